@@ -1,0 +1,1 @@
+//! Streaming pcap/pcapng replay. (Being written.)

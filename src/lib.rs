@@ -1,0 +1,51 @@
+//! # synack — TCP bytes to understanding
+//!
+//! `synack` turns raw TCP bytes into the things a network engineer reads in
+//! Wireshark: headers and options, sequence-number arithmetic that survives the
+//! 2^32 wrap, and the RFC 9293 connection states.
+//!
+//! The crate is layered so that data flows one way:
+//!
+//! | layer | module | needs |
+//! |---|---|---|
+//! | control bits | [`flags`] | core |
+//! | sequence space | [`seq`] | core |
+//! | headers, options, checksums, link layers and tunnels | [`wire`] | core |
+//! | the numbers the state machine reasons about | [`segment`] | core |
+//! | the eleven RFC 793 states, one endpoint and a passive observer | [`state`] | core |
+//! | streaming pcap / pcapng replay | `capture` | `std` + `pcap` |
+//!
+//! The core (everything but `capture`) is `#![no_std]` and allocates nothing:
+//! `cargo build --no-default-features` builds it. The crate forbids `unsafe`,
+//! and no parser in it panics or reads out of bounds, whatever the bytes.
+//!
+//! ```
+//! use synack::wire::{decode, LinkType, Decoded};
+//! # let frame: &[u8] = &[];
+//! match decode(LinkType::ETHERNET, frame) {
+//!     Decoded::Tcp(packet) => println!("{} -> {} {}", packet.source, packet.destination,
+//!                                      packet.header.flags().tcpdump()),
+//!     other => println!("not a TCP segment: {other:?}"),
+//! }
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod flags;
+pub mod segment;
+pub mod seq;
+pub mod state;
+pub mod wire;
+
+#[cfg(feature = "pcap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pcap")))]
+pub mod capture;
+
+pub use flags::TcpFlags;
+pub use segment::Segment;
+pub use seq::SeqNum;

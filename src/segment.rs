@@ -1,0 +1,94 @@
+//! [`Segment`]: the handful of numbers the state machine reasons about.
+//!
+//! A segment is what RFC 9293 §3.10 calls `SEG.*`: sequence number, acknowledgment
+//! number, payload length, control bits, window, and the options that matter
+//! when a connection is set up. It is `Copy`, owns no bytes, and can be made from
+//! a decoded packet or by hand (tests, the RFC figures, an endpoint's replies).
+//!
+//! ```
+//! use synack::{Segment, SeqNum, TcpFlags};
+//! let syn = Segment::new(SeqNum(100), SeqNum(0), TcpFlags::SYN);
+//! assert_eq!(syn.seg_len(), 1);                        // SYN consumes one number
+//! let data = Segment::new(SeqNum(101), SeqNum(301), TcpFlags::ACK | TcpFlags::PSH).with_len(10);
+//! assert_eq!(data.seg_len(), 10);
+//! assert_eq!(data.next_seq(), SeqNum(111));
+//! ```
+
+use crate::flags::TcpFlags;
+use crate::seq::SeqNum;
+
+/// The options a SYN negotiates (RFC 9293 §3.7.1, RFC 7323, RFC 2018).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SynOptions {
+    /// Maximum segment size the sender can receive.
+    pub mss: Option<u16>,
+    /// Window scale shift the sender will apply to its windows (RFC 7323; clamped to 14 on use).
+    pub window_scale: Option<u8>,
+    /// Whether the sender permits SACK.
+    pub sack_permitted: bool,
+    /// Timestamps option (TSval, TSecr), on any segment.
+    pub timestamps: Option<(u32, u32)>,
+}
+
+/// One TCP segment as the state machine sees it (RFC 9293's `SEG.*` variables).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Segment {
+    /// `SEG.SEQ`: first sequence number of the segment.
+    pub seq: SeqNum,
+    /// `SEG.ACK`: acknowledgment number (meaningful only with ACK set).
+    pub ack: SeqNum,
+    /// Payload length in bytes (SYN and FIN not counted).
+    pub payload_len: u32,
+    /// All control bits.
+    pub flags: TcpFlags,
+    /// `SEG.WND`: the raw, unscaled window field.
+    pub window: u16,
+    /// The options of interest.
+    pub options: SynOptions,
+}
+
+impl Segment {
+    /// A segment with no payload, window 0 and no options.
+    pub const fn new(seq: SeqNum, ack: SeqNum, flags: TcpFlags) -> Self {
+        Segment { seq, ack, payload_len: 0, flags, window: 0, options: SynOptions { mss: None, window_scale: None, sack_permitted: false, timestamps: None } }
+    }
+
+    /// The same segment carrying `len` payload bytes.
+    pub const fn with_len(mut self, len: u32) -> Self {
+        self.payload_len = len;
+        self
+    }
+
+    /// The same segment advertising window `window`.
+    pub const fn with_window(mut self, window: u16) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// The same segment with these options.
+    pub const fn with_options(mut self, options: SynOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// `SEG.LEN`: sequence numbers occupied: payload + 1 for SYN + 1 for FIN.
+    #[inline]
+    pub const fn seg_len(&self) -> u32 {
+        self.payload_len.wrapping_add(self.flags.seq_len())
+    }
+
+    /// The sequence number after this segment (`SEG.SEQ + SEG.LEN`): what the
+    /// peer acknowledges once it has everything up to and including this segment.
+    #[inline]
+    pub const fn next_seq(&self) -> SeqNum {
+        self.seq.wrapping_add(self.seg_len())
+    }
+
+    /// Whether a control bit is set.
+    #[inline]
+    pub const fn has(&self, flag: TcpFlags) -> bool {
+        self.flags.contains(flag)
+    }
+}

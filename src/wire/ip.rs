@@ -1,0 +1,1 @@
+//! IP headers. (Being written.)
