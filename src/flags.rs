@@ -146,7 +146,8 @@ impl TcpFlags {
     }
 
     /// Wireshark's Info-column rendering, e.g. `[SYN, ACK]`; `[<None>]` when no bit is set.
-    /// Reserved bits appear as `Reserved`, once per bit.
+    /// Reserved bits, which Wireshark shows only as "Reserved", are written with their
+    /// mask, `Reserved(0xe00)`, so that the rendering reads back exactly.
     pub const fn wireshark(self) -> WiresharkFlags {
         WiresharkFlags(self)
     }
@@ -174,24 +175,24 @@ impl TcpFlags {
             return Ok(Self::empty());
         }
         let mut flags = Self::empty();
-        let mut reserved_seen = 0usize;
         let mut offset = 1;
         for name in inner.split(", ") {
             let bit = match name {
                 "NS" => Some(Self::AE),
                 "ECN" => Some(Self::ECE),
-                "Reserved" => {
-                    let bit = RESERVED.get(reserved_seen).map(|(b, _)| *b);
-                    reserved_seen += 1;
-                    bit
-                }
-                _ => WIRESHARK_NAMES
-                    .iter()
-                    .find(|(_, n)| *n == name)
-                    .map(|(b, _)| *b),
+                _ => match name.strip_prefix("Reserved(0x").and_then(|r| r.strip_suffix(')')) {
+                    Some(hex) => u16::from_str_radix(hex, 16)
+                        .ok()
+                        .filter(|m| *m != 0 && *m & !0x0e00 == 0)
+                        .map(Self::from_bits_retain),
+                    None => WIRESHARK_NAMES
+                        .iter()
+                        .find(|(_, n)| *n == name)
+                        .map(|(b, _)| *b),
+                },
             }
             .ok_or(FlagsParseError::UnknownFlag { offset })?;
-            if flags.contains(bit) {
+            if flags.intersects(bit) {
                 return Err(FlagsParseError::Repeated { offset });
             }
             flags |= bit;
@@ -242,7 +243,7 @@ impl TcpFlags {
     pub fn parse_tshark_str(s: &str) -> Result<Self, FlagsParseError> {
         let mut flags = Self::empty();
         let mut count = 0;
-        for (offset, (i, c)) in s.char_indices().enumerate().map(|(n, ic)| (ic.0, (n, ic.1))) {
+        for (i, (offset, c)) in s.char_indices().enumerate() {
             if i >= 12 {
                 return Err(FlagsParseError::Malformed);
             }
@@ -272,11 +273,7 @@ impl fmt::Display for WiresharkFlags {
         }
         f.write_str("[")?;
         let mut first = true;
-        let names = WIRESHARK_NAMES
-            .iter()
-            .map(|(b, n)| (*b, *n))
-            .chain(RESERVED.iter().map(|(b, _)| (*b, "Reserved")));
-        for (bit, name) in names {
+        for (bit, name) in WIRESHARK_NAMES {
             if self.0.contains(bit) {
                 if !first {
                     f.write_str(", ")?;
@@ -284,6 +281,13 @@ impl fmt::Display for WiresharkFlags {
                 f.write_str(name)?;
                 first = false;
             }
+        }
+        let reserved = self.0.bits() & 0x0e00;
+        if reserved != 0 {
+            if !first {
+                f.write_str(", ")?;
+            }
+            write!(f, "Reserved({reserved:#05x})")?;
         }
         f.write_str("]")
     }
@@ -400,6 +404,9 @@ mod test {
         );
         assert_eq!(TcpFlags::parse_tshark_str("··"), Err(FlagsParseError::Malformed));
         assert_eq!(TcpFlags::parse_wireshark("[NS, ECN]").unwrap(), TcpFlags::AE | TcpFlags::ECE);
+        let odd = TcpFlags::from_bits_retain(0x0f14);
+        assert_eq!(odd.wireshark().to_string(), "[RST, ACK, AE, Reserved(0xe00)]");
+        assert_eq!(TcpFlags::parse_wireshark("[Reserved(0x100)]"), Err(FlagsParseError::UnknownFlag { offset: 1 }));
     }
 
     proptest! {

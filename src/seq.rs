@@ -56,16 +56,18 @@ impl SeqNum {
         other.0.wrapping_sub(self.0) as i32
     }
 
-    /// `self < other` in sequence space (RFC 9293's `<`).
+    /// `self < other` in sequence space (RFC 9293's `<`). False for numbers
+    /// exactly 2^31 apart, whose order RFC 1982 leaves undefined.
     #[inline]
     pub const fn before(self, other: SeqNum) -> bool {
-        (self.0.wrapping_sub(other.0) as i32) < 0
+        let d = self.0.wrapping_sub(other.0) as i32;
+        d < 0 && d != i32::MIN
     }
 
     /// `self <= other` in sequence space (RFC 9293's `=<`).
     #[inline]
     pub const fn before_or_eq(self, other: SeqNum) -> bool {
-        (self.0.wrapping_sub(other.0) as i32) <= 0
+        self.0 == other.0 || self.before(other)
     }
 
     /// `self > other` in sequence space.
