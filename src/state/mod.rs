@@ -66,3 +66,9 @@ impl fmt::Display for State {
         f.write_str(self.name())
     }
 }
+
+mod observer;
+pub use observer::{
+    Cause, DEFAULT_MSL, MAX_TRANSITIONS, Note, Notes, Observation, Observer, Side, SideNumbers, Transition,
+    Transitions,
+};

@@ -1,27 +1,655 @@
-//! TCP options: a lazy iterator of typed options. (Being written.)
+//! TCP options: a lazy, allocation-free iterator of typed options.
+//!
+//! The options sit between the fixed 20-byte header and the data offset. Each is
+//! either a single kind byte (EOL = 0, NOP = 1) or kind, length, data — the length
+//! counting the kind and length bytes (RFC 9293 §3.1). [`TcpOptionsIter`] walks
+//! them one at a time and yields a [`TcpOption`] per option:
+//!
+//! * every kind this crate knows is decoded: MSS, window scale, SACK-permitted,
+//!   SACK (1 to 4 blocks), timestamps, TCP Fast Open cookie (kind 34, and the
+//!   experimental kind 254 with magic `0xF989` that early stacks sent), MD5
+//!   signature, TCP-AO, MPTCP (raw bytes);
+//! * an unknown kind is skipped by its length and yielded as
+//!   [`TcpOption::Unknown`] with its bytes — iteration goes on after it, so
+//!   options behind an unknown kind are never hidden;
+//! * a malformed option yields a [`TcpOptionError`] with its offset and kind,
+//!   and iteration ends there (the rest cannot be framed).
+//!
+//! After an End-of-Option-List the iterator yields [`TcpOption::EndOfOptionList`]
+//! once and stops: the bytes that follow are padding (RFC 9293 says they must be
+//! zero; whatever they hold is not interpreted; [`TcpOptionsIter::rest`] gives them).
+//!
+//! Offsets in errors count from the first option byte, i.e. header byte 20.
+//!
+//! ```
+//! use synack::wire::{TcpOption, TcpOptionsIter};
+//! // MSS 1460, SACK permitted, timestamps, NOP, window scale 7.
+//! let bytes = [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
+//! let options: Vec<_> = TcpOptionsIter::new(&bytes).collect::<Result<_, _>>().unwrap();
+//! assert_eq!(options[0], TcpOption::Mss(1460));
+//! assert_eq!(options[2], TcpOption::Timestamps { value: 1, echo_reply: 0 });
+//! assert_eq!(options[4], TcpOption::WindowScale(7));
+//! ```
 
-/// Placeholder until the options iterator lands.
-#[derive(Clone, Debug)]
-pub struct TcpOptionsIter<'a> {
-    rest: &'a [u8],
+use core::fmt;
+
+use nom::Parser;
+use nom::number::complete::{be_u16, be_u32};
+
+use crate::seq::SeqNum;
+
+/// Option kind numbers (IANA "TCP Option Kind Numbers").
+pub mod kind {
+    /// End of Option List (RFC 9293).
+    pub const END_OF_OPTION_LIST: u8 = 0;
+    /// No-Operation (RFC 9293).
+    pub const NOP: u8 = 1;
+    /// Maximum Segment Size (RFC 9293).
+    pub const MSS: u8 = 2;
+    /// Window Scale (RFC 7323).
+    pub const WINDOW_SCALE: u8 = 3;
+    /// SACK Permitted (RFC 2018).
+    pub const SACK_PERMITTED: u8 = 4;
+    /// SACK (RFC 2018).
+    pub const SACK: u8 = 5;
+    /// Timestamps (RFC 7323).
+    pub const TIMESTAMPS: u8 = 8;
+    /// MD5 Signature (RFC 2385).
+    pub const MD5_SIGNATURE: u8 = 19;
+    /// TCP Authentication Option (RFC 5925).
+    pub const AUTHENTICATION: u8 = 29;
+    /// Multipath TCP (RFC 8684).
+    pub const MPTCP: u8 = 30;
+    /// TCP Fast Open cookie (RFC 7413).
+    pub const FAST_OPEN: u8 = 34;
+    /// Experimental (RFC 6994); with magic `0xF989` the pre-RFC TCP Fast Open cookie.
+    pub const EXPERIMENTAL_254: u8 = 254;
 }
 
-impl<'a> TcpOptionsIter<'a> {
-    /// Iterates the options in `options` (the bytes after the fixed header).
-    pub fn new(options: &'a [u8]) -> Self {
-        Self { rest: options }
+/// The RFC 6994 experiment identifier of the pre-standard TCP Fast Open cookie.
+pub const FAST_OPEN_EXPERIMENT_MAGIC: u16 = 0xF989;
+
+/// The largest number of SACK blocks an option can carry (40 option bytes).
+pub const MAX_SACK_BLOCKS: usize = 4;
+
+/// The blocks of a SACK option: 1 to 4 `(left edge, right edge)` pairs.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SackBlocks {
+    blocks: [(SeqNum, SeqNum); MAX_SACK_BLOCKS],
+    len: u8,
+}
+
+impl SackBlocks {
+    /// Blocks from a slice of 1 to 4 `(left, right)` pairs; `None` otherwise.
+    pub fn new(blocks: &[(SeqNum, SeqNum)]) -> Option<Self> {
+        if blocks.is_empty() || blocks.len() > MAX_SACK_BLOCKS {
+            return None;
+        }
+        let mut all = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
+        all[..blocks.len()].copy_from_slice(blocks);
+        Some(SackBlocks {
+            blocks: all,
+            len: blocks.len() as u8,
+        })
+    }
+
+    /// The blocks, in option order.
+    #[inline]
+    pub fn as_slice(&self) -> &[(SeqNum, SeqNum)] {
+        &self.blocks[..self.len as usize]
+    }
+
+    /// Iterates the blocks.
+    #[inline]
+    pub fn iter(&self) -> core::slice::Iter<'_, (SeqNum, SeqNum)> {
+        self.as_slice().iter()
+    }
+
+    /// Number of blocks (1..=4).
+    #[inline]
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.len as usize
     }
 }
 
-/// Placeholder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TcpOption<'a> {
-    /// Placeholder.
-    Unknown(&'a [u8]),
+impl fmt::Debug for SackBlocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
 }
-/// Placeholder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SackBlocks;
-/// Placeholder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TcpOptionError;
+
+impl<'a> IntoIterator for &'a SackBlocks {
+    type Item = &'a (SeqNum, SeqNum);
+    type IntoIter = core::slice::Iter<'a, (SeqNum, SeqNum)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// One TCP option, borrowing its bytes from the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TcpOption<'a> {
+    /// Kind 0: end of the option list; what follows is padding.
+    EndOfOptionList,
+    /// Kind 1: no-operation, used for alignment.
+    Nop,
+    /// Kind 2: the largest segment the sender can receive.
+    Mss(u16),
+    /// Kind 3: the sender's window scale shift, as sent. RFC 7323 §2.3 says a
+    /// receiver uses at most 14 (and Wireshark clamps to 14); the raw value is kept here.
+    WindowScale(u8),
+    /// Kind 4: the sender can receive SACK options.
+    SackPermitted,
+    /// Kind 5: selective acknowledgment blocks.
+    Sack(SackBlocks),
+    /// Kind 8: timestamps.
+    Timestamps {
+        /// TSval: the sender's timestamp clock.
+        value: u32,
+        /// TSecr: the timestamp echoed back (meaningful with ACK).
+        echo_reply: u32,
+    },
+    /// Kind 34: TCP Fast Open cookie (empty: a cookie request).
+    FastOpenCookie(&'a [u8]),
+    /// Kind 254 with magic `0xF989`: the pre-RFC TCP Fast Open cookie (the bytes after the magic).
+    ExperimentalFastOpenCookie(&'a [u8]),
+    /// Kind 19: the 16-byte MD5 digest of RFC 2385.
+    Md5Signature(&'a [u8; 16]),
+    /// Kind 29: TCP Authentication Option (RFC 5925).
+    Authentication {
+        /// KeyID.
+        key_id: u8,
+        /// RNextKeyID.
+        rnext_key_id: u8,
+        /// The message authentication code.
+        mac: &'a [u8],
+    },
+    /// Kind 30: Multipath TCP; the bytes after kind and length (subtype first).
+    Mptcp(&'a [u8]),
+    /// Any other kind, with the bytes after kind and length.
+    Unknown {
+        /// The option kind.
+        kind: u8,
+        /// The option data (without kind and length).
+        data: &'a [u8],
+    },
+}
+
+impl TcpOption<'_> {
+    /// The option's kind byte.
+    pub fn kind(&self) -> u8 {
+        match self {
+            TcpOption::EndOfOptionList => kind::END_OF_OPTION_LIST,
+            TcpOption::Nop => kind::NOP,
+            TcpOption::Mss(_) => kind::MSS,
+            TcpOption::WindowScale(_) => kind::WINDOW_SCALE,
+            TcpOption::SackPermitted => kind::SACK_PERMITTED,
+            TcpOption::Sack(_) => kind::SACK,
+            TcpOption::Timestamps { .. } => kind::TIMESTAMPS,
+            TcpOption::FastOpenCookie(_) => kind::FAST_OPEN,
+            TcpOption::ExperimentalFastOpenCookie(_) => kind::EXPERIMENTAL_254,
+            TcpOption::Md5Signature(_) => kind::MD5_SIGNATURE,
+            TcpOption::Authentication { .. } => kind::AUTHENTICATION,
+            TcpOption::Mptcp(_) => kind::MPTCP,
+            TcpOption::Unknown { kind, .. } => *kind,
+        }
+    }
+
+    /// The option's length on the wire (1 for EOL and NOP, else the length byte).
+    pub fn wire_len(&self) -> usize {
+        match self {
+            TcpOption::EndOfOptionList | TcpOption::Nop => 1,
+            TcpOption::Mss(_) => 4,
+            TcpOption::WindowScale(_) => 3,
+            TcpOption::SackPermitted => 2,
+            TcpOption::Sack(b) => 2 + 8 * b.len(),
+            TcpOption::Timestamps { .. } => 10,
+            TcpOption::FastOpenCookie(c) => 2 + c.len(),
+            TcpOption::ExperimentalFastOpenCookie(c) => 4 + c.len(),
+            TcpOption::Md5Signature(_) => 18,
+            TcpOption::Authentication { mac, .. } => 4 + mac.len(),
+            TcpOption::Mptcp(d) | TcpOption::Unknown { data: d, .. } => 2 + d.len(),
+        }
+    }
+}
+
+/// Why an option could not be read. Offsets count from the first option byte
+/// (header byte 20).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum TcpOptionError {
+    /// A kind that needs a length byte is the last byte of the options.
+    #[error("TCP option kind {kind} at option byte {offset} has no length byte")]
+    Truncated {
+        /// Offset of the kind byte.
+        offset: usize,
+        /// The option kind.
+        kind: u8,
+    },
+    /// The length byte is impossible: below 2, or wrong for a fixed-size kind
+    /// (MSS 4, window scale 3, SACK-permitted 2, SACK 2+8n with n in 1..=4,
+    /// timestamps 10, MD5 18, TCP-AO at least 4, experimental 254 at least 4).
+    #[error("TCP option kind {kind} at option byte {offset} has bad length {len}")]
+    BadLength {
+        /// Offset of the kind byte.
+        offset: usize,
+        /// The option kind.
+        kind: u8,
+        /// The length byte.
+        len: u8,
+    },
+    /// The length runs past the end of the options (the data offset).
+    #[error(
+        "TCP option kind {kind} at option byte {offset} has length {len} but only {available} bytes remain"
+    )]
+    PastHeaderEnd {
+        /// Offset of the kind byte.
+        offset: usize,
+        /// The option kind.
+        kind: u8,
+        /// The length byte.
+        len: u8,
+        /// Option bytes remaining from `offset` to the end of the header.
+        available: usize,
+    },
+}
+
+/// A lazy iterator over the options of a TCP header; see the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct TcpOptionsIter<'a> {
+    rest: &'a [u8],
+    offset: usize,
+    done: bool,
+}
+
+impl<'a> TcpOptionsIter<'a> {
+    /// Iterates the options in `options` (the header bytes after the fixed 20).
+    #[inline]
+    pub fn new(options: &'a [u8]) -> Self {
+        TcpOptionsIter {
+            rest: options,
+            offset: 0,
+            done: false,
+        }
+    }
+
+    /// The bytes not consumed yet (after an EOL: the padding).
+    #[inline]
+    pub fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
+    /// The offset of the next option, from the first option byte.
+    #[inline]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    fn fail(&mut self, e: TcpOptionError) -> Option<Result<TcpOption<'a>, TcpOptionError>> {
+        self.done = true;
+        Some(Err(e))
+    }
+}
+
+type NomError<'a> = nom::error::Error<&'a [u8]>;
+
+/// Reads a big-endian u16 from data whose length was checked; nom does the reading.
+#[inline]
+fn read_u16(data: &[u8]) -> u16 {
+    be_u16::<_, NomError<'_>>(data).map(|(_, v)| v).unwrap_or(0)
+}
+
+/// Decodes an option's data once its kind and total length are known to fit.
+fn decode_option(
+    kind: u8,
+    len: u8,
+    data: &[u8],
+    offset: usize,
+) -> Result<TcpOption<'_>, TcpOptionError> {
+    let bad = TcpOptionError::BadLength { offset, kind, len };
+    Ok(match kind {
+        kind::MSS if len == 4 => TcpOption::Mss(read_u16(data)),
+        kind::WINDOW_SCALE if len == 3 => {
+            TcpOption::WindowScale(data.first().copied().unwrap_or(0))
+        }
+        kind::SACK_PERMITTED if len == 2 => TcpOption::SackPermitted,
+        kind::SACK if len >= 10 && (len - 2) % 8 == 0 && len <= 34 => {
+            let mut blocks = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
+            let n = (len as usize - 2) / 8;
+            let mut input = data;
+            for block in blocks.iter_mut().take(n) {
+                let (rest, (left, right)) = (be_u32::<_, NomError<'_>>, be_u32)
+                    .parse(input)
+                    .map_err(|_| bad)?;
+                *block = (SeqNum(left), SeqNum(right));
+                input = rest;
+            }
+            TcpOption::Sack(SackBlocks {
+                blocks,
+                len: n as u8,
+            })
+        }
+        kind::TIMESTAMPS if len == 10 => {
+            let (_, (value, echo_reply)) = (be_u32::<_, NomError<'_>>, be_u32)
+                .parse(data)
+                .map_err(|_| bad)?;
+            TcpOption::Timestamps { value, echo_reply }
+        }
+        kind::MD5_SIGNATURE if len == 18 => {
+            TcpOption::Md5Signature(data.try_into().map_err(|_| bad)?)
+        }
+        kind::AUTHENTICATION if len >= 4 => TcpOption::Authentication {
+            key_id: data[0],
+            rnext_key_id: data[1],
+            mac: &data[2..],
+        },
+        kind::MPTCP => TcpOption::Mptcp(data),
+        kind::FAST_OPEN => TcpOption::FastOpenCookie(data),
+        kind::EXPERIMENTAL_254 if len >= 4 && read_u16(data) == FAST_OPEN_EXPERIMENT_MAGIC => {
+            TcpOption::ExperimentalFastOpenCookie(&data[2..])
+        }
+        kind::EXPERIMENTAL_254 if len >= 4 => TcpOption::Unknown { kind, data },
+        kind::MSS
+        | kind::WINDOW_SCALE
+        | kind::SACK_PERMITTED
+        | kind::SACK
+        | kind::TIMESTAMPS
+        | kind::MD5_SIGNATURE
+        | kind::AUTHENTICATION
+        | kind::EXPERIMENTAL_254 => return Err(bad),
+        _ => TcpOption::Unknown { kind, data },
+    })
+}
+
+impl<'a> Iterator for TcpOptionsIter<'a> {
+    type Item = Result<TcpOption<'a>, TcpOptionError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let (&kind, after_kind) = self.rest.split_first()?;
+        let offset = self.offset;
+        match kind {
+            kind::END_OF_OPTION_LIST => {
+                self.done = true;
+                self.rest = after_kind;
+                self.offset += 1;
+                return Some(Ok(TcpOption::EndOfOptionList));
+            }
+            kind::NOP => {
+                self.rest = after_kind;
+                self.offset += 1;
+                return Some(Ok(TcpOption::Nop));
+            }
+            _ => {}
+        }
+        let Some(&len) = after_kind.first() else {
+            return self.fail(TcpOptionError::Truncated { offset, kind });
+        };
+        if len < 2 {
+            return self.fail(TcpOptionError::BadLength { offset, kind, len });
+        }
+        let Some(data) = self.rest.get(2..len as usize) else {
+            let available = self.rest.len();
+            return self.fail(TcpOptionError::PastHeaderEnd {
+                offset,
+                kind,
+                len,
+                available,
+            });
+        };
+        match decode_option(kind, len, data, offset) {
+            Ok(option) => {
+                self.rest = &self.rest[len as usize..];
+                self.offset += len as usize;
+                Some(Ok(option))
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+}
+
+impl core::iter::FusedIterator for TcpOptionsIter<'_> {}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    extern crate std;
+    use std::vec::Vec;
+
+    fn all(bytes: &[u8]) -> Vec<Result<TcpOption<'_>, TcpOptionError>> {
+        TcpOptionsIter::new(bytes).collect()
+    }
+
+    /// The options of the SYN in tests/data/http-image.pcap (frame 1): tshark shows
+    /// MSS 1460, SACK_PERM, TSval 4006145894, TSecr 0, NOP, WS 10.
+    #[test]
+    fn real_syn_options() {
+        let bytes = [
+            2, 4, 5, 0xb4, 4, 2, 8, 10, 0xee, 0xc8, 0xef, 0x66, 0, 0, 0, 0, 1, 3, 3, 10,
+        ];
+        let got: Vec<_> = all(&bytes).into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            got,
+            [
+                TcpOption::Mss(1460),
+                TcpOption::SackPermitted,
+                TcpOption::Timestamps {
+                    value: 4006145894,
+                    echo_reply: 0
+                },
+                TcpOption::Nop,
+                TcpOption::WindowScale(10),
+            ]
+        );
+    }
+
+    #[test]
+    fn sack_with_one_to_four_blocks() {
+        for n in 1..=4usize {
+            let mut bytes = std::vec![5, (2 + 8 * n) as u8];
+            for i in 0..n as u32 {
+                bytes.extend_from_slice(&(1000 * i + 1).to_be_bytes());
+                bytes.extend_from_slice(&(1000 * i + 500).to_be_bytes());
+            }
+            let opts = all(&bytes);
+            assert_eq!(opts.len(), 1);
+            let Ok(TcpOption::Sack(blocks)) = opts[0] else {
+                panic!("{opts:?}")
+            };
+            assert_eq!(blocks.len(), n);
+            assert_eq!(
+                blocks.as_slice()[n - 1],
+                (
+                    SeqNum(1000 * (n as u32 - 1) + 1),
+                    SeqNum(1000 * (n as u32 - 1) + 500)
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_kinds_are_skipped_by_length_and_iteration_continues() {
+        // Kind 27 (Quick-Start response, 8 bytes), kind 28 (user timeout, 4 bytes), then MSS.
+        let bytes = [27, 8, 1, 2, 3, 4, 5, 6, 28, 4, 0x80, 0x10, 2, 4, 0x05, 0xb4];
+        let got: Vec<_> = all(&bytes).into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            got,
+            [
+                TcpOption::Unknown {
+                    kind: 27,
+                    data: &[1, 2, 3, 4, 5, 6]
+                },
+                TcpOption::Unknown {
+                    kind: 28,
+                    data: &[0x80, 0x10]
+                },
+                TcpOption::Mss(1460),
+            ]
+        );
+    }
+
+    #[test]
+    fn fast_open_md5_ao_and_mptcp() {
+        let bytes = [
+            34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 254, 6, 0xf9, 0x89, 9, 9, 34, 2,
+        ];
+        let got: Vec<_> = all(&bytes).into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            got,
+            [
+                TcpOption::FastOpenCookie(&[1, 2, 3, 4, 5, 6, 7, 8]),
+                TcpOption::ExperimentalFastOpenCookie(&[9, 9]),
+                TcpOption::FastOpenCookie(&[]),
+            ]
+        );
+        let mut md5 = std::vec![19, 18];
+        md5.extend(0..16u8);
+        let got = all(&md5);
+        assert_eq!(
+            got,
+            [Ok(TcpOption::Md5Signature(&[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+            ]))]
+        );
+        let ao = [29, 6, 7, 8, 0xaa, 0xbb];
+        assert_eq!(
+            all(&ao),
+            [Ok(TcpOption::Authentication {
+                key_id: 7,
+                rnext_key_id: 8,
+                mac: &[0xaa, 0xbb]
+            })]
+        );
+        let mp = [30, 4, 0x00, 0x81];
+        assert_eq!(all(&mp), [Ok(TcpOption::Mptcp(&[0x00, 0x81]))]);
+        let exp = [254, 4, 0x12, 0x34];
+        assert_eq!(
+            all(&exp),
+            [Ok(TcpOption::Unknown {
+                kind: 254,
+                data: &[0x12, 0x34]
+            })]
+        );
+    }
+
+    #[test]
+    fn eol_ends_the_list_and_the_rest_is_padding() {
+        let bytes = [1, 0, 2, 4, 5, 0xb4];
+        let mut it = TcpOptionsIter::new(&bytes);
+        assert_eq!(it.next(), Some(Ok(TcpOption::Nop)));
+        assert_eq!(it.next(), Some(Ok(TcpOption::EndOfOptionList)));
+        assert_eq!(it.next(), None);
+        assert_eq!(it.rest(), &[2, 4, 5, 0xb4]);
+    }
+
+    #[test]
+    fn each_malformation_has_its_error() {
+        assert_eq!(
+            all(&[1, 2]),
+            [
+                Ok(TcpOption::Nop),
+                Err(TcpOptionError::Truncated { offset: 1, kind: 2 })
+            ]
+        );
+        assert_eq!(
+            all(&[99, 1, 0]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 99,
+                len: 1
+            })]
+        );
+        assert_eq!(
+            all(&[2, 3, 5]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 2,
+                len: 3
+            })]
+        );
+        assert_eq!(
+            all(&[3, 4, 5, 0]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 3,
+                len: 4
+            })]
+        );
+        assert_eq!(
+            all(&[4, 3, 0]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 4,
+                len: 3
+            })]
+        );
+        assert_eq!(
+            all(&[8, 8, 0, 0, 0, 0, 0, 0]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 8,
+                len: 8
+            })]
+        );
+        let mut sack = std::vec![5, 11];
+        sack.extend([0u8; 9]);
+        assert_eq!(
+            all(&sack),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 5,
+                len: 11
+            })]
+        );
+        assert_eq!(
+            all(&[5, 2]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 5,
+                len: 2
+            })]
+        );
+        assert_eq!(
+            all(&[1, 8, 10, 0, 0]),
+            [
+                Ok(TcpOption::Nop),
+                Err(TcpOptionError::PastHeaderEnd {
+                    offset: 1,
+                    kind: 8,
+                    len: 10,
+                    available: 4
+                })
+            ]
+        );
+        assert_eq!(
+            all(&[29, 3, 0]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 29,
+                len: 3
+            })]
+        );
+    }
+
+    #[test]
+    fn window_scale_beyond_14_is_reported_raw() {
+        // tcp__window-scale-range.pcap sends shift 255.
+        assert_eq!(all(&[3, 3, 255]), [Ok(TcpOption::WindowScale(255))]);
+    }
+
+    #[test]
+    fn wire_len_matches_the_bytes_consumed() {
+        let bytes = [
+            2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7, 34, 3, 1, 99, 2, 7,
+        ];
+        let mut it = TcpOptionsIter::new(&bytes);
+        let mut before = it.offset();
+        while let Some(Ok(o)) = it.next() {
+            assert_eq!(it.offset() - before, o.wire_len());
+            before = it.offset();
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
+use crate::wire::build::{TcpHeader, TcpOptionsBuf};
 use crate::wire::options::TcpOptionsIter;
 
 /// Length of a TCP header without options.
@@ -77,7 +78,9 @@ impl<'a> TcpHeaderSlice<'a> {
     /// and returns a view of the header alone.
     pub fn from_slice(bytes: &'a [u8]) -> Result<Self, TcpHeaderError> {
         if bytes.len() < TCP_MIN_HEADER_LEN {
-            return Err(TcpHeaderError::Truncated { available: bytes.len() });
+            return Err(TcpHeaderError::Truncated {
+                available: bytes.len(),
+            });
         }
         let data_offset = bytes[12] >> 4;
         if data_offset < 5 {
@@ -85,9 +88,14 @@ impl<'a> TcpHeaderSlice<'a> {
         }
         let header_len = data_offset as usize * 4;
         if header_len > bytes.len() {
-            return Err(TcpHeaderError::DataOffsetPastEnd { header_len, available: bytes.len() });
+            return Err(TcpHeaderError::DataOffsetPastEnd {
+                header_len,
+                available: bytes.len(),
+            });
         }
-        Ok(Self { bytes: &bytes[..header_len] })
+        Ok(Self {
+            bytes: &bytes[..header_len],
+        })
     }
 
     /// The header's bytes (exactly `header_len()` of them).
@@ -169,6 +177,25 @@ impl<'a> TcpHeaderSlice<'a> {
     pub fn options(&self) -> TcpOptionsIter<'a> {
         TcpOptionsIter::new(self.options_slice())
     }
+
+    /// An owned copy of the header; its options keep the raw bytes, so writing it
+    /// reproduces this header byte for byte.
+    pub fn to_header(&self) -> TcpHeader {
+        let mut options = TcpOptionsBuf::new();
+        // At most 40 option bytes exist after a successful `from_slice`.
+        let _ = options.push_raw(self.options_slice());
+        TcpHeader {
+            source_port: self.source_port(),
+            destination_port: self.destination_port(),
+            sequence_number: self.sequence_number(),
+            acknowledgment_number: self.acknowledgment_number(),
+            flags: self.flags(),
+            window_size: self.window_size(),
+            checksum: self.checksum(),
+            urgent_pointer: self.urgent_pointer(),
+            options,
+        }
+    }
 }
 
 /// A TCP segment: a checked header and the payload bytes after it.
@@ -182,7 +209,10 @@ impl<'a> TcpSlice<'a> {
     /// Checks the header at the start of `segment`; the rest is payload.
     pub fn from_slice(segment: &'a [u8]) -> Result<Self, TcpHeaderError> {
         let header = TcpHeaderSlice::from_slice(segment)?;
-        Ok(Self { header, payload: &segment[header.header_len()..] })
+        Ok(Self {
+            header,
+            payload: &segment[header.header_len()..],
+        })
     }
 
     /// The header.

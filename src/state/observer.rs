@@ -1,0 +1,1720 @@
+//! [`Observer`]: both endpoints of one connection, inferred from a single capture point.
+//!
+//! A passive analyzer sees the segments of a connection at one place on the path and
+//! never the endpoints themselves. From those segments alone the observer infers, for
+//! every segment, the RFC 9293 state of the side that sent it (after sending it) and
+//! of the side that receives it (after receiving it), the way a textbook draws the
+//! two columns of RFC 793's figures 7, 8, 13 and 14.
+//!
+//! The rules the observer follows, and an example, are on [`Observer`].
+
+use core::fmt;
+use core::time::Duration;
+
+use super::State;
+use crate::flags::TcpFlags;
+use crate::segment::Segment;
+use crate::seq::SeqNum;
+
+/// The maximum segment lifetime the observer assumes unless told otherwise:
+/// two minutes, the value RFC 9293 gives it. TIME_WAIT lasts twice this (MUST-13).
+pub const DEFAULT_MSL: Duration = Duration::from_secs(120);
+
+/// One of the two endpoints of a connection.
+///
+/// The client is the side that sent the first SYN, or, when no SYN was captured,
+/// the side that sent the first segment. The observer itself is symmetric: the
+/// names are labels chosen by the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Side {
+    /// The active opener (or the sender of the first segment seen).
+    Client,
+    /// The passive opener (or the other side).
+    Server,
+}
+
+impl Side {
+    /// Both sides, client first.
+    pub const BOTH: [Side; 2] = [Side::Client, Side::Server];
+
+    /// The other side.
+    #[inline]
+    pub const fn peer(self) -> Side {
+        match self {
+            Side::Client => Side::Server,
+            Side::Server => Side::Client,
+        }
+    }
+
+    /// `"client"` or `"server"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+
+    #[inline]
+    const fn index(self) -> usize {
+        match self {
+            Side::Client => 0,
+            Side::Server => 1,
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a side changed state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Cause {
+    /// The side sent the segment being observed.
+    Sent,
+    /// The side received the segment being observed.
+    Received,
+    /// An earlier segment, which crossed the observed one in flight, reached the side
+    /// only after it had sent the observed one (the "…" lines of RFC 793 figures 8 and 14).
+    Delivered,
+    /// The observer corrects what it reported earlier: `from` is what it had inferred,
+    /// `to` what the side must really have been in before the observed segment.
+    Revised,
+    /// A segment the capture does not hold must have been exchanged (e.g. a SYN,ACK
+    /// that is acknowledged but was never seen), or the capture began mid-connection.
+    Inferred,
+    /// 2·MSL of capture time passed in TIME_WAIT.
+    Expired,
+}
+
+impl Cause {
+    /// A short lower-case name: `sent`, `received`, `delivered`, `revised`, `inferred`, `expired`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Cause::Sent => "sent",
+            Cause::Received => "received",
+            Cause::Delivered => "delivered",
+            Cause::Revised => "revised",
+            Cause::Inferred => "inferred",
+            Cause::Expired => "expired",
+        }
+    }
+}
+
+/// One change of one side's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Transition {
+    /// Whose state changed.
+    pub side: Side,
+    /// The state before.
+    pub from: State,
+    /// The state after.
+    pub to: State,
+    /// Why.
+    pub cause: Cause,
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} -> {} ({})",
+            self.side,
+            self.from,
+            self.to,
+            self.cause.name()
+        )
+    }
+}
+
+/// How many transitions one observation can hold. The rules never produce more
+/// than eight for one segment (a crossing with a TIME_WAIT expiry before it).
+pub const MAX_TRANSITIONS: usize = 10;
+
+/// The transitions caused by one segment (or one timer check), in the order they
+/// happened. A fixed-capacity list: no allocation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Transitions {
+    items: [Transition; MAX_TRANSITIONS],
+    len: u8,
+}
+
+impl Transitions {
+    const PLACEHOLDER: Transition = Transition {
+        side: Side::Client,
+        from: State::Closed,
+        to: State::Closed,
+        cause: Cause::Sent,
+    };
+
+    /// No transitions.
+    pub const fn new() -> Self {
+        Transitions {
+            items: [Self::PLACEHOLDER; MAX_TRANSITIONS],
+            len: 0,
+        }
+    }
+
+    /// The transitions as a slice.
+    pub fn as_slice(&self) -> &[Transition] {
+        self.items.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// Iterates over the transitions in order.
+    pub fn iter(&self) -> core::slice::Iter<'_, Transition> {
+        self.as_slice().iter()
+    }
+
+    /// How many transitions there are.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether `side` was in `state` during these transitions: as the target of any
+    /// transition, or as the origin of one that is not a revision (a revision's
+    /// origin is the observer's earlier, mistaken inference).
+    pub fn passed(&self, side: Side, state: State) -> bool {
+        self.iter().any(|t| {
+            t.side == side && ((t.to == state) || (t.from == state && t.cause != Cause::Revised))
+        })
+    }
+
+    fn push(&mut self, t: Transition) {
+        if t.from == t.to && t.cause != Cause::Revised {
+            return;
+        }
+        if let Some(slot) = self.items.get_mut(usize::from(self.len)) {
+            *slot = t;
+            self.len += 1;
+        }
+    }
+}
+
+impl Default for Transitions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Transitions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Transitions {
+    type Item = &'a Transition;
+    type IntoIter = core::slice::Iter<'a, Transition>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Something worth telling about one observed segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Note {
+    /// The capture starts after the handshake: the first segment is not a SYN, and
+    /// both sides are assumed ESTABLISHED (no handshake is invented).
+    Midstream,
+    /// A segment the capture does not hold was inferred from this one's numbers
+    /// (e.g. a SYN before the first captured SYN,ACK, or a SYN,ACK before an ACK).
+    Inferred,
+    /// This segment crossed an earlier one in flight (simultaneous open or close);
+    /// see [`Observer`].
+    Crossed,
+    /// It repeats sequence space the sender had already sent: data, SYN, SYN,ACK or FIN.
+    Retransmission,
+    /// A keep-alive: no SYN/FIN/RST, zero or one byte, `SEG.SEQ = SND.NXT − 1`.
+    KeepAlive,
+    /// A RST the receiver accepts: the connection is over.
+    RstAccepted,
+    /// A RST the receiver would drop (out of window, or in SYN_SENT without an ACK of
+    /// the SYN): nothing changes.
+    RstIgnored,
+    /// The receiver would not accept the segment (an ACK that does not acknowledge
+    /// its SYN, a segment without ACK in a synchronized state, a SYN in a synchronized
+    /// state per RFC 5961 §4): nothing changes.
+    Unacceptable,
+    /// A segment from or to a side that is already CLOSED: nothing changes.
+    AfterClose,
+    /// A SYN with a new ISN after the connection ended (or a later ISN while the first
+    /// SYN is unanswered): the observer started over. Trackers usually start a new
+    /// stream instead.
+    Reopened,
+    /// A SYN whose ISN precedes the unanswered SYN of the same side: an old duplicate
+    /// of an earlier incarnation (RFC 793 figure 9); nothing changes.
+    OldDuplicate,
+}
+
+impl Note {
+    /// Every note, in declaration order.
+    pub const ALL: [Note; 11] = [
+        Note::Midstream,
+        Note::Inferred,
+        Note::Crossed,
+        Note::Retransmission,
+        Note::KeepAlive,
+        Note::RstAccepted,
+        Note::RstIgnored,
+        Note::Unacceptable,
+        Note::AfterClose,
+        Note::Reopened,
+        Note::OldDuplicate,
+    ];
+
+    /// A short lower-case name, e.g. `midstream`, `rst_ignored`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Note::Midstream => "midstream",
+            Note::Inferred => "inferred",
+            Note::Crossed => "crossed",
+            Note::Retransmission => "retransmission",
+            Note::KeepAlive => "keep_alive",
+            Note::RstAccepted => "rst_accepted",
+            Note::RstIgnored => "rst_ignored",
+            Note::Unacceptable => "unacceptable",
+            Note::AfterClose => "after_close",
+            Note::Reopened => "reopened",
+            Note::OldDuplicate => "old_duplicate",
+        }
+    }
+
+    const fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A set of [`Note`]s.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Notes(u16);
+
+impl Notes {
+    /// The empty set.
+    pub const fn new() -> Self {
+        Notes(0)
+    }
+
+    /// Whether `note` is in the set.
+    pub const fn contains(self, note: Note) -> bool {
+        self.0 & note.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Adds `note`.
+    pub fn insert(&mut self, note: Note) {
+        self.0 |= note.bit();
+    }
+
+    /// The notes in the set, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = Note> {
+        Note::ALL.into_iter().filter(move |n| self.contains(*n))
+    }
+}
+
+impl fmt::Debug for Notes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+/// What the observer inferred from one segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Observation {
+    /// The side that sent the segment.
+    pub from: Side,
+    /// The sender's state after sending it.
+    pub sender: State,
+    /// The receiver's state after receiving it.
+    pub receiver: State,
+    /// Every state change, in order (expiries of TIME_WAIT first, then revisions, the
+    /// sender's, the receiver's, and deliveries of crossed segments).
+    pub transitions: Transitions,
+    /// What is remarkable about the segment.
+    pub notes: Notes,
+    /// `SEG.SEQ` relative to the sender's base, Wireshark style: 0 for the SYN,
+    /// 1 for the first byte after it; mid-stream the first segment seen is 1.
+    pub relative_seq: u32,
+    /// `SEG.ACK` relative to the receiver's base; `None` when the ACK bit is clear.
+    pub relative_ack: Option<u32>,
+}
+
+impl Observation {
+    /// The state of `side` after this segment.
+    pub const fn state(&self, side: Side) -> State {
+        if matches!(
+            (side, self.from),
+            (Side::Client, Side::Client) | (Side::Server, Side::Server)
+        ) {
+            self.sender
+        } else {
+            self.receiver
+        }
+    }
+}
+
+/// The numbers the observer has seen from one side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SideNumbers {
+    /// Initial sequence number: the sequence number of its SYN (seen, or inferred from
+    /// the peer's acknowledgment of it).
+    pub isn: Option<SeqNum>,
+    /// Wireshark's `base_seq`: the ISN when a SYN was seen first, otherwise the first
+    /// sequence number seen minus one, or the peer's first ACK minus one if the peer
+    /// spoke first. Relative numbers are `n − base`.
+    pub base: Option<SeqNum>,
+    /// The highest `SEG.SEQ + SEG.LEN` sent (the side's `SND.NXT` as far as seen).
+    pub next_seq: Option<SeqNum>,
+    /// The highest acknowledgment number sent (the side's `RCV.NXT` as last announced).
+    pub highest_ack: Option<SeqNum>,
+    /// The sequence number of its FIN.
+    pub fin_seq: Option<SeqNum>,
+    /// The last window field it sent (raw, unscaled).
+    pub window: Option<u16>,
+    /// The window-scale shift its SYN offered (RFC 7323).
+    pub window_scale: Option<u8>,
+    /// How many segments it sent.
+    pub segments: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Half {
+    state: State,
+    numbers: SideNumbers,
+    /// It sent a SYN without ACK (active open).
+    sent_syn: bool,
+    /// It sent a SYN,ACK.
+    sent_syn_ack: bool,
+    /// Its SYN was seen (bare or with ACK), so its window-scale offer is known.
+    syn_seen: bool,
+    /// It reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11).
+    passive: bool,
+    /// Its relative-number base was taken from its own SYN.
+    base_from_syn: bool,
+    /// When it entered TIME_WAIT (restarted by a retransmitted FIN).
+    time_wait_since: Option<Duration>,
+}
+
+impl Half {
+    const fn new(state: State) -> Self {
+        Half {
+            state,
+            numbers: SideNumbers {
+                isn: None,
+                base: None,
+                next_seq: None,
+                highest_ack: None,
+                fin_seq: None,
+                window: None,
+                window_scale: None,
+                segments: 0,
+            },
+            sent_syn: false,
+            sent_syn_ack: false,
+            syn_seen: false,
+            passive: false,
+            base_from_syn: false,
+            time_wait_since: None,
+        }
+    }
+
+    /// Whether `ack` acknowledges this side's SYN: `ISN < ack <= SND.NXT`.
+    fn acks_syn(&self, ack: SeqNum) -> bool {
+        match self.numbers.isn {
+            Some(isn) => {
+                let nxt = self.numbers.next_seq.unwrap_or(isn + 1);
+                isn.before(ack) && ack.before_or_eq(nxt.max_seq(isn + 1))
+            }
+            None => false,
+        }
+    }
+
+    /// Whether `ack` acknowledges this side's FIN.
+    fn acks_fin(&self, ack: SeqNum) -> bool {
+        match self.numbers.fin_seq {
+            Some(fin) => ack.after_or_eq(fin + 1),
+            None => false,
+        }
+    }
+}
+
+/// Both endpoints of one TCP connection, inferred from the segments seen at one
+/// capture point: for every segment, the sender's state after sending it and the
+/// receiver's state after receiving it.
+///
+/// # What the observer assumes
+///
+/// * **A segment seen at the capture point reaches its receiver**, in the order in
+///   which it was seen, unless its numbers later prove otherwise. States are therefore
+///   "after the segment has been delivered": the receiver of a SYN is in
+///   SYN_RECEIVED as soon as the SYN is seen.
+/// * **Crossing segments are recognised from their numbers.** When a side sends a
+///   bare SYN although the observer already delivered the peer's SYN to it (a SYN that
+///   does not acknowledge the other side's SYN), or sends a FIN whose ACK does not
+///   cover the peer's FIN although the observer had it in CLOSE_WAIT, the two segments
+///   crossed in flight (RFC 793 figures 8 and 14, simultaneous open and close). The
+///   observer then revises its earlier inference (a [`Cause::Revised`] transition),
+///   lets the side send its segment from the state it really was in, delivers the
+///   segment to the peer, and finally delivers the earlier, crossed segment to the
+///   side ([`Cause::Delivered`]). Both sides thus pass SYN_RECEIVED, respectively
+///   CLOSING, exactly as in the RFC figures. A first SYN,ACK from a side that the
+///   observer already had in ESTABLISHED (the second half of a simultaneous open)
+///   is resolved the same way.
+/// * **A capture that starts mid-connection** (the first segment is not a SYN) puts
+///   both sides in ESTABLISHED, with [`Note::Midstream`] on that first observation and
+///   [`Cause::Inferred`] transitions; no handshake is invented. A capture that starts
+///   at the SYN,ACK infers the SYN it missed (the client's ISN is the SYN,ACK's ACK
+///   minus one), and a side that ACKs a SYN,ACK the capture never held is moved to
+///   ESTABLISHED the same way ([`Note::Inferred`]).
+/// * **RST** ends the connection only when the receiver would accept it: in
+///   SYN_SENT iff it carries an ACK that acknowledges the SYN; in the other states iff
+///   its sequence number lies in the receiver's window (RFC 9293 §3.10.7.4), where the
+///   receiver's `RCV.NXT` is estimated from what it acknowledged and from what the
+///   sender has sent. Otherwise the RST is [`Note::RstIgnored`] and changes nothing.
+///   A passive opener reset in SYN_RECEIVED returns to LISTEN (RFC 9293 MUST-11);
+///   every other reset side, and the side that sent the RST, is CLOSED.
+/// * **TIME_WAIT** is entered by the side that closed first when it receives the
+///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
+///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
+///   to CLOSED once 2·MSL of capture time have passed; MSL defaults to
+///   [`DEFAULT_MSL`], two minutes (RFC 9293 MUST-13). A retransmitted FIN restarts
+///   the timer.
+/// * Retransmissions (a sequence range already seen), keep-alives (`SEG.SEQ =
+///   SND.NXT − 1`, zero or one byte), duplicate SYNs and retransmitted SYN,ACKs are
+///   noted and change no state.
+///
+/// Time is capture time, a [`Duration`] since any origin the caller chooses. The
+/// observer allocates nothing and works in `no_std`.
+///
+/// # Example: RFC 793 figure 7, the three-way handshake
+///
+/// ```
+/// use core::time::Duration;
+/// use synack::{Segment, SeqNum, TcpFlags};
+/// use synack::state::{Observer, Side, State};
+///
+/// let mut obs = Observer::new();
+/// let t = Duration::ZERO;
+/// let o = obs.on_segment(Side::Client, &Segment::new(SeqNum(100), SeqNum(0), TcpFlags::SYN), t);
+/// assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+/// let o = obs.on_segment(Side::Server, &Segment::new(SeqNum(300), SeqNum(101), TcpFlags::SYN | TcpFlags::ACK), t);
+/// assert_eq!((o.sender, o.receiver), (State::SynReceived, State::Established));
+/// let o = obs.on_segment(Side::Client, &Segment::new(SeqNum(101), SeqNum(301), TcpFlags::ACK), t);
+/// assert_eq!((o.sender, o.receiver), (State::Established, State::Established));
+/// assert_eq!(obs.isn(Side::Server), Some(SeqNum(300)));
+/// assert_eq!((o.relative_seq, o.relative_ack), (1, Some(1)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Observer {
+    halves: [Half; 2],
+    msl: Duration,
+    started: bool,
+    midstream: bool,
+    first_closer: Option<Side>,
+}
+
+impl Default for Observer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The parts of a segment the rules look at.
+#[derive(Clone, Copy)]
+struct Seg {
+    seq: SeqNum,
+    ack: Option<SeqNum>,
+    flags: TcpFlags,
+    len: u32,
+    seg_len: u32,
+}
+
+impl Observer {
+    /// A connection of which nothing has been seen yet: the client CLOSED, the server
+    /// LISTEN (RFC 793 figure 7, line 1), MSL [`DEFAULT_MSL`].
+    pub const fn new() -> Self {
+        Observer {
+            halves: [Half::new(State::Closed), Half::new(State::Listen)],
+            msl: DEFAULT_MSL,
+            started: false,
+            midstream: false,
+            first_closer: None,
+        }
+    }
+
+    /// The same observer with another maximum segment lifetime (TIME_WAIT lasts 2·`msl`).
+    pub const fn with_msl(mut self, msl: Duration) -> Self {
+        self.msl = msl;
+        self
+    }
+
+    /// The maximum segment lifetime in use.
+    pub const fn msl(&self) -> Duration {
+        self.msl
+    }
+
+    /// The current state of `side`.
+    pub const fn state(&self, side: Side) -> State {
+        self.halves[side.index()].state
+    }
+
+    /// Everything seen from `side`.
+    pub const fn numbers(&self, side: Side) -> SideNumbers {
+        self.halves[side.index()].numbers
+    }
+
+    /// The initial sequence number of `side`, once its SYN was seen or inferred.
+    pub const fn isn(&self, side: Side) -> Option<SeqNum> {
+        self.halves[side.index()].numbers.isn
+    }
+
+    /// Wireshark's base for `side`'s relative numbers (see [`SideNumbers::base`]).
+    pub const fn base(&self, side: Side) -> Option<SeqNum> {
+        self.halves[side.index()].numbers.base
+    }
+
+    /// `n`, a sequence number of `side` (or an acknowledgment of it), relative to
+    /// `side`'s base; `None` before anything of `side` is known.
+    pub fn relative(&self, side: Side, n: SeqNum) -> Option<u32> {
+        self.base(side).map(|b| n.0.wrapping_sub(b.0))
+    }
+
+    /// The side whose FIN was seen first (the one that ends in TIME_WAIT); `None`
+    /// before any FIN, and for a simultaneous close the side whose FIN was seen first.
+    pub const fn first_closer(&self) -> Option<Side> {
+        self.first_closer
+    }
+
+    /// Whether the capture started mid-connection (no SYN before the first segment).
+    pub const fn is_midstream(&self) -> bool {
+        self.midstream
+    }
+
+    /// When `side` leaves TIME_WAIT, if it is in it.
+    pub fn time_wait_deadline(&self, side: Side) -> Option<Duration> {
+        let h = &self.halves[side.index()];
+        match (h.state, h.time_wait_since) {
+            (State::TimeWait, Some(since)) => since.checked_add(self.msl.saturating_mul(2)),
+            _ => None,
+        }
+    }
+
+    /// The window-scale shift in use for `side`'s windows: `Some(0)` when both SYNs
+    /// were seen but not both offered scaling, `None` when a SYN was not seen.
+    pub fn window_shift(&self, side: Side) -> Option<u8> {
+        let (me, peer) = (
+            &self.halves[side.index()],
+            &self.halves[side.peer().index()],
+        );
+        if !(me.syn_seen && peer.syn_seen) {
+            return None;
+        }
+        match (me.numbers.window_scale, peer.numbers.window_scale) {
+            (Some(s), Some(_)) => Some(s.min(14)),
+            _ => Some(0),
+        }
+    }
+
+    /// Lets capture time pass: a side in TIME_WAIT for 2·MSL becomes CLOSED.
+    pub fn on_time(&mut self, now: Duration) {
+        let mut t = Transitions::new();
+        self.expire(now, &mut t);
+    }
+
+    fn expire(&mut self, now: Duration, t: &mut Transitions) {
+        for side in Side::BOTH {
+            if let Some(deadline) = self.time_wait_deadline(side) {
+                if now >= deadline {
+                    self.set(side, State::Closed, Cause::Expired, t);
+                    self.halves[side.index()].time_wait_since = None;
+                }
+            }
+        }
+    }
+
+    fn half(&self, side: Side) -> &Half {
+        &self.halves[side.index()]
+    }
+
+    fn half_mut(&mut self, side: Side) -> &mut Half {
+        &mut self.halves[side.index()]
+    }
+
+    fn set(&mut self, side: Side, to: State, cause: Cause, t: &mut Transitions) {
+        let from = self.half(side).state;
+        t.push(Transition {
+            side,
+            from,
+            to,
+            cause,
+        });
+        self.half_mut(side).state = to;
+    }
+
+    fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
+        self.set(side, State::TimeWait, cause, t);
+        self.half_mut(side).time_wait_since = Some(now);
+    }
+
+    /// Observes one segment sent by `from` at capture time `now`, and returns both
+    /// sides' states after it, what changed and what is remarkable about it.
+    pub fn on_segment(&mut self, from: Side, seg: &Segment, now: Duration) -> Observation {
+        let to = from.peer();
+        let s = Seg {
+            seq: seg.seq,
+            ack: if seg.flags.contains(TcpFlags::ACK) {
+                Some(seg.ack)
+            } else {
+                None
+            },
+            flags: seg.flags,
+            len: seg.payload_len,
+            seg_len: seg.seg_len(),
+        };
+        let mut t = Transitions::new();
+        let mut notes = Notes::new();
+        self.expire(now, &mut t);
+
+        let syn = s.flags.contains(TcpFlags::SYN);
+        let rst = s.flags.contains(TcpFlags::RST);
+
+        // A bare SYN with a new ISN after the connection ended starts it over.
+        if syn && s.ack.is_none() && !rst {
+            let me = self.half(from);
+            let peer = self.half(to);
+            let new_isn = matches!(me.numbers.isn, Some(isn) if isn != s.seq);
+            // In SYN_SENT only a later ISN is a new attempt; an earlier one is an old
+            // duplicate (on_syn).
+            let later = matches!(me.numbers.isn, Some(isn) if s.seq.after(isn));
+            let ended = matches!(me.state, State::Closed | State::TimeWait)
+                || matches!(peer.state, State::Closed | State::TimeWait | State::Listen)
+                || (me.state == State::SynSent && later);
+            // The same ISN again after a reset: the opener tries again (e.g. a SYN
+            // retransmitted after a RST that refused it).
+            let retry = me.numbers.isn == Some(s.seq) && me.state == State::Closed;
+            if (new_isn && ended) || retry {
+                let (old_from, old_to) = (me.state, peer.state);
+                let msl = self.msl;
+                *self = Observer::new().with_msl(msl);
+                self.half_mut(from).state = old_from;
+                self.half_mut(to).state = if old_to == State::Closed {
+                    State::Listen
+                } else {
+                    old_to
+                };
+                if old_to != self.half(to).state {
+                    t.push(Transition {
+                        side: to,
+                        from: old_to,
+                        to: State::Listen,
+                        cause: Cause::Inferred,
+                    });
+                }
+                notes.insert(Note::Reopened);
+            }
+        }
+
+        // Wireshark's base_seq for relative numbers (packet-tcp.c, bug 1542 rule). A SYN
+        // from a side whose base came from another segment rebases it on the SYN, as
+        // tshark 4.0 does (tcp__rst-inject-rae.pcap: RST first, then the SYN,ACK).
+        let h = self.half_mut(from);
+        if syn && !h.base_from_syn {
+            h.numbers.base = Some(s.seq);
+            h.base_from_syn = true;
+        } else if h.numbers.base.is_none() {
+            h.numbers.base = Some(s.seq - 1);
+        }
+        if let Some(ack) = s.ack {
+            if self.half(to).numbers.base.is_none() {
+                self.half_mut(to).numbers.base = Some(ack - 1);
+            }
+        }
+        let relative_seq = self.relative(from, s.seq).unwrap_or(0);
+        let relative_ack = s.ack.map(|a| self.relative(to, a).unwrap_or(0));
+
+        if !self.started {
+            self.started = true;
+            self.start(from, &s, &mut t, &mut notes);
+        }
+
+        if rst {
+            self.on_rst(from, &s, &mut t, &mut notes);
+        } else if syn {
+            self.on_syn(from, &s, seg, &mut t, &mut notes);
+        } else {
+            self.on_other(from, &s, now, &mut t, &mut notes);
+        }
+
+        // Numbers the sender showed.
+        let h = self.half_mut(from);
+        h.numbers.segments += 1;
+        h.numbers.window = Some(seg.window);
+        if !rst {
+            let end = s.seq + s.seg_len;
+            h.numbers.next_seq = Some(match h.numbers.next_seq {
+                Some(n) => n.max_seq(end),
+                None => end,
+            });
+            if let Some(ack) = s.ack {
+                h.numbers.highest_ack = Some(match h.numbers.highest_ack {
+                    Some(a) => a.max_seq(ack),
+                    None => ack,
+                });
+            }
+        }
+
+        Observation {
+            from,
+            sender: self.state(from),
+            receiver: self.state(to),
+            transitions: t,
+            notes,
+            relative_seq,
+            relative_ack,
+        }
+    }
+
+    /// The first segment of the capture: decides between a handshake seen from its
+    /// start, one seen from the SYN,ACK, and a mid-stream start.
+    fn start(&mut self, from: Side, s: &Seg, t: &mut Transitions, notes: &mut Notes) {
+        let to = from.peer();
+        let syn = s.flags.contains(TcpFlags::SYN);
+        if syn && s.ack.is_none() {
+            return; // the ordinary beginning: handled by on_syn
+        }
+        if syn {
+            // SYN,ACK first: the SYN it answers was not captured.
+            if let Some(ack) = s.ack {
+                self.set(to, State::SynSent, Cause::Inferred, t);
+                let peer = self.half_mut(to);
+                peer.numbers.isn = Some(ack - 1);
+                peer.numbers.next_seq = Some(ack);
+                peer.sent_syn = true;
+                self.set(from, State::SynReceived, Cause::Inferred, t);
+                self.half_mut(from).passive = true;
+                notes.insert(Note::Inferred);
+            }
+            return;
+        }
+        // Mid-stream: the connection is assumed open.
+        self.midstream = true;
+        notes.insert(Note::Midstream);
+        self.set(from, State::Established, Cause::Inferred, t);
+        self.set(to, State::Established, Cause::Inferred, t);
+        self.half_mut(from).numbers.next_seq = Some(s.seq);
+        if let Some(ack) = s.ack {
+            self.half_mut(to).numbers.next_seq = Some(ack);
+        }
+    }
+
+    fn on_syn(
+        &mut self,
+        from: Side,
+        s: &Seg,
+        seg: &Segment,
+        t: &mut Transitions,
+        notes: &mut Notes,
+    ) {
+        let to = from.peer();
+        let me = *self.half(from);
+        if let Some(ack) = s.ack {
+            self.on_syn_ack(from, s, ack, t, notes);
+        } else {
+            // Bare SYN.
+            if let (State::SynSent, Some(isn)) = (me.state, me.numbers.isn) {
+                if s.seq.before(isn) {
+                    // ISNs follow a clock (RFC 6528): an earlier one is an old
+                    // duplicate from a previous incarnation (RFC 793 figure 9).
+                    notes.insert(Note::OldDuplicate);
+                    return;
+                }
+            }
+            if me.numbers.isn == Some(s.seq) {
+                notes.insert(Note::Retransmission);
+                return;
+            }
+            let peer = *self.half(to);
+            if peer.state.is_synchronized() && peer.state != State::TimeWait {
+                // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
+                notes.insert(Note::Unacceptable);
+                return;
+            }
+            if peer.sent_syn && me.state == State::SynReceived && me.numbers.segments == 0 {
+                // Our SYN crossed the peer's SYN (RFC 793 figure 8).
+                notes.insert(Note::Crossed);
+                self.set(from, State::Closed, Cause::Revised, t);
+                self.set(from, State::SynSent, Cause::Sent, t);
+                self.set(to, State::SynReceived, Cause::Received, t);
+                self.set(from, State::SynReceived, Cause::Delivered, t);
+                self.half_mut(to).passive = false;
+            } else {
+                self.set(from, State::SynSent, Cause::Sent, t);
+                match peer.state {
+                    State::Closed | State::Listen | State::TimeWait => {
+                        self.set(to, State::SynReceived, Cause::Received, t);
+                        self.half_mut(to).passive = true;
+                    }
+                    State::SynSent => {
+                        // The peer's SYN was seen earlier but did not reach us before we
+                        // sent ours: it is now delivered.
+                        self.set(to, State::SynReceived, Cause::Received, t);
+                    }
+                    _ => {}
+                }
+            }
+            let h = self.half_mut(from);
+            h.sent_syn = true;
+            h.passive = false;
+            h.syn_seen = true;
+            h.numbers.isn = Some(s.seq);
+            h.numbers.window_scale = seg.options.window_scale;
+        }
+    }
+
+    fn on_syn_ack(
+        &mut self,
+        from: Side,
+        s: &Seg,
+        ack: SeqNum,
+        t: &mut Transitions,
+        notes: &mut Notes,
+    ) {
+        let to = from.peer();
+        let me = *self.half(from);
+        let same_isn = me.numbers.isn == Some(s.seq);
+        if me.sent_syn_ack && same_isn {
+            notes.insert(Note::Retransmission);
+        } else if me.sent_syn && same_isn && me.state == State::Established {
+            // First SYN,ACK of a simultaneous open, sent before the peer's SYN,ACK
+            // (already seen and delivered) reached this side.
+            notes.insert(Note::Crossed);
+            self.set(from, State::SynReceived, Cause::Revised, t);
+            if self.half(to).acks_syn_of(ack) {
+                self.set(to, State::Established, Cause::Received, t);
+            }
+            self.set(from, State::Established, Cause::Delivered, t);
+            self.half_mut(from).sent_syn_ack = true;
+            return;
+        } else {
+            match me.state {
+                State::SynReceived => {}
+                State::SynSent => {
+                    // It answers a SYN of the peer that the capture did not hold.
+                    notes.insert(Note::Inferred);
+                    self.set(from, State::SynReceived, Cause::Inferred, t);
+                }
+                State::Closed | State::Listen => {
+                    notes.insert(Note::Inferred);
+                    self.set(from, State::SynReceived, Cause::Inferred, t);
+                    self.half_mut(from).passive = true;
+                }
+                _ if me.sent_syn && same_isn => {
+                    // A SYN,ACK repeating our SYN after the handshake: a retransmission.
+                    notes.insert(Note::Retransmission);
+                }
+                _ => {
+                    notes.insert(Note::Unacceptable);
+                    return;
+                }
+            }
+            let h = self.half_mut(from);
+            h.sent_syn_ack = true;
+            h.syn_seen = true;
+            h.numbers.isn = Some(s.seq);
+        }
+        // The receiver.
+        let peer = *self.half(to);
+        if peer.numbers.isn.is_none() {
+            // The SYN being answered was not captured.
+            notes.insert(Note::Inferred);
+            let p = self.half_mut(to);
+            p.numbers.isn = Some(ack - 1);
+            p.numbers.next_seq = Some(ack);
+            p.sent_syn = true;
+            self.set(to, State::SynSent, Cause::Inferred, t);
+        }
+        let peer = *self.half(to);
+        match peer.state {
+            State::SynSent | State::SynReceived => {
+                if peer.acks_syn(ack) {
+                    self.set(to, State::Established, Cause::Received, t);
+                } else {
+                    notes.insert(Note::Unacceptable);
+                }
+            }
+            State::Closed | State::Listen => {
+                notes.insert(Note::AfterClose);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_rst(&mut self, from: Side, s: &Seg, t: &mut Transitions, notes: &mut Notes) {
+        let to = from.peer();
+        let peer = *self.half(to);
+        let acceptable = match peer.state {
+            State::Closed | State::Listen => {
+                notes.insert(Note::AfterClose);
+                notes.insert(Note::RstIgnored);
+                return;
+            }
+            State::SynSent => s.ack.is_some_and(|a| peer.acks_syn(a)),
+            _ => self.rst_in_window(from, s.seq),
+        };
+        if !acceptable {
+            notes.insert(Note::RstIgnored);
+            return;
+        }
+        notes.insert(Note::RstAccepted);
+        if self.state(from) != State::SynSent {
+            // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
+            // (RFC 9293 §3.10.7.3, figure 9 line 5); any other sender is done.
+            self.set(from, State::Closed, Cause::Sent, t);
+        }
+        let back_to = if peer.state == State::SynReceived && peer.passive {
+            State::Listen
+        } else {
+            State::Closed
+        };
+        self.set(to, back_to, Cause::Received, t);
+        self.half_mut(from).time_wait_since = None;
+        self.half_mut(to).time_wait_since = None;
+    }
+
+    /// RFC 9293 §3.10.7.4 for a RST from `from`: is `seq` in the receiver's window?
+    /// `RCV.NXT` is estimated both from what the receiver acknowledged and from what
+    /// the sender sent; the window is the receiver's last advertised one, scaled when
+    /// the scale is known (when it is not, only the raw field is trusted).
+    fn rst_in_window(&self, from: Side, seq: SeqNum) -> bool {
+        let to = from.peer();
+        let me = self.half(from);
+        let peer = self.half(to);
+        let candidates = [peer.numbers.highest_ack, me.numbers.next_seq];
+        if candidates.iter().all(Option::is_none) {
+            return true; // nothing known of the receiver's window: no evidence against it
+        }
+        let window = match peer.numbers.window {
+            Some(w) => {
+                let shift = self.window_shift(to).unwrap_or(0);
+                u32::from(w) << shift
+            }
+            None => 0,
+        };
+        candidates
+            .iter()
+            .flatten()
+            .any(|&rcv_nxt| seq == rcv_nxt || (window > 0 && seq.in_window(rcv_nxt, window)))
+    }
+
+    fn on_other(
+        &mut self,
+        from: Side,
+        s: &Seg,
+        now: Duration,
+        t: &mut Transitions,
+        notes: &mut Notes,
+    ) {
+        let to = from.peer();
+        let fin = s.flags.contains(TcpFlags::FIN);
+        let me = *self.half(from);
+
+        // Retransmission and keep-alive notes (numbers only, no state).
+        let fin_seq = s.seq + s.len;
+        let fin_again = fin && me.numbers.fin_seq == Some(fin_seq);
+        if let Some(nxt) = me.numbers.next_seq {
+            if !fin && s.len <= 1 && s.seq == nxt - 1 {
+                notes.insert(Note::KeepAlive);
+            } else if (s.len > 0 && s.seq.before(nxt)) || fin_again {
+                notes.insert(Note::Retransmission);
+            }
+        } else if fin_again {
+            notes.insert(Note::Retransmission);
+        }
+
+        let state_from = self.state(from);
+        let state_to = self.state(to);
+        if state_from == State::Closed || state_to == State::Closed || state_to == State::Listen {
+            notes.insert(Note::AfterClose);
+            return;
+        }
+
+        // The sender: an ACK from SYN_SENT means it got a SYN,ACK the capture missed.
+        if let Some(ack) = s.ack {
+            if state_from == State::SynSent {
+                notes.insert(Note::Inferred);
+                let peer = self.half_mut(to);
+                if peer.numbers.isn.is_none() {
+                    peer.numbers.isn = Some(ack - 1);
+                    peer.numbers.next_seq = Some(ack);
+                    peer.sent_syn_ack = true;
+                    peer.syn_seen = false;
+                }
+                if self.state(to) != State::SynReceived {
+                    self.set(to, State::SynReceived, Cause::Inferred, t);
+                }
+                self.set(from, State::Established, Cause::Inferred, t);
+            } else if state_from == State::SynReceived && self.half(to).acks_syn(ack) {
+                // It sends as a synchronized side, acknowledging the peer's SYN: the
+                // peer's ACK of its own SYN must have arrived (seen or not captured).
+                self.set(from, State::Established, Cause::Inferred, t);
+                notes.insert(Note::Inferred);
+            }
+        }
+
+        // Segments without ACK are dropped in SYN_RECEIVED and later (§3.10.7.4, fifth check).
+        let Some(ack) = s.ack else {
+            notes.insert(Note::Unacceptable);
+            return;
+        };
+
+        // The sender's FIN.
+        let mut crossed_fin = false;
+        if fin && !fin_again {
+            let peer = *self.half(to);
+            if self.state(from) == State::CloseWait
+                && peer.numbers.fin_seq.is_some()
+                && !peer.acks_fin(ack)
+            {
+                // Our FIN crossed the peer's FIN (RFC 793 figure 14).
+                crossed_fin = true;
+                notes.insert(Note::Crossed);
+                self.set(from, State::Established, Cause::Revised, t);
+            }
+            let next = match self.state(from) {
+                State::CloseWait => State::LastAck,
+                State::SynReceived | State::Established => State::FinWait1,
+                other => other,
+            };
+            self.set(from, next, Cause::Sent, t);
+            self.half_mut(from).numbers.fin_seq = Some(fin_seq);
+            if self.first_closer.is_none() {
+                self.first_closer = Some(from);
+            }
+        }
+
+        // The receiver: first the ACK, then the FIN (RFC 9293 §3.10.7.4, fifth then eighth check).
+        let peer = *self.half(to);
+        if peer.state == State::SynSent {
+            // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
+            // unacceptable (RFC 9293 §3.10.7.3).
+            if !peer.acks_syn(ack) {
+                notes.insert(Note::Unacceptable);
+            }
+            return;
+        }
+        if peer.state == State::SynReceived {
+            if peer.numbers.isn.is_none() || peer.acks_syn(ack) {
+                if peer.numbers.isn.is_none() {
+                    // Its SYN,ACK was not captured.
+                    notes.insert(Note::Inferred);
+                    let p = self.half_mut(to);
+                    p.numbers.isn = Some(ack - 1);
+                    p.sent_syn_ack = true;
+                }
+                self.set(to, State::Established, Cause::Received, t);
+            } else {
+                notes.insert(Note::Unacceptable);
+                return;
+            }
+        }
+        let peer = *self.half(to);
+        if peer.acks_fin(ack) {
+            match peer.state {
+                State::FinWait1 => self.set(to, State::FinWait2, Cause::Received, t),
+                State::Closing => self.enter_time_wait(to, now, Cause::Received, t),
+                State::LastAck => self.set(to, State::Closed, Cause::Received, t),
+                _ => {}
+            }
+        }
+        if fin {
+            let peer = *self.half(to);
+            match peer.state {
+                State::Established => self.set(to, State::CloseWait, Cause::Received, t),
+                State::FinWait1 => self.set(to, State::Closing, Cause::Received, t),
+                State::FinWait2 => self.enter_time_wait(to, now, Cause::Received, t),
+                State::TimeWait if fin_again => {
+                    // A retransmitted FIN restarts the 2·MSL timer.
+                    self.half_mut(to).time_wait_since = Some(now);
+                }
+                _ => {}
+            }
+        }
+        if crossed_fin {
+            // The peer's FIN, which we had not received when we sent ours, arrives now.
+            let next = if self.half(to).acks_fin_of(self.half(from)) {
+                State::TimeWait
+            } else {
+                State::Closing
+            };
+            if next == State::TimeWait {
+                self.enter_time_wait(from, now, Cause::Delivered, t);
+            } else {
+                self.set(from, State::Closing, Cause::Delivered, t);
+            }
+        }
+    }
+}
+
+impl Half {
+    /// Whether `ack`, sent by the peer of `self`, acknowledges `self`'s SYN.
+    fn acks_syn_of(&self, ack: SeqNum) -> bool {
+        self.acks_syn(ack)
+    }
+
+    /// Whether this side has acknowledged `other`'s FIN.
+    fn acks_fin_of(&self, other: &Half) -> bool {
+        self.numbers.highest_ack.is_some_and(|a| other.acks_fin(a))
+    }
+}
+
+#[cfg(test)]
+mod test {
+    extern crate std;
+
+    use super::*;
+    use std::vec::Vec;
+
+    const T0: Duration = Duration::ZERO;
+    const A: Side = Side::Client;
+    const B: Side = Side::Server;
+    use State::*;
+
+    fn seg(seq: u32, ack: u32, flags: TcpFlags) -> Segment {
+        Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(1000)
+    }
+    fn syn(seq: u32) -> Segment {
+        seg(seq, 0, TcpFlags::SYN)
+    }
+    fn syn_ack(seq: u32, ack: u32) -> Segment {
+        seg(seq, ack, TcpFlags::SYN | TcpFlags::ACK)
+    }
+    fn ack(seq: u32, ack: u32) -> Segment {
+        seg(seq, ack, TcpFlags::ACK)
+    }
+    fn fin_ack(seq: u32, ack: u32) -> Segment {
+        seg(seq, ack, TcpFlags::FIN | TcpFlags::ACK)
+    }
+    fn rst(seq: u32) -> Segment {
+        seg(seq, 0, TcpFlags::RST)
+    }
+    fn rst_ack(seq: u32, ack: u32) -> Segment {
+        seg(seq, ack, TcpFlags::RST | TcpFlags::ACK)
+    }
+
+    /// Feeds `from, segment` and asserts (A, B) afterwards.
+    #[track_caller]
+    fn step(obs: &mut Observer, from: Side, s: Segment, a: State, b: State) -> Observation {
+        let o = obs.on_segment(from, &s, T0);
+        assert_eq!((obs.state(A), obs.state(B)), (a, b), "after {s:?}: {o:?}");
+        assert_eq!(o.state(A), a);
+        assert_eq!(o.state(B), b);
+        o
+    }
+
+    fn path(o: &Observation, side: Side) -> Vec<State> {
+        let mut v = Vec::new();
+        for t in o
+            .transitions
+            .iter()
+            .filter(|t| t.side == side && t.cause != Cause::Revised)
+        {
+            if v.last() != Some(&t.from) {
+                v.push(t.from);
+            }
+            v.push(t.to);
+        }
+        v
+    }
+
+    #[test]
+    fn test_new_is_closed_and_listen() {
+        let obs = Observer::new();
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Listen));
+        assert_eq!(obs.msl(), DEFAULT_MSL);
+        assert_eq!(obs.isn(A), None);
+    }
+
+    // RFC 793 figure 7 [RFC 9293 figure 6], REFERENCE.md §5.2.
+    #[test]
+    fn test_figure_7_three_way_handshake() {
+        let mut obs = Observer::new();
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived); // line 2
+        assert!(o.notes.is_empty());
+        assert_eq!(path(&o, B), [Listen, SynReceived]);
+        let o = step(&mut obs, B, syn_ack(300, 101), Established, SynReceived); // line 3
+        assert_eq!((o.relative_seq, o.relative_ack), (0, Some(1)));
+        step(&mut obs, A, ack(101, 301), Established, Established); // line 4
+        let o = step(
+            &mut obs,
+            A,
+            ack(101, 301).with_len(10),
+            Established,
+            Established,
+        ); // line 5
+        assert!(o.notes.is_empty(), "{o:?}");
+        assert_eq!(
+            (obs.isn(A), obs.isn(B)),
+            (Some(SeqNum(100)), Some(SeqNum(300)))
+        );
+        assert_eq!(obs.numbers(A).next_seq, Some(SeqNum(111)));
+        assert_eq!(obs.numbers(A).highest_ack, Some(SeqNum(301)));
+    }
+
+    // RFC 793 figure 8 [RFC 9293 figure 7]: simultaneous open, segments in wire order.
+    #[test]
+    fn test_figure_8_simultaneous_open() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived); // line 2 (assumed delivered)
+        let o = step(&mut obs, B, syn(300), SynReceived, SynReceived); // lines 3-4
+        assert!(o.notes.contains(Note::Crossed));
+        assert_eq!(path(&o, B), [Closed, SynSent, SynReceived]);
+        assert_eq!(path(&o, A), [SynSent, SynReceived]);
+        let o = step(&mut obs, A, syn_ack(100, 301), SynReceived, Established); // line 5 (+7)
+        assert!(!o.notes.contains(Note::Retransmission));
+        let o = step(&mut obs, B, syn_ack(300, 101), Established, Established); // line 6
+        assert!(o.notes.contains(Note::Crossed));
+        assert_eq!(path(&o, B), [SynReceived, Established]);
+        assert_eq!(path(&o, A), [SynReceived, Established]);
+    }
+
+    // The same segments, the two SYN,ACKs in the other order: both still pass SYN_RECEIVED.
+    #[test]
+    fn test_figure_8_other_order() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(300), SynReceived, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        let o = step(&mut obs, A, syn_ack(100, 301), Established, Established);
+        assert!(o.notes.contains(Note::Crossed));
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, B, ack(301, 101), Established, Established);
+    }
+
+    // RFC 793 figure 13 [RFC 9293 figure 12]: normal close.
+    #[test]
+    fn test_figure_13_normal_close() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established); // line 1
+        let o = step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait); // line 2
+        assert_eq!(obs.first_closer(), Some(A));
+        assert_eq!(obs.numbers(A).fin_seq, Some(SeqNum(100)));
+        assert!(o.notes.is_empty());
+        step(&mut obs, B, ack(300, 101), FinWait2, CloseWait); // line 3
+        let t4 = Duration::from_secs(10);
+        let o = obs.on_segment(B, &fin_ack(300, 101), t4); // line 4
+        assert_eq!((o.state(A), o.state(B)), (TimeWait, LastAck));
+        assert_eq!(obs.time_wait_deadline(A), Some(t4 + 2 * DEFAULT_MSL));
+        step(&mut obs, A, ack(101, 301), TimeWait, Closed); // line 5
+        obs.on_time(t4 + 2 * DEFAULT_MSL - Duration::from_nanos(1));
+        assert_eq!(obs.state(A), TimeWait);
+        obs.on_time(t4 + 2 * DEFAULT_MSL); // line 6
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Closed));
+    }
+
+    // RFC 793 figure 14 [RFC 9293 figure 13]: simultaneous close, wire order.
+    #[test]
+    fn test_figure_14_simultaneous_close() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established); // line 1
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait); // line 2, A's FIN
+        let o = step(&mut obs, B, fin_ack(300, 100), Closing, Closing); // line 2, B's FIN
+        assert!(o.notes.contains(Note::Crossed));
+        assert_eq!(path(&o, B), [Established, FinWait1, Closing]);
+        assert_eq!(path(&o, A), [FinWait1, Closing]);
+        step(&mut obs, A, ack(101, 301), Closing, TimeWait); // line 3
+        step(&mut obs, B, ack(301, 101), TimeWait, TimeWait); // line 3
+        obs.on_time(Duration::from_secs(60)); // line 4: 2·MSL
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Closed));
+    }
+
+    // RFC 793 figure 9 [RFC 9293 figure 8]: recovery from an old duplicate SYN, as
+    // seen next to A (the duplicate never passes there) and in the middle (it does).
+    #[test]
+    fn test_figure_9_old_duplicate_syn() {
+        for with_duplicate in [false, true] {
+            let mut obs = Observer::new();
+            step(&mut obs, A, syn(100), SynSent, SynReceived); // line 2
+            if with_duplicate {
+                let o = step(&mut obs, A, syn(90), SynSent, SynReceived); // line 3
+                assert!(o.notes.contains(Note::OldDuplicate));
+            }
+            let o = step(&mut obs, B, syn_ack(300, 91), SynSent, SynReceived); // line 4
+            assert!(o.notes.contains(Note::Unacceptable));
+            let o = step(&mut obs, A, rst(91), SynSent, Listen); // line 5
+            assert!(o.notes.contains(Note::RstAccepted));
+            // line 6: the delayed SYN 100 reaches B (seen already); line 7 (RFC 9293):
+            step(&mut obs, B, syn_ack(400, 101), Established, SynReceived);
+            step(&mut obs, A, ack(101, 401), Established, Established); // line 8
+        }
+    }
+
+    // A later ISN while the first SYN is unanswered is a new attempt.
+    #[test]
+    fn test_syn_sent_later_isn_reopens() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, B, syn_ack(7, 5001), Established, SynReceived);
+    }
+
+    // A bare ACK that does not acknowledge the SYN (tcp__syn-then-ack-then-rst.pcap):
+    // SYN_SENT drops it and answers with a RST, and stays in SYN_SENT.
+    #[test]
+    fn test_syn_sent_unacceptable_ack_then_rst() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        let o = step(&mut obs, B, ack(0, 0), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable));
+        let o = step(&mut obs, A, rst(0), SynSent, Listen);
+        assert!(o.notes.contains(Note::RstAccepted));
+    }
+
+    // A FIN that does ACK the peer's FIN did not cross: ordinary LAST_ACK.
+    #[test]
+    fn test_close_wait_fin_is_last_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(&mut obs, A, fin_ack(1, 1001), FinWait1, CloseWait);
+        let o = step(&mut obs, B, fin_ack(1001, 2), TimeWait, LastAck);
+        assert!(!o.notes.contains(Note::Crossed));
+        assert_eq!(path(&o, A), [FinWait1, FinWait2, TimeWait]);
+        step(&mut obs, A, ack(2, 1002), TimeWait, Closed);
+    }
+
+    // rst-refused: SYN, then RST,ACK acknowledging it.
+    #[test]
+    fn test_syn_sent_rst_ack_refused() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(0, 5001), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        assert_eq!((o.relative_seq, o.relative_ack), (1, Some(1)));
+    }
+
+    // RFC 9293 §3.10.7.3: in SYN_SENT a RST without an acceptable ACK is dropped.
+    #[test]
+    fn test_syn_sent_rst_bad_ack_ignored() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(0, 5000), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::RstIgnored));
+        let o = step(&mut obs, B, rst(0), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::RstIgnored));
+        step(&mut obs, B, syn_ack(9000, 5001), Established, SynReceived);
+    }
+
+    #[test]
+    fn test_midstream_start() {
+        let mut obs = Observer::new();
+        let o = step(
+            &mut obs,
+            A,
+            ack(7000, 9000).with_len(100),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Midstream));
+        assert!(obs.is_midstream());
+        assert_eq!((o.relative_seq, o.relative_ack), (1, Some(1)));
+        assert_eq!(obs.isn(A), None);
+        assert_eq!(obs.base(A), Some(SeqNum(6999)));
+        let o = step(&mut obs, B, ack(9000, 7100), Established, Established);
+        assert!(o.notes.is_empty(), "{o:?}");
+        assert_eq!((o.relative_seq, o.relative_ack), (1, Some(101)));
+        step(&mut obs, B, fin_ack(9000, 7100), CloseWait, FinWait1);
+    }
+
+    #[test]
+    fn test_established_rst_out_of_window_ignored() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        // B's window is 1000 (unscaled): RCV.NXT = 1, so 5000 is outside.
+        let o = step(&mut obs, A, rst(5000), Established, Established);
+        assert!(o.notes.contains(Note::RstIgnored));
+        let o = step(&mut obs, B, rst(1001 + 2000), Established, Established);
+        assert!(o.notes.contains(Note::RstIgnored));
+        // In the window (not exact): accepted per RFC 9293 §3.10.7.4.
+        let o = step(&mut obs, A, rst(500), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        let o = step(&mut obs, A, ack(1, 1001), Closed, Closed);
+        assert!(o.notes.contains(Note::AfterClose));
+    }
+
+    #[test]
+    fn test_established_rst_exact_accepted() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_len(50),
+            Established,
+            Established,
+        );
+        let o = step(
+            &mut obs,
+            A,
+            rst_ack(51, 1001).with_window(0),
+            Closed,
+            Closed,
+        );
+        assert!(o.notes.contains(Note::RstAccepted));
+    }
+
+    // A passive opener reset in SYN_RECEIVED goes back to LISTEN (RFC 9293 MUST-11, figure 9 line 5).
+    #[test]
+    fn test_syn_received_rst_returns_to_listen() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(90), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 91), Established, SynReceived);
+        step(&mut obs, A, rst(91), Closed, Listen);
+    }
+
+    // half-close: client FIN after its request, server keeps sending, then closes.
+    #[test]
+    fn test_half_close() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_len(20),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, fin_ack(21, 1001), FinWait1, CloseWait);
+        step(&mut obs, B, ack(1001, 22), FinWait2, CloseWait);
+        step(
+            &mut obs,
+            B,
+            ack(1001, 22).with_len(300),
+            FinWait2,
+            CloseWait,
+        );
+        step(&mut obs, A, ack(22, 1301), FinWait2, CloseWait);
+        step(
+            &mut obs,
+            B,
+            ack(1301, 22).with_len(6000),
+            FinWait2,
+            CloseWait,
+        );
+        step(&mut obs, A, ack(22, 7301), FinWait2, CloseWait);
+        step(&mut obs, B, fin_ack(7301, 22), TimeWait, LastAck);
+        step(&mut obs, A, ack(22, 7302), TimeWait, Closed);
+        assert_eq!(obs.first_closer(), Some(A));
+    }
+
+    #[test]
+    fn test_retransmissions_and_keepalives_change_nothing() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(0), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Retransmission));
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        let o = step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        assert!(o.notes.contains(Note::Retransmission));
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        // SYN,ACK retransmitted after the handshake (the ACK was lost beyond the capture point).
+        let o = step(&mut obs, B, syn_ack(1000, 1), Established, Established);
+        assert!(o.notes.contains(Note::Retransmission));
+        step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_len(10),
+            Established,
+            Established,
+        );
+        let o = step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_len(10),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Retransmission));
+        let o = step(&mut obs, A, ack(10, 1001), Established, Established);
+        assert!(o.notes.contains(Note::KeepAlive));
+        let o = step(
+            &mut obs,
+            A,
+            ack(10, 1001).with_len(1),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::KeepAlive));
+        step(&mut obs, A, fin_ack(11, 1001), FinWait1, CloseWait);
+        let o = step(&mut obs, A, fin_ack(11, 1001), FinWait1, CloseWait);
+        assert!(o.notes.contains(Note::Retransmission));
+        step(&mut obs, B, fin_ack(1001, 12), TimeWait, LastAck);
+        // A retransmitted FIN restarts TIME_WAIT.
+        let later = Duration::from_secs(100);
+        obs.on_segment(B, &fin_ack(1001, 12), later);
+        assert_eq!(obs.time_wait_deadline(A), Some(later + 2 * DEFAULT_MSL));
+    }
+
+    #[test]
+    fn test_syn_ack_first_infers_syn() {
+        let mut obs = Observer::new();
+        let o = obs.on_segment(B, &syn_ack(300, 101), T0);
+        assert!(o.notes.contains(Note::Inferred));
+        assert_eq!((obs.state(A), obs.state(B)), (Established, SynReceived));
+        assert_eq!(obs.isn(A), Some(SeqNum(100)));
+        assert_eq!((o.relative_seq, o.relative_ack), (0, Some(1)));
+        step(&mut obs, A, ack(101, 301), Established, Established);
+    }
+
+    #[test]
+    fn test_syn_ack_not_captured_inferred_from_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, ack(101, 301), Established, Established);
+        assert!(o.notes.contains(Note::Inferred));
+        assert_eq!(obs.isn(B), Some(SeqNum(300)));
+    }
+
+    #[test]
+    fn test_time_wait_expires_before_next_segment() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(1));
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, fin_ack(1, 1001), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(1001, 2), TimeWait, LastAck);
+        let o = obs.on_segment(A, &ack(2, 1002), Duration::from_secs(5));
+        assert_eq!(o.transitions.as_slice()[0].cause, Cause::Expired);
+        assert!(o.notes.contains(Note::AfterClose));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, LastAck));
+    }
+
+    #[test]
+    fn test_new_isn_after_close_reopens() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, rst_ack(0, 1), Closed, Closed);
+        let o = step(&mut obs, A, syn(77777), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.isn(A), Some(SeqNum(77777)));
+        assert_eq!(o.relative_seq, 0);
+    }
+
+    #[test]
+    fn test_syn_in_established_is_unacceptable() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        let o = step(&mut obs, B, syn(5), Established, Established);
+        assert!(o.notes.contains(Note::Unacceptable));
+    }
+
+    #[test]
+    fn test_sequence_wrap() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(u32::MAX), SynSent, SynReceived);
+        step(
+            &mut obs,
+            B,
+            syn_ack(u32::MAX - 1, 0),
+            Established,
+            SynReceived,
+        );
+        step(&mut obs, A, ack(0, u32::MAX), Established, Established);
+        let o = step(
+            &mut obs,
+            A,
+            fin_ack(0, u32::MAX).with_len(5),
+            FinWait1,
+            CloseWait,
+        );
+        assert_eq!(o.relative_seq, 1);
+        assert_eq!(obs.numbers(A).fin_seq, Some(SeqNum(5)));
+        step(&mut obs, B, fin_ack(u32::MAX, 6), TimeWait, LastAck);
+    }
+
+    proptest::proptest! {
+        // Whatever the segments, the observer never panics, its observations agree with
+        // its states, each side's transitions chain, and a Midstream note comes only first.
+        #[test]
+        fn prop_any_segments_are_safe(
+            base_a in proptest::prelude::any::<u32>(),
+            base_b in proptest::prelude::any::<u32>(),
+            segs in proptest::collection::vec(
+                (proptest::prelude::any::<bool>(), 0u32..40, 0u32..40, 0u16..0x1000, 0u32..20, proptest::prelude::any::<u16>(), 0u64..600),
+                1..40,
+            ),
+        ) {
+            let mut obs = Observer::new().with_msl(Duration::from_secs(60));
+            let mut now = Duration::ZERO;
+            for (i, (from_a, ds, da, flags, len, window, dt)) in segs.into_iter().enumerate() {
+                let from = if from_a { A } else { B };
+                let (mine, theirs) = if from_a { (base_a, base_b) } else { (base_b, base_a) };
+                now += Duration::from_secs(dt);
+                let seg = Segment::new(SeqNum(mine.wrapping_add(ds)), SeqNum(theirs.wrapping_add(da)), TcpFlags::from_bits_retain(flags))
+                    .with_len(len)
+                    .with_window(window);
+                let before = (obs.state(A), obs.state(B));
+                let o = obs.on_segment(from, &seg, now);
+                proptest::prop_assert_eq!(o.state(A), obs.state(A));
+                proptest::prop_assert_eq!(o.state(B), obs.state(B));
+                proptest::prop_assert!(i == 0 || !o.notes.contains(Note::Midstream));
+                for side in Side::BOTH {
+                    let mut cur = if side == A { before.0 } else { before.1 };
+                    for t in o.transitions.iter().filter(|t| t.side == side) {
+                        proptest::prop_assert_eq!(t.from, cur, "{:?}", o);
+                        cur = t.to;
+                    }
+                    proptest::prop_assert_eq!(cur, obs.state(side));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn test_notes_and_transitions_render() {
+        let mut n = Notes::new();
+        assert!(n.is_empty());
+        n.insert(Note::Crossed);
+        n.insert(Note::Midstream);
+        assert_eq!(
+            n.iter().collect::<Vec<_>>(),
+            [Note::Midstream, Note::Crossed]
+        );
+        let t = Transition {
+            side: A,
+            from: SynSent,
+            to: Established,
+            cause: Cause::Received,
+        };
+        assert_eq!(
+            std::format!("{t}"),
+            "client SYN_SENT -> ESTABLISHED (received)"
+        );
+    }
+}
