@@ -13,9 +13,16 @@
 //! assert_eq!(data.seg_len(), 10);
 //! assert_eq!(data.next_seq(), SeqNum(111));
 //! ```
+//!
+//! From a captured frame: [`Segment::from_packet`] takes the numbers and the SYN
+//! options (MSS, window scale, SACK-permitted, timestamps) from a decoded
+//! [`TcpPacket`](crate::wire::TcpPacket).
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
+use crate::wire::options::TcpOption;
+use crate::wire::packet::TcpPacket;
+use crate::wire::tcp::TcpHeaderSlice;
 
 /// The options a SYN negotiates (RFC 9293 §3.7.1, RFC 7323, RFC 2018).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -29,6 +36,26 @@ pub struct SynOptions {
     pub sack_permitted: bool,
     /// Timestamps option (TSval, TSecr), on any segment.
     pub timestamps: Option<(u32, u32)>,
+}
+
+impl SynOptions {
+    /// The options of interest in a header. Malformed options end the walk (what
+    /// was read before them is kept); repeated options: the last one wins.
+    pub fn from_header(header: &TcpHeaderSlice<'_>) -> Self {
+        let mut o = SynOptions::default();
+        for option in header.options().map_while(Result::ok) {
+            match option {
+                TcpOption::Mss(mss) => o.mss = Some(mss),
+                TcpOption::WindowScale(shift) => o.window_scale = Some(shift),
+                TcpOption::SackPermitted => o.sack_permitted = true,
+                TcpOption::Timestamps { value, echo_reply } => {
+                    o.timestamps = Some((value, echo_reply))
+                }
+                _ => {}
+            }
+        }
+        o
+    }
 }
 
 /// One TCP segment as the state machine sees it (RFC 9293's `SEG.*` variables).
@@ -52,7 +79,37 @@ pub struct Segment {
 impl Segment {
     /// A segment with no payload, window 0 and no options.
     pub const fn new(seq: SeqNum, ack: SeqNum, flags: TcpFlags) -> Self {
-        Segment { seq, ack, payload_len: 0, flags, window: 0, options: SynOptions { mss: None, window_scale: None, sack_permitted: false, timestamps: None } }
+        Segment {
+            seq,
+            ack,
+            payload_len: 0,
+            flags,
+            window: 0,
+            options: SynOptions {
+                mss: None,
+                window_scale: None,
+                sack_permitted: false,
+                timestamps: None,
+            },
+        }
+    }
+
+    /// The segment a header describes, carrying `payload_len` payload bytes.
+    pub fn from_header(header: &TcpHeaderSlice<'_>, payload_len: u32) -> Self {
+        Segment {
+            seq: header.sequence_number(),
+            ack: header.acknowledgment_number(),
+            payload_len,
+            flags: header.flags(),
+            window: header.window_size(),
+            options: SynOptions::from_header(header),
+        }
+    }
+
+    /// The segment a decoded packet carries. The payload length is the one the IP
+    /// header gives, so a capture cut by the snap length still counts every byte.
+    pub fn from_packet(packet: &TcpPacket<'_>) -> Self {
+        Self::from_header(&packet.header, packet.payload_len)
     }
 
     /// The same segment carrying `len` payload bytes.
@@ -90,5 +147,48 @@ impl Segment {
     #[inline]
     pub const fn has(&self, flag: TcpFlags) -> bool {
         self.flags.contains(flag)
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn seg_len_counts_syn_and_fin_once_each() {
+        let s =
+            Segment::new(SeqNum(u32::MAX), SeqNum(0), TcpFlags::SYN | TcpFlags::FIN).with_len(3);
+        assert_eq!(s.seg_len(), 5);
+        assert_eq!(s.next_seq(), SeqNum(4));
+        assert_eq!(
+            Segment::new(SeqNum(7), SeqNum(0), TcpFlags::ACK).seg_len(),
+            0
+        );
+    }
+
+    /// Frame 1 of tests/data/http-image.pcap; tshark: seq 179603736, win 64240,
+    /// MSS 1460, WS 10, SACK_PERM, TSval 4006145894, TSecr 0.
+    #[test]
+    fn from_header_reads_the_syn_options() {
+        let syn: [u8; 40] = [
+            0xb7, 0x22, 0x00, 0x50, 0x0a, 0xb4, 0x89, 0x18, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
+            0xfa, 0xf0, 0x0f, 0x01, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a,
+            0xee, 0xc8, 0xef, 0x66, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x0a,
+        ];
+        let header = TcpHeaderSlice::from_slice(&syn).unwrap();
+        let seg = Segment::from_header(&header, 0);
+        assert_eq!(seg.seq, SeqNum(179603736));
+        assert_eq!(seg.flags, TcpFlags::SYN);
+        assert_eq!(seg.window, 64240);
+        assert_eq!(
+            seg.options,
+            SynOptions {
+                mss: Some(1460),
+                window_scale: Some(10),
+                sack_permitted: true,
+                timestamps: Some((4006145894, 0))
+            }
+        );
+        assert_eq!(seg.seg_len(), 1);
     }
 }

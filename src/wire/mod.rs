@@ -27,5 +27,5 @@ pub use build::{BuildError, TcpHeader, TcpOptionsBuf};
 pub use checksum::PseudoHeader;
 pub use link::LinkType;
 pub use options::{SackBlocks, TcpOption, TcpOptionError, TcpOptionsIter};
-pub use packet::{decode, ChecksumStatus, Decoded, TcpPacket};
+pub use packet::{ChecksumStatus, DecodeAll, Decoded, TcpPacket, decode, decode_all};
 pub use tcp::{TcpHeaderError, TcpHeaderSlice, TcpSlice};
