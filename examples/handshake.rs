@@ -28,10 +28,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use synack::capture::CaptureReader;
-use synack::segment::SynOptions;
 use synack::state::{Cause, Note, Observation, Observer, Side, State};
-use synack::wire::packet::decode_all;
-use synack::wire::{LinkType, TcpPacket};
+use synack::wire::LinkType;
+use synack::wire::decode_all;
 use synack::{Segment, TcpFlags};
 
 /// One TCP segment of the capture and what the observer made of it.
@@ -136,58 +135,15 @@ pub struct Tcp {
     pub segment: Segment,
 }
 
-/// The SYN options the observer cares about, read from the raw option bytes.
-fn syn_options(mut rest: &[u8]) -> SynOptions {
-    let mut options = SynOptions::default();
-    while let Some((&kind, tail)) = rest.split_first() {
-        match kind {
-            0 => break,
-            1 => rest = tail,
-            _ => {
-                let Some(len) = tail.first().map(|&l| usize::from(l)) else {
-                    break;
-                };
-                if len < 2 {
-                    break;
-                }
-                let Some(body) = rest.get(2..len) else { break };
-                match (kind, body) {
-                    (2, &[a, b]) => options.mss = Some(u16::from_be_bytes([a, b])),
-                    (3, &[shift]) => options.window_scale = Some(shift),
-                    (4, []) => options.sack_permitted = true,
-                    (8, &[a, b, c, d, e, f, g, h]) => {
-                        options.timestamps = Some((
-                            u32::from_be_bytes([a, b, c, d]),
-                            u32::from_be_bytes([e, f, g, h]),
-                        ))
-                    }
-                    _ => {}
-                }
-                rest = rest.get(len..).unwrap_or(&[]);
-            }
-        }
-    }
-    options
-}
-
-/// The observer's view of a decoded TCP packet.
-pub fn segment_of(packet: &TcpPacket<'_>) -> Segment {
-    let h = &packet.header;
-    Segment::new(h.sequence_number(), h.acknowledgment_number(), h.flags())
-        .with_len(packet.payload_len)
-        .with_window(h.window_size())
-        .with_options(syn_options(h.options_slice()))
-}
-
 /// The TCP segments in a frame (several only in an 802.11 A-MSDU), decoded with
-/// [`synack::wire::packet::decode_all`]. Frames without TCP, IP fragments and ICMP errors
+/// [`synack::wire::decode_all`]. Frames without TCP, IP fragments and ICMP errors
 /// quoting TCP give none.
 pub fn decode_tcp(link_type: LinkType, frame: &[u8]) -> impl Iterator<Item = Tcp> + '_ {
     decode_all(link_type, frame).filter_map(|d| {
         d.into_tcp().map(|p| Tcp {
             src: p.source,
             dst: p.destination,
-            segment: segment_of(&p),
+            segment: Segment::from_packet(&p),
         })
     })
 }
