@@ -180,7 +180,10 @@ impl TcpFlags {
             let bit = match name {
                 "NS" => Some(Self::AE),
                 "ECN" => Some(Self::ECE),
-                _ => match name.strip_prefix("Reserved(0x").and_then(|r| r.strip_suffix(')')) {
+                _ => match name
+                    .strip_prefix("Reserved(0x")
+                    .and_then(|r| r.strip_suffix(')'))
+                {
                     Some(hex) => u16::from_str_radix(hex, 16)
                         .ok()
                         .filter(|m| *m != 0 && *m & !0x0e00 == 0)
@@ -347,11 +350,19 @@ mod test {
     #[test]
     fn wireshark_rendering_of_common_combinations() {
         assert_eq!(TcpFlags::SYN.wireshark().to_string(), "[SYN]");
-        assert_eq!((TcpFlags::PSH | TcpFlags::ACK).wireshark().to_string(), "[PSH, ACK]");
-        assert_eq!((TcpFlags::FIN | TcpFlags::ACK).wireshark().to_string(), "[FIN, ACK]");
+        assert_eq!(
+            (TcpFlags::PSH | TcpFlags::ACK).wireshark().to_string(),
+            "[PSH, ACK]"
+        );
+        assert_eq!(
+            (TcpFlags::FIN | TcpFlags::ACK).wireshark().to_string(),
+            "[FIN, ACK]"
+        );
         assert_eq!(TcpFlags::empty().wireshark().to_string(), "[<None>]");
         assert_eq!(
-            (TcpFlags::SYN | TcpFlags::ECE | TcpFlags::CWR).wireshark().to_string(),
+            (TcpFlags::SYN | TcpFlags::ECE | TcpFlags::CWR)
+                .wireshark()
+                .to_string(),
             "[SYN, ECE, CWR]"
         );
     }
@@ -360,7 +371,12 @@ mod test {
     fn tcpdump_rendering_of_common_combinations() {
         assert_eq!((TcpFlags::SYN | TcpFlags::ACK).tcpdump().to_string(), "S.");
         assert_eq!((TcpFlags::PSH | TcpFlags::ACK).tcpdump().to_string(), "P.");
-        assert_eq!((TcpFlags::FIN | TcpFlags::PSH | TcpFlags::ACK).tcpdump().to_string(), "FP.");
+        assert_eq!(
+            (TcpFlags::FIN | TcpFlags::PSH | TcpFlags::ACK)
+                .tcpdump()
+                .to_string(),
+            "FP."
+        );
         assert_eq!((TcpFlags::RST | TcpFlags::ACK).tcpdump().to_string(), "R.");
         assert_eq!(TcpFlags::empty().tcpdump().to_string(), "[none]");
         assert_eq!((TcpFlags::SYN | TcpFlags::FIN).tcpdump().to_string(), "FS");
@@ -371,8 +387,14 @@ mod test {
         // Frame 2 of tcp__rst-inject-rae.pcap: flags 0x0f14.
         let f = TcpFlags::from_bits_retain(0x0f14);
         assert_eq!(f.tshark_str().to_string(), "RRRA···A·R··");
-        assert_eq!(TcpFlags::parse_tshark_str("·······A··S·").unwrap(), TcpFlags::SYN | TcpFlags::ACK);
-        assert_eq!(TcpFlags::parse_tshark_str("····CE····S·").unwrap().bits(), 0x0c2);
+        assert_eq!(
+            TcpFlags::parse_tshark_str("·······A··S·").unwrap(),
+            TcpFlags::SYN | TcpFlags::ACK
+        );
+        assert_eq!(
+            TcpFlags::parse_tshark_str("····CE····S·").unwrap().bits(),
+            0x0c2
+        );
     }
 
     #[test]
@@ -394,19 +416,40 @@ mod test {
 
     #[test]
     fn parse_errors_are_typed() {
-        assert_eq!(TcpFlags::parse_tcpdump("SX"), Err(FlagsParseError::UnknownFlag { offset: 1 }));
-        assert_eq!(TcpFlags::parse_tcpdump("SS"), Err(FlagsParseError::Repeated { offset: 1 }));
+        assert_eq!(
+            TcpFlags::parse_tcpdump("SX"),
+            Err(FlagsParseError::UnknownFlag { offset: 1 })
+        );
+        assert_eq!(
+            TcpFlags::parse_tcpdump("SS"),
+            Err(FlagsParseError::Repeated { offset: 1 })
+        );
         assert_eq!(TcpFlags::parse_tcpdump(""), Err(FlagsParseError::Malformed));
-        assert_eq!(TcpFlags::parse_wireshark("SYN"), Err(FlagsParseError::Malformed));
+        assert_eq!(
+            TcpFlags::parse_wireshark("SYN"),
+            Err(FlagsParseError::Malformed)
+        );
         assert_eq!(
             TcpFlags::parse_wireshark("[SYN, BOGUS]"),
             Err(FlagsParseError::UnknownFlag { offset: 6 })
         );
-        assert_eq!(TcpFlags::parse_tshark_str("··"), Err(FlagsParseError::Malformed));
-        assert_eq!(TcpFlags::parse_wireshark("[NS, ECN]").unwrap(), TcpFlags::AE | TcpFlags::ECE);
+        assert_eq!(
+            TcpFlags::parse_tshark_str("··"),
+            Err(FlagsParseError::Malformed)
+        );
+        assert_eq!(
+            TcpFlags::parse_wireshark("[NS, ECN]").unwrap(),
+            TcpFlags::AE | TcpFlags::ECE
+        );
         let odd = TcpFlags::from_bits_retain(0x0f14);
-        assert_eq!(odd.wireshark().to_string(), "[RST, ACK, AE, Reserved(0xe00)]");
-        assert_eq!(TcpFlags::parse_wireshark("[Reserved(0x100)]"), Err(FlagsParseError::UnknownFlag { offset: 1 }));
+        assert_eq!(
+            odd.wireshark().to_string(),
+            "[RST, ACK, AE, Reserved(0xe00)]"
+        );
+        assert_eq!(
+            TcpFlags::parse_wireshark("[Reserved(0x100)]"),
+            Err(FlagsParseError::UnknownFlag { offset: 1 })
+        );
     }
 
     proptest! {

@@ -112,7 +112,11 @@ impl SeqNum {
     /// cannot be expressed in serial arithmetic; `len` is clamped to 2^31 − 1.
     #[inline]
     pub const fn in_window(self, start: SeqNum, len: u32) -> bool {
-        let len = if len > i32::MAX as u32 { i32::MAX as u32 } else { len };
+        let len = if len > i32::MAX as u32 {
+            i32::MAX as u32
+        } else {
+            len
+        };
         let off = self.0.wrapping_sub(start.0);
         (off as i32) >= 0 && off < len
     }
@@ -128,14 +132,21 @@ impl SeqNum {
     /// | >0 | 0 | never (the segment's ACK, URG and RST must still be processed) |
     /// | >0 | >0 | its first or its last sequence number lies in the window |
     #[inline]
-    pub const fn segment_acceptable(seg_seq: SeqNum, seg_len: u32, rcv_nxt: SeqNum, rcv_wnd: u32) -> bool {
+    pub const fn segment_acceptable(
+        seg_seq: SeqNum,
+        seg_len: u32,
+        rcv_nxt: SeqNum,
+        rcv_wnd: u32,
+    ) -> bool {
         match (seg_len, rcv_wnd) {
             (0, 0) => seg_seq.0 == rcv_nxt.0,
             (0, _) => seg_seq.in_window(rcv_nxt, rcv_wnd),
             (_, 0) => false,
             (_, _) => {
                 seg_seq.in_window(rcv_nxt, rcv_wnd)
-                    || seg_seq.wrapping_add(seg_len - 1).in_window(rcv_nxt, rcv_wnd)
+                    || seg_seq
+                        .wrapping_add(seg_len - 1)
+                        .in_window(rcv_nxt, rcv_wnd)
             }
         }
     }

@@ -49,12 +49,14 @@ impl PseudoHeader {
     /// `tcp_len` bytes (header + payload), protocol 6 included.
     pub fn sum(&self, tcp_len: u32) -> u32 {
         let addrs = match self {
-            PseudoHeader::V4 { source, destination } => {
-                sum_words(&source.octets()) + sum_words(&destination.octets())
-            }
-            PseudoHeader::V6 { source, destination } => {
-                sum_words(&source.octets()) + sum_words(&destination.octets())
-            }
+            PseudoHeader::V4 {
+                source,
+                destination,
+            } => sum_words(&source.octets()) + sum_words(&destination.octets()),
+            PseudoHeader::V6 {
+                source,
+                destination,
+            } => sum_words(&source.octets()) + sum_words(&destination.octets()),
         };
         addrs + (tcp_len >> 16) + (tcp_len & 0xffff) + PROTOCOL_TCP
     }
