@@ -16,7 +16,7 @@
 //!
 //! From a captured frame: [`Segment::from_packet`] takes the numbers and the SYN
 //! options (MSS, window scale, SACK-permitted, timestamps) from a decoded
-//! [`TcpPacket`](crate::wire::TcpPacket).
+//! [`TcpPacket`].
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;

@@ -25,7 +25,12 @@ pub mod tcp;
 
 pub use build::{BuildError, TcpHeader, TcpOptionsBuf};
 pub use checksum::PseudoHeader;
-pub use link::LinkType;
+pub use ip::{Fragment, IcmpMessage, IpNumber};
+pub use link::{EtherType, LinkType};
 pub use options::{SackBlocks, TcpOption, TcpOptionError, TcpOptionsIter};
-pub use packet::{ChecksumStatus, DecodeAll, Decoded, TcpPacket, decode, decode_all};
+pub use packet::{
+    ChecksumStatus, DecodeAll, Decoded, Encapsulation, HeaderError, IcmpQuotedTcp, Layer,
+    MAX_LAYERS, Malformed, NotDecoded, NotTcp, TcpPacket, Truncated, UnverifiedReason, decode,
+    decode_all,
+};
 pub use tcp::{TcpHeaderError, TcpHeaderSlice, TcpSlice};
