@@ -33,8 +33,16 @@ pub enum State {
 impl State {
     /// Every state, in RFC order.
     pub const ALL: [State; 11] = [
-        State::Closed, State::Listen, State::SynSent, State::SynReceived, State::Established,
-        State::FinWait1, State::FinWait2, State::CloseWait, State::Closing, State::LastAck,
+        State::Closed,
+        State::Listen,
+        State::SynSent,
+        State::SynReceived,
+        State::Established,
+        State::FinWait1,
+        State::FinWait2,
+        State::CloseWait,
+        State::Closing,
+        State::LastAck,
         State::TimeWait,
     ];
 
@@ -57,7 +65,10 @@ impl State {
 
     /// Synchronized states (RFC 9293 §3.5.2): ESTABLISHED and later, before CLOSED.
     pub const fn is_synchronized(self) -> bool {
-        !matches!(self, State::Closed | State::Listen | State::SynSent | State::SynReceived)
+        !matches!(
+            self,
+            State::Closed | State::Listen | State::SynSent | State::SynReceived
+        )
     }
 }
 
@@ -69,6 +80,6 @@ impl fmt::Display for State {
 
 mod observer;
 pub use observer::{
-    Cause, DEFAULT_MSL, MAX_TRANSITIONS, Note, Notes, Observation, Observer, Side, SideNumbers, Transition,
-    Transitions,
+    Cause, DEFAULT_MSL, MAX_TRANSITIONS, Note, Notes, Observation, Observer, Side, SideNumbers,
+    Transition, Transitions,
 };
