@@ -95,29 +95,42 @@ pub fn update(old_checksum: u16, old_word: u16, new_word: u16) -> u16 {
 }
 
 /// The ones'-complement sum of `data` as big-endian 16-bit words (an odd last byte
-/// is padded with zero), unfolded.
+/// is padded with zero), not folded to 16 bits; always below 2^32, so callers can
+/// add several such sums in a `u64`.
 pub fn sum_bytes(data: &[u8]) -> u64 {
-    // Sum 32-bit big-endian halves of each 8-byte chunk into a u64: each addend
-    // is < 2^32, so 2^32 additions cannot overflow; split long inputs accordingly.
-    let mut total: u64 = 0;
-    for block in data.chunks(1 << 20) {
-        let mut acc: u64 = 0;
-        let mut chunks = block.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            acc += (w >> 32) + (w & 0xffff_ffff);
-        }
-        let rest = chunks.remainder();
-        let mut pairs = rest.chunks_exact(2);
-        for p in &mut pairs {
-            acc += u16::from_be_bytes([p[0], p[1]]) as u64;
-        }
-        if let [last] = pairs.remainder() {
-            acc += (*last as u64) << 8;
-        }
-        total += fold32(acc) as u64;
+    // Add big-endian 64-bit words with end-around carry: a ones'-complement sum
+    // modulo 2^64 - 1, which 2^16 - 1 divides, so folding it later gives the
+    // 16-bit sum (RFC 1071 §2(B)). Four independent accumulators let the adds overlap.
+    #[inline(always)]
+    fn add(acc: u64, w: u64) -> u64 {
+        let (s, carry) = acc.overflowing_add(w);
+        // After an overflow s <= 2^64 - 2, so adding the carry cannot overflow.
+        s + carry as u64
     }
-    total
+    let mut acc = [0u64; 4];
+    let mut blocks = data.chunks_exact(32);
+    for block in &mut blocks {
+        for (a, w) in acc.iter_mut().zip(block.chunks_exact(8)) {
+            let w = u64::from_be_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            *a = add(*a, w);
+        }
+    }
+    let mut total = add(add(acc[0], acc[1]), add(acc[2], acc[3]));
+    let mut words = blocks.remainder().chunks_exact(8);
+    for w in &mut words {
+        total = add(
+            total,
+            u64::from_be_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+        );
+    }
+    let mut pairs = words.remainder().chunks_exact(2);
+    for p in &mut pairs {
+        total = add(total, u16::from_be_bytes([p[0], p[1]]) as u64);
+    }
+    if let [last] = pairs.remainder() {
+        total = add(total, (*last as u64) << 8);
+    }
+    fold32(total) as u64
 }
 
 /// Sums big-endian 16-bit words of a short, even-length array.

@@ -33,9 +33,6 @@
 
 use core::fmt;
 
-use nom::Parser;
-use nom::number::complete::{be_u16, be_u32};
-
 use crate::seq::SeqNum;
 
 /// Option kind numbers (IANA "TCP Option Kind Numbers").
@@ -291,73 +288,72 @@ impl<'a> TcpOptionsIter<'a> {
     }
 }
 
-type NomError<'a> = nom::error::Error<&'a [u8]>;
-
-/// Reads a big-endian u16 from data whose length was checked; nom does the reading.
-#[inline]
-fn read_u16(data: &[u8]) -> u16 {
-    be_u16::<_, NomError<'_>>(data).map(|(_, v)| v).unwrap_or(0)
-}
-
-/// Decodes an option's data once its kind and total length are known to fit.
+/// Decodes an option's data once its kind and total length are known to fit
+/// (`data` is the `len - 2` bytes after kind and length). Slice patterns check
+/// the sizes, so nothing here can index out of bounds.
+#[inline(always)]
 fn decode_option(
     kind: u8,
     len: u8,
     data: &[u8],
     offset: usize,
 ) -> Result<TcpOption<'_>, TcpOptionError> {
-    let bad = TcpOptionError::BadLength { offset, kind, len };
-    Ok(match kind {
-        kind::MSS if len == 4 => TcpOption::Mss(read_u16(data)),
-        kind::WINDOW_SCALE if len == 3 => {
-            TcpOption::WindowScale(data.first().copied().unwrap_or(0))
-        }
-        kind::SACK_PERMITTED if len == 2 => TcpOption::SackPermitted,
-        kind::SACK if len >= 10 && (len - 2) % 8 == 0 && len <= 34 => {
-            let mut blocks = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
-            let n = (len as usize - 2) / 8;
-            let mut input = data;
-            for block in blocks.iter_mut().take(n) {
-                let (rest, (left, right)) = (be_u32::<_, NomError<'_>>, be_u32)
-                    .parse(input)
-                    .map_err(|_| bad)?;
-                *block = (SeqNum(left), SeqNum(right));
-                input = rest;
+    Ok(match (kind, data) {
+        (kind::TIMESTAMPS, &[a, b, c, d, e, f, g, h]) => TcpOption::Timestamps {
+            value: u32::from_be_bytes([a, b, c, d]),
+            echo_reply: u32::from_be_bytes([e, f, g, h]),
+        },
+        (kind::MSS, &[a, b]) => TcpOption::Mss(u16::from_be_bytes([a, b])),
+        (kind::WINDOW_SCALE, &[shift]) => TcpOption::WindowScale(shift),
+        (kind::SACK_PERMITTED, []) => TcpOption::SackPermitted,
+        (kind::SACK, blocks)
+            if !blocks.is_empty()
+                && blocks.len() % 8 == 0
+                && blocks.len() <= 8 * MAX_SACK_BLOCKS =>
+        {
+            let mut all = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
+            for (block, b) in all.iter_mut().zip(blocks.chunks_exact(8)) {
+                *block = (
+                    SeqNum(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
+                    SeqNum(u32::from_be_bytes([b[4], b[5], b[6], b[7]])),
+                );
             }
             TcpOption::Sack(SackBlocks {
-                blocks,
-                len: n as u8,
+                blocks: all,
+                len: (blocks.len() / 8) as u8,
             })
         }
-        kind::TIMESTAMPS if len == 10 => {
-            let (_, (value, echo_reply)) = (be_u32::<_, NomError<'_>>, be_u32)
-                .parse(data)
-                .map_err(|_| bad)?;
-            TcpOption::Timestamps { value, echo_reply }
-        }
-        kind::MD5_SIGNATURE if len == 18 => {
-            TcpOption::Md5Signature(data.try_into().map_err(|_| bad)?)
-        }
-        kind::AUTHENTICATION if len >= 4 => TcpOption::Authentication {
-            key_id: data[0],
-            rnext_key_id: data[1],
-            mac: &data[2..],
+        (kind::MD5_SIGNATURE, digest) if digest.len() == 16 => match digest.try_into() {
+            Ok(digest) => TcpOption::Md5Signature(digest),
+            Err(_) => return Err(TcpOptionError::BadLength { offset, kind, len }),
         },
-        kind::MPTCP => TcpOption::Mptcp(data),
-        kind::FAST_OPEN => TcpOption::FastOpenCookie(data),
-        kind::EXPERIMENTAL_254 if len >= 4 && read_u16(data) == FAST_OPEN_EXPERIMENT_MAGIC => {
-            TcpOption::ExperimentalFastOpenCookie(&data[2..])
+        (kind::AUTHENTICATION, &[key_id, rnext_key_id, ref mac @ ..]) => {
+            TcpOption::Authentication {
+                key_id,
+                rnext_key_id,
+                mac,
+            }
         }
-        kind::EXPERIMENTAL_254 if len >= 4 => TcpOption::Unknown { kind, data },
-        kind::MSS
-        | kind::WINDOW_SCALE
-        | kind::SACK_PERMITTED
-        | kind::SACK
-        | kind::TIMESTAMPS
-        | kind::MD5_SIGNATURE
-        | kind::AUTHENTICATION
-        | kind::EXPERIMENTAL_254 => return Err(bad),
-        _ => TcpOption::Unknown { kind, data },
+        (kind::MPTCP, data) => TcpOption::Mptcp(data),
+        (kind::FAST_OPEN, cookie) => TcpOption::FastOpenCookie(cookie),
+        (kind::EXPERIMENTAL_254, &[magic_hi, magic_lo, ref cookie @ ..])
+            if u16::from_be_bytes([magic_hi, magic_lo]) == FAST_OPEN_EXPERIMENT_MAGIC =>
+        {
+            TcpOption::ExperimentalFastOpenCookie(cookie)
+        }
+        (kind::EXPERIMENTAL_254, data) if data.len() >= 2 => TcpOption::Unknown { kind, data },
+        (
+            kind::MSS
+            | kind::WINDOW_SCALE
+            | kind::SACK_PERMITTED
+            | kind::SACK
+            | kind::TIMESTAMPS
+            | kind::MD5_SIGNATURE
+            | kind::AUTHENTICATION
+            | kind::EXPERIMENTAL_254,
+            _,
+        ) => return Err(TcpOptionError::BadLength { offset, kind, len }),
+        (_, data) => TcpOption::Unknown { kind, data },
     })
 }
 
@@ -371,27 +367,22 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
         }
         let (&kind, after_kind) = self.rest.split_first()?;
         let offset = self.offset;
-        match kind {
-            kind::END_OF_OPTION_LIST => {
+        if kind <= kind::NOP {
+            self.rest = after_kind;
+            self.offset += 1;
+            if kind == kind::END_OF_OPTION_LIST {
                 self.done = true;
-                self.rest = after_kind;
-                self.offset += 1;
                 return Some(Ok(TcpOption::EndOfOptionList));
             }
-            kind::NOP => {
-                self.rest = after_kind;
-                self.offset += 1;
-                return Some(Ok(TcpOption::Nop));
-            }
-            _ => {}
+            return Some(Ok(TcpOption::Nop));
         }
-        let Some(&len) = after_kind.first() else {
+        let Some((&len, after_len)) = after_kind.split_first() else {
             return self.fail(TcpOptionError::Truncated { offset, kind });
         };
         if len < 2 {
             return self.fail(TcpOptionError::BadLength { offset, kind, len });
         }
-        let Some(data) = self.rest.get(2..len as usize) else {
+        let Some((data, tail)) = after_len.split_at_checked(len as usize - 2) else {
             let available = self.rest.len();
             return self.fail(TcpOptionError::PastHeaderEnd {
                 offset,
@@ -402,7 +393,7 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
         };
         match decode_option(kind, len, data, offset) {
             Ok(option) => {
-                self.rest = &self.rest[len as usize..];
+                self.rest = tail;
                 self.offset += len as usize;
                 Some(Ok(option))
             }
