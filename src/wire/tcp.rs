@@ -1,6 +1,10 @@
 //! A checked, zero-copy view of a TCP header ([`TcpHeaderSlice`]) and of a whole
 //! segment ([`TcpSlice`]).
 
+use nom::Parser;
+use nom::bytes::complete::take;
+use nom::number::complete::be_u8;
+
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
 use crate::wire::build::{TcpHeader, TcpOptionsBuf};
@@ -77,25 +81,30 @@ impl<'a> TcpHeaderSlice<'a> {
     /// Checks `bytes` (starting at the TCP header, possibly followed by payload)
     /// and returns a view of the header alone.
     pub fn from_slice(bytes: &'a [u8]) -> Result<Self, TcpHeaderError> {
-        if bytes.len() < TCP_MIN_HEADER_LEN {
+        // nom frames the header: 12 bytes of ports and numbers, the data offset
+        // byte, then the rest of the fixed header.
+        let mut fixed = (
+            take::<_, _, nom::error::Error<&[u8]>>(field::DATA_OFFSET_FLAGS.start),
+            be_u8,
+            take(TCP_MIN_HEADER_LEN - field::DATA_OFFSET_FLAGS.start - 1),
+        );
+        let Ok((_, (_, offset_byte, _))) = fixed.parse_complete(bytes) else {
             return Err(TcpHeaderError::Truncated {
                 available: bytes.len(),
             });
-        }
-        let data_offset = bytes[12] >> 4;
+        };
+        let data_offset = offset_byte >> 4;
         if data_offset < 5 {
             return Err(TcpHeaderError::DataOffsetTooSmall { data_offset });
         }
         let header_len = data_offset as usize * 4;
-        if header_len > bytes.len() {
-            return Err(TcpHeaderError::DataOffsetPastEnd {
+        match take::<_, _, nom::error::Error<&[u8]>>(header_len).parse_complete(bytes) {
+            Ok((_, header)) => Ok(Self { bytes: header }),
+            Err(_) => Err(TcpHeaderError::DataOffsetPastEnd {
                 header_len,
                 available: bytes.len(),
-            });
+            }),
         }
-        Ok(Self {
-            bytes: &bytes[..header_len],
-        })
     }
 
     /// The header's bytes (exactly `header_len()` of them).
