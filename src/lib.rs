@@ -12,7 +12,7 @@
 //! | sequence space | [`seq`] | core |
 //! | headers, options, checksums, link layers and tunnels | [`wire`] | core |
 //! | the numbers the state machine reasons about | [`segment`] | core |
-//! | the eleven RFC 793 states, one endpoint and a passive observer | [`state`] | core |
+//! | the eleven RFC 793 states and a passive observer of both endpoints | [`state`] | core |
 //! | streaming pcap / pcapng replay | `capture` | `std` + `pcap` |
 //!
 //! The core (everything but `capture`) is `#![no_std]` and allocates nothing:

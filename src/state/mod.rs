@@ -1,4 +1,11 @@
-//! The RFC 793/9293 connection state machine. (Being written.)
+//! The RFC 793/9293 connection states.
+//!
+//! [`State`] names the eleven states of RFC 9293 §3.3.2. [`Observer`] infers
+//! both endpoints' states from the segments seen at one capture point — the
+//! view a passive analyzer has — resolving segments that crossed in flight
+//! (simultaneous open and close) so that both sides follow RFC 793 Figures 8
+//! and 14. Everything here is `no_std` and allocation-free; time is capture
+//! time, a [`core::time::Duration`] since an epoch the caller chooses.
 
 use core::fmt;
 
