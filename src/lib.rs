@@ -42,6 +42,9 @@ pub mod seq;
 pub mod state;
 pub mod wire;
 
+#[cfg(test)]
+mod testdata;
+
 #[cfg(feature = "pcap")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pcap")))]
 pub mod capture;
