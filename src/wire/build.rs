@@ -110,7 +110,20 @@ impl TcpOptionsBuf {
         Ok(())
     }
 
-    /// Appends one option, encoded.
+    /// Appends one option, encoded as RFC 9293 §3.1 lays it out: EOL and NOP as a
+    /// single kind byte, every other option as kind, length (counting those two
+    /// bytes), data.
+    ///
+    /// The option is written exactly as given, so a caller can also build what a
+    /// parser will reject or read differently: an `Unknown` option whose kind is
+    /// one this crate decodes itself (say kind 2 with 3 data bytes), or options
+    /// after an [`TcpOption::EndOfOptionList`] (a parser treats those as padding).
+    /// Options built from the typed variants with their documented sizes always
+    /// parse back to themselves.
+    ///
+    /// Errors: [`BuildError::OptionTooLong`] if the option alone cannot fit
+    /// 40 bytes, [`BuildError::OptionsTooLong`] if it does not fit after the
+    /// options already pushed (the buffer is then unchanged).
     pub fn push(&mut self, option: &TcpOption<'_>) -> Result<(), BuildError> {
         let kind = option.kind();
         let wire_len = option.wire_len();
@@ -291,9 +304,10 @@ impl TcpHeader {
         Ok(len)
     }
 
-    /// Writes the header followed by `payload`, computes the checksum over `pseudo`
-    /// and the whole segment, stores it in the field (and in `self` is left
-    /// unchanged), and returns the segment length.
+    /// Writes the header followed by `payload` into `buf`, computes the checksum
+    /// over `pseudo` and the whole segment, writes it into the checksum field in
+    /// `buf` (`self.checksum` is ignored and left unchanged), and returns the
+    /// segment length.
     pub fn write_with_checksum(
         &self,
         buf: &mut [u8],
@@ -379,6 +393,69 @@ mod test {
             }),
             Err(BuildError::OptionTooLong { kind: 99, len: 39 })
         );
+    }
+
+    #[test]
+    fn write_with_checksum_checks_sizes_and_fills_the_field() {
+        let pseudo = PseudoHeader::V4 {
+            source: core::net::Ipv4Addr::new(10, 77, 0, 1),
+            destination: core::net::Ipv4Addr::new(10, 77, 0, 2),
+        };
+        // The real SYN again, with a wrong checksum in `self`: the written one is right.
+        let mut h = TcpHeaderSlice::from_slice(&crate::testdata::HTTP_IMAGE_SYN)
+            .unwrap()
+            .to_header();
+        h.checksum = 0x1234;
+        let mut buf = [0u8; 40];
+        assert_eq!(h.write_with_checksum(&mut buf, &pseudo, &[]), Ok(40));
+        assert_eq!(buf, crate::testdata::HTTP_IMAGE_SYN);
+        assert_eq!(h.checksum, 0x1234);
+        assert_eq!(
+            h.write_with_checksum(&mut buf, &pseudo, &[1]),
+            Err(BuildError::BufferTooSmall {
+                required: 41,
+                available: 40
+            })
+        );
+        extern crate std;
+        let payload = std::vec![0u8; 65535 - 39];
+        let mut big = std::vec![0u8; 70000];
+        assert_eq!(
+            h.write_with_checksum(&mut big, &pseudo, &payload),
+            Err(BuildError::SegmentTooLong { len: 65536 })
+        );
+    }
+
+    #[test]
+    fn typed_options_encode_as_the_rfcs_lay_them_out() {
+        let mut o = TcpOptionsBuf::new();
+        o.push(&TcpOption::Nop).unwrap();
+        o.push(&TcpOption::EndOfOptionList).unwrap();
+        o.push(&TcpOption::SackPermitted).unwrap();
+        o.push(&TcpOption::FastOpenCookie(&[0xaa; 4])).unwrap();
+        o.push(&TcpOption::ExperimentalFastOpenCookie(&[0xbb]))
+            .unwrap();
+        o.push(&TcpOption::Authentication {
+            key_id: 1,
+            rnext_key_id: 2,
+            mac: &[0xcc],
+        })
+        .unwrap();
+        o.push(&TcpOption::Mptcp(&[0x00, 0x81])).unwrap();
+        assert_eq!(
+            o.as_slice(),
+            [
+                1, 0, 4, 2, 34, 6, 0xaa, 0xaa, 0xaa, 0xaa, 254, 5, 0xf9, 0x89, 0xbb, 29, 5, 1, 2,
+                0xcc, 30, 4, 0x00, 0x81
+            ]
+        );
+        // A failed push leaves the buffer as it was.
+        let before = o;
+        assert_eq!(
+            o.push(&TcpOption::Md5Signature(&[0; 16])),
+            Err(BuildError::OptionsTooLong { required: 42 })
+        );
+        assert_eq!(o.as_slice(), before.as_slice());
     }
 
     #[test]

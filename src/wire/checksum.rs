@@ -192,6 +192,55 @@ mod test {
         assert!(!pseudo.verify_tcp(&seg));
     }
 
+    /// Frame 1 of the corpus capture ipv6-http.pcap: the SYN fd00:77::1 port 39072 →
+    /// fd00:77::2 port 80, checksum 0xdcac, which tshark reports good.
+    #[test]
+    fn real_ipv6_syn_verifies() {
+        let segment: [u8; 40] = [
+            0x98, 0xa0, 0x00, 0x50, 0xfa, 0x45, 0xf8, 0xe7, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
+            0xfd, 0x20, 0xdc, 0xac, 0x00, 0x00, 0x02, 0x04, 0x05, 0xa0, 0x04, 0x02, 0x08, 0x0a,
+            0xbb, 0xd8, 0x2b, 0x5a, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x0a,
+        ];
+        let pseudo = PseudoHeader::V6 {
+            source: Ipv6Addr::new(0xfd00, 0x77, 0, 0, 0, 0, 0, 1),
+            destination: Ipv6Addr::new(0xfd00, 0x77, 0, 0, 0, 0, 0, 2),
+        };
+        assert!(pseudo.verify_tcp(&segment));
+        assert_eq!(pseudo.tcp_checksum(&segment), 0xdcac);
+        // The same bytes under the other family's pseudo-header do not verify.
+        let v4 = PseudoHeader::V4 {
+            source: Ipv4Addr::new(10, 77, 0, 1),
+            destination: Ipv4Addr::new(10, 77, 0, 2),
+        };
+        assert!(!v4.verify_tcp(&segment));
+    }
+
+    /// Pseudo-header sums added up by hand, word by word.
+    #[test]
+    fn pseudo_header_sums() {
+        // 0x0a4d + 0x0001 + 0x0a4d + 0x0002 + length 40 + protocol 6.
+        let v4 = PseudoHeader::V4 {
+            source: Ipv4Addr::new(10, 77, 0, 1),
+            destination: Ipv4Addr::new(10, 77, 0, 2),
+        };
+        assert_eq!(v4.sum(40), 0x0a4d + 0x0001 + 0x0a4d + 0x0002 + 40 + 6);
+        // ::1 → ::1: 1 + 1, a 32-bit length of 0x0001_0004 (high and low halves),
+        // next header 6.
+        let v6 = PseudoHeader::V6 {
+            source: Ipv6Addr::LOCALHOST,
+            destination: Ipv6Addr::LOCALHOST,
+        };
+        assert_eq!(v6.sum(20), 1 + 1 + 20 + 6);
+        assert_eq!(v6.sum(0x0001_0004), 1 + 1 + 1 + 4 + 6);
+    }
+
+    /// RFC 1624 §4's example: a checksum of 0xdd2f over data with a word 0x5555
+    /// that changes to 0x3285 becomes 0x0000 (eqn. 3), where eqn. 2 would give 0xffff.
+    #[test]
+    fn rfc1624_example() {
+        assert_eq!(update(0xdd2f, 0x5555, 0x3285), 0x0000);
+    }
+
     #[test]
     fn incremental_update_matches_recomputation() {
         let mut data = [0u8; 32];

@@ -236,3 +236,160 @@ impl<'a> TcpSlice<'a> {
         self.payload
     }
 }
+
+#[cfg(test)]
+mod test {
+    extern crate std;
+
+    use super::*;
+    use crate::wire::options::{TcpOption, TcpOptionError};
+
+    /// Frame 2 of tests/data/http-image.pcap, the SYN-ACK (TCP header only). tshark:
+    /// 80 → 46882, seq_raw 2839942476, ack_raw 179603737, flags 0x012, hdr_len 40,
+    /// window 65160, MSS 1460, SACK_PERM, TSval 3900289685, TSecr 4006145894, WS 10.
+    const SYN_ACK: [u8; 40] = [
+        0x00, 0x50, 0xb7, 0x22, 0xa9, 0x46, 0x15, 0x4c, 0x0a, 0xb4, 0x89, 0x19, 0xa0, 0x12, 0xfe,
+        0x88, 0xb1, 0xb5, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0xe8, 0x79,
+        0xb2, 0x95, 0xee, 0xc8, 0xef, 0x66, 0x01, 0x03, 0x03, 0x0a,
+    ];
+
+    /// Frame 4 of the same capture: the client's GET (header of 32 bytes, flags
+    /// 0x018, window 63), cut after the first four payload bytes.
+    const GET: [u8; 36] = [
+        0xb7, 0x22, 0x00, 0x50, 0x0a, 0xb4, 0x89, 0x19, 0xa9, 0x46, 0x15, 0x4d, 0x80, 0x18, 0x00,
+        0x3f, 0xdc, 0x46, 0x00, 0x00, 0x01, 0x01, 0x08, 0x0a, 0xee, 0xc8, 0xef, 0x66, 0xe8, 0x79,
+        0xb2, 0x95, b'G', b'E', b'T', b' ',
+    ];
+
+    #[test]
+    fn syn_ack_fields_as_tshark_reads_them() {
+        let h = TcpHeaderSlice::from_slice(&SYN_ACK).unwrap();
+        assert_eq!(h.source_port(), 80);
+        assert_eq!(h.destination_port(), 46882);
+        assert_eq!(h.sequence_number(), SeqNum(2839942476));
+        assert_eq!(h.acknowledgment_number(), SeqNum(179603737));
+        assert_eq!(h.data_offset(), 10);
+        assert_eq!(h.header_len(), 40);
+        assert_eq!(h.flags(), TcpFlags::SYN | TcpFlags::ACK);
+        assert_eq!(h.window_size(), 65160);
+        assert_eq!(h.checksum(), 0xb1b5);
+        assert_eq!(h.urgent_pointer(), 0);
+        assert_eq!(h.options_slice(), &SYN_ACK[20..]);
+        let options: Result<std::vec::Vec<_>, _> = h.options().collect();
+        assert_eq!(
+            options.unwrap(),
+            [
+                TcpOption::Mss(1460),
+                TcpOption::SackPermitted,
+                TcpOption::Timestamps {
+                    value: 3900289685,
+                    echo_reply: 4006145894
+                },
+                TcpOption::Nop,
+                TcpOption::WindowScale(10),
+            ]
+        );
+    }
+
+    #[test]
+    fn segment_splits_header_and_payload() {
+        let s = TcpSlice::from_slice(&GET).unwrap();
+        let h = s.header();
+        assert_eq!(h.header_len(), 32);
+        assert_eq!(h.flags(), TcpFlags::PSH | TcpFlags::ACK);
+        assert_eq!(h.window_size(), 63);
+        assert_eq!(h.slice(), &GET[..32]);
+        assert_eq!(s.payload(), b"GET ");
+        // A header with no payload after it.
+        assert_eq!(TcpSlice::from_slice(&GET[..32]).unwrap().payload(), b"");
+    }
+
+    #[test]
+    fn each_way_the_fixed_header_can_be_wrong() {
+        assert_eq!(
+            TcpHeaderSlice::from_slice(&[]),
+            Err(TcpHeaderError::Truncated { available: 0 })
+        );
+        assert_eq!(
+            TcpHeaderSlice::from_slice(&SYN_ACK[..19]),
+            Err(TcpHeaderError::Truncated { available: 19 })
+        );
+        for data_offset in 0..5u8 {
+            let mut b = SYN_ACK;
+            b[12] = data_offset << 4 | (b[12] & 0x0f);
+            assert_eq!(
+                TcpHeaderSlice::from_slice(&b),
+                Err(TcpHeaderError::DataOffsetTooSmall { data_offset })
+            );
+        }
+        // Data offset 10 (40 bytes) with 39 bytes.
+        assert_eq!(
+            TcpHeaderSlice::from_slice(&SYN_ACK[..39]),
+            Err(TcpHeaderError::DataOffsetPastEnd {
+                header_len: 40,
+                available: 39
+            })
+        );
+        // Data offset 15 (60 bytes) with 40.
+        let mut b = SYN_ACK;
+        b[12] = 0xf0 | (b[12] & 0x0f);
+        assert_eq!(
+            TcpHeaderSlice::from_slice(&b),
+            Err(TcpHeaderError::DataOffsetPastEnd {
+                header_len: 60,
+                available: 40
+            })
+        );
+        // Data offset 5 on the same bytes: a 20-byte header, the rest is payload.
+        let mut b = SYN_ACK;
+        b[12] = 0x50 | (b[12] & 0x0f);
+        let s = TcpSlice::from_slice(&b).unwrap();
+        assert_eq!(s.header().header_len(), 20);
+        assert_eq!(s.header().options().next(), None);
+        assert_eq!(s.payload(), &SYN_ACK[20..]);
+    }
+
+    #[test]
+    fn all_twelve_flag_bits_are_kept() {
+        let mut b = SYN_ACK;
+        b[12] = 0xaf; // data offset 10, reserved bits 0b111, AE
+        b[13] = 0xff; // CWR ECE URG ACK PSH RST SYN FIN
+        let h = TcpHeaderSlice::from_slice(&b).unwrap();
+        assert_eq!(h.flags().bits(), 0x0fff);
+        assert_eq!(h.data_offset(), 10);
+        let mut out = [0u8; 60];
+        assert_eq!(h.to_header().write(&mut out), Ok(40));
+        assert_eq!(out[..40], b);
+    }
+
+    #[test]
+    fn to_header_keeps_malformed_options_byte_for_byte() {
+        // NOP, unknown kind 99 with 2 data bytes, then an MSS whose length says 5.
+        let mut b = [0u8; 32];
+        b[..20].copy_from_slice(&SYN_ACK[..20]);
+        b[12] = 0x80 | (b[12] & 0x0f);
+        b[20..29].copy_from_slice(&[1, 99, 4, 0xab, 0xcd, 2, 5, 0x05, 0xb4]);
+        let h = TcpHeaderSlice::from_slice(&b).unwrap();
+        let walked: std::vec::Vec<_> = h.options().collect();
+        assert_eq!(
+            walked,
+            [
+                Ok(TcpOption::Nop),
+                Ok(TcpOption::Unknown {
+                    kind: 99,
+                    data: &[0xab, 0xcd]
+                }),
+                Err(TcpOptionError::BadLength {
+                    offset: 5,
+                    kind: 2,
+                    len: 5
+                }),
+            ]
+        );
+        let owned = h.to_header();
+        assert_eq!(owned.header_len(), 32);
+        let mut out = [0u8; 32];
+        assert_eq!(owned.write(&mut out), Ok(32));
+        assert_eq!(out, b);
+    }
+}
