@@ -1,0 +1,1493 @@
+//! Unit tests of the endpoint, named `test_<state>_<event>` as in smoltcp.
+//!
+//! The endpoint under test has ISS 1000 and a receive window of 1000 bytes; its peer
+//! has IRS 5000 and offers a window of 2000 bytes. Expected segments are computed by
+//! hand from RFC 9293 §3.10 and RFC 5961.
+
+extern crate std;
+
+use super::*;
+
+const ISS: u32 = 1000;
+const IRS: u32 = 5000;
+const RCV_WND: u32 = 1000;
+const PEER_WND: u16 = 2000;
+const T0: Duration = Duration::ZERO;
+const MSL2: Duration = Duration::from_secs(240);
+
+const SYN: TcpFlags = TcpFlags::SYN;
+const ACK: TcpFlags = TcpFlags::ACK;
+const FIN: TcpFlags = TcpFlags::FIN;
+const RST: TcpFlags = TcpFlags::RST;
+
+fn cfg() -> Config {
+    Config {
+        isn_offset: ISS,
+        window: RCV_WND,
+        window_scale: None,
+        mss: None,
+        ..Config::default()
+    }
+}
+
+/// A segment from the peer (window 2000).
+fn peer(seq: u32, ack: u32, flags: TcpFlags) -> Segment {
+    Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(PEER_WND)
+}
+
+/// A segment the endpoint sends (window 1000, or 0 on a RST).
+fn ours(seq: u32, ack: u32, flags: TcpFlags) -> Segment {
+    let window = if flags.contains(RST) {
+        0
+    } else {
+        RCV_WND as u16
+    };
+    Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(window)
+}
+
+fn change(from: State, to: State, cause: ChangeCause) -> Option<StateChange> {
+    Some(StateChange { from, to, cause })
+}
+
+fn closed() -> Endpoint {
+    Endpoint::new(cfg())
+}
+
+fn listen() -> Endpoint {
+    let mut e = closed();
+    e.listen().unwrap();
+    e
+}
+
+fn syn_sent() -> Endpoint {
+    let mut e = closed();
+    e.connect(T0).unwrap();
+    e
+}
+
+fn syn_received_passive() -> Endpoint {
+    let mut e = listen();
+    e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(e.state(), State::SynReceived);
+    e
+}
+
+fn syn_received_active() -> Endpoint {
+    let mut e = syn_sent();
+    e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(e.state(), State::SynReceived);
+    e
+}
+
+/// ESTABLISHED with SND.UNA = SND.NXT = 1001, RCV.NXT = 5001, SND.WND = 2000.
+fn established() -> Endpoint {
+    let mut e = syn_sent();
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    assert_eq!(e.state(), State::Established);
+    e
+}
+
+/// FIN-WAIT-1: our FIN is 1001, SND.NXT = 1002.
+fn fin_wait_1() -> Endpoint {
+    let mut e = established();
+    e.close(T0).unwrap();
+    e
+}
+
+fn fin_wait_2() -> Endpoint {
+    let mut e = fin_wait_1();
+    e.on_segment(&peer(IRS + 1, ISS + 2, ACK), T0);
+    assert_eq!(e.state(), State::FinWait2);
+    e
+}
+
+/// CLOSE-WAIT: the peer's FIN was 5001, RCV.NXT = 5002.
+fn close_wait() -> Endpoint {
+    let mut e = established();
+    e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
+    assert_eq!(e.state(), State::CloseWait);
+    e
+}
+
+fn closing() -> Endpoint {
+    let mut e = fin_wait_1();
+    e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
+    assert_eq!(e.state(), State::Closing);
+    e
+}
+
+fn last_ack() -> Endpoint {
+    let mut e = close_wait();
+    e.close(T0).unwrap();
+    e
+}
+
+/// TIME-WAIT entered at T0 from FIN-WAIT-2: RCV.NXT = 5002, SND.NXT = 1002.
+fn time_wait() -> Endpoint {
+    let mut e = fin_wait_2();
+    e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), T0);
+    assert_eq!(e.state(), State::TimeWait);
+    e
+}
+
+fn tcb(e: &Endpoint) -> Tcb {
+    *e.tcb().unwrap()
+}
+
+/// A call that must fail with `violation` and leave the endpoint unchanged.
+#[track_caller]
+fn assert_violation<T: fmt::Debug>(
+    e: &mut Endpoint,
+    call: impl FnOnce(&mut Endpoint) -> Result<T, Violation>,
+    violation: Violation,
+) {
+    let before = *e;
+    assert_eq!(call(e).unwrap_err(), violation);
+    assert_eq!(*e, before);
+}
+
+// ------------------------------------------------------------------------- CLOSED
+
+#[test]
+fn test_closed_listen() {
+    let mut e = closed();
+    let out = e.listen().unwrap();
+    assert_eq!(
+        Some(out.change),
+        change(State::Closed, State::Listen, ChangeCause::PassiveOpen)
+    );
+    assert_eq!(out.segment, None);
+    assert_eq!(e.state(), State::Listen);
+    assert_eq!(e.tcb(), None);
+}
+
+#[test]
+fn test_closed_connect_sends_syn_with_options() {
+    let mut e = Endpoint::new(Config {
+        window_scale: Some(7),
+        mss: Some(1460),
+        ..cfg()
+    });
+    let out = e.connect(T0).unwrap();
+    let syn = out.segment.unwrap();
+    assert_eq!((syn.seq, syn.flags, syn.payload_len), (SeqNum(ISS), SYN, 0));
+    assert_eq!(syn.window, 1000);
+    assert_eq!(syn.options.mss, Some(1460));
+    assert_eq!(syn.options.window_scale, Some(7));
+    assert_eq!(
+        Some(out.change),
+        change(State::Closed, State::SynSent, ChangeCause::ActiveOpen)
+    );
+    assert_eq!(e.snd_una(), Some(SeqNum(ISS)));
+    assert_eq!(e.snd_nxt(), Some(SeqNum(ISS + 1)));
+    assert_eq!(e.rcv_nxt(), None);
+}
+
+#[test]
+fn test_closed_iss_follows_the_4us_clock() {
+    let mut e = closed();
+    let syn = e
+        .connect(Duration::from_millis(4))
+        .unwrap()
+        .segment
+        .unwrap();
+    assert_eq!(syn.seq, SeqNum(ISS + 1000));
+    // The clock wraps modulo 2^32.
+    let c = Config {
+        isn_offset: u32::MAX,
+        ..cfg()
+    };
+    assert_eq!(c.isn(Duration::from_micros(8)), SeqNum(1));
+}
+
+#[test]
+fn test_closed_segment_without_ack_gets_rst_ack() {
+    let mut e = closed();
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::Reset(ours(0, IRS + 1, RST | ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NoConnection)
+    );
+    // <SEQ=0><ACK=SEG.SEQ+SEG.LEN>: 3 bytes and a FIN count 4.
+    let a = e.on_segment(&peer(IRS, 0, FIN).with_len(3), T0);
+    assert_eq!(a.reply, Reply::Reset(ours(0, IRS + 4, RST | ACK)));
+    assert_eq!(e.state(), State::Closed);
+}
+
+#[test]
+fn test_closed_segment_with_ack_gets_rst() {
+    let mut e = closed();
+    let a = e.on_segment(&peer(IRS, 77, ACK).with_len(10), T0);
+    assert_eq!(a.reply, Reply::Reset(ours(77, 0, RST)));
+}
+
+#[test]
+fn test_closed_rst_is_dropped_silently() {
+    let mut e = closed();
+    let a = e.on_segment(&peer(IRS, 77, RST | ACK), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert!(a.changes.is_empty());
+}
+
+#[test]
+fn test_closed_calls_are_violations() {
+    let mut e = closed();
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::ConnectionDoesNotExist);
+    assert_violation(&mut e, |e| e.close(T0), Violation::ConnectionDoesNotExist);
+    assert_violation(&mut e, |e| e.abort(), Violation::ConnectionDoesNotExist);
+    assert_violation(
+        &mut e,
+        |e| e.retransmit(),
+        Violation::ConnectionDoesNotExist,
+    );
+    assert_eq!(e.on_time(Duration::from_secs(1_000_000)), None);
+}
+
+// ------------------------------------------------------------------------- LISTEN
+
+#[test]
+fn test_listen_rst_is_ignored() {
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 0, RST), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetIgnored)
+    );
+    assert_eq!(e.state(), State::Listen);
+}
+
+#[test]
+fn test_listen_ack_gets_reset() {
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 4242, ACK), T0);
+    assert_eq!(a.reply, Reply::Reset(ours(4242, 0, RST)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::UnacceptableAck)
+    );
+    // A SYN,ACK too: the ACK is checked before the SYN.
+    let a = e.on_segment(&peer(IRS, 4242, SYN | ACK), T0);
+    assert_eq!(a.reply, Reply::Reset(ours(4242, 0, RST)));
+    assert_eq!(e.state(), State::Listen);
+}
+
+#[test]
+fn test_listen_syn() {
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::SynAck(ours(ISS, IRS + 1, SYN | ACK)));
+    assert_eq!(
+        a.changes.first(),
+        change(State::Listen, State::SynReceived, ChangeCause::Syn)
+    );
+    let Connection::SynReceived(s) = e.connection() else {
+        panic!("{:?}", e.connection())
+    };
+    assert_eq!(s.opening(), Opening::Passive);
+    let t = s.tcb();
+    assert_eq!((t.iss(), t.irs()), (SeqNum(ISS), SeqNum(IRS)));
+    assert_eq!((t.snd_una(), t.snd_nxt()), (SeqNum(ISS), SeqNum(ISS + 1)));
+    assert_eq!((t.rcv_nxt(), t.rcv_wnd()), (SeqNum(IRS + 1), RCV_WND));
+    assert_eq!((t.snd_wnd(), t.max_snd_wnd()), (2000, 2000));
+    assert_eq!(t.peer_mss(), DEFAULT_PEER_MSS);
+}
+
+#[test]
+fn test_listen_syn_negotiates_window_scale_and_mss() {
+    let mut e = Endpoint::new(Config {
+        window: 1 << 20,
+        window_scale: Some(5),
+        ..cfg()
+    });
+    e.listen().unwrap();
+    let syn = peer(IRS, 0, SYN).with_options(SynOptions {
+        mss: Some(1400),
+        window_scale: Some(20), // clamped to 14
+        sack_permitted: true,
+        timestamps: None,
+    });
+    let a = e.on_segment(&syn, T0);
+    let Reply::SynAck(syn_ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    assert_eq!(syn_ack.options.window_scale, Some(5));
+    assert_eq!(syn_ack.window, 65535); // SYN windows are never scaled
+    let t = tcb(&e);
+    assert_eq!((t.snd_shift(), t.rcv_shift(), t.peer_mss()), (14, 5, 1400));
+    assert_eq!(t.rcv_wnd(), 1 << 20);
+    // The first non-SYN segment's window is scaled: 3 << 14.
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_window(3), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 3 << 14);
+    assert_eq!(tcb(&e).max_snd_wnd(), 3 << 14);
+    // Our windows are announced scaled: 2^20 >> 5.
+    assert_eq!(e.send(0, T0).unwrap().window, 1 << 15);
+}
+
+#[test]
+fn test_listen_syn_without_scale_offer_gets_none() {
+    let mut e = Endpoint::new(Config {
+        window_scale: Some(5),
+        ..cfg()
+    });
+    e.listen().unwrap();
+    let Reply::SynAck(syn_ack) = e.on_segment(&peer(IRS, 0, SYN), T0).reply else {
+        panic!()
+    };
+    assert_eq!(syn_ack.options.window_scale, None);
+    assert_eq!((tcb(&e).snd_shift(), tcb(&e).rcv_shift()), (0, 0));
+}
+
+#[test]
+fn test_listen_syn_iss_follows_the_clock() {
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 0, SYN), Duration::from_micros(400));
+    assert_eq!(a.reply.segment().unwrap().seq, SeqNum(ISS + 100));
+}
+
+#[test]
+fn test_listen_segment_without_syn_is_dropped() {
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 0, FIN).with_len(5), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::NoSyn));
+    assert_eq!(a.reply, Reply::None);
+}
+
+#[test]
+fn test_listen_calls() {
+    let mut e = listen();
+    assert_violation(&mut e, |e| e.listen(), Violation::ConnectionExists);
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::NotEstablished);
+    assert_violation(&mut e, |e| e.retransmit(), Violation::NothingToRetransmit);
+    let mut c = e;
+    let out = c.close(T0).unwrap();
+    assert_eq!(
+        Some(out.change),
+        change(State::Listen, State::Closed, ChangeCause::Close)
+    );
+    let mut a = e;
+    let out = a.abort().unwrap();
+    assert_eq!((a.state(), out.segment), (State::Closed, None));
+    // An active OPEN turns the listener into an active opener.
+    let out = e.connect(T0).unwrap();
+    assert_eq!(
+        Some(out.change),
+        change(State::Listen, State::SynSent, ChangeCause::ActiveOpen)
+    );
+}
+
+// ----------------------------------------------------------------------- SYN-SENT
+
+#[test]
+fn test_syn_sent_syn_ack() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynSent, State::Established, ChangeCause::SynAck)
+    );
+    assert_eq!(a.changes.len(), 1);
+    let t = tcb(&e);
+    assert_eq!(
+        (t.snd_una(), t.snd_nxt(), t.rcv_nxt()),
+        (SeqNum(ISS + 1), SeqNum(ISS + 1), SeqNum(IRS + 1))
+    );
+    assert_eq!(
+        (t.snd_wnd(), t.snd_wl1(), t.snd_wl2()),
+        (2000, SeqNum(IRS), SeqNum(ISS + 1))
+    );
+    assert_eq!(t.unacked_since(), None);
+}
+
+#[test]
+fn test_syn_sent_syn_ack_with_data_and_fin() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(IRS, ISS + 1, SYN | ACK | FIN).with_len(20), T0);
+    // SYN 5000, data 5001..5020, FIN 5021: RCV.NXT = 5022.
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 22, ACK)));
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 20 });
+    let v: std::vec::Vec<_> = a.changes.iter().collect();
+    assert_eq!(
+        v,
+        [
+            StateChange {
+                from: State::SynSent,
+                to: State::Established,
+                cause: ChangeCause::SynAck
+            },
+            StateChange {
+                from: State::Established,
+                to: State::CloseWait,
+                cause: ChangeCause::Fin
+            },
+        ]
+    );
+    assert_eq!(e.state(), State::CloseWait);
+}
+
+#[test]
+fn test_syn_sent_syn_is_simultaneous_open() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::SynAck(ours(ISS, IRS + 1, SYN | ACK)));
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynSent, State::SynReceived, ChangeCause::Syn)
+    );
+    let Connection::SynReceived(s) = e.connection() else {
+        panic!()
+    };
+    assert_eq!(s.opening(), Opening::Active);
+}
+
+#[test]
+fn test_syn_sent_unacceptable_ack_gets_reset() {
+    for ack in [ISS, ISS + 2, ISS - 100, ISS.wrapping_add(1 << 31)] {
+        let mut e = syn_sent();
+        let before = e;
+        let a = e.on_segment(&peer(IRS, ack, SYN | ACK), T0);
+        assert_eq!(a.reply, Reply::Reset(ours(ack, 0, RST)), "ack {ack}");
+        assert_eq!(
+            a.disposition,
+            Disposition::Dropped(DropReason::UnacceptableAck)
+        );
+        assert_eq!(e, before);
+    }
+}
+
+#[test]
+fn test_syn_sent_rst_with_acceptable_ack() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(0, ISS + 1, RST | ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynSent, State::Closed, ChangeCause::Reset)
+    );
+    assert_eq!(a.reply, Reply::None);
+}
+
+#[test]
+fn test_syn_sent_rst_without_ack_is_ignored() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(0, 0, RST), T0);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetIgnored)
+    );
+    assert_eq!(e.state(), State::SynSent);
+}
+
+#[test]
+fn test_syn_sent_rst_with_unacceptable_ack_is_dropped_without_reply() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(0, ISS + 7, RST | ACK), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(e.state(), State::SynSent);
+}
+
+#[test]
+fn test_syn_sent_ack_without_syn_is_dropped() {
+    let mut e = syn_sent();
+    let a = e.on_segment(&peer(IRS, ISS + 1, ACK), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::NoSyn));
+    assert_eq!(e.state(), State::SynSent);
+}
+
+#[test]
+fn test_syn_sent_calls() {
+    let mut e = syn_sent();
+    assert_violation(&mut e, |e| e.connect(T0), Violation::ConnectionExists);
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::NotEstablished);
+    assert_eq!(e.retransmit(), Ok(ours(ISS, 0, SYN)));
+    let mut c = e;
+    assert_eq!(c.close(T0).unwrap().segment, None);
+    assert_eq!(c.state(), State::Closed);
+    let out = e.abort().unwrap();
+    assert_eq!((e.state(), out.segment), (State::Closed, None));
+}
+
+#[test]
+fn test_syn_sent_user_timeout() {
+    let mut e = closed();
+    e.connect(Duration::from_secs(10)).unwrap();
+    assert_eq!(e.next_deadline(), Some(Duration::from_secs(310)));
+    assert_eq!(
+        e.on_time(Duration::from_secs(310) - Duration::from_nanos(1)),
+        None
+    );
+    assert_eq!(
+        e.on_time(Duration::from_secs(310)),
+        change(State::SynSent, State::Closed, ChangeCause::UserTimeout)
+    );
+    // Without a user timeout, nothing fires.
+    let mut e = Endpoint::new(Config {
+        user_timeout: None,
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    assert_eq!(e.on_time(Duration::from_secs(1 << 40)), None);
+}
+
+// ------------------------------------------------------------------- SYN-RECEIVED
+
+#[test]
+fn test_syn_received_ack() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_window(300), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(
+        a.changes.first(),
+        change(
+            State::SynReceived,
+            State::Established,
+            ChangeCause::AckOfSyn
+        )
+    );
+    let t = tcb(&e);
+    assert_eq!(
+        (t.snd_una(), t.snd_wnd(), t.snd_wl1(), t.snd_wl2()),
+        (SeqNum(ISS + 1), 300, SeqNum(IRS + 1), SeqNum(ISS + 1))
+    );
+    assert_eq!(t.max_snd_wnd(), 2000); // from the SYN
+}
+
+#[test]
+fn test_syn_received_ack_with_data_and_fin() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK | FIN).with_len(5), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 7, ACK)));
+    assert_eq!(a.changes.len(), 2);
+    assert_eq!(
+        a.changes.last(),
+        change(State::Established, State::CloseWait, ChangeCause::Fin)
+    );
+    assert_eq!(e.state(), State::CloseWait);
+}
+
+#[test]
+fn test_syn_received_unacceptable_ack_gets_reset() {
+    for ack in [ISS, ISS + 2] {
+        let mut e = syn_received_passive();
+        let before = e;
+        let a = e.on_segment(&peer(IRS + 1, ack, ACK), T0);
+        assert_eq!(a.reply, Reply::Reset(ours(ack, 0, RST)));
+        assert_eq!(
+            a.disposition,
+            Disposition::Dropped(DropReason::UnacceptableAck)
+        );
+        assert_eq!(e, before);
+    }
+}
+
+#[test]
+fn test_syn_received_rst_exact_returns_passive_to_listen() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynReceived, State::Listen, ChangeCause::Reset)
+    );
+    assert_eq!(e.state(), State::Listen);
+    assert_eq!(e.tcb(), None);
+}
+
+#[test]
+fn test_syn_received_rst_exact_closes_active() {
+    let mut e = syn_received_active();
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynReceived, State::Closed, ChangeCause::Reset)
+    );
+}
+
+#[test]
+fn test_syn_received_rst_inexact_gets_challenge_ack() {
+    let mut e = syn_received_passive();
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
+    assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetNotExact)
+    );
+    assert_eq!(e, before);
+}
+
+#[test]
+fn test_syn_received_rst_outside_window_is_dropped() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS + 1 + RCV_WND, 0, RST), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetOutsideWindow)
+    );
+    assert_eq!(e.state(), State::SynReceived);
+}
+
+#[test]
+fn test_syn_received_syn_returns_passive_to_listen() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS + 10, 0, SYN), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynReceived, State::Listen, ChangeCause::Syn)
+    );
+    assert_eq!(a.reply, Reply::None);
+}
+
+#[test]
+fn test_syn_received_syn_gets_challenge_ack_when_active() {
+    let mut e = syn_received_active();
+    let a = e.on_segment(&peer(IRS + 10, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(e.state(), State::SynReceived);
+}
+
+#[test]
+fn test_syn_received_duplicate_syn_is_unacceptable() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(e.state(), State::SynReceived);
+}
+
+#[test]
+fn test_syn_received_crossed_syn_ack() {
+    // The peer's SYN,ACK repeats its SYN (simultaneous open): only the ACK is new.
+    let mut e = syn_received_active();
+    let a = e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(
+            State::SynReceived,
+            State::Established,
+            ChangeCause::AckOfSyn
+        )
+    );
+    assert_eq!(a.reply, Reply::None);
+}
+
+#[test]
+fn test_syn_received_without_ack_is_dropped() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS + 1, 0, TcpFlags::PSH).with_len(3), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::NoAck));
+    assert_eq!(tcb(&e).rcv_nxt(), SeqNum(IRS + 1));
+}
+
+#[test]
+fn test_syn_received_close_sends_fin() {
+    let mut e = syn_received_passive();
+    let out = e.close(T0).unwrap();
+    assert_eq!(out.segment, Some(ours(ISS + 1, IRS + 1, FIN | ACK)));
+    assert_eq!(
+        Some(out.change),
+        change(State::SynReceived, State::FinWait1, ChangeCause::Close)
+    );
+    // Retransmission still starts with the unacknowledged SYN.
+    assert_eq!(e.retransmit(), Ok(ours(ISS, IRS + 1, SYN | ACK)));
+    // One ACK covering SYN and FIN: FIN-WAIT-2.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::FinWait1, State::FinWait2, ChangeCause::AckOfFin)
+    );
+}
+
+#[test]
+fn test_syn_received_calls() {
+    let mut e = syn_received_passive();
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::NotEstablished);
+    assert_violation(&mut e, |e| e.connect(T0), Violation::ConnectionExists);
+    assert_eq!(e.retransmit(), Ok(ours(ISS, IRS + 1, SYN | ACK)));
+    let out = e.abort().unwrap();
+    assert_eq!(out.segment, Some(ours(ISS + 1, 0, RST)));
+}
+
+#[test]
+fn test_syn_received_user_timeout() {
+    let mut e = listen();
+    e.on_segment(&peer(IRS, 0, SYN), Duration::from_secs(1));
+    assert_eq!(
+        e.on_time(Duration::from_secs(301)),
+        change(State::SynReceived, State::Closed, ChangeCause::UserTimeout)
+    );
+}
+
+// -------------------------------------------------------------------- ESTABLISHED
+
+#[test]
+fn test_established_rst_exact() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::Established, State::Closed, ChangeCause::Reset)
+    );
+    assert_eq!(a.reply, Reply::None);
+}
+
+#[test]
+fn test_established_rst_inexact_gets_challenge_ack() {
+    for seq in [IRS + 2, IRS + RCV_WND] {
+        let mut e = established();
+        let before = e;
+        let a = e.on_segment(&peer(seq, ISS + 1, RST | ACK), T0);
+        assert_eq!(
+            a.reply,
+            Reply::ChallengeAck(ours(ISS + 1, IRS + 1, ACK)),
+            "seq {seq}"
+        );
+        assert_eq!(
+            a.disposition,
+            Disposition::Dropped(DropReason::ResetNotExact)
+        );
+        assert_eq!(e, before);
+    }
+}
+
+#[test]
+fn test_established_rst_outside_window_is_dropped() {
+    // RCV.NXT = 5001, RCV.WND = 1000: the window is 5001..=6000.
+    for seq in [IRS + 1 + RCV_WND, IRS, IRS.wrapping_add(1 << 31)] {
+        let mut e = established();
+        let before = e;
+        let a = e.on_segment(&peer(seq, 0, RST), T0);
+        assert_eq!(a.reply, Reply::None, "seq {seq}");
+        assert_eq!(
+            a.disposition,
+            Disposition::Dropped(DropReason::ResetOutsideWindow)
+        );
+        assert_eq!(e, before);
+    }
+}
+
+#[test]
+fn test_established_rst_with_zero_window() {
+    let zero = || {
+        let mut e = Endpoint::new(Config { window: 0, ..cfg() });
+        e.connect(T0).unwrap();
+        e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+        e
+    };
+    let mut e = zero();
+    let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetOutsideWindow)
+    );
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::Established, State::Closed, ChangeCause::Reset)
+    );
+}
+
+#[test]
+fn test_established_syn_gets_challenge_ack() {
+    // In the window: RFC 5961 §4 challenge ACK.
+    let mut e = established();
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::SynInSynchronizedState)
+    );
+    assert_eq!(e, before);
+    // Outside the window the sequence test answers first, with the same segment.
+    let a = e.on_segment(&peer(IRS + 5000, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    // A retransmitted SYN,ACK (our ACK was lost) is old: answered with an ACK.
+    let a = e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(e, before);
+}
+
+#[test]
+fn test_established_ack_advances_snd_una() {
+    let mut e = established();
+    e.send(300, Duration::from_secs(1)).unwrap();
+    assert_eq!(tcb(&e).unacked_since(), Some(Duration::from_secs(1)));
+    let a = e.on_segment(&peer(IRS + 1, ISS + 101, ACK), Duration::from_secs(2));
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert_eq!(tcb(&e).snd_una(), SeqNum(ISS + 101));
+    assert_eq!(tcb(&e).unacked_since(), Some(Duration::from_secs(2)));
+    e.on_segment(&peer(IRS + 1, ISS + 301, ACK), Duration::from_secs(3));
+    assert_eq!(tcb(&e).snd_una(), SeqNum(ISS + 301));
+    assert_eq!(tcb(&e).unacked_since(), None);
+}
+
+#[test]
+fn test_established_old_ack_is_ignored() {
+    // SND.UNA = 1301 after 300 bytes; an ACK of 1101 is old but within MAX.SND.WND.
+    let mut e = established();
+    e.send(300, T0).unwrap();
+    e.on_segment(&peer(IRS + 1, ISS + 301, ACK), T0);
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 1, ISS + 101, ACK), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert_eq!(e, before);
+}
+
+#[test]
+fn test_established_ack_too_old_gets_ack() {
+    // RFC 5961 §5: SEG.ACK < SND.UNA - MAX.SND.WND (1001 - 2000) is answered and dropped.
+    let mut e = established();
+    let before = e;
+    let a = e.on_segment(
+        &peer(IRS + 1, (ISS + 1).wrapping_sub(2001), ACK).with_len(5),
+        T0,
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::AckTooOld));
+    assert_eq!(e, before);
+    // Exactly SND.UNA - MAX.SND.WND is still acceptable.
+    let a = e.on_segment(&peer(IRS + 1, (ISS + 1).wrapping_sub(2000), ACK), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+}
+
+#[test]
+fn test_established_ack_of_unsent_data_gets_ack() {
+    let mut e = established();
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK).with_len(10), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::AckOfUnsentData)
+    );
+    assert_eq!(e, before); // the data is not accepted either
+}
+
+#[test]
+fn test_established_data_in_order() {
+    let mut e = established();
+    let a = e.on_segment(
+        &peer(IRS + 1, ISS + 1, ACK | TcpFlags::PSH).with_len(100),
+        T0,
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 101, ACK)));
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 100 });
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 101)));
+}
+
+#[test]
+fn test_established_data_out_of_order() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 51, ISS + 1, ACK).with_len(100), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(a.disposition, Disposition::OutOfOrder);
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+}
+
+#[test]
+fn test_established_data_overlapping() {
+    let mut e = established();
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(100), T0);
+    // 5051..5150 overlaps the 50 bytes 5051..5100 already received.
+    let a = e.on_segment(&peer(IRS + 51, ISS + 1, ACK).with_len(100), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 50 });
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 151, ACK)));
+}
+
+#[test]
+fn test_established_data_beyond_window_is_trimmed() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK | FIN).with_len(1200), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: RCV_WND });
+    assert!(a.changes.is_empty()); // the FIN lies beyond the window
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1 + RCV_WND)));
+}
+
+#[test]
+fn test_established_old_duplicate_is_unacceptable() {
+    let mut e = established();
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(100), T0);
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(100), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 101, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(e, before);
+}
+
+#[test]
+fn test_established_zero_window_acceptability() {
+    let mut e = Endpoint::new(Config { window: 0, ..cfg() });
+    e.connect(T0).unwrap();
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    e.send(10, T0).unwrap();
+    // Length 0, window 0: acceptable iff SEG.SEQ = RCV.NXT; its ACK is processed.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 11, ACK), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert_eq!(tcb(&e).snd_una(), SeqNum(ISS + 11));
+    let a = e.on_segment(&peer(IRS + 2, ISS + 11, ACK), T0);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(
+        a.reply,
+        Reply::Ack(Segment::new(SeqNum(ISS + 11), SeqNum(IRS + 1), ACK))
+    );
+    // Length > 0, window 0: never acceptable.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 11, ACK).with_len(1), T0);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+}
+
+#[test]
+fn test_established_without_ack_is_dropped() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, 0, TcpFlags::PSH).with_len(10), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::NoAck));
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+}
+
+#[test]
+fn test_established_fin() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::Established, State::CloseWait, ChangeCause::Fin)
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 2, ACK)));
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+}
+
+#[test]
+fn test_established_fin_with_data() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK).with_len(10), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 12, ACK)));
+    assert_eq!(e.state(), State::CloseWait);
+}
+
+#[test]
+fn test_established_fin_out_of_order_is_not_processed() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 11, ISS + 1, FIN | ACK), T0);
+    assert_eq!(a.disposition, Disposition::OutOfOrder);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+    assert_eq!(e.state(), State::Established);
+}
+
+#[test]
+fn test_established_window_update_follows_wl1_wl2() {
+    let mut e = established();
+    // A newer segment (SEG.SEQ > SND.WL1) updates the window, even to zero.
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(10).with_window(0), T0);
+    assert_eq!((tcb(&e).snd_wnd(), tcb(&e).snd_wl1()), (0, SeqNum(IRS + 1)));
+    assert_eq!(tcb(&e).max_snd_wnd(), 2000);
+    // Same SEG.SEQ as SND.WL1 and SND.WL2 =< SEG.ACK: updates.
+    e.on_segment(&peer(IRS + 11, ISS + 1, ACK).with_window(700), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 700);
+    // An older segment (SEG.SEQ < SND.WL1) arriving late does not.
+    let late = peer(IRS + 1, ISS + 1, ACK).with_window(1500);
+    e.on_segment(&late, T0);
+    assert_eq!(tcb(&e).snd_wnd(), 700);
+}
+
+#[test]
+fn test_established_send() {
+    let mut e = established();
+    let s = e.send(536, Duration::from_secs(1)).unwrap();
+    assert_eq!(s, ours(ISS + 1, IRS + 1, ACK).with_len(536));
+    assert_eq!(e.snd_nxt(), Some(SeqNum(ISS + 537)));
+    assert_eq!(e.snd_una(), Some(SeqNum(ISS + 1)));
+    // More than the peer's MSS (536 by default).
+    assert_violation(
+        &mut e,
+        |e| e.send(537, T0),
+        Violation::MssExceeded { len: 537, mss: 536 },
+    );
+    // The usable window is 2000 - 536 - 536 - 536 = 392 after three segments.
+    e.send(536, T0).unwrap();
+    e.send(536, T0).unwrap();
+    assert_violation(
+        &mut e,
+        |e| e.send(393, T0),
+        Violation::WindowExceeded {
+            len: 393,
+            usable: 392,
+        },
+    );
+    e.send(392, T0).unwrap();
+    assert_violation(
+        &mut e,
+        |e| e.send(1, T0),
+        Violation::WindowExceeded { len: 1, usable: 0 },
+    );
+    // An empty ACK is always possible.
+    assert_eq!(e.send(0, T0).unwrap(), ours(ISS + 2001, IRS + 1, ACK));
+}
+
+#[test]
+fn test_established_send_zero_window_probe() {
+    let mut e = established();
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_window(0), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 0);
+    assert_violation(
+        &mut e,
+        |e| e.send(2, T0),
+        Violation::WindowExceeded { len: 2, usable: 0 },
+    );
+    assert_eq!(e.send(1, T0).unwrap().payload_len, 1);
+    // Only one byte may be outstanding as a probe.
+    assert_violation(
+        &mut e,
+        |e| e.send(1, T0),
+        Violation::WindowExceeded { len: 1, usable: 0 },
+    );
+}
+
+#[test]
+fn test_established_close() {
+    let mut e = established();
+    let out = e.close(T0).unwrap();
+    assert_eq!(out.segment, Some(ours(ISS + 1, IRS + 1, FIN | ACK)));
+    assert_eq!(
+        Some(out.change),
+        change(State::Established, State::FinWait1, ChangeCause::Close)
+    );
+    assert_eq!(e.snd_nxt(), Some(SeqNum(ISS + 2)));
+}
+
+#[test]
+fn test_established_abort() {
+    let mut e = established();
+    e.send(10, T0).unwrap();
+    let out = e.abort().unwrap();
+    assert_eq!(out.segment, Some(ours(ISS + 11, 0, RST)));
+    assert_eq!(
+        Some(out.change),
+        change(State::Established, State::Closed, ChangeCause::Abort)
+    );
+}
+
+#[test]
+fn test_established_user_timeout() {
+    let mut e = established();
+    assert_eq!(e.next_deadline(), None);
+    e.send(10, Duration::from_secs(100)).unwrap();
+    assert_eq!(e.next_deadline(), Some(Duration::from_secs(400)));
+    // A partial acknowledgment restarts it.
+    e.send(10, Duration::from_secs(110)).unwrap();
+    e.on_segment(&peer(IRS + 1, ISS + 11, ACK), Duration::from_secs(200));
+    assert_eq!(e.on_time(Duration::from_secs(400)), None);
+    assert_eq!(
+        e.on_time(Duration::from_secs(500)),
+        change(State::Established, State::Closed, ChangeCause::UserTimeout)
+    );
+}
+
+#[test]
+fn test_established_retransmit() {
+    let mut e = established();
+    assert_violation(&mut e, |e| e.retransmit(), Violation::NothingToRetransmit);
+    e.send(300, T0).unwrap();
+    e.send(200, T0).unwrap();
+    e.send(100, T0).unwrap();
+    // Up to one MSS (536) from SND.UNA.
+    assert_eq!(
+        e.retransmit(),
+        Ok(ours(ISS + 1, IRS + 1, ACK).with_len(536))
+    );
+    e.on_segment(&peer(IRS + 1, ISS + 301, ACK), T0);
+    assert_eq!(
+        e.retransmit(),
+        Ok(ours(ISS + 301, IRS + 1, ACK).with_len(300))
+    );
+}
+
+#[test]
+fn test_established_calls() {
+    let mut e = established();
+    assert_violation(&mut e, |e| e.listen(), Violation::ConnectionExists);
+    assert_violation(&mut e, |e| e.connect(T0), Violation::ConnectionExists);
+}
+
+// --------------------------------------------------------------------- FIN-WAIT-1
+
+#[test]
+fn test_fin_wait_1_ack_of_fin() {
+    let mut e = fin_wait_1();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::FinWait1, State::FinWait2, ChangeCause::AckOfFin)
+    );
+    assert_eq!(a.reply, Reply::None);
+}
+
+#[test]
+fn test_fin_wait_1_ack_short_of_fin() {
+    let mut e = fin_wait_1();
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK), T0);
+    assert_eq!(e.state(), State::FinWait1);
+}
+
+#[test]
+fn test_fin_wait_1_fin() {
+    let mut e = fin_wait_1();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::FinWait1, State::Closing, ChangeCause::Fin)
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
+}
+
+#[test]
+fn test_fin_wait_1_fin_acking_our_fin() {
+    let mut e = fin_wait_1();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), Duration::from_secs(5));
+    let v: std::vec::Vec<_> = a.changes.iter().collect();
+    assert_eq!(
+        v,
+        [
+            StateChange {
+                from: State::FinWait1,
+                to: State::FinWait2,
+                cause: ChangeCause::AckOfFin
+            },
+            StateChange {
+                from: State::FinWait2,
+                to: State::TimeWait,
+                cause: ChangeCause::Fin
+            },
+        ]
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
+    assert_eq!(e.next_deadline(), Some(Duration::from_secs(245)));
+}
+
+#[test]
+fn test_fin_wait_1_data_is_accepted() {
+    let mut e = fin_wait_1();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(40), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 40 });
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 41, ACK)));
+}
+
+#[test]
+fn test_fin_wait_1_calls() {
+    let mut e = fin_wait_1();
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::ConnectionClosing);
+    assert_violation(&mut e, |e| e.close(T0), Violation::ConnectionClosing);
+    assert_eq!(e.retransmit(), Ok(ours(ISS + 1, IRS + 1, FIN | ACK)));
+    let out = e.abort().unwrap();
+    assert_eq!(out.segment, Some(ours(ISS + 2, 0, RST)));
+}
+
+#[test]
+fn test_fin_wait_1_retransmit_data_and_fin() {
+    let mut e = established();
+    e.send(100, T0).unwrap();
+    e.close(T0).unwrap();
+    assert_eq!(
+        e.retransmit(),
+        Ok(ours(ISS + 1, IRS + 1, FIN | ACK).with_len(100))
+    );
+}
+
+#[test]
+fn test_fin_wait_1_rst_exact() {
+    let mut e = fin_wait_1();
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::FinWait1, State::Closed, ChangeCause::Reset)
+    );
+}
+
+// --------------------------------------------------------------------- FIN-WAIT-2
+
+#[test]
+fn test_fin_wait_2_fin() {
+    let mut e = fin_wait_2();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), Duration::from_secs(7));
+    assert_eq!(
+        a.changes.first(),
+        change(State::FinWait2, State::TimeWait, ChangeCause::Fin)
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
+    let Connection::TimeWait(tw) = e.connection() else {
+        panic!()
+    };
+    assert_eq!(tw.deadline(), Duration::from_secs(247));
+}
+
+#[test]
+fn test_fin_wait_2_data_is_accepted() {
+    let mut e = fin_wait_2();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK).with_len(5), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 5 });
+    assert_eq!(e.state(), State::FinWait2);
+}
+
+#[test]
+fn test_fin_wait_2_calls() {
+    let mut e = fin_wait_2();
+    assert_violation(&mut e, |e| e.close(T0), Violation::ConnectionClosing);
+    assert_violation(&mut e, |e| e.send(0, T0), Violation::ConnectionClosing);
+    assert_violation(&mut e, |e| e.retransmit(), Violation::NothingToRetransmit);
+    assert_eq!(e.next_deadline(), None);
+}
+
+// --------------------------------------------------------------------- CLOSE-WAIT
+
+#[test]
+fn test_close_wait_close() {
+    let mut e = close_wait();
+    let out = e.close(T0).unwrap();
+    assert_eq!(out.segment, Some(ours(ISS + 1, IRS + 2, FIN | ACK)));
+    assert_eq!(
+        Some(out.change),
+        change(State::CloseWait, State::LastAck, ChangeCause::Close)
+    );
+}
+
+#[test]
+fn test_close_wait_send() {
+    let mut e = close_wait();
+    assert_eq!(
+        e.send(10, T0).unwrap(),
+        ours(ISS + 1, IRS + 2, ACK).with_len(10)
+    );
+}
+
+#[test]
+fn test_close_wait_fin_retransmission_gets_ack() {
+    let mut e = close_wait();
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 2, ACK)));
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(e, before);
+}
+
+#[test]
+fn test_close_wait_data_after_fin_is_ignored() {
+    let mut e = close_wait();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 1, ACK).with_len(10), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 2)));
+}
+
+#[test]
+fn test_close_wait_rst() {
+    let mut e = close_wait();
+    let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::CloseWait, State::Closed, ChangeCause::Reset)
+    );
+}
+
+// ------------------------------------------------------------------------ CLOSING
+
+#[test]
+fn test_closing_ack_of_fin() {
+    let mut e = closing();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 2, ACK), Duration::from_secs(1));
+    assert_eq!(
+        a.changes.first(),
+        change(State::Closing, State::TimeWait, ChangeCause::AckOfFin)
+    );
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(e.next_deadline(), Some(Duration::from_secs(241)));
+}
+
+#[test]
+fn test_closing_rst() {
+    let mut e = closing();
+    let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::Closing, State::Closed, ChangeCause::Reset)
+    );
+}
+
+#[test]
+fn test_closing_calls() {
+    let mut e = closing();
+    assert_violation(&mut e, |e| e.close(T0), Violation::ConnectionClosing);
+    assert_eq!(e.retransmit(), Ok(ours(ISS + 1, IRS + 2, FIN | ACK)));
+    let out = e.abort().unwrap();
+    assert_eq!((out.segment, e.state()), (None, State::Closed));
+}
+
+// ----------------------------------------------------------------------- LAST-ACK
+
+#[test]
+fn test_last_ack_ack_of_fin() {
+    let mut e = last_ack();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 2, ACK), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::LastAck, State::Closed, ChangeCause::AckOfFin)
+    );
+    assert_eq!(e.tcb(), None);
+}
+
+#[test]
+fn test_last_ack_ack_short_of_fin() {
+    let mut e = last_ack();
+    e.on_segment(&peer(IRS + 2, ISS + 1, ACK), T0);
+    assert_eq!(e.state(), State::LastAck);
+}
+
+#[test]
+fn test_last_ack_rst() {
+    let mut e = last_ack();
+    let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::LastAck, State::Closed, ChangeCause::Reset)
+    );
+}
+
+#[test]
+fn test_last_ack_calls() {
+    let mut e = last_ack();
+    assert_violation(&mut e, |e| e.close(T0), Violation::ConnectionClosing);
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::ConnectionClosing);
+}
+
+#[test]
+fn test_last_ack_user_timeout() {
+    let mut e = close_wait();
+    e.close(Duration::from_secs(1)).unwrap();
+    assert_eq!(
+        e.on_time(Duration::from_secs(301)),
+        change(State::LastAck, State::Closed, ChangeCause::UserTimeout)
+    );
+}
+
+// ---------------------------------------------------------------------- TIME-WAIT
+
+#[test]
+fn test_time_wait_expiry() {
+    let mut e = time_wait();
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    assert_eq!(e.on_time(MSL2 - Duration::from_nanos(1)), None);
+    assert_eq!(
+        e.on_time(MSL2),
+        change(State::TimeWait, State::Closed, ChangeCause::TimeWaitTimeout)
+    );
+    assert_eq!(e.state(), State::Closed);
+}
+
+#[test]
+fn test_time_wait_msl_is_configurable() {
+    let mut e = Endpoint::new(Config {
+        msl: Duration::from_secs(30),
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    e.close(T0).unwrap();
+    e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), T0);
+    assert_eq!(e.next_deadline(), Some(Duration::from_secs(60)));
+}
+
+#[test]
+fn test_time_wait_fin_retransmission_restarts_timer() {
+    let mut e = time_wait();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), Duration::from_secs(100));
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
+    assert_eq!(e.next_deadline(), Some(Duration::from_secs(340)));
+    assert_eq!(e.on_time(MSL2), None);
+}
+
+#[test]
+fn test_time_wait_rst() {
+    let mut e = time_wait();
+    let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::TimeWait, State::Closed, ChangeCause::Reset)
+    );
+}
+
+#[test]
+fn test_time_wait_syn_gets_challenge_ack() {
+    let mut e = time_wait();
+    let before = e;
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 2, IRS + 2, ACK)));
+    assert_eq!(e, before);
+}
+
+#[test]
+fn test_time_wait_calls() {
+    let mut e = time_wait();
+    assert_violation(&mut e, |e| e.close(T0), Violation::ConnectionClosing);
+    assert_violation(&mut e, |e| e.send(1, T0), Violation::ConnectionClosing);
+    assert_violation(&mut e, |e| e.connect(T0), Violation::ConnectionExists);
+    assert_violation(&mut e, |e| e.retransmit(), Violation::NothingToRetransmit);
+    let out = e.abort().unwrap();
+    assert_eq!((out.segment, e.state()), (None, State::Closed));
+}
+
+// --------------------------------------------------------------------- wrap-around
+
+#[test]
+fn test_established_across_the_wrap() {
+    // ISS 2^32 - 2: SYN at 4294967294, data from 4294967295, wrapping to 0.
+    let mut e = Endpoint::new(Config {
+        isn_offset: u32::MAX - 1,
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    e.on_segment(&peer(u32::MAX, u32::MAX, SYN | ACK), T0);
+    assert_eq!(e.state(), State::Established);
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(0)));
+    let s = e.send(10, T0).unwrap();
+    assert_eq!(s.seq, SeqNum(u32::MAX));
+    let a = e.on_segment(&peer(0, 9, ACK).with_len(5), T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 5 });
+    assert_eq!(tcb(&e).snd_una(), SeqNum(9));
+    assert_eq!(a.reply, Reply::Ack(ours(9, 5, ACK)));
+}
+
+#[test]
+fn test_display_of_a_change() {
+    extern crate std;
+    use std::string::ToString;
+    let c = StateChange {
+        from: State::FinWait1,
+        to: State::Closing,
+        cause: ChangeCause::Fin,
+    };
+    assert_eq!(c.to_string(), "FIN_WAIT_1 -> CLOSING (fin)");
+    assert_eq!(
+        Violation::ConnectionClosing.to_string(),
+        "error: connection closing"
+    );
+}
