@@ -1,0 +1,358 @@
+//! Property tests: two [`Endpoint`]s hold a generated conversation — a handshake,
+//! data both ways in arbitrary segmentations, then one side closing first, both
+//! closing at once, or an abort — while an [`Observer`] watches every segment on the
+//! wire. ISNs are arbitrary, including within a few bytes of 2^32.
+//!
+//! Checked, against values computed here from the RFC rules (never from the
+//! endpoints' own output):
+//! * the observer's states equal the endpoints' whenever nothing is in flight;
+//! * every state change is one [`is_rfc_transition`] allows;
+//! * each side's segments follow one another in sequence space, SYN and FIN taking
+//!   exactly one sequence number each;
+//! * every acknowledgment answering a segment equals that segment's
+//!   `SEQ + payload + SYN + FIN`;
+//! * at the end, each side's sequence numbers relative to its ISN are
+//!   `1 + bytes sent + 1`, for the endpoint and for the observer;
+//! * the side that closes first passes TIME_WAIT and the other LAST_ACK, both pass
+//!   CLOSING when the FINs cross, and everybody ends CLOSED.
+
+use core::time::Duration;
+use std::collections::VecDeque;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use synack::state::{
+    Config, Endpoint, Observer, Reply, Side, State, StateChange, is_rfc_transition,
+};
+use synack::{Segment, SeqNum, TcpFlags};
+
+const MSS: u16 = 1460;
+
+/// How the conversation ends.
+#[derive(Clone, Debug)]
+enum Ending {
+    /// `first` closes; the other then sends `later` bursts and closes. With
+    /// `fin_in_burst`, the first FIN leaves right behind the last burst, before any of
+    /// it is acknowledged.
+    Close {
+        first: Side,
+        later: Vec<Vec<u32>>,
+        fin_in_burst: bool,
+    },
+    /// Both close before either FIN arrives: the FINs cross.
+    Simultaneous,
+    /// `side` aborts: its RST closes both.
+    Abort { side: Side },
+}
+
+/// One conversation.
+#[derive(Clone, Debug)]
+struct Script {
+    client_isn: u32,
+    server_isn: u32,
+    /// Bursts of segments (payload lengths), each sent back to back by one side.
+    bursts: Vec<(Side, Vec<u32>)>,
+    ending: Ending,
+}
+
+fn isn() -> impl Strategy<Value = u32> {
+    prop_oneof![(0u32..8).prop_map(|d| u32::MAX - d), 0u32..8, any::<u32>(),]
+}
+
+fn side() -> impl Strategy<Value = Side> {
+    prop_oneof![Just(Side::Client), Just(Side::Server)]
+}
+
+fn burst() -> impl Strategy<Value = Vec<u32>> {
+    vec(prop_oneof![1u32..=16, 1u32..=u32::from(MSS)], 1..5)
+}
+
+fn ending() -> impl Strategy<Value = Ending> {
+    prop_oneof![
+        3 => (side(), vec(burst(), 0..3), any::<bool>()).prop_map(|(first, later, fin_in_burst)| {
+            Ending::Close { first, later, fin_in_burst }
+        }),
+        1 => Just(Ending::Simultaneous),
+        1 => side().prop_map(|side| Ending::Abort { side }),
+    ]
+}
+
+fn script() -> impl Strategy<Value = Script> {
+    (isn(), isn(), vec((side(), burst()), 0..6), ending()).prop_map(
+        |(client_isn, server_isn, bursts, ending)| Script {
+            client_isn,
+            server_isn,
+            bursts,
+            ending,
+        },
+    )
+}
+
+/// The two endpoints, the observer and the network between them (FIFO).
+struct World {
+    client: Endpoint,
+    server: Endpoint,
+    observer: Observer,
+    now: Duration,
+    flight: VecDeque<(Side, Segment)>,
+    /// Every state change of each side, in order.
+    changes: [Vec<StateChange>; 2],
+    /// Payload bytes each side sent.
+    sent: [u64; 2],
+    /// Where each side's next new segment must start (after its SYN).
+    next: [Option<SeqNum>; 2],
+}
+
+fn index(side: Side) -> usize {
+    match side {
+        Side::Client => 0,
+        Side::Server => 1,
+    }
+}
+
+/// `SEQ + payload + SYN + FIN`, computed from the flags here.
+fn end_of(s: &Segment) -> SeqNum {
+    let syn = u32::from(s.flags.contains(TcpFlags::SYN));
+    let fin = u32::from(s.flags.contains(TcpFlags::FIN));
+    s.seq + s.payload_len + syn + fin
+}
+
+impl World {
+    fn new(script: &Script) -> Self {
+        let config = |isn| Config {
+            isn_offset: isn,
+            window: 65535,
+            window_scale: None,
+            mss: Some(MSS),
+            ..Config::default()
+        };
+        World {
+            client: Endpoint::new(config(script.client_isn)),
+            server: Endpoint::new(config(script.server_isn)),
+            observer: Observer::new(),
+            now: Duration::ZERO,
+            flight: VecDeque::new(),
+            changes: [Vec::new(), Vec::new()],
+            sent: [0, 0],
+            next: [None, None],
+        }
+    }
+
+    fn endpoint(&mut self, side: Side) -> &mut Endpoint {
+        match side {
+            Side::Client => &mut self.client,
+            Side::Server => &mut self.server,
+        }
+    }
+
+    fn state(&self, side: Side) -> State {
+        match side {
+            Side::Client => self.client.state(),
+            Side::Server => self.server.state(),
+        }
+    }
+
+    fn record(&mut self, side: Side, change: StateChange) {
+        assert!(
+            is_rfc_transition(change.from, change.to),
+            "{side}: {change}"
+        );
+        self.changes[index(side)].push(change);
+    }
+
+    /// `from` puts `seg` on the wire; the observer sees it.
+    fn emit(&mut self, from: Side, seg: Segment) {
+        if !seg.flags.contains(TcpFlags::RST) {
+            let i = index(from);
+            if seg.flags.contains(TcpFlags::SYN) {
+                // A SYN starts the side's sequence space (ISN = SEG.SEQ).
+                if let Some(n) = self.next[i] {
+                    assert_eq!(seg.seq + 1, n, "{from} SYN,ACK after its SYN");
+                }
+            } else if let Some(n) = self.next[i] {
+                assert_eq!(seg.seq, n, "{from} segment does not follow its predecessor");
+            }
+            self.next[i] = Some(end_of(&seg));
+            self.sent[i] += u64::from(seg.payload_len);
+        }
+        self.observer.on_segment(from, &seg, self.now);
+        self.flight.push_back((from.peer(), seg));
+    }
+
+    /// Delivers everything in flight, in order, with the receivers' replies.
+    fn run(&mut self) {
+        while let Some((to, seg)) = self.flight.pop_front() {
+            let now = self.now;
+            let arrival = self.endpoint(to).on_segment(&seg, now);
+            for c in arrival.changes.iter() {
+                self.record(to, c);
+            }
+            match arrival.reply {
+                Reply::None => {}
+                Reply::Ack(r) | Reply::SynAck(r) => {
+                    assert!(r.flags.contains(TcpFlags::ACK));
+                    assert_eq!(r.ack, end_of(&seg), "{to} acknowledges {seg:?} with {r:?}");
+                    self.emit(to, r);
+                }
+                other => panic!("unexpected reply {other:?} to {seg:?}"),
+            }
+            self.now += Duration::from_millis(1);
+        }
+        self.check_observer();
+    }
+
+    fn check_observer(&self) {
+        for side in Side::BOTH {
+            assert_eq!(
+                self.observer.state(side),
+                self.state(side),
+                "{side} per observer"
+            );
+        }
+    }
+
+    fn send(&mut self, side: Side, lens: &[u32]) {
+        for &len in lens {
+            let now = self.now;
+            let seg = self.endpoint(side).send(len, now).unwrap();
+            self.emit(side, seg);
+        }
+    }
+
+    fn close(&mut self, side: Side) {
+        let now = self.now;
+        let out = self.endpoint(side).close(now).unwrap();
+        self.record(side, out.change);
+        self.emit(side, out.segment.unwrap());
+    }
+
+    fn passed(&self, side: Side, state: State) -> bool {
+        self.changes[index(side)].iter().any(|c| c.to == state)
+    }
+
+    /// Lets 2·MSL pass: TIME_WAIT ends.
+    fn expire(&mut self) {
+        self.now += Duration::from_secs(240);
+        let now = self.now;
+        self.observer.on_time(now);
+        for side in Side::BOTH {
+            if let Some(c) = self.endpoint(side).on_time(now) {
+                self.record(side, c);
+            }
+        }
+        self.check_observer();
+    }
+
+    /// Each side's sequence numbers relative to its ISN: `1 + bytes + 1`.
+    fn check_final_numbers(&self) {
+        for side in Side::BOTH {
+            let i = index(side);
+            let expected = 1 + self.sent[i] as u32 + 1;
+            let isn = self.observer.isn(side).unwrap();
+            let next = self.observer.numbers(side).next_seq.unwrap();
+            assert_eq!(next.0.wrapping_sub(isn.0), expected, "{side} per observer");
+            assert_eq!(
+                self.next[i].unwrap().0.wrapping_sub(isn.0),
+                expected,
+                "{side} on the wire"
+            );
+        }
+    }
+}
+
+fn converse(script: &Script) {
+    let mut w = World::new(script);
+    // Handshake.
+    let out = w.server.listen().unwrap();
+    w.record(Side::Server, out.change);
+    let out = w.client.connect(w.now).unwrap();
+    w.record(Side::Client, out.change);
+    w.emit(Side::Client, out.segment.unwrap());
+    w.run();
+    assert_eq!(w.state(Side::Client), State::Established);
+    assert_eq!(w.state(Side::Server), State::Established);
+    assert_eq!(w.client.iss(), Some(SeqNum(script.client_isn)));
+    assert_eq!(w.server.iss(), Some(SeqNum(script.server_isn)));
+
+    // Data both ways.
+    let last = script.bursts.len();
+    for (n, (side, lens)) in script.bursts.iter().enumerate() {
+        w.send(*side, lens);
+        let keep_in_flight = n + 1 == last
+            && matches!(script.ending, Ending::Close { first, fin_in_burst: true, .. } if first == *side);
+        if !keep_in_flight {
+            w.run();
+        }
+    }
+
+    match &script.ending {
+        Ending::Close { first, later, .. } => {
+            let other = first.peer();
+            w.close(*first);
+            w.run();
+            assert_eq!(w.state(*first), State::FinWait2);
+            assert_eq!(w.state(other), State::CloseWait);
+            for lens in later {
+                w.send(other, lens);
+                w.run();
+            }
+            w.close(other);
+            w.run();
+            assert_eq!(w.state(*first), State::TimeWait);
+            assert_eq!(w.state(other), State::Closed);
+            w.check_final_numbers();
+            assert!(w.passed(*first, State::TimeWait));
+            assert!(w.passed(other, State::LastAck));
+            assert!(!w.passed(*first, State::Closing) && !w.passed(other, State::Closing));
+            w.expire();
+        }
+        Ending::Simultaneous => {
+            w.close(Side::Client);
+            w.close(Side::Server);
+            w.run();
+            assert_eq!(w.state(Side::Client), State::TimeWait);
+            assert_eq!(w.state(Side::Server), State::TimeWait);
+            w.check_final_numbers();
+            for side in Side::BOTH {
+                assert!(w.passed(side, State::Closing), "{side}");
+                assert!(w.passed(side, State::TimeWait), "{side}");
+            }
+            w.expire();
+        }
+        Ending::Abort { side } => {
+            let out = w.endpoint(*side).abort().unwrap();
+            w.record(*side, out.change);
+            let rst = out.segment.unwrap();
+            assert_eq!(rst.flags, TcpFlags::RST);
+            w.emit(*side, rst);
+            w.run();
+        }
+    }
+    for side in Side::BOTH {
+        assert_eq!(w.state(side), State::Closed, "{side}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn endpoints_and_observer_agree(script in script()) {
+        converse(&script);
+    }
+}
+
+/// A fixed conversation across the 2^32 wrap, by hand.
+#[test]
+fn conversation_across_the_wrap() {
+    converse(&Script {
+        client_isn: u32::MAX - 2,
+        server_isn: u32::MAX,
+        bursts: vec![(Side::Client, vec![1, 2, 3]), (Side::Server, vec![1460])],
+        ending: Ending::Close {
+            first: Side::Server,
+            later: vec![vec![5]],
+            fin_in_burst: false,
+        },
+    });
+}
