@@ -1,0 +1,396 @@
+//! Two [`Endpoint`]s hold a whole TCP conversation with each other: the three-way
+//! handshake, data both ways, the close and TIME_WAIT's 2·MSL — the RFC 9293 state
+//! machine driven as a protocol implementation would drive it, with no capture.
+//!
+//! ```text
+//! cargo run --example endpoints                       # the client closes first
+//! cargo run --example endpoints -- --server-closes    # the server closes first
+//! cargo run --example endpoints -- --simultaneous     # both close at once (CLOSING)
+//! cargo run --example endpoints -- --abort            # the client aborts (RST)
+//! cargo run --example endpoints -- --client-isn 4294967290 --server-isn 1000
+//! ```
+//!
+//! Each line is one event: a user call, a segment arriving (in RFC notation,
+//! `<SEQ=..><ACK=..><CTL=..>`, with the numbers relative to each side's ISN in
+//! brackets, as Wireshark shows them), or a timer; then the state changes it caused
+//! and the receiver's `SND.UNA`, `SND.NXT` and `RCV.NXT`. The client's ISN defaults to
+//! a few bytes below 2^32, so its sequence numbers wrap during the conversation.
+//!
+//! The example checks what it prints: it exits with status 1 if the endpoints do not
+//! end where RFC 9293 says (the first closer through TIME_WAIT, the other through
+//! LAST_ACK, both through CLOSING when the FINs cross, everybody CLOSED).
+
+use std::collections::VecDeque;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use synack::state::{CallOutcome, Config, Violation};
+use synack::state::{Endpoint, Reply, State, StateChange};
+use synack::{Segment, SeqNum, TcpFlags};
+
+/// How the conversation ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    ClientCloses,
+    ServerCloses,
+    Simultaneous,
+    Abort,
+}
+
+/// One side of the conversation.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Who {
+    Client,
+    Server,
+}
+
+impl Who {
+    fn peer(self) -> Who {
+        match self {
+            Who::Client => Who::Server,
+            Who::Server => Who::Client,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Who::Client => "client",
+            Who::Server => "server",
+        }
+    }
+}
+
+/// The two endpoints and the wire between them (first in, first out, lossless).
+struct Conversation {
+    client: Endpoint,
+    server: Endpoint,
+    /// Each side's ISN, for the relative numbers (known once its SYN is chosen).
+    isn: [Option<SeqNum>; 2],
+    now: Duration,
+    wire: VecDeque<(Who, Segment)>,
+    /// Every state each side has been in, in order.
+    path: [Vec<State>; 2],
+}
+
+fn index(who: Who) -> usize {
+    match who {
+        Who::Client => 0,
+        Who::Server => 1,
+    }
+}
+
+impl Conversation {
+    fn new(client_isn: u32, server_isn: u32) -> Self {
+        let config = |isn| Config {
+            isn_offset: isn,
+            ..Config::default()
+        };
+        Conversation {
+            client: Endpoint::new(config(client_isn)),
+            server: Endpoint::new(config(server_isn)),
+            isn: [None, None],
+            now: Duration::ZERO,
+            wire: VecDeque::new(),
+            path: [vec![State::Closed], vec![State::Closed]],
+        }
+    }
+
+    fn endpoint(&mut self, who: Who) -> &mut Endpoint {
+        match who {
+            Who::Client => &mut self.client,
+            Who::Server => &mut self.server,
+        }
+    }
+
+    /// `n` relative to `who`'s ISN, or `?` before it is known.
+    fn relative(&self, who: Who, n: SeqNum) -> String {
+        match self.isn[index(who)] {
+            Some(isn) => n.0.wrapping_sub(isn.0).to_string(),
+            None => "?".to_string(),
+        }
+    }
+
+    /// `<SEQ=..><ACK=..><CTL=..>` with the relative numbers in brackets.
+    fn describe(&self, from: Who, s: &Segment) -> String {
+        let mut text = format!("<SEQ={} [{}]>", s.seq.0, self.relative(from, s.seq));
+        if s.has(TcpFlags::ACK) {
+            text += &format!("<ACK={} [{}]>", s.ack.0, self.relative(from.peer(), s.ack));
+        }
+        let ctl: Vec<&str> = [
+            (TcpFlags::SYN, "SYN"),
+            (TcpFlags::FIN, "FIN"),
+            (TcpFlags::RST, "RST"),
+            (TcpFlags::ACK, "ACK"),
+        ]
+        .iter()
+        .filter(|(f, _)| s.flags.contains(*f))
+        .map(|(_, n)| *n)
+        .collect();
+        text += &format!("<CTL={}>", ctl.join(","));
+        if s.payload_len > 0 {
+            text += &format!("<DATA={}>", s.payload_len);
+        }
+        text
+    }
+
+    /// The TCB variables of `who`, relative, or its state alone when it has none.
+    fn numbers(&self, who: Who) -> String {
+        let e = match who {
+            Who::Client => &self.client,
+            Who::Server => &self.server,
+        };
+        let mut text = format!("{} {}", who.name(), e.state());
+        if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
+            text += &format!(
+                "  SND.UNA={} SND.NXT={}",
+                self.relative(who, una),
+                self.relative(who, nxt)
+            );
+        }
+        if let Some(rcv) = e.rcv_nxt() {
+            text += &format!(" RCV.NXT={}", self.relative(who.peer(), rcv));
+        }
+        text
+    }
+
+    fn record(&mut self, who: Who, change: StateChange) {
+        println!("      {} {change}", who.name());
+        self.path[index(who)].push(change.to);
+    }
+
+    /// `who` puts `s` on the wire.
+    fn emit(&mut self, who: Who, s: Segment) {
+        if s.has(TcpFlags::SYN) {
+            self.isn[index(who)] = Some(s.seq);
+        }
+        self.wire.push_back((who.peer(), s));
+    }
+
+    /// A user call that succeeded.
+    fn call(&mut self, who: Who, what: &str, outcome: Result<CallOutcome, Violation>) {
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(v) => {
+                println!("{:>9}  {} {what}: {v}", self.clock(), who.name());
+                return;
+            }
+        };
+        println!("{:>9}  {} calls {what}", self.clock(), who.name());
+        self.record(who, outcome.change);
+        if let Some(s) = outcome.segment {
+            self.emit(who, s);
+        }
+    }
+
+    fn send(&mut self, who: Who, len: u32) {
+        let now = self.now;
+        match self.endpoint(who).send(len, now) {
+            Ok(s) => {
+                println!(
+                    "{:>9}  {} calls SEND of {len} bytes",
+                    self.clock(),
+                    who.name()
+                );
+                self.emit(who, s);
+            }
+            Err(v) => println!("{:>9}  {} SEND of {len}: {v}", self.clock(), who.name()),
+        }
+    }
+
+    /// Delivers everything on the wire, in order, one millisecond apart.
+    fn run(&mut self) {
+        while let Some((to, s)) = self.wire.pop_front() {
+            self.now += Duration::from_millis(1);
+            let from = to.peer();
+            println!(
+                "{:>9}  {} -> {}  {}",
+                self.clock(),
+                from.name(),
+                to.name(),
+                self.describe(from, &s)
+            );
+            let now = self.now;
+            let arrival = self.endpoint(to).on_segment(&s, now);
+            for change in arrival.changes.iter() {
+                self.record(to, change);
+            }
+            if let Some(reply) = arrival.reply.segment() {
+                let kind = match arrival.reply {
+                    Reply::Ack(_) => "an ACK",
+                    Reply::SynAck(_) => "its SYN,ACK",
+                    Reply::ChallengeAck(_) => "a challenge ACK",
+                    Reply::Reset(_) => "a RST",
+                    Reply::None => "nothing",
+                };
+                println!("      {} answers with {kind}", to.name());
+                self.emit(to, *reply);
+            }
+            println!("      {}", self.numbers(to));
+        }
+    }
+
+    /// Lets time pass to `at`, firing the timers.
+    fn wait_until(&mut self, at: Duration) {
+        self.now = at;
+        println!("{:>9}  time passes", self.clock());
+        for who in [Who::Client, Who::Server] {
+            let now = self.now;
+            if let Some(change) = self.endpoint(who).on_time(now) {
+                self.record(who, change);
+            }
+        }
+    }
+
+    fn clock(&self) -> String {
+        format!("{:.3}s", self.now.as_secs_f64())
+    }
+
+    fn passed(&self, who: Who, state: State) -> bool {
+        self.path[index(who)].contains(&state)
+    }
+}
+
+fn parse_args() -> Result<(Ending, u32, u32), String> {
+    let mut ending = Ending::ClientCloses;
+    // A client ISN six below 2^32: its numbers wrap during the handshake's data.
+    let (mut client_isn, mut server_isn) = (u32::MAX - 5, 1_000_000);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--client-closes" => ending = Ending::ClientCloses,
+            "--server-closes" => ending = Ending::ServerCloses,
+            "--simultaneous" => ending = Ending::Simultaneous,
+            "--abort" => ending = Ending::Abort,
+            "--client-isn" | "--server-isn" => {
+                let value = args.next().ok_or(format!("{arg} needs a number"))?;
+                let n: u32 = value
+                    .parse()
+                    .map_err(|_| format!("{arg}: {value:?} is not a number below 2^32"))?;
+                if arg == "--client-isn" {
+                    client_isn = n;
+                } else {
+                    server_isn = n;
+                }
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok((ending, client_isn, server_isn))
+}
+
+fn main() -> ExitCode {
+    let (ending, client_isn, server_isn) = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("endpoints: {e}");
+            eprintln!(
+                "usage: endpoints [--client-closes | --server-closes | --simultaneous | --abort] \
+                 [--client-isn N] [--server-isn N]"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let mut c = Conversation::new(client_isn, server_isn);
+    println!(
+        "Two synack::state::Endpoints on a lossless wire; numbers in [brackets] are \
+         relative to the sender's ISN (ISN generator offsets: client {client_isn}, server {server_isn})."
+    );
+
+    println!("\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number");
+    let r = c.server.listen();
+    c.call(Who::Server, "LISTEN (passive open)", r);
+    let now = c.now;
+    let r = c.client.connect(now);
+    c.call(Who::Client, "CONNECT (active open)", r);
+    c.run();
+    println!(
+        "      ISNs: client {}, server {} (the generator's offset plus a 4 us clock, RFC 6528)",
+        c.client.iss().map_or(0, |n| n.0),
+        c.server.iss().map_or(0, |n| n.0)
+    );
+
+    println!("\n-- data: seq advances by the payload length, the ACK names the next byte expected");
+    c.send(Who::Client, 100);
+    c.run();
+    c.send(Who::Server, 1460);
+    c.send(Who::Server, 540);
+    c.run();
+
+    let first = match ending {
+        Ending::ServerCloses => Who::Server,
+        _ => Who::Client,
+    };
+    match ending {
+        Ending::ClientCloses | Ending::ServerCloses => {
+            println!(
+                "\n-- close: the {} closes first; a FIN takes one sequence number",
+                first.name()
+            );
+            let now = c.now;
+            let r = c.endpoint(first).close(now);
+            c.call(first, "CLOSE", r);
+            c.run();
+            println!(
+                "\n-- the {} may still send, then closes too",
+                first.peer().name()
+            );
+            c.send(first.peer(), 10);
+            c.run();
+            let now = c.now;
+            let r = c.endpoint(first.peer()).close(now);
+            c.call(first.peer(), "CLOSE", r);
+            c.run();
+        }
+        Ending::Simultaneous => {
+            println!("\n-- simultaneous close: both FINs cross on the wire");
+            let now = c.now;
+            let r = c.client.close(now);
+            c.call(Who::Client, "CLOSE", r);
+            let r = c.server.close(now);
+            c.call(Who::Server, "CLOSE", r);
+            c.run();
+        }
+        Ending::Abort => {
+            println!("\n-- abort: the client resets the connection");
+            let r = c.client.abort();
+            c.call(Who::Client, "ABORT", r);
+            c.run();
+        }
+    }
+
+    // TIME_WAIT's deadline: 2·MSL after the endpoint entered it.
+    let deadline = [c.client.next_deadline(), c.server.next_deadline()]
+        .into_iter()
+        .flatten()
+        .max();
+    if let Some(deadline) = deadline {
+        let msl = Config::default().msl;
+        println!(
+            "\n-- TIME_WAIT lasts 2*MSL = {} s, in case the last ACK was lost and the FIN comes again",
+            (msl * 2).as_secs()
+        );
+        c.wait_until(deadline - Duration::from_millis(1));
+        c.wait_until(deadline);
+    }
+
+    println!(
+        "\nfinal: {} | {}",
+        c.numbers(Who::Client),
+        c.numbers(Who::Server)
+    );
+    let ok = match ending {
+        Ending::ClientCloses | Ending::ServerCloses => {
+            c.passed(first, State::TimeWait) && c.passed(first.peer(), State::LastAck)
+        }
+        Ending::Simultaneous => {
+            c.passed(Who::Client, State::Closing) && c.passed(Who::Server, State::Closing)
+        }
+        Ending::Abort => true,
+    } && c.client.state() == State::Closed
+        && c.server.state() == State::Closed;
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("endpoints: the conversation did not end as RFC 9293 says");
+        ExitCode::FAILURE
+    }
+}
