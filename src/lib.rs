@@ -52,3 +52,8 @@ pub mod capture;
 pub use flags::TcpFlags;
 pub use segment::Segment;
 pub use seq::SeqNum;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(all(doctest, feature = "pcap"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
