@@ -5,7 +5,9 @@
 //!
 //! Checked, against values computed here from the RFC rules (never from the
 //! endpoints' own output):
-//! * the observer's states equal the endpoints' whenever nothing is in flight;
+//! * the observer's states equal the endpoints' whenever nothing is in flight, and
+//!   for each segment its sender's state after sending it and its receiver's state
+//!   after receiving it (unless a segment the other way crossed it in flight);
 //! * every state change is one [`is_rfc_transition`] allows;
 //! * each side's segments follow one another in sequence space, SYN and FIN taking
 //!   exactly one sequence number each;
@@ -94,7 +96,11 @@ struct World {
     server: Endpoint,
     observer: Observer,
     now: Duration,
-    flight: VecDeque<(Side, Segment)>,
+    /// (destination, segment, the observer's receiver state for it, how many
+    /// segments the destination had emitted when it was sent).
+    flight: VecDeque<(Side, Segment, State, usize)>,
+    /// How many segments each side has emitted.
+    emitted: [usize; 2],
     /// Every state change of each side, in order.
     changes: [Vec<StateChange>; 2],
     /// Payload bytes each side sent.
@@ -132,6 +138,7 @@ impl World {
             observer: Observer::new(),
             now: Duration::ZERO,
             flight: VecDeque::new(),
+            emitted: [0, 0],
             changes: [Vec::new(), Vec::new()],
             sent: [0, 0],
             next: [None, None],
@@ -175,17 +182,35 @@ impl World {
             self.next[i] = Some(end_of(&seg));
             self.sent[i] += u64::from(seg.payload_len);
         }
-        self.observer.on_segment(from, &seg, self.now);
-        self.flight.push_back((from.peer(), seg));
+        let seen = self.observer.on_segment(from, &seg, self.now);
+        // The sender's state after sending, per observer, is the endpoint's — unless
+        // segments toward the sender are still in flight (they crossed this one).
+        if !self.flight.iter().any(|f| f.0 == from) {
+            assert_eq!(
+                seen.sender,
+                self.state(from),
+                "{from} after sending {seg:?}"
+            );
+        }
+        self.emitted[index(from)] += 1;
+        let to = from.peer();
+        self.flight
+            .push_back((to, seg, seen.receiver, self.emitted[index(to)]));
     }
 
     /// Delivers everything in flight, in order, with the receivers' replies.
     fn run(&mut self) {
-        while let Some((to, seg)) = self.flight.pop_front() {
+        while let Some((to, seg, observed, emitted)) = self.flight.pop_front() {
             let now = self.now;
             let arrival = self.endpoint(to).on_segment(&seg, now);
             for c in arrival.changes.iter() {
                 self.record(to, c);
+            }
+            // The receiver's state after receiving, per observer, is the endpoint's —
+            // unless the receiver sent something while the segment was in flight (the
+            // two crossed, and the observer could not yet know how they would meet).
+            if self.emitted[index(to)] == emitted {
+                assert_eq!(observed, self.state(to), "{to} after receiving {seg:?}");
             }
             match arrival.reply {
                 Reply::None => {}
