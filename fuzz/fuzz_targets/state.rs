@@ -1,96 +1,313 @@
 #![no_main]
-//! Fuzzes the passive `Observer` with arbitrary segment sequences and timer ticks.
+//! Fuzzes two [`Endpoint`]s and an [`Observer`] with arbitrary sequences of events
+//! decoded from the input bytes: user calls (passive and active OPEN, SEND, CLOSE,
+//! ABORT, RETRANSMIT), deliveries of segments in flight (in order, reordered,
+//! dropped, duplicated), injected segments with arbitrary numbers, flags and options,
+//! and time passing.
 //!
-//! Each 16-byte chunk of the input is one event: a segment from the client or the
-//! server (seq, ack, flags, payload length, window, all chosen by the bytes and
-//! biased towards the numbers the observer expects so that real state changes
-//! happen), or a jump in capture time. Invariants checked after every event:
-//! nothing panics; each reported transition starts from the side's state before
-//! it (the list chains); the observation's sender/receiver states and
-//! `Observer::state` agree with the end of that chain.
-//!
-//! (The drivable `Endpoint` pair of issue 3 is not written yet; this target
-//! covers the observer until it is.)
+//! Checked after every event: nothing panics; `SND.UNA` is never after `SND.NXT`;
+//! every state change is one `is_rfc_transition` allows and the changes of one event
+//! chain from the state before to the state after; a call answered with a
+//! `Violation` leaves the endpoint unchanged; a RST is never answered with a RST;
+//! a dropped segment that changes no state leaves the TCB as it was; every reply
+//! carries the control bits its kind promises.
 
 use core::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use synack::state::{Observer, Side, State};
+use synack::segment::SynOptions;
+use synack::state::{
+    Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange, Violation,
+    is_rfc_transition,
+};
 use synack::{Segment, SeqNum, TcpFlags};
 
-fn word(b: &[u8]) -> u32 {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+/// Reads the input a byte at a time; zeros once it runs out.
+struct Input<'a>(&'a [u8]);
+
+impl Input<'_> {
+    fn u8(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((b, rest)) => {
+                self.0 = rest;
+                *b
+            }
+            None => 0,
+        }
+    }
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.u8(), self.u8()])
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+const MAX_FLIGHT: usize = 64;
+
+struct World {
+    ends: [Endpoint; 2],
+    observer: Observer,
+    now: Duration,
+    /// (destination, segment).
+    flight: Vec<(Side, Segment)>,
+}
+
+fn index(side: Side) -> usize {
+    match side {
+        Side::Client => 0,
+        Side::Server => 1,
+    }
+}
+
+fn check_endpoint(e: &Endpoint) {
+    if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
+        assert!(
+            una.before_or_eq(nxt),
+            "SND.UNA {una} after SND.NXT {nxt}: {e:?}"
+        );
+        if let Some(iss) = e.iss() {
+            assert!(iss.before(nxt), "SND.NXT {nxt} not after ISS {iss}");
+        }
+    }
+    if let Some(t) = e.tcb() {
+        assert!(t.max_snd_wnd() >= t.snd_wnd());
+    }
+    let has_tcb = e.tcb().is_some();
+    assert_eq!(
+        has_tcb,
+        !matches!(e.state(), State::Closed | State::Listen | State::SynSent)
+    );
+}
+
+/// The changes of one event chain from `before` to `after`, each an RFC transition.
+fn check_changes(before: State, changes: impl Iterator<Item = StateChange>, after: State) {
+    let mut at = before;
+    for c in changes {
+        assert_eq!(c.from, at, "{c} does not start at {at}");
+        assert!(
+            is_rfc_transition(c.from, c.to),
+            "not an RFC transition: {c}"
+        );
+        at = c.to;
+    }
+    assert_eq!(at, after);
+}
+
+fn check_violation<T>(before: Endpoint, after: &Endpoint, result: &Result<T, Violation>) {
+    if result.is_err() {
+        assert_eq!(before, *after, "a violation changed the endpoint");
+    }
+}
+
+impl World {
+    fn push(&mut self, to: Side, seg: Segment) {
+        self.observer.on_segment(to.peer(), &seg, self.now);
+        if self.flight.len() < MAX_FLIGHT {
+            self.flight.push((to, seg));
+        }
+    }
+
+    fn arrive(&mut self, to: Side, seg: Segment) {
+        let e = &mut self.ends[index(to)];
+        let before = *e;
+        let arrival = e.on_segment(&seg, self.now);
+        check_changes(before.state(), arrival.changes.iter(), e.state());
+        check_endpoint(e);
+        if matches!(arrival.disposition, Disposition::Dropped(_)) && arrival.changes.is_empty() {
+            // A dropped segment changes nothing but, in TIME-WAIT, the 2·MSL deadline.
+            assert_eq!(before.state(), e.state());
+            assert_eq!(before.tcb(), e.tcb(), "a dropped segment changed the TCB");
+        }
+        match arrival.reply {
+            Reply::None => {}
+            Reply::Ack(r) | Reply::ChallengeAck(r) => {
+                assert_eq!(r.flags, TcpFlags::ACK);
+                assert_eq!(r.payload_len, 0);
+            }
+            Reply::SynAck(r) => assert_eq!(r.flags, TcpFlags::SYN | TcpFlags::ACK),
+            Reply::Reset(r) => {
+                assert!(r.flags.contains(TcpFlags::RST));
+                assert!(!seg.flags.contains(TcpFlags::RST), "RST answered with RST");
+            }
+        }
+        if let Some(r) = arrival.reply.segment() {
+            self.push(to.peer(), *r);
+        }
+    }
+
+    fn call(&mut self, side: Side, op: u8, input: &mut Input<'_>) {
+        let now = self.now;
+        let e = &mut self.ends[index(side)];
+        let before = *e;
+        let (segment, change) = match op % 6 {
+            0 => {
+                let r = e.listen();
+                check_violation(before, e, &r);
+                (None, r.ok().map(|o| o.change))
+            }
+            1 => {
+                let r = e.connect(now);
+                check_violation(before, e, &r);
+                let o = r.ok();
+                (o.and_then(|o| o.segment), o.map(|o| o.change))
+            }
+            2 => {
+                let len = u32::from(input.u16() % 1600);
+                let r = e.send(len, now);
+                check_violation(before, e, &r);
+                if let Ok(s) = &r {
+                    assert_eq!(s.payload_len, len);
+                    assert_eq!(e.state(), before.state());
+                }
+                (r.ok(), None)
+            }
+            3 => {
+                let r = e.close(now);
+                check_violation(before, e, &r);
+                let o = r.ok();
+                (o.and_then(|o| o.segment), o.map(|o| o.change))
+            }
+            4 => {
+                let r = e.abort();
+                check_violation(before, e, &r);
+                if r.is_ok() {
+                    assert_eq!(e.state(), State::Closed);
+                }
+                let o = r.ok();
+                (o.and_then(|o| o.segment), o.map(|o| o.change))
+            }
+            _ => (e.retransmit().ok(), None),
+        };
+        check_changes(before.state(), change.into_iter(), e.state());
+        check_endpoint(e);
+        if let Some(s) = segment {
+            self.push(side.peer(), s);
+        }
+    }
+
+    fn tick(&mut self, input: &mut Input<'_>) {
+        let step = match input.u8() % 4 {
+            0 => Duration::from_micros(u64::from(input.u16())),
+            1 => Duration::from_millis(u64::from(input.u16())),
+            2 => Duration::from_secs(u64::from(input.u16())),
+            _ => Duration::from_secs(240),
+        };
+        self.now = self.now.saturating_add(step);
+        self.observer.on_time(self.now);
+        for e in &mut self.ends {
+            let before = e.state();
+            let change = e.on_time(self.now);
+            check_changes(before, change.into_iter(), e.state());
+            check_endpoint(e);
+        }
+    }
+
+    /// A segment from nowhere, with numbers near the receiver's own or arbitrary.
+    fn forge(&mut self, to: Side, input: &mut Input<'_>) -> Segment {
+        let e = &self.ends[index(to)];
+        let near = |base: Option<SeqNum>, mode: u8, delta: u32| -> SeqNum {
+            match (mode % 3, base) {
+                (0, Some(b)) => b + (delta % 64) - 32,
+                (1, Some(b)) => b + delta % 70_000,
+                _ => SeqNum(delta),
+            }
+        };
+        let (seq_mode, ack_mode) = (input.u8(), input.u8());
+        let seq = near(e.rcv_nxt(), seq_mode, input.u32());
+        let ack = near(e.snd_nxt(), ack_mode, input.u32());
+        let flags = TcpFlags::from_bits_truncate(input.u16() & 0x0fff);
+        let len = u32::from(input.u16() % 2000);
+        let window = input.u16();
+        let o = input.u8();
+        let options = SynOptions {
+            mss: (o & 1 != 0).then(|| input.u16()),
+            window_scale: (o & 2 != 0).then(|| input.u8()),
+            sack_permitted: o & 4 != 0,
+            timestamps: None,
+        };
+        Segment::new(seq, ack, flags)
+            .with_len(len)
+            .with_window(window)
+            .with_options(options)
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut observer = Observer::new();
-    let mut now = Duration::ZERO;
-    let mut states = [State::Closed, State::Closed];
-    let mut initialised = false;
-    // The last seq/ack each side was seen to use, for "plausible" numbers.
-    let mut next = [SeqNum(0), SeqNum(0)];
-    for ev in data.chunks_exact(16) {
-        let side = if ev[0] & 1 == 0 {
-            Side::Client
-        } else {
+    let mut input = Input(data);
+    let config = |input: &mut Input<'_>| Config {
+        isn_offset: input.u32(),
+        window: u32::from(input.u16()) << (input.u8() % 8),
+        window_scale: {
+            let b = input.u8();
+            (b & 0x80 != 0).then_some(b & 0x1f)
+        },
+        mss: Some(input.u16() | 1),
+        ..Config::default()
+    };
+    let ends = [
+        Endpoint::new(config(&mut input)),
+        Endpoint::new(config(&mut input)),
+    ];
+    let mut w = World {
+        ends,
+        observer: Observer::new(),
+        now: Duration::ZERO,
+        flight: Vec::new(),
+    };
+    let mut steps = 0;
+    while !input.is_empty() && steps < 4096 {
+        steps += 1;
+        let op = input.u8();
+        let side = if op & 0x80 != 0 {
             Side::Server
-        };
-        let idx = (ev[0] & 1) as usize;
-        now += Duration::from_millis(u64::from(ev[1]) * u64::from(ev[2] & 0x0f).pow(3));
-        if ev[0] & 0x80 != 0 {
-            observer.on_time(now);
         } else {
-            let seq = match ev[0] >> 1 & 3 {
-                0 => next[idx],
-                1 => next[idx] + u32::from(ev[3]),
-                2 => next[idx] - u32::from(ev[3]),
-                _ => SeqNum(word(&ev[4..8])),
-            };
-            let ack = match ev[0] >> 3 & 3 {
-                0 => next[1 - idx],
-                1 => next[1 - idx] + 1,
-                2 => next[1 - idx] - u32::from(ev[3]),
-                _ => SeqNum(word(&ev[8..12])),
-            };
-            let flags = TcpFlags::from_bits_retain(u16::from_le_bytes([ev[12], ev[13]]) & 0x0fff);
-            let len = u32::from(ev[14]) * u32::from(ev[15] & 0x7);
-            let seg = Segment::new(seq, ack, flags)
-                .with_len(len)
-                .with_window(u16::from_le_bytes([ev[3], ev[15]]));
-            next[idx] = seg.next_seq();
-            let obs = observer.on_segment(side, &seg, now);
-            if !initialised {
-                // The first segment tells the observer where the capture started
-                // (e.g. a SYN implies a listening server): take the states before
-                // its transitions, by undoing them from the states after.
-                states = [observer.state(Side::Client), observer.state(Side::Server)];
-                for t in obs.transitions.iter().rev() {
-                    states[t.side as usize] = t.from;
+            Side::Client
+        };
+        match (op & 0x7f) % 8 {
+            // Deliver the oldest segment in flight.
+            0 | 1 => {
+                if !w.flight.is_empty() {
+                    let (to, seg) = w.flight.remove(0);
+                    w.arrive(to, seg);
                 }
-                initialised = true;
             }
-            for t in obs.transitions.iter() {
-                assert_eq!(
-                    t.from, states[t.side as usize],
-                    "transition {t} does not chain"
-                );
-                states[t.side as usize] = t.to;
+            // Deliver a segment out of order.
+            2 => {
+                if !w.flight.is_empty() {
+                    let i = usize::from(input.u8()) % w.flight.len();
+                    let (to, seg) = w.flight.remove(i);
+                    w.arrive(to, seg);
+                }
             }
-            assert_eq!(obs.state(side), observer.state(side));
-            assert_eq!(obs.state(side.peer()), observer.state(side.peer()));
+            // Lose one.
+            3 => {
+                if !w.flight.is_empty() {
+                    let i = usize::from(input.u8()) % w.flight.len();
+                    w.flight.remove(i);
+                }
+            }
+            // Duplicate one.
+            4 => {
+                if !w.flight.is_empty() && w.flight.len() < MAX_FLIGHT {
+                    let i = usize::from(input.u8()) % w.flight.len();
+                    let f = w.flight[i];
+                    w.flight.push(f);
+                }
+            }
+            5 => {
+                let call = input.u8();
+                w.call(side, call, &mut input);
+            }
+            6 => {
+                let seg = w.forge(side, &mut input);
+                w.observer.on_segment(side.peer(), &seg, w.now);
+                w.arrive(side, seg);
+            }
+            _ => w.tick(&mut input),
         }
-        if ev[0] & 0x80 != 0 {
-            states = [observer.state(Side::Client), observer.state(Side::Server)];
-        }
-        assert_eq!(
-            states[0],
-            observer.state(Side::Client),
-            "client state drifted"
-        );
-        assert_eq!(
-            states[1],
-            observer.state(Side::Server),
-            "server state drifted"
-        );
     }
 });
