@@ -11,18 +11,34 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 
 use libfuzzer_sys::fuzz_target;
 use synack::wire::checksum::{self, PseudoHeader};
-use synack::wire::{TcpHeaderSlice, TcpOptionsIter, TcpSlice};
+use synack::wire::{TcpHeaderSlice, TcpOptionError, TcpOptionsIter, TcpSlice};
 
 fuzz_target!(|data: &[u8]| {
     // The option iterator over raw bytes (as if they were all options).
     let mut steps = 0usize;
     let mut it = TcpOptionsIter::new(data);
-    for item in &mut it {
+    let mut offset = 0usize;
+    while let Some(item) = it.next() {
         steps += 1;
         assert!(steps <= data.len() + 1, "option walk does not end");
-        if let Ok(option) = item {
-            let _ = option.kind();
-            let _ = option.wire_len();
+        // The offset and the unread bytes always account for the whole input.
+        assert_eq!(it.offset() + it.rest().len(), data.len());
+        match item {
+            Ok(option) => {
+                let _ = option.kind();
+                // Each option moves the walk on by exactly its wire length.
+                assert_eq!(it.offset(), offset + option.wire_len());
+                offset = it.offset();
+            }
+            Err(
+                TcpOptionError::Truncated { offset: at, .. }
+                | TcpOptionError::BadLength { offset: at, .. }
+                | TcpOptionError::PastHeaderEnd { offset: at, .. },
+            ) => {
+                // The error names the option where the walk stopped.
+                assert_eq!(at, offset);
+                assert_eq!(it.offset(), offset);
+            }
         }
     }
     assert!(it.next().is_none());

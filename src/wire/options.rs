@@ -21,6 +21,12 @@
 //!
 //! Offsets in errors count from the first option byte, i.e. header byte 20.
 //!
+//! The walk is framed with nom (`be_u8` for kind and length) and each known
+//! kind's fields are read with nom's number parsers under `all_consuming`, which
+//! is also how a fixed-size kind's length is checked. Nothing is allocated and
+//! nothing can panic, whatever the bytes; every step consumes at least one byte,
+//! so a walk over `n` bytes ends after at most `n + 1` items.
+//!
 //! ```
 //! use synack::wire::{TcpOption, TcpOptionsIter};
 //! // MSS 1460, SACK permitted, timestamps, NOP, window scale 7.
@@ -32,6 +38,11 @@
 //! ```
 
 use core::fmt;
+
+use nom::Parser;
+use nom::combinator::{all_consuming, eof, map, rest};
+use nom::multi::fill;
+use nom::number::complete::{be_u8, be_u16, be_u32};
 
 use crate::seq::SeqNum;
 
@@ -212,7 +223,12 @@ impl TcpOption<'_> {
 }
 
 /// Why an option could not be read. Offsets count from the first option byte
-/// (header byte 20).
+/// (header byte 20) and name the option's kind byte.
+///
+/// The checks run in wire order: a length byte must be there (`Truncated`), be at
+/// least 2 (`BadLength`), and fit in the bytes left (`PastHeaderEnd`); only then is
+/// it checked against the kind's size (`BadLength`). So an MSS option claiming 9
+/// bytes with 4 left is `PastHeaderEnd`, with 9 left `BadLength`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum TcpOptionError {
     /// A kind that needs a length byte is the last byte of the options.
@@ -254,9 +270,15 @@ pub enum TcpOptionError {
 /// A lazy iterator over the options of a TCP header; see the [module docs](self).
 #[derive(Clone, Debug)]
 pub struct TcpOptionsIter<'a> {
+    /// Bytes still to walk; emptied when the walk stops early (EOL or error), so
+    /// that `next` needs no separate "done" test.
     rest: &'a [u8],
-    offset: usize,
-    done: bool,
+    /// The bytes left unread when the walk stopped early: the padding after an
+    /// EOL, or the malformed option and everything after it.
+    unread: &'a [u8],
+    /// Length of the whole option area; an offset is `len - rest().len()`, so the
+    /// walk carries no counter.
+    len: usize,
 }
 
 impl<'a> TcpOptionsIter<'a> {
@@ -265,95 +287,120 @@ impl<'a> TcpOptionsIter<'a> {
     pub fn new(options: &'a [u8]) -> Self {
         TcpOptionsIter {
             rest: options,
-            offset: 0,
-            done: false,
+            unread: &[],
+            len: options.len(),
         }
     }
 
-    /// The bytes not consumed yet (after an EOL: the padding).
+    /// The bytes not consumed yet: after an EOL, the padding; after an error, the
+    /// malformed option and what follows it.
     #[inline]
     pub fn rest(&self) -> &'a [u8] {
-        self.rest
+        if self.rest.is_empty() {
+            self.unread
+        } else {
+            self.rest
+        }
     }
 
-    /// The offset of the next option, from the first option byte.
+    /// Ends the walk, keeping `unread` for [`rest`](Self::rest).
+    #[inline]
+    fn stop(&mut self, unread: &'a [u8]) {
+        self.unread = unread;
+        self.rest = &[];
+    }
+
+    /// The offset of the next option, from the first option byte. Once the walk
+    /// has stopped: the length after running to the end, the byte after an EOL,
+    /// or the malformed option's kind byte after an error; always
+    /// `offset() + rest().len()` is the length of the option bytes.
     #[inline]
     pub fn offset(&self) -> usize {
-        self.offset
+        self.len - self.rest().len()
     }
 
+    #[inline]
     fn fail(&mut self, e: TcpOptionError) -> Option<Result<TcpOption<'a>, TcpOptionError>> {
-        self.done = true;
+        self.stop(self.rest);
         Some(Err(e))
     }
 }
 
-/// Decodes an option's data once its kind and total length are known to fit
-/// (`data` is the `len - 2` bytes after kind and length). Slice patterns check
-/// the sizes, so nothing here can index out of bounds.
+/// nom's error type for option parsing: `()`, because every failure is turned into a
+/// [`TcpOptionError`] that says where and why, so nom needs to record nothing.
+type NomError = ();
+
+/// Runs `parser` over all of `data`: `None` unless it succeeds *and* consumes every
+/// byte. This is how a fixed-size kind's length is checked: the data must be exactly
+/// what the kind's fields need.
 #[inline(always)]
-fn decode_option(
-    kind: u8,
-    len: u8,
-    data: &[u8],
-    offset: usize,
-) -> Result<TcpOption<'_>, TcpOptionError> {
-    Ok(match (kind, data) {
-        (kind::TIMESTAMPS, &[a, b, c, d, e, f, g, h]) => TcpOption::Timestamps {
-            value: u32::from_be_bytes([a, b, c, d]),
-            echo_reply: u32::from_be_bytes([e, f, g, h]),
-        },
-        (kind::MSS, &[a, b]) => TcpOption::Mss(u16::from_be_bytes([a, b])),
-        (kind::WINDOW_SCALE, &[shift]) => TcpOption::WindowScale(shift),
-        (kind::SACK_PERMITTED, []) => TcpOption::SackPermitted,
-        (kind::SACK, blocks)
-            if !blocks.is_empty()
-                && blocks.len() % 8 == 0
-                && blocks.len() <= 8 * MAX_SACK_BLOCKS =>
-        {
-            let mut all = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
-            for (block, b) in all.iter_mut().zip(blocks.chunks_exact(8)) {
-                *block = (
-                    SeqNum(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
-                    SeqNum(u32::from_be_bytes([b[4], b[5], b[6], b[7]])),
-                );
+fn exactly<'a, O>(
+    parser: impl Parser<&'a [u8], Output = O, Error = NomError>,
+    data: &'a [u8],
+) -> Option<O> {
+    match all_consuming(parser).parse_complete(data) {
+        Ok((_, value)) => Some(value),
+        Err(_) => None,
+    }
+}
+
+/// A sequence number: a big-endian `u32`.
+#[inline(always)]
+fn seq_num(input: &[u8]) -> nom::IResult<&[u8], SeqNum, NomError> {
+    map(be_u32, SeqNum).parse_complete(input)
+}
+
+/// Decodes an option's data once its kind and total length are known to fit
+/// (`data` is the `len - 2` bytes after kind and length), with nom's number parsers.
+/// `None` means the length is wrong for the kind.
+#[inline(always)]
+fn decode_option(kind: u8, data: &[u8]) -> Option<TcpOption<'_>> {
+    Some(match kind {
+        kind::TIMESTAMPS => {
+            let (value, echo_reply) = exactly((be_u32, be_u32), data)?;
+            TcpOption::Timestamps { value, echo_reply }
+        }
+        kind::MSS => TcpOption::Mss(exactly(be_u16, data)?),
+        kind::WINDOW_SCALE => TcpOption::WindowScale(exactly(be_u8, data)?),
+        kind::SACK_PERMITTED => {
+            exactly(eof, data)?;
+            TcpOption::SackPermitted
+        }
+        kind::SACK => {
+            // 1 to 4 blocks of two sequence numbers: `fill` reads exactly `count`
+            // of them, and `all_consuming` rejects a partial block.
+            let count = data.len() / 8;
+            if count == 0 || count > MAX_SACK_BLOCKS {
+                return None;
             }
+            let mut blocks = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
+            exactly(fill((seq_num, seq_num), &mut blocks[..count]), data)?;
             TcpOption::Sack(SackBlocks {
-                blocks: all,
-                len: (blocks.len() / 8) as u8,
+                blocks,
+                len: count as u8,
             })
         }
-        (kind::MD5_SIGNATURE, digest) if digest.len() == 16 => match digest.try_into() {
-            Ok(digest) => TcpOption::Md5Signature(digest),
-            Err(_) => return Err(TcpOptionError::BadLength { offset, kind, len }),
-        },
-        (kind::AUTHENTICATION, &[key_id, rnext_key_id, ref mac @ ..]) => {
+        kind::MD5_SIGNATURE => TcpOption::Md5Signature(data.try_into().ok()?),
+        kind::AUTHENTICATION => {
+            let (key_id, rnext_key_id, mac) = exactly((be_u8, be_u8, rest), data)?;
             TcpOption::Authentication {
                 key_id,
                 rnext_key_id,
                 mac,
             }
         }
-        (kind::MPTCP, data) => TcpOption::Mptcp(data),
-        (kind::FAST_OPEN, cookie) => TcpOption::FastOpenCookie(cookie),
-        (kind::EXPERIMENTAL_254, &[magic_hi, magic_lo, ref cookie @ ..])
-            if u16::from_be_bytes([magic_hi, magic_lo]) == FAST_OPEN_EXPERIMENT_MAGIC =>
-        {
-            TcpOption::ExperimentalFastOpenCookie(cookie)
+        kind::MPTCP => TcpOption::Mptcp(data),
+        kind::FAST_OPEN => TcpOption::FastOpenCookie(data),
+        kind::EXPERIMENTAL_254 => {
+            // RFC 6994: a 16-bit experiment identifier comes first.
+            let (magic, cookie) = exactly((be_u16, rest), data)?;
+            if magic == FAST_OPEN_EXPERIMENT_MAGIC {
+                TcpOption::ExperimentalFastOpenCookie(cookie)
+            } else {
+                TcpOption::Unknown { kind, data }
+            }
         }
-        (kind::EXPERIMENTAL_254, data) if data.len() >= 2 => TcpOption::Unknown { kind, data },
-        (
-            kind::MSS
-            | kind::WINDOW_SCALE
-            | kind::SACK_PERMITTED
-            | kind::SACK
-            | kind::TIMESTAMPS
-            | kind::MD5_SIGNATURE
-            | kind::AUTHENTICATION
-            | kind::EXPERIMENTAL_254,
-            _,
-        ) => return Err(TcpOptionError::BadLength { offset, kind, len }),
-        (_, data) => TcpOption::Unknown { kind, data },
+        _ => TcpOption::Unknown { kind, data },
     })
 }
 
@@ -362,27 +409,25 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let (&kind, after_kind) = self.rest.split_first()?;
-        let offset = self.offset;
+        // nom frames each option: kind, then (except EOL and NOP) length, then
+        // `length - 2` bytes of data.
+        let (after_kind, kind) = be_u8::<_, NomError>(self.rest).ok()?;
         if kind <= kind::NOP {
             self.rest = after_kind;
-            self.offset += 1;
             if kind == kind::END_OF_OPTION_LIST {
-                self.done = true;
+                self.stop(after_kind);
                 return Some(Ok(TcpOption::EndOfOptionList));
             }
             return Some(Ok(TcpOption::Nop));
         }
-        let Some((&len, after_len)) = after_kind.split_first() else {
+        let offset = self.len - self.rest.len();
+        let Ok((after_len, len)) = be_u8::<_, NomError>(after_kind) else {
             return self.fail(TcpOptionError::Truncated { offset, kind });
         };
-        if len < 2 {
+        let Some(data_len) = (len as usize).checked_sub(2) else {
             return self.fail(TcpOptionError::BadLength { offset, kind, len });
-        }
-        let Some((data, tail)) = after_len.split_at_checked(len as usize - 2) else {
+        };
+        let Some((data, tail)) = after_len.split_at_checked(data_len) else {
             let available = self.rest.len();
             return self.fail(TcpOptionError::PastHeaderEnd {
                 offset,
@@ -391,13 +436,12 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
                 available,
             });
         };
-        match decode_option(kind, len, data, offset) {
-            Ok(option) => {
+        match decode_option(kind, data) {
+            Some(option) => {
                 self.rest = tail;
-                self.offset += len as usize;
                 Some(Ok(option))
             }
-            Err(e) => self.fail(e),
+            None => self.fail(TcpOptionError::BadLength { offset, kind, len }),
         }
     }
 }
@@ -434,6 +478,132 @@ mod test {
                 TcpOption::Nop,
                 TcpOption::WindowScale(10),
             ]
+        );
+    }
+
+    /// Frames 1 and 2 of the corpus capture tcp__tcp-fast-open.pcap: a SYN asking for
+    /// a Fast Open cookie with the experimental option (kind 254, magic 0xF989, no
+    /// cookie) and the SYN-ACK carrying an 8-byte cookie. tshark: MSS 1460, WS 7 and 6,
+    /// TSval 14248099 and 4294965494.
+    #[test]
+    fn real_fast_open_cookie_request_and_reply() {
+        let syn = [
+            2, 4, 5, 0xb4, 4, 2, 8, 10, 0x00, 0xd9, 0x68, 0xa3, 0, 0, 0, 0, 1, 3, 3, 7, 0xfe, 4,
+            0xf9, 0x89,
+        ];
+        let got: Vec<_> = all(&syn).into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            got,
+            [
+                TcpOption::Mss(1460),
+                TcpOption::SackPermitted,
+                TcpOption::Timestamps {
+                    value: 14248099,
+                    echo_reply: 0
+                },
+                TcpOption::Nop,
+                TcpOption::WindowScale(7),
+                TcpOption::ExperimentalFastOpenCookie(&[]),
+            ]
+        );
+        let syn_ack = [
+            2, 4, 5, 0xb4, 4, 2, 8, 10, 0xff, 0xff, 0xf8, 0xf6, 0x00, 0xd9, 0x68, 0xa3, 1, 3, 3, 6,
+            0xfe, 12, 0xf9, 0x89, 0x26, 0x1f, 0xb0, 0x60, 0xce, 0xca, 0xb6, 0x90,
+        ];
+        let got: Vec<_> = all(&syn_ack).into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            got[2],
+            TcpOption::Timestamps {
+                value: 4294965494,
+                echo_reply: 14248099
+            }
+        );
+        assert_eq!(
+            got[5],
+            TcpOption::ExperimentalFastOpenCookie(&[
+                0x26, 0x1f, 0xb0, 0x60, 0xce, 0xca, 0xb6, 0x90
+            ])
+        );
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn offset_and_rest_after_each_kind_of_stop() {
+        // Walks to the end: nothing left.
+        let mut it = TcpOptionsIter::new(&[1, 1, 3, 3, 7]);
+        assert_eq!(it.by_ref().count(), 3);
+        assert_eq!((it.offset(), it.rest()), (5, &[][..]));
+        // EOL at byte 1: offset just past it, the padding left over.
+        let mut it = TcpOptionsIter::new(&[1, 0, 0, 0]);
+        assert_eq!(it.by_ref().count(), 2);
+        assert_eq!((it.offset(), it.rest()), (2, &[0, 0][..]));
+        // An error at byte 4: the walk stays there, and the bad option is left unread.
+        let mut it = TcpOptionsIter::new(&[3, 3, 7, 1, 2, 9, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(it.next(), Some(Ok(TcpOption::WindowScale(7))));
+        assert_eq!(it.next(), Some(Ok(TcpOption::Nop)));
+        assert_eq!(
+            it.next(),
+            Some(Err(TcpOptionError::BadLength {
+                offset: 4,
+                kind: 2,
+                len: 9
+            }))
+        );
+        assert_eq!(it.next(), None);
+        assert_eq!(
+            (it.offset(), it.rest()),
+            (4, &[2, 9, 0, 0, 0, 0, 0, 0, 0][..])
+        );
+        // The same MSS cut short: running past the end is reported first.
+        assert_eq!(
+            all(&[2, 9, 0, 0]),
+            [Err(TcpOptionError::PastHeaderEnd {
+                offset: 0,
+                kind: 2,
+                len: 9,
+                available: 4
+            })]
+        );
+        // An unknown kind running past the end.
+        assert_eq!(
+            all(&[77, 40, 0]),
+            [Err(TcpOptionError::PastHeaderEnd {
+                offset: 0,
+                kind: 77,
+                len: 40,
+                available: 3
+            })]
+        );
+        // Kind 254 too short for an experiment identifier.
+        assert_eq!(
+            all(&[254, 3, 0xf9]),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 254,
+                len: 3
+            })]
+        );
+        // MD5 with 15 bytes of digest.
+        let mut md5 = std::vec![19, 17];
+        md5.extend([0u8; 15]);
+        assert_eq!(
+            all(&md5),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 19,
+                len: 17
+            })]
+        );
+        // Five SACK blocks cannot be right (nor fit a header).
+        let mut sack = std::vec![5, 42];
+        sack.extend([0u8; 40]);
+        assert_eq!(
+            all(&sack),
+            [Err(TcpOptionError::BadLength {
+                offset: 0,
+                kind: 5,
+                len: 42
+            })]
         );
     }
 
