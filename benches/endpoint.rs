@@ -29,24 +29,25 @@ fn converse(mut wire: impl FnMut(Side, &Segment)) -> (State, State) {
     };
     let mut client = Endpoint::new(config(u32::MAX - 100));
     let mut server = Endpoint::new(config(7));
-    let _ = server.listen();
-    let Ok(open) = client.connect(now) else {
-        return (client.state(), server.state());
-    };
-    let Some(syn) = open.segment else {
-        return (client.state(), server.state());
-    };
+    server.listen().expect("CLOSED -> LISTEN");
+    let syn = client.connect(now).expect("CLOSED -> SYN_SENT").segment;
+    let syn = syn.expect("a SYN");
     wire(Side::Client, &syn);
-    let syn_ack = *server.on_segment(&syn, now).reply.segment().unwrap_or(&syn);
+    let syn_ack = *server
+        .on_segment(&syn, now)
+        .reply
+        .segment()
+        .expect("a SYN,ACK");
     wire(Side::Server, &syn_ack);
-    if let Some(ack) = client.on_segment(&syn_ack, now).reply.segment() {
-        wire(Side::Client, ack);
-        server.on_segment(ack, now);
-    }
+    let ack = *client
+        .on_segment(&syn_ack, now)
+        .reply
+        .segment()
+        .expect("an ACK");
+    wire(Side::Client, &ack);
+    server.on_segment(&ack, now);
     for _ in 0..SEGMENTS {
-        let Ok(data) = client.send(MSS, now) else {
-            break;
-        };
+        let data = client.send(MSS, now).expect("the window has room");
         wire(Side::Client, &data);
         if let Some(ack) = server.on_segment(&data, now).reply.segment() {
             wire(Side::Server, ack);

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use synack::state::{CallOutcome, Config, Violation};
-use synack::state::{Endpoint, Reply, State, StateChange};
+use synack::state::{Endpoint, Reply, Side, State, StateChange};
 use synack::{Segment, SeqNum, TcpFlags};
 
 /// How the conversation ends.
@@ -37,28 +37,6 @@ enum Ending {
     Abort,
 }
 
-/// One side of the conversation.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Who {
-    Client,
-    Server,
-}
-
-impl Who {
-    fn peer(self) -> Who {
-        match self {
-            Who::Client => Who::Server,
-            Who::Server => Who::Client,
-        }
-    }
-    fn name(self) -> &'static str {
-        match self {
-            Who::Client => "client",
-            Who::Server => "server",
-        }
-    }
-}
-
 /// The two endpoints and the wire between them (first in, first out, lossless).
 struct Conversation {
     client: Endpoint,
@@ -66,16 +44,9 @@ struct Conversation {
     /// Each side's ISN, for the relative numbers (known once its SYN is chosen).
     isn: [Option<SeqNum>; 2],
     now: Duration,
-    wire: VecDeque<(Who, Segment)>,
+    wire: VecDeque<(Side, Segment)>,
     /// Every state each side has been in, in order.
     path: [Vec<State>; 2],
-}
-
-fn index(who: Who) -> usize {
-    match who {
-        Who::Client => 0,
-        Who::Server => 1,
-    }
 }
 
 impl Conversation {
@@ -94,23 +65,23 @@ impl Conversation {
         }
     }
 
-    fn endpoint(&mut self, who: Who) -> &mut Endpoint {
+    fn endpoint(&mut self, who: Side) -> &mut Endpoint {
         match who {
-            Who::Client => &mut self.client,
-            Who::Server => &mut self.server,
+            Side::Client => &mut self.client,
+            Side::Server => &mut self.server,
         }
     }
 
     /// `n` relative to `who`'s ISN, or `?` before it is known.
-    fn relative(&self, who: Who, n: SeqNum) -> String {
-        match self.isn[index(who)] {
+    fn relative(&self, who: Side, n: SeqNum) -> String {
+        match self.isn[who.index()] {
             Some(isn) => n.0.wrapping_sub(isn.0).to_string(),
             None => "?".to_string(),
         }
     }
 
     /// `<SEQ=..><ACK=..><CTL=..>` with the relative numbers in brackets.
-    fn describe(&self, from: Who, s: &Segment) -> String {
+    fn describe(&self, from: Side, s: &Segment) -> String {
         let mut text = format!("<SEQ={} [{}]>", s.seq.0, self.relative(from, s.seq));
         if s.has(TcpFlags::ACK) {
             text += &format!("<ACK={} [{}]>", s.ack.0, self.relative(from.peer(), s.ack));
@@ -133,10 +104,10 @@ impl Conversation {
     }
 
     /// The TCB variables of `who`, relative, or its state alone when it has none.
-    fn numbers(&self, who: Who) -> String {
+    fn numbers(&self, who: Side) -> String {
         let e = match who {
-            Who::Client => &self.client,
-            Who::Server => &self.server,
+            Side::Client => &self.client,
+            Side::Server => &self.server,
         };
         let mut text = format!("{} {}", who.name(), e.state());
         if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
@@ -152,21 +123,21 @@ impl Conversation {
         text
     }
 
-    fn record(&mut self, who: Who, change: StateChange) {
+    fn record(&mut self, who: Side, change: StateChange) {
         println!("      {} {change}", who.name());
-        self.path[index(who)].push(change.to);
+        self.path[who.index()].push(change.to);
     }
 
     /// `who` puts `s` on the wire.
-    fn emit(&mut self, who: Who, s: Segment) {
+    fn emit(&mut self, who: Side, s: Segment) {
         if s.has(TcpFlags::SYN) {
-            self.isn[index(who)] = Some(s.seq);
+            self.isn[who.index()] = Some(s.seq);
         }
         self.wire.push_back((who.peer(), s));
     }
 
     /// A user call that succeeded.
-    fn call(&mut self, who: Who, what: &str, outcome: Result<CallOutcome, Violation>) {
+    fn call(&mut self, who: Side, what: &str, outcome: Result<CallOutcome, Violation>) {
         let outcome = match outcome {
             Ok(o) => o,
             Err(v) => {
@@ -181,7 +152,7 @@ impl Conversation {
         }
     }
 
-    fn send(&mut self, who: Who, len: u32) {
+    fn send(&mut self, who: Side, len: u32) {
         let now = self.now;
         match self.endpoint(who).send(len, now) {
             Ok(s) => {
@@ -232,7 +203,7 @@ impl Conversation {
     fn wait_until(&mut self, at: Duration) {
         self.now = at;
         println!("{:>9}  time passes", self.clock());
-        for who in [Who::Client, Who::Server] {
+        for who in [Side::Client, Side::Server] {
             let now = self.now;
             if let Some(change) = self.endpoint(who).on_time(now) {
                 self.record(who, change);
@@ -244,8 +215,8 @@ impl Conversation {
         format!("{:.3}s", self.now.as_secs_f64())
     }
 
-    fn passed(&self, who: Who, state: State) -> bool {
-        self.path[index(who)].contains(&state)
+    fn passed(&self, who: Side, state: State) -> bool {
+        self.path[who.index()].contains(&state)
     }
 }
 
@@ -297,10 +268,10 @@ fn main() -> ExitCode {
 
     println!("\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number");
     let r = c.server.listen();
-    c.call(Who::Server, "LISTEN (passive open)", r);
+    c.call(Side::Server, "LISTEN (passive open)", r);
     let now = c.now;
     let r = c.client.connect(now);
-    c.call(Who::Client, "CONNECT (active open)", r);
+    c.call(Side::Client, "CONNECT (active open)", r);
     c.run();
     println!(
         "      ISNs: client {}, server {} (the generator's offset plus a 4 us clock, RFC 6528)",
@@ -309,15 +280,15 @@ fn main() -> ExitCode {
     );
 
     println!("\n-- data: seq advances by the payload length, the ACK names the next byte expected");
-    c.send(Who::Client, 100);
+    c.send(Side::Client, 100);
     c.run();
-    c.send(Who::Server, 1460);
-    c.send(Who::Server, 540);
+    c.send(Side::Server, 1460);
+    c.send(Side::Server, 540);
     c.run();
 
     let first = match ending {
-        Ending::ServerCloses => Who::Server,
-        _ => Who::Client,
+        Ending::ServerCloses => Side::Server,
+        _ => Side::Client,
     };
     match ending {
         Ending::ClientCloses | Ending::ServerCloses => {
@@ -344,15 +315,15 @@ fn main() -> ExitCode {
             println!("\n-- simultaneous close: both FINs cross on the wire");
             let now = c.now;
             let r = c.client.close(now);
-            c.call(Who::Client, "CLOSE", r);
+            c.call(Side::Client, "CLOSE", r);
             let r = c.server.close(now);
-            c.call(Who::Server, "CLOSE", r);
+            c.call(Side::Server, "CLOSE", r);
             c.run();
         }
         Ending::Abort => {
             println!("\n-- abort: the client resets the connection");
             let r = c.client.abort();
-            c.call(Who::Client, "ABORT", r);
+            c.call(Side::Client, "ABORT", r);
             c.run();
         }
     }
@@ -374,15 +345,15 @@ fn main() -> ExitCode {
 
     println!(
         "\nfinal: {} | {}",
-        c.numbers(Who::Client),
-        c.numbers(Who::Server)
+        c.numbers(Side::Client),
+        c.numbers(Side::Server)
     );
     let ok = match ending {
         Ending::ClientCloses | Ending::ServerCloses => {
             c.passed(first, State::TimeWait) && c.passed(first.peer(), State::LastAck)
         }
         Ending::Simultaneous => {
-            c.passed(Who::Client, State::Closing) && c.passed(Who::Server, State::Closing)
+            c.passed(Side::Client, State::Closing) && c.passed(Side::Server, State::Closing)
         }
         Ending::Abort => true,
     } && c.client.state() == State::Closed

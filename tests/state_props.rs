@@ -109,13 +109,6 @@ struct World {
     next: [Option<SeqNum>; 2],
 }
 
-fn index(side: Side) -> usize {
-    match side {
-        Side::Client => 0,
-        Side::Server => 1,
-    }
-}
-
 /// `SEQ + payload + SYN + FIN`, computed from the flags here.
 fn end_of(s: &Segment) -> SeqNum {
     let syn = u32::from(s.flags.contains(TcpFlags::SYN));
@@ -164,13 +157,13 @@ impl World {
             is_rfc_transition(change.from, change.to),
             "{side}: {change}"
         );
-        self.changes[index(side)].push(change);
+        self.changes[side.index()].push(change);
     }
 
     /// `from` puts `seg` on the wire; the observer sees it.
     fn emit(&mut self, from: Side, seg: Segment) {
         if !seg.flags.contains(TcpFlags::RST) {
-            let i = index(from);
+            let i = from.index();
             if seg.flags.contains(TcpFlags::SYN) {
                 // A SYN starts the side's sequence space (ISN = SEG.SEQ).
                 if let Some(n) = self.next[i] {
@@ -192,10 +185,10 @@ impl World {
                 "{from} after sending {seg:?}"
             );
         }
-        self.emitted[index(from)] += 1;
+        self.emitted[from.index()] += 1;
         let to = from.peer();
         self.flight
-            .push_back((to, seg, seen.receiver, self.emitted[index(to)]));
+            .push_back((to, seg, seen.receiver, self.emitted[to.index()]));
     }
 
     /// Delivers everything in flight, in order, with the receivers' replies.
@@ -209,7 +202,7 @@ impl World {
             // The receiver's state after receiving, per observer, is the endpoint's —
             // unless the receiver sent something while the segment was in flight (the
             // two crossed, and the observer could not yet know how they would meet).
-            if self.emitted[index(to)] == emitted {
+            if self.emitted[to.index()] == emitted {
                 assert_eq!(observed, self.state(to), "{to} after receiving {seg:?}");
             }
             match arrival.reply {
@@ -252,7 +245,7 @@ impl World {
     }
 
     fn passed(&self, side: Side, state: State) -> bool {
-        self.changes[index(side)].iter().any(|c| c.to == state)
+        self.changes[side.index()].iter().any(|c| c.to == state)
     }
 
     /// Lets 2·MSL pass: TIME_WAIT ends.
@@ -271,7 +264,7 @@ impl World {
     /// Each side's sequence numbers relative to its ISN: `1 + bytes + 1`.
     fn check_final_numbers(&self) {
         for side in Side::BOTH {
-            let i = index(side);
+            let i = side.index();
             let expected = 1 + self.sent[i] as u32 + 1;
             let isn = self.observer.isn(side).unwrap();
             let next = self.observer.numbers(side).next_seq.unwrap();

@@ -56,13 +56,6 @@ struct World {
     flight: Vec<(Side, Segment)>,
 }
 
-fn index(side: Side) -> usize {
-    match side {
-        Side::Client => 0,
-        Side::Server => 1,
-    }
-}
-
 fn check_endpoint(e: &Endpoint) {
     if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
         assert!(
@@ -112,7 +105,7 @@ impl World {
     }
 
     fn arrive(&mut self, to: Side, seg: Segment) {
-        let e = &mut self.ends[index(to)];
+        let e = &mut self.ends[to.index()];
         let before = *e;
         let arrival = e.on_segment(&seg, self.now);
         check_changes(before.state(), arrival.changes.iter(), e.state());
@@ -141,7 +134,7 @@ impl World {
 
     fn call(&mut self, side: Side, op: u8, input: &mut Input<'_>) {
         let now = self.now;
-        let e = &mut self.ends[index(side)];
+        let e = &mut self.ends[side.index()];
         let before = *e;
         let (segment, change) = match op % 6 {
             0 => {
@@ -208,7 +201,7 @@ impl World {
 
     /// A segment from nowhere, with numbers near the receiver's own or arbitrary.
     fn forge(&mut self, to: Side, input: &mut Input<'_>) -> Segment {
-        let e = &self.ends[index(to)];
+        let e = &self.ends[to.index()];
         let near = |base: Option<SeqNum>, mode: u8, delta: u32| -> SeqNum {
             match (mode % 3, base) {
                 (0, Some(b)) => b + (delta % 64) - 32,

@@ -855,44 +855,32 @@ impl Endpoint {
     }
 
     /// ISS, once a SYN has been sent or chosen.
-    pub const fn iss(&self) -> Option<SeqNum> {
+    pub fn iss(&self) -> Option<SeqNum> {
         match &self.conn {
             Connection::SynSent(s) => Some(s.iss),
-            c => match c.tcb() {
-                Some(t) => Some(t.iss),
-                None => None,
-            },
+            c => c.tcb().map(|t| t.iss),
         }
     }
 
     /// `SND.UNA`, once a SYN has been sent.
-    pub const fn snd_una(&self) -> Option<SeqNum> {
+    pub fn snd_una(&self) -> Option<SeqNum> {
         match &self.conn {
             Connection::SynSent(s) => Some(s.snd_una()),
-            c => match c.tcb() {
-                Some(t) => Some(t.snd_una),
-                None => None,
-            },
+            c => c.tcb().map(|t| t.snd_una),
         }
     }
 
     /// `SND.NXT`, once a SYN has been sent.
-    pub const fn snd_nxt(&self) -> Option<SeqNum> {
+    pub fn snd_nxt(&self) -> Option<SeqNum> {
         match &self.conn {
             Connection::SynSent(s) => Some(s.snd_nxt()),
-            c => match c.tcb() {
-                Some(t) => Some(t.snd_nxt),
-                None => None,
-            },
+            c => c.tcb().map(|t| t.snd_nxt),
         }
     }
 
     /// `RCV.NXT`, once the peer's SYN has arrived.
-    pub const fn rcv_nxt(&self) -> Option<SeqNum> {
-        match self.conn.tcb() {
-            Some(t) => Some(t.rcv_nxt),
-            None => None,
-        }
+    pub fn rcv_nxt(&self) -> Option<SeqNum> {
+        self.conn.tcb().map(|t| t.rcv_nxt)
     }
 
     /// When [`on_time`](Self::on_time) will next change something: the TIME-WAIT

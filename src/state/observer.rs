@@ -55,8 +55,9 @@ impl Side {
         }
     }
 
+    /// 0 for the client, 1 for the server: an index into per-side arrays.
     #[inline]
-    const fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         match self {
             Side::Client => 0,
             Side::Server => 1,
