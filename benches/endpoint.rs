@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use synack::Segment;
+use synack::segment::Segment;
 use synack::state::{Config, Endpoint, Observer, Side, State};
 
 const SEGMENTS: u32 = 1000;

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use synack::Segment;
 use synack::capture::CaptureReader;
+use synack::segment::Segment;
 use synack::state::{Observer, Side};
 use synack::wire::LinkType;
 

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use synack::capture::CaptureReader;
 use synack::wire::{Decoded, PseudoHeader, TcpHeader, TcpHeaderSlice, decode};
-use synack::{SeqNum, TcpFlags};
+use synack::{flags::TcpFlags, seq::SeqNum};
 
 /// The TCP header bytes of every TCP segment in `path`.
 fn headers_of(path: &Path) -> Vec<Vec<u8>> {

@@ -28,10 +28,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use synack::TcpFlags;
 use synack::capture::{CaptureReader, Timestamp};
-use synack::wire::packet::{NotDecoded, decode_all};
-use synack::wire::{Decoded, TcpOption, TcpPacket};
+use synack::flags::TcpFlags;
+use synack::wire::{DecodeError, decode_all};
+use synack::wire::{Decoded, DecodedSegment, TcpOption};
 
 /// What was seen, for the summary line.
 #[derive(Default)]
@@ -95,9 +95,7 @@ fn main() -> ExitCode {
                     }
                 }
                 Decoded::NotTcp(_) | Decoded::IcmpQuotedTcp(_) => counts.not_tcp += 1,
-                Decoded::NotDecoded(why) => {
-                    *counts.not_decoded.entry(reason(&why)).or_default() += 1
-                }
+                Decoded::Error(why) => *counts.not_decoded.entry(reason(&why)).or_default() += 1,
             }
         }
     }
@@ -140,21 +138,21 @@ fn write_failed(e: &io::Error) -> ExitCode {
 }
 
 /// A short name for why a frame was not decoded, for the summary.
-fn reason(why: &NotDecoded) -> &'static str {
+fn reason(why: &DecodeError) -> &'static str {
     match why {
-        NotDecoded::UnsupportedLinkType(_) => "unsupported link type",
-        NotDecoded::Truncated(_) => "truncated",
-        NotDecoded::Malformed(_) => "malformed",
-        NotDecoded::Fragment(_) => "IP fragment",
-        NotDecoded::Encrypted { .. } => "encrypted",
-        NotDecoded::Unsupported { .. } => "unsupported encapsulation",
-        NotDecoded::TooManyLayers { .. } => "too many layers",
+        DecodeError::UnsupportedLinkType(_) => "unsupported link type",
+        DecodeError::Truncated(_) => "truncated",
+        DecodeError::Malformed(_) => "malformed",
+        DecodeError::Fragment(_) => "IP fragment",
+        DecodeError::Encrypted { .. } => "encrypted",
+        DecodeError::Unsupported { .. } => "unsupported encapsulation",
+        DecodeError::TooManyLayers { .. } => "too many layers",
         _ => "other",
     }
 }
 
 /// One tcpdump-style line (`tcpdump -n -tt -S`, print-tcp.c field order).
-fn render(line: &mut String, time: Timestamp, packet: &TcpPacket<'_>) {
+fn render(line: &mut String, time: Timestamp, packet: &DecodedSegment<'_>) {
     let header = &packet.header;
     let flags = header.flags();
     let family = match packet.source {

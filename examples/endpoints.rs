@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use synack::state::{CallOutcome, Config, Violation};
 use synack::state::{Endpoint, Reply, Side, State, StateChange};
-use synack::{Segment, SeqNum, TcpFlags};
+use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
 /// How the conversation ends.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -31,7 +31,7 @@ use synack::capture::CaptureReader;
 use synack::state::{Cause, Note, Observation, Observer, Side, State};
 use synack::wire::LinkType;
 use synack::wire::decode_all;
-use synack::{Segment, TcpFlags};
+use synack::{flags::TcpFlags, segment::Segment};
 
 /// One TCP segment of the capture and what the observer made of it.
 #[derive(Clone, Debug)]

@@ -14,7 +14,7 @@
 //! * [`TcpFlags::tshark_str`] — tshark's `tcp.flags.str`, `·······A··S·`.
 //!
 //! ```
-//! use synack::TcpFlags;
+//! use synack::flags::TcpFlags;
 //! let f = TcpFlags::SYN | TcpFlags::ACK;
 //! assert_eq!(f.wireshark().to_string(), "[SYN, ACK]");
 //! assert_eq!(f.tcpdump().to_string(), "S.");

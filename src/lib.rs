@@ -15,6 +15,11 @@
 //! | the eleven RFC 793 states and a passive observer of both endpoints | [`state`] | core |
 //! | streaming pcap / pcapng replay | `capture` | `std` + `pcap` |
 //!
+//! Each layer is a public module and every item has one path in it
+//! (`synack::flags::TcpFlags`, `synack::seq::SeqNum`,
+//! `synack::segment::Segment`, `synack::wire::TcpHeaderSlice`); the crate root
+//! re-exports nothing.
+//!
 //! The core (everything but `capture`) is `#![no_std]` and allocates nothing:
 //! `cargo build --no-default-features` builds it. The crate forbids `unsafe`,
 //! and no parser in it panics or reads out of bounds, whatever the bytes.
@@ -48,10 +53,6 @@ mod testdata;
 #[cfg(feature = "pcap")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pcap")))]
 pub mod capture;
-
-pub use flags::TcpFlags;
-pub use segment::Segment;
-pub use seq::SeqNum;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(all(doctest, feature = "pcap"))]

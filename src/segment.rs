@@ -6,7 +6,7 @@
 //! a decoded packet or by hand (tests, the RFC figures, an endpoint's replies).
 //!
 //! ```
-//! use synack::{Segment, SeqNum, TcpFlags};
+//! use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 //! let syn = Segment::new(SeqNum(100), SeqNum(0), TcpFlags::SYN);
 //! assert_eq!(syn.seg_len(), 1);                        // SYN consumes one number
 //! let data = Segment::new(SeqNum(101), SeqNum(301), TcpFlags::ACK | TcpFlags::PSH).with_len(10);
@@ -16,13 +16,11 @@
 //!
 //! From a captured frame: [`Segment::from_packet`] takes the numbers and the SYN
 //! options (MSS, window scale, SACK-permitted, timestamps) from a decoded
-//! [`TcpPacket`].
+//! [`DecodedSegment`].
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
-use crate::wire::options::TcpOption;
-use crate::wire::packet::TcpPacket;
-use crate::wire::tcp::TcpHeaderSlice;
+use crate::wire::{DecodedSegment, TcpHeaderSlice, TcpOption};
 
 /// The options a SYN negotiates (RFC 9293 §3.7.1, RFC 7323, RFC 2018).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -108,7 +106,7 @@ impl Segment {
 
     /// The segment a decoded packet carries. The payload length is the one the IP
     /// header gives, so a capture cut by the snap length still counts every byte.
-    pub fn from_packet(packet: &TcpPacket<'_>) -> Self {
+    pub fn from_packet(packet: &DecodedSegment<'_>) -> Self {
         Self::from_header(&packet.header, packet.payload_len)
     }
 

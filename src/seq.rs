@@ -23,7 +23,7 @@
 //! by distance from a base it chooses, e.g. `base.distance(x)`.
 //!
 //! ```
-//! use synack::SeqNum;
+//! use synack::seq::SeqNum;
 //! let isn = SeqNum(0xffff_fffe);
 //! let next = isn + 5;              // wraps past 2^32
 //! assert_eq!(next, SeqNum(3));

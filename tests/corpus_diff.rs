@@ -40,8 +40,8 @@ use std::net::IpAddr;
 use common::corpus::{self, Capture};
 use common::tshark::{TsharkChecksum, TsharkSegment, TsharkTable};
 use synack::capture::CaptureReader;
-use synack::wire::packet::decode_all;
-use synack::wire::{ChecksumStatus, Decoded, LinkType, PseudoHeader, TcpOption, TcpPacket};
+use synack::wire::decode_all;
+use synack::wire::{ChecksumStatus, Decoded, DecodedSegment, LinkType, PseudoHeader, TcpOption};
 
 // ---------------------------------------------------------------- allow-list
 
@@ -140,7 +140,7 @@ enum Opt {
 }
 
 /// Our options until the first error (`Err` holds its Debug rendering).
-fn our_options(packet: &TcpPacket<'_>) -> (Vec<Opt>, Option<String>) {
+fn our_options(packet: &DecodedSegment<'_>) -> (Vec<Opt>, Option<String>) {
     let mut out = Vec::new();
     for item in packet.header.options() {
         match item {
@@ -170,7 +170,7 @@ fn pick<T>(opts: &[Opt], f: impl Fn(&Opt) -> Option<T>) -> Vec<T> {
 }
 
 fn compare_tshark(
-    packet: &TcpPacket<'_>,
+    packet: &DecodedSegment<'_>,
     ts: &TsharkSegment,
     sack_raw: Option<Vec<(u32, u32)>>,
     out: &mut Vec<Diff>,
@@ -276,7 +276,7 @@ fn ether_opt(e: &etherparse::TcpOptionElement) -> Opt {
 }
 
 /// Etherparse parses the header bytes we found, field by field.
-fn compare_etherparse_header(packet: &TcpPacket<'_>, out: &mut Vec<Diff>) {
+fn compare_etherparse_header(packet: &DecodedSegment<'_>, out: &mut Vec<Diff>) {
     let p = Peer::Etherparse;
     let h = &packet.header;
     let bytes = h.slice();
@@ -316,7 +316,7 @@ fn compare_etherparse_header(packet: &TcpPacket<'_>, out: &mut Vec<Diff>) {
     );
     check(out, p, "options_slice", h.options_slice(), e.options());
     let f = h.flags();
-    use synack::TcpFlags as F;
+    use synack::flags::TcpFlags as F;
     for (name, flag, theirs) in [
         ("flag.fin", F::FIN, e.fin()),
         ("flag.syn", F::SYN, e.syn()),
@@ -398,7 +398,7 @@ fn from_ether_type(
 fn compare_etherparse_frame(
     link: LinkType,
     frame: &[u8],
-    packet: &TcpPacket<'_>,
+    packet: &DecodedSegment<'_>,
     out: &mut Vec<Diff>,
 ) -> bool {
     let p = Peer::Etherparse;
@@ -481,7 +481,7 @@ fn compare_etherparse_frame(
 
 /// Etherparse computes the checksum over our pseudo-header; it must agree with
 /// our verdict whenever the whole segment was captured.
-fn compare_etherparse_checksum(packet: &TcpPacket<'_>, out: &mut Vec<Diff>) {
+fn compare_etherparse_checksum(packet: &DecodedSegment<'_>, out: &mut Vec<Diff>) {
     let p = Peer::Etherparse;
     if packet.payload.len() as u64 != u64::from(packet.payload_len) {
         if !matches!(packet.checksum, ChecksumStatus::Unverified(_)) {
@@ -599,7 +599,7 @@ fn walk_capture(cap: &Capture, findings: &mut Findings) -> Counts {
             .unwrap_or_else(|| panic!("{}: frame {frame} has no tshark row", cap.name));
         let theirs = row.tcp_segments();
         let all: Vec<Decoded<'_>> = decode_all(record.link_type, record.data).collect();
-        let ours: Vec<&TcpPacket<'_>> = all.iter().filter_map(Decoded::tcp).collect();
+        let ours: Vec<&DecodedSegment<'_>> = all.iter().filter_map(Decoded::tcp).collect();
         let decoded = &all[0];
         if row.icmp_quoted {
             counts.icmp_quoted += 1;
@@ -739,7 +739,7 @@ fn walk_capture(cap: &Capture, findings: &mut Findings) -> Counts {
 /// Our typed reason for not decoding a frame, as the report prints it.
 fn reason(decoded: &Decoded<'_>) -> String {
     match decoded {
-        Decoded::NotDecoded(why) => format!("not decoded: {why}"),
+        Decoded::Error(why) => format!("not decoded: {why}"),
         Decoded::NotTcp(what) => format!("not TCP: {what}"),
         Decoded::IcmpQuotedTcp(_) => "ICMP error quoting TCP".to_string(),
         Decoded::Tcp(_) => "TCP".to_string(),
@@ -982,7 +982,7 @@ fn etherparse_checks_catch_changes() {
     compare_etherparse_checksum(&packet, &mut diffs);
     assert_eq!(diffs, []);
     // Claiming it good must be flagged.
-    let lying = TcpPacket {
+    let lying = DecodedSegment {
         checksum: ChecksumStatus::Good,
         ..packet
     };

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use synack::TcpFlags;
+use synack::flags::TcpFlags;
 
 fn cargo_dump() -> Command {
     let mut command = Command::new(env!("CARGO"));

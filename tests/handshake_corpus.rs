@@ -33,7 +33,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use handshake::{Analysis, Row, analyze};
-use synack::TcpFlags;
+use synack::flags::TcpFlags;
 use synack::state::{Cause, Note, Side, State};
 
 fn data(name: &str) -> PathBuf {
@@ -264,7 +264,7 @@ fn side_states(ours: &Row, sender_addr: &str) -> (State, State) {
 /// when the reason is IP reassembly or truncation, `None` otherwise.
 fn skip_reasons(pcap: &Path, frames: &[u64]) -> HashMap<u64, Option<String>> {
     use synack::capture::CaptureReader;
-    use synack::wire::packet::{Decoded, NotDecoded, decode_all};
+    use synack::wire::{DecodeError, Decoded, decode_all};
     let mut out = HashMap::new();
     if frames.is_empty() {
         return out;
@@ -278,10 +278,10 @@ fn skip_reasons(pcap: &Path, frames: &[u64]) -> HashMap<u64, Option<String>> {
             continue;
         }
         let reason = decode_all(record.link_type, record.data).find_map(|d| match d {
-            Decoded::NotDecoded(NotDecoded::Fragment(f)) => {
+            Decoded::Error(DecodeError::Fragment(f)) => {
                 Some(format!("IP fragment, tshark reassembles: {f}"))
             }
-            Decoded::NotDecoded(NotDecoded::Truncated(t)) => {
+            Decoded::Error(DecodeError::Truncated(t)) => {
                 Some(format!("cut by the snapshot length: {t}"))
             }
             _ => None,

@@ -14,7 +14,7 @@ use core::time::Duration;
 use synack::state::{
     ChangeCause, Config, Disposition, DropReason, Endpoint, Opening, Reply, State, StateChange,
 };
-use synack::{Segment, SeqNum, TcpFlags};
+use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
 use State::*;
 

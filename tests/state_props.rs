@@ -26,7 +26,7 @@ use proptest::prelude::*;
 use synack::state::{
     Config, Endpoint, Observer, Reply, Side, State, StateChange, is_rfc_transition,
 };
-use synack::{Segment, SeqNum, TcpFlags};
+use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
 const MSS: u16 = 1460;
 

@@ -5,12 +5,12 @@
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use proptest::prelude::*;
-use synack::wire::checksum::{self, PseudoHeader};
+use synack::wire::{PseudoHeader, internet_checksum, ones_complement_sum, update_checksum};
 use synack::wire::{
     SackBlocks, TcpHeader, TcpHeaderError, TcpHeaderSlice, TcpOption, TcpOptionsBuf,
     TcpOptionsIter, TcpSlice,
 };
-use synack::{SeqNum, TcpFlags};
+use synack::{flags::TcpFlags, seq::SeqNum};
 
 /// Kinds [`TcpOptionsIter`] decodes itself (the rest come out as `Unknown`).
 const KNOWN_KINDS: [u8; 12] = [0, 1, 2, 3, 4, 5, 8, 19, 29, 30, 34, 254];
@@ -397,12 +397,12 @@ proptest! {
         new_word in any::<u16>(),
     ) {
         let mut data: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
-        let before = checksum::internet_checksum(&data);
+        let before = internet_checksum(&data);
         let i = which.index(words.len());
         let old_word = words[i];
         data[2 * i..2 * i + 2].copy_from_slice(&new_word.to_be_bytes());
-        let updated = checksum::update(before, old_word, new_word);
-        let recomputed = checksum::internet_checksum(&data);
+        let updated = update_checksum(before, old_word, new_word);
+        let recomputed = internet_checksum(&data);
         if data.iter().all(|&b| b == 0) {
             // RFC 1624 §3: the only case where eqn. 3 gives the other zero (0x0000
             // for all-zero data, where recomputation gives 0xffff).
@@ -430,9 +430,9 @@ proptest! {
         while reference > 0xffff {
             reference = (reference & 0xffff) + (reference >> 16);
         }
-        let ours = checksum::sum_bytes(data);
+        let ours = ones_complement_sum(data);
         prop_assert!(ours < 1 << 32);
-        prop_assert_eq!(checksum::internet_checksum(data), !(reference as u16));
+        prop_assert_eq!(internet_checksum(data), !(reference as u16));
     }
 
     /// (f) our checksum equals etherparse's.

@@ -1,7 +1,7 @@
 //! Links the synack core into a `#![no_std]` static library with no allocator.
 #![no_std]
 
-use synack::SeqNum;
+use synack::seq::SeqNum;
 use synack::wire::{LinkType, TcpHeaderSlice, decode};
 
 /// Parses a TCP header and returns its sequence number plus the count of options,

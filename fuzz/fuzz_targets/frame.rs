@@ -9,8 +9,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::fmt::Write;
-use synack::wire::packet::{Encapsulation, UnverifiedReason};
-use synack::wire::{ChecksumStatus, Decoded, LinkType, decode, packet::decode_all};
+use synack::wire::{Encapsulation, UnverifiedReason};
+use synack::wire::{ChecksumStatus, Decoded, LinkType, decode, decode_all};
 
 /// Link types the first byte chooses from: all those `decode` walks, then
 /// some it does not (which must come back as unsupported).
@@ -89,7 +89,7 @@ fn touch(decoded: &Decoded<'_>, frame: &[u8], out: &mut String) {
             }
             assert_eq!(
                 p.encapsulation.as_slice().last(),
-                Some(&synack::wire::packet::Layer::Tcp)
+                Some(&synack::wire::Layer::Tcp)
             );
             touch_path(&p.encapsulation, out);
         }
@@ -109,7 +109,7 @@ fn touch(decoded: &Decoded<'_>, frame: &[u8], out: &mut String) {
         Decoded::NotTcp(n) => {
             let _ = write!(out, "{n}");
         }
-        Decoded::NotDecoded(e) => {
+        Decoded::Error(e) => {
             let _ = write!(out, "{e}");
             if let Some(source) = std::error::Error::source(e) {
                 let _ = write!(out, "{source}");
@@ -138,6 +138,6 @@ fuzz_target!(|data: &[u8]| {
     // Each A-MSDU subframe takes at least 16 bytes.
     assert!(count <= 1 + frame.len() / 16);
     if !link_type.is_supported() {
-        assert!(matches!(first, Decoded::NotDecoded(_)));
+        assert!(matches!(first, Decoded::Error(_)));
     }
 });

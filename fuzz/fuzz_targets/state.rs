@@ -20,7 +20,7 @@ use synack::state::{
     Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange, Violation,
     is_rfc_transition,
 };
-use synack::{Segment, SeqNum, TcpFlags};
+use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
 /// Reads the input a byte at a time; zeros once it runs out.
 struct Input<'a>(&'a [u8]);

@@ -10,7 +10,7 @@
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use libfuzzer_sys::fuzz_target;
-use synack::wire::checksum::{self, PseudoHeader};
+use synack::wire::{PseudoHeader, internet_checksum, update_checksum};
 use synack::wire::{TcpHeaderSlice, TcpOptionError, TcpOptionsIter, TcpSlice};
 
 fuzz_target!(|data: &[u8]| {
@@ -52,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
         destination: Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
     };
     // Checksums on any bytes.
-    let _ = checksum::internet_checksum(data);
+    let _ = internet_checksum(data);
     for pseudo in [&v4, &v6] {
         let c = pseudo.tcp_checksum(data);
         let ok = pseudo.verify_tcp(data);
@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if data.len() >= 2 {
-        let _ = checksum::update(
+        let _ = update_checksum(
             u16::from_be_bytes([data[0], data[1]]),
             data.len() as u16,
             0xbeef,

@@ -37,7 +37,7 @@ impl Record<'_> {
     }
 
     /// Whether the snapshot length cut the packet (fewer bytes captured than sent).
-    pub fn is_cut(&self) -> bool {
+    pub fn is_truncated(&self) -> bool {
         u64::try_from(self.data.len()).unwrap_or(u64::MAX) < u64::from(self.original_len)
     }
 }

@@ -797,7 +797,7 @@ impl Phase {
 ///
 /// ```
 /// use core::time::Duration;
-/// use synack::{Segment, SeqNum, TcpFlags};
+/// use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 /// use synack::state::{Config, Endpoint, Reply, State};
 ///
 /// let t = Duration::ZERO;

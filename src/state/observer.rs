@@ -506,7 +506,7 @@ impl Half {
 ///
 /// ```
 /// use core::time::Duration;
-/// use synack::{Segment, SeqNum, TcpFlags};
+/// use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 /// use synack::state::{Observer, Side, State};
 ///
 /// let mut obs = Observer::new();

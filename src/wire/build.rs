@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use core::net::Ipv4Addr;
-//! use synack::{SeqNum, TcpFlags};
+//! use synack::{flags::TcpFlags, seq::SeqNum};
 //! use synack::wire::{PseudoHeader, TcpHeader, TcpHeaderSlice, TcpOption};
 //!
 //! let mut syn = TcpHeader::new(46882, 80, SeqNum(179603736), TcpFlags::SYN);

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use core::net::Ipv4Addr;
-//! use synack::wire::checksum::PseudoHeader;
+//! use synack::wire::PseudoHeader;
 //! let pseudo = PseudoHeader::V4 { source: Ipv4Addr::new(10, 0, 0, 1), destination: Ipv4Addr::new(10, 0, 0, 2) };
 //! let mut segment = [0u8; 20];
 //! segment[12] = 5 << 4;                               // data offset 5

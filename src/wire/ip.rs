@@ -17,7 +17,7 @@
 //!   header; otherwise the datagram is reported as plain UDP.
 //!
 //! ```
-//! use synack::wire::{decode, Decoded, LinkType, ip::IpNumber, packet::NotTcp};
+//! use synack::wire::{decode, Decoded, LinkType, IpNumber, NotTcp};
 //!
 //! // A raw IPv4 datagram carrying UDP from port 53 to port 4242, no payload.
 //! let datagram = [
@@ -36,7 +36,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::link::{EtherType, ethertype_next};
 use super::packet::{
-    Decoded, HeaderError, IcmpQuotedTcp, Layer, Malformed, Next, NotDecoded, NotTcp, Step, be16,
+    DecodeError, Decoded, IcmpQuotedTcp, Layer, LayerError, Malformed, Next, NotTcp, Step, be16,
     be32, fixed, slice,
 };
 use crate::seq::SeqNum;
@@ -170,11 +170,11 @@ pub enum IpError {
 }
 
 impl IpError {
-    fn at(self, layer: Layer, offset: usize) -> NotDecoded {
-        NotDecoded::Malformed(Malformed {
+    fn at(self, layer: Layer, offset: usize) -> DecodeError {
+        DecodeError::Malformed(Malformed {
             layer,
             offset,
-            error: HeaderError::Ip(self),
+            error: LayerError::Ip(self),
         })
     }
 }
@@ -212,11 +212,11 @@ pub enum TunnelError {
 }
 
 impl TunnelError {
-    fn at(self, layer: Layer, offset: usize) -> NotDecoded {
-        NotDecoded::Malformed(Malformed {
+    fn at(self, layer: Layer, offset: usize) -> DecodeError {
+        DecodeError::Malformed(Malformed {
             layer,
             offset,
-            error: HeaderError::Tunnel(self),
+            error: LayerError::Tunnel(self),
         })
     }
 }
@@ -412,12 +412,12 @@ mod ipv6 {
 }
 
 /// The version nibble of the byte at `at`.
-pub(crate) fn version(frame: &[u8], at: usize, layer: Layer) -> Result<u8, NotDecoded> {
+pub(crate) fn version(frame: &[u8], at: usize, layer: Layer) -> Result<u8, DecodeError> {
     Ok(fixed::<1>(frame, at, layer)?[0] >> 4)
 }
 
 /// The layer an IP version nibble announces (raw IP links, NFLOG, MPLS, tunnels).
-pub(crate) fn by_version(frame: &[u8], at: usize) -> Result<Next, NotDecoded> {
+pub(crate) fn by_version(frame: &[u8], at: usize) -> Result<Next, DecodeError> {
     match version(frame, at, Layer::Ipv4)? {
         4 => Ok(Next::Ipv4),
         6 => Ok(Next::Ipv6),
@@ -427,7 +427,7 @@ pub(crate) fn by_version(frame: &[u8], at: usize) -> Result<Next, NotDecoded> {
 
 /// Reads an IPv4 header. With `quoted` (inside an ICMP error) the total
 /// length is not checked: the quote is shorter than the datagram was.
-fn parse_ipv4(frame: &[u8], at: usize, quoted: bool) -> Result<IpHeader, NotDecoded> {
+fn parse_ipv4(frame: &[u8], at: usize, quoted: bool) -> Result<IpHeader, DecodeError> {
     let h = fixed::<{ ipv4::MIN_HEADER_LEN }>(frame, at, Layer::Ipv4)?;
     let found = h[ipv4::VERSION_IHL] >> 4;
     if found != 4 {
@@ -534,7 +534,7 @@ fn routing_final_destination(header: &[u8]) -> Result<Option<Ipv6Addr>, ()> {
 
 /// Reads an IPv6 header and walks its extension headers up to the upper-layer
 /// protocol (or ESP, or a fragment that is not atomic).
-fn parse_ipv6(frame: &[u8], at: usize, quoted: bool) -> Result<IpHeader, NotDecoded> {
+fn parse_ipv6(frame: &[u8], at: usize, quoted: bool) -> Result<IpHeader, DecodeError> {
     let h = fixed::<{ ipv6::HEADER_LEN }>(frame, at, Layer::Ipv6)?;
     let found = h[0] >> 4;
     if found != 6 {
@@ -649,9 +649,9 @@ pub(crate) fn protocol_next(protocol: IpNumber, context: IpContext) -> Next {
     }
 }
 
-fn ip_step(header: IpHeader) -> Result<Step, NotDecoded> {
+fn ip_step(header: IpHeader) -> Result<Step, DecodeError> {
     if let Some(fragment) = header.fragment {
-        return Err(NotDecoded::Fragment(fragment));
+        return Err(DecodeError::Fragment(fragment));
     }
     Ok(Step {
         len: header.len,
@@ -661,18 +661,22 @@ fn ip_step(header: IpHeader) -> Result<Step, NotDecoded> {
 }
 
 /// An IPv4 header; its total length bounds what follows.
-pub(crate) fn ipv4(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn ipv4(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     ip_step(parse_ipv4(frame, at, false)?)
 }
 
 /// An IPv6 header and its extension headers; the payload length bounds what follows.
-pub(crate) fn ipv6(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn ipv6(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     ip_step(parse_ipv6(frame, at, false)?)
 }
 
 /// An IPv4 authentication header (RFC 4302 §2); in IPv6 it is walked with the
 /// extension headers.
-pub(crate) fn auth_header(frame: &[u8], at: usize, context: IpContext) -> Result<Step, NotDecoded> {
+pub(crate) fn auth_header(
+    frame: &[u8],
+    at: usize,
+    context: IpContext,
+) -> Result<Step, DecodeError> {
     let e = fixed::<{ ipv6::EXT_MIN_LEN }>(frame, at, Layer::Ah)?;
     let len = (usize::from(e[ipv6::EXT_LENGTH]) + 2) * ipv6::AH_UNIT;
     slice(frame, at, len, Layer::Ah)?;
@@ -698,7 +702,11 @@ mod icmp {
 
 /// An ICMP or ICMPv6 message: an error quoting the start of a TCP segment is
 /// [`Decoded::IcmpQuotedTcp`], anything else is not TCP.
-pub(crate) fn icmp(frame: &[u8], at: usize, context: IpContext) -> Result<Decoded<'_>, NotDecoded> {
+pub(crate) fn icmp(
+    frame: &[u8],
+    at: usize,
+    context: IpContext,
+) -> Result<Decoded<'_>, DecodeError> {
     let v6 = matches!(context, IpContext::V6 { .. });
     let layer = if v6 { Layer::Icmpv6 } else { Layer::Icmp };
     let h = fixed::<{ icmp::HEADER_LEN }>(frame, at, layer)?;
@@ -807,7 +815,7 @@ fn udp_tunnel(port: u16, payload: &[u8]) -> Option<Next> {
 
 /// A UDP header; its length bounds the datagram. Tunnels on well-known ports
 /// go on, anything else is reported as UDP with its ports.
-pub(crate) fn udp(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn udp(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ udp::HEADER_LEN }>(frame, at, Layer::Udp)?;
     let length = be16(h, udp::LENGTH);
     if length != 0 && usize::from(length) < udp::HEADER_LEN {
@@ -867,7 +875,7 @@ fn is_aruba(protocol: u16) -> bool {
 }
 
 /// A GRE header with its optional fields.
-pub(crate) fn gre(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn gre(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ gre::BASE_LEN }>(frame, at, Layer::Gre)?;
     let flags = be16(h, gre::FLAGS_VERSION);
     let version = (flags as u8) & gre::VERSION_MASK;
@@ -947,7 +955,7 @@ mod erspan {
 }
 
 /// An ERSPAN type II header; an Ethernet frame follows.
-pub(crate) fn erspan2(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn erspan2(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ erspan::TYPE_II_LEN }>(frame, at, Layer::Erspan)?;
     let found = h[erspan::VERSION_VLAN.start] >> 4;
     if found != erspan::VERSION_TYPE_II {
@@ -961,7 +969,7 @@ pub(crate) fn erspan2(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
 }
 
 /// An ERSPAN type III header and its optional platform subheader.
-pub(crate) fn erspan3(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn erspan3(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ erspan::TYPE_III_LEN }>(frame, at, Layer::Erspan)?;
     let found = h[erspan::VERSION_VLAN.start] >> 4;
     if found != erspan::VERSION_TYPE_III {
@@ -980,7 +988,7 @@ pub(crate) fn erspan3(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
         erspan::FRAME_TYPE_ETHERNET => Next::Ethernet,
         erspan::FRAME_TYPE_IP => Next::Ip,
         other => {
-            return Err(NotDecoded::Unsupported {
+            return Err(DecodeError::Unsupported {
                 layer: Layer::Erspan,
                 offset: at + erspan::TYPE_III_FLAGS.start,
                 value: u32::from(other),
@@ -997,7 +1005,7 @@ mod etherip {
 }
 
 /// An EtherIP header; an Ethernet frame follows.
-pub(crate) fn etherip(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn etherip(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ etherip::LEN }>(frame, at, Layer::EtherIp)?;
     let version = h[0] >> 4;
     if version != etherip::VERSION {
@@ -1016,7 +1024,7 @@ mod vxlan {
 }
 
 /// A VXLAN header; an Ethernet frame follows.
-pub(crate) fn vxlan(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn vxlan(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     fixed::<{ vxlan::LEN }>(frame, at, Layer::Vxlan)?;
     Ok(Step::new(vxlan::LEN, Next::Ethernet))
 }
@@ -1033,7 +1041,7 @@ mod geneve {
 }
 
 /// A Geneve header and its options; the protocol type is an EtherType.
-pub(crate) fn geneve(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn geneve(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ geneve::BASE_LEN }>(frame, at, Layer::Geneve)?;
     let options = usize::from(h[geneve::VERSION_OPTIONS_LENGTH] & geneve::OPTIONS_LENGTH_MASK);
     let len = geneve::BASE_LEN + options * geneve::OPTIONS_UNIT;
@@ -1068,7 +1076,7 @@ mod gtp {
 
 /// A GTP-U header with its extension headers. A G-PDU carries an IP packet;
 /// other messages (echo, error indication, end marker) are signalling.
-pub(crate) fn gtp_u(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn gtp_u(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ gtp::BASE_LEN }>(frame, at, Layer::GtpU)?;
     let flags = h[gtp::FLAGS];
     let message_type = h[gtp::MESSAGE_TYPE];
@@ -1123,7 +1131,7 @@ mod ayiya {
 
 /// An AYIYA header: identity of `2^idlen` bytes and a signature of `siglen`
 /// 4-byte words follow the fixed part; forwarded packets carry IPv4 or IPv6.
-pub(crate) fn ayiya(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn ayiya(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ ayiya::BASE_LEN }>(frame, at, Layer::Ayiya)?;
     let identity_len = 1usize << (h[ayiya::ID_LENGTH_TYPE] >> 4);
     let signature_len = usize::from(h[ayiya::SIGNATURE_LENGTH_HASH] >> 4) * ayiya::SIGNATURE_UNIT;
@@ -1178,11 +1186,11 @@ fn teredo_ipv6_at(payload: &[u8]) -> Option<usize> {
 }
 
 /// Teredo's optional headers; an IPv6 packet follows.
-pub(crate) fn teredo(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn teredo(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let payload = frame.get(at..).unwrap_or(&[]);
     match teredo_ipv6_at(payload) {
         Some(len) => Ok(Step::new(len, Next::Ipv6)),
-        None => Err(NotDecoded::Unsupported {
+        None => Err(DecodeError::Unsupported {
             layer: Layer::Teredo,
             offset: at,
             value: 0,
@@ -1197,7 +1205,7 @@ mod test {
     use super::*;
     use std::string::ToString;
 
-    fn step(r: Result<Step, NotDecoded>) -> (usize, Next, Option<usize>) {
+    fn step(r: Result<Step, DecodeError>) -> (usize, Next, Option<usize>) {
         let s = r.expect("step");
         (s.len, s.next, s.end)
     }
@@ -1240,19 +1248,19 @@ mod test {
         f[0] = 0x44;
         assert!(matches!(
             ipv4(&f, 0),
-            Err(NotDecoded::Malformed(m))
-                if m.error == HeaderError::Ip(IpError::Ipv4HeaderLengthTooSmall { ihl: 4 })
+            Err(DecodeError::Malformed(m))
+                if m.error == LayerError::Ip(IpError::Ipv4HeaderLengthTooSmall { ihl: 4 })
         ));
         f[0] = 0x45;
         f[2..4].copy_from_slice(&[0, 19]);
-        assert!(matches!(ipv4(&f, 0), Err(NotDecoded::Malformed(m)) if m.offset == 2));
+        assert!(matches!(ipv4(&f, 0), Err(DecodeError::Malformed(m)) if m.offset == 2));
         f[0] = 0x65;
         assert!(matches!(
             ipv4(&f, 0),
-            Err(NotDecoded::Malformed(m))
-                if m.error == HeaderError::Ip(IpError::VersionMismatch { expected: 4, found: 6 })
+            Err(DecodeError::Malformed(m))
+                if m.error == LayerError::Ip(IpError::VersionMismatch { expected: 4, found: 6 })
         ));
-        assert!(matches!(ipv4(&f[..19], 0), Err(NotDecoded::Truncated(t)) if t.required == 20));
+        assert!(matches!(ipv4(&f[..19], 0), Err(DecodeError::Truncated(t)) if t.required == 20));
     }
 
     #[test]
@@ -1260,7 +1268,7 @@ mod test {
         // First fragment (MF, offset 0), a middle one and the last one.
         for (more, offset) in [(true, 0u16), (true, 185), (false, 370)] {
             let h = ipv4_header(100, 6, more, offset);
-            let Err(NotDecoded::Fragment(frag)) = ipv4(&h, 0) else {
+            let Err(DecodeError::Fragment(frag)) = ipv4(&h, 0) else {
                 panic!("fragment")
             };
             assert_eq!(
@@ -1316,7 +1324,7 @@ mod test {
         // The same fragment header with M set is a fragment.
         f[67] = 1;
         f[68..72].copy_from_slice(&7u32.to_be_bytes());
-        let Err(NotDecoded::Fragment(frag)) = ipv6(&f, 0) else {
+        let Err(DecodeError::Fragment(frag)) = ipv6(&f, 0) else {
             panic!("fragment")
         };
         assert_eq!(
@@ -1335,7 +1343,7 @@ mod test {
         // An extension header running past the payload length is cut.
         g[6] = 0;
         g[41] = 9;
-        assert!(matches!(ipv6(&g, 0), Err(NotDecoded::Truncated(t)) if t.offset == 40));
+        assert!(matches!(ipv6(&g, 0), Err(DecodeError::Truncated(t)) if t.offset == 40));
     }
 
     #[test]
@@ -1499,7 +1507,7 @@ mod test {
         f[4..6].copy_from_slice(&0u16.to_be_bytes());
         assert_eq!(step(udp(&f, 0)).2, None);
         f[4..6].copy_from_slice(&7u16.to_be_bytes());
-        assert!(matches!(udp(&f, 0), Err(NotDecoded::Malformed(m)) if m.offset == 4));
+        assert!(matches!(udp(&f, 0), Err(DecodeError::Malformed(m)) if m.offset == 4));
     }
 
     #[test]
@@ -1529,19 +1537,19 @@ mod test {
         );
         assert!(matches!(
             gre(&[0x00, 0x01, 0x88, 0x0B], 0),
-            Err(NotDecoded::Malformed(_))
+            Err(DecodeError::Malformed(_))
         ));
         assert!(matches!(
             gre(&[0x00, 0x02, 0x08, 0x00], 0),
-            Err(NotDecoded::Malformed(m))
-                if m.error == HeaderError::Tunnel(TunnelError::GreVersion { version: 2 })
+            Err(DecodeError::Malformed(m))
+                if m.error == LayerError::Tunnel(TunnelError::GreVersion { version: 2 })
         ));
         // RFC 1701 routing: checksum/offset, one SRE of 4 bytes, then the null SRE.
         let r = [
             0x40, 0, 0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4, 0, 0, 0, 0,
         ];
         assert_eq!(step(gre(&r, 0)).0, 20);
-        assert!(matches!(gre(&r[..12], 0), Err(NotDecoded::Truncated(_))));
+        assert!(matches!(gre(&r[..12], 0), Err(DecodeError::Truncated(_))));
     }
 
     #[test]
@@ -1550,7 +1558,7 @@ mod test {
         two[0] = 0x10;
         assert_eq!(step(erspan2(&two, 0)), (8, Next::Ethernet, None));
         two[0] = 0x20;
-        assert!(matches!(erspan2(&two, 0), Err(NotDecoded::Malformed(_))));
+        assert!(matches!(erspan2(&two, 0), Err(DecodeError::Malformed(_))));
         let mut three = [0u8; 20];
         three[0] = 0x20;
         assert_eq!(step(erspan3(&three, 0)), (12, Next::Ethernet, None));
@@ -1570,7 +1578,7 @@ mod test {
         assert_eq!(step(gtp_u(&f, 0)), (16, Next::Ip, Some(24)));
         let mut e = f;
         e[12] = 0;
-        assert!(matches!(gtp_u(&e, 0), Err(NotDecoded::Malformed(m)) if m.offset == 12));
+        assert!(matches!(gtp_u(&e, 0), Err(DecodeError::Malformed(m)) if m.offset == 12));
         let mut echo = f;
         echo[1] = 1;
         assert_eq!(
@@ -1588,7 +1596,7 @@ mod test {
         let mut a = [0u8; 45];
         a[..4].copy_from_slice(&[0x41, 0x52, 0x11, 0x29]);
         assert_eq!(step(ayiya(&a, 0)), (44, Next::Ipv6, None));
-        assert!(matches!(ayiya(&a[..40], 0), Err(NotDecoded::Truncated(_))));
+        assert!(matches!(ayiya(&a[..40], 0), Err(DecodeError::Truncated(_))));
         // Teredo with an origin indication before IPv6.
         let t = [0, 0, 1, 2, 3, 4, 5, 6, 0x60];
         assert_eq!(teredo_ipv6_at(&t), Some(8));
@@ -1600,7 +1608,7 @@ mod test {
         assert_eq!(step(etherip(&[0x30, 0], 0)), (2, Next::Ethernet, None));
         assert!(matches!(
             etherip(&[0x20, 0], 0),
-            Err(NotDecoded::Malformed(_))
+            Err(DecodeError::Malformed(_))
         ));
     }
 

@@ -9,11 +9,11 @@
 //! Ethernet pseudowire behind them), radiotap, and IEEE 802.11 data frames
 //! including A-MSDU aggregates. They read only what they need, never past the
 //! bytes they are given, and report a short frame as
-//! [`Truncated`](super::packet::Truncated) and a contradictory header as a
+//! [`Truncated`](super::Truncated) and a contradictory header as a
 //! [`LinkError`].
 //!
 //! ```
-//! use synack::wire::{LinkType, link::EtherType};
+//! use synack::wire::{LinkType, EtherType};
 //!
 //! assert_eq!(LinkType::LINUX_SLL2.to_string(), "LINUX_SLL2 (276)");
 //! assert_eq!(LinkType(4242).name(), None);
@@ -21,7 +21,7 @@
 //! ```
 
 use super::packet::{
-    HeaderError, Layer, Malformed, Next, NotDecoded, NotTcp, Step, be16, fixed, slice,
+    DecodeError, Layer, LayerError, Malformed, Next, NotTcp, Step, be16, fixed, slice,
 };
 use core::fmt;
 
@@ -248,11 +248,11 @@ pub enum LinkError {
 
 impl LinkError {
     /// Wraps the error with the layer and absolute byte offset it refers to.
-    pub(crate) fn at(self, layer: Layer, offset: usize) -> NotDecoded {
-        NotDecoded::Malformed(Malformed {
+    pub(crate) fn at(self, layer: Layer, offset: usize) -> DecodeError {
+        DecodeError::Malformed(Malformed {
             layer,
             offset,
-            error: HeaderError::Link(self),
+            error: LayerError::Link(self),
         })
     }
 }
@@ -311,7 +311,7 @@ mod null {
 
 /// BSD null (`big_endian` false: the capturing host's byte order, guessed) or
 /// OpenBSD loop (`big_endian` true) header.
-pub(crate) fn null(frame: &[u8], at: usize, big_endian: bool) -> Result<Step, NotDecoded> {
+pub(crate) fn null(frame: &[u8], at: usize, big_endian: bool) -> Result<Step, DecodeError> {
     let layer = if big_endian { Layer::Loop } else { Layer::Null };
     let h = fixed::<{ null::HEADER_LEN }>(frame, at, layer)?;
     let mut word = [0u8; 4];
@@ -340,7 +340,7 @@ mod ethernet {
 }
 
 /// An Ethernet II or 802.3 header; an 802.3 length bounds the LLC frame behind it.
-pub(crate) fn ethernet(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn ethernet(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ ethernet::HEADER_LEN }>(frame, at, Layer::Ethernet)?;
     let (next, end) = type_or_length(be16(h, ethernet::TYPE_OR_LENGTH), at + ethernet::HEADER_LEN);
     Ok(Step {
@@ -360,7 +360,7 @@ mod vlan {
 }
 
 /// A VLAN tag (its TPID was the previous layer's type field).
-pub(crate) fn vlan(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn vlan(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ vlan::LEN }>(frame, at, Layer::Vlan)?;
     let (next, end) = type_or_length(be16(h, vlan::TYPE_OR_LENGTH), at + vlan::LEN);
     Ok(Step {
@@ -380,7 +380,7 @@ mod vn_tag {
 }
 
 /// A VN-Tag (802.1Qbh port extender tag).
-pub(crate) fn vn_tag(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn vn_tag(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ vn_tag::LEN }>(frame, at, Layer::VnTag)?;
     let (next, end) = type_or_length(be16(h, vn_tag::TYPE_OR_LENGTH), at + vn_tag::LEN);
     Ok(Step {
@@ -402,7 +402,7 @@ mod pbb {
 }
 
 /// An 802.1ah backbone service instance tag and the customer frame's header.
-pub(crate) fn pbb(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn pbb(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ pbb::LEN }>(frame, at, Layer::Pbb)?;
     let (next, end) = type_or_length(be16(h, pbb::TYPE_OR_LENGTH), at + pbb::LEN);
     Ok(Step {
@@ -443,7 +443,7 @@ mod llc {
 }
 
 /// An 802.2 LLC header and, for SAP 0xAA, its SNAP extension.
-pub(crate) fn llc(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn llc(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ llc::HEADER_LEN }>(frame, at, Layer::Llc)?;
     let (dsap, ssap, control) = (h[llc::DSAP], h[llc::SSAP], h[llc::CONTROL]);
     let ssap_address = ssap & !llc::SSAP_COMMAND_RESPONSE;
@@ -487,7 +487,7 @@ mod fddi {
 }
 
 /// An FDDI header; only LLC frames go on.
-pub(crate) fn fddi(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn fddi(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ fddi::HEADER_LEN }>(frame, at, Layer::Fddi)?;
     let frame_control = h[fddi::FRAME_CONTROL];
     let next = if frame_control & fddi::FORMAT_MASK == fddi::FORMAT_LLC {
@@ -543,14 +543,14 @@ fn sll_next(arphrd_type: u16, protocol: u16) -> Next {
 }
 
 /// A Linux cooked capture v1 header.
-pub(crate) fn linux_sll(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn linux_sll(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ sll::HEADER_LEN }>(frame, at, Layer::LinuxSll)?;
     let next = sll_next(be16(h, sll::ARPHRD_TYPE), be16(h, sll::PROTOCOL));
     Ok(Step::new(sll::HEADER_LEN, next))
 }
 
 /// A Linux cooked capture v2 header.
-pub(crate) fn linux_sll2(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn linux_sll2(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ sll::V2_HEADER_LEN }>(frame, at, Layer::LinuxSll2)?;
     let next = sll_next(be16(h, sll::V2_ARPHRD_TYPE), be16(h, sll::V2_PROTOCOL));
     Ok(Step::new(sll::V2_HEADER_LEN, next))
@@ -575,7 +575,7 @@ mod nflog {
 }
 
 /// The NFLOG header and TLVs, up to the payload TLV.
-pub(crate) fn nflog(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn nflog(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ nflog::HEADER_LEN }>(frame, at, Layer::Nflog)?;
     let version = h[nflog::VERSION];
     if version != 0 {
@@ -639,7 +639,7 @@ mod pflog {
 }
 
 /// A PFLOG header; the packet behind it starts at its IP header.
-pub(crate) fn pflog(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn pflog(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ pflog::MIN_LEN }>(frame, at, Layer::Pflog)?;
     let length = h[pflog::LENGTH];
     if usize::from(length) < pflog::MIN_LEN {
@@ -662,7 +662,7 @@ mod c_hdlc {
 }
 
 /// A Cisco HDLC header.
-pub(crate) fn cisco_hdlc(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn cisco_hdlc(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ c_hdlc::HEADER_LEN }>(frame, at, Layer::CiscoHdlc)?;
     let next = ethertype_next(EtherType(be16(h, c_hdlc::PROTOCOL)));
     Ok(Step::new(c_hdlc::HEADER_LEN, next))
@@ -684,7 +684,7 @@ mod ppp {
 
 /// A PPP header: optional address/control bytes, then a 1- or 2-byte protocol
 /// (a 1-byte one under protocol field compression: its low bit is set).
-pub(crate) fn ppp(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn ppp(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let mut len = 0;
     if frame.get(at..at + 2) == Some(&ppp::ADDRESS_CONTROL[..]) {
         len = ppp::ADDRESS_CONTROL.len();
@@ -703,7 +703,7 @@ pub(crate) fn ppp(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
         ppp::PROTOCOL_IPV6 => Next::Ipv6,
         ppp::PROTOCOL_MPLS | ppp::PROTOCOL_MPLS_MULTICAST => Next::Mpls,
         ppp::PROTOCOL_VJ_COMPRESSED | ppp::PROTOCOL_VJ_UNCOMPRESSED => {
-            return Err(NotDecoded::Unsupported {
+            return Err(DecodeError::Unsupported {
                 layer: Layer::Ppp,
                 offset: at + len,
                 value: u32::from(protocol),
@@ -728,7 +728,7 @@ mod pppoe {
 }
 
 /// A PPPoE session header; its length bounds the PPP frame.
-pub(crate) fn pppoe(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn pppoe(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ pppoe::HEADER_LEN }>(frame, at, Layer::Pppoe)?;
     let version_type = h[pppoe::VERSION_TYPE];
     if version_type != pppoe::VERSION_TYPE_1_1 {
@@ -770,7 +770,7 @@ mod mpls {
 /// null) or else by its first nibble: 4 or 6 is IP, 0 a pseudowire control
 /// word before an Ethernet frame, 1 an associated channel, anything else an
 /// Ethernet frame without a control word.
-pub(crate) fn mpls(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn mpls(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let mut len = 0;
     let label = loop {
         let entry = fixed::<{ mpls::ENTRY_LEN }>(frame, at + len, Layer::Mpls)?;
@@ -807,7 +807,7 @@ mod radiotap {
 }
 
 /// A radiotap header, skipped by its length.
-pub(crate) fn radiotap(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn radiotap(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ radiotap::MIN_LEN }>(frame, at, Layer::Radiotap)?;
     let version = h[radiotap::VERSION];
     if version != 0 {
@@ -858,7 +858,7 @@ mod ieee80211 {
 /// An 802.11 frame header. Data frames go on to LLC (or to their A-MSDU
 /// subframes); management, control and null frames are not TCP; protected
 /// frames are encrypted and fragments are not reassembled.
-pub(crate) fn ieee80211(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn ieee80211(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     use ieee80211 as f;
     let h = fixed::<{ f::BASE_LEN }>(frame, at, Layer::Ieee80211)?;
     let (fc0, flags) = (h[f::FRAME_CONTROL_0], h[f::FRAME_CONTROL_1]);
@@ -889,7 +889,7 @@ pub(crate) fn ieee80211(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
         }
     }
     if flags & f::FLAG_PROTECTED != 0 {
-        return Err(NotDecoded::Encrypted {
+        return Err(DecodeError::Encrypted {
             layer: Layer::Ieee80211,
             offset: at + len,
         });
@@ -897,7 +897,7 @@ pub(crate) fn ieee80211(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
     let s = &h[f::SEQUENCE_CONTROL];
     let sequence_control = u16::from_le_bytes([s[0], s[1]]);
     if flags & f::FLAG_MORE_FRAGMENTS != 0 || sequence_control & f::FRAGMENT_NUMBER_MASK != 0 {
-        return Err(NotDecoded::Unsupported {
+        return Err(DecodeError::Unsupported {
             layer: Layer::Ieee80211,
             offset: at + f::SEQUENCE_CONTROL.start,
             value: u32::from(sequence_control),
@@ -928,7 +928,7 @@ pub(crate) mod amsdu {
 /// One A-MSDU subframe header: an LLC frame of `length` bytes follows. The
 /// next subframe starts at `at + (14 + length)` rounded up to 4, which the
 /// walker uses to resume ([`amsdu_next_subframe`]).
-pub(crate) fn amsdu_subframe(frame: &[u8], at: usize) -> Result<Step, NotDecoded> {
+pub(crate) fn amsdu_subframe(frame: &[u8], at: usize) -> Result<Step, DecodeError> {
     let h = fixed::<{ amsdu::HEADER_LEN }>(frame, at, Layer::AmsduSubframe)?;
     let payload_at = at + amsdu::HEADER_LEN;
     let end = payload_at + usize::from(be16(h, amsdu::LENGTH));
@@ -956,7 +956,7 @@ mod test {
     use super::*;
     use std::string::ToString;
 
-    fn step(r: Result<Step, NotDecoded>) -> (usize, Next, Option<usize>) {
+    fn step(r: Result<Step, DecodeError>) -> (usize, Next, Option<usize>) {
         let s = r.expect("step");
         (s.len, s.next, s.end)
     }
@@ -993,7 +993,7 @@ mod test {
         );
         assert!(matches!(
             null(&[2, 0, 0], 0, false),
-            Err(NotDecoded::Truncated(t)) if t.layer == Layer::Null && t.required == 4 && t.available == 3
+            Err(DecodeError::Truncated(t)) if t.layer == Layer::Null && t.required == 4 && t.available == 3
         ));
     }
 
@@ -1018,7 +1018,7 @@ mod test {
         }
         assert!(matches!(
             ethernet(&f[..13], 0),
-            Err(NotDecoded::Truncated(_))
+            Err(DecodeError::Truncated(_))
         ));
     }
 
@@ -1072,7 +1072,7 @@ mod test {
             step(llc(&[0xAA, 0xAA, 0x00, 0x00], 0)).1,
             Next::NotTcp(_)
         ));
-        assert!(matches!(llc(&snap_ip[..5], 0), Err(NotDecoded::Truncated(t)) if t.required == 8));
+        assert!(matches!(llc(&snap_ip[..5], 0), Err(DecodeError::Truncated(t)) if t.required == 8));
     }
 
     #[test]
@@ -1105,7 +1105,7 @@ mod test {
         assert_eq!(step(linux_sll2(&v2, 0)), (20, Next::Ipv4, None));
         assert!(matches!(
             linux_sll2(&v2[..19], 0),
-            Err(NotDecoded::Truncated(_))
+            Err(DecodeError::Truncated(_))
         ));
     }
 
@@ -1127,12 +1127,12 @@ mod test {
         );
         assert!(matches!(
             nflog(&[2, 1, 0, 0], 0),
-            Err(NotDecoded::Malformed(m)) if m.offset == 1
+            Err(DecodeError::Malformed(m)) if m.offset == 1
         ));
         assert!(matches!(
             nflog(&[2, 0, 0, 0, 2, 0, 9, 0], 0),
-            Err(NotDecoded::Malformed(m))
-                if m.error == HeaderError::Link(LinkError::NflogTlvLength { length: 2 })
+            Err(DecodeError::Malformed(m))
+                if m.error == LayerError::Link(LinkError::NflogTlvLength { length: 2 })
         ));
     }
 
@@ -1150,7 +1150,7 @@ mod test {
         );
         assert!(matches!(
             ppp(&[0x00, 0x2D], 0),
-            Err(NotDecoded::Unsupported { .. })
+            Err(DecodeError::Unsupported { .. })
         ));
         // pppoe-over-qinq.pcap frame 1: 11 00 000f 0042.
         let mut h = [0u8; 16];
@@ -1158,11 +1158,11 @@ mod test {
         assert_eq!(step(pppoe(&h, 10)), (6, Next::Ppp, Some(16 + 0x42)));
         assert!(matches!(
             pppoe(&[0x12, 0, 0, 0, 0, 0], 0),
-            Err(NotDecoded::Malformed(m)) if m.layer == Layer::Pppoe && m.offset == 0
+            Err(DecodeError::Malformed(m)) if m.layer == Layer::Pppoe && m.offset == 0
         ));
         assert!(matches!(
             pppoe(&[0x11, 0x09, 0, 0, 0, 0], 0),
-            Err(NotDecoded::Malformed(m)) if m.offset == 1
+            Err(DecodeError::Malformed(m)) if m.offset == 1
         ));
     }
 
@@ -1192,7 +1192,7 @@ mod test {
         );
         // No bottom of stack before the end.
         assert!(
-            matches!(mpls(&[0, 1, 0x00, 64], 0), Err(NotDecoded::Truncated(t)) if t.offset == 4)
+            matches!(mpls(&[0, 1, 0x00, 64], 0), Err(DecodeError::Truncated(t)) if t.offset == 4)
         );
     }
 
@@ -1225,10 +1225,10 @@ mod test {
         g[1] = 0x41;
         assert!(matches!(
             ieee80211(&g, 0),
-            Err(NotDecoded::Encrypted { .. })
+            Err(DecodeError::Encrypted { .. })
         ));
         g[0] = 0x09;
-        assert!(matches!(ieee80211(&g, 0), Err(NotDecoded::Malformed(_))));
+        assert!(matches!(ieee80211(&g, 0), Err(DecodeError::Malformed(_))));
         // Subframe of 0x121 bytes at 0: next one at 14 + 289 = 303, padded to 304.
         let mut s = [0u8; 400];
         s[12..14].copy_from_slice(&0x121u16.to_be_bytes());
@@ -1242,7 +1242,7 @@ mod test {
         assert_eq!(step(radiotap(&[0, 0, 12, 0, 0, 0, 0, 0], 0)).0, 12);
         assert!(matches!(
             radiotap(&[0, 0, 4, 0, 0, 0, 0, 0], 0),
-            Err(NotDecoded::Malformed(_))
+            Err(DecodeError::Malformed(_))
         ));
         assert_eq!(
             step(cisco_hdlc(&[0x0F, 0x00, 0x08, 0x00], 0)),
@@ -1252,7 +1252,7 @@ mod test {
         assert_eq!(step(pflog(&[61, 2, 0, 0], 0)), (64, Next::Ip, None));
         assert!(matches!(
             pflog(&[3, 2, 0, 0], 0),
-            Err(NotDecoded::Malformed(_))
+            Err(DecodeError::Malformed(_))
         ));
     }
 }

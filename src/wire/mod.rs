@@ -2,35 +2,44 @@
 //!
 //! Everything here is `no_std`, allocation-free and zero-copy:
 //!
-//! * [`tcp`] — [`TcpHeaderSlice`], a checked view of a TCP header, and [`TcpSlice`]
+//! * [`TcpHeaderSlice`], a checked view of a TCP header, and [`TcpSlice`]
 //!   (header + payload);
-//! * [`options`] — [`TcpOptionsIter`], a lazy iterator of typed [`TcpOption`]s;
-//! * [`build`] — [`TcpHeader`], an owned header that writes itself (options
-//!   included) into a caller's `&mut [u8]`;
-//! * [`checksum`] — the Internet checksum over IPv4/IPv6 pseudo-headers, with
-//!   RFC 1624 incremental update;
-//! * [`link`], [`ip`] and [`packet`] — link layers, tunnels and IP headers walked
-//!   just far enough to find the innermost TCP segment: [`decode`].
+//! * [`TcpOptionsIter`], a lazy iterator of typed [`TcpOption`]s;
+//! * [`TcpHeader`], an owned header that writes itself (options included) into a
+//!   caller's `&mut [u8]`;
+//! * [`PseudoHeader`] and [`internet_checksum`] — the Internet checksum over
+//!   IPv4/IPv6 pseudo-headers, with RFC 1624 incremental update
+//!   ([`update_checksum`]);
+//! * [`decode`] — link layers, tunnels and IP headers walked just far enough to
+//!   find the innermost TCP segment, a [`DecodedSegment`].
+//!
+//! Every item has one path, `synack::wire::Name`: the files of this module are
+//! private and re-exported here.
 //!
 //! A view is checked once, by its `from_slice` constructor; after that no
 //! accessor can panic or read out of bounds.
 
-pub mod build;
-pub mod checksum;
-pub mod ip;
-pub mod link;
-pub mod options;
-pub mod packet;
-pub mod tcp;
+mod build;
+mod checksum;
+mod ip;
+mod link;
+mod options;
+mod packet;
+mod tcp;
 
-pub use build::{BuildError, TcpHeader, TcpOptionsBuf};
-pub use checksum::PseudoHeader;
-pub use ip::{Fragment, IcmpMessage, IpNumber};
-pub use link::{EtherType, LinkType};
-pub use options::{SackBlocks, TcpOption, TcpOptionError, TcpOptionsIter};
+pub use build::{BuildError, MAX_OPTIONS_LEN, TcpHeader, TcpOptionsBuf};
+pub use checksum::{
+    PseudoHeader, internet_checksum, sum_bytes as ones_complement_sum, update as update_checksum,
+};
+pub use ip::{Fragment, IcmpMessage, IpError, IpNumber, TunnelError};
+pub use link::{EtherType, LinkError, LinkType};
+pub use options::{
+    FAST_OPEN_EXPERIMENT_MAGIC, MAX_SACK_BLOCKS, SackBlocks, TcpOption, TcpOptionError,
+    TcpOptionsIter, kind as option_kind,
+};
 pub use packet::{
-    ChecksumStatus, DecodeAll, Decoded, Encapsulation, HeaderError, IcmpQuotedTcp, Layer,
-    MAX_LAYERS, Malformed, NotDecoded, NotTcp, TcpPacket, Truncated, UnverifiedReason, decode,
+    ChecksumStatus, DecodeAll, DecodeError, Decoded, DecodedSegment, Encapsulation, IcmpQuotedTcp,
+    Layer, LayerError, MAX_LAYERS, Malformed, NotTcp, Truncated, UnverifiedReason, decode,
     decode_all,
 };
-pub use tcp::{TcpHeaderError, TcpHeaderSlice, TcpSlice};
+pub use tcp::{TCP_MAX_HEADER_LEN, TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice, TcpSlice};

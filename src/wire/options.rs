@@ -267,7 +267,7 @@ pub enum TcpOptionError {
     },
 }
 
-/// A lazy iterator over the options of a TCP header; see the [module docs](self).
+/// A lazy iterator over the options of a TCP header.
 #[derive(Clone, Debug)]
 pub struct TcpOptionsIter<'a> {
     /// Bytes still to walk; emptied when the walk stops early (EOL or error), so

@@ -1,12 +1,12 @@
 //! Frames to TCP: [`decode`] walks a captured frame from its link layer through
 //! every tag, label, tunnel and IP header to the innermost TCP segment.
 //!
-//! The answer is a [`Decoded`]: a [`TcpPacket`] (addresses, checked header view,
+//! The answer is a [`Decoded`]: a [`DecodedSegment`] (addresses, checked header view,
 //! captured payload, the payload length the IP header declares, the
 //! pseudo-header and the verified checksum), an ICMP error quoting a TCP
 //! header ([`IcmpQuotedTcp`] — not a segment of the connection), a frame that
 //! is [`NotTcp`] (saying what it was: an EtherType, an IP protocol, UDP ports,
-//! an ICMP type…), or a frame that is [`NotDecoded`] (an IP fragment that needs
+//! an ICMP type…), or a frame that is [`DecodeError`] (an IP fragment that needs
 //! reassembly, bytes cut by the snapshot length, a malformed header with its
 //! layer and byte offset, encryption, an unsupported link type). Nothing here
 //! panics, reads out of bounds or allocates, whatever the bytes.
@@ -50,7 +50,7 @@ use super::tcp::{TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice};
 use crate::seq::SeqNum;
 
 /// The most layers [`decode`] walks through (and an [`Encapsulation`] holds);
-/// a frame nested deeper is [`NotDecoded::TooManyLayers`].
+/// a frame nested deeper is [`DecodeError::TooManyLayers`].
 pub const MAX_LAYERS: usize = 24;
 
 /// Decodes a captured frame of the given link type down to its innermost TCP
@@ -117,19 +117,19 @@ impl core::iter::FusedIterator for DecodeAll<'_> {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decoded<'a> {
     /// A TCP segment.
-    Tcp(TcpPacket<'a>),
+    Tcp(DecodedSegment<'a>),
     /// An ICMP or ICMPv6 error quoting the start of a TCP segment: not a
     /// segment of the connection, but tells which one it is about.
     IcmpQuotedTcp(IcmpQuotedTcp<'a>),
     /// A well-formed frame that does not carry TCP.
     NotTcp(NotTcp),
     /// A frame whose TCP segment, if any, cannot be read from this frame alone.
-    NotDecoded(NotDecoded),
+    Error(DecodeError),
 }
 
 impl<'a> Decoded<'a> {
     /// The TCP segment, if this is one.
-    pub fn tcp(&self) -> Option<&TcpPacket<'a>> {
+    pub fn tcp(&self) -> Option<&DecodedSegment<'a>> {
         match self {
             Decoded::Tcp(p) => Some(p),
             _ => None,
@@ -137,7 +137,7 @@ impl<'a> Decoded<'a> {
     }
 
     /// The TCP segment, if this is one.
-    pub fn into_tcp(self) -> Option<TcpPacket<'a>> {
+    pub fn into_tcp(self) -> Option<DecodedSegment<'a>> {
         match self {
             Decoded::Tcp(p) => Some(p),
             _ => None,
@@ -147,7 +147,7 @@ impl<'a> Decoded<'a> {
 
 /// A TCP segment found in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TcpPacket<'a> {
+pub struct DecodedSegment<'a> {
     /// Source address (of the innermost IP header) and port.
     pub source: SocketAddr,
     /// Destination address (of the innermost IP header, as written there) and port.
@@ -171,7 +171,7 @@ pub struct TcpPacket<'a> {
     pub offset: usize,
 }
 
-impl TcpPacket<'_> {
+impl DecodedSegment<'_> {
     /// Whether the snapshot length cut the payload (`payload.len() < payload_len`).
     pub fn is_truncated(&self) -> bool {
         (self.payload.len() as u64) < u64::from(self.payload_len)
@@ -343,7 +343,7 @@ impl fmt::Display for NotTcp {
 /// Why a frame's TCP segment cannot be read from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
-pub enum NotDecoded {
+pub enum DecodeError {
     /// The link type is not one [`decode`] walks.
     #[error("unsupported {0}")]
     UnsupportedLinkType(LinkType),
@@ -410,12 +410,12 @@ pub struct Malformed {
     pub offset: usize,
     /// What is wrong.
     #[source]
-    pub error: HeaderError,
+    pub error: LayerError,
 }
 
 /// What is wrong with a malformed header, by family of layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
-pub enum HeaderError {
+pub enum LayerError {
     /// A link-layer header.
     #[error(transparent)]
     Link(#[from] LinkError),
@@ -432,7 +432,7 @@ pub enum HeaderError {
 }
 
 /// A protocol layer on the way to TCP: the elements of an [`Encapsulation`] and
-/// the layer a [`NotDecoded`] reason refers to.
+/// the layer a [`DecodeError`] reason refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -704,7 +704,7 @@ pub(crate) fn fixed<const N: usize>(
     frame: &[u8],
     at: usize,
     layer: Layer,
-) -> Result<&[u8; N], NotDecoded> {
+) -> Result<&[u8; N], DecodeError> {
     frame
         .get(at..)
         .and_then(|b| b.first_chunk::<N>())
@@ -717,15 +717,15 @@ pub(crate) fn slice(
     at: usize,
     len: usize,
     layer: Layer,
-) -> Result<&[u8], NotDecoded> {
+) -> Result<&[u8], DecodeError> {
     at.checked_add(len)
         .and_then(|end| frame.get(at..end))
         .ok_or_else(|| truncated(frame, at, len, layer))
 }
 
-fn truncated(frame: &[u8], offset: usize, required: usize, layer: Layer) -> NotDecoded {
+fn truncated(frame: &[u8], offset: usize, required: usize, layer: Layer) -> DecodeError {
     let available = frame.len().saturating_sub(offset);
-    NotDecoded::Truncated(Truncated {
+    DecodeError::Truncated(Truncated {
         layer,
         offset,
         required,
@@ -803,7 +803,7 @@ fn first_layer(link_type: LinkType) -> Option<Next> {
 
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
     let Some(first) = first_layer(link_type) else {
-        return Decoded::NotDecoded(NotDecoded::UnsupportedLinkType(link_type));
+        return Decoded::Error(DecodeError::UnsupportedLinkType(link_type));
     };
     let mut walk = Walk {
         frame,
@@ -841,17 +841,17 @@ impl<'a> Walk<'a> {
                         next = n;
                         continue;
                     }
-                    Err(e) => return Decoded::NotDecoded(e),
+                    Err(e) => return Decoded::Error(e),
                 },
                 Next::Esp => {
-                    return Decoded::NotDecoded(NotDecoded::Encrypted {
+                    return Decoded::Error(DecodeError::Encrypted {
                         layer: Layer::Esp,
                         offset: at,
                     });
                 }
                 Next::Tcp(context) => {
                     if !self.path.push(Layer::Tcp) {
-                        return Decoded::NotDecoded(NotDecoded::TooManyLayers { offset: at });
+                        return Decoded::Error(DecodeError::TooManyLayers { offset: at });
                     }
                     return self.tcp(context);
                 }
@@ -861,9 +861,9 @@ impl<'a> Walk<'a> {
                         IpContext::V6 { .. } => Layer::Icmpv6,
                     };
                     if !self.path.push(layer) {
-                        return Decoded::NotDecoded(NotDecoded::TooManyLayers { offset: at });
+                        return Decoded::Error(DecodeError::TooManyLayers { offset: at });
                     }
-                    return ip::icmp(frame, at, context).unwrap_or_else(Decoded::NotDecoded);
+                    return ip::icmp(frame, at, context).unwrap_or_else(Decoded::Error);
                 }
                 Next::AmsduSubframe => {
                     if let Some(next_at) = link::amsdu_next_subframe(frame, at) {
@@ -909,7 +909,7 @@ impl<'a> Walk<'a> {
                 Next::Teredo => (Layer::Teredo, ip::teredo(frame, at)),
             };
             if !self.path.push(layer) {
-                return Decoded::NotDecoded(NotDecoded::TooManyLayers { offset: at });
+                return Decoded::Error(DecodeError::TooManyLayers { offset: at });
             }
             match result {
                 Ok(step) => {
@@ -919,7 +919,7 @@ impl<'a> Walk<'a> {
                     self.at = at.saturating_add(step.len);
                     next = step.next;
                 }
-                Err(e) => return Decoded::NotDecoded(e),
+                Err(e) => return Decoded::Error(e),
             }
         }
     }
@@ -936,14 +936,14 @@ impl<'a> Walk<'a> {
         };
         let declared = declared_end.saturating_sub(at);
         let malformed = |offset: usize, error: TcpHeaderError| {
-            Decoded::NotDecoded(NotDecoded::Malformed(Malformed {
+            Decoded::Error(DecodeError::Malformed(Malformed {
                 layer: Layer::Tcp,
                 offset,
-                error: HeaderError::Tcp(error),
+                error: LayerError::Tcp(error),
             }))
         };
         let cut = |required: usize| {
-            Decoded::NotDecoded(NotDecoded::Truncated(Truncated {
+            Decoded::Error(DecodeError::Truncated(Truncated {
                 layer: Layer::Tcp,
                 offset: at,
                 required,
@@ -1021,7 +1021,7 @@ impl<'a> Walk<'a> {
         } else {
             ChecksumStatus::Bad
         };
-        Decoded::Tcp(TcpPacket {
+        Decoded::Tcp(DecodedSegment {
             source: SocketAddr::new(context.source(), header.source_port()),
             destination: SocketAddr::new(context.destination(), header.destination_port()),
             header,
@@ -1038,7 +1038,7 @@ impl<'a> Walk<'a> {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::wire::ip::IpNumber;
+    use crate::wire::IpNumber;
     use core::net::{Ipv4Addr, Ipv6Addr};
 
     const MAC_HEADER: [u8; 12] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
@@ -1112,14 +1112,14 @@ mod test {
         tcp_segment(V4, payload, out);
     }
 
-    fn tcp(d: Decoded<'_>) -> TcpPacket<'_> {
+    fn tcp(d: Decoded<'_>) -> DecodedSegment<'_> {
         match d {
             Decoded::Tcp(p) => p,
             other => panic!("expected TCP, got {other:?}"),
         }
     }
 
-    fn path(p: &TcpPacket<'_>) -> std::string::String {
+    fn path(p: &DecodedSegment<'_>) -> std::string::String {
         std::format!("{}", p.encapsulation)
     }
 
@@ -1170,7 +1170,7 @@ mod test {
         let d = decode(LinkType::ETHERNET, &f.as_slice()[..34 + 15]);
         assert_eq!(
             d,
-            Decoded::NotDecoded(NotDecoded::Truncated(Truncated {
+            Decoded::Error(DecodeError::Truncated(Truncated {
                 layer: Layer::Tcp,
                 offset: 34,
                 required: 20,
@@ -1187,10 +1187,10 @@ mod test {
         tcp_segment(V4, b"", &mut f);
         assert!(matches!(
             decode(LinkType::IPV4, f.as_slice()),
-            Decoded::NotDecoded(NotDecoded::Malformed(Malformed {
+            Decoded::Error(DecodeError::Malformed(Malformed {
                 layer: Layer::Tcp,
                 offset: 20,
-                error: HeaderError::Tcp(TcpHeaderError::Truncated { available: 12 })
+                error: LayerError::Tcp(TcpHeaderError::Truncated { available: 12 })
             }))
         ));
         // Data offset 4.
@@ -1199,14 +1199,14 @@ mod test {
         g.bytes[32] = 0x40;
         assert!(matches!(
             decode(LinkType::RAW, g.as_slice()),
-            Decoded::NotDecoded(NotDecoded::Malformed(Malformed { offset: 32, .. }))
+            Decoded::Error(DecodeError::Malformed(Malformed { offset: 32, .. }))
         ));
         // Data offset 15 (60 bytes) but the IP payload holds 20.
         g.bytes[32] = 0xF0;
         assert!(matches!(
             decode(LinkType::RAW, g.as_slice()),
-            Decoded::NotDecoded(NotDecoded::Malformed(Malformed {
-                error: HeaderError::Tcp(TcpHeaderError::DataOffsetPastEnd {
+            Decoded::Error(DecodeError::Malformed(Malformed {
+                error: LayerError::Tcp(TcpHeaderError::DataOffsetPastEnd {
                     header_len: 60,
                     available: 20
                 }),
@@ -1324,14 +1324,14 @@ mod test {
         assert!(decode(LinkType::RAW, ip6.as_slice()).tcp().is_some());
         assert!(matches!(
             decode(LinkType::IPV4, ip6.as_slice()),
-            Decoded::NotDecoded(NotDecoded::Malformed(Malformed {
+            Decoded::Error(DecodeError::Malformed(Malformed {
                 layer: Layer::Ipv4,
                 ..
             }))
         ));
         assert_eq!(
             decode(LinkType(147), ip.as_slice()),
-            Decoded::NotDecoded(NotDecoded::UnsupportedLinkType(LinkType(147)))
+            Decoded::Error(DecodeError::UnsupportedLinkType(LinkType(147)))
         );
     }
 
@@ -1470,7 +1470,7 @@ mod test {
         b.put(&[0; 16]);
         assert_eq!(
             decode(LinkType::RAW, b.as_slice()),
-            Decoded::NotDecoded(NotDecoded::Encrypted {
+            Decoded::Error(DecodeError::Encrypted {
                 layer: Layer::Esp,
                 offset: 20
             })
@@ -1522,7 +1522,7 @@ mod test {
         let mut f = Buf::new();
         ipv4_tcp(b"0123456789", &mut f);
         f.bytes[6] = 0x20; // MF: a first fragment whose TCP header is all there
-        let Decoded::NotDecoded(NotDecoded::Fragment(frag)) = decode(LinkType::RAW, f.as_slice())
+        let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::RAW, f.as_slice())
         else {
             panic!("fragment")
         };
@@ -1530,7 +1530,7 @@ mod test {
             (frag.offset, frag.more_fragments, frag.protocol),
             (0, true, IpNumber::TCP)
         );
-        assert!(std::format!("{}", NotDecoded::Fragment(frag)).ends_with("IP reassembly needed"));
+        assert!(std::format!("{}", DecodeError::Fragment(frag)).ends_with("IP reassembly needed"));
         // IPv6 atomic fragment: decoded.
         let mut g = Buf::new();
         ipv6_header(28, 44, &mut g);
@@ -1597,10 +1597,7 @@ mod test {
         let cut: std::vec::Vec<_> =
             decode_all(LinkType::ETHERNET, &frame[..0x19c + 14 + 8 + 10]).collect();
         assert!(cut[0].tcp().is_some());
-        assert!(matches!(
-            cut[1],
-            Decoded::NotDecoded(NotDecoded::Truncated(_))
-        ));
+        assert!(matches!(cut[1], Decoded::Error(DecodeError::Truncated(_))));
     }
 
     fn amsdu_frame() -> std::vec::Vec<u8> {
@@ -1669,7 +1666,7 @@ mod test {
                     let whole = n == f.len;
                     proptest::prop_assert_eq!(p.checksum == ChecksumStatus::Good, whole);
                 }
-                Decoded::NotDecoded(NotDecoded::Truncated(t)) => {
+                Decoded::Error(DecodeError::Truncated(t)) => {
                     proptest::prop_assert!(n < payload_at);
                     proptest::prop_assert_eq!(t.available, n.saturating_sub(t.offset));
                 }
@@ -1687,7 +1684,7 @@ mod test {
         }
         assert!(matches!(
             decode(LinkType::RAW, f.as_slice()),
-            Decoded::NotDecoded(NotDecoded::TooManyLayers { offset: 480 })
+            Decoded::Error(DecodeError::TooManyLayers { offset: 480 })
         ));
     }
 
@@ -1712,7 +1709,7 @@ mod corpus {
 
     use super::*;
     use crate::capture::CaptureReader;
-    use crate::wire::ip::IpNumber;
+    use crate::wire::IpNumber;
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use std::string::{String, ToString};
@@ -1800,8 +1797,8 @@ mod corpus {
     /// Why a frame gave no TCP segment, for the report.
     fn reason(d: &Decoded<'_>) -> String {
         match d {
-            Decoded::NotDecoded(NotDecoded::Fragment(_)) => "IP fragment (reassembly)".into(),
-            Decoded::NotDecoded(NotDecoded::Truncated(t)) => {
+            Decoded::Error(DecodeError::Fragment(_)) => "IP fragment (reassembly)".into(),
+            Decoded::Error(DecodeError::Truncated(t)) => {
                 format!("{} header cut by snaplen", t.layer)
             }
             other => format!("{other:?}"),
@@ -1829,7 +1826,7 @@ mod corpus {
             let record = record.expect("record");
             let row = rows.get(&record.frame_number()).expect("row per frame");
             let all: Vec<Decoded<'_>> = decode_all(record.link_type, record.data).collect();
-            let ours: Vec<&TcpPacket<'_>> = all.iter().filter_map(Decoded::tcp).collect();
+            let ours: Vec<&DecodedSegment<'_>> = all.iter().filter_map(Decoded::tcp).collect();
             if row.is_icmp_quote() {
                 t.quotes += 1;
                 let quoted = all.iter().any(|d| {
@@ -2141,14 +2138,14 @@ mod corpus {
             let (l, d) = get("tunnels__gtp__gtp_ext_header.pcap", frame);
             assert!(matches!(
                 decode(l, &d),
-                Decoded::NotDecoded(NotDecoded::Fragment(f)) if f.protocol == IpNumber::UDP
+                Decoded::Error(DecodeError::Fragment(f)) if f.protocol == IpNumber::UDP
             ));
         }
         // The snapshot length cut the TCP header (data offset 10, 22 bytes captured).
         let (l, d) = get("vntag_vlan_sandwich_clean.pcap", 1);
         assert_eq!(
             decode(l, &d),
-            Decoded::NotDecoded(NotDecoded::Truncated(Truncated {
+            Decoded::Error(DecodeError::Truncated(Truncated {
                 layer: Layer::Tcp,
                 offset: 48,
                 required: 40,
