@@ -21,25 +21,22 @@
 
 mod build;
 mod checksum;
-mod ip;
-mod link;
+mod decode;
 mod options;
-mod packet;
 mod tcp;
 
 pub use build::{BuildError, MAX_OPTIONS_LEN, TcpHeader, TcpOptionsBuf};
 pub use checksum::{
     PseudoHeader, internet_checksum, sum_bytes as ones_complement_sum, update as update_checksum,
 };
-pub use ip::{Fragment, IcmpMessage, IpError, IpNumber, TunnelError};
-pub use link::{EtherType, LinkError, LinkType};
+pub use decode::{
+    ChecksumStatus, DecodeAll, DecodeError, Decoded, DecodedSegment, Encapsulation, EtherType,
+    Fragment, IcmpMessage, IcmpQuotedTcp, IpError, IpNumber, Layer, LayerError, LinkError,
+    LinkType, MAX_LAYERS, Malformed, NotTcp, Truncated, TunnelError, UnverifiedReason, decode,
+    decode_all,
+};
 pub use options::{
     FAST_OPEN_EXPERIMENT_MAGIC, MAX_SACK_BLOCKS, SackBlocks, TcpOption, TcpOptionError,
     TcpOptionsIter, kind as option_kind,
-};
-pub use packet::{
-    ChecksumStatus, DecodeAll, DecodeError, Decoded, DecodedSegment, Encapsulation, IcmpQuotedTcp,
-    Layer, LayerError, MAX_LAYERS, Malformed, NotTcp, Truncated, UnverifiedReason, decode,
-    decode_all,
 };
 pub use tcp::{TCP_MAX_HEADER_LEN, TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice, TcpSlice};

@@ -1,0 +1,508 @@
+//! Frames to TCP: [`decode`] walks a captured frame from its link layer through
+//! every tag, label, tunnel and IP header to the innermost TCP segment.
+//!
+//! The answer is a [`Decoded`]: a [`DecodedSegment`] (addresses, checked header view,
+//! captured payload, the payload length the IP header declares, the
+//! pseudo-header and the verified checksum), an ICMP error quoting a TCP
+//! header ([`IcmpQuotedTcp`] — not a segment of the connection), a frame that
+//! is [`NotTcp`] (saying what it was: an EtherType, an IP protocol, UDP ports,
+//! an ICMP type…), or a [`DecodeError`] (an IP fragment that needs
+//! reassembly, bytes cut by the snapshot length, a malformed header with its
+//! layer and byte offset, encryption, an unsupported link type). Nothing here
+//! panics, reads out of bounds or allocates, whatever the bytes.
+//!
+//! # How the decoder is laid out
+//!
+//! As Zeek's packet analyzers and etherparse's slicing suggest:
+//!
+//! * this file is the **driver**: it alone walks the frame, dispatches on the
+//!   next protocol's identifier (an EtherType, an IP protocol number, or the
+//!   layer a parser names directly) to the parser of that layer, keeps the byte
+//!   range the enclosing length fields allow (IP total length, UDP length, PPPoE
+//!   length, 802.3 length, A-MSDU subframe length), records the path as an
+//!   [`Encapsulation`], and turns a parser's error into a [`DecodeError`] with
+//!   its layer and absolute frame offset — in one place;
+//! * **leaf modules** name no parser: `layer` ([`Layer`], [`Encapsulation`]),
+//!   `numbers` (the identifiers: [`LinkType`], [`EtherType`], [`IpNumber`]),
+//!   `error` (the frame errors and the parsers' relative `Fault`), `outcome`
+//!   (what a frame turned out to be), `step` (what a parser hands the driver)
+//!   and `bytes` (the one byte reader every parser uses);
+//! * **one file per layer family**: `null`, `ethernet` (with VLAN, VN-Tag and
+//!   PBB tags), `llc`, `fddi`, `sll`, `nflog`, `pflog`, `cisco_hdlc`, `ppp`
+//!   (with PPPoE), `mpls`, `ieee80211` (radiotap, 802.11, A-MSDU), `ip`,
+//!   `ipv4`, `ipv6`, `ah`, `icmp`, `udp`, `gre` (with ERSPAN), `etherip`,
+//!   `vxlan`, `geneve`, `gtp`, `ayiya`, `teredo`. A parser sees the bytes from
+//!   the first byte of its header to the end the enclosing layers allow; it
+//!   checks its header, measures it and names what follows; its lengths and
+//!   errors count from its own first byte.
+//!
+//! Adding a protocol is one new file and one line in the dispatch of
+//! `Walk::run` (plus its identifier in `ethertype_next` or `ip_protocol_next`
+//! when an EtherType or IP protocol number announces it).
+//!
+//! A frame holds one TCP segment, except an 802.11 A-MSDU, which aggregates
+//! several packets: [`decode_all`] yields one [`Decoded`] per packet of the
+//! frame, and [`decode`] returns the first of them.
+//!
+//! ```
+//! use synack::wire::{decode, ChecksumStatus, Decoded, LinkType};
+//!
+//! // Ethernet, IPv4 10.0.0.1 -> 10.0.0.2, TCP 1025 -> 80 SYN with a correct
+//! // checksum, then two bytes of Ethernet padding.
+//! let frame: &[u8] = &[
+//!     0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00,
+//!     0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+//!     0x04, 0x01, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xFF, 0xFF, 0x97, 0x8E, 0, 0,
+//!     0xAA, 0xAA,
+//! ];
+//! let Decoded::Tcp(packet) = decode(LinkType::ETHERNET, frame) else { panic!() };
+//! assert_eq!(packet.source.to_string(), "10.0.0.1:1025");
+//! assert_eq!(packet.destination.to_string(), "10.0.0.2:80");
+//! assert_eq!((packet.payload.len(), packet.payload_len), (0, 0));
+//! assert_eq!(packet.checksum, ChecksumStatus::Good);
+//! assert_eq!(packet.encapsulation.to_string(), "Ethernet / IPv4 / TCP");
+//! ```
+
+mod ah;
+mod ayiya;
+mod bytes;
+mod cisco_hdlc;
+mod error;
+mod etherip;
+mod ethernet;
+mod fddi;
+mod geneve;
+mod gre;
+mod gtp;
+mod icmp;
+mod ieee80211;
+mod ip;
+mod ipv4;
+mod ipv6;
+mod layer;
+mod llc;
+mod mpls;
+mod nflog;
+mod null;
+mod numbers;
+mod outcome;
+mod pflog;
+mod ppp;
+mod sll;
+mod step;
+mod teredo;
+mod udp;
+mod vxlan;
+
+#[cfg(test)]
+mod test_layers;
+#[cfg(test)]
+mod tests;
+
+use core::net::SocketAddr;
+
+pub use error::{
+    DecodeError, Fragment, IpError, LayerError, LinkError, Malformed, Truncated, TunnelError,
+};
+pub use layer::{Encapsulation, Layer, MAX_LAYERS};
+pub use numbers::{EtherType, IpNumber, LinkType};
+pub use outcome::{
+    ChecksumStatus, Decoded, DecodedSegment, IcmpMessage, IcmpQuotedTcp, NotTcp, UnverifiedReason,
+};
+
+use crate::wire::{PseudoHeader, TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice};
+use step::{IpContext, Next};
+
+/// Decodes a captured frame of the given link type down to its innermost TCP
+/// segment. For an 802.11 A-MSDU holding several packets this is the first;
+/// [`decode_all`] gives them all.
+pub fn decode(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
+    let mut resume = None;
+    start(link_type, frame, &mut resume)
+}
+
+/// Decodes every packet of a captured frame: one [`Decoded`] for almost every
+/// frame, one per subframe for an 802.11 A-MSDU (whose subframes may each hold
+/// a TCP segment). The iterator yields at least one item.
+pub fn decode_all(link_type: LinkType, frame: &[u8]) -> DecodeAll<'_> {
+    DecodeAll {
+        link_type,
+        frame,
+        state: State::Start,
+    }
+}
+
+/// Iterator of the packets of one frame, from [`decode_all`].
+#[derive(Clone, Debug)]
+pub struct DecodeAll<'a> {
+    link_type: LinkType,
+    frame: &'a [u8],
+    state: State,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    Start,
+    Resume(Resume),
+    Done,
+}
+
+impl<'a> Iterator for DecodeAll<'a> {
+    type Item = Decoded<'a>;
+
+    fn next(&mut self) -> Option<Decoded<'a>> {
+        let mut resume = None;
+        let decoded = match self.state {
+            State::Start => start(self.link_type, self.frame, &mut resume),
+            State::Resume(r) => {
+                let mut walk = Walk {
+                    frame: self.frame,
+                    at: r.at,
+                    end: r.end,
+                    declared_end: r.declared_end,
+                    path: r.path,
+                };
+                walk.run(Next::AmsduSubframe, &mut resume)
+            }
+            State::Done => return None,
+        };
+        self.state = resume.map_or(State::Done, State::Resume);
+        Some(decoded)
+    }
+}
+
+/// Where to pick up an A-MSDU's next subframe.
+#[derive(Clone, Copy, Debug)]
+struct Resume {
+    at: usize,
+    end: usize,
+    declared_end: usize,
+    path: Encapsulation,
+}
+
+/// The walk's position in a frame.
+struct Walk<'a> {
+    frame: &'a [u8],
+    /// Start of the next layer.
+    at: usize,
+    /// End of the bytes the current layer may use: the captured end, or an
+    /// enclosing length field's end if that comes first. Never above `frame.len()`.
+    end: usize,
+    /// Where the enclosing length fields say the content ends (≥ `end`; beyond
+    /// it when the capture was cut; `usize::MAX` before any length field).
+    declared_end: usize,
+    path: Encapsulation,
+}
+
+/// The first layer of a link type.
+fn first_layer(link_type: LinkType) -> Option<Next> {
+    Some(match link_type {
+        LinkType::NULL => Next::Null,
+        LinkType::ETHERNET => Next::Ethernet,
+        LinkType::PPP | LinkType::PPP_HDLC => Next::Ppp,
+        LinkType::FDDI => Next::Fddi,
+        LinkType::RAW_LEGACY | LinkType::RAW_OPENBSD | LinkType::RAW => Next::Ip,
+        LinkType::PPP_ETHER => Next::Pppoe,
+        LinkType::C_HDLC => Next::CiscoHdlc,
+        LinkType::IEEE802_11 => Next::Ieee80211,
+        LinkType::LOOP => Next::Loop,
+        LinkType::LINUX_SLL => Next::LinuxSll,
+        LinkType::PFLOG => Next::Pflog,
+        LinkType::IEEE802_11_RADIOTAP => Next::Radiotap,
+        LinkType::IPV4 => Next::Ipv4,
+        LinkType::IPV6 => Next::Ipv6,
+        LinkType::NFLOG => Next::Nflog,
+        LinkType::LINUX_SLL2 => Next::LinuxSll2,
+        _ => return None,
+    })
+}
+
+/// The layer an EtherType names (Ethernet, VLAN tags, SNAP, Linux cooked
+/// captures, Cisco HDLC, GRE, Geneve).
+fn ethertype_next(ether_type: EtherType) -> Next {
+    match ether_type {
+        EtherType::IPV4 => Next::Ipv4,
+        EtherType::IPV6 => Next::Ipv6,
+        EtherType::VLAN
+        | EtherType::QINQ
+        | EtherType::QINQ_9100
+        | EtherType::QINQ_9200
+        | EtherType::QINQ_9300 => Next::Vlan,
+        EtherType::VN_TAG => Next::VnTag,
+        EtherType::PBB => Next::Pbb,
+        EtherType::MPLS | EtherType::MPLS_MULTICAST => Next::Mpls,
+        EtherType::PPPOE_SESSION => Next::Pppoe,
+        EtherType::TRANSPARENT_ETHERNET => Next::Ethernet,
+        EtherType::PPP => Next::Ppp,
+        other => Next::NotTcp(NotTcp::EtherType(other)),
+    }
+}
+
+/// The layer an IP protocol number names after an IP header (or an IPv4
+/// authentication header) with these addresses.
+fn ip_protocol_next(protocol: IpNumber, context: IpContext) -> Next {
+    let v6 = matches!(context, IpContext::V6 { .. });
+    match protocol {
+        IpNumber::TCP => Next::Tcp(context),
+        IpNumber::UDP => Next::Udp,
+        IpNumber::ICMP if !v6 => Next::Icmp(context),
+        IpNumber::ICMPV6 if v6 => Next::Icmp(context),
+        IpNumber::IPV4 => Next::Ipv4,
+        IpNumber::IPV6 => Next::Ipv6,
+        IpNumber::GRE => Next::Gre,
+        IpNumber::AH => Next::Ah(context),
+        IpNumber::ESP => Next::Esp,
+        IpNumber::ETHERIP => Next::EtherIp,
+        IpNumber::MPLS_IN_IP => Next::Mpls,
+        other => Next::NotTcp(NotTcp::IpProtocol(other)),
+    }
+}
+
+fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
+    let Some(first) = first_layer(link_type) else {
+        return Decoded::Error(DecodeError::UnsupportedLinkType(link_type));
+    };
+    let mut walk = Walk {
+        frame,
+        at: 0,
+        end: frame.len(),
+        declared_end: usize::MAX,
+        path: Encapsulation::new(),
+    };
+    walk.run(first, resume)
+}
+
+impl<'a> Walk<'a> {
+    /// Narrows the bytes to a layer's declared end. A declared end beyond the
+    /// captured bytes means the capture was cut; one beyond an enclosing
+    /// layer's end is held to it (as Wireshark does).
+    fn limit(&mut self, end: usize) {
+        if end <= self.end {
+            self.end = end;
+            self.declared_end = end;
+        } else {
+            self.declared_end = self.declared_end.min(end);
+        }
+    }
+
+    /// Walks from `next` to a final answer. When it passes an A-MSDU subframe
+    /// with another one after it, `resume` says where.
+    ///
+    /// This is the only place that knows where a layer sits in the frame: each
+    /// parser gets the bytes from its first header byte to the end the
+    /// enclosing length fields allow, and its lengths and errors count from
+    /// there.
+    fn run(&mut self, mut next: Next, resume: &mut Option<Resume>) -> Decoded<'a> {
+        loop {
+            let at = self.at;
+            let bytes = self.frame.get(at..self.end).unwrap_or(&[]);
+            let (layer, result) = match next {
+                Next::NotTcp(not_tcp) => return Decoded::NotTcp(not_tcp),
+                Next::EtherType(ether_type) => {
+                    next = ethertype_next(ether_type);
+                    continue;
+                }
+                Next::IpProtocol(protocol, context) => {
+                    next = ip_protocol_next(protocol, context);
+                    continue;
+                }
+                Next::Ip => match ip::by_version(bytes) {
+                    Ok(n) => {
+                        next = n;
+                        continue;
+                    }
+                    Err(fault) => return Decoded::Error(fault.in_frame(Layer::Ipv4, at)),
+                },
+                Next::Esp => {
+                    return Decoded::Error(DecodeError::Encrypted {
+                        layer: Layer::Esp,
+                        offset: at,
+                    });
+                }
+                Next::Tcp(context) => {
+                    if !self.path.push(Layer::Tcp) {
+                        return Decoded::Error(DecodeError::TooManyLayers { offset: at });
+                    }
+                    return self.tcp(context);
+                }
+                Next::Icmp(context) => {
+                    let layer = match context {
+                        IpContext::V4 { .. } => Layer::Icmp,
+                        IpContext::V6 { .. } => Layer::Icmpv6,
+                    };
+                    if !self.path.push(layer) {
+                        return Decoded::Error(DecodeError::TooManyLayers { offset: at });
+                    }
+                    return icmp::icmp(bytes, context)
+                        .unwrap_or_else(|fault| Decoded::Error(fault.in_frame(layer, at)));
+                }
+                Next::AmsduSubframe => {
+                    if let Some(len) = ieee80211::amsdu_next_subframe(bytes) {
+                        *resume = Some(Resume {
+                            at: at + len,
+                            end: self.end,
+                            declared_end: self.declared_end,
+                            path: self.path,
+                        });
+                    }
+                    (Layer::AmsduSubframe, ieee80211::amsdu_subframe(bytes))
+                }
+                // The dispatch table: one line per layer.
+                Next::Null => (Layer::Null, null::null(bytes, false)),
+                Next::Loop => (Layer::Loop, null::null(bytes, true)),
+                Next::Ethernet => (Layer::Ethernet, ethernet::ethernet(bytes)),
+                Next::Vlan => (Layer::Vlan, ethernet::vlan(bytes)),
+                Next::VnTag => (Layer::VnTag, ethernet::vn_tag(bytes)),
+                Next::Pbb => (Layer::Pbb, ethernet::pbb(bytes)),
+                Next::Llc => (Layer::Llc, llc::llc(bytes)),
+                Next::Fddi => (Layer::Fddi, fddi::fddi(bytes)),
+                Next::LinuxSll => (Layer::LinuxSll, sll::linux_sll(bytes)),
+                Next::LinuxSll2 => (Layer::LinuxSll2, sll::linux_sll2(bytes)),
+                Next::Nflog => (Layer::Nflog, nflog::nflog(bytes)),
+                Next::Pflog => (Layer::Pflog, pflog::pflog(bytes)),
+                Next::CiscoHdlc => (Layer::CiscoHdlc, cisco_hdlc::cisco_hdlc(bytes)),
+                Next::Radiotap => (Layer::Radiotap, ieee80211::radiotap(bytes)),
+                Next::Ieee80211 => (Layer::Ieee80211, ieee80211::ieee80211(bytes)),
+                Next::Ppp => (Layer::Ppp, ppp::ppp(bytes)),
+                Next::Pppoe => (Layer::Pppoe, ppp::pppoe(bytes)),
+                Next::Mpls => (Layer::Mpls, mpls::mpls(bytes)),
+                Next::Ipv4 => (Layer::Ipv4, ipv4::ipv4(bytes)),
+                Next::Ipv6 => (Layer::Ipv6, ipv6::ipv6(bytes)),
+                Next::Ah(context) => (Layer::Ah, ah::auth_header(bytes, context)),
+                Next::Udp => (Layer::Udp, udp::udp(bytes)),
+                Next::Gre => (Layer::Gre, gre::gre(bytes)),
+                Next::Erspan2 => (Layer::Erspan, gre::erspan2(bytes)),
+                Next::Erspan3 => (Layer::Erspan, gre::erspan3(bytes)),
+                Next::EtherIp => (Layer::EtherIp, etherip::etherip(bytes)),
+                Next::Vxlan => (Layer::Vxlan, vxlan::vxlan(bytes)),
+                Next::Geneve => (Layer::Geneve, geneve::geneve(bytes)),
+                Next::GtpU => (Layer::GtpU, gtp::gtp_u(bytes)),
+                Next::Ayiya => (Layer::Ayiya, ayiya::ayiya(bytes)),
+                Next::Teredo => (Layer::Teredo, teredo::teredo(bytes)),
+            };
+            if !self.path.push(layer) {
+                return Decoded::Error(DecodeError::TooManyLayers { offset: at });
+            }
+            match result {
+                Ok(step) => {
+                    if let Some(end) = step.end {
+                        self.limit(at.saturating_add(end));
+                    }
+                    self.at = at.saturating_add(step.len);
+                    next = step.next;
+                }
+                Err(fault) => return Decoded::Error(fault.in_frame(layer, at)),
+            }
+        }
+    }
+
+    /// The TCP segment at `self.at`, addressed by `context`.
+    fn tcp(&self, context: IpContext) -> Decoded<'a> {
+        let at = self.at;
+        let captured = self.frame.get(at..self.end).unwrap_or(&[]);
+        // The TCP length the IP header gives (≥ what was captured).
+        let declared_end = if self.declared_end == usize::MAX {
+            self.end
+        } else {
+            self.declared_end
+        };
+        let declared = declared_end.saturating_sub(at);
+        let malformed = |offset: usize, error: TcpHeaderError| {
+            Decoded::Error(DecodeError::Malformed(Malformed {
+                layer: Layer::Tcp,
+                offset,
+                error: LayerError::Tcp(error),
+            }))
+        };
+        let cut = |required: usize| {
+            Decoded::Error(DecodeError::Truncated(Truncated {
+                layer: Layer::Tcp,
+                offset: at,
+                required,
+                available: captured.len(),
+            }))
+        };
+        const DATA_OFFSET_BYTE: usize = 12;
+        let header = match TcpHeaderSlice::from_slice(captured) {
+            Ok(header) if header.header_len() <= declared => header,
+            Ok(header) => {
+                let header_len = header.header_len();
+                return malformed(
+                    at + DATA_OFFSET_BYTE,
+                    TcpHeaderError::DataOffsetPastEnd {
+                        header_len,
+                        available: declared,
+                    },
+                );
+            }
+            Err(TcpHeaderError::Truncated { .. }) if declared < TCP_MIN_HEADER_LEN => {
+                return malformed(
+                    at,
+                    TcpHeaderError::Truncated {
+                        available: declared,
+                    },
+                );
+            }
+            Err(TcpHeaderError::Truncated { .. }) => return cut(TCP_MIN_HEADER_LEN),
+            Err(TcpHeaderError::DataOffsetPastEnd { header_len, .. }) if header_len > declared => {
+                return malformed(
+                    at + DATA_OFFSET_BYTE,
+                    TcpHeaderError::DataOffsetPastEnd {
+                        header_len,
+                        available: declared,
+                    },
+                );
+            }
+            Err(TcpHeaderError::DataOffsetPastEnd { header_len, .. }) => return cut(header_len),
+            Err(e @ TcpHeaderError::DataOffsetTooSmall { .. }) => {
+                return malformed(at + DATA_OFFSET_BYTE, e);
+            }
+        };
+        let header_len = header.header_len();
+        let payload = captured.get(header_len..).unwrap_or(&[]);
+        let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
+        let (pseudo_header, final_known) = match context {
+            IpContext::V4 {
+                source,
+                destination,
+            } => (
+                PseudoHeader::V4 {
+                    source,
+                    destination,
+                },
+                true,
+            ),
+            IpContext::V6 {
+                source,
+                destination,
+                final_destination,
+            } => (
+                PseudoHeader::V6 {
+                    source,
+                    destination: final_destination.unwrap_or(destination),
+                },
+                final_destination.is_some(),
+            ),
+        };
+        let checksum = if captured.len() < declared {
+            ChecksumStatus::Unverified(UnverifiedReason::Truncated)
+        } else if !final_known {
+            ChecksumStatus::Unverified(UnverifiedReason::UnknownFinalDestination)
+        } else if pseudo_header.verify_tcp(captured) {
+            ChecksumStatus::Good
+        } else {
+            ChecksumStatus::Bad
+        };
+        Decoded::Tcp(DecodedSegment {
+            source: SocketAddr::new(context.source(), header.source_port()),
+            destination: SocketAddr::new(context.destination(), header.destination_port()),
+            header,
+            payload,
+            payload_len,
+            pseudo_header,
+            checksum,
+            encapsulation: self.path,
+            offset: at,
+        })
+    }
+}

@@ -1,0 +1,279 @@
+//! What a frame turned out to be: [`Decoded`], with the [`DecodedSegment`] it
+//! holds, an ICMP error quoting TCP, or what it carries instead of TCP.
+
+use core::fmt;
+use core::net::SocketAddr;
+
+use super::error::DecodeError;
+use super::layer::{Encapsulation, Layer};
+use super::numbers::{EtherType, IpNumber};
+use crate::seq::SeqNum;
+use crate::wire::{PseudoHeader, TcpHeaderSlice};
+
+/// What a frame turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decoded<'a> {
+    /// A TCP segment.
+    Tcp(DecodedSegment<'a>),
+    /// An ICMP or ICMPv6 error quoting the start of a TCP segment: not a
+    /// segment of the connection, but tells which one it is about.
+    IcmpQuotedTcp(IcmpQuotedTcp<'a>),
+    /// A well-formed frame that does not carry TCP.
+    NotTcp(NotTcp),
+    /// A frame whose TCP segment, if any, cannot be read from this frame alone.
+    Error(DecodeError),
+}
+
+impl<'a> Decoded<'a> {
+    /// The TCP segment, if this is one.
+    pub fn tcp(&self) -> Option<&DecodedSegment<'a>> {
+        match self {
+            Decoded::Tcp(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The TCP segment, if this is one.
+    pub fn into_tcp(self) -> Option<DecodedSegment<'a>> {
+        match self {
+            Decoded::Tcp(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// A TCP segment found in a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodedSegment<'a> {
+    /// Source address (of the innermost IP header) and port.
+    pub source: SocketAddr,
+    /// Destination address (of the innermost IP header, as written there) and port.
+    pub destination: SocketAddr,
+    /// The TCP header, checked: every accessor is safe.
+    pub header: TcpHeaderSlice<'a>,
+    /// The captured payload bytes, bounded by the IP length (so no Ethernet
+    /// padding or trailer); shorter than `payload_len` when the snapshot length cut it.
+    pub payload: &'a [u8],
+    /// The payload length the IP header declares (IP length minus IP and TCP
+    /// headers): Wireshark's `tcp.len`.
+    pub payload_len: u32,
+    /// The pseudo-header the checksum covers (with an IPv6 routing header, the
+    /// final destination).
+    pub pseudo_header: PseudoHeader,
+    /// Whether the checksum is right (Wireshark's `tcp.checksum.status`).
+    pub checksum: ChecksumStatus,
+    /// The layers walked to reach this segment, outermost first, TCP last.
+    pub encapsulation: Encapsulation,
+    /// Byte offset of the TCP header in the frame.
+    pub offset: usize,
+}
+
+impl DecodedSegment<'_> {
+    /// Whether the snapshot length cut the payload (`payload.len() < payload_len`).
+    pub fn is_truncated(&self) -> bool {
+        (self.payload.len() as u64) < u64::from(self.payload_len)
+    }
+}
+
+/// Result of checking a TCP checksum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChecksumStatus {
+    /// The checksum is right.
+    Good,
+    /// The checksum is wrong (often: captured on the sending host before
+    /// checksum offload filled it in).
+    Bad,
+    /// The checksum could not be checked.
+    Unverified(UnverifiedReason),
+}
+
+impl ChecksumStatus {
+    /// Wireshark's `tcp.checksum.status` value: 1 good, 0 bad, 2 unverified.
+    pub const fn tshark_status(self) -> u8 {
+        match self {
+            ChecksumStatus::Good => 1,
+            ChecksumStatus::Bad => 0,
+            ChecksumStatus::Unverified(_) => 2,
+        }
+    }
+}
+
+/// Why a TCP checksum could not be checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnverifiedReason {
+    /// The snapshot length cut the segment: the bytes summed are not all there.
+    Truncated,
+    /// An IPv6 routing header of unknown type has segments left, so the final
+    /// destination the pseudo-header needs is unknown.
+    UnknownFinalDestination,
+}
+
+/// An ICMP or ICMPv6 error message quoting the first bytes of a TCP segment
+/// (RFC 792: the IP header and at least 8 bytes of the datagram).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IcmpQuotedTcp<'a> {
+    /// The ICMP message type and code.
+    pub message: IcmpMessage,
+    /// Who sent the error (source of the ICMP packet).
+    pub reporter: core::net::IpAddr,
+    /// Source of the quoted segment.
+    pub source: SocketAddr,
+    /// Destination of the quoted segment.
+    pub destination: SocketAddr,
+    /// Sequence number of the quoted segment.
+    pub sequence_number: SeqNum,
+    /// The quoted TCP bytes (at least 8; rarely a whole header).
+    pub quoted_tcp: &'a [u8],
+}
+
+/// A well-formed frame that does not carry TCP, and what it carries instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotTcp {
+    /// A link-layer payload that is not IP (ARP, LLDP, PPPoE discovery, …).
+    EtherType(EtherType),
+    /// An 802.2 LLC frame that is not SNAP (spanning tree, NetBIOS, IPX, …).
+    Llc {
+        /// Destination service access point.
+        dsap: u8,
+        /// Source service access point.
+        ssap: u8,
+    },
+    /// A SNAP frame of an organisation's own protocol (CDP, …).
+    Snap {
+        /// Organisationally unique identifier.
+        oui: u32,
+        /// Protocol id.
+        protocol_id: u16,
+    },
+    /// A BSD loopback frame of another address family.
+    AddressFamily(u32),
+    /// A Linux cooked frame whose protocol is not an EtherType (netlink, CAN, …).
+    LinuxCooked {
+        /// `ARPHRD_*` type of the interface.
+        arphrd_type: u16,
+        /// Protocol field.
+        protocol: u16,
+    },
+    /// An FDDI frame that is not LLC (SMT, MAC frames).
+    FddiFrameControl(u8),
+    /// An 802.11 frame without data (management, control, null data).
+    Ieee80211 {
+        /// Type (0 management, 1 control, 2 data, 3 extension).
+        frame_type: u8,
+        /// Subtype.
+        subtype: u8,
+    },
+    /// A PPP frame of another protocol (LCP, IPCP, …).
+    PppProtocol(u16),
+    /// An MPLS associated channel (OAM), not a pseudowire payload.
+    MplsAssociatedChannel,
+    /// An IP datagram of another protocol (SCTP, IGMP, OSPF, ESP-less IPsec…).
+    IpProtocol(IpNumber),
+    /// A UDP datagram that is not a known tunnel.
+    Udp {
+        /// Source port.
+        source_port: u16,
+        /// Destination port.
+        destination_port: u16,
+    },
+    /// An ICMP or ICMPv6 message that does not quote a TCP header.
+    Icmp(IcmpMessage),
+    /// A tunnel's own signalling (GTP-U echo, AYIYA heartbeat, …).
+    TunnelControl {
+        /// The tunnel.
+        layer: Layer,
+        /// Its message type or opcode.
+        message_type: u8,
+    },
+    /// A frame of the layer carries no packet (NFLOG without a payload attribute).
+    NoPayload(Layer),
+}
+
+impl fmt::Display for NotTcp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            NotTcp::EtherType(t) => write!(f, "EtherType {t}"),
+            NotTcp::Llc { dsap, ssap } => write!(f, "LLC DSAP 0x{dsap:02x} SSAP 0x{ssap:02x}"),
+            NotTcp::Snap { oui, protocol_id } => {
+                write!(f, "SNAP OUI {oui:06x} protocol 0x{protocol_id:04x}")
+            }
+            NotTcp::AddressFamily(af) => write!(f, "loopback address family {af}"),
+            NotTcp::LinuxCooked {
+                arphrd_type,
+                protocol,
+            } => {
+                write!(
+                    f,
+                    "Linux cooked ARPHRD {arphrd_type} protocol 0x{protocol:04x}"
+                )
+            }
+            NotTcp::FddiFrameControl(fc) => write!(f, "FDDI frame control 0x{fc:02x}"),
+            NotTcp::Ieee80211 {
+                frame_type,
+                subtype,
+            } => {
+                write!(f, "802.11 type {frame_type} subtype {subtype}")
+            }
+            NotTcp::PppProtocol(p) => write!(f, "PPP protocol 0x{p:04x}"),
+            NotTcp::MplsAssociatedChannel => f.write_str("MPLS associated channel"),
+            NotTcp::IpProtocol(p) => write!(f, "{p}"),
+            NotTcp::Udp {
+                source_port,
+                destination_port,
+            } => {
+                write!(f, "UDP {source_port} -> {destination_port}")
+            }
+            NotTcp::Icmp(m) => write!(f, "{m}"),
+            NotTcp::TunnelControl {
+                layer,
+                message_type,
+            } => {
+                write!(f, "{layer} message {message_type}")
+            }
+            NotTcp::NoPayload(layer) => write!(f, "{layer} without payload"),
+        }
+    }
+}
+
+/// An ICMP or ICMPv6 message type and code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IcmpMessage {
+    /// ICMP for IPv4 (RFC 792).
+    V4 {
+        /// Type.
+        icmp_type: u8,
+        /// Code.
+        code: u8,
+    },
+    /// ICMPv6 (RFC 4443).
+    V6 {
+        /// Type.
+        icmp_type: u8,
+        /// Code.
+        code: u8,
+    },
+}
+
+impl IcmpMessage {
+    /// Whether this is an error message, which quotes the packet that caused it
+    /// (ICMP types 3, 4, 5, 11, 12; ICMPv6 types 1–4).
+    pub const fn is_error(self) -> bool {
+        match self {
+            IcmpMessage::V4 { icmp_type, .. } => matches!(icmp_type, 3 | 4 | 5 | 11 | 12),
+            IcmpMessage::V6 { icmp_type, .. } => matches!(icmp_type, 1..=4),
+        }
+    }
+}
+
+impl fmt::Display for IcmpMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IcmpMessage::V4 { icmp_type, code } => write!(f, "ICMP type {icmp_type} code {code}"),
+            IcmpMessage::V6 { icmp_type, code } => {
+                write!(f, "ICMPv6 type {icmp_type} code {code}")
+            }
+        }
+    }
+}

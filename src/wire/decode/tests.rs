@@ -1,0 +1,665 @@
+//! Tests of the whole walk, through [`decode`](super::decode) and
+//! [`decode_all`](super::decode_all).
+
+use super::*;
+use crate::seq::SeqNum;
+use crate::wire::{IpNumber, PseudoHeader, TcpHeaderError};
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+const MAC_HEADER: [u8; 12] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+const SRC4: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+const DST4: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
+const SRC6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
+const DST6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
+
+/// Writes bytes into a fixed buffer; tests build frames layer by layer.
+struct Buf {
+    bytes: [u8; 1024],
+    len: usize,
+}
+
+impl Buf {
+    fn new() -> Self {
+        Self {
+            bytes: [0; 1024],
+            len: 0,
+        }
+    }
+    fn put(&mut self, b: &[u8]) -> &mut Self {
+        self.bytes[self.len..self.len + b.len()].copy_from_slice(b);
+        self.len += b.len();
+        self
+    }
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// A TCP segment 1025 -> 80, seq 1000, ACK|PSH, with `payload`, its
+/// checksum computed for `pseudo`.
+fn tcp_segment(pseudo: PseudoHeader, payload: &[u8], out: &mut Buf) {
+    let mut s = Buf::new();
+    s.put(&1025u16.to_be_bytes()).put(&80u16.to_be_bytes());
+    s.put(&1000u32.to_be_bytes()).put(&7u32.to_be_bytes());
+    s.put(&[0x50, 0x18, 0x10, 0x00, 0, 0, 0, 0]).put(payload);
+    let c = pseudo.tcp_checksum(s.as_slice());
+    s.bytes[16..18].copy_from_slice(&c.to_be_bytes());
+    out.put(s.as_slice());
+}
+
+fn ipv4_header(payload_len: usize, protocol: u8, out: &mut Buf) {
+    let total = (20 + payload_len) as u16;
+    out.put(&[0x45, 0])
+        .put(&total.to_be_bytes())
+        .put(&[0, 1, 0x40, 0, 64, protocol, 0, 0]);
+    out.put(&SRC4.octets()).put(&DST4.octets());
+}
+
+fn ipv6_header(payload_len: usize, next_header: u8, out: &mut Buf) {
+    out.put(&[0x60, 0, 0, 0])
+        .put(&(payload_len as u16).to_be_bytes())
+        .put(&[next_header, 64]);
+    out.put(&SRC6.octets()).put(&DST6.octets());
+}
+
+const V4: PseudoHeader = PseudoHeader::V4 {
+    source: SRC4,
+    destination: DST4,
+};
+const V6: PseudoHeader = PseudoHeader::V6 {
+    source: SRC6,
+    destination: DST6,
+};
+
+/// IPv4 + TCP with `payload`.
+fn ipv4_tcp(payload: &[u8], out: &mut Buf) {
+    ipv4_header(20 + payload.len(), 6, out);
+    tcp_segment(V4, payload, out);
+}
+
+fn tcp(d: Decoded<'_>) -> DecodedSegment<'_> {
+    match d {
+        Decoded::Tcp(p) => p,
+        other => panic!("expected TCP, got {other:?}"),
+    }
+}
+
+fn path(p: &DecodedSegment<'_>) -> std::string::String {
+    std::format!("{}", p.encapsulation)
+}
+
+extern crate std;
+
+#[test]
+fn ethernet_ipv4_tcp_excludes_padding() {
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_tcp(b"hi", &mut f);
+    f.put(&[0xEE; 4]); // padding / FCS
+    let p = tcp(decode(LinkType::ETHERNET, f.as_slice()));
+    assert_eq!(p.source, SocketAddr::new(SRC4.into(), 1025));
+    assert_eq!(p.destination, SocketAddr::new(DST4.into(), 80));
+    assert_eq!((p.payload, p.payload_len), (&b"hi"[..], 2));
+    assert_eq!(p.header.sequence_number(), SeqNum(1000));
+    assert_eq!(p.checksum, ChecksumStatus::Good);
+    assert_eq!(p.checksum.tshark_status(), 1);
+    assert_eq!(p.offset, 34);
+    assert!(!p.is_truncated());
+    assert_eq!(path(&p), "Ethernet / IPv4 / TCP");
+    assert_eq!(p.encapsulation.ip_headers(), 1);
+}
+
+#[test]
+fn bad_checksum_and_snaplen_cut() {
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_tcp(b"hello world", &mut f);
+    let mut bytes = [0u8; 512];
+    let n = f.len;
+    bytes[..n].copy_from_slice(f.as_slice());
+    bytes[n - 1] ^= 0xFF;
+    let p = tcp(decode(LinkType::ETHERNET, &bytes[..n]));
+    assert_eq!(
+        (p.checksum, p.checksum.tshark_status()),
+        (ChecksumStatus::Bad, 0)
+    );
+    // Cut 5 payload bytes: the IP length still says 11.
+    let p = tcp(decode(LinkType::ETHERNET, &f.as_slice()[..n - 5]));
+    assert_eq!((p.payload, p.payload_len), (&b"hello "[..], 11));
+    assert_eq!(
+        p.checksum,
+        ChecksumStatus::Unverified(UnverifiedReason::Truncated)
+    );
+    assert!(p.is_truncated());
+    // Cut inside the TCP header: a typed answer, not a segment.
+    let d = decode(LinkType::ETHERNET, &f.as_slice()[..34 + 15]);
+    assert_eq!(
+        d,
+        Decoded::Error(DecodeError::Truncated(Truncated {
+            layer: Layer::Tcp,
+            offset: 34,
+            required: 20,
+            available: 15
+        }))
+    );
+}
+
+#[test]
+fn tcp_header_against_ip_length() {
+    // The IP length leaves 12 bytes for TCP: malformed, not truncated.
+    let mut f = Buf::new();
+    ipv4_header(12, 6, &mut f);
+    tcp_segment(V4, b"", &mut f);
+    assert!(matches!(
+        decode(LinkType::IPV4, f.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Tcp,
+            offset: 20,
+            error: LayerError::Tcp(TcpHeaderError::Truncated { available: 12 })
+        }))
+    ));
+    // Data offset 4.
+    let mut g = Buf::new();
+    ipv4_tcp(b"", &mut g);
+    g.bytes[32] = 0x40;
+    assert!(matches!(
+        decode(LinkType::RAW, g.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed { offset: 32, .. }))
+    ));
+    // Data offset 15 (60 bytes) but the IP payload holds 20.
+    g.bytes[32] = 0xF0;
+    assert!(matches!(
+        decode(LinkType::RAW, g.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed {
+            error: LayerError::Tcp(TcpHeaderError::DataOffsetPastEnd {
+                header_len: 60,
+                available: 20
+            }),
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn length_field_of_enclosing_layer_wins() {
+    // PPPoE length 42 while the IP header says 46 (pppoe-over-qinq.pcap frame 19):
+    // like Wireshark, the segment is held to the PPPoE payload, so TCP gets 20 bytes.
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER)
+        .put(&[0x88, 0x64, 0x11, 0x00, 0x00, 0x0F, 0x00, 42, 0x00, 0x21]);
+    ipv4_header(26, 6, &mut f);
+    tcp_segment(V4, b"abcdef", &mut f);
+    let p = tcp(decode(LinkType::ETHERNET, f.as_slice()));
+    assert_eq!((p.payload_len, p.payload.len()), (0, 0));
+    assert_eq!(p.checksum, ChecksumStatus::Bad);
+    assert_eq!(path(&p), "Ethernet / PPPoE / PPP / IPv4 / TCP");
+}
+
+#[test]
+fn vlan_stacks_vntag_and_mpls() {
+    let mut f = Buf::new();
+    // 802.1Q, VN-Tag, 802.1Q (vntag_vlan_sandwich_clean.pcap), then IPv4.
+    f.put(&MAC_HEADER)
+        .put(&[0x81, 0x00, 0x00, 0xFA, 0x89, 0x26, 0, 0, 0, 0x33]);
+    f.put(&[0x81, 0x00, 0x00, 0xFA, 0x08, 0x00]);
+    ipv4_tcp(b"x", &mut f);
+    let p = tcp(decode(LinkType::ETHERNET, f.as_slice()));
+    assert_eq!(path(&p), "Ethernet / 802.1Q / VN-Tag / 802.1Q / IPv4 / TCP");
+    // QinQ then MPLS with two labels.
+    let mut g = Buf::new();
+    g.put(&MAC_HEADER)
+        .put(&[0x88, 0xA8, 0, 10, 0x81, 0x00, 0, 20, 0x88, 0x47]);
+    g.put(&[0, 1, 0x20, 64, 0, 2, 0x11, 64]);
+    ipv4_tcp(b"", &mut g);
+    let p = tcp(decode(LinkType::ETHERNET, g.as_slice()));
+    assert_eq!(path(&p), "Ethernet / 802.1Q / 802.1Q / MPLS / IPv4 / TCP");
+    // Ethernet pseudowire with a control word behind MPLS.
+    let mut h = Buf::new();
+    h.put(&MAC_HEADER)
+        .put(&[0x88, 0x47, 0, 1, 0x21, 64, 0, 0, 0, 0]);
+    h.put(&MAC_HEADER).put(&[0x86, 0xDD]);
+    ipv6_header(20, 6, &mut h);
+    tcp_segment(V6, b"", &mut h);
+    let p = tcp(decode(LinkType::ETHERNET, h.as_slice()));
+    assert_eq!(path(&p), "Ethernet / MPLS / Ethernet / IPv6 / TCP");
+    assert_eq!(p.checksum, ChecksumStatus::Good);
+}
+
+#[test]
+fn other_link_types() {
+    let mut ip = Buf::new();
+    ipv4_tcp(b"data", &mut ip);
+    let cases: [(LinkType, &[u8], &str); 11] = [
+        (LinkType::NULL, &[2, 0, 0, 0], "BSD loopback"),
+        (LinkType::LOOP, &[0, 0, 0, 2], "OpenBSD loop"),
+        (LinkType::RAW, &[], "IPv4"),
+        (LinkType::RAW_LEGACY, &[], "IPv4"),
+        (LinkType::IPV4, &[], "IPv4"),
+        (
+            LinkType::LINUX_SLL,
+            &[0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 8, 0],
+            "Linux SLL",
+        ),
+        (
+            LinkType::LINUX_SLL2,
+            &[8, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0],
+            "Linux SLL2",
+        ),
+        (
+            LinkType::FDDI,
+            &[
+                0x50, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 0xAA, 0xAA, 3, 0, 0, 0, 8, 0,
+            ],
+            "FDDI / LLC",
+        ),
+        (LinkType::PPP, &[0xFF, 0x03, 0x00, 0x21], "PPP"),
+        (LinkType::C_HDLC, &[0x0F, 0, 8, 0], "Cisco HDLC"),
+        (
+            LinkType::PPP_ETHER,
+            &[0x11, 0, 0, 1, 0, 46, 0, 0x21],
+            "PPPoE / PPP",
+        ),
+    ];
+    for (link_type, header, expected) in cases {
+        let mut f = Buf::new();
+        f.put(header).put(ip.as_slice());
+        let p = tcp(decode(link_type, f.as_slice()));
+        assert_eq!(p.payload, b"data", "{link_type}");
+        assert_eq!(p.checksum, ChecksumStatus::Good, "{link_type}");
+        let expected = if expected == "IPv4" {
+            std::string::String::from("IPv4 / TCP")
+        } else {
+            std::format!("{expected} / IPv4 / TCP")
+        };
+        assert_eq!(path(&p), expected);
+    }
+    // IPv6 over the BSD loopback families of three systems and raw IPv6.
+    let mut ip6 = Buf::new();
+    ipv6_header(20, 6, &mut ip6);
+    tcp_segment(V6, b"", &mut ip6);
+    for family in [24u8, 28, 30] {
+        let mut f = Buf::new();
+        f.put(&[family, 0, 0, 0]).put(ip6.as_slice());
+        assert_eq!(
+            tcp(decode(LinkType::NULL, f.as_slice())).checksum,
+            ChecksumStatus::Good
+        );
+    }
+    assert!(decode(LinkType::IPV6, ip6.as_slice()).tcp().is_some());
+    assert!(decode(LinkType::RAW, ip6.as_slice()).tcp().is_some());
+    assert!(matches!(
+        decode(LinkType::IPV4, ip6.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Ipv4,
+            ..
+        }))
+    ));
+    assert_eq!(
+        decode(LinkType(147), ip.as_slice()),
+        Decoded::Error(DecodeError::UnsupportedLinkType(LinkType(147)))
+    );
+}
+
+#[test]
+fn nflog_radiotap_pflog() {
+    let mut ip = Buf::new();
+    ipv4_tcp(b"", &mut ip);
+    // NFLOG: header, a hardware-protocol TLV, then the payload TLV (type 9).
+    let mut f = Buf::new();
+    f.put(&[2, 0, 0, 0, 8, 0, 1, 0, 8, 0, 0, 0]);
+    f.put(&(4 + ip.len as u16).to_le_bytes())
+        .put(&9u16.to_le_bytes())
+        .put(ip.as_slice());
+    let p = tcp(decode(LinkType::NFLOG, f.as_slice()));
+    assert_eq!(path(&p), "NFLOG / IPv4 / TCP");
+    // Radiotap + 802.11 data (ToDS) + LLC/SNAP.
+    let mut g = Buf::new();
+    g.put(&[0, 0, 8, 0, 0, 0, 0, 0])
+        .put(&[0x08, 0x01])
+        .put(&[0; 22]);
+    g.put(&[0xAA, 0xAA, 3, 0, 0, 0, 8, 0]).put(ip.as_slice());
+    let p = tcp(decode(LinkType::IEEE802_11_RADIOTAP, g.as_slice()));
+    assert_eq!(path(&p), "Radiotap / 802.11 / LLC / IPv4 / TCP");
+    let mut h = Buf::new();
+    h.put(&[61, 2]).put(&[0; 62]).put(ip.as_slice());
+    assert_eq!(
+        path(&tcp(decode(LinkType::PFLOG, h.as_slice()))),
+        "PFLOG / IPv4 / TCP"
+    );
+}
+
+#[test]
+fn tunnels() {
+    let mut inner = Buf::new();
+    ipv4_tcp(b"tunnelled", &mut inner);
+    let mut inner6 = Buf::new();
+    ipv6_header(20, 6, &mut inner6);
+    tcp_segment(V6, b"", &mut inner6);
+    let mut ether_inner = Buf::new();
+    ether_inner
+        .put(&MAC_HEADER)
+        .put(&[0x08, 0x00])
+        .put(inner.as_slice());
+    let udp = |port: u16, header: &[u8], body: &[u8], out: &mut Buf| {
+        let len = 8 + header.len() + body.len();
+        ipv4_header(len, 17, out);
+        out.put(&40000u16.to_be_bytes()).put(&port.to_be_bytes());
+        out.put(&(len as u16).to_be_bytes())
+            .put(&[0, 0])
+            .put(header)
+            .put(body);
+    };
+    let mut cases: std::vec::Vec<(Buf, &str)> = std::vec::Vec::new();
+    let mut b = Buf::new();
+    ipv4_header(inner.len, 4, &mut b);
+    b.put(inner.as_slice());
+    cases.push((b, "IPv4 / IPv4 / TCP"));
+    let mut b = Buf::new();
+    ipv4_header(inner6.len, 41, &mut b);
+    b.put(inner6.as_slice());
+    cases.push((b, "IPv4 / IPv6 / TCP"));
+    let mut b = Buf::new();
+    ipv6_header(inner.len, 4, &mut b);
+    b.put(inner.as_slice());
+    cases.push((b, "IPv6 / IPv4 / TCP"));
+    let mut b = Buf::new();
+    ipv6_header(inner6.len, 41, &mut b);
+    b.put(inner6.as_slice());
+    cases.push((b, "IPv6 / IPv6 / TCP"));
+    let mut b = Buf::new();
+    ipv4_header(4 + inner.len, 47, &mut b);
+    b.put(&[0, 0, 8, 0]).put(inner.as_slice());
+    cases.push((b, "IPv4 / GRE / IPv4 / TCP"));
+    let mut b = Buf::new();
+    ipv4_header(16 + ether_inner.len, 47, &mut b);
+    b.put(&[0x10, 0, 0x88, 0xBE, 0, 0, 0, 1, 0x10, 0, 0, 1, 0, 0, 0, 0]);
+    b.put(ether_inner.as_slice());
+    cases.push((b, "IPv4 / GRE / ERSPAN / Ethernet / IPv4 / TCP"));
+    let mut b = Buf::new();
+    ipv4_header(2 + ether_inner.len, 97, &mut b);
+    b.put(&[0x30, 0]).put(ether_inner.as_slice());
+    cases.push((b, "IPv4 / EtherIP / Ethernet / IPv4 / TCP"));
+    let mut b = Buf::new();
+    udp(
+        4789,
+        &[8, 0, 0, 0, 0, 0, 1, 0],
+        ether_inner.as_slice(),
+        &mut b,
+    );
+    cases.push((b, "IPv4 / UDP / VXLAN / Ethernet / IPv4 / TCP"));
+    let mut b = Buf::new();
+    udp(
+        6081,
+        &[0, 0, 0x65, 0x58, 0, 0, 1, 0],
+        ether_inner.as_slice(),
+        &mut b,
+    );
+    cases.push((b, "IPv4 / UDP / Geneve / Ethernet / IPv4 / TCP"));
+    let mut b = Buf::new();
+    let gtp_len = (inner.len as u16).to_be_bytes();
+    udp(
+        2152,
+        &[0x30, 0xFF, gtp_len[0], gtp_len[1], 0, 0, 0, 1],
+        inner.as_slice(),
+        &mut b,
+    );
+    cases.push((b, "IPv4 / UDP / GTP-U / IPv4 / TCP"));
+    let mut b = Buf::new();
+    let mut ayiya = [0u8; 8 + 16 + 20];
+    ayiya[..4].copy_from_slice(&[0x41, 0x52, 0x11, 41]);
+    udp(5072, &ayiya, inner6.as_slice(), &mut b);
+    cases.push((b, "IPv4 / UDP / AYIYA / IPv6 / TCP"));
+    let mut b = Buf::new();
+    udp(4754, &[0, 0, 8, 0], inner.as_slice(), &mut b);
+    cases.push((b, "IPv4 / UDP / GRE / IPv4 / TCP"));
+    let mut b = Buf::new();
+    udp(6635, &[0, 1, 0x01, 64], inner.as_slice(), &mut b);
+    cases.push((b, "IPv4 / UDP / MPLS / IPv4 / TCP"));
+    let mut b = Buf::new();
+    udp(3544, &[0, 0, 1, 2, 3, 4, 5, 6], inner6.as_slice(), &mut b);
+    cases.push((b, "IPv4 / UDP / Teredo / IPv6 / TCP"));
+    let mut b = Buf::new();
+    ipv4_header(12 + inner.len, 51, &mut b);
+    b.put(&[4, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1])
+        .put(inner.as_slice());
+    cases.push((b, "IPv4 / AH / IPv4 / TCP"));
+    for (frame, expected) in &cases {
+        let p = tcp(decode(LinkType::RAW, frame.as_slice()));
+        assert_eq!(path(&p), *expected);
+        assert_eq!(p.checksum, ChecksumStatus::Good, "{expected}");
+        assert!(p.encapsulation.ip_headers() >= 2 || expected.contains("AH"));
+    }
+    // ESP: encrypted.
+    let mut b = Buf::new();
+    ipv4_header(16, 50, &mut b);
+    b.put(&[0; 16]);
+    assert_eq!(
+        decode(LinkType::RAW, b.as_slice()),
+        Decoded::Error(DecodeError::Encrypted {
+            layer: Layer::Esp,
+            offset: 20
+        })
+    );
+}
+
+#[test]
+fn not_tcp_answers() {
+    let mut arp = Buf::new();
+    arp.put(&MAC_HEADER).put(&[0x08, 0x06]).put(&[0; 28]);
+    assert_eq!(
+        decode(LinkType::ETHERNET, arp.as_slice()),
+        Decoded::NotTcp(NotTcp::EtherType(EtherType::ARP))
+    );
+    let mut udp = Buf::new();
+    ipv4_header(8, 17, &mut udp);
+    udp.put(&[0, 53, 0, 54, 0, 8, 0, 0]);
+    assert_eq!(
+        decode(LinkType::RAW, udp.as_slice()),
+        Decoded::NotTcp(NotTcp::Udp {
+            source_port: 53,
+            destination_port: 54
+        })
+    );
+    let mut sctp = Buf::new();
+    ipv6_header(0, 59, &mut sctp);
+    assert_eq!(
+        decode(LinkType::RAW, sctp.as_slice()),
+        Decoded::NotTcp(NotTcp::IpProtocol(IpNumber::IPV6_NO_NEXT_HEADER))
+    );
+    let mut echo = Buf::new();
+    ipv4_header(8, 1, &mut echo);
+    echo.put(&[8, 0, 0, 0, 0, 1, 0, 1]);
+    assert_eq!(
+        decode(LinkType::RAW, echo.as_slice()),
+        Decoded::NotTcp(NotTcp::Icmp(IcmpMessage::V4 {
+            icmp_type: 8,
+            code: 0
+        }))
+    );
+    assert_eq!(
+        std::format!("{}", NotTcp::EtherType(EtherType::ARP)),
+        "EtherType ARP (0x0806)"
+    );
+}
+
+#[test]
+fn fragments_need_reassembly() {
+    let mut f = Buf::new();
+    ipv4_tcp(b"0123456789", &mut f);
+    f.bytes[6] = 0x20; // MF: a first fragment whose TCP header is all there
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::RAW, f.as_slice()) else {
+        panic!("fragment")
+    };
+    assert_eq!(
+        (frag.offset, frag.more_fragments, frag.protocol),
+        (0, true, IpNumber::TCP)
+    );
+    assert!(std::format!("{}", DecodeError::Fragment(frag)).ends_with("IP reassembly needed"));
+    // IPv6 atomic fragment: decoded.
+    let mut g = Buf::new();
+    ipv6_header(28, 44, &mut g);
+    g.put(&[6, 0, 0, 0, 0, 0, 0, 1]);
+    tcp_segment(V6, b"", &mut g);
+    let p = tcp(decode(LinkType::RAW, g.as_slice()));
+    assert_eq!(p.checksum, ChecksumStatus::Good);
+}
+
+#[test]
+fn routing_header_final_destination_in_pseudo_header() {
+    // Type 0 routing header with one segment left: the pseudo-header uses the
+    // last address of the list, the socket address keeps the header's.
+    let last = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99);
+    let pseudo = PseudoHeader::V6 {
+        source: SRC6,
+        destination: last,
+    };
+    let mut f = Buf::new();
+    ipv6_header(24 + 20, 43, &mut f);
+    f.put(&[6, 2, 0, 1, 0, 0, 0, 0]).put(&last.octets());
+    tcp_segment(pseudo, b"", &mut f);
+    let p = tcp(decode(LinkType::IPV6, f.as_slice()));
+    assert_eq!(p.pseudo_header, pseudo);
+    assert_eq!(p.destination.ip(), core::net::IpAddr::V6(DST6));
+    assert_eq!(p.checksum, ChecksumStatus::Good);
+    // Unknown routing type with segments left.
+    let mut bytes = [0u8; 512];
+    bytes[..f.len].copy_from_slice(f.as_slice());
+    bytes[42] = 200;
+    assert_eq!(
+        tcp(decode(LinkType::IPV6, &bytes[..f.len])).checksum,
+        ChecksumStatus::Unverified(UnverifiedReason::UnknownFinalDestination)
+    );
+}
+
+/// tunnels__gre-aruba-amsdu.pcap, frame 1: Ethernet / 802.1Q / IPv4 / GRE
+/// (Aruba 0x8240) / 802.11 QoS data with an A-MSDU of two subframes, each an
+/// LLC/SNAP IPv4 TCP segment. tshark: ports 443 -> 49392, seq_raw
+/// 2467456022 and 2467456251, tcp.len 229 and 23, checksum status 1 and 1.
+#[test]
+fn amsdu_yields_both_segments() {
+    let frame = amsdu_frame();
+    let all: std::vec::Vec<_> = decode_all(LinkType::ETHERNET, &frame).collect();
+    assert_eq!(all.len(), 2);
+    let expect = [(2467456022u32, 229u32), (2467456251, 23)];
+    for (d, (seq, len)) in all.iter().zip(expect) {
+        let p = d.tcp().expect("tcp");
+        assert_eq!((p.source.port(), p.destination.port()), (443, 49392));
+        assert_eq!(
+            (p.header.sequence_number(), p.payload_len),
+            (SeqNum(seq), len)
+        );
+        assert_eq!(p.payload.len() as u32, len);
+        assert_eq!(p.checksum, ChecksumStatus::Good);
+        assert_eq!(
+            path(p),
+            "Ethernet / 802.1Q / IPv4 / GRE / 802.11 / A-MSDU / LLC / IPv4 / TCP"
+        );
+    }
+    assert_eq!(decode(LinkType::ETHERNET, &frame), all[0]);
+    // Cut inside the second subframe's IP header: the first segment is
+    // still whole, the second is a typed truncation.
+    let cut: std::vec::Vec<_> =
+        decode_all(LinkType::ETHERNET, &frame[..0x19c + 14 + 8 + 10]).collect();
+    assert!(cut[0].tcp().is_some());
+    assert!(matches!(cut[1], Decoded::Error(DecodeError::Truncated(_))));
+}
+
+fn amsdu_frame() -> std::vec::Vec<u8> {
+    const HEX: &str = concat!(
+        "00005e000101001a1e02feb0810000160800450001c300000000fe2f7f000ae216090a6610bb0000",
+        "8240880200006615483c47e740e3d664f49488e0f37faec0000080006615483c47e788e0f37faec0",
+        "0121aaaa03000000080045000119c377400054069a0f9df01210959f82b801bbc0f093126416aead",
+        "cb28801802c825a700000101080ab5be23e28937c41317030300e0fb674fb24bcbd8efac578914bf",
+        "be0c2a6871c98501ec0a7a0b6e10ac2752b3833cddcb1f0031d5026d0c77eadbf9796829c69c9390",
+        "025406e7a19bdd1cd1aee7a5b5223e700aaccbf379c04f495d3bbd9e3bc3959c5b8396df7fbc0bf6",
+        "4d7cdf1554b94e5c1d6bf754962ea8b763013b3a18667e45158a6662d868cc6a22642cfdd9ebfc64",
+        "c21eeeb29f5c362af68c5bff96700a922bb30bd58737bdaeb713b1dc13762ed8ad32b6aa7b9bc006",
+        "fa5c6ed7a94640a2eb163e7b796a7494740aded830e16810065716730d18652b02b50fc8a9c8a9d8",
+        "817b7814a3a3e91671cf72776615483c47e788e0f37faec00053aaaa0300000008004500004bc378",
+        "400054069adc9df01210959f82b801bbc0f0931264fbaeadcb28801002c864be00000101080ab5be",
+        "23e38937c4131703030012c6a3b707eee8188563f7a8dce754c7480734",
+    );
+    let digits: std::vec::Vec<u8> = HEX.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
+    digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(core::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect()
+}
+
+const ALL_LINK_TYPES: [u32; 21] = [
+    0, 1, 9, 10, 12, 14, 50, 51, 101, 104, 105, 108, 113, 117, 127, 228, 229, 239, 276, 8, 192,
+];
+
+proptest::proptest! {
+    /// Any bytes under any link type: an answer, and a TCP segment only
+    /// inside the frame with its payload bounded by the declared length.
+    #[test]
+    fn arbitrary_frames(
+        link in 0usize..ALL_LINK_TYPES.len(),
+        bytes in proptest::collection::vec(proptest::arbitrary::any::<u8>(), 0..300),
+    ) {
+        let link_type = LinkType(ALL_LINK_TYPES[link]);
+        let mut n = 0;
+        for d in decode_all(link_type, &bytes) {
+            n += 1;
+            if let Decoded::Tcp(p) = d {
+                proptest::prop_assert!(p.offset + p.header.header_len() + p.payload.len() <= bytes.len());
+                proptest::prop_assert!(p.payload.len() as u64 <= u64::from(p.payload_len));
+            }
+        }
+        proptest::prop_assert!(n >= 1);
+    }
+
+    /// A valid tunnelled segment cut anywhere is either the same segment with
+    /// a shorter payload (cut in the payload) or a typed answer, never another segment.
+    #[test]
+    fn cut_tunnelled_segment(cut in 0usize..200) {
+        let mut inner = Buf::new();
+        ipv4_tcp(b"0123456789abcdefghij", &mut inner);
+        let mut f = Buf::new();
+        f.put(&MAC_HEADER).put(&[0x81, 0x00, 0, 5, 0x08, 0x00]);
+        ipv4_header(4 + inner.len, 47, &mut f);
+        f.put(&[0, 0, 8, 0]).put(inner.as_slice());
+        let n = cut.min(f.len);
+        let payload_at = f.len - 20;
+        match decode(LinkType::ETHERNET, &f.as_slice()[..n]) {
+            Decoded::Tcp(p) => {
+                proptest::prop_assert!(n >= payload_at);
+                proptest::prop_assert_eq!(p.payload, &b"0123456789abcdefghij"[..n - payload_at]);
+                proptest::prop_assert_eq!(p.payload_len, 20);
+                let whole = n == f.len;
+                proptest::prop_assert_eq!(p.checksum == ChecksumStatus::Good, whole);
+            }
+            Decoded::Error(DecodeError::Truncated(t)) => {
+                proptest::prop_assert!(n < payload_at);
+                proptest::prop_assert_eq!(t.available, n.saturating_sub(t.offset));
+            }
+            other => proptest::prop_assert!(false, "{:?}", other),
+        }
+    }
+}
+
+#[test]
+fn too_many_layers() {
+    // 30 nested IPv4-in-IPv4 headers.
+    let mut f = Buf::new();
+    for i in 0..30usize {
+        ipv4_header((29 - i) * 20, 4, &mut f);
+    }
+    assert!(matches!(
+        decode(LinkType::RAW, f.as_slice()),
+        Decoded::Error(DecodeError::TooManyLayers { offset: 480 })
+    ));
+}
+
+#[test]
+fn every_prefix_of_a_frame_is_answered() {
+    let frame = amsdu_frame();
+    for n in 0..=frame.len() {
+        for d in decode_all(LinkType::ETHERNET, &frame[..n]) {
+            if let Decoded::Tcp(p) = d {
+                assert!(p.offset + p.header.header_len() + p.payload.len() <= n);
+            }
+        }
+    }
+}
