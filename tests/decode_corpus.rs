@@ -150,7 +150,8 @@ fn compare(capture: &Path, rows: &BTreeMap<u64, Row>) -> Tally {
         }
         for (i, p) in ours.iter().enumerate() {
             // The payload is bounded by the IP length: all of it unless cut.
-            let whole = p.checksum != ChecksumStatus::Unverified(UnverifiedReason::Truncated);
+            let whole =
+                p.verify_checksum() != ChecksumStatus::Unverified(UnverifiedReason::Truncated);
             assert_eq!(whole, p.payload.len() as u64 == u64::from(p.payload_len));
             let first = format!(
                 "{} frame {}",
@@ -181,14 +182,14 @@ fn compare(capture: &Path, rows: &BTreeMap<u64, Row>) -> Tally {
                     record.frame_number()
                 );
             }
-            if row.statuses.get(i).copied() != Some(p.checksum.tshark_status()) {
+            if row.statuses.get(i).copied() != Some(p.verify_checksum().tshark_status()) {
                 t.checksum_mismatches += 1;
                 eprintln!(
                     "{}: frame {}: checksum status tshark {:?}, ours {:?}",
                     capture.display(),
                     record.frame_number(),
                     row.statuses.get(i),
-                    p.checksum
+                    p.verify_checksum()
                 );
             }
         }
@@ -346,7 +347,7 @@ fn corpus_frame_per_encapsulation() {
                 p.source.port(),
                 p.header.sequence_number().0,
                 p.payload_len,
-                p.checksum.tshark_status()
+                p.verify_checksum().tshark_status()
             ),
             (
                 row.source_ports[0],
@@ -514,4 +515,65 @@ fn corpus_coverage_against_tshark() {
     assert!(total.decoded * 100 >= total.tshark * 99);
     assert_eq!((total.mismatched, total.extra), (0, 0));
     assert_eq!(total.quotes_matched, total.quotes);
+}
+
+/// The innermost IP datagram's declared length (`ip_len`, for Zeek's
+/// `ip_bytes`) against tshark 4 (`-T fields -e ip.len -e ipv6.plen`, the
+/// innermost header's value; IPv6 is 40 + `ipv6.plen`), one frame per
+/// encapsulation.
+#[test]
+fn corpus_ip_len_against_tshark() {
+    let Some(dir) = corpus() else {
+        println!("SYNACK_CORPUS not set: skipped");
+        return;
+    };
+    let cases: &[(&str, u64, u32)] = &[
+        ("captures-wild/conn-size.pcap", 1, 60), // ip.len 60
+        (
+            "captures-wild/smb__dssetup_DsRoleGetPrimaryDomainInformation_standalone_workstation.pcap",
+            1,
+            97,
+        ), // ip.len 97
+        ("captures-wild/ftp__ipv6-violation.pcap", 1, 80), // 40 + ipv6.plen 40
+        ("captures-wild/ipv6-http-atomic-frag.pcap", 4, 68), // 40 + ipv6.plen 28
+        ("captures-wild/ipv6-http-atomic-frag.pcap", 13, 68), // 40 + ipv6.plen 28
+        ("captures-wild/ipv6-http-atomic-frag.pcap", 23, 68), // 40 + ipv6.plen 28
+        ("captures-wild/ipv6-http-atomic-frag.pcap", 33, 68), // 40 + ipv6.plen 28
+        (
+            "captures-wild/contentline__contentline-irc-5k-line.pcap",
+            1,
+            40,
+        ), // ip.len 40
+        ("captures-wild/irc-353.pcap", 1, 84),   // 40 + ipv6.plen 44
+        ("captures-wild/redis__pipelining-example.pcap", 1, 84), // 40 + ipv6.plen 44
+        ("captures-wild/dns-inverse-query.pcap", 1, 44), // ip.len 44
+        (
+            "captures-wild/http__261__variant-04-te_cl_desync.pcap",
+            1,
+            40,
+        ), // ip.len 40
+        ("captures-wild/tcp__payload-syn.pcap", 1, 140), // ip.len 140
+        ("captures-wild/tls__ml-dsa-44-cert.pcap", 1, 40), // ip.len 40
+        ("captures-wild/ldap__issue-32.pcapng", 1, 240), // ip.len 240
+        ("captures-wild/tls__openjdk-25.0.2-zeek.org.pcap", 1, 60), // ip.len 60
+        ("captures/sll2-any.pcap", 1, 60),       // ip.len 60
+        ("captures-wild/nflog-http.pcap", 1, 60), // ip.len 60
+        ("captures/vlan.pcap", 1, 60),           // ip.len 60
+        ("captures-wild/ldap__gap-data-missing.pcapng", 1, 72), // 40 + ipv6.plen 32
+        ("captures-wild/vlan-pcp-dei.pcapng", 1, 40), // ip.len 40
+        ("captures-wild/mixed-vlan-mpls.pcap", 1, 44), // ip.len 44
+        ("captures-wild/mixed-vlan-mpls.pcap", 34, 60), // ip.len 60
+        ("captures-wild/pppoe-over-qinq.pcap", 1, 64), // ip.len 64
+        ("captures-wild/erspan.pcap", 97, 52),   // ip.len 52
+        ("captures-wild/tunnels__ayiya3.pcap", 12, 84), // 40 + ipv6.plen 44
+        ("captures-wild/tunnels__gre-over-udp-4754.pcap", 5, 60), // ip.len 60
+        ("captures-wild/tunnels__gre-aruba-amsdu.pcap", 1, 281), // ip.len 281
+    ];
+    for &(file, frame, ip_len) in cases {
+        let (link_type, data) = frame_of(&dir.join(file), frame);
+        let p = decode(link_type, &data)
+            .into_tcp()
+            .unwrap_or_else(|| panic!("{file} {frame}"));
+        assert_eq!(p.ip_len, ip_len, "{file} {frame}");
+    }
 }

@@ -62,7 +62,7 @@ fn touch(decoded: &Decoded<'_>, frame: &[u8], out: &mut String) {
             let cut = (p.payload.len() as u64) < u64::from(p.payload_len);
             assert_eq!(
                 cut,
-                p.checksum == ChecksumStatus::Unverified(UnverifiedReason::Truncated)
+                p.verify_checksum() == ChecksumStatus::Unverified(UnverifiedReason::Truncated)
             );
             assert_eq!(cut, p.is_truncated());
             let _ = write!(
@@ -81,7 +81,7 @@ fn touch(decoded: &Decoded<'_>, frame: &[u8], out: &mut String) {
                 h.urgent_pointer(),
                 h.options_slice(),
                 p.pseudo_header,
-                p.checksum.tshark_status(),
+                p.verify_checksum().tshark_status(),
             );
             let _ = p.pseudo_header.sum(p.payload_len);
             for option in h.options() {

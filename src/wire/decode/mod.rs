@@ -3,7 +3,8 @@
 //!
 //! The answer is a [`Decoded`]: a [`DecodedSegment`] (addresses, checked header view,
 //! captured payload, the payload length the IP header declares, the
-//! pseudo-header and the verified checksum), an ICMP error quoting a TCP
+//! pseudo-header, the IP datagram's length, and the checksum checked on
+//! demand), an ICMP error quoting a TCP
 //! header ([`IcmpQuotedTcp`] — not a segment of the connection), a frame that
 //! is [`NotTcp`] (saying what it was: an EtherType, an IP protocol, UDP ports,
 //! an ICMP type…), or a [`DecodeError`] (an IP fragment that needs
@@ -59,7 +60,8 @@
 //! assert_eq!(packet.source.to_string(), "10.0.0.1:1025");
 //! assert_eq!(packet.destination.to_string(), "10.0.0.2:80");
 //! assert_eq!((packet.payload.len(), packet.payload_len), (0, 0));
-//! assert_eq!(packet.checksum, ChecksumStatus::Good);
+//! assert_eq!(packet.ip_len, 40);
+//! assert_eq!(packet.verify_checksum(), ChecksumStatus::Good);
 //! assert_eq!(packet.encapsulation.to_string(), "Ethernet / IPv4 / TCP");
 //! ```
 
@@ -161,6 +163,7 @@ impl<'a> Iterator for DecodeAll<'a> {
                     end: r.end,
                     declared_end: r.declared_end,
                     path: r.path,
+                    ip_len: 0,
                 };
                 walk.run(Next::AmsduSubframe, &mut resume)
             }
@@ -192,6 +195,8 @@ struct Walk<'a> {
     /// it when the capture was cut; `usize::MAX` before any length field).
     declared_end: usize,
     path: Encapsulation,
+    /// The length the innermost IP header so far declares for its datagram.
+    ip_len: usize,
 }
 
 /// The first layer of a link type.
@@ -268,6 +273,7 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
         end: frame.len(),
         declared_end: usize::MAX,
         path: Encapsulation::new(),
+        ip_len: 0,
     };
     walk.run(first, resume)
 }
@@ -385,6 +391,9 @@ impl<'a> Walk<'a> {
             }
             match result {
                 Ok(step) => {
+                    if let (Layer::Ipv4 | Layer::Ipv6, Some(end)) = (layer, step.end) {
+                        self.ip_len = end;
+                    }
                     if let Some(end) = step.end {
                         self.limit(at.saturating_add(end));
                     }
@@ -484,14 +493,12 @@ impl<'a> Walk<'a> {
                 final_destination.is_some(),
             ),
         };
-        let checksum = if captured.len() < declared {
-            ChecksumStatus::Unverified(UnverifiedReason::Truncated)
+        let unverified = if captured.len() < declared {
+            Some(UnverifiedReason::Truncated)
         } else if !final_known {
-            ChecksumStatus::Unverified(UnverifiedReason::UnknownFinalDestination)
-        } else if pseudo_header.verify_tcp(captured) {
-            ChecksumStatus::Good
+            Some(UnverifiedReason::UnknownFinalDestination)
         } else {
-            ChecksumStatus::Bad
+            None
         };
         Decoded::Tcp(DecodedSegment {
             source: SocketAddr::new(context.source(), header.source_port()),
@@ -500,7 +507,9 @@ impl<'a> Walk<'a> {
             payload,
             payload_len,
             pseudo_header,
-            checksum,
+            ip_len: u32::try_from(self.ip_len).unwrap_or(u32::MAX),
+            segment: captured,
+            unverified,
             encapsulation: self.path,
             offset: at,
         })

@@ -60,15 +60,38 @@ pub struct DecodedSegment<'a> {
     /// The pseudo-header the checksum covers (with an IPv6 routing header, the
     /// final destination).
     pub pseudo_header: PseudoHeader,
-    /// Whether the checksum is right (Wireshark's `tcp.checksum.status`).
-    pub checksum: ChecksumStatus,
+    /// The total length the innermost IP header declares for its datagram
+    /// (Wireshark's `ip.len`; what Zeek adds up as `ip_bytes`): the IPv4 total
+    /// length, or 40 plus the IPv6 payload length (extension headers included;
+    /// a jumbo payload length when the payload length is 0). A length field of
+    /// 0 (segmentation offload) counts the captured bytes instead.
+    pub ip_len: u32,
     /// The layers walked to reach this segment, outermost first, TCP last.
     pub encapsulation: Encapsulation,
     /// Byte offset of the TCP header in the frame.
     pub offset: usize,
+    /// The captured TCP bytes (header and payload) the checksum covers.
+    pub(crate) segment: &'a [u8],
+    /// Why the checksum cannot be checked, known while decoding.
+    pub(crate) unverified: Option<UnverifiedReason>,
 }
 
 impl DecodedSegment<'_> {
+    /// Checks the TCP checksum over the pseudo-header, header and payload:
+    /// Wireshark's `tcp.checksum.status`. [`decode`](fn@crate::wire::decode)
+    /// does not check it (neither does tshark by default): this sums the whole
+    /// segment, so call it when the answer matters. A segment cut by the
+    /// snapshot length, or whose final IPv6 destination is unknown, is
+    /// [`ChecksumStatus::Unverified`].
+    #[inline]
+    pub fn verify_checksum(&self) -> ChecksumStatus {
+        match self.unverified {
+            Some(reason) => ChecksumStatus::Unverified(reason),
+            None if self.pseudo_header.verify_tcp(self.segment) => ChecksumStatus::Good,
+            None => ChecksumStatus::Bad,
+        }
+    }
+
     /// Whether the snapshot length cut the payload (`payload.len() < payload_len`).
     pub fn is_truncated(&self) -> bool {
         (self.payload.len() as u64) < u64::from(self.payload_len)

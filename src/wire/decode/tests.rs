@@ -100,9 +100,11 @@ fn ethernet_ipv4_tcp_excludes_padding() {
     assert_eq!(p.source, SocketAddr::new(SRC4.into(), 1025));
     assert_eq!(p.destination, SocketAddr::new(DST4.into(), 80));
     assert_eq!((p.payload, p.payload_len), (&b"hi"[..], 2));
+    // IPv4 total length 20 + 20 + 2, without the 4 bytes of padding.
+    assert_eq!(p.ip_len, 42);
     assert_eq!(p.header.sequence_number(), SeqNum(1000));
-    assert_eq!(p.checksum, ChecksumStatus::Good);
-    assert_eq!(p.checksum.tshark_status(), 1);
+    assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
+    assert_eq!(p.verify_checksum().tshark_status(), 1);
     assert_eq!(p.offset, 34);
     assert!(!p.is_truncated());
     assert_eq!(path(&p), "Ethernet / IPv4 / TCP");
@@ -120,14 +122,14 @@ fn bad_checksum_and_snaplen_cut() {
     bytes[n - 1] ^= 0xFF;
     let p = tcp(decode(LinkType::ETHERNET, &bytes[..n]));
     assert_eq!(
-        (p.checksum, p.checksum.tshark_status()),
+        (p.verify_checksum(), p.verify_checksum().tshark_status()),
         (ChecksumStatus::Bad, 0)
     );
     // Cut 5 payload bytes: the IP length still says 11.
     let p = tcp(decode(LinkType::ETHERNET, &f.as_slice()[..n - 5]));
     assert_eq!((p.payload, p.payload_len), (&b"hello "[..], 11));
     assert_eq!(
-        p.checksum,
+        p.verify_checksum(),
         ChecksumStatus::Unverified(UnverifiedReason::Truncated)
     );
     assert!(p.is_truncated());
@@ -191,7 +193,7 @@ fn length_field_of_enclosing_layer_wins() {
     tcp_segment(V4, b"abcdef", &mut f);
     let p = tcp(decode(LinkType::ETHERNET, f.as_slice()));
     assert_eq!((p.payload_len, p.payload.len()), (0, 0));
-    assert_eq!(p.checksum, ChecksumStatus::Bad);
+    assert_eq!(p.verify_checksum(), ChecksumStatus::Bad);
     assert_eq!(path(&p), "Ethernet / PPPoE / PPP / IPv4 / TCP");
 }
 
@@ -222,7 +224,7 @@ fn vlan_stacks_vntag_and_mpls() {
     tcp_segment(V6, b"", &mut h);
     let p = tcp(decode(LinkType::ETHERNET, h.as_slice()));
     assert_eq!(path(&p), "Ethernet / MPLS / Ethernet / IPv6 / TCP");
-    assert_eq!(p.checksum, ChecksumStatus::Good);
+    assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
 }
 
 #[test]
@@ -265,7 +267,7 @@ fn other_link_types() {
         f.put(header).put(ip.as_slice());
         let p = tcp(decode(link_type, f.as_slice()));
         assert_eq!(p.payload, b"data", "{link_type}");
-        assert_eq!(p.checksum, ChecksumStatus::Good, "{link_type}");
+        assert_eq!(p.verify_checksum(), ChecksumStatus::Good, "{link_type}");
         let expected = if expected == "IPv4" {
             std::string::String::from("IPv4 / TCP")
         } else {
@@ -281,7 +283,7 @@ fn other_link_types() {
         let mut f = Buf::new();
         f.put(&[family, 0, 0, 0]).put(ip6.as_slice());
         assert_eq!(
-            tcp(decode(LinkType::NULL, f.as_slice())).checksum,
+            tcp(decode(LinkType::NULL, f.as_slice())).verify_checksum(),
             ChecksumStatus::Good
         );
     }
@@ -426,7 +428,7 @@ fn tunnels() {
     for (frame, expected) in &cases {
         let p = tcp(decode(LinkType::RAW, frame.as_slice()));
         assert_eq!(path(&p), *expected);
-        assert_eq!(p.checksum, ChecksumStatus::Good, "{expected}");
+        assert_eq!(p.verify_checksum(), ChecksumStatus::Good, "{expected}");
         assert!(p.encapsulation.ip_headers() >= 2 || expected.contains("AH"));
     }
     // ESP: encrypted.
@@ -501,7 +503,7 @@ fn fragments_need_reassembly() {
     g.put(&[6, 0, 0, 0, 0, 0, 0, 1]);
     tcp_segment(V6, b"", &mut g);
     let p = tcp(decode(LinkType::RAW, g.as_slice()));
-    assert_eq!(p.checksum, ChecksumStatus::Good);
+    assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
 }
 
 #[test]
@@ -519,14 +521,16 @@ fn routing_header_final_destination_in_pseudo_header() {
     tcp_segment(pseudo, b"", &mut f);
     let p = tcp(decode(LinkType::IPV6, f.as_slice()));
     assert_eq!(p.pseudo_header, pseudo);
+    // 40 + payload length (24 of routing header + 20 of TCP).
+    assert_eq!(p.ip_len, 84);
     assert_eq!(p.destination.ip(), core::net::IpAddr::V6(DST6));
-    assert_eq!(p.checksum, ChecksumStatus::Good);
+    assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
     // Unknown routing type with segments left.
     let mut bytes = [0u8; 512];
     bytes[..f.len].copy_from_slice(f.as_slice());
     bytes[42] = 200;
     assert_eq!(
-        tcp(decode(LinkType::IPV6, &bytes[..f.len])).checksum,
+        tcp(decode(LinkType::IPV6, &bytes[..f.len])).verify_checksum(),
         ChecksumStatus::Unverified(UnverifiedReason::UnknownFinalDestination)
     );
 }
@@ -549,7 +553,7 @@ fn amsdu_yields_both_segments() {
             (SeqNum(seq), len)
         );
         assert_eq!(p.payload.len() as u32, len);
-        assert_eq!(p.checksum, ChecksumStatus::Good);
+        assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
         assert_eq!(
             path(p),
             "Ethernet / 802.1Q / IPv4 / GRE / 802.11 / A-MSDU / LLC / IPv4 / TCP"
@@ -628,7 +632,7 @@ proptest::proptest! {
                 proptest::prop_assert_eq!(p.payload, &b"0123456789abcdefghij"[..n - payload_at]);
                 proptest::prop_assert_eq!(p.payload_len, 20);
                 let whole = n == f.len;
-                proptest::prop_assert_eq!(p.checksum == ChecksumStatus::Good, whole);
+                proptest::prop_assert_eq!(p.verify_checksum() == ChecksumStatus::Good, whole);
             }
             Decoded::Error(DecodeError::Truncated(t)) => {
                 proptest::prop_assert!(n < payload_at);
