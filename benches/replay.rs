@@ -58,7 +58,11 @@ fn frames(file: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     while let Some(record) = reader.next_record() {
         let record = record.expect("record");
-        assert_eq!(record.link_type, LinkType::ETHERNET, "Ethernet captures only");
+        assert_eq!(
+            record.link_type,
+            LinkType::ETHERNET,
+            "Ethernet captures only"
+        );
         out.push(record.data.to_vec());
     }
     out

@@ -4,7 +4,7 @@
 use super::bytes::{byte, header, span};
 use super::error::Fault;
 use super::numbers::IpNumber;
-use super::step::{IpContext, Next, Step};
+use super::step::{Next, Step};
 
 /// Authentication header (RFC 4302 §2.2).
 mod field {
@@ -17,10 +17,10 @@ mod field {
 
 /// An IPv4 authentication header (RFC 4302 §2); in IPv6 it is walked with the
 /// extension headers.
-pub(crate) fn auth_header(bytes: &[u8], context: IpContext) -> Result<Step, Fault> {
+pub(crate) fn auth_header(bytes: &[u8]) -> Result<Step, Fault> {
     let e = header::<{ field::MIN_LEN }>(bytes, 0)?;
     let len = (usize::from(byte(e, field::PAYLOAD_LENGTH)) + 2) * field::UNIT;
     span(bytes, 0, len)?;
-    let next = Next::IpProtocol(IpNumber(byte(e, field::NEXT_HEADER)), context);
+    let next = Next::IpProtocol(IpNumber(byte(e, field::NEXT_HEADER)));
     Ok(Step::new(len, next))
 }

@@ -29,15 +29,17 @@ pub(crate) fn by_version(bytes: &[u8]) -> Result<Next, Fault> {
     }
 }
 
-/// The step past an IP header: a fragment stops the walk, anything else goes
-/// on to the protocol it names, bounded by the datagram's length.
-pub(crate) fn ip_step(header: IpHeader) -> Result<Step, Fault> {
+/// The step past an IP header, with the addresses it hands on: a fragment
+/// stops the walk, anything else goes on to the protocol it names, bounded by
+/// the datagram's length.
+pub(crate) fn ip_step(header: IpHeader) -> Result<(Step, IpContext), Fault> {
     if let Some(fragment) = header.fragment {
         return Err(Fault::Fragment(fragment));
     }
-    Ok(Step {
+    let step = Step {
         len: header.len,
-        next: Next::IpProtocol(header.protocol, header.context),
+        next: Next::IpProtocol(header.protocol),
         end: Some(header.end),
-    })
+    };
+    Ok((step, header.context))
 }

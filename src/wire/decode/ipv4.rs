@@ -87,6 +87,6 @@ pub(crate) fn parse_ipv4(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> 
 }
 
 /// An IPv4 header; its total length bounds what follows.
-pub(crate) fn ipv4(bytes: &[u8]) -> Result<Step, Fault> {
+pub(crate) fn ipv4(bytes: &[u8]) -> Result<(Step, IpContext), Fault> {
     ip_step(parse_ipv4(bytes, false)?)
 }

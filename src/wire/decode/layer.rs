@@ -162,6 +162,11 @@ impl Encapsulation {
         }
     }
 
+    /// Whether no layer can be appended.
+    pub(crate) fn is_full(&self) -> bool {
+        usize::from(self.len) >= MAX_LAYERS
+    }
+
     /// The layers, outermost first.
     pub fn as_slice(&self) -> &[Layer] {
         self.layers.get(..usize::from(self.len)).unwrap_or(&[])

@@ -113,7 +113,8 @@ pub use outcome::{
 };
 
 use crate::wire::{PseudoHeader, TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice};
-use step::{IpContext, Next};
+use error::Fault;
+use step::{IpContext, Next, Step};
 
 /// Decodes a captured frame of the given link type down to its innermost TCP
 /// segment. For an 802.11 A-MSDU holding several packets this is the first;
@@ -163,6 +164,7 @@ impl<'a> Iterator for DecodeAll<'a> {
                     end: r.end,
                     declared_end: r.declared_end,
                     path: r.path,
+                    context: IpContext::NONE,
                     ip_len: 0,
                 };
                 walk.run(Next::AmsduSubframe, &mut resume)
@@ -195,6 +197,8 @@ struct Walk<'a> {
     /// it when the capture was cut; `usize::MAX` before any length field).
     declared_end: usize,
     path: Encapsulation,
+    /// The addresses of the innermost IP header so far.
+    context: IpContext,
     /// The length the innermost IP header so far declares for its datagram.
     ip_len: usize,
 }
@@ -245,17 +249,16 @@ fn ethertype_next(ether_type: EtherType) -> Next {
 
 /// The layer an IP protocol number names after an IP header (or an IPv4
 /// authentication header) with these addresses.
-fn ip_protocol_next(protocol: IpNumber, context: IpContext) -> Next {
-    let v6 = matches!(context, IpContext::V6 { .. });
+fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
     match protocol {
-        IpNumber::TCP => Next::Tcp(context),
+        IpNumber::TCP => Next::Tcp,
         IpNumber::UDP => Next::Udp,
-        IpNumber::ICMP if !v6 => Next::Icmp(context),
-        IpNumber::ICMPV6 if v6 => Next::Icmp(context),
+        IpNumber::ICMP if !v6 => Next::Icmp,
+        IpNumber::ICMPV6 if v6 => Next::Icmp,
         IpNumber::IPV4 => Next::Ipv4,
         IpNumber::IPV6 => Next::Ipv6,
         IpNumber::GRE => Next::Gre,
-        IpNumber::AH => Next::Ah(context),
+        IpNumber::AH => Next::Ah,
         IpNumber::ESP => Next::Esp,
         IpNumber::ETHERIP => Next::EtherIp,
         IpNumber::MPLS_IN_IP => Next::Mpls,
@@ -273,6 +276,7 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
         end: frame.len(),
         declared_end: usize::MAX,
         path: Encapsulation::new(),
+        context: IpContext::NONE,
         ip_len: 0,
     };
     walk.run(first, resume)
@@ -289,6 +293,18 @@ impl<'a> Walk<'a> {
         } else {
             self.declared_end = self.declared_end.min(end);
         }
+    }
+
+    /// Keeps the addresses and declared length of an IP header just walked
+    /// (the innermost so far) and hands on its step.
+    #[inline]
+    fn enter_ip(&mut self, ip: Result<(Step, IpContext), Fault>) -> Result<Step, Fault> {
+        let (step, context) = ip?;
+        self.context = context;
+        if let Some(end) = step.end {
+            self.ip_len = end;
+        }
+        Ok(step)
     }
 
     /// Walks from `next` to a final answer. When it passes an A-MSDU subframe
@@ -308,8 +324,9 @@ impl<'a> Walk<'a> {
                     next = ethertype_next(ether_type);
                     continue;
                 }
-                Next::IpProtocol(protocol, context) => {
-                    next = ip_protocol_next(protocol, context);
+                Next::IpProtocol(protocol) => {
+                    let v6 = matches!(self.context, IpContext::V6 { .. });
+                    next = ip_protocol_next(protocol, v6);
                     continue;
                 }
                 Next::Ip => match ip::by_version(bytes) {
@@ -325,13 +342,15 @@ impl<'a> Walk<'a> {
                         offset: at,
                     });
                 }
-                Next::Tcp(context) => {
-                    if !self.path.push(Layer::Tcp) {
+                Next::Tcp => {
+                    // `tcp` appends the layer to the segment's own copy of the path.
+                    if self.path.is_full() {
                         return Decoded::Error(DecodeError::TooManyLayers { offset: at });
                     }
-                    return self.tcp(context);
+                    return self.tcp();
                 }
-                Next::Icmp(context) => {
+                Next::Icmp => {
+                    let context = self.context;
                     let layer = match context {
                         IpContext::V4 { .. } => Layer::Icmp,
                         IpContext::V6 { .. } => Layer::Icmpv6,
@@ -372,9 +391,9 @@ impl<'a> Walk<'a> {
                 Next::Ppp => (Layer::Ppp, ppp::ppp(bytes)),
                 Next::Pppoe => (Layer::Pppoe, ppp::pppoe(bytes)),
                 Next::Mpls => (Layer::Mpls, mpls::mpls(bytes)),
-                Next::Ipv4 => (Layer::Ipv4, ipv4::ipv4(bytes)),
-                Next::Ipv6 => (Layer::Ipv6, ipv6::ipv6(bytes)),
-                Next::Ah(context) => (Layer::Ah, ah::auth_header(bytes, context)),
+                Next::Ipv4 => (Layer::Ipv4, self.enter_ip(ipv4::ipv4(bytes))),
+                Next::Ipv6 => (Layer::Ipv6, self.enter_ip(ipv6::ipv6(bytes))),
+                Next::Ah => (Layer::Ah, ah::auth_header(bytes)),
                 Next::Udp => (Layer::Udp, udp::udp(bytes)),
                 Next::Gre => (Layer::Gre, gre::gre(bytes)),
                 Next::Erspan2 => (Layer::Erspan, gre::erspan2(bytes)),
@@ -391,9 +410,6 @@ impl<'a> Walk<'a> {
             }
             match result {
                 Ok(step) => {
-                    if let (Layer::Ipv4 | Layer::Ipv6, Some(end)) = (layer, step.end) {
-                        self.ip_len = end;
-                    }
                     if let Some(end) = step.end {
                         self.limit(at.saturating_add(end));
                     }
@@ -406,7 +422,8 @@ impl<'a> Walk<'a> {
     }
 
     /// The TCP segment at `self.at`, addressed by `context`.
-    fn tcp(&self, context: IpContext) -> Decoded<'a> {
+    fn tcp(&self) -> Decoded<'a> {
+        let context = self.context;
         let at = self.at;
         let captured = self.frame.get(at..self.end).unwrap_or(&[]);
         // The TCP length the IP header gives (≥ what was captured).
@@ -510,7 +527,11 @@ impl<'a> Walk<'a> {
             ip_len: u32::try_from(self.ip_len).unwrap_or(u32::MAX),
             segment: captured,
             unverified,
-            encapsulation: self.path,
+            encapsulation: {
+                let mut path = self.path;
+                path.push(Layer::Tcp);
+                path
+            },
             offset: at,
         })
     }

@@ -33,10 +33,10 @@ pub(crate) enum Next {
     Ip,
     Ipv4,
     Ipv6,
-    Ah(IpContext),
+    Ah,
     Esp,
-    Tcp(IpContext),
-    Icmp(IpContext),
+    Tcp,
+    Icmp,
     Udp,
     Gre,
     Erspan2,
@@ -50,9 +50,10 @@ pub(crate) enum Next {
     /// The protocol an EtherType names; the driver's dispatch table says
     /// which layer that is.
     EtherType(EtherType),
-    /// The protocol an IP protocol number names after an IP header with these
-    /// addresses; the driver's dispatch table says which layer that is.
-    IpProtocol(IpNumber, IpContext),
+    /// The protocol an IP protocol number names after an IP header (whose
+    /// addresses the driver keeps); the driver's dispatch table says which
+    /// layer that is.
+    IpProtocol(IpNumber),
     /// The walk ends: the frame is not TCP.
     NotTcp(NotTcp),
 }
@@ -96,6 +97,12 @@ pub(crate) enum IpContext {
 }
 
 impl IpContext {
+    /// Before any IP header (never read: TCP and ICMP only follow IP).
+    pub(crate) const NONE: IpContext = IpContext::V4 {
+        source: Ipv4Addr::UNSPECIFIED,
+        destination: Ipv4Addr::UNSPECIFIED,
+    };
+
     /// Source address.
     pub(crate) fn source(&self) -> IpAddr {
         match *self {

@@ -24,21 +24,32 @@ fn at(
     at: usize,
     parse: impl FnOnce(&[u8]) -> Result<Step, Fault>,
 ) -> Result<Step, DecodeError> {
+    at_v6(layer, frame, at, parse, false)
+}
+
+/// [`at`] for a layer after IPv6 (`v6`) or IPv4.
+fn at_v6(
+    layer: Layer,
+    frame: &[u8],
+    at: usize,
+    parse: impl FnOnce(&[u8]) -> Result<Step, Fault>,
+    v6: bool,
+) -> Result<Step, DecodeError> {
     let bytes = frame.get(at..).unwrap_or(&[]);
     match parse(bytes) {
         Ok(s) => Ok(Step {
             len: s.len,
-            next: resolve(s.next),
+            next: resolve(s.next, v6),
             end: s.end.map(|e| e + at),
         }),
         Err(fault) => Err(fault.in_frame(layer, at)),
     }
 }
 
-fn resolve(next: Next) -> Next {
+fn resolve(next: Next, v6: bool) -> Next {
     match next {
         Next::EtherType(t) => ethertype_next(t),
-        Next::IpProtocol(p, c) => ip_protocol_next(p, c),
+        Next::IpProtocol(p) => ip_protocol_next(p, v6),
         n => n,
     }
 }
@@ -74,8 +85,6 @@ shim! {
     radiotap => Layer::Radiotap, super::ieee80211::radiotap;
     ieee80211 => Layer::Ieee80211, super::ieee80211::ieee80211;
     amsdu_subframe => Layer::AmsduSubframe, super::ieee80211::amsdu_subframe;
-    ipv4 => Layer::Ipv4, super::ipv4::ipv4;
-    ipv6 => Layer::Ipv6, super::ipv6::ipv6;
     udp => Layer::Udp, super::udp::udp;
     gre => Layer::Gre, super::gre::gre;
     erspan2 => Layer::Erspan, super::gre::erspan2;
@@ -90,6 +99,32 @@ shim! {
 fn null(frame: &[u8], offset: usize, big_endian: bool) -> Result<Step, DecodeError> {
     let layer = if big_endian { Layer::Loop } else { Layer::Null };
     at(layer, frame, offset, |b| super::null::null(b, big_endian))
+}
+
+fn ipv4(frame: &[u8], offset: usize) -> Result<Step, DecodeError> {
+    at(Layer::Ipv4, frame, offset, |b| {
+        super::ipv4::ipv4(b).map(|(s, _)| s)
+    })
+}
+
+fn ipv6(frame: &[u8], offset: usize) -> Result<Step, DecodeError> {
+    at_v6(
+        Layer::Ipv6,
+        frame,
+        offset,
+        |b| super::ipv6::ipv6(b).map(|(s, _)| s),
+        true,
+    )
+}
+
+/// The addresses an IP header hands on.
+fn context(frame: &[u8], v6: bool) -> IpContext {
+    let ip = if v6 {
+        super::ipv6::ipv6(frame)
+    } else {
+        super::ipv4::ipv4(frame)
+    };
+    ip.expect("IP header").1
 }
 
 fn amsdu_next_subframe(frame: &[u8], offset: usize) -> Option<usize> {
@@ -443,7 +478,8 @@ mod ip {
         let mut f = [0u8; 64];
         f[..20].copy_from_slice(&ipv4_header(40, 6, false, 0));
         // Total length 40 ends the datagram at byte 40 (the rest is padding).
-        assert_eq!(step(ipv4(&f, 0)), (20, Next::Tcp(v4_context()), Some(40)));
+        assert_eq!(step(ipv4(&f, 0)), (20, Next::Tcp, Some(40)));
+        assert_eq!(context(&f, false), v4_context());
         // Total length 0: offload; the captured bytes are the datagram.
         f[2..4].copy_from_slice(&[0, 0]);
         assert_eq!(step(ipv4(&f, 0)).2, Some(64));
@@ -523,10 +559,8 @@ mod ip {
         f[48] = 44;
         f[49] = 1;
         f[64] = 6;
-        assert_eq!(
-            step(ipv6(&f, 0)),
-            (72, Next::Tcp(v6_context(dst)), Some(100))
-        );
+        assert_eq!(step(ipv6(&f, 0)), (72, Next::Tcp, Some(100)));
+        assert_eq!(context(&f, true), v6_context(dst));
         // The same fragment header with M set is a fragment.
         f[67] = 1;
         f[68..72].copy_from_slice(&7u32.to_be_bytes());
@@ -559,7 +593,8 @@ mod ip {
         f[..40].copy_from_slice(&ipv6_header(40, 43));
         f[40] = 6;
         let dst = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
-        assert_eq!(step(ipv6(&f, 0)).1, Next::Tcp(v6_context(Some(dst))));
+        assert_eq!(step(ipv6(&f, 0)).1, Next::Tcp);
+        assert_eq!(context(&f, true), v6_context(Some(dst)));
         // Type 0 with two addresses and a segment left: the last one is final.
         let last = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99);
         let mut g = [0u8; 120];
