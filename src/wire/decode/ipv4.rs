@@ -35,6 +35,7 @@ mod field {
 
 /// Reads an IPv4 header. With `quoted` (inside an ICMP error) the total
 /// length is not checked: the quote is shorter than the datagram was.
+#[inline]
 pub(crate) fn parse_ipv4(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> {
     let h = header::<{ field::MIN_HEADER_LEN }>(bytes, 0)?;
     let found = byte(h, field::VERSION_IHL) >> 4;

@@ -107,6 +107,7 @@ fn routing_final_destination(header: &[u8]) -> Result<Option<Ipv6Addr>, ()> {
 
 /// Reads an IPv6 header and walks its extension headers up to the upper-layer
 /// protocol (or ESP, or a fragment that is not atomic).
+#[inline]
 pub(crate) fn parse_ipv6(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> {
     let h = header::<{ field::HEADER_LEN }>(bytes, 0)?;
     let found = byte(h, 0) >> 4;

@@ -134,6 +134,105 @@ impl fmt::Display for Layer {
     }
 }
 
+/// Every layer, in declaration order: `ALL_LAYERS[layer as usize] == layer`.
+const ALL_LAYERS: [Layer; 35] = [
+    Layer::Null,
+    Layer::Loop,
+    Layer::Ethernet,
+    Layer::Vlan,
+    Layer::VnTag,
+    Layer::Pbb,
+    Layer::Llc,
+    Layer::Fddi,
+    Layer::LinuxSll,
+    Layer::LinuxSll2,
+    Layer::Nflog,
+    Layer::Pflog,
+    Layer::CiscoHdlc,
+    Layer::Radiotap,
+    Layer::Ieee80211,
+    Layer::AmsduSubframe,
+    Layer::Ppp,
+    Layer::Pppoe,
+    Layer::Mpls,
+    Layer::Ipv4,
+    Layer::Ipv6,
+    Layer::Ah,
+    Layer::Esp,
+    Layer::Gre,
+    Layer::Erspan,
+    Layer::EtherIp,
+    Layer::Udp,
+    Layer::Vxlan,
+    Layer::Geneve,
+    Layer::GtpU,
+    Layer::Ayiya,
+    Layer::Teredo,
+    Layer::Icmp,
+    Layer::Icmpv6,
+    Layer::Tcp,
+];
+
+/// The path walked so far, packed one byte per layer into two integers: the
+/// walker appends to it in registers, and only a segment's path is unpacked
+/// into an [`Encapsulation`] (appending to an array in memory and copying it
+/// right after would make the processor wait for the store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Path {
+    /// Layers 0 to 15, the first in the lowest byte.
+    low: u128,
+    /// Layers 16 to 23.
+    high: u64,
+    len: u8,
+}
+
+impl Path {
+    pub(crate) const EMPTY: Path = Path {
+        low: 0,
+        high: 0,
+        len: 0,
+    };
+
+    /// Appends a layer; `false` when full.
+    #[inline]
+    pub(crate) fn push(&mut self, layer: Layer) -> bool {
+        let code = layer as u8;
+        match self.len {
+            n @ 0..16 => self.low |= u128::from(code) << (8 * u32::from(n)),
+            n @ 16..24 => self.high |= u64::from(code) << (8 * u32::from(n - 16)),
+            _ => return false,
+        }
+        self.len += 1;
+        true
+    }
+
+    /// Whether no layer can be appended.
+    #[inline]
+    pub(crate) fn is_full(&self) -> bool {
+        usize::from(self.len) >= MAX_LAYERS
+    }
+
+    /// The path as an [`Encapsulation`].
+    #[inline]
+    pub(crate) fn to_encapsulation(self) -> Encapsulation {
+        let mut out = Encapsulation::new();
+        for i in 0..self.len {
+            let code = if i < 16 {
+                (self.low >> (8 * u32::from(i))) as u8
+            } else {
+                (self.high >> (8 * u32::from(i - 16))) as u8
+            };
+            out.push(
+                ALL_LAYERS
+                    .get(usize::from(code))
+                    .copied()
+                    .unwrap_or(Layer::Tcp),
+            );
+        }
+        out
+    }
+}
+
 /// The layers walked to reach a segment, outermost first: a fixed array, no
 /// allocation. `Display` writes them like `Ethernet / 802.1Q / IPv4 / TCP`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,11 +259,6 @@ impl Encapsulation {
             }
             None => false,
         }
-    }
-
-    /// Whether no layer can be appended.
-    pub(crate) fn is_full(&self) -> bool {
-        usize::from(self.len) >= MAX_LAYERS
     }
 
     /// The layers, outermost first.
@@ -211,5 +305,32 @@ impl fmt::Display for Encapsulation {
             f.write_str(layer.name())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn layer_codes_index_the_table() {
+        for (i, layer) in ALL_LAYERS.iter().enumerate() {
+            assert_eq!(*layer as usize, i);
+        }
+    }
+
+    #[test]
+    fn path_unpacks_in_order() {
+        let mut path = Path::EMPTY;
+        let mut expected = Encapsulation::new();
+        for i in 0..MAX_LAYERS {
+            let layer = ALL_LAYERS[(i * 7) % ALL_LAYERS.len()];
+            assert!(path.push(layer));
+            assert!(expected.push(layer));
+            assert_eq!(path.to_encapsulation(), expected);
+        }
+        assert!(path.is_full());
+        assert!(!path.push(Layer::Tcp));
+        assert_eq!(path.to_encapsulation().len(), MAX_LAYERS);
     }
 }

@@ -106,6 +106,7 @@ use core::net::SocketAddr;
 pub use error::{
     DecodeError, Fragment, IpError, LayerError, LinkError, Malformed, Truncated, TunnelError,
 };
+use layer::Path;
 pub use layer::{Encapsulation, Layer, MAX_LAYERS};
 pub use numbers::{EtherType, IpNumber, LinkType};
 pub use outcome::{
@@ -182,7 +183,7 @@ struct Resume {
     at: usize,
     end: usize,
     declared_end: usize,
-    path: Encapsulation,
+    path: Path,
 }
 
 /// The walk's position in a frame.
@@ -196,7 +197,7 @@ struct Walk<'a> {
     /// Where the enclosing length fields say the content ends (≥ `end`; beyond
     /// it when the capture was cut; `usize::MAX` before any length field).
     declared_end: usize,
-    path: Encapsulation,
+    path: Path,
     /// The addresses of the innermost IP header so far.
     context: IpContext,
     /// The length the innermost IP header so far declares for its datagram.
@@ -275,7 +276,7 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
         at: 0,
         end: frame.len(),
         declared_end: usize::MAX,
-        path: Encapsulation::new(),
+        path: Path::EMPTY,
         context: IpContext::NONE,
         ip_len: 0,
     };
@@ -530,7 +531,7 @@ impl<'a> Walk<'a> {
             encapsulation: {
                 let mut path = self.path;
                 path.push(Layer::Tcp);
-                path
+                path.to_encapsulation()
             },
             offset: at,
         })
