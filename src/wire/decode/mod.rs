@@ -101,7 +101,7 @@ mod test_layers;
 #[cfg(test)]
 mod tests;
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 
 pub use error::{
     DecodeError, Fragment, IpError, LayerError, LinkError, Malformed, Truncated, TunnelError,
@@ -424,7 +424,6 @@ impl<'a> Walk<'a> {
 
     /// The TCP segment at `self.at`, addressed by `context`.
     fn tcp(&self) -> Decoded<'a> {
-        let context = self.context;
         let at = self.at;
         let captured = self.frame.get(at..self.end).unwrap_or(&[]);
         // The TCP length the IP header gives (≥ what was captured).
@@ -488,7 +487,9 @@ impl<'a> Walk<'a> {
         let header_len = header.header_len();
         let payload = captured.get(header_len..).unwrap_or(&[]);
         let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
-        let (pseudo_header, final_known) = match context {
+        // Read field by field from the walk (not copied whole): the fields
+        // were just written one by one, and a wider read of them would wait.
+        let (pseudo_header, final_known, source, destination) = match self.context {
             IpContext::V4 {
                 source,
                 destination,
@@ -498,6 +499,8 @@ impl<'a> Walk<'a> {
                     destination,
                 },
                 true,
+                IpAddr::V4(source),
+                IpAddr::V4(destination),
             ),
             IpContext::V6 {
                 source,
@@ -509,6 +512,8 @@ impl<'a> Walk<'a> {
                     destination: final_destination.unwrap_or(destination),
                 },
                 final_destination.is_some(),
+                IpAddr::V6(source),
+                IpAddr::V6(destination),
             ),
         };
         let unverified = if captured.len() < declared {
@@ -519,8 +524,8 @@ impl<'a> Walk<'a> {
             None
         };
         Decoded::Tcp(DecodedSegment {
-            source: SocketAddr::new(context.source(), header.source_port()),
-            destination: SocketAddr::new(context.destination(), header.destination_port()),
+            source: SocketAddr::new(source, header.source_port()),
+            destination: SocketAddr::new(destination, header.destination_port()),
             header,
             payload,
             payload_len,
