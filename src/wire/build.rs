@@ -29,10 +29,11 @@
 use core::fmt;
 
 use crate::flags::TcpFlags;
+use crate::segment::Segment;
 use crate::seq::SeqNum;
 use crate::wire::checksum::PseudoHeader;
 use crate::wire::options::{FAST_OPEN_EXPERIMENT_MAGIC, TcpOption, TcpOptionsIter};
-use crate::wire::tcp::TCP_MIN_HEADER_LEN;
+use crate::wire::tcp::{TCP_MIN_HEADER_LEN, field};
 
 /// The most option bytes a header can hold (data offset 15).
 pub const MAX_OPTIONS_LEN: usize = 40;
@@ -69,6 +70,23 @@ pub enum BuildError {
         /// The segment length.
         len: usize,
     },
+    /// An IPv4 packet longer than 65535 bytes (its total length field is 16 bits).
+    #[error("IP packet of {len} bytes is too long")]
+    PacketTooLong {
+        /// The packet length.
+        len: usize,
+    },
+    /// The payload given is not the length the segment declares.
+    #[error("segment declares {declared} payload bytes, {given} given")]
+    PayloadLenMismatch {
+        /// The segment's `payload_len`.
+        declared: u32,
+        /// Bytes of payload given.
+        given: usize,
+    },
+    /// The source and destination are not of the same IP version.
+    #[error("source and destination are not both IPv4 or both IPv6")]
+    AddressFamilyMismatch,
 }
 
 /// Up to 40 bytes of TCP options, as they go on the wire.
@@ -148,12 +166,7 @@ impl TcpOptionsBuf {
             TcpOption::EndOfOptionList | TcpOption::Nop | TcpOption::SackPermitted => {}
             TcpOption::Mss(mss) => data.copy_from_slice(&mss.to_be_bytes()),
             TcpOption::WindowScale(shift) => data[0] = *shift,
-            TcpOption::Sack(blocks) => {
-                for (chunk, (left, right)) in data.chunks_exact_mut(8).zip(blocks.iter()) {
-                    chunk[..4].copy_from_slice(&left.0.to_be_bytes());
-                    chunk[4..].copy_from_slice(&right.0.to_be_bytes());
-                }
-            }
+            TcpOption::Sack(blocks) => data.copy_from_slice(blocks.as_bytes()),
             TcpOption::Timestamps { value, echo_reply } => {
                 data[..4].copy_from_slice(&value.to_be_bytes());
                 data[4..].copy_from_slice(&echo_reply.to_be_bytes());
@@ -272,6 +285,60 @@ impl TcpHeader {
         }
     }
 
+    /// The header of `segment` between these ports: its sequence and
+    /// acknowledgment numbers, flags and window, checksum and urgent pointer 0,
+    /// and its options laid out as Linux's `tcp_options_write` does — MSS;
+    /// SACK-permitted and timestamps together, or `NOP, NOP` before whichever
+    /// is alone; `NOP` and window scale — so that every option is aligned and
+    /// the whole takes at most 20 bytes.
+    ///
+    /// Every option present in `segment.options` is written, on any segment;
+    /// RFC 9293 and RFC 7323 allow MSS and window scale on SYNs only, which is
+    /// the caller's (or the [`Endpoint`](crate::state::Endpoint)'s) business.
+    pub fn from_segment(segment: &Segment, source_port: u16, destination_port: u16) -> Self {
+        let o = &segment.options;
+        let mut options = TcpOptionsBuf::new();
+        let mut put = |option: TcpOption<'_>| {
+            // At most 4 + 12 + 4 bytes: always fits.
+            let _ = options.push(&option);
+        };
+        if let Some(mss) = o.mss {
+            put(TcpOption::Mss(mss));
+        }
+        match (o.sack_permitted, o.timestamps) {
+            (true, Some((value, echo_reply))) => {
+                put(TcpOption::SackPermitted);
+                put(TcpOption::Timestamps { value, echo_reply });
+            }
+            (false, Some((value, echo_reply))) => {
+                put(TcpOption::Nop);
+                put(TcpOption::Nop);
+                put(TcpOption::Timestamps { value, echo_reply });
+            }
+            (true, None) => {
+                put(TcpOption::Nop);
+                put(TcpOption::Nop);
+                put(TcpOption::SackPermitted);
+            }
+            (false, None) => {}
+        }
+        if let Some(shift) = o.window_scale {
+            put(TcpOption::Nop);
+            put(TcpOption::WindowScale(shift));
+        }
+        TcpHeader {
+            source_port,
+            destination_port,
+            sequence_number: segment.seq,
+            acknowledgment_number: segment.ack,
+            flags: segment.flags,
+            window_size: segment.window,
+            checksum: 0,
+            urgent_pointer: 0,
+            options,
+        }
+    }
+
     /// Header length in bytes: 20 plus the padded options.
     #[inline]
     pub fn header_len(&self) -> usize {
@@ -287,16 +354,16 @@ impl TcpHeader {
             required: len,
             available,
         })?;
-        out[0..2].copy_from_slice(&self.source_port.to_be_bytes());
-        out[2..4].copy_from_slice(&self.destination_port.to_be_bytes());
-        out[4..8].copy_from_slice(&self.sequence_number.0.to_be_bytes());
-        out[8..12].copy_from_slice(&self.acknowledgment_number.0.to_be_bytes());
+        out[field::SRC_PORT].copy_from_slice(&self.source_port.to_be_bytes());
+        out[field::DST_PORT].copy_from_slice(&self.destination_port.to_be_bytes());
+        out[field::SEQ_NUM].copy_from_slice(&self.sequence_number.0.to_be_bytes());
+        out[field::ACK_NUM].copy_from_slice(&self.acknowledgment_number.0.to_be_bytes());
         let bits = self.flags.to_header_bits();
-        out[12] = ((len / 4) as u8) << 4 | (bits >> 8) as u8;
-        out[13] = bits as u8;
-        out[14..16].copy_from_slice(&self.window_size.to_be_bytes());
-        out[16..18].copy_from_slice(&self.checksum.to_be_bytes());
-        out[18..20].copy_from_slice(&self.urgent_pointer.to_be_bytes());
+        let offset_flags = ((len / 4) as u16) << 12 | bits;
+        out[field::DATA_OFFSET_FLAGS].copy_from_slice(&offset_flags.to_be_bytes());
+        out[field::WINDOW].copy_from_slice(&self.window_size.to_be_bytes());
+        out[field::CHECKSUM].copy_from_slice(&self.checksum.to_be_bytes());
+        out[field::URGENT].copy_from_slice(&self.urgent_pointer.to_be_bytes());
         let options = &mut out[TCP_MIN_HEADER_LEN..];
         let raw = self.options.as_slice();
         options[..raw.len()].copy_from_slice(raw);
@@ -328,7 +395,7 @@ impl TcpHeader {
         self.write(buf)?;
         buf[header_len..total].copy_from_slice(payload);
         let checksum = pseudo.tcp_checksum(&buf[..total]);
-        buf[16..18].copy_from_slice(&checksum.to_be_bytes());
+        buf[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
         Ok(total)
     }
 }
@@ -378,7 +445,8 @@ mod test {
             })
         );
         let mut o = TcpOptionsBuf::new();
-        let blocks = SackBlocks::new(&[(SeqNum(1), SeqNum(2)); 4]).unwrap();
+        let mut storage = [0u8; 32];
+        let blocks = SackBlocks::encode(&[(SeqNum(1), SeqNum(2)); 4], &mut storage).unwrap();
         o.push(&TcpOption::Sack(blocks)).unwrap();
         o.push(&TcpOption::Mss(1)).unwrap();
         assert_eq!(

@@ -18,6 +18,7 @@
 pub mod build;
 pub mod checksum;
 pub mod ip;
+mod ip_build;
 pub mod link;
 pub mod options;
 pub mod packet;
@@ -26,8 +27,9 @@ pub mod tcp;
 pub use build::{BuildError, TcpHeader, TcpOptionsBuf};
 pub use checksum::PseudoHeader;
 pub use ip::{Fragment, IcmpMessage, IpNumber};
+pub use ip_build::{IPV4_HEADER_LEN, IPV6_HEADER_LEN, IpTcpBuilder};
 pub use link::{EtherType, LinkType};
-pub use options::{SackBlocks, TcpOption, TcpOptionError, TcpOptionsIter};
+pub use options::{SackBlocks, SackBlocksIter, TcpOption, TcpOptionError, TcpOptionsIter};
 pub use packet::{
     ChecksumStatus, DecodeAll, Decoded, Encapsulation, HeaderError, IcmpQuotedTcp, Layer,
     MAX_LAYERS, Malformed, NotDecoded, NotTcp, TcpPacket, Truncated, UnverifiedReason, decode,
