@@ -22,6 +22,7 @@ mod ip_build;
 pub mod link;
 pub mod options;
 pub mod packet;
+mod summary;
 pub mod tcp;
 
 pub use build::{BuildError, TcpHeader, TcpOptionsBuf};

@@ -167,6 +167,14 @@ impl fmt::Debug for SackBlocks<'_> {
     }
 }
 
+/// As a sequence of `(left, right)` pairs.
+#[cfg(feature = "serde")]
+impl serde::Serialize for SackBlocks<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 impl<'a> IntoIterator for SackBlocks<'a> {
     type Item = (SeqNum, SeqNum);
     type IntoIter = SackBlocksIter<'a>;
@@ -216,7 +224,20 @@ impl ExactSizeIterator for SackBlocksIter<'_> {}
 impl core::iter::FusedIterator for SackBlocksIter<'_> {}
 
 /// One TCP option, borrowing its bytes from the header.
+///
+/// `Display` writes tcpdump's form (print-tcp.c): `mss 1460`, `sackOK`,
+/// `TS val 1 ecr 2`, `nop`, `wscale 7`, `sack 2 {1:2}{5:9}`, `eol`,
+/// `tfo cookiereq`, `tfo cookie 0a0b`, `md5 <hex>`, `mptcp <hex>`,
+/// `tcp-ao keyid 1 rnextkeyid 2 mac 0x<hex>`, and `opt-<kind>:<hex>` for a kind
+/// it does not know.
+///
+/// ```
+/// use synack::wire::TcpOption;
+/// assert_eq!(TcpOption::Mss(1460).to_string(), "mss 1460");
+/// assert_eq!(TcpOption::Timestamps { value: 1, echo_reply: 2 }.to_string(), "TS val 1 ecr 2");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum TcpOption<'a> {
     /// Kind 0: end of the option list; what follows is padding.
     EndOfOptionList,
@@ -302,6 +323,55 @@ impl TcpOption<'_> {
     }
 }
 
+/// Bytes as lowercase hex digits, tcpdump style.
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Display for TcpOption<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TcpOption::EndOfOptionList => f.write_str("eol"),
+            TcpOption::Nop => f.write_str("nop"),
+            TcpOption::Mss(mss) => write!(f, "mss {mss}"),
+            TcpOption::WindowScale(shift) => write!(f, "wscale {shift}"),
+            TcpOption::SackPermitted => f.write_str("sackOK"),
+            TcpOption::Sack(blocks) => {
+                write!(f, "sack {} ", blocks.len())?;
+                blocks
+                    .iter()
+                    .try_for_each(|(left, right)| write!(f, "{{{left}:{right}}}"))
+            }
+            TcpOption::Timestamps { value, echo_reply } => {
+                write!(f, "TS val {value} ecr {echo_reply}")
+            }
+            TcpOption::FastOpenCookie(cookie) | TcpOption::ExperimentalFastOpenCookie(cookie) => {
+                if cookie.is_empty() {
+                    f.write_str("tfo cookiereq")
+                } else {
+                    write!(f, "tfo cookie {}", Hex(cookie))
+                }
+            }
+            TcpOption::Md5Signature(digest) => write!(f, "md5 {}", Hex(&digest[..])),
+            TcpOption::Authentication {
+                key_id,
+                rnext_key_id,
+                mac,
+            } => write!(
+                f,
+                "tcp-ao keyid {key_id} rnextkeyid {rnext_key_id} mac 0x{}",
+                Hex(mac)
+            ),
+            TcpOption::Mptcp(data) => write!(f, "mptcp {}", Hex(data)),
+            TcpOption::Unknown { kind, data } => write!(f, "opt-{kind}:{}", Hex(data)),
+        }
+    }
+}
+
 /// Why an option could not be read. Offsets count from the first option byte
 /// (header byte 20) and name the option's kind byte.
 ///
@@ -310,6 +380,7 @@ impl TcpOption<'_> {
 /// it checked against the kind's size (`BadLength`). So an MSS option claiming 9
 /// bytes with 4 left is `PastHeaderEnd`, with 9 left `BadLength`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum TcpOptionError {
     /// A kind that needs a length byte is the last byte of the options.
     #[error("TCP option kind {kind} at option byte {offset} has no length byte")]
@@ -894,6 +965,63 @@ mod test {
     fn window_scale_beyond_14_is_reported_raw() {
         // tcp__window-scale-range.pcap sends shift 255.
         assert_eq!(all(&[3, 3, 255]), [Ok(TcpOption::WindowScale(255))]);
+    }
+
+    /// tcpdump 4.99 on tests/data/http-image.pcap frame 1 (`tcpdump -nr FILE -S -c 1`):
+    /// `options [mss 1460,sackOK,TS val 4006145894 ecr 0,nop,wscale 10]`; on
+    /// captures/bulk-loss.pcap: `sack 1 {12636509:12637957}`.
+    #[test]
+    fn display_is_tcpdumps() {
+        use std::string::ToString;
+        let bytes = [
+            2, 4, 5, 0xb4, 4, 2, 8, 10, 0xee, 0xc8, 0xef, 0x66, 0, 0, 0, 0, 1, 3, 3, 10,
+        ];
+        let shown: Vec<_> = all(&bytes)
+            .into_iter()
+            .map(|o| o.unwrap().to_string())
+            .collect();
+        assert_eq!(
+            shown.join(","),
+            "mss 1460,sackOK,TS val 4006145894 ecr 0,nop,wscale 10"
+        );
+        let mut storage = [0u8; 32];
+        let one =
+            SackBlocks::encode(&[(SeqNum(12636509), SeqNum(12637957))], &mut storage).unwrap();
+        assert_eq!(
+            TcpOption::Sack(one).to_string(),
+            "sack 1 {12636509:12637957}"
+        );
+        let two =
+            SackBlocks::from_bytes(&[0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 9]).unwrap();
+        assert_eq!(TcpOption::Sack(two).to_string(), "sack 2 {1:2}{5:9}");
+        assert_eq!(TcpOption::EndOfOptionList.to_string(), "eol");
+        assert_eq!(TcpOption::FastOpenCookie(&[]).to_string(), "tfo cookiereq");
+        assert_eq!(
+            TcpOption::ExperimentalFastOpenCookie(&[0x26, 0x1f]).to_string(),
+            "tfo cookie 261f"
+        );
+        assert_eq!(
+            TcpOption::Md5Signature(&[0xab; 16]).to_string(),
+            "md5 abababababababababababababababab"
+        );
+        assert_eq!(
+            TcpOption::Authentication {
+                key_id: 1,
+                rnext_key_id: 2,
+                mac: &[0, 0xff]
+            }
+            .to_string(),
+            "tcp-ao keyid 1 rnextkeyid 2 mac 0x00ff"
+        );
+        assert_eq!(TcpOption::Mptcp(&[0x00, 0x81]).to_string(), "mptcp 0081");
+        assert_eq!(
+            TcpOption::Unknown {
+                kind: 27,
+                data: &[1, 2]
+            }
+            .to_string(),
+            "opt-27:0102"
+        );
     }
 
     #[test]
