@@ -40,6 +40,7 @@ pub const MAX_OPTIONS_LEN: usize = 40;
 
 /// Why a header or option could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum BuildError {
     /// The output buffer is too small.
     #[error("buffer of {available} bytes, {required} needed")]
@@ -239,6 +240,15 @@ impl core::hash::Hash for TcpOptionsBuf {
     }
 }
 
+/// As the list of options a parser reads from the padded bytes (each an option
+/// or the error that ends the walk).
+#[cfg(feature = "serde")]
+impl serde::Serialize for TcpOptionsBuf {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 impl fmt::Debug for TcpOptionsBuf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
@@ -247,6 +257,7 @@ impl fmt::Debug for TcpOptionsBuf {
 
 /// An owned TCP header (RFC 9293 §3.1) that can be written to bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TcpHeader {
     /// Source port.
     pub source_port: u16,

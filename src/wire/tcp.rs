@@ -28,6 +28,7 @@ pub(crate) mod field {
 
 /// Why bytes are not a TCP header. Offsets count from the first byte of the TCP header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum TcpHeaderError {
     /// Fewer than 20 bytes: not even the fixed header is there.
     #[error("TCP header truncated: {available} bytes, at least 20 needed")]
