@@ -41,12 +41,14 @@ fn syn_options() -> impl Strategy<Value = SynOptions> {
         any::<bool>(),
         proptest::option::of((any::<u32>(), any::<u32>())),
     )
-        .prop_map(|(mss, window_scale, sack_permitted, timestamps)| SynOptions {
-            mss,
-            window_scale,
-            sack_permitted,
-            timestamps,
-        })
+        .prop_map(
+            |(mss, window_scale, sack_permitted, timestamps)| SynOptions {
+                mss,
+                window_scale,
+                sack_permitted,
+                timestamps,
+            },
+        )
 }
 
 prop_compose! {
