@@ -1,28 +1,4 @@
-//! [`PcapWriter`]: writing classic pcap files, so that generated traffic opens in
-//! Wireshark, tcpdump — and in [`CaptureReader`](super::CaptureReader).
-//!
-//! The file is the classic libpcap format: a 24-byte file header (magic number,
-//! version 2.4, snapshot length, link type) and, per packet, a 16-byte record
-//! header (seconds, fraction, captured length, original length) followed by the
-//! captured bytes. Headers are written little-endian; the magic number tells
-//! readers so. The fraction is in microseconds (magic `0xa1b2c3d4`) or
-//! nanoseconds (magic `0xa1b23c4d`), as chosen with [`TimestampPrecision`].
-//!
-//! ```
-//! use synack::capture::{CaptureReader, PcapWriter, Timestamp};
-//! use synack::wire::LinkType;
-//!
-//! let mut writer = PcapWriter::new(Vec::new(), LinkType::RAW, 65535)?;
-//! writer.write_packet(Timestamp::new(1, 500_000_000), &[0x45, 0, 0, 20])?;
-//! let file = writer.into_inner();
-//! assert_eq!(file.len(), 24 + 16 + 4);
-//!
-//! let mut reader = CaptureReader::new(&file[..])?;
-//! let record = reader.next_record().unwrap()?;
-//! assert_eq!(record.timestamp, Timestamp::new(1, 500_000_000));
-//! assert_eq!((record.link_type, record.data), (LinkType::RAW, &[0x45, 0, 0, 20][..]));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! Writing classic pcap files: [`PcapWriter`].
 
 use std::io::Write;
 
@@ -58,7 +34,31 @@ pub enum WriteError {
     },
 }
 
-/// Writes a classic pcap file to any [`Write`]; see the [module docs](self).
+/// [`PcapWriter`]: writing classic pcap files, so that generated traffic opens in
+/// Wireshark, tcpdump — and in [`CaptureReader`](super::CaptureReader).
+///
+/// The file is the classic libpcap format: a 24-byte file header (magic number,
+/// version 2.4, snapshot length, link type) and, per packet, a 16-byte record
+/// header (seconds, fraction, captured length, original length) followed by the
+/// captured bytes. Headers are written little-endian; the magic number tells
+/// readers so. The fraction is in microseconds (magic `0xa1b2c3d4`) or
+/// nanoseconds (magic `0xa1b23c4d`), as chosen with [`TimestampPrecision`].
+///
+/// ```
+/// use synack::capture::{CaptureReader, PcapWriter, Timestamp};
+/// use synack::wire::LinkType;
+///
+/// let mut writer = PcapWriter::new(Vec::new(), LinkType::RAW, 65535)?;
+/// writer.write_packet(Timestamp::new(1, 500_000_000), &[0x45, 0, 0, 20])?;
+/// let file = writer.into_inner();
+/// assert_eq!(file.len(), 24 + 16 + 4);
+///
+/// let mut reader = CaptureReader::new(&file[..])?;
+/// let record = reader.next_record().unwrap()?;
+/// assert_eq!(record.timestamp, Timestamp::new(1, 500_000_000));
+/// assert_eq!((record.link_type, record.data), (LinkType::RAW, &[0x45, 0, 0, 20][..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// Each [`write_packet`](Self::write_packet) writes one record at once, so
 /// wrapping a file in a [`std::io::BufWriter`] is worthwhile for many small packets.

@@ -1,37 +1,4 @@
-//! From state to bytes: [`IpTcpBuilder`] turns a [`Segment`] — what an
-//! [`Endpoint`](crate::state::Endpoint) replies, or any segment made by hand —
-//! plus its addresses and payload into a TCP segment with a correct checksum, or
-//! into a whole IPv4 or IPv6 packet, in one call and without allocating.
-//!
-//! A `Segment` has no ports or addresses; the builder holds them (two
-//! [`SocketAddr`]s of the same IP version) and the few IP header fields a sender
-//! chooses: TTL / hop limit, the IPv4 identification and Don't Fragment bit, the
-//! DSCP/ECN byte and the IPv6 flow label. The TCP header is
-//! [`TcpHeader::from_segment`]: the segment's numbers, flags and window, and its
-//! options (MSS, SACK-permitted, timestamps, window scale) laid out as Linux
-//! lays them out.
-//!
-//! ```
-//! use core::net::SocketAddr;
-//! use synack::{Segment, SeqNum, TcpFlags};
-//! use synack::segment::SynOptions;
-//! use synack::wire::{IpTcpBuilder, LinkType, Decoded, ChecksumStatus, decode};
-//!
-//! let builder = IpTcpBuilder::new(
-//!     "10.77.0.1:46882".parse::<SocketAddr>().unwrap(),
-//!     "10.77.0.2:80".parse::<SocketAddr>().unwrap(),
-//! );
-//! let syn = Segment::new(SeqNum(179603736), SeqNum(0), TcpFlags::SYN)
-//!     .with_window(64240)
-//!     .with_options(SynOptions { mss: Some(1460), window_scale: Some(10), ..SynOptions::default() });
-//! let mut buf = [0u8; 128];
-//! let n = builder.write_ip_packet(&syn, &[], &mut buf).unwrap();
-//! assert_eq!(n, 20 + 28);                       // IPv4 header, TCP header with 8 option bytes
-//!
-//! let Decoded::Tcp(packet) = decode(LinkType::RAW, &buf[..n]) else { panic!() };
-//! assert_eq!(packet.checksum, ChecksumStatus::Good);
-//! assert_eq!(Segment::from_packet(&packet), syn);
-//! ```
+//! Building whole IPv4/IPv6 packets from a [`Segment`]: [`IpTcpBuilder`].
 
 use core::net::{IpAddr, SocketAddr};
 
@@ -74,8 +41,40 @@ mod ipv6 {
     pub const DESTINATION: Range<usize> = 24..40;
 }
 
-/// Writes TCP segments and whole IP packets for one direction of a connection;
-/// see the [module docs](self).
+/// From state to bytes: [`IpTcpBuilder`] turns a [`Segment`] — what an
+/// [`Endpoint`](crate::state::Endpoint) replies, or any segment made by hand —
+/// plus its addresses and payload into a TCP segment with a correct checksum, or
+/// into a whole IPv4 or IPv6 packet, in one call and without allocating.
+///
+/// A `Segment` has no ports or addresses; the builder holds them (two
+/// [`SocketAddr`]s of the same IP version) and the few IP header fields a sender
+/// chooses: TTL / hop limit, the IPv4 identification and Don't Fragment bit, the
+/// DSCP/ECN byte and the IPv6 flow label. The TCP header is
+/// [`TcpHeader::from_segment`]: the segment's numbers, flags and window, and its
+/// options (MSS, SACK-permitted, timestamps, window scale) laid out as Linux
+/// lays them out.
+///
+/// ```
+/// use core::net::SocketAddr;
+/// use synack::{Segment, SeqNum, TcpFlags};
+/// use synack::segment::SynOptions;
+/// use synack::wire::{IpTcpBuilder, LinkType, Decoded, ChecksumStatus, decode};
+///
+/// let builder = IpTcpBuilder::new(
+///     "10.77.0.1:46882".parse::<SocketAddr>().unwrap(),
+///     "10.77.0.2:80".parse::<SocketAddr>().unwrap(),
+/// );
+/// let syn = Segment::new(SeqNum(179603736), SeqNum(0), TcpFlags::SYN)
+///     .with_window(64240)
+///     .with_options(SynOptions { mss: Some(1460), window_scale: Some(10), ..SynOptions::default() });
+/// let mut buf = [0u8; 128];
+/// let n = builder.write_ip_packet(&syn, &[], &mut buf).unwrap();
+/// assert_eq!(n, 20 + 28);                       // IPv4 header, TCP header with 8 option bytes
+///
+/// let Decoded::Tcp(packet) = decode(LinkType::RAW, &buf[..n]) else { panic!() };
+/// assert_eq!(packet.checksum, ChecksumStatus::Good);
+/// assert_eq!(Segment::from_packet(&packet), syn);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct IpTcpBuilder {
     /// Source address and port.

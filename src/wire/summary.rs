@@ -1,32 +1,4 @@
 //! A decoded segment's one-line summary, in tcpdump's words.
-//!
-//! `Display` for [`TcpPacket`] writes what `tcpdump -n -S` prints after the
-//! timestamp (print-tcp.c's field order): `IP` or `IP6`, the endpoints as
-//! `address.port`, the flags in tcpdump's letters, the absolute sequence number
-//! (`seq first:end` when the segment carries data; with SYN, FIN or RST even
-//! without), the acknowledgment number when ACK is set, the window field, the
-//! urgent pointer when URG is set, the options (each as
-//! [`TcpOption`](crate::wire::TcpOption)'s
-//! `Display`, `bad opt` where the walk fails) and the payload length from the
-//! IP header.
-//!
-//! ```
-//! # #[cfg(feature = "pcap")] {
-//! use synack::capture::CaptureReader;
-//! use synack::wire::decode;
-//!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/http-image.pcap");
-//! let mut reader = CaptureReader::open(path).unwrap();
-//! let record = reader.next_record().unwrap().unwrap();
-//! let packet = decode(record.link_type, record.data).into_tcp().unwrap();
-//! // tcpdump -nr tests/data/http-image.pcap -S -c 1
-//! assert_eq!(
-//!     packet.to_string(),
-//!     "IP 10.77.0.1.46882 > 10.77.0.2.80: Flags [S], seq 179603736, win 64240, \
-//!      options [mss 1460,sackOK,TS val 4006145894 ecr 0,nop,wscale 10], length 0"
-//! );
-//! # }
-//! ```
 
 use core::fmt;
 use core::net::SocketAddr;
@@ -34,6 +6,35 @@ use core::net::SocketAddr;
 use crate::flags::TcpFlags;
 use crate::wire::packet::TcpPacket;
 
+/// A decoded segment's one-line summary, in tcpdump's words.
+///
+/// `Display` for [`TcpPacket`] writes what `tcpdump -n -S` prints after the
+/// timestamp (print-tcp.c's field order): `IP` or `IP6`, the endpoints as
+/// `address.port`, the flags in tcpdump's letters, the absolute sequence number
+/// (`seq first:end` when the segment carries data; with SYN, FIN or RST even
+/// without), the acknowledgment number when ACK is set, the window field, the
+/// urgent pointer when URG is set, the options (each as
+/// [`TcpOption`](crate::wire::TcpOption)'s
+/// `Display`, `bad opt` where the walk fails) and the payload length from the
+/// IP header.
+///
+/// ```
+/// # #[cfg(feature = "pcap")] {
+/// use synack::capture::CaptureReader;
+/// use synack::wire::decode;
+///
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/http-image.pcap");
+/// let mut reader = CaptureReader::open(path).unwrap();
+/// let record = reader.next_record().unwrap().unwrap();
+/// let packet = decode(record.link_type, record.data).into_tcp().unwrap();
+/// // tcpdump -nr tests/data/http-image.pcap -S -c 1
+/// assert_eq!(
+///     packet.to_string(),
+///     "IP 10.77.0.1.46882 > 10.77.0.2.80: Flags [S], seq 179603736, win 64240, \
+///      options [mss 1460,sackOK,TS val 4006145894 ecr 0,nop,wscale 10], length 0"
+/// );
+/// # }
+/// ```
 impl fmt::Display for TcpPacket<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header = &self.header;
