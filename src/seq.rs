@@ -266,6 +266,43 @@ mod test {
         assert!(a.before(b) && b.before(c) && c.before(d) && d.before(a));
     }
 
+    /// The small conversions and operators, each pinned to a value.
+    #[test]
+    fn conversions_and_assigning_operators() {
+        extern crate std;
+        use std::string::ToString;
+        assert_eq!(SeqNum(0xdead_beef).get(), 0xdead_beef);
+        assert_eq!(SeqNum::from(7u32), SeqNum(7));
+        assert_eq!(u32::from(SeqNum(9)), 9);
+        assert_eq!(SeqNum(4_000_000_000).to_string(), "4000000000");
+        let mut s = SeqNum(u32::MAX);
+        s += 3;
+        assert_eq!(s, SeqNum(2));
+        s -= 5;
+        assert_eq!(s, SeqNum(u32::MAX - 2));
+        assert_eq!(s.wrapping_sub(1), SeqNum(u32::MAX - 3));
+        assert_eq!(SeqNum(5).max_seq(SeqNum(3)), SeqNum(5));
+        assert_eq!(SeqNum(5).min_seq(SeqNum(3)), SeqNum(3));
+        // 2^31 apart: neither is after the other, so `self` is kept.
+        assert_eq!(SeqNum(0).max_seq(SeqNum(1 << 31)), SeqNum(0));
+        assert_eq!(SeqNum(0).min_seq(SeqNum(1 << 31)), SeqNum(0));
+        assert_eq!(SeqNum(3).serial_cmp(SeqNum(3)), Some(Ordering::Equal));
+        assert_eq!(SeqNum(3).serial_cmp(SeqNum(2)), Some(Ordering::Greater));
+        assert_eq!(SeqNum(3).serial_cmp(SeqNum(4)), Some(Ordering::Less));
+        assert!(SeqNum(3).after_or_eq(SeqNum(3)) && !SeqNum(3).after_or_eq(SeqNum(4)));
+    }
+
+    /// A window longer than 2^31 is clamped to 2^31 - 1 numbers: the number
+    /// 2^31 - 1 past the start is outside, the one before it inside.
+    #[test]
+    fn huge_windows_are_clamped() {
+        let s = SeqNum(10);
+        assert!((s + ((1 << 31) - 2)).in_window(s, u32::MAX));
+        assert!(!(s + ((1 << 31) - 1)).in_window(s, u32::MAX));
+        assert!(!(s + ((1 << 31) - 1)).in_window(s, 1 << 31));
+        assert!((s + ((1 << 31) - 2)).in_window(s, (1 << 31) - 1));
+    }
+
     #[test]
     fn window_membership_and_zero_windows() {
         let nxt = SeqNum(u32::MAX - 1);
