@@ -445,6 +445,53 @@ mod test {
         );
     }
 
+    /// Linux's layouts (tcp_options_write): timestamps alone behind two NOPs (the
+    /// data segments of every capture in the corpus), SACK-permitted alone behind
+    /// two NOPs, window scale behind one; fields straight from the segment.
+    #[test]
+    fn from_segment_lays_options_out_as_linux_does() {
+        use crate::segment::SynOptions;
+        let base = Segment::new(SeqNum(7), SeqNum(9), TcpFlags::ACK | TcpFlags::PSH)
+            .with_window(501)
+            .with_len(100);
+        let h = TcpHeader::from_segment(&base, 1, 2);
+        assert_eq!(
+            (
+                h.source_port,
+                h.destination_port,
+                h.sequence_number,
+                h.acknowledgment_number
+            ),
+            (1, 2, SeqNum(7), SeqNum(9))
+        );
+        assert_eq!(
+            (h.flags, h.window_size, h.checksum, h.urgent_pointer),
+            (base.flags, 501, 0, 0)
+        );
+        assert!(h.options.is_empty());
+        let with = |o: SynOptions| TcpHeader::from_segment(&base.with_options(o), 1, 2).options;
+        let ts = with(SynOptions {
+            timestamps: Some((0x0102_0304, 5)),
+            ..SynOptions::default()
+        });
+        assert_eq!(ts.as_slice(), [1, 1, 8, 10, 1, 2, 3, 4, 0, 0, 0, 5]);
+        let sack = with(SynOptions {
+            sack_permitted: true,
+            ..SynOptions::default()
+        });
+        assert_eq!(sack.as_slice(), [1, 1, 4, 2]);
+        let ws = with(SynOptions {
+            window_scale: Some(14),
+            ..SynOptions::default()
+        });
+        assert_eq!(ws.as_slice(), [1, 3, 3, 14]);
+        let mss = with(SynOptions {
+            mss: Some(536),
+            ..SynOptions::default()
+        });
+        assert_eq!(mss.as_slice(), [2, 4, 2, 24]);
+    }
+
     #[test]
     fn too_small_buffers_and_too_many_options_are_errors() {
         let h = TcpHeader::default();

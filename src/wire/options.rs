@@ -1024,6 +1024,71 @@ mod test {
         );
     }
 
+    #[test]
+    fn sack_blocks_view_accepts_one_to_four_blocks_only() {
+        for len in [0usize, 1, 7, 9, 33, 40] {
+            assert_eq!(SackBlocks::from_bytes(&[0; 40][..len]), None, "{len}");
+        }
+        let mut storage = [0u8; 32];
+        assert_eq!(SackBlocks::encode(&[], &mut storage), None);
+        assert_eq!(
+            SackBlocks::encode(&[(SeqNum(1), SeqNum(2)); 5], &mut storage),
+            None
+        );
+        let pairs = [
+            (SeqNum(1), SeqNum(2)),
+            (SeqNum(u32::MAX), SeqNum(0)),
+            (SeqNum(0x0102_0304), SeqNum(0x0506_0708)),
+        ];
+        let blocks = SackBlocks::encode(&pairs, &mut storage).unwrap();
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(&blocks.as_bytes()[16..], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(blocks.get(1), Some(pairs[1]));
+        assert_eq!(blocks.get(3), None);
+        let mut it = blocks.iter();
+        assert_eq!(it.len(), 3);
+        assert_eq!(it.size_hint(), (3, Some(3)));
+        it.next();
+        assert_eq!(it.len(), 2);
+        assert_eq!((&blocks).into_iter().collect::<Vec<_>>(), pairs);
+        assert_eq!(blocks.into_iter().last(), Some(pairs[2]));
+        assert_eq!(
+            std::format!("{blocks:?}"),
+            "[(SeqNum(1), SeqNum(2)), (SeqNum(4294967295), SeqNum(0)), (SeqNum(16909060), SeqNum(84281096))]"
+        );
+    }
+
+    /// The timestamps fast path and the general walk agree, after a NOP and at
+    /// the start, and a timestamps option of the wrong length still fails.
+    #[test]
+    fn timestamps_fast_path_is_the_same_walk() {
+        let ts = [
+            1, 1, 8, 10, 0, 0, 0, 7, 0xff, 0xff, 0xff, 0xfe, 8, 10, 0, 0, 0, 1,
+        ];
+        let got = all(&ts);
+        assert_eq!(got.len(), 3 + 1);
+        assert_eq!(
+            got[2],
+            Ok(TcpOption::Timestamps {
+                value: 7,
+                echo_reply: 0xffff_fffe
+            })
+        );
+        // The last one is cut (8 of 10 bytes): the general walk reports it.
+        assert_eq!(
+            got[3],
+            Err(TcpOptionError::PastHeaderEnd {
+                offset: 12,
+                kind: 8,
+                len: 10,
+                available: 6
+            })
+        );
+        let mut it = TcpOptionsIter::new(&ts[2..12]);
+        assert!(matches!(it.next(), Some(Ok(TcpOption::Timestamps { .. }))));
+        assert_eq!((it.offset(), it.rest()), (10, &[][..]));
+    }
+
     /// The item `next` returns stays small (it was 40 bytes with SACK blocks copied
     /// into an array): three words, as the module docs say.
     #[test]
