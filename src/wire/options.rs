@@ -566,6 +566,11 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         // nom frames each option: kind, then (except EOL and NOP) length, then
         // `length - 2` bytes of data.
+        let (after_kind, kind) = byte.parse_complete(self.rest).ok()?;
+        if kind == kind::NOP {
+            self.rest = after_kind;
+            return Some(Ok(TcpOption::Nop));
+        }
         // Linux's fast path (`tcp_parse_aligned_timestamp`), one level down: the
         // commonest option, timestamps, checked in one comparison of two bytes.
         if let Some((&[kind::TIMESTAMPS, 10, a, b, c, d, e, f, g, h], tail)) =
@@ -576,11 +581,6 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
                 value: u32::from_be_bytes([a, b, c, d]),
                 echo_reply: u32::from_be_bytes([e, f, g, h]),
             }));
-        }
-        let (after_kind, kind) = byte.parse_complete(self.rest).ok()?;
-        if kind == kind::NOP {
-            self.rest = after_kind;
-            return Some(Ok(TcpOption::Nop));
         }
         if kind == kind::END_OF_OPTION_LIST {
             self.stop(after_kind);
