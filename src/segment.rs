@@ -231,7 +231,7 @@ mod test {
         );
         let bare = Segment::new(SeqNum(7), SeqNum(9), TcpFlags::empty()).with_window(3);
         assert_eq!(bare.to_string(), "<SEQ=7>");
-        assert_eq!(format!("{bare:#}"), "<SEQ=7><LEN=0><WND=3>");
+        assert_eq!(std::format!("{bare:#}"), "<SEQ=7><LEN=0><WND=3>");
     }
 
     #[test]
