@@ -18,6 +18,8 @@
 //! options (MSS, window scale, SACK-permitted, timestamps) from a decoded
 //! [`DecodedSegment`].
 
+use core::fmt;
+
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
 use crate::wire::{DecodedSegment, TcpHeaderSlice, TcpOption};
@@ -57,6 +59,22 @@ impl SynOptions {
 }
 
 /// One TCP segment as the state machine sees it (RFC 9293's `SEG.*` variables).
+///
+/// `Display` writes it in the notation of RFC 9293's figures: `<SEQ=100><CTL=SYN>`,
+/// `<SEQ=300><ACK=101><CTL=SYN,ACK>`, `<SEQ=101><ACK=301><CTL=ACK><DATA>`. The
+/// acknowledgment number is shown only with ACK (as the figures do), the control
+/// bits in the figures' order (SYN, RST, FIN, then PSH, URG, ECE, CWR, AE, then
+/// ACK), `<DATA>` when there is payload. The alternate form (`{:#}`) adds the
+/// payload length and window, which the figures leave out: `<LEN=10><WND=500>`.
+///
+/// ```
+/// use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
+/// let syn_ack = Segment::new(SeqNum(300), SeqNum(101), TcpFlags::SYN | TcpFlags::ACK);
+/// assert_eq!(syn_ack.to_string(), "<SEQ=300><ACK=101><CTL=SYN,ACK>");
+/// let data = Segment::new(SeqNum(101), SeqNum(301), TcpFlags::ACK).with_len(10).with_window(500);
+/// assert_eq!(data.to_string(), "<SEQ=101><ACK=301><CTL=ACK><DATA>");
+/// assert_eq!(format!("{data:#}"), "<SEQ=101><ACK=301><CTL=ACK><DATA><LEN=10><WND=500>");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Segment {
@@ -148,9 +166,71 @@ impl Segment {
     }
 }
 
+/// Control bits in the order RFC 9293's figures name them, ACK last.
+const CTL_NAMES: [(TcpFlags, &str); 9] = [
+    (TcpFlags::SYN, "SYN"),
+    (TcpFlags::RST, "RST"),
+    (TcpFlags::FIN, "FIN"),
+    (TcpFlags::PSH, "PSH"),
+    (TcpFlags::URG, "URG"),
+    (TcpFlags::ECE, "ECE"),
+    (TcpFlags::CWR, "CWR"),
+    (TcpFlags::AE, "AE"),
+    (TcpFlags::ACK, "ACK"),
+];
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<SEQ={}>", self.seq)?;
+        if self.has(TcpFlags::ACK) {
+            write!(f, "<ACK={}>", self.ack)?;
+        }
+        let mut names = CTL_NAMES
+            .iter()
+            .filter(|(bit, _)| self.flags.contains(*bit))
+            .map(|(_, name)| name);
+        if let Some(first) = names.next() {
+            write!(f, "<CTL={first}")?;
+            names.try_for_each(|name| write!(f, ",{name}"))?;
+            f.write_str(">")?;
+        }
+        if self.payload_len > 0 {
+            f.write_str("<DATA>")?;
+        }
+        if f.alternate() {
+            write!(f, "<LEN={}><WND={}>", self.payload_len, self.window)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;
+    extern crate std;
+    use std::string::ToString;
+
+    /// RFC 9293 Figure 6 (basic three-way handshake), lines 2 to 4, and
+    /// Figure 12's FIN; a segment with no control bit prints none.
+    #[test]
+    fn display_is_the_rfc_figures_notation() {
+        let syn = Segment::new(SeqNum(100), SeqNum(0), TcpFlags::SYN);
+        assert_eq!(syn.to_string(), "<SEQ=100><CTL=SYN>");
+        let syn_ack = Segment::new(SeqNum(300), SeqNum(101), TcpFlags::SYN | TcpFlags::ACK);
+        assert_eq!(syn_ack.to_string(), "<SEQ=300><ACK=101><CTL=SYN,ACK>");
+        let data = Segment::new(SeqNum(101), SeqNum(301), TcpFlags::ACK).with_len(1);
+        assert_eq!(data.to_string(), "<SEQ=101><ACK=301><CTL=ACK><DATA>");
+        let fin = Segment::new(SeqNum(100), SeqNum(300), TcpFlags::FIN | TcpFlags::ACK);
+        assert_eq!(fin.to_string(), "<SEQ=100><ACK=300><CTL=FIN,ACK>");
+        let all = Segment::new(SeqNum(1), SeqNum(2), TcpFlags::from_bits_retain(0x1ff));
+        assert_eq!(
+            all.to_string(),
+            "<SEQ=1><ACK=2><CTL=SYN,RST,FIN,PSH,URG,ECE,CWR,AE,ACK>"
+        );
+        let bare = Segment::new(SeqNum(7), SeqNum(9), TcpFlags::empty()).with_window(3);
+        assert_eq!(bare.to_string(), "<SEQ=7>");
+        assert_eq!(std::format!("{bare:#}"), "<SEQ=7><LEN=0><WND=3>");
+    }
 
     #[test]
     fn seg_len_counts_syn_and_fin_once_each() {

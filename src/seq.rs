@@ -18,9 +18,11 @@
 //! 3·2^30 < 0` all hold) and two numbers exactly 2^31 apart are neither before
 //! nor after each other. A `BTreeMap<SeqNum, _>` or `sort()` built on such an
 //! `Ord` would silently corrupt itself after a wrap, so the trait is not
-//! implemented. `PartialOrd` is implemented and gives the serial order (`None`
-//! for numbers exactly 2^31 apart); code that needs a total order should order
-//! by distance from a base it chooses, e.g. `base.distance(x)`.
+//! implemented. Nor is `PartialOrd`: its contract requires a transitive order,
+//! and generic code (`sort`, `min`, `max`, `<` in someone else's algorithm)
+//! relies on it. The serial order is spelled out instead — [`SeqNum::before`],
+//! [`SeqNum::after`], [`SeqNum::serial_cmp`] — and code that needs a total order
+//! orders by distance from a base it chooses, e.g. `base.distance(x)`.
 //!
 //! ```
 //! use synack::seq::SeqNum;
@@ -94,6 +96,19 @@ impl SeqNum {
         if other.before(self) { other } else { self }
     }
 
+    /// The serial order of `self` against `other` (RFC 1982): `Less` when `self`
+    /// is before `other`, `None` for numbers exactly 2^31 apart. Not a
+    /// `PartialOrd` impl on purpose: this order is not transitive.
+    #[inline]
+    pub const fn serial_cmp(self, other: SeqNum) -> Option<Ordering> {
+        match self.distance(other) {
+            0 => Some(Ordering::Equal),
+            i32::MIN => None,
+            d if d > 0 => Some(Ordering::Less),
+            _ => Some(Ordering::Greater),
+        }
+    }
+
     /// Wrapping addition of a byte count.
     #[inline]
     pub const fn wrapping_add(self, n: u32) -> SeqNum {
@@ -148,19 +163,6 @@ impl SeqNum {
                         .wrapping_add(seg_len - 1)
                         .in_window(rcv_nxt, rcv_wnd)
             }
-        }
-    }
-}
-
-impl PartialOrd for SeqNum {
-    /// Serial order: `None` for numbers exactly 2^31 apart. See the module docs for
-    /// why there is no `Ord`.
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        match self.distance(*other) {
-            0 => Some(Ordering::Equal),
-            i32::MIN => None,
-            d if d > 0 => Some(Ordering::Less),
-            _ => Some(Ordering::Greater),
         }
     }
 }
@@ -252,7 +254,7 @@ mod test {
     fn half_space_apart_is_unordered() {
         let a = SeqNum(0);
         let b = SeqNum(1 << 31);
-        assert_eq!(a.partial_cmp(&b), None);
+        assert_eq!(a.serial_cmp(b), None);
         assert!(!a.before(b) && !b.before(a) && !a.after(b) && !b.after(a));
         assert_eq!(a.distance(b), i32::MIN);
     }
@@ -261,7 +263,44 @@ mod test {
     fn serial_order_is_not_transitive() {
         let q = 1u32 << 30;
         let (a, b, c, d) = (SeqNum(0), SeqNum(q), SeqNum(2 * q + 1), SeqNum(3 * q));
-        assert!(a < b && b < c && c < d && d < a);
+        assert!(a.before(b) && b.before(c) && c.before(d) && d.before(a));
+    }
+
+    /// The small conversions and operators, each pinned to a value.
+    #[test]
+    fn conversions_and_assigning_operators() {
+        extern crate std;
+        use std::string::ToString;
+        assert_eq!(SeqNum(0xdead_beef).get(), 0xdead_beef);
+        assert_eq!(SeqNum::from(7u32), SeqNum(7));
+        assert_eq!(u32::from(SeqNum(9)), 9);
+        assert_eq!(SeqNum(4_000_000_000).to_string(), "4000000000");
+        let mut s = SeqNum(u32::MAX);
+        s += 3;
+        assert_eq!(s, SeqNum(2));
+        s -= 5;
+        assert_eq!(s, SeqNum(u32::MAX - 2));
+        assert_eq!(s.wrapping_sub(1), SeqNum(u32::MAX - 3));
+        assert_eq!(SeqNum(5).max_seq(SeqNum(3)), SeqNum(5));
+        assert_eq!(SeqNum(5).min_seq(SeqNum(3)), SeqNum(3));
+        // 2^31 apart: neither is after the other, so `self` is kept.
+        assert_eq!(SeqNum(0).max_seq(SeqNum(1 << 31)), SeqNum(0));
+        assert_eq!(SeqNum(0).min_seq(SeqNum(1 << 31)), SeqNum(0));
+        assert_eq!(SeqNum(3).serial_cmp(SeqNum(3)), Some(Ordering::Equal));
+        assert_eq!(SeqNum(3).serial_cmp(SeqNum(2)), Some(Ordering::Greater));
+        assert_eq!(SeqNum(3).serial_cmp(SeqNum(4)), Some(Ordering::Less));
+        assert!(SeqNum(3).after_or_eq(SeqNum(3)) && !SeqNum(3).after_or_eq(SeqNum(4)));
+    }
+
+    /// A window longer than 2^31 is clamped to 2^31 - 1 numbers: the number
+    /// 2^31 - 1 past the start is outside, the one before it inside.
+    #[test]
+    fn huge_windows_are_clamped() {
+        let s = SeqNum(10);
+        assert!((s + ((1 << 31) - 2)).in_window(s, u32::MAX));
+        assert!(!(s + ((1 << 31) - 1)).in_window(s, u32::MAX));
+        assert!(!(s + ((1 << 31) - 1)).in_window(s, 1 << 31));
+        assert!((s + ((1 << 31) - 2)).in_window(s, (1 << 31) - 1));
     }
 
     #[test]
@@ -300,7 +339,7 @@ mod test {
             prop_assert_eq!(x.after(y), d < 0);
             prop_assert_eq!(x.before_or_eq(y), d >= 0);
             prop_assert_eq!(x.distance(y) as i64, d);
-            prop_assert_eq!(x.partial_cmp(&y), Some(0.cmp(&d)));
+            prop_assert_eq!(x.serial_cmp(y), Some(0.cmp(&d)));
         }
 
         #[test]

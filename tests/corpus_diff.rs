@@ -151,7 +151,7 @@ fn our_options(packet: &DecodedSegment<'_>) -> (Vec<Opt>, Option<String>) {
                 TcpOption::WindowScale(v) => Opt::WindowScale(v),
                 TcpOption::SackPermitted => Opt::SackPermitted,
                 TcpOption::Sack(blocks) => {
-                    Opt::Sack(blocks.iter().map(|&(l, r)| (l.0, r.0)).collect())
+                    Opt::Sack(blocks.iter().map(|(l, r)| (l.0, r.0)).collect())
                 }
                 TcpOption::Timestamps { value, echo_reply } => Opt::Timestamps(value, echo_reply),
                 other => Opt::Other(other.kind()),

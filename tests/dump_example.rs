@@ -1,24 +1,35 @@
-//! Runs `examples/dump.rs` (through `cargo run --example dump`) and checks its
-//! output against tshark's field dumps and its error handling.
+//! Runs `examples/dump.rs` in-process (its `run` function, with the arguments and
+//! two in-memory streams) and checks its output against tshark's field dumps and
+//! its error handling.
 #![cfg(feature = "pcap")]
 
+use std::ffi::OsString;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use synack::flags::TcpFlags;
 
-fn cargo_dump() -> Command {
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(["run", "--quiet", "--example", "dump", "--"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    command
+#[allow(dead_code)] // the example's `main`
+#[path = "../examples/dump.rs"]
+mod dump;
+
+/// What a run of the program gave.
+struct Output {
+    code: u8,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
 }
 
 fn dump(args: &[&Path]) -> Output {
-    cargo_dump().args(args).output().expect("cargo runs")
+    let args: Vec<OsString> = args.iter().map(|p| p.as_os_str().to_owned()).collect();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = dump::run(&args, &mut stdout, &mut stderr);
+    Output {
+        code,
+        stdout,
+        stderr,
+    }
 }
 
 fn stdout_lines(output: &Output) -> Vec<String> {
@@ -115,8 +126,8 @@ fn parse_line(line: &str) -> Line {
 
 #[test]
 fn bundled_capture_first_line_matches_tshark_row_1() {
-    let output = cargo_dump().output().unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = dump(&[]);
+    assert_eq!(output.code, 0, "{}", stderr(&output));
     let lines = stdout_lines(&output);
     assert_eq!(lines.len(), 64);
     // http-image.tshark.tsv row 1: time_epoch 1795465490.743429000, 10.77.0.1:46882 ->
@@ -161,7 +172,7 @@ fn bundled_capture_first_line_matches_tshark_row_1() {
 fn missing_file_is_a_readable_error() {
     let path = Path::new("/nonexistent/synack/missing.pcap");
     let output = dump(&[path]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.code, 1);
     let message = stderr(&output);
     assert!(
         message.contains("/nonexistent/synack/missing.pcap"),
@@ -175,7 +186,7 @@ fn missing_file_is_a_readable_error() {
 fn not_a_capture_is_a_readable_error() {
     let path = scratch("garbage.pcap", b"this is not a capture file at all");
     let output = dump(&[&path]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.code, 1);
     let message = stderr(&output);
     assert!(
         message.contains("not a pcap or pcapng capture"),
@@ -190,7 +201,7 @@ fn truncated_capture_prints_the_good_records_then_fails() {
     // Header, record 1 (16 + 74 bytes), then 30 bytes of record 2.
     let path = scratch("cut.pcap", &file[..24 + 16 + 74 + 30]);
     let output = dump(&[&path]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.code, 1);
     assert_eq!(stdout_lines(&output).len(), 1);
     let message = stderr(&output);
     assert!(message.contains("cut short"), "{message}");
@@ -202,40 +213,64 @@ fn truncated_capture_prints_the_good_records_then_fails() {
 fn pcapng_copy_prints_the_same_lines() {
     let pcap = dump(&[&data_path("http-image.pcap")]);
     let pcapng = dump(&[&data_path("http-image.pcapng")]);
-    assert!(pcapng.status.success());
+    assert_eq!(pcapng.code, 0);
     assert_eq!(pcap.stdout, pcapng.stdout);
+}
+
+/// Stands for a pipe whose reader goes away after `lines` lines: then every write
+/// fails with `BrokenPipe`.
+struct ClosingPipe {
+    kept: Vec<u8>,
+    lines: usize,
+}
+
+impl Write for ClosingPipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.kept.iter().filter(|&&b| b == b'\n').count() >= self.lines {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        self.kept.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[test]
 fn closed_pipe_ends_quietly() {
-    // The bundled records 300 times over: far more output than a pipe buffers.
-    let file = fs::read(data_path("http-image.pcap")).unwrap();
-    let mut big = file.clone();
-    for _ in 0..300 {
-        big.extend_from_slice(&file[24..]);
+    let mut pipe = ClosingPipe {
+        kept: Vec::new(),
+        lines: 1,
+    };
+    let mut message = Vec::new();
+    let code = dump::run(&[], &mut pipe, &mut message);
+    let message = String::from_utf8(message).unwrap();
+    assert_eq!(code, 0, "{message}");
+    assert!(message.is_empty(), "{message}");
+    assert!(
+        String::from_utf8(pipe.kept)
+            .unwrap()
+            .starts_with("1795465490.743429 IP ")
+    );
+    // Any other write error is reported, with exit code 1.
+    struct Full;
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::StorageFull.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
     }
-    let path = scratch("big.pcap", &big);
-    let mut child = cargo_dump()
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    assert!(first.starts_with("1795465490.743429 IP "));
-    drop(stdout);
-    let mut message = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut message)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "{status:?} {message}");
-    assert!(!message.contains("panicked"), "{message}");
+    let mut message = Vec::new();
+    assert_eq!(dump::run(&[], &mut Full, &mut message), 1);
+    assert!(
+        String::from_utf8(message)
+            .unwrap()
+            .starts_with("dump: cannot write: ")
+    );
 }
 
 /// Every line of every lab capture (all frames there are TCP) against every row
@@ -264,7 +299,7 @@ fn corpus_lines_match_tshark_fields() {
             row.get(i).copied().unwrap_or("").to_string()
         };
         let output = dump(&[&captures.join(format!("{name}.pcap"))]);
-        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        assert_eq!(output.code, 0, "{name}: {}", stderr(&output));
         let lines = stdout_lines(&output);
         let rows: Vec<Vec<&str>> = rows.map(|r| r.split('\t').collect()).collect();
         assert_eq!(lines.len(), rows.len(), "{name}");

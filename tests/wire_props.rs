@@ -22,7 +22,8 @@ enum OwnedOption {
     Mss(u16),
     WindowScale(u8),
     SackPermitted,
-    Sack(SackBlocks),
+    /// SACK blocks as the wire carries them (8 bytes per block).
+    Sack(Vec<u8>),
     Timestamps(u32, u32),
     FastOpenCookie(Vec<u8>),
     ExperimentalFastOpenCookie(Vec<u8>),
@@ -40,7 +41,9 @@ impl OwnedOption {
             OwnedOption::Mss(v) => TcpOption::Mss(*v),
             OwnedOption::WindowScale(v) => TcpOption::WindowScale(*v),
             OwnedOption::SackPermitted => TcpOption::SackPermitted,
-            OwnedOption::Sack(b) => TcpOption::Sack(*b),
+            OwnedOption::Sack(b) => {
+                TcpOption::Sack(SackBlocks::from_bytes(b).expect("1 to 4 blocks"))
+            }
             OwnedOption::Timestamps(value, echo_reply) => TcpOption::Timestamps {
                 value: *value,
                 echo_reply: *echo_reply,
@@ -70,10 +73,11 @@ fn seq_number() -> impl Strategy<Value = u32> {
 }
 
 prop_compose! {
-    fn sack_blocks()(blocks in prop::collection::vec((seq_number(), seq_number()), 1..=4)) -> SackBlocks {
+    fn sack_blocks()(blocks in prop::collection::vec((seq_number(), seq_number()), 1..=4)) -> Vec<u8> {
         let blocks: Vec<(SeqNum, SeqNum)> =
             blocks.into_iter().map(|(l, r)| (SeqNum(l), SeqNum(r))).collect();
-        SackBlocks::new(&blocks).expect("1 to 4 blocks")
+        let mut storage = [0u8; 32];
+        SackBlocks::encode(&blocks, &mut storage).expect("1 to 4 blocks").as_bytes().to_vec()
     }
 }
 
@@ -479,7 +483,8 @@ proptest! {
 /// and an MSS, padded with one zero byte.
 #[test]
 fn sack_near_wrap_round_trips() {
-    let blocks = SackBlocks::new(&[(SeqNum(u32::MAX - 1), SeqNum(3)); 4]).unwrap();
+    let mut storage = [0u8; 32];
+    let blocks = SackBlocks::encode(&[(SeqNum(u32::MAX - 1), SeqNum(3)); 4], &mut storage).unwrap();
     let mut h = TcpHeader::new(0, 0, SeqNum(u32::MAX), TcpFlags::ACK);
     h.options.push(&TcpOption::Sack(blocks)).unwrap();
     h.options.push(&TcpOption::Nop).unwrap();

@@ -5,13 +5,18 @@
 //! Checked: nothing panics; the option walk ends within `options.len() + 1`
 //! items; a parsed header rebuilt with `to_header()` and written out gives the
 //! same bytes and parses back to the same header; `write_with_checksum` output
-//! verifies.
+//! verifies; every option displays, and a SACK option's blocks account for
+//! its bytes; each option pushed back into a `TcpOptionsBuf` parses to itself.
 
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use libfuzzer_sys::fuzz_target;
-use synack::wire::{PseudoHeader, internet_checksum, update_checksum};
-use synack::wire::{TcpHeaderSlice, TcpOptionError, TcpOptionsIter, TcpSlice};
+use synack::wire::{PseudoHeader, internet_checksum, ones_complement_sum, update_checksum};
+use std::fmt::Write as _;
+
+use synack::wire::{
+    TcpHeaderSlice, TcpOption, TcpOptionError, TcpOptionsBuf, TcpOptionsIter, TcpSlice,
+};
 
 fuzz_target!(|data: &[u8]| {
     // The option iterator over raw bytes (as if they were all options).
@@ -26,6 +31,21 @@ fuzz_target!(|data: &[u8]| {
         match item {
             Ok(option) => {
                 let _ = option.kind();
+                let mut shown = String::new();
+                write!(shown, "{option}").expect("display never fails");
+                assert!(!shown.is_empty());
+                if let TcpOption::Sack(blocks) = option {
+                    assert_eq!(blocks.iter().count(), blocks.len());
+                    assert_eq!(blocks.as_bytes().len(), 8 * blocks.len());
+                }
+                // A typed option written back parses to itself (EOL ends a list,
+                // and unknown kinds may shadow known ones, so both are skipped).
+                if !matches!(option, TcpOption::EndOfOptionList | TcpOption::Unknown { .. }) {
+                    let mut buf = TcpOptionsBuf::new();
+                    if buf.push(&option).is_ok() {
+                        assert_eq!(buf.iter().next(), Some(Ok(option)));
+                    }
+                }
                 // Each option moves the walk on by exactly its wire length.
                 assert_eq!(it.offset(), offset + option.wire_len());
                 offset = it.offset();

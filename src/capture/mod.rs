@@ -38,9 +38,11 @@ mod format;
 mod reader;
 mod record;
 mod timestamp;
+mod writer;
 
 pub use error::{CaptureError, MalformedReason};
 pub use format::{ByteOrder, CaptureFormat, FileFormat, TimestampPrecision};
 pub use reader::{CaptureReader, DEFAULT_BUFFER_CAPACITY, DEFAULT_MAX_RECORD_LEN, MAX_INTERFACES};
 pub use record::Record;
 pub use timestamp::Timestamp;
+pub use writer::{PcapWriter, WriteError};

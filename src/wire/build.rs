@@ -29,16 +29,18 @@
 use core::fmt;
 
 use crate::flags::TcpFlags;
+use crate::segment::Segment;
 use crate::seq::SeqNum;
-use crate::wire::checksum::PseudoHeader;
-use crate::wire::options::{FAST_OPEN_EXPERIMENT_MAGIC, TcpOption, TcpOptionsIter};
-use crate::wire::tcp::TCP_MIN_HEADER_LEN;
+use crate::wire::PseudoHeader;
+use crate::wire::{FAST_OPEN_EXPERIMENT_MAGIC, TcpOption, TcpOptionsIter};
+use crate::wire::tcp::{TCP_MIN_HEADER_LEN, field};
 
 /// The most option bytes a header can hold (data offset 15).
 pub const MAX_OPTIONS_LEN: usize = 40;
 
 /// Why a header or option could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum BuildError {
     /// The output buffer is too small.
     #[error("buffer of {available} bytes, {required} needed")]
@@ -69,6 +71,23 @@ pub enum BuildError {
         /// The segment length.
         len: usize,
     },
+    /// An IPv4 packet longer than 65535 bytes (its total length field is 16 bits).
+    #[error("IP packet of {len} bytes is too long")]
+    PacketTooLong {
+        /// The packet length.
+        len: usize,
+    },
+    /// The payload given is not the length the segment declares.
+    #[error("segment declares {declared} payload bytes, {given} given")]
+    PayloadLenMismatch {
+        /// The segment's `payload_len`.
+        declared: u32,
+        /// Bytes of payload given.
+        given: usize,
+    },
+    /// The source and destination are not of the same IP version.
+    #[error("source and destination are not both IPv4 or both IPv6")]
+    AddressFamilyMismatch,
 }
 
 /// Up to 40 bytes of TCP options, as they go on the wire.
@@ -148,12 +167,7 @@ impl TcpOptionsBuf {
             TcpOption::EndOfOptionList | TcpOption::Nop | TcpOption::SackPermitted => {}
             TcpOption::Mss(mss) => data.copy_from_slice(&mss.to_be_bytes()),
             TcpOption::WindowScale(shift) => data[0] = *shift,
-            TcpOption::Sack(blocks) => {
-                for (chunk, (left, right)) in data.chunks_exact_mut(8).zip(blocks.iter()) {
-                    chunk[..4].copy_from_slice(&left.0.to_be_bytes());
-                    chunk[4..].copy_from_slice(&right.0.to_be_bytes());
-                }
-            }
+            TcpOption::Sack(blocks) => data.copy_from_slice(blocks.as_bytes()),
             TcpOption::Timestamps { value, echo_reply } => {
                 data[..4].copy_from_slice(&value.to_be_bytes());
                 data[4..].copy_from_slice(&echo_reply.to_be_bytes());
@@ -226,6 +240,15 @@ impl core::hash::Hash for TcpOptionsBuf {
     }
 }
 
+/// As the list of options a parser reads from the padded bytes (each an option
+/// or the error that ends the walk).
+#[cfg(feature = "serde")]
+impl serde::Serialize for TcpOptionsBuf {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 impl fmt::Debug for TcpOptionsBuf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
@@ -234,6 +257,7 @@ impl fmt::Debug for TcpOptionsBuf {
 
 /// An owned TCP header (RFC 9293 §3.1) that can be written to bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TcpHeader {
     /// Source port.
     pub source_port: u16,
@@ -272,6 +296,60 @@ impl TcpHeader {
         }
     }
 
+    /// The header of `segment` between these ports: its sequence and
+    /// acknowledgment numbers, flags and window, checksum and urgent pointer 0,
+    /// and its options laid out as Linux's `tcp_options_write` does — MSS;
+    /// SACK-permitted and timestamps together, or `NOP, NOP` before whichever
+    /// is alone; `NOP` and window scale — so that every option is aligned and
+    /// the whole takes at most 20 bytes.
+    ///
+    /// Every option present in `segment.options` is written, on any segment;
+    /// RFC 9293 and RFC 7323 allow MSS and window scale on SYNs only, which is
+    /// the caller's (or the [`Endpoint`](crate::state::Endpoint)'s) business.
+    pub fn from_segment(segment: &Segment, source_port: u16, destination_port: u16) -> Self {
+        let o = &segment.options;
+        let mut options = TcpOptionsBuf::new();
+        let mut put = |option: TcpOption<'_>| {
+            // At most 4 + 12 + 4 bytes: always fits.
+            let _ = options.push(&option);
+        };
+        if let Some(mss) = o.mss {
+            put(TcpOption::Mss(mss));
+        }
+        match (o.sack_permitted, o.timestamps) {
+            (true, Some((value, echo_reply))) => {
+                put(TcpOption::SackPermitted);
+                put(TcpOption::Timestamps { value, echo_reply });
+            }
+            (false, Some((value, echo_reply))) => {
+                put(TcpOption::Nop);
+                put(TcpOption::Nop);
+                put(TcpOption::Timestamps { value, echo_reply });
+            }
+            (true, None) => {
+                put(TcpOption::Nop);
+                put(TcpOption::Nop);
+                put(TcpOption::SackPermitted);
+            }
+            (false, None) => {}
+        }
+        if let Some(shift) = o.window_scale {
+            put(TcpOption::Nop);
+            put(TcpOption::WindowScale(shift));
+        }
+        TcpHeader {
+            source_port,
+            destination_port,
+            sequence_number: segment.seq,
+            acknowledgment_number: segment.ack,
+            flags: segment.flags,
+            window_size: segment.window,
+            checksum: 0,
+            urgent_pointer: 0,
+            options,
+        }
+    }
+
     /// Header length in bytes: 20 plus the padded options.
     #[inline]
     pub fn header_len(&self) -> usize {
@@ -287,16 +365,16 @@ impl TcpHeader {
             required: len,
             available,
         })?;
-        out[0..2].copy_from_slice(&self.source_port.to_be_bytes());
-        out[2..4].copy_from_slice(&self.destination_port.to_be_bytes());
-        out[4..8].copy_from_slice(&self.sequence_number.0.to_be_bytes());
-        out[8..12].copy_from_slice(&self.acknowledgment_number.0.to_be_bytes());
+        out[field::SRC_PORT].copy_from_slice(&self.source_port.to_be_bytes());
+        out[field::DST_PORT].copy_from_slice(&self.destination_port.to_be_bytes());
+        out[field::SEQ_NUM].copy_from_slice(&self.sequence_number.0.to_be_bytes());
+        out[field::ACK_NUM].copy_from_slice(&self.acknowledgment_number.0.to_be_bytes());
         let bits = self.flags.to_header_bits();
-        out[12] = ((len / 4) as u8) << 4 | (bits >> 8) as u8;
-        out[13] = bits as u8;
-        out[14..16].copy_from_slice(&self.window_size.to_be_bytes());
-        out[16..18].copy_from_slice(&self.checksum.to_be_bytes());
-        out[18..20].copy_from_slice(&self.urgent_pointer.to_be_bytes());
+        let offset_flags = ((len / 4) as u16) << 12 | bits;
+        out[field::DATA_OFFSET_FLAGS].copy_from_slice(&offset_flags.to_be_bytes());
+        out[field::WINDOW].copy_from_slice(&self.window_size.to_be_bytes());
+        out[field::CHECKSUM].copy_from_slice(&self.checksum.to_be_bytes());
+        out[field::URGENT].copy_from_slice(&self.urgent_pointer.to_be_bytes());
         let options = &mut out[TCP_MIN_HEADER_LEN..];
         let raw = self.options.as_slice();
         options[..raw.len()].copy_from_slice(raw);
@@ -328,7 +406,7 @@ impl TcpHeader {
         self.write(buf)?;
         buf[header_len..total].copy_from_slice(payload);
         let checksum = pseudo.tcp_checksum(&buf[..total]);
-        buf[16..18].copy_from_slice(&checksum.to_be_bytes());
+        buf[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
         Ok(total)
     }
 }
@@ -337,7 +415,7 @@ impl TcpHeader {
 mod test {
     use super::*;
     use crate::wire::SackBlocks;
-    use crate::wire::tcp::TcpHeaderSlice;
+    use crate::wire::TcpHeaderSlice;
 
     #[test]
     fn writes_the_real_syn_byte_for_byte() {
@@ -367,6 +445,53 @@ mod test {
         );
     }
 
+    /// Linux's layouts (tcp_options_write): timestamps alone behind two NOPs (the
+    /// data segments of every capture in the corpus), SACK-permitted alone behind
+    /// two NOPs, window scale behind one; fields straight from the segment.
+    #[test]
+    fn from_segment_lays_options_out_as_linux_does() {
+        use crate::segment::SynOptions;
+        let base = Segment::new(SeqNum(7), SeqNum(9), TcpFlags::ACK | TcpFlags::PSH)
+            .with_window(501)
+            .with_len(100);
+        let h = TcpHeader::from_segment(&base, 1, 2);
+        assert_eq!(
+            (
+                h.source_port,
+                h.destination_port,
+                h.sequence_number,
+                h.acknowledgment_number
+            ),
+            (1, 2, SeqNum(7), SeqNum(9))
+        );
+        assert_eq!(
+            (h.flags, h.window_size, h.checksum, h.urgent_pointer),
+            (base.flags, 501, 0, 0)
+        );
+        assert!(h.options.is_empty());
+        let with = |o: SynOptions| TcpHeader::from_segment(&base.with_options(o), 1, 2).options;
+        let ts = with(SynOptions {
+            timestamps: Some((0x0102_0304, 5)),
+            ..SynOptions::default()
+        });
+        assert_eq!(ts.as_slice(), [1, 1, 8, 10, 1, 2, 3, 4, 0, 0, 0, 5]);
+        let sack = with(SynOptions {
+            sack_permitted: true,
+            ..SynOptions::default()
+        });
+        assert_eq!(sack.as_slice(), [1, 1, 4, 2]);
+        let ws = with(SynOptions {
+            window_scale: Some(14),
+            ..SynOptions::default()
+        });
+        assert_eq!(ws.as_slice(), [1, 3, 3, 14]);
+        let mss = with(SynOptions {
+            mss: Some(536),
+            ..SynOptions::default()
+        });
+        assert_eq!(mss.as_slice(), [2, 4, 2, 24]);
+    }
+
     #[test]
     fn too_small_buffers_and_too_many_options_are_errors() {
         let h = TcpHeader::default();
@@ -378,7 +503,8 @@ mod test {
             })
         );
         let mut o = TcpOptionsBuf::new();
-        let blocks = SackBlocks::new(&[(SeqNum(1), SeqNum(2)); 4]).unwrap();
+        let mut storage = [0u8; 32];
+        let blocks = SackBlocks::encode(&[(SeqNum(1), SeqNum(2)); 4], &mut storage).unwrap();
         o.push(&TcpOption::Sack(blocks)).unwrap();
         o.push(&TcpOption::Mss(1)).unwrap();
         assert_eq!(

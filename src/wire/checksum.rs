@@ -18,10 +18,10 @@
 
 use core::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::wire::tcp::field;
+
 /// IP protocol number of TCP.
 const PROTOCOL_TCP: u32 = 6;
-/// Byte range of the checksum field inside a TCP header.
-const CHECKSUM_FIELD: core::ops::Range<usize> = 16..18;
 
 /// The addresses of the IP pseudo-header a TCP checksum covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -65,9 +65,9 @@ impl PseudoHeader {
     /// header and payload); the field's current bytes are treated as zero.
     pub fn tcp_checksum(&self, segment: &[u8]) -> u16 {
         let mut sum = self.sum(segment.len() as u32) as u64 + sum_bytes(segment);
-        if let Some(field) = segment.get(CHECKSUM_FIELD) {
+        if let Some(&[high, low]) = segment.get(field::CHECKSUM) {
             // Remove the field's own contribution (ones'-complement subtraction).
-            let old = u16::from_be_bytes([field[0], field[1]]) as u64;
+            let old = u16::from_be_bytes([high, low]) as u64;
             sum += 0xffff - old;
         }
         !fold(sum)

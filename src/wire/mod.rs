@@ -22,7 +22,9 @@
 mod build;
 mod checksum;
 mod decode;
+mod ip_build;
 mod options;
+mod summary;
 mod tcp;
 
 pub use build::{BuildError, MAX_OPTIONS_LEN, TcpHeader, TcpOptionsBuf};
@@ -35,8 +37,9 @@ pub use decode::{
     LinkType, MAX_LAYERS, Malformed, NotTcp, Truncated, TunnelError, UnverifiedReason, decode,
     decode_all,
 };
+pub use ip_build::{IPV4_HEADER_LEN, IPV6_HEADER_LEN, IpTcpBuilder};
 pub use options::{
-    FAST_OPEN_EXPERIMENT_MAGIC, MAX_SACK_BLOCKS, SackBlocks, TcpOption, TcpOptionError,
-    TcpOptionsIter, kind as option_kind,
+    FAST_OPEN_EXPERIMENT_MAGIC, MAX_SACK_BLOCKS, SackBlocks, SackBlocksIter, TcpOption,
+    TcpOptionError, TcpOptionsIter, kind as option_kind,
 };
 pub use tcp::{TCP_MAX_HEADER_LEN, TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice, TcpSlice};

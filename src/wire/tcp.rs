@@ -2,21 +2,19 @@
 //! segment ([`TcpSlice`]).
 
 use nom::Parser;
-use nom::bytes::complete::take;
-use nom::number::complete::be_u8;
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
-use crate::wire::build::{TcpHeader, TcpOptionsBuf};
-use crate::wire::options::TcpOptionsIter;
+use crate::wire::{TcpHeader, TcpOptionsBuf};
+use crate::wire::options::{TcpOptionsIter, take};
 
 /// Length of a TCP header without options.
 pub const TCP_MIN_HEADER_LEN: usize = 20;
 /// Longest possible TCP header (data offset 15).
 pub const TCP_MAX_HEADER_LEN: usize = 60;
 
-/// Byte ranges of the fixed header (RFC 9293 §3.1).
-mod field {
+/// Byte ranges of the fixed header (RFC 9293 §3.1), shared with the builder.
+pub(crate) mod field {
     use core::ops::Range;
     pub const SRC_PORT: Range<usize> = 0..2;
     pub const DST_PORT: Range<usize> = 2..4;
@@ -30,6 +28,7 @@ mod field {
 
 /// Why bytes are not a TCP header. Offsets count from the first byte of the TCP header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum TcpHeaderError {
     /// Fewer than 20 bytes: not even the fixed header is there.
     #[error("TCP header truncated: {available} bytes, at least 20 needed")]
@@ -60,51 +59,72 @@ pub enum TcpHeaderError {
 /// panic. The view covers exactly `header_len()` bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TcpHeaderSlice<'a> {
+    /// The whole header, `header_len()` bytes.
     bytes: &'a [u8],
+    /// Its fixed part: the accessors read this array, so they have no bounds
+    /// to check.
+    fixed: &'a [u8; TCP_MIN_HEADER_LEN],
+    /// Its options (the bytes after the fixed part).
+    options: &'a [u8],
 }
 
-#[inline]
-fn be16(b: &[u8], r: core::ops::Range<usize>) -> u16 {
+/// A big-endian `u16` field of the fixed header.
+#[inline(always)]
+fn be16(fixed: &[u8; TCP_MIN_HEADER_LEN], r: core::ops::Range<usize>) -> u16 {
     let mut a = [0u8; 2];
-    a.copy_from_slice(&b[r]);
+    a.copy_from_slice(&fixed[r]);
     u16::from_be_bytes(a)
 }
 
-#[inline]
-fn be32(b: &[u8], r: core::ops::Range<usize>) -> u32 {
+/// A big-endian `u32` field of the fixed header.
+#[inline(always)]
+fn be32(fixed: &[u8; TCP_MIN_HEADER_LEN], r: core::ops::Range<usize>) -> u32 {
     let mut a = [0u8; 4];
-    a.copy_from_slice(&b[r]);
+    a.copy_from_slice(&fixed[r]);
     u32::from_be_bytes(a)
 }
 
 impl<'a> TcpHeaderSlice<'a> {
     /// Checks `bytes` (starting at the TCP header, possibly followed by payload)
     /// and returns a view of the header alone.
+    #[inline]
     pub fn from_slice(bytes: &'a [u8]) -> Result<Self, TcpHeaderError> {
-        // nom frames the header: 12 bytes of ports and numbers, the data offset
-        // byte, then the rest of the fixed header.
-        let mut fixed = (
-            take::<_, _, nom::error::Error<&[u8]>>(field::DATA_OFFSET_FLAGS.start),
-            be_u8,
-            take(TCP_MIN_HEADER_LEN - field::DATA_OFFSET_FLAGS.start - 1),
-        );
-        let Ok((_, (_, offset_byte, _))) = fixed.parse_complete(bytes) else {
+        // nom frames the header: the fixed 20 bytes, then as many as the data
+        // offset (their byte 12's high nibble, in words) says. (`take` is nom's
+        // `take` written to inline across crates; see `options::byte`.)
+        let Ok((_, fixed)) = take(TCP_MIN_HEADER_LEN).parse_complete(bytes) else {
             return Err(TcpHeaderError::Truncated {
                 available: bytes.len(),
             });
         };
-        let data_offset = offset_byte >> 4;
+        let Ok(fixed) = <&[u8; TCP_MIN_HEADER_LEN]>::try_from(fixed) else {
+            // `take` gave exactly 20 bytes.
+            return Err(TcpHeaderError::Truncated {
+                available: bytes.len(),
+            });
+        };
+        let data_offset = fixed[field::DATA_OFFSET_FLAGS.start] >> 4;
         if data_offset < 5 {
             return Err(TcpHeaderError::DataOffsetTooSmall { data_offset });
         }
         let header_len = data_offset as usize * 4;
-        match take::<_, _, nom::error::Error<&[u8]>>(header_len).parse_complete(bytes) {
-            Ok((_, header)) => Ok(Self { bytes: header }),
-            Err(_) => Err(TcpHeaderError::DataOffsetPastEnd {
+        let Ok((_, header)) = take(header_len).parse_complete(bytes) else {
+            return Err(TcpHeaderError::DataOffsetPastEnd {
                 header_len,
                 available: bytes.len(),
-            }),
-        }
+            });
+        };
+        let Ok((options, _)) = take(TCP_MIN_HEADER_LEN).parse_complete(header) else {
+            // `header` is at least 20 bytes.
+            return Err(TcpHeaderError::Truncated {
+                available: bytes.len(),
+            });
+        };
+        Ok(Self {
+            bytes: header,
+            fixed,
+            options,
+        })
     }
 
     /// The header's bytes (exactly `header_len()` of them).
@@ -116,32 +136,32 @@ impl<'a> TcpHeaderSlice<'a> {
     /// Source port.
     #[inline]
     pub fn source_port(&self) -> u16 {
-        be16(self.bytes, field::SRC_PORT)
+        be16(self.fixed, field::SRC_PORT)
     }
 
     /// Destination port.
     #[inline]
     pub fn destination_port(&self) -> u16 {
-        be16(self.bytes, field::DST_PORT)
+        be16(self.fixed, field::DST_PORT)
     }
 
     /// Sequence number: of the first data octet, or the ISN when SYN is set (RFC 9293 §3.1).
     #[inline]
     pub fn sequence_number(&self) -> SeqNum {
-        SeqNum(be32(self.bytes, field::SEQ_NUM))
+        SeqNum(be32(self.fixed, field::SEQ_NUM))
     }
 
     /// Acknowledgment number: the next sequence number the sender expects to
     /// receive; significant only when ACK is set.
     #[inline]
     pub fn acknowledgment_number(&self) -> SeqNum {
-        SeqNum(be32(self.bytes, field::ACK_NUM))
+        SeqNum(be32(self.fixed, field::ACK_NUM))
     }
 
     /// Data offset in 32-bit words (5..=15).
     #[inline]
     pub fn data_offset(&self) -> u8 {
-        self.bytes[field::DATA_OFFSET_FLAGS.start] >> 4
+        self.fixed[field::DATA_OFFSET_FLAGS.start] >> 4
     }
 
     /// Header length in bytes (20..=60).
@@ -154,31 +174,31 @@ impl<'a> TcpHeaderSlice<'a> {
     #[inline]
     pub fn flags(&self) -> TcpFlags {
         let r = field::DATA_OFFSET_FLAGS;
-        TcpFlags::from_header_bytes(self.bytes[r.start], self.bytes[r.start + 1])
+        TcpFlags::from_header_bytes(self.fixed[r.start], self.fixed[r.start + 1])
     }
 
     /// Window field, unscaled.
     #[inline]
     pub fn window_size(&self) -> u16 {
-        be16(self.bytes, field::WINDOW)
+        be16(self.fixed, field::WINDOW)
     }
 
     /// Checksum field as transmitted.
     #[inline]
     pub fn checksum(&self) -> u16 {
-        be16(self.bytes, field::CHECKSUM)
+        be16(self.fixed, field::CHECKSUM)
     }
 
     /// Urgent pointer field.
     #[inline]
     pub fn urgent_pointer(&self) -> u16 {
-        be16(self.bytes, field::URGENT)
+        be16(self.fixed, field::URGENT)
     }
 
     /// The raw option bytes (between the fixed header and the data offset).
     #[inline]
     pub fn options_slice(&self) -> &'a [u8] {
-        &self.bytes[TCP_MIN_HEADER_LEN..]
+        self.options
     }
 
     /// A lazy iterator over the options.
@@ -242,7 +262,7 @@ mod test {
     extern crate std;
 
     use super::*;
-    use crate::wire::options::{TcpOption, TcpOptionError};
+    use crate::wire::{TcpOption, TcpOptionError};
 
     /// Frame 2 of tests/data/http-image.pcap, the SYN-ACK (TCP header only). tshark:
     /// 80 → 46882, seq_raw 2839942476, ack_raw 179603737, flags 0x012, hdr_len 40,
