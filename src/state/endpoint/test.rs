@@ -648,15 +648,24 @@ fn test_syn_received_syn_gets_challenge_ack_when_active() {
 }
 
 #[test]
-fn test_syn_received_duplicate_syn_is_unacceptable() {
+fn test_syn_received_retransmitted_syn_gets_syn_ack_again() {
+    // Linux/BSD behaviour (see Endpoint::on_segment): <SEQ=ISS><ACK=IRS+1><CTL=SYN,ACK>,
+    // not the RFC's bare ACK, which a peer in SYN-SENT would drop.
+    for mut e in [syn_received_passive(), syn_received_active()] {
+        let before = e;
+        let a = e.on_segment(&peer(IRS, 0, SYN), Duration::from_secs(1));
+        assert_eq!(a.reply, Reply::SynAck(ours(ISS, IRS + 1, SYN | ACK)));
+        assert_eq!(
+            a.disposition,
+            Disposition::Dropped(DropReason::RetransmittedSyn)
+        );
+        assert_eq!(e, before);
+    }
+    // Another ISN is no retransmission: the passive side goes back to LISTEN (MUST-11).
     let mut e = syn_received_passive();
-    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
-    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
-    assert_eq!(
-        a.disposition,
-        Disposition::Dropped(DropReason::NotAcceptable)
-    );
-    assert_eq!(e.state(), State::SynReceived);
+    let a = e.on_segment(&peer(IRS + 1, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(e.state(), State::Listen);
 }
 
 #[test]
@@ -949,11 +958,47 @@ fn test_established_zero_window_acceptability() {
     );
     // Length > 0, window 0: never acceptable.
     let a = e.on_segment(&peer(IRS + 1, ISS + 11, ACK).with_len(1), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::ZeroWindow));
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+    let a = e.on_segment(&peer(IRS + 5, ISS + 11, ACK).with_len(1), T0);
     assert_eq!(
         a.disposition,
         Disposition::Dropped(DropReason::NotAcceptable)
     );
+}
+
+// RFC 9293 §3.10.7.4: "If the RCV.WND is zero, no segments will be acceptable, but
+// special allowance should be made to accept valid ACKs, URGs, and RSTs."
+#[test]
+fn test_established_zero_window_still_processes_ack_and_urg() {
+    let mut e = Endpoint::new(Config { window: 0, ..cfg() });
+    e.connect(T0).unwrap();
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    e.send(10, T0).unwrap();
+    // Data at RCV.NXT acknowledging our 10 bytes, with URG pointing 3 bytes in.
+    let a = e.on_segment(
+        &peer(IRS + 1, ISS + 11, ACK | TcpFlags::URG | FIN)
+            .with_len(5)
+            .with_urgent(3),
+        T0,
+    );
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::ZeroWindow));
+    assert_eq!(tcb(&e).snd_una(), SeqNum(ISS + 11)); // the ACK was processed
+    assert_eq!(a.acked, 10);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 4))); // RCV.UP = SEG.SEQ + SEG.UP
+    assert_eq!(a.changes.len(), 0); // the FIN was refused with the text
     assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+    assert_eq!(
+        a.reply,
+        Reply::Ack(Segment::new(SeqNum(ISS + 11), SeqNum(IRS + 1), ACK))
+    );
+    assert_eq!(e.state(), State::Established);
+    // The exact RST is accepted.
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.changes.first(),
+        change(State::Established, State::Closed, ChangeCause::Reset)
+    );
 }
 
 #[test]
@@ -1003,10 +1048,27 @@ fn test_established_window_update_follows_wl1_wl2() {
     // Same SEG.SEQ as SND.WL1 and SND.WL2 =< SEG.ACK: updates.
     e.on_segment(&peer(IRS + 11, ISS + 1, ACK).with_window(700), T0);
     assert_eq!(tcb(&e).snd_wnd(), 700);
-    // An older segment (SEG.SEQ < SND.WL1) arriving late does not.
-    let late = peer(IRS + 1, ISS + 1, ACK).with_window(1500);
-    e.on_segment(&late, T0);
-    assert_eq!(tcb(&e).snd_wnd(), 700);
+    // An older segment (SEG.SEQ < SND.WL1) arriving late does not, although it
+    // passes the acceptability test: it overlaps RCV.NXT = 5011 (5006..=5015).
+    let late = peer(IRS + 6, ISS + 1, ACK).with_len(10).with_window(1500);
+    let a = e.on_segment(&late, T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 5 });
+    assert_eq!(
+        (tcb(&e).snd_wnd(), tcb(&e).snd_wl1()),
+        (700, SeqNum(IRS + 11))
+    );
+    // Same SEG.SEQ as SND.WL1 but an older SEG.ACK (SND.WL2 > SEG.ACK) does not either.
+    e.send(100, T0).unwrap();
+    e.on_segment(&peer(IRS + 16, ISS + 101, ACK).with_window(600), T0);
+    assert_eq!(
+        (tcb(&e).snd_wnd(), tcb(&e).snd_wl2()),
+        (600, SeqNum(ISS + 101))
+    );
+    e.on_segment(&peer(IRS + 16, ISS + 51, ACK).with_window(900), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 600);
+    // Same SEG.SEQ and the same SEG.ACK (SND.WL2 = SEG.ACK) does.
+    e.on_segment(&peer(IRS + 16, ISS + 101, ACK).with_window(800), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 800);
 }
 
 #[test]
@@ -1436,12 +1498,246 @@ fn test_time_wait_rst() {
 }
 
 #[test]
-fn test_time_wait_syn_gets_challenge_ack() {
+fn test_time_wait_old_syn_gets_challenge_ack() {
+    // SEG.SEQ =< RCV.NXT (5002): not a new incarnation (RFC 6191 without timestamps).
+    // At RCV.NXT it passes the acceptability test and meets RFC 5961 §4's challenge
+    // ACK; before it, the acceptability test's ACK (the same segment).
     let mut e = time_wait();
     let before = e;
-    let a = e.on_segment(&peer(IRS + 100, 0, SYN), T0);
+    let a = e.on_segment(&peer(IRS + 2, 0, SYN), T0);
     assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 2, IRS + 2, ACK)));
     assert_eq!(e, before);
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
+    assert_eq!(e, before);
+    // A SYN,ACK never reopens.
+    let mut e = time_wait();
+    let a = e.on_segment(&peer(IRS + 100, ISS + 2, SYN | ACK), T0);
+    assert_eq!(e.state(), State::TimeWait);
+    assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 2, IRS + 2, ACK)));
+}
+
+#[test]
+fn test_time_wait_new_syn_reopens() {
+    // RFC 9293 MAY-2, RFC 6191: SEG.SEQ = 5100 > RCV.NXT = 5002 reopens. The clock's
+    // ISS at T0 (1000) is not beyond SND.NXT = 1002, so ISS = 1002 + 65537.
+    let mut e = time_wait();
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN), T0);
+    let iss = ISS + 2 + 65537;
+    assert_eq!(a.reply, Reply::SynAck(ours(iss, IRS + 101, SYN | ACK)));
+    assert_eq!(
+        a.changes.first(),
+        change(State::TimeWait, State::SynReceived, ChangeCause::Syn)
+    );
+    let Connection::SynReceived(s) = *e.connection() else {
+        panic!("{e:?}")
+    };
+    assert_eq!(s.opening(), Opening::Reopened);
+    assert_eq!(
+        (s.tcb().irs(), s.tcb().iss()),
+        (SeqNum(IRS + 100), SeqNum(iss))
+    );
+    // Later the clock's ISS is beyond SND.NXT and is used: 1000 + 10 s / 4 µs.
+    let mut e = time_wait();
+    let now = Duration::from_secs(10);
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN), now);
+    assert_eq!(a.reply.segment().unwrap().seq, SeqNum(ISS + 2_500_000));
+    // A reset of the reopened connection closes it: there is no listener behind it.
+    let a = e.on_segment(&peer(IRS + 101, 0, RST), now);
+    assert_eq!(
+        a.changes.first(),
+        change(State::SynReceived, State::Closed, ChangeCause::Reset)
+    );
+}
+
+#[test]
+fn test_time_wait_syn_judged_by_timestamps() {
+    let ts = |value: u32| SynOptions {
+        timestamps: Some((value, 0)),
+        ..SynOptions::default()
+    };
+    let tw = || {
+        let mut e = Endpoint::new(Config {
+            timestamps: true,
+            ..cfg()
+        });
+        e.connect(T0).unwrap();
+        e.on_segment(&peer(IRS, ISS + 1, SYN | ACK).with_options(ts(700)), T0);
+        e.close(T0).unwrap();
+        e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK).with_options(ts(800)), T0);
+        assert_eq!(
+            (e.state(), tcb(&e).ts_recent()),
+            (State::TimeWait, Some(800))
+        );
+        e
+    };
+    // A newer timestamp reopens even with an old sequence number.
+    let mut e = tw();
+    e.on_segment(&peer(IRS, 0, SYN).with_options(ts(801)), T0);
+    assert_eq!(e.state(), State::SynReceived);
+    // An older timestamp does not, even with a newer sequence number.
+    let mut e = tw();
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN).with_options(ts(799)), T0);
+    assert_eq!(e.state(), State::TimeWait);
+    assert!(matches!(a.reply, Reply::ChallengeAck(_)));
+    // An equal timestamp leaves it to the sequence number.
+    let mut e = tw();
+    e.on_segment(&peer(IRS + 100, 0, SYN).with_options(ts(800)), T0);
+    assert_eq!(e.state(), State::SynReceived);
+}
+
+#[test]
+fn test_time_wait_text_does_not_restart_timer() {
+    // Text in TIME-WAIT "should not occur": ignored; only a retransmitted FIN
+    // restarts the 2·MSL timer.
+    let mut e = time_wait();
+    let a = e.on_segment(
+        &peer(IRS + 2, ISS + 2, ACK).with_len(10),
+        Duration::from_secs(100),
+    );
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 2)));
+}
+
+#[test]
+fn test_syn_received_crossed_syn_ack_window_is_not_scaled() {
+    // RFC 7323 §2.2: "The window field in a segment where the SYN bit is set (i.e., a
+    // <SYN> or <SYN,ACK>) MUST NOT be scaled", also in a simultaneous open.
+    let mut e = Endpoint::new(Config {
+        window_scale: Some(2),
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    let scaled = SynOptions {
+        window_scale: Some(3),
+        ..SynOptions::default()
+    };
+    e.on_segment(&peer(IRS, 0, SYN).with_options(scaled), T0);
+    assert_eq!(tcb(&e).snd_shift(), 3);
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK).with_options(scaled), T0);
+    assert_eq!(e.state(), State::Established);
+    assert_eq!(tcb(&e).snd_wnd(), u32::from(PEER_WND));
+    assert_eq!(tcb(&e).max_snd_wnd(), u32::from(PEER_WND));
+    // The next window is scaled.
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_window(100), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 800);
+}
+
+#[test]
+fn test_established_arrival_reports_acked_and_offset() {
+    let mut e = established();
+    e.send(100, T0).unwrap();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 41, ACK).with_len(30), T0);
+    assert_eq!((a.acked, a.data_offset), (40, Some(0)));
+    let a = e.on_segment(&peer(IRS + 31, ISS + 41, ACK).with_len(20), T0);
+    assert_eq!((a.acked, a.data_offset), (0, Some(30)));
+    // Overlapping: 10 old bytes, 10 new from offset 50.
+    let a = e.on_segment(&peer(IRS + 41, ISS + 101, ACK).with_len(20), T0);
+    assert_eq!((a.acked, a.data_offset), (60, Some(50)));
+    assert_eq!(tcb(&e).received(), 60);
+    // Nothing new: no offset.
+    let a = e.on_segment(&peer(IRS + 61, ISS + 101, ACK), T0);
+    assert_eq!((a.acked, a.data_offset), (0, None));
+}
+
+#[test]
+fn test_established_urgent_pointer() {
+    let mut e = established();
+    let urg = ACK | TcpFlags::URG;
+    // SEG.UP = 10 on a 4-byte segment: urgent data ends before 5011, ahead of RCV.NXT.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, urg).with_len(4).with_urgent(10), T0);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 11)));
+    assert_eq!(tcb(&e).rcv_up(), SeqNum(IRS + 11));
+    // A smaller pointer does not move RCV.UP back; it is still ahead of RCV.NXT = 5005.
+    let a = e.on_segment(&peer(IRS + 5, ISS + 1, urg).with_len(2).with_urgent(1), T0);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 11)));
+    // The segment carrying the rest of the urgent data still signals it ...
+    let a = e.on_segment(&peer(IRS + 7, ISS + 1, urg).with_len(8).with_urgent(1), T0);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 11)));
+    // ... once the data up to RCV.UP has arrived, nothing is (SEG.SEQ + SEG.UP =
+    // 5015 = RCV.NXT).
+    let a = e.on_segment(&peer(IRS + 15, ISS + 1, urg).with_len(1).with_urgent(0), T0);
+    assert_eq!(a.urgent, None);
+    // Without URG: nothing.
+    let a = e.on_segment(
+        &peer(IRS + 16, ISS + 1, ACK).with_len(1).with_urgent(50),
+        T0,
+    );
+    assert_eq!(a.urgent, None);
+    // In CLOSE-WAIT URG is ignored.
+    let mut e = close_wait();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 1, urg).with_urgent(5), T0);
+    assert_eq!(a.urgent, None);
+}
+
+#[test]
+fn test_closed_connect_offers_sack_and_timestamps() {
+    let mut e = Endpoint::new(Config {
+        sack_permitted: true,
+        timestamps: true,
+        ..cfg()
+    });
+    let syn = e
+        .connect(Duration::from_millis(1234))
+        .unwrap()
+        .segment
+        .unwrap();
+    assert!(syn.options.sack_permitted);
+    assert_eq!(syn.options.timestamps, Some((1234, 0)));
+    // The peer accepts both: every later segment carries TSval (ms) and TSecr = TS.Recent.
+    let opts = SynOptions {
+        sack_permitted: true,
+        timestamps: Some((99, 1234)),
+        ..SynOptions::default()
+    };
+    let a = e.on_segment(
+        &peer(IRS, syn.seq.0 + 1, SYN | ACK).with_options(opts),
+        Duration::from_millis(1300),
+    );
+    let t = tcb(&e);
+    assert!(t.sack_permitted() && t.timestamps());
+    assert_eq!(
+        a.reply.segment().unwrap().options.timestamps,
+        Some((1300, 99))
+    );
+    let s = e.send(1, Duration::from_millis(2000)).unwrap();
+    assert_eq!(s.options.timestamps, Some((2000, 99)));
+}
+
+#[test]
+fn test_listen_syn_answers_only_offered_options() {
+    let cfg = Config {
+        sack_permitted: true,
+        timestamps: true,
+        ..cfg()
+    };
+    // A SYN offering neither gets neither.
+    let mut e = Endpoint::new(cfg);
+    e.listen().unwrap();
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    let o = a.reply.segment().unwrap().options;
+    assert_eq!((o.sack_permitted, o.timestamps), (false, None));
+    assert!(!tcb(&e).timestamps());
+    // A SYN offering both gets both; TSecr echoes its TSval.
+    let mut e = Endpoint::new(cfg);
+    e.listen().unwrap();
+    let opts = SynOptions {
+        sack_permitted: true,
+        timestamps: Some((77, 0)),
+        ..SynOptions::default()
+    };
+    let a = e.on_segment(
+        &peer(IRS, 0, SYN).with_options(opts),
+        Duration::from_millis(5),
+    );
+    let o = a.reply.segment().unwrap().options;
+    assert_eq!((o.sack_permitted, o.timestamps), (true, Some((5, 77))));
+    // Without the configuration, an offer is not answered.
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 0, SYN).with_options(opts), T0);
+    let o = a.reply.segment().unwrap().options;
+    assert_eq!((o.sack_permitted, o.timestamps), (false, None));
 }
 
 #[test]
