@@ -2,10 +2,9 @@
 //! of RFC 9293 §3.10. The design is explained on [`Endpoint`] itself, which is
 //! re-exported from [`crate::state`].
 
-use core::fmt;
 use core::time::Duration;
 
-use super::{DEFAULT_MSL, State};
+use super::{Cause, DEFAULT_MSL, Side, State, Transition, Transitions};
 use crate::flags::TcpFlags;
 use crate::segment::{Segment, SynOptions};
 use crate::seq::SeqNum;
@@ -485,139 +484,6 @@ impl Connection {
     }
 }
 
-/// Why an endpoint changed state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum ChangeCause {
-    /// The user's passive OPEN (CLOSED → LISTEN).
-    PassiveOpen,
-    /// The user's active OPEN (CLOSED or LISTEN → SYN-SENT).
-    ActiveOpen,
-    /// The user's CLOSE.
-    Close,
-    /// The user's ABORT.
-    Abort,
-    /// A SYN arrived (LISTEN or SYN-SENT → SYN-RECEIVED; SYN-RECEIVED of a passive
-    /// OPEN → LISTEN).
-    Syn,
-    /// A SYN,ACK acknowledging our SYN arrived (SYN-SENT → ESTABLISHED).
-    SynAck,
-    /// The acknowledgment of our SYN arrived (SYN-RECEIVED → ESTABLISHED).
-    AckOfSyn,
-    /// The peer's FIN arrived.
-    Fin,
-    /// The acknowledgment of our FIN arrived.
-    AckOfFin,
-    /// An acceptable RST arrived.
-    Reset,
-    /// 2·MSL passed in TIME-WAIT.
-    TimeWaitTimeout,
-    /// Sent sequence space stayed unacknowledged longer than the user timeout.
-    UserTimeout,
-}
-
-impl ChangeCause {
-    /// A short lower-case name: `passive_open`, `ack_of_fin`, `time_wait_timeout`, ...
-    pub const fn name(self) -> &'static str {
-        match self {
-            ChangeCause::PassiveOpen => "passive_open",
-            ChangeCause::ActiveOpen => "active_open",
-            ChangeCause::Close => "close",
-            ChangeCause::Abort => "abort",
-            ChangeCause::Syn => "syn",
-            ChangeCause::SynAck => "syn_ack",
-            ChangeCause::AckOfSyn => "ack_of_syn",
-            ChangeCause::Fin => "fin",
-            ChangeCause::AckOfFin => "ack_of_fin",
-            ChangeCause::Reset => "reset",
-            ChangeCause::TimeWaitTimeout => "time_wait_timeout",
-            ChangeCause::UserTimeout => "user_timeout",
-        }
-    }
-}
-
-/// One change of an endpoint's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct StateChange {
-    /// The state before.
-    pub from: State,
-    /// The state after.
-    pub to: State,
-    /// Why.
-    pub cause: ChangeCause,
-}
-
-impl fmt::Display for StateChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} -> {} ({})", self.from, self.to, self.cause.name())
-    }
-}
-
-/// The state changes one segment caused, in order: none, one, or two (a SYN,ACK or
-/// ACK that also carries a FIN: ESTABLISHED then CLOSE-WAIT; an ACK of our FIN with
-/// the peer's FIN: FIN-WAIT-2 then TIME-WAIT). Fixed capacity, no allocation.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Changes {
-    items: [Option<StateChange>; 2],
-}
-
-impl Changes {
-    /// No changes.
-    pub const fn new() -> Self {
-        Changes { items: [None; 2] }
-    }
-
-    fn one(change: StateChange) -> Self {
-        Changes {
-            items: [Some(change), None],
-        }
-    }
-
-    fn push(&mut self, change: StateChange) {
-        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(change);
-        }
-    }
-
-    /// The changes in order.
-    pub fn iter(&self) -> impl Iterator<Item = StateChange> + '_ {
-        self.items.iter().map_while(|c| *c)
-    }
-
-    /// How many changes there are.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// Whether the state did not change.
-    pub fn is_empty(&self) -> bool {
-        self.items[0].is_none()
-    }
-
-    /// The first change.
-    pub fn first(&self) -> Option<StateChange> {
-        self.items[0]
-    }
-
-    /// The last change.
-    pub fn last(&self) -> Option<StateChange> {
-        self.iter().last()
-    }
-}
-
-impl Default for Changes {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Debug for Changes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
 /// What the endpoint must send in answer to a segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {
@@ -705,8 +571,10 @@ pub enum Disposition {
 pub struct Arrival {
     /// The segment to send in answer.
     pub reply: Reply,
-    /// The state changes, in order.
-    pub changes: Changes,
+    /// The state changes, in order: none, one, or two (a SYN,ACK or ACK that also
+    /// carries a FIN: ESTABLISHED then CLOSE-WAIT; an ACK of our FIN with the peer's
+    /// FIN: FIN-WAIT-2 then TIME-WAIT).
+    pub transitions: Transitions,
     /// What became of the segment.
     pub disposition: Disposition,
     /// How many sequence numbers the segment newly acknowledged: how far `SND.UNA`
@@ -722,10 +590,10 @@ pub struct Arrival {
 }
 
 impl Arrival {
-    const fn new(reply: Reply, changes: Changes, disposition: Disposition) -> Self {
+    const fn new(reply: Reply, transitions: Transitions, disposition: Disposition) -> Self {
         Arrival {
             reply,
-            changes,
+            transitions,
             disposition,
             acked: 0,
             data_offset: None,
@@ -734,7 +602,7 @@ impl Arrival {
     }
 
     const fn dropped(reason: DropReason, reply: Reply) -> Self {
-        Self::new(reply, Changes::new(), Disposition::Dropped(reason))
+        Self::new(reply, Transitions::new(), Disposition::Dropped(reason))
     }
 }
 
@@ -742,7 +610,7 @@ impl Arrival {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CallOutcome {
     /// The state change (every successful OPEN, CLOSE and ABORT changes the state).
-    pub change: StateChange,
+    pub transition: Transition,
     /// The segment to send: the SYN of an active OPEN, the FIN of a CLOSE, the RST of
     /// an ABORT; `None` when the call sends nothing.
     pub segment: Option<Segment>,
@@ -926,6 +794,7 @@ impl Phase {
 pub struct Endpoint {
     config: Config,
     conn: Connection,
+    side: Side,
 }
 
 impl Default for Endpoint {
@@ -935,12 +804,26 @@ impl Default for Endpoint {
 }
 
 impl Endpoint {
-    /// A CLOSED endpoint.
+    /// A CLOSED endpoint, labelled [`Side::Client`].
     pub const fn new(config: Config) -> Self {
         Endpoint {
             config,
             conn: Connection::Closed,
+            side: Side::Client,
         }
+    }
+
+    /// The same endpoint labelled `side`: the label its [`Transition`]s carry
+    /// ([`Side::Client`] unless set), so that two endpoints' transitions read like an
+    /// [`Observer`](super::Observer)'s. It changes nothing else.
+    pub const fn with_side(mut self, side: Side) -> Self {
+        self.side = side;
+        self
+    }
+
+    /// The label this endpoint's transitions carry.
+    pub const fn side(&self) -> Side {
+        self.side
     }
 
     /// The configuration.
@@ -1010,8 +893,9 @@ impl Endpoint {
         now.saturating_add(self.config.msl.saturating_mul(2))
     }
 
-    fn change(&self, to: State, cause: ChangeCause) -> StateChange {
-        StateChange {
+    fn change(&self, to: State, cause: Cause) -> Transition {
+        Transition {
+            side: self.side,
             from: self.state(),
             to,
             cause,
@@ -1025,10 +909,10 @@ impl Endpoint {
     pub fn listen(&mut self) -> Result<CallOutcome, Violation> {
         match self.conn {
             Connection::Closed => {
-                let change = self.change(State::Listen, ChangeCause::PassiveOpen);
+                let change = self.change(State::Listen, Cause::PassiveOpen);
                 self.conn = Connection::Listen;
                 Ok(CallOutcome {
-                    change,
+                    transition: change,
                     segment: None,
                 })
             }
@@ -1045,10 +929,10 @@ impl Endpoint {
                     iss: self.config.isn(now),
                     since: now,
                 };
-                let change = self.change(State::SynSent, ChangeCause::ActiveOpen);
+                let change = self.change(State::SynSent, Cause::ActiveOpen);
                 self.conn = Connection::SynSent(syn_sent);
                 Ok(CallOutcome {
-                    change,
+                    transition: change,
                     segment: Some(syn_sent.syn(&self.config)),
                 })
             }
@@ -1101,10 +985,10 @@ impl Endpoint {
         match self.conn {
             Connection::Closed => Err(Violation::ConnectionDoesNotExist),
             Connection::Listen | Connection::SynSent(_) => {
-                let change = self.change(State::Closed, ChangeCause::Close);
+                let change = self.change(State::Closed, Cause::Close);
                 self.conn = Connection::Closed;
                 Ok(CallOutcome {
-                    change,
+                    transition: change,
                     segment: None,
                 })
             }
@@ -1127,10 +1011,10 @@ impl Endpoint {
                 .with_window(tcb.window_field()),
         );
         tcb.advance_snd_nxt(1, now);
-        let change = self.change(to.state(), ChangeCause::Close);
+        let change = self.change(to.state(), Cause::Close);
         self.conn = to.join(tcb);
         CallOutcome {
-            change,
+            transition: change,
             segment: Some(fin),
         }
     }
@@ -1153,9 +1037,12 @@ impl Endpoint {
                 Some(Segment::new(tcb.snd_nxt, SeqNum(0), TcpFlags::RST))
             }
         };
-        let change = self.change(State::Closed, ChangeCause::Abort);
+        let change = self.change(State::Closed, Cause::Abort);
         self.conn = Connection::Closed;
-        Ok(CallOutcome { change, segment })
+        Ok(CallOutcome {
+            transition: change,
+            segment,
+        })
     }
 
     /// The segment at the front of the retransmission queue (RFC 9293 §3.10.8,
@@ -1198,18 +1085,20 @@ impl Endpoint {
     /// Lets capture time pass (RFC 9293 §3.10.8): in TIME-WAIT, 2·MSL after entering it
     /// (or after the last retransmitted FIN) → CLOSED; in any other state, when sent
     /// sequence space stayed unacknowledged for the user timeout → CLOSED.
-    pub fn on_time(&mut self, now: Duration) -> Option<StateChange> {
-        let deadline = self.next_deadline()?;
+    pub fn on_time(&mut self, now: Duration) -> Transitions {
+        let Some(deadline) = self.next_deadline() else {
+            return Transitions::new();
+        };
         if now < deadline {
-            return None;
+            return Transitions::new();
         }
         let cause = match self.conn {
-            Connection::TimeWait(_) => ChangeCause::TimeWaitTimeout,
-            _ => ChangeCause::UserTimeout,
+            Connection::TimeWait(_) => Cause::Expired,
+            _ => Cause::UserTimeout,
         };
         let change = self.change(State::Closed, cause);
         self.conn = Connection::Closed;
-        Some(change)
+        Transitions::one(change)
     }
 
     // ------------------------------------------------------------ segment arrives
@@ -1266,11 +1155,11 @@ impl Endpoint {
     ) -> Arrival {
         let mut tcb = Tcb::from_syn(&self.config, iss, seg, now);
         tcb.unacked_since = Some(now);
-        let change = self.change(State::SynReceived, ChangeCause::Syn);
+        let change = self.change(State::SynReceived, Cause::Syn);
         self.conn = Connection::SynReceived(SynReceived { tcb, opening });
         Arrival::new(
             Reply::SynAck(tcb.syn_ack(&self.config)),
-            Changes::one(change),
+            Transitions::one(change),
             Disposition::Accepted { delivered: 0 },
         )
     }
@@ -1297,13 +1186,13 @@ impl Endpoint {
             if !ack_ok {
                 return Arrival::dropped(DropReason::ResetIgnored, Reply::None);
             }
-            let change = self.change(State::Closed, ChangeCause::Reset);
+            let change = self.change(State::Closed, Cause::Reset);
             self.conn = Connection::Closed;
             return Arrival {
                 acked: 1,
                 ..Arrival::new(
                     Reply::None,
-                    Changes::one(change),
+                    Transitions::one(change),
                     Disposition::Accepted { delivered: 0 },
                 )
             };
@@ -1317,14 +1206,14 @@ impl Endpoint {
         if !ack_ok {
             // Simultaneous open: SYN-RECEIVED; text and FIN are not queued.
             tcb.snd_wl2 = s.iss;
-            let change = self.change(State::SynReceived, ChangeCause::Syn);
+            let change = self.change(State::SynReceived, Cause::Syn);
             self.conn = Connection::SynReceived(SynReceived {
                 tcb,
                 opening: Opening::Active,
             });
             return Arrival::new(
                 Reply::SynAck(tcb.syn_ack(&self.config)),
-                Changes::one(change),
+                Transitions::one(change),
                 Disposition::Accepted { delivered: 0 },
             );
         }
@@ -1333,10 +1222,11 @@ impl Endpoint {
         tcb.snd_una = seg.ack;
         tcb.snd_wl2 = seg.ack;
         tcb.unacked_since = None;
-        let mut changes = Changes::one(self.change(State::Established, ChangeCause::SynAck));
+        let mut changes = Transitions::one(self.change(State::Established, Cause::SynAck));
         let mut phase = Phase::Established;
         let urgent = receive_urgent(phase, &mut tcb, seg.seq + 1, seg);
         let text = receive_text(
+            self.side,
             &mut phase,
             &mut tcb,
             seg.seq + 1,
@@ -1376,7 +1266,7 @@ impl Endpoint {
         let mut seg = *seg;
         let mut tcb = tcb;
         let mut phase = phase;
-        let mut changes = Changes::new();
+        let mut changes = Transitions::new();
         tcb.ts_val = ts_clock(now);
 
         // A SYN reopening a connection in TIME-WAIT (RFC 9293 MAY-2, RFC 6191). The new
@@ -1442,7 +1332,7 @@ impl Endpoint {
                 Phase::SynReceived(Opening::Passive) => State::Listen,
                 _ => State::Closed,
             };
-            let change = self.change(to, ChangeCause::Reset);
+            let change = self.change(to, Cause::Reset);
             self.conn = if to == State::Listen {
                 Connection::Listen
             } else {
@@ -1450,7 +1340,7 @@ impl Endpoint {
             };
             return Arrival::new(
                 Reply::None,
-                Changes::one(change),
+                Transitions::one(change),
                 Disposition::Accepted { delivered: 0 },
             );
         }
@@ -1479,11 +1369,11 @@ impl Endpoint {
         // Fourth, the SYN.
         if seg.has(TcpFlags::SYN) {
             if phase == Phase::SynReceived(Opening::Passive) {
-                let change = self.change(State::Listen, ChangeCause::Syn);
+                let change = self.change(State::Listen, Cause::Syn);
                 self.conn = Connection::Listen;
                 return Arrival::new(
                     Reply::None,
-                    Changes::one(change),
+                    Transitions::one(change),
                     Disposition::Dropped(DropReason::SynInSynchronizedState),
                 );
             }
@@ -1505,7 +1395,7 @@ impl Endpoint {
                 );
             }
             tcb.set_snd_wnd(&seg, had_syn);
-            changes.push(self.change(State::Established, ChangeCause::AckOfSyn));
+            changes.push(self.change(State::Established, Cause::AckOfSyn));
             phase = Phase::Established;
         }
         // RFC 5961 §5: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT.
@@ -1543,23 +1433,15 @@ impl Endpoint {
         if tcb.all_acked() {
             match phase {
                 Phase::FinWait1 => {
-                    changes.push(self.change_from(
-                        &changes,
-                        State::FinWait2,
-                        ChangeCause::AckOfFin,
-                    ));
+                    changes.push(self.change_from(&changes, State::FinWait2, Cause::AckOfFin));
                     phase = Phase::FinWait2;
                 }
                 Phase::Closing => {
-                    changes.push(self.change_from(
-                        &changes,
-                        State::TimeWait,
-                        ChangeCause::AckOfFin,
-                    ));
+                    changes.push(self.change_from(&changes, State::TimeWait, Cause::AckOfFin));
                     phase = Phase::TimeWait(self.time_wait_deadline(now));
                 }
                 Phase::LastAck => {
-                    changes.push(self.change_from(&changes, State::Closed, ChangeCause::AckOfFin));
+                    changes.push(self.change_from(&changes, State::Closed, Cause::AckOfFin));
                     self.conn = Connection::Closed;
                     return Arrival {
                         acked,
@@ -1573,6 +1455,7 @@ impl Endpoint {
         // Sixth, the URG bit; seventh and eighth: text and FIN.
         let urgent = receive_urgent(phase, &mut tcb, seg.seq, &seg);
         let text = receive_text(
+            self.side,
             &mut phase,
             &mut tcb,
             seg.seq,
@@ -1600,8 +1483,9 @@ impl Endpoint {
     }
 
     /// A change from the state after the changes so far.
-    fn change_from(&self, changes: &Changes, to: State, cause: ChangeCause) -> StateChange {
-        StateChange {
+    fn change_from(&self, changes: &Transitions, to: State, cause: Cause) -> Transition {
+        Transition {
+            side: self.side,
             from: changes.last().map_or(self.state(), |c| c.to),
             to,
             cause,
@@ -1657,12 +1541,13 @@ impl Text {
 /// before `RCV.NXT` (up to the receive window), then the FIN if everything before it
 /// was accepted. `data_seq` is the sequence number of the first payload byte.
 fn receive_text(
+    side: Side,
     phase: &mut Phase,
     tcb: &mut Tcb,
     data_seq: SeqNum,
     seg: &Segment,
     time_wait_deadline: Duration,
-    changes: &mut Changes,
+    changes: &mut Transitions,
 ) -> Text {
     let fin = seg.has(TcpFlags::FIN);
     let mut text = Text {
@@ -1710,10 +1595,11 @@ fn receive_text(
             Phase::FinWait2 => Phase::TimeWait(time_wait_deadline),
             other => other,
         };
-        changes.push(StateChange {
+        changes.push(Transition {
+            side,
             from,
             to: next.state(),
-            cause: ChangeCause::Fin,
+            cause: Cause::Fin,
         });
         *phase = next;
     }
