@@ -485,6 +485,7 @@ impl Connection {
 }
 
 /// What the endpoint must send in answer to a segment.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {
     /// Nothing.
@@ -550,6 +551,7 @@ pub enum DropReason {
 }
 
 /// What became of a received segment.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Disposition {
     /// Processed; `delivered` payload bytes were new and are now acknowledged.
@@ -567,6 +569,7 @@ pub enum Disposition {
 }
 
 /// Everything a received segment caused.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Arrival {
     /// The segment to send in answer.
@@ -607,6 +610,7 @@ impl Arrival {
 }
 
 /// What a user call did: the state change and the segment to send, if any.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CallOutcome {
     /// The state change (every successful OPEN, CLOSE and ABORT changes the state).
@@ -617,6 +621,7 @@ pub struct CallOutcome {
 }
 
 /// A user call the RFC answers with an error; the endpoint is left unchanged.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum Violation {
     /// OPEN on an endpoint that already has a connection.

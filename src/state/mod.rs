@@ -8,6 +8,11 @@
 //!   describes (with RFC 5961's RST, SYN and ACK validation). Each call returns a
 //!   typed result — the [`Transition`]s, the [`Reply`] to send — or a typed
 //!   [`Violation`] that leaves the endpoint unchanged.
+//! * [`Pair`] holds two endpoints and the segments in flight between them, and
+//!   lets a test deliver, delay, drop, duplicate or inject segments (the harness
+//!   of the tests, the `endpoints` example, the benchmark and the fuzzer).
+//! * [`Transition`], [`Cause`] and [`Side`] are the one vocabulary in which both
+//!   report state changes.
 //! * [`Observer`] infers both endpoints' states from the segments seen at one
 //!   capture point — the view a passive analyzer has — resolving segments that
 //!   crossed in flight (simultaneous open and close) so that both sides follow
@@ -234,3 +239,6 @@ mod test {
 
 mod observer;
 pub use observer::{Note, Notes, Observation, Observer, SideNumbers};
+
+mod pair;
+pub use pair::{Delivery, InFlight, PAIR_CAPACITY, Pair, PairError};

@@ -134,6 +134,14 @@ impl Notes {
     }
 }
 
+/// Serialized as a sequence of note names' variants.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Notes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 impl fmt::Debug for Notes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
@@ -141,6 +149,7 @@ impl fmt::Debug for Notes {
 }
 
 /// What the observer inferred from one segment.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Observation {
     /// The side that sent the segment.
