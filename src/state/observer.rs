@@ -591,6 +591,12 @@ impl Observer {
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
+                if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
+                    // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
+                    // its old connection ended unseen (an ACK or a timer the capture
+                    // cannot show), and it opens from CLOSED.
+                    self.set(from, State::Closed, Cause::Inferred, &mut t);
+                }
                 self.half_mut(to).state = if old_to == State::Closed {
                     State::Listen
                 } else {
