@@ -38,7 +38,8 @@ fn converse(mut wire: impl FnMut(Side, &Segment)) -> (State, State) {
     pair.connect(Side::Client, now).expect("CLOSED -> SYN_SENT");
     run(&mut pair);
     for _ in 0..SEGMENTS {
-        pair.send(Side::Client, MSS, now).expect("the window has room");
+        pair.send(Side::Client, MSS, now)
+            .expect("the window has room");
         run(&mut pair);
     }
     for closer in [Side::Client, Side::Server] {
