@@ -32,8 +32,8 @@ use crate::flags::TcpFlags;
 use crate::segment::Segment;
 use crate::seq::SeqNum;
 use crate::wire::PseudoHeader;
-use crate::wire::{FAST_OPEN_EXPERIMENT_MAGIC, TcpOption, TcpOptionsIter};
 use crate::wire::tcp::{TCP_MIN_HEADER_LEN, field};
+use crate::wire::{FAST_OPEN_EXPERIMENT_MAGIC, TcpOption, TcpOptionsIter};
 
 /// The most option bytes a header can hold (data offset 15).
 pub const MAX_OPTIONS_LEN: usize = 40;

@@ -5,8 +5,8 @@ use nom::Parser;
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
-use crate::wire::{TcpHeader, TcpOptionsBuf};
 use crate::wire::options::{TcpOptionsIter, take};
+use crate::wire::{TcpHeader, TcpOptionsBuf};
 
 /// Length of a TCP header without options.
 pub const TCP_MIN_HEADER_LEN: usize = 20;
