@@ -263,8 +263,11 @@ pub(crate) struct Flow {
     nextseq: u32,
     maxseqtobeacked: u32,
     lastack: u32,
-    dupacknum: u32,
-    lastacklen: u32,
+    /// Duplicate ACKs in a row; −1 after an "ACKed unseen segment" (Wireshark's
+    /// way of flagging one hole once).
+    dupacknum: i32,
+    /// When `nextseq` last advanced (`nextseqtime`).
+    nextseqtime: u64,
     /// The last raw window (u32::MAX before the first segment, as Wireshark).
     window: u32,
     sack: [(u32, u32); 4],
@@ -288,7 +291,7 @@ impl Flow {
             maxseqtobeacked: 0,
             lastack: 0,
             dupacknum: 0,
-            lastacklen: 0,
+            nextseqtime: 0,
             window: u32::MAX,
             sack: [(0, 0); 4],
             mss: 0,
@@ -326,12 +329,6 @@ fn lt(a: u32, b: u32) -> bool {
 fn le(a: u32, b: u32) -> bool {
     (a.wrapping_sub(b) as i32) <= 0
 }
-/// `GE_SEQ(a, b)`.
-#[inline]
-fn ge(a: u32, b: u32) -> bool {
-    (b.wrapping_sub(a) as i32) <= 0
-}
-
 /// The parts of a segment the analysis reads.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SegInfo<'a> {
@@ -478,31 +475,31 @@ impl ConnAnalysis {
                 flags |= AnalysisFlags::KEEP_ALIVE_ACK;
                 finished = true;
             }
-            // A8 ZERO_WINDOW_PROBE_ACK: a zero window repeated after a zero-window
-            // probe, ACKing the same byte or the probe's byte; then `finished_fwd`.
+            // A8 ZERO_WINDOW_PROBE_ACK: the same zero window and ACK repeated right
+            // after a zero-window probe (`rev->lastsegmentflags &
+            // TCP_A_ZERO_WINDOW_PROBE`); then `finished_fwd`.
             if !finished
                 && same_ack
                 && window == 0
                 && fwd.window == 0
-                && (ack == fwd.lastack || ack == fwd.lastack.wrapping_add(1))
-                && rev
-                    .lastsegmentflags
-                    .contains(AnalysisFlags::ZERO_WINDOW_PROBE)
+                && ack == fwd.lastack
+                && rev.lastsegmentflags.contains(AnalysisFlags::ZERO_WINDOW_PROBE)
             {
                 flags |= AnalysisFlags::ZERO_WINDOW_PROBE_ACK;
-                if ack == fwd.lastack.wrapping_add(1) {
-                    rev.nextseq = ack;
-                    rev.maxseqtobeacked = ack;
-                }
                 finished = true;
             }
             // A9 DUPLICATE_ACK: no payload, same non-zero window, `seq == fwd->nextseq`,
-            // `ack == fwd->lastack`, no SYN/FIN/RST.
+            // `ack == fwd->lastack`, no SYN/FIN/RST. After an "ACKed unseen segment"
+            // (count −1) the count restarts at 1.
             if !finished && same_ack && window != 0 && window == fwd.window && ack == fwd.lastack {
-                fwd.dupacknum = fwd.dupacknum.wrapping_add(1);
+                fwd.dupacknum = if fwd.dupacknum == -1 {
+                    1
+                } else {
+                    fwd.dupacknum.saturating_add(1)
+                };
                 flags |= AnalysisFlags::DUPLICATE_ACK;
                 a.duplicate_ack = Some(DuplicateAck {
-                    number: fwd.dupacknum,
+                    number: fwd.dupacknum.unsigned_abs(),
                     frame: fwd.lastnondupack,
                 });
             }
@@ -513,20 +510,20 @@ impl ConnAnalysis {
             fwd.dupacknum = 0;
         }
         // B2 ACK_LOST_PACKET: `rev->maxseqtobeacked && GT_SEQ(ack, rev->maxseqtobeacked)`
-        // with the ACK bit: the peer's data it acknowledges was never seen.
+        // with the ACK bit: the peer's data it acknowledges was never seen. When
+        // `maxseqtobeacked` lies beyond the peer's `nextseq` (plain unsigned
+        // comparison) it is pulled back to it and the flag set; otherwise the flag
+        // is set only if the peer sent no duplicate ACK since its last new ACK, and
+        // the peer's dup-ACK count becomes −1 so that one hole is flagged once.
         if ackf && rev.maxseqtobeacked != 0 && gt(ack, rev.maxseqtobeacked) {
-            if ack == fwd.lastack.wrapping_add(1)
-                && seq == fwd.nextseq
-                && rev
-                    .lastsegmentflags
-                    .contains(AnalysisFlags::ZERO_WINDOW_PROBE)
-            {
-                rev.nextseq = ack;
-                rev.maxseqtobeacked = ack;
-                flags |= AnalysisFlags::WINDOW_UPDATE;
-            } else {
-                flags |= AnalysisFlags::ACK_LOST_SEGMENT;
+            if rev.maxseqtobeacked > rev.nextseq {
                 rev.maxseqtobeacked = rev.nextseq;
+                flags |= AnalysisFlags::ACK_LOST_SEGMENT;
+            } else {
+                if rev.dupacknum == 0 {
+                    flags |= AnalysisFlags::ACK_LOST_SEGMENT;
+                }
+                rev.dupacknum = -1;
             }
         }
 
@@ -539,61 +536,34 @@ impl ConnAnalysis {
             if len > 1 && seq == fwd.nextseq.wrapping_sub(1) {
                 not_advanced = false;
             }
-            // C2 SPURIOUS: `seglen > 0 && rev->lastack && LE_SEQ(seq + seglen, rev->lastack)`.
+            // Times as Wireshark computes them: an earlier "now" wraps to a huge value.
+            let since_peer = now.checked_sub(rev.lastacktime).unwrap_or(u64::MAX);
+            let since_highest = now.checked_sub(fwd.nextseqtime).unwrap_or(u64::MAX);
+            let thres = self.first_rtt.unwrap_or(DEFAULT_OOO_THRESHOLD);
             if len > 0 && rev.lastack != 0 && le(seq.wrapping_add(len), rev.lastack) {
+                // C2 SPURIOUS: `seglen > 0 && rev->lastack && LE_SEQ(seq + seglen,
+                // rev->lastack)`: the receiver had acknowledged all of it already.
                 flags |= AnalysisFlags::SPURIOUS_RETRANSMISSION | AnalysisFlags::RETRANSMISSION;
+            } else if not_advanced
+                && rev.dupacknum >= 2
+                && rev.lastack == seq
+                && since_peer < FAST_RETRANSMISSION_WINDOW
+            {
+                // C5 FAST_RETRANSMISSION (tested first, `tcp_fastrt_precedence`): at
+                // least two duplicate ACKs from the peer for exactly this sequence
+                // number, within 20 ms of the peer's last segment.
+                flags |= AnalysisFlags::FAST_RETRANSMISSION | AnalysisFlags::RETRANSMISSION;
+            } else if not_advanced
+                && since_highest < thres
+                && fwd.nextseq != seq.wrapping_add(len).wrapping_add(synfin)
+            {
+                // C6 OUT_OF_ORDER: within the initial RTT (3 ms before it is known) of
+                // the segment that last advanced `nextseq`, and not ending exactly at
+                // `nextseq`.
+                flags |= AnalysisFlags::OUT_OF_ORDER;
             } else if not_advanced {
-                // C4 `t`: time since the peer's last segment.
-                let t = now.saturating_sub(rev.lastacktime);
-                let end = seq.wrapping_add(len);
-                let sacks = rev.sacks();
-                // C5 FAST_RETRANSMISSION (Wireshark's three conditions; SACK edges are
-                // stored relative and compared with raw numbers, as Wireshark does).
-                let mut fast = false;
-                if t < FAST_RETRANSMISSION_WINDOW {
-                    if rev.dupacknum >= 2 && rev.lastack == seq {
-                        fast = true;
-                    }
-                    if !fast && !sacks.is_empty() && rev.lastack == seq {
-                        let mut in_all = true;
-                        let mut total: u32 = 0;
-                        for &(l, r) in sacks {
-                            in_all &= ge(seq, l) && le(end, r);
-                            total = total.wrapping_add(r.wrapping_sub(l));
-                        }
-                        if !in_all && total > 2 * u32::from(rev.mss) {
-                            fast = true;
-                        }
-                    }
-                    if !fast && rev.dupacknum >= 2 && !sacks.is_empty() {
-                        let in_any = sacks.iter().any(|&(l, r)| ge(seq, l) && le(end, r));
-                        if !in_any {
-                            fast = true;
-                        }
-                    }
-                }
-                if fast {
-                    flags |= AnalysisFlags::FAST_RETRANSMISSION | AnalysisFlags::RETRANSMISSION;
-                } else {
-                    // C6 OUT_OF_ORDER: soon after the peer's last segment (initial RTT,
-                    // or 3 ms before it is known), not a copy of a remembered segment,
-                    // and not ending at `fwd->nextseq` (unless the highest segment so
-                    // far was a pure ACK).
-                    let thres = self.first_rtt.unwrap_or(DEFAULT_OOO_THRESHOLD);
-                    let already_seen = fwd
-                        .segments
-                        .iter()
-                        .any(|u| le(u.seq, seq) && le(end, u.nextseq));
-                    let ooo = t < thres
-                        && !already_seen
-                        && (fwd.nextseq != end.wrapping_add(synfin) || fwd.lastacklen == 0);
-                    if ooo {
-                        flags |= AnalysisFlags::OUT_OF_ORDER;
-                    } else {
-                        // C7 RETRANSMISSION otherwise.
-                        flags |= AnalysisFlags::RETRANSMISSION;
-                    }
-                }
+                // C7 RETRANSMISSION: any other segment that does not advance.
+                flags |= AnalysisFlags::RETRANSMISSION;
             }
         }
 
@@ -608,11 +578,11 @@ impl ConnAnalysis {
                 nextseq,
             });
         }
-        if fwd.nextseq == 0 || gt(nextseq, fwd.nextseq.wrapping_add(synfin)) {
-            fwd.lastacklen = len;
-        }
+        // `nextseq` (and its time) only moves forward; a zero-window probe does not
+        // move it.
         if (fwd.nextseq == 0 || gt(nextseq, fwd.nextseq)) && !zwp {
             fwd.nextseq = nextseq;
+            fwd.nextseqtime = now;
         }
         if (seq == fwd.maxseqtobeacked || fwd.maxseqtobeacked == 0) && !zwp {
             fwd.maxseqtobeacked = fwd.nextseq;
@@ -623,8 +593,9 @@ impl ConnAnalysis {
         fwd.lastsegmentflags = flags;
 
         // ACK processing over the peer's unacknowledged segments (the ACK bit is not
-        // tested, as in Wireshark): an exact or partial hit gives acks_frame and the
-        // RTT; with several hits the oldest segment wins.
+        // tested, as in Wireshark): a segment ending exactly at `ack` gives
+        // acks_frame and the RTT (the oldest such segment wins) and is removed; a
+        // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
         rev.segments.retain_mut(|u| {
             if ack == u.nextseq {
@@ -633,9 +604,6 @@ impl ConnAnalysis {
                 }
                 false
             } else if gt(ack, u.seq) && le(ack, u.nextseq) {
-                if acked.is_none() {
-                    acked = Some((u.frame, u.time));
-                }
                 u.seq = ack;
                 true
             } else {
@@ -713,17 +681,6 @@ impl ConnAnalysis {
                 *slot = (l.0.wrapping_sub(rev.base), r.0.wrapping_sub(rev.base));
             }
             fwd.num_sack = s.sack.len().min(4) as u8;
-            // Wireshark (#14937): a window update carrying SACK blocks is a dup ACK.
-            if flags.contains(AnalysisFlags::WINDOW_UPDATE) {
-                flags.remove(AnalysisFlags::WINDOW_UPDATE);
-                flags |= AnalysisFlags::DUPLICATE_ACK;
-                fwd.dupacknum = fwd.dupacknum.wrapping_add(1);
-                a.duplicate_ack = Some(DuplicateAck {
-                    number: fwd.dupacknum,
-                    frame: fwd.lastnondupack,
-                });
-                fwd.lastsegmentflags = flags;
-            }
         }
         // `verify_tcp_window_scaling()`: a SYN without the option turns scaling off
         // both ways; a SYN,ACK after a SYN without it turns it off for its sender.
