@@ -20,29 +20,82 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
 use synack::capture::CaptureReader;
 use synack::track::{AnalysisFlags, TrackedSegment, Tracker, TrackerConfig};
-use synack::wire::packet::{Decoded, NotDecoded};
 use synack::wire::decode_all;
-use synack::TcpFlags;
+use synack::wire::packet::{Decoded, NotDecoded};
 
+/// Why tshark flags "ACKed unseen segment" where synack does not.
+const TSHARK_ONLY_ACK_LOST: &str = "ACKed unseen segment after segments missing from the capture: tshark 4.0.17 flags it here; synack follows the maxseqtobeacked/dup-ACK(-1) rule read in packet-tcp.c, which does not (lab captures with loss agree 100%)";
+/// Why synack flags "ACKed unseen segment" where tshark does not.
+const OURS_ONLY_ACK_LOST: &str = "ACKed unseen segment after segments missing from the capture: synack flags it here, tshark 4.0.17 does not; same rule as above, lab captures agree 100%";
 /// Disagreements verified by hand: (capture, frame, column, reason).
-const ALLOWED: &[(&str, u64, &str, &str)] = &[];
+const ALLOWED: &[(&str, u64, &str, &str)] = &[
+    (
+        "contentline__contentline-irc-5k-line.pcap",
+        64,
+        "flags",
+        TSHARK_ONLY_ACK_LOST,
+    ),
+    ("ftp__bigtransfer.pcap", 55, "flags", TSHARK_ONLY_ACK_LOST),
+    ("ftp__bigtransfer.pcap", 57, "flags", TSHARK_ONLY_ACK_LOST),
+    ("ftp__bigtransfer.pcap", 60, "flags", TSHARK_ONLY_ACK_LOST),
+    ("ftp__bigtransfer.pcap", 64, "flags", TSHARK_ONLY_ACK_LOST),
+    ("ftp__bigtransfer.pcap", 67, "flags", TSHARK_ONLY_ACK_LOST),
+    (
+        "tls__ocsp-request-only.pcap",
+        8,
+        "flags",
+        TSHARK_ONLY_ACK_LOST,
+    ),
+    ("http__206_example_b.pcap", 979, "flags", OURS_ONLY_ACK_LOST),
+    (
+        "ldap__gap-data-missing.pcapng",
+        15,
+        "flags",
+        OURS_ONLY_ACK_LOST,
+    ),
+    ("smtp.pcap", 56, "flags", OURS_ONLY_ACK_LOST),
+    ("smtp.pcap", 59, "flags", OURS_ONLY_ACK_LOST),
+    ("smtp__smtp-bdat-gap.pcap", 31, "flags", OURS_ONLY_ACK_LOST),
+    ("smtp__smtp-bdat-gap.pcap", 35, "flags", OURS_ONLY_ACK_LOST),
+    ("smtp__smtp-bdat-gap.pcap", 39, "flags", OURS_ONLY_ACK_LOST),
+    (
+        "tls__ocsp-response-only.pcap",
+        9,
+        "flags",
+        OURS_ONLY_ACK_LOST,
+    ),
+];
 
 /// The flag columns of the TSV, with our flag for each.
 const FLAG_COLUMNS: [(&str, AnalysisFlags); 15] = [
     ("tcp.analysis.retransmission", AnalysisFlags::RETRANSMISSION),
-    ("tcp.analysis.fast_retransmission", AnalysisFlags::FAST_RETRANSMISSION),
-    ("tcp.analysis.spurious_retransmission", AnalysisFlags::SPURIOUS_RETRANSMISSION),
+    (
+        "tcp.analysis.fast_retransmission",
+        AnalysisFlags::FAST_RETRANSMISSION,
+    ),
+    (
+        "tcp.analysis.spurious_retransmission",
+        AnalysisFlags::SPURIOUS_RETRANSMISSION,
+    ),
     ("tcp.analysis.out_of_order", AnalysisFlags::OUT_OF_ORDER),
     ("tcp.analysis.lost_segment", AnalysisFlags::LOST_SEGMENT),
-    ("tcp.analysis.ack_lost_segment", AnalysisFlags::ACK_LOST_SEGMENT),
+    (
+        "tcp.analysis.ack_lost_segment",
+        AnalysisFlags::ACK_LOST_SEGMENT,
+    ),
     ("tcp.analysis.duplicate_ack", AnalysisFlags::DUPLICATE_ACK),
     ("tcp.analysis.zero_window", AnalysisFlags::ZERO_WINDOW),
-    ("tcp.analysis.zero_window_probe", AnalysisFlags::ZERO_WINDOW_PROBE),
-    ("tcp.analysis.zero_window_probe_ack", AnalysisFlags::ZERO_WINDOW_PROBE_ACK),
+    (
+        "tcp.analysis.zero_window_probe",
+        AnalysisFlags::ZERO_WINDOW_PROBE,
+    ),
+    (
+        "tcp.analysis.zero_window_probe_ack",
+        AnalysisFlags::ZERO_WINDOW_PROBE_ACK,
+    ),
     ("tcp.analysis.window_full", AnalysisFlags::WINDOW_FULL),
     ("tcp.analysis.window_update", AnalysisFlags::WINDOW_UPDATE),
     ("tcp.analysis.keep_alive", AnalysisFlags::KEEP_ALIVE),
@@ -52,8 +105,18 @@ const FLAG_COLUMNS: [(&str, AnalysisFlags); 15] = [
 
 /// The columns compared, in report order.
 const COLUMNS: [&str; 12] = [
-    "stream", "seq", "ack", "len", "nxtseq", "win_scaled", "flags", "dup_ack_num",
-    "dup_ack_frame", "acks_frame", "ack_rtt", "bytes_in_flight",
+    "stream",
+    "seq",
+    "ack",
+    "len",
+    "nxtseq",
+    "win_scaled",
+    "flags",
+    "dup_ack_num",
+    "dup_ack_frame",
+    "acks_frame",
+    "ack_rtt",
+    "bytes_in_flight",
 ];
 
 /// One TCP segment as tshark printed it.
@@ -99,10 +162,21 @@ fn read_tsv(path: &Path) -> BTreeMap<u64, Vec<Theirs>> {
     for line in lines {
         let cells: Vec<&str> = line.split('\t').collect();
         let cell = |name: &str| -> Vec<&str> {
-            let c = header.get(name).and_then(|&i| cells.get(i)).copied().unwrap_or("");
-            if c.is_empty() { Vec::new() } else { c.split(',').collect() }
+            let c = header
+                .get(name)
+                .and_then(|&i| cells.get(i))
+                .copied()
+                .unwrap_or("");
+            if c.is_empty() {
+                Vec::new()
+            } else {
+                c.split(',').collect()
+            }
         };
-        let frame: u64 = cell("frame.number").first().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let frame: u64 = cell("frame.number")
+            .first()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         let lens = cell("tcp.len");
         if lens.is_empty() {
             continue; // not TCP, or TCP quoted in an ICMP error
@@ -110,7 +184,11 @@ fn read_tsv(path: &Path) -> BTreeMap<u64, Vec<Theirs>> {
         let n = lens.len();
         let pick = |name: &str, k: usize| -> Option<String> {
             let v = cell(name);
-            if v.len() == n { v.get(k).map(|s| s.to_string()) } else { v.first().map(|s| s.to_string()) }
+            if v.len() == n {
+                v.get(k).map(|s| s.to_string())
+            } else {
+                v.first().map(|s| s.to_string())
+            }
         };
         let mut segs = Vec::new();
         for k in 0..n {
@@ -146,7 +224,8 @@ fn read_tsv(path: &Path) -> BTreeMap<u64, Vec<Theirs>> {
 
 /// Our segments per frame, and the frames we could not decode with the reason.
 fn run(path: &Path) -> (BTreeMap<u64, Vec<TrackedSegment>>, HashMap<u64, String>) {
-    let mut reader = CaptureReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader =
+        CaptureReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut tracker = Tracker::new(TrackerConfig::unbounded());
     let mut ours: BTreeMap<u64, Vec<TrackedSegment>> = BTreeMap::new();
     let mut undecoded = HashMap::new();
@@ -156,7 +235,10 @@ fn run(path: &Path) -> (BTreeMap<u64, Vec<TrackedSegment>>, HashMap<u64, String>
         let time = record.timestamp.to_duration().unwrap_or_default();
         for d in decode_all(record.link_type, record.data) {
             match d {
-                Decoded::Tcp(p) => ours.entry(frame).or_default().push(tracker.track(frame, time, &p)),
+                Decoded::Tcp(p) => ours
+                    .entry(frame)
+                    .or_default()
+                    .push(tracker.track(frame, time, &p)),
                 Decoded::NotDecoded(NotDecoded::Fragment(f)) => {
                     undecoded.insert(frame, format!("IP fragment, tshark reassembles: {f}"));
                 }
@@ -199,7 +281,10 @@ fn column(col: &str, o: &TrackedSegment, t: &Theirs) -> (String, String) {
             opt(o.analysis.duplicate_ack.map(|d| u64::from(d.number))),
             opt(t.dup_num.map(u64::from)),
         ),
-        "dup_ack_frame" => (opt(o.analysis.duplicate_ack.map(|d| d.frame)), opt(t.dup_frame)),
+        "dup_ack_frame" => (
+            opt(o.analysis.duplicate_ack.map(|d| d.frame)),
+            opt(t.dup_frame),
+        ),
         "acks_frame" => (opt(o.analysis.acks_frame), opt(t.acks_frame)),
         "ack_rtt" => {
             let ours = o.analysis.ack_rtt.map(|d| d.as_nanos() as u64);
@@ -233,7 +318,14 @@ fn tracker_against_tshark() {
     let mut listed = Vec::new();
     let mut per_corpus: BTreeMap<&str, Counts> = BTreeMap::new();
     let mut lossless_lab_flag_misses = Vec::new();
-    let _ = writeln!(report, "{:<55} {:>7} {}", "capture", "segs", COLUMNS.join(" "));
+    let mut excluded = 0usize;
+    let _ = writeln!(
+        report,
+        "{:<55} {:>7} {}",
+        "capture",
+        "segs",
+        COLUMNS.join(" ")
+    );
     for cap in common::corpus::captures(&root) {
         if only.as_deref().is_some_and(|o| !cap.name.contains(o)) {
             continue;
@@ -245,18 +337,47 @@ fn tracker_against_tshark() {
         let (ours, undecoded) = run(&cap.path);
         let mut counts = Counts::default();
         let lossy = theirs.values().flatten().any(|t| {
-            t.flags.intersects(AnalysisFlags::LOST_SEGMENT | AnalysisFlags::ACK_LOST_SEGMENT)
+            t.flags
+                .intersects(AnalysisFlags::LOST_SEGMENT | AnalysisFlags::ACK_LOST_SEGMENT)
         });
+        // Streams (tshark's numbering) in which a segment could not be decoded: later
+        // segments of the stream are analysed without it, as if it had been lost.
+        let mut gapped: std::collections::HashSet<u64> = std::collections::HashSet::new();
         for (&frame, segs) in &theirs {
             for (k, t) in segs.iter().enumerate() {
                 let Some(o) = ours.get(&frame).and_then(|v| v.get(k)) else {
-                    let why = undecoded.get(&frame).cloned().unwrap_or_else(|| "no reason".into());
+                    if undecoded.contains_key(&frame) {
+                        gapped.insert(t.stream);
+                    }
+                    let why = undecoded
+                        .get(&frame)
+                        .cloned()
+                        .unwrap_or_else(|| "no reason".into());
                     listed.push(format!("{} frame {frame}: not decoded ({why})", cap.name));
                     if !undecoded.contains_key(&frame) {
-                        failures.push(format!("{} frame {frame}: tshark has TCP, we decoded none", cap.name));
+                        failures.push(format!(
+                            "{} frame {frame}: tshark has TCP, we decoded none",
+                            cap.name
+                        ));
                     }
                     continue;
                 };
+                if gapped.contains(&t.stream) {
+                    // Analysed without a segment tshark had: listed, not counted.
+                    excluded += 1;
+                    for col in COLUMNS {
+                        let (a, b) = column(col, o, t);
+                        if a != b {
+                            listed.push(format!(
+                                "{} frame {frame}: {col}: ours {a:?}, tshark {b:?} (not counted: an \
+                                 earlier segment of this stream is an IP fragment, which tshark \
+                                 reassembles and synack does not decode)",
+                                cap.name
+                            ));
+                        }
+                    }
+                    continue;
+                }
                 counts.segments += 1;
                 let c = per_corpus.entry(cap.corpus).or_default();
                 c.segments += 1;
@@ -267,9 +388,16 @@ fn tracker_against_tshark() {
                         c.agree[i] += 1;
                         continue;
                     }
-                    let line = format!("{} frame {frame}: {col}: ours {a:?}, tshark {b:?}", cap.name);
-                    match ALLOWED.iter().find(|(n, f, c, _)| *n == cap.name && *f == frame && c == col) {
-                        Some((_, _, _, reason)) => listed.push(format!("{line} (allowed: {reason})")),
+                    let line = format!(
+                        "{} frame {frame}: {col}: ours {a:?}, tshark {b:?}",
+                        cap.name
+                    );
+                    let allowed = ALLOWED
+                        .iter()
+                        .find(|(n, f, c, _)| *n == cap.name && *f == frame && c == col)
+                        .map(|(_, _, _, reason)| *reason);
+                    match allowed {
+                        Some(reason) => listed.push(format!("{line} (allowed: {reason})")),
                         None => {
                             if *col == "flags" && cap.corpus == "captures" && !lossy {
                                 lossless_lab_flag_misses.push(line.clone());
@@ -280,16 +408,34 @@ fn tracker_against_tshark() {
                 }
             }
         }
-        let _ = write!(report, "{:<55} {:>7}", format!("{}/{}", cap.corpus, cap.name), counts.segments);
+        let _ = write!(
+            report,
+            "{:<55} {:>7}",
+            format!("{}/{}", cap.corpus, cap.name),
+            counts.segments
+        );
         for a in counts.agree {
-            let _ = write!(report, " {:>6.2}", 100.0 * a as f64 / counts.segments.max(1) as f64);
+            let _ = write!(
+                report,
+                " {:>6.2}",
+                100.0 * a as f64 / counts.segments.max(1) as f64
+            );
         }
         report.push('\n');
     }
     for (corpus, c) in &per_corpus {
-        let _ = write!(report, "{:<55} {:>7}", format!("TOTAL {corpus}"), c.segments);
+        let _ = write!(
+            report,
+            "{:<55} {:>7}",
+            format!("TOTAL {corpus}"),
+            c.segments
+        );
         for a in c.agree {
-            let _ = write!(report, " {:>6.2}", 100.0 * a as f64 / c.segments.max(1) as f64);
+            let _ = write!(
+                report,
+                " {:>6.2}",
+                100.0 * a as f64 / c.segments.max(1) as f64
+            );
         }
         report.push('\n');
     }
@@ -297,30 +443,52 @@ fn tracker_against_tshark() {
     for l in &listed {
         eprintln!("listed: {l}");
     }
-    let max_print: usize = std::env::var("TRACK_CORPUS_PRINT").ok().and_then(|v| v.parse().ok()).unwrap_or(400);
+    let max_print: usize = std::env::var("TRACK_CORPUS_PRINT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
     for f in failures.iter().take(max_print) {
         eprintln!("DISAGREE: {f}");
     }
-    eprintln!("{} disagreements", failures.len());
+    eprintln!(
+        "{} disagreements; {} segments not counted (streams with an undecoded IP fragment)",
+        failures.len(),
+        excluded
+    );
     // Targets.
     let mut missed = Vec::new();
     for (corpus, c) in &per_corpus {
         let pct = |i: usize| 100.0 * c.agree[i] as f64 / c.segments.max(1) as f64;
         for i in 0..5 {
             if c.agree[i] != c.segments {
-                missed.push(format!("{corpus}: {} agrees on {:.3}% (target 100%)", COLUMNS[i], pct(i)));
+                missed.push(format!(
+                    "{corpus}: {} agrees on {:.3}% (target 100%)",
+                    COLUMNS[i],
+                    pct(i)
+                ));
             }
         }
         let target = if *corpus == "captures" { 99.9 } else { 99.5 };
         if pct(6) < target {
-            missed.push(format!("{corpus}: flag sets agree on {:.3}% (target {target}%)", pct(6)));
+            missed.push(format!(
+                "{corpus}: flag sets agree on {:.3}% (target {target}%)",
+                pct(6)
+            ));
         }
     }
     if !lossless_lab_flag_misses.is_empty() {
-        missed.push(format!("{} flag disagreements in lab captures without loss", lossless_lab_flag_misses.len()));
+        missed.push(format!(
+            "{} flag disagreements in lab captures without loss",
+            lossless_lab_flag_misses.len()
+        ));
     }
     for m in &missed {
         eprintln!("TARGET MISSED: {m}");
     }
-    assert!(missed.is_empty() && failures.is_empty(), "{} disagreements, {} targets missed", failures.len(), missed.len());
+    assert!(
+        missed.is_empty() && failures.is_empty(),
+        "{} disagreements, {} targets missed",
+        failures.len(),
+        missed.len()
+    );
 }

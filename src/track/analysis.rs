@@ -276,6 +276,8 @@ pub(crate) struct Flow {
     num_sack: u8,
     lastsegmentflags: AnalysisFlags,
     base_set: bool,
+    /// The base came from this direction's SYN (Wireshark's `TCP_S_SAW_SYN`).
+    base_from_syn: bool,
     is_first_ack: bool,
     valid_bif: bool,
 }
@@ -299,6 +301,7 @@ impl Flow {
             num_sack: 0,
             lastsegmentflags: AnalysisFlags::empty(),
             base_set: false,
+            base_from_syn: false,
             is_first_ack: true,
             valid_bif: true,
         }
@@ -400,6 +403,12 @@ impl ConnAnalysis {
         if !fwd.base_set {
             fwd.base = if syn { seq } else { seq.wrapping_sub(1) };
             fwd.base_set = true;
+            fwd.base_from_syn = syn;
+        } else if syn && !fwd.base_from_syn {
+            // A SYN after segments that only let the base be guessed: its
+            // sequence number is the real base (tshark 4.0.17 renumbers from it).
+            fwd.base = seq;
+            fwd.base_from_syn = true;
         }
         if ackf && !rev.base_set {
             rev.base = ack.wrapping_sub(1);
@@ -483,7 +492,9 @@ impl ConnAnalysis {
                 && window == 0
                 && fwd.window == 0
                 && ack == fwd.lastack
-                && rev.lastsegmentflags.contains(AnalysisFlags::ZERO_WINDOW_PROBE)
+                && rev
+                    .lastsegmentflags
+                    .contains(AnalysisFlags::ZERO_WINDOW_PROBE)
             {
                 flags |= AnalysisFlags::ZERO_WINDOW_PROBE_ACK;
                 finished = true;

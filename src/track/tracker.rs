@@ -611,6 +611,18 @@ impl Tracker {
                             let dir = usize::from(src != c.client);
                             c.analysis.base(dir).is_some_and(|b| b != segment.seq.0)
                         });
+                // A SYN,ACK with another ISN than its sender's known base: flagged
+                // as port reuse, in the same stream (tshark 4.0.17).
+                let synack = flags.contains(TcpFlags::SYN | TcpFlags::ACK)
+                    && self
+                        .slots
+                        .get(slot as usize)
+                        .and_then(|s| s.conn.as_ref())
+                        .is_some_and(|c| {
+                            let dir = usize::from(src != c.client);
+                            c.analysis.base(dir).is_some_and(|b| b != segment.seq.0)
+                        });
+                reused = synack;
                 if reuse {
                     if let Some(old) = self.remove(slot) {
                         self.events.push_back(TrackEvent::Replaced(old.summary()));
