@@ -146,7 +146,7 @@ fn capture(c: &Conversation) -> Vec<Sent> {
     let (ic, is) = (c.isn_c, c.isn_s);
     let mut out = Vec::new();
     let mut t = 1_000_000u64;
-    let mut push = |out: &mut Vec<Sent>, t: &mut u64, from_client, seq, ack, flags, len, kind| {
+    let push = |out: &mut Vec<Sent>, t: &mut u64, from_client, seq, ack, flags, len, kind| {
         out.push(Sent {
             from_client,
             seq,
