@@ -640,7 +640,14 @@ impl Tracker {
         let slots = &self.slots;
         let found = self
             .index
-            .find(hash_key(&k), |&s| slot_key(slots, s) == Some(k))
+            .find(hash_key(&k), |&s| {
+                slots
+                    .get(s as usize)
+                    .and_then(|s| s.conn.as_ref())
+                    .is_some_and(|c| {
+                        (c.client == src && c.server == dst) || (c.client == dst && c.server == src)
+                    })
+            })
             .copied();
         let slot = match found {
             Some(slot) => {
@@ -760,8 +767,14 @@ impl Tracker {
         conn.last = conn.last.max(now);
         let stream = conn.stream;
         let list = if conn.is_over() { CLOSING } else { LIVE };
-        self.unlink(slot);
-        self.push_tail(slot, list);
+        let at_tail = self
+            .lists
+            .get(usize::from(list))
+            .is_some_and(|l| l.tail == slot);
+        if !at_tail {
+            self.unlink(slot);
+            self.push_tail(slot, list);
+        }
 
         TrackedSegment {
             conn: ConnId { slot, generation },
