@@ -84,6 +84,11 @@ pub struct TrackedSegment {
     pub side: Side,
     /// `tcp.seq`: sequence number relative to the sender's base.
     pub seq: u32,
+    /// The same as a 64-bit offset that does not wrap after 4 GiB (a
+    /// [`super::SeqUnwrapper`] per direction, restarted when the base is); `None`
+    /// for a segment that starts before the base (an old retransmission). What a
+    /// reassembler keys the direction's bytes by.
+    pub offset: Option<u64>,
     /// `tcp.ack`: acknowledgment number relative to the receiver's base; `None`
     /// without the ACK bit.
     pub ack: Option<u32>,
@@ -703,6 +708,7 @@ impl Tracker {
                 stream: 0,
                 side: Side::Client,
                 seq: 0,
+                offset: None,
                 ack: None,
                 next_seq: 0,
                 len: segment.payload_len,
@@ -781,6 +787,7 @@ impl Tracker {
             stream,
             side,
             seq: numbers.seq,
+            offset: numbers.offset,
             ack: numbers.ack,
             next_seq: numbers.next_seq,
             len: segment.payload_len,
