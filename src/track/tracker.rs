@@ -323,9 +323,17 @@ impl Hasher for FxHasher {
 /// A hash index maps the endpoint pair to a slot of a slab; the slots form two
 /// intrusive lists in order of last activity (open connections; connections
 /// whose sides are both closed), so expiry and eviction look only at the heads:
-/// O(1) amortised per segment, one hash lookup per segment. Events for
+/// O(1) amortised per segment, one hash lookup per segment (the analysis then
+/// walks the peer's unacknowledged segments, as Wireshark does). Events for
 /// connections that leave the table queue up until [`Tracker::poll_event`]
 /// takes them; poll after every call to keep that queue short.
+///
+/// A connection costs one slab slot plus 5 bytes of index (a `u32` slot number
+/// and hashbrown's control byte, at its 7/8 maximum load) — 661 bytes in all on
+/// x86-64, measured by the `per_connection_memory` unit test; the observer is
+/// 184 of them. The unacknowledged segments each direction remembers for the
+/// analysis live on the heap, 24 bytes each, at most
+/// [`TrackerConfig::max_unacked_segments`] per direction.
 ///
 /// ```
 /// use std::time::Duration;
