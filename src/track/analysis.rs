@@ -8,38 +8,7 @@
 //! a zero `nextseq`, `lastack` or `maxseqtobeacked` as "not known yet", and
 //! compares raw (unscaled) windows.
 //!
-//! The rules, in Wireshark's order (`fwd` = the sender's direction, `rev` = the
-//! other one; "no SYN/FIN/RST" means none of the three bits is set):
-//!
-//! | flag | Wireshark's condition |
-//! |---|---|
-//! | zero_window_probe | `seglen == 1 && seq == fwd.nextseq && rev.window == 0`; skips the next seven tests |
-//! | zero_window | `window == 0`, no SYN/FIN/RST |
-//! | lost_segment | `fwd.nextseq && GT_SEQ(seq, fwd.nextseq)`, no RST |
-//! | keep_alive | `seglen <= 1 && seq == fwd.nextseq - 1`, no SYN/FIN/RST |
-//! | window_update | `seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST |
-//! | window_full | `seglen > 0 && rev.win_scale != -1 && seq + seglen == rev.lastack + (rev.window << scale)`, no SYN/FIN/RST |
-//! | keep_alive_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, `rev.lastsegmentflags` has keep_alive; skips the next two |
-//! | zero_window_probe_ack | no payload, `window == 0 == fwd.window`, same seq/ack, `rev.lastsegmentflags` has zero_window_probe; skips the next one |
-//! | duplicate_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST; number = `++fwd.dupacknum` (1 after −1), frame = `fwd.lastnondupack` |
-//! | ack_lost_segment | ACK bit, `rev.maxseqtobeacked && GT_SEQ(ack, rev.maxseqtobeacked)`; set when `maxseqtobeacked > rev.nextseq` (which is then pulled back) or when `rev.dupacknum == 0` (which then becomes −1) |
-//! | spurious_retransmission | payload, `rev.lastack && LE_SEQ(seq + seglen, rev.lastack)` |
-//! | fast_retransmission | `seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq` within 20 ms of the peer's last segment |
-//! | out_of_order | `seq_not_advanced`, within the initial RTT (3 ms before it is known) of `fwd.nextseqtime`, `fwd.nextseq != seq + seglen (+1 SYN/FIN)` |
-//! | retransmission | `seq_not_advanced` otherwise; also set with fast and spurious, as tshark's field is |
-//! | reused_ports | a SYN on a known pair with another ISN than its sender's base (new stream), or such a SYN,ACK (same stream) — decided by the tracker |
-//!
-//! `seq_not_advanced` is `fwd.nextseq && LT_SEQ(seq, fwd.nextseq)`, except for data
-//! starting one byte below `nextseq` (after a one-byte probe); the retransmission
-//! family is tested only for segments with payload, SYN or FIN, and not for
-//! keep-alives. A dup-ACK count resets whenever the acknowledgment number changes.
-//! `acks_frame`/`ack_rtt` come from the oldest unacknowledged peer segment whose
-//! end equals `ack` exactly; bytes in flight are the span of the sender's
-//! unacknowledged segments less the peer's SACKed bytes (less one for SYN/FIN),
-//! reported only between 0 and 2·10^9 and not after a lost segment until the peer
-//! ACKs again. The SACK-driven fast-retransmission tests and the
-//! window-update-to-dup-ACK rule of later Wireshark versions are not in tshark
-//! 4.0.17 and not here.
+//! The rules are listed on [`Analysis`].
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -203,6 +172,39 @@ pub struct DuplicateAck {
 }
 
 /// Wireshark's SEQ/ACK analysis of one segment.
+///
+/// The rules, in Wireshark's order (`fwd` = the sender's direction, `rev` = the
+/// other one; "no SYN/FIN/RST" means none of the three bits is set):
+///
+/// | flag | Wireshark's condition |
+/// |---|---|
+/// | zero_window_probe | `seglen == 1 && seq == fwd.nextseq && rev.window == 0`; skips the next seven tests |
+/// | zero_window | `window == 0`, no SYN/FIN/RST |
+/// | lost_segment | `fwd.nextseq && GT_SEQ(seq, fwd.nextseq)`, no RST |
+/// | keep_alive | `seglen <= 1 && seq == fwd.nextseq - 1`, no SYN/FIN/RST |
+/// | window_update | `seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST |
+/// | window_full | `seglen > 0 && rev.win_scale != -1 && seq + seglen == rev.lastack + (rev.window << scale)`, no SYN/FIN/RST |
+/// | keep_alive_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, `rev.lastsegmentflags` has keep_alive; skips the next two |
+/// | zero_window_probe_ack | no payload, `window == 0 == fwd.window`, same seq/ack, `rev.lastsegmentflags` has zero_window_probe; skips the next one |
+/// | duplicate_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST; number = `++fwd.dupacknum` (1 after −1), frame = `fwd.lastnondupack` |
+/// | ack_lost_segment | ACK bit, `rev.maxseqtobeacked && GT_SEQ(ack, rev.maxseqtobeacked)`; set when `maxseqtobeacked > rev.nextseq` (which is then pulled back) or when `rev.dupacknum == 0` (which then becomes −1) |
+/// | spurious_retransmission | payload, `rev.lastack && LE_SEQ(seq + seglen, rev.lastack)` |
+/// | fast_retransmission | `seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq` within 20 ms of the peer's last segment |
+/// | out_of_order | `seq_not_advanced`, within the initial RTT (3 ms before it is known) of `fwd.nextseqtime`, `fwd.nextseq != seq + seglen (+1 SYN/FIN)` |
+/// | retransmission | `seq_not_advanced` otherwise; also set with fast and spurious, as tshark's field is |
+/// | reused_ports | a SYN on a known pair with another ISN than its sender's base (new stream), or such a SYN,ACK (same stream) — decided by the tracker |
+///
+/// `seq_not_advanced` is `fwd.nextseq && LT_SEQ(seq, fwd.nextseq)`, except for data
+/// starting one byte below `nextseq` (after a one-byte probe); the retransmission
+/// family is tested only for segments with payload, SYN or FIN, and not for
+/// keep-alives. A dup-ACK count resets whenever the acknowledgment number changes.
+/// `acks_frame`/`ack_rtt` come from the oldest unacknowledged peer segment whose
+/// end equals `ack` exactly; bytes in flight are the span of the sender's
+/// unacknowledged segments less the peer's SACKed bytes (less one for SYN/FIN),
+/// reported only between 0 and 2·10^9 and not after a lost segment until the peer
+/// ACKs again. The SACK-driven fast-retransmission tests and the
+/// window-update-to-dup-ACK rule of later Wireshark versions are not in tshark
+/// 4.0.17 and not here.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Analysis {
