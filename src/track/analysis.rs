@@ -307,7 +307,6 @@ pub(crate) struct Flow {
     /// The last raw window (u32::MAX before the first segment, as Wireshark).
     window: u32,
     sack: [(u32, u32); 4],
-    mss: u16,
     pub(crate) win_scale: i8,
     num_sack: u8,
     lastsegmentflags: AnalysisFlags,
@@ -332,7 +331,6 @@ impl Flow {
             nextseqtime: 0,
             window: u32::MAX,
             sack: [(0, 0); 4],
-            mss: 0,
             win_scale: SCALE_UNKNOWN,
             num_sack: 0,
             lastsegmentflags: AnalysisFlags::empty(),
@@ -378,10 +376,8 @@ pub(crate) struct SegInfo<'a> {
     pub len: u32,
     pub flags: TcpFlags,
     pub window: u16,
-    pub mss: Option<u16>,
     pub window_scale: Option<u8>,
     pub sack: &'a [(SeqNum, SeqNum)],
-    pub ipv6: bool,
 }
 
 /// Relative numbers and the scaled window of a segment.
@@ -727,13 +723,7 @@ impl ConnAnalysis {
             None
         };
 
-        // Options: MSS (on SYNs), window scale, SACK.
-        if let Some(mss) = s.mss.filter(|_| syn) {
-            fwd.mss = mss;
-        }
-        if fwd.mss == 0 {
-            fwd.mss = if s.ipv6 { 1220 } else { 536 };
-        }
+        // Options: window scale, SACK.
         if let Some(ws) = s.window_scale {
             fwd.win_scale = ws.min(14) as i8;
         }

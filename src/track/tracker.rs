@@ -741,10 +741,8 @@ impl Tracker {
             len: segment.payload_len,
             flags,
             window: segment.window,
-            mss: options.mss,
             window_scale: options.window_scale,
             sack: sack.get(..sack_len).unwrap_or(&[]),
-            ipv6: src.is_ipv6(),
         };
         let (numbers, mut analysis) = conn.analysis.on_segment(dir, &info);
         if reused {
