@@ -378,6 +378,8 @@ pub(crate) struct SegInfo<'a> {
     pub window: u16,
     pub window_scale: Option<u8>,
     pub sack: &'a [(SeqNum, SeqNum)],
+    /// The most unacknowledged segments to remember per direction.
+    pub max_unacked: u32,
 }
 
 /// Relative numbers and the scaled window of a segment.
@@ -399,19 +401,17 @@ pub(crate) struct ConnAnalysis {
     unwrap: [SeqUnwrapper; 2],
     /// Time of the most recent pure SYN (`ts_mru_syn`); 0 = none.
     mru_syn: u64,
-    /// `ts_first_rtt`; `None` until the handshake's ACK.
-    first_rtt: Option<u64>,
-    max_unacked: u32,
+    /// `ts_first_rtt`; 0 = not known (as in Wireshark, a zero RTT stays unknown).
+    first_rtt: u64,
 }
 
 impl ConnAnalysis {
-    pub(crate) fn new(max_unacked: u32) -> Self {
+    pub(crate) fn new() -> Self {
         ConnAnalysis {
             flows: [Flow::new(), Flow::new()],
             unwrap: [SeqUnwrapper::new(SeqNum(0)); 2],
             mru_syn: 0,
-            first_rtt: None,
-            max_unacked,
+            first_rtt: 0,
         }
     }
 
@@ -597,7 +597,11 @@ impl ConnAnalysis {
             // Times as Wireshark computes them: an earlier "now" wraps to a huge value.
             let since_peer = now.checked_sub(rev.lastacktime).unwrap_or(u64::MAX);
             let since_highest = now.checked_sub(fwd.nextseqtime).unwrap_or(u64::MAX);
-            let thres = self.first_rtt.unwrap_or(DEFAULT_OOO_THRESHOLD);
+            let thres = if self.first_rtt == 0 {
+                DEFAULT_OOO_THRESHOLD
+            } else {
+                self.first_rtt
+            };
             if len > 0 && rev.lastack != 0 && le(seq.wrapping_add(len), rev.lastack) {
                 // C2 SPURIOUS: `seglen > 0 && rev->lastack && LE_SEQ(seq + seglen,
                 // rev->lastack)`: the receiver had acknowledged all of it already.
@@ -628,7 +632,7 @@ impl ConnAnalysis {
         // State updates, Wireshark's order.
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
-        if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < self.max_unacked {
+        if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < s.max_unacked {
             fwd.segments.push(Unacked {
                 frame: s.frame,
                 time: now,
@@ -705,8 +709,8 @@ impl ConnAnalysis {
             fwd.is_first_ack = true;
         }
         if ackf && !syn {
-            if self.first_rtt.is_none() && self.mru_syn != 0 {
-                self.first_rtt = Some(now.saturating_sub(self.mru_syn));
+            if self.first_rtt == 0 && self.mru_syn != 0 {
+                self.first_rtt = now.saturating_sub(self.mru_syn);
             }
             fwd.is_first_ack = false;
         }
@@ -746,7 +750,7 @@ impl ConnAnalysis {
         }
 
         a.flags = flags;
-        a.initial_rtt = self.first_rtt.map(Duration::from_nanos);
+        a.initial_rtt = (self.first_rtt != 0).then(|| Duration::from_nanos(self.first_rtt));
         let numbers = Numbers {
             seq: rel_seq,
             offset,

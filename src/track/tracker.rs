@@ -329,7 +329,7 @@ impl Hasher for FxHasher {
 /// takes them; poll after every call to keep that queue short.
 ///
 /// A connection costs one slab slot plus 5 bytes of index (a `u32` slot number
-/// and hashbrown's control byte, at its 7/8 maximum load) — 661 bytes in all on
+/// and hashbrown's control byte, at its 7/8 maximum load) — 629 bytes in all on
 /// x86-64, measured by the `per_connection_memory` unit test; the observer is
 /// 184 of them. The unacknowledged segments each direction remembers for the
 /// analysis live on the heap, 24 bytes each, at most
@@ -570,7 +570,7 @@ impl Tracker {
             client,
             server,
             observer: Observer::new().with_msl(self.config.msl),
-            analysis: ConnAnalysis::new(self.config.max_unacked_segments),
+            analysis: ConnAnalysis::new(),
             zeek: ZeekConn::new(),
             start: now,
             last: now,
@@ -743,6 +743,7 @@ impl Tracker {
             window: segment.window,
             window_scale: options.window_scale,
             sack: sack.get(..sack_len).unwrap_or(&[]),
+            max_unacked: self.config.max_unacked_segments,
         };
         let (numbers, mut analysis) = conn.analysis.on_segment(dir, &info);
         if reused {
