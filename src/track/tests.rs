@@ -1,0 +1,538 @@
+//! Unit tests of the tracker: memory per connection, bounds, expiry and events.
+
+use alloc::vec::Vec;
+use core::mem::size_of;
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use super::tracker::Slot;
+use super::*;
+use crate::flags::TcpFlags;
+use crate::seq::SeqNum;
+use crate::state::{Side, State};
+use crate::wire::TcpHeader;
+use crate::wire::{LinkType, decode};
+
+/// A raw IPv4 datagram carrying one TCP segment with `len` zero bytes of payload.
+fn datagram(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    len: usize,
+) -> Vec<u8> {
+    let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
+        panic!("IPv4 only");
+    };
+    let mut h = TcpHeader::new(s.port(), d.port(), SeqNum(seq), flags);
+    h.acknowledgment_number = SeqNum(ack);
+    h.window_size = 1000;
+    let mut tcp = [0u8; 60];
+    let hl = h.write(&mut tcp).expect("fits");
+    let total = 20 + hl + len;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&[
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        0,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    out.extend_from_slice(&s.ip().octets());
+    out.extend_from_slice(&d.ip().octets());
+    out.extend_from_slice(&tcp[..hl]);
+    out.resize(total, 0);
+    out
+}
+
+fn addr(host: u8, port: u16) -> SocketAddr {
+    SocketAddr::from(([10, 0, 0, host], port))
+}
+
+fn track(t: &mut Tracker, frame: u64, secs: u64, bytes: &[u8]) -> TrackedSegment {
+    let d = decode(LinkType::RAW, bytes);
+    let p = d.tcp().expect("a TCP segment");
+    t.track(frame, Duration::from_secs(secs), p)
+}
+
+/// A three-way handshake on client port `port` at time `secs`.
+fn handshake(t: &mut Tracker, frame: &mut u64, secs: u64, port: u16) -> ConnId {
+    let (c, s) = (addr(1, port), addr(2, 80));
+    let syn = datagram(c, s, 100, 0, TcpFlags::SYN, 0);
+    let synack = datagram(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0);
+    let ack = datagram(c, s, 101, 501, TcpFlags::ACK, 0);
+    let mut id = None;
+    for b in [syn, synack, ack] {
+        *frame += 1;
+        id = Some(track(t, *frame, secs, &b).conn);
+    }
+    id.expect("three segments")
+}
+
+/// The per-connection memory: the slab slot (connection, LRU links, generation)
+/// plus one entry of the hash index (key, slot number and hashbrown's control
+/// byte, at its 7/8 maximum load). The unacknowledged-segment lists live on the
+/// heap and are not counted here: 24 bytes per remembered segment, capped per
+/// direction by `max_unacked_segments`.
+#[test]
+fn per_connection_memory() {
+    let slot = size_of::<Slot>();
+    // hashbrown's table: a u32 slot number and a control byte per bucket, at
+    // most 7/8 full.
+    let index = (size_of::<u32>() + 1) * 8 / 7;
+    let total = slot + index;
+    std::eprintln!(
+        "per connection: slot {slot} B (observer {} B) + index {index} B = {total} B",
+        size_of::<crate::state::Observer>()
+    );
+    // Measured 2026-12-02 (685 B with the Observer of issue 9). The issue's target (256 B) is not met
+    // yet; this bound keeps it from growing unnoticed.
+    assert!(total <= 704, "{total} bytes per connection");
+}
+
+#[test]
+fn streams_sides_and_relative_numbers() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let data = datagram(
+        addr(1, 40000),
+        addr(2, 80),
+        101,
+        501,
+        TcpFlags::ACK | TcpFlags::PSH,
+        10,
+    );
+    let seg = track(&mut t, 4, 1, &data);
+    assert_eq!(
+        (seg.stream, seg.side, seg.seq, seg.ack, seg.next_seq),
+        (0, Side::Client, 1, Some(1), 11)
+    );
+    assert_eq!(seg.conn, id);
+    let c = t.connection(id).expect("tracked");
+    assert_eq!((c.client(), c.server()), (addr(1, 40000), addr(2, 80)));
+    assert_eq!(c.base(Side::Server), Some(SeqNum(500)));
+    // The same data again: a retransmission.
+    let again = track(&mut t, 5, 2, &data);
+    assert!(again.analysis.flags.contains(AnalysisFlags::RETRANSMISSION));
+    // A second connection gets stream 1.
+    let id2 = handshake(&mut t, &mut frame, 3, 40001);
+    assert_eq!(t.connection(id2).map(Connection::stream), Some(1));
+    assert_eq!(t.len(), 2);
+}
+
+#[test]
+fn capture_starting_at_the_syn_ack_makes_its_receiver_the_client() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let synack = datagram(
+        addr(2, 80),
+        addr(1, 40000),
+        500,
+        101,
+        TcpFlags::SYN | TcpFlags::ACK,
+        0,
+    );
+    let s = track(&mut t, 1, 0, &synack);
+    assert_eq!(s.side, Side::Server);
+    assert_eq!(
+        t.connection(s.conn).map(Connection::client),
+        Some(addr(1, 40000))
+    );
+}
+
+#[test]
+fn port_reuse_starts_a_new_stream_and_reports_the_old_one() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    let old = handshake(&mut t, &mut frame, 1, 40000);
+    let syn = datagram(addr(1, 40000), addr(2, 80), 9000, 0, TcpFlags::SYN, 0);
+    let s = track(&mut t, 10, 2, &syn);
+    assert_eq!(s.stream, 1);
+    assert!(s.analysis.flags.contains(AnalysisFlags::REUSED_PORTS));
+    assert!(t.connection(old).is_none(), "the old handle is stale");
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Replaced(sum)) if sum.stream == 0));
+    // The same SYN again (same ISN) stays in stream 1.
+    assert_eq!(track(&mut t, 11, 3, &syn).stream, 1);
+}
+
+#[test]
+fn table_limit_evicts_the_least_recently_active() {
+    let mut t = Tracker::new(TrackerConfig {
+        max_connections: 2,
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    let a = handshake(&mut t, &mut frame, 1, 40000);
+    let b = handshake(&mut t, &mut frame, 2, 40001);
+    // `a` becomes the most recently active.
+    let data = datagram(addr(1, 40000), addr(2, 80), 101, 501, TcpFlags::ACK, 5);
+    frame += 1;
+    track(&mut t, frame, 3, &data);
+    let c = handshake(&mut t, &mut frame, 4, 40002);
+    assert_eq!(t.len(), 2);
+    assert!(t.connection(a).is_some() && t.connection(c).is_some());
+    assert!(t.connection(b).is_none());
+    match t.poll_event() {
+        Some(TrackEvent::Evicted(sum)) => {
+            assert_eq!(
+                (sum.stream, sum.packets, sum.client),
+                (1, [2, 1], addr(1, 40001))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(t.poll_event().is_none());
+}
+
+#[test]
+fn idle_and_closed_connections_expire_by_capture_time() {
+    let mut t = Tracker::new(TrackerConfig {
+        idle_timeout: Duration::from_secs(60),
+        msl: Duration::from_secs(10),
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 0, 40000);
+    let closed = handshake(&mut t, &mut frame, 0, 40001);
+    let (c, s) = (addr(1, 40001), addr(2, 80));
+    for (i, b) in [
+        datagram(c, s, 101, 501, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram(s, c, 501, 102, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram(c, s, 102, 502, TcpFlags::ACK, 0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        track(&mut t, 100 + i as u64, 1, b);
+    }
+    let obs = t
+        .connection(closed)
+        .map(|c| *c.observer())
+        .expect("tracked");
+    assert_eq!(
+        (obs.state(Side::Client), obs.state(Side::Server)),
+        (State::TimeWait, State::Closed)
+    );
+    // 2·MSL after the last segment the closed one leaves; the idle one stays.
+    t.advance_time(Duration::from_secs(20));
+    assert!(t.poll_event().is_none());
+    t.advance_time(Duration::from_secs(21));
+    match t.poll_event() {
+        Some(TrackEvent::Closed(sum)) => {
+            assert_eq!(sum.stream, 1);
+            assert!(
+                sum.states[0].contains(State::TimeWait) && sum.states[0].contains(State::FinWait2)
+            );
+            assert_eq!(sum.final_states, [State::TimeWait, State::Closed]);
+        }
+        other => panic!("{other:?}"),
+    }
+    t.advance_time(Duration::from_secs(60));
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == 0));
+    assert!(t.is_empty());
+}
+
+#[test]
+fn finish_reports_every_connection_in_stream_order() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    for p in [40005, 40001, 40003] {
+        handshake(&mut t, &mut frame, 1, p);
+    }
+    t.finish();
+    let streams: Vec<u64> = t
+        .drain_events()
+        .map(|e| match e {
+            TrackEvent::Finished(s) => s.stream,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(streams, [0, 1, 2]);
+    assert!(t.is_empty());
+}
+
+#[test]
+fn analysis_tags_read_like_wireshark() {
+    let a = Analysis {
+        flags: AnalysisFlags::DUPLICATE_ACK,
+        duplicate_ack: Some(DuplicateAck {
+            number: 1,
+            frame: 12,
+        }),
+        ..Analysis::default()
+    };
+    assert_eq!(std::format!("{}", a.tags()), "[TCP Dup ACK 12#1]");
+    let r = Analysis {
+        flags: AnalysisFlags::RETRANSMISSION | AnalysisFlags::FAST_RETRANSMISSION,
+        ..Analysis::default()
+    };
+    assert_eq!(std::format!("{}", r.tags()), "[TCP Fast Retransmission]");
+    assert_eq!(
+        AnalysisFlags::from_wireshark_name("zero_window_probe_ack"),
+        Some(AnalysisFlags::ZERO_WINDOW_PROBE_ACK)
+    );
+    assert_eq!(AnalysisFlags::all().names().count(), 15);
+}
+
+#[test]
+fn offsets_keep_counting_past_four_gibibytes() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let len: u32 = 60_000;
+    let n = (1u64 << 32) / u64::from(len) + 10;
+    let mut last = None;
+    for i in 0..n {
+        let seq = 101u32.wrapping_add((i as u32).wrapping_mul(len));
+        frame += 1;
+        // Only the headers are captured (as with a short snap length): the IP
+        // length still says `len` payload bytes.
+        let mut bytes = datagram(c, s, seq, 501, TcpFlags::ACK, 0);
+        let total = (bytes.len() as u16 + len as u16).to_be_bytes();
+        bytes[2..4].copy_from_slice(&total);
+        let seg = track(&mut t, frame, 2, &bytes);
+        assert_eq!(seg.offset, Some(1 + i * u64::from(len)), "segment {i}");
+        assert!(!seg.analysis.flags.contains(AnalysisFlags::RETRANSMISSION));
+        if i % 64 == 63 {
+            frame += 1;
+            let ack = seq.wrapping_add(len);
+            track(
+                &mut t,
+                frame,
+                2,
+                &datagram(s, c, 501, ack, TcpFlags::ACK, 0),
+            );
+        }
+        last = seg.offset;
+    }
+    assert!(last.is_some_and(|o| o > 1 << 32));
+}
+
+/// REFERENCE.md §3.16: a synthetic conversation whose every analysis result was
+/// read from tshark 4.0.17 (client 10.0.0.1:40000, server 10.0.0.2:80, window
+/// scale 7 both ways, 100-byte segments). Times in milliseconds are chosen to give
+/// the RTTs tshark printed. Expected values are tshark's, as recorded there.
+#[test]
+fn reference_scenario_matches_tshark_4_0_17() {
+    use crate::wire::{SackBlocks, TcpOption};
+
+    struct F {
+        c2s: bool,
+        port: u16,
+        seq: u32,
+        ack: u32,
+        flags: TcpFlags,
+        len: usize,
+        win: u16,
+        ms: u64,
+        ws: bool,
+        sack: Option<(u32, u32)>,
+    }
+    let f = |c2s, seq, ack, flags, len, win, ms| F {
+        c2s,
+        port: 40000,
+        seq,
+        ack,
+        flags,
+        len,
+        win,
+        ms,
+        ws: false,
+        sack: None,
+    };
+    let (a, pa, s, sa, fa) = (
+        TcpFlags::ACK,
+        TcpFlags::PSH | TcpFlags::ACK,
+        TcpFlags::SYN,
+        TcpFlags::SYN | TcpFlags::ACK,
+        TcpFlags::FIN | TcpFlags::ACK,
+    );
+    let (c, sv) = (1000u32, 5000u32); // ISNs
+    let mut frames = vec![
+        F {
+            ws: true,
+            ..f(true, c, 0, s, 0, 64240, 0)
+        }, // 1
+        F {
+            ws: true,
+            ..f(false, sv, c + 1, sa, 0, 65160, 10)
+        }, // 2
+        f(true, c + 1, sv + 1, a, 0, 502, 20),      // 3
+        f(true, c + 1, sv + 1, pa, 100, 502, 30),   // 4
+        f(false, sv + 1, c + 101, a, 0, 500, 40),   // 5
+        f(true, c + 101, sv + 1, pa, 100, 502, 50), // 6
+        f(true, c + 201, sv + 1, pa, 100, 502, 51), // 7
+        f(false, sv + 1, c + 101, a, 0, 500, 60),   // 8
+        f(false, sv + 1, c + 101, a, 0, 500, 61),   // 9
+        f(false, sv + 1, c + 101, a, 0, 500, 62),   // 10
+        F {
+            ms: 62,
+            ..f(true, c + 101, sv + 1, pa, 100, 502, 62)
+        }, // 11 (0.5 ms later, below)
+        f(false, sv + 1, c + 301, a, 0, 500, 74),   // 12
+        f(true, c + 401, sv + 1, pa, 100, 502, 80), // 13
+        f(false, sv + 1, c + 501, a, 0, 500, 90),   // 14
+        f(false, sv + 1, c + 501, a, 0, 1000, 91),  // 15
+        f(true, c + 500, sv + 1, a, 0, 502, 100),   // 16
+        f(false, sv + 1, c + 501, a, 0, 1000, 101), // 17
+        f(false, sv + 1, c + 501, a, 0, 0, 102),    // 18
+        f(true, c + 501, sv + 1, pa, 1, 502, 110),  // 19
+        f(false, sv + 1, c + 501, a, 0, 0, 111),    // 20
+        f(false, sv + 1, c + 501, a, 0, 509, 112),  // 21
+        f(true, c + 1, sv + 1, pa, 100, 502, 120),  // 22
+        f(true, c + 401, sv + 1, pa, 100, 502, 121), // 23
+        f(true, c + 501, sv + 1, fa, 0, 502, 130),  // 24
+        f(false, sv + 1, c + 502, fa, 0, 509, 131), // 25
+        f(true, c + 502, sv + 2, a, 0, 502, 132),   // 26
+        F {
+            ws: true,
+            ..f(true, 77_000, 0, s, 0, 64240, 140)
+        }, // 27
+    ];
+    let g = |c2s, seq, ack, flags, len, win, ms| F {
+        port: 40001,
+        ..f(c2s, seq, ack, flags, len, win, ms)
+    };
+    let (c2, s2) = (9000u32, 20000u32);
+    frames.extend([
+        F {
+            ws: true,
+            ..g(true, c2, 0, s, 0, 64240, 200)
+        }, // 28
+        F {
+            ws: true,
+            ..g(false, s2, c2 + 1, sa, 0, 65160, 250)
+        }, // 29
+        g(true, c2 + 1, s2 + 1, a, 0, 502, 300),      // 30
+        g(true, c2 + 1, s2 + 1, pa, 100, 502, 301),   // 31
+        g(true, c2 + 201, s2 + 1, pa, 100, 502, 302), // 32
+        g(true, c2 + 101, s2 + 1, pa, 100, 502, 303), // 33
+        F {
+            sack: Some((c2 + 201, c2 + 301)),
+            ..g(false, s2 + 1, c2 + 101, a, 0, 500, 304)
+        }, // 34
+        F {
+            sack: Some((c2 + 201, c2 + 301)),
+            ..g(false, s2 + 1, c2 + 101, a, 0, 500, 305)
+        }, // 35
+    ]);
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut out = Vec::new();
+    for (i, fr) in frames.iter().enumerate() {
+        let (cl, sv_addr) = (addr(1, fr.port), addr(2, 80));
+        let (src, dst) = if fr.c2s { (cl, sv_addr) } else { (sv_addr, cl) };
+        let (SocketAddr::V4(s4), SocketAddr::V4(d4)) = (src, dst) else {
+            unreachable!()
+        };
+        let mut h = TcpHeader::new(s4.port(), d4.port(), SeqNum(fr.seq), fr.flags);
+        h.acknowledgment_number = SeqNum(fr.ack);
+        h.window_size = fr.win;
+        if fr.ws {
+            h.options.push(&TcpOption::WindowScale(7)).expect("fits");
+        }
+        if let Some((l, r)) = fr.sack {
+            let mut storage = [0u8; 32];
+            let blocks =
+                SackBlocks::encode(&[(SeqNum(l), SeqNum(r))], &mut storage).expect("one block");
+            h.options.push(&TcpOption::Sack(blocks)).expect("fits");
+        }
+        let mut tcp = [0u8; 60];
+        let hl = h.write(&mut tcp).expect("fits");
+        let total = 20 + hl + fr.len;
+        let mut bytes = vec![
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            0,
+            0x40,
+            0,
+            64,
+            6,
+            0,
+            0,
+        ];
+        bytes.extend_from_slice(&s4.ip().octets());
+        bytes.extend_from_slice(&d4.ip().octets());
+        bytes.extend_from_slice(&tcp[..hl]);
+        bytes.resize(total, 0);
+        // Frame 11 comes half a millisecond after frame 10.
+        let us = 1_000_000 + fr.ms * 1000 + if i == 10 { 500 } else { 0 };
+        let d = decode(LinkType::RAW, &bytes);
+        out.push(t.track(
+            i as u64 + 1,
+            Duration::from_micros(us),
+            d.tcp().expect("TCP"),
+        ));
+    }
+    use AnalysisFlags as A;
+    let flags = |n: usize| out[n - 1].analysis.flags;
+    let ms = |x: u64| Some(Duration::from_millis(x));
+    assert_eq!(out[0].stream, 0);
+    assert_eq!(
+        (out[1].analysis.acks_frame, out[1].analysis.ack_rtt),
+        (Some(1), ms(10))
+    );
+    assert_eq!(out[2].analysis.initial_rtt, ms(20));
+    assert_eq!(out[2].window_scaled, Some(502 << 7));
+    assert_eq!(out[3].analysis.bytes_in_flight, Some(100));
+    assert_eq!(out[4].analysis.ack_rtt, ms(10));
+    assert_eq!(
+        (
+            out[5].analysis.bytes_in_flight,
+            out[6].analysis.bytes_in_flight
+        ),
+        (Some(100), Some(200))
+    );
+    for (n, num) in [(8, 1), (9, 2), (10, 3)] {
+        assert_eq!(flags(n), A::DUPLICATE_ACK, "frame {n}");
+        assert_eq!(
+            out[n - 1].analysis.duplicate_ack,
+            Some(DuplicateAck {
+                number: num,
+                frame: 5
+            })
+        );
+    }
+    assert_eq!(flags(11), A::FAST_RETRANSMISSION | A::RETRANSMISSION);
+    assert_eq!(out[10].analysis.bytes_in_flight, Some(200));
+    assert_eq!(
+        (out[11].analysis.acks_frame, out[11].analysis.ack_rtt),
+        (Some(7), ms(23))
+    );
+    assert_eq!(flags(13), A::LOST_SEGMENT);
+    assert_eq!(out[12].analysis.bytes_in_flight, None);
+    assert_eq!(flags(14), A::ACK_LOST_SEGMENT);
+    assert_eq!(out[13].analysis.ack_rtt, ms(10));
+    assert_eq!(flags(15), A::WINDOW_UPDATE);
+    assert_eq!(flags(16), A::KEEP_ALIVE);
+    assert_eq!(flags(17), A::KEEP_ALIVE_ACK);
+    assert_eq!(flags(18), A::ZERO_WINDOW);
+    assert_eq!(flags(19), A::ZERO_WINDOW_PROBE);
+    assert_eq!(out[18].analysis.bytes_in_flight, Some(1));
+    assert_eq!(flags(20), A::ZERO_WINDOW | A::ZERO_WINDOW_PROBE_ACK);
+    assert_eq!(flags(21), A::WINDOW_UPDATE);
+    assert_eq!(flags(22), A::SPURIOUS_RETRANSMISSION | A::RETRANSMISSION);
+    assert_eq!(out[21].analysis.bytes_in_flight, Some(501));
+    assert_eq!(flags(23), A::SPURIOUS_RETRANSMISSION | A::RETRANSMISSION);
+    for n in 24..=26 {
+        assert_eq!(flags(n), A::empty(), "frame {n}");
+    }
+    assert_eq!((out[26].stream, flags(27)), (1, A::REUSED_PORTS));
+    assert_eq!((out[27].stream, out[29].analysis.initial_rtt), (2, ms(100)));
+    assert_eq!(flags(32), A::LOST_SEGMENT);
+    assert_eq!(flags(33), A::OUT_OF_ORDER);
+    assert_eq!(flags(34), A::empty());
+    assert_eq!(flags(35), A::DUPLICATE_ACK);
+    assert_eq!(out[34].analysis.duplicate_ack.map(|d| d.number), Some(1));
+}
