@@ -64,7 +64,10 @@
 //! assert_eq!(summary.duration, Duration::from_secs(2));
 //! ```
 
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::vec::Vec;
 use core::fmt;
+use core::net::SocketAddr;
 use core::time::Duration;
 
 use crate::flags::TcpFlags;
@@ -1568,6 +1571,187 @@ impl ZeekConn {
             orig_state: o.state,
             resp_state: r.state,
         }
+    }
+}
+
+/// One connection as Zeek logs it: endpoints in Zeek's roles and the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZeekRecord {
+    /// 0-based number of the connection in the order connections started.
+    pub index: u64,
+    /// The originator's address and port (`id.orig_h`, `id.orig_p`).
+    pub orig: SocketAddr,
+    /// The responder's address and port (`id.resp_h`, `id.resp_p`).
+    pub resp: SocketAddr,
+    /// The `conn.log` fields.
+    pub summary: ZeekSummary,
+    /// What ended it: one of Zeek's timers, or `None` for the end of the capture.
+    pub removal: Option<ZeekRemoval>,
+    /// When it was removed (the timer's time), or the capture's last time.
+    pub end: Duration,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Session {
+    index: u64,
+    initiator: SocketAddr,
+    other: SocketAddr,
+    conn: ZeekConn,
+}
+
+/// Zeek's connection table: segments in, one [`ZeekRecord`] out per connection
+/// as Zeek would log it, split the way Zeek splits a 4-tuple (its timers,
+/// `IsReuse`), in the order Zeek's timers remove them.
+///
+/// This is the grouping `conn.log` reflects, which is not tshark's: a SYN left
+/// unanswered for 5 s ends a connection even if the same 4-tuple goes on, and a
+/// new SYN on a closed connection starts a new one at once. The table is swept
+/// at most once per second of capture time, so finished connections stream out
+/// while the capture is read.
+///
+/// ```
+/// use core::time::Duration;
+/// use synack::track::zeek::{ConnState, ZeekConfig, ZeekSegment, ZeekSessions};
+/// use synack::{SeqNum, TcpFlags};
+///
+/// let (a, b) = ("10.0.0.1:40000".parse().unwrap(), "10.0.0.2:80".parse().unwrap());
+/// let syn = ZeekSegment { flags: TcpFlags::SYN, seq: SeqNum(7), ack: SeqNum(0), payload_len: 0,
+///     window: 1000, ip_len: 60, checksum_ok: true, source_port: 40000, destination_port: 80 };
+/// let mut sessions = ZeekSessions::new(ZeekConfig::default());
+/// sessions.on_segment(a, b, &syn, Duration::from_secs(100));
+/// // Ten seconds later, with no answer, Zeek's attempt timer has ended it.
+/// sessions.sweep(Duration::from_secs(110));
+/// let record = sessions.pop_finished().unwrap();
+/// assert_eq!(record.summary.conn_state, ConnState::S0);
+/// assert_eq!(record.end, Duration::from_secs(105));
+/// ```
+#[derive(Clone, Debug)]
+pub struct ZeekSessions {
+    config: ZeekConfig,
+    table: BTreeMap<(SocketAddr, SocketAddr), Session>,
+    finished: VecDeque<ZeekRecord>,
+    next_index: u64,
+    last_sweep: Option<Duration>,
+    latest: Duration,
+}
+
+impl ZeekSessions {
+    /// An empty table.
+    pub fn new(config: ZeekConfig) -> Self {
+        ZeekSessions {
+            config,
+            table: BTreeMap::new(),
+            finished: VecDeque::new(),
+            next_index: 0,
+            last_sweep: None,
+            latest: Duration::ZERO,
+        }
+    }
+
+    /// Connections being tracked.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether no connection is being tracked.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    fn record(session: &Session, removal: Option<ZeekRemoval>, end: Duration) -> ZeekRecord {
+        let (orig, resp) = if session.conn.orig_is_initiator() {
+            (session.initiator, session.other)
+        } else {
+            (session.other, session.initiator)
+        };
+        ZeekRecord {
+            index: session.index,
+            orig,
+            resp,
+            summary: session.conn.summary(),
+            removal,
+            end,
+        }
+    }
+
+    /// Feeds one TCP segment from `source` to `destination` captured at `time`.
+    pub fn on_segment(
+        &mut self,
+        source: SocketAddr,
+        destination: SocketAddr,
+        seg: &ZeekSegment,
+        time: Duration,
+    ) {
+        self.latest = self.latest.max(time);
+        if self.last_sweep.is_none_or(|last| time >= last.saturating_add(Duration::from_secs(1))) {
+            self.sweep(time);
+        }
+        let key = if source <= destination {
+            (source, destination)
+        } else {
+            (destination, source)
+        };
+        if let Some(session) = self.table.get_mut(&key) {
+            let ended = match session.conn.expire(time) {
+                Some((at, why)) => Some((Some(why), at)),
+                None if session.conn.is_reuse(seg) => Some((None, time)),
+                None => None,
+            };
+            if let Some((why, at)) = ended {
+                let record = ZeekSessions::record(session, why, at);
+                self.finished.push_back(record);
+                self.table.remove(&key);
+            }
+        }
+        let session = self.table.entry(key).or_insert_with(|| {
+            let index = self.next_index;
+            self.next_index += 1;
+            Session {
+                index,
+                initiator: source,
+                other: destination,
+                conn: ZeekConn::new(seg, time, &self.config),
+            }
+        });
+        session
+            .conn
+            .on_segment(source == session.initiator, seg, time);
+    }
+
+    /// Runs every connection's timers up to `now`, moving the ones Zeek would
+    /// have removed to the finished queue (in removal-time order).
+    pub fn sweep(&mut self, now: Duration) {
+        self.last_sweep = Some(now);
+        let mut ended: Vec<ZeekRecord> = Vec::new();
+        self.table.retain(|_, session| match session.conn.expire(now) {
+            Some((at, why)) => {
+                ended.push(ZeekSessions::record(session, Some(why), at));
+                false
+            }
+            None => true,
+        });
+        ended.sort_by_key(|r| (r.end, r.index));
+        self.finished.extend(ended);
+    }
+
+    /// The next connection Zeek has finished with, if any.
+    pub fn pop_finished(&mut self) -> Option<ZeekRecord> {
+        self.finished.pop_front()
+    }
+
+    /// Ends the capture: every connection still tracked is finished, in the
+    /// order they started (Zeek flushes its table at exit).
+    pub fn finish(&mut self) {
+        let latest = self.latest;
+        self.sweep(latest);
+        let mut rest: Vec<ZeekRecord> = self
+            .table
+            .values()
+            .map(|s| ZeekSessions::record(s, None, latest))
+            .collect();
+        self.table.clear();
+        rest.sort_by_key(|r| r.index);
+        self.finished.extend(rest);
     }
 }
 
