@@ -316,57 +316,90 @@ pub struct ZeekSegment {
 
 impl ZeekSegment {
     /// The segment of a decoded packet; `frame` is the captured frame it came
-    /// from, used to find the IP header's length (`ip_len`).
+    /// from, read again for the IP header's own length fields, which Zeek uses
+    /// as they are: the payload length is the IP-declared one, and a segment
+    /// whose IP length runs past the captured bytes is not checksum-checked.
     pub fn from_packet(packet: &crate::wire::TcpPacket<'_>, frame: &[u8]) -> Self {
         use crate::wire::ChecksumStatus;
         let header = &packet.header;
-        let tcp_len = header.header_len() as u32 + packet.payload_len;
+        let tcp_header_len = header.header_len() as u32;
+        let ip = ip_lengths(packet, frame);
+        let (ip_len, payload_len, cut) = match ip {
+            Some((ip_header_len, total, captured)) => (
+                total,
+                total
+                    .saturating_sub(ip_header_len)
+                    .saturating_sub(tcp_header_len),
+                total > captured,
+            ),
+            None => (
+                20 + tcp_header_len + packet.payload_len,
+                packet.payload_len,
+                false,
+            ),
+        };
         ZeekSegment {
             flags: header.flags(),
             seq: header.sequence_number(),
             ack: header.acknowledgment_number(),
-            payload_len: packet.payload_len,
+            payload_len,
             window: header.window_size(),
-            ip_len: ip_header_len(packet, frame).saturating_add(tcp_len),
-            checksum_ok: !matches!(packet.checksum, ChecksumStatus::Bad),
+            ip_len,
+            // Zeek checks only segments captured whole (`caplen >= len`).
+            checksum_ok: !matches!(packet.checksum, ChecksumStatus::Bad)
+                || packet.is_truncated()
+                || cut,
             source_port: packet.source.port(),
             destination_port: packet.destination.port(),
         }
     }
 }
 
-/// The length of the innermost IP header before the TCP header at
-/// `packet.offset`: 40 for IPv6 (Zeek counts extension headers into the IPv6
-/// payload length anyway), IHL × 4 for IPv4, found by looking back for the
-/// version/IHL byte whose protocol field says TCP.
-fn ip_header_len(packet: &crate::wire::TcpPacket<'_>, frame: &[u8]) -> u32 {
+/// The innermost IP header before the TCP header at `packet.offset`: its length,
+/// the total length it declares (IPv6: payload length + 40, as Zeek counts it)
+/// and the bytes captured from its start. Found by looking back from the TCP
+/// header for a version byte whose length fields agree.
+fn ip_lengths(packet: &crate::wire::TcpPacket<'_>, frame: &[u8]) -> Option<(u32, u32, u32)> {
+    let be16 = |at: usize| match frame.get(at..at + 2) {
+        Some(&[hi, lo]) => Some(u32::from(u16::from_be_bytes([hi, lo]))),
+        _ => None,
+    };
+    // What the decoder found within the enclosing lengths (a PPPoE or UDP length
+    // may end the packet before the IP length does).
+    let captured = |back: usize| {
+        (back + packet.header.header_len() + packet.payload.len()).min(u32::MAX as usize) as u32
+    };
     if packet.source.is_ipv6() {
-        // Extension headers sit between the fixed header and TCP; Zeek's total is
-        // payload length + 40, so count them too.
-        for back in (40..=packet.offset.min(200)).step_by(8) {
+        let mut back = 40;
+        while back <= packet.offset.min(400) {
             let start = packet.offset - back;
-            if frame.get(start).is_some_and(|b| b >> 4 == 6) {
-                let plen = match frame.get(start + 4..start + 6) {
-                    Some(&[hi, lo]) => Some(u32::from(u16::from_be_bytes([hi, lo]))),
-                    _ => None,
-                };
-                if plen == Some(back as u32 - 40 + packet.header.header_len() as u32 + packet.payload_len) {
-                    return back as u32;
+            if frame.get(start).is_some_and(|b| b >> 4 == 6) && frame.get(start + 6).is_some() {
+                if let Some(plen) = be16(start + 4) {
+                    let captured = captured(back);
+                    let total = plen + 40;
+                    if total >= back as u32 + packet.header.header_len() as u32 {
+                        return Some((back as u32, total, captured));
+                    }
                 }
             }
+            back += 8;
         }
-        return 40;
+        return None;
     }
     for ihl in 5..=15usize {
         let back = ihl * 4;
-        let Some(start) = packet.offset.checked_sub(back) else {
-            break;
-        };
+        let start = packet.offset.checked_sub(back)?;
         if frame.get(start) == Some(&(0x40 | ihl as u8)) && frame.get(start + 9) == Some(&6) {
-            return back as u32;
+            let total = be16(start + 2)?;
+            if total == 0 {
+                // Segmentation offload: Zeek takes the captured length then.
+                return None;
+            }
+            let captured = captured(back);
+            return Some((back as u32, total, captured));
         }
     }
-    20
+    None
 }
 
 /// Zeek's TCP timers (`scripts/base/init-bare.zeek`), in seconds of capture time.
