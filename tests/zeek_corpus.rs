@@ -25,7 +25,16 @@ use synack::wire::{Decoded, decode_all};
 
 /// Disagreements checked by hand: (capture stem, row number (1-based, data rows),
 /// column, reason).
-const KNOWN: &[(&str, usize, &str, &str)] = &[];
+/// Column `row` means the row found no connection of ours.
+const KNOWN: &[(&str, usize, &str, &str)] = &[(
+    "vntag_vlan_sandwich_clean",
+    1,
+    "row",
+    "the capture's one frame (a SYN,ACK) is cut by the snapshot length inside the TCP \
+     options (tshark: 'Packet size limited during capture'), so the decoder reports \
+     NotDecoded::Truncated and no segment; Zeek opens a connection from the 4-tuple and then \
+     drops the packet (weird truncated_header), hence its row with 0 packets and no history",
+)];
 
 const COLUMNS: [&str; 12] = [
     "orig_h",
@@ -43,6 +52,8 @@ const COLUMNS: [&str; 12] = [
 ];
 
 struct Oracle {
+    /// Zeek's `-f 'tcp port N'` capture filter, if the test used one.
+    port_filter: Option<u16>,
     ignore_checksums: bool,
     bare: bool,
     excessive_off: bool,
@@ -52,6 +63,7 @@ struct Oracle {
 fn read_oracle(path: &Path) -> Oracle {
     let text = fs::read_to_string(path).expect("zeek-conn.tsv");
     let mut oracle = Oracle {
+        port_filter: None,
         ignore_checksums: false,
         bare: false,
         excessive_off: false,
@@ -62,6 +74,9 @@ fn read_oracle(path: &Path) -> Oracle {
         if let Some(comment) = line.strip_prefix('#') {
             if comment.contains("-C (ignore checksums): yes") {
                 oracle.ignore_checksums = true;
+            }
+            if let Some(rest) = comment.split("-f 'tcp port ").nth(1) {
+                oracle.port_filter = rest.split('\'').next().and_then(|p| p.parse().ok());
             }
             if comment.contains("bare mode (-b): yes") {
                 oracle.bare = true;
@@ -84,7 +99,7 @@ fn read_oracle(path: &Path) -> Oracle {
     oracle
 }
 
-fn replay(capture: &Path, config: ZeekConfig) -> Vec<ZeekRecord> {
+fn replay(capture: &Path, config: ZeekConfig, port_filter: Option<u16>) -> Vec<ZeekRecord> {
     let mut reader = CaptureReader::open(capture).expect("capture opens");
     let mut sessions = ZeekSessions::new(config);
     let mut out = Vec::new();
@@ -93,6 +108,11 @@ fn replay(capture: &Path, config: ZeekConfig) -> Vec<ZeekRecord> {
         let time = record.timestamp.to_duration().unwrap_or_default();
         for decoded in decode_all(record.link_type, record.data) {
             if let Decoded::Tcp(packet) = decoded {
+                if port_filter
+                    .is_some_and(|p| packet.source.port() != p && packet.destination.port() != p)
+                {
+                    continue;
+                }
                 let seg = ZeekSegment::from_packet(&packet, record.data);
                 sessions.on_segment(packet.source, packet.destination, &seg, time);
             }
@@ -188,7 +208,7 @@ fn zeek_conn_logs() {
             },
             ..ZeekConfig::default()
         };
-        let records = replay(&capture, config);
+        let records = replay(&capture, config, oracle.port_filter);
         let mut taken = vec![false; records.len()];
         let (mut agree, mut compared) = (0, 0);
         for (n, row) in oracle.rows.iter().enumerate() {
@@ -200,7 +220,18 @@ fn zeek_conn_logs() {
                 }
             });
             let Some(k) = found else {
-                failures.push(format!("{stem} row {row_no}: no connection of ours matches {row:?}"));
+                let known = KNOWN
+                    .iter()
+                    .position(|&(s, r, col, _)| s == stem && r == row_no && col == "row");
+                match known {
+                    Some(i) => {
+                        known_used[i] = true;
+                        println!("  known: {stem} row {row_no} unmatched ({})", KNOWN[i].3);
+                    }
+                    None => failures.push(format!(
+                        "{stem} row {row_no}: no connection of ours matches {row:?}"
+                    )),
+                }
                 continue;
             };
             taken[k] = true;
@@ -234,10 +265,6 @@ fn zeek_conn_logs() {
                             row[c], mine[c], KNOWN[i].3
                         );
                     }
-                    None if column == "history" => println!(
-                        "  history: {stem} row {row_no}: zeek {} ours {} (not listed)",
-                        row[c], mine[c]
-                    ),
                     None => failures.push(format!(
                         "{stem} row {row_no} {column}: zeek {} ours {}  (row {:?}, ours {:?})",
                         row[c], mine[c], row, mine
@@ -262,7 +289,10 @@ fn zeek_conn_logs() {
     }
     for (i, used) in known_used.iter().enumerate() {
         if !used {
-            failures.push(format!("allow-list entry not needed any more: {:?}", KNOWN[i]));
+            failures.push(format!(
+                "allow-list entry not needed any more: {:?}",
+                KNOWN[i]
+            ));
         }
     }
     let share = history_agree as f64 / history_rows.max(1) as f64;
@@ -270,5 +300,9 @@ fn zeek_conn_logs() {
         share >= 0.90,
         "history agrees on {history_agree}/{history_rows} rows only"
     );
-    assert!(failures.is_empty(), "disagreements:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "disagreements:\n{}",
+        failures.join("\n")
+    );
 }

@@ -45,7 +45,7 @@
 //!
 //! let seg = |flags, seq: u32, ack: u32, len: u32, sport, dport| ZeekSegment {
 //!     flags, seq: SeqNum(seq), ack: SeqNum(ack), payload_len: len, window: 1000,
-//!     ip_len: 40 + len, checksum_ok: true, source_port: sport, destination_port: dport,
+//!     ip_len: 40 + len, checksum_ok: true, payload_captured: true, source_port: sport, destination_port: dport,
 //! };
 //! let config = ZeekConfig::default();
 //! let t = Duration::from_secs;
@@ -308,6 +308,10 @@ pub struct ZeekSegment {
     /// Whether the TCP checksum is right or could not be checked (a truncated
     /// segment). A bad one makes Zeek drop the packet unless run with `-C`.
     pub checksum_ok: bool,
+    /// Whether the whole payload was captured. Zeek's reassembler only takes
+    /// whole payloads (`TCP_Endpoint::DataSent`: `caplen >= len`); the bytes of
+    /// a cut one count as missed when acknowledged.
+    pub payload_captured: bool,
     /// The source port.
     pub source_port: u16,
     /// The destination port.
@@ -349,6 +353,7 @@ impl ZeekSegment {
             checksum_ok: !matches!(packet.checksum, ChecksumStatus::Bad)
                 || packet.is_truncated()
                 || cut,
+            payload_captured: !packet.is_truncated() && !cut,
             source_port: packet.source.port(),
             destination_port: packet.destination.port(),
         }
@@ -441,8 +446,8 @@ impl Default for ZeekTimeouts {
 pub const ZEEK_LIKELY_SERVER_PORTS: &[u16] = &[
     21, 22, 23, 25, 53, 80, 81, 88, 110, 111, 135, 137, 139, 143, 389, 443, 445, 502, 563, 587,
     593, 631, 636, 989, 990, 992, 993, 994, 995, 1080, 1194, 1433, 1521, 1812, 2049, 2811, 3128,
-    3306, 3389, 5060, 5061, 5222, 5223, 5269, 5432, 5672, 6379, 6666, 6667, 6668, 6669, 8000,
-    8080, 8443, 8888, 9042, 11211, 20000, 27017,
+    3306, 3389, 5060, 5061, 5222, 5223, 5269, 5432, 5672, 6379, 6666, 6667, 6668, 6669, 8000, 8080,
+    8443, 8888, 9042, 11211, 20000, 27017,
 ];
 
 fn default_likely_server_port(port: u16) -> bool {
@@ -654,7 +659,11 @@ impl Gaps {
             }
         }
         let n = usize::from(self.n);
-        let at = self.blocks().iter().position(|&(a, _)| a > start).unwrap_or(n);
+        let at = self
+            .blocks()
+            .iter()
+            .position(|&(a, _)| a > start)
+            .unwrap_or(n);
         if n == MAX_BLOCKS {
             let last = &mut self.blocks[MAX_BLOCKS - 1];
             last.0 = last.0.min(start);
@@ -951,8 +960,11 @@ impl ZeekConn {
     }
 
     fn add_history(&mut self, is_orig: bool, code: u8) {
-        self.history
-            .push(if is_orig { code } else { code.to_ascii_lowercase() });
+        self.history.push(if is_orig {
+            code
+        } else {
+            code.to_ascii_lowercase()
+        });
     }
 
     fn scaled(&mut self, i: usize, is_orig: bool, code: u8, pick: fn(&mut Ep) -> &mut Scaled) {
@@ -1261,16 +1273,28 @@ impl ZeekConn {
             delta
         };
 
-        let (do_close, gen_event) =
-            self.update_state_machine(time, i, base_seq, ack_seq, len, delta_last, &mut is_orig, flags);
+        let (do_close, gen_event) = self.update_state_machine(
+            time,
+            i,
+            base_seq,
+            ack_seq,
+            len,
+            delta_last,
+            &mut is_orig,
+            flags,
+        );
 
         if ackf {
             self.ack_received(p, rel_ack);
         }
 
         // DataSent.
-        let rel_data_seq = if syn { rel_seq.wrapping_add(1) } else { rel_seq };
-        if len > 0 && !rst && !seq_underflow {
+        let rel_data_seq = if syn {
+            rel_seq.wrapping_add(1)
+        } else {
+            rel_seq
+        };
+        if len > 0 && !rst && !seq_underflow && seg.payload_captured {
             self.data_sent(i, rel_data_seq, u64::from(len));
         }
 
@@ -1304,10 +1328,13 @@ impl ZeekConn {
                 if syn {
                     if *is_orig {
                         self.set_state(i, if ackf { S::SynAckSent } else { S::SynSent });
-                        self.attempt_at = Some(time.saturating_add(self.config.timeouts.attempt_delay));
+                        self.attempt_at =
+                            Some(time.saturating_add(self.config.timeouts.attempt_delay));
                     } else {
                         if ackf {
-                        } else if self.ep[p].state == S::SynAckSent && base_seq == self.ep[i].start_seq {
+                        } else if self.ep[p].state == S::SynAckSent
+                            && base_seq == self.ep[i].start_seq
+                        {
                             self.is_partial = false;
                             self.flip_roles();
                             *is_orig = !*is_orig;
@@ -1360,7 +1387,8 @@ impl ZeekConn {
                 }
             }
             S::Established | S::Partial => {
-                if syn && self.ep[i].state == S::Partial && self.ep[p].state == S::Inactive && !ackf {
+                if syn && self.ep[i].state == S::Partial && self.ep[p].state == S::Inactive && !ackf
+                {
                     self.set_state(i, S::SynSent);
                 }
                 if fin && !rst {
@@ -1399,7 +1427,10 @@ impl ZeekConn {
         let p = 1 - i;
         let old = self.ep[i].state;
         let peer = self.ep[p].state;
-        if self.ep[i].set_state(new) && !new.is_handshake() && old.is_handshake() && peer.is_handshake()
+        if self.ep[i].set_state(new)
+            && !new.is_handshake()
+            && old.is_handshake()
+            && peer.is_handshake()
         {
             self.long_inactivity = true;
         }
@@ -1573,9 +1604,17 @@ impl ZeekConn {
         } else if rs == S::Closed && os == S::Closed {
             ConnState::SF
         } else if os == S::Closed {
-            if r_inactive { ConnState::SH } else { ConnState::S2 }
+            if r_inactive {
+                ConnState::SH
+            } else {
+                ConnState::S2
+            }
         } else if rs == S::Closed {
-            if o_inactive { ConnState::SHR } else { ConnState::S3 }
+            if o_inactive {
+                ConnState::SHR
+            } else {
+                ConnState::S3
+            }
         } else if os == S::SynSent && rs == S::Inactive {
             ConnState::S0
         } else if os == S::Established && rs == S::Established {
@@ -1649,7 +1688,7 @@ struct Session {
 ///
 /// let (a, b) = ("10.0.0.1:40000".parse().unwrap(), "10.0.0.2:80".parse().unwrap());
 /// let syn = ZeekSegment { flags: TcpFlags::SYN, seq: SeqNum(7), ack: SeqNum(0), payload_len: 0,
-///     window: 1000, ip_len: 60, checksum_ok: true, source_port: 40000, destination_port: 80 };
+///     window: 1000, ip_len: 60, checksum_ok: true, payload_captured: true, source_port: 40000, destination_port: 80 };
 /// let mut sessions = ZeekSessions::new(ZeekConfig::default());
 /// sessions.on_segment(a, b, &syn, Duration::from_secs(100));
 /// // Ten seconds later, with no answer, Zeek's attempt timer has ended it.
@@ -1716,7 +1755,10 @@ impl ZeekSessions {
         time: Duration,
     ) {
         self.latest = self.latest.max(time);
-        if self.last_sweep.is_none_or(|last| time >= last.saturating_add(Duration::from_secs(1))) {
+        if self
+            .last_sweep
+            .is_none_or(|last| time >= last.saturating_add(Duration::from_secs(1)))
+        {
             self.sweep(time);
         }
         let key = if source <= destination {
@@ -1756,13 +1798,14 @@ impl ZeekSessions {
     pub fn sweep(&mut self, now: Duration) {
         self.last_sweep = Some(now);
         let mut ended: Vec<ZeekRecord> = Vec::new();
-        self.table.retain(|_, session| match session.conn.expire(now) {
-            Some((at, why)) => {
-                ended.push(ZeekSessions::record(session, Some(why), at));
-                false
-            }
-            None => true,
-        });
+        self.table
+            .retain(|_, session| match session.conn.expire(now) {
+                Some((at, why)) => {
+                    ended.push(ZeekSessions::record(session, Some(why), at));
+                    false
+                }
+                None => true,
+            });
         ended.sort_by_key(|r| (r.end, r.index));
         self.finished.extend(ended);
     }
@@ -1819,6 +1862,7 @@ mod test {
             window: 100,
             ip_len: 40 + len,
             checksum_ok: true,
+            payload_captured: true,
             source_port: sport,
             destination_port: dport,
         }
@@ -1861,7 +1905,10 @@ mod test {
     #[test]
     fn test_rstos0_syn_then_rst() {
         // main.zeek: RSTOS0 when the originator's RST follows its SYN, no SYN-ACK.
-        let c = run(&[(true, seg(SYN, 10, 0, 0, 5555, 80)), (true, seg(R, 11, 0, 0, 5555, 80))]);
+        let c = run(&[
+            (true, seg(SYN, 10, 0, 0, 5555, 80)),
+            (true, seg(R, 11, 0, 0, 5555, 80)),
+        ]);
         assert_eq!(c.conn_state(), ConnState::RSTOS0);
         assert_eq!(c.history().as_str(), "SR");
     }
