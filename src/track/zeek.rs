@@ -50,13 +50,13 @@
 //! let config = ZeekConfig::default();
 //! let t = Duration::from_secs;
 //! let syn = seg(TcpFlags::SYN, 100, 0, 0, 40000, 80);
-//! let mut conn = ZeekConn::new(&syn, t(1), &config);
-//! conn.on_segment(true, &syn, t(1));
-//! conn.on_segment(false, &seg(TcpFlags::SYN | TcpFlags::ACK, 500, 101, 0, 80, 40000), t(1));
-//! conn.on_segment(true, &seg(TcpFlags::ACK, 101, 501, 0, 40000, 80), t(1));
-//! conn.on_segment(true, &seg(TcpFlags::ACK | TcpFlags::PSH, 101, 501, 10, 40000, 80), t(2));
-//! conn.on_segment(false, &seg(TcpFlags::ACK | TcpFlags::FIN, 501, 111, 0, 80, 40000), t(3));
-//! conn.on_segment(true, &seg(TcpFlags::ACK | TcpFlags::FIN, 111, 502, 0, 40000, 80), t(3));
+//! let mut conn = ZeekConn::new();
+//! conn.on_segment(true, &syn, t(1), &config);
+//! conn.on_segment(false, &seg(TcpFlags::SYN | TcpFlags::ACK, 500, 101, 0, 80, 40000), t(1), &config);
+//! conn.on_segment(true, &seg(TcpFlags::ACK, 101, 501, 0, 40000, 80), t(1), &config);
+//! conn.on_segment(true, &seg(TcpFlags::ACK | TcpFlags::PSH, 101, 501, 10, 40000, 80), t(2), &config);
+//! conn.on_segment(false, &seg(TcpFlags::ACK | TcpFlags::FIN, 501, 111, 0, 80, 40000), t(3), &config);
+//! conn.on_segment(true, &seg(TcpFlags::ACK | TcpFlags::FIN, 111, 502, 0, 40000, 80), t(3), &config);
 //! let summary = conn.summary();
 //! assert_eq!(summary.conn_state, ConnState::SF);
 //! assert_eq!(summary.history.as_str(), "ShADfF");
@@ -492,9 +492,8 @@ pub struct ZeekSummary {
     pub conn_state: ConnState,
     /// `history`.
     pub history: History,
-    /// Whether the originator is the endpoint that sent the connection's first
-    /// packet (`false`: Zeek flipped the roles).
-    pub orig_is_initiator: bool,
+    /// Whether the originator is endpoint A of [`ZeekConn::on_segment`].
+    pub orig_is_a: bool,
     /// `orig_pkts`: packets from the originator (bad checksums excluded unless `-C`).
     pub orig_pkts: u64,
     /// `resp_pkts`.
@@ -556,34 +555,30 @@ const HIST_MULTI_FLAG_PKT: u32 = 0x40;
 const TOO_LARGE_SEQ_DELTA: i32 = 1_048_576;
 
 /// Blocks of data above a hole that the gap model remembers per endpoint.
-const MAX_BLOCKS: usize = 4;
+const MAX_BLOCKS: usize = 2;
 
-/// Zeek's logarithmic history counter (`Session::ScaledHistoryEntry`): true on
-/// the 1st, 10th, 100th, … call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Scaled {
-    count: u32,
-    threshold: u32,
-}
-
-impl Default for Scaled {
-    fn default() -> Self {
-        Scaled {
-            count: 0,
-            threshold: 1,
-        }
-    }
-}
+/// Zeek's logarithmic history counter (`Session::ScaledHistoryEntry` with
+/// base 10): true on the 1st, 10th, 100th, … call, i.e. when the count reaches
+/// a power of ten.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Scaled(u32);
 
 impl Scaled {
+    const NEW: Scaled = Scaled(0);
+
     fn hit(&mut self) -> bool {
-        self.count = self.count.saturating_add(1);
-        if self.count == self.threshold {
-            self.threshold = self.threshold.checked_mul(10).unwrap_or(u32::MAX);
-            true
-        } else {
-            false
+        if self.0 == u32::MAX {
+            return false;
         }
+        self.0 += 1;
+        let mut p = 1u32;
+        while p < self.0 {
+            match p.checked_mul(10) {
+                Some(next) => p = next,
+                None => return false,
+            }
+        }
+        p == self.0
     }
 }
 
@@ -602,17 +597,19 @@ struct Gaps {
 
 impl Default for Gaps {
     fn default() -> Self {
-        Gaps {
-            last_reassem: 1,
-            trim: 1,
-            blocks: [(0, 0); MAX_BLOCKS],
-            n: 0,
-            skip: false,
-        }
+        Gaps::NEW
     }
 }
 
 impl Gaps {
+    const NEW: Gaps = Gaps {
+        last_reassem: 1,
+        trim: 1,
+        blocks: [(0, 0); MAX_BLOCKS],
+        n: 0,
+        skip: false,
+    };
+
     fn blocks(&self) -> &[(u64, u64)] {
         self.blocks.get(..usize::from(self.n)).unwrap_or(&[])
     }
@@ -697,7 +694,7 @@ impl Gaps {
 }
 
 /// One endpoint as Zeek's `TCP_Endpoint` records it (the fields conn.log needs).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Ep {
     state: EndpointState,
     prev_state: EndpointState,
@@ -710,9 +707,12 @@ struct Ep {
     rst_cnt: u32,
     fin_seq: u64,
     did_close: bool,
-    hist_last_syn: u64,
-    hist_last_fin: u64,
-    hist_last_rst: u64,
+    /// The relative sequence numbers of the last SYN, FIN and RST (their low 32
+    /// bits: Zeek compares 64-bit numbers, which differ from these only for
+    /// control packets exactly 4 GiB apart).
+    hist_last_syn: u32,
+    hist_last_fin: u32,
+    hist_last_rst: u32,
     rxmt: Scaled,
     win0: Scaled,
     gap: Scaled,
@@ -727,6 +727,30 @@ fn seq_delta(a: u32, b: u32) -> i32 {
 }
 
 impl Ep {
+    const NEW: Ep = Ep {
+        state: EndpointState::Inactive,
+        prev_state: EndpointState::Inactive,
+        start_seq: 0,
+        last_seq: 0,
+        ack_seq: 0,
+        seq_wraps: 0,
+        ack_wraps: 0,
+        fin_cnt: 0,
+        rst_cnt: 0,
+        fin_seq: 0,
+        did_close: false,
+        hist_last_syn: 0,
+        hist_last_fin: 0,
+        hist_last_rst: 0,
+        rxmt: Scaled::NEW,
+        win0: Scaled::NEW,
+        gap: Scaled::NEW,
+        chk: Scaled::NEW,
+        pkts: 0,
+        ip_bytes: 0,
+        gaps: Gaps::NEW,
+    };
+
     fn set_state(&mut self, new: EndpointState) -> bool {
         if new != self.state {
             self.prev_state = self.state;
@@ -834,73 +858,94 @@ impl Ep {
 /// direction (extra blocks are merged, which can hide a gap).
 #[derive(Clone, Copy, Debug)]
 pub struct ZeekConn {
-    /// Endpoints: `[initiator, other]`.
+    /// Endpoints: `[A, B]`, as the caller names them.
     ep: [Ep; 2],
-    orig_is_initiator: bool,
+    orig_is_a: bool,
+    started: bool,
     history: History,
     hist_seen: u32,
-    start: Duration,
-    last: Duration,
+    /// Capture times in nanoseconds.
+    start: u64,
+    last: u64,
     is_partial: bool,
     first_packet_seen: u8,
     is_active: bool,
     long_inactivity: bool,
     missed_bytes: u64,
-    attempt_at: Option<Duration>,
-    expire_at: [Option<Duration>; 2],
-    delete_at: Option<Duration>,
-    config: ZeekConfig,
+    /// Timer deadlines in nanoseconds, [`NEVER`] when not armed.
+    attempt_at: u64,
+    expire_at: [u64; 2],
+    delete_at: u64,
+}
+
+/// An unarmed timer.
+const NEVER: u64 = u64::MAX;
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX - 1)
+}
+
+impl Default for ZeekConn {
+    fn default() -> Self {
+        ZeekConn::new()
+    }
 }
 
 const ORIG: u8 = 1;
 const RESP: u8 = 2;
 
 impl ZeekConn {
-    /// A connection whose first packet is `first` at `time`, with Zeek's choice
-    /// of originator (`WantConnection`: flip when the source port is a likely
-    /// server port and the destination port is not, or both are, the packet is
-    /// not a SYN+ACK and the source port is the smaller). Feed `first` to
-    /// [`ZeekConn::on_segment`] next, with `from_initiator = true`.
-    pub fn new(first: &ZeekSegment, time: Duration, config: &ZeekConfig) -> Self {
-        let flags = first.flags;
-        let mut flip = false;
-        if !flags.contains(TcpFlags::SYN) || flags.contains(TcpFlags::ACK) {
-            let likely = config.likely_server_port;
-            if likely(first.source_port) {
-                flip = if likely(first.destination_port) {
-                    !flags.contains(TcpFlags::SYN) && first.source_port < first.destination_port
-                } else {
-                    true
-                };
-            }
-        }
-        let t = config.timeouts;
-        let mut conn = ZeekConn {
-            ep: [Ep::default(); 2],
-            orig_is_initiator: true,
+    /// A connection of which nothing has been seen. Zeek's choice of
+    /// originator is made at the first segment ([`ZeekConn::on_segment`]).
+    pub const fn new() -> Self {
+        ZeekConn {
+            ep: [Ep::NEW; 2],
+            orig_is_a: true,
+            started: false,
             history: History::new(),
             hist_seen: 0,
-            start: time,
-            last: time,
+            start: 0,
+            last: 0,
             is_partial: false,
             first_packet_seen: 0,
             is_active: true,
             long_inactivity: false,
             missed_bytes: 0,
-            attempt_at: None,
-            expire_at: [Some(time.saturating_add(t.syn_timeout)), None],
-            delete_at: None,
-            config: *config,
-        };
-        if flip {
-            conn.flip_roles();
+            attempt_at: NEVER,
+            expire_at: [NEVER; 2],
+            delete_at: NEVER,
         }
-        conn
     }
 
-    /// Whether Zeek's originator is the initiator (the sender of the first packet).
-    pub fn orig_is_initiator(&self) -> bool {
-        self.orig_is_initiator
+    /// The first segment: Zeek's `NewConn` and `WantConnection`. Its sender is
+    /// the originator unless the segment is not a bare SYN and its source port is
+    /// a likely server port, and then the destination port is not, or both are,
+    /// the segment is not a SYN+ACK and the source port is the smaller.
+    fn begin(&mut self, from_a: bool, first: &ZeekSegment, time: Duration, config: &ZeekConfig) {
+        self.started = true;
+        self.orig_is_a = from_a;
+        self.start = nanos(time);
+        self.last = self.start;
+        self.expire_at[0] = nanos(time.saturating_add(config.timeouts.syn_timeout));
+        let flags = first.flags;
+        if !flags.contains(TcpFlags::SYN) || flags.contains(TcpFlags::ACK) {
+            let likely = config.likely_server_port;
+            if likely(first.source_port) {
+                let flip = if likely(first.destination_port) {
+                    !flags.contains(TcpFlags::SYN) && first.source_port < first.destination_port
+                } else {
+                    true
+                };
+                if flip {
+                    self.flip_roles();
+                }
+            }
+        }
+    }
+
+    /// Whether Zeek's originator is endpoint A (see [`ZeekConn::on_segment`]).
+    pub fn orig_is_a(&self) -> bool {
+        self.orig_is_a
     }
 
     /// The history so far.
@@ -910,16 +955,16 @@ impl ZeekConn {
 
     /// The capture time of the first packet.
     pub fn start(&self) -> Duration {
-        self.start
+        Duration::from_nanos(self.start)
     }
 
     /// The capture time of the last packet that counted for the duration.
     pub fn last_time(&self) -> Duration {
-        self.last
+        Duration::from_nanos(self.last)
     }
 
     fn orig_index(&self) -> usize {
-        if self.orig_is_initiator { 0 } else { 1 }
+        if self.orig_is_a { 0 } else { 1 }
     }
 
     fn orig(&self) -> &Ep {
@@ -932,7 +977,7 @@ impl ZeekConn {
 
     /// `Connection::FlipRoles`: swap the roles and write `^`.
     fn flip_roles(&mut self) {
-        self.orig_is_initiator = !self.orig_is_initiator;
+        self.orig_is_a = !self.orig_is_a;
         self.history.push(b'^');
     }
 
@@ -940,7 +985,7 @@ impl ZeekConn {
     /// the letter had been seen before.
     fn check_history(&mut self, is_orig: &mut bool, mask: u32, code: u8) -> bool {
         if (code == b'A' || code == b'D') && self.history.as_str() == "H" {
-            self.orig_is_initiator = !self.orig_is_initiator;
+            self.orig_is_a = !self.orig_is_a;
             *is_orig = !*is_orig;
             self.history.replace(b"^h");
             self.first_packet_seen |= ORIG;
@@ -1011,32 +1056,42 @@ impl ZeekConn {
     /// connection. Timers fire in time order before a packet at `now` is
     /// processed; a removed connection must not be fed again (start a new
     /// [`ZeekConn`] for the packet).
-    pub fn expire(&mut self, now: Duration) -> Option<(Duration, ZeekRemoval)> {
-        let t = self.config.timeouts;
+    pub fn expire(
+        &mut self,
+        now: Duration,
+        config: &ZeekConfig,
+    ) -> Option<(Duration, ZeekRemoval)> {
+        if !self.started {
+            return None;
+        }
+        let t = config.timeouts;
+        let now = nanos(now);
+        let (linger, period) = (nanos(t.connection_linger), nanos(t.session_timer).max(1));
         loop {
-            let inactivity = self.last.saturating_add(if self.long_inactivity {
+            let idle = nanos(if self.long_inactivity {
                 t.inactivity
             } else {
                 t.handshake_inactivity
             });
+            let inactivity = self.last.saturating_add(idle);
             // (time, which): 0 attempt, 1/2 expire chains, 3 delete, 4 inactivity.
-            let mut next: Option<(Duration, u8)> = None;
-            let mut consider = |at: Option<Duration>, which: u8| {
-                if let Some(at) = at {
-                    if at <= now && next.is_none_or(|(b, _)| at < b) {
-                        next = Some((at, which));
-                    }
+            let mut next: Option<(u64, u8)> = None;
+            for (at, which) in [
+                (self.attempt_at, 0),
+                (self.expire_at[0], 1),
+                (self.expire_at[1], 2),
+                (self.delete_at, 3),
+                (inactivity, 4),
+            ] {
+                if at != NEVER && at <= now && next.is_none_or(|(b, _)| at < b) {
+                    next = Some((at, which));
                 }
-            };
-            consider(self.attempt_at, 0);
-            consider(self.expire_at[0], 1);
-            consider(self.expire_at[1], 2);
-            consider(self.delete_at, 3);
-            consider(Some(inactivity), 4);
+            }
             let (at, which) = next?;
+            let when = Duration::from_nanos(at);
             match which {
                 0 => {
-                    self.attempt_at = None;
+                    self.attempt_at = NEVER;
                     if self.is_active
                         && matches!(
                             self.orig().state,
@@ -1045,17 +1100,16 @@ impl ZeekConn {
                         && self.resp().state == EndpointState::Inactive
                     {
                         self.is_active = false;
-                        return Some((at, ZeekRemoval::Attempt));
+                        return Some((when, ZeekRemoval::Attempt));
                     }
                 }
                 1 | 2 => {
                     let chain = usize::from(which - 1);
                     if !self.is_active {
-                        self.expire_at[chain] = None;
+                        self.expire_at[chain] = NEVER;
                         continue;
                     }
-                    let idle = self.last.saturating_add(t.connection_linger) < at;
-                    if idle {
+                    if self.last.saturating_add(linger) < at {
                         let (o, r) = (self.orig(), self.resp());
                         if (o.did_close || r.did_close)
                             && ((o.did_close && r.did_close)
@@ -1064,37 +1118,45 @@ impl ZeekConn {
                                 || o.state == EndpointState::Inactive
                                 || r.state == EndpointState::Inactive)
                         {
-                            return Some((at, ZeekRemoval::Expire));
+                            return Some((when, ZeekRemoval::Expire));
                         }
                         if o.state == EndpointState::Inactive && r.state == EndpointState::Inactive
                         {
-                            return Some((at, ZeekRemoval::Expire));
+                            return Some((when, ZeekRemoval::Expire));
                         }
                         // Nothing changes until the next packet: skip the futile
                         // checks up to `now`.
-                        let period = t.session_timer.max(Duration::from_millis(1));
-                        let steps = (now.saturating_sub(at)).as_nanos() / period.as_nanos() + 1;
-                        let skip = period.saturating_mul(u32::try_from(steps).unwrap_or(u32::MAX));
-                        self.expire_at[chain] = Some(at.saturating_add(skip));
+                        let steps = (now - at) / period + 1;
+                        self.expire_at[chain] = at.saturating_add(steps.saturating_mul(period));
                     } else {
-                        self.expire_at[chain] = Some(at.saturating_add(t.session_timer));
+                        self.expire_at[chain] = at.saturating_add(period);
                     }
                 }
-                3 => return Some((at, ZeekRemoval::Closed)),
-                _ => return Some((at, ZeekRemoval::Inactivity)),
+                3 => return Some((when, ZeekRemoval::Closed)),
+                _ => return Some((when, ZeekRemoval::Inactivity)),
             }
         }
     }
 
-    /// Feeds one segment sent by the initiator (`from_initiator`) or the other
-    /// endpoint, captured at `time` (`TCPAnalyzer::DeliverPacket` and
-    /// `TCPSessionAdapter::Process`).
-    pub fn on_segment(&mut self, from_initiator: bool, seg: &ZeekSegment, time: Duration) {
-        let mut is_orig = from_initiator == self.orig_is_initiator;
-        let i = if from_initiator { 0 } else { 1 };
+    /// Feeds one segment sent by endpoint A (`from_a`) or B, captured at `time`
+    /// (`TCPAnalyzer::DeliverPacket` and `TCPSessionAdapter::Process`). A and B
+    /// are the caller's names for the two endpoints (the tracker: client and
+    /// server); Zeek's roles are decided at the first segment and may flip later.
+    pub fn on_segment(
+        &mut self,
+        from_a: bool,
+        seg: &ZeekSegment,
+        time: Duration,
+        config: &ZeekConfig,
+    ) {
+        if !self.started {
+            self.begin(from_a, seg, time, config);
+        }
+        let mut is_orig = from_a == self.orig_is_a;
+        let i = if from_a { 0 } else { 1 };
         let p = 1 - i;
 
-        if !seg.checksum_ok && !self.config.ignore_checksums {
+        if !seg.checksum_ok && !config.ignore_checksums {
             // `ValidateChecksum`: history only; the packet goes no further.
             self.scaled(i, is_orig, b'C', |e| &mut e.chk);
             return;
@@ -1177,25 +1239,25 @@ impl ZeekConn {
             if syn {
                 let code = if ackf { b'H' } else { b'S' };
                 let again = self.check_history(&mut is_orig, HIST_SYN_PKT, code);
-                if again && rel_seq != self.ep[i].hist_last_syn {
+                if again && rel_seq as u32 != self.ep[i].hist_last_syn {
                     self.add_history(is_orig, code);
                 }
-                self.ep[i].hist_last_syn = rel_seq;
+                self.ep[i].hist_last_syn = rel_seq as u32;
             }
             if fin {
                 let again = self.check_history(&mut is_orig, HIST_FIN_PKT, b'F');
                 let at = rel_seq.wrapping_add(u64::from(len));
-                if again && at != self.ep[i].hist_last_fin {
+                if again && at as u32 != self.ep[i].hist_last_fin {
                     self.add_history(is_orig, b'F');
                 }
-                self.ep[i].hist_last_fin = at;
+                self.ep[i].hist_last_fin = at as u32;
             }
             if rst {
                 let again = self.check_history(&mut is_orig, HIST_RST_PKT, b'R');
-                if again && rel_seq != self.ep[i].hist_last_rst {
+                if again && rel_seq as u32 != self.ep[i].hist_last_rst {
                     self.add_history(is_orig, b'R');
                 }
-                self.ep[i].hist_last_rst = rel_seq;
+                self.ep[i].hist_last_rst = rel_seq as u32;
             }
         } else if len > 0 {
             self.check_history(&mut is_orig, HIST_DATA_PKT, b'D');
@@ -1213,7 +1275,7 @@ impl ZeekConn {
         }
 
         if !self.ep[0].did_close || !self.ep[1].did_close {
-            self.last = time;
+            self.last = nanos(time);
         }
 
         if fin {
@@ -1254,7 +1316,7 @@ impl ZeekConn {
         }
 
         // update_last_seq.
-        let delta_last = {
+        {
             let e = &mut self.ep[i];
             let delta = seq_delta(seq_end, e.last_seq);
             let mut rxmit = false;
@@ -1270,19 +1332,10 @@ impl ZeekConn {
             if rxmit {
                 self.scaled(i, is_orig, b'T', |e| &mut e.rxmt);
             }
-            delta
-        };
+        }
 
-        let (do_close, gen_event) = self.update_state_machine(
-            time,
-            i,
-            base_seq,
-            ack_seq,
-            len,
-            delta_last,
-            &mut is_orig,
-            flags,
-        );
+        let (do_close, gen_event) =
+            self.update_state_machine(time, config, i, base_seq, len, &mut is_orig, flags);
 
         if ackf {
             self.ack_received(p, rel_ack);
@@ -1295,11 +1348,11 @@ impl ZeekConn {
             rel_seq
         };
         if len > 0 && !rst && !seq_underflow && seg.payload_captured {
-            self.data_sent(i, rel_data_seq, u64::from(len));
+            self.data_sent(i, rel_data_seq, u64::from(len), config);
         }
 
         if do_close {
-            self.connection_closed(i, gen_event);
+            self.connection_closed(i, gen_event, config);
         }
     }
 
@@ -1307,11 +1360,10 @@ impl ZeekConn {
     fn update_state_machine(
         &mut self,
         time: Duration,
+        config: &ZeekConfig,
         i: usize,
         base_seq: u32,
-        ack_seq: u32,
         len: u32,
-        delta_last: i32,
         is_orig: &mut bool,
         flags: TcpFlags,
     ) -> (bool, bool) {
@@ -1328,8 +1380,7 @@ impl ZeekConn {
                 if syn {
                     if *is_orig {
                         self.set_state(i, if ackf { S::SynAckSent } else { S::SynSent });
-                        self.attempt_at =
-                            Some(time.saturating_add(self.config.timeouts.attempt_delay));
+                        self.attempt_at = nanos(time.saturating_add(config.timeouts.attempt_delay));
                     } else {
                         if ackf {
                         } else if self.ep[p].state == S::SynAckSent
@@ -1408,7 +1459,6 @@ impl ZeekConn {
                 }
             }
             S::Closed => {
-                let _ = delta_last;
                 if rst && self.ep[p].state != S::Closed {
                     self.set_state(i, S::Reset);
                     if !self.ep[i].did_close {
@@ -1418,7 +1468,6 @@ impl ZeekConn {
             }
             S::Reset => {}
         }
-        let _ = ack_seq;
         (do_close, gen_event)
     }
 
@@ -1437,7 +1486,7 @@ impl ZeekConn {
     }
 
     /// `TCP_Reassembler::DataSent` on ranges.
-    fn data_sent(&mut self, i: usize, seq: u64, len: u64) {
+    fn data_sent(&mut self, i: usize, seq: u64, len: u64, config: &ZeekConfig) {
         let peer_state = self.ep[1 - i].state;
         let e = &mut self.ep[i];
         if e.gaps.skip {
@@ -1457,23 +1506,23 @@ impl ZeekConn {
         e.gaps.new_block(seq, len);
         // BlockInserted: trim what was delivered when nothing has been acked
         // after a large initial window.
-        if self.config.max_initial_window != 0
+        if config.max_initial_window != 0
             && e.no_data_acked()
-            && e.size(peer_state) > self.config.max_initial_window
+            && e.size(peer_state) > config.max_initial_window
             && e.gaps.last_reassem > e.gaps.trim
         {
             e.gaps.trim = e.gaps.last_reassem;
         }
         if e.no_data_acked()
-            && self.config.max_above_hole_without_any_acks != 0
-            && e.gaps.above_hole_bytes() > self.config.max_above_hole_without_any_acks
+            && config.max_above_hole_without_any_acks != 0
+            && e.gaps.above_hole_bytes() > config.max_above_hole_without_any_acks
         {
             e.gaps.n = 0;
             e.gaps.skip = true;
         }
         let buffered = e.gaps.last_reassem.saturating_sub(e.gaps.trim) + e.gaps.above_hole_bytes();
-        if self.config.excessive_data_without_further_acks != 0
-            && buffered > self.config.excessive_data_without_further_acks
+        if config.excessive_data_without_further_acks != 0
+            && buffered > config.excessive_data_without_further_acks
         {
             e.gaps.n = 0;
             e.gaps.skip = true;
@@ -1540,14 +1589,14 @@ impl ZeekConn {
 
     fn gap(&mut self, i: usize, len: u64) {
         if self.ep[i].is_clean() && self.ep[1 - i].is_clean() {
-            let is_orig = (i == 0) == self.orig_is_initiator;
+            let is_orig = (i == 0) == self.orig_is_a;
             self.scaled(i, is_orig, b'G', |e| &mut e.gap);
             self.missed_bytes = self.missed_bytes.saturating_add(len);
         }
     }
 
     /// `TCPSessionAdapter::ConnectionClosed`, without the deferral for pending data.
-    fn connection_closed(&mut self, i: usize, gen_event: bool) {
+    fn connection_closed(&mut self, i: usize, gen_event: bool, config: &ZeekConfig) {
         let p = 1 - i;
         if self.ep[i].did_close {
             return;
@@ -1557,20 +1606,20 @@ impl ZeekConn {
         let complete = e.state == EndpointState::Reset
             || peer.did_close
             || peer.state == EndpointState::Inactive;
-        let t = self.config.timeouts;
+        let t = config.timeouts;
         if complete {
             if (e.prev_state != EndpointState::Inactive || peer.state != EndpointState::Inactive)
                 && gen_event
             {
                 self.is_active = false; // ConnectionFinished
             }
-            self.attempt_at = None;
-            self.expire_at = [None, None];
-            let at = self.last.saturating_add(t.close_delay);
-            self.delete_at = Some(self.delete_at.map_or(at, |d| d.min(at)));
+            self.attempt_at = NEVER;
+            self.expire_at = [NEVER; 2];
+            let at = self.last.saturating_add(nanos(t.close_delay));
+            self.delete_at = self.delete_at.min(at);
         } else if e.prev_state != EndpointState::Inactive {
-            let at = self.last.saturating_add(t.session_timer);
-            self.expire_at[1] = Some(self.expire_at[1].map_or(at, |d| d.min(at)));
+            let at = self.last.saturating_add(nanos(t.session_timer));
+            self.expire_at[1] = self.expire_at[1].min(at);
         }
     }
 
@@ -1630,7 +1679,7 @@ impl ZeekConn {
         ZeekSummary {
             conn_state: self.conn_state(),
             history: self.history,
-            orig_is_initiator: self.orig_is_initiator,
+            orig_is_a: self.orig_is_a,
             orig_pkts: o.pkts,
             resp_pkts: r.pkts,
             orig_bytes: o.size(r.state),
@@ -1638,8 +1687,8 @@ impl ZeekConn {
             orig_ip_bytes: o.ip_bytes,
             resp_ip_bytes: r.ip_bytes,
             missed_bytes: self.missed_bytes,
-            duration: self.last.saturating_sub(self.start),
-            start: self.start,
+            duration: Duration::from_nanos(self.last.saturating_sub(self.start)),
+            start: Duration::from_nanos(self.start),
             orig_state: o.state,
             resp_state: r.state,
         }
@@ -1731,7 +1780,7 @@ impl ZeekSessions {
     }
 
     fn record(session: &Session, removal: Option<ZeekRemoval>, end: Duration) -> ZeekRecord {
-        let (orig, resp) = if session.conn.orig_is_initiator() {
+        let (orig, resp) = if session.conn.orig_is_a() {
             (session.initiator, session.other)
         } else {
             (session.other, session.initiator)
@@ -1767,7 +1816,7 @@ impl ZeekSessions {
             (destination, source)
         };
         if let Some(session) = self.table.get_mut(&key) {
-            let ended = match session.conn.expire(time) {
+            let ended = match session.conn.expire(time, &self.config) {
                 Some((at, why)) => Some((Some(why), at)),
                 None if session.conn.is_reuse(seg) => Some((None, time)),
                 None => None,
@@ -1785,12 +1834,12 @@ impl ZeekSessions {
                 index,
                 initiator: source,
                 other: destination,
-                conn: ZeekConn::new(seg, time, &self.config),
+                conn: ZeekConn::new(),
             }
         });
         session
             .conn
-            .on_segment(source == session.initiator, seg, time);
+            .on_segment(source == session.initiator, seg, time, &self.config);
     }
 
     /// Runs every connection's timers up to `now`, moving the ones Zeek would
@@ -1798,8 +1847,9 @@ impl ZeekSessions {
     pub fn sweep(&mut self, now: Duration) {
         self.last_sweep = Some(now);
         let mut ended: Vec<ZeekRecord> = Vec::new();
+        let config = self.config;
         self.table
-            .retain(|_, session| match session.conn.expire(now) {
+            .retain(|_, session| match session.conn.expire(now, &config) {
                 Some((at, why)) => {
                     ended.push(ZeekSessions::record(session, Some(why), at));
                     false
@@ -1877,9 +1927,9 @@ mod test {
 
     fn run(segs: &[(bool, ZeekSegment)]) -> ZeekConn {
         let cfg = ZeekConfig::default();
-        let mut c = ZeekConn::new(&segs[0].1, Duration::ZERO, &cfg);
+        let mut c = ZeekConn::new();
         for (k, (from, s)) in segs.iter().enumerate() {
-            c.on_segment(*from, s, Duration::from_millis(k as u64));
+            c.on_segment(*from, s, Duration::from_millis(k as u64), &cfg);
         }
         c
     }
@@ -1922,7 +1972,7 @@ mod test {
             (true, seg(A, 521, 150, 0, 22, 51880)),
             (true, seg(FA, 521, 150, 0, 22, 51880)),
         ]);
-        assert!(!c.orig_is_initiator());
+        assert!(!c.orig_is_a());
         assert_eq!(c.conn_state(), ConnState::SHR);
         assert_eq!(c.history().as_str(), "^hdaf");
         let s = c.summary();
@@ -1937,7 +1987,7 @@ mod test {
             (true, seg(SA, 500, 101, 0, 888, 64702)),
             (false, seg(A, 101, 501, 0, 64702, 888)),
         ]);
-        assert!(!c.orig_is_initiator());
+        assert!(!c.orig_is_a());
         assert_eq!(c.history().as_str(), "^hA");
     }
 
@@ -1978,11 +2028,11 @@ mod test {
     fn test_attempt_timer_removes_unanswered_syn() {
         let cfg = ZeekConfig::default();
         let s = seg(SYN, 0, 0, 0, 5555, 80);
-        let mut c = ZeekConn::new(&s, Duration::ZERO, &cfg);
-        c.on_segment(true, &s, Duration::ZERO);
-        assert_eq!(c.expire(Duration::from_secs(4)), None);
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &s, Duration::ZERO, &cfg);
+        assert_eq!(c.expire(Duration::from_secs(4), &cfg), None);
         assert_eq!(
-            c.expire(Duration::from_secs(6)),
+            c.expire(Duration::from_secs(6), &cfg),
             Some((Duration::from_secs(5), ZeekRemoval::Attempt))
         );
     }
@@ -1995,6 +2045,24 @@ mod test {
         ]);
         assert!(c.is_reuse(&seg(SYN, 99, 0, 0, 5555, 80)));
         assert!(!c.is_reuse(&seg(A, 11, 0, 0, 5555, 80)));
+    }
+
+    #[test]
+    fn test_scaled_counts_powers_of_ten() {
+        let mut s = Scaled::NEW;
+        let hits: Vec<u32> = (1..=1000).filter(|_| s.hit()).collect();
+        assert_eq!(hits, [1, 10, 100, 1000]);
+    }
+
+    #[test]
+    fn test_size_of_conn() {
+        std::println!("ZeekConn: {} bytes", core::mem::size_of::<ZeekConn>());
+        // The per-connection cost the tracker pays for Zeek's summary.
+        assert!(
+            core::mem::size_of::<ZeekConn>() <= 400,
+            "{}",
+            core::mem::size_of::<ZeekConn>()
+        );
     }
 
     #[test]
