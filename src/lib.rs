@@ -40,11 +40,10 @@ pub mod flags;
 pub mod segment;
 pub mod seq;
 pub mod state;
-pub mod wire;
-
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub mod track;
+pub mod wire;
 
 #[cfg(test)]
 mod testdata;

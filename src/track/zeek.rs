@@ -319,6 +319,26 @@ pub struct ZeekSegment {
 }
 
 impl ZeekSegment {
+    /// The segment of a decoded packet whose IP total length the caller knows
+    /// (`ip_len`); the payload length is the packet's, and a checksum is only
+    /// held against it when the whole segment was captured.
+    pub fn new(packet: &crate::wire::TcpPacket<'_>, ip_len: u32) -> Self {
+        use crate::wire::ChecksumStatus;
+        let header = &packet.header;
+        ZeekSegment {
+            flags: header.flags(),
+            seq: header.sequence_number(),
+            ack: header.acknowledgment_number(),
+            payload_len: packet.payload_len,
+            window: header.window_size(),
+            ip_len,
+            checksum_ok: !matches!(packet.checksum, ChecksumStatus::Bad) || packet.is_truncated(),
+            payload_captured: !packet.is_truncated(),
+            source_port: packet.source.port(),
+            destination_port: packet.destination.port(),
+        }
+    }
+
     /// The segment of a decoded packet; `frame` is the captured frame it came
     /// from, read again for the IP header's own length fields, which Zeek uses
     /// as they are: the payload length is the IP-declared one, and a segment
@@ -428,16 +448,21 @@ pub struct ZeekTimeouts {
 
 impl Default for ZeekTimeouts {
     fn default() -> Self {
-        ZeekTimeouts {
-            attempt_delay: Duration::from_secs(5),
-            syn_timeout: Duration::from_secs(5),
-            session_timer: Duration::from_secs(6),
-            connection_linger: Duration::from_secs(5),
-            close_delay: Duration::from_secs(5),
-            handshake_inactivity: Duration::from_secs(60),
-            inactivity: Duration::from_secs(300),
-        }
+        ZeekTimeouts::DEFAULT
     }
+}
+
+impl ZeekTimeouts {
+    /// Zeek's default values.
+    pub const DEFAULT: ZeekTimeouts = ZeekTimeouts {
+        attempt_delay: Duration::from_secs(5),
+        syn_timeout: Duration::from_secs(5),
+        session_timer: Duration::from_secs(6),
+        connection_linger: Duration::from_secs(5),
+        close_delay: Duration::from_secs(5),
+        handshake_inactivity: Duration::from_secs(60),
+        inactivity: Duration::from_secs(300),
+    };
 }
 
 /// The ports Zeek's default scripts register for their analyzers, which Zeek
@@ -474,15 +499,20 @@ pub struct ZeekConfig {
 
 impl Default for ZeekConfig {
     fn default() -> Self {
-        ZeekConfig {
-            ignore_checksums: false,
-            timeouts: ZeekTimeouts::default(),
-            likely_server_port: default_likely_server_port,
-            max_initial_window: 16384,
-            max_above_hole_without_any_acks: 16384,
-            excessive_data_without_further_acks: 10 * 1024 * 1024,
-        }
+        ZeekConfig::DEFAULT
     }
+}
+
+impl ZeekConfig {
+    /// Zeek's defaults: checksums checked, default timers and likely server ports.
+    pub const DEFAULT: ZeekConfig = ZeekConfig {
+        ignore_checksums: false,
+        timeouts: ZeekTimeouts::DEFAULT,
+        likely_server_port: default_likely_server_port,
+        max_initial_window: 16384,
+        max_above_hole_without_any_acks: 16384,
+        excessive_data_without_further_acks: 10 * 1024 * 1024,
+    };
 }
 
 /// The `conn.log` fields of one connection.
