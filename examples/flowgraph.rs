@@ -39,6 +39,9 @@ pub struct Item {
     pub src: SocketAddr,
     /// Receiver.
     pub dst: SocketAddr,
+    /// Whether the time is printed to the nanosecond (the capture has
+    /// sub-microsecond timestamps) rather than the microsecond.
+    pub nanos: bool,
     /// Which side sent it.
     pub side: Side,
     /// Control bits.
@@ -58,11 +61,15 @@ pub fn collect(path: &Path, stream: u64) -> Result<Vec<Item>, String> {
     let mut tracker = Tracker::new(TrackerConfig::unbounded());
     let mut first: Option<i128> = None;
     let mut items = Vec::new();
+    // tshark prints times with the file's timestamp precision; a file is taken
+    // to have nanosecond precision when some timestamp is not whole microseconds.
+    let mut nanos = false;
     while let Some(record) = reader.next_record() {
         let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
         let t = &record.timestamp;
         let ns = i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos);
         let origin = *first.get_or_insert(ns);
+        nanos |= t.nanos % 1000 != 0;
         let time = record.timestamp.to_duration().unwrap_or_default();
         for decoded in decode_all(record.link_type, record.data) {
             let Some(packet) = decoded.tcp() else {
@@ -73,6 +80,7 @@ pub fn collect(path: &Path, stream: u64) -> Result<Vec<Item>, String> {
                 items.push(Item {
                     frame: record.frame_number(),
                     time_ns: ns - origin,
+                    nanos: false,
                     src: packet.source,
                     dst: packet.destination,
                     side: tracked.side,
@@ -83,6 +91,9 @@ pub fn collect(path: &Path, stream: u64) -> Result<Vec<Item>, String> {
                 });
             }
         }
+    }
+    for item in &mut items {
+        item.nanos = nanos;
     }
     Ok(items)
 }
@@ -112,8 +123,13 @@ pub fn comment(item: &Item) -> String {
     }
 }
 
-/// Seconds with six decimals, rounded to the microsecond.
-pub fn seconds(ns: i128) -> String {
+/// Seconds with nine decimals (`nanos`) or six, rounded to the microsecond.
+pub fn seconds(ns: i128, nanos: bool) -> String {
+    if nanos {
+        let sign = if ns < 0 { "-" } else { "" };
+        let n = ns.abs();
+        return format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000);
+    }
     let micros = if ns >= 0 {
         (ns + 500) / 1000
     } else {
@@ -207,7 +223,7 @@ pub fn ladder(items: &[Item], out: &mut dyn Write) -> io::Result<()> {
         } else {
             start.abs_diff(end)
         };
-        let mut time = format!("|{}", seconds(item.time_ns));
+        let mut time = format!("|{}", seconds(item.time_ns, item.nanos));
         pad(&mut time, 10);
         let mut line = empty.clone();
         overwrite(&mut line, &label(item), start.min(end), width);
@@ -321,7 +337,7 @@ pub fn svg(items: &[Item]) -> String {
             s,
             r##"<text x="20" y="{}" fill="#333">{}</text>"##,
             y + 5,
-            seconds(item.time_ns)
+            seconds(item.time_ns, item.nanos)
         );
         let _ = writeln!(
             s,
