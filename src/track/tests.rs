@@ -94,8 +94,11 @@ fn per_connection_memory() {
         size_of::<crate::state::Observer>()
     );
     // Measured 2026-12-02: see notes/t.md. The target (256 B) is not met
-    // yet; this bound keeps it from growing unnoticed.
-    assert!(total <= 640, "{total} bytes per connection");
+    // yet; this bound keeps it from growing unnoticed. Zeek's bookkeeping
+    // (track::zeek::ZeekConn, 384 B: both endpoints' Zeek states, sequence
+    // bounds, gap model, history, timers) raised it from 640 (helper Z, see
+    // notes/z.md).
+    assert!(total <= 1024, "{total} bytes per connection");
 }
 
 #[test]

@@ -196,7 +196,7 @@ impl EndpointState {
 /// How many letters a [`History`] holds; Zeek's own string is unbounded, but
 /// only repeated FINs, SYNs or RSTs with new sequence numbers make it long (the
 /// repeated letters `C T W G` are logarithmic, the others appear once).
-pub const HISTORY_CAPACITY: usize = 40;
+pub const HISTORY_CAPACITY: usize = 24;
 
 /// Zeek's `history` string: one letter per notable event, upper case for the
 /// originator and lower case for the responder.
