@@ -1895,19 +1895,28 @@ impl ZeekSessions {
         self.finished.pop_front()
     }
 
-    /// Ends the capture: every connection still tracked is finished, in the
-    /// order they started (Zeek flushes its table at exit).
+    /// Ends the capture: every connection still tracked is finished. Zeek, on
+    /// exit, runs all its pending timers: connections come out in the order
+    /// their timers would remove them (a closed one 5 s after its last packet,
+    /// an idle one after its inactivity timeout, ...).
     pub fn finish(&mut self) {
         let latest = self.latest;
         self.sweep(latest);
-        let mut rest: Vec<ZeekRecord> = self
+        let config = self.config;
+        let mut rest: Vec<(Duration, ZeekRecord)> = self
             .table
-            .values()
-            .map(|s| ZeekSessions::record(s, None, latest))
+            .values_mut()
+            .map(|s| {
+                let at = s
+                    .conn
+                    .expire(Duration::MAX, &config)
+                    .map_or(Duration::MAX, |(at, _)| at);
+                (at, ZeekSessions::record(s, None, latest))
+            })
             .collect();
         self.table.clear();
-        rest.sort_by_key(|r| r.index);
-        self.finished.extend(rest);
+        rest.sort_by_key(|(at, r)| (*at, r.index));
+        self.finished.extend(rest.into_iter().map(|(_, r)| r));
     }
 }
 
