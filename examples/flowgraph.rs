@@ -102,7 +102,9 @@ pub fn collect(path: &Path, stream: u64) -> Result<Vec<Item>, String> {
 /// `<None>` without any.
 fn flag_names(flags: TcpFlags) -> String {
     let text = flags.wireshark().to_string();
-    text.trim_start_matches('[').trim_end_matches(']').to_string()
+    text.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string()
 }
 
 /// The label over the arrow: flags, and ` - Len: N` with payload.
@@ -323,7 +325,11 @@ pub fn svg(items: &[Item]) -> String {
     for (k, item) in items.iter().enumerate() {
         let y = TOP + ROW * k + 14;
         let to_right = item.src.ip() == left_end.ip() && item.src.port() == left_end.port();
-        let (x1, x2) = if to_right { (LEFT, RIGHT) } else { (RIGHT, LEFT) };
+        let (x1, x2) = if to_right {
+            (LEFT, RIGHT)
+        } else {
+            (RIGHT, LEFT)
+        };
         let colour = if item.flags.contains(TcpFlags::RST) {
             "#c0392b"
         } else if item.flags.intersects(TcpFlags::SYN | TcpFlags::FIN) {

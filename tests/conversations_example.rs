@@ -24,14 +24,6 @@ mod common;
 #[path = "../examples/conversations.rs"]
 mod conversations;
 
-use std::path::{Path, PathBuf};
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
 fn run(args: &[&str]) -> String {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let mut out = Vec::new();
@@ -88,8 +80,14 @@ fn zeek_header_lines() {
     // bytes are the IP total lengths (tshark: ip.len summed per direction).
     let row: Vec<&str> = lines[8].split('\t').collect();
     assert_eq!(row.len(), 20);
-    assert_eq!(&row[2..8], ["10.77.0.1", "46882", "10.77.0.2", "80", "tcp", "-"]);
-    assert_eq!(&row[11..], ["SF", "T", "T", "0", "ShADadFf", "29", "2204", "35", "45970"]);
+    assert_eq!(
+        &row[2..8],
+        ["10.77.0.1", "46882", "10.77.0.2", "80", "tcp", "-"]
+    );
+    assert_eq!(
+        &row[11..],
+        ["SF", "T", "T", "0", "ShADadFf", "29", "2204", "35", "45970"]
+    );
     assert_eq!(lines.len(), 10);
 }
 

@@ -37,14 +37,20 @@ fn arrows(svg: &str) -> usize {
     let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
     root.descendants()
         .filter(|n| n.has_tag_name("line") && n.attribute("class") == Some("arrow"))
         .count()
 }
 
 fn temp_svg(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("synack-flowgraph-{}-{name}.svg", std::process::id()))
+    std::env::temp_dir().join(format!(
+        "synack-flowgraph-{}-{name}.svg",
+        std::process::id()
+    ))
 }
 
 #[test]
@@ -69,7 +75,11 @@ fn svg_is_well_formed_with_one_arrow_per_segment() {
     for name in ["http-image", "simultaneous-open", "simultaneous-close"] {
         let capture = data(&format!("{name}.pcap"));
         let svg_path = temp_svg(name);
-        run(&["--svg", svg_path.to_str().unwrap(), capture.to_str().unwrap()]);
+        run(&[
+            "--svg",
+            svg_path.to_str().unwrap(),
+            capture.to_str().unwrap(),
+        ]);
         let svg = std::fs::read_to_string(&svg_path).expect("SVG written");
         let _ = std::fs::remove_file(&svg_path);
         // tshark's ladder: two header lines, then two lines per segment.

@@ -32,9 +32,10 @@
 //!    first pure ACK or data packet arrives from either side, Zeek decides the
 //!    SYN+ACK was a real handshake answer: it flips the roles and rewrites the
 //!    history to `^h`.
-//! 4. A SYN without ACK from the responder after a SYN+ACK from the originator,
-//!    with the sequence number that SYN+ACK acknowledged... is the reversed
-//!    handshake of two capture interfaces: the roles are flipped (`^`).
+//! 4. A SYN without ACK as the responder's first packet, when the originator's
+//!    first packet was a SYN+ACK, is taken for a handshake captured in reverse
+//!    order (two capture interfaces): the roles are flipped (`^`) and both
+//!    endpoints are established.
 //!
 //! # Example
 //!
@@ -815,7 +816,7 @@ impl Ep {
         (u64::from(wraps) << 32) + u64::from(seq)
     }
 
-    fn to_relative(&self, seq: u32, wraps: u32) -> u64 {
+    fn relative_to_start(&self, seq: u32, wraps: u32) -> u64 {
         Ep::full(seq, wraps).wrapping_sub(u64::from(self.start_seq))
     }
 
@@ -838,7 +839,7 @@ impl Ep {
             }
             return i64::from(d) as u64;
         }
-        self.to_relative(cur, wraps)
+        self.relative_to_start(cur, wraps)
     }
 
     fn no_data_acked(&self) -> bool {
@@ -859,9 +860,8 @@ impl Ep {
         let last = Ep::full(self.last_seq, self.seq_wraps);
         let ack = Ep::full(self.ack_seq, self.ack_wraps);
         let mut size = last.max(ack).wrapping_sub(u64::from(self.start_seq));
-        if size != 0 {
-            size -= 1;
-        }
+        // The SYN's octet, then the FIN's.
+        size = size.saturating_sub(1);
         if self.fin_cnt > 0 && size != 0 {
             size -= 1;
         }
@@ -877,15 +877,16 @@ impl Ep {
 
 /// Zeek's view of one TCP connection, fed one segment at a time.
 ///
-/// The two endpoints are named by who sent the first packet given to
-/// [`ZeekConn::new`]: the *initiator*. Zeek's originator is the initiator unless
-/// Zeek flipped the roles (module docs); [`ZeekConn::orig_is_initiator`] says which.
-/// Callers pass `from_initiator` with each segment, so they never need to follow
-/// Zeek's flips.
+/// The caller names the two endpoints A and B (the tracker: client and server)
+/// and says with each segment whether A sent it. Zeek's originator is the
+/// sender of the first segment unless Zeek flips the roles (module docs);
+/// [`ZeekConn::orig_is_a`] says which endpoint it is, so callers never need to
+/// follow Zeek's flips. Zeek's timers run only when asked
+/// ([`ZeekConn::expire`]); [`ZeekSessions`] does that for a whole capture.
 ///
 /// Not modelled: Zeek's deferral of a close while reassembled data is pending,
-/// and content gaps beyond [`MAX_BLOCKS`](self) separate out-of-order blocks per
-/// direction (extra blocks are merged, which can hide a gap).
+/// and more than two separate out-of-order blocks per direction in the content
+/// gap model (extra blocks are merged, which can hide a gap).
 #[derive(Clone, Copy, Debug)]
 pub struct ZeekConn {
     /// Endpoints: `[A, B]`, as the caller names them.
@@ -1522,7 +1523,7 @@ impl ZeekConn {
         if e.gaps.skip {
             return;
         }
-        let ack = e.to_relative(e.ack_seq, e.ack_wraps);
+        let ack = e.relative_to_start(e.ack_seq, e.ack_wraps);
         let mut seq = seq;
         let mut len = len;
         let upper = seq.saturating_add(len);
