@@ -2087,6 +2087,73 @@ mod test {
         assert!(!c.is_reuse(&seg(A, 11, 0, 0, 5555, 80)));
     }
 
+    /// SYN, SYN-ACK, ACK between 5555 and 80.
+    fn handshake() -> Vec<(bool, ZeekSegment)> {
+        vec![
+            (true, seg(SYN, 0, 0, 0, 5555, 80)),
+            (false, seg(SA, 1000, 1, 0, 80, 5555)),
+            (true, seg(A, 1, 1001, 0, 5555, 80)),
+        ]
+    }
+
+    fn with(mut segs: Vec<(bool, ZeekSegment)>, more: &[(bool, ZeekSegment)]) -> ZeekConn {
+        segs.extend_from_slice(more);
+        run(&segs)
+    }
+
+    #[test]
+    fn test_conn_states_from_zeek_docs() {
+        // Each case: Zeek's documented meaning, worked out by hand.
+        let c = with(handshake(), &[]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::S1, "ShA"));
+        let c = with(handshake(), &[(true, seg(FA, 1, 1001, 0, 5555, 80))]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::S2, "ShAF"));
+        let c = with(handshake(), &[(false, seg(FA, 1001, 1, 0, 80, 5555))]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::S3, "ShAf"));
+        let c = with(handshake(), &[(true, seg(R, 1, 0, 0, 5555, 80))]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::RSTO, "ShAR"));
+        let c = with(handshake(), &[(false, seg(R, 1001, 0, 0, 80, 5555))]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::RSTR, "ShAr"));
+        // SYN then FIN, no answer: half open.
+        let c = run(&[
+            (true, seg(SYN, 0, 0, 0, 5555, 80)),
+            (true, seg(TcpFlags::FIN, 1, 0, 0, 5555, 80)),
+        ]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::SH, "SF"));
+        // A SYN-ACK from port 80 (flipped at once: the server is the responder),
+        // then its RST: the responder's SYN-ACK and RST, no SYN seen.
+        let c = run(&[
+            (true, seg(SA, 1000, 1, 0, 80, 5555)),
+            (true, seg(R, 1001, 0, 0, 80, 5555)),
+        ]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::RSTRH, "^hr"));
+        // Mid-stream data between two unremarkable ports.
+        let c = run(&[(true, seg(A, 7, 9, 10, 40000, 40001))]);
+        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::OTH, "D"));
+    }
+
+    #[test]
+    fn test_checksum_errors_only_write_history() {
+        let cfg = ZeekConfig::default();
+        let mut bad = seg(SYN, 0, 0, 0, 5555, 80);
+        bad.checksum_ok = false;
+        let mut c = ZeekConn::new();
+        for k in 0..10 {
+            c.on_segment(true, &bad, Duration::from_millis(k), &cfg);
+        }
+        let s = c.summary();
+        assert_eq!(s.history.as_str(), "CC");
+        assert_eq!(s.orig_pkts, 0);
+        // With -C the packets count.
+        let cfg = ZeekConfig {
+            ignore_checksums: true,
+            ..ZeekConfig::default()
+        };
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &bad, Duration::ZERO, &cfg);
+        assert_eq!((c.summary().orig_pkts, c.history().as_str()), (1, "S"));
+    }
+
     #[test]
     fn test_scaled_counts_powers_of_ten() {
         let mut s = Scaled::NEW;
