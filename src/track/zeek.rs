@@ -1941,7 +1941,10 @@ fn history_is_rstos0(history: &str) -> bool {
 
 #[cfg(test)]
 mod test {
+    extern crate std;
+
     use super::*;
+    use alloc::vec;
 
     fn seg(flags: TcpFlags, seq: u32, ack: u32, len: u32, sport: u16, dport: u16) -> ZeekSegment {
         ZeekSegment {
@@ -2105,31 +2108,55 @@ mod test {
     fn test_conn_states_from_zeek_docs() {
         // Each case: Zeek's documented meaning, worked out by hand.
         let c = with(handshake(), &[]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::S1, "ShA"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::S1, "ShA")
+        );
         let c = with(handshake(), &[(true, seg(FA, 1, 1001, 0, 5555, 80))]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::S2, "ShAF"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::S2, "ShAF")
+        );
         let c = with(handshake(), &[(false, seg(FA, 1001, 1, 0, 80, 5555))]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::S3, "ShAf"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::S3, "ShAf")
+        );
         let c = with(handshake(), &[(true, seg(R, 1, 0, 0, 5555, 80))]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::RSTO, "ShAR"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::RSTO, "ShAR")
+        );
         let c = with(handshake(), &[(false, seg(R, 1001, 0, 0, 80, 5555))]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::RSTR, "ShAr"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::RSTR, "ShAr")
+        );
         // SYN then FIN, no answer: half open.
         let c = run(&[
             (true, seg(SYN, 0, 0, 0, 5555, 80)),
             (true, seg(TcpFlags::FIN, 1, 0, 0, 5555, 80)),
         ]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::SH, "SF"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::SH, "SF")
+        );
         // A SYN-ACK from port 80 (flipped at once: the server is the responder),
         // then its RST: the responder's SYN-ACK and RST, no SYN seen.
         let c = run(&[
             (true, seg(SA, 1000, 1, 0, 80, 5555)),
             (true, seg(R, 1001, 0, 0, 80, 5555)),
         ]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::RSTRH, "^hr"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::RSTRH, "^hr")
+        );
         // Mid-stream data between two unremarkable ports.
         let c = run(&[(true, seg(A, 7, 9, 10, 40000, 40001))]);
-        assert_eq!((c.conn_state(), c.history().as_str()), (ConnState::OTH, "D"));
+        assert_eq!(
+            (c.conn_state(), c.history().as_str()),
+            (ConnState::OTH, "D")
+        );
     }
 
     #[test]
