@@ -14,6 +14,10 @@
 //! (`finish`) every stream ever seen has yielded exactly one; a tracked
 //! segment's relative seq/ack are its raw numbers minus the connection's bases,
 //! and `next_seq` is `seq + len` (+1 for SYN, +1 for FIN).
+//!
+//! The same segments go to a [`ZeekSessions`] (Zeek's connection table): no
+//! panic, and after `finish` it is empty and its records hold no more packets
+//! than were fed.
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -21,6 +25,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use synack::TcpFlags;
+use synack::track::zeek::{ZeekConfig, ZeekSegment, ZeekSessions};
 use synack::track::{Tracker, TrackerConfig};
 use synack::wire::{LinkType, decode_all};
 
@@ -174,6 +179,12 @@ fuzz_target!(|data: &[u8]| {
     // Streams seen in tracked segments, and streams reported by an event.
     let mut seen: HashSet<u64> = HashSet::new();
     let mut reported: HashMap<u64, u32> = HashMap::new();
+    let mut zeek = ZeekSessions::new(ZeekConfig {
+        ignore_checksums: data.first().is_some_and(|b| b & 0x80 != 0),
+        ..ZeekConfig::default()
+    });
+    let mut fed = 0u64;
+    let mut zeek_packets = 0u64;
 
     let mut drain = |tracker: &mut Tracker, reported: &mut HashMap<u64, u32>| {
         while let Some(event) = tracker.poll_event() {
@@ -219,6 +230,13 @@ fuzz_target!(|data: &[u8]| {
             let Some(packet) = decoded.tcp() else {
                 continue;
             };
+            fed += 1;
+            let zseg = ZeekSegment::from_packet(packet, &bytes);
+            zeek.on_segment(packet.source, packet.destination, &zseg, now);
+            while let Some(r) = zeek.pop_finished() {
+                zeek_packets += r.summary.orig_pkts + r.summary.resp_pkts;
+                let _ = r.summary.history.as_str();
+            }
             let t = tracker.track(frame, now, packet);
             assert!(tracker.len() <= max_connections, "{} > {max_connections}", tracker.len());
             assert!(!reported.contains_key(&t.stream), "stream {} reported before its end", t.stream);
@@ -245,6 +263,12 @@ fuzz_target!(|data: &[u8]| {
     }
     tracker.finish();
     drain(&mut tracker, &mut reported);
+    zeek.finish();
+    while let Some(r) = zeek.pop_finished() {
+        zeek_packets += r.summary.orig_pkts + r.summary.resp_pkts;
+    }
+    assert!(zeek.is_empty());
+    assert!(zeek_packets <= fed, "{zeek_packets} > {fed}");
     assert_eq!(tracker.len(), 0);
     for stream in &seen {
         assert_eq!(reported.get(stream), Some(&1), "stream {stream} without its event");
