@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
+use super::unwrap::SeqUnwrapper;
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
 
@@ -352,6 +353,8 @@ pub(crate) struct SegInfo<'a> {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Numbers {
     pub seq: u32,
+    /// 64-bit offset of `seq` from the sender's base (no wrap at 2^32).
+    pub offset: Option<u64>,
     pub ack: Option<u32>,
     pub next_seq: u32,
     pub window_scaled: Option<u32>,
@@ -361,6 +364,8 @@ pub(crate) struct Numbers {
 #[derive(Clone, Debug)]
 pub(crate) struct ConnAnalysis {
     pub(crate) flows: [Flow; 2],
+    /// Each direction's sequence numbers as 64-bit offsets from its base.
+    unwrap: [SeqUnwrapper; 2],
     /// Time of the most recent pure SYN (`ts_mru_syn`); 0 = none.
     mru_syn: u64,
     /// `ts_first_rtt`; `None` until the handshake's ACK.
@@ -372,6 +377,7 @@ impl ConnAnalysis {
     pub(crate) fn new(max_unacked: u32) -> Self {
         ConnAnalysis {
             flows: [Flow::new(), Flow::new()],
+            unwrap: [SeqUnwrapper::new(SeqNum(0)); 2],
             mru_syn: 0,
             first_rtt: None,
             max_unacked,
@@ -415,6 +421,16 @@ impl ConnAnalysis {
             rev.base_set = true;
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
+        // The 64-bit offset: a new unwrapper whenever the base is (re)set.
+        let offset = match self.unwrap.get_mut(dir) {
+            Some(u) => {
+                if u.base() != SeqNum(fwd.base) {
+                    *u = SeqUnwrapper::new(SeqNum(fwd.base));
+                }
+                u.unwrap(SeqNum(seq))
+            }
+            None => None,
+        };
         let numbers_ack = ackf.then(|| ack.wrapping_sub(rev.base));
 
         let mut a = Analysis::default();
@@ -708,6 +724,7 @@ impl ConnAnalysis {
         a.initial_rtt = self.first_rtt.map(Duration::from_nanos);
         let numbers = Numbers {
             seq: rel_seq,
+            offset,
             ack: numbers_ack,
             next_seq: rel_seq.wrapping_add(len).wrapping_add(synfin),
             window_scaled,

@@ -84,6 +84,11 @@ pub struct TrackedSegment {
     pub side: Side,
     /// `tcp.seq`: sequence number relative to the sender's base.
     pub seq: u32,
+    /// The same as a 64-bit offset that does not wrap after 4 GiB (a
+    /// [`super::SeqUnwrapper`] per direction, restarted when the base is); `None`
+    /// for a segment that starts before the base (an old retransmission). What a
+    /// reassembler keys the direction's bytes by.
+    pub offset: Option<u64>,
     /// `tcp.ack`: acknowledgment number relative to the receiver's base; `None`
     /// without the ACK bit.
     pub ack: Option<u32>,
@@ -640,7 +645,14 @@ impl Tracker {
         let slots = &self.slots;
         let found = self
             .index
-            .find(hash_key(&k), |&s| slot_key(slots, s) == Some(k))
+            .find(hash_key(&k), |&s| {
+                slots
+                    .get(s as usize)
+                    .and_then(|s| s.conn.as_ref())
+                    .is_some_and(|c| {
+                        (c.client == src && c.server == dst) || (c.client == dst && c.server == src)
+                    })
+            })
             .copied();
         let slot = match found {
             Some(slot) => {
@@ -696,6 +708,7 @@ impl Tracker {
                 stream: 0,
                 side: Side::Client,
                 seq: 0,
+                offset: None,
                 ack: None,
                 next_seq: 0,
                 len: segment.payload_len,
@@ -758,14 +771,21 @@ impl Tracker {
         conn.last = conn.last.max(now);
         let stream = conn.stream;
         let list = if conn.is_over() { CLOSING } else { LIVE };
-        self.unlink(slot);
-        self.push_tail(slot, list);
+        let at_tail = self
+            .lists
+            .get(usize::from(list))
+            .is_some_and(|l| l.tail == slot);
+        if !at_tail {
+            self.unlink(slot);
+            self.push_tail(slot, list);
+        }
 
         TrackedSegment {
             conn: ConnId { slot, generation },
             stream,
             side,
             seq: numbers.seq,
+            offset: numbers.offset,
             ack: numbers.ack,
             next_seq: numbers.next_seq,
             len: segment.payload_len,
