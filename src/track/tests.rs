@@ -93,9 +93,11 @@ fn per_connection_memory() {
         "per connection: slot {slot} B (observer {} B) + index {index} B = {total} B",
         size_of::<crate::state::Observer>()
     );
-    // Measured 2026-12-02 (685 B with the Observer of issue 9). The issue's target (256 B) is not met
-    // yet; this bound keeps it from growing unnoticed.
-    assert!(total <= 704, "{total} bytes per connection");
+    // Measured 2026-12-02: the issue's target (256 B) is not met yet: the
+    // Observer of issue 9 and Zeek's bookkeeping (track::zeek::ZeekConn: both
+    // endpoints' Zeek states, sequence bounds, gap model, history, timers) are
+    // most of it. This bound keeps it from growing unnoticed.
+    assert!(total <= 1120, "{total} bytes per connection");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use hashbrown::HashTable;
 
 use super::analysis::{Analysis, AnalysisFlags, ConnAnalysis, SegInfo};
 use super::summary::{ConnectionSummary, StateSet, TrackEvent};
-use super::zeek::ZeekConn;
+use super::zeek::{ZeekConfig, ZeekConn, ZeekSegment};
 use crate::flags::TcpFlags;
 use crate::segment::{Segment, SynOptions};
 use crate::seq::SeqNum;
@@ -757,11 +757,9 @@ impl Tracker {
         }
         conn.zeek.on_segment(
             side == Side::Client,
-            flags,
-            segment.seq,
-            segment.payload_len,
-            segment.window,
-            ip_len,
+            &ZeekSegment::new(packet, ip_len),
+            time,
+            &ZeekConfig::DEFAULT,
         );
         if let Some(n) = conn.packets.get_mut(dir) {
             *n += 1;
