@@ -21,6 +21,9 @@ mod tracker;
 mod unwrap;
 pub mod zeek;
 
+#[cfg(all(test, feature = "std"))]
+mod tests;
+
 pub use analysis::{Analysis, AnalysisFlags, DuplicateAck, Tags};
 pub use ranges::RangeSet;
 pub use summary::{ConnectionSummary, StateSet, TrackEvent};

@@ -2,11 +2,11 @@
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
-use core::hash::{BuildHasherDefault, Hasher};
+use core::hash::Hasher;
 use core::net::SocketAddr;
 use core::time::Duration;
 
-use hashbrown::HashMap;
+use hashbrown::HashTable;
 
 use super::analysis::{Analysis, AnalysisFlags, ConnAnalysis, SegInfo};
 use super::summary::{ConnectionSummary, StateSet, TrackEvent};
@@ -194,7 +194,7 @@ const FREE: u8 = 2;
 
 /// A slot of the table: the connection and its links in the activity list.
 #[derive(Clone, Debug)]
-struct Slot {
+pub(crate) struct Slot {
     conn: Option<Connection>,
     generation: u32,
     prev: u32,
@@ -216,9 +216,37 @@ fn key(a: SocketAddr, b: SocketAddr) -> Key {
     if a <= b { (a, b) } else { (b, a) }
 }
 
-/// A small multiplicative hasher (FxHash's mixing) for the table's index:
-/// the keys are addresses, not attacker-chosen strings reaching a server, and
-/// SipHash would cost a third of the per-segment budget.
+/// The hash of a key: the addresses and ports fed as whole words.
+fn hash_key(k: &Key) -> u64 {
+    let mut h = FxHasher::default();
+    for a in [k.0, k.1] {
+        match a {
+            SocketAddr::V4(v4) => {
+                h.write_u64(u64::from(u32::from(*v4.ip())) << 16 | u64::from(v4.port()));
+            }
+            SocketAddr::V6(v6) => {
+                let bits = u128::from(*v6.ip());
+                h.write_u64(bits as u64);
+                h.write_u64((bits >> 64) as u64);
+                h.write_u64(u64::from(v6.port()));
+            }
+        }
+    }
+    h.finish()
+}
+
+/// The key of the connection in `slot`.
+fn slot_key(slots: &[Slot], slot: u32) -> Option<Key> {
+    slots
+        .get(slot as usize)
+        .and_then(|s| s.conn.as_ref())
+        .map(|c| key(c.client, c.server))
+}
+
+/// A small multiplicative hasher (FxHash's mixing) for the table's index: the
+/// keys are endpoint addresses, and SipHash would cost a large part of the
+/// per-segment budget. (A capture crafted to collide slows the lookups down; it
+/// cannot make them wrong.)
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FxHasher(u64);
 
@@ -317,7 +345,9 @@ pub struct Tracker {
     config: TrackerConfig,
     slots: Vec<Slot>,
     free: Vec<u32>,
-    index: HashMap<Key, u32, BuildHasherDefault<FxHasher>>,
+    /// Slot numbers, hashed by their connection's endpoint pair (the key is not
+    /// stored twice: the table holds 4 bytes per connection plus a control byte).
+    index: HashTable<u32>,
     lists: [List; 2],
     events: VecDeque<TrackEvent>,
     next_stream: u64,
@@ -336,7 +366,7 @@ impl Tracker {
             config,
             slots: Vec::new(),
             free: Vec::new(),
-            index: HashMap::default(),
+            index: HashTable::new(),
             lists: [List {
                 head: NIL,
                 tail: NIL,
@@ -464,7 +494,10 @@ impl Tracker {
         let conn = s.conn.take()?;
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
-        self.index.remove(&key(conn.client, conn.server));
+        let hash = hash_key(&key(conn.client, conn.server));
+        if let Ok(entry) = self.index.find_entry(hash, |&s| s == slot) {
+            entry.remove();
+        }
         self.len -= 1;
         Some(conn)
     }
@@ -552,7 +585,11 @@ impl Tracker {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.index.insert(key(client, server), slot);
+        let slots = &self.slots;
+        self.index
+            .insert_unique(hash_key(&key(client, server)), slot, |&s| {
+                slot_key(slots, s).as_ref().map_or(0, hash_key)
+            });
         self.push_tail(slot, LIVE);
         self.len += 1;
         slot
@@ -600,7 +637,12 @@ impl Tracker {
 
         let k = key(src, dst);
         let mut reused = false;
-        let slot = match self.index.get(&k).copied() {
+        let slots = &self.slots;
+        let found = self
+            .index
+            .find(hash_key(&k), |&s| slot_key(slots, s) == Some(k))
+            .copied();
+        let slot = match found {
             Some(slot) => {
                 let reuse = bare_syn
                     && self
