@@ -3,7 +3,9 @@
 #
 # Times tshark's single-pass TCP analysis against synack's `analyze --tsv` on the same
 # capture, in the same run, and prints both wall times, packets/s, the throughput ratio
-# and both peak RSS figures (from GNU time's "Maximum resident set size").
+# and both peak RSS figures (from GNU time's "Maximum resident set size"). CPU time
+# (user + system, from GNU time) is printed beside wall time: on a machine shared with
+# other work it is the steadier of the two.
 #
 #   tshark -n -r FILE -o tcp.analyze_sequence_numbers:TRUE -T fields -e tcp.stream \
 #       -e tcp.seq -e tcp.ack -e tcp.analysis.flags > /dev/null
@@ -52,6 +54,7 @@ run() {
     t1=$(date +%s%N)
     echo $(( t1 - t0 )) > "$WORK/$name.ns"
     awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$name.time" > "$WORK/$name.rss"
+    awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/$name.time" > "$WORK/$name.cpu"
 }
 
 run tshark tshark -n -r "$FILE" -o tcp.analyze_sequence_numbers:TRUE -T fields \
@@ -60,11 +63,14 @@ run synack "$BIN" --tsv "$FILE"
 
 awk -v file="$FILE" -v packets="$PACKETS" -v bytes="$BYTES" -v example="$EXAMPLE" \
     -v tns="$(cat "$WORK/tshark.ns")" -v sns="$(cat "$WORK/synack.ns")" \
-    -v trss="$(cat "$WORK/tshark.rss")" -v srss="$(cat "$WORK/synack.rss")" 'BEGIN {
+    -v trss="$(cat "$WORK/tshark.rss")" -v srss="$(cat "$WORK/synack.rss")" \
+    -v tcpu="$(cat "$WORK/tshark.cpu")" -v scpu="$(cat "$WORK/synack.cpu")" 'BEGIN {
     ts = tns / 1e9; ss = sns / 1e9
+    if (tcpu <= 0) tcpu = 0.01
+    if (scpu <= 0) scpu = 0.01
     printf "file     %s: %d packets, %.1f MiB\n", file, packets, bytes / 1048576
-    printf "%-8s %9s %14s %10s %14s\n", "program", "wall s", "packets/s", "MiB/s", "peak RSS MiB"
-    printf "%-8s %9.3f %14.0f %10.1f %14.1f\n", "tshark", ts, packets / ts, bytes / 1048576 / ts, trss / 1024
-    printf "%-8s %9.3f %14.0f %10.1f %14.1f\n", example, ss, packets / ss, bytes / 1048576 / ss, srss / 1024
-    printf "ratio    %s is %.1fx tshark'\''s throughput; peak RSS %.1f%% of tshark'\''s\n", example, ts / ss, 100 * srss / trss
+    printf "%-9s %9s %14s %10s %9s %16s %14s\n", "program", "wall s", "packets/s", "MiB/s", "CPU s", "packets/CPU-s", "peak RSS MiB"
+    printf "%-9s %9.3f %14.0f %10.1f %9.2f %16.0f %14.1f\n", "tshark", ts, packets / ts, bytes / 1048576 / ts, tcpu, packets / tcpu, trss / 1024
+    printf "%-9s %9.3f %14.0f %10.1f %9.2f %16.0f %14.1f\n", example, ss, packets / ss, bytes / 1048576 / ss, scpu, packets / scpu, srss / 1024
+    printf "ratio     %s: %.1fx tshark'\''s throughput (wall), %.1fx (CPU time); peak RSS %.1f%% of tshark'\''s\n", example, ts / ss, tcpu / scpu, 100 * srss / trss
 }'
