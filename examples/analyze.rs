@@ -113,31 +113,54 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Appends the decimal digits of `n`.
-fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
+/// "00" to "99": two decimal digits per table lookup.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The decimal digits of `n`, right-aligned in a 20-byte array, and where they
+/// start: two digits per division.
+fn decimal(mut n: u64) -> ([u8; 20], usize) {
+    let mut digits = [b'0'; 20];
     let mut i = digits.len();
-    loop {
+    while n >= 100 && i >= 2 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        if let (Some(d), Some(p)) = (digits.get_mut(i..i + 2), DIGIT_PAIRS.get(pair..pair + 2)) {
+            d.copy_from_slice(p);
+        }
+    }
+    if n >= 10 && i >= 2 {
+        let pair = n as usize * 2;
+        i -= 2;
+        if let (Some(d), Some(p)) = (digits.get_mut(i..i + 2), DIGIT_PAIRS.get(pair..pair + 2)) {
+            d.copy_from_slice(p);
+        }
+    } else if i >= 1 {
         i -= 1;
         if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
+            *d = b'0' + n as u8;
         }
     }
-    buf.extend_from_slice(digits.get(i..).unwrap_or(&[]));
+    (digits, i)
 }
 
-/// Appends `n` left-padded with zeros to `width` digits.
+/// Appends the decimal digits of `n`.
+fn push_u64(buf: &mut Vec<u8>, n: u64) {
+    let (digits, start) = decimal(n);
+    // A trusted-length extend: one capacity check, no call to memcpy.
+    buf.extend(digits.get(start..).unwrap_or(&[]).iter().copied());
+}
+
+/// Appends `n` left-padded with zeros to `width` digits (at most 20).
 fn push_padded(buf: &mut Vec<u8>, n: u64, width: usize) {
-    let start = buf.len();
-    push_u64(buf, n);
-    let len = buf.len() - start;
-    if len < width {
-        buf.splice(start..start, std::iter::repeat_n(b'0', width - len));
-    }
+    let (digits, start) = decimal(n);
+    let start = start.min(digits.len().saturating_sub(width));
+    buf.extend(digits.get(start..).unwrap_or(&[]).iter().copied());
 }
 
 /// Appends seconds with 9 decimals.
@@ -151,12 +174,29 @@ fn push_secs(buf: &mut Vec<u8>, d: Duration) {
 fn push_ip(buf: &mut Vec<u8>, ip: IpAddr) {
     match ip {
         IpAddr::V4(v4) => {
+            // At most 15 bytes: each octet's digits, without a division loop.
+            let mut text = [0u8; 15];
+            let mut len = 0;
             for (i, o) in v4.octets().into_iter().enumerate() {
                 if i > 0 {
-                    buf.push(b'.');
+                    if let Some(t) = text.get_mut(len) {
+                        *t = b'.';
+                    }
+                    len += 1;
                 }
-                push_u64(buf, u64::from(o));
+                let digits: &[u8] = if o >= 100 {
+                    &[b'0' + o / 100, b'0' + o / 10 % 10, b'0' + o % 10]
+                } else if o >= 10 {
+                    &[b'0' + o / 10, b'0' + o % 10]
+                } else {
+                    &[b'0' + o]
+                };
+                if let Some(t) = text.get_mut(len..len + digits.len()) {
+                    t.copy_from_slice(digits);
+                }
+                len += digits.len();
             }
+            buf.extend(text.get(..len).unwrap_or(&[]).iter().copied());
         }
         IpAddr::V6(v6) => {
             let _ = write!(buf, "{v6}");
@@ -476,6 +516,44 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("analyze: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod formatting_tests {
+    use super::*;
+
+    /// The hand-written number and address formatting against std's `Display`.
+    #[test]
+    fn numbers_and_addresses_match_display() {
+        let mut values: Vec<u64> = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65535];
+        for p in 1..20 {
+            let t = 10u64.pow(p);
+            values.extend([t - 1, t, t + 1]);
+        }
+        values.extend([u64::from(u32::MAX), u64::MAX - 1, u64::MAX]);
+        for n in values {
+            let mut buf = Vec::new();
+            push_u64(&mut buf, n);
+            assert_eq!(buf, n.to_string().as_bytes(), "push_u64({n})");
+            let mut buf = Vec::new();
+            push_padded(&mut buf, n, 9);
+            assert_eq!(buf, format!("{n:09}").as_bytes(), "push_padded({n})");
+        }
+        let mut buf = Vec::new();
+        push_secs(&mut buf, Duration::new(3, 5_000));
+        assert_eq!(buf, b"3.000005000");
+        for ip in [
+            "0.0.0.0",
+            "10.78.0.2",
+            "255.255.255.255",
+            "1.20.199.9",
+            "100.10.1.0",
+        ] {
+            let mut buf = Vec::new();
+            push_ip(&mut buf, ip.parse().unwrap());
+            assert_eq!(buf, ip.as_bytes());
         }
     }
 }
