@@ -19,9 +19,9 @@
 #     HTTP/1.1-like request/response workers, BULK (default 6) download and UPLOAD
 #     (default 2) upload workers, each looping over fresh connections.
 #
-# Needs root, iproute2, ethtool, tcpdump, llc (LLVM, BPF target) and python3. Traffic
-# stays inside the two namespaces, which are deleted by name on exit (also on error or
-# Ctrl-C). Prints tcpdump's packet and drop counts at the end.
+# Needs root, iproute2, ethtool, tcpdump, python3 and, unless LOSS_PPM=0, llc (LLVM with
+# the BPF target). Traffic stays inside the two namespaces, which are deleted by name on
+# exit (also on error or Ctrl-C). Prints tcpdump's packet and drop counts at the end.
 set -euo pipefail
 
 OUT=${1:?usage: make-large-capture.sh OUT.pcap [PACKETS]}
@@ -42,7 +42,9 @@ PY=$(command -v python3)
 WORK=$(mktemp -d)
 PIDS=()
 
-for tool in ip ethtool tcpdump llc "$PY"; do
+TOOLS=(ip ethtool tcpdump "$PY")
+[ "$LOSS_PPM" -gt 0 ] && TOOLS+=(llc)
+for tool in "${TOOLS[@]}"; do
     command -v "$tool" >/dev/null || { echo "make-large-capture: $tool not found" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "make-large-capture: needs root (network namespaces)" >&2; exit 1; }
