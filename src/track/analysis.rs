@@ -256,6 +256,10 @@ struct Unacked {
 pub(crate) struct Flow {
     /// Unacknowledged segments, oldest first (Wireshark keeps them newest first).
     segments: Vec<Unacked>,
+    /// `segments` is known to be in non-decreasing order of relative `seq` and of
+    /// relative `nextseq`, so its span is the first `seq` to the last `nextseq`
+    /// without a walk (bytes in flight); false when unknown.
+    ordered: bool,
     lastacktime: u64,
     lastnondupack: u64,
     /// The first sequence number this direction's relative numbers count from.
@@ -286,6 +290,7 @@ impl Flow {
     fn new() -> Self {
         Flow {
             segments: Vec::new(),
+            ordered: true,
             lastacktime: 0,
             lastnondupack: 0,
             base: 0,
@@ -404,15 +409,18 @@ impl ConnAnalysis {
             fwd.base = if syn { seq } else { seq.wrapping_sub(1) };
             fwd.base_set = true;
             fwd.base_from_syn = syn;
+            fwd.ordered = false;
         } else if syn && !fwd.base_from_syn {
             // A SYN after segments that only let the base be guessed: its
             // sequence number is the real base (tshark 4.0.17 renumbers from it).
             fwd.base = seq;
             fwd.base_from_syn = true;
+            fwd.ordered = false;
         }
         if ackf && !rev.base_set {
             rev.base = ack.wrapping_sub(1);
             rev.base_set = true;
+            rev.ordered = false;
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
         let numbers_ack = ackf.then(|| ack.wrapping_sub(rev.base));
@@ -582,6 +590,15 @@ impl ConnAnalysis {
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
         if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < self.max_unacked {
+            let base = fwd.base;
+            fwd.ordered = match fwd.segments.last() {
+                None => true,
+                Some(l) => {
+                    fwd.ordered
+                        && seq.wrapping_sub(base) >= l.seq.wrapping_sub(base)
+                        && nextseq.wrapping_sub(base) >= l.nextseq.wrapping_sub(base)
+                }
+            };
             fwd.segments.push(Unacked {
                 frame: s.frame,
                 time: now,
@@ -608,6 +625,7 @@ impl ConnAnalysis {
         // acks_frame and the RTT (the oldest such segment wins) and is removed; a
         // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
+        let mut trimmed = false;
         rev.segments.retain_mut(|u| {
             if ack == u.nextseq {
                 if acked.is_none() {
@@ -616,11 +634,16 @@ impl ConnAnalysis {
                 false
             } else if gt(ack, u.seq) && le(ack, u.nextseq) {
                 u.seq = ack;
+                trimmed = true;
                 true
             } else {
                 gt(u.nextseq, ack)
             }
         });
+        // Removing segments keeps the order; moving a start may not.
+        if trimmed {
+            rev.ordered = false;
+        }
         if let Some((frame, t)) = acked {
             a.acks_frame = Some(frame);
             let rtt = now.saturating_sub(t);
@@ -635,9 +658,25 @@ impl ConnAnalysis {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
-            for u in &fwd.segments {
-                first = first.min(u.seq.wrapping_sub(base));
-                last = last.max(u.nextseq.wrapping_sub(base));
+            match (fwd.ordered, fwd.segments.first(), fwd.segments.last()) {
+                // In order: the span is the first start to the last end.
+                (true, Some(f), Some(l)) => {
+                    first = f.seq.wrapping_sub(base);
+                    last = l.nextseq.wrapping_sub(base);
+                }
+                _ => {
+                    // The walk, which also finds out whether the list is in order.
+                    let mut ordered = true;
+                    let mut previous = (0u32, 0u32);
+                    for u in &fwd.segments {
+                        let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
+                        ordered &= s >= previous.0 && n >= previous.1;
+                        previous = (s, n);
+                        first = first.min(s);
+                        last = last.max(n);
+                    }
+                    fwd.ordered = ordered;
+                }
             }
             let mut in_flight = last.wrapping_sub(first) as i64;
             for &(l, r) in rev.sacks() {
