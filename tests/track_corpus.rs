@@ -459,11 +459,10 @@ fn tracker_against_tshark() {
     let mut missed = Vec::new();
     for (corpus, c) in &per_corpus {
         let pct = |i: usize| 100.0 * c.agree[i] as f64 / c.segments.max(1) as f64;
-        for i in 0..5 {
+        for (i, col) in COLUMNS.iter().enumerate().take(5) {
             if c.agree[i] != c.segments {
                 missed.push(format!(
-                    "{corpus}: {} agrees on {:.3}% (target 100%)",
-                    COLUMNS[i],
+                    "{corpus}: {col} agrees on {:.3}% (target 100%)",
                     pct(i)
                 ));
             }
