@@ -292,10 +292,6 @@ struct Unacked {
 pub(crate) struct Flow {
     /// Unacknowledged segments, oldest first (Wireshark keeps them newest first).
     segments: Vec<Unacked>,
-    /// `segments` is known to be in non-decreasing order of relative `seq` and of
-    /// relative `nextseq`, so its span is the first `seq` to the last `nextseq`
-    /// without a walk (bytes in flight); false when unknown.
-    ordered: bool,
     lastacktime: u64,
     lastnondupack: u64,
     /// The first sequence number this direction's relative numbers count from.
@@ -318,14 +314,22 @@ pub(crate) struct Flow {
     /// The base came from this direction's SYN (Wireshark's `TCP_S_SAW_SYN`).
     base_from_syn: bool,
     is_first_ack: bool,
-    valid_bif: bool,
+    /// Bytes-in-flight bits, one byte so the flow stays 112 bytes: [`VALID_BIF`]
+    /// (Wireshark's `valid_bif`) and [`ORDERED`].
+    bif: u8,
 }
+
+/// [`Flow::bif`]: bytes in flight can be computed (Wireshark's `valid_bif`).
+const VALID_BIF: u8 = 1;
+/// [`Flow::bif`]: `segments` is known to be in non-decreasing order of relative `seq`
+/// and of relative `nextseq`, so its span is the first `seq` to the last `nextseq`
+/// without a walk; clear when unknown.
+const ORDERED: u8 = 2;
 
 impl Flow {
     fn new() -> Self {
         Flow {
             segments: Vec::new(),
-            ordered: true,
             lastacktime: 0,
             lastnondupack: 0,
             base: 0,
@@ -342,7 +346,23 @@ impl Flow {
             base_set: false,
             base_from_syn: false,
             is_first_ack: true,
-            valid_bif: true,
+            bif: VALID_BIF | ORDERED,
+        }
+    }
+
+    fn valid_bif(&self) -> bool {
+        self.bif & VALID_BIF != 0
+    }
+
+    fn ordered(&self) -> bool {
+        self.bif & ORDERED != 0
+    }
+
+    fn set_bif(&mut self, bit: u8, on: bool) {
+        if on {
+            self.bif |= bit;
+        } else {
+            self.bif &= !bit;
         }
     }
 
@@ -446,18 +466,18 @@ impl ConnAnalysis {
             fwd.base = if syn { seq } else { seq.wrapping_sub(1) };
             fwd.base_set = true;
             fwd.base_from_syn = syn;
-            fwd.ordered = false;
+            fwd.set_bif(ORDERED, false);
         } else if syn && !fwd.base_from_syn {
             // A SYN after segments that only let the base be guessed: its
             // sequence number is the real base (tshark 4.0.17 renumbers from it).
             fwd.base = seq;
             fwd.base_from_syn = true;
-            fwd.ordered = false;
+            fwd.set_bif(ORDERED, false);
         }
         if ackf && !rev.base_set {
             rev.base = ack.wrapping_sub(1);
             rev.base_set = true;
-            rev.ordered = false;
+            rev.set_bif(ORDERED, false);
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
         // The 64-bit offset: a new unwrapper whenever the base is (re)set.
@@ -477,7 +497,7 @@ impl ConnAnalysis {
 
         // Wireshark: an ACK from this side re-validates the peer's bytes in flight.
         if ackf {
-            rev.valid_bif = true;
+            rev.set_bif(VALID_BIF, true);
         }
 
         // A1 ZERO_WINDOW_PROBE: `seglen == 1 && seq == fwd->nextseq && rev->window == 0`;
@@ -496,7 +516,7 @@ impl ConnAnalysis {
             // bytes in flight are suspended until the peer ACKs again.
             if fwd.nextseq != 0 && gt(seq, fwd.nextseq) && !rst {
                 flags |= AnalysisFlags::LOST_SEGMENT;
-                fwd.valid_bif = false;
+                fwd.set_bif(VALID_BIF, false);
             }
             // A4 KEEP_ALIVE: `seglen <= 1 && seq == fwd->nextseq - 1`, no SYN/FIN/RST.
             if len <= 1 && seq == fwd.nextseq.wrapping_sub(1) && !sfr {
@@ -642,14 +662,15 @@ impl ConnAnalysis {
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
         if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < s.max_unacked {
             let base = fwd.base;
-            fwd.ordered = match fwd.segments.last() {
+            let ordered = match fwd.segments.last() {
                 None => true,
                 Some(l) => {
-                    fwd.ordered
+                    fwd.ordered()
                         && seq.wrapping_sub(base) >= l.seq.wrapping_sub(base)
                         && nextseq.wrapping_sub(base) >= l.nextseq.wrapping_sub(base)
                 }
             };
+            fwd.set_bif(ORDERED, ordered);
             fwd.segments.push(Unacked {
                 frame: s.frame,
                 time: now,
@@ -693,7 +714,7 @@ impl ConnAnalysis {
         });
         // Removing segments keeps the order; moving a start may not.
         if trimmed {
-            rev.ordered = false;
+            rev.set_bif(ORDERED, false);
         }
         if let Some((frame, t)) = acked {
             a.acks_frame = Some(frame);
@@ -705,11 +726,11 @@ impl ConnAnalysis {
 
         // Bytes in flight (payload-based): the span of the unacknowledged segments,
         // less the peer's SACKed bytes, less one for SYN/FIN.
-        if len != 0 && fwd.valid_bif && !fwd.segments.is_empty() {
+        if len != 0 && fwd.valid_bif() && !fwd.segments.is_empty() {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
-            match (fwd.ordered, fwd.segments.first(), fwd.segments.last()) {
+            match (fwd.ordered(), fwd.segments.first(), fwd.segments.last()) {
                 // In order: the span is the first start to the last end.
                 (true, Some(f), Some(l)) => {
                     first = f.seq.wrapping_sub(base);
@@ -726,7 +747,7 @@ impl ConnAnalysis {
                         first = first.min(s);
                         last = last.max(n);
                     }
-                    fwd.ordered = ordered;
+                    fwd.set_bif(ORDERED, ordered);
                 }
             }
             let mut in_flight = last.wrapping_sub(first) as i64;
