@@ -314,8 +314,17 @@ pub(crate) struct Flow {
     /// The base came from this direction's SYN (Wireshark's `TCP_S_SAW_SYN`).
     base_from_syn: bool,
     is_first_ack: bool,
-    valid_bif: bool,
+    /// Bytes-in-flight bits, one byte so the flow stays 112 bytes: [`VALID_BIF`]
+    /// (Wireshark's `valid_bif`) and [`ORDERED`].
+    bif: u8,
 }
+
+/// [`Flow::bif`]: bytes in flight can be computed (Wireshark's `valid_bif`).
+const VALID_BIF: u8 = 1;
+/// [`Flow::bif`]: `segments` is known to be in non-decreasing order of relative `seq`
+/// and of relative `nextseq`, so its span is the first `seq` to the last `nextseq`
+/// without a walk; clear when unknown.
+const ORDERED: u8 = 2;
 
 impl Flow {
     fn new() -> Self {
@@ -337,7 +346,23 @@ impl Flow {
             base_set: false,
             base_from_syn: false,
             is_first_ack: true,
-            valid_bif: true,
+            bif: VALID_BIF | ORDERED,
+        }
+    }
+
+    fn valid_bif(&self) -> bool {
+        self.bif & VALID_BIF != 0
+    }
+
+    fn ordered(&self) -> bool {
+        self.bif & ORDERED != 0
+    }
+
+    fn set_bif(&mut self, bit: u8, on: bool) {
+        if on {
+            self.bif |= bit;
+        } else {
+            self.bif &= !bit;
         }
     }
 
@@ -441,15 +466,18 @@ impl ConnAnalysis {
             fwd.base = if syn { seq } else { seq.wrapping_sub(1) };
             fwd.base_set = true;
             fwd.base_from_syn = syn;
+            fwd.set_bif(ORDERED, false);
         } else if syn && !fwd.base_from_syn {
             // A SYN after segments that only let the base be guessed: its
             // sequence number is the real base (tshark 4.0.17 renumbers from it).
             fwd.base = seq;
             fwd.base_from_syn = true;
+            fwd.set_bif(ORDERED, false);
         }
         if ackf && !rev.base_set {
             rev.base = ack.wrapping_sub(1);
             rev.base_set = true;
+            rev.set_bif(ORDERED, false);
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
         // The 64-bit offset: a new unwrapper whenever the base is (re)set.
@@ -469,7 +497,7 @@ impl ConnAnalysis {
 
         // Wireshark: an ACK from this side re-validates the peer's bytes in flight.
         if ackf {
-            rev.valid_bif = true;
+            rev.set_bif(VALID_BIF, true);
         }
 
         // A1 ZERO_WINDOW_PROBE: `seglen == 1 && seq == fwd->nextseq && rev->window == 0`;
@@ -488,7 +516,7 @@ impl ConnAnalysis {
             // bytes in flight are suspended until the peer ACKs again.
             if fwd.nextseq != 0 && gt(seq, fwd.nextseq) && !rst {
                 flags |= AnalysisFlags::LOST_SEGMENT;
-                fwd.valid_bif = false;
+                fwd.set_bif(VALID_BIF, false);
             }
             // A4 KEEP_ALIVE: `seglen <= 1 && seq == fwd->nextseq - 1`, no SYN/FIN/RST.
             if len <= 1 && seq == fwd.nextseq.wrapping_sub(1) && !sfr {
@@ -633,6 +661,16 @@ impl ConnAnalysis {
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
         if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < s.max_unacked {
+            let base = fwd.base;
+            let ordered = match fwd.segments.last() {
+                None => true,
+                Some(l) => {
+                    fwd.ordered()
+                        && seq.wrapping_sub(base) >= l.seq.wrapping_sub(base)
+                        && nextseq.wrapping_sub(base) >= l.nextseq.wrapping_sub(base)
+                }
+            };
+            fwd.set_bif(ORDERED, ordered);
             fwd.segments.push(Unacked {
                 frame: s.frame,
                 time: now,
@@ -659,6 +697,7 @@ impl ConnAnalysis {
         // acks_frame and the RTT (the oldest such segment wins) and is removed; a
         // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
+        let mut trimmed = false;
         rev.segments.retain_mut(|u| {
             if ack == u.nextseq {
                 if acked.is_none() {
@@ -667,11 +706,16 @@ impl ConnAnalysis {
                 false
             } else if gt(ack, u.seq) && le(ack, u.nextseq) {
                 u.seq = ack;
+                trimmed = true;
                 true
             } else {
                 gt(u.nextseq, ack)
             }
         });
+        // Removing segments keeps the order; moving a start may not.
+        if trimmed {
+            rev.set_bif(ORDERED, false);
+        }
         if let Some((frame, t)) = acked {
             a.acks_frame = Some(frame);
             let rtt = now.saturating_sub(t);
@@ -682,13 +726,29 @@ impl ConnAnalysis {
 
         // Bytes in flight (payload-based): the span of the unacknowledged segments,
         // less the peer's SACKed bytes, less one for SYN/FIN.
-        if len != 0 && fwd.valid_bif && !fwd.segments.is_empty() {
+        if len != 0 && fwd.valid_bif() && !fwd.segments.is_empty() {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
-            for u in &fwd.segments {
-                first = first.min(u.seq.wrapping_sub(base));
-                last = last.max(u.nextseq.wrapping_sub(base));
+            match (fwd.ordered(), fwd.segments.first(), fwd.segments.last()) {
+                // In order: the span is the first start to the last end.
+                (true, Some(f), Some(l)) => {
+                    first = f.seq.wrapping_sub(base);
+                    last = l.nextseq.wrapping_sub(base);
+                }
+                _ => {
+                    // The walk, which also finds out whether the list is in order.
+                    let mut ordered = true;
+                    let mut previous = (0u32, 0u32);
+                    for u in &fwd.segments {
+                        let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
+                        ordered &= s >= previous.0 && n >= previous.1;
+                        previous = (s, n);
+                        first = first.min(s);
+                        last = last.max(n);
+                    }
+                    fwd.set_bif(ORDERED, ordered);
+                }
             }
             let mut in_flight = last.wrapping_sub(first) as i64;
             for &(l, r) in rev.sacks() {

@@ -333,7 +333,8 @@ impl ZeekSegment {
             payload_len: packet.payload_len,
             window: header.window_size(),
             ip_len,
-            checksum_ok: !matches!(packet.verify_checksum(), ChecksumStatus::Bad) || packet.is_truncated(),
+            checksum_ok: !matches!(packet.verify_checksum(), ChecksumStatus::Bad)
+                || packet.is_truncated(),
             payload_captured: !packet.is_truncated(),
             source_port: packet.source.port(),
             destination_port: packet.destination.port(),
