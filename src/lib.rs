@@ -42,6 +42,10 @@ pub mod seq;
 pub mod state;
 pub mod wire;
 
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub mod reassembly;
+
 #[cfg(test)]
 mod testdata;
 
