@@ -39,10 +39,22 @@ use synack::wire::decode_all;
 /// One piece of a conversation, in the order it became known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece {
-    /// Bytes sent by `side`.
-    Data(Side, Vec<u8>),
-    /// `len` bytes sent by `side` from stream offset `offset` were not captured.
-    Gap(Side, u64, u64),
+    /// Bytes sent by `side`; `flushed` when they were only reported at the end
+    /// (held out of order, never acknowledged).
+    Data {
+        side: Side,
+        bytes: Vec<u8>,
+        flushed: bool,
+    },
+    /// `len` bytes sent by `side` from stream offset `offset` were not captured;
+    /// `flushed` when only found at the end (Wireshark shows neither such gaps
+    /// nor the held data after them).
+    Gap {
+        side: Side,
+        offset: u64,
+        len: u64,
+        flushed: bool,
+    },
 }
 
 /// A stream's reassembled conversation.
@@ -63,10 +75,10 @@ impl Conversation {
     pub fn bytes(&self, side: Side) -> Vec<u8> {
         let mut out = Vec::new();
         for p in &self.pieces {
-            if let Piece::Data(s, d) = p
+            if let Piece::Data { side: s, bytes, .. } = p
                 && *s == side
             {
-                out.extend_from_slice(d);
+                out.extend_from_slice(bytes);
             }
         }
         out
@@ -77,19 +89,37 @@ impl Conversation {
         self.pieces
             .iter()
             .filter_map(|p| match p {
-                Piece::Gap(s, o, l) if *s == side => Some((*o, *l)),
+                Piece::Gap {
+                    side: s,
+                    offset,
+                    len,
+                    ..
+                } if *s == side => Some((*offset, *len)),
                 _ => None,
             })
             .collect()
     }
 
-    fn push(&mut self, side: Side, event: StreamEvent<'_>) {
+    fn push(&mut self, side: Side, event: StreamEvent<'_>, flushed: bool) {
         match event {
             StreamEvent::Data { bytes, .. } => match self.pieces.last_mut() {
-                Some(Piece::Data(s, d)) if *s == side => d.extend_from_slice(bytes),
-                _ => self.pieces.push(Piece::Data(side, bytes.to_vec())),
+                Some(Piece::Data {
+                    side: s,
+                    bytes: d,
+                    flushed: f,
+                }) if *s == side && *f == flushed => d.extend_from_slice(bytes),
+                _ => self.pieces.push(Piece::Data {
+                    side,
+                    bytes: bytes.to_vec(),
+                    flushed,
+                }),
             },
-            StreamEvent::Gap { offset, len } => self.pieces.push(Piece::Gap(side, offset, len)),
+            StreamEvent::Gap { offset, len } => self.pieces.push(Piece::Gap {
+                side,
+                offset,
+                len,
+                flushed,
+            }),
             _ => {}
         }
     }
@@ -102,9 +132,9 @@ pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> 
     let mut tracker = Tracker::new(TrackerConfig::default());
     let mut reassembler: Reassembler<u64> = Reassembler::new(ReassemblyConfig::default());
     let mut convs: HashMap<u64, Conversation> = HashMap::new();
-    let emit = |convs: &mut HashMap<u64, Conversation>, stream: &u64, e: Event<'_>| {
+    let emit = |convs: &mut HashMap<u64, Conversation>, stream: &u64, e: Event<'_>, end: bool| {
         if let (Some(c), Event::Stream { side, event }) = (convs.get_mut(stream), e) {
-            c.push(side, event);
+            c.push(side, event, end);
         }
     };
     while let Some(record) = reader.next_record() {
@@ -134,18 +164,18 @@ pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> 
                 payload: packet.payload,
             };
             reassembler.segment(&t.stream, t.side, segment, &mut |k, e| {
-                emit(&mut convs, k, e)
+                emit(&mut convs, k, e, false)
             });
         }
         for event in tracker.drain_events() {
             if let TrackEvent::Replaced(s) | TrackEvent::Evicted(s) | TrackEvent::Expired(s) =
                 &event
             {
-                reassembler.close(&s.stream, &mut |k, e| emit(&mut convs, k, e));
+                reassembler.close(&s.stream, &mut |k, e| emit(&mut convs, k, e, true));
             }
         }
     }
-    reassembler.close_all(&mut |k, e| emit(&mut convs, k, e));
+    reassembler.close_all(&mut |k, e| emit(&mut convs, k, e, true));
     let mut out: Vec<Conversation> = convs.into_values().collect();
     out.sort_by_key(|c| c.stream);
     Ok(out)
@@ -270,7 +300,7 @@ fn main() -> ExitCode {
     let mut offsets = [0u64; 2];
     for piece in &conv.pieces {
         let (side, body) = match piece {
-            Piece::Data(side, d) => {
+            Piece::Data { side, bytes: d, .. } => {
                 let off = offsets[side.index()];
                 offsets[side.index()] += d.len() as u64;
                 let indent = if *side == Side::Server { "\t" } else { "" };
@@ -288,7 +318,7 @@ fn main() -> ExitCode {
                 };
                 (*side, body)
             }
-            Piece::Gap(side, _, len) => {
+            Piece::Gap { side, len, .. } => {
                 offsets[side.index()] += len;
                 (*side, format!("{}\n", missing(*len)))
             }

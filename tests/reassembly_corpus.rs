@@ -32,8 +32,69 @@ fn corpus() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// Verified differences, with the reason: (capture, stream, what).
-const ALLOWED: &[(&str, &str)] = &[];
+/// How a known difference is checked instead of plain equality.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Allowed {
+    /// tshark splices the captured part of payloads cut by the snapshot
+    /// length; we report the cut bytes as gaps. Checked: our bytes without the
+    /// gap markers equal tshark's.
+    SplicedCuts,
+    /// Not compared, for the reason given.
+    Skip,
+}
+
+/// Verified differences: (capture, what the mismatch line contains, check, reason).
+const ALLOWED: &[(&str, &str, Allowed, &str)] = &[
+    (
+        "tcp__timestamp.pcap",
+        "follow.0",
+        Allowed::SplicedCuts,
+        "frames cut to 96 bytes: 30 of 1448 payload bytes kept per segment",
+    ),
+    (
+        "krb__smb2_krb.pcap",
+        "follow.0",
+        Allowed::SplicedCuts,
+        "snaplen 9999 cuts frame 43's 11964-byte segment",
+    ),
+    (
+        "erspan.pcap",
+        "follow.0 node 1",
+        Allowed::Skip,
+        "the server's segments travel in IP fragments of the ERSPAN tunnel: needs the \
+         defragmenter in the decode path (hook pending in src/wire, see notes/r.md)",
+    ),
+    (
+        "tunnels__gtp__gtp_ext_header.pcap",
+        "follow.0 node 0",
+        Allowed::Skip,
+        "the client's segment is in IP fragments inside GTP: defragmenter not yet in \
+         the decode path",
+    ),
+    (
+        "modbus__fuzz-1011.pcap",
+        "",
+        Allowed::Skip,
+        "fuzzed midstream flow: the tracker numbers it as 4 streams where tshark has \
+         one (stream numbering is the tracker's, branch t)",
+    ),
+    (
+        "ftp__bigtransfer.pcap",
+        "stream 2 server",
+        Allowed::Skip,
+        "crafted sequence jumps take the server's numbers once around the 2^32 space: \
+         frame 68 repeats frame 56's 32-bit seq but lies 2^32 bytes later in the \
+         stream, so it is new data to a 64-bit stream offset; a layout by 32-bit \
+         seq conflates the two",
+    ),
+];
+
+fn allowed(name: &str, what: &str) -> Option<Allowed> {
+    ALLOWED
+        .iter()
+        .find(|(c, w, _, _)| *c == name && what.contains(w))
+        .map(|a| a.2)
+}
 
 /// tshark's follow output: node 0's and node 1's bytes.
 fn read_follow(path: &Path) -> Option<[Vec<u8>; 2]> {
@@ -60,13 +121,23 @@ fn read_follow(path: &Path) -> Option<[Vec<u8>; 2]> {
     Some(nodes)
 }
 
-/// Our bytes of one side, gaps as tshark writes them.
+/// Our bytes of one side, gaps as tshark writes them, without what only the
+/// final flush reported (Wireshark never shows data it held unacknowledged).
 fn with_gaps(conv: &Conversation, side: Side) -> Vec<u8> {
     let mut out = Vec::new();
     for p in &conv.pieces {
         match p {
-            Piece::Data(s, d) if *s == side => out.extend_from_slice(d),
-            Piece::Gap(s, _, len) if *s == side => {
+            Piece::Data {
+                side: s,
+                bytes,
+                flushed: false,
+            } if *s == side => out.extend_from_slice(bytes),
+            Piece::Gap {
+                side: s,
+                len,
+                flushed: false,
+                ..
+            } if *s == side => {
                 out.extend_from_slice(missing(*len).as_bytes());
                 out.push(0);
             }
@@ -92,6 +163,32 @@ fn captures(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Puts `bytes` at `seq` where nothing is placed yet.
+fn place_first_wins(layout: &mut BTreeMap<u64, Vec<u8>>, seq: u64, bytes: &[u8]) {
+    let end = seq + bytes.len() as u64;
+    // Covered intervals that meet [seq, end).
+    let mut covered: Vec<(u64, u64)> = Vec::new();
+    if let Some((&s, v)) = layout.range(..seq).next_back() {
+        covered.push((s, s + v.len() as u64));
+    }
+    covered.extend(
+        layout
+            .range(seq..end)
+            .map(|(&s, v)| (s, s + v.len() as u64)),
+    );
+    let mut cursor = seq;
+    for (s, e) in covered {
+        if s > cursor {
+            let piece = bytes[(cursor - seq) as usize..(s - seq) as usize].to_vec();
+            layout.insert(cursor, piece);
+        }
+        cursor = cursor.max(e);
+    }
+    if cursor < end {
+        layout.insert(cursor, bytes[(cursor - seq) as usize..].to_vec());
+    }
+}
+
 fn first_diff(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
@@ -105,6 +202,7 @@ struct Tally {
     directions: usize,
     bytes: u64,
     skipped_frames: usize,
+    allowed: usize,
     failures: Vec<String>,
 }
 
@@ -127,11 +225,9 @@ fn check_follow(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally) 
         };
         t.follow_files += 1;
         let conv = convs.iter().find(|c| c.stream == n);
+        let first = conv.and_then(|c| c.first).unwrap_or(Side::Client);
         let ours = match conv {
-            Some(c) => {
-                let first = c.first.unwrap_or(Side::Client);
-                [with_gaps(c, first), with_gaps(c, first.peer())]
-            }
+            Some(c) => [with_gaps(c, first), with_gaps(c, first.peer())],
             None => [Vec::new(), Vec::new()],
         };
         let mut ok = true;
@@ -144,8 +240,15 @@ fn check_follow(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally) 
                     ours[node].len(),
                     expected[node].len()
                 );
-                if !ALLOWED.iter().any(|(c, w)| *c == name && what.contains(w)) {
-                    t.failures.push(what);
+                let side = if node == 0 { first } else { first.peer() };
+                match allowed(name, &what) {
+                    Some(Allowed::SplicedCuts)
+                        if conv.is_some_and(|c| c.bytes(side) == expected[node]) =>
+                    {
+                        t.allowed += 1
+                    }
+                    Some(Allowed::Skip) => t.allowed += 1,
+                    _ => t.failures.push(what),
                 }
             }
         }
@@ -182,42 +285,53 @@ fn check_streams(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally)
         retrans: [r0, r1, r2],
     };
     // Frames tshark gives one TCP segment with payload, not a retransmission.
-    let mut wanted: HashMap<u64, (u64, u64)> = HashMap::new();
+    // Per frame, tshark's TCP segments (several in an A-MSDU frame):
+    // (stream, relative seq, retransmission flagged).
+    let mut wanted: HashMap<u64, Vec<(u64, u64, bool)>> = HashMap::new();
     for line in lines {
         let cells: Vec<&str> = line.split('\t').collect();
         let get = |i: usize| cells.get(i).copied().unwrap_or("");
-        let (Ok(f), Ok(s), Ok(q), Ok(l)) = (
-            get(c.frame).parse::<u64>(),
-            get(c.stream).parse::<u64>(),
-            get(c.seq).parse::<u64>(),
-            get(c.len).parse::<u64>(),
-        ) else {
+        let Ok(f) = get(c.frame).parse::<u64>() else {
             continue;
         };
-        if l == 0 || c.retrans.iter().any(|&i| !get(i).is_empty()) {
-            continue;
+        let retransmitted = c.retrans.iter().any(|&i| !get(i).is_empty());
+        let segs: Vec<(u64, u64, bool)> = get(c.stream)
+            .split(',')
+            .zip(get(c.seq).split(','))
+            .zip(get(c.len).split(','))
+            .filter_map(|((s, q), l)| {
+                let l: u64 = l.parse().ok()?;
+                (l > 0).then_some((s.parse().ok()?, q.parse().ok()?, retransmitted))
+            })
+            .collect();
+        if !segs.is_empty() {
+            wanted.insert(f, segs);
         }
-        wanted.insert(f, (s, q));
     }
-    // Their payloads, from our decoder, per (stream, sender): seq -> bytes.
-    let mut expected: BTreeMap<(u64, SocketAddr), BTreeMap<u64, Vec<u8>>> = BTreeMap::new();
+    // Their payloads (what was captured of them), from our decoder, per
+    // (stream, sender, retransmitted): seq -> bytes.
+    let mut expected: BTreeMap<(u64, SocketAddr, bool), BTreeMap<u64, Vec<u8>>> = BTreeMap::new();
     let Ok(mut reader) = CaptureReader::open(pcap) else {
         return;
     };
     while let Some(Ok(record)) = reader.next_record() {
-        let Some(&(stream, seq)) = wanted.get(&record.frame_number()) else {
+        let Some(segs) = wanted.get(&record.frame_number()) else {
             continue;
         };
-        let mut it = decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp());
-        match (it.next(), it.next()) {
-            (Some(p), None) if p.payload.len() as u64 == u64::from(p.payload_len) => {
-                expected
-                    .entry((stream, p.source))
-                    .or_default()
-                    .entry(seq)
-                    .or_insert_with(|| p.payload.to_vec());
-            }
-            _ => t.skipped_frames += 1,
+        let ours: Vec<_> = decode_all(record.link_type, record.data)
+            .filter_map(|d| d.into_tcp())
+            .filter(|p| p.payload_len > 0)
+            .collect();
+        if ours.len() != segs.len() {
+            t.skipped_frames += 1;
+            continue;
+        }
+        for (p, &(stream, seq, retransmitted)) in ours.iter().zip(segs) {
+            expected
+                .entry((stream, p.source, retransmitted))
+                .or_default()
+                .entry(seq)
+                .or_insert_with(|| p.payload.to_vec());
         }
     }
     for conv in convs {
@@ -226,19 +340,17 @@ fn check_streams(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally)
             let Some(addr) = conv.addr.get(side.index()).copied().flatten() else {
                 continue;
             };
-            // Lay the segments out by sequence number, first one wins.
-            let mut want = Vec::new();
-            let mut end: Option<u64> = None;
-            if let Some(segs) = expected.get(&(conv.stream, addr)) {
-                for (&seq, bytes) in segs {
-                    let skip = end.map_or(0, |e| e.saturating_sub(seq)) as usize;
-                    if let Some(rest) = bytes.get(skip..) {
-                        want.extend_from_slice(rest);
+            // Lay the originals out by sequence number (the first one wins
+            // an overlap); retransmissions only fill what no original covers.
+            let mut layout: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+            for retransmitted in [false, true] {
+                if let Some(segs) = expected.get(&(conv.stream, addr, retransmitted)) {
+                    for (&seq, bytes) in segs {
+                        place_first_wins(&mut layout, seq, bytes);
                     }
-                    let e = seq + bytes.len() as u64;
-                    end = Some(end.map_or(e, |x| x.max(e)));
                 }
             }
+            let want: Vec<u8> = layout.into_values().flatten().collect();
             let ours = conv.bytes(side);
             t.directions += 1;
             if ours == want {
@@ -253,7 +365,9 @@ fn check_streams(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally)
                     want.len(),
                     first_diff(&ours, &want)
                 );
-                if !ALLOWED.iter().any(|(c, w)| *c == name && what.contains(w)) {
+                if allowed(name, &what) == Some(Allowed::Skip) {
+                    t.allowed += 1;
+                } else {
                     t.failures.push(what);
                 }
             }
@@ -287,14 +401,15 @@ fn reassembly_matches_tshark() {
         }
     }
     eprintln!(
-        "follow files: {}/{} identical; stream directions: {}/{} identical over {} streams ({} bytes); frames skipped (not one whole TCP segment to us): {}",
+        "follow files: {}/{} identical; stream directions: {}/{} identical over {} streams ({} bytes); frames tshark has TCP payload in that we decode differently (IP fragments): {}; allowed differences: {}",
         t.follow_ok,
         t.follow_files,
         t.directions_ok,
         t.directions,
         t.streams,
         t.bytes,
-        t.skipped_frames
+        t.skipped_frames,
+        t.allowed
     );
     for f in &t.failures {
         eprintln!("MISMATCH {f}");
