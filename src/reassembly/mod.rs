@@ -27,7 +27,10 @@ pub mod defrag;
 pub mod stream;
 
 pub use conn::{CloseReason, Event, Reassembler, ReassemblyConfig};
-pub use defrag::{DefragConfig, DefragEvent, DefragKey, Defragmenter, DropReason};
+pub use defrag::{
+    DATAGRAM_OVERHEAD, DefragConfig, DefragEvent, DefragKey, DefragStats, Defragmenter,
+    DropReason, IgnoreReason, decode_datagram,
+};
 pub use stream::{
     Budget, CHUNK_OVERHEAD, OverlapPolicy, StreamConfig, StreamEvent, StreamReassembler,
     StreamSegment, StreamStats,
