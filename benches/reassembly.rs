@@ -15,9 +15,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use synack::reassembly::{
-    Budget, StreamConfig, StreamEvent, StreamReassembler, StreamSegment,
-};
+use synack::reassembly::{Budget, StreamConfig, StreamEvent, StreamReassembler, StreamSegment};
 use synack::{SeqNum, TcpFlags};
 
 const MSS: usize = 1448;

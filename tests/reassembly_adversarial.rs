@@ -5,8 +5,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use synack::reassembly::{
-    Budget, CHUNK_OVERHEAD, DATAGRAM_OVERHEAD, DefragConfig, DefragEvent, Defragmenter,
-    DropReason, OverlapPolicy, StreamConfig, StreamEvent, StreamReassembler, StreamSegment,
+    Budget, CHUNK_OVERHEAD, DATAGRAM_OVERHEAD, DefragConfig, DefragEvent, Defragmenter, DropReason,
+    OverlapPolicy, StreamConfig, StreamEvent, StreamReassembler, StreamSegment,
 };
 use synack::wire::ip::{Fragment, IpNumber};
 use synack::{SeqNum, TcpFlags};
@@ -96,7 +96,11 @@ fn huge_sequence_jumps_do_not_break_anything() {
     let mut on = counter(&mut c);
     r.push(seg(1000, b"start"), &mut budget, &mut on);
     for jump in [1u32 << 31, (1 << 31) - 1, 1 << 30, u32::MAX, 3 << 30, 12345] {
-        r.push(seg(1000u32.wrapping_add(jump), &[7; 1000]), &mut budget, &mut on);
+        r.push(
+            seg(1000u32.wrapping_add(jump), &[7; 1000]),
+            &mut budget,
+            &mut on,
+        );
         assert!(budget.used() <= 1 << 16);
     }
     // A jump forward of 2^31 - 1 is held at a 64-bit offset; flushing reports

@@ -281,7 +281,9 @@ fn feed(v6: bool, frags: &[(u16, Vec<u8>, bool)]) -> (Vec<DefragEvent>, Defragme
     let mut d = Defragmenter::new(DefragConfig::default());
     let mut ev = Vec::new();
     for (o, b, m) in frags {
-        d.push(&fragment(v6, *o, *m), b, Duration::ZERO, &mut |e| ev.push(e));
+        d.push(&fragment(v6, *o, *m), b, Duration::ZERO, &mut |e| {
+            ev.push(e)
+        });
     }
     (ev, d)
 }

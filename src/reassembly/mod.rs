@@ -28,8 +28,8 @@ pub mod stream;
 
 pub use conn::{CloseReason, Event, Reassembler, ReassemblyConfig};
 pub use defrag::{
-    DATAGRAM_OVERHEAD, DefragConfig, DefragEvent, DefragKey, DefragStats, Defragmenter,
-    DropReason, IgnoreReason, decode_datagram,
+    DATAGRAM_OVERHEAD, DefragConfig, DefragEvent, DefragKey, DefragStats, Defragmenter, DropReason,
+    IgnoreReason, decode_datagram,
 };
 pub use stream::{
     Budget, CHUNK_OVERHEAD, OverlapPolicy, StreamConfig, StreamEvent, StreamReassembler,
