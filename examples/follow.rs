@@ -157,12 +157,7 @@ pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> 
             if let Some(a) = conv.addr.get_mut(t.side.index()) {
                 a.get_or_insert(packet.source);
             }
-            let segment = StreamSegment {
-                seq: packet.header.sequence_number(),
-                flags: packet.header.flags(),
-                ack: packet.header.acknowledgment_number(),
-                payload: packet.payload,
-            };
+            let segment = StreamSegment::from_packet(packet);
             reassembler.segment(&t.stream, t.side, segment, &mut |k, e| {
                 emit(&mut convs, k, e, false)
             });

@@ -176,7 +176,9 @@ impl Parser {
                 if len > skip {
                     // The hole runs past this body: the next head is lost.
                     self.phase = Phase::Opaque;
-                    self.pending.take().map(|l| println!("{l}  body with gaps"));
+                    if let Some(l) = self.pending.take() {
+                        println!("{l}  body with gaps");
+                    }
                     return;
                 }
                 self.end_body(false);
@@ -242,12 +244,7 @@ fn run(path: &Path) -> Result<(), String> {
                 continue;
             };
             let t = tracker.track(record.frame_number(), time, packet);
-            let segment = StreamSegment {
-                seq: packet.header.sequence_number(),
-                flags: packet.header.flags(),
-                ack: packet.header.acknowledgment_number(),
-                payload: packet.payload,
-            };
+            let segment = StreamSegment::from_packet(packet);
             reassembler.segment(&t.stream, t.side, segment, &mut |k, e| {
                 on_event(&mut parsers, k, e)
             });

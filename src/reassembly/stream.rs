@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
+use crate::wire::TcpPacket;
 
 /// What is kept when two segments carry different bytes for the same sequence
 /// numbers (a retransmission that is not a copy, or an overlap attack).
@@ -143,6 +144,20 @@ pub struct StreamSegment<'a> {
     pub ack: SeqNum,
     /// The TCP payload.
     pub payload: &'a [u8],
+}
+
+impl<'a> StreamSegment<'a> {
+    /// The numbers and captured payload of a decoded packet. A payload cut by
+    /// the snapshot length gives only its captured bytes; the cut part becomes
+    /// a gap once later data or an acknowledgment shows it missing.
+    pub fn from_packet(packet: &TcpPacket<'a>) -> Self {
+        StreamSegment {
+            seq: packet.header.sequence_number(),
+            flags: packet.header.flags(),
+            ack: packet.header.acknowledgment_number(),
+            payload: packet.payload,
+        }
+    }
 }
 
 /// What a direction reports, in stream order for data, gaps and the end.
