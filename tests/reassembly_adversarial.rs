@@ -1,6 +1,8 @@
 //! Hostile input for stream reassembly and defragmentation: the caps hold,
 //! what is not kept is reported, nothing panics.
 
+#![cfg(feature = "alloc")]
+
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 

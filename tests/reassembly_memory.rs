@@ -3,6 +3,8 @@
 //! cap, what is refused is reported, and the process's peak resident memory
 //! (VmHWM, Linux) stays bounded. Alone in its binary so that VmHWM is its own.
 
+#![cfg(feature = "alloc")]
+
 use synack::reassembly::{
     CHUNK_OVERHEAD, Event, OverlapPolicy, Reassembler, ReassemblyConfig, StreamConfig, StreamEvent,
     StreamSegment,

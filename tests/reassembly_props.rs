@@ -10,6 +10,8 @@
 //! * the same for IP fragments: any order and exact duplicates reassemble the
 //!   datagram, a missing fragment never completes it, a partial overlap drops it.
 
+#![cfg(feature = "alloc")]
+
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
