@@ -22,8 +22,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use follow::{Conversation, Piece, collect, missing};
+use follow::{Conversation, Piece, collect, complete_datagrams, missing};
 use synack::capture::CaptureReader;
+use synack::reassembly::{DefragConfig, Defragmenter, decode_datagram};
 use synack::state::Side;
 use synack::wire::decode_all;
 
@@ -314,15 +315,31 @@ fn check_streams(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally)
     let Ok(mut reader) = CaptureReader::open(pcap) else {
         return;
     };
+    let mut defrag = Defragmenter::new(DefragConfig::default());
     while let Some(Ok(record)) = reader.next_record() {
+        // Every frame's fragments go to the defragmenter, not only the frames
+        // tshark shows TCP in (the first fragments have none).
+        let time = record.timestamp.to_duration().unwrap_or_default();
+        let datagrams = complete_datagrams(&mut defrag, record.link_type, record.data, time);
         let Some(segs) = wanted.get(&record.frame_number()) else {
             continue;
         };
         let ours: Vec<_> = decode_all(record.link_type, record.data)
             .filter_map(|d| d.into_tcp())
+            .chain(
+                datagrams
+                    .iter()
+                    .filter_map(|d| decode_datagram(d).into_tcp()),
+            )
             .filter(|p| p.payload_len > 0)
             .collect();
         if ours.len() != segs.len() {
+            eprintln!(
+                "{name} frame {}: tshark {} TCP segment(s) with payload, ours {}",
+                record.frame_number(),
+                segs.len(),
+                ours.len()
+            );
             t.skipped_frames += 1;
             continue;
         }
