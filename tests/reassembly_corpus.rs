@@ -59,20 +59,6 @@ const ALLOWED: &[(&str, &str, Allowed, &str)] = &[
         "snaplen 9999 cuts frame 43's 11964-byte segment",
     ),
     (
-        "erspan.pcap",
-        "follow.0 node 1",
-        Allowed::Skip,
-        "the server's segments travel in IP fragments of the ERSPAN tunnel: needs the \
-         defragmenter in the decode path (hook pending in src/wire, see notes/r.md)",
-    ),
-    (
-        "tunnels__gtp__gtp_ext_header.pcap",
-        "follow.0 node 0",
-        Allowed::Skip,
-        "the client's segment is in IP fragments inside GTP: defragmenter not yet in \
-         the decode path",
-    ),
-    (
         "modbus__fuzz-1011.pcap",
         "",
         Allowed::Skip,
@@ -334,12 +320,20 @@ fn check_streams(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally)
             .filter(|p| p.payload_len > 0)
             .collect();
         if ours.len() != segs.len() {
-            eprintln!(
+            let what = format!(
                 "{name} frame {}: tshark {} TCP segment(s) with payload, ours {}",
                 record.frame_number(),
                 segs.len(),
                 ours.len()
             );
+            // Verified: tshark splices overlapping fragments with conflicting
+            // bytes (ip.fragment.overlap.conflict); Linux, and so we, drop
+            // the datagram.
+            if name == "ipv4__fragmented-4.pcap" && record.frame_number() == 5 {
+                t.allowed += 1;
+            } else {
+                t.failures.push(what);
+            }
             t.skipped_frames += 1;
             continue;
         }
@@ -418,7 +412,7 @@ fn reassembly_matches_tshark() {
         }
     }
     eprintln!(
-        "follow files: {}/{} identical; stream directions: {}/{} identical over {} streams ({} bytes); frames tshark has TCP payload in that we decode differently (IP fragments): {}; allowed differences: {}",
+        "follow files: {}/{} identical; stream directions: {}/{} identical over {} streams ({} bytes); frames where tshark has TCP payload and we do not (expected 1: ipv4__fragmented-4 frame 5, overlapping fragments with conflicting bytes that tshark splices and we drop as Linux does): {}; allowed differences: {}",
         t.follow_ok,
         t.follow_files,
         t.directions_ok,
