@@ -41,6 +41,26 @@ struct Dir {
     delivered: u64,
 }
 
+/// Checks one event against what the direction reported before.
+fn check(dirs: &mut [[Dir; 2]; 4], key: &u8, e: Event<'_>) {
+    if let Event::Stream { side, event } = e {
+        let d = &mut dirs[usize::from(*key)][side.index()];
+        match event {
+            StreamEvent::Data { offset, bytes } => {
+                assert!(d.next.is_none_or(|n| n == offset), "data not contiguous");
+                d.next = Some(offset + bytes.len() as u64);
+                d.delivered += bytes.len() as u64;
+            }
+            StreamEvent::Gap { offset, len } => {
+                assert!(d.next.is_none_or(|n| n == offset), "gap not contiguous");
+                assert!(len > 0);
+                d.next = Some(offset + len);
+            }
+            _ => {}
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut input = Input(data);
     let policy = if input.u8() & 1 == 0 {
@@ -60,32 +80,21 @@ fuzz_target!(|data: &[u8]| {
     let mut r: Reassembler<u8> = Reassembler::new(config);
     let mut dirs: [[Dir; 2]; 4] = Default::default();
     let mut pushed = [[0u64; 2]; 4];
+    let mut delivered_before = [[0u64; 2]; 4];
     let mut base = [input.u32(), input.u32()];
     let payload = [0xa5u8; 2048];
-    let mut check = |key: &u8, e: Event<'_>| {
-        if let Event::Stream { side, event } = e {
-            let d = &mut dirs[usize::from(*key)][side.index()];
-            match event {
-                StreamEvent::Data { offset, bytes } => {
-                    assert!(d.next.is_none_or(|n| n == offset), "data not contiguous");
-                    d.next = Some(offset + bytes.len() as u64);
-                    d.delivered += bytes.len() as u64;
-                }
-                StreamEvent::Gap { offset, len } => {
-                    assert!(d.next.is_none_or(|n| n == offset), "gap not contiguous");
-                    assert!(len > 0);
-                    d.next = Some(offset + len);
-                }
-                _ => {}
-            }
-        }
-    };
     while !input.0.is_empty() {
         let op = input.u8();
         let key = op & 3;
         let side = if op & 4 == 0 { Side::Client } else { Side::Server };
         if op & 0xf8 == 0xf8 {
-            r.close(&key, &mut check);
+            r.close(&key, &mut |k, e| check(&mut dirs, k, e));
+            // A later segment of this key starts a new connection, whose
+            // offsets start again at 0.
+            for (total, d) in delivered_before[usize::from(key)].iter_mut().zip(&dirs[usize::from(key)]) {
+                *total += d.delivered;
+            }
+            dirs[usize::from(key)] = Default::default();
             continue;
         }
         let b = &mut base[side.index()];
@@ -107,7 +116,7 @@ fuzz_target!(|data: &[u8]| {
             payload: &payload[..len],
         };
         pushed[usize::from(key)][side.index()] += len as u64;
-        r.segment(&key, side, segment, &mut check);
+        r.segment(&key, side, segment, &mut |k, e| check(&mut dirs, k, e));
         assert!(r.buffered_cost() <= total);
         for k in 0..4u8 {
             for s in Side::BOTH {
@@ -117,11 +126,12 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    r.close_all(&mut check);
+    r.close_all(&mut |k, e| check(&mut dirs, k, e));
     assert_eq!(r.buffered_cost(), 0);
     for (k, dir) in dirs.iter().enumerate() {
         for s in 0..2 {
-            assert!(dir[s].delivered <= pushed[k][s], "more delivered than sent");
+            let delivered = dir[s].delivered + delivered_before[k][s];
+            assert!(delivered <= pushed[k][s], "more delivered than sent");
         }
     }
 });
