@@ -60,6 +60,7 @@ fn run(data: &[u8], segs: &[(u32, std::ops::Range<usize>)], out: &mut Vec<u8>) {
         flags: TcpFlags::SYN,
         ack: SeqNum(0),
         payload: &[],
+        cut: 0,
     };
     let mut sink = |e: StreamEvent<'_>| {
         if let StreamEvent::Data { bytes, .. } = e {
@@ -73,6 +74,7 @@ fn run(data: &[u8], segs: &[(u32, std::ops::Range<usize>)], out: &mut Vec<u8>) {
             flags: TcpFlags::ACK,
             ack: SeqNum(0),
             payload: &data[range.clone()],
+            cut: 0,
         };
         r.push(segment, &mut budget, &mut sink);
     }

@@ -19,6 +19,7 @@ fn seg(seq: u32, payload: &[u8]) -> StreamSegment<'_> {
         flags: TcpFlags::ACK,
         ack: SeqNum(0),
         payload,
+        cut: 0,
     }
 }
 

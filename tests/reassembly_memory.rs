@@ -55,6 +55,7 @@ fn hundred_thousand_connections_with_held_data_stay_under_the_cap() {
                 // no hole is declared a gap.
                 ack: SeqNum(isn),
                 payload,
+                cut: 0,
             };
             r.segment(&conn, side, seg(isn, &payload[..1]), &mut on);
             // Two segments beyond a hole: held.

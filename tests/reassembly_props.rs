@@ -71,6 +71,7 @@ fn run(isn: u32, policy: OverlapPolicy, segs: &[(u64, Vec<u8>, bool)]) -> Out {
         flags: TcpFlags::SYN,
         ack: SeqNum(0),
         payload: &[],
+        cut: 0,
     };
     r.push(syn, &mut budget, &mut on);
     for (off, bytes, fin) in segs {
@@ -83,6 +84,7 @@ fn run(isn: u32, policy: OverlapPolicy, segs: &[(u64, Vec<u8>, bool)]) -> Out {
             flags,
             ack: SeqNum(0),
             payload: bytes,
+            cut: 0,
         };
         r.push(seg, &mut budget, &mut on);
     }

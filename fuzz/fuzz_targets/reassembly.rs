@@ -114,6 +114,7 @@ fuzz_target!(|data: &[u8]| {
             flags,
             ack: SeqNum(ack),
             payload: &payload[..len],
+            cut: 0,
         };
         pushed[usize::from(key)][side.index()] += len as u64;
         r.segment(&key, side, segment, &mut |k, e| check(&mut dirs, k, e));

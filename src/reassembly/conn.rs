@@ -75,7 +75,7 @@ struct Conn {
 /// let mut r = Reassembler::new(ReassemblyConfig::default());
 /// let mut text = Vec::new();
 /// let mut seg = |r: &mut Reassembler<u32>, seq, payload: &[u8]| {
-///     let s = StreamSegment { seq: SeqNum(seq), flags: TcpFlags::ACK, ack: SeqNum(0), payload };
+///     let s = StreamSegment { seq: SeqNum(seq), flags: TcpFlags::ACK, ack: SeqNum(0), payload, cut: 0 };
 ///     r.segment(&0, Side::Client, s, &mut |_key: &u32, e: Event<'_>| {
 ///         if let Event::Stream { event: StreamEvent::Data { bytes, .. }, .. } = e {
 ///             text.extend_from_slice(bytes);

@@ -142,20 +142,27 @@ pub struct StreamSegment<'a> {
     /// connection-level [`Reassembler`](super::Reassembler) hands it to the
     /// other direction ([`StreamReassembler::acknowledged`]).
     pub ack: SeqNum,
-    /// The TCP payload.
+    /// The TCP payload (what was captured of it).
     pub payload: &'a [u8],
+    /// Payload bytes that were on the wire after `payload` but not captured
+    /// (snapshot length); 0 normally. When the captured part is delivered in
+    /// order they are reported at once as a [`StreamEvent::Gap`], and a FIN
+    /// counts after them.
+    pub cut: u32,
 }
 
 impl<'a> StreamSegment<'a> {
-    /// The numbers and captured payload of a decoded packet. A payload cut by
-    /// the snapshot length gives only its captured bytes; the cut part becomes
-    /// a gap once later data or an acknowledgment shows it missing.
+    /// The numbers and captured payload of a decoded packet; a payload cut by
+    /// the snapshot length gives its captured bytes and the length of the cut
+    /// part (reported as a gap).
     pub fn from_packet(packet: &TcpPacket<'a>) -> Self {
+        let captured = u32::try_from(packet.payload.len()).unwrap_or(u32::MAX);
         StreamSegment {
             seq: packet.header.sequence_number(),
             flags: packet.header.flags(),
             ack: packet.header.acknowledgment_number(),
             payload: packet.payload,
+            cut: packet.payload_len.saturating_sub(captured),
         }
     }
 }
@@ -344,8 +351,9 @@ impl StreamReassembler {
         };
         let len = len64(segment.payload);
         let end = start.saturating_add(i64::try_from(len).unwrap_or(i64::MAX));
-        if segment.flags.contains(TcpFlags::FIN) && self.fin.is_none() && end >= 0 {
-            self.fin = Some(end.unsigned_abs());
+        let wire_end = end.saturating_add(i64::from(segment.cut));
+        if segment.flags.contains(TcpFlags::FIN) && self.fin.is_none() && wire_end >= 0 {
+            self.fin = Some(wire_end.unsigned_abs());
         }
         if len > 0 && end > 0 {
             // Trim what lies before the start of the stream.
@@ -355,6 +363,12 @@ impl StreamReassembler {
             self.data(start, payload, budget, emit);
         } else if len > 0 {
             self.stats.duplicate_bytes += len;
+        }
+        if segment.cut > 0 && end >= 0 && self.next == end.unsigned_abs() {
+            // The captured part ends where the stream stands: the cut part is
+            // the next hole.
+            self.gap_to(wire_end.unsigned_abs(), emit);
+            self.drain(budget, emit);
         }
         self.report_fin(emit);
         if segment.flags.contains(TcpFlags::RST) && !self.reset {
@@ -715,6 +729,7 @@ mod test {
                     flags,
                     ack: SeqNum(0),
                     payload,
+                    cut: 0,
                 },
                 &mut self.b,
                 &mut |e| ev.push(own(e)),
@@ -758,6 +773,7 @@ mod test {
                 flags: TcpFlags::ACK,
                 ack: SeqNum(0),
                 payload: &payload,
+                cut: 0,
             },
             &mut t.b,
             &mut |e| {
@@ -907,6 +923,27 @@ mod test {
                 Ev::Data(6, b"gh".to_vec()),
                 Ev::Fin(8)
             ]
+        );
+    }
+
+    #[test]
+    fn a_cut_payload_is_a_gap_at_once_and_the_fin_counts_after_it() {
+        let mut t = T::new(OverlapPolicy::First);
+        let mut ev = Vec::new();
+        t.r.push(
+            StreamSegment {
+                seq: SeqNum(0),
+                flags: TcpFlags::ACK | TcpFlags::FIN,
+                ack: SeqNum(0),
+                payload: b"abc",
+                cut: 5,
+            },
+            &mut t.b,
+            &mut |e| ev.push(own(e)),
+        );
+        assert_eq!(
+            ev,
+            vec![Ev::Data(0, b"abc".to_vec()), Ev::Gap(3, 5), Ev::Fin(8)]
         );
     }
 
