@@ -109,12 +109,17 @@ fuzz_target!(|data: &[u8]| {
         let flags = TcpFlags::from_bits_truncate(u16::from(input.u8()) & 0x1f | 0x10);
         let ack = base[side.peer().index()].wrapping_add(u32::from(input.u16()));
         let len = usize::from(input.u16()) % payload.len();
+        // Sometimes a payload cut by the snapshot length.
+        let cut = match input.u8() {
+            c if c < 0xf0 => 0,
+            c => u32::from(c & 0x0f) * 97,
+        };
         let segment = StreamSegment {
             seq: SeqNum(seq),
             flags,
             ack: SeqNum(ack),
             payload: &payload[..len],
-            cut: 0,
+            cut,
         };
         pushed[usize::from(key)][side.index()] += len as u64;
         r.segment(&key, side, segment, &mut |k, e| check(&mut dirs, k, e));
