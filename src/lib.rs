@@ -50,6 +50,10 @@ pub mod state;
 pub mod track;
 pub mod wire;
 
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub mod reassembly;
+
 #[cfg(test)]
 mod testdata;
 
