@@ -9,8 +9,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::fmt::Write;
-use synack::wire::{Encapsulation, UnverifiedReason};
 use synack::wire::{ChecksumStatus, Decoded, LinkType, decode, decode_all};
+use synack::wire::{Encapsulation, UnverifiedReason};
 
 /// Link types the first byte chooses from: all those `decode` walks, then
 /// some it does not (which must come back as unsupported).

@@ -11,7 +11,9 @@
 //!   IPv4/IPv6 pseudo-headers, with RFC 1624 incremental update
 //!   ([`update_checksum`]);
 //! * [`decode`] — link layers, tunnels and IP headers walked just far enough to
-//!   find the innermost TCP segment, a [`DecodedSegment`].
+//!   find the innermost TCP segment, a [`DecodedSegment`]. Decoding does not sum
+//!   the segment: [`DecodedSegment::verify_checksum`] checks the checksum when
+//!   the caller wants it (tshark does not check by default either).
 //!
 //! Every item has one path, `synack::wire::Name`: the files of this module are
 //! private and re-exported here.

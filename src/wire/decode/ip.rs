@@ -29,17 +29,19 @@ pub(crate) fn by_version(bytes: &[u8]) -> Result<Next, Fault> {
     }
 }
 
-/// The step past an IP header, with the addresses it hands on: a fragment
+/// The step past an IP header, its addresses written to `context` (the
+/// walk's own, so that they are stored once, where they are read): a fragment
 /// stops the walk, anything else goes on to the protocol it names, bounded by
 /// the datagram's length.
-pub(crate) fn ip_step(header: IpHeader) -> Result<(Step, IpContext), Fault> {
+#[inline]
+pub(crate) fn ip_step(header: IpHeader, context: &mut IpContext) -> Result<Step, Fault> {
     if let Some(fragment) = header.fragment {
         return Err(Fault::Fragment(fragment));
     }
-    let step = Step {
+    *context = header.context;
+    Ok(Step {
         len: header.len,
         next: Next::IpProtocol(header.protocol),
         end: Some(header.end),
-    };
-    Ok((step, header.context))
+    })
 }

@@ -88,6 +88,6 @@ pub(crate) fn parse_ipv4(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> 
 }
 
 /// An IPv4 header; its total length bounds what follows.
-pub(crate) fn ipv4(bytes: &[u8]) -> Result<(Step, IpContext), Fault> {
-    ip_step(parse_ipv4(bytes, false)?)
+pub(crate) fn ipv4(bytes: &[u8], context: &mut IpContext) -> Result<Step, Fault> {
+    ip_step(parse_ipv4(bytes, false)?, context)
 }

@@ -205,6 +205,6 @@ pub(crate) fn parse_ipv6(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> 
 }
 
 /// An IPv6 header and its extension headers; the payload length bounds what follows.
-pub(crate) fn ipv6(bytes: &[u8]) -> Result<(Step, IpContext), Fault> {
-    ip_step(parse_ipv6(bytes, false)?)
+pub(crate) fn ipv6(bytes: &[u8], context: &mut IpContext) -> Result<Step, Fault> {
+    ip_step(parse_ipv6(bytes, false)?, context)
 }

@@ -296,12 +296,12 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// Keeps the addresses and declared length of an IP header just walked
-    /// (the innermost so far) and hands on its step.
+    /// Keeps the declared length of an IP header just walked (the innermost
+    /// so far; its parser wrote its addresses to `self.context`) and hands on
+    /// its step.
     #[inline]
-    fn enter_ip(&mut self, ip: Result<(Step, IpContext), Fault>) -> Result<Step, Fault> {
-        let (step, context) = ip?;
-        self.context = context;
+    fn enter_ip(&mut self, ip: Result<Step, Fault>) -> Result<Step, Fault> {
+        let step = ip?;
         if let Some(end) = step.end {
             self.ip_len = end;
         }
@@ -392,8 +392,14 @@ impl<'a> Walk<'a> {
                 Next::Ppp => (Layer::Ppp, ppp::ppp(bytes)),
                 Next::Pppoe => (Layer::Pppoe, ppp::pppoe(bytes)),
                 Next::Mpls => (Layer::Mpls, mpls::mpls(bytes)),
-                Next::Ipv4 => (Layer::Ipv4, self.enter_ip(ipv4::ipv4(bytes))),
-                Next::Ipv6 => (Layer::Ipv6, self.enter_ip(ipv6::ipv6(bytes))),
+                Next::Ipv4 => (Layer::Ipv4, {
+                    let ip = ipv4::ipv4(bytes, &mut self.context);
+                    self.enter_ip(ip)
+                }),
+                Next::Ipv6 => (Layer::Ipv6, {
+                    let ip = ipv6::ipv6(bytes, &mut self.context);
+                    self.enter_ip(ip)
+                }),
                 Next::Ah => (Layer::Ah, ah::auth_header(bytes)),
                 Next::Udp => (Layer::Udp, udp::udp(bytes)),
                 Next::Gre => (Layer::Gre, gre::gre(bytes)),

@@ -103,7 +103,8 @@ fn null(frame: &[u8], offset: usize, big_endian: bool) -> Result<Step, DecodeErr
 
 fn ipv4(frame: &[u8], offset: usize) -> Result<Step, DecodeError> {
     at(Layer::Ipv4, frame, offset, |b| {
-        super::ipv4::ipv4(b).map(|(s, _)| s)
+        let mut context = IpContext::NONE;
+        super::ipv4::ipv4(b, &mut context)
     })
 }
 
@@ -112,19 +113,24 @@ fn ipv6(frame: &[u8], offset: usize) -> Result<Step, DecodeError> {
         Layer::Ipv6,
         frame,
         offset,
-        |b| super::ipv6::ipv6(b).map(|(s, _)| s),
+        |b| {
+            let mut context = IpContext::NONE;
+            super::ipv6::ipv6(b, &mut context)
+        },
         true,
     )
 }
 
 /// The addresses an IP header hands on.
 fn context(frame: &[u8], v6: bool) -> IpContext {
+    let mut context = IpContext::NONE;
     let ip = if v6 {
-        super::ipv6::ipv6(frame)
+        super::ipv6::ipv6(frame, &mut context)
     } else {
-        super::ipv4::ipv4(frame)
+        super::ipv4::ipv4(frame, &mut context)
     };
-    ip.expect("IP header").1
+    ip.expect("IP header");
+    context
 }
 
 fn amsdu_next_subframe(frame: &[u8], offset: usize) -> Option<usize> {
