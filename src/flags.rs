@@ -452,6 +452,72 @@ mod test {
         );
     }
 
+    /// Offsets and edge cases of the three parsers, computed by hand from the
+    /// formats: byte offsets count `·` as its two UTF-8 bytes.
+    #[test]
+    fn parse_offsets_and_edges() {
+        // Wireshark: the third name starts at byte 1 + "SYN, ".len() + "ACK, ".len().
+        assert_eq!(
+            TcpFlags::parse_wireshark("[SYN, ACK, SYN]"),
+            Err(FlagsParseError::Repeated { offset: 11 })
+        );
+        assert_eq!(
+            TcpFlags::parse_wireshark("[FIN, PSH, X]"),
+            Err(FlagsParseError::UnknownFlag { offset: 11 })
+        );
+        assert_eq!(TcpFlags::parse_wireshark("[<None>]"), Ok(TcpFlags::empty()));
+        assert_eq!(
+            TcpFlags::parse_wireshark("[Reserved(0x0)]"),
+            Err(FlagsParseError::UnknownFlag { offset: 1 })
+        );
+        assert_eq!(
+            TcpFlags::parse_wireshark("[Reserved(0x1e00)]"),
+            Err(FlagsParseError::UnknownFlag { offset: 1 })
+        );
+        assert_eq!(
+            TcpFlags::parse_wireshark("[SYN, Reserved(0x600)]").map(|f| f.bits()),
+            Ok(0x602)
+        );
+        // tcpdump: reserved bits by name, longest first; `r1` alone names nothing.
+        assert_eq!(
+            TcpFlags::parse_tcpdump("S.r9r10r11").map(|f| f.bits()),
+            Ok(0xe12)
+        );
+        assert_eq!(
+            TcpFlags::parse_tcpdump("Sr1"),
+            Err(FlagsParseError::UnknownFlag { offset: 1 })
+        );
+        assert_eq!(
+            TcpFlags::parse_tcpdump("P.P"),
+            Err(FlagsParseError::Repeated { offset: 2 })
+        );
+        assert_eq!(TcpFlags::parse_tcpdump("[none]"), Ok(TcpFlags::empty()));
+        // tshark: exactly twelve characters.
+        assert_eq!(
+            TcpFlags::parse_tshark_str("·······A··S··"),
+            Err(FlagsParseError::Malformed)
+        );
+        assert_eq!(
+            TcpFlags::parse_tshark_str("·······A··S"),
+            Err(FlagsParseError::Malformed)
+        );
+        assert_eq!(
+            TcpFlags::parse_tshark_str("·······A··SX"),
+            Err(FlagsParseError::UnknownFlag { offset: 20 })
+        );
+        assert_eq!(
+            TcpFlags::parse_tshark_str("..........S.").map(|f| f.bits()),
+            Ok(0x002)
+        );
+        // The flag words: SYN and FIN consume one number each, the rest none.
+        assert_eq!((TcpFlags::SYN | TcpFlags::FIN).seq_len(), 2);
+        assert_eq!(TcpFlags::ACK.seq_len(), 0);
+        assert!(TcpFlags::RESERVED_10.has_reserved());
+        assert!(!TcpFlags::from_bits_retain(0x01ff).has_reserved());
+        assert_eq!(TcpFlags::from_bits_retain(0x0fff).to_header_bits(), 0x0fff);
+        assert_eq!(TcpFlags::SYN.to_string(), "S");
+    }
+
     proptest! {
         #[test]
         fn every_rendering_round_trips(bits in 0u16..0x1000) {

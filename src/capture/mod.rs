@@ -45,4 +45,4 @@ pub use format::{ByteOrder, CaptureFormat, FileFormat, TimestampPrecision};
 pub use reader::{CaptureReader, DEFAULT_BUFFER_CAPACITY, DEFAULT_MAX_RECORD_LEN, MAX_INTERFACES};
 pub use record::Record;
 pub use timestamp::Timestamp;
-pub use writer::{PcapWriter, WriteError};
+pub use writer::{PcapNgWriter, PcapWriter, WriteError};

@@ -1,4 +1,4 @@
-//! Writing classic pcap files: [`PcapWriter`].
+//! Writing capture files: classic pcap ([`PcapWriter`]) and pcapng ([`PcapNgWriter`]).
 
 use std::io::Write;
 
@@ -159,6 +159,161 @@ impl<W: Write> PcapWriter<W> {
     }
 }
 
+/// pcapng block types and magic numbers (draft-ietf-opsawg-pcapng).
+mod pcapng {
+    pub const SECTION_HEADER: u32 = 0x0A0D_0D0A;
+    pub const INTERFACE_DESCRIPTION: u32 = 1;
+    pub const ENHANCED_PACKET: u32 = 6;
+    pub const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
+    /// Option `if_tsresol` (code 9): timestamp resolution, 10^-value seconds.
+    pub const IF_TSRESOL: u16 = 9;
+}
+
+/// Writes a pcapng file — one section, one interface — to any [`Write`]; the
+/// pcapng twin of [`PcapWriter`], with the same methods.
+///
+/// Timestamps are written in microseconds (the pcapng default) or, with
+/// [`TimestampPrecision::Nanosecond`], in nanoseconds (an `if_tsresol` option of 9).
+///
+/// ```
+/// use synack::capture::{CaptureReader, PcapNgWriter, Timestamp, TimestampPrecision};
+/// use synack::wire::LinkType;
+///
+/// let mut writer = PcapNgWriter::with_precision(Vec::new(), LinkType::RAW, 65535, TimestampPrecision::Nanosecond)?;
+/// writer.write_packet(Timestamp::new(1, 5), &[0x45, 0, 0, 20, 1])?;
+/// let file = writer.into_inner();
+/// let mut reader = CaptureReader::new(&file[..])?;
+/// let record = reader.next_record().unwrap()?;
+/// assert_eq!((record.timestamp, record.data), (Timestamp::new(1, 5), &[0x45, 0, 0, 20, 1][..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct PcapNgWriter<W: Write> {
+    out: W,
+    snaplen: u32,
+    precision: TimestampPrecision,
+}
+
+impl<W: Write> PcapNgWriter<W> {
+    /// Writes the section header and the interface description (microsecond
+    /// timestamps) and returns the writer.
+    pub fn new(out: W, link_type: LinkType, snaplen: u32) -> Result<Self, WriteError> {
+        Self::with_precision(out, link_type, snaplen, TimestampPrecision::Microsecond)
+    }
+
+    /// Writes the section header and the interface description with timestamps
+    /// in `precision` and returns the writer.
+    ///
+    /// A link type above 65535 cannot be described in pcapng and is written as
+    /// its low 16 bits.
+    pub fn with_precision(
+        mut out: W,
+        link_type: LinkType,
+        snaplen: u32,
+        precision: TimestampPrecision,
+    ) -> Result<Self, WriteError> {
+        // Section header: type, length 28, byte-order magic, version 1.0,
+        // section length unknown (-1), length again.
+        let mut shb = [0u8; 28];
+        shb[0..4].copy_from_slice(&pcapng::SECTION_HEADER.to_le_bytes());
+        shb[4..8].copy_from_slice(&28u32.to_le_bytes());
+        shb[8..12].copy_from_slice(&pcapng::BYTE_ORDER_MAGIC.to_le_bytes());
+        shb[12..14].copy_from_slice(&1u16.to_le_bytes());
+        shb[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
+        shb[24..28].copy_from_slice(&28u32.to_le_bytes());
+        out.write_all(&shb)?;
+        // Interface description: type, length, link type, reserved, snaplen,
+        // then for nanoseconds `if_tsresol` = 9 (padded) and the end of options.
+        let nanos = precision == TimestampPrecision::Nanosecond;
+        let len: u32 = if nanos { 20 + 8 + 4 } else { 20 };
+        let mut idb = [0u8; 32];
+        idb[0..4].copy_from_slice(&pcapng::INTERFACE_DESCRIPTION.to_le_bytes());
+        idb[4..8].copy_from_slice(&len.to_le_bytes());
+        idb[8..10].copy_from_slice(&(link_type.0 as u16).to_le_bytes());
+        idb[12..16].copy_from_slice(&snaplen.to_le_bytes());
+        if nanos {
+            idb[16..18].copy_from_slice(&pcapng::IF_TSRESOL.to_le_bytes());
+            idb[18..20].copy_from_slice(&1u16.to_le_bytes());
+            idb[20] = 9;
+            // 21..24 padding, 24..28 opt_endofopt (zeros).
+        }
+        let end = len as usize;
+        idb[end - 4..end].copy_from_slice(&len.to_le_bytes());
+        out.write_all(&idb[..end])?;
+        Ok(PcapNgWriter {
+            out,
+            snaplen,
+            precision,
+        })
+    }
+
+    /// The timestamp unit of the interface.
+    pub fn precision(&self) -> TimestampPrecision {
+        self.precision
+    }
+
+    /// Writes one packet as an Enhanced Packet Block; see [`PcapWriter::write_packet`].
+    pub fn write_packet(&mut self, timestamp: Timestamp, packet: &[u8]) -> Result<(), WriteError> {
+        let original_len = u32::try_from(packet.len())
+            .map_err(|_| WriteError::PacketTooLong { len: packet.len() })?;
+        self.write_cut_packet(timestamp, packet, original_len)
+    }
+
+    /// Writes a packet whose bytes were already cut; see [`PcapWriter::write_cut_packet`].
+    pub fn write_cut_packet(
+        &mut self,
+        timestamp: Timestamp,
+        captured: &[u8],
+        original_len: u32,
+    ) -> Result<(), WriteError> {
+        let out_of_range = WriteError::TimestampOutOfRange {
+            secs: timestamp.secs,
+        };
+        let secs = u64::try_from(timestamp.secs).map_err(|_| out_of_range)?;
+        let units = match self.precision {
+            TimestampPrecision::Microsecond => secs
+                .checked_mul(1_000_000)
+                .and_then(|t| t.checked_add(u64::from(timestamp.nanos / 1000))),
+            TimestampPrecision::Nanosecond => secs
+                .checked_mul(1_000_000_000)
+                .and_then(|t| t.checked_add(u64::from(timestamp.nanos))),
+        }
+        .ok_or(WriteError::TimestampOutOfRange {
+            secs: timestamp.secs,
+        })?;
+        let kept = captured.get(..self.snaplen as usize).unwrap_or(captured);
+        let kept_len =
+            u32::try_from(kept.len()).map_err(|_| WriteError::PacketTooLong { len: kept.len() })?;
+        let padded = kept.len().div_ceil(4) * 4;
+        let block_len = u32::try_from(32 + padded)
+            .map_err(|_| WriteError::PacketTooLong { len: kept.len() })?;
+        let mut header = [0u8; 28];
+        header[0..4].copy_from_slice(&pcapng::ENHANCED_PACKET.to_le_bytes());
+        header[4..8].copy_from_slice(&block_len.to_le_bytes());
+        // 8..12: interface 0.
+        header[12..16].copy_from_slice(&((units >> 32) as u32).to_le_bytes());
+        header[16..20].copy_from_slice(&(units as u32).to_le_bytes());
+        header[20..24].copy_from_slice(&kept_len.to_le_bytes());
+        header[24..28].copy_from_slice(&original_len.max(kept_len).to_le_bytes());
+        self.out.write_all(&header)?;
+        self.out.write_all(kept)?;
+        self.out.write_all(&[0u8; 3][..padded - kept.len()])?;
+        self.out.write_all(&block_len.to_le_bytes())?;
+        Ok(())
+    }
+
+    /// Flushes the underlying writer.
+    pub fn flush(&mut self) -> Result<(), WriteError> {
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// The underlying writer (not flushed).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;
@@ -224,6 +379,62 @@ mod test {
             assert_eq!((third.data, third.original_len), (&[5; 4][..], 1000));
             assert!(r.next_record().is_none());
         }
+    }
+
+    #[test]
+    fn pcapng_records_read_back() {
+        for precision in [
+            TimestampPrecision::Microsecond,
+            TimestampPrecision::Nanosecond,
+        ] {
+            let mut w =
+                PcapNgWriter::with_precision(Vec::new(), LinkType::ETHERNET, 6, precision).unwrap();
+            assert_eq!(w.precision(), precision);
+            w.write_packet(Timestamp::new(1_795_465_490, 743_429_123), &[1, 2, 3])
+                .unwrap();
+            w.write_packet(Timestamp::new(7, 0), &[9; 10]).unwrap();
+            w.write_cut_packet(Timestamp::new(8, 1), &[5; 4], 1000)
+                .unwrap();
+            w.flush().unwrap();
+            let file = w.into_inner();
+            // SHB 28, IDB 20 (+12 with if_tsresol), EPBs 32 + data padded to 4.
+            let idb = match precision {
+                TimestampPrecision::Microsecond => 20,
+                TimestampPrecision::Nanosecond => 32,
+            };
+            assert_eq!(file.len(), 28 + idb + (32 + 4) + (32 + 8) + (32 + 4));
+            let mut r = CaptureReader::new(&file[..]).unwrap();
+            assert!(matches!(r.format(), CaptureFormat::PcapNg { .. }));
+            let first = r.next_record().unwrap().unwrap();
+            let nanos = match precision {
+                TimestampPrecision::Microsecond => 743_429_000,
+                TimestampPrecision::Nanosecond => 743_429_123,
+            };
+            assert_eq!(first.timestamp, Timestamp::new(1_795_465_490, nanos));
+            assert_eq!(first.link_type, LinkType::ETHERNET);
+            assert_eq!((first.data, first.original_len), (&[1, 2, 3][..], 3));
+            let second = r.next_record().unwrap().unwrap();
+            assert_eq!((second.data, second.original_len), (&[9; 6][..], 10));
+            let third = r.next_record().unwrap().unwrap();
+            assert_eq!(
+                third.timestamp,
+                Timestamp::new(
+                    8,
+                    if precision == TimestampPrecision::Nanosecond {
+                        1
+                    } else {
+                        0
+                    }
+                )
+            );
+            assert_eq!((third.data, third.original_len), (&[5; 4][..], 1000));
+            assert!(r.next_record().is_none());
+        }
+        let mut w = PcapNgWriter::new(Vec::new(), LinkType::RAW, 100).unwrap();
+        assert!(matches!(
+            w.write_packet(Timestamp::new(-1, 0), &[]),
+            Err(WriteError::TimestampOutOfRange { secs: -1 })
+        ));
     }
 
     #[test]
