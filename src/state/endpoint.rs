@@ -18,6 +18,10 @@ pub const DEFAULT_USER_TIMEOUT: Duration = Duration::from_secs(300);
 /// The largest window-scale shift (RFC 7323 §2.3).
 pub const MAX_WINDOW_SHIFT: u8 = 14;
 
+/// Bytes the timestamps option takes on every segment once negotiated: kind,
+/// length, TSval, TSecr (10) and the two NOPs that align it (RFC 7323 appendix A).
+const TIMESTAMPS_OPTION_LEN: u16 = 12;
+
 /// How an endpoint behaves: its ISN generator, receive window, SYN options and timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Config {
@@ -177,6 +181,18 @@ impl Tcb {
     /// The MSS the peer announced in its SYN ([`DEFAULT_PEER_MSS`] if it announced none).
     pub const fn peer_mss(&self) -> u16 {
         self.peer_mss
+    }
+    /// The most data one segment may carry: the peer's MSS less the TCP options
+    /// every segment carries (RFC 9293 §3.7.1: `Eff.snd.MSS` counts the options in
+    /// `TCPhdrsize`; the peer's MSS assumes a bare 20-byte header). With timestamps
+    /// in use (RFC 7323) that is 12 bytes less: 1448 for an MSS of 1460, as Linux
+    /// sends.
+    pub const fn send_mss(&self) -> u16 {
+        if self.ts_ok {
+            self.peer_mss.saturating_sub(TIMESTAMPS_OPTION_LEN)
+        } else {
+            self.peer_mss
+        }
     }
     /// The window-scale shift the peer offered in its SYN, if any.
     pub const fn peer_window_scale(&self) -> Option<u8> {
@@ -652,12 +668,13 @@ pub enum Violation {
         /// The usable window.
         usable: u32,
     },
-    /// SEND of more bytes than the peer's MSS in one segment.
-    #[error("error: {len} bytes exceed the peer's MSS of {mss}")]
+    /// SEND of more bytes than one segment may carry ([`Tcb::send_mss`]: the
+    /// peer's MSS less the options every segment carries).
+    #[error("error: {len} bytes exceed the {mss} bytes one segment may carry")]
     MssExceeded {
         /// The bytes asked for.
         len: u32,
-        /// The peer's MSS.
+        /// What one segment may carry ([`Tcb::send_mss`]).
         mss: u16,
     },
     /// RETRANSMIT with nothing unacknowledged.
@@ -972,10 +989,10 @@ impl Endpoint {
             | Connection::LastAck(_)
             | Connection::TimeWait(_) => return Err(Violation::ConnectionClosing),
         };
-        if len > u32::from(tcb.peer_mss) {
+        if len > u32::from(tcb.send_mss()) {
             return Err(Violation::MssExceeded {
                 len,
-                mss: tcb.peer_mss,
+                mss: tcb.send_mss(),
             });
         }
         let in_flight = tcb.snd_nxt.0.wrapping_sub(tcb.snd_una.0);
@@ -1080,7 +1097,7 @@ impl Endpoint {
         if outstanding == 0 {
             return Err(Violation::NothingToRetransmit);
         }
-        let len = data.min(u32::from(tcb.peer_mss));
+        let len = data.min(u32::from(tcb.send_mss()));
         let mut flags = TcpFlags::ACK;
         if fin_unacked && len == data {
             flags |= TcpFlags::FIN;

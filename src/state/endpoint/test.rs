@@ -1708,6 +1708,51 @@ fn test_closed_connect_offers_sack_and_timestamps() {
     assert_eq!(s.options.timestamps, Some((2000, 99)));
 }
 
+/// RFC 9293 §3.7.1: the options every segment carries come out of the peer's MSS.
+/// With timestamps negotiated and an MSS of 1460, a segment carries at most 1448
+/// bytes, new or retransmitted (Linux's figure; 1460 + 12 overflows a 1500-byte link).
+#[test]
+fn test_established_timestamps_take_twelve_bytes_of_the_mss() {
+    let cfg = Config {
+        timestamps: true,
+        window: 65_535,
+        ..cfg()
+    };
+    let mut e = Endpoint::new(cfg);
+    e.listen().unwrap();
+    let opts = SynOptions {
+        mss: Some(1460),
+        timestamps: Some((77, 0)),
+        ..SynOptions::default()
+    };
+    let a = e.on_segment(
+        &peer(IRS, 0, SYN).with_options(opts).with_window(65_535),
+        T0,
+    );
+    let syn_ack = a.reply.segment().unwrap();
+    let mut ack = peer(IRS + 1, syn_ack.seq.0 + 1, ACK).with_window(65_535);
+    ack.options.timestamps = Some((78, syn_ack.options.timestamps.unwrap().0));
+    e.on_segment(&ack, T0);
+    assert_eq!(e.state(), State::Established);
+    assert_eq!(tcb(&e).send_mss(), 1448);
+    assert_violation(
+        &mut e,
+        |e| e.send(1449, T0),
+        Violation::MssExceeded {
+            len: 1449,
+            mss: 1448,
+        },
+    );
+    e.send(1000, T0).unwrap();
+    e.send(1000, T0).unwrap();
+    assert_eq!(e.retransmit().unwrap().payload_len, 1448);
+    // Without timestamps the whole MSS is data.
+    let mut e = established();
+    let mss = tcb(&e).peer_mss();
+    assert_eq!(tcb(&e).send_mss(), mss);
+    e.send(u32::from(mss), T0).unwrap();
+}
+
 #[test]
 fn test_listen_syn_answers_only_offered_options() {
     let cfg = Config {
