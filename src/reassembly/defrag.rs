@@ -42,6 +42,8 @@
 //!     offset,
 //!     more_fragments: more,
 //!     protocol: IpNumber::UDP,
+//!     payload_offset: 0,
+//!     payload_len: 0,
 //! };
 //! let mut done = Vec::new();
 //! d.push(&frag(8, false), b"world", Duration::ZERO, &mut |e| {
@@ -551,6 +553,8 @@ mod test {
             offset,
             more_fragments: more,
             protocol: IpNumber::TCP,
+            payload_offset: 0,
+            payload_len: 0,
         }
     }
 

@@ -247,6 +247,26 @@ pub struct Fragment {
     pub more_fragments: bool,
     /// Protocol of the reassembled payload.
     pub protocol: IpNumber,
+    /// Where this fragment's data starts in the frame given to
+    /// [`decode`](fn@crate::wire::decode): just after the IPv4 header, or
+    /// just after the IPv6 fragment header, at whatever depth of
+    /// encapsulation the fragmented IP header lies.
+    pub payload_offset: usize,
+    /// How many bytes of this fragment's data the frame holds: the data the
+    /// IP length fields declare, cut to the bytes captured (and to any
+    /// enclosing length). Less than declared means the fragment was cut by
+    /// the snapshot length.
+    pub payload_len: usize,
+}
+
+impl Fragment {
+    /// This fragment's data in `frame` (the frame given to
+    /// [`decode`](fn@crate::wire::decode)), or `None` if the range does not
+    /// lie in `frame` (another frame was given).
+    #[must_use]
+    pub fn payload<'a>(&self, frame: &'a [u8]) -> Option<&'a [u8]> {
+        frame.get(self.payload_offset..self.payload_offset.checked_add(self.payload_len)?)
+    }
 }
 
 impl fmt::Display for Fragment {
@@ -318,7 +338,10 @@ impl Fault {
                 offset: at.saturating_add(offset),
                 value,
             },
-            Fault::Fragment(fragment) => DecodeError::Fragment(fragment),
+            Fault::Fragment(fragment) => DecodeError::Fragment(Fragment {
+                payload_offset: at.saturating_add(fragment.payload_offset),
+                ..fragment
+            }),
         }
     }
 }

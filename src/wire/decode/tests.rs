@@ -485,6 +485,72 @@ fn not_tcp_answers() {
 }
 
 #[test]
+fn fragment_payload_ranges() {
+    // Ethernet (14) + IPv4 (20, total length 30, MF) + 10 data bytes + 4 of
+    // padding: the data is bytes 34..44.
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_header(10, 6, &mut f);
+    f.bytes[14 + 6] = 0x20;
+    f.put(b"0123456789").put(&[0xEE; 4]);
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, f.as_slice())
+    else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.payload_offset, frag.payload_len), (34, 10));
+    assert_eq!(frag.payload(f.as_slice()), Some(&b"0123456789"[..]));
+    // Cut by the snapshot length after 6 data bytes: 6 bytes are there.
+    let cut = &f.as_slice()[..40];
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, cut) else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.payload_offset, frag.payload_len), (34, 6));
+    assert_eq!(frag.payload(cut), Some(&b"012345"[..]));
+    assert_eq!(frag.payload(&cut[..39]), None);
+
+    // IPv6 (40) + hop-by-hop (8) + fragment header (8, offset 16, last) + 12
+    // data bytes: the data is bytes 56..68.
+    let mut g = Buf::new();
+    ipv6_header(28, 0, &mut g);
+    g.put(&[44, 0, 1, 4, 0, 0, 0, 0]);
+    g.put(&[6, 0, 0, 16, 0, 0, 0, 9]);
+    g.put(b"abcdefghijkl");
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::RAW, g.as_slice()) else {
+        panic!("fragment")
+    };
+    assert_eq!(
+        (frag.offset, frag.more_fragments, frag.identification),
+        (16, false, 9)
+    );
+    assert_eq!((frag.payload_offset, frag.payload_len), (56, 12));
+
+    // Nested: Ethernet (14) + outer IPv4 (20) + GRE (4) + inner IPv4 (20,
+    // offset 8 bytes, MF) + 8 data bytes: the inner data is bytes 58..66.
+    let mut h = Buf::new();
+    h.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_header(4 + 20 + 8, 47, &mut h);
+    h.put(&[0, 0, 0x08, 0x00]);
+    ipv4_header(8, 6, &mut h);
+    h.bytes[38 + 6] = 0x20;
+    h.bytes[38 + 7] = 1;
+    h.put(b"ABCDEFGH");
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, h.as_slice())
+    else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.offset, frag.more_fragments), (8, true));
+    assert_eq!((frag.payload_offset, frag.payload_len), (58, 8));
+    // An outer length shorter than the inner one bounds the data: 2 bytes
+    // fewer in the outer total length leave 6 of the 8.
+    h.bytes[14 + 3] -= 2;
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, h.as_slice())
+    else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.payload_offset, frag.payload_len), (58, 6));
+}
+
+#[test]
 fn fragments_need_reassembly() {
     let mut f = Buf::new();
     ipv4_tcp(b"0123456789", &mut f);
