@@ -63,7 +63,7 @@ use core::time::Duration;
 
 use super::stream::{Budget, CHUNK_OVERHEAD};
 use crate::wire::internet_checksum;
-use crate::wire::{Decoded, LinkType, decode};
+use crate::wire::{DecodeError, Decoded, LinkType, decode, decode_all};
 use crate::wire::{Fragment, IpNumber};
 
 /// What a datagram in progress costs against the cap besides its fragments.
@@ -282,6 +282,95 @@ impl Defragmenter {
             let key = entry.remove();
             self.drop_datagram(key, DropReason::Timeout, emit);
         }
+    }
+
+    /// Feeds the IP fragments of one captured frame and returns the datagrams
+    /// they complete, each ready for [`decode_datagram`], which yields its TCP
+    /// segment as [`decode`] does for a frame.
+    ///
+    /// Every [`DecodeError::Fragment`] that [`decode_all`] reports for the
+    /// frame is pushed with its payload
+    /// ([`Fragment::payload`](crate::wire::Fragment::payload)), at whatever
+    /// depth of encapsulation it lies. A completed datagram whose own decode
+    /// is again a fragment (a fragmented inner IP header inside a reassembled
+    /// tunnel datagram) is fed in turn, and only datagrams whose decode is not
+    /// a fragment are returned. [`DefragEvent::Dropped`] and
+    /// [`DefragEvent::Ignored`] go to `emit`; completions are the return value
+    /// (and counted in [`stats`](Self::stats)). A frame without fragments
+    /// costs one decode walk and returns an empty vector without allocating.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use synack::reassembly::{DefragConfig, Defragmenter, decode_datagram};
+    /// use synack::wire::{Decoded, LinkType};
+    ///
+    /// // A TCP segment 1025 -> 80 (20-byte header, 4 bytes of data) in two
+    /// // IPv4 fragments of a raw IP capture: 16 bytes at offset 0, then 8.
+    /// let mut tcp = [0u8; 24];
+    /// tcp[..4].copy_from_slice(&[0x04, 0x01, 0x00, 0x50]);
+    /// tcp[12] = 0x50;
+    /// tcp[20..].copy_from_slice(b"data");
+    /// let fragment = |offset_units: u8, more: bool, data: &[u8]| {
+    ///     let mut f = vec![0x45, 0, 0, 20 + data.len() as u8, 0, 9];
+    ///     f.extend_from_slice(&[if more { 0x20 } else { 0 }, offset_units, 64, 6, 0, 0]);
+    ///     f.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
+    ///     f.extend_from_slice(data);
+    ///     f
+    /// };
+    /// let mut defrag = Defragmenter::new(DefragConfig::default());
+    /// let first = fragment(0, true, &tcp[..16]);
+    /// let last = fragment(2, false, &tcp[16..]);
+    /// let t = Duration::ZERO;
+    /// assert!(defrag.push_frame(LinkType::RAW, &first, t, &mut |_| {}).is_empty());
+    /// let done = defrag.push_frame(LinkType::RAW, &last, t, &mut |_| {});
+    /// let Decoded::Tcp(segment) = decode_datagram(&done[0]) else { panic!() };
+    /// assert_eq!(segment.destination.port(), 80);
+    /// assert_eq!(segment.payload, b"data");
+    /// ```
+    pub fn push_frame<F: FnMut(DefragEvent)>(
+        &mut self,
+        link_type: LinkType,
+        frame: &[u8],
+        time: Duration,
+        emit: &mut F,
+    ) -> Vec<Vec<u8>> {
+        let mut done = Vec::new();
+        for decoded in decode_all(link_type, frame) {
+            if let Decoded::Error(DecodeError::Fragment(f)) = decoded {
+                self.push_completing(&f, frame, time, emit, &mut done);
+            }
+        }
+        // Reassembled datagrams that are fragments themselves are fed in
+        // turn; each completion removes held bytes, so this ends.
+        let mut out = Vec::new();
+        while let Some(datagram) = done.pop() {
+            if let Decoded::Error(DecodeError::Fragment(f)) = decode_datagram(&datagram) {
+                self.push_completing(&f, &datagram, time, emit, &mut done);
+            } else {
+                out.push(datagram);
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// Pushes `fragment` (its payload read from `frame`), collecting a
+    /// completed datagram into `done` and passing other events to `emit`.
+    fn push_completing<F: FnMut(DefragEvent)>(
+        &mut self,
+        fragment: &Fragment,
+        frame: &[u8],
+        time: Duration,
+        emit: &mut F,
+        done: &mut Vec<Vec<u8>>,
+    ) {
+        let Some(payload) = fragment.payload(frame) else {
+            return;
+        };
+        self.push(fragment, payload, time, &mut |e| match e {
+            DefragEvent::Complete { datagram, .. } => done.push(datagram),
+            other => emit(other),
+        });
     }
 
     /// Feeds one fragment and its payload (the bytes after the IPv4 header or
