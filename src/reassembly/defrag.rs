@@ -767,4 +767,81 @@ mod test {
             }
         ));
     }
+
+    /// An IPv4 header 192.0.2.1 -> 192.0.2.2 (no options) and `payload`.
+    fn ipv4(protocol: u8, id: u16, more: bool, offset_units: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&[0x45, 0]);
+        v.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+        v.extend_from_slice(&id.to_be_bytes());
+        v.extend_from_slice(&(offset_units | if more { 0x2000 } else { 0 }).to_be_bytes());
+        v.extend_from_slice(&[64, protocol, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
+        v.extend_from_slice(payload);
+        v
+    }
+
+    fn ethernet(ip: &[u8]) -> Vec<u8> {
+        let mut v = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+        v.extend_from_slice(ip);
+        v
+    }
+
+    #[test]
+    fn push_frame_reassembles_nested_fragments() {
+        // TCP 1025 -> 80, 20-byte header and "data", cut into two inner
+        // fragments (16 bytes at 0, 8 at 16) carried in GRE over IPv4.
+        let mut tcp = [0u8; 24];
+        tcp[..4].copy_from_slice(&[0x04, 0x01, 0x00, 0x50]);
+        tcp[12] = 0x50;
+        tcp[20..].copy_from_slice(b"data");
+        let gre = [0, 0, 0x08, 0x00];
+        let inner_first = ipv4(6, 5, true, 0, &tcp[..16]);
+        let inner_last = ipv4(6, 5, false, 2, &tcp[16..]);
+        // Frame 1: the first inner fragment in an outer datagram that is
+        // whole (Ethernet 14 + IPv4 20 + GRE 4 + IPv4 20: data at 58).
+        let outer1 = ipv4(47, 1, false, 0, &[&gre[..], &inner_first].concat());
+        let frame1 = ethernet(&outer1);
+        // Frames 2 and 3: the outer datagram carrying the last inner
+        // fragment (GRE 4 + IPv4 20 + 8 = 32 bytes) is itself fragmented in
+        // two halves of 16 bytes.
+        let outer_payload = [&gre[..], &inner_last].concat();
+        let frame2 = ethernet(&ipv4(47, 2, true, 0, &outer_payload[..16]));
+        let frame3 = ethernet(&ipv4(47, 2, false, 2, &outer_payload[16..]));
+
+        let mut d = Defragmenter::new(DefragConfig::default());
+        let mut events = Vec::new();
+        let t = Duration::from_secs(1);
+        let mut emit = |e| events.push(e);
+        assert!(
+            d.push_frame(LinkType::ETHERNET, &frame1, t, &mut emit)
+                .is_empty()
+        );
+        assert!(
+            d.push_frame(LinkType::ETHERNET, &frame2, t, &mut emit)
+                .is_empty()
+        );
+        assert_eq!(d.in_progress(), 2);
+        let done = d.push_frame(LinkType::ETHERNET, &frame3, t, &mut emit);
+        assert_eq!(done.len(), 1);
+        let Decoded::Tcp(segment) = decode_datagram(&done[0]) else {
+            panic!("TCP")
+        };
+        assert_eq!(
+            (segment.source.port(), segment.destination.port()),
+            (1025, 80)
+        );
+        assert_eq!(segment.payload, b"data");
+        assert_eq!((d.in_progress(), d.stats().completed), (0, 2));
+        assert!(events.is_empty());
+        // A frame without fragments: nothing.
+        assert!(
+            d.push_frame(
+                LinkType::ETHERNET,
+                &ethernet(&ipv4(6, 9, false, 0, &tcp)),
+                t,
+                &mut |_| {}
+            )
+            .is_empty()
+        );
+    }
 }
