@@ -5,7 +5,12 @@
 //!
 //! The [`Defragmenter`] is fed the facts the decoder reports for a fragment
 //! ([`Fragment`]: addresses, identification, offset, more-fragments bit,
-//! protocol) and the fragment's payload bytes, with the capture time.
+//! protocol) and the fragment's payload bytes, with the capture time; or,
+//! simpler, it is given whole captured frames
+//! ([`Defragmenter::push_frame`]), reads each fragment's payload where the
+//! decoder says it lies ([`Fragment::payload`]) and returns the datagrams the
+//! frame completes, nested fragments (a fragment inside a reassembled tunnel
+//! datagram) included.
 //!
 //! * **Keys** as the RFCs say: IPv4 (source, destination, protocol,
 //!   identification), RFC 791 §3.2; IPv6 (source, destination,
