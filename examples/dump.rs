@@ -150,7 +150,7 @@ fn write_failed(e: &io::Error, err: &mut dyn Write) -> u8 {
 fn reason(why: &DecodeError) -> &'static str {
     match why {
         DecodeError::UnsupportedLinkType(_) => "unsupported link type",
-        DecodeError::Truncated(_) => "truncated",
+        DecodeError::Truncated(_) | DecodeError::TcpCut(_) => "truncated",
         DecodeError::Malformed(_) => "malformed",
         DecodeError::Fragment(_) => "IP fragment",
         DecodeError::Encrypted { .. } => "encrypted",

@@ -32,14 +32,12 @@ use std::process::ExitCode;
 
 use synack::capture::CaptureReader;
 use synack::reassembly::{
-    DefragConfig, DefragEvent, Defragmenter, Event, Reassembler, ReassemblyConfig, StreamEvent,
-    StreamSegment, decode_datagram,
+    DefragConfig, Defragmenter, Event, Reassembler, ReassemblyConfig, StreamEvent, StreamSegment,
+    decode_datagram,
 };
 use synack::state::Side;
 use synack::track::{TrackEvent, Tracker, TrackerConfig};
-use synack::wire::Fragment;
-use synack::wire::{DecodeError, Decoded};
-use synack::wire::{DecodedSegment, LinkType, decode_all};
+use synack::wire::{DecodedSegment, decode_all};
 
 /// One piece of a conversation, in the order it became known.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,85 +128,6 @@ impl Conversation {
     }
 }
 
-/// The payload of a fragment in its frame.
-///
-/// Stopgap until the decoder reports the fragment's payload range itself
-/// (see `notes/r.md`): looks for the IPv4 header, or the IPv6 fragment
-/// header, whose addresses, identification and offset are the fragment's.
-pub fn fragment_payload<'a>(frame: &'a [u8], f: &Fragment) -> Option<&'a [u8]> {
-    use std::net::IpAddr;
-    let at = |i: usize, n: usize| frame.get(i..i.checked_add(n)?);
-    match (f.source, f.destination) {
-        (IpAddr::V4(src), IpAddr::V4(dst)) => (0..frame.len()).find_map(|i| {
-            let h = at(i, 20)?;
-            let ihl = usize::from(h[0] & 0x0f) * 4;
-            let total = usize::from(u16::from_be_bytes([h[2], h[3]]));
-            let offset = (u16::from_be_bytes([h[6], h[7]]) & 0x1fff) * 8;
-            let ok = h[0] >> 4 == 4
-                && ihl >= 20
-                && h[12..16] == src.octets()
-                && h[16..20] == dst.octets()
-                && u32::from(u16::from_be_bytes([h[4], h[5]])) == f.identification
-                && offset == f.offset
-                && total >= ihl;
-            ok.then(|| frame.get(i + ihl..(i + total).min(frame.len())))
-                .flatten()
-        }),
-        (IpAddr::V6(src), IpAddr::V6(dst)) => (0..frame.len()).find_map(|i| {
-            let h = at(i, 40)?;
-            let ok = h[0] >> 4 == 6 && h[8..24] == src.octets() && h[24..40] == dst.octets();
-            if !ok {
-                return None;
-            }
-            let end = (i + 40 + usize::from(u16::from_be_bytes([h[4], h[5]]))).min(frame.len());
-            (i + 40..end).find_map(|j| {
-                let g = at(j, 8)?;
-                let off = u16::from_be_bytes([g[2], g[3]]) & !7;
-                let id = u32::from_be_bytes([g[4], g[5], g[6], g[7]]);
-                let more = g[3] & 1 == 1;
-                (g[1] == 0 && off == f.offset && more == f.more_fragments && id == f.identification)
-                    .then(|| frame.get(j + 8..end))
-                    .flatten()
-            })
-        }),
-        _ => None,
-    }
-}
-
-/// Feeds the IP fragments of a frame to `defrag`; returns the datagrams they
-/// complete (a reassembled tunnel datagram whose inner packet is itself a
-/// fragment is reassembled in turn).
-pub fn complete_datagrams(
-    defrag: &mut Defragmenter,
-    link_type: LinkType,
-    frame: &[u8],
-    time: std::time::Duration,
-) -> Vec<Vec<u8>> {
-    let mut done: Vec<Vec<u8>> = Vec::new();
-    let feed = |defrag: &mut Defragmenter, f: &Fragment, bytes: &[u8], done: &mut Vec<Vec<u8>>| {
-        if let Some(payload) = fragment_payload(bytes, f) {
-            defrag.push(f, payload, time, &mut |e| {
-                if let DefragEvent::Complete { datagram, .. } = e {
-                    done.push(datagram);
-                }
-            });
-        }
-    };
-    for decoded in decode_all(link_type, frame) {
-        if let Decoded::Error(DecodeError::Fragment(f)) = decoded {
-            feed(defrag, &f, frame, &mut done);
-        }
-    }
-    let mut i = 0;
-    while let Some(d) = done.get(i).cloned() {
-        if let Decoded::Error(DecodeError::Fragment(f)) = decode_datagram(&d) {
-            feed(defrag, &f, &d, &mut done);
-        }
-        i += 1;
-    }
-    done
-}
-
 /// Reads a capture and reassembles every stream (or only `only`), in stream
 /// order.
 pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> {
@@ -226,7 +145,9 @@ pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> 
         let record = record.map_err(io::Error::other)?;
         let frame = record.frame_number();
         let time = record.timestamp.to_duration().unwrap_or_default();
-        let datagrams = complete_datagrams(&mut defrag, record.link_type, record.data, time);
+        // Datagrams this frame's IP fragments complete (tunnels and nested
+        // fragments included); their TCP segments join the frame's own.
+        let datagrams = defrag.push_frame(record.link_type, record.data, time, &mut |_| {});
         let mut packets: Vec<DecodedSegment<'_>> = decode_all(record.link_type, record.data)
             .filter_map(|d| d.into_tcp())
             .collect();

@@ -12,6 +12,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use synack::flags::TcpFlags;
 use synack::seq::SeqNum;
 
 use common::tshark::{TsharkChecksum, TsharkTable};
@@ -85,6 +86,7 @@ fn reason(d: &Decoded<'_>) -> String {
         Decoded::Error(DecodeError::Truncated(t)) => {
             format!("{} header cut by snaplen", t.layer)
         }
+        Decoded::Error(DecodeError::TcpCut(_)) => "TCP header cut by snaplen".into(),
         other => format!("{other:?}"),
     }
 }
@@ -428,13 +430,19 @@ fn corpus_typed_answers() {
     }
     // The snapshot length cut the TCP header (data offset 10, 22 bytes captured).
     let (l, d) = get("vntag_vlan_sandwich_clean.pcap", 1);
+    // tshark: 10.10.10.1:443 -> 10.10.10.2:56960, seq (raw) 652014209, ack
+    // (raw) 2070381375, flags 0x012 (SYN, ACK).
     assert_eq!(
         decode(l, &d),
-        Decoded::Error(DecodeError::Truncated(Truncated {
-            layer: Layer::Tcp,
+        Decoded::Error(DecodeError::TcpCut(CutTcp {
+            source: "10.10.10.1:443".parse().unwrap(),
+            destination: "10.10.10.2:56960".parse().unwrap(),
+            seq: Some(SeqNum(652014209)),
+            ack: Some(SeqNum(2070381375)),
+            flags: Some(TcpFlags::SYN | TcpFlags::ACK),
+            header_len: Some(40),
             offset: 48,
-            required: 40,
-            available: 22
+            captured: 22,
         }))
     );
     // ICMP fragmentation needed, quoting 10.10.1.4:1470 -> 74.53.140.153:25

@@ -284,6 +284,7 @@ fn skip_reasons(pcap: &Path, frames: &[u64]) -> HashMap<u64, Option<String>> {
             Decoded::Error(DecodeError::Truncated(t)) => {
                 Some(format!("cut by the snapshot length: {t}"))
             }
+            Decoded::Error(DecodeError::TcpCut(c)) => Some(format!("{c}")),
             _ => None,
         });
         out.insert(frame, reason);

@@ -123,6 +123,8 @@ fn frag(id: u32, offset: u16, more: bool) -> Fragment {
         offset,
         more_fragments: more,
         protocol: IpNumber::TCP,
+        payload_offset: 0,
+        payload_len: 0,
     }
 }
 

@@ -263,6 +263,8 @@ fn fragment(v6: bool, offset: u16, more: bool) -> Fragment {
         offset,
         more_fragments: more,
         protocol: IpNumber::TCP,
+        payload_offset: 0,
+        payload_len: 0,
     }
 }
 

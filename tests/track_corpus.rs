@@ -245,6 +245,9 @@ fn run(path: &Path) -> (BTreeMap<u64, Vec<TrackedSegment>>, HashMap<u64, String>
                 Decoded::Error(DecodeError::Truncated(t)) => {
                     undecoded.insert(frame, format!("cut by the snapshot length: {t}"));
                 }
+                Decoded::Error(DecodeError::TcpCut(c)) => {
+                    undecoded.insert(frame, format!("{c}"));
+                }
                 _ => {}
             }
         }

@@ -32,7 +32,7 @@ const KNOWN: &[(&str, usize, &str, &str)] = &[(
     "row",
     "the capture's one frame (a SYN,ACK) is cut by the snapshot length inside the TCP \
      options (tshark: 'Packet size limited during capture'), so the decoder reports \
-     DecodeError::Truncated and no segment; Zeek opens a connection from the 4-tuple and then \
+     DecodeError::TcpCut (ports, seq, ack, flags) and no segment; Zeek opens a connection from the 4-tuple and then \
      drops the packet (weird truncated_header), hence its row with 0 packets and no history",
 )];
 

@@ -75,6 +75,8 @@ fuzz_target!(|data: &[u8]| {
             offset,
             more_fragments: more,
             protocol: IpNumber::TCP,
+            payload_offset: 0,
+            payload_len: 0,
         };
         let marker = 0x40 + key;
         let payload = vec![marker; usize::from(len) * 4];

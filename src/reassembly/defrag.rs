@@ -5,7 +5,12 @@
 //!
 //! The [`Defragmenter`] is fed the facts the decoder reports for a fragment
 //! ([`Fragment`]: addresses, identification, offset, more-fragments bit,
-//! protocol) and the fragment's payload bytes, with the capture time.
+//! protocol) and the fragment's payload bytes, with the capture time; or,
+//! simpler, it is given whole captured frames
+//! ([`Defragmenter::push_frame`]), reads each fragment's payload where the
+//! decoder says it lies ([`Fragment::payload`]) and returns the datagrams the
+//! frame completes, nested fragments (a fragment inside a reassembled tunnel
+//! datagram) included.
 //!
 //! * **Keys** as the RFCs say: IPv4 (source, destination, protocol,
 //!   identification), RFC 791 §3.2; IPv6 (source, destination,
@@ -42,6 +47,8 @@
 //!     offset,
 //!     more_fragments: more,
 //!     protocol: IpNumber::UDP,
+//!     payload_offset: 0,
+//!     payload_len: 0,
 //! };
 //! let mut done = Vec::new();
 //! d.push(&frag(8, false), b"world", Duration::ZERO, &mut |e| {
@@ -61,7 +68,7 @@ use core::time::Duration;
 
 use super::stream::{Budget, CHUNK_OVERHEAD};
 use crate::wire::internet_checksum;
-use crate::wire::{Decoded, LinkType, decode};
+use crate::wire::{DecodeError, Decoded, LinkType, decode, decode_all};
 use crate::wire::{Fragment, IpNumber};
 
 /// What a datagram in progress costs against the cap besides its fragments.
@@ -280,6 +287,95 @@ impl Defragmenter {
             let key = entry.remove();
             self.drop_datagram(key, DropReason::Timeout, emit);
         }
+    }
+
+    /// Feeds the IP fragments of one captured frame and returns the datagrams
+    /// they complete, each ready for [`decode_datagram`], which yields its TCP
+    /// segment as [`decode`] does for a frame.
+    ///
+    /// Every [`DecodeError::Fragment`] that [`decode_all`] reports for the
+    /// frame is pushed with its payload
+    /// ([`Fragment::payload`](crate::wire::Fragment::payload)), at whatever
+    /// depth of encapsulation it lies. A completed datagram whose own decode
+    /// is again a fragment (a fragmented inner IP header inside a reassembled
+    /// tunnel datagram) is fed in turn, and only datagrams whose decode is not
+    /// a fragment are returned. [`DefragEvent::Dropped`] and
+    /// [`DefragEvent::Ignored`] go to `emit`; completions are the return value
+    /// (and counted in [`stats`](Self::stats)). A frame without fragments
+    /// costs one decode walk and returns an empty vector without allocating.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use synack::reassembly::{DefragConfig, Defragmenter, decode_datagram};
+    /// use synack::wire::{Decoded, LinkType};
+    ///
+    /// // A TCP segment 1025 -> 80 (20-byte header, 4 bytes of data) in two
+    /// // IPv4 fragments of a raw IP capture: 16 bytes at offset 0, then 8.
+    /// let mut tcp = [0u8; 24];
+    /// tcp[..4].copy_from_slice(&[0x04, 0x01, 0x00, 0x50]);
+    /// tcp[12] = 0x50;
+    /// tcp[20..].copy_from_slice(b"data");
+    /// let fragment = |offset_units: u8, more: bool, data: &[u8]| {
+    ///     let mut f = vec![0x45, 0, 0, 20 + data.len() as u8, 0, 9];
+    ///     f.extend_from_slice(&[if more { 0x20 } else { 0 }, offset_units, 64, 6, 0, 0]);
+    ///     f.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
+    ///     f.extend_from_slice(data);
+    ///     f
+    /// };
+    /// let mut defrag = Defragmenter::new(DefragConfig::default());
+    /// let first = fragment(0, true, &tcp[..16]);
+    /// let last = fragment(2, false, &tcp[16..]);
+    /// let t = Duration::ZERO;
+    /// assert!(defrag.push_frame(LinkType::RAW, &first, t, &mut |_| {}).is_empty());
+    /// let done = defrag.push_frame(LinkType::RAW, &last, t, &mut |_| {});
+    /// let Decoded::Tcp(segment) = decode_datagram(&done[0]) else { panic!() };
+    /// assert_eq!(segment.destination.port(), 80);
+    /// assert_eq!(segment.payload, b"data");
+    /// ```
+    pub fn push_frame<F: FnMut(DefragEvent)>(
+        &mut self,
+        link_type: LinkType,
+        frame: &[u8],
+        time: Duration,
+        emit: &mut F,
+    ) -> Vec<Vec<u8>> {
+        let mut done = Vec::new();
+        for decoded in decode_all(link_type, frame) {
+            if let Decoded::Error(DecodeError::Fragment(f)) = decoded {
+                self.push_completing(&f, frame, time, emit, &mut done);
+            }
+        }
+        // Reassembled datagrams that are fragments themselves are fed in
+        // turn; each completion removes held bytes, so this ends.
+        let mut out = Vec::new();
+        while let Some(datagram) = done.pop() {
+            if let Decoded::Error(DecodeError::Fragment(f)) = decode_datagram(&datagram) {
+                self.push_completing(&f, &datagram, time, emit, &mut done);
+            } else {
+                out.push(datagram);
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// Pushes `fragment` (its payload read from `frame`), collecting a
+    /// completed datagram into `done` and passing other events to `emit`.
+    fn push_completing<F: FnMut(DefragEvent)>(
+        &mut self,
+        fragment: &Fragment,
+        frame: &[u8],
+        time: Duration,
+        emit: &mut F,
+        done: &mut Vec<Vec<u8>>,
+    ) {
+        let Some(payload) = fragment.payload(frame) else {
+            return;
+        };
+        self.push(fragment, payload, time, &mut |e| match e {
+            DefragEvent::Complete { datagram, .. } => done.push(datagram),
+            other => emit(other),
+        });
     }
 
     /// Feeds one fragment and its payload (the bytes after the IPv4 header or
@@ -551,6 +647,8 @@ mod test {
             offset,
             more_fragments: more,
             protocol: IpNumber::TCP,
+            payload_offset: 0,
+            payload_len: 0,
         }
     }
 
@@ -673,5 +771,82 @@ mod test {
                 ..
             }
         ));
+    }
+
+    /// An IPv4 header 192.0.2.1 -> 192.0.2.2 (no options) and `payload`.
+    fn ipv4(protocol: u8, id: u16, more: bool, offset_units: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&[0x45, 0]);
+        v.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+        v.extend_from_slice(&id.to_be_bytes());
+        v.extend_from_slice(&(offset_units | if more { 0x2000 } else { 0 }).to_be_bytes());
+        v.extend_from_slice(&[64, protocol, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
+        v.extend_from_slice(payload);
+        v
+    }
+
+    fn ethernet(ip: &[u8]) -> Vec<u8> {
+        let mut v = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+        v.extend_from_slice(ip);
+        v
+    }
+
+    #[test]
+    fn push_frame_reassembles_nested_fragments() {
+        // TCP 1025 -> 80, 20-byte header and "data", cut into two inner
+        // fragments (16 bytes at 0, 8 at 16) carried in GRE over IPv4.
+        let mut tcp = [0u8; 24];
+        tcp[..4].copy_from_slice(&[0x04, 0x01, 0x00, 0x50]);
+        tcp[12] = 0x50;
+        tcp[20..].copy_from_slice(b"data");
+        let gre = [0, 0, 0x08, 0x00];
+        let inner_first = ipv4(6, 5, true, 0, &tcp[..16]);
+        let inner_last = ipv4(6, 5, false, 2, &tcp[16..]);
+        // Frame 1: the first inner fragment in an outer datagram that is
+        // whole (Ethernet 14 + IPv4 20 + GRE 4 + IPv4 20: data at 58).
+        let outer1 = ipv4(47, 1, false, 0, &[&gre[..], &inner_first].concat());
+        let frame1 = ethernet(&outer1);
+        // Frames 2 and 3: the outer datagram carrying the last inner
+        // fragment (GRE 4 + IPv4 20 + 8 = 32 bytes) is itself fragmented in
+        // two halves of 16 bytes.
+        let outer_payload = [&gre[..], &inner_last].concat();
+        let frame2 = ethernet(&ipv4(47, 2, true, 0, &outer_payload[..16]));
+        let frame3 = ethernet(&ipv4(47, 2, false, 2, &outer_payload[16..]));
+
+        let mut d = Defragmenter::new(DefragConfig::default());
+        let mut events = Vec::new();
+        let t = Duration::from_secs(1);
+        let mut emit = |e| events.push(e);
+        assert!(
+            d.push_frame(LinkType::ETHERNET, &frame1, t, &mut emit)
+                .is_empty()
+        );
+        assert!(
+            d.push_frame(LinkType::ETHERNET, &frame2, t, &mut emit)
+                .is_empty()
+        );
+        assert_eq!(d.in_progress(), 2);
+        let done = d.push_frame(LinkType::ETHERNET, &frame3, t, &mut emit);
+        assert_eq!(done.len(), 1);
+        let Decoded::Tcp(segment) = decode_datagram(&done[0]) else {
+            panic!("TCP")
+        };
+        assert_eq!(
+            (segment.source.port(), segment.destination.port()),
+            (1025, 80)
+        );
+        assert_eq!(segment.payload, b"data");
+        assert_eq!((d.in_progress(), d.stats().completed), (0, 2));
+        assert!(events.is_empty());
+        // A frame without fragments: nothing.
+        assert!(
+            d.push_frame(
+                LinkType::ETHERNET,
+                &ethernet(&ipv4(6, 9, false, 0, &tcp)),
+                t,
+                &mut |_| {}
+            )
+            .is_empty()
+        );
     }
 }

@@ -34,10 +34,10 @@ pub use checksum::{
     PseudoHeader, internet_checksum, sum_bytes as ones_complement_sum, update as update_checksum,
 };
 pub use decode::{
-    ChecksumStatus, DecodeAll, DecodeError, Decoded, DecodedSegment, Encapsulation, EtherType,
-    Fragment, IcmpMessage, IcmpQuotedTcp, IpError, IpNumber, Layer, LayerError, LinkError,
-    LinkType, MAX_LAYERS, Malformed, NotTcp, Truncated, TunnelError, UnverifiedReason, decode,
-    decode_all,
+    ChecksumStatus, CutTcp, DecodeAll, DecodeError, Decoded, DecodedSegment, Encapsulation,
+    EtherType, Fragment, IcmpMessage, IcmpQuotedTcp, IpError, IpNumber, Layer, LayerError,
+    LinkError, LinkType, MAX_LAYERS, Malformed, NotTcp, Truncated, TunnelError, UnverifiedReason,
+    decode, decode_all,
 };
 pub use ip_build::{IPV4_HEADER_LEN, IPV6_HEADER_LEN, IpTcpBuilder};
 pub use options::{

@@ -7,10 +7,12 @@
 //! the absolute offset in the frame ([`Fault::in_frame`]).
 
 use core::fmt;
-use core::net::IpAddr;
+use core::net::{IpAddr, SocketAddr};
 
 use super::layer::{Layer, MAX_LAYERS};
 use super::numbers::{IpNumber, LinkType};
+use crate::flags::TcpFlags;
+use crate::seq::SeqNum;
 use crate::wire::TcpHeaderError;
 
 /// Why a frame's TCP segment cannot be read from it.
@@ -30,6 +32,12 @@ pub enum DecodeError {
     /// An IP fragment (not an atomic one): the datagram needs reassembly.
     #[error("{0}: IP reassembly needed")]
     Fragment(Fragment),
+    /// A TCP header cut by the snapshot length (or an enclosing length) after
+    /// its ports: what was captured of its fixed fields, so that the frame can
+    /// still be tied to its connection. Fewer than 4 bytes captured is
+    /// [`DecodeError::Truncated`].
+    #[error(transparent)]
+    TcpCut(#[from] CutTcp),
     /// Encrypted (IPsec ESP, protected 802.11 data).
     #[error("{layer} encrypted payload at byte {offset}")]
     Encrypted {
@@ -72,6 +80,50 @@ pub struct Truncated {
     /// Bytes there from `offset` (within the enclosing length).
     pub available: usize,
 }
+
+/// A TCP header of which only a prefix was captured (the snapshot length cut
+/// it, within the fixed 20 bytes or within the options): the fixed fields that
+/// are there, as tshark shows them for a cut header.
+///
+/// The segment cannot be tracked as a [`DecodedSegment`](crate::wire::DecodedSegment)
+/// (no complete header, no payload), but its addresses and ports name its
+/// connection.
+// Display and Error by hand: thiserror would take the field `source` for the
+// error's cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CutTcp {
+    /// Source address and port.
+    pub source: SocketAddr,
+    /// Destination address and port (the IP header's destination, as in
+    /// [`DecodedSegment::destination`](crate::wire::DecodedSegment::destination)).
+    pub destination: SocketAddr,
+    /// Sequence number, when its 4 bytes were captured (8 bytes or more).
+    pub seq: Option<SeqNum>,
+    /// Acknowledgment number field (whether or not ACK is set), when its 4
+    /// bytes were captured (12 bytes or more).
+    pub ack: Option<SeqNum>,
+    /// All twelve flag bits, when both bytes were captured (14 bytes or more).
+    pub flags: Option<TcpFlags>,
+    /// The header length the data offset gives, when its byte was captured
+    /// (13 bytes or more).
+    pub header_len: Option<usize>,
+    /// Byte offset in the frame of the TCP header.
+    pub offset: usize,
+    /// TCP bytes captured (at least 4, fewer than the header's length).
+    pub captured: usize,
+}
+
+impl fmt::Display for CutTcp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TCP header {} -> {} at byte {} cut by the snapshot length: {} bytes captured",
+            self.source, self.destination, self.offset, self.captured
+        )
+    }
+}
+
+impl core::error::Error for CutTcp {}
 
 /// A header whose fields contradict themselves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -247,6 +299,26 @@ pub struct Fragment {
     pub more_fragments: bool,
     /// Protocol of the reassembled payload.
     pub protocol: IpNumber,
+    /// Where this fragment's data starts in the frame given to
+    /// [`decode`](fn@crate::wire::decode): just after the IPv4 header, or
+    /// just after the IPv6 fragment header, at whatever depth of
+    /// encapsulation the fragmented IP header lies.
+    pub payload_offset: usize,
+    /// How many bytes of this fragment's data the frame holds: the data the
+    /// IP length fields declare, cut to the bytes captured (and to any
+    /// enclosing length). Less than declared means the fragment was cut by
+    /// the snapshot length.
+    pub payload_len: usize,
+}
+
+impl Fragment {
+    /// This fragment's data in `frame` (the frame given to
+    /// [`decode`](fn@crate::wire::decode)), or `None` if the range does not
+    /// lie in `frame` (another frame was given).
+    #[must_use]
+    pub fn payload<'a>(&self, frame: &'a [u8]) -> Option<&'a [u8]> {
+        frame.get(self.payload_offset..self.payload_offset.checked_add(self.payload_len)?)
+    }
 }
 
 impl fmt::Display for Fragment {
@@ -318,7 +390,10 @@ impl Fault {
                 offset: at.saturating_add(offset),
                 value,
             },
-            Fault::Fragment(fragment) => DecodeError::Fragment(fragment),
+            Fault::Fragment(fragment) => DecodeError::Fragment(Fragment {
+                payload_offset: at.saturating_add(fragment.payload_offset),
+                ..fragment
+            }),
         }
     }
 }

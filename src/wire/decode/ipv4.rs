@@ -74,6 +74,9 @@ pub(crate) fn parse_ipv4(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> 
         offset,
         more_fragments,
         protocol,
+        // Relative to this header until `Fault::in_frame` makes it absolute.
+        payload_offset: header_len,
+        payload_len: end.min(bytes.len()).saturating_sub(header_len),
     });
     Ok(IpHeader {
         context: IpContext::V4 {

@@ -172,6 +172,11 @@ pub(crate) fn parse_ipv6(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> 
                         offset,
                         more_fragments,
                         protocol: next,
+                        // Relative to the IPv6 header until `Fault::in_frame`
+                        // makes it absolute; the length is set below, once
+                        // the datagram's end is known.
+                        payload_offset: ext_at + ext_len,
+                        payload_len: 0,
                     });
                 }
             }
@@ -190,6 +195,9 @@ pub(crate) fn parse_ipv6(bytes: &[u8], quoted: bool) -> Result<IpHeader, Fault> 
             None if protocol == IpNumber::IPV6_NO_NEXT_HEADER => len,
             None => bytes.len(),
         };
+    }
+    if let Some(f) = fragment.as_mut() {
+        f.payload_len = end.min(bytes.len()).saturating_sub(f.payload_offset);
     }
     Ok(IpHeader {
         context: IpContext::V6 {

@@ -103,8 +103,12 @@ mod tests;
 
 use core::net::{IpAddr, SocketAddr};
 
+use crate::flags::TcpFlags;
+use crate::seq::SeqNum;
+
 pub use error::{
-    DecodeError, Fragment, IpError, LayerError, LinkError, Malformed, Truncated, TunnelError,
+    CutTcp, DecodeError, Fragment, IpError, LayerError, LinkError, Malformed, Truncated,
+    TunnelError,
 };
 use layer::Path;
 pub use layer::{Encapsulation, Layer, MAX_LAYERS};
@@ -428,6 +432,42 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// What the captured prefix `captured` of the TCP header at `self.at`
+    /// holds (RFC 9293 §3.1 layout), or `None` without its two ports.
+    fn cut_tcp(&self, captured: &[u8]) -> Option<CutTcp> {
+        let be16 = |i: usize| Some(u16::from_be_bytes(*captured.get(i..)?.first_chunk::<2>()?));
+        let be32 = |i: usize| Some(u32::from_be_bytes(*captured.get(i..)?.first_chunk::<4>()?));
+        let (source, destination) = match self.context {
+            IpContext::V4 {
+                source,
+                destination,
+            } => (IpAddr::V4(source), IpAddr::V4(destination)),
+            IpContext::V6 {
+                source,
+                destination,
+                ..
+            } => (IpAddr::V6(source), IpAddr::V6(destination)),
+        };
+        const SEQ: usize = 4;
+        const ACK: usize = 8;
+        const DATA_OFFSET_FLAGS: usize = 12;
+        Some(CutTcp {
+            source: SocketAddr::new(source, be16(0)?),
+            destination: SocketAddr::new(destination, be16(2)?),
+            seq: be32(SEQ).map(SeqNum),
+            ack: be32(ACK).map(SeqNum),
+            flags: be16(DATA_OFFSET_FLAGS).map(|f| {
+                let [hi, lo] = f.to_be_bytes();
+                TcpFlags::from_header_bytes(hi, lo)
+            }),
+            header_len: captured
+                .get(DATA_OFFSET_FLAGS)
+                .map(|b| usize::from(b >> 4) * 4),
+            offset: self.at,
+            captured: captured.len(),
+        })
+    }
+
     /// The TCP segment at `self.at`, addressed by `context`.
     fn tcp(&self) -> Decoded<'a> {
         let at = self.at;
@@ -447,12 +487,15 @@ impl<'a> Walk<'a> {
             }))
         };
         let cut = |required: usize| {
-            Decoded::Error(DecodeError::Truncated(Truncated {
-                layer: Layer::Tcp,
-                offset: at,
-                required,
-                available: captured.len(),
-            }))
+            Decoded::Error(match self.cut_tcp(captured) {
+                Some(c) => DecodeError::TcpCut(c),
+                None => DecodeError::Truncated(Truncated {
+                    layer: Layer::Tcp,
+                    offset: at,
+                    required,
+                    available: captured.len(),
+                }),
+            })
         };
         const DATA_OFFSET_BYTE: usize = 12;
         let header = match TcpHeaderSlice::from_slice(captured) {

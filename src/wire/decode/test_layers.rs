@@ -870,6 +870,8 @@ mod ip {
             offset: 8,
             more_fragments: false,
             protocol: IpNumber::TCP,
+            payload_offset: 0,
+            payload_len: 0,
         };
         assert_eq!(
             f.to_string(),

@@ -2,6 +2,7 @@
 //! [`decode_all`](super::decode_all).
 
 use super::*;
+use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
 use crate::wire::{IpNumber, PseudoHeader, TcpHeaderError};
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -133,16 +134,67 @@ fn bad_checksum_and_snaplen_cut() {
         ChecksumStatus::Unverified(UnverifiedReason::Truncated)
     );
     assert!(p.is_truncated());
-    // Cut inside the TCP header: a typed answer, not a segment.
+    // Cut inside the TCP header after the ports: the fixed fields that are
+    // there (15 bytes: ports, seq, ack, data offset and flags; tcp_segment
+    // writes seq 1000, ack 7, data offset 5, ACK|PSH).
     let d = decode(LinkType::ETHERNET, &f.as_slice()[..34 + 15]);
     assert_eq!(
         d,
+        Decoded::Error(DecodeError::TcpCut(CutTcp {
+            source: SocketAddr::new(SRC4.into(), 1025),
+            destination: SocketAddr::new(DST4.into(), 80),
+            seq: Some(SeqNum(1000)),
+            ack: Some(SeqNum(7)),
+            flags: Some(TcpFlags::ACK | TcpFlags::PSH),
+            header_len: Some(20),
+            offset: 34,
+            captured: 15,
+        }))
+    );
+    // 10 bytes: ports and seq only.
+    let Decoded::Error(DecodeError::TcpCut(c)) = decode(LinkType::ETHERNET, &f.as_slice()[..44])
+    else {
+        panic!("cut TCP")
+    };
+    assert_eq!(
+        (c.seq, c.ack, c.flags, c.header_len, c.captured),
+        (Some(SeqNum(1000)), None, None, None, 10)
+    );
+    assert_eq!(
+        std::format!("{}", DecodeError::TcpCut(c)),
+        "TCP header 192.0.2.1:1025 -> 198.51.100.2:80 at byte 34 cut by the snapshot length: 10 bytes captured"
+    );
+    // 3 bytes: not even the ports, a plain truncation.
+    assert_eq!(
+        decode(LinkType::ETHERNET, &f.as_slice()[..37]),
         Decoded::Error(DecodeError::Truncated(Truncated {
             layer: Layer::Tcp,
             offset: 34,
             required: 20,
-            available: 15
+            available: 3
         }))
+    );
+    // Cut inside the options (data offset 10 = 40 bytes, 22 captured): the
+    // whole fixed header.
+    let mut g = Buf::new();
+    g.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_header(40, 6, &mut g);
+    g.put(&443u16.to_be_bytes()).put(&56960u16.to_be_bytes());
+    g.put(&652014209u32.to_be_bytes())
+        .put(&2070381375u32.to_be_bytes());
+    g.put(&[0xA0, 0x12, 0xFF, 0xFF, 0, 0, 0, 0, 2, 4]);
+    let Decoded::Error(DecodeError::TcpCut(c)) = decode(LinkType::ETHERNET, g.as_slice()) else {
+        panic!("cut TCP")
+    };
+    assert_eq!(
+        (c.seq, c.ack, c.flags, c.header_len, c.captured),
+        (
+            Some(SeqNum(652014209)),
+            Some(SeqNum(2070381375)),
+            Some(TcpFlags::SYN | TcpFlags::ACK),
+            Some(40),
+            22
+        )
     );
 }
 
@@ -485,6 +537,72 @@ fn not_tcp_answers() {
 }
 
 #[test]
+fn fragment_payload_ranges() {
+    // Ethernet (14) + IPv4 (20, total length 30, MF) + 10 data bytes + 4 of
+    // padding: the data is bytes 34..44.
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_header(10, 6, &mut f);
+    f.bytes[14 + 6] = 0x20;
+    f.put(b"0123456789").put(&[0xEE; 4]);
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, f.as_slice())
+    else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.payload_offset, frag.payload_len), (34, 10));
+    assert_eq!(frag.payload(f.as_slice()), Some(&b"0123456789"[..]));
+    // Cut by the snapshot length after 6 data bytes: 6 bytes are there.
+    let cut = &f.as_slice()[..40];
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, cut) else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.payload_offset, frag.payload_len), (34, 6));
+    assert_eq!(frag.payload(cut), Some(&b"012345"[..]));
+    assert_eq!(frag.payload(&cut[..39]), None);
+
+    // IPv6 (40) + hop-by-hop (8) + fragment header (8, offset 16, last) + 12
+    // data bytes: the data is bytes 56..68.
+    let mut g = Buf::new();
+    ipv6_header(28, 0, &mut g);
+    g.put(&[44, 0, 1, 4, 0, 0, 0, 0]);
+    g.put(&[6, 0, 0, 16, 0, 0, 0, 9]);
+    g.put(b"abcdefghijkl");
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::RAW, g.as_slice()) else {
+        panic!("fragment")
+    };
+    assert_eq!(
+        (frag.offset, frag.more_fragments, frag.identification),
+        (16, false, 9)
+    );
+    assert_eq!((frag.payload_offset, frag.payload_len), (56, 12));
+
+    // Nested: Ethernet (14) + outer IPv4 (20) + GRE (4) + inner IPv4 (20,
+    // offset 8 bytes, MF) + 8 data bytes: the inner data is bytes 58..66.
+    let mut h = Buf::new();
+    h.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_header(4 + 20 + 8, 47, &mut h);
+    h.put(&[0, 0, 0x08, 0x00]);
+    ipv4_header(8, 6, &mut h);
+    h.bytes[38 + 6] = 0x20;
+    h.bytes[38 + 7] = 1;
+    h.put(b"ABCDEFGH");
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, h.as_slice())
+    else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.offset, frag.more_fragments), (8, true));
+    assert_eq!((frag.payload_offset, frag.payload_len), (58, 8));
+    // An outer length shorter than the inner one bounds the data: 2 bytes
+    // fewer in the outer total length leave 6 of the 8.
+    h.bytes[14 + 3] -= 2;
+    let Decoded::Error(DecodeError::Fragment(frag)) = decode(LinkType::ETHERNET, h.as_slice())
+    else {
+        panic!("fragment")
+    };
+    assert_eq!((frag.payload_offset, frag.payload_len), (58, 6));
+}
+
+#[test]
 fn fragments_need_reassembly() {
     let mut f = Buf::new();
     ipv4_tcp(b"0123456789", &mut f);
@@ -560,12 +678,28 @@ fn amsdu_yields_both_segments() {
         );
     }
     assert_eq!(decode(LinkType::ETHERNET, &frame), all[0]);
-    // Cut inside the second subframe's IP header: the first segment is
-    // still whole, the second is a typed truncation.
+    // Cut 30 bytes into the second subframe's TCP header (at 414, data
+    // offset 8): the first segment is still whole, the second a cut header
+    // with the fixed fields of the bytes above (seq 0x931264fb, ack
+    // 0xaeadcb28, flags 0x010).
     let cut: std::vec::Vec<_> =
         decode_all(LinkType::ETHERNET, &frame[..0x19c + 14 + 8 + 10]).collect();
     assert!(cut[0].tcp().is_some());
-    assert!(matches!(cut[1], Decoded::Error(DecodeError::Truncated(_))));
+    let Decoded::Error(DecodeError::TcpCut(c)) = cut[1] else {
+        panic!("cut TCP")
+    };
+    assert_eq!((c.source.port(), c.destination.port()), (443, 49392));
+    assert_eq!(
+        (c.seq, c.ack, c.flags, c.header_len, c.offset, c.captured),
+        (
+            Some(SeqNum(0x931264fb)),
+            Some(SeqNum(0xaeadcb28)),
+            Some(TcpFlags::ACK),
+            Some(32),
+            414,
+            30
+        )
+    );
 }
 
 fn amsdu_frame() -> std::vec::Vec<u8> {
@@ -637,6 +771,16 @@ proptest::proptest! {
             Decoded::Error(DecodeError::Truncated(t)) => {
                 proptest::prop_assert!(n < payload_at);
                 proptest::prop_assert_eq!(t.available, n.saturating_sub(t.offset));
+                // With the ports there, the answer is a cut TCP header.
+                proptest::prop_assert!(t.layer != Layer::Tcp || t.available < 4);
+            }
+            Decoded::Error(DecodeError::TcpCut(c)) => {
+                // Ethernet 18, IPv4 20, GRE 4, IPv4 20: TCP at 62.
+                proptest::prop_assert!(n < payload_at);
+                proptest::prop_assert_eq!((c.offset, c.captured), (62, n - 62));
+                proptest::prop_assert_eq!((c.source.port(), c.destination.port()), (1025, 80));
+                proptest::prop_assert_eq!(c.seq.is_some(), n >= 62 + 8);
+                proptest::prop_assert_eq!(c.flags.is_some(), n >= 62 + 14);
             }
             other => proptest::prop_assert!(false, "{:?}", other),
         }
