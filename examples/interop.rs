@@ -1,0 +1,157 @@
+//! `interop` — an [`Endpoint`](synack::state::Endpoint) holds real connections with the
+//! Linux kernel's own TCP, over a TUN device in a network namespace the example
+//! creates and removes. Linux only; needs root (CAP_NET_ADMIN) and `/dev/net/tun`.
+//!
+//! ```text
+//! sudo cargo run --example interop                 # every scenario
+//! sudo cargo run --example interop -- abort loss_ours   # only these
+//! sudo cargo run --example interop -- --list       # scenario names
+//! ```
+//!
+//! The namespace `synack-interop-<pid>` holds a TUN device `syni<pid>` with address
+//! 10.99.0.1/24; the endpoint is 10.99.0.2, on the other side of the TUN device (this
+//! process reads and writes its packets). Inside the namespace, this same binary runs
+//! again as `--peer` (started with `ip netns exec`) and drives the kernel's TCP with
+//! `std::net` sockets on command. Every segment written to the TUN device comes from
+//! the state machine — replies to the kernel's segments, `send`, `close`, `abort`,
+//! `retransmit` — and the example adds only ports, payload, IP header and checksums.
+//!
+//! For each scenario it prints `scenario NAME: pass` or `scenario NAME: FAIL`, then
+//! the evidence, indented: the endpoint's states, the kernel's states (`ss -tan` in
+//! the namespace, sampled where each is stable), the bytes each way (length and
+//! FNV-1a hash on both sides), and the kernel's retransmissions and RSTs, counted
+//! by decoding its segments with the crate's wire layer and cross-checked with the
+//! kernel's own counters (`/proc/PID/net/snmp` of the peer: `RetransSegs`,
+//! `OutRsts`). A retransmission counts as provoked only when it carries bytes the
+//! endpoint had dropped or discarded; any other one, and any RST not expected,
+//! fails the scenario.
+//!
+//! Exit status: 0 when every scenario passes, 1 when one fails, 2 when the
+//! laboratory cannot be set up, 77 when the machine cannot run it (no
+//! `/dev/net/tun`, no CAP_NET_ADMIN, no `ip`), with a message saying why.
+//!
+//! The namespace and the device are removed on exit, on every error path and on a
+//! panic (a guard's `Drop`); a run killed by a signal leaves them behind, and the
+//! next run removes every `synack-interop-*` namespace whose process is gone.
+
+#[cfg(target_os = "linux")]
+#[path = "interop/conn.rs"]
+mod conn;
+#[cfg(target_os = "linux")]
+#[path = "interop/netns.rs"]
+mod netns;
+#[cfg(target_os = "linux")]
+#[path = "interop/packet.rs"]
+mod packet;
+#[cfg(target_os = "linux")]
+#[path = "interop/peer.rs"]
+mod peer;
+#[cfg(target_os = "linux")]
+#[path = "interop/scenarios.rs"]
+mod scenarios;
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+
+/// The kernel's address, on the TUN device inside the namespace.
+pub const KERNEL_IP: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 1);
+/// The endpoint's address: the far side of the TUN device.
+pub const OUR_IP: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 2);
+
+/// Exit status when the machine cannot run the example.
+pub const SKIP: u8 = 77;
+
+#[cfg(not(target_os = "linux"))]
+fn main() -> ExitCode {
+    println!("interop: SKIPPED: Linux only (TUN devices and network namespaces)");
+    ExitCode::from(SKIP)
+}
+
+#[cfg(target_os = "linux")]
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--peer") {
+        return peer::main();
+    }
+    if args.iter().any(|a| a == "--list") {
+        for (name, _) in scenarios::ALL {
+            println!("{name}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
+        eprintln!("interop: unknown option {a}");
+        return ExitCode::from(2);
+    }
+    if let Some(a) = args
+        .iter()
+        .find(|a| !scenarios::ALL.iter().any(|(n, _)| n == a))
+    {
+        eprintln!("interop: no scenario {a} (see --list)");
+        return ExitCode::from(2);
+    }
+    if let Err(why) = can_run() {
+        println!("interop: SKIPPED: {why}");
+        return ExitCode::from(SKIP);
+    }
+    let mut lab = match scenarios::setup() {
+        Ok(lab) => lab,
+        Err(e) => {
+            eprintln!("interop: cannot set up the laboratory: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = 0;
+    let mut ran = 0;
+    for (i, (name, scenario)) in scenarios::ALL.iter().enumerate() {
+        if !args.is_empty() && !args.iter().any(|a| a == name) {
+            continue;
+        }
+        let ports = (7000 + i as u16, 41000 + i as u16);
+        let outcome = scenarios::run(&mut lab, name, *scenario, ports);
+        ran += 1;
+        failed += usize::from(!outcome.passed());
+        outcome.print();
+    }
+    drop(lab);
+    println!(
+        "interop: {ran} scenarios against Linux {}: {} pass, {failed} FAIL",
+        kernel_release(),
+        ran - failed
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Why this machine cannot run the example, if it cannot.
+#[cfg(target_os = "linux")]
+pub fn can_run() -> Result<(), String> {
+    if !std::path::Path::new("/dev/net/tun").exists() {
+        return Err("no /dev/net/tun".into());
+    }
+    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
+    let cap_eff = status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        .unwrap_or(0);
+    const CAP_NET_ADMIN: u32 = 12;
+    const CAP_SYS_ADMIN: u32 = 21;
+    if cap_eff & (1 << CAP_NET_ADMIN) == 0 || cap_eff & (1 << CAP_SYS_ADMIN) == 0 {
+        return Err("needs CAP_NET_ADMIN and CAP_SYS_ADMIN (run as root)".into());
+    }
+    match std::process::Command::new("ip").arg("-V").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        _ => Err("no `ip` command (iproute2)".into()),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn kernel_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "?".into())
+}

@@ -1,0 +1,681 @@
+//! The glue between one [`Endpoint`] and the TUN device — the only file that calls
+//! the `Endpoint` API (so an API change is adapted here).
+//!
+//! [`Conn`] holds the endpoint, the bytes its user sends and receives (the
+//! endpoint itself counts sequence numbers, it holds no bytes), the loss to inject,
+//! and the evidence: every state change, and the kernel's segments decoded and
+//! classified (retransmissions, RSTs, windows). [`Lab`] is the TUN device, the peer
+//! process and the clock; [`Lab::drive`] runs the event loop.
+//!
+//! What the example adds to the state machine is what a TCP user and the lower
+//! layers add: which bytes to send and when (up to the usable window and the peer's
+//! MSS; a zero-window probe when the window is closed; a retransmission timer and
+//! fast retransmit on three duplicate ACKs, both calling `Endpoint::retransmit`),
+//! ports, payload, IP header and checksums ([`super::packet::ip_packet`]).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::ChildStdin;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use synack::state::{Config, Disposition, Endpoint, Reply, State, StateChange};
+use synack::{Segment, SeqNum, TcpFlags};
+
+use super::netns::Netns;
+use super::packet::{Flow, Received, decode, ip_packet};
+use super::{KERNEL_IP, OUR_IP};
+
+/// First retransmission timeout; doubles up to [`MAX_RTO`].
+const RTO: Duration = Duration::from_millis(250);
+const MAX_RTO: Duration = Duration::from_secs(2);
+/// Delay before a zero-window probe.
+const PERSIST: Duration = Duration::from_millis(200);
+
+/// The endpoint's configuration in every scenario unless changed: MSL 250 ms (so
+/// TIME-WAIT lasts half a second), user timeout 10 s.
+pub fn config(isn_offset: u32, window: u32) -> Config {
+    Config {
+        isn_offset,
+        window,
+        msl: Duration::from_millis(250),
+        user_timeout: Some(Duration::from_secs(10)),
+        ..Config::default()
+    }
+}
+
+/// The laboratory: TUN device, peer process, clock.
+pub struct Lab {
+    /// The namespace (dropped last: removes everything by name).
+    pub ns: Netns,
+    tun: Arc<tun_tap::Iface>,
+    packets: Receiver<Vec<u8>>,
+    peer_in: ChildStdin,
+    peer_lines: Receiver<String>,
+    /// The peer's process id (its `/proc/PID/net` is the namespace's).
+    pub peer_pid: u32,
+    answers: HashMap<u32, Result<String, String>>,
+    next_tag: u32,
+    start: Instant,
+    ip_id: u16,
+    /// Kernel segments to ports no scenario is using, and how many were RSTs.
+    pub strays: (u32, u32),
+}
+
+impl Lab {
+    /// Assembles the laboratory.
+    pub fn new(
+        ns: Netns,
+        tun: Arc<tun_tap::Iface>,
+        packets: Receiver<Vec<u8>>,
+        peer: (ChildStdin, Receiver<String>, u32),
+    ) -> Lab {
+        Lab {
+            ns,
+            tun,
+            packets,
+            peer_in: peer.0,
+            peer_lines: peer.1,
+            peer_pid: peer.2,
+            answers: HashMap::new(),
+            next_tag: 1,
+            start: Instant::now(),
+            ip_id: 1,
+            strays: (0, 0),
+        }
+    }
+
+    /// Waits (up to 5 s) for the peer to say it runs inside the namespace.
+    pub fn wait_ready(&mut self) -> Result<(), String> {
+        let end = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < end {
+            self.collect();
+            if self.answers.contains_key(&0) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Err("the peer did not start in the namespace".into())
+    }
+
+    /// Capture time for the endpoint: a monotonic duration since the lab started.
+    pub fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    /// Sends a command to the kernel-side peer; returns its tag.
+    pub fn cmd(&mut self, text: &str) -> u32 {
+        let tag = self.next_tag;
+        self.next_tag += 1;
+        let _ = writeln!(self.peer_in, "{tag} {text}");
+        let _ = self.peer_in.flush();
+        tag
+    }
+
+    /// The peer's answer to command `tag`, once it came.
+    pub fn answer(&self, tag: u32) -> Option<Result<String, String>> {
+        self.answers.get(&tag).cloned()
+    }
+
+    fn collect(&mut self) {
+        while let Ok(line) = self.peer_lines.try_recv() {
+            let mut words = line.splitn(3, ' ');
+            let (Some(tag), Some(status)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let text = words.next().unwrap_or("").to_string();
+            if let Ok(tag) = tag.parse() {
+                let r = if status == "ok" { Ok(text) } else { Err(text) };
+                self.answers.insert(tag, r);
+            }
+        }
+    }
+
+    fn write(&mut self, packet: &[u8]) {
+        if let Err(e) = self.tun.send(packet) {
+            eprintln!("interop: TUN write failed: {e}");
+        }
+    }
+
+    /// The kernel's state for `c`'s connection as `ss -tan` shows it, in this
+    /// crate's names; `None` when the kernel has no such socket.
+    pub fn kernel_state(&self, c: &Conn) -> Option<String> {
+        let local = format!("{KERNEL_IP}:{}", c.ours.dport);
+        let peer = format!("{OUR_IP}:{}", c.ours.sport);
+        self.ns
+            .sockets()
+            .into_iter()
+            .find(|(_, l, p)| *l == local && *p == peer)
+            .map(|(state, _, _)| ss_state(&state))
+    }
+
+    /// Samples the kernel's state into `c.kernel_path` and returns it (`CLOSED` when
+    /// there is no socket).
+    pub fn sample(&self, c: &mut Conn) -> String {
+        let s = self.kernel_state(c).unwrap_or_else(|| "CLOSED".to_string());
+        if c.kernel_path.last() != Some(&s) {
+            c.kernel_path.push(s.clone());
+        }
+        s
+    }
+
+    /// Runs the event loop for `c` until `done` holds (then `true`) or `budget`
+    /// passes (then `false`).
+    pub fn drive(
+        &mut self,
+        c: &mut Conn,
+        budget: Duration,
+        mut done: impl FnMut(&mut Lab, &mut Conn) -> bool,
+    ) -> bool {
+        let end = Instant::now() + budget;
+        loop {
+            self.collect();
+            c.timers(self);
+            c.output(self);
+            if done(self, c) {
+                return true;
+            }
+            if Instant::now() >= end {
+                return false;
+            }
+            if let Ok(p) = self.packets.recv_timeout(Duration::from_millis(2)) {
+                c.input(self, &p);
+                while let Ok(p) = self.packets.try_recv() {
+                    c.input(self, &p);
+                }
+            }
+        }
+    }
+
+    /// Drives `c` until the peer answers command `tag`; the answer, or `Err` on timeout.
+    pub fn wait(&mut self, c: &mut Conn, tag: u32, budget: Duration) -> Result<String, String> {
+        if self.drive(c, budget, |lab, _| lab.answer(tag).is_some()) {
+            self.answer(tag).unwrap_or(Err("no answer".into()))
+        } else {
+            Err(format!("no answer from the peer within {budget:?}"))
+        }
+    }
+
+    /// Drives `c` for `d`.
+    pub fn idle(&mut self, c: &mut Conn, d: Duration) {
+        self.drive(c, d, |_, _| false);
+    }
+}
+
+/// `ss` state names to this crate's.
+fn ss_state(s: &str) -> String {
+    match s {
+        "ESTAB" => "ESTABLISHED",
+        "SYN-SENT" => "SYN_SENT",
+        "SYN-RECV" => "SYN_RECEIVED",
+        "FIN-WAIT-1" => "FIN_WAIT_1",
+        "FIN-WAIT-2" => "FIN_WAIT_2",
+        "TIME-WAIT" => "TIME_WAIT",
+        "CLOSE-WAIT" => "CLOSE_WAIT",
+        "LAST-ACK" => "LAST_ACK",
+        "CLOSING" => "CLOSING",
+        "LISTEN" => "LISTEN",
+        other => other,
+    }
+    .to_string()
+}
+
+/// One connection: our endpoint, its user's bytes, injected loss, evidence.
+pub struct Conn {
+    /// The state machine.
+    pub ep: Endpoint,
+    /// Our direction: `OUR_IP:sport -> KERNEL_IP:dport` (`dport` 0 until a passive
+    /// open learns it from the kernel's SYN).
+    pub ours: Flow,
+    /// Everything our user sends, and how much of it was handed to `send`.
+    pub tx: Vec<u8>,
+    tx_sent: usize,
+    /// Sequence number of the first data byte (ISS + 1), once our SYN is chosen.
+    data_start: Option<SeqNum>,
+    /// The bytes received in order.
+    pub rx: Vec<u8>,
+    /// Close once everything in `tx` is sent.
+    pub want_close: bool,
+    /// Call CLOSE when the kernel's FIN arrives, before it is processed (FINs cross).
+    pub close_on_kernel_fin: bool,
+    /// Hold our answer to the kernel's FIN this long (to see the kernel's state).
+    pub hold_fin_ack: Option<Duration>,
+    held: Vec<(Duration, Vec<u8>)>,
+    /// Drop the kernel's n-th data segment (1-based) before the endpoint sees it.
+    pub drop_kernel_data: Option<u32>,
+    kernel_data: u32,
+    /// Do not write our n-th data segment (1-based): "lose" it.
+    pub lose_our_data: Option<u32>,
+    our_data: u32,
+    /// Every state our endpoint went through.
+    pub path: Vec<State>,
+    /// Every state change, as `FROM -> TO (cause)`.
+    pub changes: Vec<StateChange>,
+    /// The kernel's states as sampled with `ss`.
+    pub kernel_path: Vec<String>,
+    /// Evidence about the kernel's segments.
+    pub k: KernelStats,
+    /// Our retransmissions (timer and fast retransmit) and zero-window probes.
+    pub our_retransmissions: u32,
+    /// Zero-window probes we sent.
+    pub our_probes: u32,
+    /// Segments we "lost" on purpose.
+    pub our_lost: u32,
+    /// Problems of the glue itself (a segment we could not build, a refused call).
+    pub errors: Vec<String>,
+    rto: Duration,
+    rto_since: Option<Duration>,
+    persist_at: Option<Duration>,
+    dupacks: u32,
+    last_window: Option<u16>,
+}
+
+/// What the kernel's segments on this connection showed.
+#[derive(Default, Debug)]
+pub struct KernelStats {
+    /// Segments.
+    pub segments: u32,
+    /// Retransmissions: sequence space at or before the highest already seen.
+    pub retransmissions: u32,
+    /// Retransmissions of nothing we discarded (all of it already accepted).
+    pub unprovoked: u32,
+    /// RSTs.
+    pub rsts: u32,
+    /// ACKs advertising a zero window.
+    pub zero_windows: u32,
+    /// Largest window field seen after the SYN.
+    pub max_window: u16,
+    /// Data segments we dropped, and the sequence ranges we discarded.
+    pub dropped: u32,
+    discarded: Vec<(SeqNum, SeqNum)>,
+    max_end: Option<SeqNum>,
+}
+
+impl Conn {
+    /// A connection from `OUR_IP:sport` to `KERNEL_IP:dport` (0: learn it).
+    pub fn new(config: Config, sport: u16, dport: u16) -> Conn {
+        Conn {
+            ep: Endpoint::new(config),
+            ours: Flow {
+                src: OUR_IP,
+                sport,
+                dst: KERNEL_IP,
+                dport,
+            },
+            tx: Vec::new(),
+            tx_sent: 0,
+            data_start: None,
+            rx: Vec::new(),
+            want_close: false,
+            close_on_kernel_fin: false,
+            hold_fin_ack: None,
+            held: Vec::new(),
+            drop_kernel_data: None,
+            kernel_data: 0,
+            lose_our_data: None,
+            our_data: 0,
+            path: vec![State::Closed],
+            changes: Vec::new(),
+            kernel_path: Vec::new(),
+            k: KernelStats::default(),
+            our_retransmissions: 0,
+            our_probes: 0,
+            our_lost: 0,
+            errors: Vec::new(),
+            rto: RTO,
+            rto_since: None,
+            persist_at: None,
+            dupacks: 0,
+            last_window: None,
+        }
+    }
+
+    /// The endpoint's state.
+    pub fn state(&self) -> State {
+        self.ep.state()
+    }
+
+    /// Whether all of `tx` was sent and acknowledged.
+    pub fn all_acked(&self) -> bool {
+        self.tx_sent == self.tx.len()
+            && self.data_start.is_some_and(|start| {
+                self.ep
+                    .snd_una()
+                    .is_some_and(|una| una.0.wrapping_sub(start.0) as usize >= self.tx.len())
+            })
+    }
+
+    /// Whether an answer is being held.
+    pub fn holding(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// The user's passive OPEN.
+    pub fn listen(&mut self) {
+        match self.ep.listen() {
+            Ok(o) => self.record(o.change),
+            Err(v) => self.errors.push(format!("listen: {v}")),
+        }
+    }
+
+    /// The user's active OPEN.
+    pub fn connect(&mut self, lab: &mut Lab) {
+        match self.ep.connect(lab.now()) {
+            Ok(o) => {
+                self.record(o.change);
+                if let Some(s) = o.segment {
+                    self.emit(lab, &s);
+                }
+            }
+            Err(v) => self.errors.push(format!("connect: {v}")),
+        }
+    }
+
+    /// The user's ABORT.
+    pub fn abort(&mut self, lab: &mut Lab) {
+        match self.ep.abort() {
+            Ok(o) => {
+                self.record(o.change);
+                if let Some(s) = o.segment {
+                    self.emit(lab, &s);
+                }
+            }
+            Err(v) => self.errors.push(format!("abort: {v}")),
+        }
+    }
+
+    fn close_now(&mut self, lab: &mut Lab) {
+        self.want_close = false;
+        match self.ep.close(lab.now()) {
+            Ok(o) => {
+                self.record(o.change);
+                if let Some(s) = o.segment {
+                    self.emit(lab, &s);
+                }
+            }
+            Err(v) => self.errors.push(format!("close: {v}")),
+        }
+    }
+
+    fn record(&mut self, change: StateChange) {
+        self.changes.push(change);
+        self.path.push(change.to);
+    }
+
+    fn in_flight(&self) -> u32 {
+        match (self.ep.snd_una(), self.ep.snd_nxt()) {
+            (Some(una), Some(nxt)) => nxt.0.wrapping_sub(una.0),
+            _ => 0,
+        }
+    }
+
+    /// Writes a segment from the state machine, adding ports, payload, IP header.
+    fn emit(&mut self, lab: &mut Lab, seg: &Segment) {
+        self.emit_held(lab, seg, None);
+    }
+
+    fn emit_held(&mut self, lab: &mut Lab, seg: &Segment, hold: Option<Duration>) {
+        if seg.has(TcpFlags::SYN) {
+            self.data_start = Some(seg.seq + 1);
+        }
+        let len = seg.payload_len as usize;
+        let payload = if len == 0 {
+            &[][..]
+        } else {
+            let off = self
+                .data_start
+                .map(|start| seg.seq.0.wrapping_sub(start.0) as usize);
+            match off.and_then(|o| self.tx.get(o..o.saturating_add(len))) {
+                Some(p) => p,
+                None => {
+                    self.errors
+                        .push(format!("no bytes for a segment of {len} at {:?}", seg.seq));
+                    return;
+                }
+            }
+        };
+        lab.ip_id = lab.ip_id.wrapping_add(1);
+        match ip_packet(self.ours, seg, payload, lab.ip_id) {
+            Ok(p) => match hold {
+                Some(d) => self.held.push((lab.now() + d, p)),
+                None => lab.write(&p),
+            },
+            Err(e) => self.errors.push(format!("cannot build a packet: {e}")),
+        }
+    }
+
+    /// A packet from the TUN device.
+    fn input(&mut self, lab: &mut Lab, packet: &[u8]) {
+        let Some(Received { flow, seg, payload }) = decode(packet) else {
+            return;
+        };
+        let ours = flow.src == KERNEL_IP
+            && flow.dst == OUR_IP
+            && flow.dport == self.ours.sport
+            && (self.ours.dport == 0 || flow.sport == self.ours.dport);
+        if !ours {
+            lab.strays.0 += 1;
+            lab.strays.1 += u32::from(seg.has(TcpFlags::RST));
+            return;
+        }
+        if self.ours.dport == 0 {
+            self.ours.dport = flow.sport;
+        }
+        let now = lab.now();
+        let rcv_before = self.ep.rcv_nxt();
+        self.observe_kernel(&seg, rcv_before);
+        if seg.payload_len > 0 && !seg.has(TcpFlags::SYN) {
+            let first_time = self.k.max_end.is_none_or(|m| (seg.next_seq() - m) > 0)
+                || self.kernel_data == 0;
+            if first_time {
+                self.kernel_data += 1;
+                if self.drop_kernel_data == Some(self.kernel_data) {
+                    self.k.dropped += 1;
+                    self.k.discarded.push((seg.seq, seg.next_seq()));
+                    self.note_max_end(&seg);
+                    return;
+                }
+            }
+        }
+        self.note_max_end(&seg);
+        if self.close_on_kernel_fin
+            && seg.has(TcpFlags::FIN)
+            && self.state() == State::Established
+        {
+            self.close_on_kernel_fin = false;
+            self.close_now(lab);
+        }
+        let una_before = self.ep.snd_una();
+        let flight_before = self.in_flight();
+        let arrival = self.ep.on_segment(&seg, now);
+        for change in arrival.changes.iter() {
+            self.record(change);
+        }
+        match arrival.disposition {
+            Disposition::Accepted { delivered } if delivered > 0 => {
+                let data_seq = seg.seq + u32::from(seg.has(TcpFlags::SYN));
+                let skip = rcv_before.map_or(0, |r| r.0.wrapping_sub(data_seq.0) as usize);
+                let skip = if skip >= payload.len() { 0 } else { skip };
+                match payload.get(skip..skip + delivered as usize) {
+                    Some(bytes) => self.rx.extend_from_slice(bytes),
+                    None => self.errors.push(format!(
+                        "delivered {delivered} bytes but the segment carries {}",
+                        payload.len()
+                    )),
+                }
+            }
+            Disposition::Accepted { .. } => {}
+            Disposition::OutOfOrder | Disposition::Dropped(_) => {
+                if seg.payload_len > 0 {
+                    self.k.discarded.push((seg.seq, seg.next_seq()));
+                }
+            }
+        }
+        // Our retransmission timer and fast retransmit (RFC 5681 §3.2).
+        let una_after = self.ep.snd_una();
+        if una_after != una_before {
+            self.dupacks = 0;
+            self.rto = RTO;
+            self.rto_since = (self.in_flight() > 0).then_some(now);
+        } else if seg.has(TcpFlags::ACK)
+            && seg.payload_len == 0
+            && !seg.flags.intersects(TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST)
+            && flight_before > 0
+            && seg.window != 0
+            && self.last_window == Some(seg.window)
+        {
+            self.dupacks += 1;
+            if self.dupacks == 3 {
+                self.retransmit(lab);
+            }
+        }
+        if seg.has(TcpFlags::ACK) {
+            self.last_window = Some(seg.window);
+        }
+        let hold = if seg.has(TcpFlags::FIN) {
+            self.hold_fin_ack.take()
+        } else {
+            None
+        };
+        let reply = match arrival.reply {
+            Reply::None => None,
+            Reply::Ack(s) | Reply::ChallengeAck(s) | Reply::SynAck(s) | Reply::Reset(s) => Some(s),
+        };
+        if let Some(s) = reply {
+            self.emit_held(lab, &s, hold);
+        }
+    }
+
+    fn note_max_end(&mut self, seg: &Segment) {
+        let end = seg.next_seq();
+        if self.k.max_end.is_none_or(|m| (end - m) > 0) {
+            self.k.max_end = Some(end);
+        }
+    }
+
+    /// Counts the kernel's segment: RST, zero window, retransmission (Wireshark's
+    /// rule: it occupies sequence space and does not go past the highest sequence
+    /// number seen), and whether it retransmits anything we discarded.
+    fn observe_kernel(&mut self, seg: &Segment, rcv_before: Option<SeqNum>) {
+        let k = &mut self.k;
+        k.segments += 1;
+        if seg.has(TcpFlags::RST) {
+            k.rsts += 1;
+        }
+        if seg.has(TcpFlags::ACK) && !seg.flags.intersects(TcpFlags::SYN | TcpFlags::RST) {
+            if seg.window == 0 {
+                k.zero_windows += 1;
+            }
+            k.max_window = k.max_window.max(seg.window);
+        }
+        let (start, end) = (seg.seq, seg.next_seq());
+        if seg.seg_len() == 0 {
+            return;
+        }
+        if let Some(max) = k.max_end {
+            if (end - max) <= 0 {
+                k.retransmissions += 1;
+                let overlaps = |(a, b): &(SeqNum, SeqNum)| (end - *a) > 0 && (*b - start) > 0;
+                let needed = rcv_before.is_none_or(|r| (end - r) > 0);
+                if !(needed && k.discarded.iter().any(overlaps)) {
+                    k.unprovoked += 1;
+                }
+            }
+        }
+    }
+
+    fn retransmit(&mut self, lab: &mut Lab) {
+        match self.ep.retransmit() {
+            Ok(seg) => {
+                self.our_retransmissions += 1;
+                self.emit(lab, &seg);
+            }
+            Err(v) => self.errors.push(format!("retransmit: {v}")),
+        }
+    }
+
+    /// Timers: the endpoint's own (TIME-WAIT, user timeout), our retransmission
+    /// timer, the zero-window probe, held answers.
+    fn timers(&mut self, lab: &mut Lab) {
+        let now = lab.now();
+        if let Some(change) = self.ep.on_time(now) {
+            self.record(change);
+        }
+        if self.in_flight() == 0 {
+            self.rto_since = None;
+        } else {
+            match self.rto_since {
+                None => self.rto_since = Some(now),
+                Some(since) if now - since >= self.rto => {
+                    self.retransmit(lab);
+                    self.rto = (self.rto * 2).min(MAX_RTO);
+                    self.rto_since = Some(now);
+                }
+                Some(_) => {}
+            }
+        }
+        let due: Vec<Vec<u8>> = {
+            let (due, keep) = self.held.drain(..).partition(|(t, _)| *t <= now);
+            self.held = keep;
+            due.into_iter().map(|(_, p)| p).collect()
+        };
+        for p in due {
+            lab.write(&p);
+        }
+    }
+
+    /// What our user sends: data up to the usable window and the MSS, a zero-window
+    /// probe, then the FIN once everything is sent.
+    fn output(&mut self, lab: &mut Lab) {
+        let now = lab.now();
+        while matches!(self.state(), State::Established | State::CloseWait)
+            && self.tx_sent < self.tx.len()
+        {
+            let Some(tcb) = self.ep.tcb() else { break };
+            let in_flight = self.in_flight();
+            let usable = tcb.snd_wnd().saturating_sub(in_flight);
+            let remaining = u32::try_from(self.tx.len() - self.tx_sent).unwrap_or(u32::MAX);
+            let len = remaining.min(usable).min(u32::from(tcb.peer_mss()));
+            if len == 0 {
+                if tcb.snd_wnd() == 0 && in_flight == 0 {
+                    match self.persist_at {
+                        None => self.persist_at = Some(now + PERSIST),
+                        Some(t) if now >= t => {
+                            self.persist_at = None;
+                            if let Ok(seg) = self.ep.send(1, now) {
+                                self.tx_sent += 1;
+                                self.our_probes += 1;
+                                self.emit(lab, &seg);
+                            }
+                        }
+                        Some(_) => {}
+                    }
+                }
+                break;
+            }
+            self.persist_at = None;
+            match self.ep.send(len, now) {
+                Ok(seg) => {
+                    self.tx_sent += len as usize;
+                    self.our_data += 1;
+                    if self.lose_our_data == Some(self.our_data) {
+                        self.our_lost += 1;
+                    } else {
+                        self.emit(lab, &seg);
+                    }
+                }
+                Err(v) => {
+                    self.errors.push(format!("send({len}): {v}"));
+                    break;
+                }
+            }
+        }
+        if self.want_close
+            && self.tx_sent == self.tx.len()
+            && matches!(self.state(), State::Established | State::CloseWait)
+        {
+            self.close_now(lab);
+        }
+    }
+}

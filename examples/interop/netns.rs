@@ -1,0 +1,168 @@
+//! The laboratory: a network namespace named `synack-interop-<pid>` holding a TUN
+//! device whose other end is this process, and the kernel-side peer process inside
+//! it. [`Netns`] removes the namespace and the device by name when dropped (normal
+//! exit, error paths, panics); [`remove_stale`] removes what a killed run (Ctrl-C,
+//! SIGKILL) left behind.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+
+/// Prefix of every namespace this example creates.
+pub const PREFIX: &str = "synack-interop-";
+
+/// Runs `ip ARGS`, failing with its stderr.
+pub fn ip(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run ip: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// Removes the namespaces of earlier runs whose process is gone.
+pub fn remove_stale() {
+    let Ok(out) = Command::new("ip").args(["netns", "list"]).output() else {
+        return;
+    };
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some(name) = line.split_whitespace().next() else {
+            continue;
+        };
+        let Some(pid) = name.strip_prefix(PREFIX) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            eprintln!("interop: removing stale namespace {name}");
+            let _ = ip(&["-n", name, "link", "del", &tun_name(pid)]);
+            let _ = ip(&["netns", "del", name]);
+        }
+    }
+}
+
+/// The TUN device's name for a run (at most 15 bytes, IFNAMSIZ).
+pub fn tun_name(pid: &str) -> String {
+    let mut name = format!("syni{pid}");
+    name.truncate(15);
+    name
+}
+
+/// The namespace and the kernel-side peer; removed by name on drop.
+pub struct Netns {
+    /// The namespace's name.
+    pub name: String,
+    /// The TUN device's name (inside the namespace once moved).
+    pub tun: String,
+    peer: Option<Child>,
+}
+
+impl Netns {
+    /// Creates the namespace (empty; the TUN is moved in by the caller).
+    pub fn create() -> Result<Netns, String> {
+        let pid = std::process::id().to_string();
+        let name = format!("{PREFIX}{pid}");
+        ip(&["netns", "add", &name])?;
+        Ok(Netns {
+            name,
+            tun: tun_name(&pid),
+            peer: None,
+        })
+    }
+
+    /// `ip -n NAME ARGS`.
+    pub fn ip(&self, args: &[&str]) -> Result<(), String> {
+        let mut all = vec!["-n", self.name.as_str()];
+        all.extend_from_slice(args);
+        ip(&all)
+    }
+
+    /// Starts this binary as the kernel-side peer inside the namespace; returns its
+    /// stdin and a channel of its answer lines.
+    pub fn start_peer(&mut self) -> Result<(ChildStdin, Receiver<String>, u32), String> {
+        let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &self.name])
+            .arg(exe)
+            .arg("--peer")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the peer: {e}"))?;
+        let pid = child.id();
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        self.peer = Some(child);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok((stdin, rx, pid))
+    }
+
+    /// The kernel's TCP sockets as `ss -tan` shows them in the namespace:
+    /// (state, local, peer).
+    pub fn sockets(&self) -> Vec<(String, String, String)> {
+        let Ok(out) = Command::new("ip")
+            .args(["netns", "exec", &self.name, "ss", "-tanH"])
+            .output()
+        else {
+            return Vec::new();
+        };
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                Some((
+                    w.first()?.to_string(),
+                    w.get(3)?.to_string(),
+                    w.get(4)?.to_string(),
+                ))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.peer.take() {
+            // Closing its stdin ends the peer; kill it (by its own id) in case a
+            // thread is blocked.
+            drop(child.stdin.take());
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = self.ip(&["link", "del", &self.tun]);
+        let _ = ip(&["netns", "del", &self.name]);
+        let _ = std::io::stderr().flush();
+    }
+}
+
+/// The kernel's own TCP counters in the peer's namespace (`/proc/PID/net/snmp`):
+/// `(RetransSegs, OutRsts)`.
+pub fn kernel_counters(peer_pid: u32) -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{peer_pid}/net/snmp")).ok()?;
+    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
+    let names: Vec<&str> = tcp.next()?.split_whitespace().collect();
+    let values: Vec<&str> = tcp.next()?.split_whitespace().collect();
+    let get = |n: &str| -> Option<u64> {
+        let i = names.iter().position(|x| *x == n)?;
+        values.get(i)?.parse().ok()
+    };
+    Some((get("RetransSegs")?, get("OutRsts")?))
+}
