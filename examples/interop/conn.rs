@@ -262,6 +262,10 @@ pub struct Conn {
     pub our_probes: u32,
     /// Segments we "lost" on purpose.
     pub our_lost: u32,
+    /// RSTs we sent.
+    pub our_rsts: u32,
+    /// `(SND.NXT, RCV.NXT)` when the endpoint last had a TCB.
+    pub last_numbers: Option<(SeqNum, SeqNum)>,
     /// Problems of the glue itself (a segment we could not build, a refused call).
     pub errors: Vec<String>,
     rto: Duration,
@@ -322,6 +326,8 @@ impl Conn {
             our_retransmissions: 0,
             our_probes: 0,
             our_lost: 0,
+            our_rsts: 0,
+            last_numbers: None,
             errors: Vec::new(),
             rto: RTO,
             rto_since: None,
@@ -399,8 +405,15 @@ impl Conn {
     }
 
     fn record(&mut self, change: StateChange) {
+        self.remember();
         self.changes.push(change);
         self.path.push(change.to);
+    }
+
+    fn remember(&mut self) {
+        if let (Some(nxt), Some(rcv)) = (self.ep.snd_nxt(), self.ep.rcv_nxt()) {
+            self.last_numbers = Some((nxt, rcv));
+        }
     }
 
     fn in_flight(&self) -> u32 {
@@ -419,6 +432,10 @@ impl Conn {
         if seg.has(TcpFlags::SYN) {
             self.data_start = Some(seg.seq + 1);
         }
+        if seg.has(TcpFlags::RST) {
+            self.our_rsts += 1;
+        }
+        self.remember();
         let len = seg.payload_len as usize;
         let payload = if len == 0 {
             &[][..]
@@ -463,11 +480,12 @@ impl Conn {
             self.ours.dport = flow.sport;
         }
         let now = lab.now();
+        self.remember();
         let rcv_before = self.ep.rcv_nxt();
         self.observe_kernel(&seg, rcv_before);
         if seg.payload_len > 0 && !seg.has(TcpFlags::SYN) {
-            let first_time = self.k.max_end.is_none_or(|m| (seg.next_seq() - m) > 0)
-                || self.kernel_data == 0;
+            let first_time =
+                self.k.max_end.is_none_or(|m| (seg.next_seq() - m) > 0) || self.kernel_data == 0;
             if first_time {
                 self.kernel_data += 1;
                 if self.drop_kernel_data == Some(self.kernel_data) {
@@ -479,9 +497,7 @@ impl Conn {
             }
         }
         self.note_max_end(&seg);
-        if self.close_on_kernel_fin
-            && seg.has(TcpFlags::FIN)
-            && self.state() == State::Established
+        if self.close_on_kernel_fin && seg.has(TcpFlags::FIN) && self.state() == State::Established
         {
             self.close_on_kernel_fin = false;
             self.close_now(lab);
@@ -520,7 +536,9 @@ impl Conn {
             self.rto_since = (self.in_flight() > 0).then_some(now);
         } else if seg.has(TcpFlags::ACK)
             && seg.payload_len == 0
-            && !seg.flags.intersects(TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST)
+            && !seg
+                .flags
+                .intersects(TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST)
             && flight_before > 0
             && seg.window != 0
             && self.last_window == Some(seg.window)

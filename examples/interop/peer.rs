@@ -86,7 +86,10 @@ pub fn main() -> std::process::ExitCode {
 
 fn stream(shared: &Shared, name: &str) -> Result<TcpStream, String> {
     let sockets = shared.lock().map_err(|_| "poisoned".to_string())?;
-    let s = sockets.streams.get(name).ok_or(format!("no socket {name}"))?;
+    let s = sockets
+        .streams
+        .get(name)
+        .ok_or(format!("no socket {name}"))?;
     s.try_clone().map_err(|e| format!("{:?}", e.kind()))
 }
 

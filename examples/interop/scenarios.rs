@@ -145,7 +145,11 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
             .iter()
             .map(|ch| format!("{} ({})", ch.to, ch.cause.name()))
             .collect();
-        out.note(format!("{label}endpoint: CLOSED -> {}", path.join(" -> ")));
+        if path.is_empty() {
+            out.note(format!("{label}endpoint: CLOSED, no change"));
+        } else {
+            out.note(format!("{label}endpoint: CLOSED -> {}", path.join(" -> ")));
+        }
         if !c.kernel_path.is_empty() {
             out.note(format!(
                 "{label}kernel (ss -tan): {}",
@@ -163,10 +167,10 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
             c.k.max_window,
             c.k.dropped
         ));
-        if c.our_retransmissions + c.our_probes + c.our_lost > 0 {
+        if c.our_retransmissions + c.our_probes + c.our_lost + c.our_rsts > 0 {
             out.note(format!(
-                "{label}endpoint: lost on purpose {}, retransmissions {}, zero-window probes {}",
-                c.our_lost, c.our_retransmissions, c.our_probes
+                "{label}endpoint: lost on purpose {}, retransmissions {}, zero-window probes {}, RSTs {}",
+                c.our_lost, c.our_retransmissions, c.our_probes, c.our_rsts
             ));
         }
         for e in &c.errors {
@@ -296,7 +300,14 @@ fn open_passive(lab: &mut Lab, out: &mut Outcome, c: &mut Conn, name: &str) -> b
 
 /// Both users send at once: we `ours` bytes, the kernel `theirs`; each side reads
 /// exactly what the other sent.
-fn exchange(lab: &mut Lab, out: &mut Outcome, c: &mut Conn, name: &str, ours: usize, theirs: usize) {
+fn exchange(
+    lab: &mut Lab,
+    out: &mut Outcome,
+    c: &mut Conn,
+    name: &str,
+    ours: usize,
+    theirs: usize,
+) {
     let (our_seed, their_seed) = (c.ours.sport as u8, c.ours.dport as u8 ^ 0x5a);
     c.tx.extend_from_slice(&pattern(our_seed, ours));
     let write = lab.cmd(&format!("write {name} {theirs} {their_seed}"));
@@ -343,7 +354,11 @@ fn we_close(lab: &mut Lab, out: &mut Outcome, c: &mut Conn, name: &str) {
     });
     out.check(
         ok && lab.answer(eof) == Some(Ok(hash_text(&[]))),
-        format!("our FIN: kernel read {:?}, endpoint {}", lab.answer(eof), c.state()),
+        format!(
+            "our FIN: kernel read {:?}, endpoint {}",
+            lab.answer(eof),
+            c.state()
+        ),
     );
     lab.sample(c);
     c.hold_fin_ack = Some(HOLD);
@@ -389,8 +404,24 @@ fn active_open(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> 
         exchange(lab, out, &mut c, "s", 3000, 5000);
         we_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]);
-    expect_kernel(out, &c, &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
+    expect_kernel(
+        out,
+        &c,
+        &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"],
+    );
     vec![c]
 }
 
@@ -401,7 +432,19 @@ fn passive_open(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn
         exchange(lab, out, &mut c, "s", 4000, 2000);
         they_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, Listen, SynReceived, Established, CloseWait, LastAck, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            Listen,
+            SynReceived,
+            Established,
+            CloseWait,
+            LastAck,
+            Closed,
+        ],
+    );
     expect_kernel(out, &c, &["ESTABLISHED", "FIN_WAIT_2", "TIME_WAIT"]);
     vec![c]
 }
@@ -423,8 +466,24 @@ fn data_both_ways(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Con
         );
         we_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]);
-    expect_kernel(out, &c, &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
+    expect_kernel(
+        out,
+        &c,
+        &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"],
+    );
     vec![c]
 }
 
@@ -438,9 +497,22 @@ fn we_close_first(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Co
     expect_path(
         out,
         &c,
-        &[Closed, Listen, SynReceived, Established, FinWait1, FinWait2, TimeWait, Closed],
+        &[
+            Closed,
+            Listen,
+            SynReceived,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
     );
-    expect_kernel(out, &c, &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"]);
+    expect_kernel(
+        out,
+        &c,
+        &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"],
+    );
     vec![c]
 }
 
@@ -451,7 +523,11 @@ fn they_close_first(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
         exchange(lab, out, &mut c, "s", 10_000, 10_000);
         they_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, CloseWait, LastAck, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[Closed, SynSent, Established, CloseWait, LastAck, Closed],
+    );
     expect_kernel(out, &c, &["ESTABLISHED", "FIN_WAIT_2", "TIME_WAIT"]);
     vec![c]
 }
@@ -474,7 +550,19 @@ fn simultaneous_close(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec
         out.check(ok, format!("closing: endpoint {}", c.state()));
         lab.sample(&mut c);
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, Closing, TimeWait, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            Closing,
+            TimeWait,
+            Closed,
+        ],
+    );
     expect_kernel(out, &c, &["ESTABLISHED", "CLOSING", "TIME_WAIT"]);
     vec![c]
 }
@@ -499,6 +587,10 @@ fn abort(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
         out.check(
             c.changes.last().map(|ch| ch.cause) == Some(ChangeCause::Abort),
             "the last change is not the abort",
+        );
+        out.check(
+            c.our_rsts == 1,
+            format!("we sent {} RSTs, not 1", c.our_rsts),
         );
     }
     expect_path(out, &c, &[Closed, SynSent, Established, Closed]);
@@ -533,6 +625,10 @@ fn refused_kernel_connects(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) 
         ok && lab.answer(connect) == Some(Err("ConnectionRefused".into())),
         "the kernel's connect did not fail with ConnectionRefused",
     );
+    out.check(
+        c.our_rsts == 1,
+        format!("we sent {} RSTs, not 1", c.our_rsts),
+    );
     expect_path(out, &c, &[Closed]);
     vec![c]
 }
@@ -544,7 +640,9 @@ fn zero_window(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> 
     const N: usize = 1024 * 1024;
     if open_active(lab, out, &mut c, kp, "s") {
         c.tx = pattern(9, N);
-        let closed = lab.drive(&mut c, DATA, |_, c| c.k.zero_windows > 0 && c.our_probes > 0);
+        let closed = lab.drive(&mut c, DATA, |_, c| {
+            c.k.zero_windows > 0 && c.our_probes > 0
+        });
         out.check(
             closed,
             format!(
@@ -567,7 +665,19 @@ fn zero_window(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> 
         );
         we_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
     vec![c]
 }
 
@@ -586,7 +696,11 @@ fn loss_kernel_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Ve
         );
         they_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, CloseWait, LastAck, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[Closed, SynSent, Established, CloseWait, LastAck, Closed],
+    );
     vec![c]
 }
 
@@ -601,7 +715,19 @@ fn loss_our_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
         out.check(c.our_retransmissions >= 1, "we did not retransmit");
         we_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
     vec![c]
 }
 
@@ -615,12 +741,19 @@ fn reconnect_into_time_wait(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) 
     }
     exchange(lab, out, &mut c1, "s", 1000, 1000);
     they_close(lab, out, &mut c1, "s");
-    expect_path(out, &c1, &[Closed, SynSent, Established, CloseWait, LastAck, Closed]);
+    expect_path(
+        out,
+        &c1,
+        &[Closed, SynSent, Established, CloseWait, LastAck, Closed],
+    );
     expect_kernel(out, &c1, &["ESTABLISHED", "FIN_WAIT_2", "TIME_WAIT"]);
     // A new ISS well after the old connection's last sequence number.
-    let old_end = c1.ep.snd_nxt().map_or(0, |s| s.0);
+    let Some((old_snd, old_rcv)) = c1.last_numbers else {
+        out.check(false, "the first connection left no sequence numbers");
+        return vec![c1];
+    };
     let ticks = (lab.now().as_micros() / 4) as u32;
-    let isn = old_end.wrapping_add(1_000_000).wrapping_sub(ticks);
+    let isn = old_snd.0.wrapping_add(1_000_000).wrapping_sub(ticks);
     let mut c2 = scenario_conn(lab, isn, 65535, op, kp);
     // The listener is still there: only accept again.
     let accept = lab.cmd(&format!("accept {kp} s2"));
@@ -636,19 +769,40 @@ fn reconnect_into_time_wait(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) 
             lab.answer(accept)
         ),
     );
+    // Linux answers a SYN that reopens TIME-WAIT with ISS = the old SND.NXT + 65537
+    // (tcp_timewait_state_process): proof that the TIME-WAIT socket took it.
+    let new_irs = c2.ep.tcb().map(|t| t.irs());
+    let linux_isn = old_rcv + 65537;
     out.note(format!(
-        "old connection ended at our sequence number {old_end}, the new SYN is {}",
-        c2.ep.iss().map_or(0, |s| s.0)
+        "old connection: our SND.NXT {old_snd}, the kernel's {old_rcv}; new SYN {}, the kernel's SYN,ACK {} (old + 65537 = {linux_isn})",
+        c2.ep.iss().map_or(0, |s| s.0),
+        new_irs.map_or(0, |s| s.0),
     ));
+    out.check(
+        new_irs == Some(linux_isn),
+        "the kernel did not reopen the TIME-WAIT connection (its ISS is not the old SND.NXT + 65537)",
+    );
     lab.sample(&mut c2);
     exchange(lab, out, &mut c2, "s2", 1000, 1000);
     we_close(lab, out, &mut c2, "s2");
     expect_path(
         out,
         &c2,
-        &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed],
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
     );
-    expect_kernel(out, &c2, &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"]);
+    expect_kernel(
+        out,
+        &c2,
+        &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"],
+    );
     vec![c1, c2]
 }
 
@@ -660,7 +814,19 @@ fn window_below_mss(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
         exchange(lab, out, &mut c, "s", 20_000, 20_000);
         we_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
     vec![c]
 }
 
@@ -674,21 +840,36 @@ fn window_scaling(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Con
     let mut c = Conn::new(config, op, kp);
     const N: usize = 2 << 20;
     if open_active(lab, out, &mut c, kp, "s") {
+        exchange(lab, out, &mut c, "s", N, N);
         if let Some(tcb) = c.ep.tcb() {
+            let largest = u32::from(c.k.max_window) << tcb.snd_shift();
             out.note(format!(
-                "shifts: ours {}, the kernel's {} (offered {:?})",
+                "shifts: ours {}, the kernel's {} (offered {:?}); the kernel's largest window {} << {} = {largest} bytes",
                 tcb.rcv_shift(),
                 tcb.snd_shift(),
-                tcb.peer_window_scale()
+                tcb.peer_window_scale(),
+                c.k.max_window,
+                tcb.snd_shift(),
             ));
             out.check(
-                tcb.rcv_shift() == 7 && tcb.snd_shift() > 0,
+                tcb.rcv_shift() == 7 && tcb.snd_shift() > 0 && largest > 65535,
                 "window scaling not in use on both sides",
             );
         }
-        exchange(lab, out, &mut c, "s", N, N);
         we_close(lab, out, &mut c, "s");
     }
-    expect_path(out, &c, &[Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]);
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
     vec![c]
 }
