@@ -290,6 +290,8 @@ pub struct KernelStats {
     pub zero_windows: u32,
     /// Largest window field seen after the SYN.
     pub max_window: u16,
+    /// The sequence number of the kernel's latest SYN.
+    pub last_syn: Option<SeqNum>,
     /// Data segments we dropped, and the sequence ranges we discarded.
     pub dropped: u32,
     discarded: Vec<(SeqNum, SeqNum)>,
@@ -580,6 +582,9 @@ impl Conn {
         k.segments += 1;
         if seg.has(TcpFlags::RST) {
             k.rsts += 1;
+        }
+        if seg.has(TcpFlags::SYN) {
+            k.last_syn = Some(seg.seq);
         }
         if seg.has(TcpFlags::ACK) && !seg.flags.intersects(TcpFlags::SYN | TcpFlags::RST) {
             if seg.window == 0 {

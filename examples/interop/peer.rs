@@ -15,6 +15,7 @@
 //! | `read` | NAME [LEN] | reads to end of stream (or `LEN` bytes) | `ok LEN HASH` / `err KIND LEN HASH` |
 //! | `shutdown` | NAME | `shutdown(Write)`: sends a FIN, keeps the socket | `ok` |
 //! | `close` | NAME | drops the socket: `close()` | `ok` |
+//! | `sysctl` | KEY VALUE... | writes `/proc/sys/KEY` (the namespace's own) | `ok OLD` |
 
 use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
@@ -182,6 +183,17 @@ fn run(shared: &Shared, args: &[String]) -> Result<String, String> {
             let mut sockets = shared.lock().map_err(|_| "poisoned".to_string())?;
             sockets.streams.remove(&name).ok_or("no socket")?;
             Ok(String::new())
+        }
+        "sysctl" => {
+            let key: String = arg(args, 1)?;
+            if !key.starts_with("net/") || key.contains("..") {
+                return Err(format!("not a namespace sysctl: {key}"));
+            }
+            let path = format!("/proc/sys/{key}");
+            let old = std::fs::read_to_string(&path).map_err(|e| format!("{:?}", e.kind()))?;
+            let value = args.get(2..).unwrap_or_default().join(" ");
+            std::fs::write(&path, value).map_err(|e| format!("{:?}", e.kind()))?;
+            Ok(old.split_whitespace().collect::<Vec<_>>().join(" "))
         }
         other => Err(format!("unknown verb {other:?}")),
     }

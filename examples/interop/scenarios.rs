@@ -21,7 +21,7 @@ use super::{KERNEL_IP, OUR_IP};
 pub type Scenario = fn(&mut Lab, &mut Outcome, u16, u16) -> Vec<Conn>;
 
 /// Every scenario, in the order they run.
-pub const ALL: [(&str, Scenario); 15] = [
+pub const ALL: [(&str, Scenario); 16] = [
     ("active_open", active_open),
     ("passive_open", passive_open),
     ("data_both_ways", data_both_ways),
@@ -35,6 +35,7 @@ pub const ALL: [(&str, Scenario); 15] = [
     ("loss_kernel_segment", loss_kernel_segment),
     ("loss_our_segment", loss_our_segment),
     ("reconnect_into_time_wait", reconnect_into_time_wait),
+    ("reconnect_into_our_time_wait", reconnect_into_our_time_wait),
     ("window_below_mss", window_below_mss),
     ("window_scaling", window_scaling),
 ];
@@ -804,6 +805,101 @@ fn reconnect_into_time_wait(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) 
         &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"],
     );
     vec![c1, c2]
+}
+
+/// The mirror image: our endpoint closes first and is in TIME_WAIT when the kernel
+/// connects again from the same port (its ephemeral port range narrowed to one
+/// port, in the namespace only). Linux's new ISS is higher (RFC 6528: same
+/// 4-tuple, later clock), so RFC 9293 MAY-2 / RFC 6191 let the TIME_WAIT
+/// connection reopen: TIME_WAIT → SYN_RECEIVED → ESTABLISHED, and the kernel's
+/// connect succeeds. (A challenge ACK instead makes Linux answer with a RST that
+/// kills the TIME_WAIT, RFC 1337, and its SYN retransmission is then refused.)
+fn reconnect_into_our_time_wait(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn> {
+    const PORT: u16 = 45999;
+    let range = lab.cmd(&format!(
+        "sysctl net/ipv4/ip_local_port_range {PORT} {PORT}"
+    ));
+    let mut c = scenario_conn(lab, 0xf000_0000, 65535, op, 0);
+    let old_range = lab.wait(&mut c, range, STEP);
+    out.check(old_range.is_ok(), format!("sysctl: {old_range:?}"));
+    if open_passive(lab, out, &mut c, "s") {
+        out.check(
+            c.ours.dport == PORT,
+            format!("the kernel connected from {}", c.ours.dport),
+        );
+        exchange(lab, out, &mut c, "s", 1000, 1000);
+        // We close first and stay in TIME_WAIT (2·MSL = 500 ms).
+        c.want_close = true;
+        let eof = lab.cmd("read s");
+        lab.drive(&mut c, STEP, |lab, c| {
+            lab.answer(eof).is_some() && c.state() == FinWait2
+        });
+        let close = lab.cmd("close s");
+        let ok = lab.drive(&mut c, STEP, |lab, c| {
+            lab.answer(close).is_some() && c.state() == TimeWait && lab.kernel_state(c).is_none()
+        });
+        out.check(ok, format!("first connection: endpoint {}", c.state()));
+        lab.sample(&mut c);
+        let (old_snd, old_rcv) = c.last_numbers.unwrap_or_default();
+        let connect = lab.cmd(&format!("connect {OUR_IP}:{op} s2"));
+        let ok = lab.drive(&mut c, STEP, |lab, _| lab.answer(connect).is_some());
+        let answer = lab.answer(connect);
+        let new_syn = c.k.last_syn.unwrap_or_default();
+        out.note(format!(
+            "old connection: our SND.NXT {old_snd}, RCV.NXT {old_rcv}; the kernel's new SYN {new_syn} \
+             ({} RCV.NXT by {}); its connect: {answer:?}",
+            if (new_syn - old_rcv) > 0 { "after" } else { "NOT after" },
+            new_syn - old_rcv
+        ));
+        out.check(
+            ok && answer == Some(Ok(format!("{KERNEL_IP}:{PORT}"))),
+            format!(
+                "the kernel's connect into our TIME_WAIT: {answer:?}, endpoint {}",
+                c.state()
+            ),
+        );
+        lab.sample(&mut c);
+        if c.state() == Established {
+            exchange(lab, out, &mut c, "s2", 1000, 1000);
+            we_close(lab, out, &mut c, "s2");
+        }
+    }
+    if let Ok(old) = old_range {
+        let restore = lab.cmd(&format!("sysctl net/ipv4/ip_local_port_range {old}"));
+        let _ = lab.wait(&mut c, restore, STEP);
+    }
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            Listen,
+            SynReceived,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            SynReceived,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
+    expect_kernel(
+        out,
+        &c,
+        &[
+            "ESTABLISHED",
+            "CLOSED",
+            "ESTABLISHED",
+            "CLOSE_WAIT",
+            "LAST_ACK",
+            "CLOSED",
+        ],
+    );
+    vec![c]
 }
 
 /// Our receive window (500 bytes) is smaller than an MSS: the kernel sends
