@@ -31,8 +31,9 @@
 //! `/dev/net/tun`, no CAP_NET_ADMIN, no `ip`), with a message saying why.
 //!
 //! The namespace and the device are removed on exit, on every error path and on a
-//! panic (a guard's `Drop`); a run killed by a signal leaves them behind, and the
-//! next run removes every `synack-interop-*` namespace whose process is gone.
+//! panic (a guard's `Drop`); when the process is killed (Ctrl-C, SIGKILL), by a
+//! reaper process that waits for it to end; and whatever a run still left behind,
+//! the next run removes (every `synack-interop-*` namespace whose process is gone).
 
 #[cfg(target_os = "linux")]
 #[path = "interop/conn.rs"]
@@ -70,8 +71,10 @@ fn main() -> ExitCode {
 #[cfg(target_os = "linux")]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--peer") {
-        return peer::main();
+    match args.first().map(String::as_str) {
+        Some("--peer") => return peer::main(),
+        Some("--reap") => return netns::reap(&args[1..]),
+        _ => {}
     }
     if args.iter().any(|a| a == "--list") {
         for (name, _) in scenarios::ALL {

@@ -1,10 +1,16 @@
 //! The laboratory: a network namespace named `synack-interop-<pid>` holding a TUN
 //! device whose other end is this process, and the kernel-side peer process inside
-//! it. [`Netns`] removes the namespace and the device by name when dropped (normal
-//! exit, error paths, panics); [`remove_stale`] removes what a killed run (Ctrl-C,
-//! SIGKILL) left behind.
+//! it. Three nets make sure both are removed by name:
+//!
+//! * [`Netns`] removes them when dropped: normal exit, every error path, a panic;
+//! * a reaper — this binary again, `--reap NAME TUN`, in its own process group so
+//!   that a Ctrl-C at the terminal does not reach it — waits for its stdin (a pipe
+//!   from this process) to close, which happens however this process ends, Ctrl-C
+//!   and SIGKILL included, and then removes them (a no-op if already done);
+//! * [`remove_stale`], at start, removes what a run left if even the reaper died.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 
@@ -65,6 +71,23 @@ pub struct Netns {
     /// The TUN device's name (inside the namespace once moved).
     pub tun: String,
     peer: Option<Child>,
+    reaper: Option<Child>,
+}
+
+/// The reaper's main: `--reap NAME TUN`. Waits for stdin to close, then removes
+/// the device and the namespace (only names this example creates).
+pub fn reap(args: &[String]) -> std::process::ExitCode {
+    let (Some(name), Some(tun)) = (args.first(), args.get(1)) else {
+        return std::process::ExitCode::from(2);
+    };
+    if !name.starts_with(PREFIX) {
+        return std::process::ExitCode::from(2);
+    }
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink);
+    let _ = ip(&["-n", name, "link", "del", tun]);
+    let _ = ip(&["netns", "del", name]);
+    std::process::ExitCode::SUCCESS
 }
 
 impl Netns {
@@ -72,12 +95,24 @@ impl Netns {
     pub fn create() -> Result<Netns, String> {
         let pid = std::process::id().to_string();
         let name = format!("{PREFIX}{pid}");
-        ip(&["netns", "add", &name])?;
-        Ok(Netns {
+        let tun = tun_name(&pid);
+        // The reaper first, so that nothing is ever left without one.
+        let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+        let reaper = Command::new(exe)
+            .args(["--reap", &name, &tun])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start the reaper: {e}"))?;
+        let mut ns = Netns {
             name,
-            tun: tun_name(&pid),
+            tun,
             peer: None,
-        })
+            reaper: Some(reaper),
+        };
+        ip(&["netns", "add", &ns.name]).inspect_err(|_| ns.name.clear())?;
+        Ok(ns)
     }
 
     /// `ip -n NAME ARGS`.
@@ -147,8 +182,14 @@ impl Drop for Netns {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = self.ip(&["link", "del", &self.tun]);
-        let _ = ip(&["netns", "del", &self.name]);
+        if !self.name.is_empty() {
+            let _ = self.ip(&["link", "del", &self.tun]);
+            let _ = ip(&["netns", "del", &self.name]);
+        }
+        if let Some(mut reaper) = self.reaper.take() {
+            drop(reaper.stdin.take());
+            let _ = reaper.wait();
+        }
         let _ = std::io::stderr().flush();
     }
 }
