@@ -33,12 +33,14 @@ const MAX_RTO: Duration = Duration::from_secs(2);
 /// Delay before a zero-window probe.
 const PERSIST: Duration = Duration::from_millis(200);
 
-/// The endpoint's configuration in every scenario unless changed: MSL 250 ms (so
-/// TIME-WAIT lasts half a second), user timeout 10 s.
-pub fn config(isn_offset: u32, window: u32) -> Config {
+/// The endpoint's configuration in every scenario: the ISN offset, the receive
+/// window and window-scale shift offered, MSS 1460, MSL 250 ms (so TIME-WAIT lasts
+/// half a second), user timeout 10 s.
+pub fn config(isn_offset: u32, window: u32, window_scale: Option<u8>) -> Config {
     Config {
         isn_offset,
         window,
+        window_scale,
         msl: Duration::from_millis(250),
         user_timeout: Some(Duration::from_secs(10)),
         ..Config::default()
@@ -224,7 +226,7 @@ fn ss_state(s: &str) -> String {
 /// One connection: our endpoint, its user's bytes, injected loss, evidence.
 pub struct Conn {
     /// The state machine.
-    pub ep: Endpoint,
+    ep: Endpoint,
     /// Our direction: `OUR_IP:sport -> KERNEL_IP:dport` (`dport` 0 until a passive
     /// open learns it from the kernel's SYN).
     pub ours: Flow,
@@ -250,8 +252,8 @@ pub struct Conn {
     our_data: u32,
     /// Every state our endpoint went through.
     pub path: Vec<State>,
-    /// Every state change, as `FROM -> TO (cause)`.
-    pub changes: Vec<StateChange>,
+    /// Every state change.
+    changes: Vec<StateChange>,
     /// The kernel's states as sampled with `ss`.
     pub kernel_path: Vec<String>,
     /// Evidence about the kernel's segments.
@@ -342,6 +344,31 @@ impl Conn {
     /// The endpoint's state.
     pub fn state(&self) -> State {
         self.ep.state()
+    }
+
+    /// Each state change as `STATE (cause)`.
+    pub fn changes_text(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .map(|ch| format!("{} ({})", ch.to, ch.cause.name()))
+            .collect()
+    }
+
+    /// The name of the last change's cause (`abort`, `reset`, ...).
+    pub fn last_cause(&self) -> Option<&'static str> {
+        self.changes.last().map(|ch| ch.cause.name())
+    }
+
+    /// `(ISS, IRS)` while the endpoint has a TCB.
+    pub fn initial_numbers(&self) -> Option<(SeqNum, SeqNum)> {
+        self.ep.tcb().map(|t| (t.iss(), t.irs()))
+    }
+
+    /// Window scaling in use: `(our shift, the kernel's shift, the shift it offered)`.
+    pub fn shifts(&self) -> Option<(u8, u8, Option<u8>)> {
+        self.ep
+            .tcb()
+            .map(|t| (t.rcv_shift(), t.snd_shift(), t.peer_window_scale()))
     }
 
     /// Whether all of `tx` was sent and acknowledged.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use synack::state::{ChangeCause, Config, State};
+use synack::state::State;
 
 use super::conn::{Conn, Lab, config};
 use super::netns::{self, Netns, kernel_counters};
@@ -126,7 +126,7 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
     let conns = scenario(lab, &mut out, kp, op);
     // Let late segments arrive (a retransmission would show here).
     if let Some(last) = conns.last() {
-        let mut idle = Conn::new(Config::default(), last.ours.sport, last.ours.dport);
+        let mut idle = Conn::new(config(0, 65535, None), last.ours.sport, last.ours.dport);
         lab.idle(&mut idle, Duration::from_millis(100));
         out.check(
             idle.k.segments == 0,
@@ -141,11 +141,7 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
         } else {
             String::new()
         };
-        let path: Vec<String> = c
-            .changes
-            .iter()
-            .map(|ch| format!("{} ({})", ch.to, ch.cause.name()))
-            .collect();
+        let path = c.changes_text();
         if path.is_empty() {
             out.note(format!("{label}endpoint: CLOSED, no change"));
         } else {
@@ -390,17 +386,12 @@ fn they_close(lab: &mut Lab, out: &mut Outcome, c: &mut Conn, name: &str) {
     lab.sample(c);
 }
 
-fn scenario_conn(lab: &Lab, isn: u32, window: u32, op: u16, kp: u16) -> Conn {
-    let _ = lab;
-    Conn::new(config(isn, window), op, kp)
-}
-
 // --------------------------------------------------------------------- scenarios
 
 /// Active open (RFC 9293 figure 6 with Linux as the server), a little data each
 /// way, we close first.
 fn active_open(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x1000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0x1000_0000, 65535, None), op, kp);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 3000, 5000);
         we_close(lab, out, &mut c, "s");
@@ -428,7 +419,7 @@ fn active_open(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> 
 
 /// Passive open: the kernel connects to our LISTEN; a little data; it closes first.
 fn passive_open(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x2000_0000, 65535, op, 0);
+    let mut c = Conn::new(config(0x2000_0000, 65535, None), op, 0);
     if open_passive(lab, out, &mut c, "s") {
         exchange(lab, out, &mut c, "s", 4000, 2000);
         they_close(lab, out, &mut c, "s");
@@ -456,7 +447,7 @@ fn passive_open(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn
 fn data_both_ways(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
     let ticks = (lab.now().as_micros() / 4) as u32;
     let isn = (u32::MAX - 100_000).wrapping_sub(ticks);
-    let mut c = scenario_conn(lab, isn, 8192, op, kp);
+    let mut c = Conn::new(config(isn, 8192, None), op, kp);
     const N: usize = 512 * 1024;
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", N, N);
@@ -490,7 +481,7 @@ fn data_both_ways(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Con
 
 /// The kernel connects, we close first.
 fn we_close_first(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x3000_0000, 65535, op, 0);
+    let mut c = Conn::new(config(0x3000_0000, 65535, None), op, 0);
     if open_passive(lab, out, &mut c, "s") {
         exchange(lab, out, &mut c, "s", 10_000, 10_000);
         we_close(lab, out, &mut c, "s");
@@ -519,7 +510,7 @@ fn we_close_first(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Co
 
 /// We connect, the kernel closes first.
 fn they_close_first(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x4000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0x4000_0000, 65535, None), op, kp);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 10_000, 10_000);
         they_close(lab, out, &mut c, "s");
@@ -537,7 +528,7 @@ fn they_close_first(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
 /// each FIN acknowledges only the other's data (RFC 9293 figure 13): both CLOSING,
 /// then both TIME_WAIT.
 fn simultaneous_close(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x5000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0x5000_0000, 65535, None), op, kp);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 2000, 2000);
         c.close_on_kernel_fin = true;
@@ -571,7 +562,7 @@ fn simultaneous_close(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec
 /// We ABORT with data delivered: our RST; the kernel's pending read fails with
 /// ECONNRESET after the bytes we sent; its socket is gone.
 fn abort(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x6000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0x6000_0000, 65535, None), op, kp);
     if open_active(lab, out, &mut c, kp, "s") {
         let read = lab.cmd("read s");
         c.tx = pattern(7, 1000);
@@ -586,7 +577,7 @@ fn abort(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
         );
         lab.sample(&mut c);
         out.check(
-            c.changes.last().map(|ch| ch.cause) == Some(ChangeCause::Abort),
+            c.last_cause() == Some("abort"),
             "the last change is not the abort",
         );
         out.check(
@@ -603,12 +594,12 @@ fn abort(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
 /// CLOSED (RFC 9293 §3.10.7.3).
 fn refused_we_connect(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
     out.expect_kernel_rsts = 1;
-    let mut c = scenario_conn(lab, 0x7000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0x7000_0000, 65535, None), op, kp);
     c.connect(lab);
     let ok = lab.drive(&mut c, STEP, |_, c| c.state() == Closed);
     out.check(ok, format!("endpoint {}", c.state()));
     out.check(
-        c.changes.last().map(|ch| ch.cause) == Some(ChangeCause::Reset),
+        c.last_cause() == Some("reset"),
         "SYN_SENT did not end by the kernel's reset",
     );
     expect_path(out, &c, &[Closed, SynSent, Closed]);
@@ -618,7 +609,7 @@ fn refused_we_connect(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec
 /// The kernel connects to a CLOSED endpoint: our RST (RFC 9293 §3.10.7.1) makes its
 /// connect fail with ECONNREFUSED.
 fn refused_kernel_connects(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x8000_0000, 65535, op, 0);
+    let mut c = Conn::new(config(0x8000_0000, 65535, None), op, 0);
     let connect = lab.cmd(&format!("connect {OUR_IP}:{op} s"));
     let ok = lab.drive(&mut c, STEP, |lab, _| lab.answer(connect).is_some());
     out.note(format!("kernel connect: {:?}", lab.answer(connect)));
@@ -637,7 +628,7 @@ fn refused_kernel_connects(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) 
 /// The kernel's user does not read: its window closes; we probe; after it reads
 /// everything, the window opens and the rest flows. 1 MiB, bytes intact.
 fn zero_window(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0x9000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0x9000_0000, 65535, None), op, kp);
     const N: usize = 1024 * 1024;
     if open_active(lab, out, &mut c, kp, "s") {
         c.tx = pattern(9, N);
@@ -686,7 +677,7 @@ fn zero_window(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> 
 /// queue) answers what follows with duplicate ACKs; the kernel retransmits; every
 /// byte arrives in order.
 fn loss_kernel_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0xa000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0xa000_0000, 65535, None), op, kp);
     c.drop_kernel_data = Some(4);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 0, 64 * 1024);
@@ -708,7 +699,7 @@ fn loss_kernel_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Ve
 /// We "lose" our 4th data segment: the kernel's duplicate ACKs make us retransmit
 /// (`Endpoint::retransmit`); the kernel reads every byte; it retransmits nothing.
 fn loss_our_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0xb000_0000, 65535, op, kp);
+    let mut c = Conn::new(config(0xb000_0000, 65535, None), op, kp);
     c.lose_our_data = Some(4);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 64 * 1024, 0);
@@ -736,7 +727,7 @@ fn loss_our_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
 /// connects from the same port with a higher ISS, which Linux accepts in TIME_WAIT
 /// (RFC 9293 MAY-2, RFC 6191); the new connection is ESTABLISHED on both sides.
 fn reconnect_into_time_wait(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c1 = scenario_conn(lab, 0xc000_0000, 65535, op, kp);
+    let mut c1 = Conn::new(config(0xc000_0000, 65535, None), op, kp);
     if !open_active(lab, out, &mut c1, kp, "s") {
         return vec![c1];
     }
@@ -755,7 +746,7 @@ fn reconnect_into_time_wait(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) 
     };
     let ticks = (lab.now().as_micros() / 4) as u32;
     let isn = old_snd.0.wrapping_add(1_000_000).wrapping_sub(ticks);
-    let mut c2 = scenario_conn(lab, isn, 65535, op, kp);
+    let mut c2 = Conn::new(config(isn, 65535, None), op, kp);
     // The listener is still there: only accept again.
     let accept = lab.cmd(&format!("accept {kp} s2"));
     c2.connect(lab);
@@ -772,11 +763,11 @@ fn reconnect_into_time_wait(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) 
     );
     // Linux answers a SYN that reopens TIME-WAIT with ISS = the old SND.NXT + 65537
     // (tcp_timewait_state_process): proof that the TIME-WAIT socket took it.
-    let new_irs = c2.ep.tcb().map(|t| t.irs());
+    let new_irs = c2.initial_numbers().map(|(_, irs)| irs);
     let linux_isn = old_rcv + 65537;
     out.note(format!(
         "old connection: our SND.NXT {old_snd}, the kernel's {old_rcv}; new SYN {}, the kernel's SYN,ACK {} (old + 65537 = {linux_isn})",
-        c2.ep.iss().map_or(0, |s| s.0),
+        c2.initial_numbers().map_or(0, |(iss, _)| iss.0),
         new_irs.map_or(0, |s| s.0),
     ));
     out.check(
@@ -819,7 +810,7 @@ fn reconnect_into_our_time_wait(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: 
     let range = lab.cmd(&format!(
         "sysctl net/ipv4/ip_local_port_range {PORT} {PORT}"
     ));
-    let mut c = scenario_conn(lab, 0xf000_0000, 65535, op, 0);
+    let mut c = Conn::new(config(0xf000_0000, 65535, None), op, 0);
     let old_range = lab.wait(&mut c, range, STEP);
     out.check(old_range.is_ok(), format!("sysctl: {old_range:?}"));
     if open_passive(lab, out, &mut c, "s") {
@@ -905,7 +896,7 @@ fn reconnect_into_our_time_wait(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: 
 /// Our receive window (500 bytes) is smaller than an MSS: the kernel sends
 /// 500-byte segments; 20 000 bytes intact.
 fn window_below_mss(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = scenario_conn(lab, 0xd000_0000, 500, op, kp);
+    let mut c = Conn::new(config(0xd000_0000, 500, None), op, kp);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 20_000, 20_000);
         we_close(lab, out, &mut c, "s");
@@ -929,26 +920,18 @@ fn window_below_mss(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
 /// Window scaling both ways (RFC 7323): we offer shift 7 and a 1 MiB window; Linux
 /// offers its own; 2 MiB each way intact.
 fn window_scaling(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let config = Config {
-        window_scale: Some(7),
-        ..config(0xe000_0000, 1 << 20)
-    };
-    let mut c = Conn::new(config, op, kp);
+    let mut c = Conn::new(config(0xe000_0000, 1 << 20, Some(7)), op, kp);
     const N: usize = 2 << 20;
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", N, N);
-        if let Some(tcb) = c.ep.tcb() {
-            let largest = u32::from(c.k.max_window) << tcb.snd_shift();
+        if let Some((ours, theirs, offered)) = c.shifts() {
+            let largest = u32::from(c.k.max_window) << theirs;
             out.note(format!(
-                "shifts: ours {}, the kernel's {} (offered {:?}); the kernel's largest window {} << {} = {largest} bytes",
-                tcb.rcv_shift(),
-                tcb.snd_shift(),
-                tcb.peer_window_scale(),
+                "shifts: ours {ours}, the kernel's {theirs} (offered {offered:?}); the kernel's largest window {} << {theirs} = {largest} bytes",
                 c.k.max_window,
-                tcb.snd_shift(),
             ));
             out.check(
-                tcb.rcv_shift() == 7 && tcb.snd_shift() > 0 && largest > 65535,
+                ours == 7 && theirs > 0 && largest > 65535,
                 "window scaling not in use on both sides",
             );
         }
