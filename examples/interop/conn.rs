@@ -292,6 +292,10 @@ pub struct KernelStats {
     pub zero_windows: u32,
     /// Largest window field seen after the SYN.
     pub max_window: u16,
+    /// Largest payload in one segment.
+    pub max_payload: u32,
+    /// Segments carrying sequence space beyond the window we advertised.
+    pub beyond_window: u32,
     /// The sequence number of the kernel's latest SYN.
     pub last_syn: Option<SeqNum>,
     /// Data segments we dropped, and the sequence ranges we discarded.
@@ -511,7 +515,13 @@ impl Conn {
         let now = lab.now();
         self.remember();
         let rcv_before = self.ep.rcv_nxt();
+        let window_end = self.ep.tcb().map(|t| t.rcv_nxt() + t.rcv_wnd());
         self.observe_kernel(&seg, rcv_before);
+        if let Some(end) = window_end {
+            if seg.payload_len > 0 && (seg.seq + seg.payload_len - end) > 0 {
+                self.k.beyond_window += 1;
+            }
+        }
         if seg.payload_len > 0 && !seg.has(TcpFlags::SYN) {
             let first_time =
                 self.k.max_end.is_none_or(|m| (seg.next_seq() - m) > 0) || self.kernel_data == 0;
@@ -607,6 +617,7 @@ impl Conn {
     fn observe_kernel(&mut self, seg: &Segment, rcv_before: Option<SeqNum>) {
         let k = &mut self.k;
         k.segments += 1;
+        k.max_payload = k.max_payload.max(seg.payload_len);
         if seg.has(TcpFlags::RST) {
             k.rsts += 1;
         }

@@ -154,16 +154,25 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
             ));
         }
         out.note(format!(
-            "{label}kernel segments {}: retransmissions {} (unprovoked {}), RSTs {}, zero windows {}, largest window {}; \
-             we dropped {} of them",
+            "{label}kernel segments {}: retransmissions {} (unprovoked {}), RSTs {}, zero windows {}, \
+             largest window field {}, largest payload {}, beyond our window {}; we dropped {} of them",
             c.k.segments,
             c.k.retransmissions,
             c.k.unprovoked,
             c.k.rsts,
             c.k.zero_windows,
             c.k.max_window,
+            c.k.max_payload,
+            c.k.beyond_window,
             c.k.dropped
         ));
+        out.check(
+            c.k.beyond_window == 0,
+            format!(
+                "{label}{} kernel segments beyond the window we advertised",
+                c.k.beyond_window
+            ),
+        );
         if c.our_retransmissions + c.our_probes + c.our_lost + c.our_rsts > 0 {
             out.note(format!(
                 "{label}endpoint: lost on purpose {}, retransmissions {}, zero-window probes {}, RSTs {}",
@@ -452,6 +461,11 @@ fn data_both_ways(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Con
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", N, N);
         let window = u32::from(c.k.max_window);
+        out.note(format!(
+            "{N} bytes each way = {} of our 8192-byte windows, {:.1} of the kernel's largest ({window})",
+            N / 8192,
+            N as f64 / f64::from(window.max(1))
+        ));
         out.check(
             N as u32 > 8 * 8192 && N as u32 > 4 * window,
             format!("data not larger than the windows (kernel's largest {window})"),
@@ -899,6 +913,10 @@ fn window_below_mss(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
     let mut c = Conn::new(config(0xd000_0000, 500, None), op, kp);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 20_000, 20_000);
+        out.check(
+            c.k.max_payload <= 500,
+            format!("the kernel sent {} bytes in one segment", c.k.max_payload),
+        );
         we_close(lab, out, &mut c, "s");
     }
     expect_path(
