@@ -247,6 +247,10 @@ pub struct Conn {
     /// Drop the kernel's n-th data segment (1-based) before the endpoint sees it.
     pub drop_kernel_data: Option<u32>,
     kernel_data: u32,
+    /// Do not write our next SYN,ACK: "lose" it.
+    pub lose_syn_ack: bool,
+    /// The first retransmission timeout (default 250 ms).
+    pub first_rto: Duration,
     /// Do not write our n-th data segment (1-based): "lose" it.
     pub lose_our_data: Option<u32>,
     our_data: u32,
@@ -258,6 +262,8 @@ pub struct Conn {
     pub kernel_path: Vec<String>,
     /// Evidence about the kernel's segments.
     pub k: KernelStats,
+    /// What the endpoint answered to each of the kernel's SYNs.
+    pub syn_answers: Vec<&'static str>,
     /// Our retransmissions (timer and fast retransmit) and zero-window probes.
     pub our_retransmissions: u32,
     /// Zero-window probes we sent.
@@ -301,6 +307,8 @@ pub struct KernelStats {
     /// Data segments we dropped, and the sequence ranges we discarded.
     pub dropped: u32,
     discarded: Vec<(SeqNum, SeqNum)>,
+    /// Sequence ranges accepted, but whose acknowledgment we "lost".
+    unacked_on_wire: Vec<(SeqNum, SeqNum)>,
     max_end: Option<SeqNum>,
 }
 
@@ -326,11 +334,14 @@ impl Conn {
             drop_kernel_data: None,
             kernel_data: 0,
             lose_our_data: None,
+            lose_syn_ack: false,
+            first_rto: RTO,
             our_data: 0,
             path: vec![State::Closed],
             changes: Vec::new(),
             kernel_path: Vec::new(),
             k: KernelStats::default(),
+            syn_answers: Vec::new(),
             our_retransmissions: 0,
             our_probes: 0,
             our_lost: 0,
@@ -469,6 +480,13 @@ impl Conn {
             self.our_rsts += 1;
         }
         self.remember();
+        if self.lose_syn_ack && seg.flags.contains(TcpFlags::SYN | TcpFlags::ACK) {
+            // The kernel will not see that its SYN was acknowledged.
+            self.lose_syn_ack = false;
+            self.our_lost += 1;
+            self.k.unacked_on_wire.push((seg.ack - 1, seg.ack));
+            return;
+        }
         let len = seg.payload_len as usize;
         let payload = if len == 0 {
             &[][..]
@@ -571,7 +589,7 @@ impl Conn {
         let una_after = self.ep.snd_una();
         if una_after != una_before {
             self.dupacks = 0;
-            self.rto = RTO;
+            self.rto = self.first_rto;
             self.rto_since = (self.in_flight() > 0).then_some(now);
         } else if seg.has(TcpFlags::ACK)
             && seg.payload_len == 0
@@ -595,6 +613,15 @@ impl Conn {
         } else {
             None
         };
+        if seg.has(TcpFlags::SYN) {
+            self.syn_answers.push(match arrival.reply {
+                Reply::None => "nothing",
+                Reply::Ack(_) => "ACK",
+                Reply::ChallengeAck(_) => "challenge ACK",
+                Reply::SynAck(_) => "SYN,ACK",
+                Reply::Reset(_) => "RST",
+            });
+        }
         let reply = match arrival.reply {
             Reply::None => None,
             Reply::Ack(s) | Reply::ChallengeAck(s) | Reply::SynAck(s) | Reply::Reset(s) => Some(s),
@@ -639,7 +666,9 @@ impl Conn {
                 k.retransmissions += 1;
                 let overlaps = |(a, b): &(SeqNum, SeqNum)| (end - *a) > 0 && (*b - start) > 0;
                 let needed = rcv_before.is_none_or(|r| (end - r) > 0);
-                if !(needed && k.discarded.iter().any(overlaps)) {
+                let provoked = (needed && k.discarded.iter().any(overlaps))
+                    || k.unacked_on_wire.iter().any(overlaps);
+                if !provoked {
                     k.unprovoked += 1;
                 }
             }
@@ -667,7 +696,12 @@ impl Conn {
             self.rto_since = None;
         } else {
             match self.rto_since {
-                None => self.rto_since = Some(now),
+                None => {
+                    self.rto_since = Some(now);
+                    if self.our_retransmissions == 0 {
+                        self.rto = self.first_rto;
+                    }
+                }
                 Some(since) if now - since >= self.rto => {
                     self.retransmit(lab);
                     self.rto = (self.rto * 2).min(MAX_RTO);

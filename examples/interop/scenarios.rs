@@ -21,7 +21,7 @@ use super::{KERNEL_IP, OUR_IP};
 pub type Scenario = fn(&mut Lab, &mut Outcome, u16, u16) -> Vec<Conn>;
 
 /// Every scenario, in the order they run.
-pub const ALL: [(&str, Scenario); 16] = [
+pub const ALL: [(&str, Scenario); 17] = [
     ("active_open", active_open),
     ("passive_open", passive_open),
     ("data_both_ways", data_both_ways),
@@ -34,6 +34,7 @@ pub const ALL: [(&str, Scenario); 16] = [
     ("zero_window", zero_window),
     ("loss_kernel_segment", loss_kernel_segment),
     ("loss_our_segment", loss_our_segment),
+    ("lost_syn_ack", lost_syn_ack),
     ("reconnect_into_time_wait", reconnect_into_time_wait),
     ("reconnect_into_our_time_wait", reconnect_into_our_time_wait),
     ("window_below_mss", window_below_mss),
@@ -173,6 +174,12 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
                 c.k.beyond_window
             ),
         );
+        if !c.syn_answers.is_empty() {
+            out.note(format!(
+                "{label}the endpoint answered the kernel's SYNs with: {}",
+                c.syn_answers.join(", ")
+            ));
+        }
         if c.our_retransmissions + c.our_probes + c.our_lost + c.our_rsts > 0 {
             out.note(format!(
                 "{label}endpoint: lost on purpose {}, retransmissions {}, zero-window probes {}, RSTs {}",
@@ -727,6 +734,53 @@ fn loss_our_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
         &[
             Closed,
             SynSent,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
+    vec![c]
+}
+
+/// The kernel connects; our SYN,ACK is "lost"; the kernel retransmits its SYN
+/// after its 1 s timer (RFC 6298 §2.1), and the endpoint, in SYN_RECEIVED,
+/// answers that SYN (SEG.SEQ = IRS) with its SYN,ACK again, as Linux and the BSDs
+/// do — before our own retransmission timer (2 s here) would. (The bare ACK of the
+/// RFC text leaves Linux, in SYN_SENT, discarding it and waiting for a timer.)
+fn lost_syn_ack(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn> {
+    let mut c = Conn::new(config(0x1800_0000, 65535, None), op, 0);
+    c.lose_syn_ack = true;
+    c.first_rto = Duration::from_secs(2);
+    let start = lab.now();
+    if open_passive(lab, out, &mut c, "s") {
+        let took = lab.now() - start;
+        out.note(format!(
+            "established {took:.2?} after the kernel's first SYN (its SYN retransmission timer: 1 s)"
+        ));
+        out.check(
+            c.our_retransmissions == 0 && took < Duration::from_millis(1800),
+            format!(
+                "the connection waited for a timer: {took:.2?}, our retransmissions {}",
+                c.our_retransmissions
+            ),
+        );
+        exchange(lab, out, &mut c, "s", 1000, 1000);
+        we_close(lab, out, &mut c, "s");
+    }
+    out.check(c.our_lost == 1, "our SYN,ACK was not lost");
+    out.check(
+        c.k.retransmissions == 1,
+        "the kernel did not retransmit its SYN once",
+    );
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            Listen,
+            SynReceived,
             Established,
             FinWait1,
             FinWait2,
