@@ -473,7 +473,13 @@ impl Conn {
     }
 
     fn emit_held(&mut self, lab: &mut Lab, seg: &Segment, hold: Option<Duration>) {
-        if seg.has(TcpFlags::SYN) {
+        if seg.has(TcpFlags::SYN) && self.data_start != Some(seg.seq + 1) {
+            if self.data_start.is_some() {
+                // A new incarnation (TIME-WAIT reopened): new streams both ways.
+                self.tx.clear();
+                self.tx_sent = 0;
+                self.rx.clear();
+            }
             self.data_start = Some(seg.seq + 1);
         }
         if seg.has(TcpFlags::RST) {
