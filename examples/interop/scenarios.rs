@@ -321,7 +321,13 @@ fn exchange(
     ours: usize,
     theirs: usize,
 ) {
-    let (our_seed, their_seed) = (c.ours.sport as u8, c.ours.dport as u8 ^ 0x5a);
+    // Seeds differ per connection and per socket name, so that bytes of an earlier
+    // connection on the same ports cannot pass for this one's.
+    let salt = name
+        .bytes()
+        .fold(0u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
+    let our_seed = c.ours.sport as u8 ^ salt;
+    let their_seed = c.ours.dport as u8 ^ 0x5a ^ salt.rotate_left(3);
     c.tx.extend_from_slice(&pattern(our_seed, ours));
     let write = lab.cmd(&format!("write {name} {theirs} {their_seed}"));
     let read = lab.cmd(&format!("read {name} {ours}"));
