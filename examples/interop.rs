@@ -26,6 +26,12 @@
 //! endpoint had dropped or discarded; any other one, and any RST not expected,
 //! fails the scenario.
 //!
+//! Then, for each scenario, `observer NAME: agrees|DIFFERS`: the crate's passive
+//! `Observer`, fed every segment as a capture at the TUN device would see it (the
+//! kernel's before we drop any, ours as written), against the truth — the
+//! endpoint's own states, and the kernel's states from `ss`. This is information
+//! about the `Observer` and does not change a scenario's verdict.
+//!
 //! Exit status: 0 when every scenario passes, 1 when one fails, 2 when the
 //! laboratory cannot be set up, 77 when the machine cannot run it (no
 //! `/dev/net/tun`, no CAP_NET_ADMIN, no `ip`), with a message saying why.
@@ -106,6 +112,7 @@ fn main() -> ExitCode {
     };
     let mut failed = 0;
     let mut ran = 0;
+    let mut observer_differs = Vec::new();
     for (i, (name, scenario)) in scenarios::ALL.iter().enumerate() {
         if !args.is_empty() && !args.iter().any(|a| a == name) {
             continue;
@@ -114,6 +121,9 @@ fn main() -> ExitCode {
         let outcome = scenarios::run(&mut lab, name, *scenario, ports);
         ran += 1;
         failed += usize::from(!outcome.passed());
+        if !outcome.observer_agrees() {
+            observer_differs.push(*name);
+        }
         outcome.print();
     }
     drop(lab);
@@ -121,6 +131,15 @@ fn main() -> ExitCode {
         "interop: {ran} scenarios against Linux {}: {} pass, {failed} FAIL",
         kernel_release(),
         ran - failed
+    );
+    println!(
+        "interop: the Observer (capturing at the TUN device) agrees with both sides in {} of {ran} scenarios{}",
+        ran - observer_differs.len(),
+        if observer_differs.is_empty() {
+            String::new()
+        } else {
+            format!("; differs in {}", observer_differs.join(", "))
+        }
     );
     if failed == 0 {
         ExitCode::SUCCESS

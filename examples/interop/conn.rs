@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use synack::state::{Config, Disposition, Endpoint, Reply, State, StateChange};
+use synack::state::{Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange};
 use synack::{Segment, SeqNum, TcpFlags};
 
 use super::netns::Netns;
@@ -243,7 +243,14 @@ pub struct Conn {
     pub close_on_kernel_fin: bool,
     /// Hold our answer to the kernel's FIN this long (to see the kernel's state).
     pub hold_fin_ack: Option<Duration>,
-    held: Vec<(Duration, Vec<u8>)>,
+    held: Vec<(Duration, Vec<u8>, Segment)>,
+    /// The crate's passive `Observer`, capturing at the TUN device: it sees every
+    /// segment the kernel sends (before we drop any) and every segment we write.
+    obs: Observer,
+    /// Which side the endpoint is for the observer (the client sent the first SYN).
+    our_side: Option<Side>,
+    /// Every state the observer inferred for each side (indexed by `Side::index`).
+    obs_paths: [Vec<State>; 2],
     /// Drop the kernel's n-th data segment (1-based) before the endpoint sees it.
     pub drop_kernel_data: Option<u32>,
     kernel_data: u32,
@@ -331,6 +338,9 @@ impl Conn {
             close_on_kernel_fin: false,
             hold_fin_ack: None,
             held: Vec::new(),
+            obs: Observer::new().with_msl(config.msl),
+            our_side: None,
+            obs_paths: [vec![State::Closed], vec![State::Listen]],
             drop_kernel_data: None,
             kernel_data: 0,
             lose_our_data: None,
@@ -512,8 +522,11 @@ impl Conn {
         lab.ip_id = lab.ip_id.wrapping_add(1);
         match ip_packet(self.ours, seg, payload, lab.ip_id) {
             Ok(p) => match hold {
-                Some(d) => self.held.push((lab.now() + d, p)),
-                None => lab.write(&p),
+                Some(d) => self.held.push((lab.now() + d, p, *seg)),
+                None => {
+                    self.observe(Side::Client, seg, lab.now());
+                    lab.write(&p);
+                }
             },
             Err(e) => self.errors.push(format!("cannot build a packet: {e}")),
         }
@@ -537,6 +550,7 @@ impl Conn {
             self.ours.dport = flow.sport;
         }
         let now = lab.now();
+        self.observe(Side::Server, &seg, now);
         self.remember();
         let rcv_before = self.ep.rcv_nxt();
         let window_end = self.ep.tcb().map(|t| t.rcv_nxt() + t.rcv_wnd());
@@ -637,6 +651,39 @@ impl Conn {
         }
     }
 
+    /// Feeds the observer a segment on the wire. `ours` is `Side::Client` for a
+    /// segment we write and `Side::Server` for the kernel's — only a placeholder until
+    /// the first SYN fixes who the client is.
+    fn observe(&mut self, ours_or_kernel: Side, seg: &Segment, now: Duration) {
+        let from_us = ours_or_kernel == Side::Client;
+        if self.our_side.is_none() && seg.has(TcpFlags::SYN) {
+            self.our_side = Some(if from_us { Side::Client } else { Side::Server });
+        }
+        let us = self.our_side.unwrap_or(Side::Client);
+        let from = if from_us { us } else { us.peer() };
+        self.obs.on_segment(from, seg, now);
+        self.note_observed();
+    }
+
+    fn note_observed(&mut self) {
+        for side in Side::BOTH {
+            let state = self.obs.state(side);
+            let path = &mut self.obs_paths[side.index()];
+            if path.last() != Some(&state) {
+                path.push(state);
+            }
+        }
+    }
+
+    /// The observer's inferred paths: (the endpoint's side, the kernel's side).
+    pub fn observed_paths(&self) -> (&[State], &[State]) {
+        let us = self.our_side.unwrap_or(Side::Client);
+        (
+            &self.obs_paths[us.index()],
+            &self.obs_paths[us.peer().index()],
+        )
+    }
+
     fn note_max_end(&mut self, seg: &Segment) {
         let end = seg.next_seq();
         if self.k.max_end.is_none_or(|m| (end - m) > 0) {
@@ -716,14 +763,17 @@ impl Conn {
                 Some(_) => {}
             }
         }
-        let due: Vec<Vec<u8>> = {
-            let (due, keep) = self.held.drain(..).partition(|(t, _)| *t <= now);
+        let due: Vec<(Duration, Vec<u8>, Segment)> = {
+            let (due, keep) = self.held.drain(..).partition(|(t, _, _)| *t <= now);
             self.held = keep;
-            due.into_iter().map(|(_, p)| p).collect()
+            due
         };
-        for p in due {
+        for (_, p, seg) in due {
+            self.observe(Side::Client, &seg, now);
             lab.write(&p);
         }
+        self.obs.on_time(now);
+        self.note_observed();
     }
 
     /// What our user sends: data up to the usable window and the MSS, a zero-window

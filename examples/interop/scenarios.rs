@@ -83,6 +83,9 @@ pub struct Outcome {
     failures: Vec<String>,
     /// RSTs the kernel is expected to send (a refused connection).
     expect_kernel_rsts: u64,
+    /// What the crate's `Observer` inferred, and whether it agrees with the truth.
+    observer: Vec<String>,
+    observer_agrees: bool,
 }
 
 impl Outcome {
@@ -101,7 +104,13 @@ impl Outcome {
         self.failures.is_empty()
     }
 
-    /// `scenario NAME: pass|FAIL`, then the evidence and the failed checks.
+    /// Whether the observer's inferences agree with both sides' real states.
+    pub fn observer_agrees(&self) -> bool {
+        self.observer_agrees
+    }
+
+    /// `scenario NAME: pass|FAIL`, then the evidence and the failed checks; then
+    /// `observer NAME: agrees|DIFFERS` and what the observer inferred.
     pub fn print(&self) {
         let verdict = if self.passed() { "pass" } else { "FAIL" };
         println!("scenario {}: {verdict}", self.name);
@@ -110,6 +119,15 @@ impl Outcome {
         }
         for f in &self.failures {
             println!("    FAILED: {f}");
+        }
+        let verdict = if self.observer_agrees {
+            "agrees"
+        } else {
+            "DIFFERS"
+        };
+        println!("observer {}: {verdict}", self.name);
+        for o in &self.observer {
+            println!("    {o}");
         }
     }
 }
@@ -121,6 +139,8 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
         evidence: Vec::new(),
         failures: Vec::new(),
         expect_kernel_rsts: 0,
+        observer: Vec::new(),
+        observer_agrees: true,
     };
     let before = kernel_counters(lab.peer_pid);
     let strays_before = lab.strays;
@@ -174,6 +194,29 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
                 c.k.beyond_window
             ),
         );
+        // The crate's Observer, capturing at the TUN device, against the truth: the
+        // endpoint's own states, and the kernel's as sampled with ss.
+        let (obs_ours, obs_kernel) = c.observed_paths();
+        let ours = strip_listen_prefix(&c.path);
+        let agrees_ours = strip_listen_prefix(obs_ours) == ours;
+        let kernel_seen: Vec<&str> = obs_kernel.iter().map(|s| s.name()).collect();
+        let agrees_kernel = is_subsequence(&c.kernel_path, &kernel_seen);
+        out.observer.push(format!(
+            "{label}observer at the TUN: endpoint side {} ({}); kernel side {} ({})",
+            names(obs_ours),
+            if agrees_ours {
+                "= the endpoint's"
+            } else {
+                "DIFFERS from the endpoint's"
+            },
+            names(obs_kernel),
+            if agrees_kernel {
+                "consistent with ss"
+            } else {
+                "DIFFERS from ss"
+            },
+        ));
+        out.observer_agrees &= agrees_ours && agrees_kernel;
         if !c.syn_answers.is_empty() {
             out.note(format!(
                 "{label}the endpoint answered the kernel's SYNs with: {}",
@@ -253,6 +296,20 @@ fn expect_kernel(out: &mut Outcome, c: &Conn, want: &[&str]) {
             want.join(" ")
         ),
     );
+}
+
+/// A path without the passive OPEN (the observer assumes LISTEN from the start).
+fn strip_listen_prefix(p: &[State]) -> &[State] {
+    match p {
+        [Closed, Listen, rest @ ..] if !rest.is_empty() => &p[1..],
+        _ => p,
+    }
+}
+
+/// Whether `sub` appears in `full` in order (ss samples some of the states).
+fn is_subsequence(sub: &[String], full: &[&str]) -> bool {
+    let mut it = full.iter();
+    sub.iter().all(|s| it.any(|f| f == s))
 }
 
 fn names(p: &[State]) -> String {
