@@ -20,7 +20,9 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use synack::state::{Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange};
+use synack::state::{
+    Cause, Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange,
+};
 use synack::{Segment, SeqNum, TcpFlags};
 
 use super::netns::Netns;
@@ -251,6 +253,8 @@ pub struct Conn {
     our_side: Option<Side>,
     /// Every state the observer inferred for each side (indexed by `Side::index`).
     obs_paths: [Vec<State>; 2],
+    /// The observer's transitions as reported, `side: FROM -> TO (cause)`.
+    obs_log: Vec<String>,
     /// Drop the kernel's n-th data segment (1-based) before the endpoint sees it.
     pub drop_kernel_data: Option<u32>,
     kernel_data: u32,
@@ -341,6 +345,7 @@ impl Conn {
             obs: Observer::new().with_msl(config.msl),
             our_side: None,
             obs_paths: [vec![State::Closed], vec![State::Listen]],
+            obs_log: Vec::new(),
             drop_kernel_data: None,
             kernel_data: 0,
             lose_our_data: None,
@@ -661,10 +666,30 @@ impl Conn {
         }
         let us = self.our_side.unwrap_or(Side::Client);
         let from = if from_us { us } else { us.peer() };
-        self.obs.on_segment(from, seg, now);
+        let observation = self.obs.on_segment(from, seg, now);
+        for t in observation.transitions.iter() {
+            let who = if Some(t.side) == self.our_side {
+                "endpoint"
+            } else {
+                "kernel"
+            };
+            self.obs_log
+                .push(format!("{who} {}->{} ({})", t.from, t.to, t.cause.name()));
+            let path = &mut self.obs_paths[t.side.index()];
+            if t.cause == Cause::Revised {
+                // The observer takes back `from`: it was `to` all along.
+                if path.len() > 1 && path.last() == Some(&t.from) {
+                    path.pop();
+                }
+            }
+            if path.last() != Some(&t.to) {
+                path.push(t.to);
+            }
+        }
         self.note_observed();
     }
 
+    /// Polls both sides' states (after `on_time`, which reports no transitions).
     fn note_observed(&mut self) {
         for side in Side::BOTH {
             let state = self.obs.state(side);
@@ -673,6 +698,11 @@ impl Conn {
                 path.push(state);
             }
         }
+    }
+
+    /// The observer's transitions, as it reported them.
+    pub fn observer_log(&self) -> &[String] {
+        &self.obs_log
     }
 
     /// The observer's inferred paths: (the endpoint's side, the kernel's side).

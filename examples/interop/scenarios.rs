@@ -216,6 +216,12 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
                 "DIFFERS from ss"
             },
         ));
+        if !(agrees_ours && agrees_kernel) {
+            out.observer.push(format!(
+                "{label}observer's transitions: {}",
+                c.observer_log().join(", ")
+            ));
+        }
         out.observer_agrees &= agrees_ours && agrees_kernel;
         if !c.syn_answers.is_empty() {
             out.note(format!(
