@@ -6,6 +6,7 @@
 //! sudo cargo run --example interop                 # every scenario
 //! sudo cargo run --example interop -- abort loss_ours   # only these
 //! sudo cargo run --example interop -- --list       # scenario names
+//! sudo cargo run --example interop -- --pcap run.pcap   # also write every packet
 //! ```
 //!
 //! The namespace `synack-interop-<pid>` holds a TUN device `syni<pid>` with address
@@ -88,16 +89,28 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
-        eprintln!("interop: unknown option {a}");
-        return ExitCode::from(2);
-    }
-    if let Some(a) = args
-        .iter()
-        .find(|a| !scenarios::ALL.iter().any(|(n, _)| n == a))
-    {
-        eprintln!("interop: no scenario {a} (see --list)");
-        return ExitCode::from(2);
+    let mut pcap = None;
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--pcap" => match it.next() {
+                Some(path) => pcap = Some(path.clone()),
+                None => {
+                    eprintln!("interop: --pcap needs a file name");
+                    return ExitCode::from(2);
+                }
+            },
+            o if o.starts_with('-') => {
+                eprintln!("interop: unknown option {o}");
+                return ExitCode::from(2);
+            }
+            name if scenarios::ALL.iter().any(|(n, _)| *n == name) => names.push(a.clone()),
+            name => {
+                eprintln!("interop: no scenario {name} (see --list)");
+                return ExitCode::from(2);
+            }
+        }
     }
     if let Err(why) = can_run() {
         println!("interop: SKIPPED: {why}");
@@ -110,11 +123,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = pcap {
+        if let Err(e) = lab.record_pcap(&path) {
+            eprintln!("interop: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let mut failed = 0;
     let mut ran = 0;
     let mut observer_differs = Vec::new();
     for (i, (name, scenario)) in scenarios::ALL.iter().enumerate() {
-        if !args.is_empty() && !args.iter().any(|a| a == name) {
+        if !names.is_empty() && !names.iter().any(|a| a == name) {
             continue;
         }
         let ports = (7000 + i as u16, 41000 + i as u16);

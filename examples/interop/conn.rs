@@ -65,6 +65,16 @@ pub struct Lab {
     ip_id: u16,
     /// Kernel segments to ports no scenario is using, and how many were RSTs.
     pub strays: (u32, u32),
+    /// Every packet on the TUN device, both ways, when `--pcap FILE` is given.
+    pcap: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        if let Some(w) = self.pcap.as_mut() {
+            let _ = w.flush();
+        }
+    }
 }
 
 impl Lab {
@@ -87,6 +97,42 @@ impl Lab {
             start: Instant::now(),
             ip_id: 1,
             strays: (0, 0),
+            pcap: None,
+        }
+    }
+
+    /// Writes every packet on the TUN device, both ways, to a pcap file (link type
+    /// RAW, microsecond timestamps of the wall clock).
+    pub fn record_pcap(&mut self, path: &str) -> Result<(), String> {
+        let file = std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?;
+        let mut w = std::io::BufWriter::new(file);
+        let mut header = Vec::with_capacity(24);
+        header.extend_from_slice(&0xa1b2_c3d4_u32.to_le_bytes());
+        header.extend_from_slice(&2u16.to_le_bytes());
+        header.extend_from_slice(&4u16.to_le_bytes());
+        header.extend_from_slice(&[0; 8]); // thiszone, sigfigs
+        header.extend_from_slice(&65535u32.to_le_bytes());
+        header.extend_from_slice(&101u32.to_le_bytes()); // LINKTYPE_RAW
+        w.write_all(&header).map_err(|e| format!("{path}: {e}"))?;
+        self.pcap = Some(w);
+        Ok(())
+    }
+
+    fn capture(&mut self, packet: &[u8]) {
+        let Some(w) = self.pcap.as_mut() else { return };
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let len = packet.len() as u32;
+        let mut record = Vec::with_capacity(16 + packet.len());
+        record.extend_from_slice(&(t.as_secs() as u32).to_le_bytes());
+        record.extend_from_slice(&t.subsec_micros().to_le_bytes());
+        record.extend_from_slice(&len.to_le_bytes());
+        record.extend_from_slice(&len.to_le_bytes());
+        record.extend_from_slice(packet);
+        if w.write_all(&record).is_err() {
+            eprintln!("interop: cannot write the pcap file; stopping it");
+            self.pcap = None;
         }
     }
 
@@ -137,6 +183,7 @@ impl Lab {
     }
 
     fn write(&mut self, packet: &[u8]) {
+        self.capture(packet);
         if let Err(e) = self.tun.send(packet) {
             eprintln!("interop: TUN write failed: {e}");
         }
@@ -184,8 +231,10 @@ impl Lab {
                 return false;
             }
             if let Ok(p) = self.packets.recv_timeout(Duration::from_millis(2)) {
+                self.capture(&p);
                 c.input(self, &p);
                 while let Ok(p) = self.packets.try_recv() {
+                    self.capture(&p);
                     c.input(self, &p);
                 }
             }
