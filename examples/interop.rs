@@ -35,7 +35,7 @@
 //!
 //! Exit status: 0 when every scenario passes, 1 when one fails, 2 when the
 //! laboratory cannot be set up, 77 when the machine cannot run it (no
-//! `/dev/net/tun`, no CAP_NET_ADMIN, no `ip`), with a message saying why.
+//! `/dev/net/tun`, no CAP_NET_ADMIN, no `ip` or `ss`), with a message saying why.
 //!
 //! The namespace and the device are removed on exit, on every error path and on a
 //! panic (a guard's `Drop`); when the process is killed (Ctrl-C, SIGKILL), by a
@@ -184,10 +184,13 @@ pub fn can_run() -> Result<(), String> {
     if cap_eff & (1 << CAP_NET_ADMIN) == 0 || cap_eff & (1 << CAP_SYS_ADMIN) == 0 {
         return Err("needs CAP_NET_ADMIN and CAP_SYS_ADMIN (run as root)".into());
     }
-    match std::process::Command::new("ip").arg("-V").output() {
-        Ok(o) if o.status.success() => Ok(()),
-        _ => Err("no `ip` command (iproute2)".into()),
+    for tool in ["ip", "ss"] {
+        match std::process::Command::new(tool).arg("-V").output() {
+            Ok(o) if o.status.success() => {}
+            _ => return Err(format!("no `{tool}` command (iproute2)")),
+        }
     }
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]
