@@ -292,6 +292,9 @@ pub struct Conn {
     pub want_close: bool,
     /// Call CLOSE when the kernel's FIN arrives, before it is processed (FINs cross).
     pub close_on_kernel_fin: bool,
+    /// Call CONNECT when the kernel's SYN arrives at our CLOSED endpoint, before it
+    /// is processed (SYNs cross: simultaneous open).
+    pub connect_on_kernel_syn: bool,
     /// Hold our answer to the kernel's FIN this long (to see the kernel's state).
     pub hold_fin_ack: Option<Duration>,
     held: Vec<(Duration, Vec<u8>, Segment)>,
@@ -364,6 +367,8 @@ pub struct KernelStats {
     pub beyond_window: u32,
     /// The sequence number of the kernel's latest SYN.
     pub last_syn: Option<SeqNum>,
+    /// Whether the kernel sent a SYN,ACK.
+    syn_ack_seen: bool,
     /// Data segments we dropped, and the sequence ranges we discarded.
     pub dropped: u32,
     discarded: Vec<(SeqNum, SeqNum)>,
@@ -389,6 +394,7 @@ impl Conn {
             rx: Vec::new(),
             want_close: false,
             close_on_kernel_fin: false,
+            connect_on_kernel_syn: false,
             hold_fin_ack: None,
             held: Vec::new(),
             obs: Observer::new().with_msl(config.msl),
@@ -628,6 +634,14 @@ impl Conn {
             }
         }
         self.note_max_end(&seg);
+        if self.connect_on_kernel_syn
+            && seg.has(TcpFlags::SYN)
+            && !seg.has(TcpFlags::ACK)
+            && self.state() == State::Closed
+        {
+            self.connect_on_kernel_syn = false;
+            self.connect(lab);
+        }
         if self.close_on_kernel_fin && seg.has(TcpFlags::FIN) && self.state() == State::Established
         {
             self.close_on_kernel_fin = false;
@@ -726,9 +740,14 @@ impl Conn {
                 .push(format!("{who} {}->{} ({})", t.from, t.to, t.cause.name()));
             let path = &mut self.obs_paths[t.side.index()];
             if t.cause == Cause::Revised {
-                // The observer takes back `from`: it was `to` all along.
+                // The observer takes back `from`: it was `to` all along. When that
+                // leaves only its initial assumption (LISTEN for the server), the
+                // revision corrects the assumption itself.
                 if path.len() > 1 && path.last() == Some(&t.from) {
                     path.pop();
+                }
+                if path.len() == 1 {
+                    path[0] = t.to;
                 }
             }
             if path.last() != Some(&t.to) {
@@ -780,9 +799,6 @@ impl Conn {
         if seg.has(TcpFlags::RST) {
             k.rsts += 1;
         }
-        if seg.has(TcpFlags::SYN) {
-            k.last_syn = Some(seg.seq);
-        }
         if seg.has(TcpFlags::ACK) && !seg.flags.intersects(TcpFlags::SYN | TcpFlags::RST) {
             if seg.window == 0 {
                 k.zero_windows += 1;
@@ -793,7 +809,15 @@ impl Conn {
         if seg.seg_len() == 0 {
             return;
         }
-        if let Some(max) = k.max_end {
+        // The SYN,ACK of a simultaneous open repeats the SYN (RFC 9293 figure 7):
+        // not a retransmission.
+        let second_half = seg.flags.contains(TcpFlags::SYN | TcpFlags::ACK)
+            && k.last_syn == Some(seg.seq)
+            && !k.syn_ack_seen;
+        if seg.flags.contains(TcpFlags::SYN | TcpFlags::ACK) {
+            k.syn_ack_seen = true;
+        }
+        if let Some(max) = k.max_end.filter(|_| !second_half) {
             if (end - max) <= 0 {
                 k.retransmissions += 1;
                 let overlaps = |(a, b): &(SeqNum, SeqNum)| (end - *a) > 0 && (*b - start) > 0;
@@ -804,6 +828,9 @@ impl Conn {
                     k.unprovoked += 1;
                 }
             }
+        }
+        if seg.has(TcpFlags::SYN) {
+            k.last_syn = Some(seg.seq);
         }
     }
 

@@ -21,7 +21,7 @@ use super::{KERNEL_IP, OUR_IP};
 pub type Scenario = fn(&mut Lab, &mut Outcome, u16, u16) -> Vec<Conn>;
 
 /// Every scenario, in the order they run.
-pub const ALL: [(&str, Scenario); 17] = [
+pub const ALL: [(&str, Scenario); 18] = [
     ("active_open", active_open),
     ("passive_open", passive_open),
     ("data_both_ways", data_both_ways),
@@ -39,6 +39,7 @@ pub const ALL: [(&str, Scenario); 17] = [
     ("reconnect_into_our_time_wait", reconnect_into_our_time_wait),
     ("window_below_mss", window_below_mss),
     ("window_scaling", window_scaling),
+    ("simultaneous_open", simultaneous_open),
 ];
 
 const STEP: Duration = Duration::from_secs(3);
@@ -1090,6 +1091,75 @@ fn window_scaling(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Con
             TimeWait,
             Closed,
         ],
+    );
+    vec![c]
+}
+
+/// Both sides connect at once (RFC 9293 figure 7): the kernel connects from a port
+/// fixed by narrowing its ephemeral range (in the namespace only) to our port; when
+/// its SYN arrives we CONNECT to that port before processing it, so the SYNs cross.
+/// Both SYNs offer window scaling (ours 7), so the SYN,ACKs' windows are unscaled
+/// and every later window is (RFC 7323 §2.2); 1 MiB each way intact.
+fn simultaneous_open(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn> {
+    const PORT: u16 = 45998;
+    const N: usize = 1 << 20;
+    let range = lab.cmd(&format!(
+        "sysctl net/ipv4/ip_local_port_range {PORT} {PORT}"
+    ));
+    let mut c = Conn::new(config(0x2800_0000, 1 << 20, Some(7)), op, PORT);
+    let old_range = lab.wait(&mut c, range, STEP);
+    out.check(old_range.is_ok(), format!("sysctl: {old_range:?}"));
+    c.connect_on_kernel_syn = true;
+    let connect = lab.cmd(&format!("connect {OUR_IP}:{op} s"));
+    let ok = lab.drive(&mut c, STEP, |lab, c| {
+        c.state() == Established && lab.answer(connect).is_some()
+    });
+    let answer = lab.answer(connect);
+    out.check(
+        ok && answer == Some(Ok(format!("{KERNEL_IP}:{PORT}"))),
+        format!(
+            "simultaneous open: endpoint {}, kernel connect {answer:?}",
+            c.state()
+        ),
+    );
+    lab.sample(&mut c);
+    if c.state() == Established {
+        exchange(lab, out, &mut c, "s", N, N);
+        if let Some((ours, theirs, offered)) = c.shifts() {
+            let largest = u32::from(c.k.max_window) << theirs;
+            out.note(format!(
+                "shifts: ours {ours}, the kernel's {theirs} (offered {offered:?}); the kernel's largest window {} << {theirs} = {largest} bytes",
+                c.k.max_window,
+            ));
+            out.check(
+                ours == 7 && theirs > 0 && largest > 65535,
+                "window scaling not in use on both sides",
+            );
+        }
+        we_close(lab, out, &mut c, "s");
+    }
+    if let Ok(old) = old_range {
+        let restore = lab.cmd(&format!("sysctl net/ipv4/ip_local_port_range {old}"));
+        let _ = lab.wait(&mut c, restore, STEP);
+    }
+    expect_path(
+        out,
+        &c,
+        &[
+            Closed,
+            SynSent,
+            SynReceived,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait,
+            Closed,
+        ],
+    );
+    expect_kernel(
+        out,
+        &c,
+        &["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"],
     );
     vec![c]
 }
