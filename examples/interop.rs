@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! sudo cargo run --example interop                 # every scenario
-//! sudo cargo run --example interop -- abort loss_ours   # only these
+//! sudo cargo run --example interop -- abort loss_our_segment   # only these
 //! sudo cargo run --example interop -- --list       # scenario names
 //! sudo cargo run --example interop -- --pcap run.pcap   # also write every packet
 //! ```
@@ -24,8 +24,8 @@
 //! by decoding its segments with the crate's wire layer and cross-checked with the
 //! kernel's own counters (`/proc/PID/net/snmp` of the peer: `RetransSegs`,
 //! `OutRsts`). A retransmission counts as provoked only when it carries bytes the
-//! endpoint had dropped or discarded; any other one, and any RST not expected,
-//! fails the scenario.
+//! endpoint had dropped or discarded, or whose acknowledgment it "lost" on
+//! purpose; any other one, and any RST not expected, fails the scenario.
 //!
 //! Then, for each scenario, `observer NAME: agrees|DIFFERS`: the crate's passive
 //! `Observer`, fed every segment as a capture at the TUN device would see it (the

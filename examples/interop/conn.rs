@@ -1,5 +1,5 @@
 //! The glue between one [`Endpoint`] and the TUN device — the only file that calls
-//! the `Endpoint` API (so an API change is adapted here).
+//! the `Endpoint` and `Observer` APIs (so an API change is adapted here).
 //!
 //! [`Conn`] holds the endpoint, the bytes its user sends and receives (the
 //! endpoint itself counts sequence numbers, it holds no bytes), the loss to inject,
@@ -51,7 +51,7 @@ pub fn config(isn_offset: u32, window: u32, window_scale: Option<u8>) -> Config 
 
 /// The laboratory: TUN device, peer process, clock.
 pub struct Lab {
-    /// The namespace (dropped last: removes everything by name).
+    /// The namespace (removes everything by name when the lab is dropped).
     pub ns: Netns,
     tun: Arc<tun_tap::Iface>,
     packets: Receiver<Vec<u8>>,
