@@ -19,7 +19,9 @@
 //!
 //! For each scenario it prints `scenario NAME: pass` or `scenario NAME: FAIL`, then
 //! the evidence, indented: the endpoint's states, the kernel's states (`ss -tan` in
-//! the namespace, sampled where each is stable), the bytes each way (length and
+//! the namespace, sampled where each is stable, and, where tracefs can be used,
+//! every change the `sock:inet_sock_set_state` tracepoint reports, each checked to
+//! be an RFC transition), the bytes each way (length and
 //! FNV-1a hash on both sides), and the kernel's retransmissions and RSTs, counted
 //! by decoding its segments with the crate's wire layer and cross-checked with the
 //! kernel's own counters (`/proc/PID/net/snmp` of the peer: `RetransSegs`,
@@ -57,6 +59,9 @@ mod peer;
 #[cfg(target_os = "linux")]
 #[path = "interop/scenarios.rs"]
 mod scenarios;
+#[cfg(target_os = "linux")]
+#[path = "interop/trace.rs"]
+mod trace;
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
@@ -123,6 +128,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    match &lab.tracer {
+        Ok(_) => println!(
+            "interop: the kernel's states from `ss -tan` and the sock:inet_sock_set_state tracepoint"
+        ),
+        Err(why) => println!(
+            "interop: the kernel's states from `ss -tan` only (tracepoint not available: {why})"
+        ),
+    }
     if let Some(path) = pcap {
         if let Err(e) = lab.record_pcap(&path) {
             eprintln!("interop: {e}");

@@ -27,6 +27,7 @@ use synack::{Segment, SeqNum, TcpFlags};
 
 use super::netns::Netns;
 use super::packet::{Flow, Received, decode, ip_packet};
+use super::trace::Tracer;
 use super::{KERNEL_IP, OUR_IP};
 
 /// First retransmission timeout; doubles up to [`MAX_RTO`].
@@ -67,6 +68,8 @@ pub struct Lab {
     pub strays: (u32, u32),
     /// Every packet on the TUN device, both ways, when `--pcap FILE` is given.
     pcap: Option<std::io::BufWriter<std::fs::File>>,
+    /// The kernel's state changes from its tracepoint, or why they are not available.
+    pub tracer: Result<Tracer, String>,
 }
 
 impl Drop for Lab {
@@ -98,6 +101,7 @@ impl Lab {
             ip_id: 1,
             strays: (0, 0),
             pcap: None,
+            tracer: Err("not started".into()),
         }
     }
 
@@ -222,6 +226,13 @@ impl Lab {
         let end = Instant::now() + budget;
         loop {
             self.collect();
+            if let Ok(tracer) = self.tracer.as_mut() {
+                for ch in tracer.poll() {
+                    if ch.daddr == OUR_IP.to_string() && ch.dport == c.ours.sport {
+                        c.kernel_trace.push((ch.old, ch.new));
+                    }
+                }
+            }
             c.timers(self);
             c.output(self);
             if done(self, c) {
@@ -323,6 +334,8 @@ pub struct Conn {
     changes: Vec<StateChange>,
     /// The kernel's states as sampled with `ss`.
     pub kernel_path: Vec<String>,
+    /// The kernel's state changes as its tracepoint reported them.
+    pub kernel_trace: Vec<(String, String)>,
     /// Evidence about the kernel's segments.
     pub k: KernelStats,
     /// What the endpoint answered to each of the kernel's SYNs.
@@ -410,6 +423,7 @@ impl Conn {
             path: vec![State::Closed],
             changes: Vec::new(),
             kernel_path: Vec::new(),
+            kernel_trace: Vec::new(),
             k: KernelStats::default(),
             syn_answers: Vec::new(),
             our_retransmissions: 0,

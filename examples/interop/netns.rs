@@ -87,6 +87,15 @@ pub fn reap(args: &[String]) -> std::process::ExitCode {
     let _ = std::io::stdin().read_to_end(&mut sink);
     let _ = ip(&["-n", name, "link", "del", tun]);
     let _ = ip(&["netns", "del", name]);
+    // The tracing instance (named like the namespace), and a private tracefs.
+    let system = std::path::Path::new("/sys/kernel/tracing");
+    super::trace::remove(&system.join("instances").join(name), system, false, None);
+    if let Some(pid) = name.strip_prefix(PREFIX) {
+        let private = std::path::PathBuf::from(super::trace::private_mount(pid));
+        if private.is_dir() {
+            super::trace::remove(&private.join("instances").join(name), &private, true, None);
+        }
+    }
     std::process::ExitCode::SUCCESS
 }
 

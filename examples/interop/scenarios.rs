@@ -10,11 +10,12 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use synack::state::State;
+use synack::state::{State, is_rfc_transition};
 
 use super::conn::{Conn, Lab, config};
 use super::netns::{self, Netns, kernel_counters};
 use super::peer::{fnv1a, pattern};
+use super::trace::Tracer;
 use super::{KERNEL_IP, OUR_IP};
 
 /// A scenario: fills an [`Outcome`] using the kernel port and our port.
@@ -72,7 +73,9 @@ pub fn setup() -> Result<Lab, String> {
         }
     });
     let peer = ns.start_peer()?;
+    let tracer = Tracer::start(&ns.name);
     let mut lab = Lab::new(ns, iface, rx, peer);
+    lab.tracer = tracer;
     lab.wait_ready()?;
     Ok(lab)
 }
@@ -174,6 +177,21 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
                 "{label}kernel (ss -tan): {}",
                 c.kernel_path.join(" -> ")
             ));
+        }
+        if let Some((first, _)) = c.kernel_trace.first() {
+            let mut path = vec![first.as_str()];
+            path.extend(c.kernel_trace.iter().map(|(_, new)| new.as_str()));
+            out.note(format!("{label}kernel (tracepoint): {}", path.join(" -> ")));
+            for (old, new) in &c.kernel_trace {
+                let rfc = match (state_named(old), state_named(new)) {
+                    (Some(a), Some(b)) => is_rfc_transition(a, b),
+                    _ => false,
+                };
+                out.check(
+                    rfc,
+                    format!("{label}the kernel went {old} -> {new}, not an RFC 9293 transition"),
+                );
+            }
         }
         out.note(format!(
             "{label}kernel segments {}: retransmissions {} (unprovoked {}), RSTs {}, zero windows {}, \
@@ -303,6 +321,11 @@ fn expect_kernel(out: &mut Outcome, c: &Conn, want: &[&str]) {
             want.join(" ")
         ),
     );
+}
+
+/// The state with this name (`FIN_WAIT_1`, ...).
+fn state_named(name: &str) -> Option<State> {
+    State::ALL.into_iter().find(|s| s.name() == name)
 }
 
 /// A path without the passive OPEN (the observer assumes LISTEN from the start).
