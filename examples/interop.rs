@@ -149,7 +149,10 @@ fn main() -> ExitCode {
         if !names.is_empty() && !names.iter().any(|a| a == name) {
             continue;
         }
-        let ports = (7000 + i as u16, 41000 + i as u16);
+        // Ports differ between runs (by process id), so that two runs at once on one
+        // machine do not see each other's tracepoint events.
+        let offset = (std::process::id() % 100) as u16 * 20 + i as u16;
+        let ports = (7000 + offset, 41000 + offset);
         let outcome = scenarios::run(&mut lab, name, *scenario, ports);
         ran += 1;
         failed += usize::from(!outcome.passed());
