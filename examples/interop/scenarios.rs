@@ -46,8 +46,10 @@ pub const ALL: [(&str, Scenario); 18] = [
 const STEP: Duration = Duration::from_secs(3);
 const DATA: Duration = Duration::from_secs(10);
 /// How long our ACK of the kernel's FIN is held so that `ss` sees the kernel's
-/// LAST_ACK or CLOSING.
-const HOLD: Duration = Duration::from_millis(150);
+/// LAST_ACK or CLOSING. The sample is taken while the ACK is held (the event loop
+/// releases it only after `ss` has answered), so this only needs to be short next
+/// to the kernel's retransmission timeout (200 ms at least).
+const HOLD: Duration = Duration::from_millis(20);
 
 /// Creates the namespace, the TUN device (moved into it, addressed, up), the reader
 /// thread and the peer.
