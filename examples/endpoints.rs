@@ -20,12 +20,11 @@
 //! end where RFC 9293 says (the first closer through TIME_WAIT, the other through
 //! LAST_ACK, both through CLOSING when the FINs cross, everybody CLOSED).
 
-use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use synack::state::{CallOutcome, Config, Violation};
-use synack::state::{Endpoint, Reply, Side, State, StateChange};
+use synack::state::{CallOutcome, Config, PairError};
+use synack::state::{Endpoint, Pair, Reply, Side, State, Transition};
 use synack::{Segment, SeqNum, TcpFlags};
 
 /// How the conversation ends.
@@ -37,14 +36,13 @@ enum Ending {
     Abort,
 }
 
-/// The two endpoints and the wire between them (first in, first out, lossless).
+/// The two endpoints and the wire between them (the crate's [`Pair`], delivered
+/// first in, first out, lossless).
 struct Conversation {
-    client: Endpoint,
-    server: Endpoint,
+    pair: Pair,
     /// Each side's ISN, for the relative numbers (known once its SYN is chosen).
     isn: [Option<SeqNum>; 2],
     now: Duration,
-    wire: VecDeque<(Side, Segment)>,
     /// Every state each side has been in, in order.
     path: [Vec<State>; 2],
 }
@@ -56,20 +54,15 @@ impl Conversation {
             ..Config::default()
         };
         Conversation {
-            client: Endpoint::new(config(client_isn)),
-            server: Endpoint::new(config(server_isn)),
+            pair: Pair::new(config(client_isn), config(server_isn)),
             isn: [None, None],
             now: Duration::ZERO,
-            wire: VecDeque::new(),
             path: [vec![State::Closed], vec![State::Closed]],
         }
     }
 
-    fn endpoint(&mut self, who: Side) -> &mut Endpoint {
-        match who {
-            Side::Client => &mut self.client,
-            Side::Server => &mut self.server,
-        }
+    fn endpoint(&self, who: Side) -> &Endpoint {
+        self.pair.endpoint(who)
     }
 
     /// `n` relative to `who`'s ISN, or `?` before it is known.
@@ -105,10 +98,7 @@ impl Conversation {
 
     /// The TCB variables of `who`, relative, or its state alone when it has none.
     fn numbers(&self, who: Side) -> String {
-        let e = match who {
-            Side::Client => &self.client,
-            Side::Server => &self.server,
-        };
+        let e = self.endpoint(who);
         let mut text = format!("{} {}", who.name(), e.state());
         if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
             text += &format!(
@@ -123,21 +113,21 @@ impl Conversation {
         text
     }
 
-    fn record(&mut self, who: Side, change: StateChange) {
-        println!("      {} {change}", who.name());
-        self.path[who.index()].push(change.to);
+    /// Prints a transition (`client ESTABLISHED -> FIN_WAIT_1 (close)`) and keeps it.
+    fn record(&mut self, change: Transition) {
+        println!("      {change}");
+        self.path[change.side.index()].push(change.to);
     }
 
-    /// `who` puts `s` on the wire.
+    /// `who` put `s` on the wire (the pair holds it): its SYN names its ISN.
     fn emit(&mut self, who: Side, s: Segment) {
         if s.has(TcpFlags::SYN) {
             self.isn[who.index()] = Some(s.seq);
         }
-        self.wire.push_back((who.peer(), s));
     }
 
     /// A user call that succeeded.
-    fn call(&mut self, who: Side, what: &str, outcome: Result<CallOutcome, Violation>) {
+    fn call(&mut self, who: Side, what: &str, outcome: Result<CallOutcome, PairError>) {
         let outcome = match outcome {
             Ok(o) => o,
             Err(v) => {
@@ -146,7 +136,7 @@ impl Conversation {
             }
         };
         println!("{:>9}  {} calls {what}", self.clock(), who.name());
-        self.record(who, outcome.change);
+        self.record(outcome.transition);
         if let Some(s) = outcome.segment {
             self.emit(who, s);
         }
@@ -154,7 +144,7 @@ impl Conversation {
 
     fn send(&mut self, who: Side, len: u32) {
         let now = self.now;
-        match self.endpoint(who).send(len, now) {
+        match self.pair.send(who, len, now) {
             Ok(s) => {
                 println!(
                     "{:>9}  {} calls SEND of {len} bytes",
@@ -169,9 +159,10 @@ impl Conversation {
 
     /// Delivers everything on the wire, in order, one millisecond apart.
     fn run(&mut self) {
-        while let Some((to, s)) = self.wire.pop_front() {
+        while let Some(&next) = self.pair.get(0) {
             self.now += Duration::from_millis(1);
-            let from = to.peer();
+            let (from, s) = (next.from, next.segment);
+            let to = from.peer();
             println!(
                 "{:>9}  {} -> {}  {}",
                 self.clock(),
@@ -179,10 +170,12 @@ impl Conversation {
                 to.name(),
                 self.describe(from, &s)
             );
-            let now = self.now;
-            let arrival = self.endpoint(to).on_segment(&s, now);
-            for change in arrival.changes.iter() {
-                self.record(to, change);
+            let Some(delivery) = self.pair.deliver(self.now) else {
+                break;
+            };
+            let arrival = delivery.arrival;
+            for change in arrival.transitions.iter() {
+                self.record(*change);
             }
             if let Some(reply) = arrival.reply.segment() {
                 let kind = match arrival.reply {
@@ -203,11 +196,8 @@ impl Conversation {
     fn wait_until(&mut self, at: Duration) {
         self.now = at;
         println!("{:>9}  time passes", self.clock());
-        for who in [Side::Client, Side::Server] {
-            let now = self.now;
-            if let Some(change) = self.endpoint(who).on_time(now) {
-                self.record(who, change);
-            }
+        for change in self.pair.on_time(self.now).iter() {
+            self.record(*change);
         }
     }
 
@@ -267,16 +257,16 @@ fn main() -> ExitCode {
     );
 
     println!("\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number");
-    let r = c.server.listen();
+    let r = c.pair.listen(Side::Server);
     c.call(Side::Server, "LISTEN (passive open)", r);
     let now = c.now;
-    let r = c.client.connect(now);
+    let r = c.pair.connect(Side::Client, now);
     c.call(Side::Client, "CONNECT (active open)", r);
     c.run();
     println!(
         "      ISNs: client {}, server {} (the generator's offset plus a 4 us clock, RFC 6528)",
-        c.client.iss().map_or(0, |n| n.0),
-        c.server.iss().map_or(0, |n| n.0)
+        c.endpoint(Side::Client).iss().map_or(0, |n| n.0),
+        c.endpoint(Side::Server).iss().map_or(0, |n| n.0)
     );
 
     println!("\n-- data: seq advances by the payload length, the ACK names the next byte expected");
@@ -297,7 +287,7 @@ fn main() -> ExitCode {
                 first.name()
             );
             let now = c.now;
-            let r = c.endpoint(first).close(now);
+            let r = c.pair.close(first, now);
             c.call(first, "CLOSE", r);
             c.run();
             println!(
@@ -307,29 +297,30 @@ fn main() -> ExitCode {
             c.send(first.peer(), 10);
             c.run();
             let now = c.now;
-            let r = c.endpoint(first.peer()).close(now);
+            let r = c.pair.close(first.peer(), now);
             c.call(first.peer(), "CLOSE", r);
             c.run();
         }
         Ending::Simultaneous => {
             println!("\n-- simultaneous close: both FINs cross on the wire");
             let now = c.now;
-            let r = c.client.close(now);
+            let r = c.pair.close(Side::Client, now);
             c.call(Side::Client, "CLOSE", r);
-            let r = c.server.close(now);
+            let r = c.pair.close(Side::Server, now);
             c.call(Side::Server, "CLOSE", r);
             c.run();
         }
         Ending::Abort => {
             println!("\n-- abort: the client resets the connection");
-            let r = c.client.abort();
+            let r = c.pair.abort(Side::Client);
             c.call(Side::Client, "ABORT", r);
             c.run();
         }
     }
 
     // TIME_WAIT's deadline: 2·MSL after the endpoint entered it.
-    let deadline = [c.client.next_deadline(), c.server.next_deadline()]
+    let deadline = Side::BOTH
+        .map(|side| c.endpoint(side).next_deadline())
         .into_iter()
         .flatten()
         .max();
@@ -356,8 +347,7 @@ fn main() -> ExitCode {
             c.passed(Side::Client, State::Closing) && c.passed(Side::Server, State::Closing)
         }
         Ending::Abort => true,
-    } && c.client.state() == State::Closed
-        && c.server.state() == State::Closed;
+    } && c.pair.states() == [State::Closed, State::Closed];
     if ok {
         ExitCode::SUCCESS
     } else {

@@ -72,6 +72,9 @@ pub struct Segment {
     pub flags: TcpFlags,
     /// `SEG.WND`: the raw, unscaled window field.
     pub window: u16,
+    /// `SEG.UP`: the urgent pointer field, an offset from `SEG.SEQ` to the octet
+    /// following the urgent data (RFC 9293 MUST-31); meaningful only with URG set.
+    pub urgent: u16,
     /// The options of interest.
     pub options: SynOptions,
 }
@@ -85,6 +88,7 @@ impl Segment {
             payload_len: 0,
             flags,
             window: 0,
+            urgent: 0,
             options: SynOptions {
                 mss: None,
                 window_scale: None,
@@ -102,6 +106,7 @@ impl Segment {
             payload_len,
             flags: header.flags(),
             window: header.window_size(),
+            urgent: header.urgent_pointer(),
             options: SynOptions::from_header(header),
         }
     }
@@ -121,6 +126,12 @@ impl Segment {
     /// The same segment advertising window `window`.
     pub const fn with_window(mut self, window: u16) -> Self {
         self.window = window;
+        self
+    }
+
+    /// The same segment with urgent pointer `urgent` (`SEG.UP`; set URG in the flags too).
+    pub const fn with_urgent(mut self, urgent: u16) -> Self {
+        self.urgent = urgent;
         self
     }
 

@@ -1,8 +1,8 @@
 //! RFC 793 §3.4–3.5 figures 7–14 (RFC 9293 figures 6–13) as conformance vectors.
 //!
-//! Two [`Endpoint`]s, A and B, exchange segments through a small network that can
-//! hold segments in flight (the figures' "..."), so that crossing segments arrive in
-//! the figure's order. Every test follows one figure line by line: each segment on
+//! Two endpoints, A and B, exchange segments through the crate's [`Pair`], which
+//! holds segments in flight (the figures' "..."), so that crossing segments arrive
+//! in the figure's order. Every test follows one figure line by line: each segment on
 //! the wire must equal the figure's `<SEQ><ACK><CTL>` exactly (the endpoints send no
 //! SYN options and a fixed window of 65535, which the figures leave out), and both
 //! endpoints' states after each line must be the figure's.
@@ -12,7 +12,8 @@
 use core::time::Duration;
 
 use synack::state::{
-    ChangeCause, Config, Disposition, DropReason, Endpoint, Opening, Reply, State, StateChange,
+    Arrival, Cause, Config, Disposition, DropReason, Endpoint, Opening, Pair, Reply, Side, State,
+    Transition,
 };
 use synack::{Segment, SeqNum, TcpFlags};
 
@@ -44,6 +45,7 @@ fn seg(seq: u32, ack: u32, ctl: TcpFlags) -> Segment {
     Segment::new(SeqNum(seq), SeqNum(ack), ctl).with_window(window)
 }
 
+/// The figures' A and B: the client and the server of a [`Pair`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Peer {
     A,
@@ -51,102 +53,83 @@ enum Peer {
 }
 
 impl Peer {
-    fn other(self) -> Peer {
+    fn side(self) -> Side {
         match self {
-            Peer::A => Peer::B,
-            Peer::B => Peer::A,
+            Peer::A => Side::Client,
+            Peer::B => Side::Server,
         }
     }
 }
 
-/// Two endpoints and the segments in flight between them.
+/// The shared two-endpoint harness ([`Pair`]) and the figures' clock.
 struct Net {
-    a: Endpoint,
-    b: Endpoint,
+    pair: Pair,
     now: Duration,
-    /// (destination, segment), in the order sent.
-    flight: Vec<(Peer, Segment)>,
 }
 
 impl Net {
     fn new(a: Config, b: Config) -> Self {
         Net {
-            a: Endpoint::new(a),
-            b: Endpoint::new(b),
+            pair: Pair::new(a, b),
             now: Duration::ZERO,
-            flight: Vec::new(),
-        }
-    }
-
-    fn endpoint(&mut self, p: Peer) -> &mut Endpoint {
-        match p {
-            Peer::A => &mut self.a,
-            Peer::B => &mut self.b,
         }
     }
 
     fn states(&self) -> (State, State) {
-        (self.a.state(), self.b.state())
+        let [a, b] = self.pair.states();
+        (a, b)
     }
 
     fn listen(&mut self, p: Peer) {
-        self.endpoint(p).listen().unwrap();
-    }
-
-    /// A user call that may put a segment on the wire toward the other peer.
-    fn call(&mut self, p: Peer, f: impl FnOnce(&mut Endpoint, Duration) -> Option<Segment>) {
-        let now = self.now;
-        if let Some(s) = f(self.endpoint(p), now) {
-            self.flight.push((p.other(), s));
-        }
+        self.pair.listen(p.side()).unwrap();
     }
 
     fn connect(&mut self, p: Peer) {
-        self.call(p, |e, now| e.connect(now).unwrap().segment);
+        self.pair.connect(p.side(), self.now).unwrap();
     }
 
     fn close(&mut self, p: Peer) {
-        self.call(p, |e, now| e.close(now).unwrap().segment);
+        self.pair.close(p.side(), self.now).unwrap();
     }
 
     fn send(&mut self, p: Peer, len: u32) {
-        self.call(p, |e, now| Some(e.send(len, now).unwrap()));
+        self.pair.send(p.side(), len, self.now).unwrap();
+    }
+
+    fn position(&self, to: Peer, expected: Segment) -> Option<usize> {
+        self.pair
+            .in_flight()
+            .position(|f| f.from == to.side().peer() && f.segment == expected)
     }
 
     /// Whether `expected` is in flight toward `to`.
     fn in_flight(&self, to: Peer, expected: Segment) -> bool {
-        self.flight.contains(&(to, expected))
+        self.position(to, expected).is_some()
     }
 
     /// Delivers `expected`, which must be in flight toward `to`; the receiver's reply,
     /// if any, goes in flight back.
     #[track_caller]
-    fn deliver(&mut self, to: Peer, expected: Segment) -> synack::state::Arrival {
-        let Some(i) = self.flight.iter().position(|f| *f == (to, expected)) else {
+    fn deliver(&mut self, to: Peer, expected: Segment) -> Arrival {
+        let Some(i) = self.position(to, expected) else {
             panic!(
                 "{expected:?} is not in flight to {to:?}; in flight: {:#?}",
-                self.flight
+                self.pair.in_flight().collect::<Vec<_>>()
             );
         };
-        self.flight.remove(i);
-        self.inject(to, expected)
+        self.pair.deliver_at(i, self.now).unwrap().arrival
     }
 
     /// A segment that reaches `to` from elsewhere (an old duplicate).
-    fn inject(&mut self, to: Peer, s: Segment) -> synack::state::Arrival {
-        let now = self.now;
-        let arrival = self.endpoint(to).on_segment(&s, now);
-        if let Some(reply) = arrival.reply.segment() {
-            self.flight.push((to.other(), *reply));
-        }
-        arrival
+    fn inject(&mut self, to: Peer, s: Segment) -> Arrival {
+        self.pair.inject(to.side().peer(), s).unwrap();
+        let last = self.pair.len() - 1;
+        self.pair.deliver_at(last, self.now).unwrap().arrival
     }
 
     fn advance(&mut self, d: Duration) {
         self.now += d;
-        let now = self.now;
-        self.a.on_time(now);
-        self.b.on_time(now);
+        self.pair.on_time(self.now);
     }
 }
 
@@ -160,12 +143,18 @@ fn established(a_nxt: u32, b_nxt: u32) -> Net {
     net.deliver(Peer::A, seg(b_nxt - 1, a_nxt, SYN | ACK));
     net.deliver(Peer::B, seg(a_nxt, b_nxt, ACK));
     assert_eq!(net.states(), (Established, Established));
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
     net
 }
 
-fn change(from: State, to: State, cause: ChangeCause) -> StateChange {
-    StateChange { from, to, cause }
+/// A transition, whoever's it is.
+fn change(from: State, to: State, cause: Cause) -> (State, State, Cause) {
+    (from, to, cause)
+}
+
+/// `t` without its side.
+fn strip(t: Option<Transition>) -> Option<(State, State, Cause)> {
+    t.map(|t| (t.from, t.to, t.cause))
 }
 
 /// RFC 793 figure 7, RFC 9293 figure 6: the basic three-way handshake.
@@ -180,16 +169,16 @@ fn figure_7_three_way_handshake() {
     let b = net.deliver(Peer::B, seg(100, 0, SYN));
     assert_eq!(net.states(), (SynSent, SynReceived));
     assert_eq!(
-        b.changes.first(),
-        Some(change(Listen, SynReceived, ChangeCause::Syn))
+        strip(b.transitions.first()),
+        Some(change(Listen, SynReceived, Cause::Syn))
     );
     // 3.  ESTABLISHED <-- <SEQ=300><ACK=101><CTL=SYN,ACK>  <-- SYN-RECEIVED
     assert_eq!(b.reply, Reply::SynAck(seg(300, 101, SYN | ACK)));
     let a = net.deliver(Peer::A, seg(300, 101, SYN | ACK));
     assert_eq!(net.states(), (Established, SynReceived));
     assert_eq!(
-        a.changes.first(),
-        Some(change(SynSent, Established, ChangeCause::SynAck))
+        strip(a.transitions.first()),
+        Some(change(SynSent, Established, Cause::SynAck))
     );
     // 4.  ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK>       --> ESTABLISHED
     assert_eq!(a.reply, Reply::Ack(seg(101, 301, ACK)));
@@ -203,7 +192,8 @@ fn figure_7_three_way_handshake() {
     assert_eq!(b.disposition, Disposition::Accepted { delivered: 10 });
     // B acknowledges the ten bytes (not drawn in the figure): ACK = 101 + 10.
     assert_eq!(b.reply, Reply::Ack(seg(301, 111, ACK)));
-    assert_eq!(net.flight, vec![(Peer::A, seg(301, 111, ACK))]);
+    let flight: Vec<_> = net.pair.in_flight().map(|f| (f.from, f.segment)).collect();
+    assert_eq!(flight, vec![(Side::Server, seg(301, 111, ACK))]);
 }
 
 /// RFC 793 figure 8, RFC 9293 figure 7: simultaneous connection synchronization.
@@ -225,11 +215,11 @@ fn figure_8_simultaneous_connection_synchronization() {
     let a = net.deliver(Peer::A, seg(300, 0, SYN));
     assert_eq!(net.states(), (SynReceived, SynSent));
     assert_eq!(
-        a.changes.first(),
-        Some(change(SynSent, SynReceived, ChangeCause::Syn))
+        strip(a.transitions.first()),
+        Some(change(SynSent, SynReceived, Cause::Syn))
     );
     assert!(
-        matches!(net.a.connection(), synack::state::Connection::SynReceived(s) if s.opening() == Opening::Active)
+        matches!(net.pair.endpoint(Side::Client).connection(), synack::state::Connection::SynReceived(s) if s.opening() == Opening::Active)
     );
     // 4.               ... <SEQ=100><CTL=SYN>              --> SYN-RECEIVED
     let b = net.deliver(Peer::B, seg(100, 0, SYN));
@@ -242,15 +232,15 @@ fn figure_8_simultaneous_connection_synchronization() {
     let a = net.deliver(Peer::A, seg(300, 101, SYN | ACK));
     assert_eq!(net.states(), (Established, SynReceived));
     assert_eq!(
-        a.changes.first(),
-        Some(change(SynReceived, Established, ChangeCause::AckOfSyn))
+        strip(a.transitions.first()),
+        Some(change(SynReceived, Established, Cause::AckOfSyn))
     );
     assert_eq!(a.reply, Reply::None);
     // 7.               ... <SEQ=100><ACK=301><CTL=SYN,ACK> --> ESTABLISHED
     let b = net.deliver(Peer::B, seg(100, 301, SYN | ACK));
     assert_eq!(net.states(), (Established, Established));
     assert_eq!(b.reply, Reply::None);
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }
 
 /// RFC 793 figure 9, RFC 9293 figure 8: recovery from an old duplicate SYN.
@@ -284,8 +274,8 @@ fn figure_9_recovery_from_old_duplicate_syn() {
     let b = net.deliver(Peer::B, seg(91, 0, RST));
     assert_eq!(net.states(), (SynSent, Listen));
     assert_eq!(
-        b.changes.first(),
-        Some(change(SynReceived, Listen, ChangeCause::Reset))
+        strip(b.transitions.first()),
+        Some(change(SynReceived, Listen, Cause::Reset))
     );
     // 6.              ... <SEQ=100><CTL=SYN>               --> SYN-RECEIVED
     net.advance(Duration::from_micros(400));
@@ -298,7 +288,7 @@ fn figure_9_recovery_from_old_duplicate_syn() {
     assert_eq!(a.reply, Reply::Ack(seg(101, 401, ACK)));
     net.deliver(Peer::B, seg(101, 401, ACK));
     assert_eq!(net.states(), (Established, Established));
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }
 
 /// RFC 793 figure 10, RFC 9293 figure 9: half-open connection discovery.
@@ -309,7 +299,8 @@ fn figure_9_recovery_from_old_duplicate_syn() {
 fn figure_10_half_open_connection_discovery() {
     // 1.  (CRASH)                               (send 300,receive 100)
     let mut net = established(100, 300);
-    net.a = Endpoint::new(config(400)); // A reboots and forgets the connection
+    // A reboots and forgets the connection.
+    *net.pair.endpoint_mut(Side::Client) = Endpoint::new(config(400)).with_side(Side::Client);
     // 2.  CLOSED                                           ESTABLISHED
     assert_eq!(net.states(), (Closed, Established));
     // 3.  SYN-SENT --> <SEQ=400><CTL=SYN>              --> (??)
@@ -328,15 +319,18 @@ fn figure_10_half_open_connection_discovery() {
     assert_eq!(a.reply, Reply::Reset(seg(100, 0, RST)));
     let b = net.deliver(Peer::B, seg(100, 0, RST));
     assert_eq!(
-        b.changes.first(),
-        Some(change(Established, Closed, ChangeCause::Reset))
+        strip(b.transitions.first()),
+        Some(change(Established, Closed, Cause::Reset))
     );
     // 6.  SYN-SENT                                         CLOSED
     assert_eq!(net.states(), (SynSent, Closed));
     // 7.  SYN-SENT --> <SEQ=400><CTL=SYN>              -->
-    assert_eq!(net.a.retransmit(), Ok(seg(400, 0, SYN)));
+    assert_eq!(
+        net.pair.endpoint(Side::Client).retransmit(),
+        Ok(seg(400, 0, SYN))
+    );
     assert_eq!(net.states(), (SynSent, Closed));
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }
 
 /// RFC 793 figure 11, RFC 9293 figure 10: the active side causes half-open
@@ -345,7 +339,7 @@ fn figure_10_half_open_connection_discovery() {
 fn figure_11_active_side_causes_half_open_discovery() {
     // 1.  (CRASH)                                  (send 300,receive 100)
     let mut net = established(100, 300);
-    net.a = Endpoint::new(config(0));
+    *net.pair.endpoint_mut(Side::Client) = Endpoint::new(config(0)).with_side(Side::Client);
     // 2.  (??)    <-- <SEQ=300><ACK=100><DATA=10><CTL=ACK> <-- ESTABLISHED
     net.send(Peer::B, 10);
     let a = net.deliver(Peer::A, seg(300, 100, ACK).with_len(10));
@@ -359,10 +353,10 @@ fn figure_11_active_side_causes_half_open_discovery() {
     let b = net.deliver(Peer::B, seg(100, 0, RST));
     assert_eq!(net.states(), (Closed, Closed));
     assert_eq!(
-        b.changes.first(),
-        Some(change(Established, Closed, ChangeCause::Reset))
+        strip(b.transitions.first()),
+        Some(change(Established, Closed, Cause::Reset))
     );
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }
 
 /// RFC 793 figure 12, RFC 9293 figure 11: an old duplicate SYN initiates a reset on
@@ -387,12 +381,12 @@ fn figure_12_old_duplicate_syn_resets_two_passive_sockets() {
     assert_eq!(a.reply, Reply::Reset(seg(Z.wrapping_add(1), 0, RST)));
     let b = net.deliver(Peer::B, seg(Z.wrapping_add(1), 0, RST));
     assert_eq!(
-        b.changes.first(),
-        Some(change(SynReceived, Listen, ChangeCause::Reset))
+        strip(b.transitions.first()),
+        Some(change(SynReceived, Listen, Cause::Reset))
     );
     // 5.  LISTEN                                        LISTEN
     assert_eq!(net.states(), (Listen, Listen));
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }
 
 /// RFC 793 figure 13, RFC 9293 figure 12: the normal close sequence.
@@ -406,16 +400,16 @@ fn figure_13_normal_close_sequence() {
     let b = net.deliver(Peer::B, seg(100, 300, FIN | ACK));
     assert_eq!(net.states(), (FinWait1, CloseWait));
     assert_eq!(
-        b.changes.first(),
-        Some(change(Established, CloseWait, ChangeCause::Fin))
+        strip(b.transitions.first()),
+        Some(change(Established, CloseWait, Cause::Fin))
     );
     // 3.  FIN-WAIT-2  <-- <SEQ=300><ACK=101><CTL=ACK>      <-- CLOSE-WAIT
     assert_eq!(b.reply, Reply::Ack(seg(300, 101, ACK)));
     let a = net.deliver(Peer::A, seg(300, 101, ACK));
     assert_eq!(net.states(), (FinWait2, CloseWait));
     assert_eq!(
-        a.changes.first(),
-        Some(change(FinWait1, FinWait2, ChangeCause::AckOfFin))
+        strip(a.transitions.first()),
+        Some(change(FinWait1, FinWait2, Cause::AckOfFin))
     );
     // 4.                                                       (Close)
     //     TIME-WAIT   <-- <SEQ=300><ACK=101><CTL=FIN,ACK>  <-- LAST-ACK
@@ -427,8 +421,8 @@ fn figure_13_normal_close_sequence() {
     let b = net.deliver(Peer::B, seg(101, 301, ACK));
     assert_eq!(net.states(), (TimeWait, Closed));
     assert_eq!(
-        b.changes.first(),
-        Some(change(LastAck, Closed, ChangeCause::AckOfFin))
+        strip(b.transitions.first()),
+        Some(change(LastAck, Closed, Cause::AckOfFin))
     );
     // 6.  (2 MSL)
     //     CLOSED
@@ -436,7 +430,7 @@ fn figure_13_normal_close_sequence() {
     assert_eq!(net.states(), (TimeWait, Closed));
     net.advance(Duration::from_secs(1));
     assert_eq!(net.states(), (Closed, Closed));
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }
 
 /// RFC 793 figure 14, RFC 9293 figure 13: the simultaneous close sequence.
@@ -453,8 +447,8 @@ fn figure_14_simultaneous_close_sequence() {
     assert_eq!(net.states(), (FinWait1, FinWait1));
     let a = net.deliver(Peer::A, seg(300, 100, FIN | ACK));
     assert_eq!(
-        a.changes.first(),
-        Some(change(FinWait1, Closing, ChangeCause::Fin))
+        strip(a.transitions.first()),
+        Some(change(FinWait1, Closing, Cause::Fin))
     );
     let b = net.deliver(Peer::B, seg(100, 300, FIN | ACK));
     // 3.  CLOSING     --> <SEQ=101><ACK=301><CTL=ACK>      ... CLOSING
@@ -465,8 +459,8 @@ fn figure_14_simultaneous_close_sequence() {
     assert_eq!(b.reply, Reply::Ack(seg(301, 101, ACK)));
     let a = net.deliver(Peer::A, seg(301, 101, ACK));
     assert_eq!(
-        a.changes.first(),
-        Some(change(Closing, TimeWait, ChangeCause::AckOfFin))
+        strip(a.transitions.first()),
+        Some(change(Closing, TimeWait, Cause::AckOfFin))
     );
     net.deliver(Peer::B, seg(101, 301, ACK));
     // 4.  TIME-WAIT                                            TIME-WAIT
@@ -475,5 +469,5 @@ fn figure_14_simultaneous_close_sequence() {
     assert_eq!(net.states(), (TimeWait, TimeWait));
     net.advance(Duration::from_secs(240));
     assert_eq!(net.states(), (Closed, Closed));
-    assert!(net.flight.is_empty());
+    assert!(net.pair.is_empty());
 }

@@ -24,7 +24,7 @@ use std::collections::VecDeque;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use synack::state::{
-    Config, Endpoint, Observer, Reply, Side, State, StateChange, is_rfc_transition,
+    Config, Endpoint, Observer, Reply, Side, State, Transition, is_rfc_transition,
 };
 use synack::{Segment, SeqNum, TcpFlags};
 
@@ -102,7 +102,7 @@ struct World {
     /// How many segments each side has emitted.
     emitted: [usize; 2],
     /// Every state change of each side, in order.
-    changes: [Vec<StateChange>; 2],
+    changes: [Vec<Transition>; 2],
     /// Payload bytes each side sent.
     sent: [u64; 2],
     /// Where each side's next new segment must start (after its SYN).
@@ -152,7 +152,7 @@ impl World {
         }
     }
 
-    fn record(&mut self, side: Side, change: StateChange) {
+    fn record(&mut self, side: Side, change: Transition) {
         assert!(
             is_rfc_transition(change.from, change.to),
             "{side}: {change}"
@@ -196,8 +196,8 @@ impl World {
         while let Some((to, seg, observed, emitted)) = self.flight.pop_front() {
             let now = self.now;
             let arrival = self.endpoint(to).on_segment(&seg, now);
-            for c in arrival.changes.iter() {
-                self.record(to, c);
+            for c in arrival.transitions.iter() {
+                self.record(to, *c);
             }
             // The receiver's state after receiving, per observer, is the endpoint's —
             // unless the receiver sent something while the segment was in flight (the
@@ -240,7 +240,7 @@ impl World {
     fn close(&mut self, side: Side) {
         let now = self.now;
         let out = self.endpoint(side).close(now).unwrap();
-        self.record(side, out.change);
+        self.record(side, out.transition);
         self.emit(side, out.segment.unwrap());
     }
 
@@ -254,8 +254,9 @@ impl World {
         let now = self.now;
         self.observer.on_time(now);
         for side in Side::BOTH {
-            if let Some(c) = self.endpoint(side).on_time(now) {
-                self.record(side, c);
+            let expired = self.endpoint(side).on_time(now);
+            for c in expired.iter() {
+                self.record(side, *c);
             }
         }
         self.check_observer();
@@ -282,9 +283,9 @@ fn converse(script: &Script) {
     let mut w = World::new(script);
     // Handshake.
     let out = w.server.listen().unwrap();
-    w.record(Side::Server, out.change);
+    w.record(Side::Server, out.transition);
     let out = w.client.connect(w.now).unwrap();
-    w.record(Side::Client, out.change);
+    w.record(Side::Client, out.transition);
     w.emit(Side::Client, out.segment.unwrap());
     w.run();
     assert_eq!(w.state(Side::Client), State::Established);
@@ -339,7 +340,7 @@ fn converse(script: &Script) {
         }
         Ending::Abort { side } => {
             let out = w.endpoint(*side).abort().unwrap();
-            w.record(*side, out.change);
+            w.record(*side, out.transition);
             let rst = out.segment.unwrap();
             assert_eq!(rst.flags, TcpFlags::RST);
             w.emit(*side, rst);

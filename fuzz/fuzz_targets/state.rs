@@ -17,7 +17,7 @@ use core::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use synack::segment::SynOptions;
 use synack::state::{
-    Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange, Violation,
+    Config, Disposition, Endpoint, Observer, Reply, Side, State, Transition, Violation,
     is_rfc_transition,
 };
 use synack::{Segment, SeqNum, TcpFlags};
@@ -77,7 +77,7 @@ fn check_endpoint(e: &Endpoint) {
 }
 
 /// The changes of one event chain from `before` to `after`, each an RFC transition.
-fn check_changes(before: State, changes: impl Iterator<Item = StateChange>, after: State) {
+fn check_changes(before: State, changes: impl Iterator<Item = Transition>, after: State) {
     let mut at = before;
     for c in changes {
         assert_eq!(c.from, at, "{c} does not start at {at}");
@@ -108,7 +108,7 @@ impl World {
         let e = &mut self.ends[to.index()];
         let before = *e;
         let arrival = e.on_segment(&seg, self.now);
-        check_changes(before.state(), arrival.changes.iter(), e.state());
+        check_changes(before.state(), arrival.transitions.iter(), e.state());
         check_endpoint(e);
         if matches!(arrival.disposition, Disposition::Dropped(_)) && arrival.changes.is_empty() {
             // A dropped segment changes nothing but, in TIME-WAIT, the 2·MSL deadline.

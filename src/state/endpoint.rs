@@ -2,10 +2,9 @@
 //! of RFC 9293 §3.10. The design is explained on [`Endpoint`] itself, which is
 //! re-exported from [`crate::state`].
 
-use core::fmt;
 use core::time::Duration;
 
-use super::{DEFAULT_MSL, State};
+use super::{Cause, DEFAULT_MSL, Side, State, Transition, Transitions};
 use crate::flags::TcpFlags;
 use crate::segment::{Segment, SynOptions};
 use crate::seq::SeqNum;
@@ -34,6 +33,15 @@ pub struct Config {
     pub window_scale: Option<u8>,
     /// The MSS option this endpoint sends in its SYN; `None` sends none.
     pub mss: Option<u16>,
+    /// Whether its SYN offers SACK-permitted (RFC 2018). A SYN,ACK offers it only in
+    /// answer to a SYN that did. The endpoint keeps no reassembly queue, so it never
+    /// sends SACK blocks; the option only tells the peer it may.
+    pub sack_permitted: bool,
+    /// Whether its SYN offers timestamps (RFC 7323 §3). When both SYNs carry the
+    /// option, every segment this endpoint sends carries `TSval` (capture time in
+    /// milliseconds, modulo 2^32) and `TSecr` (`TS.Recent`), and a SYN arriving in
+    /// TIME-WAIT is judged by its timestamp (RFC 6191).
+    pub timestamps: bool,
     /// Maximum segment lifetime; TIME-WAIT lasts 2·MSL (RFC 9293 MUST-13).
     pub msl: Duration,
     /// How long sent data (or a SYN or FIN) may stay unacknowledged before the
@@ -42,13 +50,15 @@ pub struct Config {
 }
 
 impl Config {
-    /// ISN offset 0, window 65535 without scaling, MSS 1460, MSL 2 minutes, user
-    /// timeout 5 minutes.
+    /// ISN offset 0, window 65535 without scaling, MSS 1460, no SACK-permitted, no
+    /// timestamps, MSL 2 minutes, user timeout 5 minutes.
     pub const DEFAULT: Config = Config {
         isn_offset: 0,
         window: 65535,
         window_scale: None,
         mss: Some(1460),
+        sack_permitted: false,
+        timestamps: false,
         msl: DEFAULT_MSL,
         user_timeout: Some(DEFAULT_USER_TIMEOUT),
     };
@@ -85,6 +95,9 @@ pub enum Opening {
     Passive,
     /// From SYN-SENT: both sides sent a SYN (simultaneous open).
     Active,
+    /// From TIME-WAIT: a new SYN reopened the connection (RFC 9293 MAY-2, RFC 6191).
+    /// There is no listener behind it, so a reset returns it to CLOSED.
+    Reopened,
 }
 
 /// The synchronized TCB: everything an endpoint knows once it has seen the peer's SYN.
@@ -107,6 +120,17 @@ pub struct Tcb {
     snd_shift: u8,
     rcv_shift: u8,
     unacked_since: Option<Duration>,
+    sack_ok: bool,
+    ts_ok: bool,
+    ts_recent: Option<u32>,
+    ts_val: u32,
+    rcv_up: SeqNum,
+    received: u64,
+}
+
+/// Capture time in milliseconds, modulo 2^32: the endpoint's timestamp clock.
+fn ts_clock(now: Duration) -> u32 {
+    now.as_millis() as u32 // modulo 2^32: truncation intended
 }
 
 impl Tcb {
@@ -171,18 +195,57 @@ impl Tcb {
     pub const fn unacked_since(&self) -> Option<Duration> {
         self.unacked_since
     }
+    /// Whether both SYNs offered SACK-permitted.
+    pub const fn sack_permitted(&self) -> bool {
+        self.sack_ok
+    }
+    /// Whether both SYNs offered timestamps, so every segment carries them (RFC 7323).
+    pub const fn timestamps(&self) -> bool {
+        self.ts_ok
+    }
+    /// `TS.Recent`: the latest `TSval` received from the peer (RFC 7323 §4.3), when
+    /// timestamps are in use.
+    pub const fn ts_recent(&self) -> Option<u32> {
+        self.ts_recent
+    }
+    /// `RCV.UP`: the receive urgent pointer, the sequence number after the last urgent
+    /// octet the peer announced (RFC 9293 §3.10.7.4, sixth step); `RCV.NXT` after the
+    /// SYN until a segment with URG raises it.
+    pub const fn rcv_up(&self) -> SeqNum {
+        self.rcv_up
+    }
+    /// How many payload bytes were delivered in order so far: the stream offset of the
+    /// next byte to arrive.
+    pub const fn received(&self) -> u64 {
+        self.received
+    }
 
     /// The window field this endpoint announces outside SYNs.
     fn window_field(&self) -> u16 {
         (self.rcv_wnd >> self.rcv_shift).min(u32::from(u16::MAX)) as u16
     }
 
-    /// `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
-    fn ack(&self) -> Segment {
-        Segment::new(self.snd_nxt, self.rcv_nxt, TcpFlags::ACK).with_window(self.window_field())
+    /// The timestamps option this endpoint puts on a segment: `(TSval, TSecr)` once
+    /// both SYNs offered timestamps.
+    fn stamp(&self, seg: Segment) -> Segment {
+        if !self.ts_ok {
+            return seg;
+        }
+        let mut seg = seg;
+        seg.options.timestamps = Some((self.ts_val, self.ts_recent.unwrap_or(0)));
+        seg
     }
 
-    /// `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` with our SYN options.
+    /// `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
+    fn ack(&self) -> Segment {
+        self.stamp(
+            Segment::new(self.snd_nxt, self.rcv_nxt, TcpFlags::ACK)
+                .with_window(self.window_field()),
+        )
+    }
+
+    /// `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` with our SYN options, each offered only
+    /// in answer to a SYN that offered it (RFC 7323 §1.3, RFC 2018 §2).
     fn syn_ack(&self, config: &Config) -> Segment {
         let window_scale = match self.peer_window_scale {
             Some(_) => config.offered_shift(),
@@ -193,8 +256,12 @@ impl Tcb {
             .with_options(SynOptions {
                 mss: config.mss,
                 window_scale,
-                sack_permitted: false,
-                timestamps: None,
+                sack_permitted: self.sack_ok,
+                timestamps: if self.ts_ok {
+                    Some((self.ts_val, self.ts_recent.unwrap_or(0)))
+                } else {
+                    None
+                },
             })
     }
 
@@ -210,7 +277,8 @@ impl Tcb {
 
     /// A TCB from the peer's SYN: `IRS = SEG.SEQ`, `RCV.NXT = SEG.SEQ + 1`, the peer's
     /// MSS and window scale, and the SYN's (unscaled) window as the first `SND.WND`.
-    fn from_syn(config: &Config, iss: SeqNum, syn: &Segment) -> Tcb {
+    fn from_syn(config: &Config, iss: SeqNum, syn: &Segment, now: Duration) -> Tcb {
+        let ts_ok = config.timestamps && syn.options.timestamps.is_some();
         let peer_window_scale = syn.options.window_scale.map(|s| s.min(MAX_WINDOW_SHIFT));
         // Scaling is in effect only when both SYNs carry the option (RFC 7323 §2.2).
         let (snd_shift, rcv_shift) = match (peer_window_scale, config.offered_shift()) {
@@ -239,12 +307,25 @@ impl Tcb {
             snd_shift,
             rcv_shift,
             unacked_since: None,
+            sack_ok: config.sack_permitted && syn.options.sack_permitted,
+            ts_ok,
+            ts_recent: if ts_ok {
+                syn.options.timestamps.map(|(value, _)| value)
+            } else {
+                None
+            },
+            ts_val: ts_clock(now),
+            rcv_up: syn.seq + 1,
+            received: 0,
         }
     }
 
-    /// Sets `SND.WND` from a non-SYN segment (scaled) and records it in `MAX.SND.WND`.
-    fn set_snd_wnd(&mut self, seg: &Segment) {
-        self.snd_wnd = u32::from(seg.window) << self.snd_shift;
+    /// Sets `SND.WND` from `seg` and records it in `MAX.SND.WND`. The window of a
+    /// segment that carries (or carried, before trimming) a SYN is never scaled
+    /// (RFC 7323 §2.2); every other window is shifted by `snd_shift`.
+    fn set_snd_wnd(&mut self, seg: &Segment, had_syn: bool) {
+        let shift = if had_syn { 0 } else { self.snd_shift };
+        self.snd_wnd = u32::from(seg.window) << shift;
         self.snd_wl1 = seg.seq;
         self.snd_wl2 = seg.ack;
         self.max_snd_wnd = self.max_snd_wnd.max(self.snd_wnd);
@@ -295,8 +376,12 @@ impl SynSent {
             .with_options(SynOptions {
                 mss: config.mss,
                 window_scale: config.offered_shift(),
-                sack_permitted: false,
-                timestamps: None,
+                sack_permitted: config.sack_permitted,
+                timestamps: if config.timestamps {
+                    Some((ts_clock(self.since), 0))
+                } else {
+                    None
+                },
             })
     }
 }
@@ -399,140 +484,8 @@ impl Connection {
     }
 }
 
-/// Why an endpoint changed state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum ChangeCause {
-    /// The user's passive OPEN (CLOSED → LISTEN).
-    PassiveOpen,
-    /// The user's active OPEN (CLOSED or LISTEN → SYN-SENT).
-    ActiveOpen,
-    /// The user's CLOSE.
-    Close,
-    /// The user's ABORT.
-    Abort,
-    /// A SYN arrived (LISTEN or SYN-SENT → SYN-RECEIVED; SYN-RECEIVED of a passive
-    /// OPEN → LISTEN).
-    Syn,
-    /// A SYN,ACK acknowledging our SYN arrived (SYN-SENT → ESTABLISHED).
-    SynAck,
-    /// The acknowledgment of our SYN arrived (SYN-RECEIVED → ESTABLISHED).
-    AckOfSyn,
-    /// The peer's FIN arrived.
-    Fin,
-    /// The acknowledgment of our FIN arrived.
-    AckOfFin,
-    /// An acceptable RST arrived.
-    Reset,
-    /// 2·MSL passed in TIME-WAIT.
-    TimeWaitTimeout,
-    /// Sent sequence space stayed unacknowledged longer than the user timeout.
-    UserTimeout,
-}
-
-impl ChangeCause {
-    /// A short lower-case name: `passive_open`, `ack_of_fin`, `time_wait_timeout`, ...
-    pub const fn name(self) -> &'static str {
-        match self {
-            ChangeCause::PassiveOpen => "passive_open",
-            ChangeCause::ActiveOpen => "active_open",
-            ChangeCause::Close => "close",
-            ChangeCause::Abort => "abort",
-            ChangeCause::Syn => "syn",
-            ChangeCause::SynAck => "syn_ack",
-            ChangeCause::AckOfSyn => "ack_of_syn",
-            ChangeCause::Fin => "fin",
-            ChangeCause::AckOfFin => "ack_of_fin",
-            ChangeCause::Reset => "reset",
-            ChangeCause::TimeWaitTimeout => "time_wait_timeout",
-            ChangeCause::UserTimeout => "user_timeout",
-        }
-    }
-}
-
-/// One change of an endpoint's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct StateChange {
-    /// The state before.
-    pub from: State,
-    /// The state after.
-    pub to: State,
-    /// Why.
-    pub cause: ChangeCause,
-}
-
-impl fmt::Display for StateChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} -> {} ({})", self.from, self.to, self.cause.name())
-    }
-}
-
-/// The state changes one segment caused, in order: none, one, or two (a SYN,ACK or
-/// ACK that also carries a FIN: ESTABLISHED then CLOSE-WAIT; an ACK of our FIN with
-/// the peer's FIN: FIN-WAIT-2 then TIME-WAIT). Fixed capacity, no allocation.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Changes {
-    items: [Option<StateChange>; 2],
-}
-
-impl Changes {
-    /// No changes.
-    pub const fn new() -> Self {
-        Changes { items: [None; 2] }
-    }
-
-    fn one(change: StateChange) -> Self {
-        Changes {
-            items: [Some(change), None],
-        }
-    }
-
-    fn push(&mut self, change: StateChange) {
-        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(change);
-        }
-    }
-
-    /// The changes in order.
-    pub fn iter(&self) -> impl Iterator<Item = StateChange> + '_ {
-        self.items.iter().map_while(|c| *c)
-    }
-
-    /// How many changes there are.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// Whether the state did not change.
-    pub fn is_empty(&self) -> bool {
-        self.items[0].is_none()
-    }
-
-    /// The first change.
-    pub fn first(&self) -> Option<StateChange> {
-        self.items[0]
-    }
-
-    /// The last change.
-    pub fn last(&self) -> Option<StateChange> {
-        self.iter().last()
-    }
-}
-
-impl Default for Changes {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Debug for Changes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
 /// What the endpoint must send in answer to a segment.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {
     /// Nothing.
@@ -589,9 +542,16 @@ pub enum DropReason {
     AckOfUnsentData,
     /// `SEG.ACK < SND.UNA - MAX.SND.WND` (RFC 5961 §5): answered with an ACK.
     AckTooOld,
+    /// The peer's SYN again (`SEG.SEQ = IRS`) in SYN-RECEIVED: answered with our
+    /// SYN,ACK again, as Linux and the BSDs do (see [`Endpoint::on_segment`]).
+    RetransmittedSyn,
+    /// At `RCV.NXT` but the receive window is zero: its text and FIN were refused,
+    /// its ACK and URG fields processed (RFC 9293 §3.10.7.4); answered with an ACK.
+    ZeroWindow,
 }
 
 /// What became of a received segment.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Disposition {
     /// Processed; `delivered` payload bytes were new and are now acknowledged.
@@ -609,37 +569,59 @@ pub enum Disposition {
 }
 
 /// Everything a received segment caused.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Arrival {
     /// The segment to send in answer.
     pub reply: Reply,
-    /// The state changes, in order.
-    pub changes: Changes,
+    /// The state changes, in order: none, one, or two (a SYN,ACK or ACK that also
+    /// carries a FIN: ESTABLISHED then CLOSE-WAIT; an ACK of our FIN with the peer's
+    /// FIN: FIN-WAIT-2 then TIME-WAIT).
+    pub transitions: Transitions,
     /// What became of the segment.
     pub disposition: Disposition,
+    /// How many sequence numbers the segment newly acknowledged: how far `SND.UNA`
+    /// advanced (our SYN and FIN count one each); 0 when it did not advance.
+    pub acked: u32,
+    /// The stream offset of the first payload byte delivered (0 for the byte after
+    /// the peer's SYN), when the segment delivered any.
+    pub data_offset: Option<u64>,
+    /// `RCV.UP` when the segment carried URG and the urgent pointer lies ahead of
+    /// the data received before it: the user is to be told that urgent data
+    /// ends before this sequence number (RFC 9293 §3.10.7.4 sixth step, MUST-31).
+    pub urgent: Option<SeqNum>,
 }
 
 impl Arrival {
-    fn dropped(reason: DropReason, reply: Reply) -> Self {
+    const fn new(reply: Reply, transitions: Transitions, disposition: Disposition) -> Self {
         Arrival {
             reply,
-            changes: Changes::new(),
-            disposition: Disposition::Dropped(reason),
+            transitions,
+            disposition,
+            acked: 0,
+            data_offset: None,
+            urgent: None,
         }
+    }
+
+    const fn dropped(reason: DropReason, reply: Reply) -> Self {
+        Self::new(reply, Transitions::new(), Disposition::Dropped(reason))
     }
 }
 
 /// What a user call did: the state change and the segment to send, if any.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CallOutcome {
     /// The state change (every successful OPEN, CLOSE and ABORT changes the state).
-    pub change: StateChange,
+    pub transition: Transition,
     /// The segment to send: the SYN of an active OPEN, the FIN of a CLOSE, the RST of
     /// an ABORT; `None` when the call sends nothing.
     pub segment: Option<Segment>,
 }
 
 /// A user call the RFC answers with an error; the endpoint is left unchanged.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum Violation {
     /// OPEN on an endpoint that already has a connection.
@@ -817,6 +799,7 @@ impl Phase {
 pub struct Endpoint {
     config: Config,
     conn: Connection,
+    side: Side,
 }
 
 impl Default for Endpoint {
@@ -826,12 +809,26 @@ impl Default for Endpoint {
 }
 
 impl Endpoint {
-    /// A CLOSED endpoint.
+    /// A CLOSED endpoint, labelled [`Side::Client`].
     pub const fn new(config: Config) -> Self {
         Endpoint {
             config,
             conn: Connection::Closed,
+            side: Side::Client,
         }
+    }
+
+    /// The same endpoint labelled `side`: the label its [`Transition`]s carry
+    /// ([`Side::Client`] unless set), so that two endpoints' transitions read like an
+    /// [`Observer`](super::Observer)'s. It changes nothing else.
+    pub const fn with_side(mut self, side: Side) -> Self {
+        self.side = side;
+        self
+    }
+
+    /// The label this endpoint's transitions carry.
+    pub const fn side(&self) -> Side {
+        self.side
     }
 
     /// The configuration.
@@ -901,8 +898,9 @@ impl Endpoint {
         now.saturating_add(self.config.msl.saturating_mul(2))
     }
 
-    fn change(&self, to: State, cause: ChangeCause) -> StateChange {
-        StateChange {
+    fn change(&self, to: State, cause: Cause) -> Transition {
+        Transition {
+            side: self.side,
             from: self.state(),
             to,
             cause,
@@ -916,10 +914,10 @@ impl Endpoint {
     pub fn listen(&mut self) -> Result<CallOutcome, Violation> {
         match self.conn {
             Connection::Closed => {
-                let change = self.change(State::Listen, ChangeCause::PassiveOpen);
+                let change = self.change(State::Listen, Cause::PassiveOpen);
                 self.conn = Connection::Listen;
                 Ok(CallOutcome {
-                    change,
+                    transition: change,
                     segment: None,
                 })
             }
@@ -936,10 +934,10 @@ impl Endpoint {
                     iss: self.config.isn(now),
                     since: now,
                 };
-                let change = self.change(State::SynSent, ChangeCause::ActiveOpen);
+                let change = self.change(State::SynSent, Cause::ActiveOpen);
                 self.conn = Connection::SynSent(syn_sent);
                 Ok(CallOutcome {
-                    change,
+                    transition: change,
                     segment: Some(syn_sent.syn(&self.config)),
                 })
             }
@@ -979,6 +977,7 @@ impl Endpoint {
         if len > usable && !probe {
             return Err(Violation::WindowExceeded { len, usable });
         }
+        tcb.ts_val = ts_clock(now);
         let segment = tcb.ack().with_len(len);
         tcb.advance_snd_nxt(len, now);
         Ok(segment)
@@ -991,10 +990,10 @@ impl Endpoint {
         match self.conn {
             Connection::Closed => Err(Violation::ConnectionDoesNotExist),
             Connection::Listen | Connection::SynSent(_) => {
-                let change = self.change(State::Closed, ChangeCause::Close);
+                let change = self.change(State::Closed, Cause::Close);
                 self.conn = Connection::Closed;
                 Ok(CallOutcome {
-                    change,
+                    transition: change,
                     segment: None,
                 })
             }
@@ -1011,13 +1010,16 @@ impl Endpoint {
     }
 
     fn send_fin(&mut self, mut tcb: Tcb, to: Phase, now: Duration) -> CallOutcome {
-        let fin = Segment::new(tcb.snd_nxt, tcb.rcv_nxt, TcpFlags::FIN | TcpFlags::ACK)
-            .with_window(tcb.window_field());
+        tcb.ts_val = ts_clock(now);
+        let fin = tcb.stamp(
+            Segment::new(tcb.snd_nxt, tcb.rcv_nxt, TcpFlags::FIN | TcpFlags::ACK)
+                .with_window(tcb.window_field()),
+        );
         tcb.advance_snd_nxt(1, now);
-        let change = self.change(to.state(), ChangeCause::Close);
+        let change = self.change(to.state(), Cause::Close);
         self.conn = to.join(tcb);
         CallOutcome {
-            change,
+            transition: change,
             segment: Some(fin),
         }
     }
@@ -1040,9 +1042,12 @@ impl Endpoint {
                 Some(Segment::new(tcb.snd_nxt, SeqNum(0), TcpFlags::RST))
             }
         };
-        let change = self.change(State::Closed, ChangeCause::Abort);
+        let change = self.change(State::Closed, Cause::Abort);
         self.conn = Connection::Closed;
-        Ok(CallOutcome { change, segment })
+        Ok(CallOutcome {
+            transition: change,
+            segment,
+        })
     }
 
     /// The segment at the front of the retransmission queue (RFC 9293 §3.10.8,
@@ -1073,9 +1078,11 @@ impl Endpoint {
         if fin_unacked && len == data {
             flags |= TcpFlags::FIN;
         }
-        Ok(Segment::new(tcb.snd_una, tcb.rcv_nxt, flags)
-            .with_len(len)
-            .with_window(tcb.window_field()))
+        Ok(tcb.stamp(
+            Segment::new(tcb.snd_una, tcb.rcv_nxt, flags)
+                .with_len(len)
+                .with_window(tcb.window_field()),
+        ))
     }
 
     // ---------------------------------------------------------------------- timers
@@ -1083,23 +1090,37 @@ impl Endpoint {
     /// Lets capture time pass (RFC 9293 §3.10.8): in TIME-WAIT, 2·MSL after entering it
     /// (or after the last retransmitted FIN) → CLOSED; in any other state, when sent
     /// sequence space stayed unacknowledged for the user timeout → CLOSED.
-    pub fn on_time(&mut self, now: Duration) -> Option<StateChange> {
-        let deadline = self.next_deadline()?;
+    pub fn on_time(&mut self, now: Duration) -> Transitions {
+        let Some(deadline) = self.next_deadline() else {
+            return Transitions::new();
+        };
         if now < deadline {
-            return None;
+            return Transitions::new();
         }
         let cause = match self.conn {
-            Connection::TimeWait(_) => ChangeCause::TimeWaitTimeout,
-            _ => ChangeCause::UserTimeout,
+            Connection::TimeWait(_) => Cause::Expired,
+            _ => Cause::UserTimeout,
         };
         let change = self.change(State::Closed, cause);
         self.conn = Connection::Closed;
-        Some(change)
+        Transitions::one(change)
     }
 
     // ------------------------------------------------------------ segment arrives
 
     /// SEGMENT ARRIVES (RFC 9293 §3.10.7) at capture time `now`.
+    ///
+    /// Where this departs from the RFC's text, on purpose:
+    ///
+    /// * a SYN retransmitted by the peer in SYN-RECEIVED (`SEG.SEQ = IRS`) is answered
+    ///   with our SYN,ACK again ([`DropReason::RetransmittedSyn`]), as Linux and the
+    ///   BSDs do: the bare ACK the acceptability test would send is dropped by a peer
+    ///   in SYN-SENT, which then waits for its retransmission timer;
+    /// * a SYN in TIME-WAIT reopens the connection (SYN-RECEIVED, [`Opening::Reopened`])
+    ///   when its timestamp is newer than `TS.Recent` or, timestamps not deciding, its
+    ///   sequence number lies beyond `RCV.NXT` (RFC 9293 MAY-2, RFC 6191, RFC 1122
+    ///   §4.2.2.13). The RFC 5961 challenge ACK it met before drew a RST from Linux,
+    ///   which then lost the new connection.
     pub fn on_segment(&mut self, seg: &Segment, now: Duration) -> Arrival {
         match self.conn {
             Connection::Closed => closed_arrives(seg),
@@ -1123,20 +1144,29 @@ impl Endpoint {
         if !seg.has(TcpFlags::SYN) {
             return Arrival::dropped(DropReason::NoSyn, Reply::None);
         }
-        // Text and FIN on the SYN are not queued: RCV.NXT covers the SYN only, so the
-        // peer retransmits them.
-        let mut tcb = Tcb::from_syn(&self.config, self.config.isn(now), seg);
+        let iss = self.config.isn(now);
+        self.accept_syn(seg, iss, Opening::Passive, now)
+    }
+
+    /// A SYN accepted in LISTEN or TIME-WAIT: SYN-RECEIVED with ISS `iss`, answered
+    /// with our SYN,ACK. Text and FIN on the SYN are not queued: `RCV.NXT` covers the
+    /// SYN only, so the peer retransmits them.
+    fn accept_syn(
+        &mut self,
+        seg: &Segment,
+        iss: SeqNum,
+        opening: Opening,
+        now: Duration,
+    ) -> Arrival {
+        let mut tcb = Tcb::from_syn(&self.config, iss, seg, now);
         tcb.unacked_since = Some(now);
-        let change = self.change(State::SynReceived, ChangeCause::Syn);
-        self.conn = Connection::SynReceived(SynReceived {
-            tcb,
-            opening: Opening::Passive,
-        });
-        Arrival {
-            reply: Reply::SynAck(tcb.syn_ack(&self.config)),
-            changes: Changes::one(change),
-            disposition: Disposition::Accepted { delivered: 0 },
-        }
+        let change = self.change(State::SynReceived, Cause::Syn);
+        self.conn = Connection::SynReceived(SynReceived { tcb, opening });
+        Arrival::new(
+            Reply::SynAck(tcb.syn_ack(&self.config)),
+            Transitions::one(change),
+            Disposition::Accepted { delivered: 0 },
+        )
     }
 
     /// §3.10.7.3.
@@ -1161,42 +1191,47 @@ impl Endpoint {
             if !ack_ok {
                 return Arrival::dropped(DropReason::ResetIgnored, Reply::None);
             }
-            let change = self.change(State::Closed, ChangeCause::Reset);
+            let change = self.change(State::Closed, Cause::Reset);
             self.conn = Connection::Closed;
             return Arrival {
-                reply: Reply::None,
-                changes: Changes::one(change),
-                disposition: Disposition::Accepted { delivered: 0 },
+                acked: 1,
+                ..Arrival::new(
+                    Reply::None,
+                    Transitions::one(change),
+                    Disposition::Accepted { delivered: 0 },
+                )
             };
         }
         // Fourth, the SYN.
         if !seg.has(TcpFlags::SYN) {
             return Arrival::dropped(DropReason::NoSyn, Reply::None);
         }
-        let mut tcb = Tcb::from_syn(&self.config, s.iss, seg);
+        let mut tcb = Tcb::from_syn(&self.config, s.iss, seg, now);
         tcb.unacked_since = Some(s.since);
         if !ack_ok {
             // Simultaneous open: SYN-RECEIVED; text and FIN are not queued.
             tcb.snd_wl2 = s.iss;
-            let change = self.change(State::SynReceived, ChangeCause::Syn);
+            let change = self.change(State::SynReceived, Cause::Syn);
             self.conn = Connection::SynReceived(SynReceived {
                 tcb,
                 opening: Opening::Active,
             });
-            return Arrival {
-                reply: Reply::SynAck(tcb.syn_ack(&self.config)),
-                changes: Changes::one(change),
-                disposition: Disposition::Accepted { delivered: 0 },
-            };
+            return Arrival::new(
+                Reply::SynAck(tcb.syn_ack(&self.config)),
+                Transitions::one(change),
+                Disposition::Accepted { delivered: 0 },
+            );
         }
-        // Our SYN is acknowledged: ESTABLISHED, then the text and FIN of the SYN,ACK
-        // (RFC 9293: "continue processing at the sixth step").
+        // Our SYN is acknowledged: ESTABLISHED, then the URG, text and FIN of the
+        // SYN,ACK (RFC 9293: "continue processing at the sixth step").
         tcb.snd_una = seg.ack;
         tcb.snd_wl2 = seg.ack;
         tcb.unacked_since = None;
-        let mut changes = Changes::one(self.change(State::Established, ChangeCause::SynAck));
+        let mut changes = Transitions::one(self.change(State::Established, Cause::SynAck));
         let mut phase = Phase::Established;
+        let urgent = receive_urgent(phase, &mut tcb, seg.seq + 1, seg);
         let text = receive_text(
+            self.side,
             &mut phase,
             &mut tcb,
             seg.seq + 1,
@@ -1206,10 +1241,29 @@ impl Endpoint {
         );
         self.conn = phase.join(tcb);
         Arrival {
-            reply: Reply::Ack(tcb.ack()),
-            changes,
-            disposition: text.disposition(),
+            acked: 1,
+            data_offset: text.offset,
+            urgent,
+            ..Arrival::new(Reply::Ack(tcb.ack()), changes, text.disposition())
         }
+    }
+
+    /// RFC 9293 MAY-2 with RFC 6191, as Linux applies them: a SYN (no ACK, no RST)
+    /// arriving in TIME-WAIT reopens the connection if its timestamp is newer than
+    /// `TS.Recent`, or, when timestamps do not decide (not both in use, or equal),
+    /// if its sequence number lies beyond `RCV.NXT`. An older timestamp or sequence
+    /// number marks an old duplicate: it meets the RFC 5961 challenge ACK.
+    fn reopens(tcb: &Tcb, seg: &Segment) -> bool {
+        if !seg.has(TcpFlags::SYN) || seg.has(TcpFlags::ACK) || seg.has(TcpFlags::RST) {
+            return false;
+        }
+        if let (Some(recent), Some((value, _))) = (tcb.ts_recent, seg.options.timestamps) {
+            let (value, recent) = (SeqNum(value), SeqNum(recent));
+            if value != recent {
+                return value.after(recent);
+            }
+        }
+        seg.seq.after(tcb.rcv_nxt)
     }
 
     /// §3.10.7.4: SYN-RECEIVED and the synchronized states.
@@ -1217,12 +1271,46 @@ impl Endpoint {
         let mut seg = *seg;
         let mut tcb = tcb;
         let mut phase = phase;
-        let mut changes = Changes::new();
+        let mut changes = Transitions::new();
+        tcb.ts_val = ts_clock(now);
+
+        // A SYN reopening a connection in TIME-WAIT (RFC 9293 MAY-2, RFC 6191). The new
+        // ISS lies beyond every sequence number the old incarnation used (RFC 1122
+        // §4.2.2.13): the clock's, or SND.NXT + 65537 as Linux picks when the clock's
+        // is not larger.
+        if let Phase::TimeWait(_) = phase {
+            if Self::reopens(&tcb, &seg) {
+                let clock = self.config.isn(now);
+                let iss = if clock.after(tcb.snd_nxt) {
+                    clock
+                } else {
+                    tcb.snd_nxt + 65537
+                };
+                return self.accept_syn(&seg, iss, Opening::Reopened, now);
+            }
+        }
+
+        // A SYN retransmitted by the peer while we are in SYN-RECEIVED (our SYN,ACK or
+        // its ACK was lost): answered with our SYN,ACK again, as Linux and the BSDs
+        // do. The RFC's acceptability test would answer with a bare ACK, which a
+        // peer in SYN-SENT drops, leaving it to wait for its retransmission timer.
+        if matches!(phase, Phase::SynReceived(_))
+            && seg.has(TcpFlags::SYN)
+            && !seg.has(TcpFlags::ACK)
+            && !seg.has(TcpFlags::RST)
+            && seg.seq == tcb.irs
+        {
+            return Arrival::dropped(
+                DropReason::RetransmittedSyn,
+                Reply::SynAck(tcb.syn_ack(&self.config)),
+            );
+        }
 
         // A SYN,ACK repeating the peer's SYN in SYN-RECEIVED: the second half of a
         // simultaneous open (RFC 9293 figure 7, lines 6 and 7). Its SYN lies before
         // RCV.NXT, so it is trimmed off ("only the new parts are processed"), and
-        // what remains is the ACK of our SYN.
+        // what remains is the ACK of our SYN; its window is still a SYN's, unscaled.
+        let mut had_syn = false;
         if matches!(phase, Phase::SynReceived(_))
             && seg.has(TcpFlags::SYN | TcpFlags::ACK)
             && !seg.has(TcpFlags::RST)
@@ -1230,10 +1318,13 @@ impl Endpoint {
         {
             seg.seq += 1;
             seg.flags.remove(TcpFlags::SYN);
+            had_syn = true;
         }
 
         // Second step first for RSTs (RFC 5961 §3): they are never answered with an
         // ACK by the sequence test, so the three RST checks cover the first step.
+        // With a zero window only the exact RST is acceptable (§3.10.7.4: "special
+        // allowance should be made to accept valid ACKs, URGs, and RSTs").
         if seg.has(TcpFlags::RST) {
             if seg.seq != tcb.rcv_nxt {
                 return if seg.seq.in_window(tcb.rcv_nxt, tcb.rcv_wnd) {
@@ -1246,41 +1337,50 @@ impl Endpoint {
                 Phase::SynReceived(Opening::Passive) => State::Listen,
                 _ => State::Closed,
             };
-            let change = self.change(to, ChangeCause::Reset);
+            let change = self.change(to, Cause::Reset);
             self.conn = if to == State::Listen {
                 Connection::Listen
             } else {
                 Connection::Closed
             };
-            return Arrival {
-                reply: Reply::None,
-                changes: Changes::one(change),
-                disposition: Disposition::Accepted { delivered: 0 },
-            };
+            return Arrival::new(
+                Reply::None,
+                Transitions::one(change),
+                Disposition::Accepted { delivered: 0 },
+            );
         }
 
         // First, the acceptability test (table 6).
+        let mut window_closed = false;
         if !SeqNum::segment_acceptable(seg.seq, seg.seg_len(), tcb.rcv_nxt, tcb.rcv_wnd) {
-            if let Phase::TimeWait(_) = phase {
-                // "The only thing that can arrive in this state is a retransmission of
-                // the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
-                if seg.has(TcpFlags::FIN) && seg.next_seq() == tcb.rcv_nxt {
-                    self.conn = Phase::TimeWait(self.time_wait_deadline(now)).join(tcb);
+            if tcb.rcv_wnd == 0 && seg.seq == tcb.rcv_nxt && !seg.has(TcpFlags::SYN) {
+                // A zero window refuses the text and FIN, but the ACK and URG fields
+                // are still processed (the RST was above).
+                seg.payload_len = 0;
+                seg.flags.remove(TcpFlags::FIN);
+                window_closed = true;
+            } else {
+                if let Phase::TimeWait(_) = phase {
+                    // "The only thing that can arrive in this state is a retransmission
+                    // of the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
+                    if seg.has(TcpFlags::FIN) && seg.next_seq() == tcb.rcv_nxt {
+                        self.conn = Phase::TimeWait(self.time_wait_deadline(now)).join(tcb);
+                    }
                 }
+                return Arrival::dropped(DropReason::NotAcceptable, Reply::Ack(tcb.ack()));
             }
-            return Arrival::dropped(DropReason::NotAcceptable, Reply::Ack(tcb.ack()));
         }
 
         // Fourth, the SYN.
         if seg.has(TcpFlags::SYN) {
             if phase == Phase::SynReceived(Opening::Passive) {
-                let change = self.change(State::Listen, ChangeCause::Syn);
+                let change = self.change(State::Listen, Cause::Syn);
                 self.conn = Connection::Listen;
-                return Arrival {
-                    reply: Reply::None,
-                    changes: Changes::one(change),
-                    disposition: Disposition::Dropped(DropReason::SynInSynchronizedState),
-                };
+                return Arrival::new(
+                    Reply::None,
+                    Transitions::one(change),
+                    Disposition::Dropped(DropReason::SynInSynchronizedState),
+                );
             }
             return Arrival::dropped(
                 DropReason::SynInSynchronizedState,
@@ -1299,8 +1399,8 @@ impl Endpoint {
                     Reply::Reset(reset_for(&seg)),
                 );
             }
-            tcb.set_snd_wnd(&seg);
-            changes.push(self.change(State::Established, ChangeCause::AckOfSyn));
+            tcb.set_snd_wnd(&seg, had_syn);
+            changes.push(self.change(State::Established, Cause::AckOfSyn));
             phase = Phase::Established;
         }
         // RFC 5961 §5: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT.
@@ -1314,13 +1414,16 @@ impl Endpoint {
             if !changes.is_empty() {
                 self.conn = phase.join(tcb);
             }
-            return Arrival {
-                reply: Reply::Ack(tcb.ack()),
-                changes,
-                disposition: Disposition::Dropped(reason),
-            };
+            return Arrival::new(Reply::Ack(tcb.ack()), changes, Disposition::Dropped(reason));
         }
+        if tcb.ts_ok {
+            if let Some((value, _)) = seg.options.timestamps {
+                tcb.ts_recent = Some(value);
+            }
+        }
+        let mut acked = 0;
         if tcb.acks_new(seg.ack) {
+            acked = seg.ack.0.wrapping_sub(tcb.snd_una.0);
             tcb.snd_una = seg.ack;
             tcb.unacked_since = if tcb.all_acked() { None } else { Some(now) };
         }
@@ -1330,41 +1433,34 @@ impl Endpoint {
             && (tcb.snd_wl1.before(seg.seq)
                 || (tcb.snd_wl1 == seg.seq && tcb.snd_wl2.before_or_eq(seg.ack)))
         {
-            tcb.set_snd_wnd(&seg);
+            tcb.set_snd_wnd(&seg, had_syn);
         }
         if tcb.all_acked() {
             match phase {
                 Phase::FinWait1 => {
-                    changes.push(self.change_from(
-                        &changes,
-                        State::FinWait2,
-                        ChangeCause::AckOfFin,
-                    ));
+                    changes.push(self.change_from(&changes, State::FinWait2, Cause::AckOfFin));
                     phase = Phase::FinWait2;
                 }
                 Phase::Closing => {
-                    changes.push(self.change_from(
-                        &changes,
-                        State::TimeWait,
-                        ChangeCause::AckOfFin,
-                    ));
+                    changes.push(self.change_from(&changes, State::TimeWait, Cause::AckOfFin));
                     phase = Phase::TimeWait(self.time_wait_deadline(now));
                 }
                 Phase::LastAck => {
-                    changes.push(self.change_from(&changes, State::Closed, ChangeCause::AckOfFin));
+                    changes.push(self.change_from(&changes, State::Closed, Cause::AckOfFin));
                     self.conn = Connection::Closed;
                     return Arrival {
-                        reply: Reply::None,
-                        changes,
-                        disposition: Disposition::Accepted { delivered: 0 },
+                        acked,
+                        ..Arrival::new(Reply::None, changes, Disposition::Accepted { delivered: 0 })
                     };
                 }
                 _ => {}
             }
         }
 
-        // Seventh and eighth: text and FIN.
+        // Sixth, the URG bit; seventh and eighth: text and FIN.
+        let urgent = receive_urgent(phase, &mut tcb, seg.seq, &seg);
         let text = receive_text(
+            self.side,
             &mut phase,
             &mut tcb,
             seg.seq,
@@ -1373,21 +1469,28 @@ impl Endpoint {
             &mut changes,
         );
         self.conn = phase.join(tcb);
-        let reply = if text.needs_ack() {
+        let reply = if text.needs_ack() || window_closed {
             Reply::Ack(tcb.ack())
         } else {
             Reply::None
         };
+        let disposition = if window_closed {
+            Disposition::Dropped(DropReason::ZeroWindow)
+        } else {
+            text.disposition()
+        };
         Arrival {
-            reply,
-            changes,
-            disposition: text.disposition(),
+            acked,
+            data_offset: text.offset,
+            urgent,
+            ..Arrival::new(reply, changes, disposition)
         }
     }
 
     /// A change from the state after the changes so far.
-    fn change_from(&self, changes: &Changes, to: State, cause: ChangeCause) -> StateChange {
-        StateChange {
+    fn change_from(&self, changes: &Transitions, to: State, cause: Cause) -> Transition {
+        Transition {
+            side: self.side,
             from: changes.last().map_or(self.state(), |c| c.to),
             to,
             cause,
@@ -1395,10 +1498,30 @@ impl Endpoint {
     }
 }
 
+/// The sixth step of §3.10.7.4: in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2, a segment
+/// with URG moves `RCV.UP` to `max(RCV.UP, SEG.SEQ + SEG.UP)` (the urgent pointer
+/// points at the octet after the urgent data, MUST-31); the user is told (the
+/// returned `RCV.UP`) when it lies ahead of the data received so far. In the other
+/// states URG "should not occur" and is ignored.
+fn receive_urgent(phase: Phase, tcb: &mut Tcb, data_seq: SeqNum, seg: &Segment) -> Option<SeqNum> {
+    if !seg.has(TcpFlags::URG)
+        || !matches!(
+            phase,
+            Phase::Established | Phase::FinWait1 | Phase::FinWait2
+        )
+    {
+        return None;
+    }
+    let up = data_seq + u32::from(seg.urgent);
+    tcb.rcv_up = tcb.rcv_up.max_seq(up);
+    tcb.rcv_up.after(tcb.rcv_nxt).then_some(tcb.rcv_up)
+}
+
 /// What the text and FIN steps did.
 #[derive(Clone, Copy)]
 struct Text {
     delivered: u32,
+    offset: Option<u64>,
     fin: bool,
     out_of_order: bool,
 }
@@ -1423,16 +1546,18 @@ impl Text {
 /// before `RCV.NXT` (up to the receive window), then the FIN if everything before it
 /// was accepted. `data_seq` is the sequence number of the first payload byte.
 fn receive_text(
+    side: Side,
     phase: &mut Phase,
     tcb: &mut Tcb,
     data_seq: SeqNum,
     seg: &Segment,
     time_wait_deadline: Duration,
-    changes: &mut Changes,
+    changes: &mut Transitions,
 ) -> Text {
     let fin = seg.has(TcpFlags::FIN);
     let mut text = Text {
         delivered: 0,
+        offset: None,
         fin: false,
         out_of_order: false,
     };
@@ -1450,14 +1575,18 @@ fn receive_text(
         return text;
     }
     if !open {
-        if let Phase::TimeWait(_) = phase {
-            *phase = Phase::TimeWait(time_wait_deadline);
-        }
+        // Text is ignored; a FIN is acknowledged. In TIME-WAIT only a retransmitted
+        // FIN restarts the 2·MSL timer, and that one fails the acceptability test
+        // (it lies before RCV.NXT), so nothing here restarts it.
         text.fin = fin;
         return text;
     }
     let fresh = seg.payload_len.saturating_sub(behind as u32);
     let delivered = fresh.min(tcb.rcv_wnd);
+    if delivered > 0 {
+        text.offset = Some(tcb.received);
+        tcb.received += u64::from(delivered);
+    }
     tcb.rcv_nxt += delivered;
     text.delivered = delivered;
     if fin && delivered == fresh {
@@ -1471,10 +1600,11 @@ fn receive_text(
             Phase::FinWait2 => Phase::TimeWait(time_wait_deadline),
             other => other,
         };
-        changes.push(StateChange {
+        changes.push(Transition {
+            side,
             from,
             to: next.state(),
-            cause: ChangeCause::Fin,
+            cause: Cause::Fin,
         });
         *phase = next;
     }

@@ -6,8 +6,13 @@
 //! * [`Endpoint`] is one side's transmission control block, driven by user calls,
 //!   by the segments it sends and receives and by timers, exactly as RFC 9293 §3.10
 //!   describes (with RFC 5961's RST, SYN and ACK validation). Each call returns a
-//!   typed result — the [`StateChange`]s, the [`Reply`] to send — or a typed
+//!   typed result — the [`Transition`]s, the [`Reply`] to send — or a typed
 //!   [`Violation`] that leaves the endpoint unchanged.
+//! * [`Pair`] holds two endpoints and the segments in flight between them, and
+//!   lets a test deliver, delay, drop, duplicate or inject segments (the harness
+//!   of the tests, the `endpoints` example, the benchmark and the fuzzer).
+//! * [`Transition`], [`Cause`] and [`Side`] are the one vocabulary in which both
+//!   report state changes.
 //! * [`Observer`] infers both endpoints' states from the segments seen at one
 //!   capture point — the view a passive analyzer has — resolving segments that
 //!   crossed in flight (simultaneous open and close) so that both sides follow
@@ -166,11 +171,18 @@ pub const fn is_rfc_transition(from: State, to: State) -> bool {
     )
 }
 
+/// The maximum segment lifetime assumed unless configured otherwise: two minutes,
+/// the value RFC 9293 gives it. TIME_WAIT lasts twice this (MUST-13).
+pub const DEFAULT_MSL: core::time::Duration = core::time::Duration::from_secs(120);
+
+mod transition;
+pub use transition::{Cause, MAX_TRANSITIONS, Side, Transition, Transitions};
+
 mod endpoint;
 pub use endpoint::{
-    Arrival, CallOutcome, ChangeCause, Changes, Config, Connection, DEFAULT_PEER_MSS,
-    DEFAULT_USER_TIMEOUT, Disposition, DropReason, Endpoint, MAX_WINDOW_SHIFT, Opening, Reply,
-    StateChange, SynReceived, SynSent, Tcb, TimeWait, Violation,
+    Arrival, CallOutcome, Config, Connection, DEFAULT_PEER_MSS, DEFAULT_USER_TIMEOUT, Disposition,
+    DropReason, Endpoint, MAX_WINDOW_SHIFT, Opening, Reply, SynReceived, SynSent, Tcb, TimeWait,
+    Violation,
 };
 
 #[cfg(test)]
@@ -226,7 +238,7 @@ mod test {
 }
 
 mod observer;
-pub use observer::{
-    Cause, DEFAULT_MSL, MAX_TRANSITIONS, Note, Notes, Observation, Observer, Side, SideNumbers,
-    Transition, Transitions,
-};
+pub use observer::{Note, Notes, Observation, Observer, SideNumbers};
+
+mod pair;
+pub use pair::{Delivery, InFlight, PAIR_CAPACITY, Pair, PairError};

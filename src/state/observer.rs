@@ -11,215 +11,10 @@
 use core::fmt;
 use core::time::Duration;
 
-use super::State;
+use super::{Cause, DEFAULT_MSL, Side, State, Transition, Transitions};
 use crate::flags::TcpFlags;
 use crate::segment::Segment;
 use crate::seq::SeqNum;
-
-/// The maximum segment lifetime the observer assumes unless told otherwise:
-/// two minutes, the value RFC 9293 gives it. TIME_WAIT lasts twice this (MUST-13).
-pub const DEFAULT_MSL: Duration = Duration::from_secs(120);
-
-/// One of the two endpoints of a connection.
-///
-/// The client is the side that sent the first SYN, or, when no SYN was captured,
-/// the side that sent the first segment. The observer itself is symmetric: the
-/// names are labels chosen by the caller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum Side {
-    /// The active opener (or the sender of the first segment seen).
-    Client,
-    /// The passive opener (or the other side).
-    Server,
-}
-
-impl Side {
-    /// Both sides, client first.
-    pub const BOTH: [Side; 2] = [Side::Client, Side::Server];
-
-    /// The other side.
-    #[inline]
-    pub const fn peer(self) -> Side {
-        match self {
-            Side::Client => Side::Server,
-            Side::Server => Side::Client,
-        }
-    }
-
-    /// `"client"` or `"server"`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Side::Client => "client",
-            Side::Server => "server",
-        }
-    }
-
-    /// 0 for the client, 1 for the server: an index into per-side arrays.
-    #[inline]
-    pub const fn index(self) -> usize {
-        match self {
-            Side::Client => 0,
-            Side::Server => 1,
-        }
-    }
-}
-
-impl fmt::Display for Side {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Why a side changed state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum Cause {
-    /// The side sent the segment being observed.
-    Sent,
-    /// The side received the segment being observed.
-    Received,
-    /// An earlier segment, which crossed the observed one in flight, reached the side
-    /// only after it had sent the observed one (the "…" lines of RFC 793 figures 8 and 14).
-    Delivered,
-    /// The observer corrects what it reported earlier: `from` is what it had inferred,
-    /// `to` what the side must really have been in before the observed segment.
-    Revised,
-    /// A segment the capture does not hold must have been exchanged (e.g. a SYN,ACK
-    /// that is acknowledged but was never seen), or the capture began mid-connection.
-    Inferred,
-    /// 2·MSL of capture time passed in TIME_WAIT.
-    Expired,
-}
-
-impl Cause {
-    /// A short lower-case name: `sent`, `received`, `delivered`, `revised`, `inferred`, `expired`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Cause::Sent => "sent",
-            Cause::Received => "received",
-            Cause::Delivered => "delivered",
-            Cause::Revised => "revised",
-            Cause::Inferred => "inferred",
-            Cause::Expired => "expired",
-        }
-    }
-}
-
-/// One change of one side's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Transition {
-    /// Whose state changed.
-    pub side: Side,
-    /// The state before.
-    pub from: State,
-    /// The state after.
-    pub to: State,
-    /// Why.
-    pub cause: Cause,
-}
-
-impl fmt::Display for Transition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} -> {} ({})",
-            self.side,
-            self.from,
-            self.to,
-            self.cause.name()
-        )
-    }
-}
-
-/// How many transitions one observation can hold. The rules never produce more
-/// than eight for one segment (a crossing with a TIME_WAIT expiry before it).
-pub const MAX_TRANSITIONS: usize = 10;
-
-/// The transitions caused by one segment (or one timer check), in the order they
-/// happened. A fixed-capacity list: no allocation.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Transitions {
-    items: [Transition; MAX_TRANSITIONS],
-    len: u8,
-}
-
-impl Transitions {
-    const PLACEHOLDER: Transition = Transition {
-        side: Side::Client,
-        from: State::Closed,
-        to: State::Closed,
-        cause: Cause::Sent,
-    };
-
-    /// No transitions.
-    pub const fn new() -> Self {
-        Transitions {
-            items: [Self::PLACEHOLDER; MAX_TRANSITIONS],
-            len: 0,
-        }
-    }
-
-    /// The transitions as a slice.
-    pub fn as_slice(&self) -> &[Transition] {
-        self.items.get(..usize::from(self.len)).unwrap_or(&[])
-    }
-
-    /// Iterates over the transitions in order.
-    pub fn iter(&self) -> core::slice::Iter<'_, Transition> {
-        self.as_slice().iter()
-    }
-
-    /// How many transitions there are.
-    pub fn len(&self) -> usize {
-        usize::from(self.len)
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Whether `side` was in `state` during these transitions: as the target of any
-    /// transition, or as the origin of one that is not a revision (a revision's
-    /// origin is the observer's earlier, mistaken inference).
-    pub fn passed(&self, side: Side, state: State) -> bool {
-        self.iter().any(|t| {
-            t.side == side && ((t.to == state) || (t.from == state && t.cause != Cause::Revised))
-        })
-    }
-
-    fn push(&mut self, t: Transition) {
-        if t.from == t.to && t.cause != Cause::Revised {
-            return;
-        }
-        if let Some(slot) = self.items.get_mut(usize::from(self.len)) {
-            *slot = t;
-            self.len += 1;
-        }
-    }
-}
-
-impl Default for Transitions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Debug for Transitions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl<'a> IntoIterator for &'a Transitions {
-    type Item = &'a Transition;
-    type IntoIter = core::slice::Iter<'a, Transition>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
 
 /// Something worth telling about one observed segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -256,11 +51,19 @@ pub enum Note {
     /// A SYN whose ISN precedes the unanswered SYN of the same side: an old duplicate
     /// of an earlier incarnation (RFC 793 figure 9); nothing changes.
     OldDuplicate,
+    /// A RST in the receiver's window but not exactly at its `RCV.NXT` (RFC 5961 §3):
+    /// the receiver answers with a challenge ACK and stays. Also set on the segment
+    /// that shows a RST the observer had accepted was only challenged (the receiver
+    /// speaks again): the receiver's state is then revised back.
+    Challenged,
+    /// The connection was refused: the SYN was answered by a RST from a side that
+    /// was never listening (the observer's LISTEN assumption is revised to CLOSED).
+    Refused,
 }
 
 impl Note {
     /// Every note, in declaration order.
-    pub const ALL: [Note; 11] = [
+    pub const ALL: [Note; 13] = [
         Note::Midstream,
         Note::Inferred,
         Note::Crossed,
@@ -272,6 +75,8 @@ impl Note {
         Note::AfterClose,
         Note::Reopened,
         Note::OldDuplicate,
+        Note::Challenged,
+        Note::Refused,
     ];
 
     /// A short lower-case name, e.g. `midstream`, `rst_ignored`.
@@ -288,6 +93,8 @@ impl Note {
             Note::AfterClose => "after_close",
             Note::Reopened => "reopened",
             Note::OldDuplicate => "old_duplicate",
+            Note::Challenged => "challenged",
+            Note::Refused => "refused",
         }
     }
 
@@ -327,6 +134,14 @@ impl Notes {
     }
 }
 
+/// Serialized as a sequence of note names' variants.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Notes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 impl fmt::Debug for Notes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
@@ -334,6 +149,7 @@ impl fmt::Debug for Notes {
 }
 
 /// What the observer inferred from one segment.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Observation {
     /// The side that sent the segment.
@@ -409,6 +225,15 @@ struct Half {
     base_from_syn: bool,
     /// When it entered TIME_WAIT (restarted by a retransmitted FIN).
     time_wait_since: Option<Duration>,
+    /// Its last window field came with a SYN (and is therefore unscaled, RFC 7323 §2.2).
+    window_from_syn: bool,
+    /// The last TSval it sent (RFC 7323), for RFC 6191's TIME-WAIT rule.
+    last_tsval: Option<u32>,
+    /// Everything it sent before this sequence number was seen without a gap: the
+    /// peer's `RCV.NXT` as far as the capture can tell.
+    contiguous: Option<SeqNum>,
+    /// Its FIN was seen after a gap: the peer cannot have processed it yet.
+    fin_pending: bool,
 }
 
 impl Half {
@@ -431,6 +256,10 @@ impl Half {
             passive: false,
             base_from_syn: false,
             time_wait_since: None,
+            window_from_syn: false,
+            last_tsval: None,
+            contiguous: None,
+            fin_pending: false,
         }
     }
 
@@ -527,12 +356,26 @@ pub struct Observer {
     started: bool,
     midstream: bool,
     first_closer: Option<Side>,
+    /// The receiver of the last accepted RST and its state before it, until another
+    /// segment is seen: if that receiver speaks again, the RST was only challenged.
+    reset_guess: Option<(Side, State, SeqNum)>,
 }
 
 impl Default for Observer {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Where a RST falls in its receiver's window (RFC 5961 §3).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// At an estimate of `RCV.NXT`: accepted.
+    Exact,
+    /// In the window, not exact: challenged.
+    Inside,
+    /// Outside: dropped.
+    Outside,
 }
 
 /// The parts of a segment the rules look at.
@@ -555,6 +398,7 @@ impl Observer {
             started: false,
             midstream: false,
             first_closer: None,
+            reset_guess: None,
         }
     }
 
@@ -631,10 +475,15 @@ impl Observer {
         }
     }
 
-    /// Lets capture time pass: a side in TIME_WAIT for 2·MSL becomes CLOSED.
-    pub fn on_time(&mut self, now: Duration) {
+    /// Lets capture time pass: a side in TIME_WAIT for 2·MSL becomes CLOSED. Returns
+    /// the transitions this caused (none, one or two), as [`Endpoint::on_time`]
+    /// does for one endpoint.
+    ///
+    /// [`Endpoint::on_time`]: super::Endpoint::on_time
+    pub fn on_time(&mut self, now: Duration) -> Transitions {
         let mut t = Transitions::new();
         self.expire(now, &mut t);
+        t
     }
 
     fn expire(&mut self, now: Duration, t: &mut Transitions) {
@@ -657,7 +506,18 @@ impl Observer {
     }
 
     fn set(&mut self, side: Side, to: State, cause: Cause, t: &mut Transitions) {
-        let from = self.half(side).state;
+        let mut from = self.half(side).state;
+        if from == State::Closed && to == State::SynReceived && cause != Cause::Revised {
+            // Only a listener receives a SYN: the side must have been listening (the
+            // caller labelled it the client, or it closed and listened again).
+            t.push(Transition {
+                side,
+                from,
+                to: State::Listen,
+                cause: Cause::Inferred,
+            });
+            from = State::Listen;
+        }
         t.push(Transition {
             side,
             from,
@@ -694,6 +554,20 @@ impl Observer {
         let syn = s.flags.contains(TcpFlags::SYN);
         let rst = s.flags.contains(TcpFlags::RST);
 
+        // A side the observer believed reset speaks again (its challenge ACK, RFC 5961
+        // §3): the RST was only challenged. Its state is revised back.
+        if let Some((side, before, rst_seq)) = self.reset_guess.take() {
+            let challenge_ack = !rst
+                && !syn
+                && s.len == 0
+                && !s.flags.contains(TcpFlags::FIN)
+                && s.ack.is_some_and(|a| a != rst_seq);
+            if side == from && challenge_ack && self.state(from) == State::Closed {
+                notes.insert(Note::Challenged);
+                self.set(from, before, Cause::Revised, &mut t);
+            }
+        }
+
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
             let me = self.half(from);
@@ -702,9 +576,13 @@ impl Observer {
             // In SYN_SENT only a later ISN is a new attempt; an earlier one is an old
             // duplicate (on_syn).
             let later = matches!(me.numbers.isn, Some(isn) if s.seq.after(isn));
-            let ended = matches!(me.state, State::Closed | State::TimeWait)
-                || matches!(peer.state, State::Closed | State::TimeWait | State::Listen)
-                || (me.state == State::SynSent && later);
+            let ended = if peer.state == State::TimeWait {
+                self.reopens_time_wait(from, seg)
+            } else {
+                matches!(me.state, State::Closed | State::TimeWait)
+                    || matches!(peer.state, State::Closed | State::Listen)
+                    || (me.state == State::SynSent && later)
+            };
             // The same ISN again after a reset: the opener tries again (e.g. a SYN
             // retransmitted after a RST that refused it).
             let retry = me.numbers.isn == Some(s.seq) && me.state == State::Closed;
@@ -713,6 +591,12 @@ impl Observer {
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
+                if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
+                    // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
+                    // its old connection ended unseen (an ACK or a timer the capture
+                    // cannot show), and it opens from CLOSED.
+                    self.set(from, State::Closed, Cause::Inferred, &mut t);
+                }
                 self.half_mut(to).state = if old_to == State::Closed {
                     State::Listen
                 } else {
@@ -752,19 +636,41 @@ impl Observer {
             self.started = true;
             self.start(from, &s, &mut t, &mut notes);
         }
+        // Whether the receiver can have everything the sender sent before this segment.
+        let in_order = self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
             self.on_syn(from, &s, seg, &mut t, &mut notes);
         } else {
-            self.on_other(from, &s, now, &mut t, &mut notes);
+            self.on_other(from, &s, in_order, now, &mut t, &mut notes);
         }
 
         // Numbers the sender showed.
         let h = self.half_mut(from);
         h.numbers.segments += 1;
         h.numbers.window = Some(seg.window);
+        h.window_from_syn = syn;
+        if let Some((value, _)) = seg.options.timestamps {
+            h.last_tsval = Some(value);
+        }
+        if !rst {
+            let end = s.seq + s.seg_len;
+            match h.contiguous {
+                Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
+                None => h.contiguous = Some(end),
+                _ => {}
+            }
+            if let Some(ack) = s.ack {
+                // The peer's data up to what this side acknowledges has arrived.
+                let p = self.half_mut(to);
+                p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
+            }
+            // A FIN seen after a gap reaches the peer once the gap is filled.
+            self.deliver_pending_fin(from, now, Cause::Received, &mut t);
+        }
+        let h = self.half_mut(from);
         if !rst {
             let end = s.seq + s.seg_len;
             h.numbers.next_seq = Some(match h.numbers.next_seq {
@@ -787,6 +693,54 @@ impl Observer {
             notes,
             relative_seq,
             relative_ack,
+        }
+    }
+
+    /// RFC 6191 as Linux applies it (see `Endpoint::on_segment`): a SYN from `from`
+    /// reopens the peer's TIME_WAIT if its timestamp is newer than the last one
+    /// `from` sent, or, timestamps not deciding, its sequence number lies beyond the
+    /// peer's `RCV.NXT` (what the peer acknowledged, else what `from` sent).
+    fn reopens_time_wait(&self, from: Side, seg: &Segment) -> bool {
+        let me = self.half(from);
+        let peer = self.half(from.peer());
+        if let (Some(old), Some((new, _))) = (me.last_tsval, seg.options.timestamps) {
+            if old != new {
+                return SeqNum(new).after(SeqNum(old));
+            }
+        }
+        match peer.numbers.highest_ack.or(me.contiguous) {
+            Some(rcv_nxt) => seg.seq.after(rcv_nxt),
+            None => true,
+        }
+    }
+
+    /// Delivers `from`'s FIN, seen after a gap, to the peer once everything before
+    /// it has arrived (the gap was filled, or the peer acknowledged past it).
+    fn deliver_pending_fin(
+        &mut self,
+        from: Side,
+        now: Duration,
+        cause: Cause,
+        t: &mut Transitions,
+    ) {
+        let me = *self.half(from);
+        let (true, Some(fin), Some(c)) = (me.fin_pending, me.numbers.fin_seq, me.contiguous) else {
+            return;
+        };
+        if c.before_or_eq(fin) {
+            return;
+        }
+        self.half_mut(from).fin_pending = false;
+        self.receive_fin(from.peer(), now, cause, t);
+    }
+
+    /// `side` processes the peer's FIN (RFC 9293 §3.10.7.4, eighth step).
+    fn receive_fin(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
+        match self.state(side) {
+            State::SynReceived | State::Established => self.set(side, State::CloseWait, cause, t),
+            State::FinWait1 => self.set(side, State::Closing, cause, t),
+            State::FinWait2 => self.enter_time_wait(side, now, cause, t),
+            _ => {}
         }
     }
 
@@ -835,6 +789,9 @@ impl Observer {
         let me = *self.half(from);
         if let Some(ack) = s.ack {
             self.on_syn_ack(from, s, ack, t, notes);
+            if self.half(from).sent_syn_ack {
+                self.half_mut(from).numbers.window_scale = seg.options.window_scale;
+            }
         } else {
             // Bare SYN.
             if let (State::SynSent, Some(isn)) = (me.state, me.numbers.isn) {
@@ -850,6 +807,11 @@ impl Observer {
                 return;
             }
             let peer = *self.half(to);
+            if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
+                // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT.
+                notes.insert(Note::Unacceptable);
+                return;
+            }
             if peer.state.is_synchronized() && peer.state != State::TimeWait {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 notes.insert(Note::Unacceptable);
@@ -866,9 +828,15 @@ impl Observer {
             } else {
                 self.set(from, State::SynSent, Cause::Sent, t);
                 match peer.state {
-                    State::Closed | State::Listen | State::TimeWait => {
+                    State::Closed | State::Listen => {
                         self.set(to, State::SynReceived, Cause::Received, t);
                         self.half_mut(to).passive = true;
+                    }
+                    State::TimeWait => {
+                        // Reopened: no listener behind it, a reset closes it.
+                        self.set(to, State::SynReceived, Cause::Received, t);
+                        self.half_mut(to).passive = false;
+                        self.half_mut(to).time_wait_since = None;
                     }
                     State::SynSent => {
                         // The peer's SYN was seen earlier but did not reach us before we
@@ -975,17 +943,37 @@ impl Observer {
                 return;
             }
             State::SynSent => s.ack.is_some_and(|a| peer.acks_syn(a)),
-            _ => self.rst_in_window(from, s.seq),
+            _ => match self.rst_in_window(from, s.seq) {
+                Window::Exact => true,
+                Window::Inside => {
+                    // RFC 5961 §3: a challenge ACK, not a reset.
+                    notes.insert(Note::Challenged);
+                    false
+                }
+                Window::Outside => false,
+            },
         };
         if !acceptable {
             notes.insert(Note::RstIgnored);
             return;
         }
         notes.insert(Note::RstAccepted);
-        if self.state(from) != State::SynSent {
+        let me = *self.half(from);
+        if peer.state == State::SynSent
+            && me.state == State::SynReceived
+            && me.numbers.segments == 0
+        {
+            // The SYN was refused: the side was never listening (a CLOSED endpoint
+            // answers a SYN with <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>, RFC 9293 §3.10.7.1).
+            notes.insert(Note::Refused);
+            self.set(from, State::Closed, Cause::Revised, t);
+        } else if me.state != State::SynSent {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
             // (RFC 9293 §3.10.7.3, figure 9 line 5); any other sender is done.
             self.set(from, State::Closed, Cause::Sent, t);
+        }
+        if peer.state.is_synchronized() || peer.state == State::SynReceived {
+            self.reset_guess = Some((to, peer.state, s.seq));
         }
         let back_to = if peer.state == State::SynReceived && peer.passive {
             State::Listen
@@ -1001,31 +989,38 @@ impl Observer {
     /// `RCV.NXT` is estimated both from what the receiver acknowledged and from what
     /// the sender sent; the window is the receiver's last advertised one, scaled when
     /// the scale is known (when it is not, only the raw field is trusted).
-    fn rst_in_window(&self, from: Side, seq: SeqNum) -> bool {
+    fn rst_in_window(&self, from: Side, seq: SeqNum) -> Window {
         let to = from.peer();
         let me = self.half(from);
         let peer = self.half(to);
-        let candidates = [peer.numbers.highest_ack, me.numbers.next_seq];
+        let candidates = [peer.numbers.highest_ack, me.contiguous];
         if candidates.iter().all(Option::is_none) {
-            return true; // nothing known of the receiver's window: no evidence against it
+            return Window::Exact; // nothing known of the receiver: no evidence against it
         }
         let window = match peer.numbers.window {
-            Some(w) => {
-                let shift = self.window_shift(to).unwrap_or(0);
-                u32::from(w) << shift
-            }
+            Some(w) if peer.window_from_syn => u32::from(w),
+            Some(w) => u32::from(w) << self.window_shift(to).unwrap_or(0),
             None => 0,
         };
-        candidates
-            .iter()
-            .flatten()
-            .any(|&rcv_nxt| seq == rcv_nxt || (window > 0 && seq.in_window(rcv_nxt, window)))
+        if candidates.iter().flatten().any(|&rcv_nxt| seq == rcv_nxt) {
+            Window::Exact
+        } else if window > 0
+            && candidates
+                .iter()
+                .flatten()
+                .any(|&rcv_nxt| seq.in_window(rcv_nxt, window))
+        {
+            Window::Inside
+        } else {
+            Window::Outside
+        }
     }
 
     fn on_other(
         &mut self,
         from: Side,
         s: &Seg,
+        in_order: bool,
         now: Duration,
         t: &mut Transitions,
         notes: &mut Notes,
@@ -1069,11 +1064,17 @@ impl Observer {
                     self.set(to, State::SynReceived, Cause::Inferred, t);
                 }
                 self.set(from, State::Established, Cause::Inferred, t);
-            } else if state_from == State::SynReceived && self.half(to).acks_syn(ack) {
-                // It sends as a synchronized side, acknowledging the peer's SYN: the
-                // peer's ACK of its own SYN must have arrived (seen or not captured).
+            } else if state_from == State::SynReceived && s.len > 0 {
+                // It sends data, which a side in SYN_RECEIVED only queues: the ACK of
+                // its SYN,ACK must have reached it although the capture missed it.
                 self.set(from, State::Established, Cause::Inferred, t);
                 notes.insert(Note::Inferred);
+            }
+            // It acknowledges a FIN of the peer seen after a gap: the FIN reached it.
+            if self.half(to).fin_pending {
+                let p = self.half_mut(to);
+                p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
+                self.deliver_pending_fin(to, now, Cause::Delivered, t);
             }
         }
 
@@ -1103,6 +1104,9 @@ impl Observer {
             };
             self.set(from, next, Cause::Sent, t);
             self.half_mut(from).numbers.fin_seq = Some(fin_seq);
+            // After a gap the receiver cannot process the FIN (it is out of order,
+            // RFC 9293 §3.10.7.4): it is delivered once the gap is filled.
+            self.half_mut(from).fin_pending = !in_order;
             if self.first_closer.is_none() {
                 self.first_closer = Some(from);
             }
@@ -1142,12 +1146,12 @@ impl Observer {
                 _ => {}
             }
         }
-        if fin {
+        if fin && in_order && !self.half(from).fin_pending {
             let peer = *self.half(to);
             match peer.state {
-                State::Established => self.set(to, State::CloseWait, Cause::Received, t),
-                State::FinWait1 => self.set(to, State::Closing, Cause::Received, t),
-                State::FinWait2 => self.enter_time_wait(to, now, Cause::Received, t),
+                State::Established | State::FinWait1 | State::FinWait2 => {
+                    self.receive_fin(to, now, Cause::Received, t)
+                }
                 State::TimeWait if fin_again => {
                     // A retransmitted FIN restarts the 2·MSL timer.
                     self.half_mut(to).time_wait_since = Some(now);
@@ -1188,6 +1192,7 @@ mod test {
     extern crate std;
 
     use super::*;
+    use crate::state::is_rfc_transition;
     use std::vec::Vec;
 
     const T0: Duration = Duration::ZERO;
@@ -1458,11 +1463,263 @@ mod test {
         assert!(o.notes.contains(Note::RstIgnored));
         let o = step(&mut obs, B, rst(1001 + 2000), Established, Established);
         assert!(o.notes.contains(Note::RstIgnored));
-        // In the window (not exact): accepted per RFC 9293 §3.10.7.4.
-        let o = step(&mut obs, A, rst(500), Closed, Closed);
+        // In the window, not exact: RFC 5961 §3, a challenge ACK, no reset.
+        let o = step(&mut obs, A, rst(500), Established, Established);
+        assert!(o.notes.contains(Note::Challenged));
+        // Exact (RCV.NXT = 1): accepted.
+        let o = step(&mut obs, A, rst(1), Closed, Closed);
         assert!(o.notes.contains(Note::RstAccepted));
         let o = step(&mut obs, A, ack(1, 1001), Closed, Closed);
         assert!(o.notes.contains(Note::AfterClose));
+    }
+
+    // An aborting side's RST carries its SND.NXT; if its last data was lost after the
+    // capture point, the receiver's RCV.NXT is lower and it answers with a challenge
+    // ACK (RFC 5961 §3): the observer revises its guess, and the RST that answers the
+    // challenge ACK (at its ACK number) resets the receiver.
+    #[test]
+    fn test_established_rst_challenge_revises_the_guess() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_len(10),
+            Established,
+            Established,
+        );
+        let o = step(&mut obs, A, rst(11), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        // B's challenge ACK: it still expects 1.
+        let o = step(&mut obs, B, ack(1001, 1), Closed, Established);
+        assert!(o.notes.contains(Note::Challenged));
+        assert!(
+            o.transitions
+                .iter()
+                .any(|t| t.side == B && t.cause == Cause::Revised && t.to == Established)
+        );
+        let o = step(&mut obs, A, rst(1), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        // A data segment B sent before the RST arrived (ACK = the RST's seq) is no
+        // evidence: nothing is revised.
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(&mut obs, A, rst(1), Closed, Closed);
+        let o = step(&mut obs, B, ack(1001, 1), Closed, Closed);
+        assert!(!o.notes.contains(Note::Challenged));
+    }
+
+    // A FIN after a gap is out of order for its receiver (RFC 9293 §3.10.7.4): it
+    // does not close; it is processed when the gap is filled.
+    #[test]
+    fn test_established_fin_after_gap_waits_for_the_gap() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        // 1..=10 never seen (lost before the capture point); the FIN at 11.
+        step(&mut obs, A, fin_ack(11, 1001), FinWait1, Established);
+        step(&mut obs, B, ack(1001, 1), FinWait1, Established); // duplicate ACK
+        // The retransmission of 1..=10 alone fills the gap, but the FIN itself was
+        // out of order: an endpoint without a reassembly queue dropped it.
+        step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_len(10),
+            FinWait1,
+            Established,
+        );
+        // The retransmission of 1..=10 with the FIN: processed now.
+        let o = step(
+            &mut obs,
+            A,
+            fin_ack(1, 1001).with_len(10),
+            FinWait1,
+            CloseWait,
+        );
+        assert!(o.notes.contains(Note::Retransmission));
+        assert_eq!(path(&o, B), [Established, CloseWait]);
+        step(&mut obs, B, ack(1001, 12), FinWait2, CloseWait);
+    }
+
+    // The same, but the gap is filled beyond the capture point: B's ACK of the FIN is
+    // the evidence, and the FIN is delivered before B's segment.
+    #[test]
+    fn test_established_fin_after_gap_acknowledged() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(&mut obs, A, fin_ack(11, 1001), FinWait1, Established);
+        let o = step(&mut obs, B, fin_ack(1001, 12), TimeWait, LastAck);
+        assert_eq!(path(&o, B), [Established, CloseWait, LastAck]);
+        assert_eq!(o.transitions.as_slice()[0].cause, Cause::Delivered);
+    }
+
+    // A side in SYN_RECEIVED leaves it only by the ACK of its SYN,ACK (or a CLOSE,
+    // a RST): its own FIN takes it to FIN_WAIT_1 directly.
+    #[test]
+    fn test_syn_received_close_is_fin_wait_1() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        let o = step(&mut obs, B, fin_ack(1001, 1), CloseWait, FinWait1);
+        assert_eq!(path(&o, B), [SynReceived, FinWait1]);
+        let o = step(&mut obs, A, ack(1, 1002), CloseWait, FinWait2);
+        assert_eq!(path(&o, B), [FinWait1, FinWait2]);
+        // A data segment sent from SYN_RECEIVED proves the ACK arrived unseen.
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        let o = step(
+            &mut obs,
+            B,
+            ack(1001, 1).with_len(5),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Inferred));
+    }
+
+    // RFC 7323 §2.2: the window of a SYN or SYN,ACK is never scaled; each side's
+    // scale comes from its own SYN (or SYN,ACK).
+    #[test]
+    fn test_window_scale_from_both_syns() {
+        let ws = |shift| crate::segment::SynOptions {
+            window_scale: Some(shift),
+            ..Default::default()
+        };
+        let mut obs = Observer::new();
+        step(
+            &mut obs,
+            A,
+            syn(0).with_options(ws(2)),
+            SynSent,
+            SynReceived,
+        );
+        step(
+            &mut obs,
+            B,
+            syn_ack(1000, 1).with_options(ws(3)).with_window(100),
+            Established,
+            SynReceived,
+        );
+        assert_eq!(
+            (obs.window_shift(A), obs.window_shift(B)),
+            (Some(2), Some(3))
+        );
+        // B's last window (100) came with its SYN,ACK: unscaled, RCV.NXT = 1, so 150
+        // is outside (it would be inside 100 << 3).
+        let o = step(&mut obs, A, rst(150), Established, SynReceived);
+        assert!(o.notes.contains(Note::RstIgnored) && !o.notes.contains(Note::Challenged));
+        step(
+            &mut obs,
+            B,
+            ack(1001, 1).with_window(100),
+            Established,
+            SynReceived,
+        );
+        let o = step(&mut obs, A, rst(150), Established, SynReceived);
+        assert!(o.notes.contains(Note::Challenged));
+    }
+
+    // A capture starting at the SYN,ACK, labelled with the SYN,ACK's sender as the
+    // client: every transition is one the RFC allows (CLOSED -> LISTEN inferred).
+    #[test]
+    fn test_syn_ack_first_from_the_client_label() {
+        let mut obs = Observer::new();
+        let o = obs.on_segment(A, &syn_ack(300, 101), T0);
+        assert_eq!((obs.state(A), obs.state(B)), (SynReceived, Established));
+        assert_eq!(path(&o, A), [Closed, Listen, SynReceived]);
+        for t in o.transitions.iter() {
+            assert!(is_rfc_transition(t.from, t.to), "{t}");
+        }
+        // A bare SYN from the server label: the client label must have listened.
+        let mut obs = Observer::new();
+        let o = obs.on_segment(B, &syn(100), T0);
+        assert_eq!(path(&o, A), [Closed, Listen, SynReceived]);
+        assert_eq!(path(&o, B), [Listen, SynSent]);
+    }
+
+    // A refused connection: the side that answers with RST,ACK never listened.
+    #[test]
+    fn test_syn_sent_refused() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(0, 5001), Closed, Closed);
+        assert!(o.notes.contains(Note::Refused));
+        let revised = o.transitions.as_slice()[0];
+        assert_eq!(
+            (revised.side, revised.from, revised.to, revised.cause),
+            (B, SynReceived, Closed, Cause::Revised)
+        );
+    }
+
+    // RFC 9293 MAY-2, RFC 6191: a SYN newer than the old connection reopens TIME_WAIT.
+    #[test]
+    fn test_time_wait_new_syn_reopens() {
+        let setup = || {
+            let mut obs = Observer::new();
+            step(&mut obs, A, syn(0), SynSent, SynReceived);
+            step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+            step(&mut obs, A, ack(1, 1001), Established, Established);
+            step(&mut obs, B, fin_ack(1001, 1), CloseWait, FinWait1);
+            step(&mut obs, A, fin_ack(1, 1002), LastAck, TimeWait);
+            step(&mut obs, B, ack(1002, 2), Closed, TimeWait);
+            obs
+        };
+        let mut obs = setup();
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(path(&o, B), [TimeWait, SynReceived]);
+        // No listener behind a reopened TIME_WAIT: a reset closes it (the sender, in
+        // SYN_SENT, stays there: RFC 9293 figure 9, line 5).
+        step(&mut obs, A, rst(101), SynSent, Closed);
+        // An older sequence number is an old duplicate: challenge ACK, nothing changes.
+        let mut obs = setup();
+        let o = step(&mut obs, A, syn(1), Closed, TimeWait);
+        assert!(o.notes.contains(Note::Unacceptable));
+        // Timestamps decide first.
+        let ts = |v| crate::segment::SynOptions {
+            timestamps: Some((v, 0)),
+            ..Default::default()
+        };
+        let mut obs = setup();
+        obs.on_segment(A, &ack(2, 1002).with_options(ts(50)), T0);
+        let o = step(&mut obs, A, syn(100).with_options(ts(40)), Closed, TimeWait);
+        assert!(o.notes.contains(Note::Unacceptable));
+        let o = step(
+            &mut obs,
+            A,
+            syn(0).with_options(ts(60)),
+            SynSent,
+            SynReceived,
+        );
+        assert!(o.notes.contains(Note::Reopened));
+    }
+
+    #[test]
+    fn test_on_time_returns_the_expiries() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(1));
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, fin_ack(1, 1001), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(1001, 2), TimeWait, LastAck);
+        assert!(obs.on_time(Duration::from_millis(1999)).is_empty());
+        let t = obs.on_time(Duration::from_secs(2));
+        assert_eq!(
+            t.as_slice(),
+            [Transition {
+                side: A,
+                from: TimeWait,
+                to: Closed,
+                cause: Cause::Expired
+            }]
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 extern crate std;
 
 use super::*;
+use core::fmt;
 
 const ISS: u32 = 1000;
 const IRS: u32 = 5000;
@@ -45,8 +46,13 @@ fn ours(seq: u32, ack: u32, flags: TcpFlags) -> Segment {
     Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(window)
 }
 
-fn change(from: State, to: State, cause: ChangeCause) -> Option<StateChange> {
-    Some(StateChange { from, to, cause })
+fn change(from: State, to: State, cause: Cause) -> Option<Transition> {
+    Some(Transition {
+        side: Side::Client,
+        from,
+        to,
+        cause,
+    })
 }
 
 fn closed() -> Endpoint {
@@ -153,8 +159,8 @@ fn test_closed_listen() {
     let mut e = closed();
     let out = e.listen().unwrap();
     assert_eq!(
-        Some(out.change),
-        change(State::Closed, State::Listen, ChangeCause::PassiveOpen)
+        Some(out.transition),
+        change(State::Closed, State::Listen, Cause::PassiveOpen)
     );
     assert_eq!(out.segment, None);
     assert_eq!(e.state(), State::Listen);
@@ -175,8 +181,8 @@ fn test_closed_connect_sends_syn_with_options() {
     assert_eq!(syn.options.mss, Some(1460));
     assert_eq!(syn.options.window_scale, Some(7));
     assert_eq!(
-        Some(out.change),
-        change(State::Closed, State::SynSent, ChangeCause::ActiveOpen)
+        Some(out.transition),
+        change(State::Closed, State::SynSent, Cause::ActiveOpen)
     );
     assert_eq!(e.snd_una(), Some(SeqNum(ISS)));
     assert_eq!(e.snd_nxt(), Some(SeqNum(ISS + 1)));
@@ -227,7 +233,7 @@ fn test_closed_rst_is_dropped_silently() {
     let mut e = closed();
     let a = e.on_segment(&peer(IRS, 77, RST | ACK), T0);
     assert_eq!(a.reply, Reply::None);
-    assert!(a.changes.is_empty());
+    assert!(a.transitions.is_empty());
 }
 
 #[test]
@@ -241,7 +247,7 @@ fn test_closed_calls_are_violations() {
         |e| e.retransmit(),
         Violation::ConnectionDoesNotExist,
     );
-    assert_eq!(e.on_time(Duration::from_secs(1_000_000)), None);
+    assert_eq!(e.on_time(Duration::from_secs(1_000_000)).first(), None);
 }
 
 // ------------------------------------------------------------------------- LISTEN
@@ -279,8 +285,8 @@ fn test_listen_syn() {
     let a = e.on_segment(&peer(IRS, 0, SYN), T0);
     assert_eq!(a.reply, Reply::SynAck(ours(ISS, IRS + 1, SYN | ACK)));
     assert_eq!(
-        a.changes.first(),
-        change(State::Listen, State::SynReceived, ChangeCause::Syn)
+        a.transitions.first(),
+        change(State::Listen, State::SynReceived, Cause::Syn)
     );
     let Connection::SynReceived(s) = e.connection() else {
         panic!("{:?}", e.connection())
@@ -363,8 +369,8 @@ fn test_listen_calls() {
     let mut c = e;
     let out = c.close(T0).unwrap();
     assert_eq!(
-        Some(out.change),
-        change(State::Listen, State::Closed, ChangeCause::Close)
+        Some(out.transition),
+        change(State::Listen, State::Closed, Cause::Close)
     );
     let mut a = e;
     let out = a.abort().unwrap();
@@ -372,8 +378,8 @@ fn test_listen_calls() {
     // An active OPEN turns the listener into an active opener.
     let out = e.connect(T0).unwrap();
     assert_eq!(
-        Some(out.change),
-        change(State::Listen, State::SynSent, ChangeCause::ActiveOpen)
+        Some(out.transition),
+        change(State::Listen, State::SynSent, Cause::ActiveOpen)
     );
 }
 
@@ -385,10 +391,10 @@ fn test_syn_sent_syn_ack() {
     let a = e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
     assert_eq!(
-        a.changes.first(),
-        change(State::SynSent, State::Established, ChangeCause::SynAck)
+        a.transitions.first(),
+        change(State::SynSent, State::Established, Cause::SynAck)
     );
-    assert_eq!(a.changes.len(), 1);
+    assert_eq!(a.transitions.len(), 1);
     let t = tcb(&e);
     assert_eq!(
         (t.snd_una(), t.snd_nxt(), t.rcv_nxt()),
@@ -408,19 +414,21 @@ fn test_syn_sent_syn_ack_with_data_and_fin() {
     // SYN 5000, data 5001..5020, FIN 5021: RCV.NXT = 5022.
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 22, ACK)));
     assert_eq!(a.disposition, Disposition::Accepted { delivered: 20 });
-    let v: std::vec::Vec<_> = a.changes.iter().collect();
+    let v = a.transitions.as_slice();
     assert_eq!(
         v,
         [
-            StateChange {
+            Transition {
+                side: Side::Client,
                 from: State::SynSent,
                 to: State::Established,
-                cause: ChangeCause::SynAck
+                cause: Cause::SynAck
             },
-            StateChange {
+            Transition {
+                side: Side::Client,
                 from: State::Established,
                 to: State::CloseWait,
-                cause: ChangeCause::Fin
+                cause: Cause::Fin
             },
         ]
     );
@@ -433,8 +441,8 @@ fn test_syn_sent_syn_is_simultaneous_open() {
     let a = e.on_segment(&peer(IRS, 0, SYN), T0);
     assert_eq!(a.reply, Reply::SynAck(ours(ISS, IRS + 1, SYN | ACK)));
     assert_eq!(
-        a.changes.first(),
-        change(State::SynSent, State::SynReceived, ChangeCause::Syn)
+        a.transitions.first(),
+        change(State::SynSent, State::SynReceived, Cause::Syn)
     );
     let Connection::SynReceived(s) = e.connection() else {
         panic!()
@@ -462,8 +470,8 @@ fn test_syn_sent_rst_with_acceptable_ack() {
     let mut e = syn_sent();
     let a = e.on_segment(&peer(0, ISS + 1, RST | ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::SynSent, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::SynSent, State::Closed, Cause::Reset)
     );
     assert_eq!(a.reply, Reply::None);
 }
@@ -514,12 +522,13 @@ fn test_syn_sent_user_timeout() {
     e.connect(Duration::from_secs(10)).unwrap();
     assert_eq!(e.next_deadline(), Some(Duration::from_secs(310)));
     assert_eq!(
-        e.on_time(Duration::from_secs(310) - Duration::from_nanos(1)),
+        e.on_time(Duration::from_secs(310) - Duration::from_nanos(1))
+            .first(),
         None
     );
     assert_eq!(
-        e.on_time(Duration::from_secs(310)),
-        change(State::SynSent, State::Closed, ChangeCause::UserTimeout)
+        e.on_time(Duration::from_secs(310)).first(),
+        change(State::SynSent, State::Closed, Cause::UserTimeout)
     );
     // Without a user timeout, nothing fires.
     let mut e = Endpoint::new(Config {
@@ -527,7 +536,7 @@ fn test_syn_sent_user_timeout() {
         ..cfg()
     });
     e.connect(T0).unwrap();
-    assert_eq!(e.on_time(Duration::from_secs(1 << 40)), None);
+    assert_eq!(e.on_time(Duration::from_secs(1 << 40)).first(), None);
 }
 
 // ------------------------------------------------------------------- SYN-RECEIVED
@@ -538,12 +547,8 @@ fn test_syn_received_ack() {
     let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_window(300), T0);
     assert_eq!(a.reply, Reply::None);
     assert_eq!(
-        a.changes.first(),
-        change(
-            State::SynReceived,
-            State::Established,
-            ChangeCause::AckOfSyn
-        )
+        a.transitions.first(),
+        change(State::SynReceived, State::Established, Cause::AckOfSyn)
     );
     let t = tcb(&e);
     assert_eq!(
@@ -558,10 +563,10 @@ fn test_syn_received_ack_with_data_and_fin() {
     let mut e = syn_received_passive();
     let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK | FIN).with_len(5), T0);
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 7, ACK)));
-    assert_eq!(a.changes.len(), 2);
+    assert_eq!(a.transitions.len(), 2);
     assert_eq!(
-        a.changes.last(),
-        change(State::Established, State::CloseWait, ChangeCause::Fin)
+        a.transitions.last(),
+        change(State::Established, State::CloseWait, Cause::Fin)
     );
     assert_eq!(e.state(), State::CloseWait);
 }
@@ -586,8 +591,8 @@ fn test_syn_received_rst_exact_returns_passive_to_listen() {
     let mut e = syn_received_passive();
     let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::SynReceived, State::Listen, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::SynReceived, State::Listen, Cause::Reset)
     );
     assert_eq!(e.state(), State::Listen);
     assert_eq!(e.tcb(), None);
@@ -598,8 +603,8 @@ fn test_syn_received_rst_exact_closes_active() {
     let mut e = syn_received_active();
     let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::SynReceived, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::SynReceived, State::Closed, Cause::Reset)
     );
 }
 
@@ -633,8 +638,8 @@ fn test_syn_received_syn_returns_passive_to_listen() {
     let mut e = syn_received_passive();
     let a = e.on_segment(&peer(IRS + 10, 0, SYN), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::SynReceived, State::Listen, ChangeCause::Syn)
+        a.transitions.first(),
+        change(State::SynReceived, State::Listen, Cause::Syn)
     );
     assert_eq!(a.reply, Reply::None);
 }
@@ -648,15 +653,24 @@ fn test_syn_received_syn_gets_challenge_ack_when_active() {
 }
 
 #[test]
-fn test_syn_received_duplicate_syn_is_unacceptable() {
+fn test_syn_received_retransmitted_syn_gets_syn_ack_again() {
+    // Linux/BSD behaviour (see Endpoint::on_segment): <SEQ=ISS><ACK=IRS+1><CTL=SYN,ACK>,
+    // not the RFC's bare ACK, which a peer in SYN-SENT would drop.
+    for mut e in [syn_received_passive(), syn_received_active()] {
+        let before = e;
+        let a = e.on_segment(&peer(IRS, 0, SYN), Duration::from_secs(1));
+        assert_eq!(a.reply, Reply::SynAck(ours(ISS, IRS + 1, SYN | ACK)));
+        assert_eq!(
+            a.disposition,
+            Disposition::Dropped(DropReason::RetransmittedSyn)
+        );
+        assert_eq!(e, before);
+    }
+    // Another ISN is no retransmission: the passive side goes back to LISTEN (MUST-11).
     let mut e = syn_received_passive();
-    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
-    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
-    assert_eq!(
-        a.disposition,
-        Disposition::Dropped(DropReason::NotAcceptable)
-    );
-    assert_eq!(e.state(), State::SynReceived);
+    let a = e.on_segment(&peer(IRS + 1, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(e.state(), State::Listen);
 }
 
 #[test]
@@ -665,12 +679,8 @@ fn test_syn_received_crossed_syn_ack() {
     let mut e = syn_received_active();
     let a = e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(
-            State::SynReceived,
-            State::Established,
-            ChangeCause::AckOfSyn
-        )
+        a.transitions.first(),
+        change(State::SynReceived, State::Established, Cause::AckOfSyn)
     );
     assert_eq!(a.reply, Reply::None);
 }
@@ -689,16 +699,16 @@ fn test_syn_received_close_sends_fin() {
     let out = e.close(T0).unwrap();
     assert_eq!(out.segment, Some(ours(ISS + 1, IRS + 1, FIN | ACK)));
     assert_eq!(
-        Some(out.change),
-        change(State::SynReceived, State::FinWait1, ChangeCause::Close)
+        Some(out.transition),
+        change(State::SynReceived, State::FinWait1, Cause::Close)
     );
     // Retransmission still starts with the unacknowledged SYN.
     assert_eq!(e.retransmit(), Ok(ours(ISS, IRS + 1, SYN | ACK)));
     // One ACK covering SYN and FIN: FIN-WAIT-2.
     let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::FinWait1, State::FinWait2, ChangeCause::AckOfFin)
+        a.transitions.first(),
+        change(State::FinWait1, State::FinWait2, Cause::AckOfFin)
     );
 }
 
@@ -717,8 +727,8 @@ fn test_syn_received_user_timeout() {
     let mut e = listen();
     e.on_segment(&peer(IRS, 0, SYN), Duration::from_secs(1));
     assert_eq!(
-        e.on_time(Duration::from_secs(301)),
-        change(State::SynReceived, State::Closed, ChangeCause::UserTimeout)
+        e.on_time(Duration::from_secs(301)).first(),
+        change(State::SynReceived, State::Closed, Cause::UserTimeout)
     );
 }
 
@@ -729,8 +739,8 @@ fn test_established_rst_exact() {
     let mut e = established();
     let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::Established, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::Established, State::Closed, Cause::Reset)
     );
     assert_eq!(a.reply, Reply::None);
 }
@@ -786,8 +796,8 @@ fn test_established_rst_with_zero_window() {
     );
     let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::Established, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::Established, State::Closed, Cause::Reset)
     );
 }
 
@@ -910,7 +920,7 @@ fn test_established_data_beyond_window_is_trimmed() {
     let mut e = established();
     let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK | FIN).with_len(1200), T0);
     assert_eq!(a.disposition, Disposition::Accepted { delivered: RCV_WND });
-    assert!(a.changes.is_empty()); // the FIN lies beyond the window
+    assert!(a.transitions.is_empty()); // the FIN lies beyond the window
     assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1 + RCV_WND)));
 }
 
@@ -949,11 +959,47 @@ fn test_established_zero_window_acceptability() {
     );
     // Length > 0, window 0: never acceptable.
     let a = e.on_segment(&peer(IRS + 1, ISS + 11, ACK).with_len(1), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::ZeroWindow));
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+    let a = e.on_segment(&peer(IRS + 5, ISS + 11, ACK).with_len(1), T0);
     assert_eq!(
         a.disposition,
         Disposition::Dropped(DropReason::NotAcceptable)
     );
+}
+
+// RFC 9293 §3.10.7.4: "If the RCV.WND is zero, no segments will be acceptable, but
+// special allowance should be made to accept valid ACKs, URGs, and RSTs."
+#[test]
+fn test_established_zero_window_still_processes_ack_and_urg() {
+    let mut e = Endpoint::new(Config { window: 0, ..cfg() });
+    e.connect(T0).unwrap();
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK), T0);
+    e.send(10, T0).unwrap();
+    // Data at RCV.NXT acknowledging our 10 bytes, with URG pointing 3 bytes in.
+    let a = e.on_segment(
+        &peer(IRS + 1, ISS + 11, ACK | TcpFlags::URG | FIN)
+            .with_len(5)
+            .with_urgent(3),
+        T0,
+    );
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::ZeroWindow));
+    assert_eq!(tcb(&e).snd_una(), SeqNum(ISS + 11)); // the ACK was processed
+    assert_eq!(a.acked, 10);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 4))); // RCV.UP = SEG.SEQ + SEG.UP
+    assert_eq!(a.transitions.len(), 0); // the FIN was refused with the text
     assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 1)));
+    assert_eq!(
+        a.reply,
+        Reply::Ack(Segment::new(SeqNum(ISS + 11), SeqNum(IRS + 1), ACK))
+    );
+    assert_eq!(e.state(), State::Established);
+    // The exact RST is accepted.
+    let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
+    assert_eq!(
+        a.transitions.first(),
+        change(State::Established, State::Closed, Cause::Reset)
+    );
 }
 
 #[test]
@@ -969,8 +1015,8 @@ fn test_established_fin() {
     let mut e = established();
     let a = e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::Established, State::CloseWait, ChangeCause::Fin)
+        a.transitions.first(),
+        change(State::Established, State::CloseWait, Cause::Fin)
     );
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 2, ACK)));
     assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
@@ -1003,10 +1049,27 @@ fn test_established_window_update_follows_wl1_wl2() {
     // Same SEG.SEQ as SND.WL1 and SND.WL2 =< SEG.ACK: updates.
     e.on_segment(&peer(IRS + 11, ISS + 1, ACK).with_window(700), T0);
     assert_eq!(tcb(&e).snd_wnd(), 700);
-    // An older segment (SEG.SEQ < SND.WL1) arriving late does not.
-    let late = peer(IRS + 1, ISS + 1, ACK).with_window(1500);
-    e.on_segment(&late, T0);
-    assert_eq!(tcb(&e).snd_wnd(), 700);
+    // An older segment (SEG.SEQ < SND.WL1) arriving late does not, although it
+    // passes the acceptability test: it overlaps RCV.NXT = 5011 (5006..=5015).
+    let late = peer(IRS + 6, ISS + 1, ACK).with_len(10).with_window(1500);
+    let a = e.on_segment(&late, T0);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 5 });
+    assert_eq!(
+        (tcb(&e).snd_wnd(), tcb(&e).snd_wl1()),
+        (700, SeqNum(IRS + 11))
+    );
+    // Same SEG.SEQ as SND.WL1 but an older SEG.ACK (SND.WL2 > SEG.ACK) does not either.
+    e.send(100, T0).unwrap();
+    e.on_segment(&peer(IRS + 16, ISS + 101, ACK).with_window(600), T0);
+    assert_eq!(
+        (tcb(&e).snd_wnd(), tcb(&e).snd_wl2()),
+        (600, SeqNum(ISS + 101))
+    );
+    e.on_segment(&peer(IRS + 16, ISS + 51, ACK).with_window(900), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 600);
+    // Same SEG.SEQ and the same SEG.ACK (SND.WL2 = SEG.ACK) does.
+    e.on_segment(&peer(IRS + 16, ISS + 101, ACK).with_window(800), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 800);
 }
 
 #[test]
@@ -1068,8 +1131,8 @@ fn test_established_close() {
     let out = e.close(T0).unwrap();
     assert_eq!(out.segment, Some(ours(ISS + 1, IRS + 1, FIN | ACK)));
     assert_eq!(
-        Some(out.change),
-        change(State::Established, State::FinWait1, ChangeCause::Close)
+        Some(out.transition),
+        change(State::Established, State::FinWait1, Cause::Close)
     );
     assert_eq!(e.snd_nxt(), Some(SeqNum(ISS + 2)));
 }
@@ -1081,8 +1144,8 @@ fn test_established_abort() {
     let out = e.abort().unwrap();
     assert_eq!(out.segment, Some(ours(ISS + 11, 0, RST)));
     assert_eq!(
-        Some(out.change),
-        change(State::Established, State::Closed, ChangeCause::Abort)
+        Some(out.transition),
+        change(State::Established, State::Closed, Cause::Abort)
     );
 }
 
@@ -1095,10 +1158,10 @@ fn test_established_user_timeout() {
     // A partial acknowledgment restarts it.
     e.send(10, Duration::from_secs(110)).unwrap();
     e.on_segment(&peer(IRS + 1, ISS + 11, ACK), Duration::from_secs(200));
-    assert_eq!(e.on_time(Duration::from_secs(400)), None);
+    assert_eq!(e.on_time(Duration::from_secs(400)).first(), None);
     assert_eq!(
-        e.on_time(Duration::from_secs(500)),
-        change(State::Established, State::Closed, ChangeCause::UserTimeout)
+        e.on_time(Duration::from_secs(500)).first(),
+        change(State::Established, State::Closed, Cause::UserTimeout)
     );
 }
 
@@ -1135,8 +1198,8 @@ fn test_fin_wait_1_ack_of_fin() {
     let mut e = fin_wait_1();
     let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::FinWait1, State::FinWait2, ChangeCause::AckOfFin)
+        a.transitions.first(),
+        change(State::FinWait1, State::FinWait2, Cause::AckOfFin)
     );
     assert_eq!(a.reply, Reply::None);
 }
@@ -1153,8 +1216,8 @@ fn test_fin_wait_1_fin() {
     let mut e = fin_wait_1();
     let a = e.on_segment(&peer(IRS + 1, ISS + 1, FIN | ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::FinWait1, State::Closing, ChangeCause::Fin)
+        a.transitions.first(),
+        change(State::FinWait1, State::Closing, Cause::Fin)
     );
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
 }
@@ -1163,19 +1226,21 @@ fn test_fin_wait_1_fin() {
 fn test_fin_wait_1_fin_acking_our_fin() {
     let mut e = fin_wait_1();
     let a = e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), Duration::from_secs(5));
-    let v: std::vec::Vec<_> = a.changes.iter().collect();
+    let v = a.transitions.as_slice();
     assert_eq!(
         v,
         [
-            StateChange {
+            Transition {
+                side: Side::Client,
                 from: State::FinWait1,
                 to: State::FinWait2,
-                cause: ChangeCause::AckOfFin
+                cause: Cause::AckOfFin
             },
-            StateChange {
+            Transition {
+                side: Side::Client,
                 from: State::FinWait2,
                 to: State::TimeWait,
-                cause: ChangeCause::Fin
+                cause: Cause::Fin
             },
         ]
     );
@@ -1217,8 +1282,8 @@ fn test_fin_wait_1_rst_exact() {
     let mut e = fin_wait_1();
     let a = e.on_segment(&peer(IRS + 1, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::FinWait1, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::FinWait1, State::Closed, Cause::Reset)
     );
 }
 
@@ -1229,8 +1294,8 @@ fn test_fin_wait_2_fin() {
     let mut e = fin_wait_2();
     let a = e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), Duration::from_secs(7));
     assert_eq!(
-        a.changes.first(),
-        change(State::FinWait2, State::TimeWait, ChangeCause::Fin)
+        a.transitions.first(),
+        change(State::FinWait2, State::TimeWait, Cause::Fin)
     );
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
     let Connection::TimeWait(tw) = e.connection() else {
@@ -1264,8 +1329,8 @@ fn test_close_wait_close() {
     let out = e.close(T0).unwrap();
     assert_eq!(out.segment, Some(ours(ISS + 1, IRS + 2, FIN | ACK)));
     assert_eq!(
-        Some(out.change),
-        change(State::CloseWait, State::LastAck, ChangeCause::Close)
+        Some(out.transition),
+        change(State::CloseWait, State::LastAck, Cause::Close)
     );
 }
 
@@ -1304,8 +1369,8 @@ fn test_close_wait_rst() {
     let mut e = close_wait();
     let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::CloseWait, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::CloseWait, State::Closed, Cause::Reset)
     );
 }
 
@@ -1316,8 +1381,8 @@ fn test_closing_ack_of_fin() {
     let mut e = closing();
     let a = e.on_segment(&peer(IRS + 2, ISS + 2, ACK), Duration::from_secs(1));
     assert_eq!(
-        a.changes.first(),
-        change(State::Closing, State::TimeWait, ChangeCause::AckOfFin)
+        a.transitions.first(),
+        change(State::Closing, State::TimeWait, Cause::AckOfFin)
     );
     assert_eq!(a.reply, Reply::None);
     assert_eq!(e.next_deadline(), Some(Duration::from_secs(241)));
@@ -1328,8 +1393,8 @@ fn test_closing_rst() {
     let mut e = closing();
     let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::Closing, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::Closing, State::Closed, Cause::Reset)
     );
 }
 
@@ -1349,8 +1414,8 @@ fn test_last_ack_ack_of_fin() {
     let mut e = last_ack();
     let a = e.on_segment(&peer(IRS + 2, ISS + 2, ACK), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::LastAck, State::Closed, ChangeCause::AckOfFin)
+        a.transitions.first(),
+        change(State::LastAck, State::Closed, Cause::AckOfFin)
     );
     assert_eq!(e.tcb(), None);
 }
@@ -1367,8 +1432,8 @@ fn test_last_ack_rst() {
     let mut e = last_ack();
     let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::LastAck, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::LastAck, State::Closed, Cause::Reset)
     );
 }
 
@@ -1384,8 +1449,8 @@ fn test_last_ack_user_timeout() {
     let mut e = close_wait();
     e.close(Duration::from_secs(1)).unwrap();
     assert_eq!(
-        e.on_time(Duration::from_secs(301)),
-        change(State::LastAck, State::Closed, ChangeCause::UserTimeout)
+        e.on_time(Duration::from_secs(301)).first(),
+        change(State::LastAck, State::Closed, Cause::UserTimeout)
     );
 }
 
@@ -1395,10 +1460,10 @@ fn test_last_ack_user_timeout() {
 fn test_time_wait_expiry() {
     let mut e = time_wait();
     assert_eq!(e.next_deadline(), Some(MSL2));
-    assert_eq!(e.on_time(MSL2 - Duration::from_nanos(1)), None);
+    assert_eq!(e.on_time(MSL2 - Duration::from_nanos(1)).first(), None);
     assert_eq!(
-        e.on_time(MSL2),
-        change(State::TimeWait, State::Closed, ChangeCause::TimeWaitTimeout)
+        e.on_time(MSL2).first(),
+        change(State::TimeWait, State::Closed, Cause::Expired)
     );
     assert_eq!(e.state(), State::Closed);
 }
@@ -1422,7 +1487,7 @@ fn test_time_wait_fin_retransmission_restarts_timer() {
     let a = e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), Duration::from_secs(100));
     assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
     assert_eq!(e.next_deadline(), Some(Duration::from_secs(340)));
-    assert_eq!(e.on_time(MSL2), None);
+    assert_eq!(e.on_time(MSL2).first(), None);
 }
 
 #[test]
@@ -1430,18 +1495,252 @@ fn test_time_wait_rst() {
     let mut e = time_wait();
     let a = e.on_segment(&peer(IRS + 2, 0, RST), T0);
     assert_eq!(
-        a.changes.first(),
-        change(State::TimeWait, State::Closed, ChangeCause::Reset)
+        a.transitions.first(),
+        change(State::TimeWait, State::Closed, Cause::Reset)
     );
 }
 
 #[test]
-fn test_time_wait_syn_gets_challenge_ack() {
+fn test_time_wait_old_syn_gets_challenge_ack() {
+    // SEG.SEQ =< RCV.NXT (5002): not a new incarnation (RFC 6191 without timestamps).
+    // At RCV.NXT it passes the acceptability test and meets RFC 5961 §4's challenge
+    // ACK; before it, the acceptability test's ACK (the same segment).
     let mut e = time_wait();
     let before = e;
-    let a = e.on_segment(&peer(IRS + 100, 0, SYN), T0);
+    let a = e.on_segment(&peer(IRS + 2, 0, SYN), T0);
     assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 2, IRS + 2, ACK)));
     assert_eq!(e, before);
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 2, IRS + 2, ACK)));
+    assert_eq!(e, before);
+    // A SYN,ACK never reopens.
+    let mut e = time_wait();
+    let a = e.on_segment(&peer(IRS + 100, ISS + 2, SYN | ACK), T0);
+    assert_eq!(e.state(), State::TimeWait);
+    assert_eq!(a.reply, Reply::ChallengeAck(ours(ISS + 2, IRS + 2, ACK)));
+}
+
+#[test]
+fn test_time_wait_new_syn_reopens() {
+    // RFC 9293 MAY-2, RFC 6191: SEG.SEQ = 5100 > RCV.NXT = 5002 reopens. The clock's
+    // ISS at T0 (1000) is not beyond SND.NXT = 1002, so ISS = 1002 + 65537.
+    let mut e = time_wait();
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN), T0);
+    let iss = ISS + 2 + 65537;
+    assert_eq!(a.reply, Reply::SynAck(ours(iss, IRS + 101, SYN | ACK)));
+    assert_eq!(
+        a.transitions.first(),
+        change(State::TimeWait, State::SynReceived, Cause::Syn)
+    );
+    let Connection::SynReceived(s) = *e.connection() else {
+        panic!("{e:?}")
+    };
+    assert_eq!(s.opening(), Opening::Reopened);
+    assert_eq!(
+        (s.tcb().irs(), s.tcb().iss()),
+        (SeqNum(IRS + 100), SeqNum(iss))
+    );
+    // Later the clock's ISS is beyond SND.NXT and is used: 1000 + 10 s / 4 µs.
+    let mut e = time_wait();
+    let now = Duration::from_secs(10);
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN), now);
+    assert_eq!(a.reply.segment().unwrap().seq, SeqNum(ISS + 2_500_000));
+    // A reset of the reopened connection closes it: there is no listener behind it.
+    let a = e.on_segment(&peer(IRS + 101, 0, RST), now);
+    assert_eq!(
+        a.transitions.first(),
+        change(State::SynReceived, State::Closed, Cause::Reset)
+    );
+}
+
+#[test]
+fn test_time_wait_syn_judged_by_timestamps() {
+    let ts = |value: u32| SynOptions {
+        timestamps: Some((value, 0)),
+        ..SynOptions::default()
+    };
+    let tw = || {
+        let mut e = Endpoint::new(Config {
+            timestamps: true,
+            ..cfg()
+        });
+        e.connect(T0).unwrap();
+        e.on_segment(&peer(IRS, ISS + 1, SYN | ACK).with_options(ts(700)), T0);
+        e.close(T0).unwrap();
+        e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK).with_options(ts(800)), T0);
+        assert_eq!(
+            (e.state(), tcb(&e).ts_recent()),
+            (State::TimeWait, Some(800))
+        );
+        e
+    };
+    // A newer timestamp reopens even with an old sequence number.
+    let mut e = tw();
+    e.on_segment(&peer(IRS, 0, SYN).with_options(ts(801)), T0);
+    assert_eq!(e.state(), State::SynReceived);
+    // An older timestamp does not, even with a newer sequence number.
+    let mut e = tw();
+    let a = e.on_segment(&peer(IRS + 100, 0, SYN).with_options(ts(799)), T0);
+    assert_eq!(e.state(), State::TimeWait);
+    assert!(matches!(a.reply, Reply::ChallengeAck(_)));
+    // An equal timestamp leaves it to the sequence number.
+    let mut e = tw();
+    e.on_segment(&peer(IRS + 100, 0, SYN).with_options(ts(800)), T0);
+    assert_eq!(e.state(), State::SynReceived);
+}
+
+#[test]
+fn test_time_wait_text_does_not_restart_timer() {
+    // Text in TIME-WAIT "should not occur": ignored; only a retransmitted FIN
+    // restarts the 2·MSL timer.
+    let mut e = time_wait();
+    let a = e.on_segment(
+        &peer(IRS + 2, ISS + 2, ACK).with_len(10),
+        Duration::from_secs(100),
+    );
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    assert_eq!(e.rcv_nxt(), Some(SeqNum(IRS + 2)));
+}
+
+#[test]
+fn test_syn_received_crossed_syn_ack_window_is_not_scaled() {
+    // RFC 7323 §2.2: "The window field in a segment where the SYN bit is set (i.e., a
+    // <SYN> or <SYN,ACK>) MUST NOT be scaled", also in a simultaneous open.
+    let mut e = Endpoint::new(Config {
+        window_scale: Some(2),
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    let scaled = SynOptions {
+        window_scale: Some(3),
+        ..SynOptions::default()
+    };
+    e.on_segment(&peer(IRS, 0, SYN).with_options(scaled), T0);
+    assert_eq!(tcb(&e).snd_shift(), 3);
+    e.on_segment(&peer(IRS, ISS + 1, SYN | ACK).with_options(scaled), T0);
+    assert_eq!(e.state(), State::Established);
+    assert_eq!(tcb(&e).snd_wnd(), u32::from(PEER_WND));
+    assert_eq!(tcb(&e).max_snd_wnd(), u32::from(PEER_WND));
+    // The next window is scaled.
+    e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_window(100), T0);
+    assert_eq!(tcb(&e).snd_wnd(), 800);
+}
+
+#[test]
+fn test_established_arrival_reports_acked_and_offset() {
+    let mut e = established();
+    e.send(100, T0).unwrap();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 41, ACK).with_len(30), T0);
+    assert_eq!((a.acked, a.data_offset), (40, Some(0)));
+    let a = e.on_segment(&peer(IRS + 31, ISS + 41, ACK).with_len(20), T0);
+    assert_eq!((a.acked, a.data_offset), (0, Some(30)));
+    // Overlapping: 10 old bytes, 10 new from offset 50.
+    let a = e.on_segment(&peer(IRS + 41, ISS + 101, ACK).with_len(20), T0);
+    assert_eq!((a.acked, a.data_offset), (60, Some(50)));
+    assert_eq!(tcb(&e).received(), 60);
+    // Nothing new: no offset.
+    let a = e.on_segment(&peer(IRS + 61, ISS + 101, ACK), T0);
+    assert_eq!((a.acked, a.data_offset), (0, None));
+}
+
+#[test]
+fn test_established_urgent_pointer() {
+    let mut e = established();
+    let urg = ACK | TcpFlags::URG;
+    // SEG.UP = 10 on a 4-byte segment: urgent data ends before 5011, ahead of RCV.NXT.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, urg).with_len(4).with_urgent(10), T0);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 11)));
+    assert_eq!(tcb(&e).rcv_up(), SeqNum(IRS + 11));
+    // A smaller pointer does not move RCV.UP back; it is still ahead of RCV.NXT = 5005.
+    let a = e.on_segment(&peer(IRS + 5, ISS + 1, urg).with_len(2).with_urgent(1), T0);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 11)));
+    // The segment carrying the rest of the urgent data still signals it ...
+    let a = e.on_segment(&peer(IRS + 7, ISS + 1, urg).with_len(8).with_urgent(1), T0);
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 11)));
+    // ... once the data up to RCV.UP has arrived, nothing is (SEG.SEQ + SEG.UP =
+    // 5015 = RCV.NXT).
+    let a = e.on_segment(&peer(IRS + 15, ISS + 1, urg).with_len(1).with_urgent(0), T0);
+    assert_eq!(a.urgent, None);
+    // Without URG: nothing.
+    let a = e.on_segment(
+        &peer(IRS + 16, ISS + 1, ACK).with_len(1).with_urgent(50),
+        T0,
+    );
+    assert_eq!(a.urgent, None);
+    // In CLOSE-WAIT URG is ignored.
+    let mut e = close_wait();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 1, urg).with_urgent(5), T0);
+    assert_eq!(a.urgent, None);
+}
+
+#[test]
+fn test_closed_connect_offers_sack_and_timestamps() {
+    let mut e = Endpoint::new(Config {
+        sack_permitted: true,
+        timestamps: true,
+        ..cfg()
+    });
+    let syn = e
+        .connect(Duration::from_millis(1234))
+        .unwrap()
+        .segment
+        .unwrap();
+    assert!(syn.options.sack_permitted);
+    assert_eq!(syn.options.timestamps, Some((1234, 0)));
+    // The peer accepts both: every later segment carries TSval (ms) and TSecr = TS.Recent.
+    let opts = SynOptions {
+        sack_permitted: true,
+        timestamps: Some((99, 1234)),
+        ..SynOptions::default()
+    };
+    let a = e.on_segment(
+        &peer(IRS, syn.seq.0 + 1, SYN | ACK).with_options(opts),
+        Duration::from_millis(1300),
+    );
+    let t = tcb(&e);
+    assert!(t.sack_permitted() && t.timestamps());
+    assert_eq!(
+        a.reply.segment().unwrap().options.timestamps,
+        Some((1300, 99))
+    );
+    let s = e.send(1, Duration::from_millis(2000)).unwrap();
+    assert_eq!(s.options.timestamps, Some((2000, 99)));
+}
+
+#[test]
+fn test_listen_syn_answers_only_offered_options() {
+    let cfg = Config {
+        sack_permitted: true,
+        timestamps: true,
+        ..cfg()
+    };
+    // A SYN offering neither gets neither.
+    let mut e = Endpoint::new(cfg);
+    e.listen().unwrap();
+    let a = e.on_segment(&peer(IRS, 0, SYN), T0);
+    let o = a.reply.segment().unwrap().options;
+    assert_eq!((o.sack_permitted, o.timestamps), (false, None));
+    assert!(!tcb(&e).timestamps());
+    // A SYN offering both gets both; TSecr echoes its TSval.
+    let mut e = Endpoint::new(cfg);
+    e.listen().unwrap();
+    let opts = SynOptions {
+        sack_permitted: true,
+        timestamps: Some((77, 0)),
+        ..SynOptions::default()
+    };
+    let a = e.on_segment(
+        &peer(IRS, 0, SYN).with_options(opts),
+        Duration::from_millis(5),
+    );
+    let o = a.reply.segment().unwrap().options;
+    assert_eq!((o.sack_permitted, o.timestamps), (true, Some((5, 77))));
+    // Without the configuration, an offer is not answered.
+    let mut e = listen();
+    let a = e.on_segment(&peer(IRS, 0, SYN).with_options(opts), T0);
+    let o = a.reply.segment().unwrap().options;
+    assert_eq!((o.sack_permitted, o.timestamps), (false, None));
 }
 
 #[test]
@@ -1480,12 +1779,13 @@ fn test_established_across_the_wrap() {
 fn test_display_of_a_change() {
     extern crate std;
     use std::string::ToString;
-    let c = StateChange {
+    let c = Transition {
+        side: Side::Client,
         from: State::FinWait1,
         to: State::Closing,
-        cause: ChangeCause::Fin,
+        cause: Cause::Fin,
     };
-    assert_eq!(c.to_string(), "FIN_WAIT_1 -> CLOSING (fin)");
+    assert_eq!(c.to_string(), "client FIN_WAIT_1 -> CLOSING (fin)");
     assert_eq!(
         Violation::ConnectionClosing.to_string(),
         "error: connection closing"

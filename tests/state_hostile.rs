@@ -1,0 +1,439 @@
+//! Property tests on a hostile network: two endpoints in the crate's [`Pair`] hold a
+//! conversation while segments are lost, duplicated and reordered, windows are
+//! scaled or zero, both sides may open at once, and RSTs and SYNs are injected
+//! (exact, in the window, outside it). An [`Observer`] sits at a capture point
+//! between them.
+//!
+//! The capture point: a segment passes it when it is delivered (so losses,
+//! duplications and reorderings happen *before* it, and the observer sees exactly
+//! what each receiver receives, in that order), or — in the runs with losses *after*
+//! the capture point — a segment may pass it and then be lost.
+//!
+//! Checked:
+//! * every transition an endpoint reports, and every transition the observer reports
+//!   as `Sent`, `Received` or `Delivered`, is one RFC 9293 allows;
+//! * whenever nothing is in flight, the observer's state of a side equals the
+//!   endpoint's, for every side a passive observer can know. It cannot know, and the
+//!   test does not compare:
+//!   - a side that sent a SYN, FIN or RST the capture point never saw (lost before
+//!     it, and not yet retransmitted past it): the side changed state unseen;
+//!   - the side in whose name a segment was injected: the observer cannot tell an
+//!     injected RST or SYN from one the side sent;
+//!   - anything after a segment passed the capture point and was lost after it (the
+//!     observer saw it delivered): those runs check only the first property and
+//!     that nothing panics.
+//! * after the network is drained and retransmissions have repaired every loss, and
+//!   2·MSL has passed, the same holds, and a connection both sides closed is CLOSED
+//!   on both.
+
+use core::time::Duration;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use synack::state::{Cause, Config, Observer, Pair, Side, State, is_rfc_transition};
+use synack::segment::SynOptions;
+use synack::{Segment, SeqNum, TcpFlags};
+
+/// One thing that happens.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Send(Side, u32),
+    Close(Side),
+    Abort(Side),
+    Retransmit(Side),
+    /// Delivers the segment at this index (modulo what is in flight).
+    Deliver(usize),
+    /// Delivers everything in order.
+    DeliverAll,
+    /// Loses the segment at this index before the capture point.
+    Drop(usize),
+    /// Duplicates a (non-SYN) segment before the capture point.
+    Duplicate(usize),
+    /// Moves a segment behind the others.
+    Delay(usize),
+    /// The segment passes the capture point now (it may be lost afterwards).
+    Capture(usize),
+    /// Loses a segment after it passed the capture point.
+    DropCaptured(usize),
+    /// A RST in `side`'s name: 0 exact (at the peer's RCV.NXT), 1 in the window, 2 outside.
+    InjectRst(Side, u8),
+    /// A SYN in `side`'s name: 0 beyond the peer's RCV.NXT, 1 in the window, 2 old.
+    InjectSyn(Side, u8),
+    /// Capture time passes (seconds).
+    Tick(u64),
+}
+
+#[derive(Clone, Debug)]
+struct Script {
+    isn: [u32; 2],
+    /// Window-scale offers and receive windows (0 = a zero window).
+    scale: [Option<u8>; 2],
+    window: [u32; 2],
+    simultaneous_open: bool,
+    /// Whether segments may be lost after the capture point.
+    after_capture: bool,
+    ops: Vec<Op>,
+}
+
+fn side() -> impl Strategy<Value = Side> {
+    prop_oneof![Just(Side::Client), Just(Side::Server)]
+}
+
+fn op(after_capture: bool) -> impl Strategy<Value = Op> {
+    let i = 0usize..8;
+    let hostile = prop_oneof![
+        3 => (side(), 0u32..3000).prop_map(|(s, n)| Op::Send(s, n)),
+        1 => side().prop_map(Op::Close),
+        1 => side().prop_map(Op::Abort),
+        2 => side().prop_map(Op::Retransmit),
+        4 => i.clone().prop_map(Op::Deliver),
+        3 => Just(Op::DeliverAll),
+        2 => i.clone().prop_map(Op::Drop),
+        1 => i.clone().prop_map(Op::Duplicate),
+        1 => i.clone().prop_map(Op::Delay),
+        1 => (side(), 0u8..3).prop_map(|(s, k)| Op::InjectRst(s, k)),
+        1 => (side(), 0u8..3).prop_map(|(s, k)| Op::InjectSyn(s, k)),
+        1 => (0u64..300).prop_map(Op::Tick),
+    ];
+    let after = prop_oneof![
+        1 => i.clone().prop_map(Op::Capture),
+        1 => i.prop_map(Op::DropCaptured),
+    ];
+    if after_capture {
+        prop_oneof![6 => hostile, 1 => after].boxed()
+    } else {
+        hostile.boxed()
+    }
+}
+
+fn script() -> impl Strategy<Value = Script> {
+    (
+        any::<bool>(),
+        [any::<u32>(), any::<u32>()],
+        [proptest::option::of(0u8..15), proptest::option::of(0u8..15)],
+        [
+            prop_oneof![4 => 1000u32..300_000, 1 => Just(0u32)],
+            prop_oneof![4 => 1000u32..300_000, 1 => Just(0u32)],
+        ],
+        any::<bool>(),
+    )
+        .prop_flat_map(|(after_capture, isn, scale, window, simultaneous_open)| {
+            vec(op(after_capture), 0..40).prop_map(move |ops| Script {
+                isn,
+                scale,
+                window,
+                simultaneous_open,
+                after_capture,
+                ops,
+            })
+        })
+}
+
+/// The pair, the observer and what the test knows about them.
+struct World {
+    pair: Pair<64>,
+    observer: Observer,
+    now: Duration,
+    /// A segment passed the capture point and was then lost.
+    lost_after_capture: bool,
+    /// Sides in whose name a segment was injected.
+    injected: [bool; 2],
+    /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
+    /// sent but never seen at the capture point.
+    unseen: [Vec<(TcpFlags, SeqNum)>; 2],
+}
+
+const CTL: [TcpFlags; 3] = [TcpFlags::SYN, TcpFlags::FIN, TcpFlags::RST];
+
+/// The sequence number each control bit of `s` occupies.
+fn controls(s: &Segment) -> impl Iterator<Item = (TcpFlags, SeqNum)> + '_ {
+    CTL.into_iter().filter(|f| s.flags.contains(*f)).map(|f| {
+        let at = if f == TcpFlags::FIN {
+            s.seq + s.payload_len + u32::from(s.flags.contains(TcpFlags::SYN))
+        } else {
+            s.seq
+        };
+        (f, at)
+    })
+}
+
+impl World {
+    fn new(script: &Script) -> Self {
+        let config = |i: usize| Config {
+            isn_offset: script.isn[i],
+            window: script.window[i],
+            window_scale: script.scale[i],
+            mss: Some(1460),
+            user_timeout: None,
+            ..Config::default()
+        };
+        World {
+            pair: Pair::new(config(0), config(1)),
+            observer: Observer::new(),
+            now: Duration::ZERO,
+            lost_after_capture: false,
+            injected: [false; 2],
+            unseen: [Vec::new(), Vec::new()],
+        }
+    }
+
+    /// Records what the last `n` segments put in flight carry.
+    fn sent_last(&mut self, n: usize) {
+        let len = self.pair.len();
+        for i in len.saturating_sub(n)..len {
+            if let Some(f) = self.pair.get(i) {
+                let ctl: Vec<_> = controls(&f.segment).collect();
+                self.unseen[f.from.index()].extend(ctl);
+            }
+        }
+    }
+
+    fn check_transition(&self, who: &str, t: &synack::state::Transition) {
+        if matches!(t.cause, Cause::Sent | Cause::Received | Cause::Delivered)
+            || who == "endpoint"
+        {
+            assert!(is_rfc_transition(t.from, t.to), "{who}: {t}");
+        }
+    }
+
+    /// The segment at `i` passes the capture point.
+    fn capture(&mut self, i: usize) {
+        if let Some(f) = self.pair.capture(i) {
+            let o = self.observer.on_segment(f.from, &f.segment, self.now);
+            if std::env::var_os("TRACE").is_some() {
+                eprintln!("seen {} {:?}\n   -> {:?} {:?}", f.from, f.segment, o.transitions, o.notes);
+            }
+            for t in o.transitions.iter() {
+                self.check_transition("observer", t);
+            }
+            let seen: Vec<_> = controls(&f.segment).collect();
+            self.unseen[f.from.index()].retain(|c| !seen.contains(c));
+        }
+    }
+
+    fn deliver(&mut self, i: usize) {
+        if self.pair.is_empty() {
+            return;
+        }
+        let i = i % self.pair.len();
+        self.capture(i);
+        let before = self.pair.len();
+        let d = self.pair.deliver_at(i, self.now).unwrap();
+        if std::env::var_os("TRACE").is_some() {
+            eprintln!("   endpoint: {:?} {:?} reply {:?}", d.arrival.transitions, d.arrival.disposition, d.arrival.reply);
+        }
+        for t in d.arrival.transitions.iter() {
+            self.check_transition("endpoint", t);
+        }
+        // The reply, if any, is now last in flight.
+        if self.pair.len() == before {
+            self.sent_last(1);
+        }
+    }
+
+    fn tick(&mut self, secs: u64) {
+        self.now += Duration::from_secs(secs);
+        for t in self.pair.on_time(self.now).iter() {
+            self.check_transition("endpoint", t);
+        }
+        for t in self.observer.on_time(self.now).iter() {
+            self.check_transition("observer", t);
+        }
+    }
+
+    fn knowable(&self, side: Side) -> bool {
+        !self.lost_after_capture
+            && !self.injected[side.index()]
+            && self.unseen[side.index()].is_empty()
+    }
+
+    /// With nothing in flight, the observer agrees with every knowable side.
+    fn check_agreement(&self, when: &str) {
+        if !self.pair.is_empty() {
+            return;
+        }
+        for side in Side::BOTH {
+            if self.knowable(side) {
+                assert_eq!(
+                    self.observer.state(side),
+                    self.pair.endpoint(side).state(),
+                    "{side} {when}: observer vs endpoint; unseen {:?}",
+                    self.unseen
+                );
+            }
+        }
+    }
+
+    fn apply(&mut self, op: Op) {
+        let now = self.now;
+        if std::env::var_os("TRACE").is_some() {
+            eprintln!("op {op:?}");
+        }
+        match op {
+            Op::Send(s, n) => {
+                let len = n.min(1460);
+                if self.pair.send(s, len, now).is_ok() {
+                    self.sent_last(1);
+                }
+            }
+            Op::Close(s) => {
+                if let Ok(out) = self.pair.close(s, now) {
+                    self.check_transition("endpoint", &out.transition);
+                    if out.segment.is_some() {
+                        self.sent_last(1);
+                    }
+                }
+            }
+            Op::Abort(s) => {
+                if let Ok(out) = self.pair.abort(s) {
+                    if out.segment.is_some() {
+                        self.sent_last(1);
+                    }
+                }
+            }
+            Op::Retransmit(s) => {
+                if self.pair.retransmit(s).is_ok() {
+                    self.sent_last(1);
+                }
+            }
+            Op::Deliver(i) => self.deliver(i),
+            Op::DeliverAll => {
+                for _ in 0..64 {
+                    if self.pair.is_empty() {
+                        break;
+                    }
+                    self.deliver(0);
+                }
+            }
+            Op::Drop(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                let f = self.pair.drop_at(i).unwrap();
+                if f.captured {
+                    self.lost_after_capture = true;
+                }
+            }
+            Op::Duplicate(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                let f = *self.pair.get(i).unwrap();
+                // A duplicated SYN after the connection ended looks exactly like
+                // the opener trying again: not generated.
+                if !f.segment.flags.contains(TcpFlags::SYN) {
+                    let _ = self.pair.duplicate(i);
+                }
+            }
+            Op::Delay(i) if !self.pair.is_empty() => {
+                let _ = self.pair.delay(i % self.pair.len());
+            }
+            Op::Capture(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                self.capture(i);
+            }
+            Op::DropCaptured(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                self.capture(i);
+                let _ = self.pair.drop_at(i);
+                self.lost_after_capture = true;
+            }
+            Op::InjectRst(s, kind) | Op::InjectSyn(s, kind) => {
+                let peer = self.pair.endpoint(s.peer());
+                let Some(tcb) = peer.tcb() else { return };
+                let rcv_nxt = tcb.rcv_nxt();
+                let seq = match kind {
+                    0 => rcv_nxt,
+                    1 => rcv_nxt + tcb.rcv_wnd().max(2) / 2,
+                    _ => rcv_nxt - 1_000_000,
+                };
+                let seq = match (op, kind) {
+                    (Op::InjectSyn(..), 0) => rcv_nxt + 10_000_000,
+                    _ => seq,
+                };
+                let flags = match op {
+                    Op::InjectRst(..) => TcpFlags::RST,
+                    _ => TcpFlags::SYN,
+                };
+                let seg = Segment::new(seq, SeqNum(0), flags).with_options(SynOptions::default());
+                if self.pair.inject(s, seg).is_ok() {
+                    self.injected[s.index()] = true;
+                }
+            }
+            Op::Tick(secs) => self.tick(secs),
+            _ => {}
+        }
+        self.check_agreement("after an operation");
+    }
+
+    /// Drains the network, repairing losses by retransmission, until quiet.
+    fn settle(&mut self) {
+        for _ in 0..40 {
+            self.apply(Op::DeliverAll);
+            let mut sent = false;
+            for side in Side::BOTH {
+                if self.pair.retransmit(side).is_ok() {
+                    self.sent_last(1);
+                    sent = true;
+                }
+            }
+            if !sent && self.pair.is_empty() {
+                break;
+            }
+            self.now += Duration::from_millis(200);
+        }
+    }
+}
+
+fn converse(script: &Script) {
+    let mut w = World::new(script);
+    let t = w.now;
+    if script.simultaneous_open {
+        w.pair.connect(Side::Client, t).unwrap();
+        w.pair.connect(Side::Server, t).unwrap();
+        w.sent_last(2);
+    } else {
+        w.pair.listen(Side::Server).unwrap();
+        w.pair.connect(Side::Client, t).unwrap();
+        w.sent_last(1);
+    }
+    w.apply(Op::DeliverAll);
+    for op in &script.ops {
+        w.apply(*op);
+    }
+    w.settle();
+    w.check_agreement("settled");
+    // Both close, and 2·MSL passes.
+    for side in Side::BOTH {
+        w.apply(Op::Close(side));
+        w.settle();
+    }
+    w.tick(241);
+    w.settle();
+    w.check_agreement("at the end");
+    if !w.lost_after_capture && w.injected == [false; 2] {
+        assert_eq!(w.pair.states(), [State::Closed, State::Closed]);
+    }
+}
+
+#[test]
+fn regression_injected_syn_into_time_wait() {
+    converse(&Script {
+        isn: [0, 0],
+        scale: [None, None],
+        window: [1000, 1000],
+        simultaneous_open: false,
+        after_capture: false,
+        ops: vec![
+            Op::Close(Side::Server),
+            Op::Deliver(0),
+            Op::Close(Side::Client),
+            Op::InjectSyn(Side::Client, 0),
+        ],
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn observer_agrees_with_the_endpoints_on_a_hostile_network(script in script()) {
+        converse(&script);
+    }
+}
