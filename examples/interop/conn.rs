@@ -21,7 +21,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use synack::state::{
-    Cause, Config, Disposition, Endpoint, Observer, Reply, Side, State, StateChange,
+    Cause, Config, Disposition, Endpoint, Observer, Reply, Side, State, Transition, Transitions,
 };
 use synack::{Segment, SeqNum, TcpFlags};
 
@@ -77,6 +77,9 @@ impl Drop for Lab {
         if let Some(w) = self.pcap.as_mut() {
             let _ = w.flush();
         }
+        // The tracer before the namespace: the namespace's drop ends the reaper,
+        // which would find the tracing instance still open.
+        self.tracer = Err("stopped".into());
     }
 }
 
@@ -331,7 +334,7 @@ pub struct Conn {
     /// Every state our endpoint went through.
     pub path: Vec<State>,
     /// Every state change.
-    changes: Vec<StateChange>,
+    changes: Vec<Transition>,
     /// The kernel's states as sampled with `ss`.
     pub kernel_path: Vec<String>,
     /// The kernel's state changes as its tracepoint reported them.
@@ -488,7 +491,7 @@ impl Conn {
     /// The user's passive OPEN.
     pub fn listen(&mut self) {
         match self.ep.listen() {
-            Ok(o) => self.record(o.change),
+            Ok(o) => self.record(o.transition),
             Err(v) => self.errors.push(format!("listen: {v}")),
         }
     }
@@ -497,7 +500,7 @@ impl Conn {
     pub fn connect(&mut self, lab: &mut Lab) {
         match self.ep.connect(lab.now()) {
             Ok(o) => {
-                self.record(o.change);
+                self.record(o.transition);
                 if let Some(s) = o.segment {
                     self.emit(lab, &s);
                 }
@@ -510,7 +513,7 @@ impl Conn {
     pub fn abort(&mut self, lab: &mut Lab) {
         match self.ep.abort() {
             Ok(o) => {
-                self.record(o.change);
+                self.record(o.transition);
                 if let Some(s) = o.segment {
                     self.emit(lab, &s);
                 }
@@ -523,7 +526,7 @@ impl Conn {
         self.want_close = false;
         match self.ep.close(lab.now()) {
             Ok(o) => {
-                self.record(o.change);
+                self.record(o.transition);
                 if let Some(s) = o.segment {
                     self.emit(lab, &s);
                 }
@@ -532,7 +535,7 @@ impl Conn {
         }
     }
 
-    fn record(&mut self, change: StateChange) {
+    fn record(&mut self, change: Transition) {
         self.remember();
         self.changes.push(change);
         self.path.push(change.to);
@@ -664,14 +667,23 @@ impl Conn {
         let una_before = self.ep.snd_una();
         let flight_before = self.in_flight();
         let arrival = self.ep.on_segment(&seg, now);
-        for change in arrival.changes.iter() {
-            self.record(change);
+        for change in arrival.transitions.iter() {
+            self.record(*change);
         }
         match arrival.disposition {
             Disposition::Accepted { delivered } if delivered > 0 => {
                 let data_seq = seg.seq + u32::from(seg.has(TcpFlags::SYN));
                 let skip = rcv_before.map_or(0, |r| r.0.wrapping_sub(data_seq.0) as usize);
                 let skip = if skip >= payload.len() { 0 } else { skip };
+                // The endpoint says where the delivered bytes belong in the stream;
+                // they must follow what was delivered before.
+                if arrival.data_offset != Some(self.rx.len() as u64) {
+                    self.errors.push(format!(
+                        "delivered data at stream offset {:?}, {} bytes received before",
+                        arrival.data_offset,
+                        self.rx.len()
+                    ));
+                }
                 match payload.get(skip..skip + delivered as usize) {
                     Some(bytes) => self.rx.extend_from_slice(bytes),
                     None => self.errors.push(format!(
@@ -744,7 +756,13 @@ impl Conn {
         let us = self.our_side.unwrap_or(Side::Client);
         let from = if from_us { us } else { us.peer() };
         let observation = self.obs.on_segment(from, seg, now);
-        for t in observation.transitions.iter() {
+        self.take_observed(&observation.transitions);
+    }
+
+    /// Follows the observer's reported transitions into both sides' paths, then
+    /// polls its states.
+    fn take_observed(&mut self, transitions: &Transitions) {
+        for t in transitions.iter() {
             let who = if Some(t.side) == self.our_side {
                 "endpoint"
             } else {
@@ -771,7 +789,7 @@ impl Conn {
         self.note_observed();
     }
 
-    /// Polls both sides' states (after `on_time`, which reports no transitions).
+    /// Polls both sides' states (a safety net: every change should have been reported).
     fn note_observed(&mut self) {
         for side in Side::BOTH {
             let state = self.obs.state(side);
@@ -862,8 +880,8 @@ impl Conn {
     /// timer, the zero-window probe, held answers.
     fn timers(&mut self, lab: &mut Lab) {
         let now = lab.now();
-        if let Some(change) = self.ep.on_time(now) {
-            self.record(change);
+        for change in self.ep.on_time(now).iter() {
+            self.record(*change);
         }
         if self.in_flight() == 0 {
             self.rto_since = None;
@@ -892,8 +910,8 @@ impl Conn {
             self.observe(Side::Client, &seg, now);
             lab.write(&p);
         }
-        self.obs.on_time(now);
-        self.note_observed();
+        let expired = self.obs.on_time(now);
+        self.take_observed(&expired);
     }
 
     /// What our user sends: data up to the usable window and the MSS, a zero-window
