@@ -30,8 +30,8 @@ use core::time::Duration;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use synack::segment::SynOptions;
 use synack::state::{Cause, Config, Observer, Pair, Side, State, is_rfc_transition};
+use synack::segment::SynOptions;
 use synack::{Segment, SeqNum, TcpFlags};
 
 /// One thing that happens.
@@ -189,7 +189,8 @@ impl World {
     }
 
     fn check_transition(&self, who: &str, t: &synack::state::Transition) {
-        if matches!(t.cause, Cause::Sent | Cause::Received | Cause::Delivered) || who == "endpoint"
+        if matches!(t.cause, Cause::Sent | Cause::Received | Cause::Delivered)
+            || who == "endpoint"
         {
             assert!(is_rfc_transition(t.from, t.to), "{who}: {t}");
         }
@@ -200,10 +201,7 @@ impl World {
         if let Some(f) = self.pair.capture(i) {
             let o = self.observer.on_segment(f.from, &f.segment, self.now);
             if std::env::var_os("TRACE").is_some() {
-                eprintln!(
-                    "seen {} {:?}\n   -> {:?} {:?}",
-                    f.from, f.segment, o.transitions, o.notes
-                );
+                eprintln!("seen {} {:?}\n   -> {:?} {:?}", f.from, f.segment, o.transitions, o.notes);
             }
             for t in o.transitions.iter() {
                 self.check_transition("observer", t);
@@ -222,10 +220,7 @@ impl World {
         let before = self.pair.len();
         let d = self.pair.deliver_at(i, self.now).unwrap();
         if std::env::var_os("TRACE").is_some() {
-            eprintln!(
-                "   endpoint: {:?} {:?} reply {:?}",
-                d.arrival.transitions, d.arrival.disposition, d.arrival.reply
-            );
+            eprintln!("   endpoint: {:?} {:?} reply {:?}", d.arrival.transitions, d.arrival.disposition, d.arrival.reply);
         }
         for t in d.arrival.transitions.iter() {
             self.check_transition("endpoint", t);
