@@ -16,8 +16,9 @@
 //! side's ISN like Wireshark (`ack` empty without the ACK bit), states after the
 //! segment has been seen. Streams are numbered like Wireshark's `tcp.stream`.
 //!
-//! The stream grouping and the observer driving live in [`analyze`], which
-//! `tests/handshake_corpus.rs` includes to compare the output with tshark.
+//! Streams, sides and the observer come from [`synack::track::Tracker`]; [`analyze`]
+//! collects its answers, and `tests/handshake_corpus.rs` includes this file to
+//! compare the output with tshark.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -29,8 +30,8 @@ use std::time::Duration;
 
 use synack::capture::CaptureReader;
 use synack::state::{Cause, Note, Observation, Observer, Side, State};
-use synack::wire::LinkType;
-use synack::wire::decode_all;
+use synack::track::{Tracker, TrackerConfig};
+use synack::wire::{LinkType, TcpPacket, decode_all};
 use synack::{Segment, TcpFlags};
 
 /// One TCP segment of the capture and what the observer made of it.
@@ -137,7 +138,7 @@ pub struct Tcp {
 
 /// The TCP segments in a frame (several only in an 802.11 A-MSDU), decoded with
 /// [`synack::wire::decode_all`]. Frames without TCP, IP fragments and ICMP errors
-/// quoting TCP give none.
+/// quoting TCP give none. (Used by `benches/observer.rs`.)
 pub fn decode_tcp(link_type: LinkType, frame: &[u8]) -> impl Iterator<Item = Tcp> + '_ {
     decode_all(link_type, frame).filter_map(|d| {
         d.into_tcp().map(|p| Tcp {
@@ -148,115 +149,85 @@ pub fn decode_tcp(link_type: LinkType, frame: &[u8]) -> impl Iterator<Item = Tcp
     })
 }
 
-/// The unordered pair of endpoints that names a connection.
-fn conversation_key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
-    if a <= b { (a, b) } else { (b, a) }
-}
-
-/// Reads the capture at `path`, groups its TCP segments into streams numbered like
-/// Wireshark's `tcp.stream`, and drives one [`Observer`] per stream.
-///
-/// Stream numbering, as tshark 4.0.17 does it (Wireshark `packet-tcp.c`,
-/// REFERENCE.md §3.4): a new index, in order of first packet, for every 4-tuple not
-/// seen before, and for a SYN without ACK on a known 4-tuple when its sender already
-/// has a base sequence number and the SYN's sequence number differs from it (port
-/// reuse). A SYN repeating the base — even after a FIN or RST, which newer Wireshark
-/// versions treat as a new stream — stays in its stream (`pop3__pop3.pcap`), and so
-/// does a SYN,ACK with a new ISN (`tcp__rst-inject-rae.pcap`). The client of a stream is the sender of its first segment, unless
-/// that segment is a SYN,ACK: then it is the receiver.
+/// Reads the capture at `path` and runs every TCP segment through a
+/// [`synack::track::Tracker`], which numbers the streams like Wireshark's
+/// `tcp.stream` (port reuse included; the rules are documented on `Tracker`),
+/// decides the client and server of each, and drives one [`Observer`] per stream.
+/// IP fragments and ICMP errors quoting TCP give no segment.
 pub fn analyze(path: &Path) -> Result<Analysis, String> {
     let mut reader =
         CaptureReader::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut analysis = Analysis::default();
-    let mut current = HashMap::new();
+    let mut tracker = Tracker::new(TrackerConfig::unbounded());
+    // The latest stream of each endpoint pair, to tell which stream reuses which.
+    let mut current: HashMap<(SocketAddr, SocketAddr), usize> = HashMap::new();
     while let Some(record) = reader.next_record() {
         let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
         analysis.records = record.index + 1;
         let time = record.timestamp.to_duration().unwrap_or_default();
-        for tcp in decode_tcp(record.link_type, record.data) {
-            analysis.add(record.index + 1, time, tcp, &mut current);
+        for packet in decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp()) {
+            analysis.add(record.index + 1, time, &packet, &mut tracker, &mut current);
         }
+        // The tracker's events (connections replaced by port reuse) are not needed.
+        while tracker.poll_event().is_some() {}
     }
     Ok(analysis)
 }
 
-/// The current stream of each conversation (unordered endpoint pair).
-type Current = HashMap<(SocketAddr, SocketAddr), usize>;
-
 impl Analysis {
-    /// Puts one segment in its stream (a new one if it starts a connection) and
-    /// lets the stream's observer see it.
-    fn add(&mut self, frame: u64, time: Duration, tcp: Tcp, current: &mut Current) {
-        let seg = tcp.segment;
-        let key = conversation_key(tcp.src, tcp.dst);
-        let bare_syn = seg.flags.contains(TcpFlags::SYN) && !seg.flags.contains(TcpFlags::ACK);
-        let existing = current.get(&key).copied().filter(|&i| {
-            let Some(stream) = self.streams.get(i) else {
-                return false;
-            };
-            if !bare_syn {
-                return true;
-            }
-            let side = if tcp.src == stream.client {
-                Side::Client
-            } else {
-                Side::Server
-            };
-            stream
-                .observer
-                .base(side)
-                .is_none_or(|base| base == seg.seq)
-        });
-        let index = match existing {
-            Some(i) => i,
-            None => {
-                let index = self.streams.len();
-                let synack = seg.flags.contains(TcpFlags::SYN | TcpFlags::ACK);
-                let (client, server) = if synack {
-                    (tcp.dst, tcp.src)
-                } else {
-                    (tcp.src, tcp.dst)
-                };
-                let reuses = current.insert(key, index);
-                if let Some(old) = reuses.and_then(|i| self.streams.get_mut(i)) {
-                    old.reused_by = Some(index);
-                }
-                self.streams.push(Stream {
-                    index,
-                    client,
-                    server,
-                    observer: Observer::new(),
-                    rows: Vec::new(),
-                    reuses,
-                    reused_by: None,
-                });
-                index
-            }
+    /// Tracks one segment and records it in its stream.
+    fn add(
+        &mut self,
+        frame: u64,
+        time: Duration,
+        packet: &TcpPacket<'_>,
+        tracker: &mut Tracker,
+        current: &mut HashMap<(SocketAddr, SocketAddr), usize>,
+    ) {
+        let tracked = tracker.track(frame, time, packet);
+        let Ok(index) = usize::try_from(tracked.stream) else {
+            return;
         };
+        let Some(conn) = tracker.connection(tracked.conn) else {
+            return;
+        };
+        if index == self.streams.len() {
+            let (a, b) = (conn.client(), conn.server());
+            let key = if a <= b { (a, b) } else { (b, a) };
+            let reuses = current.insert(key, index);
+            if let Some(old) = reuses.and_then(|i| self.streams.get_mut(i)) {
+                old.reused_by = Some(index);
+            }
+            self.streams.push(Stream {
+                index,
+                client: conn.client(),
+                server: conn.server(),
+                observer: Observer::new(),
+                rows: Vec::new(),
+                reuses,
+                reused_by: None,
+            });
+        }
         let Some(stream) = self.streams.get_mut(index) else {
             return;
         };
-        let from = if tcp.src == stream.client {
-            Side::Client
-        } else {
-            Side::Server
-        };
+        let from = tracked.side;
         let previous_ack = stream
             .observer
             .numbers(from)
             .highest_ack
             .and_then(|a| stream.observer.relative(from.peer(), a));
-        let observation = stream.observer.on_segment(from, &seg, time);
+        stream.observer = *conn.observer();
         stream.rows.push(self.rows.len());
         self.rows.push(Row {
             frame,
             time,
             stream: index,
-            src: tcp.src,
-            dst: tcp.dst,
-            segment: seg,
+            src: packet.source,
+            dst: packet.destination,
+            segment: Segment::from_packet(packet),
             from,
-            observation,
+            observation: tracked.observation,
             previous_ack,
         });
     }

@@ -40,6 +40,9 @@ pub mod flags;
 pub mod segment;
 pub mod seq;
 pub mod state;
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub mod track;
 pub mod wire;
 
 #[cfg(test)]

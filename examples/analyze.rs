@@ -1,0 +1,481 @@
+//! `analyze` — tshark's TCP analysis, one line per segment, from
+//! [`synack::track::Tracker`].
+//!
+//! ```text
+//! cargo run --release --example analyze [-- [--tsv | --json] [CAPTURE]]
+//! ```
+//!
+//! Without a path it reads the bundled `tests/data/http-image.pcap`. By default
+//! each TCP segment gets one readable line, tagged the way Wireshark's Info column
+//! tags it (`[TCP Retransmission]`, `[TCP Dup ACK 12#1]`, ...). `--tsv` prints a
+//! header line and one tab-separated row per segment with the columns
+//!
+//! `frame stream src srcport dst dstport flags seq ack len nxtseq seq_raw ack_raw
+//! win win_scaled analysis dup_ack_num acks_frame ack_rtt bytes_in_flight`
+//!
+//! (`flags` in hex, `seq`/`ack`/`nxtseq` relative, `ack` empty without ACK,
+//! `win_scaled` empty while the scale is unknown, `analysis` the comma-separated
+//! Wireshark names, `ack_rtt` in seconds with 9 decimals, empty cells where tshark
+//! prints nothing); `--json` prints the same fields as one JSON object per line
+//! (`null` for empty cells, `analysis` as an array of names).
+//!
+//! Output streams: nothing is kept per segment, rows go through a large
+//! `BufWriter`, and the numbers are formatted by hand, so memory stays flat
+//! whatever the size of the capture. On a terminal, a capture that takes more
+//! than a second gets a progress line on stderr.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use synack::TcpFlags;
+use synack::capture::CaptureReader;
+use synack::track::{TrackedSegment, Tracker, TrackerConfig};
+use synack::wire::{TcpPacket, decode_all};
+
+/// The TSV header line (without newline).
+pub const TSV_HEADER: &str = "frame\tstream\tsrc\tsrcport\tdst\tdstport\tflags\tseq\tack\tlen\tnxtseq\tseq_raw\tack_raw\twin\twin_scaled\tanalysis\tdup_ack_num\tacks_frame\tack_rtt\tbytes_in_flight";
+
+/// How the segments are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One readable line per segment, with tshark-like tags.
+    Text,
+    /// DESIGN.md's tab-separated columns.
+    Tsv,
+    /// The same fields as JSON lines.
+    Json,
+}
+
+/// The command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The output format.
+    pub format: Format,
+    /// The capture to read.
+    pub path: PathBuf,
+}
+
+/// What a run read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records in the file.
+    pub records: u64,
+    /// TCP segments printed.
+    pub segments: u64,
+    /// Streams numbered.
+    pub streams: u64,
+}
+
+/// The bundled capture.
+pub fn default_capture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/http-image.pcap")
+}
+
+const USAGE: &str =
+    "usage: analyze [--tsv | --json] [CAPTURE]   (default: the bundled http-image.pcap)";
+
+/// Parses the arguments (without the program name). `Ok(None)` asks for the usage.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Option<Options>, String> {
+    let mut format = Format::Text;
+    let mut path = None;
+    for arg in args {
+        match arg.as_str() {
+            "--tsv" => format = Format::Tsv,
+            "--json" => format = Format::Json,
+            "-h" | "--help" => return Ok(None),
+            _ if path.is_none() && !arg.starts_with("--") => path = Some(PathBuf::from(arg)),
+            _ => return Err(format!("unexpected argument {arg:?}; {USAGE}")),
+        }
+    }
+    Ok(Some(Options {
+        format,
+        path: path.unwrap_or_else(default_capture),
+    }))
+}
+
+/// A reader that counts the bytes read, for the progress line.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(digits.get(i..).unwrap_or(&[]));
+}
+
+/// Appends `n` left-padded with zeros to `width` digits.
+fn push_padded(buf: &mut Vec<u8>, n: u64, width: usize) {
+    let start = buf.len();
+    push_u64(buf, n);
+    let len = buf.len() - start;
+    if len < width {
+        buf.splice(start..start, std::iter::repeat_n(b'0', width - len));
+    }
+}
+
+/// Appends seconds with 9 decimals.
+fn push_secs(buf: &mut Vec<u8>, d: Duration) {
+    push_u64(buf, d.as_secs());
+    buf.push(b'.');
+    push_padded(buf, u64::from(d.subsec_nanos()), 9);
+}
+
+/// Appends an address without port (IPv6 without brackets).
+fn push_ip(buf: &mut Vec<u8>, ip: IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'.');
+                }
+                push_u64(buf, u64::from(o));
+            }
+        }
+        IpAddr::V6(v6) => {
+            let _ = write!(buf, "{v6}");
+        }
+    }
+}
+
+/// Appends `addr:port`, IPv6 in brackets.
+fn push_socket(buf: &mut Vec<u8>, addr: SocketAddr) {
+    if addr.is_ipv6() {
+        buf.push(b'[');
+        push_ip(buf, addr.ip());
+        buf.push(b']');
+    } else {
+        push_ip(buf, addr.ip());
+    }
+    buf.push(b':');
+    push_u64(buf, u64::from(addr.port()));
+}
+
+/// Appends the flags as tshark's `0x012`.
+fn push_flags_hex(buf: &mut Vec<u8>, flags: TcpFlags) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bits = flags.to_header_bits();
+    buf.extend_from_slice(b"0x");
+    for shift in [8u16, 4, 0] {
+        buf.push(
+            HEX.get(usize::from((bits >> shift) & 0xf))
+                .copied()
+                .unwrap_or(b'0'),
+        );
+    }
+}
+
+/// One segment as the output needs it.
+struct Line<'a> {
+    frame: u64,
+    time: Duration,
+    packet: &'a TcpPacket<'a>,
+    tracked: &'a TrackedSegment,
+}
+
+impl Line<'_> {
+    fn flags(&self) -> TcpFlags {
+        self.packet.header.flags()
+    }
+
+    fn ack(&self) -> Option<u32> {
+        self.tracked.ack
+    }
+
+    fn tsv(&self, buf: &mut Vec<u8>) {
+        let t = self.tracked;
+        let a = &t.analysis;
+        let h = &self.packet.header;
+        push_u64(buf, self.frame);
+        buf.push(b'\t');
+        push_u64(buf, t.stream);
+        buf.push(b'\t');
+        push_ip(buf, self.packet.source.ip());
+        buf.push(b'\t');
+        push_u64(buf, u64::from(self.packet.source.port()));
+        buf.push(b'\t');
+        push_ip(buf, self.packet.destination.ip());
+        buf.push(b'\t');
+        push_u64(buf, u64::from(self.packet.destination.port()));
+        buf.push(b'\t');
+        push_flags_hex(buf, self.flags());
+        buf.push(b'\t');
+        push_u64(buf, u64::from(t.seq));
+        buf.push(b'\t');
+        if let Some(ack) = self.ack() {
+            push_u64(buf, u64::from(ack));
+        }
+        buf.push(b'\t');
+        push_u64(buf, u64::from(t.len));
+        buf.push(b'\t');
+        push_u64(buf, u64::from(t.next_seq));
+        buf.push(b'\t');
+        push_u64(buf, u64::from(h.sequence_number().0));
+        buf.push(b'\t');
+        push_u64(buf, u64::from(h.acknowledgment_number().0));
+        buf.push(b'\t');
+        push_u64(buf, u64::from(t.window));
+        buf.push(b'\t');
+        if let Some(w) = t.window_scaled {
+            push_u64(buf, u64::from(w));
+        }
+        buf.push(b'\t');
+        for (i, name) in a.flags.names().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.extend_from_slice(name.as_bytes());
+        }
+        buf.push(b'\t');
+        if let Some(d) = a.duplicate_ack {
+            push_u64(buf, u64::from(d.number));
+        }
+        buf.push(b'\t');
+        if let Some(f) = a.acks_frame {
+            push_u64(buf, f);
+        }
+        buf.push(b'\t');
+        if let Some(rtt) = a.ack_rtt {
+            push_secs(buf, rtt);
+        }
+        buf.push(b'\t');
+        if let Some(b) = a.bytes_in_flight {
+            push_u64(buf, u64::from(b));
+        }
+        buf.push(b'\n');
+    }
+
+    fn json(&self, buf: &mut Vec<u8>) {
+        let t = self.tracked;
+        let a = &t.analysis;
+        let h = &self.packet.header;
+        let num = |buf: &mut Vec<u8>, key: &str, v: Option<u64>| {
+            buf.extend_from_slice(b",\"");
+            buf.extend_from_slice(key.as_bytes());
+            buf.extend_from_slice(b"\":");
+            match v {
+                Some(v) => push_u64(buf, v),
+                None => buf.extend_from_slice(b"null"),
+            }
+        };
+        buf.extend_from_slice(b"{\"frame\":");
+        push_u64(buf, self.frame);
+        num(buf, "stream", Some(t.stream));
+        buf.extend_from_slice(b",\"src\":\"");
+        push_ip(buf, self.packet.source.ip());
+        buf.push(b'"');
+        num(buf, "srcport", Some(u64::from(self.packet.source.port())));
+        buf.extend_from_slice(b",\"dst\":\"");
+        push_ip(buf, self.packet.destination.ip());
+        buf.push(b'"');
+        num(
+            buf,
+            "dstport",
+            Some(u64::from(self.packet.destination.port())),
+        );
+        buf.extend_from_slice(b",\"flags\":\"");
+        push_flags_hex(buf, self.flags());
+        buf.push(b'"');
+        num(buf, "seq", Some(u64::from(t.seq)));
+        num(buf, "ack", self.ack().map(u64::from));
+        num(buf, "len", Some(u64::from(t.len)));
+        num(buf, "nxtseq", Some(u64::from(t.next_seq)));
+        num(buf, "seq_raw", Some(u64::from(h.sequence_number().0)));
+        num(buf, "ack_raw", Some(u64::from(h.acknowledgment_number().0)));
+        num(buf, "win", Some(u64::from(t.window)));
+        num(buf, "win_scaled", t.window_scaled.map(u64::from));
+        buf.extend_from_slice(b",\"analysis\":[");
+        for (i, name) in a.flags.names().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.push(b'"');
+            buf.extend_from_slice(name.as_bytes());
+            buf.push(b'"');
+        }
+        buf.push(b']');
+        num(
+            buf,
+            "dup_ack_num",
+            a.duplicate_ack.map(|d| u64::from(d.number)),
+        );
+        num(buf, "acks_frame", a.acks_frame);
+        buf.extend_from_slice(b",\"ack_rtt\":");
+        match a.ack_rtt {
+            Some(rtt) => push_secs(buf, rtt),
+            None => buf.extend_from_slice(b"null"),
+        }
+        num(buf, "bytes_in_flight", a.bytes_in_flight.map(u64::from));
+        buf.extend_from_slice(b"}\n");
+    }
+
+    fn text(&self, buf: &mut Vec<u8>, first: Duration) {
+        let t = self.tracked;
+        let _ = write!(buf, "{:>6} ", self.frame);
+        push_secs(buf, self.time.saturating_sub(first));
+        buf.extend_from_slice(b" stream ");
+        push_u64(buf, t.stream);
+        buf.push(b' ');
+        push_socket(buf, self.packet.source);
+        buf.extend_from_slice(" → ".as_bytes());
+        push_socket(buf, self.packet.destination);
+        buf.push(b' ');
+        if !t.analysis.flags.is_empty() {
+            let _ = write!(buf, "{} ", t.analysis.tags());
+        }
+        let _ = write!(buf, "{} Seq=", self.flags().wireshark());
+        push_u64(buf, u64::from(t.seq));
+        if let Some(ack) = self.ack() {
+            buf.extend_from_slice(b" Ack=");
+            push_u64(buf, u64::from(ack));
+        }
+        buf.extend_from_slice(b" Win=");
+        push_u64(
+            buf,
+            u64::from(t.window_scaled.unwrap_or(u32::from(t.window))),
+        );
+        buf.extend_from_slice(b" Len=");
+        push_u64(buf, u64::from(t.len));
+        if let Some(rtt) = t.analysis.ack_rtt {
+            buf.extend_from_slice(b" RTT=");
+            push_secs(buf, rtt);
+        }
+        buf.push(b'\n');
+    }
+}
+
+/// Reads the capture and writes every TCP segment to `out` in `options.format`;
+/// `progress` shows a progress line on stderr after a second.
+pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Summary, String> {
+    let path = &options.path;
+    let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let read = Arc::new(AtomicU64::new(0));
+    let source = Counting {
+        inner: file,
+        read: Arc::clone(&read),
+    };
+    let mut reader =
+        CaptureReader::new(source).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut tracker = Tracker::new(TrackerConfig::default());
+    let mut summary = Summary::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(512);
+    let mut first: Option<Duration> = None;
+    let started = Instant::now();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let write_err = |e: io::Error| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            String::new()
+        } else {
+            format!("cannot write the output: {e}")
+        }
+    };
+    if options.format == Format::Tsv {
+        out.write_all(TSV_HEADER.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(write_err)?;
+    }
+    while let Some(record) = reader.next_record() {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        let frame = record.index + 1;
+        summary.records = frame;
+        let time = record.timestamp.to_duration().unwrap_or_default();
+        let first = *first.get_or_insert(time);
+        for packet in decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp()) {
+            let tracked = tracker.track(frame, time, &packet);
+            summary.segments += 1;
+            let line = Line {
+                frame,
+                time,
+                packet: &packet,
+                tracked: &tracked,
+            };
+            buf.clear();
+            match options.format {
+                Format::Text => line.text(&mut buf, first),
+                Format::Tsv => line.tsv(&mut buf),
+                Format::Json => line.json(&mut buf),
+            }
+            out.write_all(&buf).map_err(write_err)?;
+        }
+        // Connections leaving the table are not reported by this tool.
+        while tracker.poll_event().is_some() {}
+        if progress && frame % 65_536 == 0 {
+            let done = read.load(Ordering::Relaxed);
+            match &bar {
+                Some(b) => b.set_position(done),
+                None if started.elapsed() > Duration::from_secs(1) => {
+                    let b = indicatif::ProgressBar::new(total);
+                    b.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{bytes}/{total_bytes} ({percent}%) {bytes_per_sec} eta {eta}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    b.set_position(done);
+                    bar = Some(b);
+                }
+                None => {}
+            }
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    summary.streams = tracker.streams();
+    out.flush().map_err(write_err)?;
+    Ok(summary)
+}
+
+#[allow(dead_code)] // the example's test includes this file as a module
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("analyze: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let progress = io::stderr().is_terminal();
+    match run(&options, &mut out, progress) {
+        Ok(_) => ExitCode::SUCCESS,
+        // An empty message: the reader closed the pipe (`| head`), not an error.
+        Err(e) if e.is_empty() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("analyze: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Unit tests of the tracker: memory per connection, bounds, expiry and events.
+
+use alloc::vec::Vec;
+use core::mem::size_of;
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use super::tracker::Slot;
+use super::*;
+use crate::flags::TcpFlags;
+use crate::seq::SeqNum;
+use crate::state::{Side, State};
+use crate::wire::build::TcpHeader;
+use crate::wire::{LinkType, decode};
+
+/// A raw IPv4 datagram carrying one TCP segment with `len` zero bytes of payload.
+fn datagram(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    len: usize,
+) -> Vec<u8> {
+    let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
+        panic!("IPv4 only");
+    };
+    let mut h = TcpHeader::new(s.port(), d.port(), SeqNum(seq), flags);
+    h.acknowledgment_number = SeqNum(ack);
+    h.window_size = 1000;
+    let mut tcp = [0u8; 60];
+    let hl = h.write(&mut tcp).expect("fits");
+    let total = 20 + hl + len;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&[
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        0,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    out.extend_from_slice(&s.ip().octets());
+    out.extend_from_slice(&d.ip().octets());
+    out.extend_from_slice(&tcp[..hl]);
+    out.resize(total, 0);
+    out
+}
+
+fn addr(host: u8, port: u16) -> SocketAddr {
+    SocketAddr::from(([10, 0, 0, host], port))
+}
+
+fn track(t: &mut Tracker, frame: u64, secs: u64, bytes: &[u8]) -> TrackedSegment {
+    let d = decode(LinkType::RAW, bytes);
+    let p = d.tcp().expect("a TCP segment");
+    t.track(frame, Duration::from_secs(secs), p)
+}
+
+/// A three-way handshake on client port `port` at time `secs`.
+fn handshake(t: &mut Tracker, frame: &mut u64, secs: u64, port: u16) -> ConnId {
+    let (c, s) = (addr(1, port), addr(2, 80));
+    let syn = datagram(c, s, 100, 0, TcpFlags::SYN, 0);
+    let synack = datagram(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0);
+    let ack = datagram(c, s, 101, 501, TcpFlags::ACK, 0);
+    let mut id = None;
+    for b in [syn, synack, ack] {
+        *frame += 1;
+        id = Some(track(t, *frame, secs, &b).conn);
+    }
+    id.expect("three segments")
+}
+
+/// The per-connection memory: the slab slot (connection, LRU links, generation)
+/// plus one entry of the hash index (key, slot number and hashbrown's control
+/// byte, at its 7/8 maximum load). The unacknowledged-segment lists live on the
+/// heap and are not counted here: 24 bytes per remembered segment, capped per
+/// direction by `max_unacked_segments`.
+#[test]
+fn per_connection_memory() {
+    let slot = size_of::<Slot>();
+    // hashbrown's table: a u32 slot number and a control byte per bucket, at
+    // most 7/8 full.
+    let index = (size_of::<u32>() + 1) * 8 / 7;
+    let total = slot + index;
+    std::eprintln!(
+        "per connection: slot {slot} B (observer {} B) + index {index} B = {total} B",
+        size_of::<crate::state::Observer>()
+    );
+    // Measured 2026-12-02: see notes/t.md. The target (256 B) is not met
+    // yet; this bound keeps it from growing unnoticed.
+    assert!(total <= 640, "{total} bytes per connection");
+}
+
+#[test]
+fn streams_sides_and_relative_numbers() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let data = datagram(
+        addr(1, 40000),
+        addr(2, 80),
+        101,
+        501,
+        TcpFlags::ACK | TcpFlags::PSH,
+        10,
+    );
+    let seg = track(&mut t, 4, 1, &data);
+    assert_eq!(
+        (seg.stream, seg.side, seg.seq, seg.ack, seg.next_seq),
+        (0, Side::Client, 1, Some(1), 11)
+    );
+    assert_eq!(seg.conn, id);
+    let c = t.connection(id).expect("tracked");
+    assert_eq!((c.client(), c.server()), (addr(1, 40000), addr(2, 80)));
+    assert_eq!(c.base(Side::Server), Some(SeqNum(500)));
+    // The same data again: a retransmission.
+    let again = track(&mut t, 5, 2, &data);
+    assert!(again.analysis.flags.contains(AnalysisFlags::RETRANSMISSION));
+    // A second connection gets stream 1.
+    let id2 = handshake(&mut t, &mut frame, 3, 40001);
+    assert_eq!(t.connection(id2).map(Connection::stream), Some(1));
+    assert_eq!(t.len(), 2);
+}
+
+#[test]
+fn capture_starting_at_the_syn_ack_makes_its_receiver_the_client() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let synack = datagram(
+        addr(2, 80),
+        addr(1, 40000),
+        500,
+        101,
+        TcpFlags::SYN | TcpFlags::ACK,
+        0,
+    );
+    let s = track(&mut t, 1, 0, &synack);
+    assert_eq!(s.side, Side::Server);
+    assert_eq!(
+        t.connection(s.conn).map(Connection::client),
+        Some(addr(1, 40000))
+    );
+}
+
+#[test]
+fn port_reuse_starts_a_new_stream_and_reports_the_old_one() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    let old = handshake(&mut t, &mut frame, 1, 40000);
+    let syn = datagram(addr(1, 40000), addr(2, 80), 9000, 0, TcpFlags::SYN, 0);
+    let s = track(&mut t, 10, 2, &syn);
+    assert_eq!(s.stream, 1);
+    assert!(s.analysis.flags.contains(AnalysisFlags::REUSED_PORTS));
+    assert!(t.connection(old).is_none(), "the old handle is stale");
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Replaced(sum)) if sum.stream == 0));
+    // The same SYN again (same ISN) stays in stream 1.
+    assert_eq!(track(&mut t, 11, 3, &syn).stream, 1);
+}
+
+#[test]
+fn table_limit_evicts_the_least_recently_active() {
+    let mut t = Tracker::new(TrackerConfig {
+        max_connections: 2,
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    let a = handshake(&mut t, &mut frame, 1, 40000);
+    let b = handshake(&mut t, &mut frame, 2, 40001);
+    // `a` becomes the most recently active.
+    let data = datagram(addr(1, 40000), addr(2, 80), 101, 501, TcpFlags::ACK, 5);
+    frame += 1;
+    track(&mut t, frame, 3, &data);
+    let c = handshake(&mut t, &mut frame, 4, 40002);
+    assert_eq!(t.len(), 2);
+    assert!(t.connection(a).is_some() && t.connection(c).is_some());
+    assert!(t.connection(b).is_none());
+    match t.poll_event() {
+        Some(TrackEvent::Evicted(sum)) => {
+            assert_eq!(
+                (sum.stream, sum.packets, sum.client),
+                (1, [2, 1], addr(1, 40001))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(t.poll_event().is_none());
+}
+
+#[test]
+fn idle_and_closed_connections_expire_by_capture_time() {
+    let mut t = Tracker::new(TrackerConfig {
+        idle_timeout: Duration::from_secs(60),
+        msl: Duration::from_secs(10),
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 0, 40000);
+    let closed = handshake(&mut t, &mut frame, 0, 40001);
+    let (c, s) = (addr(1, 40001), addr(2, 80));
+    for (i, b) in [
+        datagram(c, s, 101, 501, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram(s, c, 501, 102, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram(c, s, 102, 502, TcpFlags::ACK, 0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        track(&mut t, 100 + i as u64, 1, b);
+    }
+    let obs = t
+        .connection(closed)
+        .map(|c| *c.observer())
+        .expect("tracked");
+    assert_eq!(
+        (obs.state(Side::Client), obs.state(Side::Server)),
+        (State::TimeWait, State::Closed)
+    );
+    // 2·MSL after the last segment the closed one leaves; the idle one stays.
+    t.advance_time(Duration::from_secs(20));
+    assert!(t.poll_event().is_none());
+    t.advance_time(Duration::from_secs(21));
+    match t.poll_event() {
+        Some(TrackEvent::Closed(sum)) => {
+            assert_eq!(sum.stream, 1);
+            assert!(
+                sum.states[0].contains(State::TimeWait) && sum.states[0].contains(State::FinWait2)
+            );
+            assert_eq!(sum.final_states, [State::TimeWait, State::Closed]);
+        }
+        other => panic!("{other:?}"),
+    }
+    t.advance_time(Duration::from_secs(60));
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == 0));
+    assert!(t.is_empty());
+}
+
+#[test]
+fn finish_reports_every_connection_in_stream_order() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    for p in [40005, 40001, 40003] {
+        handshake(&mut t, &mut frame, 1, p);
+    }
+    t.finish();
+    let streams: Vec<u64> = t
+        .drain_events()
+        .map(|e| match e {
+            TrackEvent::Finished(s) => s.stream,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(streams, [0, 1, 2]);
+    assert!(t.is_empty());
+}
+
+#[test]
+fn analysis_tags_read_like_wireshark() {
+    let a = Analysis {
+        flags: AnalysisFlags::DUPLICATE_ACK,
+        duplicate_ack: Some(DuplicateAck {
+            number: 1,
+            frame: 12,
+        }),
+        ..Analysis::default()
+    };
+    assert_eq!(std::format!("{}", a.tags()), "[TCP Dup ACK 12#1]");
+    let r = Analysis {
+        flags: AnalysisFlags::RETRANSMISSION | AnalysisFlags::FAST_RETRANSMISSION,
+        ..Analysis::default()
+    };
+    assert_eq!(std::format!("{}", r.tags()), "[TCP Fast Retransmission]");
+    assert_eq!(
+        AnalysisFlags::from_wireshark_name("zero_window_probe_ack"),
+        Some(AnalysisFlags::ZERO_WINDOW_PROBE_ACK)
+    );
+    assert_eq!(AnalysisFlags::all().names().count(), 15);
+}
