@@ -629,6 +629,7 @@ impl Tracker {
             payload_len: packet.payload_len,
             flags: header.flags(),
             window: header.window_size(),
+            urgent: header.urgent_pointer(),
             options,
         };
         let (src, dst) = (packet.source, packet.destination);
