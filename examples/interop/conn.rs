@@ -23,10 +23,11 @@ use std::time::{Duration, Instant};
 use synack::state::{
     Cause, Config, Disposition, Endpoint, Observer, Reply, Side, State, Transition, Transitions,
 };
+use synack::track::{AnalysisFlags, Tracker, TrackerConfig};
 use synack::{Segment, SeqNum, TcpFlags};
 
 use super::netns::Netns;
-use super::packet::{Flow, Received, decode, ip_packet};
+use super::packet::{Flow, Received, decode, ip_packet, track};
 use super::trace::Tracer;
 use super::{KERNEL_IP, OUR_IP};
 
@@ -50,6 +51,32 @@ pub fn config(isn_offset: u32, window: u32, window_scale: Option<u8>) -> Config 
     }
 }
 
+/// The analysis flags that mark a kernel segment as a retransmission, and their
+/// names in the evidence.
+pub const RETRANSMISSION_FLAGS: [AnalysisFlags; 4] = [
+    AnalysisFlags::RETRANSMISSION,
+    AnalysisFlags::FAST_RETRANSMISSION,
+    AnalysisFlags::SPURIOUS_RETRANSMISSION,
+    AnalysisFlags::OUT_OF_ORDER,
+];
+
+/// The same configuration, offering SACK-permitted (RFC 2018) and timestamps (RFC
+/// 7323) in its SYN.
+pub fn with_sack_and_timestamps(config: Config) -> Config {
+    Config {
+        sack_permitted: true,
+        timestamps: true,
+        ..config
+    }
+}
+
+/// The TUN device's MTU (Linux's default): no packet we write may be longer.
+pub const MTU: usize = 1500;
+
+/// Bytes of TCP options on every segment once timestamps are in use: the option's
+/// 10 bytes and 2 of padding.
+const TIMESTAMPS_LEN: u16 = 12;
+
 /// The laboratory: TUN device, peer process, clock.
 pub struct Lab {
     /// The namespace (removes everything by name when the lab is dropped).
@@ -70,6 +97,13 @@ pub struct Lab {
     pcap: Option<std::io::BufWriter<std::fs::File>>,
     /// The kernel's state changes from its tracepoint, or why they are not available.
     pub tracer: Result<Tracer, String>,
+    /// The crate's connection tracker, fed every packet on the TUN device both ways
+    /// (what Wireshark would see capturing there).
+    tracker: Tracker,
+    /// Packets on the TUN device so far (the tracker's frame numbers).
+    frames: u64,
+    /// The tracker's analysis of the latest packet.
+    last_analysis: Option<AnalysisFlags>,
 }
 
 impl Drop for Lab {
@@ -105,6 +139,9 @@ impl Lab {
             strays: (0, 0),
             pcap: None,
             tracer: Err("not started".into()),
+            tracker: Tracker::new(TrackerConfig::unbounded()),
+            frames: 0,
+            last_analysis: None,
         }
     }
 
@@ -125,7 +162,11 @@ impl Lab {
         Ok(())
     }
 
+    /// Every packet on the TUN device, both ways: to the tracker, and to the pcap file.
     fn capture(&mut self, packet: &[u8]) {
+        self.frames += 1;
+        let now = self.now();
+        self.last_analysis = track(&mut self.tracker, self.frames, now, packet);
         let Some(w) = self.pcap.as_mut() else { return };
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -347,6 +388,9 @@ pub struct Conn {
     pub our_retransmissions: u32,
     /// Zero-window probes we sent.
     pub our_probes: u32,
+    /// What each synchronized incarnation negotiated, when it reached ESTABLISHED:
+    /// (SACK-permitted, timestamps), both as the endpoint's TCB says.
+    pub negotiated: Vec<(bool, bool)>,
     /// Segments we "lost" on purpose.
     pub our_lost: u32,
     /// RSTs we sent.
@@ -367,8 +411,21 @@ pub struct Conn {
 pub struct KernelStats {
     /// Segments.
     pub segments: u32,
-    /// Retransmissions: sequence space at or before the highest already seen.
+    /// Retransmissions, as the crate's analysis flags them (see `observe_kernel`).
     pub retransmissions: u32,
+    /// The analysis flags counted, in the order of [`RETRANSMISSION_FLAGS`].
+    pub analysis: [u32; 4],
+    /// Retransmissions by the example's own rule: sequence space at or before the
+    /// highest already seen.
+    pub own_rule: u32,
+    /// Segments the tracker could not decode (should stay 0).
+    pub untracked: u32,
+    /// Segments carrying SACK blocks.
+    pub sack_segments: u32,
+    /// Segments carrying the timestamps option.
+    pub timestamped: u32,
+    /// Whether the analysis flagged the SYN,ACK that completes a simultaneous open.
+    pub simultaneous_syn_ack_flagged: bool,
     /// Retransmissions of nothing we discarded (all of it already accepted).
     pub unprovoked: u32,
     /// RSTs.
@@ -431,6 +488,7 @@ impl Conn {
             syn_answers: Vec::new(),
             our_retransmissions: 0,
             our_probes: 0,
+            negotiated: Vec::new(),
             our_lost: 0,
             our_rsts: 0,
             last_numbers: None,
@@ -539,6 +597,18 @@ impl Conn {
         self.remember();
         self.changes.push(change);
         self.path.push(change.to);
+        if change.to == State::Established {
+            if let Some(tcb) = self.ep.tcb() {
+                self.negotiated
+                    .push((tcb.sack_permitted(), tcb.timestamps()));
+            }
+        }
+    }
+
+    /// Whether the endpoint's SYN offers (SACK-permitted, timestamps).
+    pub fn offered(&self) -> (bool, bool) {
+        let c = self.ep.config();
+        (c.sack_permitted, c.timestamps)
     }
 
     fn remember(&mut self) {
@@ -598,6 +668,18 @@ impl Conn {
         };
         lab.ip_id = lab.ip_id.wrapping_add(1);
         match ip_packet(self.ours, seg, payload, lab.ip_id) {
+            Ok(p) if p.len() > MTU => {
+                // A real link drops it (the don't-fragment bit is set); say so, and
+                // let the kernel see it anyway so the run goes on.
+                self.errors.push(format!(
+                    "we sent a packet of {} bytes ({} of payload at {:?}), above the link MTU {MTU}",
+                    p.len(),
+                    seg.payload_len,
+                    seg.seq
+                ));
+                self.observe(Side::Client, seg, lab.now());
+                lab.write(&p);
+            }
             Ok(p) => match hold {
                 Some(d) => self.held.push((lab.now() + d, p, *seg)),
                 None => {
@@ -611,7 +693,13 @@ impl Conn {
 
     /// A packet from the TUN device.
     fn input(&mut self, lab: &mut Lab, packet: &[u8]) {
-        let Some(Received { flow, seg, payload }) = decode(packet) else {
+        let Some(Received {
+            flow,
+            seg,
+            payload,
+            sack_blocks,
+        }) = decode(packet)
+        else {
             return;
         };
         let ours = flow.src == KERNEL_IP
@@ -631,7 +719,14 @@ impl Conn {
         self.remember();
         let rcv_before = self.ep.rcv_nxt();
         let window_end = self.ep.tcb().map(|t| t.rcv_nxt() + t.rcv_wnd());
-        self.observe_kernel(&seg, rcv_before);
+        let analysis = lab.last_analysis;
+        self.observe_kernel(&seg, rcv_before, analysis);
+        if sack_blocks > 0 {
+            self.k.sack_segments += 1;
+        }
+        if seg.options.timestamps.is_some() {
+            self.k.timestamped += 1;
+        }
         if let Some(end) = window_end {
             if seg.payload_len > 0 && (seg.seq + seg.payload_len - end) > 0 {
                 self.k.beyond_window += 1;
@@ -821,10 +916,21 @@ impl Conn {
         }
     }
 
-    /// Counts the kernel's segment: RST, zero window, retransmission (Wireshark's
-    /// rule: it occupies sequence space and does not go past the highest sequence
-    /// number seen), and whether it retransmits anything we discarded.
-    fn observe_kernel(&mut self, seg: &Segment, rcv_before: Option<SeqNum>) {
+    /// Counts the kernel's segment: RST, zero window, retransmission, and whether
+    /// it retransmits anything we discarded. A retransmission is (except the SYN,ACK
+    /// of a simultaneous open, RFC 9293 figure 7) what the crate's analysis (`track::Tracker`, Wireshark's rules, capturing at the TUN device)
+    /// flags as a retransmission, fast retransmission, spurious retransmission or
+    /// out-of-order segment: on a point-to-point TUN link nothing is reordered, so a
+    /// segment Wireshark calls out-of-order (below the highest sequence number,
+    /// within 3 ms of it) is a retransmission too. The example's own rule (the
+    /// segment occupies sequence space and does not go past the highest sequence
+    /// number seen) is counted beside it as a cross-check.
+    fn observe_kernel(
+        &mut self,
+        seg: &Segment,
+        rcv_before: Option<SeqNum>,
+        analysis: Option<AnalysisFlags>,
+    ) {
         let k = &mut self.k;
         k.segments += 1;
         k.max_payload = k.max_payload.max(seg.payload_len);
@@ -837,32 +943,48 @@ impl Conn {
             }
             k.max_window = k.max_window.max(seg.window);
         }
-        let (start, end) = (seg.seq, seg.next_seq());
-        if seg.seg_len() == 0 {
-            return;
+        let flags = analysis.unwrap_or(AnalysisFlags::empty());
+        for (i, flag) in RETRANSMISSION_FLAGS.iter().enumerate() {
+            if flags.contains(*flag) {
+                k.analysis[i] += 1;
+            }
         }
-        // The SYN,ACK of a simultaneous open repeats the SYN (RFC 9293 figure 7):
-        // not a retransmission.
+        let by_analysis = flags.intersects(
+            RETRANSMISSION_FLAGS
+                .iter()
+                .fold(AnalysisFlags::empty(), |a, f| a | *f),
+        );
+        let (start, end) = (seg.seq, seg.next_seq());
+        // The example's own rule. The SYN,ACK of a simultaneous open repeats the SYN
+        // (RFC 9293 figure 7): not a retransmission.
         let second_half = seg.flags.contains(TcpFlags::SYN | TcpFlags::ACK)
             && k.last_syn == Some(seg.seq)
             && !k.syn_ack_seen;
         if seg.flags.contains(TcpFlags::SYN | TcpFlags::ACK) {
             k.syn_ack_seen = true;
         }
-        if let Some(max) = k.max_end.filter(|_| !second_half) {
-            if (end - max) <= 0 {
-                k.retransmissions += 1;
-                let overlaps = |(a, b): &(SeqNum, SeqNum)| (end - *a) > 0 && (*b - start) > 0;
-                let needed = rcv_before.is_none_or(|r| (end - r) > 0);
-                let provoked = (needed && k.discarded.iter().any(overlaps))
-                    || k.unacked_on_wire.iter().any(overlaps);
-                if !provoked {
-                    k.unprovoked += 1;
-                }
-            }
-        }
+        let by_own_rule =
+            seg.seg_len() > 0 && !second_half && k.max_end.is_some_and(|max| (end - max) <= 0);
         if seg.has(TcpFlags::SYN) {
             k.last_syn = Some(seg.seq);
+        }
+        k.own_rule += u32::from(by_own_rule);
+        if analysis.is_none() {
+            k.untracked += 1;
+        }
+        if by_analysis && second_half {
+            // Wireshark (tshark 4.0.17 as well) calls it a suspected retransmission;
+            // the kernel's own counter does not count it.
+            k.simultaneous_syn_ack_flagged = true;
+        } else if by_analysis {
+            k.retransmissions += 1;
+            let overlaps = |(a, b): &(SeqNum, SeqNum)| (end - *a) > 0 && (*b - start) > 0;
+            let needed = rcv_before.is_none_or(|r| (end - r) > 0);
+            let provoked = (needed && k.discarded.iter().any(overlaps))
+                || k.unacked_on_wire.iter().any(overlaps);
+            if !provoked {
+                k.unprovoked += 1;
+            }
         }
     }
 
@@ -925,7 +1047,11 @@ impl Conn {
             let in_flight = self.in_flight();
             let usable = tcb.snd_wnd().saturating_sub(in_flight);
             let remaining = u32::try_from(self.tx.len() - self.tx_sent).unwrap_or(u32::MAX);
-            let len = remaining.min(usable).min(u32::from(tcb.peer_mss()));
+            // The peer's MSS counts no TCP options: the option bytes every segment
+            // carries come off it (RFC 9293 §3.7.1, RFC 6691).
+            let options = if tcb.timestamps() { TIMESTAMPS_LEN } else { 0 };
+            let mss = tcb.peer_mss().saturating_sub(options).max(1);
+            let len = remaining.min(usable).min(u32::from(mss));
             if len == 0 {
                 if tcb.snd_wnd() == 0 && in_flight == 0 {
                     match self.persist_at {

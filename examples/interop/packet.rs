@@ -5,8 +5,10 @@
 //! IP packet builder, this function becomes a call to it.)
 
 use std::net::Ipv4Addr;
+use std::time::Duration;
 
 use synack::Segment;
+use synack::track::{AnalysisFlags, Tracker};
 use synack::wire::{self, Decoded, LinkType, PseudoHeader, TcpHeader, TcpOption};
 
 /// Addresses and ports of one direction.
@@ -73,6 +75,8 @@ pub struct Received {
     pub seg: Segment,
     /// The payload bytes.
     pub payload: Vec<u8>,
+    /// How many SACK blocks (RFC 2018) the segment carries.
+    pub sack_blocks: usize,
 }
 
 /// Decodes a raw IP packet from the TUN device; `None` for anything but an IPv4
@@ -94,5 +98,29 @@ pub fn decode(packet: &[u8]) -> Option<Received> {
         },
         seg: Segment::from_packet(&p),
         payload: p.payload.to_vec(),
+        sack_blocks: p
+            .header
+            .options()
+            .map_while(Result::ok)
+            .map(|o| match o {
+                TcpOption::Sack(blocks) => blocks.len(),
+                _ => 0,
+            })
+            .sum(),
     })
+}
+
+/// Tracks a raw IP packet with the crate's connection tracker (`frame` is its
+/// 1-based number on the TUN device, `now` its capture time); the analysis
+/// Wireshark's rules give it, or `None` for anything but a TCP segment.
+pub fn track(
+    tracker: &mut Tracker,
+    frame: u64,
+    now: Duration,
+    packet: &[u8],
+) -> Option<AnalysisFlags> {
+    let Decoded::Tcp(p) = wire::decode(LinkType::RAW, packet) else {
+        return None;
+    };
+    Some(tracker.track(frame, now, &p).analysis.flags)
 }

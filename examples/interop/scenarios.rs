@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use synack::state::{State, is_rfc_transition};
 
-use super::conn::{Conn, Lab, config};
+use super::conn::{Conn, Lab, config, with_sack_and_timestamps};
 use super::netns::{self, Netns, kernel_counters};
 use super::peer::{fnv1a, pattern};
 use super::trace::Tracer;
@@ -197,7 +197,8 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
         }
         out.note(format!(
             "{label}kernel segments {}: retransmissions {} (unprovoked {}), RSTs {}, zero windows {}, \
-             largest window field {}, largest payload {}, beyond our window {}; we dropped {} of them",
+             largest window field {}, largest payload {}, beyond our window {}, with SACK blocks {}; \
+             we dropped {} of them",
             c.k.segments,
             c.k.retransmissions,
             c.k.unprovoked,
@@ -206,8 +207,54 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
             c.k.max_window,
             c.k.max_payload,
             c.k.beyond_window,
+            c.k.sack_segments,
             c.k.dropped
         ));
+        if c.k.retransmissions + c.k.own_rule > 0 {
+            let [r, f, sp, o] = c.k.analysis;
+            out.note(format!(
+                "{label}the crate's analysis (track::Tracker) of the kernel's segments: \
+                 flags (a segment may carry several) {r} retransmission, {f} fast retransmission, \
+                 {sp} spurious retransmission, \
+                 {o} out-of-order; the example's own rule (not past the highest sequence \
+                 number seen): {}",
+                c.k.own_rule
+            ));
+        }
+        let (sack, ts) = c.offered();
+        if sack || ts {
+            out.note(format!(
+                "{label}our SYN offered SACK-permitted and timestamps; negotiated (SACK, \
+                 timestamps) per incarnation: {:?}; kernel segments with timestamps {} of {}",
+                c.negotiated, c.k.timestamped, c.k.segments
+            ));
+            out.check(
+                !c.negotiated.is_empty() && c.negotiated.iter().all(|&n| n == (sack, ts)),
+                format!("{label}options offered, negotiated {:?}", c.negotiated),
+            );
+            out.check(
+                !ts || c.k.timestamped == c.k.segments,
+                format!(
+                    "{label}{} of the kernel's {} segments without timestamps",
+                    c.k.segments - c.k.timestamped,
+                    c.k.segments
+                ),
+            );
+        }
+        if c.k.simultaneous_syn_ack_flagged {
+            out.note(format!(
+                "{label}the crate's analysis flags the kernel's SYN,ACK that completes the \
+                 simultaneous open as a retransmission (Wireshark's rule, tshark 4.0.17 \
+                 agrees); it repeats the SYN (RFC 9293 figure 7) and is not counted"
+            ));
+        }
+        out.check(
+            c.k.untracked == 0,
+            format!(
+                "{label}{} kernel segments the tracker did not decode",
+                c.k.untracked
+            ),
+        );
         out.check(
             c.k.beyond_window == 0,
             format!(
@@ -558,7 +605,7 @@ fn passive_open(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: u16) -> Vec<Conn
 fn data_both_ways(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
     let ticks = (lab.now().as_micros() / 4) as u32;
     let isn = (u32::MAX - 100_000).wrapping_sub(ticks);
-    let mut c = Conn::new(config(isn, 8192, None), op, kp);
+    let mut c = Conn::new(with_sack_and_timestamps(config(isn, 8192, None)), op, kp);
     const N: usize = 512 * 1024;
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", N, N);
@@ -793,7 +840,11 @@ fn zero_window(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> 
 /// queue) answers what follows with duplicate ACKs; the kernel retransmits; every
 /// byte arrives in order.
 fn loss_kernel_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = Conn::new(config(0xa000_0000, 65535, None), op, kp);
+    let mut c = Conn::new(
+        with_sack_and_timestamps(config(0xa000_0000, 65535, None)),
+        op,
+        kp,
+    );
     c.drop_kernel_data = Some(4);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 0, 64 * 1024);
@@ -815,7 +866,11 @@ fn loss_kernel_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Ve
 /// We "lose" our 4th data segment: the kernel's duplicate ACKs make us retransmit
 /// (`Endpoint::retransmit`); the kernel reads every byte; it retransmits nothing.
 fn loss_our_segment(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = Conn::new(config(0xb000_0000, 65535, None), op, kp);
+    let mut c = Conn::new(
+        with_sack_and_timestamps(config(0xb000_0000, 65535, None)),
+        op,
+        kp,
+    );
     c.lose_our_data = Some(4);
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", 64 * 1024, 0);
@@ -973,7 +1028,11 @@ fn reconnect_into_our_time_wait(lab: &mut Lab, out: &mut Outcome, _kp: u16, op: 
     let range = lab.cmd(&format!(
         "sysctl net/ipv4/ip_local_port_range {PORT} {PORT}"
     ));
-    let mut c = Conn::new(config(0xf000_0000, 65535, None), op, 0);
+    let mut c = Conn::new(
+        with_sack_and_timestamps(config(0xf000_0000, 65535, None)),
+        op,
+        0,
+    );
     let old_range = lab.wait(&mut c, range, STEP);
     out.check(old_range.is_ok(), format!("sysctl: {old_range:?}"));
     if open_passive(lab, out, &mut c, "s") {
@@ -1087,7 +1146,11 @@ fn window_below_mss(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<C
 /// Window scaling both ways (RFC 7323): we offer shift 7 and a 1 MiB window; Linux
 /// offers its own; 2 MiB each way intact.
 fn window_scaling(lab: &mut Lab, out: &mut Outcome, kp: u16, op: u16) -> Vec<Conn> {
-    let mut c = Conn::new(config(0xe000_0000, 1 << 20, Some(7)), op, kp);
+    let mut c = Conn::new(
+        with_sack_and_timestamps(config(0xe000_0000, 1 << 20, Some(7))),
+        op,
+        kp,
+    );
     const N: usize = 2 << 20;
     if open_active(lab, out, &mut c, kp, "s") {
         exchange(lab, out, &mut c, "s", N, N);
