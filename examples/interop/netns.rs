@@ -205,14 +205,53 @@ impl Drop for Netns {
 
 /// The kernel's own TCP counters in the peer's namespace (`/proc/PID/net/snmp`):
 /// `(RetransSegs, OutRsts)`.
-pub fn kernel_counters(peer_pid: u32) -> Option<(u64, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/{peer_pid}/net/snmp")).ok()?;
-    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
-    let names: Vec<&str> = tcp.next()?.split_whitespace().collect();
-    let values: Vec<&str> = tcp.next()?.split_whitespace().collect();
-    let get = |n: &str| -> Option<u64> {
-        let i = names.iter().position(|x| *x == n)?;
-        values.get(i)?.parse().ok()
+pub fn kernel_counters(peer_pid: u32) -> Option<Counters> {
+    let read = |file: &str, prefix: &str, wanted: &[&str]| -> Option<Vec<u64>> {
+        let text = std::fs::read_to_string(format!("/proc/{peer_pid}/net/{file}")).ok()?;
+        let mut lines = text.lines().filter(|l| l.starts_with(prefix));
+        let names: Vec<&str> = lines.next()?.split_whitespace().collect();
+        let values: Vec<&str> = lines.next()?.split_whitespace().collect();
+        wanted
+            .iter()
+            .map(|n| {
+                let i = names.iter().position(|x| x == n)?;
+                values.get(i)?.parse().ok()
+            })
+            .collect()
     };
-    Some((get("RetransSegs")?, get("OutRsts")?))
+    let tcp = read("snmp", "Tcp:", &["RetransSegs", "OutRsts"])?;
+    let ext = read("netstat", "TcpExt:", &["TCPLossProbes", "TCPTimeouts"])?;
+    Some(Counters {
+        retrans_segs: *tcp.first()?,
+        out_rsts: *tcp.get(1)?,
+        loss_probes: *ext.first()?,
+        timeouts: *ext.get(1)?,
+    })
+}
+
+/// The kernel's own TCP counters in the namespace (`/proc/PID/net/snmp` and
+/// `netstat`).
+#[derive(Clone, Copy, Debug)]
+pub struct Counters {
+    /// `Tcp: RetransSegs`: segments retransmitted.
+    pub retrans_segs: u64,
+    /// `Tcp: OutRsts`: RSTs sent.
+    pub out_rsts: u64,
+    /// `TcpExt: TCPLossProbes`: tail loss probes sent (RFC 8985), each a new or a
+    /// retransmitted segment.
+    pub loss_probes: u64,
+    /// `TcpExt: TCPTimeouts`: retransmission timeouts.
+    pub timeouts: u64,
+}
+
+impl Counters {
+    /// How much each counter grew since `before`.
+    pub fn since(self, before: Counters) -> Counters {
+        Counters {
+            retrans_segs: self.retrans_segs.wrapping_sub(before.retrans_segs),
+            out_rsts: self.out_rsts.wrapping_sub(before.out_rsts),
+            loss_probes: self.loss_probes.wrapping_sub(before.loss_probes),
+            timeouts: self.timeouts.wrapping_sub(before.timeouts),
+        }
+    }
 }

@@ -317,10 +317,6 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
     );
     let expect = out.expect_kernel_rsts;
     out.check(
-        unprovoked == 0,
-        format!("{unprovoked} unprovoked retransmissions by the kernel"),
-    );
-    out.check(
         rsts == expect,
         format!("kernel RSTs: {rsts}, expected {expect}"),
     );
@@ -329,10 +325,13 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
         format!("{} RSTs from the kernel to other ports", strays.1),
     );
     match (before, after) {
-        (Some((r0, o0)), Some((r1, o1))) => {
-            let (dr, dor) = (r1.wrapping_sub(r0), o1.wrapping_sub(o0));
+        (Some(before), Some(after)) => {
+            let d = after.since(before);
+            let (dr, dor) = (d.retrans_segs, d.out_rsts);
             out.note(format!(
-                "kernel counters: RetransSegs +{dr}, OutRsts +{dor} (decoded: {retrans} retransmissions, {rsts} RSTs, in {segments} segments)"
+                "kernel counters: RetransSegs +{dr}, OutRsts +{dor}, TCPLossProbes +{}, \
+                 TCPTimeouts +{} (decoded: {retrans} retransmissions, {rsts} RSTs, in {segments} segments)",
+                d.loss_probes, d.timeouts
             ));
             out.check(
                 dr == retrans,
@@ -342,8 +341,34 @@ pub fn run(lab: &mut Lab, name: &str, scenario: Scenario, (kp, op): (u16, u16)) 
                 dor == expect,
                 format!("the kernel counted {dor} RSTs sent, expected {expect}"),
             );
+            // With SACK the kernel sends a tail loss probe (RFC 8985) when no ACK
+            // came for 2·SRTT, at least 10 ms: on this loaded machine our event
+            // loop is sometimes that slow, and the probe repeats the last segment,
+            // which we had acknowledged by the time we read it. Such probes, and
+            // only as many as the kernel says it sent, are not failures.
+            if unprovoked > 0 && unprovoked <= d.loss_probes {
+                out.note(format!(
+                    "the kernel's {unprovoked} unprovoked retransmissions are within its \
+                     {} tail loss probes (our ACK later than its 2·SRTT probe timer)",
+                    d.loss_probes
+                ));
+            }
+            out.check(
+                unprovoked <= d.loss_probes,
+                format!(
+                    "{unprovoked} unprovoked retransmissions by the kernel, {} of them \
+                     tail loss probes at most",
+                    d.loss_probes
+                ),
+            );
         }
-        _ => out.check(false, "cannot read the kernel's counters"),
+        (_, _) => {
+            out.check(
+                unprovoked == 0,
+                format!("{unprovoked} unprovoked retransmissions by the kernel"),
+            );
+            out.check(false, "cannot read the kernel's counters");
+        }
     }
     out
 }
