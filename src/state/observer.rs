@@ -518,6 +518,20 @@ impl Observer {
             });
             from = State::Listen;
         }
+        if to == State::SynSent
+            && !matches!(from, State::Closed | State::Listen | State::SynSent)
+            && cause != Cause::Revised
+        {
+            // A side sends a fresh SYN only from CLOSED or LISTEN: its connection
+            // ended unseen (a RST or a timer the capture cannot show).
+            t.push(Transition {
+                side,
+                from,
+                to: State::Closed,
+                cause: Cause::Inferred,
+            });
+            from = State::Closed;
+        }
         t.push(Transition {
             side,
             from,
@@ -576,12 +590,17 @@ impl Observer {
             // In SYN_SENT only a later ISN is a new attempt; an earlier one is an old
             // duplicate (on_syn).
             let later = matches!(me.numbers.isn, Some(isn) if s.seq.after(isn));
-            let ended = if peer.state == State::TimeWait {
-                self.reopens_time_wait(from, seg)
-            } else {
-                matches!(me.state, State::Closed | State::TimeWait)
-                    || matches!(peer.state, State::Closed | State::Listen)
-                    || (me.state == State::SynSent && later)
+            // Whether the receiver would take the SYN as a new connection: not in a
+            // synchronized state (RFC 5961 §4: a challenge ACK), except TIME_WAIT
+            // when the SYN is newer than the old connection (RFC 6191).
+            let ended = match peer.state {
+                State::TimeWait => self.reopens_time_wait(from, seg),
+                State::Closed | State::Listen => true,
+                s if s.is_synchronized() => false,
+                _ => {
+                    matches!(me.state, State::Closed | State::TimeWait)
+                        || (me.state == State::SynSent && later)
+                }
             };
             // The same ISN again after a reset: the opener tries again (e.g. a SYN
             // retransmitted after a RST that refused it).
@@ -637,7 +656,12 @@ impl Observer {
             self.start(from, &s, &mut t, &mut notes);
         }
         // Whether the receiver can have everything the sender sent before this segment.
-        let in_order = self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
+        // A receiver whose last advertised window is zero refuses text and FIN
+        // (RFC 9293 §3.10.7.4): for it they are as good as out of order.
+        let refused = !syn
+            && (s.len > 0 || s.flags.contains(TcpFlags::FIN))
+            && self.half(to).numbers.window == Some(0);
+        let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
@@ -985,31 +1009,29 @@ impl Observer {
         self.half_mut(to).time_wait_since = None;
     }
 
-    /// RFC 9293 §3.10.7.4 for a RST from `from`: is `seq` in the receiver's window?
-    /// `RCV.NXT` is estimated both from what the receiver acknowledged and from what
-    /// the sender sent; the window is the receiver's last advertised one, scaled when
-    /// the scale is known (when it is not, only the raw field is trusted).
+    /// RFC 9293 §3.10.7.4 with RFC 5961 §3 for a RST from `from`: is `seq` the
+    /// receiver's `RCV.NXT`, elsewhere in its window, or outside? `RCV.NXT` is
+    /// estimated as the later of what the receiver acknowledged and what the sender
+    /// sent without a gap; the window is the receiver's last advertised one, scaled
+    /// unless it came with a SYN (when the scale is unknown, the raw field is used).
     fn rst_in_window(&self, from: Side, seq: SeqNum) -> Window {
         let to = from.peer();
         let me = self.half(from);
         let peer = self.half(to);
-        let candidates = [peer.numbers.highest_ack, me.contiguous];
-        if candidates.iter().all(Option::is_none) {
-            return Window::Exact; // nothing known of the receiver: no evidence against it
-        }
+        let rcv_nxt = match (peer.numbers.highest_ack, me.contiguous) {
+            (Some(a), Some(c)) => a.max_seq(c),
+            (Some(n), None) | (None, Some(n)) => n,
+            // Nothing known of the receiver: no evidence against the RST.
+            (None, None) => return Window::Exact,
+        };
         let window = match peer.numbers.window {
             Some(w) if peer.window_from_syn => u32::from(w),
             Some(w) => u32::from(w) << self.window_shift(to).unwrap_or(0),
             None => 0,
         };
-        if candidates.iter().flatten().any(|&rcv_nxt| seq == rcv_nxt) {
+        if seq == rcv_nxt {
             Window::Exact
-        } else if window > 0
-            && candidates
-                .iter()
-                .flatten()
-                .any(|&rcv_nxt| seq.in_window(rcv_nxt, window))
-        {
+        } else if seq.in_window(rcv_nxt, window) {
             Window::Inside
         } else {
             Window::Outside
@@ -1112,8 +1134,18 @@ impl Observer {
             }
         }
 
-        // The receiver: first the ACK, then the FIN (RFC 9293 §3.10.7.4, fifth then eighth check).
+        // The receiver: first the acceptability test where the capture can make it —
+        // with a zero window only a segment at RCV.NXT is acceptable, and only its
+        // ACK is processed (RFC 9293 §3.10.7.4) — then the ACK, then the FIN (fifth
+        // then eighth check).
         let peer = *self.half(to);
+        if peer.numbers.window == Some(0)
+            && peer.state.is_synchronized()
+            && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
+        {
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
             // unacceptable (RFC 9293 §3.10.7.3).
