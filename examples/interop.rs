@@ -22,12 +22,21 @@
 //! the namespace, sampled where each is stable, and, where tracefs can be used,
 //! every change the `sock:inet_sock_set_state` tracepoint reports, each checked to
 //! be an RFC transition), the bytes each way (length and
-//! FNV-1a hash on both sides), and the kernel's retransmissions and RSTs, counted
-//! by decoding its segments with the crate's wire layer and cross-checked with the
-//! kernel's own counters (`/proc/PID/net/snmp` of the peer: `RetransSegs`,
-//! `OutRsts`). A retransmission counts as provoked only when it carries bytes the
-//! endpoint had dropped or discarded, or whose acknowledgment it "lost" on
-//! purpose; any other one, and any RST not expected, fails the scenario.
+//! FNV-1a hash on both sides), the options negotiated (five scenarios offer
+//! SACK-permitted and timestamps), and the kernel's retransmissions and RSTs. A
+//! retransmission is a kernel segment the crate's own analysis (`track::Tracker`,
+//! Wireshark's rules, fed every packet on the TUN device both ways) flags as a
+//! retransmission, fast or spurious retransmission, or out-of-order segment (nothing
+//! is reordered on the TUN link) — all but the SYN,ACK that completes a simultaneous
+//! open, which repeats the SYN; the example's own rule (sequence space not past the
+//! highest seen) is printed beside it, and both are cross-checked with the kernel's
+//! own counters (`/proc/PID/net/snmp` and `netstat` of the peer: `RetransSegs`,
+//! `OutRsts`, `TCPLossProbes`, `TCPTimeouts`). A retransmission counts as provoked
+//! only when it carries bytes the endpoint had dropped or discarded, or whose
+//! acknowledgment it "lost" on purpose; the others must be covered by the kernel's
+//! tail loss probes (with SACK it probes when our ACK is later than 2·SRTT, which a
+//! loaded machine's event loop sometimes is). Any other retransmission, any RST not
+//! expected, and any packet of ours above the link MTU (1500) fails the scenario.
 //!
 //! Then, for each scenario, `observer NAME: agrees|DIFFERS`: the crate's passive
 //! `Observer`, fed every segment as a capture at the TUN device would see it (the
