@@ -13,12 +13,13 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use synack::Segment;
-use synack::state::{Config, Endpoint, Observer, Side, State};
+use synack::state::{Config, Observer, Pair, Side, State};
 
 const SEGMENTS: u32 = 1000;
 const MSS: u32 = 1460;
 
-/// Runs the conversation; calls `wire` with every segment put on the wire.
+/// Runs the conversation in the crate's two-endpoint harness ([`Pair`]); calls
+/// `wire` with every segment as it is delivered.
 fn converse(mut wire: impl FnMut(Side, &Segment)) -> (State, State) {
     let now = Duration::ZERO;
     let config = |isn| Config {
@@ -27,52 +28,27 @@ fn converse(mut wire: impl FnMut(Side, &Segment)) -> (State, State) {
         window_scale: Some(7),
         ..Config::default()
     };
-    let mut client = Endpoint::new(config(u32::MAX - 100));
-    let mut server = Endpoint::new(config(7));
-    server.listen().expect("CLOSED -> LISTEN");
-    let syn = client.connect(now).expect("CLOSED -> SYN_SENT").segment;
-    let syn = syn.expect("a SYN");
-    wire(Side::Client, &syn);
-    let syn_ack = *server
-        .on_segment(&syn, now)
-        .reply
-        .segment()
-        .expect("a SYN,ACK");
-    wire(Side::Server, &syn_ack);
-    let ack = *client
-        .on_segment(&syn_ack, now)
-        .reply
-        .segment()
-        .expect("an ACK");
-    wire(Side::Client, &ack);
-    server.on_segment(&ack, now);
+    let mut pair: Pair<4> = Pair::new(config(u32::MAX - 100), config(7));
+    let mut run = |pair: &mut Pair<4>| {
+        while let Some(d) = pair.deliver(now) {
+            wire(d.segment.from, &d.segment.segment);
+        }
+    };
+    pair.listen(Side::Server).expect("CLOSED -> LISTEN");
+    pair.connect(Side::Client, now).expect("CLOSED -> SYN_SENT");
+    run(&mut pair);
     for _ in 0..SEGMENTS {
-        let data = client.send(MSS, now).expect("the window has room");
-        wire(Side::Client, &data);
-        if let Some(ack) = server.on_segment(&data, now).reply.segment() {
-            wire(Side::Server, ack);
-            client.on_segment(ack, now);
-        }
+        pair.send(Side::Client, MSS, now)
+            .expect("the window has room");
+        run(&mut pair);
     }
-    for (closer, other) in [(Side::Client, Side::Server), (Side::Server, Side::Client)] {
-        let (a, b) = match closer {
-            Side::Client => (&mut client, &mut server),
-            Side::Server => (&mut server, &mut client),
-        };
-        if let Ok(out) = a.close(now)
-            && let Some(fin) = out.segment
-        {
-            wire(closer, &fin);
-            if let Some(ack) = b.on_segment(&fin, now).reply.segment() {
-                wire(other, ack);
-                a.on_segment(ack, now);
-            }
-        }
+    for closer in [Side::Client, Side::Server] {
+        pair.close(closer, now).expect("CLOSE");
+        run(&mut pair);
     }
-    let later = Duration::from_secs(600);
-    client.on_time(later);
-    server.on_time(later);
-    (client.state(), server.state())
+    pair.on_time(Duration::from_secs(600));
+    let [client, server] = pair.states();
+    (client, server)
 }
 
 fn bench(c: &mut Criterion) {

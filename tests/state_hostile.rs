@@ -328,7 +328,8 @@ impl World {
                 }
             }
             Op::Retransmit(s) => {
-                if self.pair.retransmit(s).is_ok() {
+                let sent = self.pair.retransmit(s).is_ok();
+                if sent {
                     self.sent_last(1);
                 }
             }
@@ -437,6 +438,7 @@ fn converse(script: &Script) {
     }
     w.settle();
     w.check_agreement("settled");
+    assert!(script.after_capture || !w.lost_after_capture);
     // Both close, and 2·MSL passes.
     for side in Side::BOTH {
         w.apply(Op::Close(side));

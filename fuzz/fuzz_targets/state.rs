@@ -5,6 +5,15 @@
 //! dropped, duplicated), injected segments with arbitrary numbers, flags and options,
 //! and time passing.
 //!
+//! The observer sits at a capture point right before the receivers: it sees each
+//! segment when it is delivered, so losses, duplications and reorderings happen
+//! before it. Whenever nothing is in flight, its state of each side must equal the
+//! endpoint's, under the rule `tests/state_hostile.rs` states for what a passive
+//! observer can know: not after an injected segment; not for a side that lost a
+//! SYN, FIN or RST before the capture point, aborted or timed out without a RST,
+//! or sent a RST its receiver did not accept; and CLOSED and LISTEN, which no
+//! segment tells apart, count as equal.
+//!
 //! Checked after every event: nothing panics; `SND.UNA` is never after `SND.NXT`;
 //! every state change is one `is_rfc_transition` allows and the changes of one event
 //! chain from the state before to the state after; a call answered with a
@@ -17,8 +26,8 @@ use core::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use synack::segment::SynOptions;
 use synack::state::{
-    Config, Disposition, Endpoint, Observer, Reply, Side, State, Transition, Violation,
-    is_rfc_transition,
+    Cause, Config, Disposition, Endpoint, Note, Observer, Reply, Side, State, Transition,
+    Violation, is_rfc_transition,
 };
 use synack::{Segment, SeqNum, TcpFlags};
 
@@ -54,7 +63,13 @@ struct World {
     now: Duration,
     /// (destination, segment).
     flight: Vec<(Side, Segment)>,
+    /// A segment was injected: the comparison is off.
+    injected: bool,
+    /// Per side: the observer cannot know its state (see the module's rule).
+    unknowable: [bool; 2],
 }
+
+const CONTROLS: TcpFlags = TcpFlags::SYN.union(TcpFlags::FIN).union(TcpFlags::RST);
 
 fn check_endpoint(e: &Endpoint) {
     if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
@@ -98,19 +113,46 @@ fn check_violation<T>(before: Endpoint, after: &Endpoint, result: &Result<T, Vio
 
 impl World {
     fn push(&mut self, to: Side, seg: Segment) {
-        self.observer.on_segment(to.peer(), &seg, self.now);
         if self.flight.len() < MAX_FLIGHT {
             self.flight.push((to, seg));
+        } else if seg.flags.intersects(CONTROLS) {
+            self.unknowable[to.peer().index()] = true; // lost before the capture point
         }
     }
 
+    /// With nothing in flight, the observer agrees with every side it can know.
+    fn compare(&self) {
+        if !self.flight.is_empty() || self.injected {
+            return;
+        }
+        let same = |a: State, b: State| {
+            a == b || matches!((a, b), (State::Closed, State::Listen) | (State::Listen, State::Closed))
+        };
+        for side in Side::BOTH {
+            if !self.unknowable[side.index()] {
+                let (o, e) = (self.observer.state(side), self.ends[side.index()].state());
+                assert!(same(o, e), "{side}: observer {o}, endpoint {e}");
+            }
+        }
+    }
+
+    /// `seg` passes the capture point and reaches `to`.
     fn arrive(&mut self, to: Side, seg: Segment) {
+        let o = self.observer.on_segment(to.peer(), &seg, self.now);
+        for t in o.transitions.iter() {
+            if matches!(t.cause, Cause::Sent | Cause::Received | Cause::Delivered) {
+                assert!(is_rfc_transition(t.from, t.to), "observer: {t}");
+            }
+        }
+        if seg.flags.contains(TcpFlags::RST) && !o.notes.contains(Note::RstAccepted) {
+            self.unknowable[to.peer().index()] = true;
+        }
         let e = &mut self.ends[to.index()];
         let before = *e;
         let arrival = e.on_segment(&seg, self.now);
-        check_changes(before.state(), arrival.transitions.iter(), e.state());
+        check_changes(before.state(), arrival.transitions.iter().copied(), e.state());
         check_endpoint(e);
-        if matches!(arrival.disposition, Disposition::Dropped(_)) && arrival.changes.is_empty() {
+        if matches!(arrival.disposition, Disposition::Dropped(_)) && arrival.transitions.is_empty() {
             // A dropped segment changes nothing but, in TIME-WAIT, the 2·MSL deadline.
             assert_eq!(before.state(), e.state());
             assert_eq!(before.tcb(), e.tcb(), "a dropped segment changed the TCB");
@@ -140,13 +182,13 @@ impl World {
             0 => {
                 let r = e.listen();
                 check_violation(before, e, &r);
-                (None, r.ok().map(|o| o.change))
+                (None, r.ok().map(|o| o.transition))
             }
             1 => {
                 let r = e.connect(now);
                 check_violation(before, e, &r);
                 let o = r.ok();
-                (o.and_then(|o| o.segment), o.map(|o| o.change))
+                (o.and_then(|o| o.segment), o.map(|o| o.transition))
             }
             2 => {
                 let len = u32::from(input.u16() % 1600);
@@ -162,16 +204,19 @@ impl World {
                 let r = e.close(now);
                 check_violation(before, e, &r);
                 let o = r.ok();
-                (o.and_then(|o| o.segment), o.map(|o| o.change))
+                (o.and_then(|o| o.segment), o.map(|o| o.transition))
             }
             4 => {
                 let r = e.abort();
                 check_violation(before, e, &r);
-                if r.is_ok() {
+                if let Ok(o) = &r {
                     assert_eq!(e.state(), State::Closed);
+                    if o.segment.is_none() {
+                        self.unknowable[side.index()] = true; // aborted silently
+                    }
                 }
                 let o = r.ok();
-                (o.and_then(|o| o.segment), o.map(|o| o.change))
+                (o.and_then(|o| o.segment), o.map(|o| o.transition))
             }
             _ => (e.retransmit().ok(), None),
         };
@@ -191,10 +236,13 @@ impl World {
         };
         self.now = self.now.saturating_add(step);
         self.observer.on_time(self.now);
-        for e in &mut self.ends {
+        for (i, e) in self.ends.iter_mut().enumerate() {
             let before = e.state();
             let change = e.on_time(self.now);
-            check_changes(before, change.into_iter(), e.state());
+            if change.iter().any(|t| t.cause == Cause::UserTimeout) {
+                self.unknowable[i] = true; // closed without a segment
+            }
+            check_changes(before, change.iter().copied(), e.state());
             check_endpoint(e);
         }
     }
@@ -250,7 +298,10 @@ fuzz_target!(|data: &[u8]| {
         observer: Observer::new(),
         now: Duration::ZERO,
         flight: Vec::new(),
+        injected: false,
+        unknowable: [false; 2],
     };
+    w.ends[1] = w.ends[1].with_side(Side::Server);
     let mut steps = 0;
     while !input.is_empty() && steps < 4096 {
         steps += 1;
@@ -276,19 +327,25 @@ fuzz_target!(|data: &[u8]| {
                     w.arrive(to, seg);
                 }
             }
-            // Lose one.
+            // Lose one (before the capture point).
             3 => {
                 if !w.flight.is_empty() {
                     let i = usize::from(input.u8()) % w.flight.len();
-                    w.flight.remove(i);
+                    let (to, seg) = w.flight.remove(i);
+                    if seg.flags.intersects(CONTROLS) {
+                        w.unknowable[to.peer().index()] = true;
+                    }
                 }
             }
-            // Duplicate one.
+            // Duplicate one (not a SYN: a duplicated SYN looks exactly like a new
+            // attempt).
             4 => {
                 if !w.flight.is_empty() && w.flight.len() < MAX_FLIGHT {
                     let i = usize::from(input.u8()) % w.flight.len();
                     let f = w.flight[i];
-                    w.flight.push(f);
+                    if !f.1.flags.contains(TcpFlags::SYN) {
+                        w.flight.push(f);
+                    }
                 }
             }
             5 => {
@@ -297,10 +354,11 @@ fuzz_target!(|data: &[u8]| {
             }
             6 => {
                 let seg = w.forge(side, &mut input);
-                w.observer.on_segment(side.peer(), &seg, w.now);
+                w.injected = true;
                 w.arrive(side, seg);
             }
             _ => w.tick(&mut input),
         }
+        w.compare();
     }
 });

@@ -234,6 +234,9 @@ struct Half {
     contiguous: Option<SeqNum>,
     /// Its FIN was seen after a gap: the peer cannot have processed it yet.
     fin_pending: bool,
+    /// The peer's `contiguous` when this side's last ACK was seen: if the peer has
+    /// sent in order since, that ACK no longer names this side's `RCV.NXT`.
+    peer_contiguous_at_ack: Option<SeqNum>,
 }
 
 impl Half {
@@ -260,6 +263,7 @@ impl Half {
             last_tsval: None,
             contiguous: None,
             fin_pending: false,
+            peer_contiguous_at_ack: None,
         }
     }
 
@@ -690,6 +694,8 @@ impl Observer {
                 // The peer's data up to what this side acknowledges has arrived.
                 let p = self.half_mut(to);
                 p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
+                let at = p.contiguous;
+                self.half_mut(from).peer_contiguous_at_ack = at;
             }
             // A FIN seen after a gap reaches the peer once the gap is filled.
             self.deliver_pending_fin(from, now, Cause::Received, &mut t);
@@ -1010,15 +1016,24 @@ impl Observer {
     }
 
     /// RFC 9293 §3.10.7.4 with RFC 5961 §3 for a RST from `from`: is `seq` the
-    /// receiver's `RCV.NXT`, elsewhere in its window, or outside? `RCV.NXT` is
-    /// estimated as the later of what the receiver acknowledged and what the sender
-    /// sent without a gap; the window is the receiver's last advertised one, scaled
+    /// receiver's `RCV.NXT`, elsewhere in its window, or outside? `RCV.NXT` is the
+    /// receiver's last acknowledgment, unless the sender has sent in order since,
+    /// or what the sender sent without a gap; the window is the receiver's last advertised one, scaled
     /// unless it came with a SYN (when the scale is unknown, the raw field is used).
     fn rst_in_window(&self, from: Side, seq: SeqNum) -> Window {
         let to = from.peer();
         let me = self.half(from);
         let peer = self.half(to);
-        let rcv_nxt = match (peer.numbers.highest_ack, me.contiguous) {
+        // The receiver's last ACK names its RCV.NXT, unless the sender has sent in
+        // order since (then what the sender sent does).
+        let fresh_ack = peer.numbers.highest_ack.filter(|_| {
+            match (me.contiguous, peer.peer_contiguous_at_ack) {
+                (Some(c), Some(at)) => !c.after(at),
+                _ => true,
+            }
+        });
+        let rcv_nxt = match (fresh_ack, me.contiguous) {
+            (Some(a), _) if seq == a => return Window::Exact,
             (Some(a), Some(c)) => a.max_seq(c),
             (Some(n), None) | (None, Some(n)) => n,
             // Nothing known of the receiver: no evidence against the RST.
