@@ -19,14 +19,16 @@
 //! prints nothing); `--json` prints the same fields as one JSON object per line
 //! (`null` for empty cells, `analysis` as an array of names).
 //!
-//! Output streams: nothing is kept per segment, rows go through a large
-//! `BufWriter`, and the numbers are formatted by hand, so memory stays flat
+//! Output streams: nothing is kept per segment, rows are formatted by hand into a
+//! 64 KiB block that is written out whole, so memory stays flat
 //! whatever the size of the capture. On a terminal, a capture that takes more
 //! than a second gets a progress line on stderr.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{IpAddr, SocketAddr};
+#[cfg(unix)]
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -99,6 +101,9 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Option<Opti
     }))
 }
 
+/// Rows are formatted into a buffer of about this size before being written.
+const OUT_BLOCK: usize = 1 << 16;
+
 /// A reader that counts the bytes read, for the progress line.
 struct Counting<R> {
     inner: R,
@@ -113,21 +118,42 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Appends the decimal digits of `n`.
+/// Two decimal digits for every value below 100.
+const DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// Appends the decimal digits of `n`, two at a time.
 fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
+    if n < 10 {
+        buf.push(b'0' + n as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
+    while n >= 100 {
+        let pair = DIGITS2[(n % 100) as usize];
+        n /= 100;
+        i -= 2;
+        digits[i] = pair[0];
+        digits[i + 1] = pair[1];
     }
-    buf.extend_from_slice(digits.get(i..).unwrap_or(&[]));
+    if n >= 10 {
+        let pair = DIGITS2[n as usize];
+        i -= 2;
+        digits[i] = pair[0];
+        digits[i + 1] = pair[1];
+    } else {
+        i -= 1;
+        digits[i] = b'0' + n as u8;
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
 /// Appends `n` left-padded with zeros to `width` digits.
@@ -385,7 +411,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         CaptureReader::new(source).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut tracker = Tracker::new(TrackerConfig::default());
     let mut summary = Summary::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(512);
+    let mut buf: Vec<u8> = Vec::with_capacity(OUT_BLOCK + 4096);
     let mut first: Option<Duration> = None;
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
@@ -416,13 +442,16 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
                 packet: &packet,
                 tracked: &tracked,
             };
-            buf.clear();
             match options.format {
                 Format::Text => line.text(&mut buf, first),
                 Format::Tsv => line.tsv(&mut buf),
                 Format::Json => line.json(&mut buf),
             }
-            out.write_all(&buf).map_err(write_err)?;
+            // Rows accumulate in one buffer, written out in large blocks.
+            if buf.len() >= OUT_BLOCK {
+                out.write_all(&buf).map_err(write_err)?;
+                buf.clear();
+            }
         }
         // Connections leaving the table are not reported by this tool.
         while tracker.poll_event().is_some() {}
@@ -449,6 +478,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         b.finish_and_clear();
     }
     summary.streams = tracker.streams();
+    out.write_all(&buf).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(summary)
 }
@@ -466,10 +496,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let progress = io::stderr().is_terminal();
-    match run(&options, &mut out, progress) {
+    // `run` writes whole blocks; on Unix they go straight to file descriptor 1,
+    // past stdout's line buffering.
+    #[cfg(unix)]
+    let result = match io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => run(&options, &mut File::from(fd), progress),
+        Err(_) => run(&options, &mut io::stdout().lock(), progress),
+    };
+    #[cfg(not(unix))]
+    let result = run(
+        &options,
+        &mut io::BufWriter::new(io::stdout().lock()),
+        progress,
+    );
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         // An empty message: the reader closed the pipe (`| head`), not an error.
         Err(e) if e.is_empty() => ExitCode::SUCCESS,

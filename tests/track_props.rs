@@ -9,7 +9,9 @@
 //! * SYN and FIN consume one sequence number, the first data byte is 1;
 //! * every resent segment (a copy of bytes the capture already holds, or the
 //!   resend of bytes lost before the capture point) is flagged retransmission
-//!   (fast and spurious retransmissions carry the flag too), never taken as new;
+//!   (fast and spurious retransmissions carry the flag too), never taken as new —
+//!   except a one-byte resend of the highest byte, which is a keep-alive on the
+//!   wire;
 //! * segments sent once and in order are never flagged retransmission or
 //!   out-of-order;
 //! * after FIN, FIN, ACK the client is in TIME_WAIT and the server CLOSED;
@@ -344,6 +346,7 @@ proptest! {
             prop_assert_eq!(t.stream, 0);
             prop_assert_eq!(t.side, if s.from_client { Side::Client } else { Side::Server });
             prop_assert_eq!(t.seq, s.seq.wrapping_sub(mine), "seq of {:?}", s);
+            prop_assert_eq!(t.offset, Some(u64::from(t.seq)), "offset of {:?}", s);
             let ack = s.flags.contains(TcpFlags::ACK).then(|| s.ack.wrapping_sub(theirs));
             prop_assert_eq!(t.ack, ack, "ack of {:?}", s);
             prop_assert_eq!(t.next_seq, t.seq + s.len + syn_fin, "nxtseq of {:?}", s);
@@ -355,7 +358,12 @@ proptest! {
             }
             let retrans = t.analysis.flags.contains(AnalysisFlags::RETRANSMISSION);
             match s.kind {
-                Kind::Resent => prop_assert!(retrans, "resent but {:?}: {:?}", t.analysis.flags, s),
+                // A one-byte resend of the highest byte is, on the wire, exactly a
+                // keep-alive (RFC 9293 §3.8.4: SEG.SEQ = SND.NXT − 1, one octet).
+                Kind::Resent => prop_assert!(
+                    retrans || (s.len == 1 && t.analysis.flags.contains(AnalysisFlags::KEEP_ALIVE)),
+                    "resent but {:?}: {:?}", t.analysis.flags, s
+                ),
                 Kind::InOrder => prop_assert!(
                     !t.analysis.flags.intersects(AnalysisFlags::RETRANSMISSION | AnalysisFlags::OUT_OF_ORDER),
                     "new data flagged {:?}: {:?}", t.analysis.flags, s

@@ -7,11 +7,14 @@
 //! raw 32-bit numbers with serial comparisons (`GT_SEQ`, `LT_SEQ`, ...), treats
 //! a zero `nextseq`, `lastack` or `maxseqtobeacked` as "not known yet", and
 //! compares raw (unscaled) windows.
+//!
+//! The rules are listed on [`Analysis`].
 
 use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
+use super::unwrap::SeqUnwrapper;
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
 
@@ -169,6 +172,39 @@ pub struct DuplicateAck {
 }
 
 /// Wireshark's SEQ/ACK analysis of one segment.
+///
+/// The rules, in Wireshark's order (`fwd` = the sender's direction, `rev` = the
+/// other one; "no SYN/FIN/RST" means none of the three bits is set):
+///
+/// | flag | Wireshark's condition |
+/// |---|---|
+/// | zero_window_probe | `seglen == 1 && seq == fwd.nextseq && rev.window == 0`; skips the next seven tests |
+/// | zero_window | `window == 0`, no SYN/FIN/RST |
+/// | lost_segment | `fwd.nextseq && GT_SEQ(seq, fwd.nextseq)`, no RST |
+/// | keep_alive | `seglen <= 1 && seq == fwd.nextseq - 1`, no SYN/FIN/RST |
+/// | window_update | `seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST |
+/// | window_full | `seglen > 0 && rev.win_scale != -1 && seq + seglen == rev.lastack + (rev.window << scale)`, no SYN/FIN/RST |
+/// | keep_alive_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, `rev.lastsegmentflags` has keep_alive; skips the next two |
+/// | zero_window_probe_ack | no payload, `window == 0 == fwd.window`, same seq/ack, `rev.lastsegmentflags` has zero_window_probe; skips the next one |
+/// | duplicate_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST; number = `++fwd.dupacknum` (1 after −1), frame = `fwd.lastnondupack` |
+/// | ack_lost_segment | ACK bit, `rev.maxseqtobeacked && GT_SEQ(ack, rev.maxseqtobeacked)`; set when `maxseqtobeacked > rev.nextseq` (which is then pulled back) or when `rev.dupacknum == 0` (which then becomes −1) |
+/// | spurious_retransmission | payload, `rev.lastack && LE_SEQ(seq + seglen, rev.lastack)` |
+/// | fast_retransmission | `seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq` within 20 ms of the peer's last segment |
+/// | out_of_order | `seq_not_advanced`, within the initial RTT (3 ms before it is known) of `fwd.nextseqtime`, `fwd.nextseq != seq + seglen (+1 SYN/FIN)` |
+/// | retransmission | `seq_not_advanced` otherwise; also set with fast and spurious, as tshark's field is |
+/// | reused_ports | a SYN on a known pair with another ISN than its sender's base (new stream), or such a SYN,ACK (same stream) — decided by the tracker |
+///
+/// `seq_not_advanced` is `fwd.nextseq && LT_SEQ(seq, fwd.nextseq)`, except for data
+/// starting one byte below `nextseq` (after a one-byte probe); the retransmission
+/// family is tested only for segments with payload, SYN or FIN, and not for
+/// keep-alives. A dup-ACK count resets whenever the acknowledgment number changes.
+/// `acks_frame`/`ack_rtt` come from the oldest unacknowledged peer segment whose
+/// end equals `ack` exactly; bytes in flight are the span of the sender's
+/// unacknowledged segments less the peer's SACKed bytes (less one for SYN/FIN),
+/// reported only between 0 and 2·10^9 and not after a lost segment until the peer
+/// ACKs again. The SACK-driven fast-retransmission tests and the
+/// window-update-to-dup-ACK rule of later Wireshark versions are not in tshark
+/// 4.0.17 and not here.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Analysis {
@@ -271,7 +307,6 @@ pub(crate) struct Flow {
     /// The last raw window (u32::MAX before the first segment, as Wireshark).
     window: u32,
     sack: [(u32, u32); 4],
-    mss: u16,
     pub(crate) win_scale: i8,
     num_sack: u8,
     lastsegmentflags: AnalysisFlags,
@@ -296,7 +331,6 @@ impl Flow {
             nextseqtime: 0,
             window: u32::MAX,
             sack: [(0, 0); 4],
-            mss: 0,
             win_scale: SCALE_UNKNOWN,
             num_sack: 0,
             lastsegmentflags: AnalysisFlags::empty(),
@@ -342,16 +376,18 @@ pub(crate) struct SegInfo<'a> {
     pub len: u32,
     pub flags: TcpFlags,
     pub window: u16,
-    pub mss: Option<u16>,
     pub window_scale: Option<u8>,
     pub sack: &'a [(SeqNum, SeqNum)],
-    pub ipv6: bool,
+    /// The most unacknowledged segments to remember per direction.
+    pub max_unacked: u32,
 }
 
 /// Relative numbers and the scaled window of a segment.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Numbers {
     pub seq: u32,
+    /// 64-bit offset of `seq` from the sender's base (no wrap at 2^32).
+    pub offset: Option<u64>,
     pub ack: Option<u32>,
     pub next_seq: u32,
     pub window_scaled: Option<u32>,
@@ -361,20 +397,21 @@ pub(crate) struct Numbers {
 #[derive(Clone, Debug)]
 pub(crate) struct ConnAnalysis {
     pub(crate) flows: [Flow; 2],
+    /// Each direction's sequence numbers as 64-bit offsets from its base.
+    unwrap: [SeqUnwrapper; 2],
     /// Time of the most recent pure SYN (`ts_mru_syn`); 0 = none.
     mru_syn: u64,
-    /// `ts_first_rtt`; `None` until the handshake's ACK.
-    first_rtt: Option<u64>,
-    max_unacked: u32,
+    /// `ts_first_rtt`; 0 = not known (as in Wireshark, a zero RTT stays unknown).
+    first_rtt: u64,
 }
 
 impl ConnAnalysis {
-    pub(crate) fn new(max_unacked: u32) -> Self {
+    pub(crate) fn new() -> Self {
         ConnAnalysis {
             flows: [Flow::new(), Flow::new()],
+            unwrap: [SeqUnwrapper::new(SeqNum(0)); 2],
             mru_syn: 0,
-            first_rtt: None,
-            max_unacked,
+            first_rtt: 0,
         }
     }
 
@@ -415,6 +452,16 @@ impl ConnAnalysis {
             rev.base_set = true;
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
+        // The 64-bit offset: a new unwrapper whenever the base is (re)set.
+        let offset = match self.unwrap.get_mut(dir) {
+            Some(u) => {
+                if u.base() != SeqNum(fwd.base) {
+                    *u = SeqUnwrapper::new(SeqNum(fwd.base));
+                }
+                u.unwrap(SeqNum(seq))
+            }
+            None => None,
+        };
         let numbers_ack = ackf.then(|| ack.wrapping_sub(rev.base));
 
         let mut a = Analysis::default();
@@ -550,7 +597,11 @@ impl ConnAnalysis {
             // Times as Wireshark computes them: an earlier "now" wraps to a huge value.
             let since_peer = now.checked_sub(rev.lastacktime).unwrap_or(u64::MAX);
             let since_highest = now.checked_sub(fwd.nextseqtime).unwrap_or(u64::MAX);
-            let thres = self.first_rtt.unwrap_or(DEFAULT_OOO_THRESHOLD);
+            let thres = if self.first_rtt == 0 {
+                DEFAULT_OOO_THRESHOLD
+            } else {
+                self.first_rtt
+            };
             if len > 0 && rev.lastack != 0 && le(seq.wrapping_add(len), rev.lastack) {
                 // C2 SPURIOUS: `seglen > 0 && rev->lastack && LE_SEQ(seq + seglen,
                 // rev->lastack)`: the receiver had acknowledged all of it already.
@@ -581,7 +632,7 @@ impl ConnAnalysis {
         // State updates, Wireshark's order.
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
-        if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < self.max_unacked {
+        if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < s.max_unacked {
             fwd.segments.push(Unacked {
                 frame: s.frame,
                 time: now,
@@ -658,8 +709,8 @@ impl ConnAnalysis {
             fwd.is_first_ack = true;
         }
         if ackf && !syn {
-            if self.first_rtt.is_none() && self.mru_syn != 0 {
-                self.first_rtt = Some(now.saturating_sub(self.mru_syn));
+            if self.first_rtt == 0 && self.mru_syn != 0 {
+                self.first_rtt = now.saturating_sub(self.mru_syn);
             }
             fwd.is_first_ack = false;
         }
@@ -676,13 +727,7 @@ impl ConnAnalysis {
             None
         };
 
-        // Options: MSS (on SYNs), window scale, SACK.
-        if let Some(mss) = s.mss.filter(|_| syn) {
-            fwd.mss = mss;
-        }
-        if fwd.mss == 0 {
-            fwd.mss = if s.ipv6 { 1220 } else { 536 };
-        }
+        // Options: window scale, SACK.
         if let Some(ws) = s.window_scale {
             fwd.win_scale = ws.min(14) as i8;
         }
@@ -705,9 +750,10 @@ impl ConnAnalysis {
         }
 
         a.flags = flags;
-        a.initial_rtt = self.first_rtt.map(Duration::from_nanos);
+        a.initial_rtt = (self.first_rtt != 0).then(|| Duration::from_nanos(self.first_rtt));
         let numbers = Numbers {
             seq: rel_seq,
+            offset,
             ack: numbers_ack,
             next_seq: rel_seq.wrapping_add(len).wrapping_add(synfin),
             window_scaled,

@@ -29,8 +29,8 @@ impl StateSet {
     ];
 
     fn bit(state: State) -> u16 {
-        let i = Self::ALL.iter().position(|&s| s == state).unwrap_or(0);
-        1 << i
+        // `State`'s variants are declared in RFC order, like `ALL`.
+        1 << (state as u16)
     }
 
     /// Adds a state.

@@ -281,3 +281,38 @@ fn analysis_tags_read_like_wireshark() {
     );
     assert_eq!(AnalysisFlags::all().names().count(), 15);
 }
+
+#[test]
+fn offsets_keep_counting_past_four_gibibytes() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let len: u32 = 60_000;
+    let n = (1u64 << 32) / u64::from(len) + 10;
+    let mut last = None;
+    for i in 0..n {
+        let seq = 101u32.wrapping_add((i as u32).wrapping_mul(len));
+        frame += 1;
+        // Only the headers are captured (as with a short snap length): the IP
+        // length still says `len` payload bytes.
+        let mut bytes = datagram(c, s, seq, 501, TcpFlags::ACK, 0);
+        let total = (bytes.len() as u16 + len as u16).to_be_bytes();
+        bytes[2..4].copy_from_slice(&total);
+        let seg = track(&mut t, frame, 2, &bytes);
+        assert_eq!(seg.offset, Some(1 + i * u64::from(len)), "segment {i}");
+        assert!(!seg.analysis.flags.contains(AnalysisFlags::RETRANSMISSION));
+        if i % 64 == 63 {
+            frame += 1;
+            let ack = seq.wrapping_add(len);
+            track(
+                &mut t,
+                frame,
+                2,
+                &datagram(s, c, 501, ack, TcpFlags::ACK, 0),
+            );
+        }
+        last = seg.offset;
+    }
+    assert!(last.is_some_and(|o| o > 1 << 32));
+}
