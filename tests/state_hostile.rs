@@ -29,6 +29,10 @@
 //!     own, and with reordering no later segment proves either;
 //!   - a side that aborted without a RST (RFC 9293 §3.10.5: from LISTEN, SYN-SENT,
 //!     CLOSING, LAST-ACK or TIME-WAIT): it became CLOSED without a segment;
+//!   - both sides once a RST was seen on a network that had reordered segments:
+//!     the receiver's last ACK *seen* need not be the last it *sent*, so the
+//!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
+//!     stale (`regression_9`);
 //!   - anything after a segment passed the capture point and was lost after it (the
 //!     observer saw it delivered): those runs check only the first property and
 //!     that nothing panics.
@@ -152,6 +156,10 @@ struct World {
     silent: [bool; 2],
     /// Sides a SYN, FIN or RST of which was lost before the capture point.
     lost_control: [bool; 2],
+    /// The network reordered segments at some point.
+    reordered: bool,
+    /// A RST was seen on a reordered network.
+    rst_after_reordering: bool,
     /// Sides a RST of which was seen and not accepted by its receiver.
     challenged: [bool; 2],
     /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
@@ -190,6 +198,8 @@ impl World {
             lost_after_capture: false,
             injected: [false; 2],
             silent: [false; 2],
+            reordered: false,
+            rst_after_reordering: false,
             lost_control: [false; 2],
             challenged: [false; 2],
             unseen: [Vec::new(), Vec::new()],
@@ -227,6 +237,9 @@ impl World {
             for t in o.transitions.iter() {
                 self.check_transition("observer", t);
             }
+            if f.segment.flags.contains(TcpFlags::RST) && self.reordered {
+                self.rst_after_reordering = true;
+            }
             // Once challenged, for good: even a later data segment may have been
             // sent before the RST (reordered), so nothing seen proves the side alive.
             if f.segment.flags.contains(TcpFlags::RST)
@@ -244,6 +257,9 @@ impl World {
             return;
         }
         let i = i % self.pair.len();
+        if i != 0 {
+            self.reordered = true;
+        }
         self.capture(i);
         let before = self.pair.len();
         let d = self.pair.deliver_at(i, self.now).unwrap();
@@ -274,6 +290,7 @@ impl World {
 
     fn knowable(&self, side: Side) -> bool {
         !self.lost_after_capture
+            && !self.rst_after_reordering
             && self.injected == [false; 2]
             && !self.silent[side.index()]
             && !self.lost_control[side.index()]
@@ -361,6 +378,7 @@ impl World {
                 }
             }
             Op::Delay(i) if !self.pair.is_empty() => {
+                self.reordered = true;
                 let _ = self.pair.delay(i % self.pair.len());
             }
             Op::Capture(i) if !self.pair.is_empty() => {
@@ -433,6 +451,10 @@ fn converse(script: &Script) {
         w.sent_last(1);
     }
     w.apply(Op::DeliverAll);
+    // A window below the scale's unit is zero too.
+    let zero_window = Side::BOTH
+        .iter()
+        .any(|s| w.pair.endpoint(*s).tcb().is_some_and(|t| t.rcv_wnd() == 0));
     for op in &script.ops {
         w.apply(*op);
     }
@@ -448,7 +470,7 @@ fn converse(script: &Script) {
     w.settle();
     w.check_agreement("at the end");
     // (A zero window never opens: an endpoint has no application reading.)
-    if Side::BOTH.iter().all(|s| w.knowable(*s)) && !script.window.contains(&0) {
+    if Side::BOTH.iter().all(|s| w.knowable(*s)) && !script.window.contains(&0) && !zero_window {
         assert_eq!(w.pair.states(), [State::Closed, State::Closed]);
     }
 }
@@ -600,6 +622,41 @@ fn regression_8() {
             Retransmit(Client),
             Capture(6),
         ],
+    });
+}
+
+#[test]
+fn regression_9() {
+    use Op::*;
+    use Side::*;
+    converse(&Script {
+        isn: [0, 0],
+        scale: [Some(0), Some(11)],
+        window: [281289, 9139],
+        simultaneous_open: true,
+        after_capture: false,
+        ops: vec![
+            Send(Server, 1),
+            Abort(Server),
+            Delay(2),
+            Close(Client),
+            Deliver(3),
+            Deliver(3),
+            Drop(2),
+            Retransmit(Server),
+        ],
+    });
+}
+
+#[test]
+fn regression_10() {
+    converse(&Script {
+        isn: [0, 0],
+        scale: [Some(0), Some(14)],
+        window: [281289, 9139],
+        simultaneous_open: true,
+        after_capture: false,
+        ops: vec![],
     });
 }
 

@@ -10,8 +10,11 @@
 //! before it. Whenever nothing is in flight, its state of each side must equal the
 //! endpoint's, under the rule `tests/state_hostile.rs` states for what a passive
 //! observer can know: not after an injected segment; not for a side that lost a
-//! SYN, FIN or RST before the capture point, aborted or timed out without a RST,
-//! or sent a RST its receiver did not accept; and CLOSED and LISTEN, which no
+//! SYN, FIN or RST before the capture point, aborted, closed (from LISTEN or
+//! SYN-SENT) or timed out without a segment,
+//! sent a RST its receiver did not accept, or sent a SYN the observer took as
+//! reopening (a new attempt, or a retransmission that crossed the RST that ended
+//! the connection: no segment tells which); and CLOSED and LISTEN, which no
 //! segment tells apart, count as equal.
 //!
 //! Checked after every event: nothing panics; `SND.UNA` is never after `SND.NXT`;
@@ -26,8 +29,8 @@ use core::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use synack::segment::SynOptions;
 use synack::state::{
-    Cause, Config, Disposition, Endpoint, Note, Observer, Reply, Side, State, Transition,
-    Violation, is_rfc_transition,
+    Cause, Config, Disposition, DropReason, Endpoint, Note, Observer, Reply, Side, State,
+    Transition, Violation, is_rfc_transition,
 };
 use synack::{Segment, SeqNum, TcpFlags};
 
@@ -126,7 +129,11 @@ impl World {
             return;
         }
         let same = |a: State, b: State| {
-            a == b || matches!((a, b), (State::Closed, State::Listen) | (State::Listen, State::Closed))
+            a == b
+                || matches!(
+                    (a, b),
+                    (State::Closed, State::Listen) | (State::Listen, State::Closed)
+                )
         };
         for side in Side::BOTH {
             if !self.unknowable[side.index()] {
@@ -139,6 +146,17 @@ impl World {
     /// `seg` passes the capture point and reaches `to`.
     fn arrive(&mut self, to: Side, seg: Segment) {
         let o = self.observer.on_segment(to.peer(), &seg, self.now);
+        if std::env::var_os("TRACE").is_some() {
+            eprintln!(
+                "{} -> {to}: {:?} {:?} len {}\n  obs {:?} {:?}",
+                to.peer(),
+                seg.flags,
+                (seg.seq, seg.ack),
+                seg.payload_len,
+                o.transitions,
+                o.notes
+            );
+        }
         for t in o.transitions.iter() {
             if matches!(t.cause, Cause::Sent | Cause::Received | Cause::Delivered) {
                 assert!(is_rfc_transition(t.from, t.to), "observer: {t}");
@@ -147,13 +165,25 @@ impl World {
         if seg.flags.contains(TcpFlags::RST) && !o.notes.contains(Note::RstAccepted) {
             self.unknowable[to.peer().index()] = true;
         }
+        if o.notes.contains(Note::Reopened) {
+            // A SYN after the side was reset or closed: a new attempt, or a
+            // retransmission that crossed the RST; no segment tells which.
+            self.unknowable[to.peer().index()] = true;
+        }
         let e = &mut self.ends[to.index()];
         let before = *e;
         let arrival = e.on_segment(&seg, self.now);
-        check_changes(before.state(), arrival.transitions.iter().copied(), e.state());
+        check_changes(
+            before.state(),
+            arrival.transitions.iter().copied(),
+            e.state(),
+        );
         check_endpoint(e);
-        if matches!(arrival.disposition, Disposition::Dropped(_)) && arrival.transitions.is_empty() {
-            // A dropped segment changes nothing but, in TIME-WAIT, the 2·MSL deadline.
+        if matches!(arrival.disposition, Disposition::Dropped(d) if d != DropReason::ZeroWindow)
+            && arrival.transitions.is_empty()
+        {
+            // A dropped segment changes nothing but, in TIME-WAIT, the 2·MSL deadline
+            // (a segment refused by a zero window still has its ACK processed).
             assert_eq!(before.state(), e.state());
             assert_eq!(before.tcb(), e.tcb(), "a dropped segment changed the TCB");
         }
@@ -203,6 +233,12 @@ impl World {
             3 => {
                 let r = e.close(now);
                 check_violation(before, e, &r);
+                if let Ok(o) = &r
+                    && o.segment.is_none()
+                {
+                    // CLOSE in LISTEN or SYN-SENT: CLOSED without a segment.
+                    self.unknowable[side.index()] = true;
+                }
                 let o = r.ok();
                 (o.and_then(|o| o.segment), o.map(|o| o.transition))
             }
@@ -222,6 +258,16 @@ impl World {
         };
         check_changes(before.state(), change.into_iter(), e.state());
         check_endpoint(e);
+        if std::env::var_os("TRACE").is_some() {
+            eprintln!(
+                "call {} op {}: {} -> {} sends {:?}",
+                side,
+                op % 6,
+                before.state(),
+                e.state(),
+                segment.map(|s| (s.flags, s.seq))
+            );
+        }
         if let Some(s) = segment {
             self.push(side.peer(), s);
         }

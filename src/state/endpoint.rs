@@ -289,7 +289,14 @@ impl Tcb {
             .window
             .min(u32::from(u16::MAX) << rcv_shift)
             .min(1 << 30);
-        let rcv_wnd = rcv_wnd & !((1u32 << rcv_shift) - 1);
+        // A whole number of scale units, and at least one when the window is not
+        // zero: rounding a window the SYN announced down to nothing would refuse
+        // everything while the peer was told it may send.
+        let unit = 1u32 << rcv_shift;
+        let rcv_wnd = match rcv_wnd & !(unit - 1) {
+            0 if rcv_wnd > 0 => unit,
+            w => w,
+        };
         let snd_wnd = u32::from(syn.window);
         Tcb {
             iss,

@@ -903,7 +903,10 @@ impl Observer {
             // (already seen and delivered) reached this side.
             notes.insert(Note::Crossed);
             self.set(from, State::SynReceived, Cause::Revised, t);
-            if self.half(to).acks_syn_of(ack) {
+            let peer = *self.half(to);
+            // Only a side still waiting for the ACK of its SYN becomes ESTABLISHED;
+            // one that already closed (FIN_WAIT_1 from SYN_RECEIVED) stays where it is.
+            if matches!(peer.state, State::SynSent | State::SynReceived) && peer.acks_syn_of(ack) {
                 self.set(to, State::Established, Cause::Received, t);
             }
             self.set(from, State::Established, Cause::Delivered, t);
@@ -1747,6 +1750,27 @@ mod test {
             SynReceived,
         );
         assert!(o.notes.contains(Note::Reopened));
+    }
+
+    // Fuzz find: a simultaneous open where one side closes from SYN_RECEIVED before
+    // the crossed SYN,ACK is seen; that SYN,ACK must not take it back to ESTABLISHED.
+    #[test]
+    fn test_syn_received_fin_then_crossed_syn_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(300), SynReceived, SynReceived);
+        step(&mut obs, A, syn_ack(100, 301), SynReceived, Established);
+        let o = step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        assert!(
+            o.transitions
+                .iter()
+                .all(|t| is_rfc_transition(t.from, t.to))
+        );
+        let o = obs.on_segment(B, &syn_ack(300, 101), T0);
+        for t in o.transitions.iter().filter(|t| t.cause != Cause::Revised) {
+            assert!(is_rfc_transition(t.from, t.to), "{t}");
+        }
+        assert_eq!(obs.state(A), FinWait1);
     }
 
     #[test]
