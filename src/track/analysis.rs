@@ -704,7 +704,7 @@ impl ConnAnalysis {
         // first ACK without SYN).
         if syn {
             if !ackf {
-                self.mru_syn = now.max(1);
+                self.mru_syn = now;
             }
             fwd.is_first_ack = true;
         }

@@ -316,3 +316,221 @@ fn offsets_keep_counting_past_four_gibibytes() {
     }
     assert!(last.is_some_and(|o| o > 1 << 32));
 }
+
+/// REFERENCE.md §3.16: a synthetic conversation whose every analysis result was
+/// read from tshark 4.0.17 (client 10.0.0.1:40000, server 10.0.0.2:80, window
+/// scale 7 both ways, 100-byte segments). Times in milliseconds are chosen to give
+/// the RTTs tshark printed. Expected values are tshark's, as recorded there.
+#[test]
+fn reference_scenario_matches_tshark_4_0_17() {
+    use crate::wire::options::{SackBlocks, TcpOption};
+
+    struct F {
+        c2s: bool,
+        port: u16,
+        seq: u32,
+        ack: u32,
+        flags: TcpFlags,
+        len: usize,
+        win: u16,
+        ms: u64,
+        ws: bool,
+        sack: Option<(u32, u32)>,
+    }
+    let f = |c2s, seq, ack, flags, len, win, ms| F {
+        c2s,
+        port: 40000,
+        seq,
+        ack,
+        flags,
+        len,
+        win,
+        ms,
+        ws: false,
+        sack: None,
+    };
+    let (a, pa, s, sa, fa) = (
+        TcpFlags::ACK,
+        TcpFlags::PSH | TcpFlags::ACK,
+        TcpFlags::SYN,
+        TcpFlags::SYN | TcpFlags::ACK,
+        TcpFlags::FIN | TcpFlags::ACK,
+    );
+    let (c, sv) = (1000u32, 5000u32); // ISNs
+    let mut frames = vec![
+        F {
+            ws: true,
+            ..f(true, c, 0, s, 0, 64240, 0)
+        }, // 1
+        F {
+            ws: true,
+            ..f(false, sv, c + 1, sa, 0, 65160, 10)
+        }, // 2
+        f(true, c + 1, sv + 1, a, 0, 502, 20),      // 3
+        f(true, c + 1, sv + 1, pa, 100, 502, 30),   // 4
+        f(false, sv + 1, c + 101, a, 0, 500, 40),   // 5
+        f(true, c + 101, sv + 1, pa, 100, 502, 50), // 6
+        f(true, c + 201, sv + 1, pa, 100, 502, 51), // 7
+        f(false, sv + 1, c + 101, a, 0, 500, 60),   // 8
+        f(false, sv + 1, c + 101, a, 0, 500, 61),   // 9
+        f(false, sv + 1, c + 101, a, 0, 500, 62),   // 10
+        F {
+            ms: 62,
+            ..f(true, c + 101, sv + 1, pa, 100, 502, 62)
+        }, // 11 (0.5 ms later, below)
+        f(false, sv + 1, c + 301, a, 0, 500, 74),   // 12
+        f(true, c + 401, sv + 1, pa, 100, 502, 80), // 13
+        f(false, sv + 1, c + 501, a, 0, 500, 90),   // 14
+        f(false, sv + 1, c + 501, a, 0, 1000, 91),  // 15
+        f(true, c + 500, sv + 1, a, 0, 502, 100),   // 16
+        f(false, sv + 1, c + 501, a, 0, 1000, 101), // 17
+        f(false, sv + 1, c + 501, a, 0, 0, 102),    // 18
+        f(true, c + 501, sv + 1, pa, 1, 502, 110),  // 19
+        f(false, sv + 1, c + 501, a, 0, 0, 111),    // 20
+        f(false, sv + 1, c + 501, a, 0, 509, 112),  // 21
+        f(true, c + 1, sv + 1, pa, 100, 502, 120),  // 22
+        f(true, c + 401, sv + 1, pa, 100, 502, 121), // 23
+        f(true, c + 501, sv + 1, fa, 0, 502, 130),  // 24
+        f(false, sv + 1, c + 502, fa, 0, 509, 131), // 25
+        f(true, c + 502, sv + 2, a, 0, 502, 132),   // 26
+        F {
+            ws: true,
+            ..f(true, 77_000, 0, s, 0, 64240, 140)
+        }, // 27
+    ];
+    let g = |c2s, seq, ack, flags, len, win, ms| F {
+        port: 40001,
+        ..f(c2s, seq, ack, flags, len, win, ms)
+    };
+    let (c2, s2) = (9000u32, 20000u32);
+    frames.extend([
+        F {
+            ws: true,
+            ..g(true, c2, 0, s, 0, 64240, 200)
+        }, // 28
+        F {
+            ws: true,
+            ..g(false, s2, c2 + 1, sa, 0, 65160, 250)
+        }, // 29
+        g(true, c2 + 1, s2 + 1, a, 0, 502, 300),      // 30
+        g(true, c2 + 1, s2 + 1, pa, 100, 502, 301),   // 31
+        g(true, c2 + 201, s2 + 1, pa, 100, 502, 302), // 32
+        g(true, c2 + 101, s2 + 1, pa, 100, 502, 303), // 33
+        F {
+            sack: Some((c2 + 201, c2 + 301)),
+            ..g(false, s2 + 1, c2 + 101, a, 0, 500, 304)
+        }, // 34
+        F {
+            sack: Some((c2 + 201, c2 + 301)),
+            ..g(false, s2 + 1, c2 + 101, a, 0, 500, 305)
+        }, // 35
+    ]);
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut out = Vec::new();
+    for (i, fr) in frames.iter().enumerate() {
+        let (cl, sv_addr) = (addr(1, fr.port), addr(2, 80));
+        let (src, dst) = if fr.c2s { (cl, sv_addr) } else { (sv_addr, cl) };
+        let (SocketAddr::V4(s4), SocketAddr::V4(d4)) = (src, dst) else {
+            unreachable!()
+        };
+        let mut h = TcpHeader::new(s4.port(), d4.port(), SeqNum(fr.seq), fr.flags);
+        h.acknowledgment_number = SeqNum(fr.ack);
+        h.window_size = fr.win;
+        if fr.ws {
+            h.options.push(&TcpOption::WindowScale(7)).expect("fits");
+        }
+        if let Some((l, r)) = fr.sack {
+            let blocks = SackBlocks::new(&[(SeqNum(l), SeqNum(r))]).expect("one block");
+            h.options.push(&TcpOption::Sack(blocks)).expect("fits");
+        }
+        let mut tcp = [0u8; 60];
+        let hl = h.write(&mut tcp).expect("fits");
+        let total = 20 + hl + fr.len;
+        let mut bytes = vec![
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            0,
+            0x40,
+            0,
+            64,
+            6,
+            0,
+            0,
+        ];
+        bytes.extend_from_slice(&s4.ip().octets());
+        bytes.extend_from_slice(&d4.ip().octets());
+        bytes.extend_from_slice(&tcp[..hl]);
+        bytes.resize(total, 0);
+        // Frame 11 comes half a millisecond after frame 10.
+        let us = 1_000_000 + fr.ms * 1000 + if i == 10 { 500 } else { 0 };
+        let d = decode(LinkType::RAW, &bytes);
+        out.push(t.track(
+            i as u64 + 1,
+            Duration::from_micros(us),
+            d.tcp().expect("TCP"),
+        ));
+    }
+    use AnalysisFlags as A;
+    let flags = |n: usize| out[n - 1].analysis.flags;
+    let ms = |x: u64| Some(Duration::from_millis(x));
+    assert_eq!(out[0].stream, 0);
+    assert_eq!(
+        (out[1].analysis.acks_frame, out[1].analysis.ack_rtt),
+        (Some(1), ms(10))
+    );
+    assert_eq!(out[2].analysis.initial_rtt, ms(20));
+    assert_eq!(out[2].window_scaled, Some(502 << 7));
+    assert_eq!(out[3].analysis.bytes_in_flight, Some(100));
+    assert_eq!(out[4].analysis.ack_rtt, ms(10));
+    assert_eq!(
+        (
+            out[5].analysis.bytes_in_flight,
+            out[6].analysis.bytes_in_flight
+        ),
+        (Some(100), Some(200))
+    );
+    for (n, num) in [(8, 1), (9, 2), (10, 3)] {
+        assert_eq!(flags(n), A::DUPLICATE_ACK, "frame {n}");
+        assert_eq!(
+            out[n - 1].analysis.duplicate_ack,
+            Some(DuplicateAck {
+                number: num,
+                frame: 5
+            })
+        );
+    }
+    assert_eq!(flags(11), A::FAST_RETRANSMISSION | A::RETRANSMISSION);
+    assert_eq!(out[10].analysis.bytes_in_flight, Some(200));
+    assert_eq!(
+        (out[11].analysis.acks_frame, out[11].analysis.ack_rtt),
+        (Some(7), ms(23))
+    );
+    assert_eq!(flags(13), A::LOST_SEGMENT);
+    assert_eq!(out[12].analysis.bytes_in_flight, None);
+    assert_eq!(flags(14), A::ACK_LOST_SEGMENT);
+    assert_eq!(out[13].analysis.ack_rtt, ms(10));
+    assert_eq!(flags(15), A::WINDOW_UPDATE);
+    assert_eq!(flags(16), A::KEEP_ALIVE);
+    assert_eq!(flags(17), A::KEEP_ALIVE_ACK);
+    assert_eq!(flags(18), A::ZERO_WINDOW);
+    assert_eq!(flags(19), A::ZERO_WINDOW_PROBE);
+    assert_eq!(out[18].analysis.bytes_in_flight, Some(1));
+    assert_eq!(flags(20), A::ZERO_WINDOW | A::ZERO_WINDOW_PROBE_ACK);
+    assert_eq!(flags(21), A::WINDOW_UPDATE);
+    assert_eq!(flags(22), A::SPURIOUS_RETRANSMISSION | A::RETRANSMISSION);
+    assert_eq!(out[21].analysis.bytes_in_flight, Some(501));
+    assert_eq!(flags(23), A::SPURIOUS_RETRANSMISSION | A::RETRANSMISSION);
+    for n in 24..=26 {
+        assert_eq!(flags(n), A::empty(), "frame {n}");
+    }
+    assert_eq!((out[26].stream, flags(27)), (1, A::REUSED_PORTS));
+    assert_eq!((out[27].stream, out[29].analysis.initial_rtt), (2, ms(100)));
+    assert_eq!(flags(32), A::LOST_SEGMENT);
+    assert_eq!(flags(33), A::OUT_OF_ORDER);
+    assert_eq!(flags(34), A::empty());
+    assert_eq!(flags(35), A::DUPLICATE_ACK);
+    assert_eq!(out[34].analysis.duplicate_ack.map(|d| d.number), Some(1));
+}
