@@ -492,6 +492,40 @@ mod test {
         assert_eq!(mss.as_slice(), [2, 4, 2, 24]);
     }
 
+    /// Exactly 40 option bytes fit, one option of 40 bytes too; `is_empty`,
+    /// `Hash` and `Debug` follow the wire form.
+    #[test]
+    fn forty_bytes_fit_exactly() {
+        extern crate std;
+        use core::hash::{BuildHasher, Hash, Hasher};
+        let mut one = TcpOptionsBuf::new();
+        assert!(one.is_empty());
+        one.push(&TcpOption::Unknown {
+            kind: 99,
+            data: &[7; 38],
+        })
+        .unwrap();
+        assert!(!one.is_empty());
+        assert_eq!(one.padded_len(), 40);
+        let mut full = TcpOptionsBuf::from_raw(&[1; 38]).unwrap();
+        full.push(&TcpOption::Nop).unwrap();
+        full.push(&TcpOption::Nop).unwrap();
+        assert_eq!(full.as_slice().len(), 40);
+        let state = std::hash::RandomState::new();
+        let (mut a, mut b) = (state.build_hasher(), state.build_hasher());
+        TcpOptionsBuf::from_raw(&[3, 3, 7]).unwrap().hash(&mut a);
+        TcpOptionsBuf::from_raw(&[3, 3, 7, 0]).unwrap().hash(&mut b);
+        assert_eq!(a.finish(), b.finish());
+        let (mut c, mut d) = (state.build_hasher(), state.build_hasher());
+        TcpOptionsBuf::from_raw(&[3, 3, 7]).unwrap().hash(&mut c);
+        TcpOptionsBuf::from_raw(&[3, 3, 8]).unwrap().hash(&mut d);
+        assert_ne!(c.finish(), d.finish());
+        assert_eq!(
+            std::format!("{:?}", TcpOptionsBuf::from_raw(&[2, 4, 5, 0xb4]).unwrap()),
+            "[Ok(Mss(1460))]"
+        );
+    }
+
     #[test]
     fn too_small_buffers_and_too_many_options_are_errors() {
         let h = TcpHeader::default();
