@@ -132,7 +132,7 @@ impl Conversation {
 /// order.
 pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> {
     let mut reader = CaptureReader::open(path).map_err(io::Error::other)?;
-    let mut tracker = Tracker::new(TrackerConfig::default());
+    let mut tracker = Tracker::new(TrackerConfig::unbounded());
     let mut reassembler: Reassembler<u64> = Reassembler::new(ReassemblyConfig::default());
     let mut convs: HashMap<u64, Conversation> = HashMap::new();
     let emit = |convs: &mut HashMap<u64, Conversation>, stream: &u64, e: Event<'_>, end: bool| {

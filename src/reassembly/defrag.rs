@@ -239,7 +239,70 @@ pub struct DefragStats {
     pub peak: usize,
 }
 
-/// IPv4 and IPv6 fragment reassembly. See the [module documentation](self).
+/// IPv4 and IPv6 fragment reassembly.
+///
+/// IP defragmentation: fragments of IPv4 (RFC 791, with RFC 815's hole
+/// bookkeeping) and IPv6 (RFC 8200 §4.5) datagrams put back together into one
+/// datagram that [`wire::decode`](crate::wire::decode) reads again
+/// ([`decode_datagram`]).
+///
+/// The [`Defragmenter`] is fed the facts the decoder reports for a fragment
+/// ([`Fragment`]: addresses, identification, offset, more-fragments bit,
+/// protocol) and the fragment's payload bytes, with the capture time; or,
+/// simpler, it is given whole captured frames
+/// ([`Defragmenter::push_frame`]), reads each fragment's payload where the
+/// decoder says it lies ([`Fragment::payload`]) and returns the datagrams the
+/// frame completes, nested fragments (a fragment inside a reassembled tunnel
+/// datagram) included.
+///
+/// * **Keys** as the RFCs say: IPv4 (source, destination, protocol,
+///   identification), RFC 791 §3.2; IPv6 (source, destination,
+///   identification), RFC 8200 §4.5.
+/// * **Timeouts** in capture time, counted from a datagram's first fragment:
+///   30 s for IPv4 and 60 s for IPv6 by default (Linux's `ipfrag_time` and
+///   RFC 8200's 60 s, also Linux's `ip6frag_time`).
+/// * **Overlaps** as Linux has handled them since 4.19 (CVE-2018-5391,
+///   `inet_frag_queue_insert`), for IPv4 and IPv6 alike: a fragment lying
+///   wholly inside data already held is a duplicate and ignored; any other
+///   overlap discards the whole datagram ([`DropReason::Overlap`]), as RFC 5722
+///   requires for IPv6. Wireshark instead keeps the first bytes and flags the
+///   overlap (`ip.fragment.overlap`); following the receiving kernel is what
+///   an analyzer of Linux hosts needs, and it leaves no ambiguity to evade.
+/// * **Inconsistent ends** as Linux: a last fragment (M = 0) that ends before
+///   data already held, or a second last fragment with another end, or a
+///   fragment beyond a known end, is ignored ([`DefragEvent::Ignored`]). A
+///   non-last fragment whose length is not a multiple of 8 is cut to one
+///   (IPv4, as Linux) or ignored (IPv6, RFC 8200). Empty fragments are ignored.
+/// * **Memory**: every held fragment costs its bytes plus
+///   [`CHUNK_OVERHEAD`], every datagram in progress [`DATAGRAM_OVERHEAD`];
+///   a fragment that does not fit drops its datagram ([`DropReason::MemoryCap`]).
+///
+/// ```
+/// use core::time::Duration;
+/// use synack::reassembly::{DefragConfig, DefragEvent, Defragmenter};
+/// use synack::wire::{Fragment, IpNumber};
+///
+/// let mut d = Defragmenter::new(DefragConfig::default());
+/// let frag = |offset, more| Fragment {
+///     source: "10.0.0.1".parse().unwrap(),
+///     destination: "10.0.0.2".parse().unwrap(),
+///     identification: 7,
+///     offset,
+///     more_fragments: more,
+///     protocol: IpNumber::UDP,
+///     payload_offset: 0,
+///     payload_len: 0,
+/// };
+/// let mut done = Vec::new();
+/// d.push(&frag(8, false), b"world", Duration::ZERO, &mut |e| {
+///     if let DefragEvent::Complete { datagram, .. } = e { done.push(datagram) }
+/// });
+/// d.push(&frag(0, true), b"hello, w", Duration::ZERO, &mut |e| {
+///     if let DefragEvent::Complete { datagram, .. } = e { done.push(datagram) }
+/// });
+/// // A 20-byte IPv4 header, then the 13 reassembled bytes.
+/// assert_eq!(&done[0][20..], b"hello, wworld");
+/// ```
 #[derive(Clone, Debug)]
 pub struct Defragmenter {
     config: DefragConfig,

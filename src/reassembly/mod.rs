@@ -1,5 +1,5 @@
-//! Reassembly: IP fragments back into datagrams ([`defrag`]) and each TCP
-//! direction back into the byte stream its sender wrote ([`stream`], [`conn`]),
+//! Reassembly: IP fragments back into datagrams ([`Defragmenter`]) and each TCP
+//! direction back into the byte stream its sender wrote ([`StreamReassembler`], [`Reassembler`]),
 //! for protocol analyzers and Follow TCP Stream.
 //!
 //! * [`StreamReassembler`] — one direction: in-order data handed out without
@@ -22,9 +22,9 @@
 //! fed by a tracker's answer, by [`wire::decode`](crate::wire::decode)'s
 //! packets directly, or by hand.
 
-pub mod conn;
-pub mod defrag;
-pub mod stream;
+mod conn;
+mod defrag;
+mod stream;
 
 pub use conn::{CloseReason, Event, Reassembler, ReassemblyConfig};
 pub use defrag::{

@@ -238,7 +238,22 @@ pub struct StreamStats {
     pub peak_buffered: usize,
 }
 
-/// One direction's reassembly state. See the [module documentation](self).
+/// One direction's reassembly state.
+///
+/// One direction of a TCP connection turned back into the byte stream its
+/// sender wrote: [`StreamReassembler`].
+///
+/// The reassembler is fed each segment of one direction (sequence number,
+/// control bits, payload) in capture order and answers with
+/// [`StreamEvent`]s through a callback. In-order payload is handed out as a
+/// slice of the segment itself, without a copy; only data that arrives ahead of
+/// a hole is copied into a buffer, and it is handed out once the hole is filled
+/// or declared a [`Gap`](StreamEvent::Gap).
+///
+/// Positions are *stream offsets*: a `u64` count of bytes from the first byte
+/// of the stream (the byte after the SYN, or the first byte of the first
+/// segment seen when the SYN was not captured), so they never wrap, whatever
+/// the 32-bit sequence numbers do.
 #[derive(Clone, Debug, Default)]
 pub struct StreamReassembler {
     config: StreamConfig,
