@@ -36,6 +36,11 @@ fn cannot_run() -> Option<String> {
     if cap_eff & (1 << 12) == 0 {
         return Some("no CAP_NET_ADMIN (run as root)".into());
     }
+    for (tool, package) in [("ip", "iproute2"), ("ss", "iproute2")] {
+        if Command::new(tool).arg("-V").output().is_err() {
+            return Some(format!("no `{tool}` command (install {package})"));
+        }
+    }
     None
 }
 
