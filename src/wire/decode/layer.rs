@@ -135,6 +135,7 @@ impl fmt::Display for Layer {
 }
 
 /// Every layer, in declaration order: `ALL_LAYERS[layer as usize] == layer`.
+#[cfg(test)]
 const ALL_LAYERS: [Layer; 35] = [
     Layer::Null,
     Layer::Loop,
@@ -173,63 +174,30 @@ const ALL_LAYERS: [Layer; 35] = [
     Layer::Tcp,
 ];
 
-/// The path walked so far, packed one byte per layer into two integers: the
-/// walker appends to it in registers, and only a segment's path is unpacked
-/// into an [`Encapsulation`] (appending to an array in memory and copying it
-/// right after would make the processor wait for the store).
+/// The path walked so far: the [`Encapsulation`] being built, one byte per
+/// layer appended in place (a store and an increment), handed over whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Path {
-    /// Layers 0 to 15, the first in the lowest byte.
-    low: u128,
-    /// Layers 16 to 23.
-    high: u64,
-    len: u8,
-}
+pub(crate) struct Path(Encapsulation);
 
 impl Path {
-    pub(crate) const EMPTY: Path = Path {
-        low: 0,
-        high: 0,
-        len: 0,
-    };
+    pub(crate) const EMPTY: Path = Path(Encapsulation::new());
 
     /// Appends a layer; `false` when full.
     #[inline]
     pub(crate) fn push(&mut self, layer: Layer) -> bool {
-        let code = layer as u8;
-        match self.len {
-            n @ 0..16 => self.low |= u128::from(code) << (8 * u32::from(n)),
-            n @ 16..24 => self.high |= u64::from(code) << (8 * u32::from(n - 16)),
-            _ => return false,
-        }
-        self.len += 1;
-        true
+        self.0.push(layer)
     }
 
     /// Whether no layer can be appended.
     #[inline]
     pub(crate) fn is_full(&self) -> bool {
-        usize::from(self.len) >= MAX_LAYERS
+        self.0.len() >= MAX_LAYERS
     }
 
     /// The path as an [`Encapsulation`].
     #[inline]
     pub(crate) fn to_encapsulation(self) -> Encapsulation {
-        let mut out = Encapsulation::new();
-        for i in 0..self.len {
-            let code = if i < 16 {
-                (self.low >> (8 * u32::from(i))) as u8
-            } else {
-                (self.high >> (8 * u32::from(i - 16))) as u8
-            };
-            out.push(
-                ALL_LAYERS
-                    .get(usize::from(code))
-                    .copied()
-                    .unwrap_or(Layer::Tcp),
-            );
-        }
-        out
+        self.0
     }
 }
 
@@ -250,6 +218,7 @@ impl Encapsulation {
     }
 
     /// Appends a layer; `false` when full.
+    #[inline]
     pub(crate) fn push(&mut self, layer: Layer) -> bool {
         match self.layers.get_mut(usize::from(self.len)) {
             Some(slot) => {

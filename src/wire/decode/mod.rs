@@ -272,6 +272,19 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
 }
 
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
+    match common_path(link_type, frame) {
+        Some(walk) => walk.tcp(),
+        None => general_walk(link_type, frame, resume),
+    }
+}
+
+/// The general walk from a link type's first layer (what [`common_path`]
+/// short-cuts for common frames).
+fn general_walk<'a>(
+    link_type: LinkType,
+    frame: &'a [u8],
+    resume: &mut Option<Resume>,
+) -> Decoded<'a> {
     let Some(first) = first_layer(link_type) else {
         return Decoded::Error(DecodeError::UnsupportedLinkType(link_type));
     };
@@ -285,6 +298,143 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
         ip_len: 0,
     };
     walk.run(first, resume)
+}
+
+/// The EtherTypes of the VLAN tags the common path steps over (as
+/// `ethertype_next` names [`Next::Vlan`] for them).
+fn is_vlan(ether_type: EtherType) -> bool {
+    matches!(
+        ether_type,
+        EtherType::VLAN
+            | EtherType::QINQ
+            | EtherType::QINQ_9100
+            | EtherType::QINQ_9200
+            | EtherType::QINQ_9300
+    )
+}
+
+/// Ethernet (with VLAN tags), Linux cooked (v1, v2) or raw IP, then IPv4 or
+/// IPv6 straight to TCP: the frames nearly every capture is made of, walked
+/// without the general dispatch, to the walk's state at the TCP header. It
+/// answers only when every layer is
+/// well formed and plain (no 802.3 length, no IP fragment, no IPv6 extension
+/// header, no IPv6 payload length of 0); then the walk's state is exactly the
+/// one `Walk::run` reaches before `Walk::tcp` reads the segment. Anything else is `None`, and the general walk starts over
+/// from the first byte, so every answer, error or not, is the general walk's.
+#[inline(always)]
+fn common_path(link_type: LinkType, frame: &[u8]) -> Option<Walk<'_>> {
+    const ETHERNET_LEN: usize = 14;
+    const SLL_LEN: usize = 16;
+    const SLL2_LEN: usize = 20;
+    const VLAN_LEN: usize = 4;
+    const ARPHRD_NETLINK: u16 = 824;
+    let be16 = |b: &[u8], i: usize| -> Option<u16> {
+        Some(u16::from_be_bytes(*b.get(i..)?.first_chunk::<2>()?))
+    };
+    let mut path = Path::EMPTY;
+    // The link layer: where the IP header starts and its EtherType (a raw IP
+    // link gives the version's EtherType without a layer of its own).
+    let (mut at, mut ether_type) = match link_type {
+        LinkType::ETHERNET => {
+            let h = frame.first_chunk::<ETHERNET_LEN>()?;
+            path.push(Layer::Ethernet);
+            (ETHERNET_LEN, EtherType(be16(h, 12)?))
+        }
+        LinkType::LINUX_SLL => {
+            let h = frame.first_chunk::<SLL_LEN>()?;
+            if be16(h, 2)? == ARPHRD_NETLINK {
+                return None;
+            }
+            path.push(Layer::LinuxSll);
+            (SLL_LEN, EtherType(be16(h, 14)?))
+        }
+        LinkType::LINUX_SLL2 => {
+            let h = frame.first_chunk::<SLL2_LEN>()?;
+            if be16(h, 8)? == ARPHRD_NETLINK {
+                return None;
+            }
+            path.push(Layer::LinuxSll2);
+            (SLL2_LEN, EtherType(be16(h, 0)?))
+        }
+        LinkType::RAW_LEGACY | LinkType::RAW_OPENBSD | LinkType::RAW => {
+            match frame.first()? >> 4 {
+                4 => (0, EtherType::IPV4),
+                6 => (0, EtherType::IPV6),
+                _ => return None,
+            }
+        }
+        LinkType::IPV4 => (0, EtherType::IPV4),
+        LinkType::IPV6 => (0, EtherType::IPV6),
+        _ => return None,
+    };
+    while is_vlan(ether_type) {
+        let tag = frame.get(at..)?.first_chunk::<VLAN_LEN>()?;
+        if !path.push(Layer::Vlan) {
+            return None;
+        }
+        ether_type = EtherType(be16(tag, 2)?);
+        at += VLAN_LEN;
+    }
+    let bytes = frame.get(at..)?;
+    let (context, header_len, ip_end, layer) = match ether_type {
+        EtherType::IPV4 => {
+            const MORE_FRAGMENTS_AND_OFFSET: u16 = 0x3FFF;
+            let h = bytes.first_chunk::<20>()?;
+            let [version_ihl, _, ..] = *h;
+            if version_ihl >> 4 != 4 || version_ihl & 0x0F < 5 {
+                return None;
+            }
+            let header_len = usize::from(version_ihl & 0x0F) * 4;
+            let total_length = usize::from(be16(h, 2)?);
+            let ip_end = match total_length {
+                0 if bytes.len() >= header_len => bytes.len(),
+                n if n >= header_len && bytes.len() >= header_len => n,
+                _ => return None,
+            };
+            if be16(h, 6)? & MORE_FRAGMENTS_AND_OFFSET != 0 || h[9] != IpNumber::TCP.0 {
+                return None;
+            }
+            let source = *h.get(12..)?.first_chunk::<4>()?;
+            let destination = *h.get(16..)?.first_chunk::<4>()?;
+            let context = IpContext::V4 {
+                source: source.into(),
+                destination: destination.into(),
+            };
+            (context, header_len, ip_end, Layer::Ipv4)
+        }
+        EtherType::IPV6 => {
+            const HEADER_LEN: usize = 40;
+            let h = bytes.first_chunk::<HEADER_LEN>()?;
+            let payload_length = usize::from(be16(h, 4)?);
+            if h[0] >> 4 != 6 || h[6] != IpNumber::TCP.0 || payload_length == 0 {
+                return None;
+            }
+            let source = *h.get(8..)?.first_chunk::<16>()?;
+            let destination = (*h.get(24..)?.first_chunk::<16>()?).into();
+            let context = IpContext::V6 {
+                source: source.into(),
+                destination,
+                final_destination: Some(destination),
+            };
+            (context, HEADER_LEN, HEADER_LEN + payload_length, Layer::Ipv6)
+        }
+        _ => return None,
+    };
+    if !path.push(layer) || path.is_full() {
+        return None;
+    }
+    let mut walk = Walk {
+        frame,
+        at,
+        end: frame.len(),
+        declared_end: usize::MAX,
+        path,
+        context,
+        ip_len: ip_end,
+    };
+    walk.limit(at.saturating_add(ip_end));
+    walk.at = at + header_len;
+    Some(walk)
 }
 
 impl<'a> Walk<'a> {
@@ -469,6 +619,7 @@ impl<'a> Walk<'a> {
     }
 
     /// The TCP segment at `self.at`, addressed by `context`.
+    #[inline(always)]
     fn tcp(&self) -> Decoded<'a> {
         let at = self.at;
         let captured = self.frame.get(at..self.end).unwrap_or(&[]);

@@ -811,3 +811,86 @@ fn every_prefix_of_a_frame_is_answered() {
         }
     }
 }
+
+/// A template frame for the common path: `link` 0 Ethernet, 1 Linux SLL,
+/// 2 Linux SLL2, 3 raw; `vlans` tags (Ethernet and SLL); IPv4 or IPv6; a TCP
+/// segment with `payload`.
+fn common_frame(link: u8, vlans: u8, v6: bool, payload: &[u8]) -> (LinkType, Buf) {
+    let mut f = Buf::new();
+    let ether_type: [u8; 2] = if v6 { [0x86, 0xDD] } else { [0x08, 0x00] };
+    let first_type = if vlans > 0 { [0x81, 0x00] } else { ether_type };
+    let link_type = match link {
+        0 => {
+            f.put(&MAC_HEADER).put(&first_type);
+            LinkType::ETHERNET
+        }
+        1 => {
+            f.put(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]).put(&first_type);
+            LinkType::LINUX_SLL
+        }
+        2 => {
+            f.put(&first_type).put(&[0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]);
+            LinkType::LINUX_SLL2
+        }
+        _ => LinkType::RAW,
+    };
+    if link < 3 {
+        for i in 0..vlans {
+            let next = if i + 1 == vlans { ether_type } else { [0x88, 0xA8] };
+            f.put(&[0, i + 1]).put(&next);
+        }
+    }
+    if v6 {
+        ipv6_header(20 + payload.len(), 6, &mut f);
+        tcp_segment(V6, payload, &mut f);
+    } else {
+        ipv4_tcp(payload, &mut f);
+    }
+    (link_type, f)
+}
+
+#[test]
+fn common_path_takes_the_common_frames() {
+    for link in 0..4 {
+        for vlans in 0..3 {
+            for v6 in [false, true] {
+                let (link_type, f) = common_frame(link, vlans, v6, b"abc");
+                let fast = common_path(link_type, f.as_slice()).map(|w| w.tcp());
+                assert!(fast.is_some(), "{link} {vlans} {v6}");
+                assert_eq!(fast, Some(general_walk(link_type, f.as_slice(), &mut None)));
+                let p = tcp(decode(link_type, f.as_slice()));
+                assert_eq!(p.payload, b"abc");
+                assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// Whenever the common path answers, it answers what the general walk
+    /// does: on common frames with bytes changed and the capture cut anywhere.
+    #[test]
+    fn common_path_agrees_with_the_general_walk(
+        link in 0u8..4,
+        vlans in 0u8..3,
+        v6 in proptest::bool::ANY,
+        payload_len in 0usize..40,
+        edits in proptest::collection::vec((0usize..120, proptest::arbitrary::any::<u8>()), 0..4),
+        cut in 0usize..200,
+    ) {
+        let payload = [0x5Au8; 40];
+        let (link_type, mut f) = common_frame(link, vlans, v6, &payload[..payload_len]);
+        for (at, value) in edits {
+            if at < f.len {
+                f.bytes[at] = value;
+            }
+        }
+        let frame = &f.as_slice()[..cut.min(f.len)];
+        if let Some(walk) = common_path(link_type, frame) {
+            let fast = walk.tcp();
+            let mut resume = None;
+            proptest::prop_assert_eq!(fast, general_walk(link_type, frame, &mut resume));
+            proptest::prop_assert!(resume.is_none());
+        }
+    }
+}
