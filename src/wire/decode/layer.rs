@@ -217,6 +217,14 @@ impl Encapsulation {
         }
     }
 
+    /// This path with `layer` appended (at compile time: a full path fails
+    /// the build).
+    pub(crate) const fn with(mut self, layer: Layer) -> Self {
+        self.layers[self.len as usize] = layer;
+        self.len += 1;
+        self
+    }
+
     /// Appends a layer; `false` when full.
     #[inline]
     pub(crate) fn push(&mut self, layer: Layer) -> bool {

@@ -273,7 +273,7 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
 
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
     match common_path(link_type, frame) {
-        Some(walk) => walk.tcp(),
+        Some((walk, encapsulation)) => walk.tcp(*encapsulation),
         None => general_walk(link_type, frame, resume),
     }
 }
@@ -313,6 +313,52 @@ fn is_vlan(ether_type: EtherType) -> bool {
     )
 }
 
+/// The common path's link layers, as indices of [`COMMON_ENCAPSULATIONS`].
+const COMMON_ETHERNET: usize = 0;
+const COMMON_SLL: usize = 1;
+const COMMON_SLL2: usize = 2;
+/// Raw IP: no link layer of its own, and no VLAN tag.
+const COMMON_RAW: usize = 3;
+/// VLAN tags the common path steps over (more go the general way).
+const COMMON_MAX_VLANS: usize = 2;
+
+/// The encapsulations the common path ends in, by link layer, number of VLAN
+/// tags and IP version (IPv4, IPv6), TCP included: what the general walk
+/// pushes one layer at a time, built at compile time.
+static COMMON_ENCAPSULATIONS: [[[Encapsulation; 2]; COMMON_MAX_VLANS + 1]; 4] = {
+    let links = [
+        Some(Layer::Ethernet),
+        Some(Layer::LinuxSll),
+        Some(Layer::LinuxSll2),
+        None,
+    ];
+    let mut table = [[[Encapsulation::new(); 2]; COMMON_MAX_VLANS + 1]; 4];
+    let mut link = 0;
+    while link < 4 {
+        let mut vlans = 0;
+        while vlans <= COMMON_MAX_VLANS {
+            let mut version = 0;
+            while version < 2 {
+                let mut e = Encapsulation::new();
+                if let Some(layer) = links[link] {
+                    e = e.with(layer);
+                }
+                let mut i = 0;
+                while i < vlans {
+                    e = e.with(Layer::Vlan);
+                    i += 1;
+                }
+                let ip = if version == 0 { Layer::Ipv4 } else { Layer::Ipv6 };
+                table[link][vlans][version] = e.with(ip).with(Layer::Tcp);
+                version += 1;
+            }
+            vlans += 1;
+        }
+        link += 1;
+    }
+    table
+};
+
 /// Ethernet (with VLAN tags), Linux cooked (v1, v2) or raw IP, then IPv4 or
 /// IPv6 straight to TCP: the frames nearly every capture is made of, walked
 /// without the general dispatch, to the walk's state at the TCP header. It
@@ -322,7 +368,7 @@ fn is_vlan(ether_type: EtherType) -> bool {
 /// one `Walk::run` reaches before `Walk::tcp` reads the segment. Anything else is `None`, and the general walk starts over
 /// from the first byte, so every answer, error or not, is the general walk's.
 #[inline(always)]
-fn common_path(link_type: LinkType, frame: &[u8]) -> Option<Walk<'_>> {
+fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static Encapsulation)> {
     const ETHERNET_LEN: usize = 14;
     const SLL_LEN: usize = 16;
     const SLL2_LEN: usize = 20;
@@ -331,52 +377,50 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<Walk<'_>> {
     let be16 = |b: &[u8], i: usize| -> Option<u16> {
         Some(u16::from_be_bytes(*b.get(i..)?.first_chunk::<2>()?))
     };
-    let mut path = Path::EMPTY;
+    let mut vlans = 0;
     // The link layer: where the IP header starts and its EtherType (a raw IP
     // link gives the version's EtherType without a layer of its own).
-    let (mut at, mut ether_type) = match link_type {
+    let (link, mut at, mut ether_type) = match link_type {
         LinkType::ETHERNET => {
             let h = frame.first_chunk::<ETHERNET_LEN>()?;
-            path.push(Layer::Ethernet);
-            (ETHERNET_LEN, EtherType(be16(h, 12)?))
+            (COMMON_ETHERNET, ETHERNET_LEN, EtherType(be16(h, 12)?))
         }
         LinkType::LINUX_SLL => {
             let h = frame.first_chunk::<SLL_LEN>()?;
             if be16(h, 2)? == ARPHRD_NETLINK {
                 return None;
             }
-            path.push(Layer::LinuxSll);
-            (SLL_LEN, EtherType(be16(h, 14)?))
+            (COMMON_SLL, SLL_LEN, EtherType(be16(h, 14)?))
         }
         LinkType::LINUX_SLL2 => {
             let h = frame.first_chunk::<SLL2_LEN>()?;
             if be16(h, 8)? == ARPHRD_NETLINK {
                 return None;
             }
-            path.push(Layer::LinuxSll2);
-            (SLL2_LEN, EtherType(be16(h, 0)?))
+            (COMMON_SLL2, SLL2_LEN, EtherType(be16(h, 0)?))
         }
         LinkType::RAW_LEGACY | LinkType::RAW_OPENBSD | LinkType::RAW => {
             match frame.first()? >> 4 {
-                4 => (0, EtherType::IPV4),
-                6 => (0, EtherType::IPV6),
+                4 => (COMMON_RAW, 0, EtherType::IPV4),
+                6 => (COMMON_RAW, 0, EtherType::IPV6),
                 _ => return None,
             }
         }
-        LinkType::IPV4 => (0, EtherType::IPV4),
-        LinkType::IPV6 => (0, EtherType::IPV6),
+        LinkType::IPV4 => (COMMON_RAW, 0, EtherType::IPV4),
+        LinkType::IPV6 => (COMMON_RAW, 0, EtherType::IPV6),
         _ => return None,
     };
     while is_vlan(ether_type) {
         let tag = frame.get(at..)?.first_chunk::<VLAN_LEN>()?;
-        if !path.push(Layer::Vlan) {
+        if vlans == COMMON_MAX_VLANS {
             return None;
         }
+        vlans += 1;
         ether_type = EtherType(be16(tag, 2)?);
         at += VLAN_LEN;
     }
     let bytes = frame.get(at..)?;
-    let (context, header_len, ip_end, layer) = match ether_type {
+    let (context, header_len, ip_end, v6) = match ether_type {
         EtherType::IPV4 => {
             const MORE_FRAGMENTS_AND_OFFSET: u16 = 0x3FFF;
             let h = bytes.first_chunk::<20>()?;
@@ -400,7 +444,7 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<Walk<'_>> {
                 source: source.into(),
                 destination: destination.into(),
             };
-            (context, header_len, ip_end, Layer::Ipv4)
+            (context, header_len, ip_end, false)
         }
         EtherType::IPV6 => {
             const HEADER_LEN: usize = 40;
@@ -416,25 +460,23 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<Walk<'_>> {
                 destination,
                 final_destination: Some(destination),
             };
-            (context, HEADER_LEN, HEADER_LEN + payload_length, Layer::Ipv6)
+            (context, HEADER_LEN, HEADER_LEN + payload_length, true)
         }
         _ => return None,
     };
-    if !path.push(layer) || path.is_full() {
-        return None;
-    }
     let mut walk = Walk {
         frame,
         at,
         end: frame.len(),
         declared_end: usize::MAX,
-        path,
+        path: Path::EMPTY,
         context,
         ip_len: ip_end,
     };
     walk.limit(at.saturating_add(ip_end));
     walk.at = at + header_len;
-    Some(walk)
+    let encapsulation = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?.get(usize::from(v6))?;
+    Some((walk, encapsulation))
 }
 
 impl<'a> Walk<'a> {
@@ -502,7 +544,9 @@ impl<'a> Walk<'a> {
                     if self.path.is_full() {
                         return Decoded::Error(DecodeError::TooManyLayers { offset: at });
                     }
-                    return self.tcp();
+                    let mut path = self.path;
+                    path.push(Layer::Tcp);
+                    return self.tcp(path.to_encapsulation());
                 }
                 Next::Icmp => {
                     let context = self.context;
@@ -618,9 +662,10 @@ impl<'a> Walk<'a> {
         })
     }
 
-    /// The TCP segment at `self.at`, addressed by `context`.
+    /// The TCP segment at `self.at`, addressed by `context`, reached
+    /// through `encapsulation` (TCP included).
     #[inline(always)]
-    fn tcp(&self) -> Decoded<'a> {
+    fn tcp(&self, encapsulation: Encapsulation) -> Decoded<'a> {
         let at = self.at;
         let captured = self.frame.get(at..self.end).unwrap_or(&[]);
         // The TCP length the IP header gives (≥ what was captured).
@@ -733,11 +778,7 @@ impl<'a> Walk<'a> {
             ip_len: u32::try_from(self.ip_len).unwrap_or(u32::MAX),
             segment: captured,
             unverified,
-            encapsulation: {
-                let mut path = self.path;
-                path.push(Layer::Tcp);
-                path.to_encapsulation()
-            },
+            encapsulation,
             offset: at,
         })
     }

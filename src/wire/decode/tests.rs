@@ -855,7 +855,7 @@ fn common_path_takes_the_common_frames() {
         for vlans in 0..3 {
             for v6 in [false, true] {
                 let (link_type, f) = common_frame(link, vlans, v6, b"abc");
-                let fast = common_path(link_type, f.as_slice()).map(|w| w.tcp());
+                let fast = common_path(link_type, f.as_slice()).map(|(w, e)| w.tcp(*e));
                 assert!(fast.is_some(), "{link} {vlans} {v6}");
                 assert_eq!(fast, Some(general_walk(link_type, f.as_slice(), &mut None)));
                 let p = tcp(decode(link_type, f.as_slice()));
@@ -886,8 +886,8 @@ proptest::proptest! {
             }
         }
         let frame = &f.as_slice()[..cut.min(f.len)];
-        if let Some(walk) = common_path(link_type, frame) {
-            let fast = walk.tcp();
+        if let Some((walk, encapsulation)) = common_path(link_type, frame) {
+            let fast = walk.tcp(*encapsulation);
             let mut resume = None;
             proptest::prop_assert_eq!(fast, general_walk(link_type, frame, &mut resume));
             proptest::prop_assert!(resume.is_none());
