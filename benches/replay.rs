@@ -3,10 +3,13 @@
 //! tshark by default) and sliced by etherparse's `SlicedPacket::from_ethernet`,
 //! in the same criterion group, counted in frames per second.
 //!
-//! Each side reads what a consumer reads — both ports, sequence and
+//! Each side reads what a consumer reads — the connection's 4-tuple (both IP
+//! addresses and both ports: what a tracker keys on), sequence and
 //! acknowledgment numbers, the flags, the window and the payload length — and
 //! adds them into one sum that goes to `black_box`; no struct is black-boxed
-//! unread. The frames are read from the capture into memory first, so the
+//! unread. (etherparse hands the addresses over as header slices read on
+//! demand, synack decodes them into the segment's `SocketAddr`s: reading them
+//! on both sides makes the work the same.) The frames are read from the capture into memory first, so the
 //! group times decoding only.
 //!
 //! Captures (all Ethernet): `tests/data/http-image.pcap` (bundled) and, from
@@ -24,6 +27,7 @@
 //! `cargo bench --bench replay -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -68,10 +72,32 @@ fn frames(file: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// An address folded to 64 bits (an IPv6 address's two halves).
+#[inline(always)]
+fn address_bits(address: IpAddr) -> u64 {
+    match address {
+        IpAddr::V4(a) => u64::from(a.to_bits()),
+        IpAddr::V6(a) => {
+            let bits = a.to_bits();
+            (bits as u64) ^ ((bits >> 64) as u64)
+        }
+    }
+}
+
 /// The values a consumer reads, added up.
 #[inline(always)]
-fn sum(ports: (u16, u16), seq: u32, ack: u32, flags: u16, window: u16, payload: usize) -> u64 {
-    u64::from(ports.0)
+fn sum(
+    addresses: (IpAddr, IpAddr),
+    ports: (u16, u16),
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    window: u16,
+    payload: usize,
+) -> u64 {
+    address_bits(addresses.0)
+        .wrapping_add(address_bits(addresses.1))
+        .wrapping_add(u64::from(ports.0))
         .wrapping_add(u64::from(ports.1))
         .wrapping_add(u64::from(seq))
         .wrapping_add(u64::from(ack))
@@ -87,6 +113,7 @@ fn synack_decode(frames: &[Vec<u8>]) -> u64 {
         if let Decoded::Tcp(p) = decode(LinkType::ETHERNET, frame) {
             let h = &p.header;
             total = total.wrapping_add(sum(
+                (p.source.ip(), p.destination.ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
@@ -106,6 +133,7 @@ fn synack_decode_checksum(frames: &[Vec<u8>]) -> u64 {
         if let Decoded::Tcp(p) = decode(LinkType::ETHERNET, frame) {
             let h = &p.header;
             total = total.wrapping_add(sum(
+                (p.source.ip(), p.destination.ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
@@ -126,6 +154,17 @@ fn etherparse_slice(frames: &[Vec<u8>]) -> u64 {
     for frame in frames {
         if let Ok(packet) = etherparse::SlicedPacket::from_ethernet(frame) {
             if let Some(etherparse::TransportSlice::Tcp(t)) = packet.transport {
+                let addresses: (IpAddr, IpAddr) = match &packet.net {
+                    Some(etherparse::NetSlice::Ipv4(ip)) => (
+                        ip.header().source_addr().into(),
+                        ip.header().destination_addr().into(),
+                    ),
+                    Some(etherparse::NetSlice::Ipv6(ip)) => (
+                        ip.header().source_addr().into(),
+                        ip.header().destination_addr().into(),
+                    ),
+                    _ => continue,
+                };
                 let flags = u16::from(t.fin())
                     | u16::from(t.syn()) << 1
                     | u16::from(t.rst()) << 2
@@ -136,6 +175,7 @@ fn etherparse_slice(frames: &[Vec<u8>]) -> u64 {
                     | u16::from(t.cwr()) << 7
                     | u16::from(t.ns()) << 8;
                 total = total.wrapping_add(sum(
+                    addresses,
                     (t.source_port(), t.destination_port()),
                     t.sequence_number(),
                     t.acknowledgment_number(),
@@ -169,6 +209,7 @@ fn replay_decode(bytes: &[u8]) -> u64 {
         if let Decoded::Tcp(p) = decode(record.link_type, record.data) {
             let h = &p.header;
             total = total.wrapping_add(sum(
+                (p.source.ip(), p.destination.ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
