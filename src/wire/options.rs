@@ -573,14 +573,15 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
         }
         // Linux's fast path (`tcp_parse_aligned_timestamp`), one level down: the
         // commonest option, timestamps, checked in one comparison of two bytes.
-        if let Some((&[kind::TIMESTAMPS, 10, a, b, c, d, e, f, g, h], tail)) =
-            self.rest.split_first_chunk::<10>()
-        {
-            self.rest = tail;
-            return Some(Ok(TcpOption::Timestamps {
-                value: u32::from_be_bytes([a, b, c, d]),
-                echo_reply: u32::from_be_bytes([e, f, g, h]),
-            }));
+        // (Kind and length are compared as one 16-bit word.)
+        if let Some((&[k, l, a, b, c, d, e, f, g, h], tail)) = self.rest.split_first_chunk::<10>() {
+            if u16::from_ne_bytes([k, l]) == u16::from_ne_bytes([kind::TIMESTAMPS, 10]) {
+                self.rest = tail;
+                return Some(Ok(TcpOption::Timestamps {
+                    value: u32::from_be_bytes([a, b, c, d]),
+                    echo_reply: u32::from_be_bytes([e, f, g, h]),
+                }));
+            }
         }
         if kind == kind::END_OF_OPTION_LIST {
             self.stop(after_kind);
