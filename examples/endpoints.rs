@@ -20,6 +20,8 @@
 //! end where RFC 9293 says (the first closer through TIME_WAIT, the other through
 //! LAST_ACK, both through CLOSING when the FINs cross, everybody CLOSED).
 
+use std::ffi::OsString;
+use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -45,6 +47,17 @@ struct Conversation {
     now: Duration,
     /// Every state each side has been in, in order.
     path: [Vec<State>; 2],
+    /// What the example prints, one line per event.
+    log: String,
+}
+
+/// Appends a line to a conversation's log (`println!`'s arguments).
+macro_rules! say {
+    ($c:expr, $($line:tt)*) => {{
+        let line = format!($($line)*);
+        $c.log.push_str(&line);
+        $c.log.push('\n');
+    }};
 }
 
 impl Conversation {
@@ -58,6 +71,7 @@ impl Conversation {
             isn: [None, None],
             now: Duration::ZERO,
             path: [vec![State::Closed], vec![State::Closed]],
+            log: String::new(),
         }
     }
 
@@ -115,7 +129,7 @@ impl Conversation {
 
     /// Prints a transition (`client ESTABLISHED -> FIN_WAIT_1 (close)`) and keeps it.
     fn record(&mut self, change: Transition) {
-        println!("      {change}");
+        say!(self, "      {change}");
         self.path[change.side.index()].push(change.to);
     }
 
@@ -131,11 +145,11 @@ impl Conversation {
         let outcome = match outcome {
             Ok(o) => o,
             Err(v) => {
-                println!("{:>9}  {} {what}: {v}", self.clock(), who.name());
+                say!(self, "{:>9}  {} {what}: {v}", self.clock(), who.name());
                 return;
             }
         };
-        println!("{:>9}  {} calls {what}", self.clock(), who.name());
+        say!(self, "{:>9}  {} calls {what}", self.clock(), who.name());
         self.record(outcome.transition);
         if let Some(s) = outcome.segment {
             self.emit(who, s);
@@ -146,14 +160,14 @@ impl Conversation {
         let now = self.now;
         match self.pair.send(who, len, now) {
             Ok(s) => {
-                println!(
+                say!(self, 
                     "{:>9}  {} calls SEND of {len} bytes",
                     self.clock(),
                     who.name()
                 );
                 self.emit(who, s);
             }
-            Err(v) => println!("{:>9}  {} SEND of {len}: {v}", self.clock(), who.name()),
+            Err(v) => say!(self, "{:>9}  {} SEND of {len}: {v}", self.clock(), who.name()),
         }
     }
 
@@ -163,7 +177,7 @@ impl Conversation {
             self.now += Duration::from_millis(1);
             let (from, s) = (next.from, next.segment);
             let to = from.peer();
-            println!(
+            say!(self, 
                 "{:>9}  {} -> {}  {}",
                 self.clock(),
                 from.name(),
@@ -185,17 +199,17 @@ impl Conversation {
                     Reply::Reset(_) => "a RST",
                     Reply::None => "nothing",
                 };
-                println!("      {} answers with {kind}", to.name());
+                say!(self, "      {} answers with {kind}", to.name());
                 self.emit(to, *reply);
             }
-            println!("      {}", self.numbers(to));
+            say!(self, "      {}", self.numbers(to));
         }
     }
 
     /// Lets time pass to `at`, firing the timers.
     fn wait_until(&mut self, at: Duration) {
         self.now = at;
-        println!("{:>9}  time passes", self.clock());
+        say!(self, "{:>9}  time passes", self.clock());
         for change in self.pair.on_time(self.now).iter() {
             self.record(*change);
         }
@@ -210,13 +224,13 @@ impl Conversation {
     }
 }
 
-fn parse_args() -> Result<(Ending, u32, u32), String> {
+fn parse_args(args: &[OsString]) -> Result<(Ending, u32, u32), String> {
     let mut ending = Ending::ClientCloses;
     // A client ISN six below 2^32: its numbers wrap during the handshake's data.
     let (mut client_isn, mut server_isn) = (u32::MAX - 5, 1_000_000);
-    let mut args = std::env::args().skip(1);
+    let mut args = args.iter().map(|a| a.to_string_lossy());
     while let Some(arg) = args.next() {
-        match arg.as_str() {
+        match arg.as_ref() {
             "--client-closes" => ending = Ending::ClientCloses,
             "--server-closes" => ending = Ending::ServerCloses,
             "--simultaneous" => ending = Ending::Simultaneous,
@@ -239,37 +253,46 @@ fn parse_args() -> Result<(Ending, u32, u32), String> {
 }
 
 fn main() -> ExitCode {
-    let (ending, client_isn, server_isn) = match parse_args() {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    ExitCode::from(run(&args, &mut io::stdout().lock(), &mut io::stderr()))
+}
+
+/// The whole program: holds the conversation `args` ask for, prints it to
+/// `out` and any error to `err`, and returns the exit code: 0, 1 when the
+/// endpoints did not end where RFC 9293 says, 2 for bad arguments.
+pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (ending, client_isn, server_isn) = match parse_args(args) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("endpoints: {e}");
-            eprintln!(
+            let _ = writeln!(err, "endpoints: {e}");
+            let _ = writeln!(
+                err,
                 "usage: endpoints [--client-closes | --server-closes | --simultaneous | --abort] \
                  [--client-isn N] [--server-isn N]"
             );
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let mut c = Conversation::new(client_isn, server_isn);
-    println!(
+    say!(c, 
         "Two synack::state::Endpoints on a lossless wire; numbers in [brackets] are \
          relative to the sender's ISN (ISN generator offsets: client {client_isn}, server {server_isn})."
     );
 
-    println!("\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number");
+    say!(c, "\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number");
     let r = c.pair.listen(Side::Server);
     c.call(Side::Server, "LISTEN (passive open)", r);
     let now = c.now;
     let r = c.pair.connect(Side::Client, now);
     c.call(Side::Client, "CONNECT (active open)", r);
     c.run();
-    println!(
+    say!(c, 
         "      ISNs: client {}, server {} (the generator's offset plus a 4 us clock, RFC 6528)",
         c.endpoint(Side::Client).iss().map_or(0, |n| n.0),
         c.endpoint(Side::Server).iss().map_or(0, |n| n.0)
     );
 
-    println!("\n-- data: seq advances by the payload length, the ACK names the next byte expected");
+    say!(c, "\n-- data: seq advances by the payload length, the ACK names the next byte expected");
     c.send(Side::Client, 100);
     c.run();
     c.send(Side::Server, 1460);
@@ -282,7 +305,7 @@ fn main() -> ExitCode {
     };
     match ending {
         Ending::ClientCloses | Ending::ServerCloses => {
-            println!(
+            say!(c, 
                 "\n-- close: the {} closes first; a FIN takes one sequence number",
                 first.name()
             );
@@ -290,7 +313,7 @@ fn main() -> ExitCode {
             let r = c.pair.close(first, now);
             c.call(first, "CLOSE", r);
             c.run();
-            println!(
+            say!(c, 
                 "\n-- the {} may still send, then closes too",
                 first.peer().name()
             );
@@ -302,7 +325,7 @@ fn main() -> ExitCode {
             c.run();
         }
         Ending::Simultaneous => {
-            println!("\n-- simultaneous close: both FINs cross on the wire");
+            say!(c, "\n-- simultaneous close: both FINs cross on the wire");
             let now = c.now;
             let r = c.pair.close(Side::Client, now);
             c.call(Side::Client, "CLOSE", r);
@@ -311,7 +334,7 @@ fn main() -> ExitCode {
             c.run();
         }
         Ending::Abort => {
-            println!("\n-- abort: the client resets the connection");
+            say!(c, "\n-- abort: the client resets the connection");
             let r = c.pair.abort(Side::Client);
             c.call(Side::Client, "ABORT", r);
             c.run();
@@ -326,7 +349,7 @@ fn main() -> ExitCode {
         .max();
     if let Some(deadline) = deadline {
         let msl = Config::default().msl;
-        println!(
+        say!(c, 
             "\n-- TIME_WAIT lasts 2*MSL = {} s, in case the last ACK was lost and the FIN comes again",
             (msl * 2).as_secs()
         );
@@ -334,7 +357,7 @@ fn main() -> ExitCode {
         c.wait_until(deadline);
     }
 
-    println!(
+    say!(c, 
         "\nfinal: {} | {}",
         c.numbers(Side::Client),
         c.numbers(Side::Server)
@@ -348,10 +371,17 @@ fn main() -> ExitCode {
         }
         Ending::Abort => true,
     } && c.pair.states() == [State::Closed, State::Closed];
+    if let Err(e) = out.write_all(c.log.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`| head`) is not the conversation's fault.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(err, "endpoints: {e}");
+            return 1;
+        }
+    }
     if ok {
-        ExitCode::SUCCESS
+        0
     } else {
-        eprintln!("endpoints: the conversation did not end as RFC 9293 says");
-        ExitCode::FAILURE
+        let _ = writeln!(err, "endpoints: the conversation did not end as RFC 9293 says");
+        1
     }
 }

@@ -1,21 +1,29 @@
-//! Runs `examples/endpoints.rs` (through `cargo run --example endpoints`) for each
-//! way a conversation can end and checks each side's path through the states against
+//! Runs `examples/endpoints.rs` in-process (its `run`) for each way a
+//! conversation can end and checks each side's path through the states against
 //! RFC 9293's state diagram, and the numbers on the wire against the sequence rules.
 
-use std::process::Command;
+use std::ffi::OsString;
 
-/// The example's standard output and exit status for `args`.
-fn endpoints(args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "endpoints", "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
+#[allow(dead_code)] // the example's `main`
+#[path = "../examples/endpoints.rs"]
+mod endpoints_example;
+
+/// The example's exit code, standard output and standard error for `args`.
+fn run(args: &[&str]) -> (u8, String, String) {
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = endpoints_example::run(&args, &mut out, &mut err);
     (
-        output.status.success(),
-        String::from_utf8(output.stdout).expect("UTF-8 output"),
+        code,
+        String::from_utf8(out).expect("UTF-8 output"),
+        String::from_utf8(err).expect("UTF-8 errors"),
     )
+}
+
+/// The example's success and standard output for `args`.
+fn endpoints(args: &[&str]) -> (bool, String) {
+    let (code, out, _) = run(args);
+    (code == 0, out)
 }
 
 /// The state changes the example printed for `side`, as `FROM->TO`.
@@ -116,19 +124,12 @@ fn abort_resets_both() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "endpoints",
-            "--",
-            "--client-isn",
-            "x",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs")
-        .status;
-    assert_eq!(status.code(), Some(2));
+    let (code, out, err) = run(&["--client-isn", "x"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.starts_with("endpoints: --client-isn: \"x\" is not a number"), "{err}");
+    assert!(err.contains("usage: endpoints"), "{err}");
+    let (code, _, err) = run(&["--frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown argument \"--frobnicate\""), "{err}");
 }
