@@ -25,6 +25,7 @@
 //! `tests/reassembly_corpus.rs`.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -207,28 +208,31 @@ struct Options {
     path: PathBuf,
 }
 
-fn usage() -> ExitCode {
-    eprintln!("usage: follow [--stream N] [--hex | --ascii | --raw] [--out-dir DIR] [CAPTURE]");
-    ExitCode::from(2)
+fn usage(err: &mut dyn Write) -> u8 {
+    let _ = writeln!(
+        err,
+        "usage: follow [--stream N] [--hex | --ascii | --raw] [--out-dir DIR] [CAPTURE]"
+    );
+    2
 }
 
-fn parse_args() -> Option<Options> {
+fn parse_args(args: &[OsString]) -> Option<Options> {
     let mut o = Options {
         stream: 0,
         mode: Mode::Ascii,
         out_dir: None,
         path: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/http-image.pcap"),
     };
-    let mut args = std::env::args().skip(1);
+    let mut args = args.iter();
     while let Some(a) = args.next() {
-        match a.as_str() {
-            "--stream" => o.stream = args.next()?.parse().ok()?,
-            "--hex" => o.mode = Mode::Hex,
-            "--ascii" => o.mode = Mode::Ascii,
-            "--raw" => o.mode = Mode::Raw,
-            "--out-dir" => o.out_dir = Some(args.next()?.into()),
-            s if s.starts_with('-') => return None,
-            s => o.path = s.into(),
+        match a.to_str() {
+            Some("--stream") => o.stream = args.next()?.to_str()?.parse().ok()?,
+            Some("--hex") => o.mode = Mode::Hex,
+            Some("--ascii") => o.mode = Mode::Ascii,
+            Some("--raw") => o.mode = Mode::Raw,
+            Some("--out-dir") => o.out_dir = Some(args.next()?.into()),
+            Some(s) if s.starts_with('-') => return None,
+            _ => o.path = a.into(),
         }
     }
     Some(o)
@@ -275,21 +279,44 @@ fn hex_dump(out: &mut String, mut offset: u64, bytes: &[u8], indent: &str) {
 }
 
 fn main() -> ExitCode {
-    let Some(o) = parse_args() else {
-        return usage();
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let color = io::stdout().is_terminal();
+    ExitCode::from(follow(
+        &args,
+        &mut io::stdout().lock(),
+        &mut io::stderr(),
+        color,
+    ))
+}
+
+/// The whole program, without colour (`out` is not a terminal): follows the
+/// stream `args` name, prints it to `out` and any error to `err`, and returns
+/// the exit code (0, 1 on an error, 2 for bad arguments).
+pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    follow(args, out, err, false)
+}
+
+/// [`run`], with the client's bytes in red and the server's in blue when `color`.
+fn follow(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 {
+    let Some(o) = parse_args(args) else {
+        return usage(err);
     };
     let convs = match collect(&o.path, Some(o.stream)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("follow: {}: {e}", o.path.display());
-            return ExitCode::FAILURE;
+            let _ = writeln!(err, "follow: {}: {e}", o.path.display());
+            return 1;
         }
     };
     let Some(conv) = convs.into_iter().next() else {
-        eprintln!("follow: no TCP stream {} in {}", o.stream, o.path.display());
-        return ExitCode::FAILURE;
+        let _ = writeln!(
+            err,
+            "follow: no TCP stream {} in {}",
+            o.stream,
+            o.path.display()
+        );
+        return 1;
     };
-    let color = io::stdout().is_terminal();
     let name = |s: Side| {
         conv.addr
             .get(s.index())
@@ -340,25 +367,24 @@ fn main() -> ExitCode {
             text.push('\n');
         }
     }
-    let mut stdout = io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).is_err() {
-        return ExitCode::FAILURE;
+    if out.write_all(text.as_bytes()).is_err() {
+        return 1;
     }
     if let Some(dir) = o.out_dir {
         if let Err(e) = std::fs::create_dir_all(&dir) {
-            eprintln!("follow: {}: {e}", dir.display());
-            return ExitCode::FAILURE;
+            let _ = writeln!(err, "follow: {}: {e}", dir.display());
+            return 1;
         }
         for side in Side::BOTH {
             let file = dir.join(format!("{}.bin", side.name()));
             let bytes = conv.bytes(side);
             if let Err(e) = std::fs::write(&file, &bytes) {
-                eprintln!("follow: {}: {e}", file.display());
-                return ExitCode::FAILURE;
+                let _ = writeln!(err, "follow: {}: {e}", file.display());
+                return 1;
             }
             let gaps = conv.gaps(side);
             let _ = writeln!(
-                stdout,
+                out,
                 "{}: {} bytes, {} gap(s){}",
                 file.display(),
                 bytes.len(),
@@ -369,5 +395,6 @@ fn main() -> ExitCode {
             );
         }
     }
-    ExitCode::SUCCESS
+    let _ = out.flush();
+    0
 }

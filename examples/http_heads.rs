@@ -15,6 +15,8 @@
 //! RST and the connection's close. It never sees a segment.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,6 +25,14 @@ use synack::reassembly::{Event, Reassembler, ReassemblyConfig, StreamEvent, Stre
 use synack::state::Side;
 use synack::track::{TrackEvent, Tracker, TrackerConfig};
 use synack::wire::decode_all;
+
+/// Appends a line to the output (`println!`'s arguments after the buffer).
+macro_rules! say {
+    ($out:expr, $($line:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($line)*);
+    }};
+}
 
 /// Where a direction's parser is.
 #[derive(Debug, Default)]
@@ -49,7 +59,7 @@ struct Parser {
 const MAX_HEAD: usize = 64 * 1024;
 
 impl Parser {
-    fn data(&mut self, stream: u64, side: Side, mut bytes: &[u8]) {
+    fn data(&mut self, out: &mut String, stream: u64, side: Side, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             match &mut self.phase {
                 Phase::Opaque => return,
@@ -57,18 +67,18 @@ impl Parser {
                     let take = (*left).min(bytes.len() as u64);
                     *left -= take;
                     bytes = bytes.get(take as usize..).unwrap_or_default();
-                    self.end_body(false);
+                    self.end_body(out, false);
                 }
                 Phase::Head => {
                     self.buf.extend_from_slice(bytes);
                     bytes = &[];
-                    self.parse_heads(stream, side);
+                    self.parse_heads(out, stream, side);
                 }
             }
         }
     }
 
-    fn parse_heads(&mut self, stream: u64, side: Side) {
+    fn parse_heads(&mut self, out: &mut String, stream: u64, side: Side) {
         loop {
             let mut headers = [httparse::EMPTY_HEADER; 64];
             let (status, line, length) = if side == Side::Client {
@@ -84,7 +94,7 @@ impl Parser {
                     }
                     Ok(httparse::Status::Partial) => (None, String::new(), None),
                     Err(e) => {
-                        println!("stream {stream} client: not HTTP ({e})");
+                        say!(out, "stream {stream} client: not HTTP ({e})");
                         self.phase = Phase::Opaque;
                         return;
                     }
@@ -102,7 +112,7 @@ impl Parser {
                     }
                     Ok(httparse::Status::Partial) => (None, String::new(), None),
                     Err(e) => {
-                        println!("stream {stream} server: not HTTP ({e})");
+                        say!(out, "stream {stream} server: not HTTP ({e})");
                         self.phase = Phase::Opaque;
                         return;
                     }
@@ -123,19 +133,19 @@ impl Parser {
                         left: len,
                         holed: false,
                     };
-                    self.end_body(false);
+                    self.end_body(out, false);
                     if !rest.is_empty() {
-                        self.data(stream, side, &rest);
+                        self.data(out, stream, side, &rest);
                     }
                     return;
                 }
                 Some(Length::Unknown(why)) => {
-                    println!("{line}  {why}: body not delimited, not followed");
+                    say!(out, "{line}  {why}: body not delimited, not followed");
                     self.phase = Phase::Opaque;
                     return;
                 }
                 None => {
-                    println!("{line}  no body");
+                    say!(out, "{line}  no body");
                     self.buf = rest;
                     if self.buf.is_empty() {
                         return;
@@ -146,13 +156,13 @@ impl Parser {
     }
 
     /// Prints the pending message once its body is complete (or `closing`).
-    fn end_body(&mut self, closing: bool) {
+    fn end_body(&mut self, out: &mut String, closing: bool) {
         if let Phase::Body { left, holed } = self.phase
             && (left == 0 || closing)
         {
             if let Some(line) = self.pending.take() {
                 let whole = left == 0 && !holed;
-                println!(
+                say!(out, 
                     "{line}  body {}",
                     if whole {
                         "whole".to_string()
@@ -167,7 +177,7 @@ impl Parser {
         }
     }
 
-    fn gap(&mut self, len: u64) {
+    fn gap(&mut self, out: &mut String, len: u64) {
         match &mut self.phase {
             Phase::Body { left, holed } => {
                 *holed = true;
@@ -177,11 +187,11 @@ impl Parser {
                     // The hole runs past this body: the next head is lost.
                     self.phase = Phase::Opaque;
                     if let Some(l) = self.pending.take() {
-                        println!("{l}  body with gaps");
+                        say!(out, "{l}  body with gaps");
                     }
                     return;
                 }
-                self.end_body(false);
+                self.end_body(out, false);
             }
             _ => self.phase = Phase::Opaque,
         }
@@ -213,25 +223,29 @@ fn body_length(headers: &[httparse::Header<'_>], request: bool) -> Option<Length
     }
 }
 
-fn run(path: &Path) -> Result<(), String> {
+/// The heads of every HTTP message in the capture at `path`, one line each,
+/// appended to `out`.
+fn heads(path: &Path, out: &mut String) -> Result<(), String> {
     let mut reader = CaptureReader::open(path).map_err(|e| e.to_string())?;
     let mut tracker = Tracker::new(TrackerConfig::default());
     let mut reassembler: Reassembler<u64> = Reassembler::new(ReassemblyConfig::default());
     let mut parsers: HashMap<(u64, Side), Parser> = HashMap::new();
-    let on_event = |parsers: &mut HashMap<(u64, Side), Parser>, stream: &u64, e: Event<'_>| match e
-    {
+    let on_event = |parsers: &mut HashMap<(u64, Side), Parser>,
+                    out: &mut String,
+                    stream: &u64,
+                    e: Event<'_>| match e {
         Event::Stream { side, event } => {
             let p = parsers.entry((*stream, side)).or_default();
             match event {
-                StreamEvent::Data { bytes, .. } => p.data(*stream, side, bytes),
-                StreamEvent::Gap { len, .. } => p.gap(len),
+                StreamEvent::Data { bytes, .. } => p.data(out, *stream, side, bytes),
+                StreamEvent::Gap { len, .. } => p.gap(out, len),
                 _ => {}
             }
         }
         Event::Closed { .. } => {
             for side in Side::BOTH {
                 if let Some(p) = parsers.get_mut(&(*stream, side)) {
-                    p.end_body(true);
+                    p.end_body(out, true);
                 }
             }
         }
@@ -246,31 +260,47 @@ fn run(path: &Path) -> Result<(), String> {
             let t = tracker.track(record.frame_number(), time, packet);
             let segment = StreamSegment::from_packet(packet);
             reassembler.segment(&t.stream, t.side, segment, &mut |k, e| {
-                on_event(&mut parsers, k, e)
+                on_event(&mut parsers, out, k, e)
             });
         }
         for event in tracker.drain_events() {
             if let TrackEvent::Replaced(s) | TrackEvent::Evicted(s) | TrackEvent::Expired(s) =
                 &event
             {
-                reassembler.close(&s.stream, &mut |k, e| on_event(&mut parsers, k, e));
+                reassembler.close(&s.stream, &mut |k, e| on_event(&mut parsers, out, k, e));
             }
         }
     }
-    reassembler.close_all(&mut |k, e| on_event(&mut parsers, k, e));
+    reassembler.close_all(&mut |k, e| on_event(&mut parsers, out, k, e));
     Ok(())
 }
 
 fn main() -> ExitCode {
-    let path = std::env::args_os().nth(1).map_or_else(
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    ExitCode::from(run(&args, &mut io::stdout().lock(), &mut io::stderr()))
+}
+
+/// The whole program: prints the HTTP heads of the capture `args` names (the
+/// bundled one without arguments) to `out`, any error to `err`, and returns
+/// the exit code (0 or 1).
+pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let path = args.first().map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/http-image.pcap"),
         PathBuf::from,
     );
-    match run(&path) {
-        Ok(()) => ExitCode::SUCCESS,
+    let mut text = String::new();
+    let result = heads(&path, &mut text);
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(err, "http_heads: {e}");
+            return 1;
+        }
+    }
+    match result {
+        Ok(()) => 0,
         Err(e) => {
-            eprintln!("http_heads: {}: {e}", path.display());
-            ExitCode::FAILURE
+            let _ = writeln!(err, "http_heads: {}: {e}", path.display());
+            1
         }
     }
 }

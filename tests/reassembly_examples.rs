@@ -1,23 +1,33 @@
-//! Runs `examples/follow.rs` and `examples/http_heads.rs` on the bundled
-//! capture (an HTTP GET of an image: 688 request bytes, 44,142 response bytes,
-//! 44,830 in all per the corpus README; `Content-Length: 43907`) and checks
-//! what they print and write.
+//! Runs `examples/follow.rs` and `examples/http_heads.rs` in-process (their
+//! `run`) on the bundled capture (an HTTP GET of an image: 688 request bytes,
+//! 44,142 response bytes, 44,830 in all per the corpus README;
+//! `Content-Length: 43907`) and checks what they print and write.
 #![cfg(feature = "pcap")]
 
+use std::ffi::OsString;
+use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
+#[allow(dead_code)] // the example's `main`
+#[path = "../examples/follow.rs"]
+mod follow;
+#[allow(dead_code)] // the example's `main`
+#[path = "../examples/http_heads.rs"]
+mod http_heads;
+
+type Run = fn(&[OsString], &mut dyn Write, &mut dyn Write) -> u8;
+
+/// An example's standard output and whether it exited with 0.
 fn run(example: &str, args: &[&str]) -> (String, bool) {
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", example, "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        out.status.success(),
-    )
+    let run: Run = match example {
+        "follow" => follow::run,
+        "http_heads" => http_heads::run,
+        other => panic!("no example {other}"),
+    };
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(&args, &mut out, &mut err);
+    (String::from_utf8_lossy(&out).into_owned(), code == 0)
 }
 
 #[test]
@@ -25,7 +35,7 @@ fn follow_writes_each_direction_exactly() {
     let dir = std::env::temp_dir().join(format!("synack-follow-{}", std::process::id()));
     let (text, ok) = run("follow", &["--out-dir", dir.to_str().unwrap()]);
     assert!(ok);
-    // Piped: no colour.
+    // Not a terminal: no colour.
     assert!(!text.contains('\x1b'));
     assert!(text.contains("GET /images/IMG_4391.jpg HTTP/1.1\r\n"));
     let client = std::fs::read(dir.join("client.bin")).unwrap();
