@@ -160,14 +160,20 @@ impl Conversation {
         let now = self.now;
         match self.pair.send(who, len, now) {
             Ok(s) => {
-                say!(self, 
+                say!(
+                    self,
                     "{:>9}  {} calls SEND of {len} bytes",
                     self.clock(),
                     who.name()
                 );
                 self.emit(who, s);
             }
-            Err(v) => say!(self, "{:>9}  {} SEND of {len}: {v}", self.clock(), who.name()),
+            Err(v) => say!(
+                self,
+                "{:>9}  {} SEND of {len}: {v}",
+                self.clock(),
+                who.name()
+            ),
         }
     }
 
@@ -177,7 +183,8 @@ impl Conversation {
             self.now += Duration::from_millis(1);
             let (from, s) = (next.from, next.segment);
             let to = from.peer();
-            say!(self, 
+            say!(
+                self,
                 "{:>9}  {} -> {}  {}",
                 self.clock(),
                 from.name(),
@@ -274,25 +281,33 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     let mut c = Conversation::new(client_isn, server_isn);
-    say!(c, 
+    say!(
+        c,
         "Two synack::state::Endpoints on a lossless wire; numbers in [brackets] are \
          relative to the sender's ISN (ISN generator offsets: client {client_isn}, server {server_isn})."
     );
 
-    say!(c, "\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number");
+    say!(
+        c,
+        "\n-- three-way handshake: SYN, SYN+ACK, ACK; each SYN takes one sequence number"
+    );
     let r = c.pair.listen(Side::Server);
     c.call(Side::Server, "LISTEN (passive open)", r);
     let now = c.now;
     let r = c.pair.connect(Side::Client, now);
     c.call(Side::Client, "CONNECT (active open)", r);
     c.run();
-    say!(c, 
+    say!(
+        c,
         "      ISNs: client {}, server {} (the generator's offset plus a 4 us clock, RFC 6528)",
         c.endpoint(Side::Client).iss().map_or(0, |n| n.0),
         c.endpoint(Side::Server).iss().map_or(0, |n| n.0)
     );
 
-    say!(c, "\n-- data: seq advances by the payload length, the ACK names the next byte expected");
+    say!(
+        c,
+        "\n-- data: seq advances by the payload length, the ACK names the next byte expected"
+    );
     c.send(Side::Client, 100);
     c.run();
     c.send(Side::Server, 1460);
@@ -305,7 +320,8 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     match ending {
         Ending::ClientCloses | Ending::ServerCloses => {
-            say!(c, 
+            say!(
+                c,
                 "\n-- close: the {} closes first; a FIN takes one sequence number",
                 first.name()
             );
@@ -313,7 +329,8 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let r = c.pair.close(first, now);
             c.call(first, "CLOSE", r);
             c.run();
-            say!(c, 
+            say!(
+                c,
                 "\n-- the {} may still send, then closes too",
                 first.peer().name()
             );
@@ -349,7 +366,8 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .max();
     if let Some(deadline) = deadline {
         let msl = Config::default().msl;
-        say!(c, 
+        say!(
+            c,
             "\n-- TIME_WAIT lasts 2*MSL = {} s, in case the last ACK was lost and the FIN comes again",
             (msl * 2).as_secs()
         );
@@ -357,7 +375,8 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         c.wait_until(deadline);
     }
 
-    say!(c, 
+    say!(
+        c,
         "\nfinal: {} | {}",
         c.numbers(Side::Client),
         c.numbers(Side::Server)
@@ -381,7 +400,10 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if ok {
         0
     } else {
-        let _ = writeln!(err, "endpoints: the conversation did not end as RFC 9293 says");
+        let _ = writeln!(
+            err,
+            "endpoints: the conversation did not end as RFC 9293 says"
+        );
         1
     }
 }

@@ -162,7 +162,8 @@ impl Parser {
         {
             if let Some(line) = self.pending.take() {
                 let whole = left == 0 && !holed;
-                say!(out, 
+                say!(
+                    out,
                     "{line}  body {}",
                     if whole {
                         "whole".to_string()

@@ -127,7 +127,10 @@ fn bad_arguments_exit_2() {
     let (code, out, err) = run(&["--client-isn", "x"]);
     assert_eq!(code, 2);
     assert_eq!(out, "");
-    assert!(err.starts_with("endpoints: --client-isn: \"x\" is not a number"), "{err}");
+    assert!(
+        err.starts_with("endpoints: --client-isn: \"x\" is not a number"),
+        "{err}"
+    );
     assert!(err.contains("usage: endpoints"), "{err}");
     let (code, _, err) = run(&["--frobnicate"]);
     assert_eq!(code, 2);

@@ -348,7 +348,11 @@ static COMMON_ENCAPSULATIONS: [[[Encapsulation; 2]; COMMON_MAX_VLANS + 1]; 4] = 
                     e = e.with(Layer::Vlan);
                     i += 1;
                 }
-                let ip = if version == 0 { Layer::Ipv4 } else { Layer::Ipv6 };
+                let ip = if version == 0 {
+                    Layer::Ipv4
+                } else {
+                    Layer::Ipv6
+                };
                 table[link][vlans][version] = e.with(ip).with(Layer::Tcp);
                 version += 1;
             }
@@ -399,13 +403,11 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
             }
             (COMMON_SLL2, SLL2_LEN, EtherType(be16(h, 0)?))
         }
-        LinkType::RAW_LEGACY | LinkType::RAW_OPENBSD | LinkType::RAW => {
-            match frame.first()? >> 4 {
-                4 => (COMMON_RAW, 0, EtherType::IPV4),
-                6 => (COMMON_RAW, 0, EtherType::IPV6),
-                _ => return None,
-            }
-        }
+        LinkType::RAW_LEGACY | LinkType::RAW_OPENBSD | LinkType::RAW => match frame.first()? >> 4 {
+            4 => (COMMON_RAW, 0, EtherType::IPV4),
+            6 => (COMMON_RAW, 0, EtherType::IPV6),
+            _ => return None,
+        },
         LinkType::IPV4 => (COMMON_RAW, 0, EtherType::IPV4),
         LinkType::IPV6 => (COMMON_RAW, 0, EtherType::IPV6),
         _ => return None,
@@ -475,7 +477,10 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
     };
     walk.limit(at.saturating_add(ip_end));
     walk.at = at + header_len;
-    let encapsulation = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?.get(usize::from(v6))?;
+    let encapsulation = COMMON_ENCAPSULATIONS
+        .get(link)?
+        .get(vlans)?
+        .get(usize::from(v6))?;
     Some((walk, encapsulation))
 }
 

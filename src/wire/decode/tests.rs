@@ -825,18 +825,24 @@ fn common_frame(link: u8, vlans: u8, v6: bool, payload: &[u8]) -> (LinkType, Buf
             LinkType::ETHERNET
         }
         1 => {
-            f.put(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]).put(&first_type);
+            f.put(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0])
+                .put(&first_type);
             LinkType::LINUX_SLL
         }
         2 => {
-            f.put(&first_type).put(&[0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]);
+            f.put(&first_type)
+                .put(&[0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]);
             LinkType::LINUX_SLL2
         }
         _ => LinkType::RAW,
     };
     if link < 3 {
         for i in 0..vlans {
-            let next = if i + 1 == vlans { ether_type } else { [0x88, 0xA8] };
+            let next = if i + 1 == vlans {
+                ether_type
+            } else {
+                [0x88, 0xA8]
+            };
             f.put(&[0, i + 1]).put(&next);
         }
     }
