@@ -422,8 +422,9 @@ pub enum TcpOptionError {
 #[derive(Clone, Debug)]
 pub struct TcpOptionsIter<'a> {
     /// Bytes still to walk; emptied when the walk stops early (EOL or error), so
-    /// that `next` needs no separate "done" test.
-    rest: &'a [u8],
+    /// that `next` needs no separate "done" test. Kept as a slice iterator (a
+    /// start and an end pointer), so stepping over a NOP moves one pointer.
+    rest: core::slice::Iter<'a, u8>,
     /// The bytes left unread when the walk stopped early: the padding after an
     /// EOL, or the malformed option and everything after it.
     unread: &'a [u8],
@@ -437,7 +438,7 @@ impl<'a> TcpOptionsIter<'a> {
     #[inline]
     pub fn new(options: &'a [u8]) -> Self {
         TcpOptionsIter {
-            rest: options,
+            rest: options.iter(),
             unread: &[],
             len: options.len(),
         }
@@ -447,18 +448,15 @@ impl<'a> TcpOptionsIter<'a> {
     /// malformed option and what follows it.
     #[inline]
     pub fn rest(&self) -> &'a [u8] {
-        if self.rest.is_empty() {
-            self.unread
-        } else {
-            self.rest
-        }
+        let rest = self.rest.as_slice();
+        if rest.is_empty() { self.unread } else { rest }
     }
 
     /// Ends the walk, keeping `unread` for [`rest`](Self::rest).
     #[inline]
     fn stop(&mut self, unread: &'a [u8]) {
         self.unread = unread;
-        self.rest = &[];
+        self.rest = [].iter();
     }
 
     /// The offset of the next option, from the first option byte. Once the walk
@@ -472,7 +470,7 @@ impl<'a> TcpOptionsIter<'a> {
 
     #[inline]
     fn fail(&mut self, e: TcpOptionError) -> Option<Result<TcpOption<'a>, TcpOptionError>> {
-        self.stop(self.rest);
+        self.stop(self.rest.as_slice());
         Some(Err(e))
     }
 }
@@ -566,17 +564,18 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         // nom frames each option: kind, then (except EOL and NOP) length, then
         // `length - 2` bytes of data.
-        let (after_kind, kind) = byte.parse_complete(self.rest).ok()?;
+        let rest = self.rest.as_slice();
+        let (after_kind, kind) = byte.parse_complete(rest).ok()?;
         if kind == kind::NOP {
-            self.rest = after_kind;
+            self.rest = after_kind.iter();
             return Some(Ok(TcpOption::Nop));
         }
         // Linux's fast path (`tcp_parse_aligned_timestamp`), one level down: the
         // commonest option, timestamps, checked in one comparison of two bytes.
         // (Kind and length are compared as one 16-bit word.)
-        if let Some((&[k, l, a, b, c, d, e, f, g, h], tail)) = self.rest.split_first_chunk::<10>() {
+        if let Some((&[k, l, a, b, c, d, e, f, g, h], tail)) = rest.split_first_chunk::<10>() {
             if u16::from_ne_bytes([k, l]) == u16::from_ne_bytes([kind::TIMESTAMPS, 10]) {
-                self.rest = tail;
+                self.rest = tail.iter();
                 return Some(Ok(TcpOption::Timestamps {
                     value: u32::from_be_bytes([a, b, c, d]),
                     echo_reply: u32::from_be_bytes([e, f, g, h]),
@@ -587,7 +586,7 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
             self.stop(after_kind);
             return Some(Ok(TcpOption::EndOfOptionList));
         }
-        let offset = self.len - self.rest.len();
+        let offset = self.len - rest.len();
         let Ok((after_len, len)) = byte.parse_complete(after_kind) else {
             return self.fail(TcpOptionError::Truncated { offset, kind });
         };
@@ -595,7 +594,7 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
             return self.fail(TcpOptionError::BadLength { offset, kind, len });
         };
         let Ok((tail, data)) = take(data_len).parse_complete(after_len) else {
-            let available = self.rest.len();
+            let available = rest.len();
             return self.fail(TcpOptionError::PastHeaderEnd {
                 offset,
                 kind,
@@ -605,7 +604,7 @@ impl<'a> Iterator for TcpOptionsIter<'a> {
         };
         match decode_option(kind, data) {
             Some(option) => {
-                self.rest = tail;
+                self.rest = tail.iter();
                 Some(Ok(option))
             }
             None => self.fail(TcpOptionError::BadLength { offset, kind, len }),
