@@ -431,10 +431,14 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
                 return None;
             }
             let header_len = usize::from(version_ihl & 0x0F) * 4;
-            let total_length = usize::from(be16(h, 2)?);
-            let ip_end = match total_length {
-                0 if bytes.len() >= header_len => bytes.len(),
-                n if n >= header_len && bytes.len() >= header_len => n,
+            if bytes.len() < header_len {
+                return None;
+            }
+            // A total length of 0: captured before segmentation offload
+            // filled it in (as `ipv4::parse_ipv4`).
+            let ip_end = match usize::from(be16(h, 2)?) {
+                0 => bytes.len(),
+                n if n >= header_len => n,
                 _ => return None,
             };
             if be16(h, 6)? & MORE_FRAGMENTS_AND_OFFSET != 0 || h[9] != IpNumber::TCP.0 {
@@ -466,17 +470,19 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
         }
         _ => return None,
     };
-    let mut walk = Walk {
+    // What `Walk::limit` makes of the IP length with no enclosing length
+    // field: the declared end is the IP header's, the usable end no further
+    // than the capture.
+    let declared_end = at + ip_end;
+    let walk = Walk {
         frame,
-        at,
-        end: frame.len(),
-        declared_end: usize::MAX,
+        at: at + header_len,
+        end: declared_end.min(frame.len()),
+        declared_end,
         path: Path::EMPTY,
         context,
         ip_len: ip_end,
     };
-    walk.limit(at.saturating_add(ip_end));
-    walk.at = at + header_len;
     let encapsulation = COMMON_ENCAPSULATIONS
         .get(link)?
         .get(vlans)?
