@@ -412,11 +412,12 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
         LinkType::IPV6 => (COMMON_RAW, 0, EtherType::IPV6),
         _ => return None,
     };
-    while is_vlan(ether_type) {
-        let tag = frame.get(at..)?.first_chunk::<VLAN_LEN>()?;
-        if vlans == COMMON_MAX_VLANS {
+    // VLAN tags until the IP header (IP tested first: most frames have no tag).
+    while !matches!(ether_type, EtherType::IPV4 | EtherType::IPV6) {
+        if !is_vlan(ether_type) || vlans == COMMON_MAX_VLANS {
             return None;
         }
+        let tag = frame.get(at..)?.first_chunk::<VLAN_LEN>()?;
         vlans += 1;
         ether_type = EtherType(be16(tag, 2)?);
         at += VLAN_LEN;
