@@ -273,7 +273,12 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
 
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
     match common_path(link_type, frame) {
-        Some((walk, encapsulation)) => walk.tcp(*encapsulation),
+        // One copy of `Walk::tcp` per IP version: each knows its addresses'
+        // kind, so builds its `SocketAddr`s and pseudo-header without a merge.
+        Some((walk, encapsulation)) => match walk.context {
+            IpContext::V4 { .. } => walk.tcp(*encapsulation),
+            IpContext::V6 { .. } => walk.tcp(*encapsulation),
+        },
         None => general_walk(link_type, frame, resume),
     }
 }
