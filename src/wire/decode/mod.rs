@@ -101,7 +101,7 @@ mod test_layers;
 #[cfg(test)]
 mod tests;
 
-use core::net::{IpAddr, SocketAddr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
@@ -271,16 +271,42 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
     }
 }
 
+/// Decodes a frame from its first layer.
+///
+/// The common path first: Ethernet (with up to two VLAN tags), Linux cooked
+/// (v1, v2) or raw IP, then IPv4 or IPv6 straight to TCP — the frames nearly
+/// every capture is made of — walked without the general dispatch. It is
+/// taken only when every layer is well formed and plain (no 802.3 length, no
+/// IP fragment, no IPv6 extension header, no IPv6 payload length of 0); then
+/// the walk's state at the TCP header is exactly the one `Walk::run` reaches,
+/// and the same `Walk::tcp` reads the segment. Any other frame goes the
+/// general way from its first byte, so every answer, error or not, is the
+/// general walk's (the tests check both on mutated and cut frames).
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
-    match common_path(link_type, frame) {
-        // One copy of `Walk::tcp` per IP version: each knows its addresses'
-        // kind, so builds its `SocketAddr`s and pseudo-header without a merge.
-        Some((walk, encapsulation)) => match walk.context {
-            IpContext::V4 { .. } => walk.tcp(*encapsulation),
-            IpContext::V6 { .. } => walk.tcp(*encapsulation),
-        },
-        None => general_walk(link_type, frame, resume),
+    if let Some((link, vlans, at, ether_type)) = common_link(link_type, frame) {
+        let bytes = frame.get(at..).unwrap_or(&[]);
+        if let Some([v4, v6]) = COMMON_ENCAPSULATIONS.get(link).and_then(|l| l.get(vlans)) {
+            // One inlined copy of `Walk::tcp` per IP version, each knowing its
+            // addresses' kind.
+            if ether_type == EtherType::IPV4 {
+                if let Some((source, destination, header_len, ip_end)) = common_ipv4(bytes) {
+                    let context = IpContext::V4 {
+                        source,
+                        destination,
+                    };
+                    return common_walk(frame, at, header_len, ip_end, context).tcp(*v4);
+                }
+            } else if let Some((source, destination, ip_end)) = common_ipv6(bytes) {
+                let context = IpContext::V6 {
+                    source,
+                    destination,
+                    final_destination: Some(destination),
+                };
+                return common_walk(frame, at, IPV6_HEADER_LEN, ip_end, context).tcp(*v6);
+            }
+        }
     }
+    general_walk(link_type, frame, resume)
 }
 
 /// The general walk from a link type's first layer (what [`common_path`]
@@ -368,45 +394,41 @@ static COMMON_ENCAPSULATIONS: [[[Encapsulation; 2]; COMMON_MAX_VLANS + 1]; 4] = 
     table
 };
 
-/// Ethernet (with VLAN tags), Linux cooked (v1, v2) or raw IP, then IPv4 or
-/// IPv6 straight to TCP: the frames nearly every capture is made of, walked
-/// without the general dispatch, to the walk's state at the TCP header. It
-/// answers only when every layer is
-/// well formed and plain (no 802.3 length, no IP fragment, no IPv6 extension
-/// header, no IPv6 payload length of 0); then the walk's state is exactly the
-/// one `Walk::run` reaches before `Walk::tcp` reads the segment. Anything else is `None`, and the general walk starts over
-/// from the first byte, so every answer, error or not, is the general walk's.
+/// The common path's link layers: where the IP header starts, its EtherType
+/// (IPv4 or IPv6 only), and the indices of the encapsulation in
+/// [`COMMON_ENCAPSULATIONS`] (link, VLAN tags).
 #[inline(always)]
-fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static Encapsulation)> {
+fn common_link(link_type: LinkType, frame: &[u8]) -> Option<(usize, usize, usize, EtherType)> {
     const ETHERNET_LEN: usize = 14;
     const SLL_LEN: usize = 16;
     const SLL2_LEN: usize = 20;
     const VLAN_LEN: usize = 4;
     const ARPHRD_NETLINK: u16 = 824;
-    let be16 = |b: &[u8], i: usize| -> Option<u16> {
-        Some(u16::from_be_bytes(*b.get(i..)?.first_chunk::<2>()?))
-    };
     let mut vlans = 0;
     // The link layer: where the IP header starts and its EtherType (a raw IP
     // link gives the version's EtherType without a layer of its own).
     let (link, mut at, mut ether_type) = match link_type {
         LinkType::ETHERNET => {
             let h = frame.first_chunk::<ETHERNET_LEN>()?;
-            (COMMON_ETHERNET, ETHERNET_LEN, EtherType(be16(h, 12)?))
+            (
+                COMMON_ETHERNET,
+                ETHERNET_LEN,
+                EtherType(common_be16(h, 12)?),
+            )
         }
         LinkType::LINUX_SLL => {
             let h = frame.first_chunk::<SLL_LEN>()?;
-            if be16(h, 2)? == ARPHRD_NETLINK {
+            if common_be16(h, 2)? == ARPHRD_NETLINK {
                 return None;
             }
-            (COMMON_SLL, SLL_LEN, EtherType(be16(h, 14)?))
+            (COMMON_SLL, SLL_LEN, EtherType(common_be16(h, 14)?))
         }
         LinkType::LINUX_SLL2 => {
             let h = frame.first_chunk::<SLL2_LEN>()?;
-            if be16(h, 8)? == ARPHRD_NETLINK {
+            if common_be16(h, 8)? == ARPHRD_NETLINK {
                 return None;
             }
-            (COMMON_SLL2, SLL2_LEN, EtherType(be16(h, 0)?))
+            (COMMON_SLL2, SLL2_LEN, EtherType(common_be16(h, 0)?))
         }
         LinkType::RAW_LEGACY | LinkType::RAW_OPENBSD | LinkType::RAW => match frame.first()? >> 4 {
             4 => (COMMON_RAW, 0, EtherType::IPV4),
@@ -424,63 +446,81 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
         }
         let tag = frame.get(at..)?.first_chunk::<VLAN_LEN>()?;
         vlans += 1;
-        ether_type = EtherType(be16(tag, 2)?);
+        ether_type = EtherType(common_be16(tag, 2)?);
         at += VLAN_LEN;
     }
-    let bytes = frame.get(at..)?;
-    let (context, header_len, ip_end, v6) = match ether_type {
-        EtherType::IPV4 => {
-            const MORE_FRAGMENTS_AND_OFFSET: u16 = 0x3FFF;
-            let h = bytes.first_chunk::<20>()?;
-            let [version_ihl, _, ..] = *h;
-            if version_ihl >> 4 != 4 || version_ihl & 0x0F < 5 {
-                return None;
-            }
-            let header_len = usize::from(version_ihl & 0x0F) * 4;
-            if bytes.len() < header_len {
-                return None;
-            }
-            // A total length of 0: captured before segmentation offload
-            // filled it in (as `ipv4::parse_ipv4`).
-            let ip_end = match usize::from(be16(h, 2)?) {
-                0 => bytes.len(),
-                n if n >= header_len => n,
-                _ => return None,
-            };
-            if be16(h, 6)? & MORE_FRAGMENTS_AND_OFFSET != 0 || h[9] != IpNumber::TCP.0 {
-                return None;
-            }
-            let source = *h.get(12..)?.first_chunk::<4>()?;
-            let destination = *h.get(16..)?.first_chunk::<4>()?;
-            let context = IpContext::V4 {
-                source: source.into(),
-                destination: destination.into(),
-            };
-            (context, header_len, ip_end, false)
-        }
-        EtherType::IPV6 => {
-            const HEADER_LEN: usize = 40;
-            let h = bytes.first_chunk::<HEADER_LEN>()?;
-            let payload_length = usize::from(be16(h, 4)?);
-            if h[0] >> 4 != 6 || h[6] != IpNumber::TCP.0 || payload_length == 0 {
-                return None;
-            }
-            let source = *h.get(8..)?.first_chunk::<16>()?;
-            let destination = (*h.get(24..)?.first_chunk::<16>()?).into();
-            let context = IpContext::V6 {
-                source: source.into(),
-                destination,
-                final_destination: Some(destination),
-            };
-            (context, HEADER_LEN, HEADER_LEN + payload_length, true)
-        }
+    Some((link, vlans, at, ether_type))
+}
+
+/// A big-endian `u16` at `i` of `b`.
+#[inline(always)]
+fn common_be16(b: &[u8], i: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(*b.get(i..)?.first_chunk::<2>()?))
+}
+
+/// An IPv4 header followed by TCP, not a fragment: its addresses, header
+/// length and the datagram's end (as `ipv4::parse_ipv4` reads them).
+#[inline(always)]
+fn common_ipv4(bytes: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr, usize, usize)> {
+    const MORE_FRAGMENTS_AND_OFFSET: u16 = 0x3FFF;
+    let h = bytes.first_chunk::<20>()?;
+    let [version_ihl, _, ..] = *h;
+    if version_ihl >> 4 != 4 || version_ihl & 0x0F < 5 {
+        return None;
+    }
+    let header_len = usize::from(version_ihl & 0x0F) * 4;
+    if bytes.len() < header_len {
+        return None;
+    }
+    // A total length of 0: captured before segmentation offload filled it in.
+    let ip_end = match usize::from(common_be16(h, 2)?) {
+        0 => bytes.len(),
+        n if n >= header_len => n,
         _ => return None,
     };
-    // What `Walk::limit` makes of the IP length with no enclosing length
-    // field: the declared end is the IP header's, the usable end no further
-    // than the capture.
+    if common_be16(h, 6)? & MORE_FRAGMENTS_AND_OFFSET != 0 || h[9] != IpNumber::TCP.0 {
+        return None;
+    }
+    let source = *h.get(12..)?.first_chunk::<4>()?;
+    let destination = *h.get(16..)?.first_chunk::<4>()?;
+    Some((source.into(), destination.into(), header_len, ip_end))
+}
+
+/// The fixed IPv6 header's length.
+const IPV6_HEADER_LEN: usize = 40;
+
+/// An IPv6 header followed directly by TCP, with a payload length: its
+/// addresses and the datagram's end (as `ipv6::parse_ipv6` reads them).
+#[inline(always)]
+fn common_ipv6(bytes: &[u8]) -> Option<(Ipv6Addr, Ipv6Addr, usize)> {
+    let h = bytes.first_chunk::<IPV6_HEADER_LEN>()?;
+    let payload_length = usize::from(common_be16(h, 4)?);
+    if h[0] >> 4 != 6 || h[6] != IpNumber::TCP.0 || payload_length == 0 {
+        return None;
+    }
+    let source = *h.get(8..)?.first_chunk::<16>()?;
+    let destination = *h.get(24..)?.first_chunk::<16>()?;
+    Some((
+        source.into(),
+        destination.into(),
+        IPV6_HEADER_LEN + payload_length,
+    ))
+}
+
+/// The walk's state at the TCP header after an IP header at `at` of
+/// `header_len` bytes declaring `ip_end` bytes: what `Walk::limit` makes of
+/// the IP length with no enclosing length field (the declared end is the IP
+/// header's, the usable end no further than the capture).
+#[inline(always)]
+fn common_walk<'a>(
+    frame: &'a [u8],
+    at: usize,
+    header_len: usize,
+    ip_end: usize,
+    context: IpContext,
+) -> Walk<'a> {
     let declared_end = at + ip_end;
-    let walk = Walk {
+    Walk {
         frame,
         at: at + header_len,
         end: declared_end.min(frame.len()),
@@ -488,12 +528,32 @@ fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static 
         path: Path::EMPTY,
         context,
         ip_len: ip_end,
-    };
-    let encapsulation = COMMON_ENCAPSULATIONS
-        .get(link)?
-        .get(vlans)?
-        .get(usize::from(v6))?;
-    Some((walk, encapsulation))
+    }
+}
+
+/// [`start`]'s common path as a value, for the tests: the walk at the TCP
+/// header and the encapsulation, or `None` where the general walk is taken.
+#[cfg(test)]
+fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static Encapsulation)> {
+    let (link, vlans, at, ether_type) = common_link(link_type, frame)?;
+    let bytes = frame.get(at..)?;
+    let [v4, v6] = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?;
+    if ether_type == EtherType::IPV4 {
+        let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
+        let context = IpContext::V4 {
+            source,
+            destination,
+        };
+        Some((common_walk(frame, at, header_len, ip_end, context), v4))
+    } else {
+        let (source, destination, ip_end) = common_ipv6(bytes)?;
+        let context = IpContext::V6 {
+            source,
+            destination,
+            final_destination: Some(destination),
+        };
+        Some((common_walk(frame, at, IPV6_HEADER_LEN, ip_end, context), v6))
+    }
 }
 
 impl<'a> Walk<'a> {

@@ -892,6 +892,8 @@ proptest::proptest! {
             }
         }
         let frame = &f.as_slice()[..cut.min(f.len)];
+        // `decode` (common path first) answers what the general walk answers.
+        proptest::prop_assert_eq!(decode(link_type, frame), general_walk(link_type, frame, &mut None));
         if let Some((walk, encapsulation)) = common_path(link_type, frame) {
             let fast = walk.tcp(*encapsulation);
             let mut resume = None;
