@@ -703,12 +703,14 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// What the captured prefix `captured` of the TCP header at `self.at`
-    /// holds (RFC 9293 §3.1 layout), or `None` without its two ports.
-    fn cut_tcp(&self, captured: &[u8]) -> Option<CutTcp> {
+    /// What the captured prefix `captured` of the TCP header at `at`,
+    /// addressed by `context`, holds (RFC 9293 §3.1 layout), or `None`
+    /// without its two ports. (Takes values, not the walk: the common path's
+    /// walk then never needs to be in memory.)
+    fn cut_tcp(context: IpContext, at: usize, captured: &[u8]) -> Option<CutTcp> {
         let be16 = |i: usize| Some(u16::from_be_bytes(*captured.get(i..)?.first_chunk::<2>()?));
         let be32 = |i: usize| Some(u32::from_be_bytes(*captured.get(i..)?.first_chunk::<4>()?));
-        let (source, destination) = match self.context {
+        let (source, destination) = match context {
             IpContext::V4 {
                 source,
                 destination,
@@ -734,7 +736,7 @@ impl<'a> Walk<'a> {
             header_len: captured
                 .get(DATA_OFFSET_FLAGS)
                 .map(|b| usize::from(b >> 4) * 4),
-            offset: self.at,
+            offset: at,
             captured: captured.len(),
         })
     }
@@ -744,6 +746,7 @@ impl<'a> Walk<'a> {
     #[inline(always)]
     fn tcp(&self, encapsulation: Encapsulation) -> Decoded<'a> {
         let at = self.at;
+        let context = self.context;
         let captured = self.frame.get(at..self.end).unwrap_or(&[]);
         // The TCP length the IP header gives (≥ what was captured).
         let declared_end = if self.declared_end == usize::MAX {
@@ -760,7 +763,7 @@ impl<'a> Walk<'a> {
             }))
         };
         let cut = |required: usize| {
-            Decoded::Error(match self.cut_tcp(captured) {
+            Decoded::Error(match Self::cut_tcp(context, at, captured) {
                 Some(c) => DecodeError::TcpCut(c),
                 None => DecodeError::Truncated(Truncated {
                     layer: Layer::Tcp,
@@ -811,7 +814,7 @@ impl<'a> Walk<'a> {
         let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
         // Read field by field from the walk (not copied whole): the fields
         // were just written one by one, and a wider read of them would wait.
-        let (pseudo_header, final_known, source, destination) = match self.context {
+        let (pseudo_header, final_known, source, destination) = match context {
             IpContext::V4 {
                 source,
                 destination,
