@@ -310,7 +310,9 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
 }
 
 /// The general walk from a link type's first layer (what [`common_path`]
-/// short-cuts for common frames).
+/// short-cuts for common frames). Out of line, so that the common path's
+/// function stays small.
+#[inline(never)]
 fn general_walk<'a>(
     link_type: LinkType,
     frame: &'a [u8],
