@@ -173,8 +173,10 @@ impl<'a> TcpHeaderSlice<'a> {
     /// All twelve flag bits, reserved bits included.
     #[inline]
     pub fn flags(&self) -> TcpFlags {
-        let r = field::DATA_OFFSET_FLAGS;
-        TcpFlags::from_header_bytes(self.fixed[r.start], self.fixed[r.start + 1])
+        // Bytes 12–13 read as one big-endian word, the data offset masked off
+        // (what `TcpFlags::from_header_bytes` computes, in one load).
+        const FLAG_BITS: u16 = 0x0FFF;
+        TcpFlags::from_bits_retain(be16(self.fixed, field::DATA_OFFSET_FLAGS) & FLAG_BITS)
     }
 
     /// Window field, unscaled.
