@@ -217,6 +217,162 @@ fn push_flags_hex(buf: &mut Vec<u8>, flags: TcpFlags) {
     }
 }
 
+/// The text of every byte value, for dotted IPv4 addresses: length and digits.
+const OCTETS: [(u8, [u8; 3]); 256] = {
+    let mut t = [(0u8, [0u8; 3]); 256];
+    let mut i = 0;
+    while i < 256 {
+        let (h, d, u) = ((i / 100) as u8, (i / 10 % 10) as u8, (i % 10) as u8);
+        t[i] = if i >= 100 {
+            (3, [b'0' + h, b'0' + d, b'0' + u])
+        } else if i >= 10 {
+            (2, [b'0' + d, b'0' + u, 0])
+        } else {
+            (1, [b'0' + u, 0, 0])
+        };
+        i += 1;
+    }
+    t
+};
+
+/// One TSV row being written: a stack buffer long enough for any row (18
+/// numbers of at most 20 digits, two IPv6 addresses, all 15 flag names), so
+/// that nothing is checked or copied per field. Bytes that would not fit are
+/// dropped rather than written out of bounds; no row comes near the size.
+struct Row {
+    buf: [u8; 1024],
+    len: usize,
+}
+
+impl Row {
+    fn new() -> Self {
+        Row {
+            buf: [0; 1024],
+            len: 0,
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + b.len()) {
+            dst.copy_from_slice(b);
+            self.len += b.len();
+        }
+    }
+
+    /// The decimal digits of `n`.
+    fn num(&mut self, n: u64) {
+        match u32::try_from(n) {
+            Ok(n) => self.num32(n),
+            Err(_) => {
+                let mut digits = [0u8; 20];
+                let mut i = digits.len();
+                let mut n = n;
+                while n > 0 && i > 0 {
+                    i -= 1;
+                    digits[i] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                }
+                self.bytes(&digits[i..]);
+            }
+        }
+    }
+
+    /// The decimal digits of `n`, counted first, then written from the last one
+    /// back, two at a time, into a window of ten bytes.
+    fn num32(&mut self, mut n: u32) {
+        let digits: usize = match n {
+            0..=9 => 1,
+            10..=99 => 2,
+            100..=999 => 3,
+            1_000..=9_999 => 4,
+            10_000..=99_999 => 5,
+            100_000..=999_999 => 6,
+            1_000_000..=9_999_999 => 7,
+            10_000_000..=99_999_999 => 8,
+            100_000_000..=999_999_999 => 9,
+            _ => 10,
+        };
+        let Some(window) = self.buf.get_mut(self.len..self.len + 10) else {
+            return;
+        };
+        let Ok(w) = <&mut [u8; 10]>::try_from(window) else {
+            return;
+        };
+        let mut i = digits;
+        while n >= 100 {
+            let pair = DIGITS2[(n % 100) as usize];
+            n /= 100;
+            i -= 2;
+            w[i] = pair[0];
+            w[i + 1] = pair[1];
+        }
+        if n >= 10 {
+            let pair = DIGITS2[n as usize];
+            w[0] = pair[0];
+            w[1] = pair[1];
+        } else {
+            w[0] = b'0' + n as u8;
+        }
+        self.len += digits;
+    }
+
+    /// `n` on nine digits, zeros in front (nanoseconds after the point).
+    fn padded9(&mut self, n: u32) {
+        let Some(dst) = self.buf.get_mut(self.len..self.len + 9) else {
+            return;
+        };
+        let mut n = n;
+        for d in dst.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.len += 9;
+    }
+
+    fn ip(&mut self, ip: IpAddr) {
+        match ip {
+            IpAddr::V4(v4) => {
+                for (i, o) in v4.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        self.byte(b'.');
+                    }
+                    // Three bytes copied, the octet's length kept.
+                    let (len, text) = OCTETS[usize::from(o)];
+                    if let Some(dst) = self.buf.get_mut(self.len..self.len + 3) {
+                        dst.copy_from_slice(&text);
+                        self.len += usize::from(len);
+                    }
+                }
+            }
+            IpAddr::V6(v6) => {
+                let mut text = Vec::with_capacity(39);
+                let _ = write!(text, "{v6}");
+                self.bytes(&text);
+            }
+        }
+    }
+
+    fn flags_hex(&mut self, flags: TcpFlags) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let bits = flags.to_header_bits();
+        self.bytes(b"0x");
+        for shift in [8u16, 4, 0] {
+            self.byte(HEX[usize::from((bits >> shift) & 0xf)]);
+        }
+    }
+}
+
 /// One segment as the output needs it.
 struct Line<'a> {
     frame: u64,
@@ -234,67 +390,73 @@ impl Line<'_> {
         self.tracked.ack
     }
 
-    fn tsv(&self, buf: &mut Vec<u8>) {
+    fn tsv(&self, buf: &mut Vec<u8>, row: &mut Row) {
         let t = self.tracked;
         let a = &t.analysis;
         let h = &self.packet.header;
-        push_u64(buf, self.frame);
-        buf.push(b'\t');
-        push_u64(buf, t.stream);
-        buf.push(b'\t');
-        push_ip(buf, self.packet.source.ip());
-        buf.push(b'\t');
-        push_u64(buf, u64::from(self.packet.source.port()));
-        buf.push(b'\t');
-        push_ip(buf, self.packet.destination.ip());
-        buf.push(b'\t');
-        push_u64(buf, u64::from(self.packet.destination.port()));
-        buf.push(b'\t');
-        push_flags_hex(buf, self.flags());
-        buf.push(b'\t');
-        push_u64(buf, u64::from(t.seq));
-        buf.push(b'\t');
+        // The row is built in a reused fixed buffer and appended once: the digits
+        // go straight to their place, without a capacity check or a copy each.
+        row.len = 0;
+        row.num(self.frame);
+        row.byte(b'\t');
+        row.num(t.stream);
+        row.byte(b'\t');
+        row.ip(self.packet.source.ip());
+        row.byte(b'\t');
+        row.num(u64::from(self.packet.source.port()));
+        row.byte(b'\t');
+        row.ip(self.packet.destination.ip());
+        row.byte(b'\t');
+        row.num(u64::from(self.packet.destination.port()));
+        row.byte(b'\t');
+        row.flags_hex(self.flags());
+        row.byte(b'\t');
+        row.num(u64::from(t.seq));
+        row.byte(b'\t');
         if let Some(ack) = self.ack() {
-            push_u64(buf, u64::from(ack));
+            row.num(u64::from(ack));
         }
-        buf.push(b'\t');
-        push_u64(buf, u64::from(t.len));
-        buf.push(b'\t');
-        push_u64(buf, u64::from(t.next_seq));
-        buf.push(b'\t');
-        push_u64(buf, u64::from(h.sequence_number().0));
-        buf.push(b'\t');
-        push_u64(buf, u64::from(h.acknowledgment_number().0));
-        buf.push(b'\t');
-        push_u64(buf, u64::from(t.window));
-        buf.push(b'\t');
+        row.byte(b'\t');
+        row.num(u64::from(t.len));
+        row.byte(b'\t');
+        row.num(u64::from(t.next_seq));
+        row.byte(b'\t');
+        row.num(u64::from(h.sequence_number().0));
+        row.byte(b'\t');
+        row.num(u64::from(h.acknowledgment_number().0));
+        row.byte(b'\t');
+        row.num(u64::from(t.window));
+        row.byte(b'\t');
         if let Some(w) = t.window_scaled {
-            push_u64(buf, u64::from(w));
+            row.num(u64::from(w));
         }
-        buf.push(b'\t');
+        row.byte(b'\t');
         for (i, name) in a.flags.names().enumerate() {
             if i > 0 {
-                buf.push(b',');
+                row.byte(b',');
             }
-            buf.extend_from_slice(name.as_bytes());
+            row.bytes(name.as_bytes());
         }
-        buf.push(b'\t');
+        row.byte(b'\t');
         if let Some(d) = a.duplicate_ack {
-            push_u64(buf, u64::from(d.number));
+            row.num(u64::from(d.number));
         }
-        buf.push(b'\t');
+        row.byte(b'\t');
         if let Some(f) = a.acks_frame {
-            push_u64(buf, f);
+            row.num(f);
         }
-        buf.push(b'\t');
+        row.byte(b'\t');
         if let Some(rtt) = a.ack_rtt {
-            push_secs(buf, rtt);
+            row.num(rtt.as_secs());
+            row.byte(b'.');
+            row.padded9(rtt.subsec_nanos());
         }
-        buf.push(b'\t');
+        row.byte(b'\t');
         if let Some(b) = a.bytes_in_flight {
-            push_u64(buf, u64::from(b));
+            row.num(u64::from(b));
         }
-        buf.push(b'\n');
+        row.byte(b'\n');
+        buf.extend_from_slice(row.as_bytes());
     }
 
     fn json(&self, buf: &mut Vec<u8>) {
@@ -412,6 +574,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
     let mut tracker = Tracker::new(TrackerConfig::default());
     let mut summary = Summary::default();
     let mut buf: Vec<u8> = Vec::with_capacity(OUT_BLOCK + 4096);
+    let mut row = Row::new();
     let mut first: Option<Duration> = None;
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
@@ -444,7 +607,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             };
             match options.format {
                 Format::Text => line.text(&mut buf, first),
-                Format::Tsv => line.tsv(&mut buf),
+                Format::Tsv => line.tsv(&mut buf, &mut row),
                 Format::Json => line.json(&mut buf),
             }
             // Rows accumulate in one buffer, written out in large blocks.

@@ -60,7 +60,12 @@ fn states(set: StateSet) -> String {
 
 /// One row of the default output.
 pub fn row(summary: &ConnectionSummary, origin: Duration) -> String {
-    let zeek = &summary.zeek;
+    // Without Zeek's bookkeeping (`TrackerConfig::zeek` off) both columns are unset.
+    let (conn_state, history) = match &summary.zeek {
+        Some(z) if !z.history.is_empty() => (z.conn_state.to_string(), z.history.as_str()),
+        Some(z) => (z.conn_state.to_string(), "-"),
+        None => ("-".to_string(), "-"),
+    };
     format!(
         "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
         summary.stream,
@@ -74,12 +79,8 @@ pub fn row(summary: &ConnectionSummary, origin: Duration) -> String {
         summary.payload_bytes[1],
         states(summary.states[0]),
         states(summary.states[1]),
-        zeek.conn_state,
-        if zeek.history.is_empty() {
-            "-"
-        } else {
-            zeek.history.as_str()
-        },
+        conn_state,
+        history,
     )
 }
 
@@ -248,7 +249,8 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
 fn table(path: &Path, out: &mut dyn Write) -> Result<(), String> {
     let mut reader =
         CaptureReader::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut tracker = Tracker::new(TrackerConfig::default());
+    // The table's conn_state and history columns need Zeek's bookkeeping.
+    let mut tracker = Tracker::new(TrackerConfig::default().with_zeek(true));
     let mut origin = None;
     let io = |e: io::Error| e.to_string();
     writeln!(out, "{HEADER}").map_err(io)?;

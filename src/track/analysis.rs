@@ -187,7 +187,7 @@ pub struct DuplicateAck {
 /// | keep_alive_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, `rev.lastsegmentflags` has keep_alive; skips the next two |
 /// | zero_window_probe_ack | no payload, `window == 0 == fwd.window`, same seq/ack, `rev.lastsegmentflags` has zero_window_probe; skips the next one |
 /// | duplicate_ack | no payload, same non-zero window, `seq == fwd.nextseq && ack == fwd.lastack`, no SYN/FIN/RST; number = `++fwd.dupacknum` (1 after −1), frame = `fwd.lastnondupack` |
-/// | ack_lost_segment | ACK bit, `rev.maxseqtobeacked && GT_SEQ(ack, rev.maxseqtobeacked)`; set when `maxseqtobeacked > rev.nextseq` (which is then pulled back) or when `rev.dupacknum == 0` (which then becomes −1) |
+/// | ack_lost_segment | ACK bit, `rev.maxseqtobeacked && GT_SEQ(ack, rev.maxseqtobeacked)`; set when `LT_SEQ(maxseqtobeacked, rev.nextseq)` (which is then raised to `rev.nextseq`), otherwise only when `rev.dupacknum == 0` (which then becomes −1) — tshark 4.0.17's `packet-tcp.c` |
 /// | spurious_retransmission | payload, `rev.lastack && LE_SEQ(seq + seglen, rev.lastack)` |
 /// | fast_retransmission | `seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq` within 20 ms of the peer's last segment |
 /// | out_of_order | `seq_not_advanced`, within the initial RTT (3 ms before it is known) of `fwd.nextseqtime`, `fwd.nextseq != seq + seglen (+1 SYN/FIN)` |
@@ -597,12 +597,12 @@ impl ConnAnalysis {
         }
         // B2 ACK_LOST_PACKET: `rev->maxseqtobeacked && GT_SEQ(ack, rev->maxseqtobeacked)`
         // with the ACK bit: the peer's data it acknowledges was never seen. When
-        // `maxseqtobeacked` lies beyond the peer's `nextseq` (plain unsigned
-        // comparison) it is pulled back to it and the flag set; otherwise the flag
+        // `maxseqtobeacked` lies before the peer's `nextseq` (`LT_SEQ`, as in
+        // tshark 4.0.17) it is raised to it and the flag set; otherwise the flag
         // is set only if the peer sent no duplicate ACK since its last new ACK, and
         // the peer's dup-ACK count becomes −1 so that one hole is flagged once.
         if ackf && rev.maxseqtobeacked != 0 && gt(ack, rev.maxseqtobeacked) {
-            if rev.maxseqtobeacked > rev.nextseq {
+            if lt(rev.maxseqtobeacked, rev.nextseq) {
                 rev.maxseqtobeacked = rev.nextseq;
                 flags |= AnalysisFlags::ACK_LOST_SEGMENT;
             } else {

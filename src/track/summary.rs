@@ -73,8 +73,9 @@ pub struct ConnectionSummary {
     pub states: [StateSet; 2],
     /// Each side's state at the end.
     pub final_states: [State; 2],
-    /// Zeek's `conn_state` and `history`.
-    pub zeek: ZeekSummary,
+    /// Zeek's `conn_state` and `history`, when the tracker keeps them
+    /// ([`TrackerConfig::zeek`](super::TrackerConfig::zeek)).
+    pub zeek: Option<ZeekSummary>,
 }
 
 impl ConnectionSummary {

@@ -1,5 +1,6 @@
 //! [`Tracker`]: the connection table.
 
+use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::hash::Hasher;
@@ -35,17 +36,25 @@ pub struct TrackerConfig {
     /// remembered, which only affects `acks_frame`, `ack_rtt`, bytes in flight and
     /// the out-of-order test.
     pub max_unacked_segments: u32,
+    /// Keep Zeek's bookkeeping per connection ([`ZeekConn`]: `conn_state` and
+    /// `history` in each [`ConnectionSummary`]). Off by default: it adds a boxed
+    /// `ZeekConn` (about 390 bytes) to every connection and Zeek's per-segment
+    /// work (its checksum test included) to every segment. For Zeek's own
+    /// session keying and timeouts, use [`ZeekSessions`](super::zeek::ZeekSessions).
+    pub zeek: bool,
 }
 
 impl Default for TrackerConfig {
     /// 1,000,000 connections, 5 minutes idle timeout (Zeek's
-    /// `tcp_inactivity_timeout`), MSL 2 minutes (RFC 9293), 10,000 unacked segments.
+    /// `tcp_inactivity_timeout`), MSL 2 minutes (RFC 9293), 10,000 unacked
+    /// segments, no Zeek bookkeeping.
     fn default() -> Self {
         TrackerConfig {
             max_connections: 1_000_000,
             idle_timeout: Duration::from_secs(300),
             msl: crate::state::DEFAULT_MSL,
             max_unacked_segments: 10_000,
+            zeek: false,
         }
     }
 }
@@ -59,7 +68,15 @@ impl TrackerConfig {
             idle_timeout: Duration::MAX,
             msl: crate::state::DEFAULT_MSL,
             max_unacked_segments: 10_000,
+            zeek: false,
         }
+    }
+
+    /// The same configuration with Zeek's bookkeeping on or off (see
+    /// [`TrackerConfig::zeek`]).
+    pub fn with_zeek(mut self, zeek: bool) -> Self {
+        self.zeek = zeek;
+        self
     }
 }
 
@@ -115,7 +132,7 @@ pub struct Connection {
     server: SocketAddr,
     observer: Observer,
     analysis: ConnAnalysis,
-    zeek: ZeekConn,
+    zeek: Option<Box<ZeekConn>>,
     start: u64,
     last: u64,
     packets: [u64; 2],
@@ -145,9 +162,9 @@ impl Connection {
         &self.observer
     }
 
-    /// Zeek's bookkeeping of the connection.
-    pub fn zeek(&self) -> &ZeekConn {
-        &self.zeek
+    /// Zeek's bookkeeping of the connection, when [`TrackerConfig::zeek`] is on.
+    pub fn zeek(&self) -> Option<&ZeekConn> {
+        self.zeek.as_deref()
     }
 
     /// `side`'s first sequence number as Wireshark counts relative numbers from it
@@ -180,7 +197,7 @@ impl Connection {
                 self.observer.state(Side::Client),
                 self.observer.state(Side::Server),
             ],
-            zeek: self.zeek.summary(),
+            zeek: self.zeek.as_ref().map(|z| z.summary()),
         }
     }
 
@@ -571,7 +588,7 @@ impl Tracker {
             server,
             observer: Observer::new().with_msl(self.config.msl),
             analysis: ConnAnalysis::new(),
-            zeek: ZeekConn::new(),
+            zeek: self.config.zeek.then(|| Box::new(ZeekConn::new())),
             start: now,
             last: now,
             packets: [0; 2],
@@ -755,12 +772,14 @@ impl Tracker {
         if reused {
             analysis.flags |= AnalysisFlags::REUSED_PORTS;
         }
-        conn.zeek.on_segment(
-            side == Side::Client,
-            &ZeekSegment::new(packet, ip_len),
-            time,
-            &ZeekConfig::DEFAULT,
-        );
+        if let Some(zeek) = conn.zeek.as_mut() {
+            zeek.on_segment(
+                side == Side::Client,
+                &ZeekSegment::new(packet, ip_len),
+                time,
+                &ZeekConfig::DEFAULT,
+            );
+        }
         if let Some(n) = conn.packets.get_mut(dir) {
             *n += 1;
         }
