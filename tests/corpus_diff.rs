@@ -513,7 +513,7 @@ fn compare_etherparse_checksum(
         );
         return;
     };
-    let computed = match packet.pseudo_header {
+    let computed = match packet.pseudo_header() {
         PseudoHeader::V4 {
             source,
             destination,

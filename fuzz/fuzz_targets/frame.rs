@@ -80,10 +80,10 @@ fn touch(decoded: &Decoded<'_>, frame: &[u8], out: &mut String) {
                 h.checksum(),
                 h.urgent_pointer(),
                 h.options_slice(),
-                p.pseudo_header,
+                p.pseudo_header(),
                 p.verify_checksum().tshark_status(),
             );
-            let _ = p.pseudo_header.sum(p.payload_len);
+            let _ = p.pseudo_header().sum(p.payload_len);
             for option in h.options() {
                 let _ = write!(out, "{option:?}");
             }

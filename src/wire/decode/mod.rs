@@ -117,7 +117,7 @@ pub use outcome::{
     ChecksumStatus, Decoded, DecodedSegment, IcmpMessage, IcmpQuotedTcp, NotTcp, UnverifiedReason,
 };
 
-use crate::wire::{PseudoHeader, TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice};
+use crate::wire::{TCP_MIN_HEADER_LEN, TcpHeaderError, TcpHeaderSlice};
 use error::Fault;
 use step::{IpContext, Next, Step};
 
@@ -816,29 +816,18 @@ impl<'a> Walk<'a> {
         let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
         // Read field by field from the walk (not copied whole): the fields
         // were just written one by one, and a wider read of them would wait.
-        let (pseudo_header, final_known, source, destination) = match context {
+        let (final_known, routed_to, source, destination) = match context {
             IpContext::V4 {
                 source,
                 destination,
-            } => (
-                PseudoHeader::V4 {
-                    source,
-                    destination,
-                },
-                true,
-                IpAddr::V4(source),
-                IpAddr::V4(destination),
-            ),
+            } => (true, None, IpAddr::V4(source), IpAddr::V4(destination)),
             IpContext::V6 {
                 source,
                 destination,
                 final_destination,
             } => (
-                PseudoHeader::V6 {
-                    source,
-                    destination: final_destination.unwrap_or(destination),
-                },
                 final_destination.is_some(),
+                final_destination.filter(|&d| d != destination),
                 IpAddr::V6(source),
                 IpAddr::V6(destination),
             ),
@@ -856,9 +845,8 @@ impl<'a> Walk<'a> {
             header,
             payload,
             payload_len,
-            pseudo_header,
+            routed_to,
             ip_len: u32::try_from(self.ip_len).unwrap_or(u32::MAX),
-            segment: captured,
             unverified,
             encapsulation,
             offset: at,

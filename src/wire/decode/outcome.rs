@@ -2,13 +2,13 @@
 //! holds, an ICMP error quoting TCP, or what it carries instead of TCP.
 
 use core::fmt;
-use core::net::SocketAddr;
+use core::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use super::error::DecodeError;
 use super::layer::{Encapsulation, Layer};
 use super::numbers::{EtherType, IpNumber};
 use crate::seq::SeqNum;
-use crate::wire::{PseudoHeader, TcpHeaderSlice};
+use crate::wire::{PseudoHeader, TcpHeaderSlice, ones_complement_sum};
 
 /// What a frame turned out to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,9 +57,6 @@ pub struct DecodedSegment<'a> {
     /// The payload length the IP header declares (IP length minus IP and TCP
     /// headers): Wireshark's `tcp.len`.
     pub payload_len: u32,
-    /// The pseudo-header the checksum covers (with an IPv6 routing header, the
-    /// final destination).
-    pub pseudo_header: PseudoHeader,
     /// The total length the innermost IP header declares for its datagram
     /// (Wireshark's `ip.len`; what Zeek adds up as `ip_bytes`): the IPv4 total
     /// length, or 40 plus the IPv6 payload length (extension headers included;
@@ -70,8 +67,9 @@ pub struct DecodedSegment<'a> {
     pub encapsulation: Encapsulation,
     /// Byte offset of the TCP header in the frame.
     pub offset: usize,
-    /// The captured TCP bytes (header and payload) the checksum covers.
-    pub(crate) segment: &'a [u8],
+    /// The final IPv6 destination a routing header names, only when it
+    /// differs from `destination` (RFC 8200 §8.1: the pseudo-header uses it).
+    pub(crate) routed_to: Option<Ipv6Addr>,
     /// Why the checksum cannot be checked, known while decoding.
     pub(crate) unverified: Option<UnverifiedReason>,
 }
@@ -87,14 +85,66 @@ impl DecodedSegment<'_> {
     pub fn verify_checksum(&self) -> ChecksumStatus {
         match self.unverified {
             Some(reason) => ChecksumStatus::Unverified(reason),
-            None if self.pseudo_header.verify_tcp(self.segment) => ChecksumStatus::Good,
+            None if self.checksum_sums_right() => ChecksumStatus::Good,
             None => ChecksumStatus::Bad,
         }
+    }
+
+    /// The pseudo-header the TCP checksum covers (RFC 9293 §3.1, RFC 8200
+    /// §8.1): the innermost IP header's source and destination addresses —
+    /// with an IPv6 routing header, the final destination it names. (When
+    /// that final destination is unknown, the destination as written, and
+    /// [`verify_checksum`](Self::verify_checksum) answers
+    /// [`UnverifiedReason::UnknownFinalDestination`].) Protocol 6 and the TCP
+    /// length (header length plus `payload_len`) are added by
+    /// [`PseudoHeader::sum`].
+    #[inline]
+    pub fn pseudo_header(&self) -> PseudoHeader {
+        match (self.source.ip(), self.destination.ip()) {
+            (IpAddr::V6(source), IpAddr::V6(destination)) => PseudoHeader::V6 {
+                source,
+                destination: self.routed_to.unwrap_or(destination),
+            },
+            (IpAddr::V4(source), IpAddr::V4(destination)) => PseudoHeader::V4 {
+                source,
+                destination,
+            },
+            // `decode` takes both addresses from one IP header.
+            (source, destination) => PseudoHeader::V6 {
+                source: to_v6(source),
+                destination: self.routed_to.unwrap_or(to_v6(destination)),
+            },
+        }
+    }
+
+    /// Whether the pseudo-header, the header and the captured payload (the
+    /// whole segment, checksum field included) sum to `0xffff`. The header
+    /// and the payload are contiguous in the frame and the header's length
+    /// is even, so their two sums add up to the segment's.
+    fn checksum_sums_right(&self) -> bool {
+        let header = self.header.slice();
+        let tcp_len = header.len() as u64 + self.payload.len() as u64;
+        let mut sum = u64::from(self.pseudo_header().sum(tcp_len as u32))
+            + ones_complement_sum(header)
+            + ones_complement_sum(self.payload);
+        while sum >> 16 != 0 {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        sum == 0xffff
     }
 
     /// Whether the snapshot length cut the payload (`payload.len() < payload_len`).
     pub fn is_truncated(&self) -> bool {
         (self.payload.len() as u64) < u64::from(self.payload_len)
+    }
+}
+
+/// An address as IPv6 (IPv4-mapped for IPv4); never needed for a segment
+/// `decode` built, whose two addresses have one version.
+fn to_v6(ip: IpAddr) -> Ipv6Addr {
+    match ip {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped(),
+        IpAddr::V6(v6) => v6,
     }
 }
 

@@ -638,11 +638,35 @@ fn routing_header_final_destination_in_pseudo_header() {
     f.put(&[6, 2, 0, 1, 0, 0, 0, 0]).put(&last.octets());
     tcp_segment(pseudo, b"", &mut f);
     let p = tcp(decode(LinkType::IPV6, f.as_slice()));
-    assert_eq!(p.pseudo_header, pseudo);
+    assert_eq!(p.pseudo_header(), pseudo);
     // 40 + payload length (24 of routing header + 20 of TCP).
     assert_eq!(p.ip_len, 84);
     assert_eq!(p.destination.ip(), core::net::IpAddr::V6(DST6));
     assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
+    // The same segment summed with the destination as written: wrong.
+    let mut g = Buf::new();
+    ipv6_header(24 + 20, 43, &mut g);
+    g.put(&[6, 2, 0, 1, 0, 0, 0, 0]).put(&last.octets());
+    tcp_segment(V6, b"", &mut g);
+    let q = tcp(decode(LinkType::IPV6, g.as_slice()));
+    assert_eq!(q.pseudo_header(), pseudo);
+    assert_eq!(q.verify_checksum(), ChecksumStatus::Bad);
+    // Cut by the snapshot length: unverified, the pseudo-header still the
+    // final destination's.
+    let mut h = Buf::new();
+    ipv6_header(24 + 20 + 10, 43, &mut h);
+    h.put(&[6, 2, 0, 1, 0, 0, 0, 0]).put(&last.octets());
+    tcp_segment(pseudo, b"0123456789", &mut h);
+    assert_eq!(
+        tcp(decode(LinkType::IPV6, h.as_slice())).verify_checksum(),
+        ChecksumStatus::Good
+    );
+    let cut = tcp(decode(LinkType::IPV6, &h.as_slice()[..h.len - 4]));
+    assert_eq!(cut.pseudo_header(), pseudo);
+    assert_eq!(
+        cut.verify_checksum(),
+        ChecksumStatus::Unverified(UnverifiedReason::Truncated)
+    );
     // Unknown routing type with segments left.
     let mut bytes = [0u8; 512];
     bytes[..f.len].copy_from_slice(f.as_slice());
@@ -901,4 +925,12 @@ proptest::proptest! {
             proptest::prop_assert!(resume.is_none());
         }
     }
+}
+
+/// The segment `decode` writes per frame stays small (addresses held once:
+/// the pseudo-header is computed from them on demand).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn decoded_segment_size() {
+    assert_eq!(core::mem::size_of::<DecodedSegment<'_>>(), 184);
 }
