@@ -288,3 +288,111 @@ impl serde::Serialize for Transitions {
         s.collect_seq(self.iter())
     }
 }
+
+#[cfg(test)]
+mod test {
+    extern crate std;
+    use std::format;
+
+    use super::*;
+
+    fn tr(side: Side, from: State, to: State, cause: Cause) -> Transition {
+        Transition {
+            side,
+            from,
+            to,
+            cause,
+        }
+    }
+
+    #[test]
+    fn test_side() {
+        assert_eq!(Side::Client.peer(), Side::Server);
+        assert_eq!(Side::Server.peer(), Side::Client);
+        assert_eq!((Side::Client.index(), Side::Server.index()), (0, 1));
+        assert_eq!(
+            format!("{} {}", Side::Client, Side::Server),
+            "client server"
+        );
+        assert_eq!(Side::BOTH, [Side::Client, Side::Server]);
+    }
+
+    #[test]
+    fn test_cause_names_and_display() {
+        // The names the docs give (snake case of the variant).
+        assert_eq!(Cause::PassiveOpen.name(), "passive_open");
+        assert_eq!(Cause::AckOfFin.name(), "ack_of_fin");
+        assert_eq!(Cause::UserTimeout.name(), "user_timeout");
+        assert_eq!(Cause::Expired.name(), "expired");
+        let t = tr(Side::Client, State::FinWait1, State::Closing, Cause::Fin);
+        assert_eq!(format!("{t}"), "client FIN_WAIT_1 -> CLOSING (fin)");
+    }
+
+    #[test]
+    fn test_transitions_list() {
+        let mut ts = Transitions::new();
+        assert!(ts.is_empty());
+        assert_eq!((ts.len(), ts.first(), ts.last()), (0, None, None));
+        assert_eq!(format!("{ts:?}"), "[]");
+        let a = tr(Side::Client, State::Closed, State::SynSent, Cause::Sent);
+        let b = tr(
+            Side::Server,
+            State::Listen,
+            State::SynReceived,
+            Cause::Received,
+        );
+        ts.push(a);
+        // A change to the same state is no change, unless it is a revision.
+        ts.push(tr(
+            Side::Server,
+            State::Listen,
+            State::Listen,
+            Cause::Inferred,
+        ));
+        ts.push(b);
+        assert!(!ts.is_empty());
+        assert_eq!(ts.len(), 2);
+        assert_eq!(ts.as_slice(), &[a, b]);
+        assert_eq!((ts.first(), ts.last()), (Some(a), Some(b)));
+        assert_eq!(ts.iter().copied().collect::<std::vec::Vec<_>>(), [a, b]);
+        assert_eq!((&ts).into_iter().count(), 2);
+        assert_eq!(format!("{ts:?}"), format!("[{a:?}, {b:?}]"));
+        let r = tr(Side::Server, State::Closed, State::Closed, Cause::Revised);
+        ts.push(r);
+        assert_eq!(ts.len(), 3);
+        assert_eq!(Transitions::one(a).as_slice(), &[a]);
+        // Full: more are ignored.
+        let mut full = Transitions::default();
+        for _ in 0..MAX_TRANSITIONS + 3 {
+            full.push(a);
+        }
+        assert_eq!(full.len(), MAX_TRANSITIONS);
+    }
+
+    #[test]
+    fn test_transitions_passed() {
+        let mut ts = Transitions::new();
+        ts.push(tr(
+            Side::Client,
+            State::Established,
+            State::FinWait1,
+            Cause::Sent,
+        ));
+        ts.push(tr(
+            Side::Server,
+            State::Closed,
+            State::Listen,
+            Cause::Revised,
+        ));
+        // Targets, and origins of ordinary transitions.
+        assert!(ts.passed(Side::Client, State::FinWait1));
+        assert!(ts.passed(Side::Client, State::Established));
+        assert!(ts.passed(Side::Server, State::Listen));
+        // A revision's origin was a mistaken inference.
+        assert!(!ts.passed(Side::Server, State::Closed));
+        // Per side.
+        assert!(!ts.passed(Side::Server, State::FinWait1));
+        assert!(!ts.passed(Side::Client, State::Listen));
+        assert!(!ts.passed(Side::Client, State::TimeWait));
+    }
+}
