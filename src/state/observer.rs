@@ -929,6 +929,13 @@ impl Observer {
                     // A SYN,ACK repeating our SYN after the handshake: a retransmission.
                     notes.insert(Note::Retransmission);
                 }
+                _ if me.numbers.isn.is_none()
+                    && me.numbers.next_seq.is_some_and(|n| s.seq.before(n)) =>
+                {
+                    // Its first SYN,ACK, seen after later segments of its own (they
+                    // overtook it before the capture point): its state stays, and
+                    // its receiver processes it as usual.
+                }
                 _ => {
                     notes.insert(Note::Unacceptable);
                     return;
@@ -1421,6 +1428,23 @@ mod test {
             step(&mut obs, B, syn_ack(400, 101), Established, SynReceived);
             step(&mut obs, A, ack(101, 401), Established, Established); // line 8
         }
+    }
+
+    // Fuzz find: in a simultaneous open B closes from SYN_RECEIVED, and its FIN
+    // overtakes its SYN,ACK and its SYN before the capture point. A, in SYN_SENT,
+    // drops the FIN (no SYN, RFC 9293 §3.10.7.3), then the SYN,ACK acknowledging
+    // its SYN takes it to ESTABLISHED; B's SYN, late, draws only an ACK (§3.10.7.4,
+    // RFC 5961 §4). B stays in FIN_WAIT_1 throughout.
+    #[test]
+    fn test_syn_ack_seen_after_its_senders_fin() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
+        let o = step(&mut obs, B, syn_ack(500, 101), Established, FinWait1);
+        assert!(!o.notes.contains(Note::Unacceptable));
+        step(&mut obs, B, syn(500), Established, FinWait1);
+        // A's ACK of B's SYN and FIN: B reaches FIN_WAIT_2.
+        step(&mut obs, A, ack(101, 502), Established, FinWait2);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
