@@ -11,8 +11,8 @@
 //! that changed state unseen (a SYN, FIN or RST not seen yet or lost before the
 //! capture point, a close without a segment, a user timeout), either side once a
 //! segment was injected, a side whose RST was not accepted or whose SYN reopened the
-//! connection, either side once a RST was seen on a reordered network, either side
-//! once a segment overtook, after the capture point, one of its sender's that had
+//! connection, either side once a RST was seen on a reordered network, the receiver
+//! of a segment that overtook, after the capture point, one of its sender's that had
 //! passed it, and nothing after a segment was lost after the capture point. See that
 //! module for why, case by case.
 //!
@@ -476,10 +476,11 @@ fn regression_forged_rst_at_a_crossed_ack() {
 /// Fuzz find (`state`, 2026-12-02): a simultaneous open; the server, in
 /// SYN_RECEIVED, closes, and its FIN passes the capture point while its SYN and
 /// SYN,ACK are still in flight, which then overtake it. The observer saw FIN, SYN,
-/// SYN,ACK and took the late SYN as a new open by a side in FIN_WAIT_1 (CLOSED
-/// inferred, then SYN_SENT), forgetting the FIN; the client got SYN, SYN,ACK, FIN
-/// and the server reached FIN_WAIT_2. Both sides are unknowable: the segment order
-/// at the capture point is not the receiver's.
+/// SYN,ACK; the client got SYN, SYN,ACK, FIN (CLOSE_WAIT), and is unknowable (the
+/// overtaking rule). The server is known: the observer took its late SYN as the
+/// SYN of this connection, not a new open (it took it as a new open before, CLOSED
+/// inferred from FIN_WAIT_1, and lost the FIN), and the client's ACK of the FIN
+/// takes it to FIN_WAIT_2 as it took the endpoint.
 #[test]
 fn regression_fin_captured_before_its_syn() {
     use Op::*;
@@ -498,6 +499,7 @@ fn regression_fin_captured_before_its_syn() {
         w.apply(op);
     }
     assert_eq!(w.pair.states(), [State::CloseWait, State::FinWait2]);
-    assert_eq!(w.observer.state(Server), State::Established);
-    assert_eq!(w.reordered_after_capture, [true, true]);
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+    assert_eq!(w.reordered_after_capture, [true, false]);
+    assert!(w.knowable(Server));
 }

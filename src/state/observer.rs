@@ -837,6 +837,29 @@ impl Observer {
                 return;
             }
             let peer = *self.half(to);
+            if me.numbers.isn.is_none()
+                && !matches!(me.state, State::Closed | State::Listen | State::SynSent)
+                && me.numbers.next_seq.is_some_and(|n| s.seq.before(n))
+            {
+                // Its SYN, seen after later segments of its own (they overtook it
+                // before the capture point): not a new open. Its state stays; the
+                // receiver processes the SYN (RFC 9293 §3.10.7.2–4).
+                match peer.state {
+                    State::Closed | State::Listen => {
+                        self.set(to, State::SynReceived, Cause::Received, t);
+                        self.half_mut(to).passive = true;
+                    }
+                    State::SynSent => self.set(to, State::SynReceived, Cause::Received, t),
+                    // RFC 5961 §4: a challenge ACK.
+                    _ => notes.insert(Note::Unacceptable),
+                }
+                let h = self.half_mut(from);
+                h.sent_syn = true;
+                h.syn_seen = true;
+                h.numbers.isn = Some(s.seq);
+                h.numbers.window_scale = seg.options.window_scale;
+                return;
+            }
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT.
                 notes.insert(Note::Unacceptable);
@@ -1444,6 +1467,22 @@ mod test {
         assert!(!o.notes.contains(Note::Unacceptable));
         step(&mut obs, B, syn(500), Established, FinWait1);
         // A's ACK of B's SYN and FIN: B reaches FIN_WAIT_2.
+        step(&mut obs, A, ack(101, 502), Established, FinWait2);
+    }
+
+    // Fuzz find: the same, with B's SYN right after its FIN: A, in SYN_SENT, drops
+    // the FIN, and the SYN takes it to SYN_RECEIVED (simultaneous open, RFC 9293
+    // §3.10.7.3); B stays in FIN_WAIT_1. A's SYN,ACK (acknowledging B's SYN, not
+    // its FIN) leaves B there; B's SYN,ACK takes A to ESTABLISHED.
+    #[test]
+    fn test_syn_seen_after_its_senders_fin() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
+        let o = step(&mut obs, B, syn(500), SynReceived, FinWait1);
+        assert!(o.notes.is_empty(), "{o:?}");
+        step(&mut obs, B, syn_ack(500, 101), Established, FinWait1);
+        step(&mut obs, A, syn_ack(100, 501), Established, FinWait1);
         step(&mut obs, A, ack(101, 502), Established, FinWait2);
     }
 

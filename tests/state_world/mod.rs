@@ -47,18 +47,15 @@
 //!     the receiver's last ACK *seen* need not be the last it *sent*, so the
 //!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
 //!     stale (`regression_9`);
-//!   - both sides once a segment overtook, after the capture point, one of the
+//!   - the receiver of a segment that overtook, after the capture point, one of the
 //!     same sender's that had already passed it, whatever their sequence numbers:
 //!     the observer saw them in one order, the receiver got them in the other, and
 //!     `Endpoint` keeps no out-of-order queue (a FIN arriving ahead of its data is
 //!     dropped; data overtaking its sender's RST makes the RST exact where the
 //!     observer judged it a challenge), so what the receiver accepted is invisible
 //!     at the capture point (`regression_fin_overtakes_captured_data`,
-//!     `regression_data_overtakes_captured_rst`, `regression_8`). The sender too:
-//!     the receiver's replies, which follow the receiver's order, are the
-//!     observer's evidence of the sender's state, and the sender's own segments
-//!     were seen out of the order it sent them (a FIN seen before its SYN, which
-//!     the observer then takes as a new open: `regression_fin_captured_before_its_syn`);
+//!     `regression_data_overtakes_captured_rst`, `regression_8`,
+//!     `regression_fin_captured_before_its_syn`);
 //!   - anything after a segment passed the capture point and was lost after it (the
 //!     observer saw it delivered): only the first property is checked.
 
@@ -187,8 +184,8 @@ pub struct World {
     pub reordered: bool,
     /// A RST was seen on a reordered network.
     pub rst_after_reordering: bool,
-    /// A segment overtook, after the capture point, one of the same sender's that
-    /// had already passed it (both sides: see [`World::knowable`]).
+    /// Per receiving side: a segment overtook, after the capture point, one of the
+    /// same sender's that had already passed it.
     pub reordered_after_capture: [bool; 2],
     /// Sides a RST of which was seen and not accepted by its receiver.
     pub challenged: [bool; 2],
@@ -287,10 +284,7 @@ impl World {
                     .is_some_and(|e| e.captured && e.from == f.from)
         });
         if overtakes_captured {
-            // The receiver got them in another order than the observer saw them;
-            // its replies, the observer's evidence of the sender's state too, follow
-            // the receiver's order: both sides.
-            self.reordered_after_capture = [true; 2];
+            self.reordered_after_capture[f.from.peer().index()] = true;
         }
         self.capture(i);
         let to = f.from.peer();
