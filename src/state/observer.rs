@@ -607,8 +607,11 @@ impl Observer {
                 }
             };
             // The same ISN again after a reset: the opener tries again (e.g. a SYN
-            // retransmitted after a RST that refused it).
-            let retry = me.numbers.isn == Some(s.seq) && me.state == State::Closed;
+            // retransmitted after a RST that refused it), or a side reset back to
+            // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
+            // tick): a bare SYN from LISTEN repeats nothing.
+            let retry =
+                me.numbers.isn == Some(s.seq) && matches!(me.state, State::Closed | State::Listen);
             if (new_isn && ended) || retry {
                 let (old_from, old_to) = (me.state, peer.state);
                 let msl = self.msl;
@@ -1484,6 +1487,21 @@ mod test {
         step(&mut obs, B, syn_ack(500, 101), Established, FinWait1);
         step(&mut obs, A, syn_ack(100, 501), Established, FinWait1);
         step(&mut obs, A, ack(101, 502), Established, FinWait2);
+    }
+
+    // Fuzz find: A, reset back to LISTEN after its SYN,ACK, opens actively with the
+    // same ISN (the same tick of its ISN clock). A bare SYN from LISTEN is a new
+    // open (RFC 9293 §3.10.2, SEND in LISTEN), not a retransmission of the SYN,ACK.
+    #[test]
+    fn test_listen_reset_then_active_open_same_isn() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(500), SynReceived, SynSent);
+        step(&mut obs, A, syn_ack(100, 501), SynReceived, Established);
+        step(&mut obs, B, rst(501), Listen, Closed);
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, B, syn_ack(700, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 701), Established, Established);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
