@@ -1117,8 +1117,24 @@ impl Observer {
 
         let state_from = self.state(from);
         let state_to = self.state(to);
-        if state_from == State::Closed || state_to == State::Closed || state_to == State::Listen {
+        if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
+            return;
+        }
+        if state_from == State::Closed {
+            notes.insert(Note::AfterClose);
+            // Sent before its sender closed — e.g. its last ACK, in flight while its
+            // TIME_WAIT ran out: the receiver still processes the acknowledgment of
+            // its FIN (RFC 9293 §3.10.7.4, fifth check).
+            let peer = *self.half(to);
+            if s.ack.is_some_and(|a| peer.acks_fin(a)) {
+                match peer.state {
+                    State::FinWait1 => self.set(to, State::FinWait2, Cause::Received, t),
+                    State::Closing => self.enter_time_wait(to, now, Cause::Received, t),
+                    State::LastAck => self.set(to, State::Closed, Cause::Received, t),
+                    _ => {}
+                }
+            }
             return;
         }
 
@@ -1433,6 +1449,28 @@ mod test {
         step(&mut obs, B, ack(301, 101), TimeWait, TimeWait); // line 3
         obs.on_time(Duration::from_secs(60)); // line 4: 2·MSL
         assert_eq!((obs.state(A), obs.state(B)), (Closed, Closed));
+    }
+
+    // Fuzz find: in a simultaneous close A's ACK of B's FIN is in flight while A's
+    // TIME_WAIT runs out. It still reaches B, in CLOSING, which enters TIME_WAIT
+    // (RFC 9293 §3.10.7.4: CLOSING, an ACK of our FIN).
+    #[test]
+    fn test_last_ack_arrives_after_its_sender_time_wait_expired() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(300, 100), Closing, Closing);
+        step(&mut obs, B, ack(301, 101), TimeWait, Closing);
+        obs.on_time(Duration::from_secs(60));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Closing));
+        let o = obs.on_segment(A, &ack(101, 301), Duration::from_secs(61));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, TimeWait));
+        assert!(o.notes.contains(Note::AfterClose));
+        // Data or an ACK of nothing new changes nothing.
+        let o = obs.on_segment(A, &ack(101, 301), Duration::from_secs(62));
+        assert!(o.transitions.is_empty());
     }
 
     // RFC 793 figure 9 [RFC 9293 figure 8]: recovery from an old duplicate SYN, as
@@ -2017,10 +2055,12 @@ mod test {
         step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
         step(&mut obs, A, fin_ack(1, 1001), FinWait1, CloseWait);
         step(&mut obs, B, fin_ack(1001, 2), TimeWait, LastAck);
+        // A's ACK of B's FIN, seen after A's 2·MSL ran out: sent before (a CLOSED
+        // side answers a FIN with a RST, not an ACK), and it still closes B.
         let o = obs.on_segment(A, &ack(2, 1002), Duration::from_secs(5));
         assert_eq!(o.transitions.as_slice()[0].cause, Cause::Expired);
         assert!(o.notes.contains(Note::AfterClose));
-        assert_eq!((obs.state(A), obs.state(B)), (Closed, LastAck));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Closed));
     }
 
     #[test]
