@@ -612,7 +612,14 @@ impl Observer {
             // tick): a bare SYN from LISTEN repeats nothing.
             let retry =
                 me.numbers.isn == Some(s.seq) && matches!(me.state, State::Closed | State::Listen);
-            if (new_isn && ended) || retry {
+            // The first SYN of a side after a connection that ended with both sides
+            // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
+            // connection applies to the new one.
+            let after_end = me.numbers.isn.is_none()
+                && me.state == State::Closed
+                && matches!(peer.state, State::Closed | State::Listen)
+                && (me.numbers.segments > 0 || peer.numbers.segments > 0);
+            if (new_isn && ended) || retry || after_end {
                 let (old_from, old_to) = (me.state, peer.state);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
@@ -1540,6 +1547,23 @@ mod test {
         assert!(o.notes.contains(Note::Reopened));
         step(&mut obs, B, syn_ack(700, 101), Established, SynReceived);
         step(&mut obs, A, ack(101, 701), Established, Established);
+    }
+
+    // Fuzz find: B's SYN is refused (A answers with a RST,ACK); then A opens, and
+    // B, now SYN_RECEIVED, closes, and its FIN overtakes its SYN before the capture
+    // point. A's SYN starts a new connection: B's old ISN does not make B's late SYN
+    // a new open.
+    #[test]
+    fn test_refused_then_reverse_open_with_late_syn() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(900), SynReceived, SynSent);
+        let o = step(&mut obs, A, rst_ack(0, 901), Closed, Closed);
+        assert!(o.notes.contains(Note::Refused));
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.isn(B), None);
+        step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
+        step(&mut obs, B, syn(500), SynReceived, FinWait1);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
