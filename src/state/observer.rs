@@ -953,6 +953,12 @@ impl Observer {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                 }
+                State::Closed if same_isn && me.sent_syn => {
+                    // A simultaneous open's SYN,ACK, sent before a RST closed its
+                    // sender (they crossed): nothing reopens.
+                    notes.insert(Note::AfterClose);
+                    return;
+                }
                 State::Closed | State::Listen => {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
@@ -1564,6 +1570,21 @@ mod test {
         assert_eq!(obs.isn(B), None);
         step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
         step(&mut obs, B, syn(500), SynReceived, FinWait1);
+    }
+
+    // Fuzz find: a simultaneous open; B aborts, and its RST reaches A (now
+    // ESTABLISHED) before A's SYN,ACK, sent from SYN_RECEIVED, reaches B. That
+    // SYN,ACK (A's ISN again) belongs to the connection that ended: A stays CLOSED,
+    // and B, CLOSED, answers it with a RST (RFC 9293 §3.10.7.1).
+    #[test]
+    fn test_crossed_syn_ack_after_reset() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, B, rst(501), Closed, Closed);
+        let o = step(&mut obs, A, syn_ack(100, 501), Closed, Closed);
+        assert!(o.notes.contains(Note::AfterClose));
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
