@@ -704,7 +704,14 @@ impl Observer {
                 // The peer's data up to what this side acknowledges has arrived.
                 let p = self.half_mut(to);
                 p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
-                let at = p.contiguous;
+                // A segment that crossed the peer's was sent before the peer's
+                // arrived: its ACK is stale at once (the peer's RCV.NXT estimate is
+                // not taken from it).
+                let at = if notes.contains(Note::Crossed) {
+                    Some(ack)
+                } else {
+                    p.contiguous
+                };
                 self.half_mut(from).peer_contiguous_at_ack = at;
             }
             // A FIN seen after a gap reaches the peer once the gap is filled.
@@ -1585,6 +1592,26 @@ mod test {
         step(&mut obs, B, rst(501), Closed, Closed);
         let o = step(&mut obs, A, syn_ack(100, 501), Closed, Closed);
         assert!(o.notes.contains(Note::AfterClose));
+    }
+
+    // Fuzz find: the FINs cross (figure 14); then B, closed unseen (user timeout),
+    // answers A's FIN with <SEQ=SEG.ACK><CTL=RST> — the ACK of A's FIN, which
+    // crossed B's FIN and so is one short of A's RCV.NXT. A has B's FIN: the RST
+    // is outside its window, A stays in CLOSING (RFC 9293 §3.10.7.4, RFC 5961 §3).
+    #[test]
+    fn test_rst_at_a_crossed_ack_is_outside() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
+        assert!(o.notes.contains(Note::Crossed));
+        let o = step(&mut obs, B, rst(300), Closing, Closing);
+        assert!(o.notes.contains(Note::RstIgnored));
+        // At A's RCV.NXT (after B's FIN) it resets A.
+        let o = step(&mut obs, B, rst(301), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
