@@ -1836,3 +1836,87 @@ fn test_display_of_a_change() {
         "error: connection closing"
     );
 }
+
+/// Every TCB variable after a handshake between two differently configured
+/// endpoints, from RFC 9293 §3.10.7.3–4 and RFC 7323 by hand: the client (ISS 100,
+/// window 65535, scale 5, MSS 1460, SACK and timestamps offered) and the server
+/// (ISS 500, window 20000, scale 2, MSS 1000, timestamps only).
+#[test]
+fn test_tcb_variables_after_handshake() {
+    use crate::state::{Pair, Side};
+    let client = Config {
+        isn_offset: 100,
+        window: 65535,
+        window_scale: Some(5),
+        mss: Some(1460),
+        sack_permitted: true,
+        timestamps: true,
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: 500,
+        window: 20000,
+        window_scale: Some(2),
+        mss: Some(1000),
+        sack_permitted: false,
+        timestamps: true,
+        ..Config::default()
+    };
+    let mut p: Pair = Pair::new(client, server);
+    p.listen(Side::Server).unwrap();
+    p.connect(Side::Client, T0).unwrap();
+    assert_eq!(p.run(T0, 10), 3);
+    // The client: SYN,ACK <SEQ=500><ACK=101><WND=20000 (a SYN's, unscaled)>.
+    let c = *p.endpoint(Side::Client).tcb().unwrap();
+    assert_eq!((c.iss(), c.irs()), (SeqNum(100), SeqNum(500)));
+    assert_eq!(
+        (c.snd_una(), c.snd_nxt(), c.rcv_nxt()),
+        (SeqNum(101), SeqNum(101), SeqNum(501))
+    );
+    // RCV.WND: what the scaled window field can announce, (65535 >> 5) << 5.
+    assert_eq!(
+        (c.snd_wnd(), c.max_snd_wnd(), c.rcv_wnd()),
+        (20000, 20000, 65504)
+    );
+    assert_eq!((c.snd_wl1(), c.snd_wl2()), (SeqNum(500), SeqNum(101)));
+    assert_eq!((c.peer_mss(), c.send_mss()), (1000, 1000 - 12));
+    assert_eq!(c.peer_window_scale(), Some(2));
+    assert_eq!((c.snd_shift(), c.rcv_shift()), (2, 5));
+    assert!(!c.sack_permitted() && c.timestamps());
+    assert_eq!(
+        (c.unacked_since(), c.received(), c.rcv_up()),
+        (None, 0, SeqNum(501))
+    );
+    // The server: the client's ACK <SEQ=101><ACK=501><WND=65535 >> 5 = 2047>, scaled
+    // by the client's shift: 2047 << 5.
+    let s = *p.endpoint(Side::Server).tcb().unwrap();
+    assert_eq!((s.iss(), s.irs()), (SeqNum(500), SeqNum(100)));
+    assert_eq!(
+        (s.snd_una(), s.snd_nxt(), s.rcv_nxt()),
+        (SeqNum(501), SeqNum(501), SeqNum(101))
+    );
+    assert_eq!((s.snd_wnd(), s.rcv_wnd()), (2047 << 5, 20000));
+    assert_eq!(s.max_snd_wnd(), 65535);
+    assert_eq!((s.snd_wl1(), s.snd_wl2()), (SeqNum(101), SeqNum(501)));
+    assert_eq!((s.peer_mss(), s.send_mss()), (1460, 1460 - 12));
+    assert_eq!(s.peer_window_scale(), Some(5));
+    assert_eq!((s.snd_shift(), s.rcv_shift()), (5, 2));
+    assert!(!s.sack_permitted() && s.timestamps());
+    // Without scaling or timestamps on one side: none in effect.
+    let mut p: Pair = Pair::new(
+        Config {
+            window_scale: None,
+            timestamps: false,
+            ..client
+        },
+        server,
+    );
+    p.listen(Side::Server).unwrap();
+    p.connect(Side::Client, T0).unwrap();
+    p.run(T0, 10);
+    let s = *p.endpoint(Side::Server).tcb().unwrap();
+    assert_eq!(s.peer_window_scale(), None);
+    assert_eq!((s.snd_shift(), s.rcv_shift()), (0, 0));
+    assert!(!s.timestamps());
+    assert_eq!(s.send_mss(), 1460);
+}
