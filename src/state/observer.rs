@@ -610,8 +610,9 @@ impl Observer {
             // retransmitted after a RST that refused it), or a side reset back to
             // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
             // tick): a bare SYN from LISTEN repeats nothing.
-            let retry =
-                me.numbers.isn == Some(s.seq) && matches!(me.state, State::Closed | State::Listen);
+            let retry = me.numbers.isn == Some(s.seq)
+                && matches!(me.state, State::Closed | State::Listen)
+                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg));
             // The first SYN of a side after a connection that ended with both sides
             // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
             // connection applies to the new one.
@@ -849,11 +850,29 @@ impl Observer {
                     return;
                 }
             }
-            if me.numbers.isn == Some(s.seq) {
-                notes.insert(Note::Retransmission);
+            let peer = *self.half(to);
+            if me.numbers.isn == Some(s.seq)
+                && matches!(me.state, State::Closed | State::Listen)
+                && peer.state == State::TimeWait
+            {
+                // A closed side opens again with its old ISN (the same tick of its
+                // ISN clock): the peer's TIME_WAIT does not take it (RFC 6191: not
+                // beyond RCV.NXT, no newer timestamp) and answers with an ACK.
+                self.set(from, State::SynSent, Cause::Sent, t);
+                self.half_mut(from).sent_syn = true;
+                notes.insert(Note::Unacceptable);
                 return;
             }
-            let peer = *self.half(to);
+            if me.numbers.isn == Some(s.seq) {
+                notes.insert(Note::Retransmission);
+                // It still reaches the receiver: one back in LISTEN (reset since the
+                // first copy) takes it as any SYN.
+                if matches!(peer.state, State::Closed | State::Listen) {
+                    self.set(to, State::SynReceived, Cause::Received, t);
+                    self.half_mut(to).passive = true;
+                }
+                return;
+            }
             if me.numbers.isn.is_none()
                 && !matches!(me.state, State::Closed | State::Listen | State::SynSent)
                 && me.numbers.next_seq.is_some_and(|n| s.seq.before(n))
@@ -1612,6 +1631,44 @@ mod test {
         // At A's RCV.NXT (after B's FIN) it resets A.
         let o = step(&mut obs, B, rst(301), Closed, Closed);
         assert!(o.notes.contains(Note::RstAccepted));
+    }
+
+    // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
+    // its old ISN. B's TIME_WAIT does not reopen (RFC 6191: the SYN is not beyond
+    // RCV.NXT) and answers with an ACK; A is in SYN_SENT.
+    #[test]
+    fn test_old_isn_into_time_wait_does_not_reopen() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, ack(100, 301), CloseWait, FinWait2);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+        step(&mut obs, B, ack(301, 101), Closed, TimeWait);
+        let o = step(&mut obs, A, syn(99), SynSent, TimeWait);
+        assert!(o.notes.contains(Note::Unacceptable) && !o.notes.contains(Note::Reopened));
+        // B's ACK does not acknowledge A's SYN: A resets it and stays in SYN_SENT.
+        step(&mut obs, B, ack(301, 101), SynSent, TimeWait);
+    }
+
+    // Fuzz find: the same, then A's RST (answering B's ACK) kills B's TIME_WAIT
+    // (RFC 9293 §3.10.7.4; RFC 1337's hazard), B listens again, and A's SYN is
+    // retransmitted: it reaches B, which takes it (SYN_RECEIVED).
+    #[test]
+    fn test_retransmitted_syn_reaches_a_listener() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+        step(&mut obs, B, ack(301, 101), Closed, TimeWait);
+        step(&mut obs, A, syn(99), SynSent, TimeWait);
+        step(&mut obs, A, rst(101), SynSent, Closed);
+        let o = step(&mut obs, A, syn(99), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Retransmission));
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
