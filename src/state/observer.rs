@@ -620,7 +620,13 @@ impl Observer {
                 && me.state == State::Closed
                 && matches!(peer.state, State::Closed | State::Listen)
                 && (me.numbers.segments > 0 || peer.numbers.segments > 0);
-            if (new_isn && ended) || retry || after_end {
+            // Its SYN again, into a peer that has since closed or gone back to
+            // LISTEN after a connection: whatever the numbers, a new connection
+            // (e.g. the same ISNs again, the clocks not having ticked).
+            let again = me.numbers.isn == Some(s.seq)
+                && matches!(peer.state, State::Closed | State::Listen)
+                && peer.numbers.segments > 0;
+            if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
@@ -1667,8 +1673,11 @@ mod test {
         step(&mut obs, A, syn(99), SynSent, TimeWait);
         step(&mut obs, A, rst(101), SynSent, Closed);
         let o = step(&mut obs, A, syn(99), SynSent, SynReceived);
-        assert!(o.notes.contains(Note::Retransmission));
+        assert!(o.notes.contains(Note::Reopened));
+        // The same connection again, the same numbers: not retransmissions.
         step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
