@@ -1920,3 +1920,54 @@ fn test_tcb_variables_after_handshake() {
     assert!(!s.timestamps());
     assert_eq!(s.send_mss(), 1460);
 }
+
+/// `RCV.WND` in whole scale units (RFC 7323 §2.3: the field carries
+/// `RCV.WND >> Rcv.Wind.Shift`), and at least one unit when the configured window
+/// is not zero; `unacked_since` starts with the first unacknowledged octet and only
+/// then (RFC 6298 §5.1 starts the timer at the first unacknowledged segment).
+#[test]
+fn test_scaled_window_units_and_unacked_since() {
+    use crate::state::{Pair, Side};
+    let handshake = |window: u32| {
+        let c = Config {
+            isn_offset: 100,
+            window,
+            window_scale: Some(7),
+            ..Config::default()
+        };
+        let s = Config {
+            isn_offset: 500,
+            window_scale: Some(0),
+            ..Config::default()
+        };
+        let mut p: Pair = Pair::new(c, s);
+        p.listen(Side::Server).unwrap();
+        p.connect(Side::Client, T0).unwrap();
+        p.run(T0, 10);
+        p
+    };
+    // 100 bytes with a 128-byte unit: one unit, not zero.
+    let p = handshake(100);
+    assert_eq!(p.endpoint(Side::Client).tcb().unwrap().rcv_wnd(), 128);
+    // 1000 bytes: 7 units (896); 0 stays 0.
+    let p = handshake(1000);
+    assert_eq!(p.endpoint(Side::Client).tcb().unwrap().rcv_wnd(), 896);
+    let p = handshake(0);
+    assert_eq!(p.endpoint(Side::Client).tcb().unwrap().rcv_wnd(), 0);
+
+    let mut p = handshake(1000);
+    let t = |s| Duration::from_secs(s);
+    let since = |p: &Pair| p.endpoint(Side::Server).tcb().unwrap().unacked_since();
+    assert_eq!(since(&p), None);
+    // Nothing sent: the timer stays off.
+    p.send(Side::Server, 0, t(1)).unwrap();
+    assert_eq!(since(&p), None);
+    p.run(t(1), 10);
+    p.send(Side::Server, 10, t(2)).unwrap();
+    assert_eq!(since(&p), Some(t(2)));
+    // More while the first is unacknowledged: the timer is not restarted.
+    p.send(Side::Server, 10, t(3)).unwrap();
+    assert_eq!(since(&p), Some(t(2)));
+    p.run(t(4), 10);
+    assert_eq!(since(&p), None);
+}
