@@ -1971,3 +1971,53 @@ fn test_scaled_window_units_and_unacked_since() {
     p.run(t(4), 10);
     assert_eq!(since(&p), None);
 }
+
+/// `Endpoint`'s own accessors through the states: nothing before the SYN; ISS,
+/// SND.UNA = ISS, SND.NXT = ISS+1 in SYN-SENT (no RCV.NXT yet); the TCB's once
+/// synchronized (client ISS 100, server ISS 500).
+#[test]
+fn test_endpoint_numbers_through_the_handshake() {
+    use crate::state::{Pair, Side};
+    let mut p: Pair = Pair::new(
+        Config {
+            isn_offset: 100,
+            ..Config::default()
+        },
+        Config {
+            isn_offset: 500,
+            ..Config::default()
+        },
+    );
+    let c = |p: &Pair| {
+        let e = p.endpoint(Side::Client);
+        (e.iss(), e.snd_una(), e.snd_nxt(), e.rcv_nxt())
+    };
+    assert_eq!(c(&p), (None, None, None, None));
+    p.listen(Side::Server).unwrap();
+    p.connect(Side::Client, T0).unwrap();
+    let s = Some;
+    assert_eq!(
+        c(&p),
+        (s(SeqNum(100)), s(SeqNum(100)), s(SeqNum(101)), None)
+    );
+    p.run(T0, 10);
+    assert_eq!(
+        c(&p),
+        (
+            s(SeqNum(100)),
+            s(SeqNum(101)),
+            s(SeqNum(101)),
+            s(SeqNum(501))
+        )
+    );
+    let e = p.endpoint(Side::Server);
+    assert_eq!(
+        (e.iss(), e.snd_una(), e.snd_nxt(), e.rcv_nxt()),
+        (
+            s(SeqNum(500)),
+            s(SeqNum(501)),
+            s(SeqNum(501)),
+            s(SeqNum(101))
+        )
+    );
+}
