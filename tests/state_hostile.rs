@@ -10,8 +10,8 @@
 //! equals the endpoint's (CLOSED and LISTEN counting as equal); it cannot know a side
 //! that changed state unseen (a SYN, FIN or RST not seen yet or lost before the
 //! capture point, a close without a segment, a user timeout), either side once a
-//! segment was injected, a side whose RST was not accepted or whose SYN reopened the
-//! connection, either side once a RST was seen on a reordered network, the receiver
+//! segment was injected, a side whose RST was not accepted, whose SYN reopened the
+//! connection or whose pure ACK made the observer take back a RST it had accepted, either side once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
 //! passed it, and nothing after a segment was lost after the capture point. See that
 //! module for why, case by case.

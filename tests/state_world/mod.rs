@@ -44,6 +44,12 @@
 //!   - a side whose SYN the observer took as reopening the connection
 //!     (`Note::Reopened`): a new attempt, or a retransmission that crossed the RST
 //!     that ended the old one; no segment tells which;
+//!   - a side the observer revised back from a RST it had accepted, because the
+//!     side then sent a pure ACK not at the RST's sequence number (taken for
+//!     RFC 5961's challenge ACK): an ACK sent before the RST arrived, crossing it,
+//!     looks the same, and then the RST did reset the side (fuzz find
+//!     `crash-0593c3ba`: the client's ACK of the SYN,ACK crossed the server's
+//!     FIN and RST);
 //!   - both sides once a RST was seen on a network that had reordered segments:
 //!     the receiver's last ACK *seen* need not be the last it *sent*, so the
 //!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
@@ -227,6 +233,9 @@ pub struct World {
     pub challenged: [bool; 2],
     /// Sides a SYN of which the observer took as reopening the connection.
     pub reopened: [bool; 2],
+    /// Sides the observer revised back from a RST it had accepted, on a pure ACK
+    /// it took for a challenge ACK.
+    pub revised: [bool; 2],
     /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
     /// sent but never seen at the capture point.
     pub unseen: [Vec<(TcpFlags, SeqNum)>; 2],
@@ -249,6 +258,7 @@ impl World {
             reordered_after_capture: [false; 2],
             challenged: [false; 2],
             reopened: [false; 2],
+            revised: [false; 2],
             unseen: [Vec::new(), Vec::new()],
         }
     }
@@ -293,6 +303,9 @@ impl World {
             }
             if o.notes.contains(Note::Reopened) {
                 self.reopened[f.from.index()] = true;
+            }
+            if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
+                self.revised[f.from.index()] = true;
             }
             let seen: Vec<_> = controls(&f.segment).collect();
             self.unseen[f.from.index()].retain(|c| !seen.contains(c));
@@ -407,6 +420,7 @@ impl World {
             && !self.lost_control[side.index()]
             && !self.challenged[side.index()]
             && !self.reopened[side.index()]
+            && !self.revised[side.index()]
             && self.unseen[side.index()].is_empty()
     }
 
