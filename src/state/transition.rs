@@ -410,7 +410,7 @@ mod test {
                 f.write_str("not a sequence")
             }
         }
-        impl std::error::Error for NotASeq {}
+        impl serde::ser::StdError for NotASeq {}
         impl ser::Error for NotASeq {
             fn custom<T: fmt::Display>(_: T) -> Self {
                 NotASeq
