@@ -334,7 +334,7 @@ mod test {
         assert_eq!(p.states(), [State::Closed, State::Closed]);
         assert_eq!(p.endpoint(Side::Client).side(), Side::Client);
         assert_eq!(p.endpoint(Side::Server).side(), Side::Server);
-        assert!(p.is_empty() && p.len() == 0 && p.get(0).is_none());
+        assert_eq!((p.len(), p.is_empty(), p.get(0)), (0, true, None));
         assert!(p.deliver(T).is_none());
         p.listen(Side::Server).unwrap();
         assert!(p.is_empty(), "LISTEN sends nothing");

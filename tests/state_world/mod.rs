@@ -576,10 +576,8 @@ impl World {
                     self.injected[s.index()] = true;
                 }
             }
-            Op::Forge(s, seg) => {
-                if self.pair.inject(s, seg).is_ok() {
-                    self.injected[s.index()] = true;
-                }
+            Op::Forge(s, seg) if self.pair.inject(s, seg).is_ok() => {
+                self.injected[s.index()] = true;
             }
             Op::Tick(secs) => self.tick(Duration::from_secs(secs)),
             Op::Wait(d) => self.tick(d),
