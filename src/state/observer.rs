@@ -628,9 +628,14 @@ impl Observer {
                 && peer.numbers.segments > 0;
             if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
+                let passive = peer.passive
+                    && old_to == State::SynReceived
+                    && !matches!(self.rst_in_window(from, s.seq), Window::Outside);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
+                // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
+                self.half_mut(to).passive = passive;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -937,6 +942,16 @@ impl Observer {
                         // The peer's SYN was seen earlier but did not reach us before we
                         // sent ours: it is now delivered.
                         self.set(to, State::SynReceived, Cause::Received, t);
+                    }
+                    State::SynReceived
+                        if peer.passive
+                            && !matches!(self.rst_in_window(from, s.seq), Window::Outside) =>
+                    {
+                        // A SYN with another ISN, in the window, in a passive
+                        // SYN-RECEIVED: back to LISTEN, the SYN not processed further
+                        // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
+                        // opens. (Outside the window it only draws an ACK.)
+                        self.set(to, State::Listen, Cause::Received, t);
                     }
                     _ => {}
                 }
@@ -1678,6 +1693,20 @@ mod test {
         step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
         step(&mut obs, A, ack(100, 300), Established, Established);
         step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+    }
+
+    // Fuzz find: A's SYN reaches B, listening (SYN_RECEIVED); A aborts silently and
+    // opens again with a later ISN. B, passive, returns to LISTEN on that SYN (RFC
+    // 9293 §3.10.7.4, fourth check); its retransmission opens B again.
+    #[test]
+    fn test_new_syn_returns_passive_syn_received_to_listen() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        // B's SYN,ACK (window 1000): A had aborted, its RST is not captured.
+        step(&mut obs, B, syn_ack(700, 101), Established, SynReceived);
+        step(&mut obs, A, syn(600), SynSent, Listen);
+        step(&mut obs, A, syn(600), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(900, 601), Established, SynReceived);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
