@@ -2021,3 +2021,26 @@ fn test_endpoint_numbers_through_the_handshake() {
         )
     );
 }
+
+/// What an arrival in SYN-SENT reports (RFC 9293 §3.10.7.3): a RST acknowledging
+/// our SYN closes and acknowledges its one sequence number; a SYN,ACK carrying text
+/// and URG acknowledges the SYN, delivers the text at stream offset 0 and reports
+/// `RCV.UP = SEG.SEQ + 1 + SEG.UP` (the first text octet follows the SYN).
+#[test]
+fn test_syn_sent_arrival_reports() {
+    let mut e = Endpoint::new(cfg());
+    e.connect(T0).unwrap();
+    let a = e.on_segment(&peer(0, ISS + 1, RST | ACK), T0);
+    assert_eq!((e.state(), a.acked), (State::Closed, 1));
+
+    let mut e = Endpoint::new(cfg());
+    e.connect(T0).unwrap();
+    let syn_ack = peer(IRS, ISS + 1, SYN | ACK | TcpFlags::URG)
+        .with_len(10)
+        .with_urgent(20);
+    let a = e.on_segment(&syn_ack, T0);
+    assert_eq!(e.state(), State::Established);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 10 });
+    assert_eq!((a.acked, a.data_offset), (1, Some(0)));
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 1 + 20)));
+}
