@@ -659,6 +659,33 @@ impl Observer {
             }
         }
 
+        // A SYN,ACK answering the peer's new SYN from a side the observer had in
+        // TIME_WAIT or CLOSED: its old connection ended unseen (TIME_WAIT cut short,
+        // it listened again), and this is a new one, whatever its numbers.
+        if let (true, false, Some(ack)) = (syn, rst, s.ack) {
+            let me = *self.half(from);
+            let peer = *self.half(to);
+            if matches!(me.state, State::TimeWait | State::Closed)
+                && me.numbers.segments > 0
+                && peer.state == State::SynSent
+                && peer.numbers.isn.is_some_and(|isn| ack == isn + 1)
+            {
+                let msl = self.msl;
+                *self = Observer::new().with_msl(msl);
+                let p = self.half_mut(to);
+                p.state = State::SynSent;
+                p.numbers.isn = peer.numbers.isn;
+                p.numbers.next_seq = Some(ack);
+                p.numbers.window_scale = peer.numbers.window_scale;
+                p.sent_syn = true;
+                p.syn_seen = true;
+                self.half_mut(from).state = me.state;
+                self.set(from, State::Closed, Cause::Inferred, &mut t);
+                self.set(from, State::Listen, Cause::Inferred, &mut t);
+                notes.insert(Note::Reopened);
+            }
+        }
+
         // Wireshark's base_seq for relative numbers (packet-tcp.c, bug 1542 rule). A SYN
         // from a side whose base came from another segment rebases it on the SYN, as
         // tshark 4.0 does (tcp__rst-inject-rae.pcap: RST first, then the SYN,ACK).
@@ -1707,6 +1734,27 @@ mod test {
         step(&mut obs, A, syn(600), SynSent, Listen);
         step(&mut obs, A, syn(600), SynSent, SynReceived);
         step(&mut obs, B, syn_ack(900, 601), Established, SynReceived);
+    }
+
+    // Fuzz find: after a normal close B aborts silently in TIME_WAIT and listens
+    // again; A opens with its old ISN and B, listening, answers with a SYN,ACK. The
+    // SYN,ACK shows B's TIME_WAIT is over: a new connection, even with the old
+    // numbers (A's FIN then takes it to LAST_ACK, not a retransmission).
+    #[test]
+    fn test_syn_ack_from_time_wait_starts_over() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+        step(&mut obs, B, ack(301, 101), Closed, TimeWait);
+        step(&mut obs, A, syn(99), SynSent, TimeWait);
+        let o = step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
