@@ -2044,3 +2044,51 @@ fn test_syn_sent_arrival_reports() {
     assert_eq!((a.acked, a.data_offset), (1, Some(0)));
     assert_eq!(a.urgent, Some(SeqNum(IRS + 1 + 20)));
 }
+
+/// SYN-RECEIVED: a segment at IRS without SYN (one octet, ACK of our SYN) lies
+/// wholly before RCV.NXT = IRS+1: unacceptable (RFC 9293 §3.10.7.4, first check),
+/// answered with an ACK; only a SYN,ACK at IRS has its SYN trimmed off.
+#[test]
+fn test_syn_received_octet_at_irs_without_syn_is_unacceptable() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS, ISS + 1, ACK).with_len(1), T0);
+    assert_eq!(e.state(), State::SynReceived);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+}
+
+/// TIME-WAIT: only a retransmitted FIN (ending at RCV.NXT) restarts 2·MSL; an old
+/// data segment ending at RCV.NXT does not (RFC 9293 §3.10.7.4, TIME-WAIT).
+#[test]
+fn test_time_wait_old_data_ending_at_rcv_nxt_keeps_the_deadline() {
+    let mut e = time_wait();
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    let later = Duration::from_secs(100);
+    // 5001 is the FIN's sequence number: one octet there, no FIN, ends at 5002.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK).with_len(1), later);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    // The FIN again: restarted.
+    e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), later);
+    assert_eq!(e.next_deadline(), Some(later + MSL2));
+}
+
+/// RFC 5961 §5: an ACK of unsent data (up to 2^30 beyond SND.NXT, the crate's
+/// bound) and one far away (2^31 from SND.NXT) are told apart.
+#[test]
+fn test_established_ack_far_beyond_snd_nxt_is_too_old() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1 + 100, ACK), T0);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::AckOfUnsentData)
+    );
+    let a = e.on_segment(&peer(IRS + 1, (ISS + 1).wrapping_add(1 << 31), ACK), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::AckTooOld));
+}
