@@ -2092,3 +2092,35 @@ fn test_established_ack_far_beyond_snd_nxt_is_too_old() {
     let a = e.on_segment(&peer(IRS + 1, (ISS + 1).wrapping_add(1 << 31), ACK), T0);
     assert_eq!(a.disposition, Disposition::Dropped(DropReason::AckTooOld));
 }
+
+/// An ACK outside RFC 5961 §5's range is dropped with an ACK and changes nothing in
+/// the TCB — not even the TSval clock, so a later retransmission carries the TSval
+/// of the original send (RFC 7323 §3.2 stamps segments when sent, not when an
+/// unrelated segment arrives).
+#[test]
+fn test_established_out_of_range_ack_leaves_the_tcb() {
+    let mut e = Endpoint::new(Config {
+        timestamps: true,
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    let stamp = |s: Segment| {
+        s.with_options(SynOptions {
+            timestamps: Some((7, 0)),
+            ..SynOptions::default()
+        })
+    };
+    e.on_segment(&stamp(peer(IRS, ISS + 1, SYN | ACK)), T0);
+    assert!(tcb(&e).timestamps());
+    e.send(10, T0).unwrap();
+    let before = tcb(&e);
+    let later = Duration::from_secs(5);
+    let a = e.on_segment(&stamp(peer(IRS + 1, ISS + 1000, ACK)), later);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::AckOfUnsentData)
+    );
+    assert_eq!(tcb(&e), before);
+    let r = e.retransmit().unwrap();
+    assert_eq!(r.options.timestamps.map(|t| t.0), Some(0));
+}
