@@ -628,9 +628,8 @@ impl Observer {
                 && peer.numbers.segments > 0;
             if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
-                let passive = peer.passive
-                    && old_to == State::SynReceived
-                    && !matches!(self.rst_in_window(from, s.seq), Window::Outside);
+                let passive =
+                    peer.passive && old_to == State::SynReceived && self.syn_in_window(from, s.seq);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
@@ -970,10 +969,7 @@ impl Observer {
                         // sent ours: it is now delivered.
                         self.set(to, State::SynReceived, Cause::Received, t);
                     }
-                    State::SynReceived
-                        if peer.passive
-                            && !matches!(self.rst_in_window(from, s.seq), Window::Outside) =>
-                    {
+                    State::SynReceived if peer.passive && self.syn_in_window(from, s.seq) => {
                         // A SYN with another ISN, in the window, in a passive
                         // SYN-RECEIVED: back to LISTEN, the SYN not processed further
                         // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
@@ -1031,6 +1027,15 @@ impl Observer {
                     // A simultaneous open's SYN,ACK, sent before a RST closed its
                     // sender (they crossed): nothing reopens.
                     notes.insert(Note::AfterClose);
+                    return;
+                }
+                State::Closed | State::Listen
+                    if self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1) =>
+                {
+                    // It answers an earlier SYN of the peer (sent before it went back
+                    // to LISTEN, crossing the peer's new SYN): nothing opens, and the
+                    // peer finds the ACK unacceptable.
+                    notes.insert(Note::Unacceptable);
                     return;
                 }
                 State::Closed | State::Listen => {
@@ -1174,6 +1179,15 @@ impl Observer {
         } else {
             Window::Outside
         }
+    }
+
+    /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
+    /// (RFC 9293 §3.10.7.4, first check). A receiver whose window the capture has
+    /// not shown is taken to have a window wide enough (any window of 64 KiB, the
+    /// default of most stacks, holds a new ISN of a quick retry).
+    fn syn_in_window(&self, from: Side, seq: SeqNum) -> bool {
+        self.half(from.peer()).numbers.window.is_none()
+            || !matches!(self.rst_in_window(from, seq), Window::Outside)
     }
 
     fn on_other(
@@ -1757,12 +1771,27 @@ mod test {
         step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
     }
 
+    // Fuzz find: B answers A's SYN (100) with a SYN,ACK, which crosses A's new SYN
+    // (600, in B's window): B goes back to LISTEN (RFC 9293 §3.10.7.4), and its
+    // SYN,ACK, acknowledging the old SYN, opens nothing; A, in SYN_SENT, finds its
+    // ACK unacceptable.
+    #[test]
+    fn test_syn_ack_crossing_a_new_syn_opens_nothing() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, A, syn(600), SynSent, Listen);
+        let o = step(&mut obs, B, syn_ack(700, 101), SynSent, Listen);
+        assert!(o.notes.contains(Note::Unacceptable));
+    }
+
     // A later ISN while the first SYN is unanswered is a new attempt.
     #[test]
     fn test_syn_sent_later_isn_reopens() {
         let mut obs = Observer::new();
         step(&mut obs, A, syn(100), SynSent, SynReceived);
-        let o = step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        // B, passive, in SYN_RECEIVED, its window unknown (taken as wide enough):
+        // back to LISTEN (RFC 9293 §3.10.7.4, fourth check).
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
         assert!(o.notes.contains(Note::Reopened));
         step(&mut obs, B, syn_ack(7, 5001), Established, SynReceived);
     }
