@@ -2124,3 +2124,24 @@ fn test_established_out_of_range_ack_leaves_the_tcb() {
     let r = e.retransmit().unwrap();
     assert_eq!(r.options.timestamps.map(|t| t.0), Some(0));
 }
+
+/// `Arrival::acked` and `Arrival::data_offset` on the way out: the ACK of our FIN
+/// in LAST-ACK acknowledges its one sequence number and closes; a segment that
+/// delivers nothing has no stream offset, the next text starts at offset 0.
+#[test]
+fn test_arrival_acked_and_offset_reports() {
+    let mut e = last_ack();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 2, ACK), T0);
+    assert_eq!((e.state(), a.acked), (State::Closed, 1));
+
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK), T0);
+    assert_eq!((a.acked, a.data_offset), (0, None));
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(5), T0);
+    assert_eq!(a.data_offset, Some(0));
+    let a = e.on_segment(&peer(IRS + 6, ISS + 1, ACK).with_len(5), T0);
+    assert_eq!(a.data_offset, Some(5));
+    // A bare FIN delivers no text: no offset.
+    let a = e.on_segment(&peer(IRS + 11, ISS + 1, FIN | ACK), T0);
+    assert_eq!((e.state(), a.data_offset), (State::CloseWait, None));
+}
