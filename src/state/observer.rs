@@ -2410,5 +2410,10 @@ mod test {
             std::format!("{t}"),
             "client SYN_SENT -> ESTABLISHED (received)"
         );
+        // The names the docs give: lower case, words joined by `_`.
+        assert_eq!(Note::Midstream.name(), "midstream");
+        assert_eq!(Note::RstIgnored.name(), "rst_ignored");
+        assert_eq!(Note::KeepAlive.name(), "keep_alive");
+        assert_eq!(Note::OldDuplicate.name(), "old_duplicate");
     }
 }
