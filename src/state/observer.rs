@@ -940,6 +940,13 @@ impl Observer {
             }
             if peer.state.is_synchronized() && peer.state != State::TimeWait {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
+                // Its sender, if closed, has opened all the same.
+                if matches!(me.state, State::Closed | State::Listen) {
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    let h = self.half_mut(from);
+                    h.sent_syn = true;
+                    h.numbers.isn = Some(s.seq);
+                }
                 notes.insert(Note::Unacceptable);
                 return;
             }
@@ -1782,6 +1789,25 @@ mod test {
         step(&mut obs, A, syn(600), SynSent, Listen);
         let o = step(&mut obs, B, syn_ack(700, 101), SynSent, Listen);
         assert!(o.notes.contains(Note::Unacceptable));
+    }
+
+    // Fuzz find: the FINs cross; A's ACK takes B to TIME_WAIT, B's ACK is not seen,
+    // so A stays in CLOSING; B's 2·MSL runs out and B opens again. A answers the
+    // SYN with a challenge ACK (RFC 5961 §4); B is in SYN_SENT all the same.
+    #[test]
+    fn test_syn_into_a_synchronized_peer_opens_its_sender() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(300, 100), Closing, Closing);
+        step(&mut obs, A, ack(101, 301), Closing, TimeWait);
+        obs.on_time(Duration::from_secs(60));
+        assert_eq!((obs.state(A), obs.state(B)), (Closing, Closed));
+        let o = obs.on_segment(B, &syn(5000), Duration::from_secs(61));
+        assert!(o.notes.contains(Note::Unacceptable));
+        assert_eq!((obs.state(A), obs.state(B)), (Closing, SynSent));
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
