@@ -2040,6 +2040,10 @@ mod test {
             SynSent,
             SynReceived,
         );
+        // One SYN seen: no shift known for either side; a capture from a SYN is not
+        // mid-stream.
+        assert_eq!((obs.window_shift(A), obs.window_shift(B)), (None, None));
+        assert!(!obs.is_midstream());
         step(
             &mut obs,
             B,
@@ -2422,10 +2426,12 @@ mod test {
         assert!(n.is_empty());
         n.insert(Note::Crossed);
         n.insert(Note::Midstream);
+        assert!(!n.is_empty());
         assert_eq!(
             n.iter().collect::<Vec<_>>(),
             [Note::Midstream, Note::Crossed]
         );
+        assert_eq!(std::format!("{n:?}"), "{Midstream, Crossed}");
         let t = Transition {
             side: A,
             from: SynSent,
