@@ -1006,6 +1006,18 @@ impl Observer {
         let to = from.peer();
         let me = *self.half(from);
         let same_isn = me.numbers.isn == Some(s.seq);
+        let peer = *self.half(to);
+        if peer.state == State::SynReceived
+            && !peer.passive
+            && me.sent_syn
+            && me.numbers.isn.is_some_and(|isn| isn != s.seq)
+        {
+            // A SYN with another ISN than the one the receiver took, into an active
+            // SYN-RECEIVED: a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC
+            // 5961 §4); its ACK is not processed.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if me.sent_syn_ack && same_isn {
             notes.insert(Note::Retransmission);
         } else if me.sent_syn && same_isn && me.state == State::Established {
@@ -1808,6 +1820,19 @@ mod test {
         let o = obs.on_segment(B, &syn(5000), Duration::from_secs(61));
         assert!(o.notes.contains(Note::Unacceptable));
         assert_eq!((obs.state(A), obs.state(B)), (Closing, SynSent));
+    }
+
+    // Fuzz find: a simultaneous open; A has taken B's SYN (500) and is in
+    // SYN_RECEIVED; a SYN,ACK from B with another ISN (900) acknowledging A's SYN
+    // draws a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4): A stays.
+    #[test]
+    fn test_syn_ack_with_another_isn_into_active_syn_received() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        let o = step(&mut obs, B, syn_ack(900, 101), SynReceived, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable));
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
