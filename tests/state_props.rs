@@ -1,7 +1,8 @@
-//! Property tests: two [`Endpoint`]s hold a generated conversation — a handshake,
-//! data both ways in arbitrary segmentations, then one side closing first, both
-//! closing at once, or an abort — while an [`Observer`] watches every segment on the
-//! wire. ISNs are arbitrary, including within a few bytes of 2^32.
+//! Property tests: two [`Endpoint`]s in the crate's [`Pair`] hold a generated
+//! conversation — a handshake, data both ways in arbitrary segmentations, then one
+//! side closing first, both closing at once, or an abort — while an [`Observer`]
+//! watches every segment as it is put on the wire. ISNs are arbitrary, including
+//! within a few bytes of 2^32.
 //!
 //! Checked, against values computed here from the RFC rules (never from the
 //! endpoints' own output):
@@ -23,9 +24,7 @@ use std::collections::VecDeque;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use synack::state::{
-    Config, Endpoint, Observer, Reply, Side, State, Transition, is_rfc_transition,
-};
+use synack::state::{Config, Observer, Pair, Reply, Side, State, Transition, is_rfc_transition};
 use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
 const MSS: u16 = 1460;
@@ -90,15 +89,16 @@ fn script() -> impl Strategy<Value = Script> {
     )
 }
 
-/// The two endpoints, the observer and the network between them (FIFO).
+/// The two endpoints and the network between them (the crate's [`Pair`], delivered
+/// in order), and the observer, whose capture point is at the senders: it sees each
+/// segment as it is put in flight.
 struct World {
-    client: Endpoint,
-    server: Endpoint,
+    pair: Pair<64>,
     observer: Observer,
     now: Duration,
-    /// (destination, segment, the observer's receiver state for it, how many
-    /// segments the destination had emitted when it was sent).
-    flight: VecDeque<(Side, Segment, State, usize)>,
+    /// Per segment in flight, in the pair's order: the observer's receiver state
+    /// for it, and how many segments the destination had emitted when it was sent.
+    meta: VecDeque<(State, usize)>,
     /// How many segments each side has emitted.
     emitted: [usize; 2],
     /// Every state change of each side, in order.
@@ -126,11 +126,10 @@ impl World {
             ..Config::default()
         };
         World {
-            client: Endpoint::new(config(script.client_isn)),
-            server: Endpoint::new(config(script.server_isn)),
+            pair: Pair::new(config(script.client_isn), config(script.server_isn)),
             observer: Observer::new(),
             now: Duration::ZERO,
-            flight: VecDeque::new(),
+            meta: VecDeque::new(),
             emitted: [0, 0],
             changes: [Vec::new(), Vec::new()],
             sent: [0, 0],
@@ -138,18 +137,8 @@ impl World {
         }
     }
 
-    fn endpoint(&mut self, side: Side) -> &mut Endpoint {
-        match side {
-            Side::Client => &mut self.client,
-            Side::Server => &mut self.server,
-        }
-    }
-
     fn state(&self, side: Side) -> State {
-        match side {
-            Side::Client => self.client.state(),
-            Side::Server => self.server.state(),
-        }
+        self.pair.endpoint(side).state()
     }
 
     fn record(&mut self, side: Side, change: Transition) {
@@ -160,8 +149,11 @@ impl World {
         self.changes[side.index()].push(change);
     }
 
-    /// `from` puts `seg` on the wire; the observer sees it.
-    fn emit(&mut self, from: Side, seg: Segment) {
+    /// `from` has just put a segment in flight (the last one); the observer sees it.
+    fn emit(&mut self, from: Side) {
+        let f = self.pair.capture(self.pair.len() - 1).unwrap();
+        assert_eq!(f.from, from);
+        let seg = f.segment;
         if !seg.flags.contains(TcpFlags::RST) {
             let i = from.index();
             if seg.flags.contains(TcpFlags::SYN) {
@@ -178,7 +170,7 @@ impl World {
         let seen = self.observer.on_segment(from, &seg, self.now);
         // The sender's state after sending, per observer, is the endpoint's — unless
         // segments toward the sender are still in flight (they crossed this one).
-        if !self.flight.iter().any(|f| f.0 == from) {
+        if !self.pair.in_flight().any(|f| f.from == from.peer()) {
             assert_eq!(
                 seen.sender,
                 self.state(from),
@@ -187,16 +179,16 @@ impl World {
         }
         self.emitted[from.index()] += 1;
         let to = from.peer();
-        self.flight
-            .push_back((to, seg, seen.receiver, self.emitted[to.index()]));
+        self.meta
+            .push_back((seen.receiver, self.emitted[to.index()]));
     }
 
     /// Delivers everything in flight, in order, with the receivers' replies.
     fn run(&mut self) {
-        while let Some((to, seg, observed, emitted)) = self.flight.pop_front() {
-            let now = self.now;
-            let arrival = self.endpoint(to).on_segment(&seg, now);
-            for c in arrival.transitions.iter() {
+        while let Some(d) = self.pair.deliver(self.now) {
+            let (observed, emitted) = self.meta.pop_front().unwrap();
+            let (seg, to) = (d.segment.segment, d.segment.from.peer());
+            for c in d.arrival.transitions.iter() {
                 self.record(to, *c);
             }
             // The receiver's state after receiving, per observer, is the endpoint's —
@@ -205,17 +197,19 @@ impl World {
             if self.emitted[to.index()] == emitted {
                 assert_eq!(observed, self.state(to), "{to} after receiving {seg:?}");
             }
-            match arrival.reply {
+            match d.arrival.reply {
                 Reply::None => {}
                 Reply::Ack(r) | Reply::SynAck(r) => {
                     assert!(r.flags.contains(TcpFlags::ACK));
                     assert_eq!(r.ack, end_of(&seg), "{to} acknowledges {seg:?} with {r:?}");
-                    self.emit(to, r);
+                    // The pair put the reply in flight.
+                    self.emit(to);
                 }
                 other => panic!("unexpected reply {other:?} to {seg:?}"),
             }
             self.now += Duration::from_millis(1);
         }
+        assert!(self.meta.is_empty());
         self.check_observer();
     }
 
@@ -231,17 +225,16 @@ impl World {
 
     fn send(&mut self, side: Side, lens: &[u32]) {
         for &len in lens {
-            let now = self.now;
-            let seg = self.endpoint(side).send(len, now).unwrap();
-            self.emit(side, seg);
+            self.pair.send(side, len, self.now).unwrap();
+            self.emit(side);
         }
     }
 
     fn close(&mut self, side: Side) {
-        let now = self.now;
-        let out = self.endpoint(side).close(now).unwrap();
+        let out = self.pair.close(side, self.now).unwrap();
         self.record(side, out.transition);
-        self.emit(side, out.segment.unwrap());
+        assert!(out.segment.is_some());
+        self.emit(side);
     }
 
     fn passed(&self, side: Side, state: State) -> bool {
@@ -253,11 +246,8 @@ impl World {
         self.now += Duration::from_secs(240);
         let now = self.now;
         self.observer.on_time(now);
-        for side in Side::BOTH {
-            let expired = self.endpoint(side).on_time(now);
-            for c in expired.iter() {
-                self.record(side, *c);
-            }
+        for c in self.pair.on_time(now).iter() {
+            self.record(c.side, *c);
         }
         self.check_observer();
     }
@@ -282,16 +272,22 @@ impl World {
 fn converse(script: &Script) {
     let mut w = World::new(script);
     // Handshake.
-    let out = w.server.listen().unwrap();
+    let out = w.pair.listen(Side::Server).unwrap();
     w.record(Side::Server, out.transition);
-    let out = w.client.connect(w.now).unwrap();
+    let out = w.pair.connect(Side::Client, w.now).unwrap();
     w.record(Side::Client, out.transition);
-    w.emit(Side::Client, out.segment.unwrap());
+    w.emit(Side::Client);
     w.run();
     assert_eq!(w.state(Side::Client), State::Established);
     assert_eq!(w.state(Side::Server), State::Established);
-    assert_eq!(w.client.iss(), Some(SeqNum(script.client_isn)));
-    assert_eq!(w.server.iss(), Some(SeqNum(script.server_isn)));
+    assert_eq!(
+        w.pair.endpoint(Side::Client).iss(),
+        Some(SeqNum(script.client_isn))
+    );
+    assert_eq!(
+        w.pair.endpoint(Side::Server).iss(),
+        Some(SeqNum(script.server_isn))
+    );
 
     // Data both ways.
     let last = script.bursts.len();
@@ -339,11 +335,11 @@ fn converse(script: &Script) {
             w.expire();
         }
         Ending::Abort { side } => {
-            let out = w.endpoint(*side).abort().unwrap();
+            let out = w.pair.abort(*side).unwrap();
             w.record(*side, out.transition);
             let rst = out.segment.unwrap();
             assert_eq!(rst.flags, TcpFlags::RST);
-            w.emit(*side, rst);
+            w.emit(*side);
             w.run();
         }
     }

@@ -607,13 +607,34 @@ impl Observer {
                 }
             };
             // The same ISN again after a reset: the opener tries again (e.g. a SYN
-            // retransmitted after a RST that refused it).
-            let retry = me.numbers.isn == Some(s.seq) && me.state == State::Closed;
-            if (new_isn && ended) || retry {
+            // retransmitted after a RST that refused it), or a side reset back to
+            // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
+            // tick): a bare SYN from LISTEN repeats nothing.
+            let retry = me.numbers.isn == Some(s.seq)
+                && matches!(me.state, State::Closed | State::Listen)
+                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg));
+            // The first SYN of a side after a connection that ended with both sides
+            // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
+            // connection applies to the new one.
+            let after_end = me.numbers.isn.is_none()
+                && me.state == State::Closed
+                && matches!(peer.state, State::Closed | State::Listen)
+                && (me.numbers.segments > 0 || peer.numbers.segments > 0);
+            // Its SYN again, into a peer that has since closed or gone back to
+            // LISTEN after a connection: whatever the numbers, a new connection
+            // (e.g. the same ISNs again, the clocks not having ticked).
+            let again = me.numbers.isn == Some(s.seq)
+                && matches!(peer.state, State::Closed | State::Listen)
+                && peer.numbers.segments > 0;
+            if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
+                let passive =
+                    peer.passive && old_to == State::SynReceived && self.syn_in_window(from, s.seq);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
+                // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
+                self.half_mut(to).passive = passive;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -633,6 +654,33 @@ impl Observer {
                         cause: Cause::Inferred,
                     });
                 }
+                notes.insert(Note::Reopened);
+            }
+        }
+
+        // A SYN,ACK answering the peer's new SYN from a side the observer had in
+        // TIME_WAIT or CLOSED: its old connection ended unseen (TIME_WAIT cut short,
+        // it listened again), and this is a new one, whatever its numbers.
+        if let (true, false, Some(ack)) = (syn, rst, s.ack) {
+            let me = *self.half(from);
+            let peer = *self.half(to);
+            if matches!(me.state, State::TimeWait | State::Closed)
+                && me.numbers.segments > 0
+                && peer.state == State::SynSent
+                && peer.numbers.isn.is_some_and(|isn| ack == isn + 1)
+            {
+                let msl = self.msl;
+                *self = Observer::new().with_msl(msl);
+                let p = self.half_mut(to);
+                p.state = State::SynSent;
+                p.numbers.isn = peer.numbers.isn;
+                p.numbers.next_seq = Some(ack);
+                p.numbers.window_scale = peer.numbers.window_scale;
+                p.sent_syn = true;
+                p.syn_seen = true;
+                self.half_mut(from).state = me.state;
+                self.set(from, State::Closed, Cause::Inferred, &mut t);
+                self.set(from, State::Listen, Cause::Inferred, &mut t);
                 notes.insert(Note::Reopened);
             }
         }
@@ -694,7 +742,14 @@ impl Observer {
                 // The peer's data up to what this side acknowledges has arrived.
                 let p = self.half_mut(to);
                 p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
-                let at = p.contiguous;
+                // A segment that crossed the peer's was sent before the peer's
+                // arrived: its ACK is stale at once (the peer's RCV.NXT estimate is
+                // not taken from it).
+                let at = if notes.contains(Note::Crossed) {
+                    Some(ack)
+                } else {
+                    p.contiguous
+                };
                 self.half_mut(from).peer_contiguous_at_ack = at;
             }
             // A FIN seen after a gap reaches the peer once the gap is filled.
@@ -832,11 +887,52 @@ impl Observer {
                     return;
                 }
             }
-            if me.numbers.isn == Some(s.seq) {
-                notes.insert(Note::Retransmission);
+            let peer = *self.half(to);
+            if me.numbers.isn == Some(s.seq)
+                && matches!(me.state, State::Closed | State::Listen)
+                && peer.state == State::TimeWait
+            {
+                // A closed side opens again with its old ISN (the same tick of its
+                // ISN clock): the peer's TIME_WAIT does not take it (RFC 6191: not
+                // beyond RCV.NXT, no newer timestamp) and answers with an ACK.
+                self.set(from, State::SynSent, Cause::Sent, t);
+                self.half_mut(from).sent_syn = true;
+                notes.insert(Note::Unacceptable);
                 return;
             }
-            let peer = *self.half(to);
+            if me.numbers.isn == Some(s.seq) {
+                notes.insert(Note::Retransmission);
+                // It still reaches the receiver: one back in LISTEN (reset since the
+                // first copy) takes it as any SYN.
+                if matches!(peer.state, State::Closed | State::Listen) {
+                    self.set(to, State::SynReceived, Cause::Received, t);
+                    self.half_mut(to).passive = true;
+                }
+                return;
+            }
+            if me.numbers.isn.is_none()
+                && !matches!(me.state, State::Closed | State::Listen | State::SynSent)
+                && me.numbers.next_seq.is_some_and(|n| s.seq.before(n))
+            {
+                // Its SYN, seen after later segments of its own (they overtook it
+                // before the capture point): not a new open. Its state stays; the
+                // receiver processes the SYN (RFC 9293 §3.10.7.2–4).
+                match peer.state {
+                    State::Closed | State::Listen => {
+                        self.set(to, State::SynReceived, Cause::Received, t);
+                        self.half_mut(to).passive = true;
+                    }
+                    State::SynSent => self.set(to, State::SynReceived, Cause::Received, t),
+                    // RFC 5961 §4: a challenge ACK.
+                    _ => notes.insert(Note::Unacceptable),
+                }
+                let h = self.half_mut(from);
+                h.sent_syn = true;
+                h.syn_seen = true;
+                h.numbers.isn = Some(s.seq);
+                h.numbers.window_scale = seg.options.window_scale;
+                return;
+            }
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT.
                 notes.insert(Note::Unacceptable);
@@ -844,6 +940,13 @@ impl Observer {
             }
             if peer.state.is_synchronized() && peer.state != State::TimeWait {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
+                // Its sender, if closed, has opened all the same.
+                if matches!(me.state, State::Closed | State::Listen) {
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    let h = self.half_mut(from);
+                    h.sent_syn = true;
+                    h.numbers.isn = Some(s.seq);
+                }
                 notes.insert(Note::Unacceptable);
                 return;
             }
@@ -873,6 +976,13 @@ impl Observer {
                         // sent ours: it is now delivered.
                         self.set(to, State::SynReceived, Cause::Received, t);
                     }
+                    State::SynReceived if peer.passive && self.syn_in_window(from, s.seq) => {
+                        // A SYN with another ISN, in the window, in a passive
+                        // SYN-RECEIVED: back to LISTEN, the SYN not processed further
+                        // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
+                        // opens. (Outside the window it only draws an ACK.)
+                        self.set(to, State::Listen, Cause::Received, t);
+                    }
                     _ => {}
                 }
             }
@@ -896,6 +1006,18 @@ impl Observer {
         let to = from.peer();
         let me = *self.half(from);
         let same_isn = me.numbers.isn == Some(s.seq);
+        let peer = *self.half(to);
+        if peer.state == State::SynReceived
+            && !peer.passive
+            && me.sent_syn
+            && me.numbers.isn.is_some_and(|isn| isn != s.seq)
+        {
+            // A SYN with another ISN than the one the receiver took, into an active
+            // SYN-RECEIVED: a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC
+            // 5961 §4); its ACK is not processed.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if me.sent_syn_ack && same_isn {
             notes.insert(Note::Retransmission);
         } else if me.sent_syn && same_isn && me.state == State::Established {
@@ -920,6 +1042,21 @@ impl Observer {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                 }
+                State::Closed if same_isn && me.sent_syn => {
+                    // A simultaneous open's SYN,ACK, sent before a RST closed its
+                    // sender (they crossed): nothing reopens.
+                    notes.insert(Note::AfterClose);
+                    return;
+                }
+                State::Closed | State::Listen
+                    if self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1) =>
+                {
+                    // It answers an earlier SYN of the peer (sent before it went back
+                    // to LISTEN, crossing the peer's new SYN): nothing opens, and the
+                    // peer finds the ACK unacceptable.
+                    notes.insert(Note::Unacceptable);
+                    return;
+                }
                 State::Closed | State::Listen => {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
@@ -928,6 +1065,13 @@ impl Observer {
                 _ if me.sent_syn && same_isn => {
                     // A SYN,ACK repeating our SYN after the handshake: a retransmission.
                     notes.insert(Note::Retransmission);
+                }
+                _ if me.numbers.isn.is_none()
+                    && me.numbers.next_seq.is_some_and(|n| s.seq.before(n)) =>
+                {
+                    // Its first SYN,ACK, seen after later segments of its own (they
+                    // overtook it before the capture point): its state stays, and
+                    // its receiver processes it as usual.
                 }
                 _ => {
                     notes.insert(Note::Unacceptable);
@@ -1056,6 +1200,15 @@ impl Observer {
         }
     }
 
+    /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
+    /// (RFC 9293 §3.10.7.4, first check). A receiver whose window the capture has
+    /// not shown is taken to have a window wide enough (any window of 64 KiB, the
+    /// default of most stacks, holds a new ISN of a quick retry).
+    fn syn_in_window(&self, from: Side, seq: SeqNum) -> bool {
+        self.half(from.peer()).numbers.window.is_none()
+            || !matches!(self.rst_in_window(from, seq), Window::Outside)
+    }
+
     fn on_other(
         &mut self,
         from: Side,
@@ -1084,8 +1237,24 @@ impl Observer {
 
         let state_from = self.state(from);
         let state_to = self.state(to);
-        if state_from == State::Closed || state_to == State::Closed || state_to == State::Listen {
+        if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
+            return;
+        }
+        if state_from == State::Closed {
+            notes.insert(Note::AfterClose);
+            // Sent before its sender closed — e.g. its last ACK, in flight while its
+            // TIME_WAIT ran out: the receiver still processes the acknowledgment of
+            // its FIN (RFC 9293 §3.10.7.4, fifth check).
+            let peer = *self.half(to);
+            if s.ack.is_some_and(|a| peer.acks_fin(a)) {
+                match peer.state {
+                    State::FinWait1 => self.set(to, State::FinWait2, Cause::Received, t),
+                    State::Closing => self.enter_time_wait(to, now, Cause::Received, t),
+                    State::LastAck => self.set(to, State::Closed, Cause::Received, t),
+                    _ => {}
+                }
+            }
             return;
         }
 
@@ -1402,6 +1571,28 @@ mod test {
         assert_eq!((obs.state(A), obs.state(B)), (Closed, Closed));
     }
 
+    // Fuzz find: in a simultaneous close A's ACK of B's FIN is in flight while A's
+    // TIME_WAIT runs out. It still reaches B, in CLOSING, which enters TIME_WAIT
+    // (RFC 9293 §3.10.7.4: CLOSING, an ACK of our FIN).
+    #[test]
+    fn test_last_ack_arrives_after_its_sender_time_wait_expired() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(300, 100), Closing, Closing);
+        step(&mut obs, B, ack(301, 101), TimeWait, Closing);
+        obs.on_time(Duration::from_secs(60));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Closing));
+        let o = obs.on_segment(A, &ack(101, 301), Duration::from_secs(61));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, TimeWait));
+        assert!(o.notes.contains(Note::AfterClose));
+        // Data or an ACK of nothing new changes nothing.
+        let o = obs.on_segment(A, &ack(101, 301), Duration::from_secs(62));
+        assert!(o.transitions.is_empty());
+    }
+
     // RFC 793 figure 9 [RFC 9293 figure 8]: recovery from an old duplicate SYN, as
     // seen next to A (the duplicate never passes there) and in the middle (it does).
     #[test]
@@ -1423,12 +1614,235 @@ mod test {
         }
     }
 
+    // Fuzz find: in a simultaneous open B closes from SYN_RECEIVED, and its FIN
+    // overtakes its SYN,ACK and its SYN before the capture point. A, in SYN_SENT,
+    // drops the FIN (no SYN, RFC 9293 §3.10.7.3), then the SYN,ACK acknowledging
+    // its SYN takes it to ESTABLISHED; B's SYN, late, draws only an ACK (§3.10.7.4,
+    // RFC 5961 §4). B stays in FIN_WAIT_1 throughout.
+    #[test]
+    fn test_syn_ack_seen_after_its_senders_fin() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
+        let o = step(&mut obs, B, syn_ack(500, 101), Established, FinWait1);
+        assert!(!o.notes.contains(Note::Unacceptable));
+        step(&mut obs, B, syn(500), Established, FinWait1);
+        // A's ACK of B's SYN and FIN: B reaches FIN_WAIT_2.
+        step(&mut obs, A, ack(101, 502), Established, FinWait2);
+    }
+
+    // Fuzz find: the same, with B's SYN right after its FIN: A, in SYN_SENT, drops
+    // the FIN, and the SYN takes it to SYN_RECEIVED (simultaneous open, RFC 9293
+    // §3.10.7.3); B stays in FIN_WAIT_1. A's SYN,ACK (acknowledging B's SYN, not
+    // its FIN) leaves B there; B's SYN,ACK takes A to ESTABLISHED.
+    #[test]
+    fn test_syn_seen_after_its_senders_fin() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
+        let o = step(&mut obs, B, syn(500), SynReceived, FinWait1);
+        assert!(o.notes.is_empty(), "{o:?}");
+        step(&mut obs, B, syn_ack(500, 101), Established, FinWait1);
+        step(&mut obs, A, syn_ack(100, 501), Established, FinWait1);
+        step(&mut obs, A, ack(101, 502), Established, FinWait2);
+    }
+
+    // Fuzz find: A, reset back to LISTEN after its SYN,ACK, opens actively with the
+    // same ISN (the same tick of its ISN clock). A bare SYN from LISTEN is a new
+    // open (RFC 9293 §3.10.2, SEND in LISTEN), not a retransmission of the SYN,ACK.
+    #[test]
+    fn test_listen_reset_then_active_open_same_isn() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(500), SynReceived, SynSent);
+        step(&mut obs, A, syn_ack(100, 501), SynReceived, Established);
+        step(&mut obs, B, rst(501), Listen, Closed);
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, B, syn_ack(700, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 701), Established, Established);
+    }
+
+    // Fuzz find: B's SYN is refused (A answers with a RST,ACK); then A opens, and
+    // B, now SYN_RECEIVED, closes, and its FIN overtakes its SYN before the capture
+    // point. A's SYN starts a new connection: B's old ISN does not make B's late SYN
+    // a new open.
+    #[test]
+    fn test_refused_then_reverse_open_with_late_syn() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(900), SynReceived, SynSent);
+        let o = step(&mut obs, A, rst_ack(0, 901), Closed, Closed);
+        assert!(o.notes.contains(Note::Refused));
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.isn(B), None);
+        step(&mut obs, B, fin_ack(501, 101), SynSent, FinWait1);
+        step(&mut obs, B, syn(500), SynReceived, FinWait1);
+    }
+
+    // Fuzz find: a simultaneous open; B aborts, and its RST reaches A (now
+    // ESTABLISHED) before A's SYN,ACK, sent from SYN_RECEIVED, reaches B. That
+    // SYN,ACK (A's ISN again) belongs to the connection that ended: A stays CLOSED,
+    // and B, CLOSED, answers it with a RST (RFC 9293 §3.10.7.1).
+    #[test]
+    fn test_crossed_syn_ack_after_reset() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, B, rst(501), Closed, Closed);
+        let o = step(&mut obs, A, syn_ack(100, 501), Closed, Closed);
+        assert!(o.notes.contains(Note::AfterClose));
+    }
+
+    // Fuzz find: the FINs cross (figure 14); then B, closed unseen (user timeout),
+    // answers A's FIN with <SEQ=SEG.ACK><CTL=RST> — the ACK of A's FIN, which
+    // crossed B's FIN and so is one short of A's RCV.NXT. A has B's FIN: the RST
+    // is outside its window, A stays in CLOSING (RFC 9293 §3.10.7.4, RFC 5961 §3).
+    #[test]
+    fn test_rst_at_a_crossed_ack_is_outside() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
+        assert!(o.notes.contains(Note::Crossed));
+        let o = step(&mut obs, B, rst(300), Closing, Closing);
+        assert!(o.notes.contains(Note::RstIgnored));
+        // At A's RCV.NXT (after B's FIN) it resets A.
+        let o = step(&mut obs, B, rst(301), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+    }
+
+    // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
+    // its old ISN. B's TIME_WAIT does not reopen (RFC 6191: the SYN is not beyond
+    // RCV.NXT) and answers with an ACK; A is in SYN_SENT.
+    #[test]
+    fn test_old_isn_into_time_wait_does_not_reopen() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, ack(100, 301), CloseWait, FinWait2);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+        step(&mut obs, B, ack(301, 101), Closed, TimeWait);
+        let o = step(&mut obs, A, syn(99), SynSent, TimeWait);
+        assert!(o.notes.contains(Note::Unacceptable) && !o.notes.contains(Note::Reopened));
+        // B's ACK does not acknowledge A's SYN: A resets it and stays in SYN_SENT.
+        step(&mut obs, B, ack(301, 101), SynSent, TimeWait);
+    }
+
+    // Fuzz find: the same, then A's RST (answering B's ACK) kills B's TIME_WAIT
+    // (RFC 9293 §3.10.7.4; RFC 1337's hazard), B listens again, and A's SYN is
+    // retransmitted: it reaches B, which takes it (SYN_RECEIVED).
+    #[test]
+    fn test_retransmitted_syn_reaches_a_listener() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+        step(&mut obs, B, ack(301, 101), Closed, TimeWait);
+        step(&mut obs, A, syn(99), SynSent, TimeWait);
+        step(&mut obs, A, rst(101), SynSent, Closed);
+        let o = step(&mut obs, A, syn(99), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        // The same connection again, the same numbers: not retransmissions.
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+    }
+
+    // Fuzz find: A's SYN reaches B, listening (SYN_RECEIVED); A aborts silently and
+    // opens again with a later ISN. B, passive, returns to LISTEN on that SYN (RFC
+    // 9293 §3.10.7.4, fourth check); its retransmission opens B again.
+    #[test]
+    fn test_new_syn_returns_passive_syn_received_to_listen() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        // B's SYN,ACK (window 1000): A had aborted, its RST is not captured.
+        step(&mut obs, B, syn_ack(700, 101), Established, SynReceived);
+        step(&mut obs, A, syn(600), SynSent, Listen);
+        step(&mut obs, A, syn(600), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(900, 601), Established, SynReceived);
+    }
+
+    // Fuzz find: after a normal close B aborts silently in TIME_WAIT and listens
+    // again; A opens with its old ISN and B, listening, answers with a SYN,ACK. The
+    // SYN,ACK shows B's TIME_WAIT is over: a new connection, even with the old
+    // numbers (A's FIN then takes it to LAST_ACK, not a retransmission).
+    #[test]
+    fn test_syn_ack_from_time_wait_starts_over() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+        step(&mut obs, B, ack(301, 101), Closed, TimeWait);
+        step(&mut obs, A, syn(99), SynSent, TimeWait);
+        let o = step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(100, 301), LastAck, TimeWait);
+    }
+
+    // Fuzz find: B answers A's SYN (100) with a SYN,ACK, which crosses A's new SYN
+    // (600, in B's window): B goes back to LISTEN (RFC 9293 §3.10.7.4), and its
+    // SYN,ACK, acknowledging the old SYN, opens nothing; A, in SYN_SENT, finds its
+    // ACK unacceptable.
+    #[test]
+    fn test_syn_ack_crossing_a_new_syn_opens_nothing() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, A, syn(600), SynSent, Listen);
+        let o = step(&mut obs, B, syn_ack(700, 101), SynSent, Listen);
+        assert!(o.notes.contains(Note::Unacceptable));
+    }
+
+    // Fuzz find: the FINs cross; A's ACK takes B to TIME_WAIT, B's ACK is not seen,
+    // so A stays in CLOSING; B's 2·MSL runs out and B opens again. A answers the
+    // SYN with a challenge ACK (RFC 5961 §4); B is in SYN_SENT all the same.
+    #[test]
+    fn test_syn_into_a_synchronized_peer_opens_its_sender() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(300, 100), Closing, Closing);
+        step(&mut obs, A, ack(101, 301), Closing, TimeWait);
+        obs.on_time(Duration::from_secs(60));
+        assert_eq!((obs.state(A), obs.state(B)), (Closing, Closed));
+        let o = obs.on_segment(B, &syn(5000), Duration::from_secs(61));
+        assert!(o.notes.contains(Note::Unacceptable));
+        assert_eq!((obs.state(A), obs.state(B)), (Closing, SynSent));
+    }
+
+    // Fuzz find: a simultaneous open; A has taken B's SYN (500) and is in
+    // SYN_RECEIVED; a SYN,ACK from B with another ISN (900) acknowledging A's SYN
+    // draws a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4): A stays.
+    #[test]
+    fn test_syn_ack_with_another_isn_into_active_syn_received() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        let o = step(&mut obs, B, syn_ack(900, 101), SynReceived, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable));
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+    }
+
     // A later ISN while the first SYN is unanswered is a new attempt.
     #[test]
     fn test_syn_sent_later_isn_reopens() {
         let mut obs = Observer::new();
         step(&mut obs, A, syn(100), SynSent, SynReceived);
-        let o = step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        // B, passive, in SYN_RECEIVED, its window unknown (taken as wide enough):
+        // back to LISTEN (RFC 9293 §3.10.7.4, fourth check).
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
         assert!(o.notes.contains(Note::Reopened));
         step(&mut obs, B, syn_ack(7, 5001), Established, SynReceived);
     }
@@ -1651,6 +2065,10 @@ mod test {
             SynSent,
             SynReceived,
         );
+        // One SYN seen: no shift known for either side; a capture from a SYN is not
+        // mid-stream.
+        assert_eq!((obs.window_shift(A), obs.window_shift(B)), (None, None));
+        assert!(!obs.is_midstream());
         step(
             &mut obs,
             B,
@@ -1936,10 +2354,12 @@ mod test {
         step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
         step(&mut obs, A, fin_ack(1, 1001), FinWait1, CloseWait);
         step(&mut obs, B, fin_ack(1001, 2), TimeWait, LastAck);
+        // A's ACK of B's FIN, seen after A's 2·MSL ran out: sent before (a CLOSED
+        // side answers a FIN with a RST, not an ACK), and it still closes B.
         let o = obs.on_segment(A, &ack(2, 1002), Duration::from_secs(5));
         assert_eq!(o.transitions.as_slice()[0].cause, Cause::Expired);
         assert!(o.notes.contains(Note::AfterClose));
-        assert_eq!((obs.state(A), obs.state(B)), (Closed, LastAck));
+        assert_eq!((obs.state(A), obs.state(B)), (Closed, Closed));
     }
 
     #[test]
@@ -2031,10 +2451,12 @@ mod test {
         assert!(n.is_empty());
         n.insert(Note::Crossed);
         n.insert(Note::Midstream);
+        assert!(!n.is_empty());
         assert_eq!(
             n.iter().collect::<Vec<_>>(),
             [Note::Midstream, Note::Crossed]
         );
+        assert_eq!(std::format!("{n:?}"), "{Midstream, Crossed}");
         let t = Transition {
             side: A,
             from: SynSent,
@@ -2045,5 +2467,10 @@ mod test {
             std::format!("{t}"),
             "client SYN_SENT -> ESTABLISHED (received)"
         );
+        // The names the docs give: lower case, words joined by `_`.
+        assert_eq!(Note::Midstream.name(), "midstream");
+        assert_eq!(Note::RstIgnored.name(), "rst_ignored");
+        assert_eq!(Note::KeepAlive.name(), "keep_alive");
+        assert_eq!(Note::OldDuplicate.name(), "old_duplicate");
     }
 }

@@ -300,3 +300,190 @@ impl<const N: usize> Pair<N> {
         all
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::flags::TcpFlags;
+    use crate::seq::SeqNum;
+    use crate::state::{Disposition, State};
+
+    const T: Duration = Duration::ZERO;
+
+    fn config(isn: u32) -> Config {
+        Config {
+            isn_offset: isn,
+            ..Config::default()
+        }
+    }
+
+    /// Client ISS 100, server ISS 500, handshake done.
+    fn established() -> Pair<4> {
+        let mut p: Pair<4> = Pair::new(config(100), config(500));
+        p.listen(Side::Server).unwrap();
+        p.connect(Side::Client, T).unwrap();
+        // SYN, SYN,ACK, ACK.
+        assert_eq!(p.run(T, 10), 3);
+        assert_eq!(p.states(), [State::Established, State::Established]);
+        p
+    }
+
+    #[test]
+    fn test_new_and_handshake() {
+        let mut p: Pair<4> = Pair::new(config(100), config(500));
+        assert_eq!(p.states(), [State::Closed, State::Closed]);
+        assert_eq!(p.endpoint(Side::Client).side(), Side::Client);
+        assert_eq!(p.endpoint(Side::Server).side(), Side::Server);
+        assert_eq!((p.len(), p.is_empty(), p.get(0)), (0, true, None));
+        assert!(p.deliver(T).is_none());
+        p.listen(Side::Server).unwrap();
+        assert!(p.is_empty(), "LISTEN sends nothing");
+        p.connect(Side::Client, T).unwrap();
+        assert_eq!((p.len(), p.is_empty()), (1, false));
+        let syn = *p.get(0).unwrap();
+        assert_eq!(syn.from, Side::Client);
+        assert!(!syn.captured);
+        assert_eq!(
+            (syn.segment.flags, syn.segment.seq),
+            (TcpFlags::SYN, SeqNum(100))
+        );
+        assert_eq!(p.in_flight().count(), 1);
+        let d = p.deliver(T).unwrap();
+        assert_eq!(d.segment, syn);
+        assert_eq!(p.states(), [State::SynSent, State::SynReceived]);
+        // The SYN,ACK is in flight, from the server.
+        let f = *p.get(0).unwrap();
+        assert_eq!(f.from, Side::Server);
+        assert_eq!(f.segment.flags, TcpFlags::SYN | TcpFlags::ACK);
+        assert_eq!((f.segment.seq, f.segment.ack), (SeqNum(500), SeqNum(101)));
+        assert_eq!(p.run(T, 1), 1);
+        assert_eq!(p.states(), [State::Established, State::SynReceived]);
+        assert_eq!(p.run(T, 10), 1);
+        assert_eq!(p.states(), [State::Established, State::Established]);
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn test_drop_retransmit_reorder() {
+        let mut p = established();
+        let a = p.send(Side::Client, 10, T).unwrap();
+        let b = p.send(Side::Client, 20, T).unwrap();
+        assert_eq!((a.seq, b.seq), (SeqNum(101), SeqNum(111)));
+        assert_eq!(p.len(), 2);
+        assert_eq!(p.drop_at(2), Err(PairError::NoSuchSegment(2)));
+        assert_eq!(p.deliver_at(5, T), Err(PairError::NoSuchSegment(5)));
+        // The second overtakes the first: out of order, not taken.
+        let d = p.deliver_at(1, T).unwrap();
+        assert_eq!(d.segment.segment, b);
+        assert!(!matches!(
+            d.arrival.disposition,
+            Disposition::Accepted { delivered: 20 }
+        ));
+        let server = |p: &Pair<4>| p.endpoint(Side::Server).tcb().unwrap().received();
+        assert_eq!(server(&p), 0);
+        // The first is lost; retransmission repairs it.
+        assert_eq!(p.get(0).unwrap().segment, a);
+        assert_eq!(p.drop_at(0).unwrap().segment, a);
+        let ack = p.get(0).unwrap().segment; // the server's ACK of 101
+        assert_eq!(ack.ack, SeqNum(101));
+        p.run(T, 10);
+        let r = p.retransmit(Side::Client).unwrap();
+        assert_eq!(r.seq, SeqNum(101));
+        p.run(T, 10);
+        assert_eq!(server(&p), u64::from(r.payload_len));
+    }
+
+    #[test]
+    fn test_capture_delay_duplicate_inject_full() {
+        let mut p = established();
+        let a = p.send(Side::Client, 1, T).unwrap();
+        let b = p.send(Side::Server, 2, T).unwrap();
+        assert!(p.capture(9).is_none());
+        assert_eq!(p.capture(0).map(|f| f.segment), Some(a));
+        assert!(p.capture(0).is_none(), "captured once");
+        assert!(p.get(0).unwrap().captured);
+        // Delay keeps the capture mark and moves the segment behind the others.
+        p.delay(0).unwrap();
+        assert_eq!(p.get(0).unwrap().segment, b);
+        assert_eq!(
+            *p.get(1).unwrap(),
+            InFlight {
+                from: Side::Client,
+                segment: a,
+                captured: true
+            }
+        );
+        assert_eq!(p.delay(7), Err(PairError::NoSuchSegment(7)));
+        // A duplicate is not captured.
+        p.duplicate(1).unwrap();
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            *p.get(2).unwrap(),
+            InFlight {
+                from: Side::Client,
+                segment: a,
+                captured: false
+            }
+        );
+        assert_eq!(p.duplicate(3), Err(PairError::NoSuchSegment(3)));
+        let rst = Segment::new(SeqNum(1), SeqNum(0), TcpFlags::RST);
+        p.inject(Side::Server, rst).unwrap();
+        assert_eq!(p.len(), 4);
+        assert_eq!(
+            *p.get(3).unwrap(),
+            InFlight {
+                from: Side::Server,
+                segment: rst,
+                captured: false
+            }
+        );
+        // Full.
+        assert_eq!(p.inject(Side::Server, rst), Err(PairError::Full(4)));
+        assert_eq!(p.send(Side::Client, 1, T), Err(PairError::Full(4)));
+        assert_eq!(p.close(Side::Client, T).unwrap_err(), PairError::Full(4));
+        assert_eq!(p.abort(Side::Client).unwrap_err(), PairError::Full(4));
+        assert_eq!(p.retransmit(Side::Client), Err(PairError::Full(4)));
+        assert_eq!(p.connect(Side::Client, T).unwrap_err(), PairError::Full(4));
+        assert_eq!(p.duplicate(0), Err(PairError::Full(4)));
+        assert_eq!(p.states(), [State::Established, State::Established]);
+    }
+
+    #[test]
+    fn test_close_abort_and_time() {
+        let mut p = established();
+        let out = p.close(Side::Client, T).unwrap();
+        assert_eq!(out.transition.to, State::FinWait1);
+        let fin = p.get(0).unwrap().segment;
+        assert_eq!(
+            (fin.flags, fin.seq),
+            (TcpFlags::FIN | TcpFlags::ACK, SeqNum(101))
+        );
+        p.run(T, 10);
+        p.close(Side::Server, T).unwrap();
+        p.run(T, 10);
+        assert_eq!(p.states(), [State::TimeWait, State::Closed]);
+        assert!(p.on_time(T).is_empty());
+        let ts = p.on_time(Duration::from_secs(240));
+        assert_eq!(ts.len(), 1);
+        let t = ts.first().unwrap();
+        assert_eq!(
+            (t.side, t.from, t.to),
+            (Side::Client, State::TimeWait, State::Closed)
+        );
+        // ABORT: a RST in flight; the other side resets.
+        let mut p = established();
+        p.abort(Side::Server).unwrap();
+        let rst = *p.get(0).unwrap();
+        assert_eq!((rst.from, rst.segment.flags), (Side::Server, TcpFlags::RST));
+        p.run(T, 10);
+        assert_eq!(p.states(), [State::Closed, State::Closed]);
+        // Driving an endpoint directly puts nothing in flight.
+        let mut p = established();
+        p.endpoint_mut(Side::Client).send(5, T).unwrap();
+        assert!(p.is_empty());
+        assert_eq!(
+            p.listen(Side::Client).unwrap_err(),
+            PairError::Violation(Violation::ConnectionExists)
+        );
+    }
+}

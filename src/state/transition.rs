@@ -288,3 +288,262 @@ impl serde::Serialize for Transitions {
         s.collect_seq(self.iter())
     }
 }
+
+#[cfg(test)]
+mod test {
+    extern crate std;
+    use std::format;
+
+    use super::*;
+
+    fn tr(side: Side, from: State, to: State, cause: Cause) -> Transition {
+        Transition {
+            side,
+            from,
+            to,
+            cause,
+        }
+    }
+
+    #[test]
+    fn test_side() {
+        assert_eq!(Side::Client.peer(), Side::Server);
+        assert_eq!(Side::Server.peer(), Side::Client);
+        assert_eq!((Side::Client.index(), Side::Server.index()), (0, 1));
+        assert_eq!(
+            format!("{} {}", Side::Client, Side::Server),
+            "client server"
+        );
+        assert_eq!(Side::BOTH, [Side::Client, Side::Server]);
+    }
+
+    #[test]
+    fn test_cause_names_and_display() {
+        // The names the docs give (snake case of the variant).
+        assert_eq!(Cause::PassiveOpen.name(), "passive_open");
+        assert_eq!(Cause::AckOfFin.name(), "ack_of_fin");
+        assert_eq!(Cause::UserTimeout.name(), "user_timeout");
+        assert_eq!(Cause::Expired.name(), "expired");
+        let t = tr(Side::Client, State::FinWait1, State::Closing, Cause::Fin);
+        assert_eq!(format!("{t}"), "client FIN_WAIT_1 -> CLOSING (fin)");
+    }
+
+    #[test]
+    fn test_transitions_list() {
+        let mut ts = Transitions::new();
+        assert!(ts.is_empty());
+        assert_eq!((ts.len(), ts.first(), ts.last()), (0, None, None));
+        assert_eq!(format!("{ts:?}"), "[]");
+        let a = tr(Side::Client, State::Closed, State::SynSent, Cause::Sent);
+        let b = tr(
+            Side::Server,
+            State::Listen,
+            State::SynReceived,
+            Cause::Received,
+        );
+        ts.push(a);
+        // A change to the same state is no change, unless it is a revision.
+        ts.push(tr(
+            Side::Server,
+            State::Listen,
+            State::Listen,
+            Cause::Inferred,
+        ));
+        ts.push(b);
+        assert!(!ts.is_empty());
+        assert_eq!(ts.len(), 2);
+        assert_eq!(ts.as_slice(), &[a, b]);
+        assert_eq!((ts.first(), ts.last()), (Some(a), Some(b)));
+        assert_eq!(ts.iter().copied().collect::<std::vec::Vec<_>>(), [a, b]);
+        assert_eq!((&ts).into_iter().count(), 2);
+        assert_eq!(format!("{ts:?}"), format!("[{a:?}, {b:?}]"));
+        let r = tr(Side::Server, State::Closed, State::Closed, Cause::Revised);
+        ts.push(r);
+        assert_eq!(ts.len(), 3);
+        assert_eq!(Transitions::one(a).as_slice(), &[a]);
+        // Full: more are ignored.
+        let mut full = Transitions::default();
+        for _ in 0..MAX_TRANSITIONS + 3 {
+            full.push(a);
+        }
+        assert_eq!(full.len(), MAX_TRANSITIONS);
+    }
+
+    #[test]
+    fn test_transitions_passed() {
+        let mut ts = Transitions::new();
+        ts.push(tr(
+            Side::Client,
+            State::Established,
+            State::FinWait1,
+            Cause::Sent,
+        ));
+        ts.push(tr(
+            Side::Server,
+            State::Closed,
+            State::Listen,
+            Cause::Revised,
+        ));
+        // Targets, and origins of ordinary transitions.
+        assert!(ts.passed(Side::Client, State::FinWait1));
+        assert!(ts.passed(Side::Client, State::Established));
+        assert!(ts.passed(Side::Server, State::Listen));
+        // A revision's origin was a mistaken inference.
+        assert!(!ts.passed(Side::Server, State::Closed));
+        // Per side.
+        assert!(!ts.passed(Side::Server, State::FinWait1));
+        assert!(!ts.passed(Side::Client, State::Listen));
+        assert!(!ts.passed(Side::Client, State::TimeWait));
+    }
+
+    /// A serializer that only counts the elements of a sequence: enough to see that
+    /// `Transitions` serializes as the sequence of its transitions.
+    #[cfg(feature = "serde")]
+    mod count {
+        use core::fmt;
+        use serde::ser::{self, Impossible, Serialize};
+
+        #[derive(Debug)]
+        pub struct NotASeq;
+        impl fmt::Display for NotASeq {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("not a sequence")
+            }
+        }
+        impl serde::ser::StdError for NotASeq {}
+        impl ser::Error for NotASeq {
+            fn custom<T: fmt::Display>(_: T) -> Self {
+                NotASeq
+            }
+        }
+
+        pub struct Count;
+        pub struct Seq(usize);
+
+        impl ser::SerializeSeq for Seq {
+            type Ok = usize;
+            type Error = NotASeq;
+            fn serialize_element<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), NotASeq> {
+                self.0 += 1;
+                Ok(())
+            }
+            fn end(self) -> Result<usize, NotASeq> {
+                Ok(self.0)
+            }
+        }
+
+        macro_rules! refuse {
+            ($($name:ident($($t:ty),*)),*) => {
+                $(fn $name(self, $(_: $t),*) -> Result<usize, NotASeq> { Err(NotASeq) })*
+            };
+        }
+
+        impl ser::Serializer for Count {
+            type Ok = usize;
+            type Error = NotASeq;
+            type SerializeSeq = Seq;
+            type SerializeTuple = Impossible<usize, NotASeq>;
+            type SerializeTupleStruct = Impossible<usize, NotASeq>;
+            type SerializeTupleVariant = Impossible<usize, NotASeq>;
+            type SerializeMap = Impossible<usize, NotASeq>;
+            type SerializeStruct = Impossible<usize, NotASeq>;
+            type SerializeStructVariant = Impossible<usize, NotASeq>;
+            refuse!(
+                serialize_bool(bool),
+                serialize_i8(i8),
+                serialize_i16(i16),
+                serialize_i32(i32),
+                serialize_i64(i64),
+                serialize_u8(u8),
+                serialize_u16(u16),
+                serialize_u32(u32),
+                serialize_u64(u64),
+                serialize_f32(f32),
+                serialize_f64(f64),
+                serialize_char(char),
+                serialize_str(&str),
+                serialize_bytes(&[u8]),
+                serialize_none(),
+                serialize_unit(),
+                serialize_unit_struct(&'static str),
+                serialize_unit_variant(&'static str, u32, &'static str)
+            );
+            fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<usize, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_newtype_struct<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: &T,
+            ) -> Result<usize, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_newtype_variant<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: &T,
+            ) -> Result<usize, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_seq(self, _: Option<usize>) -> Result<Seq, NotASeq> {
+                Ok(Seq(0))
+            }
+            fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_tuple_struct(
+                self,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeTupleStruct, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_tuple_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeTupleVariant, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_struct(
+                self,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeStruct, NotASeq> {
+                Err(NotASeq)
+            }
+            fn serialize_struct_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeStructVariant, NotASeq> {
+                Err(NotASeq)
+            }
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn test_transitions_serialize_as_a_sequence() {
+        use serde::Serialize;
+        let mut ts = Transitions::new();
+        ts.push(tr(Side::Client, State::Closed, State::SynSent, Cause::Sent));
+        ts.push(tr(
+            Side::Server,
+            State::Listen,
+            State::SynReceived,
+            Cause::Received,
+        ));
+        assert_eq!(ts.serialize(count::Count).ok(), Some(2));
+        assert_eq!(Transitions::new().serialize(count::Count).ok(), Some(0));
+    }
+}

@@ -1836,3 +1836,312 @@ fn test_display_of_a_change() {
         "error: connection closing"
     );
 }
+
+/// Every TCB variable after a handshake between two differently configured
+/// endpoints, from RFC 9293 §3.10.7.3–4 and RFC 7323 by hand: the client (ISS 100,
+/// window 65535, scale 5, MSS 1460, SACK and timestamps offered) and the server
+/// (ISS 500, window 20000, scale 2, MSS 1000, timestamps only).
+#[test]
+fn test_tcb_variables_after_handshake() {
+    use crate::state::{Pair, Side};
+    let client = Config {
+        isn_offset: 100,
+        window: 65535,
+        window_scale: Some(5),
+        mss: Some(1460),
+        sack_permitted: true,
+        timestamps: true,
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: 500,
+        window: 20000,
+        window_scale: Some(2),
+        mss: Some(1000),
+        sack_permitted: false,
+        timestamps: true,
+        ..Config::default()
+    };
+    let mut p: Pair = Pair::new(client, server);
+    p.listen(Side::Server).unwrap();
+    p.connect(Side::Client, T0).unwrap();
+    assert_eq!(p.run(T0, 10), 3);
+    // The client: SYN,ACK <SEQ=500><ACK=101><WND=20000 (a SYN's, unscaled)>.
+    let c = *p.endpoint(Side::Client).tcb().unwrap();
+    assert_eq!((c.iss(), c.irs()), (SeqNum(100), SeqNum(500)));
+    assert_eq!(
+        (c.snd_una(), c.snd_nxt(), c.rcv_nxt()),
+        (SeqNum(101), SeqNum(101), SeqNum(501))
+    );
+    // RCV.WND: what the scaled window field can announce, (65535 >> 5) << 5.
+    assert_eq!(
+        (c.snd_wnd(), c.max_snd_wnd(), c.rcv_wnd()),
+        (20000, 20000, 65504)
+    );
+    assert_eq!((c.snd_wl1(), c.snd_wl2()), (SeqNum(500), SeqNum(101)));
+    assert_eq!((c.peer_mss(), c.send_mss()), (1000, 1000 - 12));
+    assert_eq!(c.peer_window_scale(), Some(2));
+    assert_eq!((c.snd_shift(), c.rcv_shift()), (2, 5));
+    assert!(!c.sack_permitted() && c.timestamps());
+    assert_eq!(
+        (c.unacked_since(), c.received(), c.rcv_up()),
+        (None, 0, SeqNum(501))
+    );
+    // The server: the client's ACK <SEQ=101><ACK=501><WND=65535 >> 5 = 2047>, scaled
+    // by the client's shift: 2047 << 5.
+    let s = *p.endpoint(Side::Server).tcb().unwrap();
+    assert_eq!((s.iss(), s.irs()), (SeqNum(500), SeqNum(100)));
+    assert_eq!(
+        (s.snd_una(), s.snd_nxt(), s.rcv_nxt()),
+        (SeqNum(501), SeqNum(501), SeqNum(101))
+    );
+    assert_eq!((s.snd_wnd(), s.rcv_wnd()), (2047 << 5, 20000));
+    assert_eq!(s.max_snd_wnd(), 65535);
+    assert_eq!((s.snd_wl1(), s.snd_wl2()), (SeqNum(101), SeqNum(501)));
+    assert_eq!((s.peer_mss(), s.send_mss()), (1460, 1460 - 12));
+    assert_eq!(s.peer_window_scale(), Some(5));
+    assert_eq!((s.snd_shift(), s.rcv_shift()), (5, 2));
+    assert!(!s.sack_permitted() && s.timestamps());
+    // Without scaling or timestamps on one side: none in effect.
+    let mut p: Pair = Pair::new(
+        Config {
+            window_scale: None,
+            timestamps: false,
+            ..client
+        },
+        server,
+    );
+    p.listen(Side::Server).unwrap();
+    p.connect(Side::Client, T0).unwrap();
+    p.run(T0, 10);
+    let s = *p.endpoint(Side::Server).tcb().unwrap();
+    assert_eq!(s.peer_window_scale(), None);
+    assert_eq!((s.snd_shift(), s.rcv_shift()), (0, 0));
+    assert!(!s.timestamps());
+    assert_eq!(s.send_mss(), 1460);
+}
+
+/// `RCV.WND` in whole scale units (RFC 7323 §2.3: the field carries
+/// `RCV.WND >> Rcv.Wind.Shift`), and at least one unit when the configured window
+/// is not zero; `unacked_since` starts with the first unacknowledged octet and only
+/// then (RFC 6298 §5.1 starts the timer at the first unacknowledged segment).
+#[test]
+fn test_scaled_window_units_and_unacked_since() {
+    use crate::state::{Pair, Side};
+    let handshake = |window: u32| {
+        let c = Config {
+            isn_offset: 100,
+            window,
+            window_scale: Some(7),
+            ..Config::default()
+        };
+        let s = Config {
+            isn_offset: 500,
+            window_scale: Some(0),
+            ..Config::default()
+        };
+        let mut p: Pair = Pair::new(c, s);
+        p.listen(Side::Server).unwrap();
+        p.connect(Side::Client, T0).unwrap();
+        p.run(T0, 10);
+        p
+    };
+    // 100 bytes with a 128-byte unit: one unit, not zero.
+    let p = handshake(100);
+    assert_eq!(p.endpoint(Side::Client).tcb().unwrap().rcv_wnd(), 128);
+    // 1000 bytes: 7 units (896); 0 stays 0.
+    let p = handshake(1000);
+    assert_eq!(p.endpoint(Side::Client).tcb().unwrap().rcv_wnd(), 896);
+    let p = handshake(0);
+    assert_eq!(p.endpoint(Side::Client).tcb().unwrap().rcv_wnd(), 0);
+
+    let mut p = handshake(1000);
+    let t = |s| Duration::from_secs(s);
+    let since = |p: &Pair| p.endpoint(Side::Server).tcb().unwrap().unacked_since();
+    assert_eq!(since(&p), None);
+    // Nothing sent: the timer stays off.
+    p.send(Side::Server, 0, t(1)).unwrap();
+    assert_eq!(since(&p), None);
+    p.run(t(1), 10);
+    p.send(Side::Server, 10, t(2)).unwrap();
+    assert_eq!(since(&p), Some(t(2)));
+    // More while the first is unacknowledged: the timer is not restarted.
+    p.send(Side::Server, 10, t(3)).unwrap();
+    assert_eq!(since(&p), Some(t(2)));
+    p.run(t(4), 10);
+    assert_eq!(since(&p), None);
+}
+
+/// `Endpoint`'s own accessors through the states: nothing before the SYN; ISS,
+/// SND.UNA = ISS, SND.NXT = ISS+1 in SYN-SENT (no RCV.NXT yet); the TCB's once
+/// synchronized (client ISS 100, server ISS 500).
+#[test]
+fn test_endpoint_numbers_through_the_handshake() {
+    use crate::state::{Pair, Side};
+    let mut p: Pair = Pair::new(
+        Config {
+            isn_offset: 100,
+            ..Config::default()
+        },
+        Config {
+            isn_offset: 500,
+            ..Config::default()
+        },
+    );
+    let c = |p: &Pair| {
+        let e = p.endpoint(Side::Client);
+        (e.iss(), e.snd_una(), e.snd_nxt(), e.rcv_nxt())
+    };
+    assert_eq!(c(&p), (None, None, None, None));
+    p.listen(Side::Server).unwrap();
+    p.connect(Side::Client, T0).unwrap();
+    let s = Some;
+    assert_eq!(
+        c(&p),
+        (s(SeqNum(100)), s(SeqNum(100)), s(SeqNum(101)), None)
+    );
+    p.run(T0, 10);
+    assert_eq!(
+        c(&p),
+        (
+            s(SeqNum(100)),
+            s(SeqNum(101)),
+            s(SeqNum(101)),
+            s(SeqNum(501))
+        )
+    );
+    let e = p.endpoint(Side::Server);
+    assert_eq!(
+        (e.iss(), e.snd_una(), e.snd_nxt(), e.rcv_nxt()),
+        (
+            s(SeqNum(500)),
+            s(SeqNum(501)),
+            s(SeqNum(501)),
+            s(SeqNum(101))
+        )
+    );
+}
+
+/// What an arrival in SYN-SENT reports (RFC 9293 §3.10.7.3): a RST acknowledging
+/// our SYN closes and acknowledges its one sequence number; a SYN,ACK carrying text
+/// and URG acknowledges the SYN, delivers the text at stream offset 0 and reports
+/// `RCV.UP = SEG.SEQ + 1 + SEG.UP` (the first text octet follows the SYN).
+#[test]
+fn test_syn_sent_arrival_reports() {
+    let mut e = Endpoint::new(cfg());
+    e.connect(T0).unwrap();
+    let a = e.on_segment(&peer(0, ISS + 1, RST | ACK), T0);
+    assert_eq!((e.state(), a.acked), (State::Closed, 1));
+
+    let mut e = Endpoint::new(cfg());
+    e.connect(T0).unwrap();
+    let syn_ack = peer(IRS, ISS + 1, SYN | ACK | TcpFlags::URG)
+        .with_len(10)
+        .with_urgent(20);
+    let a = e.on_segment(&syn_ack, T0);
+    assert_eq!(e.state(), State::Established);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 10 });
+    assert_eq!((a.acked, a.data_offset), (1, Some(0)));
+    assert_eq!(a.urgent, Some(SeqNum(IRS + 1 + 20)));
+}
+
+/// SYN-RECEIVED: a segment at IRS without SYN (one octet, ACK of our SYN) lies
+/// wholly before RCV.NXT = IRS+1: unacceptable (RFC 9293 §3.10.7.4, first check),
+/// answered with an ACK; only a SYN,ACK at IRS has its SYN trimmed off.
+#[test]
+fn test_syn_received_octet_at_irs_without_syn_is_unacceptable() {
+    let mut e = syn_received_passive();
+    let a = e.on_segment(&peer(IRS, ISS + 1, ACK).with_len(1), T0);
+    assert_eq!(e.state(), State::SynReceived);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(a.reply, Reply::Ack(ours(ISS + 1, IRS + 1, ACK)));
+}
+
+/// TIME-WAIT: only a retransmitted FIN (ending at RCV.NXT) restarts 2·MSL; an old
+/// data segment ending at RCV.NXT does not (RFC 9293 §3.10.7.4, TIME-WAIT).
+#[test]
+fn test_time_wait_old_data_ending_at_rcv_nxt_keeps_the_deadline() {
+    let mut e = time_wait();
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    let later = Duration::from_secs(100);
+    // 5001 is the FIN's sequence number: one octet there, no FIN, ends at 5002.
+    let a = e.on_segment(&peer(IRS + 1, ISS + 2, ACK).with_len(1), later);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::NotAcceptable)
+    );
+    assert_eq!(e.next_deadline(), Some(MSL2));
+    // The FIN again: restarted.
+    e.on_segment(&peer(IRS + 1, ISS + 2, FIN | ACK), later);
+    assert_eq!(e.next_deadline(), Some(later + MSL2));
+}
+
+/// RFC 5961 §5: an ACK of unsent data (up to 2^30 beyond SND.NXT, the crate's
+/// bound) and one far away (2^31 from SND.NXT) are told apart.
+#[test]
+fn test_established_ack_far_beyond_snd_nxt_is_too_old() {
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1 + 100, ACK), T0);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::AckOfUnsentData)
+    );
+    let a = e.on_segment(&peer(IRS + 1, (ISS + 1).wrapping_add(1 << 31), ACK), T0);
+    assert_eq!(a.disposition, Disposition::Dropped(DropReason::AckTooOld));
+}
+
+/// An ACK outside RFC 5961 §5's range is dropped with an ACK and changes nothing in
+/// the TCB — not even the TSval clock, so a later retransmission carries the TSval
+/// of the original send (RFC 7323 §3.2 stamps segments when sent, not when an
+/// unrelated segment arrives).
+#[test]
+fn test_established_out_of_range_ack_leaves_the_tcb() {
+    let mut e = Endpoint::new(Config {
+        timestamps: true,
+        ..cfg()
+    });
+    e.connect(T0).unwrap();
+    let stamp = |s: Segment| {
+        s.with_options(SynOptions {
+            timestamps: Some((7, 0)),
+            ..SynOptions::default()
+        })
+    };
+    e.on_segment(&stamp(peer(IRS, ISS + 1, SYN | ACK)), T0);
+    assert!(tcb(&e).timestamps());
+    e.send(10, T0).unwrap();
+    let before = tcb(&e);
+    let later = Duration::from_secs(5);
+    let a = e.on_segment(&stamp(peer(IRS + 1, ISS + 1000, ACK)), later);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::AckOfUnsentData)
+    );
+    assert_eq!(tcb(&e), before);
+    let r = e.retransmit().unwrap();
+    assert_eq!(r.options.timestamps.map(|t| t.0), Some(0));
+}
+
+/// `Arrival::acked` and `Arrival::data_offset` on the way out: the ACK of our FIN
+/// in LAST-ACK acknowledges its one sequence number and closes; a segment that
+/// delivers nothing has no stream offset, the next text starts at offset 0.
+#[test]
+fn test_arrival_acked_and_offset_reports() {
+    let mut e = last_ack();
+    let a = e.on_segment(&peer(IRS + 2, ISS + 2, ACK), T0);
+    assert_eq!((e.state(), a.acked), (State::Closed, 1));
+
+    let mut e = established();
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK), T0);
+    assert_eq!((a.acked, a.data_offset), (0, None));
+    let a = e.on_segment(&peer(IRS + 1, ISS + 1, ACK).with_len(5), T0);
+    assert_eq!(a.data_offset, Some(0));
+    let a = e.on_segment(&peer(IRS + 6, ISS + 1, ACK).with_len(5), T0);
+    assert_eq!(a.data_offset, Some(5));
+    // A bare FIN delivers no text: no offset.
+    let a = e.on_segment(&peer(IRS + 11, ISS + 1, FIN | ACK), T0);
+    assert_eq!((e.state(), a.data_offset), (State::CloseWait, None));
+}

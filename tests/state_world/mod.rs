@@ -1,0 +1,606 @@
+//! The world `tests/state_hostile.rs` and `fuzz/fuzz_targets/state.rs` share: two
+//! endpoints in the crate's [`Pair`], an [`Observer`] at a capture point between
+//! them, and the rule for what a passive observer can know, so that the property
+//! test and the fuzzer check the same thing with the same code (the fuzz target
+//! includes this file with `#[path]`).
+//!
+//! The capture point: a segment passes it when it is delivered (so losses,
+//! duplications and reorderings happen *before* it, and the observer sees exactly
+//! what each receiver receives, in that order), or — with [`Op::Capture`] and
+//! [`Op::DropCaptured`] — a segment may pass it earlier, and then be overtaken or
+//! lost.
+//!
+//! Checked after every operation:
+//! * nothing panics; every transition an endpoint reports, and every transition the
+//!   observer reports as `Sent`, `Received` or `Delivered`, is one RFC 9293 allows,
+//!   and an endpoint's transitions of one event chain from its state before to its
+//!   state after; `SND.UNA` is never after `SND.NXT`; a refused call (a
+//!   `Violation`) leaves the endpoint unchanged; a RST is never answered with a RST;
+//!   a segment dropped without a transition leaves the TCB as it was (but for the
+//!   TSval clock); every reply
+//!   carries the control bits its kind promises;
+//! * whenever nothing is in flight, the observer's state of a side equals the
+//!   endpoint's — CLOSED and LISTEN counting as equal, since no segment tells them
+//!   apart — for every side a passive observer can know. It cannot know, and the
+//!   test does not compare ([`World::knowable`]):
+//!   - a side that sent a SYN, FIN or RST the capture point has not seen yet, and
+//!     a side one of whose SYNs, FINs or RSTs was lost before the capture point
+//!     (or never put in flight, the network being full): it changed state unseen,
+//!     and its retransmission, which carries the numbers of the moment it is
+//!     resent, cannot show when the original was sent;
+//!   - both sides once a segment was injected: the observer cannot tell an injected
+//!     RST or SYN from one the side sent, and what the injection provokes (challenge
+//!     ACKs, resets, a reopened TIME-WAIT) reaches both sides. The receiver too: a
+//!     forged RST need not follow its nominal sender's data, so the observer can
+//!     judge it against an ACK of the receiver that crossed that data, accept it,
+//!     and then, its sender believed CLOSED, ignore what the receiver is sent next
+//!     (`regression_forged_rst_at_a_crossed_ack`);
+//!   - a side whose RST its receiver did not accept (in the window but not exact,
+//!     RFC 5961 §3, or outside it): it may have aborted, or the RST may not be its
+//!     own, and with reordering no later segment proves either;
+//!   - a side that became CLOSED without a segment: ABORT from LISTEN, SYN-SENT,
+//!     CLOSING, LAST-ACK or TIME-WAIT, CLOSE from LISTEN or SYN-SENT (RFC 9293
+//!     §3.10.4–5), or its user timeout;
+//!   - a side whose SYN the observer took as reopening the connection
+//!     (`Note::Reopened`): a new attempt, or a retransmission that crossed the RST
+//!     that ended the old one; no segment tells which;
+//!   - a side the observer revised back from a RST it had accepted, because the
+//!     side then sent a pure ACK not at the RST's sequence number (taken for
+//!     RFC 5961's challenge ACK): an ACK sent before the RST arrived, crossing it,
+//!     looks the same, and then the RST did reset the side (fuzz find
+//!     `crash-0593c3ba`: the client's ACK of the SYN,ACK crossed the server's
+//!     FIN and RST);
+//!   - both sides once a RST was seen on a network that had reordered segments:
+//!     the receiver's last ACK *seen* need not be the last it *sent*, so the
+//!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
+//!     stale (`regression_9`);
+//!   - the receiver of a segment that overtook, after the capture point, one of the
+//!     same sender's that had already passed it, whatever their sequence numbers:
+//!     the observer saw them in one order, the receiver got them in the other, and
+//!     `Endpoint` keeps no out-of-order queue (a FIN arriving ahead of its data is
+//!     dropped; data overtaking its sender's RST makes the RST exact where the
+//!     observer judged it a challenge), so what the receiver accepted is invisible
+//!     at the capture point (`regression_fin_overtakes_captured_data`,
+//!     `regression_data_overtakes_captured_rst`, `regression_8`,
+//!     `regression_fin_captured_before_its_syn`);
+//!   - anything after a segment passed the capture point and was lost after it (the
+//!     observer saw it delivered): only the first property is checked.
+
+#![allow(dead_code)] // each includer uses a different part
+
+use core::time::Duration;
+
+use synack::segment::SynOptions;
+use synack::state::{
+    Cause, Config, Disposition, DropReason, Endpoint, Note, Observer, Pair, PairError, Reply, Side,
+    State, Tcb, Transition, is_rfc_transition,
+};
+use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
+
+/// How many segments may be in flight.
+pub const FLIGHT: usize = 64;
+
+/// One thing that happens.
+#[derive(Clone, Copy, Debug)]
+pub enum Op {
+    /// Passive OPEN.
+    Listen(Side),
+    /// Active OPEN.
+    Connect(Side),
+    Send(Side, u32),
+    Close(Side),
+    Abort(Side),
+    Retransmit(Side),
+    /// Delivers the segment at this index (modulo what is in flight).
+    Deliver(usize),
+    /// Delivers everything in order.
+    DeliverAll,
+    /// Loses the segment at this index before the capture point.
+    Drop(usize),
+    /// Duplicates a (non-SYN) segment before the capture point.
+    Duplicate(usize),
+    /// Moves a segment behind the others.
+    Delay(usize),
+    /// The segment passes the capture point now (it may be lost afterwards).
+    Capture(usize),
+    /// Loses a segment after it passed the capture point.
+    DropCaptured(usize),
+    /// A RST in `side`'s name: 0 exact (at the peer's RCV.NXT), 1 in the window, 2 outside.
+    InjectRst(Side, u8),
+    /// A SYN in `side`'s name: 0 beyond the peer's RCV.NXT, 1 in the window, 2 old.
+    InjectSyn(Side, u8),
+    /// Any segment, in `side`'s name.
+    Forge(Side, Segment),
+    /// Capture time passes (seconds).
+    Tick(u64),
+    /// Capture time passes.
+    Wait(Duration),
+}
+
+const CTL: [TcpFlags; 3] = [TcpFlags::SYN, TcpFlags::FIN, TcpFlags::RST];
+
+/// The sequence number each control bit of `s` occupies.
+pub fn controls(s: &Segment) -> impl Iterator<Item = (TcpFlags, SeqNum)> + '_ {
+    CTL.into_iter().filter(|f| s.flags.contains(*f)).map(|f| {
+        let at = if f == TcpFlags::FIN {
+            s.seq + s.payload_len + u32::from(s.flags.contains(TcpFlags::SYN))
+        } else {
+            s.seq
+        };
+        (f, at)
+    })
+}
+
+fn trace() -> bool {
+    std::env::var_os("TRACE").is_some()
+}
+
+fn check_endpoint(e: &Endpoint) {
+    if let (Some(una), Some(nxt)) = (e.snd_una(), e.snd_nxt()) {
+        assert!(
+            una.before_or_eq(nxt),
+            "SND.UNA {una} after SND.NXT {nxt}: {e:?}"
+        );
+        if let Some(iss) = e.iss() {
+            assert!(iss.before(nxt), "SND.NXT {nxt} not after ISS {iss}");
+        }
+    }
+    if let Some(t) = e.tcb() {
+        assert!(t.max_snd_wnd() >= t.snd_wnd());
+    }
+    assert_eq!(
+        e.tcb().is_some(),
+        !matches!(e.state(), State::Closed | State::Listen | State::SynSent)
+    );
+}
+
+/// The transitions of one event chain from `before` to `after`, each an RFC one.
+fn check_chain<'a>(before: State, changes: impl Iterator<Item = &'a Transition>, after: State) {
+    let mut at = before;
+    for c in changes {
+        assert_eq!(c.from, at, "{c} does not start at {at}");
+        assert!(is_rfc_transition(c.from, c.to), "endpoint: {c}");
+        at = c.to;
+    }
+    assert_eq!(at, after);
+}
+
+/// A TCB's connection state: every variable but the TSval clock (the time the
+/// endpoint stamps on what it sends, which moves with any reply).
+fn tcb_state(t: &Tcb) -> impl PartialEq + core::fmt::Debug {
+    (
+        (
+            t.iss(),
+            t.irs(),
+            t.snd_una(),
+            t.snd_nxt(),
+            t.snd_wnd(),
+            t.snd_wl1(),
+        ),
+        (
+            t.snd_wl2(),
+            t.max_snd_wnd(),
+            t.rcv_nxt(),
+            t.rcv_wnd(),
+            t.peer_mss(),
+        ),
+        (
+            t.peer_window_scale(),
+            t.snd_shift(),
+            t.rcv_shift(),
+            t.unacked_since(),
+        ),
+        (
+            t.sack_permitted(),
+            t.timestamps(),
+            t.ts_recent(),
+            t.rcv_up(),
+        ),
+        t.received(),
+    )
+}
+
+/// CLOSED and LISTEN: no segment tells them apart.
+fn same(a: State, b: State) -> bool {
+    a == b
+        || matches!(
+            (a, b),
+            (State::Closed, State::Listen) | (State::Listen, State::Closed)
+        )
+}
+
+/// The pair, the observer and what the test knows about them.
+pub struct World {
+    pub pair: Pair<FLIGHT>,
+    pub observer: Observer,
+    pub now: Duration,
+    /// A segment passed the capture point and was then lost.
+    pub lost_after_capture: bool,
+    /// Sides in whose name a segment was injected.
+    pub injected: [bool; 2],
+    /// Sides that became CLOSED without a segment.
+    pub silent: [bool; 2],
+    /// Sides a SYN, FIN or RST of which was lost before the capture point.
+    pub lost_control: [bool; 2],
+    /// The network reordered segments at some point.
+    pub reordered: bool,
+    /// A RST was seen on a reordered network.
+    pub rst_after_reordering: bool,
+    /// Per receiving side: a segment overtook, after the capture point, one of the
+    /// same sender's that had already passed it.
+    pub reordered_after_capture: [bool; 2],
+    /// Sides a RST of which was seen and not accepted by its receiver.
+    pub challenged: [bool; 2],
+    /// Sides a SYN of which the observer took as reopening the connection.
+    pub reopened: [bool; 2],
+    /// Sides the observer revised back from a RST it had accepted, on a pure ACK
+    /// it took for a challenge ACK.
+    pub revised: [bool; 2],
+    /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
+    /// sent but never seen at the capture point.
+    pub unseen: [Vec<(TcpFlags, SeqNum)>; 2],
+}
+
+impl World {
+    /// Endpoints with these configurations, labelled client and server; nothing
+    /// opened yet.
+    pub fn new(client: Config, server: Config) -> Self {
+        World {
+            pair: Pair::new(client, server),
+            observer: Observer::new(),
+            now: Duration::ZERO,
+            lost_after_capture: false,
+            injected: [false; 2],
+            silent: [false; 2],
+            lost_control: [false; 2],
+            reordered: false,
+            rst_after_reordering: false,
+            reordered_after_capture: [false; 2],
+            challenged: [false; 2],
+            reopened: [false; 2],
+            revised: [false; 2],
+            unseen: [Vec::new(), Vec::new()],
+        }
+    }
+
+    /// Records what the last `n` segments put in flight carry.
+    fn sent_last(&mut self, n: usize) {
+        let len = self.pair.len();
+        for i in len.saturating_sub(n)..len {
+            if let Some(f) = self.pair.get(i) {
+                let ctl: Vec<_> = controls(&f.segment).collect();
+                self.unseen[f.from.index()].extend(ctl);
+            }
+        }
+    }
+
+    fn check_observed(t: &Transition) {
+        if matches!(t.cause, Cause::Sent | Cause::Received | Cause::Delivered) {
+            assert!(is_rfc_transition(t.from, t.to), "observer: {t}");
+        }
+    }
+
+    /// The segment at `i` passes the capture point.
+    fn capture(&mut self, i: usize) {
+        if let Some(f) = self.pair.capture(i) {
+            let o = self.observer.on_segment(f.from, &f.segment, self.now);
+            if trace() {
+                eprintln!(
+                    "seen {} {:?}\n   -> {:?} {:?}",
+                    f.from, f.segment, o.transitions, o.notes
+                );
+            }
+            for t in o.transitions.iter() {
+                Self::check_observed(t);
+            }
+            if f.segment.flags.contains(TcpFlags::RST) && self.reordered {
+                self.rst_after_reordering = true;
+            }
+            // Once challenged, for good: even a later data segment may have been
+            // sent before the RST (reordered), so nothing seen proves the side alive.
+            if f.segment.flags.contains(TcpFlags::RST) && !o.notes.contains(Note::RstAccepted) {
+                self.challenged[f.from.index()] = true;
+            }
+            if o.notes.contains(Note::Reopened) {
+                self.reopened[f.from.index()] = true;
+            }
+            if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
+                self.revised[f.from.index()] = true;
+            }
+            let seen: Vec<_> = controls(&f.segment).collect();
+            self.unseen[f.from.index()].retain(|c| !seen.contains(c));
+        }
+    }
+
+    fn deliver(&mut self, i: usize) {
+        if self.pair.is_empty() {
+            return;
+        }
+        let i = i % self.pair.len();
+        if i != 0 {
+            self.reordered = true;
+        }
+        let Some(f) = self.pair.get(i).copied() else {
+            return;
+        };
+        // Does this segment overtake one of its sender's that the capture point
+        // has already seen (still in flight, whatever its sequence number)?
+        let overtakes_captured = (0..self.pair.len()).any(|j| {
+            j != i
+                && self
+                    .pair
+                    .get(j)
+                    .is_some_and(|e| e.captured && e.from == f.from)
+        });
+        if overtakes_captured {
+            self.reordered_after_capture[f.from.peer().index()] = true;
+        }
+        self.capture(i);
+        let to = f.from.peer();
+        let before = *self.pair.endpoint(to);
+        let len = self.pair.len();
+        let Ok(d) = self.pair.deliver_at(i, self.now) else {
+            return;
+        };
+        if trace() {
+            eprintln!(
+                "   endpoint: {:?} {:?} reply {:?}",
+                d.arrival.transitions, d.arrival.disposition, d.arrival.reply
+            );
+        }
+        let e = self.pair.endpoint(to);
+        check_chain(before.state(), d.arrival.transitions.iter(), e.state());
+        check_endpoint(e);
+        if matches!(d.arrival.disposition, Disposition::Dropped(r) if r != DropReason::ZeroWindow)
+            && d.arrival.transitions.is_empty()
+        {
+            // A dropped segment changes nothing but, in TIME-WAIT, the 2·MSL deadline
+            // (a segment refused by a zero window still has its ACK processed).
+            assert_eq!(before.state(), e.state());
+            assert_eq!(
+                before.tcb().map(tcb_state),
+                e.tcb().map(tcb_state),
+                "a dropped segment changed the TCB"
+            );
+        }
+        match d.arrival.reply {
+            Reply::None => {}
+            Reply::Ack(r) | Reply::ChallengeAck(r) => {
+                assert_eq!(r.flags, TcpFlags::ACK);
+                assert_eq!(r.payload_len, 0);
+            }
+            Reply::SynAck(r) => assert_eq!(r.flags, TcpFlags::SYN | TcpFlags::ACK),
+            Reply::Reset(r) => {
+                assert!(r.flags.contains(TcpFlags::RST));
+                assert!(
+                    !f.segment.flags.contains(TcpFlags::RST),
+                    "RST answered with RST"
+                );
+            }
+        }
+        if let Some(r) = d.arrival.reply.segment() {
+            if self.pair.len() == len {
+                // The reply is now last in flight.
+                self.sent_last(1);
+            } else if controls(r).next().is_some() {
+                // The network was full: the reply was lost before the capture point.
+                self.lost_control[to.index()] = true;
+            }
+        }
+    }
+
+    fn tick(&mut self, by: Duration) {
+        self.now = self.now.saturating_add(by);
+        let before = self.pair.states();
+        let ts = self.pair.on_time(self.now);
+        for side in Side::BOTH {
+            let mine = ts.iter().filter(|t| t.side == side);
+            check_chain(
+                before[side.index()],
+                mine.clone(),
+                self.pair.endpoint(side).state(),
+            );
+            if mine.clone().any(|t| t.cause == Cause::UserTimeout) {
+                self.silent[side.index()] = true; // closed without a segment
+            }
+            check_endpoint(self.pair.endpoint(side));
+        }
+        for t in self.observer.on_time(self.now).iter() {
+            Self::check_observed(t);
+        }
+    }
+
+    /// Whether the observer can know `side`'s state (the module's rule).
+    pub fn knowable(&self, side: Side) -> bool {
+        !self.lost_after_capture
+            && !self.rst_after_reordering
+            && !self.reordered_after_capture[side.index()]
+            && self.injected == [false; 2]
+            && !self.silent[side.index()]
+            && !self.lost_control[side.index()]
+            && !self.challenged[side.index()]
+            && !self.reopened[side.index()]
+            && !self.revised[side.index()]
+            && self.unseen[side.index()].is_empty()
+    }
+
+    /// With nothing in flight, the observer agrees with every knowable side.
+    pub fn check_agreement(&self, when: &str) {
+        if !self.pair.is_empty() {
+            return;
+        }
+        for side in Side::BOTH {
+            if self.knowable(side) {
+                let (o, e) = (self.observer.state(side), self.pair.endpoint(side).state());
+                assert!(
+                    same(o, e),
+                    "{side} {when}: observer {o} vs endpoint {e}; unseen {:?}",
+                    self.unseen
+                );
+            }
+        }
+    }
+
+    /// A user call on `side`: checks that a refused one changed nothing, and the
+    /// transition reported; returns whether a segment was put in flight.
+    fn call(
+        &mut self,
+        side: Side,
+        f: impl FnOnce(&mut Pair<FLIGHT>) -> Result<Option<Segment>, PairError>,
+    ) -> bool {
+        let before = *self.pair.endpoint(side);
+        let r = f(&mut self.pair);
+        let after = self.pair.endpoint(side);
+        check_endpoint(after);
+        match r {
+            Err(_) => {
+                assert_eq!(before, *after, "a refused call changed the endpoint");
+                false
+            }
+            Ok(Some(_)) => {
+                self.sent_last(1);
+                true
+            }
+            Ok(None) => false,
+        }
+    }
+
+    fn call_outcome(
+        &mut self,
+        side: Side,
+        f: impl FnOnce(&mut Pair<FLIGHT>) -> Result<synack::state::CallOutcome, PairError>,
+    ) {
+        let before = self.pair.endpoint(side).state();
+        let mut change = None;
+        let sent = self.call(side, |p| {
+            f(p).map(|o| {
+                change = Some(o.transition);
+                o.segment
+            })
+        });
+        let after = self.pair.endpoint(side).state();
+        check_chain(before, change.iter(), after);
+        // CLOSED without a segment (ABORT or CLOSE).
+        if change.is_some() && !sent && after == State::Closed {
+            self.silent[side.index()] = true;
+        }
+    }
+
+    /// Does `op`, then compares the observer with the endpoints.
+    pub fn apply(&mut self, op: Op) {
+        let now = self.now;
+        if trace() {
+            eprintln!("op {op:?}");
+        }
+        match op {
+            Op::Listen(s) => self.call_outcome(s, |p| p.listen(s)),
+            Op::Connect(s) => self.call_outcome(s, |p| p.connect(s, now)),
+            Op::Send(s, n) => {
+                let len = n.min(1460);
+                let state = self.pair.endpoint(s).state();
+                self.call(s, |p| {
+                    p.send(s, len, now).map(|seg| {
+                        assert_eq!(seg.payload_len, len);
+                        Some(seg)
+                    })
+                });
+                assert_eq!(state, self.pair.endpoint(s).state());
+            }
+            Op::Close(s) => self.call_outcome(s, |p| p.close(s, now)),
+            Op::Abort(s) => self.call_outcome(s, |p| p.abort(s)),
+            Op::Retransmit(s) => {
+                self.call(s, |p| p.retransmit(s).map(Some));
+            }
+            Op::Deliver(i) => self.deliver(i),
+            Op::DeliverAll => {
+                for _ in 0..FLIGHT {
+                    if self.pair.is_empty() {
+                        break;
+                    }
+                    self.deliver(0);
+                }
+            }
+            Op::Drop(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                if let Ok(f) = self.pair.drop_at(i) {
+                    if f.captured {
+                        self.lost_after_capture = true;
+                    } else if controls(&f.segment).next().is_some() {
+                        self.lost_control[f.from.index()] = true;
+                    }
+                }
+            }
+            Op::Duplicate(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                if let Some(f) = self.pair.get(i).copied() {
+                    // A duplicated SYN after the connection ended looks exactly like
+                    // the opener trying again: not generated.
+                    if !f.segment.flags.contains(TcpFlags::SYN) {
+                        let _ = self.pair.duplicate(i);
+                    }
+                }
+            }
+            Op::Delay(i) if !self.pair.is_empty() => {
+                self.reordered = true;
+                let _ = self.pair.delay(i % self.pair.len());
+            }
+            Op::Capture(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                self.capture(i);
+            }
+            Op::DropCaptured(i) if !self.pair.is_empty() => {
+                let i = i % self.pair.len();
+                self.capture(i);
+                let _ = self.pair.drop_at(i);
+                self.lost_after_capture = true;
+            }
+            Op::InjectRst(s, kind) | Op::InjectSyn(s, kind) => {
+                let peer = self.pair.endpoint(s.peer());
+                let Some(tcb) = peer.tcb() else { return };
+                let rcv_nxt = tcb.rcv_nxt();
+                let seq = match kind {
+                    0 => rcv_nxt,
+                    1 => rcv_nxt + tcb.rcv_wnd().max(2) / 2,
+                    _ => rcv_nxt - 1_000_000,
+                };
+                let seq = match (op, kind) {
+                    (Op::InjectSyn(..), 0) => rcv_nxt + 10_000_000,
+                    _ => seq,
+                };
+                let flags = match op {
+                    Op::InjectRst(..) => TcpFlags::RST,
+                    _ => TcpFlags::SYN,
+                };
+                let seg = Segment::new(seq, SeqNum(0), flags).with_options(SynOptions::default());
+                if self.pair.inject(s, seg).is_ok() {
+                    self.injected[s.index()] = true;
+                }
+            }
+            Op::Forge(s, seg) if self.pair.inject(s, seg).is_ok() => {
+                self.injected[s.index()] = true;
+            }
+            Op::Tick(secs) => self.tick(Duration::from_secs(secs)),
+            Op::Wait(d) => self.tick(d),
+            _ => {}
+        }
+        self.check_agreement("after an operation");
+    }
+
+    /// Drains the network, repairing losses by retransmission, until quiet.
+    pub fn settle(&mut self) {
+        for _ in 0..40 {
+            self.apply(Op::DeliverAll);
+            let mut sent = false;
+            for side in Side::BOTH {
+                if self.pair.retransmit(side).is_ok() {
+                    self.sent_last(1);
+                    sent = true;
+                }
+            }
+            if !sent && self.pair.is_empty() {
+                break;
+            }
+            self.now += Duration::from_millis(200);
+        }
+    }
+}
