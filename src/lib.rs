@@ -57,6 +57,9 @@ pub mod reassembly;
 #[cfg(test)]
 mod testdata;
 
+#[cfg(all(test, feature = "serde"))]
+mod test_serde;
+
 #[cfg(feature = "pcap")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pcap")))]
 pub mod capture;

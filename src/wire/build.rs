@@ -417,6 +417,31 @@ mod test {
     use crate::wire::SackBlocks;
     use crate::wire::TcpHeaderSlice;
 
+    /// `TcpOptionsBuf` serializes as the sequence of options a parser reads:
+    /// MSS (4 bytes), NOP (1) and window scale (3) fill 8 bytes, a multiple of 4,
+    /// so no end-of-list padding follows: three elements.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn options_serialize_as_the_parsed_sequence() {
+        use serde::Serialize;
+        let mut options = TcpOptionsBuf::new();
+        options.push(&TcpOption::Mss(1460)).expect("fits");
+        options.push(&TcpOption::Nop).expect("fits");
+        options.push(&TcpOption::WindowScale(7)).expect("fits");
+        let parsed = options.iter().count();
+        assert_eq!(parsed, 3, "MSS, NOP, WS, no padding");
+        assert_eq!(
+            options.serialize(crate::test_serde::Count).ok(),
+            Some(parsed)
+        );
+        assert_eq!(
+            TcpOptionsBuf::new()
+                .serialize(crate::test_serde::Count)
+                .ok(),
+            Some(0)
+        );
+    }
+
     #[test]
     fn writes_the_real_syn_byte_for_byte() {
         // Frame 1 of tests/data/http-image.pcap.
