@@ -237,6 +237,10 @@ struct Half {
     /// The peer's `contiguous` when this side's last ACK was seen: if the peer has
     /// sent in order since, that ACK no longer names this side's `RCV.NXT`.
     peer_contiguous_at_ack: Option<SeqNum>,
+    /// In an active SYN_RECEIVED: the peer's ISN this side took, kept when the peer
+    /// opens again with another ISN (this side challenges that SYN, RFC 5961 §4,
+    /// and keeps its IRS).
+    irs: Option<SeqNum>,
 }
 
 impl Half {
@@ -264,6 +268,7 @@ impl Half {
             contiguous: None,
             fin_pending: false,
             peer_contiguous_at_ack: None,
+            irs: None,
         }
     }
 
@@ -542,7 +547,11 @@ impl Observer {
             to,
             cause,
         });
-        self.half_mut(side).state = to;
+        let h = self.half_mut(side);
+        h.state = to;
+        if to != State::SynReceived {
+            h.irs = None;
+        }
     }
 
     fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
@@ -731,7 +740,11 @@ impl Observer {
         if let Some((value, _)) = seg.options.timestamps {
             h.last_tsval = Some(value);
         }
-        if !rst {
+        // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
+        // nothing in its sequence space.
+        let challenged = syn && self.half(to).irs.is_some_and(|irs| irs != s.seq);
+        let h = self.half_mut(from);
+        if !rst && !challenged {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -983,6 +996,12 @@ impl Observer {
                         // opens. (Outside the window it only draws an ACK.)
                         self.set(to, State::Listen, Cause::Received, t);
                     }
+                    State::SynReceived if !peer.passive && peer.irs.is_none() => {
+                        // An active SYN-RECEIVED challenges a SYN (RFC 9293
+                        // §3.10.7.4 fourth check, RFC 5961 §4): it keeps the ISN it
+                        // took, the one this side sent before.
+                        self.half_mut(to).irs = me.numbers.isn;
+                    }
                     _ => {}
                 }
             }
@@ -1085,6 +1104,11 @@ impl Observer {
         }
         // The receiver.
         let peer = *self.half(to);
+        if peer.state == State::SynReceived && peer.irs.is_some_and(|irs| irs != s.seq) {
+            // Not the SYN it took: a challenge ACK (RFC 5961 §4), the ACK unprocessed.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if peer.numbers.isn.is_none() {
             // The SYN being answered was not captured.
             notes.insert(Note::Inferred);
@@ -1833,6 +1857,26 @@ mod test {
         let o = step(&mut obs, B, syn_ack(900, 101), SynReceived, SynReceived);
         assert!(o.notes.contains(Note::Unacceptable));
         step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+    }
+
+    // Fuzz find ab873a5b: B's SYN (ISN 100) reaches A in SYN_SENT (simultaneous
+    // open: A takes IRS 100); B, aborted and reopened with ISN 101, sends its SYN and
+    // SYN,ACK: A, in an active SYN-RECEIVED, challenges both (RFC 9293 §3.10.7.4
+    // fourth check, RFC 5961 §4) and keeps IRS 100, so the SYN,ACK's ACK is not
+    // processed: A stays in SYN_RECEIVED.
+    #[test]
+    fn test_new_isn_into_active_syn_received_keeps_its_irs() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(100), SynReceived, SynSent);
+        step(&mut obs, A, syn(500), SynReceived, SynReceived);
+        step(&mut obs, B, syn(101), SynReceived, SynSent);
+        let o = step(&mut obs, B, syn_ack(101, 501), SynReceived, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable));
+        // Its retransmission too.
+        step(&mut obs, B, syn_ack(101, 501), SynReceived, SynReceived);
+        // B's FIN (SEQ 102) acknowledges A's SYN, but A's RCV.NXT is 101 (IRS 100):
+        // out of order, the FIN waits (RFC 9293 §3.10.7.4, eighth step).
+        step(&mut obs, B, fin_ack(102, 501), Established, FinWait1);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
