@@ -639,9 +639,16 @@ impl Observer {
                 let (old_from, old_to) = (me.state, peer.state);
                 let passive =
                     peer.passive && old_to == State::SynReceived && self.syn_in_window(from, s.seq);
+                // A receiver that last advertised a zero window is taken to still
+                // have it (the same buffer) until it shows another: text and FIN
+                // into it are refused (RFC 9293 §3.10.7.4).
+                let zero_window = peer.numbers.window == Some(0);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
+                if zero_window {
+                    self.half_mut(to).numbers.window = Some(0);
+                }
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
@@ -1877,6 +1884,24 @@ mod test {
         // B's FIN (SEQ 102) acknowledges A's SYN, but A's RCV.NXT is 101 (IRS 100):
         // out of order, the FIN waits (RFC 9293 §3.10.7.4, eighth step).
         step(&mut obs, B, fin_ack(102, 501), Established, FinWait1);
+    }
+
+    // Fuzz find 7366aa62: A advertises a zero window (RFC 9293 §3.10.7.4: it
+    // refuses text and FIN); B aborts and opens again with the same ISN; A's
+    // SYN,ACK for the new connection comes after B's FIN: A, its buffer still full,
+    // drops the FIN and stays ESTABLISHED.
+    #[test]
+    fn test_zero_window_survives_a_reopen() {
+        let mut obs = Observer::new();
+        let mut a_syn = syn(500);
+        a_syn.window = 0;
+        step(&mut obs, A, a_syn, SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(100, 501), Established, SynReceived);
+        step(&mut obs, B, rst(101), Closed, Closed);
+        let o = step(&mut obs, B, syn(100), SynReceived, SynSent);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, B, ack(101, 501), Established, Established);
+        step(&mut obs, B, fin_ack(101, 501), Established, FinWait1);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
