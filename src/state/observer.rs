@@ -1849,7 +1849,8 @@ mod test {
         obs.on_time(Duration::from_secs(60));
         assert_eq!((obs.state(A), obs.state(B)), (Closing, Closed));
         let o = obs.on_segment(B, &syn(5000), Duration::from_secs(61));
-        assert!(o.notes.contains(Note::Unacceptable));
+        // A synchronized receiver does not take it as a new connection.
+        assert!(o.notes.contains(Note::Unacceptable) && !o.notes.contains(Note::Reopened));
         assert_eq!((obs.state(A), obs.state(B)), (Closing, SynSent));
     }
 
@@ -1876,7 +1877,9 @@ mod test {
         let mut obs = Observer::new();
         step(&mut obs, B, syn(100), SynReceived, SynSent);
         step(&mut obs, A, syn(500), SynReceived, SynReceived);
-        step(&mut obs, B, syn(101), SynReceived, SynSent);
+        let o = step(&mut obs, B, syn(101), SynReceived, SynSent);
+        // A fresh SYN is sent from CLOSED: B's first connection ended unseen.
+        assert_eq!(path(&o, B), [SynReceived, Closed, SynSent]);
         let o = step(&mut obs, B, syn_ack(101, 501), SynReceived, SynReceived);
         assert!(o.notes.contains(Note::Unacceptable));
         // Its retransmission too.
@@ -1902,6 +1905,179 @@ mod test {
         assert!(o.notes.contains(Note::Reopened));
         step(&mut obs, B, ack(101, 501), Established, Established);
         step(&mut obs, B, fin_ack(101, 501), Established, FinWait1);
+    }
+
+    // Observer mutants (cargo mutants over src/state), each pinned by hand below.
+
+    // Data into a zero window is refused (RFC 9293 §3.10.7.4): the receiver's
+    // RCV.NXT stays, and a FIN after that data is after a gap once the window opens.
+    #[test]
+    fn test_data_into_a_zero_window_leaves_a_gap() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(101, 501).with_window(0),
+            Established,
+            Established,
+        );
+        step(
+            &mut obs,
+            B,
+            ack(501, 101).with_len(10),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, ack(101, 501), Established, Established);
+        // B's FIN at 511: A still waits for 501..511.
+        step(&mut obs, B, fin_ack(511, 101), Established, FinWait1);
+    }
+
+    // A side in SYN_SENT that reset an unacceptable ACK (and stays in SYN_SENT,
+    // RFC 9293 §3.10.7.3) sends a SYN with another ISN: the peer, back in LISTEN,
+    // takes any SYN (§3.10.7.2): SYN_RECEIVED.
+    #[test]
+    fn test_listener_takes_a_syn_from_a_side_still_in_syn_sent() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, ack(0, 0), SynSent, SynReceived);
+        step(&mut obs, A, rst(0), SynSent, Listen);
+        // Anything but a SYN from A reaches a listener: ignored (it answers a RST).
+        let o = step(&mut obs, A, ack(101, 7), SynSent, Listen);
+        assert!(o.notes.contains(Note::AfterClose));
+        step(&mut obs, A, syn(50), SynSent, SynReceived);
+    }
+
+    // A SYN_SENT side seen sending a later ISN: a new attempt, its path stays in
+    // SYN_SENT (no CLOSED in between: SYN_SENT → CLOSED → SYN_SENT is not what
+    // happened, RFC 9293 §3.10.4 lets it retry from SYN_SENT).
+    #[test]
+    fn test_syn_sent_later_isn_path_stays_in_syn_sent() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
+        assert!(path(&o, A).iter().all(|s| *s == SynSent));
+    }
+
+    // The capture starts with a segment that has neither SYN nor ACK: mid-stream.
+    #[test]
+    fn test_first_segment_without_syn_or_ack_is_midstream() {
+        let mut obs = Observer::new();
+        let o = step(
+            &mut obs,
+            A,
+            seg(100, 0, TcpFlags::PSH).with_len(5),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Midstream));
+    }
+
+    // An established active opener sends a SYN,ACK with another ISN: unacceptable,
+    // not a retransmission (its SYN was 100).
+    #[test]
+    fn test_established_syn_ack_with_another_isn_is_unacceptable() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 501), Established, Established);
+        let o = step(&mut obs, A, syn_ack(300, 501), Established, Established);
+        assert!(o.notes.contains(Note::Unacceptable));
+        assert!(!o.notes.contains(Note::Retransmission));
+    }
+
+    // A simultaneous open whose A SYN was lost before the capture: B's SYN takes A
+    // to SYN_RECEIVED, B's SYN,ACK acknowledges A's SYN (ISN 99 = 100 - 1): A is
+    // ESTABLISHED (RFC 9293 §3.10.7.4 fifth check).
+    #[test]
+    fn test_syn_ack_acknowledging_an_unseen_syn_establishes() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(500), SynReceived, SynSent);
+        let o = step(&mut obs, B, syn_ack(500, 100), Established, SynReceived);
+        assert_eq!(o.relative_ack, Some(1));
+    }
+
+    // A SYN,ACK (crossing the RST that returned its receiver to CLOSED) reaches a
+    // closed side: after close.
+    #[test]
+    fn test_syn_ack_into_a_closed_side_is_after_close() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, rst(101), Closed, Listen);
+        let o = obs.on_segment(B, &syn_ack(500, 101), T0);
+        assert_eq!(obs.state(A), Closed);
+        assert!(o.notes.contains(Note::AfterClose));
+    }
+
+    // A second RST into a side already closed: ignored, after close.
+    #[test]
+    fn test_rst_into_a_closed_side_is_ignored() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        let o = step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::AfterClose) && o.notes.contains(Note::RstIgnored));
+        assert!(!o.notes.contains(Note::RstAccepted));
+    }
+
+    // A RST from a side that already sent (its SYN,ACK) is an abort, not a refusal;
+    // so is a side's first segment, a RST, when the peer is not in SYN_SENT.
+    #[test]
+    fn test_rst_after_a_syn_ack_is_not_a_refusal() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 7), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(501, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted) && !o.notes.contains(Note::Refused));
+
+        let mut obs = Observer::new();
+        step(&mut obs, A, ack(100, 500), Established, Established);
+        let o = step(&mut obs, B, rst(500), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted) && !o.notes.contains(Note::Refused));
+        assert_eq!(path(&o, B), [Established, Closed]);
+    }
+
+    // A RST into an active SYN_RECEIVED side (simultaneous open), then a pure ACK
+    // from that side acknowledging more than the RST's number (B had sent more than
+    // the capture shows): the RST was in the window, not exact, and drew RFC 5961
+    // §3's challenge ACK: A did not reset.
+    #[test]
+    fn test_rst_into_syn_received_revised_by_its_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        step(&mut obs, B, rst(501), Closed, Closed);
+        let o = step(&mut obs, A, ack(101, 600), SynReceived, Closed);
+        assert!(o.notes.contains(Note::Challenged));
+    }
+
+    // A pure ACK with an old sequence number (sent before data, reordered) is not a
+    // retransmission: only segments that carry text, SYN or FIN are.
+    #[test]
+    fn test_old_pure_ack_is_not_a_retransmission() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(101, 501).with_len(10),
+            Established,
+            Established,
+        );
+        let o = step(&mut obs, A, ack(101, 501), Established, Established);
+        assert!(!o.notes.contains(Note::Retransmission));
+        let o = step(
+            &mut obs,
+            A,
+            ack(101, 501).with_len(10),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Retransmission));
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
