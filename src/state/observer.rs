@@ -2080,6 +2080,36 @@ mod test {
         assert!(o.notes.contains(Note::Retransmission));
     }
 
+    // A side in SYN_SENT (it reset an unacceptable ACK, RFC 9293 §3.10.7.3) gets
+    // the peer's SYN: SYN_RECEIVED (simultaneous open, §3.10.7.3 fourth step).
+    #[test]
+    fn test_syn_into_a_side_still_in_syn_sent() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, ack(0, 0), SynSent, SynReceived);
+        step(&mut obs, A, rst(0), SynSent, Listen);
+        step(&mut obs, B, syn(500), SynReceived, SynSent);
+    }
+
+    // A SYN_SENT side sends an ACK only after a SYN,ACK (RFC 9293 §3.10.7.3): its
+    // peer, whatever the observer believed (here CLOSING), answered from
+    // SYN_RECEIVED, and the ACK of its SYN makes it ESTABLISHED.
+    #[test]
+    fn test_ack_from_syn_sent_puts_the_peer_through_syn_received() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(300, 100), Closing, Closing);
+        step(&mut obs, A, ack(101, 301), Closing, TimeWait);
+        obs.on_time(Duration::from_secs(60));
+        obs.on_segment(B, &syn(5000), Duration::from_secs(61));
+        let o = obs.on_segment(B, &ack(5001, 300), Duration::from_secs(61));
+        assert!(path(&o, A).contains(&SynReceived), "{o:?}");
+        assert_eq!(obs.state(B), Established);
+    }
+
     // A later ISN while the first SYN is unanswered is a new attempt.
     #[test]
     fn test_syn_sent_later_isn_reopens() {
