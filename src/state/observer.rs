@@ -731,6 +731,9 @@ impl Observer {
             && self.half(to).numbers.window == Some(0);
         let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
+        // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
+        // §3.10.7.3): it does not move the sender's sequence space either.
+        let dropped_in_syn_sent = !syn && !rst && self.half(to).state == State::SynSent;
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -751,7 +754,7 @@ impl Observer {
         // nothing in its sequence space.
         let challenged = syn && self.half(to).irs.is_some_and(|irs| irs != s.seq);
         let h = self.half_mut(from);
-        if !rst && !challenged {
+        if !rst && !challenged && !dropped_in_syn_sent {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -2108,6 +2111,29 @@ mod test {
         let o = obs.on_segment(B, &ack(5001, 300), Duration::from_secs(61));
         assert!(path(&o, A).contains(&SynReceived), "{o:?}");
         assert_eq!(obs.state(B), Established);
+    }
+
+    // Fuzz find 5907b00a: B's FIN (sent from SYN_RECEIVED) overtakes its SYN and
+    // reaches A in SYN_SENT, which drops it (RFC 9293 §3.10.7.3); A's window is
+    // zero, so B's FIN is refused later too. B's ACK at SEQ 1002 (after its FIN) is
+    // not at A's RCV.NXT (1001): with a zero window unacceptable (§3.10.7.4), its
+    // ACK of A's FIN not processed.
+    #[test]
+    fn test_fin_dropped_in_syn_sent_moves_no_rcv_nxt() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0).with_window(0), SynSent, SynReceived);
+        step(&mut obs, B, fin_ack(1001, 1), SynSent, FinWait1);
+        step(&mut obs, B, syn(1000), SynReceived, FinWait1);
+        step(&mut obs, B, syn_ack(1000, 1), Established, FinWait1);
+        step(
+            &mut obs,
+            A,
+            fin_ack(1, 1001).with_window(0),
+            FinWait1,
+            Closing,
+        );
+        let o = step(&mut obs, B, ack(1002, 2), FinWait1, Closing);
+        assert!(o.notes.contains(Note::Unacceptable));
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
