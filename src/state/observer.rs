@@ -2136,6 +2136,72 @@ mod test {
         assert!(o.notes.contains(Note::Unacceptable));
     }
 
+    // A FIN into TIME_WAIT that is not the peer's FIN again (an old segment at an
+    // earlier sequence number) does not restart 2·MSL: only a retransmitted FIN
+    // does (RFC 9293 §3.10.7.4, TIME-WAIT).
+    #[test]
+    fn test_time_wait_restarts_only_for_the_same_fin() {
+        let msl = Duration::from_secs(30);
+        let mut obs = Observer::new().with_msl(msl);
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(100, 300).with_len(10),
+            Established,
+            Established,
+        );
+        step(&mut obs, B, fin_ack(300, 110), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(110, 301), LastAck, TimeWait);
+        obs.on_segment(A, &fin_ack(105, 301), Duration::from_secs(50));
+        obs.on_time(Duration::from_secs(61));
+        assert_eq!(obs.state(B), Closed);
+        // A retransmitted FIN does restart it.
+        let mut obs2 = Observer::new().with_msl(msl);
+        step(&mut obs2, A, syn(99), SynSent, SynReceived);
+        step(&mut obs2, B, syn_ack(299, 100), Established, SynReceived);
+        step(
+            &mut obs2,
+            A,
+            ack(100, 300).with_len(10),
+            Established,
+            Established,
+        );
+        step(&mut obs2, B, fin_ack(300, 110), CloseWait, FinWait1);
+        step(&mut obs2, A, fin_ack(110, 301), LastAck, TimeWait);
+        obs2.on_segment(A, &fin_ack(110, 301), Duration::from_secs(50));
+        obs2.on_time(Duration::from_secs(61));
+        assert_eq!(obs2.state(B), TimeWait);
+    }
+
+    // A simultaneous open: B's first SYN,ACK, crossing A's, whose ACK does not
+    // acknowledge A's SYN: A, in SYN_RECEIVED, stays there (RFC 9293 §3.10.7.4
+    // fifth check: an unacceptable ACK).
+    #[test]
+    fn test_crossed_syn_ack_with_a_bad_ack_leaves_syn_received() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        step(&mut obs, A, syn_ack(100, 501), SynReceived, Established);
+        step(&mut obs, B, syn_ack(500, 7), SynReceived, Established);
+    }
+
+    // Crossed FINs where the capture shows A's ACK of B's FIN before B's FIN: B
+    // gets A's FIN (CLOSING) and then that ACK: TIME_WAIT (RFC 793 figure 14).
+    #[test]
+    fn test_crossed_fin_already_acknowledged_goes_to_time_wait() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        obs.on_segment(A, &ack(102, 302), T0);
+        let o = obs.on_segment(B, &fin_ack(301, 101), T0);
+        assert!(o.notes.contains(Note::Crossed), "{o:?}");
+        assert_eq!(obs.state(B), TimeWait, "{o:?}");
+    }
+
     // A later ISN while the first SYN is unanswered is a new attempt.
     #[test]
     fn test_syn_sent_later_isn_reopens() {
