@@ -1367,6 +1367,20 @@ impl Observer {
             notes.insert(Note::Unacceptable);
             return;
         }
+        if peer.state.is_synchronized()
+            && peer.state != State::TimeWait
+            && s.seg_len > 0
+            && notes.contains(Note::Retransmission)
+            && me
+                .contiguous
+                .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
+        {
+            // A retransmission of text or FIN entirely before RCV.NXT (the
+            // receiver has it): not acceptable, its ACK not processed (RFC 9293
+            // §3.10.7.4, first check). TIME_WAIT's retransmitted FIN is below.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
             // unacceptable (RFC 9293 §3.10.7.3).
@@ -2200,6 +2214,23 @@ mod test {
         let o = obs.on_segment(B, &fin_ack(301, 101), T0);
         assert!(o.notes.contains(Note::Crossed), "{o:?}");
         assert_eq!(obs.state(B), TimeWait, "{o:?}");
+    }
+
+    // Fuzz find f5e9e9a3: simultaneous close; B's ACK of A's FIN is lost, B
+    // retransmits its FIN, now acknowledging A's FIN. A has B's FIN already: the
+    // segment lies entirely before A's RCV.NXT, is not acceptable, and its ACK is
+    // not processed (RFC 9293 §3.10.7.4, first check): A stays in CLOSING.
+    #[test]
+    fn test_old_fin_carries_no_acknowledgment() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(301, 101), Closing, Closing);
+        let o = step(&mut obs, B, fin_ack(301, 102), Closing, Closing);
+        assert!(o.notes.contains(Note::Unacceptable));
+        step(&mut obs, B, ack(302, 102), TimeWait, Closing);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.
