@@ -237,10 +237,6 @@ struct Half {
     /// The peer's `contiguous` when this side's last ACK was seen: if the peer has
     /// sent in order since, that ACK no longer names this side's `RCV.NXT`.
     peer_contiguous_at_ack: Option<SeqNum>,
-    /// In an active SYN_RECEIVED: the peer's ISN this side took, kept when the peer
-    /// opens again with another ISN (this side challenges that SYN, RFC 5961 §4,
-    /// and keeps its IRS).
-    irs: Option<SeqNum>,
 }
 
 impl Half {
@@ -268,7 +264,6 @@ impl Half {
             contiguous: None,
             fin_pending: false,
             peer_contiguous_at_ack: None,
-            irs: None,
         }
     }
 
@@ -368,6 +363,11 @@ pub struct Observer {
     /// The receiver of the last accepted RST and its state before it, until another
     /// segment is seen: if that receiver speaks again, the RST was only challenged.
     reset_guess: Option<(Side, State, SeqNum)>,
+    /// A side in an active SYN_RECEIVED and the peer's ISN it took, kept when the
+    /// peer opens again with another ISN (the side challenges that SYN, RFC 5961
+    /// §4, and keeps its IRS). One side at a time: the observer's size matters
+    /// more than two such reopenings at once.
+    kept_irs: Option<(Side, SeqNum)>,
 }
 
 impl Default for Observer {
@@ -408,6 +408,7 @@ impl Observer {
             midstream: false,
             first_closer: None,
             reset_guess: None,
+            kept_irs: None,
         }
     }
 
@@ -547,11 +548,17 @@ impl Observer {
             to,
             cause,
         });
-        let h = self.half_mut(side);
-        h.state = to;
-        if to != State::SynReceived {
-            h.irs = None;
+        self.half_mut(side).state = to;
+        if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
+            self.kept_irs = None;
         }
+    }
+
+    /// The IRS kept for `side` (see `kept_irs`).
+    fn irs_of(&self, side: Side) -> Option<SeqNum> {
+        self.kept_irs
+            .filter(|(s, _)| *s == side)
+            .map(|(_, irs)| irs)
     }
 
     fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
@@ -752,7 +759,7 @@ impl Observer {
         }
         // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
         // nothing in its sequence space.
-        let challenged = syn && self.half(to).irs.is_some_and(|irs| irs != s.seq);
+        let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
         let h = self.half_mut(from);
         if !rst && !challenged && !dropped_in_syn_sent {
             let end = s.seq + s.seg_len;
@@ -1006,11 +1013,11 @@ impl Observer {
                         // opens. (Outside the window it only draws an ACK.)
                         self.set(to, State::Listen, Cause::Received, t);
                     }
-                    State::SynReceived if !peer.passive && peer.irs.is_none() => {
+                    State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
                         // An active SYN-RECEIVED challenges a SYN (RFC 9293
                         // §3.10.7.4 fourth check, RFC 5961 §4): it keeps the ISN it
                         // took, the one this side sent before.
-                        self.half_mut(to).irs = me.numbers.isn;
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
                     }
                     _ => {}
                 }
@@ -1114,7 +1121,7 @@ impl Observer {
         }
         // The receiver.
         let peer = *self.half(to);
-        if peer.state == State::SynReceived && peer.irs.is_some_and(|irs| irs != s.seq) {
+        if peer.state == State::SynReceived && self.irs_of(to).is_some_and(|irs| irs != s.seq) {
             // Not the SYN it took: a challenge ACK (RFC 5961 §4), the ACK unprocessed.
             notes.insert(Note::Unacceptable);
             return;
