@@ -503,3 +503,34 @@ fn regression_fin_captured_before_its_syn() {
     assert_eq!(w.reordered_after_capture, [true, false]);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-d2205116`: the server opens (SYN 1) towards a closed client,
+/// its user timeout closes it during a long wait (65 290 s: its ISN clock advances
+/// by about 3.4·10^9 ticks mod 2^32, more than 2^31), and it opens again (SYN 2).
+/// Both SYNs pass the capture point together: SYN 1 draws the closed client's
+/// RST,ACK; the client listens and takes SYN 2, which the observer, its ISN being
+/// earlier in sequence space than SYN 1's, took for an old duplicate. The client
+/// ends ESTABLISHED, the observer has it CLOSED: the rule makes the receiver of a
+/// SYN taken for an old duplicate unknowable (and the server, closed by its user
+/// timeout, is silent).
+#[test]
+fn regression_syn_after_isn_clock_wrap() {
+    use Op::*;
+    use Side::*;
+    let mut w = World::new(Config::default(), Config::default());
+    for op in [
+        Connect(Server),
+        Wait(core::time::Duration::from_secs(65_290)),
+        Connect(Server),
+        Deliver(0),
+        Listen(Client),
+        DeliverAll,
+    ] {
+        w.apply(op);
+    }
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert_eq!(w.old_duplicate, [true, false]);
+    assert!(w.silent[Server.index()]);
+    assert!(!w.knowable(Client) && !w.knowable(Server));
+}

@@ -363,6 +363,11 @@ pub struct Observer {
     /// The receiver of the last accepted RST and its state before it, until another
     /// segment is seen: if that receiver speaks again, the RST was only challenged.
     reset_guess: Option<(Side, State, SeqNum)>,
+    /// A side in an active SYN_RECEIVED and the peer's ISN it took, kept when the
+    /// peer opens again with another ISN (the side challenges that SYN, RFC 5961
+    /// §4, and keeps its IRS). One side at a time: the observer's size matters
+    /// more than two such reopenings at once.
+    kept_irs: Option<(Side, SeqNum)>,
 }
 
 impl Default for Observer {
@@ -403,6 +408,7 @@ impl Observer {
             midstream: false,
             first_closer: None,
             reset_guess: None,
+            kept_irs: None,
         }
     }
 
@@ -543,6 +549,16 @@ impl Observer {
             cause,
         });
         self.half_mut(side).state = to;
+        if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
+            self.kept_irs = None;
+        }
+    }
+
+    /// The IRS kept for `side` (see `kept_irs`).
+    fn irs_of(&self, side: Side) -> Option<SeqNum> {
+        self.kept_irs
+            .filter(|(s, _)| *s == side)
+            .map(|(_, irs)| irs)
     }
 
     fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
@@ -630,9 +646,16 @@ impl Observer {
                 let (old_from, old_to) = (me.state, peer.state);
                 let passive =
                     peer.passive && old_to == State::SynReceived && self.syn_in_window(from, s.seq);
+                // A receiver that last advertised a zero window is taken to still
+                // have it (the same buffer) until it shows another: text and FIN
+                // into it are refused (RFC 9293 §3.10.7.4).
+                let zero_window = peer.numbers.window == Some(0);
                 let msl = self.msl;
                 *self = Observer::new().with_msl(msl);
                 self.half_mut(from).state = old_from;
+                if zero_window {
+                    self.half_mut(to).numbers.window = Some(0);
+                }
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
@@ -715,6 +738,9 @@ impl Observer {
             && self.half(to).numbers.window == Some(0);
         let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
+        // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
+        // §3.10.7.3): it does not move the sender's sequence space either.
+        let dropped_in_syn_sent = !syn && !rst && self.half(to).state == State::SynSent;
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -731,7 +757,11 @@ impl Observer {
         if let Some((value, _)) = seg.options.timestamps {
             h.last_tsval = Some(value);
         }
-        if !rst {
+        // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
+        // nothing in its sequence space.
+        let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
+        let h = self.half_mut(from);
+        if !rst && !challenged && !dropped_in_syn_sent {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -983,6 +1013,12 @@ impl Observer {
                         // opens. (Outside the window it only draws an ACK.)
                         self.set(to, State::Listen, Cause::Received, t);
                     }
+                    State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
+                        // An active SYN-RECEIVED challenges a SYN (RFC 9293
+                        // §3.10.7.4 fourth check, RFC 5961 §4): it keeps the ISN it
+                        // took, the one this side sent before.
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                    }
                     _ => {}
                 }
             }
@@ -1085,6 +1121,11 @@ impl Observer {
         }
         // The receiver.
         let peer = *self.half(to);
+        if peer.state == State::SynReceived && self.irs_of(to).is_some_and(|irs| irs != s.seq) {
+            // Not the SYN it took: a challenge ACK (RFC 5961 §4), the ACK unprocessed.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if peer.numbers.isn.is_none() {
             // The SYN being answered was not captured.
             notes.insert(Note::Inferred);
@@ -1330,6 +1371,20 @@ impl Observer {
             && peer.state.is_synchronized()
             && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
+            notes.insert(Note::Unacceptable);
+            return;
+        }
+        if peer.state.is_synchronized()
+            && peer.state != State::TimeWait
+            && s.seg_len > 0
+            && notes.contains(Note::Retransmission)
+            && me
+                .contiguous
+                .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
+        {
+            // A retransmission of text or FIN entirely before RCV.NXT (the
+            // receiver has it): not acceptable, its ACK not processed (RFC 9293
+            // §3.10.7.4, first check). TIME_WAIT's retransmitted FIN is below.
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -1818,7 +1873,8 @@ mod test {
         obs.on_time(Duration::from_secs(60));
         assert_eq!((obs.state(A), obs.state(B)), (Closing, Closed));
         let o = obs.on_segment(B, &syn(5000), Duration::from_secs(61));
-        assert!(o.notes.contains(Note::Unacceptable));
+        // A synchronized receiver does not take it as a new connection.
+        assert!(o.notes.contains(Note::Unacceptable) && !o.notes.contains(Note::Reopened));
         assert_eq!((obs.state(A), obs.state(B)), (Closing, SynSent));
     }
 
@@ -1833,6 +1889,355 @@ mod test {
         let o = step(&mut obs, B, syn_ack(900, 101), SynReceived, SynReceived);
         assert!(o.notes.contains(Note::Unacceptable));
         step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+    }
+
+    // Fuzz find ab873a5b: B's SYN (ISN 100) reaches A in SYN_SENT (simultaneous
+    // open: A takes IRS 100); B, aborted and reopened with ISN 101, sends its SYN and
+    // SYN,ACK: A, in an active SYN-RECEIVED, challenges both (RFC 9293 §3.10.7.4
+    // fourth check, RFC 5961 §4) and keeps IRS 100, so the SYN,ACK's ACK is not
+    // processed: A stays in SYN_RECEIVED.
+    #[test]
+    fn test_new_isn_into_active_syn_received_keeps_its_irs() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(100), SynReceived, SynSent);
+        step(&mut obs, A, syn(500), SynReceived, SynReceived);
+        let o = step(&mut obs, B, syn(101), SynReceived, SynSent);
+        // A fresh SYN is sent from CLOSED: B's first connection ended unseen.
+        assert_eq!(path(&o, B), [SynReceived, Closed, SynSent]);
+        let o = step(&mut obs, B, syn_ack(101, 501), SynReceived, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable));
+        // Its retransmission too.
+        step(&mut obs, B, syn_ack(101, 501), SynReceived, SynReceived);
+        // B's FIN (SEQ 102) acknowledges A's SYN, but A's RCV.NXT is 101 (IRS 100):
+        // out of order, the FIN waits (RFC 9293 §3.10.7.4, eighth step).
+        step(&mut obs, B, fin_ack(102, 501), Established, FinWait1);
+    }
+
+    // Fuzz find 7366aa62: A advertises a zero window (RFC 9293 §3.10.7.4: it
+    // refuses text and FIN); B aborts and opens again with the same ISN; A's
+    // SYN,ACK for the new connection comes after B's FIN: A, its buffer still full,
+    // drops the FIN and stays ESTABLISHED.
+    #[test]
+    fn test_zero_window_survives_a_reopen() {
+        let mut obs = Observer::new();
+        let mut a_syn = syn(500);
+        a_syn.window = 0;
+        step(&mut obs, A, a_syn, SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(100, 501), Established, SynReceived);
+        step(&mut obs, B, rst(101), Closed, Closed);
+        let o = step(&mut obs, B, syn(100), SynReceived, SynSent);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, B, ack(101, 501), Established, Established);
+        step(&mut obs, B, fin_ack(101, 501), Established, FinWait1);
+    }
+
+    // Observer mutants (cargo mutants over src/state), each pinned by hand below.
+
+    // Data into a zero window is refused (RFC 9293 §3.10.7.4): the receiver's
+    // RCV.NXT stays, and a FIN after that data is after a gap once the window opens.
+    #[test]
+    fn test_data_into_a_zero_window_leaves_a_gap() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(101, 501).with_window(0),
+            Established,
+            Established,
+        );
+        step(
+            &mut obs,
+            B,
+            ack(501, 101).with_len(10),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, ack(101, 501), Established, Established);
+        // B's FIN at 511: A still waits for 501..511.
+        step(&mut obs, B, fin_ack(511, 101), Established, FinWait1);
+    }
+
+    // A side in SYN_SENT that reset an unacceptable ACK (and stays in SYN_SENT,
+    // RFC 9293 §3.10.7.3) sends a SYN with another ISN: the peer, back in LISTEN,
+    // takes any SYN (§3.10.7.2): SYN_RECEIVED.
+    #[test]
+    fn test_listener_takes_a_syn_from_a_side_still_in_syn_sent() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, ack(0, 0), SynSent, SynReceived);
+        step(&mut obs, A, rst(0), SynSent, Listen);
+        // Anything but a SYN from A reaches a listener: ignored (it answers a RST).
+        let o = step(&mut obs, A, ack(101, 7), SynSent, Listen);
+        assert!(o.notes.contains(Note::AfterClose));
+        step(&mut obs, A, syn(50), SynSent, SynReceived);
+    }
+
+    // A SYN_SENT side seen sending a later ISN: a new attempt, its path stays in
+    // SYN_SENT (no CLOSED in between: SYN_SENT → CLOSED → SYN_SENT is not what
+    // happened, RFC 9293 §3.10.4 lets it retry from SYN_SENT).
+    #[test]
+    fn test_syn_sent_later_isn_path_stays_in_syn_sent() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
+        assert!(path(&o, A).iter().all(|s| *s == SynSent));
+    }
+
+    // The capture starts with a segment that has neither SYN nor ACK: mid-stream.
+    #[test]
+    fn test_first_segment_without_syn_or_ack_is_midstream() {
+        let mut obs = Observer::new();
+        let o = step(
+            &mut obs,
+            A,
+            seg(100, 0, TcpFlags::PSH).with_len(5),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Midstream));
+    }
+
+    // An established active opener sends a SYN,ACK with another ISN: unacceptable,
+    // not a retransmission (its SYN was 100).
+    #[test]
+    fn test_established_syn_ack_with_another_isn_is_unacceptable() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 501), Established, Established);
+        let o = step(&mut obs, A, syn_ack(300, 501), Established, Established);
+        assert!(o.notes.contains(Note::Unacceptable));
+        assert!(!o.notes.contains(Note::Retransmission));
+    }
+
+    // A simultaneous open whose A SYN was lost before the capture: B's SYN takes A
+    // to SYN_RECEIVED, B's SYN,ACK acknowledges A's SYN (ISN 99 = 100 - 1): A is
+    // ESTABLISHED (RFC 9293 §3.10.7.4 fifth check).
+    #[test]
+    fn test_syn_ack_acknowledging_an_unseen_syn_establishes() {
+        let mut obs = Observer::new();
+        step(&mut obs, B, syn(500), SynReceived, SynSent);
+        let o = step(&mut obs, B, syn_ack(500, 100), Established, SynReceived);
+        assert_eq!(o.relative_ack, Some(1));
+    }
+
+    // A SYN,ACK (crossing the RST that returned its receiver to CLOSED) reaches a
+    // closed side: after close.
+    #[test]
+    fn test_syn_ack_into_a_closed_side_is_after_close() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, rst(101), Closed, Listen);
+        let o = obs.on_segment(B, &syn_ack(500, 101), T0);
+        assert_eq!(obs.state(A), Closed);
+        assert!(o.notes.contains(Note::AfterClose));
+    }
+
+    // A second RST into a side already closed: ignored, after close.
+    #[test]
+    fn test_rst_into_a_closed_side_is_ignored() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        let o = step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::AfterClose) && o.notes.contains(Note::RstIgnored));
+        assert!(!o.notes.contains(Note::RstAccepted));
+    }
+
+    // A RST from a side that already sent (its SYN,ACK) is an abort, not a refusal;
+    // so is a side's first segment, a RST, when the peer is not in SYN_SENT.
+    #[test]
+    fn test_rst_after_a_syn_ack_is_not_a_refusal() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 7), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(501, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted) && !o.notes.contains(Note::Refused));
+
+        let mut obs = Observer::new();
+        step(&mut obs, A, ack(100, 500), Established, Established);
+        let o = step(&mut obs, B, rst(500), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted) && !o.notes.contains(Note::Refused));
+        assert_eq!(path(&o, B), [Established, Closed]);
+    }
+
+    // A RST into an active SYN_RECEIVED side (simultaneous open), then a pure ACK
+    // from that side acknowledging more than the RST's number (B had sent more than
+    // the capture shows): the RST was in the window, not exact, and drew RFC 5961
+    // §3's challenge ACK: A did not reset.
+    #[test]
+    fn test_rst_into_syn_received_revised_by_its_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        step(&mut obs, B, rst(501), Closed, Closed);
+        let o = step(&mut obs, A, ack(101, 600), SynReceived, Closed);
+        assert!(o.notes.contains(Note::Challenged));
+    }
+
+    // A pure ACK with an old sequence number (sent before data, reordered) is not a
+    // retransmission: only segments that carry text, SYN or FIN are.
+    #[test]
+    fn test_old_pure_ack_is_not_a_retransmission() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(101, 501).with_len(10),
+            Established,
+            Established,
+        );
+        let o = step(&mut obs, A, ack(101, 501), Established, Established);
+        assert!(!o.notes.contains(Note::Retransmission));
+        let o = step(
+            &mut obs,
+            A,
+            ack(101, 501).with_len(10),
+            Established,
+            Established,
+        );
+        assert!(o.notes.contains(Note::Retransmission));
+    }
+
+    // A side in SYN_SENT (it reset an unacceptable ACK, RFC 9293 §3.10.7.3) gets
+    // the peer's SYN: SYN_RECEIVED (simultaneous open, §3.10.7.3 fourth step).
+    #[test]
+    fn test_syn_into_a_side_still_in_syn_sent() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, ack(0, 0), SynSent, SynReceived);
+        step(&mut obs, A, rst(0), SynSent, Listen);
+        step(&mut obs, B, syn(500), SynReceived, SynSent);
+    }
+
+    // A SYN_SENT side sends an ACK only after a SYN,ACK (RFC 9293 §3.10.7.3): its
+    // peer, whatever the observer believed (here CLOSING), answered from
+    // SYN_RECEIVED, and the ACK of its SYN makes it ESTABLISHED.
+    #[test]
+    fn test_ack_from_syn_sent_puts_the_peer_through_syn_received() {
+        let mut obs = Observer::new().with_msl(Duration::from_secs(30));
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(&mut obs, A, ack(100, 300), Established, Established);
+        step(&mut obs, A, fin_ack(100, 300), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(300, 100), Closing, Closing);
+        step(&mut obs, A, ack(101, 301), Closing, TimeWait);
+        obs.on_time(Duration::from_secs(60));
+        obs.on_segment(B, &syn(5000), Duration::from_secs(61));
+        let o = obs.on_segment(B, &ack(5001, 300), Duration::from_secs(61));
+        assert!(path(&o, A).contains(&SynReceived), "{o:?}");
+        assert_eq!(obs.state(B), Established);
+    }
+
+    // Fuzz find 5907b00a: B's FIN (sent from SYN_RECEIVED) overtakes its SYN and
+    // reaches A in SYN_SENT, which drops it (RFC 9293 §3.10.7.3); A's window is
+    // zero, so B's FIN is refused later too. B's ACK at SEQ 1002 (after its FIN) is
+    // not at A's RCV.NXT (1001): with a zero window unacceptable (§3.10.7.4), its
+    // ACK of A's FIN not processed.
+    #[test]
+    fn test_fin_dropped_in_syn_sent_moves_no_rcv_nxt() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(0).with_window(0), SynSent, SynReceived);
+        step(&mut obs, B, fin_ack(1001, 1), SynSent, FinWait1);
+        step(&mut obs, B, syn(1000), SynReceived, FinWait1);
+        step(&mut obs, B, syn_ack(1000, 1), Established, FinWait1);
+        step(
+            &mut obs,
+            A,
+            fin_ack(1, 1001).with_window(0),
+            FinWait1,
+            Closing,
+        );
+        let o = step(&mut obs, B, ack(1002, 2), FinWait1, Closing);
+        assert!(o.notes.contains(Note::Unacceptable));
+    }
+
+    // A FIN into TIME_WAIT that is not the peer's FIN again (an old segment at an
+    // earlier sequence number) does not restart 2·MSL: only a retransmitted FIN
+    // does (RFC 9293 §3.10.7.4, TIME-WAIT).
+    #[test]
+    fn test_time_wait_restarts_only_for_the_same_fin() {
+        let msl = Duration::from_secs(30);
+        let mut obs = Observer::new().with_msl(msl);
+        step(&mut obs, A, syn(99), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+        step(
+            &mut obs,
+            A,
+            ack(100, 300).with_len(10),
+            Established,
+            Established,
+        );
+        step(&mut obs, B, fin_ack(300, 110), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(110, 301), LastAck, TimeWait);
+        obs.on_segment(A, &fin_ack(105, 301), Duration::from_secs(50));
+        obs.on_time(Duration::from_secs(61));
+        assert_eq!(obs.state(B), Closed);
+        // A retransmitted FIN does restart it.
+        let mut obs2 = Observer::new().with_msl(msl);
+        step(&mut obs2, A, syn(99), SynSent, SynReceived);
+        step(&mut obs2, B, syn_ack(299, 100), Established, SynReceived);
+        step(
+            &mut obs2,
+            A,
+            ack(100, 300).with_len(10),
+            Established,
+            Established,
+        );
+        step(&mut obs2, B, fin_ack(300, 110), CloseWait, FinWait1);
+        step(&mut obs2, A, fin_ack(110, 301), LastAck, TimeWait);
+        obs2.on_segment(A, &fin_ack(110, 301), Duration::from_secs(50));
+        obs2.on_time(Duration::from_secs(61));
+        assert_eq!(obs2.state(B), TimeWait);
+    }
+
+    // A simultaneous open: B's first SYN,ACK, crossing A's, whose ACK does not
+    // acknowledge A's SYN: A, in SYN_RECEIVED, stays there (RFC 9293 §3.10.7.4
+    // fifth check: an unacceptable ACK).
+    #[test]
+    fn test_crossed_syn_ack_with_a_bad_ack_leaves_syn_received() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn(500), SynReceived, SynReceived);
+        step(&mut obs, A, syn_ack(100, 501), SynReceived, Established);
+        step(&mut obs, B, syn_ack(500, 7), SynReceived, Established);
+    }
+
+    // Crossed FINs where the capture shows A's ACK of B's FIN before B's FIN: B
+    // gets A's FIN (CLOSING) and then that ACK: TIME_WAIT (RFC 793 figure 14).
+    #[test]
+    fn test_crossed_fin_already_acknowledged_goes_to_time_wait() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        obs.on_segment(A, &ack(102, 302), T0);
+        let o = obs.on_segment(B, &fin_ack(301, 101), T0);
+        assert!(o.notes.contains(Note::Crossed), "{o:?}");
+        assert_eq!(obs.state(B), TimeWait, "{o:?}");
+    }
+
+    // Fuzz find f5e9e9a3: simultaneous close; B's ACK of A's FIN is lost, B
+    // retransmits its FIN, now acknowledging A's FIN. A has B's FIN already: the
+    // segment lies entirely before A's RCV.NXT, is not acceptable, and its ACK is
+    // not processed (RFC 9293 §3.10.7.4, first check): A stays in CLOSING.
+    #[test]
+    fn test_old_fin_carries_no_acknowledgment() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(301, 101), Closing, Closing);
+        let o = step(&mut obs, B, fin_ack(301, 102), Closing, Closing);
+        assert!(o.notes.contains(Note::Unacceptable));
+        step(&mut obs, B, ack(302, 102), TimeWait, Closing);
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.

@@ -101,7 +101,9 @@ fn per_connection_memory() {
     // Measured 2026-12-02: the issue's target (256 B) is not met yet; the
     // Observer and the two directions of Wireshark's analysis state are most of
     // it. These bounds keep it from growing unnoticed.
-    assert!(total <= 688, "{total} bytes per connection");
+    // (+8 B on 2026-12-02, issue 9: the Observer keeps the IRS of an active
+    // SYN_RECEIVED that the peer's new ISN must not replace.)
+    assert!(total <= 696, "{total} bytes per connection");
     assert!(zeek <= 384, "{zeek} bytes of Zeek bookkeeping");
 }
 

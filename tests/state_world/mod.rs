@@ -50,6 +50,15 @@
 //!     looks the same, and then the RST did reset the side (fuzz find
 //!     `crash-0593c3ba`: the client's ACK of the SYN,ACK crossed the server's
 //!     FIN and RST);
+//!   - the receiver of a SYN the observer took for an old duplicate
+//!     (`Note::OldDuplicate`: an ISN earlier in sequence space than its sender's
+//!     last one): ISNs follow a clock that wraps (RFC 6528: 2^32 ticks of 4 µs,
+//!     about 4.8 hours), so after a long silence (a user timeout, then a new
+//!     OPEN) a side's newer SYN can carry an ISN that looks older, and both SYNs
+//!     can pass the capture point together; which one the receiver took shows only
+//!     in its answer, and a receiver in LISTEN takes even a genuine old duplicate
+//!     (RFC 9293 figure 9) (`regression_syn_after_isn_clock_wrap`, fuzz find
+//!     `crash-d2205116`);
 //!   - both sides once a RST was seen on a network that had reordered segments:
 //!     the receiver's last ACK *seen* need not be the last it *sent*, so the
 //!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
@@ -236,6 +245,9 @@ pub struct World {
     /// Sides the observer revised back from a RST it had accepted, on a pure ACK
     /// it took for a challenge ACK.
     pub revised: [bool; 2],
+    /// Per receiving side: a SYN sent to it that the observer took for an old
+    /// duplicate (`Note::OldDuplicate`).
+    pub old_duplicate: [bool; 2],
     /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
     /// sent but never seen at the capture point.
     pub unseen: [Vec<(TcpFlags, SeqNum)>; 2],
@@ -259,6 +271,7 @@ impl World {
             challenged: [false; 2],
             reopened: [false; 2],
             revised: [false; 2],
+            old_duplicate: [false; 2],
             unseen: [Vec::new(), Vec::new()],
         }
     }
@@ -303,6 +316,9 @@ impl World {
             }
             if o.notes.contains(Note::Reopened) {
                 self.reopened[f.from.index()] = true;
+            }
+            if o.notes.contains(Note::OldDuplicate) {
+                self.old_duplicate[f.from.peer().index()] = true;
             }
             if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
                 self.revised[f.from.index()] = true;
@@ -421,6 +437,7 @@ impl World {
             && !self.challenged[side.index()]
             && !self.reopened[side.index()]
             && !self.revised[side.index()]
+            && !self.old_duplicate[side.index()]
             && self.unseen[side.index()].is_empty()
     }
 
