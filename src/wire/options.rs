@@ -123,9 +123,8 @@ impl<'a> SackBlocks<'a> {
         pairs: &[(SeqNum, SeqNum)],
         storage: &'a mut [u8; MAX_SACK_BYTES],
     ) -> Option<Self> {
-        if pairs.is_empty() || pairs.len() > MAX_SACK_BLOCKS {
-            return None;
-        }
+        // No pair, or more than four: `from_bytes` refuses 0 bytes, and more than
+        // four blocks do not fit the 32-byte storage (`get` gives `None`).
         for (chunk, (left, right)) in storage.chunks_exact_mut(8).zip(pairs) {
             let (l, r) = chunk.split_at_mut(4);
             l.copy_from_slice(&left.0.to_be_bytes());
