@@ -38,7 +38,10 @@ fn handshake() -> Observer {
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, S, seg(300, 101, SYN | ACK));
     let o = send(&mut obs, C, seg(101, 301, ACK));
-    assert_eq!((o.sender, o.receiver), (State::Established, State::Established));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
     obs
 }
 
@@ -54,7 +57,8 @@ fn refused() -> Observer {
 }
 
 // Kills 602:17 "delete match arm State::Closed | State::Listen" (the `ended` test of
-// the restart rule). The client resets the handshake: the passive server goes back to
+// the restart rule) and 638:20 "delete !" (which would first move a side reopening
+// from LISTEN to CLOSED, an inferred close that did not happen). The client resets the handshake: the passive server goes back to
 // LISTEN (RFC 9293 MUST-11), the client is CLOSED. The server then opens actively
 // from LISTEN with a new ISN (500, not its old 300): nothing of the old connection is
 // left on either side, so the observer starts over (Note::Reopened).
@@ -71,6 +75,13 @@ fn new_syn_from_listen_after_reset_starts_over() {
     assert!(o.notes.contains(Note::Reopened), "{o:?}");
     assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
     assert_eq!(obs.isn(S), Some(SeqNum(500)));
+    // LISTEN -> SYN_SENT on an active OPEN (RFC 9293 figure 5), nothing in between.
+    let server: Vec<_> = o.transitions.iter().filter(|t| t.side == S).collect();
+    assert_eq!(server.len(), 1, "{:?}", o.transitions);
+    assert_eq!(
+        (server[0].from, server[0].to, server[0].cause),
+        (State::Listen, State::SynSent, Cause::Sent)
+    );
 }
 
 /// Client FIN first; the server's FIN,ACK puts the client in TIME_WAIT and the server
@@ -97,8 +108,8 @@ fn syn_into_last_ack_is_challenged_not_reopened() {
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
 
-// Kills 638:20 "delete !" (the restart rule then pushes CLOSED -> CLOSED for a side
-// that already was CLOSED). After a refused connection the client opens again with a
+// Coverage for the restart rule (no listed mutant; 638:20 is killed by
+// `new_syn_from_listen_after_reset_starts_over`). After a refused connection the client opens again with a
 // new ISN: it goes CLOSED -> SYN_SENT, the server LISTEN -> SYN_RECEIVED; no side
 // "changes" from a state to itself.
 #[test]
@@ -155,7 +166,8 @@ fn capture_starting_with_bare_rst_is_midstream() {
     assert_eq!((o.sender, o.receiver), (State::Closed, State::Closed));
 }
 
-// Kills 953:30 "replace && with ||" in `on_syn` (the crossed-SYN test). The client's
+// Kills 953:30 "replace && with ||" in `on_syn` (the crossed-SYN test) and 974:21
+// "delete match arm State::SynSent" (a SYN delivered to a peer in SYN_SENT). The client's
 // SYN 100 reaches the server; the client then resets it (RST at 101): the passive
 // server returns to LISTEN, the client stays in SYN_SENT (RFC 9293 §3.10.7.3). The
 // server then opens actively (SYN 300): the client in SYN_SENT receives a SYN and
@@ -167,14 +179,17 @@ fn active_open_from_listen_into_syn_sent_is_not_crossed() {
     send(&mut obs, C, seg(100, 0, SYN));
     let o = send(&mut obs, C, seg(101, 0, RST));
     assert!(o.notes.contains(Note::RstAccepted));
-    assert_eq!((obs.state(C), obs.state(S)), (State::SynSent, State::Listen));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::Listen)
+    );
     let o = send(&mut obs, S, seg(300, 0, SYN));
     assert!(!o.notes.contains(Note::Crossed), "{o:?}");
     assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
 }
 
-// Kills 974:21 "delete match arm State::SynSent" (a SYN overtaken by later segments
-// of its own sender). The server answers the client's SYN with a pure ACK first, then
+// Coverage for a SYN overtaken by later segments of its own sender (no listed
+// mutant; 974:21 is killed by `active_open_from_listen_into_syn_sent_is_not_crossed`). The server answers the client's SYN with a pure ACK first, then
 // its own bare SYN 300 is seen (it was overtaken): the client in SYN_SENT receives
 // a SYN and goes to SYN_RECEIVED (simultaneous open, RFC 793 figure 8); this is no
 // SYN in a synchronized state, so nothing is unacceptable.
@@ -226,7 +241,10 @@ fn syn_ack_with_new_isn_after_handshake_is_unacceptable() {
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
     assert_eq!(obs.isn(C), Some(SeqNum(100)));
-    assert_eq!((o.sender, o.receiver), (State::Established, State::Established));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
 }
 
 // Kills 1106:13 "delete match arm State::Closed | State::Listen" in `on_syn_ack`.
@@ -320,8 +338,9 @@ fn old_pure_ack_is_not_a_retransmission() {
     assert!(!o.notes.contains(Note::KeepAlive), "{o:?}");
 }
 
-// Kills 1272:35 "replace != with ==" (the ACK from SYN_SENT infers a missed SYN,ACK).
-// The client's SYN reaches the server (SYN_RECEIVED); the server's SYN,ACK is not
+// Coverage for the ACK from SYN_SENT that infers a missed SYN,ACK. It does NOT kill
+// 1272:35 "replace != with ==" (see notes/h9c.md: that mutant is more right than the
+// code). The client's SYN reaches the server (SYN_RECEIVED); the server's SYN,ACK is not
 // captured, the client's ACK of it is: the client goes SYN_SENT -> ESTABLISHED, the
 // server SYN_RECEIVED -> ESTABLISHED, and no side "changes" to the state it was in.
 #[test]
@@ -331,7 +350,10 @@ fn ack_after_missed_syn_ack_has_no_self_transition() {
     let o = send(&mut obs, C, seg(101, 301, ACK));
     assert!(o.notes.contains(Note::Inferred));
     assert!(no_self_transition(&o), "{:?}", o.transitions);
-    assert_eq!((o.sender, o.receiver), (State::Established, State::Established));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
 
@@ -364,7 +386,10 @@ fn crossed_syn_ack_that_misses_the_syn_does_not_establish() {
     let mut obs = Observer::new();
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, S, seg(300, 0, SYN));
-    assert_eq!((obs.state(C), obs.state(S)), (State::SynReceived, State::SynReceived));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynReceived, State::SynReceived)
+    );
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
     assert_eq!(o.receiver, State::Established);
     let o = send(&mut obs, C, seg(100, 999, SYN | ACK));
