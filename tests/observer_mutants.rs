@@ -413,3 +413,28 @@ fn crossed_fin_already_acknowledged_goes_to_time_wait() {
     assert!(o.notes.contains(Note::Crossed), "{o:?}");
     assert_eq!(o.sender, State::TimeWait, "{o:?}");
 }
+
+// Kills 1350:46 "replace - with +" (the ISN of a SYN,ACK the capture missed, inferred
+// from the ACK of it). A mid-stream capture: the client closes first, the server's
+// FIN,ACK puts the client in TIME_WAIT, which runs out (2·MSL). A bare SYN of the
+// server, older than its data (it was overtaken), then reaches the CLOSED client,
+// which goes to SYN_RECEIVED; its SYN,ACK is not captured, but the server's ACK 1002
+// of it is: the client's ISN is 1002 − 1 = 1001 (an ACK names ISN + 1), and the client
+// is ESTABLISHED.
+#[test]
+fn ack_of_a_missed_syn_ack_names_its_isn_plus_one() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, C, seg(1000, 5000, FIN | ACK));
+    assert!(o.notes.contains(Note::Midstream));
+    let o = send(&mut obs, S, seg(5000, 1001, FIN | ACK));
+    assert_eq!(o.receiver, State::TimeWait);
+    let later = obs.msl() * 2;
+    obs.on_time(later);
+    assert_eq!(obs.state(C), State::Closed);
+    let o = obs.on_segment(S, &seg(4000, 0, SYN), later);
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    let o = obs.on_segment(S, &seg(5001, 1002, ACK), later);
+    assert!(o.notes.contains(Note::Inferred), "{o:?}");
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+    assert_eq!(obs.isn(C), Some(SeqNum(1001)));
+}
