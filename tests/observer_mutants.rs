@@ -1,0 +1,440 @@
+//! Tests that pin down `Observer` behaviours which `cargo mutants` showed were not
+//! checked by any other test (issue 9, point 4). Each test names the behaviour it
+//! checks; a comment names the mutant(s) of `src/state/observer.rs` it kills (line
+//! numbers as of the commit this file was written against). Expected values come from
+//! RFC 9293 / RFC 5961 reasoning, worked out by hand in the comments.
+
+use core::time::Duration;
+use synack::flags::TcpFlags;
+use synack::segment::Segment;
+use synack::seq::SeqNum;
+use synack::state::{Cause, Note, Observation, Observer, Side, State};
+
+const C: Side = Side::Client;
+const S: Side = Side::Server;
+const T0: Duration = Duration::ZERO;
+
+const SYN: TcpFlags = TcpFlags::SYN;
+const ACK: TcpFlags = TcpFlags::ACK;
+const RST: TcpFlags = TcpFlags::RST;
+const FIN: TcpFlags = TcpFlags::FIN;
+
+fn seg(seq: u32, ack: u32, flags: TcpFlags) -> Segment {
+    Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(1000)
+}
+
+fn send(obs: &mut Observer, from: Side, seg: Segment) -> Observation {
+    obs.on_segment(from, &seg, T0)
+}
+
+/// No transition of `o` goes from a state to itself.
+fn no_self_transition(o: &Observation) -> bool {
+    o.transitions.iter().all(|t| t.from != t.to)
+}
+
+/// Client ISN 100, server ISN 300: SYN, SYN,ACK, ACK; both ESTABLISHED.
+fn handshake() -> Observer {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
+    obs
+}
+
+/// Client SYN 100 is refused by the server: `<SEQ=0><ACK=101><CTL=RST,ACK>`
+/// (RFC 9293 §3.10.7.1); both sides CLOSED.
+fn refused() -> Observer {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(0, 101, RST | ACK));
+    assert!(o.notes.contains(Note::Refused));
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Closed));
+    obs
+}
+
+// Kills 602:17 "delete match arm State::Closed | State::Listen" (the `ended` test of
+// the restart rule) and 638:20 "delete !" (which would first move a side reopening
+// from LISTEN to CLOSED, an inferred close that did not happen). The client resets the handshake: the passive server goes back to
+// LISTEN (RFC 9293 MUST-11), the client is CLOSED. The server then opens actively
+// from LISTEN with a new ISN (500, not its old 300): nothing of the old connection is
+// left on either side, so the observer starts over (Note::Reopened).
+#[test]
+fn new_syn_from_listen_after_reset_starts_over() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    // RST at the server's RCV.NXT (101): accepted.
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted));
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Listen));
+    let o = send(&mut obs, S, seg(500, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_eq!(obs.isn(S), Some(SeqNum(500)));
+    // LISTEN -> SYN_SENT on an active OPEN (RFC 9293 figure 5), nothing in between.
+    let server: Vec<_> = o.transitions.iter().filter(|t| t.side == S).collect();
+    assert_eq!(server.len(), 1, "{:?}", o.transitions);
+    assert_eq!(
+        (server[0].from, server[0].to, server[0].cause),
+        (State::Listen, State::SynSent, Cause::Sent)
+    );
+}
+
+/// Client FIN first; the server's FIN,ACK puts the client in TIME_WAIT and the server
+/// in LAST_ACK (RFC 793 figure 13 without the last ACK).
+fn client_time_wait_server_last_ack() -> Observer {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, FIN | ACK));
+    let o = send(&mut obs, S, seg(301, 102, FIN | ACK));
+    assert_eq!((o.sender, o.receiver), (State::LastAck, State::TimeWait));
+    obs
+}
+
+// Kills 603:22 "replace match guard s.is_synchronized() with false". The server is
+// in LAST_ACK, a synchronized state: a SYN there only draws a challenge ACK (RFC 5961
+// §4, RFC 9293 §3.10.7.4 fourth check), whatever state its sender is in. The
+// observer must not start over.
+#[test]
+fn syn_into_last_ack_is_challenged_not_reopened() {
+    let mut obs = client_time_wait_server_last_ack();
+    let o = send(&mut obs, C, seg(9000, 0, SYN));
+    assert!(!o.notes.contains(Note::Reopened), "{o:?}");
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(S), State::LastAck);
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
+
+// Coverage for the restart rule (no listed mutant; 638:20 is killed by
+// `new_syn_from_listen_after_reset_starts_over`). After a refused connection the client opens again with a
+// new ISN: it goes CLOSED -> SYN_SENT, the server LISTEN -> SYN_RECEIVED; no side
+// "changes" from a state to itself.
+#[test]
+fn reopening_after_refusal_has_no_self_transition() {
+    let mut obs = refused();
+    let o = send(&mut obs, C, seg(200, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened));
+    assert!(no_self_transition(&o), "{:?}", o.transitions);
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+}
+
+// Kills 714:23 "replace > with <" and "replace > with ==" (text into a zero window).
+// The server advertises a zero window; the client's 10 bytes at RCV.NXT are not
+// accepted (RFC 9293 §3.10.7.4: with RCV.WND = 0 no text is), so the server's
+// RCV.NXT stays 101. The window opens (the ACK still says 101) and the client's FIN
+// comes at 111, after the bytes the server never took: it is out of order and
+// cannot close the server's side.
+#[test]
+fn data_refused_by_zero_window_leaves_a_gap_before_the_fin() {
+    let mut obs = handshake();
+    send(&mut obs, S, seg(301, 101, ACK).with_window(0));
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    send(&mut obs, S, seg(301, 101, ACK).with_window(1000));
+    let o = send(&mut obs, C, seg(111, 301, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1);
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+}
+
+// Kills 738:17 "delete match arm None" (the first segment of a side starts its run
+// of contiguous sequence space). Mid-stream, the client sends 10 bytes at 1000, then
+// a FIN at 1020: bytes 1010..1020 never passed, so the FIN is out of order and the
+// server stays ESTABLISHED (RFC 9293 §3.10.7.4: a FIN is processed in order).
+#[test]
+fn midstream_fin_after_a_gap_does_not_close() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, C, seg(1000, 5000, ACK).with_len(10));
+    assert!(o.notes.contains(Note::Midstream));
+    let o = send(&mut obs, C, seg(1020, 5000, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1);
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+}
+
+// Kills 837:16 "replace && with ||" in `start` (a first segment without ACK is then
+// taken for the start of a handshake). A capture that starts with a bare RST is
+// mid-stream: both sides are taken as ESTABLISHED, and the RST (nothing known of the
+// receiver's window) ends the connection.
+#[test]
+fn capture_starting_with_bare_rst_is_midstream() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, C, seg(1000, 0, RST));
+    assert!(obs.is_midstream());
+    assert!(o.notes.contains(Note::Midstream), "{o:?}");
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::Closed, State::Closed));
+}
+
+// Kills 953:30 "replace && with ||" in `on_syn` (the crossed-SYN test) and 974:21
+// "delete match arm State::SynSent" (a SYN delivered to a peer in SYN_SENT). The client's
+// SYN 100 reaches the server; the client then resets it (RST at 101): the passive
+// server returns to LISTEN, the client stays in SYN_SENT (RFC 9293 §3.10.7.3). The
+// server then opens actively (SYN 300): the client in SYN_SENT receives a SYN and
+// goes to SYN_RECEIVED, the server is in SYN_SENT. Nothing crossed: the server was
+// never in SYN_RECEIVED when it sent its SYN.
+#[test]
+fn active_open_from_listen_into_syn_sent_is_not_crossed() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::Listen)
+    );
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert!(!o.notes.contains(Note::Crossed), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+}
+
+// Coverage for a SYN overtaken by later segments of its own sender (no listed
+// mutant; 974:21 is killed by `active_open_from_listen_into_syn_sent_is_not_crossed`). The server answers the client's SYN with a pure ACK first, then
+// its own bare SYN 300 is seen (it was overtaken): the client in SYN_SENT receives
+// a SYN and goes to SYN_RECEIVED (simultaneous open, RFC 793 figure 8); this is no
+// SYN in a synchronized state, so nothing is unacceptable.
+#[test]
+fn overtaken_syn_reaches_a_syn_sent_peer() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(301, 101, ACK));
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
+
+// Kills 1040:17 "delete match arm State::SynSent" in `on_syn_ack`, and 1092:38
+// "replace - with +" (the ISN of a SYN the capture missed). The client's SYN 100 is
+// seen; then the client sends a SYN,ACK 100 acknowledging 301: it answered a SYN 300
+// of the server that the capture does not hold (simultaneous open). The client went
+// SYN_SENT -> SYN_RECEIVED on that SYN (inferred), the server's ISN is 301 - 1 = 300,
+// and the server, whose SYN is acknowledged, is ESTABLISHED.
+#[test]
+fn syn_ack_from_syn_sent_infers_the_missed_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(100, 301, SYN | ACK));
+    assert!(o.notes.contains(Note::Inferred), "{o:?}");
+    assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
+    assert!(
+        o.transitions.iter().any(|t| t.side == C
+            && t.from == State::SynSent
+            && t.to == State::SynReceived
+            && t.cause == Cause::Inferred),
+        "{:?}",
+        o.transitions
+    );
+    assert_eq!(o.sender, State::SynReceived);
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+}
+
+// Kills 1065:22 "replace match guard me.sent_syn && same_isn with true" and 1065:34
+// "replace && with ||". After the handshake the client (the active opener) sends a
+// SYN,ACK with another ISN (555): not a retransmission of anything it sent; a SYN in
+// a synchronized state is unacceptable (RFC 5961 §4), and the client's ISN stays 100.
+#[test]
+fn syn_ack_with_new_isn_after_handshake_is_unacceptable() {
+    let mut obs = handshake();
+    let o = send(&mut obs, C, seg(555, 301, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
+    assert_eq!(obs.isn(C), Some(SeqNum(100)));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
+}
+
+// Kills 1106:13 "delete match arm State::Closed | State::Listen" in `on_syn_ack`.
+// After the refusal, a late SYN,ACK from the server reaches a client that is CLOSED:
+// nothing opens there (Note::AfterClose).
+#[test]
+fn late_syn_ack_to_a_closed_client_is_after_close() {
+    let mut obs = refused();
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert!(o.notes.contains(Note::AfterClose), "{o:?}");
+    assert_eq!(o.receiver, State::Closed);
+}
+
+// Kills 1117:13 "delete match arm State::Closed | State::Listen" in `on_rst`. After
+// the refusal both sides are CLOSED; another RST changes nothing (AfterClose,
+// RstIgnored, not accepted).
+#[test]
+fn rst_to_a_closed_side_is_ignored() {
+    let mut obs = refused();
+    let o = send(&mut obs, S, seg(0, 101, RST | ACK));
+    assert!(o.notes.contains(Note::AfterClose), "{o:?}");
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert!(!o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert!(o.transitions.is_empty(), "{:?}", o.transitions);
+}
+
+// Kills 1140:13 "replace && with ||" in `on_rst`. The server answers the SYN, its
+// SYN,ACK is not captured, but it sends data (so it is ESTABLISHED) and then resets
+// the connection: the client in SYN_SENT accepts the RST (its ACK covers the SYN).
+// This is an abort by a side that was in the connection, not a refusal: no
+// Note::Refused, and the server's move to CLOSED is caused by sending the RST.
+#[test]
+fn rst_from_an_established_server_into_syn_sent_is_no_refusal() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(301, 101, ACK).with_len(10));
+    assert_eq!(o.sender, State::Established);
+    let o = send(&mut obs, S, seg(311, 101, RST | ACK));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert!(!o.notes.contains(Note::Refused), "{o:?}");
+    assert!(
+        o.transitions
+            .iter()
+            .any(|t| t.side == S && t.to == State::Closed && t.cause == Cause::Sent),
+        "{:?}",
+        o.transitions
+    );
+}
+
+// Kills 1141:13 "replace && with ||" in `on_rst`. Mid-stream, the server's first
+// segment is a RST at the client's RCV.NXT: it aborts an established connection, it
+// refuses nothing.
+#[test]
+fn midstream_rst_as_first_segment_of_a_side_is_no_refusal() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(1000, 5000, ACK).with_len(10));
+    let o = send(&mut obs, S, seg(5000, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert!(!o.notes.contains(Note::Refused), "{o:?}");
+    assert!(
+        o.transitions
+            .iter()
+            .any(|t| t.side == S && t.to == State::Closed && t.cause == Cause::Sent),
+        "{:?}",
+        o.transitions
+    );
+}
+
+// Kills 1152:55 "replace == with !=" in `on_rst` (which receivers' resets may later
+// be taken back as challenged). RFC 5961 §3's challenge ACK applies to synchronized
+// states; in SYN_SENT an acceptable RST closes the connection (RFC 9293 §3.10.7.3).
+// After the refusal, a later pure ACK from the client does not revive its SYN_SENT.
+#[test]
+fn refused_client_speaking_again_is_not_challenged() {
+    let mut obs = refused();
+    let o = send(&mut obs, C, seg(101, 1, ACK));
+    assert!(!o.notes.contains(Note::Challenged), "{o:?}");
+    assert_eq!(obs.state(C), State::Closed);
+}
+
+// Kills 1231:30 "replace > with >=" (a pure ACK is no retransmission). The client
+// sends 10 bytes at 101, then a pure ACK carrying SEG.SEQ = 101 (sent before the
+// data, reordered): it repeats no sequence space, so it is not a retransmission
+// (Wireshark's rule needs a segment length).
+#[test]
+fn old_pure_ack_is_not_a_retransmission() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
+    assert!(!o.notes.contains(Note::KeepAlive), "{o:?}");
+}
+
+// Coverage for the ACK from SYN_SENT that infers a missed SYN,ACK. It does NOT kill
+// 1272:35 "replace != with ==" (see notes/h9c.md: that mutant is more right than the
+// code). The client's SYN reaches the server (SYN_RECEIVED); the server's SYN,ACK is not
+// captured, the client's ACK of it is: the client goes SYN_SENT -> ESTABLISHED, the
+// server SYN_RECEIVED -> ESTABLISHED, and no side "changes" to the state it was in.
+#[test]
+fn ack_after_missed_syn_ack_has_no_self_transition() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert!(o.notes.contains(Note::Inferred));
+    assert!(no_self_transition(&o), "{:?}", o.transitions);
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
+
+// Kills 1374:36 "replace match guard fin_again with true". Only a retransmitted FIN
+// restarts TIME_WAIT's 2·MSL (RFC 9293 §3.10.7.4, TIME-WAIT: "restart the 2 MSL
+// timeout" on a retransmission of the FIN). A FIN at another sequence number (here
+// with 5 bytes of text before it, at 306) is not one: the client's deadline stays
+// 0 + 2·MSL.
+#[test]
+fn new_fin_into_time_wait_does_not_restart_the_timer() {
+    let mut obs = client_time_wait_server_last_ack();
+    let deadline = obs.time_wait_deadline(C);
+    assert_eq!(deadline, Some(obs.msl() * 2));
+    let o = obs.on_segment(
+        S,
+        &seg(301, 102, FIN | ACK).with_len(5),
+        Duration::from_secs(10),
+    );
+    assert_eq!(o.receiver, State::TimeWait);
+    assert_eq!(obs.time_wait_deadline(C), deadline);
+}
+
+// Kills 1400:9 "replace Half::acks_syn_of -> bool with true". Simultaneous open: SYNs
+// 100 and 300 cross, both sides SYN_RECEIVED; the server's SYN,ACK (ACK 101) makes
+// the client ESTABLISHED. The client's own first SYN,ACK then arrives with an ACK
+// (999) that does not acknowledge the server's SYN 300: unacceptable in SYN_RECEIVED
+// (RFC 9293 §3.10.7.4 fifth check), the server stays SYN_RECEIVED.
+#[test]
+fn crossed_syn_ack_that_misses_the_syn_does_not_establish() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynReceived, State::SynReceived)
+    );
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert_eq!(o.receiver, State::Established);
+    let o = send(&mut obs, C, seg(100, 999, SYN | ACK));
+    assert_eq!(obs.state(S), State::SynReceived, "{o:?}");
+}
+
+// Kills 1405:9 "replace Half::acks_fin_of -> bool with false". Simultaneous close
+// where the capture sees the server's ACK of the client's FIN before that FIN: the
+// server's FIN (301) reaches the client, then the server acknowledges 102 (the
+// client's FIN at 101), then the client's FIN 101 (ACK 301, not covering the
+// server's FIN) is seen: it crossed. When the server's FIN is delivered to it, the
+// client's own FIN is already acknowledged: FIN_WAIT_1 with its FIN ACKed receiving
+// a FIN goes to TIME_WAIT (RFC 9293 §3.10.7.4, eighth step), not CLOSING.
+#[test]
+fn crossed_fin_already_acknowledged_goes_to_time_wait() {
+    let mut obs = handshake();
+    let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
+    send(&mut obs, S, seg(302, 102, ACK));
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert!(o.notes.contains(Note::Crossed), "{o:?}");
+    assert_eq!(o.sender, State::TimeWait, "{o:?}");
+}
+
+// Kills 1350:46 "replace - with +" (the ISN of a SYN,ACK the capture missed, inferred
+// from the ACK of it). A mid-stream capture: the client closes first, the server's
+// FIN,ACK puts the client in TIME_WAIT, which runs out (2·MSL). A bare SYN of the
+// server, older than its data (it was overtaken), then reaches the CLOSED client,
+// which goes to SYN_RECEIVED; its SYN,ACK is not captured, but the server's ACK 1002
+// of it is: the client's ISN is 1002 − 1 = 1001 (an ACK names ISN + 1), and the client
+// is ESTABLISHED.
+#[test]
+fn ack_of_a_missed_syn_ack_names_its_isn_plus_one() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, C, seg(1000, 5000, FIN | ACK));
+    assert!(o.notes.contains(Note::Midstream));
+    let o = send(&mut obs, S, seg(5000, 1001, FIN | ACK));
+    assert_eq!(o.receiver, State::TimeWait);
+    let later = obs.msl() * 2;
+    obs.on_time(later);
+    assert_eq!(obs.state(C), State::Closed);
+    let o = obs.on_segment(S, &seg(4000, 0, SYN), later);
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    let o = obs.on_segment(S, &seg(5001, 1002, ACK), later);
+    assert!(o.notes.contains(Note::Inferred), "{o:?}");
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+    assert_eq!(obs.isn(C), Some(SeqNum(1001)));
+}
