@@ -438,3 +438,31 @@ fn ack_of_a_missed_syn_ack_names_its_isn_plus_one() {
     assert_eq!(o.receiver, State::Established, "{o:?}");
     assert_eq!(obs.isn(C), Some(SeqNum(1001)));
 }
+
+// Kills `!=` → `==` in the inference "an ACK from SYN_SENT means a SYN,ACK the capture
+// missed" (once a survivor because the code was wrong there: it put a receiver that
+// had gone past SYN_RECEIVED back into it). The client sends SYN 100; the server's
+// SYN,ACK (300, ack 101) is not captured; the server sends 10 bytes at 301 and a FIN
+// at 311, so it is ESTABLISHED and then FIN_WAIT_1 (RFC 9293 §3.10.4). The client's
+// `<SEQ=101><ACK=301><CTL=ACK>` (sent from SYN_SENT on the missed SYN,ACK) shows it
+// ESTABLISHED; it acknowledges neither the data nor the FIN, so the server stays in
+// FIN_WAIT_1 — never back to SYN_RECEIVED, a transition RFC 9293's diagram has no arrow for.
+#[test]
+fn ack_from_syn_sent_does_not_pull_a_closing_peer_back() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(301, 101, ACK).with_len(10));
+    let o = send(&mut obs, S, seg(311, 101, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::FinWait1),
+        "{o:?}"
+    );
+    assert!(
+        o.transitions.iter().all(|t| t.side == C),
+        "the server does not move: {:?}",
+        o.transitions
+    );
+}

@@ -59,11 +59,18 @@ pub enum Note {
     /// The connection was refused: the SYN was answered by a RST from a side that
     /// was never listening (the observer's LISTEN assumption is revised to CLOSED).
     Refused,
+    /// A retransmission that ends exactly at the receiver's `RCV.NXT` (the last
+    /// segment it took, sent again): RFC 9293's acceptability test drops it with
+    /// its ACK, Linux accepts it (`tcp_sequence`: a segment is old only when it
+    /// ends before `rcv_wup`) and processes the ACK. The observer follows Linux,
+    /// as real captures show (the ACK of a crossed FIN that closes a simultaneous
+    /// close); an RFC-strict receiver ignores that ACK.
+    AcceptedAtEdge,
 }
 
 impl Note {
     /// Every note, in declaration order.
-    pub const ALL: [Note; 13] = [
+    pub const ALL: [Note; 14] = [
         Note::Midstream,
         Note::Inferred,
         Note::Crossed,
@@ -77,6 +84,7 @@ impl Note {
         Note::OldDuplicate,
         Note::Challenged,
         Note::Refused,
+        Note::AcceptedAtEdge,
     ];
 
     /// A short lower-case name, e.g. `midstream`, `rst_ignored`.
@@ -95,6 +103,7 @@ impl Note {
             Note::OldDuplicate => "old_duplicate",
             Note::Challenged => "challenged",
             Note::Refused => "refused",
+            Note::AcceptedAtEdge => "accepted_at_edge",
         }
     }
 
@@ -1310,7 +1319,20 @@ impl Observer {
                     peer.sent_syn_ack = true;
                     peer.syn_seen = false;
                 }
-                if self.state(to) != State::SynReceived {
+                // The peer sent that SYN,ACK from SYN_RECEIVED, whatever the
+                // observer believed of it (an earlier connection's state), unless it
+                // is synchronized in this very connection: it has acknowledged the
+                // sender's current SYN, so its later data or FIN passed the capture
+                // point before this ACK, and no arrow of RFC 9293's diagram leads back.
+                let answered_this_syn = self
+                    .half(to)
+                    .numbers
+                    .highest_ack
+                    .zip(self.half(from).numbers.isn)
+                    .is_some_and(|(acked, isn)| acked.after(isn));
+                if self.state(to) != State::SynReceived
+                    && !(self.state(to).is_synchronized() && answered_this_syn)
+                {
                     self.set(to, State::SynReceived, Cause::Inferred, t);
                 }
                 self.set(from, State::Established, Cause::Inferred, t);
@@ -1382,11 +1404,18 @@ impl Observer {
                 .contiguous
                 .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
         {
-            // A retransmission of text or FIN entirely before RCV.NXT (the
-            // receiver has it): not acceptable, its ACK not processed (RFC 9293
-            // §3.10.7.4, first check). TIME_WAIT's retransmitted FIN is below.
-            notes.insert(Note::Unacceptable);
-            return;
+            let rcv_nxt = me.contiguous.unwrap_or(s.seq + s.seg_len);
+            if (s.seq + s.seg_len).before(rcv_nxt) {
+                // A retransmission of text or FIN entirely before RCV.NXT (the
+                // receiver has it): not acceptable, its ACK not processed (RFC 9293
+                // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
+                // TIME_WAIT's retransmitted FIN is below.
+                notes.insert(Note::Unacceptable);
+                return;
+            }
+            // It ends exactly at RCV.NXT: Linux takes its ACK (see
+            // `Note::AcceptedAtEdge`), the RFC's test would not.
+            notes.insert(Note::AcceptedAtEdge);
         }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
@@ -2223,21 +2252,54 @@ mod test {
         assert_eq!(obs.state(B), TimeWait, "{o:?}");
     }
 
-    // Fuzz find f5e9e9a3: simultaneous close; B's ACK of A's FIN is lost, B
-    // retransmits its FIN, now acknowledging A's FIN. A has B's FIN already: the
-    // segment lies entirely before A's RCV.NXT, is not acceptable, and its ACK is
-    // not processed (RFC 9293 §3.10.7.4, first check): A stays in CLOSING.
+    // Fuzz find f5e9e9a3, and tls__certificate-with-sct.pcap frames 16-19:
+    // simultaneous close; B's ACK of A's FIN is lost, B retransmits its FIN, now
+    // acknowledging A's FIN. A has B's FIN already, so the segment ends exactly at
+    // A's RCV.NXT (302): RFC 9293's test (§3.10.7.4, first check) would drop it
+    // with its ACK, Linux accepts it (it is old only if it ends before `rcv_wup`)
+    // and its ACK of A's FIN takes A from CLOSING to TIME_WAIT, as the capture
+    // shows (A's last ACK, then silence). One byte earlier it is old for both.
     #[test]
-    fn test_old_fin_carries_no_acknowledgment() {
+    fn test_fin_again_at_rcv_nxt_carries_its_acknowledgment() {
         let mut obs = Observer::new();
         step(&mut obs, A, syn(100), SynSent, SynReceived);
         step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
         step(&mut obs, A, ack(101, 301), Established, Established);
         step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
         step(&mut obs, B, fin_ack(301, 101), Closing, Closing);
-        let o = step(&mut obs, B, fin_ack(301, 102), Closing, Closing);
-        assert!(o.notes.contains(Note::Unacceptable));
-        step(&mut obs, B, ack(302, 102), TimeWait, Closing);
+        let o = step(&mut obs, B, fin_ack(301, 102), TimeWait, Closing);
+        assert!(o.notes.contains(Note::AcceptedAtEdge), "{o:?}");
+        assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    }
+
+    // Text wholly before the receiver's RCV.NXT (it ends one byte short of it) is
+    // old for RFC 9293 and for Linux alike: its ACK is not processed.
+    #[test]
+    fn test_old_text_before_rcv_nxt_carries_no_acknowledgment() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        // B sends 10 bytes (301..311) and then 5 more (311..316); A has all 15.
+        step(
+            &mut obs,
+            B,
+            ack(301, 101).with_len(10),
+            Established,
+            Established,
+        );
+        step(
+            &mut obs,
+            B,
+            ack(311, 101).with_len(5),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, fin_ack(101, 316), FinWait1, CloseWait);
+        // The first 10 bytes again, now acknowledging A's FIN: they end at 311,
+        // before A's RCV.NXT 316, so A stays in FIN_WAIT_1.
+        let o = step(&mut obs, B, ack(301, 102).with_len(10), FinWait1, CloseWait);
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     }
 
     // A later ISN while the first SYN is unanswered is a new attempt.

@@ -59,6 +59,11 @@
 //!     in its answer, and a receiver in LISTEN takes even a genuine old duplicate
 //!     (RFC 9293 figure 9) (`regression_syn_after_isn_clock_wrap`, fuzz find
 //!     `crash-d2205116`);
+//!   - the receiver of a retransmission that ends exactly at its `RCV.NXT`
+//!     (`Note::AcceptedAtEdge`): RFC 9293's acceptability test drops it with its
+//!     ACK, which `Endpoint` follows; Linux processes the ACK, and the observer
+//!     follows Linux because real captures do (`tls__certificate-with-sct.pcap`
+//!     frames 16–19, a simultaneous close that ends in TIME_WAIT on both sides);
 //!   - both sides once a RST was seen on a network that had reordered segments:
 //!     the receiver's last ACK *seen* need not be the last it *sent*, so the
 //!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
@@ -248,6 +253,10 @@ pub struct World {
     /// Per receiving side: a SYN sent to it that the observer took for an old
     /// duplicate (`Note::OldDuplicate`).
     pub old_duplicate: [bool; 2],
+    /// Per receiving side: a retransmission ending exactly at its `RCV.NXT` that
+    /// the observer accepted as Linux does (`Note::AcceptedAtEdge`); the RFC-strict
+    /// `Endpoint` drops it with its ACK.
+    pub at_edge: [bool; 2],
     /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
     /// sent but never seen at the capture point.
     pub unseen: [Vec<(TcpFlags, SeqNum)>; 2],
@@ -272,6 +281,7 @@ impl World {
             reopened: [false; 2],
             revised: [false; 2],
             old_duplicate: [false; 2],
+            at_edge: [false; 2],
             unseen: [Vec::new(), Vec::new()],
         }
     }
@@ -319,6 +329,9 @@ impl World {
             }
             if o.notes.contains(Note::OldDuplicate) {
                 self.old_duplicate[f.from.peer().index()] = true;
+            }
+            if o.notes.contains(Note::AcceptedAtEdge) {
+                self.at_edge[f.from.peer().index()] = true;
             }
             if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
                 self.revised[f.from.index()] = true;
@@ -438,6 +451,7 @@ impl World {
             && !self.reopened[side.index()]
             && !self.revised[side.index()]
             && !self.old_duplicate[side.index()]
+            && !self.at_edge[side.index()]
             && self.unseen[side.index()].is_empty()
     }
 
