@@ -396,141 +396,6 @@ mod test {
         assert!(!ts.passed(Side::Client, State::TimeWait));
     }
 
-    /// A serializer that only counts the elements of a sequence: enough to see that
-    /// `Transitions` serializes as the sequence of its transitions.
-    #[cfg(feature = "serde")]
-    mod count {
-        use core::fmt;
-        use serde::ser::{self, Impossible, Serialize};
-
-        #[derive(Debug)]
-        pub struct NotASeq;
-        impl fmt::Display for NotASeq {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("not a sequence")
-            }
-        }
-        impl serde::ser::StdError for NotASeq {}
-        impl ser::Error for NotASeq {
-            fn custom<T: fmt::Display>(_: T) -> Self {
-                NotASeq
-            }
-        }
-
-        pub struct Count;
-        pub struct Seq(usize);
-
-        impl ser::SerializeSeq for Seq {
-            type Ok = usize;
-            type Error = NotASeq;
-            fn serialize_element<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), NotASeq> {
-                self.0 += 1;
-                Ok(())
-            }
-            fn end(self) -> Result<usize, NotASeq> {
-                Ok(self.0)
-            }
-        }
-
-        macro_rules! refuse {
-            ($($name:ident($($t:ty),*)),*) => {
-                $(fn $name(self, $(_: $t),*) -> Result<usize, NotASeq> { Err(NotASeq) })*
-            };
-        }
-
-        impl ser::Serializer for Count {
-            type Ok = usize;
-            type Error = NotASeq;
-            type SerializeSeq = Seq;
-            type SerializeTuple = Impossible<usize, NotASeq>;
-            type SerializeTupleStruct = Impossible<usize, NotASeq>;
-            type SerializeTupleVariant = Impossible<usize, NotASeq>;
-            type SerializeMap = Impossible<usize, NotASeq>;
-            type SerializeStruct = Impossible<usize, NotASeq>;
-            type SerializeStructVariant = Impossible<usize, NotASeq>;
-            refuse!(
-                serialize_bool(bool),
-                serialize_i8(i8),
-                serialize_i16(i16),
-                serialize_i32(i32),
-                serialize_i64(i64),
-                serialize_u8(u8),
-                serialize_u16(u16),
-                serialize_u32(u32),
-                serialize_u64(u64),
-                serialize_f32(f32),
-                serialize_f64(f64),
-                serialize_char(char),
-                serialize_str(&str),
-                serialize_bytes(&[u8]),
-                serialize_none(),
-                serialize_unit(),
-                serialize_unit_struct(&'static str),
-                serialize_unit_variant(&'static str, u32, &'static str)
-            );
-            fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<usize, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_newtype_struct<T: ?Sized + Serialize>(
-                self,
-                _: &'static str,
-                _: &T,
-            ) -> Result<usize, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_newtype_variant<T: ?Sized + Serialize>(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: &T,
-            ) -> Result<usize, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_seq(self, _: Option<usize>) -> Result<Seq, NotASeq> {
-                Ok(Seq(0))
-            }
-            fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_tuple_struct(
-                self,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeTupleStruct, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_tuple_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeTupleVariant, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_struct(
-                self,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeStruct, NotASeq> {
-                Err(NotASeq)
-            }
-            fn serialize_struct_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeStructVariant, NotASeq> {
-                Err(NotASeq)
-            }
-        }
-    }
-
     #[cfg(feature = "serde")]
     #[test]
     fn test_transitions_serialize_as_a_sequence() {
@@ -543,7 +408,10 @@ mod test {
             State::SynReceived,
             Cause::Received,
         ));
-        assert_eq!(ts.serialize(count::Count).ok(), Some(2));
-        assert_eq!(Transitions::new().serialize(count::Count).ok(), Some(0));
+        assert_eq!(ts.serialize(crate::test_serde::Count).ok(), Some(2));
+        assert_eq!(
+            Transitions::new().serialize(crate::test_serde::Count).ok(),
+            Some(0)
+        );
     }
 }
