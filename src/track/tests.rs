@@ -545,3 +545,60 @@ fn reference_scenario_matches_tshark_4_0_17() {
     assert_eq!(flags(35), A::DUPLICATE_ACK);
     assert_eq!(out[34].analysis.duplicate_ack.map(|d| d.number), Some(1));
 }
+
+/// An ACK of data never seen when the capture lost the sender's last segment
+/// (`maxseqtobeacked` is not before `nextseq`): "ACKed unseen segment", and the
+/// sender's duplicate-ACK count restarts at #1. Expected values from tshark 4.0.17
+/// on the same seven frames written as a pcap (frame 5: `ack_lost_segment`;
+/// frames 6 and 7: `duplicate_ack_num` 1 and 2, `duplicate_ack_frame` 3).
+#[test]
+fn acked_unseen_at_the_end_restarts_the_dup_ack_count() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let frames = [
+        datagram(c, s, 100, 0, TcpFlags::SYN, 0),
+        datagram(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0),
+        datagram(c, s, 101, 501, TcpFlags::ACK, 0),
+        datagram(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 100),
+        // 201..301 from the client is not in the capture.
+        datagram(s, c, 501, 301, TcpFlags::ACK, 0),
+        datagram(c, s, 201, 501, TcpFlags::ACK, 0),
+        datagram(c, s, 201, 501, TcpFlags::ACK, 0),
+    ];
+    let out: Vec<_> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, b)| track(&mut t, i as u64 + 1, 1000 + i as u64, b))
+        .collect();
+    assert_eq!(out[4].analysis.flags, AnalysisFlags::ACK_LOST_SEGMENT);
+    for (i, number) in [(5, 1), (6, 2)] {
+        assert_eq!(out[i].analysis.flags, AnalysisFlags::DUPLICATE_ACK);
+        assert_eq!(
+            out[i].analysis.duplicate_ack,
+            Some(DuplicateAck { number, frame: 3 }),
+            "frame {}",
+            i + 1
+        );
+    }
+}
+
+/// Zeek's bookkeeping exists only when asked for, and is the connection's own.
+/// The test frames carry a zero TCP checksum, which Zeek counts as bad before
+/// anything else: its history is `Cc` (a bad checksum from the originator, one
+/// from the responder, each letter once), not the `ShA` of a clean handshake.
+#[test]
+fn zeek_bookkeeping_only_when_asked() {
+    let mut frame = 0;
+    let mut t = Tracker::new(TrackerConfig::default());
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let c = t.connection(id).expect("tracked");
+    assert!(c.zeek().is_none() && c.summary().zeek.is_none());
+
+    let mut frame = 0;
+    let mut t = Tracker::new(TrackerConfig::default().with_zeek(true));
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let c = t.connection(id).expect("tracked");
+    let zeek = c.zeek().expect("kept").summary();
+    assert_eq!(zeek.history.as_str(), "Cc");
+    assert_eq!(c.summary().zeek.map(|z| z.history), Some(zeek.history));
+}
