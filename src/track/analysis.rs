@@ -277,23 +277,42 @@ const SCALE_UNKNOWN: i8 = -1;
 /// Window scaling not used by this connection (Wireshark's `-2`).
 const SCALE_NOT_USED: i8 = -2;
 
-/// One segment sent and not yet acknowledged (Wireshark's `tcp_unacked_t`).
+/// One segment sent and not yet acknowledged (Wireshark's `tcp_unacked_t`). Both
+/// directions share one list per connection: the top bit of `frame` names the
+/// direction (frame numbers are below 2^63).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Unacked {
+    /// The frame number, with [`DIR_BIT`] set for direction 1.
     frame: u64,
     time: u64,
     seq: u32,
     nextseq: u32,
 }
 
+/// [`Unacked::frame`]'s direction bit.
+const DIR_BIT: u64 = 1 << 63;
+
+impl Unacked {
+    #[inline]
+    fn dir(&self) -> usize {
+        usize::from(self.frame & DIR_BIT != 0)
+    }
+    #[inline]
+    fn frame(&self) -> u64 {
+        self.frame & !DIR_BIT
+    }
+}
+
 /// What the analysis keeps about one direction (Wireshark's `tcp_flow_t` and
-/// `tcp_analyze_seq_flow_info_t`). Times are nanoseconds of capture time.
+/// `tcp_analyze_seq_flow_info_t`), packed: 56 bytes, no padding. Times are kept
+/// as ages behind the connection's latest capture time ([`ConnAnalysis::last`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Flow {
-    /// Unacknowledged segments, oldest first (Wireshark keeps them newest first).
-    segments: Vec<Unacked>,
-    lastacktime: u64,
-    lastnondupack: u64,
+    /// `lastnondupack`, a frame number, as two halves (keeps the flow 4-aligned).
+    lastnondupack: [u32; 2],
+    /// The highest 64-bit offset of a sequence number so far (the direction's
+    /// [`SeqUnwrapper`]; its base is [`Flow::base`]), as two halves.
+    high: [u32; 2],
     /// The first sequence number this direction's relative numbers count from.
     pub(crate) base: u32,
     nextseq: u32,
@@ -302,78 +321,143 @@ pub(crate) struct Flow {
     /// Duplicate ACKs in a row; −1 after an "ACKed unseen segment" (Wireshark's
     /// way of flagging one hole once).
     dupacknum: i32,
-    /// When `nextseq` last advanced (`nextseqtime`).
-    nextseqtime: u64,
-    /// The last raw window (u32::MAX before the first segment, as Wireshark).
-    window: u32,
-    sack: [(u32, u32); 4],
+    /// The bytes the SACK blocks of this direction's last segment cover (all that
+    /// bytes in flight need of them), saturating.
+    sacked: u32,
+    /// Nanoseconds from this direction's last segment (`lastacktime`) to the
+    /// connection's latest time; [`u32::MAX`] = that long or longer.
+    last_age: u32,
+    /// The same for the time `nextseq` last advanced (`nextseqtime`).
+    nextseq_age: u32,
+    /// How many of the connection's unacknowledged segments are this direction's.
+    unacked: u32,
+    /// The last raw window (see [`WINDOW_KNOWN`]: Wireshark starts at `u32::MAX`).
+    window: u16,
     pub(crate) win_scale: i8,
-    num_sack: u8,
-    lastsegmentflags: AnalysisFlags,
-    base_set: bool,
-    /// The base came from this direction's SYN (Wireshark's `TCP_S_SAW_SYN`).
-    base_from_syn: bool,
-    is_first_ack: bool,
-    /// Bytes-in-flight bits, one byte so the flow stays 112 bytes: [`VALID_BIF`]
-    /// (Wireshark's `valid_bif`) and [`ORDERED`].
-    bif: u8,
+    /// [`BASE_SET`], [`BASE_FROM_SYN`], [`FIRST_ACK`], [`VALID_BIF`], [`ORDERED`],
+    /// [`LAST_KEEP_ALIVE`], [`LAST_ZWP`], [`WINDOW_KNOWN`].
+    bits: u8,
 }
 
-/// [`Flow::bif`]: bytes in flight can be computed (Wireshark's `valid_bif`).
+/// [`Flow::bits`]: bytes in flight can be computed (Wireshark's `valid_bif`).
 const VALID_BIF: u8 = 1;
-/// [`Flow::bif`]: `segments` is known to be in non-decreasing order of relative `seq`
-/// and of relative `nextseq`, so its span is the first `seq` to the last `nextseq`
-/// without a walk; clear when unknown.
+/// [`Flow::bits`]: the direction's unacknowledged segments are known to be in
+/// non-decreasing order of relative `seq` and of relative `nextseq`, so their span
+/// is the first `seq` to the last `nextseq` without a walk; clear when unknown.
 const ORDERED: u8 = 2;
+/// [`Flow::bits`]: the base is set.
+const BASE_SET: u8 = 4;
+/// [`Flow::bits`]: the base came from this direction's SYN (`TCP_S_SAW_SYN`).
+const BASE_FROM_SYN: u8 = 8;
+/// [`Flow::bits`]: Wireshark's `is_first_ack`.
+const FIRST_ACK: u8 = 16;
+/// [`Flow::bits`]: the last segment was a keep-alive (`lastsegmentflags`).
+const LAST_KEEP_ALIVE: u8 = 32;
+/// [`Flow::bits`]: the last segment was a zero-window probe (`lastsegmentflags`).
+const LAST_ZWP: u8 = 64;
+/// [`Flow::bits`]: a window was seen (before it, Wireshark's window is `u32::MAX`).
+const WINDOW_KNOWN: u8 = 128;
 
 impl Flow {
-    fn new() -> Self {
+    fn new(age: u32) -> Self {
         Flow {
-            segments: Vec::new(),
-            lastacktime: 0,
-            lastnondupack: 0,
+            lastnondupack: [0; 2],
+            high: [0; 2],
             base: 0,
             nextseq: 0,
             maxseqtobeacked: 0,
             lastack: 0,
             dupacknum: 0,
-            nextseqtime: 0,
-            window: u32::MAX,
-            sack: [(0, 0); 4],
+            sacked: 0,
+            last_age: age,
+            nextseq_age: age,
+            unacked: 0,
+            window: 0,
             win_scale: SCALE_UNKNOWN,
-            num_sack: 0,
-            lastsegmentflags: AnalysisFlags::empty(),
-            base_set: false,
-            base_from_syn: false,
-            is_first_ack: true,
-            bif: VALID_BIF | ORDERED,
+            bits: VALID_BIF | ORDERED | FIRST_ACK,
         }
     }
 
-    fn valid_bif(&self) -> bool {
-        self.bif & VALID_BIF != 0
+    #[inline]
+    fn has(&self, bit: u8) -> bool {
+        self.bits & bit != 0
     }
 
-    fn ordered(&self) -> bool {
-        self.bif & ORDERED != 0
-    }
-
-    fn set_bif(&mut self, bit: u8, on: bool) {
+    #[inline]
+    fn set(&mut self, bit: u8, on: bool) {
         if on {
-            self.bif |= bit;
+            self.bits |= bit;
         } else {
-            self.bif &= !bit;
+            self.bits &= !bit;
         }
     }
 
-    fn sacks(&self) -> &[(u32, u32)] {
-        self.sack.get(..usize::from(self.num_sack)).unwrap_or(&[])
+    #[inline]
+    fn valid_bif(&self) -> bool {
+        self.has(VALID_BIF)
+    }
+
+    #[inline]
+    fn ordered(&self) -> bool {
+        self.has(ORDERED)
+    }
+
+    #[inline]
+    fn set_bif(&mut self, bit: u8, on: bool) {
+        self.set(bit, on);
+    }
+
+    /// The last raw window, `u32::MAX` before the first segment (as Wireshark).
+    #[inline]
+    fn window(&self) -> u32 {
+        if self.has(WINDOW_KNOWN) {
+            u32::from(self.window)
+        } else {
+            u32::MAX
+        }
+    }
+
+    #[inline]
+    fn lastnondupack(&self) -> u64 {
+        u64::from(self.lastnondupack[0]) | u64::from(self.lastnondupack[1]) << 32
+    }
+
+    #[inline]
+    fn set_lastnondupack(&mut self, frame: u64) {
+        self.lastnondupack = [frame as u32, (frame >> 32) as u32];
+    }
+
+    #[inline]
+    fn high(&self) -> u64 {
+        u64::from(self.high[0]) | u64::from(self.high[1]) << 32
+    }
+
+    /// Sets the base; a different base restarts the 64-bit offsets.
+    #[inline]
+    fn set_base(&mut self, base: u32) {
+        if !self.has(BASE_SET) || base != self.base {
+            self.high = [0; 2];
+        }
+        self.base = base;
+        self.bits |= BASE_SET;
     }
 
     /// How many unacknowledged segments are remembered.
     pub(crate) fn unacked(&self) -> usize {
-        self.segments.len()
+        self.unacked as usize
     }
+}
+
+/// Time from the instant `age` ns before `last` to `now`, as Wireshark's
+/// `nstime_delta` gives it, an earlier `now` (or an age that saturated) counting
+/// as very long.
+#[inline]
+fn since(last: u64, age: u32, now: u64) -> u64 {
+    if age == u32::MAX {
+        return u64::MAX;
+    }
+    now.checked_sub(last.saturating_sub(u64::from(age)))
+        .unwrap_or(u64::MAX)
 }
 
 /// `GT_SEQ(a, b)`: `a` after `b` in serial arithmetic.
@@ -418,38 +502,59 @@ pub(crate) struct Numbers {
     pub window_scaled: Option<u32>,
 }
 
-/// Both directions' analysis state plus the per-connection RTT times.
+/// Both directions' analysis state plus the per-connection RTT times: 152 bytes.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnAnalysis {
+    /// Both directions' unacknowledged segments, oldest first (Wireshark keeps
+    /// them newest first), told apart by [`DIR_BIT`].
+    segments: Vec<Unacked>,
+    /// The connection's latest capture time (ns); the flows' times are ages
+    /// behind it.
+    pub(crate) last: u64,
+    /// Before the initial RTT is known: the time of the most recent pure SYN
+    /// (`ts_mru_syn`, 0 = none); then [`RTT_KNOWN`] plus the initial RTT
+    /// (`ts_first_rtt`; as in Wireshark a zero RTT stays unknown).
+    syn_rtt: u64,
     pub(crate) flows: [Flow; 2],
-    /// Each direction's sequence numbers as 64-bit offsets from its base.
-    unwrap: [SeqUnwrapper; 2],
-    /// Time of the most recent pure SYN (`ts_mru_syn`); 0 = none.
-    mru_syn: u64,
-    /// `ts_first_rtt`; 0 = not known (as in Wireshark, a zero RTT stays unknown).
-    first_rtt: u64,
 }
 
+/// [`ConnAnalysis::syn_rtt`] holds the initial RTT.
+const RTT_KNOWN: u64 = 1 << 63;
+
 impl ConnAnalysis {
-    pub(crate) fn new() -> Self {
+    /// A connection whose first segment is at `now` (ns); Wireshark's times
+    /// start at zero.
+    pub(crate) fn new(now: u64) -> Self {
+        let age = u32::try_from(now).unwrap_or(u32::MAX);
         ConnAnalysis {
-            flows: [Flow::new(), Flow::new()],
-            unwrap: [SeqUnwrapper::new(SeqNum(0)); 2],
-            mru_syn: 0,
-            first_rtt: 0,
+            segments: Vec::new(),
+            last: now,
+            syn_rtt: 0,
+            flows: [Flow::new(age), Flow::new(age)],
         }
     }
 
     /// The raw base of direction `dir` (0 or 1), if set.
     pub(crate) fn base(&self, dir: usize) -> Option<u32> {
-        self.flows.get(dir).filter(|f| f.base_set).map(|f| f.base)
+        self.flows
+            .get(dir)
+            .filter(|f| f.has(BASE_SET))
+            .map(|f| f.base)
+    }
+
+    /// The initial RTT in ns, 0 while unknown.
+    #[inline]
+    fn first_rtt(&self) -> u64 {
+        if self.syn_rtt & RTT_KNOWN != 0 {
+            self.syn_rtt & !RTT_KNOWN
+        } else {
+            0
+        }
     }
 
     /// Analyses one segment sent in direction `dir` (0 or 1) and updates the
     /// state, in the order of Wireshark's `dissect_tcp()` first pass.
     pub(crate) fn on_segment(&mut self, dir: usize, s: &SegInfo<'_>) -> (Numbers, Analysis) {
-        let [f0, f1] = &mut self.flows;
-        let (fwd, rev) = if dir == 0 { (f0, f1) } else { (f1, f0) };
         let syn = s.flags.contains(TcpFlags::SYN);
         let fin = s.flags.contains(TcpFlags::FIN);
         let rst = s.flags.contains(TcpFlags::RST);
@@ -459,37 +564,47 @@ impl ConnAnalysis {
         let (seq, ack, len, now) = (s.seq, s.ack, s.len, s.time);
         let window = u32::from(s.window);
 
+        // Capture time moves on: every age grows by the step.
+        if now > self.last {
+            let step = u32::try_from(now - self.last).unwrap_or(u32::MAX);
+            for f in &mut self.flows {
+                f.last_age = f.last_age.saturating_add(step);
+                f.nextseq_age = f.nextseq_age.saturating_add(step);
+            }
+            self.last = now;
+        }
+        let age_now = u32::try_from(self.last - now).unwrap_or(u32::MAX);
+        let first_rtt = self.first_rtt();
+        let last = self.last;
+        let dir_bit = if dir == 0 { 0 } else { DIR_BIT };
+        let [f0, f1] = &mut self.flows;
+        let (fwd, rev) = if dir == 0 { (f0, f1) } else { (f1, f0) };
+
         // Relative numbers (Wireshark: base_seq set from the first segment of a
         // direction — the SYN's seq, otherwise seq − 1 — and the other direction's
         // from the first ACK-flagged segment: ack − 1).
-        if !fwd.base_set {
-            fwd.base = if syn { seq } else { seq.wrapping_sub(1) };
-            fwd.base_set = true;
-            fwd.base_from_syn = syn;
+        if !fwd.has(BASE_SET) {
+            fwd.set_base(if syn { seq } else { seq.wrapping_sub(1) });
+            fwd.set(BASE_FROM_SYN, syn);
             fwd.set_bif(ORDERED, false);
-        } else if syn && !fwd.base_from_syn {
+        } else if syn && !fwd.has(BASE_FROM_SYN) {
             // A SYN after segments that only let the base be guessed: its
             // sequence number is the real base (tshark 4.0.17 renumbers from it).
-            fwd.base = seq;
-            fwd.base_from_syn = true;
+            fwd.set_base(seq);
+            fwd.set(BASE_FROM_SYN, true);
             fwd.set_bif(ORDERED, false);
         }
-        if ackf && !rev.base_set {
-            rev.base = ack.wrapping_sub(1);
-            rev.base_set = true;
+        if ackf && !rev.has(BASE_SET) {
+            rev.set_base(ack.wrapping_sub(1));
             rev.set_bif(ORDERED, false);
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
-        // The 64-bit offset: a new unwrapper whenever the base is (re)set.
-        let offset = match self.unwrap.get_mut(dir) {
-            Some(u) => {
-                if u.base() != SeqNum(fwd.base) {
-                    *u = SeqUnwrapper::new(SeqNum(fwd.base));
-                }
-                u.unwrap(SeqNum(seq))
-            }
-            None => None,
-        };
+        // The 64-bit offset: the direction's unwrapper, restarted whenever the
+        // base changes (`set_base`).
+        let mut unwrapper = SeqUnwrapper::from_parts(SeqNum(fwd.base), fwd.high());
+        let offset = unwrapper.unwrap(SeqNum(seq));
+        let high = unwrapper.highest();
+        fwd.high = [high as u32, (high >> 32) as u32];
         let numbers_ack = ackf.then(|| ack.wrapping_sub(rev.base));
 
         let mut a = Analysis::default();
@@ -503,7 +618,7 @@ impl ConnAnalysis {
         // A1 ZERO_WINDOW_PROBE: `seglen == 1 && seq == fwd->nextseq && rev->window == 0`;
         // then jump to `finished_fwd`.
         let mut finished = false;
-        if len == 1 && seq == fwd.nextseq && rev.window == 0 {
+        if len == 1 && seq == fwd.nextseq && rev.window() == 0 {
             flags |= AnalysisFlags::ZERO_WINDOW_PROBE;
             finished = true;
         }
@@ -526,7 +641,7 @@ impl ConnAnalysis {
             // last one, `seq == fwd->nextseq`, `ack == fwd->lastack`, no SYN/FIN/RST.
             if len == 0
                 && window != 0
-                && window != fwd.window
+                && window != fwd.window()
                 && seq == fwd.nextseq
                 && ack == fwd.lastack
                 && !sfr
@@ -537,12 +652,12 @@ impl ConnAnalysis {
             // window, `seq + seglen == rev->lastack + (rev->window << scale)`, the
             // scale taken as 0 before the peer's first ACK or when scaling is off.
             if len > 0 && rev.win_scale != SCALE_UNKNOWN && !sfr {
-                let shift = if rev.is_first_ack || rev.win_scale == SCALE_NOT_USED {
+                let shift = if rev.has(FIRST_ACK) || rev.win_scale == SCALE_NOT_USED {
                     0
                 } else {
                     rev.win_scale as u32
                 };
-                let edge = rev.lastack.wrapping_add(rev.window.wrapping_shl(shift));
+                let edge = rev.lastack.wrapping_add(rev.window().wrapping_shl(shift));
                 if seq.wrapping_add(len) == edge {
                     flags |= AnalysisFlags::WINDOW_FULL;
                 }
@@ -552,9 +667,9 @@ impl ConnAnalysis {
             // keep-alive (`rev->lastsegmentflags & TCP_A_KEEP_ALIVE`); then `finished_fwd`.
             if same_ack
                 && window != 0
-                && window == fwd.window
+                && window == fwd.window()
                 && ack == fwd.lastack
-                && rev.lastsegmentflags.contains(AnalysisFlags::KEEP_ALIVE)
+                && rev.has(LAST_KEEP_ALIVE)
             {
                 flags |= AnalysisFlags::KEEP_ALIVE_ACK;
                 finished = true;
@@ -565,11 +680,9 @@ impl ConnAnalysis {
             if !finished
                 && same_ack
                 && window == 0
-                && fwd.window == 0
+                && fwd.window() == 0
                 && ack == fwd.lastack
-                && rev
-                    .lastsegmentflags
-                    .contains(AnalysisFlags::ZERO_WINDOW_PROBE)
+                && rev.has(LAST_ZWP)
             {
                 flags |= AnalysisFlags::ZERO_WINDOW_PROBE_ACK;
                 finished = true;
@@ -577,7 +690,7 @@ impl ConnAnalysis {
             // A9 DUPLICATE_ACK: no payload, same non-zero window, `seq == fwd->nextseq`,
             // `ack == fwd->lastack`, no SYN/FIN/RST. After an "ACKed unseen segment"
             // (count −1) the count restarts at 1.
-            if !finished && same_ack && window != 0 && window == fwd.window && ack == fwd.lastack {
+            if !finished && same_ack && window != 0 && window == fwd.window() && ack == fwd.lastack {
                 fwd.dupacknum = if fwd.dupacknum == -1 {
                     1
                 } else {
@@ -586,13 +699,13 @@ impl ConnAnalysis {
                 flags |= AnalysisFlags::DUPLICATE_ACK;
                 a.duplicate_ack = Some(DuplicateAck {
                     number: fwd.dupacknum.unsigned_abs(),
-                    frame: fwd.lastnondupack,
+                    frame: fwd.lastnondupack(),
                 });
             }
         }
         // finished_fwd, B1: a new acknowledgment number resets the dup-ACK count.
         if ack != fwd.lastack {
-            fwd.lastnondupack = s.frame;
+            fwd.set_lastnondupack(s.frame);
             fwd.dupacknum = 0;
         }
         // B2 ACK_LOST_PACKET: `rev->maxseqtobeacked && GT_SEQ(ack, rev->maxseqtobeacked)`
@@ -623,12 +736,15 @@ impl ConnAnalysis {
                 not_advanced = false;
             }
             // Times as Wireshark computes them: an earlier "now" wraps to a huge value.
-            let since_peer = now.checked_sub(rev.lastacktime).unwrap_or(u64::MAX);
-            let since_highest = now.checked_sub(fwd.nextseqtime).unwrap_or(u64::MAX);
-            let thres = if self.first_rtt == 0 {
+            // (An age that saturated, 4.29 s or more, counts as very long: it
+            // differs from Wireshark only for an initial RTT over 4.29 s or a
+            // capture time going back that far.)
+            let since_peer = since(last, rev.last_age, now);
+            let since_highest = since(last, fwd.nextseq_age, now);
+            let thres = if first_rtt == 0 {
                 DEFAULT_OOO_THRESHOLD
             } else {
-                self.first_rtt
+                first_rtt
             };
             if len > 0 && rev.lastack != 0 && le(seq.wrapping_add(len), rev.lastack) {
                 // C2 SPURIOUS: `seglen > 0 && rev->lastack && LE_SEQ(seq + seglen,
@@ -660,9 +776,13 @@ impl ConnAnalysis {
         // State updates, Wireshark's order.
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
-        if (len > 0 || syn || fin) && (fwd.segments.len() as u32) < s.max_unacked {
+        if (len > 0 || syn || fin) && fwd.unacked < s.max_unacked {
             let base = fwd.base;
-            let ordered = match fwd.segments.last() {
+            let previous = match fwd.unacked {
+                0 => None,
+                _ => self.segments.iter().rev().find(|u| u.dir() == dir),
+            };
+            let ordered = match previous {
                 None => true,
                 Some(l) => {
                     fwd.ordered()
@@ -671,26 +791,29 @@ impl ConnAnalysis {
                 }
             };
             fwd.set_bif(ORDERED, ordered);
-            fwd.segments.push(Unacked {
-                frame: s.frame,
+            self.segments.push(Unacked {
+                frame: (s.frame & !DIR_BIT) | dir_bit,
                 time: now,
                 seq,
                 nextseq,
             });
+            fwd.unacked += 1;
         }
         // `nextseq` (and its time) only moves forward; a zero-window probe does not
         // move it.
         if (fwd.nextseq == 0 || gt(nextseq, fwd.nextseq)) && !zwp {
             fwd.nextseq = nextseq;
-            fwd.nextseqtime = now;
+            fwd.nextseq_age = age_now;
         }
         if (seq == fwd.maxseqtobeacked || fwd.maxseqtobeacked == 0) && !zwp {
             fwd.maxseqtobeacked = fwd.nextseq;
         }
-        fwd.window = window;
+        fwd.window = s.window;
+        fwd.bits |= WINDOW_KNOWN;
         fwd.lastack = ack;
-        fwd.lastacktime = now;
-        fwd.lastsegmentflags = flags;
+        fwd.last_age = age_now;
+        fwd.set(LAST_KEEP_ALIVE, flags.contains(AnalysisFlags::KEEP_ALIVE));
+        fwd.set(LAST_ZWP, flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE));
 
         // ACK processing over the peer's unacknowledged segments (the ACK bit is not
         // tested, as in Wireshark): a segment ending exactly at `ack` gives
@@ -698,20 +821,29 @@ impl ConnAnalysis {
         // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
         let mut trimmed = false;
-        rev.segments.retain_mut(|u| {
-            if ack == u.nextseq {
-                if acked.is_none() {
-                    acked = Some((u.frame, u.time));
-                }
-                false
-            } else if gt(ack, u.seq) && le(ack, u.nextseq) {
-                u.seq = ack;
-                trimmed = true;
-                true
-            } else {
-                gt(u.nextseq, ack)
-            }
-        });
+        if rev.unacked != 0 {
+            let rdir = 1 - dir;
+            let mut removed = 0;
+            self.segments.retain_mut(|u| {
+                let keep = if u.dir() != rdir {
+                    true
+                } else if ack == u.nextseq {
+                    if acked.is_none() {
+                        acked = Some((u.frame(), u.time));
+                    }
+                    false
+                } else if gt(ack, u.seq) && le(ack, u.nextseq) {
+                    u.seq = ack;
+                    trimmed = true;
+                    true
+                } else {
+                    gt(u.nextseq, ack)
+                };
+                removed += u32::from(!keep);
+                keep
+            });
+            rev.unacked -= removed;
+        }
         // Removing segments keeps the order; moving a start may not.
         if trimmed {
             rev.set_bif(ORDERED, false);
@@ -726,21 +858,30 @@ impl ConnAnalysis {
 
         // Bytes in flight (payload-based): the span of the unacknowledged segments,
         // less the peer's SACKed bytes, less one for SYN/FIN.
-        if len != 0 && fwd.valid_bif() && !fwd.segments.is_empty() {
+        if len != 0 && fwd.valid_bif() && fwd.unacked != 0 {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
-            match (fwd.ordered(), fwd.segments.first(), fwd.segments.last()) {
+            let mine = |u: &&Unacked| u.dir() == dir;
+            let ends = if fwd.ordered() {
+                self.segments
+                    .iter()
+                    .find(mine)
+                    .zip(self.segments.iter().rev().find(mine))
+            } else {
+                None
+            };
+            match ends {
                 // In order: the span is the first start to the last end.
-                (true, Some(f), Some(l)) => {
+                Some((f, l)) => {
                     first = f.seq.wrapping_sub(base);
                     last = l.nextseq.wrapping_sub(base);
                 }
-                _ => {
+                None => {
                     // The walk, which also finds out whether the list is in order.
                     let mut ordered = true;
                     let mut previous = (0u32, 0u32);
-                    for u in &fwd.segments {
+                    for u in self.segments.iter().filter(mine) {
                         let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
                         ordered &= s >= previous.0 && n >= previous.1;
                         previous = (s, n);
@@ -751,9 +892,7 @@ impl ConnAnalysis {
                 }
             }
             let mut in_flight = last.wrapping_sub(first) as i64;
-            for &(l, r) in rev.sacks() {
-                in_flight -= i64::from(r.wrapping_sub(l));
-            }
+            in_flight -= i64::from(rev.sacked);
             in_flight -= i64::from(synfin);
             if in_flight > 0 && in_flight < 2_000_000_000 {
                 a.bytes_in_flight = Some(in_flight as u32);
@@ -762,17 +901,21 @@ impl ConnAnalysis {
 
         // SYN bookkeeping and the initial RTT (from the most recent pure SYN to the
         // first ACK without SYN).
+        // (Times from 2^63 ns on, year 2262, are taken as 2^63 − 1 here.)
         if syn {
-            if !ackf {
-                self.mru_syn = now;
+            if !ackf && first_rtt == 0 {
+                self.syn_rtt = now.min(!RTT_KNOWN);
             }
-            fwd.is_first_ack = true;
+            fwd.set(FIRST_ACK, true);
         }
         if ackf && !syn {
-            if self.first_rtt == 0 && self.mru_syn != 0 {
-                self.first_rtt = now.saturating_sub(self.mru_syn);
+            if first_rtt == 0 && self.syn_rtt != 0 {
+                let rtt = now.saturating_sub(self.syn_rtt).min(!RTT_KNOWN);
+                if rtt != 0 {
+                    self.syn_rtt = RTT_KNOWN | rtt;
+                }
             }
-            fwd.is_first_ack = false;
+            fwd.set(FIRST_ACK, false);
         }
 
         // The window as displayed (`tcp.window_size`): SYNs unscaled, otherwise
@@ -791,13 +934,11 @@ impl ConnAnalysis {
         if let Some(ws) = s.window_scale {
             fwd.win_scale = ws.min(14) as i8;
         }
-        fwd.num_sack = 0;
-        if !s.sack.is_empty() {
-            for (slot, &(l, r)) in fwd.sack.iter_mut().zip(s.sack) {
-                *slot = (l.0.wrapping_sub(rev.base), r.0.wrapping_sub(rev.base));
-            }
-            fwd.num_sack = s.sack.len().min(4) as u8;
-        }
+        fwd.sacked = s
+            .sack
+            .iter()
+            .take(4)
+            .fold(0u32, |sum, &(l, r)| sum.saturating_add(r.0.wrapping_sub(l.0)));
         // `verify_tcp_window_scaling()`: a SYN without the option turns scaling off
         // both ways; a SYN,ACK after a SYN without it turns it off for its sender.
         if syn {
@@ -810,7 +951,8 @@ impl ConnAnalysis {
         }
 
         a.flags = flags;
-        a.initial_rtt = (self.first_rtt != 0).then(|| Duration::from_nanos(self.first_rtt));
+        let first_rtt = self.first_rtt();
+        a.initial_rtt = (first_rtt != 0).then(|| Duration::from_nanos(first_rtt));
         let numbers = Numbers {
             seq: rel_seq,
             offset,

@@ -33,6 +33,16 @@ impl StateSet {
         1 << (state as u16)
     }
 
+    /// The set of a bit mask (bit `n` = the `n`-th state in RFC order).
+    pub(crate) const fn from_bits(bits: u16) -> Self {
+        StateSet(bits)
+    }
+
+    /// The bit mask.
+    pub(crate) const fn bits(self) -> u16 {
+        self.0
+    }
+
     /// Adds a state.
     pub fn insert(&mut self, state: State) {
         self.0 |= Self::bit(state);

@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::hash::Hasher;
-use core::net::SocketAddr;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use core::time::Duration;
 
 use hashbrown::HashTable;
@@ -80,13 +80,14 @@ impl TrackerConfig {
     }
 }
 
-/// A connection's handle: a slot of the table and the slot's generation, so a
+/// A connection's handle: a slot of the table and the connection's stream, so a
 /// handle to a connection that left the table never reaches its successor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ConnId {
     slot: u32,
-    generation: u32,
+    /// The connection's stream: a slot's next connection has another.
+    stream: u64,
 }
 
 /// What the tracker says about one segment.
@@ -124,22 +125,58 @@ pub struct TrackedSegment {
     pub analysis: Analysis,
 }
 
-/// One tracked connection.
+/// The addresses of a connection the packets do not fit in [`Connection`]
+/// itself, and its rare or optional parts: allocated only for an IPv6
+/// connection, a counter past 2^32, or with Zeek's bookkeeping on.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Extra {
+    /// IPv6 addresses, client then server.
+    v6: Option<[Ipv6Addr; 2]>,
+    /// The high 32 bits of [`Connection::counts`].
+    carry: [u32; 6],
+    zeek: Option<Box<ZeekConn>>,
+}
+
+/// The size of a connection's [`Extra`] block (tests count it).
+#[cfg(all(test, feature = "std"))]
+pub(crate) const EXTRA_SIZE: usize = core::mem::size_of::<Extra>();
+
+/// One tracked connection: 224 bytes on x86-64 besides its [`Observer`], for
+/// IPv4 (see the `per_connection_memory` test; [`Tracker`] has the figures).
 #[derive(Clone, Debug)]
 pub struct Connection {
-    stream: u64,
-    client: SocketAddr,
-    server: SocketAddr,
-    observer: Observer,
     analysis: ConnAnalysis,
-    zeek: Option<Box<ZeekConn>>,
+    observer: Observer,
+    stream: u64,
+    /// Capture time of the first segment (ns).
     start: u64,
-    last: u64,
-    packets: [u64; 2],
-    payload_bytes: [u64; 2],
-    ip_bytes: [u64; 2],
-    states: [StateSet; 2],
+    /// Low 32 bits of the packets, payload bytes and IP bytes sent by the client
+    /// (even indices) and the server (odd ones); the high bits in [`Extra`].
+    counts: [u32; 6],
+    /// IPv4 addresses, client then server (zero for IPv6: in [`Extra`]).
+    ips: [u32; 2],
+    /// Ports, client then server.
+    ports: [u16; 2],
+    /// The states each side passed ([`StateSet`] bits), with the table's
+    /// [`TAG_CLOSING`] and [`TAG_V6`] bits in the first one's spare high bits.
+    states: [u16; 2],
+    /// Links of the table's activity lists.
+    prev: u32,
+    next: u32,
+    extra: Option<Box<Extra>>,
 }
+
+/// [`Connection::states`]`[0]`: the connection is on the closing list.
+const TAG_CLOSING: u16 = 1 << 15;
+/// [`Connection::states`]`[0]`: IPv6 (addresses in [`Extra`]).
+const TAG_V6: u16 = 1 << 14;
+/// [`Connection::states`]: the state bits.
+const STATE_BITS: u16 = (1 << 11) - 1;
+
+/// Counter indices in [`Connection::counts`] (plus the side's index).
+const PACKETS: usize = 0;
+const PAYLOAD: usize = 2;
+const IP_BYTES: usize = 4;
 
 impl Connection {
     /// Wireshark's `tcp.stream` index.
@@ -147,14 +184,31 @@ impl Connection {
         self.stream
     }
 
+    fn is_v6(&self) -> bool {
+        self.states[0] & TAG_V6 != 0
+    }
+
+    fn addr(&self, i: usize) -> SocketAddr {
+        let port = self.ports.get(i).copied().unwrap_or(0);
+        match self.extra.as_ref().and_then(|e| e.v6) {
+            Some(v6) if self.is_v6() => {
+                SocketAddr::new(IpAddr::V6(v6.get(i).copied().unwrap_or(Ipv6Addr::UNSPECIFIED)), port)
+            }
+            _ => SocketAddr::new(
+                IpAddr::V4(Ipv4Addr::from(self.ips.get(i).copied().unwrap_or(0))),
+                port,
+            ),
+        }
+    }
+
     /// The client (see [`Tracker`] for the rule).
     pub fn client(&self) -> SocketAddr {
-        self.client
+        self.addr(0)
     }
 
     /// The server.
     pub fn server(&self) -> SocketAddr {
-        self.server
+        self.addr(1)
     }
 
     /// Both sides' states, inferred at the capture point.
@@ -164,7 +218,7 @@ impl Connection {
 
     /// Zeek's bookkeeping of the connection, when [`TrackerConfig::zeek`] is on.
     pub fn zeek(&self) -> Option<&ZeekConn> {
-        self.zeek.as_deref()
+        self.extra.as_ref().and_then(|e| e.zeek.as_deref())
     }
 
     /// `side`'s first sequence number as Wireshark counts relative numbers from it
@@ -181,29 +235,72 @@ impl Connection {
             .map_or(0, |f| f.unacked())
     }
 
+    /// Counter `i` of [`Connection::counts`], carry included.
+    fn count(&self, i: usize) -> u64 {
+        let low = self.counts.get(i).copied().unwrap_or(0);
+        let high = self
+            .extra
+            .as_ref()
+            .and_then(|e| e.carry.get(i).copied())
+            .unwrap_or(0);
+        u64::from(high) << 32 | u64::from(low)
+    }
+
+    fn add(&mut self, i: usize, n: u32) {
+        let Some(c) = self.counts.get_mut(i) else {
+            return;
+        };
+        let (sum, carry) = c.overflowing_add(n);
+        *c = sum;
+        if carry {
+            if let Some(h) = self
+                .extra
+                .get_or_insert_with(Box::default)
+                .carry
+                .get_mut(i)
+            {
+                *h = h.wrapping_add(1);
+            }
+        }
+    }
+
+    fn both(&self, i: usize) -> [u64; 2] {
+        [self.count(i), self.count(i + 1)]
+    }
+
+    fn list(&self) -> u8 {
+        if self.states[0] & TAG_CLOSING != 0 {
+            CLOSING
+        } else {
+            LIVE
+        }
+    }
+
     /// The summary so far.
     pub fn summary(&self) -> ConnectionSummary {
         ConnectionSummary {
             stream: self.stream,
-            client: self.client,
-            server: self.server,
+            client: self.client(),
+            server: self.server(),
             start: Duration::from_nanos(self.start),
-            last: Duration::from_nanos(self.last),
-            packets: self.packets,
-            payload_bytes: self.payload_bytes,
-            ip_bytes: self.ip_bytes,
-            states: self.states,
+            last: Duration::from_nanos(self.analysis.last),
+            packets: self.both(PACKETS),
+            payload_bytes: self.both(PAYLOAD),
+            ip_bytes: self.both(IP_BYTES),
+            states: self
+                .states
+                .map(|s| StateSet::from_bits(s & STATE_BITS)),
             final_states: [
                 self.observer.state(Side::Client),
                 self.observer.state(Side::Server),
             ],
-            zeek: self.zeek.as_ref().map(|z| z.summary()),
+            zeek: self.zeek().map(|z| z.summary()),
         }
     }
 
     fn is_over(&self) -> bool {
         let over = |s: State| matches!(s, State::Closed | State::TimeWait | State::Listen);
-        self.packets != [0, 0]
+        (self.count(PACKETS) != 0 || self.count(PACKETS + 1) != 0)
             && over(self.observer.state(Side::Client))
             && over(self.observer.state(Side::Server))
     }
@@ -212,17 +309,6 @@ impl Connection {
 const NIL: u32 = u32::MAX;
 const LIVE: u8 = 0;
 const CLOSING: u8 = 1;
-const FREE: u8 = 2;
-
-/// A slot of the table: the connection and its links in the activity list.
-#[derive(Clone, Debug)]
-pub(crate) struct Slot {
-    conn: Option<Connection>,
-    generation: u32,
-    prev: u32,
-    next: u32,
-    list: u8,
-}
 
 /// A doubly linked list of slots, least recently active at the head.
 #[derive(Clone, Copy, Debug)]
@@ -231,38 +317,120 @@ struct List {
     tail: u32,
 }
 
-/// The unordered pair of endpoints that names a conversation.
-type Key = (SocketAddr, SocketAddr);
-
-fn key(a: SocketAddr, b: SocketAddr) -> Key {
-    if a <= b { (a, b) } else { (b, a) }
+/// A packet's endpoints, as the table stores and hashes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pair {
+    V4 { ips: [u32; 2], ports: [u16; 2] },
+    V6 { ips: [Ipv6Addr; 2], ports: [u16; 2] },
 }
 
-/// The hash of a key: the addresses and ports fed as whole words.
-fn hash_key(k: &Key) -> u64 {
-    let mut h = FxHasher::default();
-    for a in [k.0, k.1] {
-        match a {
-            SocketAddr::V4(v4) => {
-                h.write_u64(u64::from(u32::from(*v4.ip())) << 16 | u64::from(v4.port()));
-            }
-            SocketAddr::V6(v6) => {
-                let bits = u128::from(*v6.ip());
-                h.write_u64(bits as u64);
-                h.write_u64((bits >> 64) as u64);
-                h.write_u64(u64::from(v6.port()));
-            }
+impl Pair {
+    /// Source then destination. (An IPv4 address paired with an IPv6 one, which
+    /// no decoded packet has, is taken as IPv4-mapped.)
+    fn new(src: SocketAddr, dst: SocketAddr) -> Self {
+        let ports = [src.port(), dst.port()];
+        match (src.ip(), dst.ip()) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => Pair::V4 {
+                ips: [u32::from(a), u32::from(b)],
+                ports,
+            },
+            (a, b) => Pair::V6 {
+                ips: [v6(a), v6(b)],
+                ports,
+            },
         }
     }
-    h.finish()
+
+    fn swapped(self) -> Self {
+        match self {
+            Pair::V4 { ips: [a, b], ports: [p, q] } => Pair::V4 {
+                ips: [b, a],
+                ports: [q, p],
+            },
+            Pair::V6 { ips: [a, b], ports: [p, q] } => Pair::V6 {
+                ips: [b, a],
+                ports: [q, p],
+            },
+        }
+    }
+
+    /// The hash of the unordered pair: both orders give the same.
+    #[inline]
+    fn hash(&self) -> u64 {
+        let mut h = FxHasher::default();
+        match *self {
+            Pair::V4 { ips, ports } => {
+                let a = u64::from(ips[0]) << 16 | u64::from(ports[0]);
+                let b = u64::from(ips[1]) << 16 | u64::from(ports[1]);
+                let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                h.write_u64(lo);
+                h.write_u64(hi);
+            }
+            Pair::V6 { ips, ports } => {
+                let a = (u128::from(ips[0]), ports[0]);
+                let b = (u128::from(ips[1]), ports[1]);
+                let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                for (ip, port) in [lo, hi] {
+                    h.write_u64(ip as u64);
+                    h.write_u64((ip >> 64) as u64);
+                    h.write_u64(u64::from(port));
+                }
+            }
+        }
+        h.finish()
+    }
 }
 
-/// The key of the connection in `slot`.
-fn slot_key(slots: &[Slot], slot: u32) -> Option<Key> {
-    slots
-        .get(slot as usize)
-        .and_then(|s| s.conn.as_ref())
-        .map(|c| key(c.client, c.server))
+fn v6(ip: IpAddr) -> Ipv6Addr {
+    match ip {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped(),
+        IpAddr::V6(v6) => v6,
+    }
+}
+
+impl Connection {
+    /// The stored endpoints, client then server.
+    #[inline]
+    fn pair(&self) -> Pair {
+        match self.extra.as_ref().and_then(|e| e.v6) {
+            Some(ips) if self.is_v6() => Pair::V6 {
+                ips,
+                ports: self.ports,
+            },
+            _ => Pair::V4 {
+                ips: self.ips,
+                ports: self.ports,
+            },
+        }
+    }
+
+    /// Whether `p` (source, destination) is this connection's pair, and if so
+    /// whether the source is the client.
+    #[inline]
+    fn matches(&self, p: &Pair) -> Option<Side> {
+        match *p {
+            Pair::V4 { ips, ports } if !self.is_v6() => {
+                if self.ips == ips && self.ports == ports {
+                    Some(Side::Client)
+                } else if self.ips == [ips[1], ips[0]] && self.ports == [ports[1], ports[0]] {
+                    Some(Side::Server)
+                } else {
+                    None
+                }
+            }
+            Pair::V6 { .. } if self.is_v6() => {
+                let mine = self.pair();
+                if mine == *p {
+                    Some(Side::Client)
+                } else if mine == p.swapped() {
+                    Some(Side::Server)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A small multiplicative hasher (FxHash's mixing) for the table's index: the
@@ -373,7 +541,13 @@ impl Hasher for FxHasher {
 #[derive(Debug)]
 pub struct Tracker {
     config: TrackerConfig,
-    slots: Vec<Slot>,
+    /// The idle timeout and 2·MSL in ns: how long a connection of the live list
+    /// and one of the closing list stay without a segment.
+    timeouts: [u64; 2],
+    /// No connection expires before this capture time (ns): at most the
+    /// earliest deadline of the lists' heads, so most segments skip expiry.
+    next_check: u64,
+    slots: Vec<Option<Connection>>,
     free: Vec<u32>,
     /// Slot numbers, hashed by their connection's endpoint pair (the key is not
     /// stored twice: the table holds 4 bytes per connection plus a control byte).
@@ -394,6 +568,11 @@ impl Tracker {
     pub fn new(config: TrackerConfig) -> Self {
         Tracker {
             config,
+            timeouts: [
+                nanos(config.idle_timeout),
+                nanos(config.msl).saturating_mul(2),
+            ],
+            next_check: u64::MAX,
             slots: Vec::new(),
             free: Vec::new(),
             index: HashTable::new(),
@@ -429,10 +608,7 @@ impl Tracker {
 
     /// The connection `id` names, if it is still in the table.
     pub fn connection(&self, id: ConnId) -> Option<&Connection> {
-        self.slots
-            .get(id.slot as usize)
-            .filter(|s| s.generation == id.generation)
-            .and_then(|s| s.conn.as_ref())
+        self.conn(id.slot).filter(|c| c.stream == id.stream)
     }
 
     /// The next event (a connection that left the table), oldest first.
@@ -458,7 +634,7 @@ impl Tracker {
             .slots
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| s.conn.as_ref().map(|c| (c.stream, i as u32)))
+            .filter_map(|(i, s)| s.as_ref().map(|c| (c.stream, i as u32)))
             .collect();
         live.sort_unstable();
         for (_, slot) in live {
@@ -468,31 +644,51 @@ impl Tracker {
         }
     }
 
+    #[inline]
+    fn conn(&self, slot: u32) -> Option<&Connection> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    #[inline]
+    fn conn_mut(&mut self, slot: u32) -> Option<&mut Connection> {
+        self.slots.get_mut(slot as usize).and_then(Option::as_mut)
+    }
+
+    /// When the connection in `slot` expires if nothing more is seen.
+    fn deadline(&self, slot: u32) -> u64 {
+        self.conn(slot).map_or(u64::MAX, |c| {
+            let timeout = self.timeouts.get(usize::from(c.list())).copied();
+            c.analysis.last.saturating_add(timeout.unwrap_or(u64::MAX))
+        })
+    }
+
     fn unlink(&mut self, slot: u32) {
-        let Some(s) = self.slots.get(slot as usize) else {
+        let Some(c) = self.conn(slot) else {
             return;
         };
-        let (prev, next, list) = (s.prev, s.next, s.list);
-        let Some(l) = self.lists.get_mut(usize::from(list)) else {
-            return;
-        };
+        let (prev, next, list) = (c.prev, c.next, usize::from(c.list()));
         if prev == NIL {
-            l.head = next;
-        } else if let Some(p) = self.slots.get_mut(prev as usize) {
+            if let Some(l) = self.lists.get_mut(list) {
+                l.head = next;
+            }
+            // A new head may expire earlier than the old one (capture time can
+            // go backwards).
+            if next != NIL {
+                self.next_check = self.next_check.min(self.deadline(next));
+            }
+        } else if let Some(p) = self.conn_mut(prev) {
             p.next = next;
         }
-        let Some(l) = self.lists.get_mut(usize::from(list)) else {
-            return;
-        };
         if next == NIL {
-            l.tail = prev;
-        } else if let Some(n) = self.slots.get_mut(next as usize) {
+            if let Some(l) = self.lists.get_mut(list) {
+                l.tail = prev;
+            }
+        } else if let Some(n) = self.conn_mut(next) {
             n.prev = prev;
         }
-        if let Some(s) = self.slots.get_mut(slot as usize) {
-            s.prev = NIL;
-            s.next = NIL;
-            s.list = FREE;
+        if let Some(c) = self.conn_mut(slot) {
+            c.prev = NIL;
+            c.next = NIL;
         }
     }
 
@@ -500,16 +696,21 @@ impl Tracker {
         let Some(l) = self.lists.get(usize::from(list)).copied() else {
             return;
         };
-        if let Some(s) = self.slots.get_mut(slot as usize) {
-            s.prev = l.tail;
-            s.next = NIL;
-            s.list = list;
+        if let Some(c) = self.conn_mut(slot) {
+            c.prev = l.tail;
+            c.next = NIL;
+            if list == CLOSING {
+                c.states[0] |= TAG_CLOSING;
+            } else {
+                c.states[0] &= !TAG_CLOSING;
+            }
         }
         if l.tail == NIL {
             if let Some(l) = self.lists.get_mut(usize::from(list)) {
                 l.head = slot;
             }
-        } else if let Some(t) = self.slots.get_mut(l.tail as usize) {
+            self.next_check = self.next_check.min(self.deadline(slot));
+        } else if let Some(t) = self.conn_mut(l.tail) {
             t.next = slot;
         }
         if let Some(l) = self.lists.get_mut(usize::from(list)) {
@@ -520,11 +721,9 @@ impl Tracker {
     /// Takes a connection out of the table.
     fn remove(&mut self, slot: u32) -> Option<Connection> {
         self.unlink(slot);
-        let s = self.slots.get_mut(slot as usize)?;
-        let conn = s.conn.take()?;
-        s.generation = s.generation.wrapping_add(1);
+        let conn = self.slots.get_mut(slot as usize)?.take()?;
         self.free.push(slot);
-        let hash = hash_key(&key(conn.client, conn.server));
+        let hash = conn.pair().hash();
         if let Ok(entry) = self.index.find_entry(hash, |&s| s == slot) {
             entry.remove();
         }
@@ -533,27 +732,28 @@ impl Tracker {
     }
 
     fn expire(&mut self, now: u64) {
-        let timeouts = [
-            nanos(self.config.idle_timeout),
-            nanos(self.config.msl).saturating_mul(2),
-        ];
-        for (list, timeout) in timeouts.into_iter().enumerate() {
+        if now < self.next_check {
+            return;
+        }
+        let mut next_check = u64::MAX;
+        for list in [LIVE, CLOSING] {
+            let timeout = self
+                .timeouts
+                .get(usize::from(list))
+                .copied()
+                .unwrap_or(u64::MAX);
             loop {
-                let head = self.lists.get(list).map_or(NIL, |l| l.head);
-                let Some(last) = self
-                    .slots
-                    .get(head as usize)
-                    .and_then(|s| s.conn.as_ref())
-                    .map(|c| c.last)
-                else {
+                let head = self.lists.get(usize::from(list)).map_or(NIL, |l| l.head);
+                let Some(last) = self.conn(head).map(|c| c.analysis.last) else {
                     break;
                 };
                 if last.saturating_add(timeout) > now {
+                    next_check = next_check.min(last.saturating_add(timeout));
                     break;
                 }
                 if let Some(c) = self.remove(head) {
                     let summary = c.summary();
-                    self.events.push_back(if list == usize::from(LIVE) {
+                    self.events.push_back(if list == LIVE {
                         TrackEvent::Expired(summary)
                     } else {
                         TrackEvent::Closed(summary)
@@ -561,6 +761,7 @@ impl Tracker {
                 }
             }
         }
+        self.next_check = next_check;
     }
 
     /// Makes room for one more connection, evicting the least recently active
@@ -580,46 +781,56 @@ impl Tracker {
         }
     }
 
-    fn insert(&mut self, client: SocketAddr, server: SocketAddr, now: u64) -> u32 {
+    /// A new connection whose client sent `pair`'s source (`swap`: its
+    /// destination).
+    fn insert(&mut self, pair: Pair, swap: bool, now: u64) -> u32 {
         self.make_room();
+        let pair = if swap { pair.swapped() } else { pair };
+        let (ips, ports, tag, v6) = match pair {
+            Pair::V4 { ips, ports } => (ips, ports, 0, None),
+            Pair::V6 { ips, ports } => ([0; 2], ports, TAG_V6, Some(ips)),
+        };
+        let zeek = self.config.zeek.then(|| Box::new(ZeekConn::new()));
+        let extra = (v6.is_some() || zeek.is_some()).then(|| {
+            Box::new(Extra {
+                v6,
+                carry: [0; 6],
+                zeek,
+            })
+        });
         let conn = Connection {
-            stream: self.next_stream,
-            client,
-            server,
+            analysis: ConnAnalysis::new(now),
             observer: Observer::new().with_msl(self.config.msl),
-            analysis: ConnAnalysis::new(),
-            zeek: self.config.zeek.then(|| Box::new(ZeekConn::new())),
+            stream: self.next_stream,
             start: now,
-            last: now,
-            packets: [0; 2],
-            payload_bytes: [0; 2],
-            ip_bytes: [0; 2],
-            states: [StateSet::default(); 2],
+            counts: [0; 6],
+            ips,
+            ports,
+            states: [tag, 0],
+            prev: NIL,
+            next: NIL,
+            extra,
         };
         self.next_stream += 1;
         let slot = match self.free.pop() {
             Some(i) => {
                 if let Some(s) = self.slots.get_mut(i as usize) {
-                    s.conn = Some(conn);
+                    *s = Some(conn);
                 }
                 i
             }
             None => {
-                self.slots.push(Slot {
-                    conn: Some(conn),
-                    generation: 0,
-                    prev: NIL,
-                    next: NIL,
-                    list: FREE,
-                });
+                self.slots.push(Some(conn));
                 (self.slots.len() - 1) as u32
             }
         };
         let slots = &self.slots;
-        self.index
-            .insert_unique(hash_key(&key(client, server)), slot, |&s| {
-                slot_key(slots, s).as_ref().map_or(0, hash_key)
-            });
+        self.index.insert_unique(pair.hash(), slot, |&s| {
+            slots
+                .get(s as usize)
+                .and_then(Option::as_ref)
+                .map_or(0, |c| c.pair().hash())
+        });
         self.push_tail(slot, LIVE);
         self.len += 1;
         slot
@@ -667,75 +878,52 @@ impl Tracker {
             urgent: header.urgent_pointer(),
             options,
         };
-        let (src, dst) = (packet.source, packet.destination);
         let flags = segment.flags;
         let bare_syn = flags.contains(TcpFlags::SYN) && !flags.contains(TcpFlags::ACK);
+        let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
 
-        let k = key(src, dst);
-        let mut reused = false;
+        let pair = Pair::new(packet.source, packet.destination);
         let slots = &self.slots;
         let found = self
             .index
-            .find(hash_key(&k), |&s| {
+            .find(pair.hash(), |&s| {
                 slots
                     .get(s as usize)
-                    .and_then(|s| s.conn.as_ref())
-                    .is_some_and(|c| {
-                        (c.client == src && c.server == dst) || (c.client == dst && c.server == src)
-                    })
+                    .and_then(Option::as_ref)
+                    .is_some_and(|c| c.matches(&pair).is_some())
             })
             .copied();
+        let mut reused = false;
         let slot = match found {
             Some(slot) => {
-                let reuse = bare_syn
-                    && self
-                        .slots
-                        .get(slot as usize)
-                        .and_then(|s| s.conn.as_ref())
-                        .is_some_and(|c| {
-                            let dir = usize::from(src != c.client);
-                            c.analysis.base(dir).is_some_and(|b| b != segment.seq.0)
-                        });
-                // A SYN,ACK with another ISN than its sender's known base: flagged
-                // as port reuse, in the same stream (tshark 4.0.17).
-                let synack = flags.contains(TcpFlags::SYN | TcpFlags::ACK)
-                    && self
-                        .slots
-                        .get(slot as usize)
-                        .and_then(|s| s.conn.as_ref())
-                        .is_some_and(|c| {
-                            let dir = usize::from(src != c.client);
-                            c.analysis.base(dir).is_some_and(|b| b != segment.seq.0)
-                        });
-                reused = synack;
-                if reuse {
+                // A SYN (or SYN,ACK) with another ISN than its sender's known base.
+                let new_isn = (bare_syn || syn_ack)
+                    && self.conn(slot).is_some_and(|c| {
+                        let dir = c.matches(&pair).map_or(0, Side::index);
+                        c.analysis.base(dir).is_some_and(|b| b != segment.seq.0)
+                    });
+                // A bare SYN starts a new stream; such a SYN,ACK is flagged as port
+                // reuse in the same stream (tshark 4.0.17).
+                reused = new_isn;
+                if new_isn && bare_syn {
                     if let Some(old) = self.remove(slot) {
                         self.events.push_back(TrackEvent::Replaced(old.summary()));
                     }
-                    reused = true;
-                    self.insert(src, dst, now)
+                    self.insert(pair, false, now)
                 } else {
                     slot
                 }
             }
-            None => {
-                let synack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
-                let (client, server) = if synack { (dst, src) } else { (src, dst) };
-                self.insert(client, server, now)
-            }
+            None => self.insert(pair, syn_ack, now),
         };
 
-        let ip_header = if src.is_ipv6() { 40 } else { 20 };
+        let ip_header = if matches!(pair, Pair::V6 { .. }) { 40 } else { 20 };
         let ip_len = ip_header + header.header_len() as u32 + packet.payload_len;
-        let generation = self.slots.get(slot as usize).map_or(0, |s| s.generation);
-        let Some(conn) = self
-            .slots
-            .get_mut(slot as usize)
-            .and_then(|s| s.conn.as_mut())
-        else {
+        let max_unacked = self.config.max_unacked_segments;
+        let Some(conn) = self.conn_mut(slot) else {
             // Unreachable: the slot was just looked up or filled.
             return TrackedSegment {
-                conn: ConnId { slot, generation },
+                conn: ConnId { slot, stream: 0 },
                 stream: 0,
                 side: Side::Client,
                 seq: 0,
@@ -749,11 +937,7 @@ impl Tracker {
                 analysis: Analysis::default(),
             };
         };
-        let side = if src == conn.client {
-            Side::Client
-        } else {
-            Side::Server
-        };
+        let side = conn.matches(&pair).unwrap_or(Side::Client);
         let dir = side.index();
         let observation = conn.observer.on_segment(side, &segment, time);
         let info = SegInfo {
@@ -766,13 +950,13 @@ impl Tracker {
             window: segment.window,
             window_scale: options.window_scale,
             sack: sack.get(..sack_len).unwrap_or(&[]),
-            max_unacked: self.config.max_unacked_segments,
+            max_unacked,
         };
         let (numbers, mut analysis) = conn.analysis.on_segment(dir, &info);
         if reused {
             analysis.flags |= AnalysisFlags::REUSED_PORTS;
         }
-        if let Some(zeek) = conn.zeek.as_mut() {
+        if let Some(zeek) = conn.extra.as_mut().and_then(|e| e.zeek.as_mut()) {
             zeek.on_segment(
                 side == Side::Client,
                 &ZeekSegment::new(packet, ip_len),
@@ -780,27 +964,23 @@ impl Tracker {
                 &ZeekConfig::DEFAULT,
             );
         }
-        if let Some(n) = conn.packets.get_mut(dir) {
-            *n += 1;
-        }
-        if let Some(n) = conn.payload_bytes.get_mut(dir) {
-            *n += u64::from(segment.payload_len);
-        }
-        if let Some(n) = conn.ip_bytes.get_mut(dir) {
-            *n += u64::from(ip_len);
-        }
+        conn.add(PACKETS + dir, 1);
+        conn.add(PAYLOAD + dir, segment.payload_len);
+        conn.add(IP_BYTES + dir, ip_len);
+        let mut states = [StateSet::default(); 2];
         for t in observation.transitions.iter() {
-            if let Some(s) = conn.states.get_mut(t.side.index()) {
+            if let Some(s) = states.get_mut(t.side.index()) {
                 s.insert(t.from);
                 s.insert(t.to);
             }
         }
         for sd in Side::BOTH {
-            if let Some(s) = conn.states.get_mut(sd.index()) {
+            if let Some(s) = states.get_mut(sd.index()) {
                 s.insert(observation.state(sd));
             }
         }
-        conn.last = conn.last.max(now);
+        conn.states[0] |= states[0].bits();
+        conn.states[1] |= states[1].bits();
         let stream = conn.stream;
         let list = if conn.is_over() { CLOSING } else { LIVE };
         let at_tail = self
@@ -813,7 +993,7 @@ impl Tracker {
         }
 
         TrackedSegment {
-            conn: ConnId { slot, generation },
+            conn: ConnId { slot, stream },
             stream,
             side,
             seq: numbers.seq,

@@ -33,6 +33,13 @@ impl SeqUnwrapper {
         SeqUnwrapper { base, high: 0 }
     }
 
+    /// An unwrapper whose offset 0 is `base` and whose highest offset so far is
+    /// `high` (what [`SeqUnwrapper::highest`] returned): the tracker keeps only
+    /// the offset, its base being the direction's.
+    pub(crate) const fn from_parts(base: SeqNum, high: u64) -> Self {
+        SeqUnwrapper { base, high }
+    }
+
     /// The sequence number of offset 0.
     pub const fn base(&self) -> SeqNum {
         self.base
