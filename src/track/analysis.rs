@@ -277,30 +277,13 @@ const SCALE_UNKNOWN: i8 = -1;
 /// Window scaling not used by this connection (Wireshark's `-2`).
 const SCALE_NOT_USED: i8 = -2;
 
-/// One segment sent and not yet acknowledged (Wireshark's `tcp_unacked_t`). Both
-/// directions share one list per connection: the top bit of `frame` names the
-/// direction (frame numbers are below 2^63).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One segment sent and not yet acknowledged (Wireshark's `tcp_unacked_t`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Unacked {
-    /// The frame number, with [`DIR_BIT`] set for direction 1.
     frame: u64,
     time: u64,
     seq: u32,
     nextseq: u32,
-}
-
-/// [`Unacked::frame`]'s direction bit.
-const DIR_BIT: u64 = 1 << 63;
-
-impl Unacked {
-    #[inline]
-    fn dir(&self) -> usize {
-        usize::from(self.frame & DIR_BIT != 0)
-    }
-    #[inline]
-    fn frame(&self) -> u64 {
-        self.frame & !DIR_BIT
-    }
 }
 
 /// What the analysis keeps about one direction (Wireshark's `tcp_flow_t` and
@@ -329,7 +312,8 @@ pub(crate) struct Flow {
     last_age: u32,
     /// The same for the time `nextseq` last advanced (`nextseqtime`).
     nextseq_age: u32,
-    /// How many of the connection's unacknowledged segments are this direction's.
+    /// How many of the connection's unacknowledged segments are this direction's
+    /// (for direction 0 also where direction 1's start in the shared list).
     unacked: u32,
     /// The last raw window (see [`WINDOW_KNOWN`]: Wireshark starts at `u32::MAX`).
     window: u16,
@@ -505,8 +489,9 @@ pub(crate) struct Numbers {
 /// Both directions' analysis state plus the per-connection RTT times: 152 bytes.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnAnalysis {
-    /// Both directions' unacknowledged segments, oldest first (Wireshark keeps
-    /// them newest first), told apart by [`DIR_BIT`].
+    /// Both directions' unacknowledged segments, each oldest first (Wireshark
+    /// keeps them newest first): direction 0's, then direction 1's (one vector
+    /// for both saves 24 bytes; appending to direction 0 moves direction 1's).
     segments: Vec<Unacked>,
     /// The connection's latest capture time (ns); the flows' times are ages
     /// behind it.
@@ -576,7 +561,19 @@ impl ConnAnalysis {
         let age_now = u32::try_from(self.last - now).unwrap_or(u32::MAX);
         let first_rtt = self.first_rtt();
         let last = self.last;
-        let dir_bit = if dir == 0 { 0 } else { DIR_BIT };
+        // Where each direction's segments are in the shared list.
+        let ranges = |fwd: &Flow, rev: &Flow| {
+            let (n0, n1) = if dir == 0 {
+                (fwd.unacked as usize, rev.unacked as usize)
+            } else {
+                (rev.unacked as usize, fwd.unacked as usize)
+            };
+            if dir == 0 {
+                (0..n0, n0..n0 + n1)
+            } else {
+                (n0..n0 + n1, 0..n0)
+            }
+        };
         let [f0, f1] = &mut self.flows;
         let (fwd, rev) = if dir == 0 { (f0, f1) } else { (f1, f0) };
 
@@ -777,11 +774,13 @@ impl ConnAnalysis {
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
         if (len > 0 || syn || fin) && fwd.unacked < s.max_unacked {
+            let (fwd_range, _) = ranges(fwd, rev);
             let base = fwd.base;
-            let previous = match fwd.unacked {
-                0 => None,
-                _ => self.segments.iter().rev().find(|u| u.dir() == dir),
-            };
+            let previous = fwd_range
+                .end
+                .checked_sub(1)
+                .filter(|&i| i >= fwd_range.start)
+                .and_then(|i| self.segments.get(i));
             let ordered = match previous {
                 None => true,
                 Some(l) => {
@@ -791,12 +790,17 @@ impl ConnAnalysis {
                 }
             };
             fwd.set_bif(ORDERED, ordered);
-            self.segments.push(Unacked {
-                frame: (s.frame & !DIR_BIT) | dir_bit,
+            let u = Unacked {
+                frame: s.frame,
                 time: now,
                 seq,
                 nextseq,
-            });
+            };
+            if dir == 0 && fwd_range.end < self.segments.len() {
+                self.segments.insert(fwd_range.end, u);
+            } else {
+                self.segments.push(u);
+            }
             fwd.unacked += 1;
         }
         // `nextseq` (and its time) only moves forward; a zero-window probe does not
@@ -821,15 +825,20 @@ impl ConnAnalysis {
         // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
         let mut trimmed = false;
-        if rev.unacked != 0 {
-            let rdir = 1 - dir;
-            let mut removed = 0;
-            self.segments.retain_mut(|u| {
-                let keep = if u.dir() != rdir {
-                    true
-                } else if ack == u.nextseq {
+        let (_, rev_range) = ranges(fwd, rev);
+        if !rev_range.is_empty() {
+            // The peer's segments move down over the removed ones; the gap left
+            // at the end of its range closes once.
+            let mut kept = rev_range.start;
+            // (Direction 0's segments are already in place when direction 1 is
+            // walked; direction 1's move after direction 0's walk.)
+            for i in rev_range.clone() {
+                let Some(mut u) = self.segments.get(i).copied() else {
+                    break;
+                };
+                let keep = if ack == u.nextseq {
                     if acked.is_none() {
-                        acked = Some((u.frame(), u.time));
+                        acked = Some((u.frame, u.time));
                     }
                     false
                 } else if gt(ack, u.seq) && le(ack, u.nextseq) {
@@ -839,10 +848,17 @@ impl ConnAnalysis {
                 } else {
                     gt(u.nextseq, ack)
                 };
-                removed += u32::from(!keep);
-                keep
-            });
-            rev.unacked -= removed;
+                if keep {
+                    if let Some(slot) = self.segments.get_mut(kept) {
+                        *slot = u;
+                    }
+                    kept += 1;
+                }
+            }
+            if kept < rev_range.end {
+                self.segments.drain(kept..rev_range.end);
+            }
+            rev.unacked = (kept - rev_range.start) as u32;
         }
         // Removing segments keeps the order; moving a start may not.
         if trimmed {
@@ -862,12 +878,11 @@ impl ConnAnalysis {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
-            let mine = |u: &&Unacked| u.dir() == dir;
+            // (After the walk above: direction 1's segments may have moved.)
+            let (range, _) = ranges(fwd, rev);
+            let mine = self.segments.get(range).unwrap_or(&[]);
             let ends = if fwd.ordered() {
-                self.segments
-                    .iter()
-                    .find(mine)
-                    .zip(self.segments.iter().rev().find(mine))
+                mine.first().zip(mine.last())
             } else {
                 None
             };
@@ -881,7 +896,7 @@ impl ConnAnalysis {
                     // The walk, which also finds out whether the list is in order.
                     let mut ordered = true;
                     let mut previous = (0u32, 0u32);
-                    for u in self.segments.iter().filter(mine) {
+                    for u in mine {
                         let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
                         ordered &= s >= previous.0 && n >= previous.1;
                         previous = (s, n);
