@@ -235,27 +235,79 @@ const OCTETS: [(u8, [u8; 3]); 256] = {
     t
 };
 
-/// One TSV row being written: a stack buffer long enough for any row (18
-/// numbers of at most 20 digits, two IPv6 addresses, all 15 flag names), so
-/// that nothing is checked or copied per field. Bytes that would not fit are
-/// dropped rather than written out of bounds; no row comes near the size.
+/// The longest row: 18 numbers of at most 20 digits, two IPv6 addresses, all 15
+/// flag names, tabs (well under this).
+const ROW_MAX: usize = 1024;
+
+/// `10^i` for the digit count of a `u32`.
+const POW10: [u32; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
+/// How many decimal digits `n` has (1 for 0).
+#[inline(always)]
+fn digit_count(n: u32) -> usize {
+    // log2 → log10 (1233/4096 ≈ log10 2), then one comparison to correct it.
+    let bits = 32 - (n | 1).leading_zeros();
+    let guess = ((bits * 1233) >> 12) as usize;
+    guess + usize::from((n | 1) >= POW10.get(guess).copied().unwrap_or(u32::MAX))
+}
+
+/// The longest row prefix (`stream src srcport dst dstport`) remembered.
+const PREFIX_MAX: usize = 88;
+
+/// How many row prefixes are remembered (a power of two).
+const PREFIXES: usize = 4096;
+
+/// A remembered row prefix: stream + 1 (0 = none), length, text.
+type Prefix = (u64, u8, [u8; PREFIX_MAX]);
+
+/// The TSV output block: rows are formatted straight into a fixed buffer that is
+/// written out whole when it holds [`OUT_BLOCK`] bytes, so nothing is checked or
+/// copied per row. The first five columns, the same for every segment of a
+/// stream in one direction, are remembered per stream and side in a small
+/// direct-mapped table (about 400 KiB, whatever the capture). Bytes that would
+/// not fit are dropped rather than written out of bounds; no row comes near
+/// [`ROW_MAX`].
 struct Row {
-    buf: [u8; 1024],
+    buf: Vec<u8>,
     len: usize,
+    prefixes: Vec<Prefix>,
 }
 
 impl Row {
     fn new() -> Self {
         Row {
-            buf: [0; 1024],
+            buf: vec![0; OUT_BLOCK + ROW_MAX],
             len: 0,
+            prefixes: vec![(0, 0, [0; PREFIX_MAX]); PREFIXES * 2],
         }
     }
 
     fn as_bytes(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
     }
+}
 
+/// Writes into the block: the buffer and the position as locals, so that they
+/// stay in registers while a row is formatted.
+struct Cursor<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl Cursor<'_> {
+
+    #[inline(always)]
     fn byte(&mut self, b: u8) {
         if let Some(slot) = self.buf.get_mut(self.len) {
             *slot = b;
@@ -271,51 +323,56 @@ impl Row {
     }
 
     /// The decimal digits of `n`.
+    #[inline(always)]
     fn num(&mut self, n: u64) {
         match u32::try_from(n) {
             Ok(n) => self.num32(n),
-            Err(_) => {
-                let mut digits = [0u8; 20];
-                let mut i = digits.len();
-                let mut n = n;
-                while n > 0 && i > 0 {
-                    i -= 1;
-                    digits[i] = b'0' + (n % 10) as u8;
-                    n /= 10;
-                }
-                self.bytes(&digits[i..]);
-            }
+            Err(_) => self.num64(n),
         }
     }
 
+    #[inline(never)]
+    fn num64(&mut self, n: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        while n > 0 && i > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.bytes(&digits[i..]);
+    }
+
     /// The decimal digits of `n`, counted first, then written from the last one
-    /// back, two at a time, into a window of ten bytes.
-    fn num32(&mut self, mut n: u32) {
-        let digits: usize = match n {
-            0..=9 => 1,
-            10..=99 => 2,
-            100..=999 => 3,
-            1_000..=9_999 => 4,
-            10_000..=99_999 => 5,
-            100_000..=999_999 => 6,
-            1_000_000..=9_999_999 => 7,
-            10_000_000..=99_999_999 => 8,
-            100_000_000..=999_999_999 => 9,
-            _ => 10,
-        };
+    /// back, four at a time, into a window of ten bytes.
+    #[inline(always)]
+    fn num32(&mut self, n: u32) {
+        let digits = digit_count(n);
         let Some(window) = self.buf.get_mut(self.len..self.len + 10) else {
             return;
         };
         let Ok(w) = <&mut [u8; 10]>::try_from(window) else {
             return;
         };
+        let mut n = n;
         let mut i = digits;
-        while n >= 100 {
+        while n >= 10_000 {
+            let r = (n % 10_000) as usize;
+            n /= 10_000;
+            i = i.saturating_sub(4);
+            let (hi, lo) = (DIGITS2[r / 100], DIGITS2[r % 100]);
+            if let Some(d) = w.get_mut(i..i + 4) {
+                d.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
+            }
+        }
+        if n >= 100 {
             let pair = DIGITS2[(n % 100) as usize];
             n /= 100;
-            i -= 2;
-            w[i] = pair[0];
-            w[i + 1] = pair[1];
+            i = i.saturating_sub(2);
+            if let Some(d) = w.get_mut(i..i + 2) {
+                d.copy_from_slice(&pair);
+            }
         }
         if n >= 10 {
             let pair = DIGITS2[n as usize];
@@ -390,25 +447,64 @@ impl Line<'_> {
         self.tracked.ack
     }
 
-    fn tsv(&self, buf: &mut Vec<u8>, row: &mut Row) {
+    fn tsv(&self, block: &mut Row) {
+        let Row { buf, len, prefixes } = block;
+        let mut row = Cursor {
+            buf: buf.as_mut_slice(),
+            len: *len,
+        };
+        self.tsv_row(&mut row, prefixes);
+        *len = row.len;
+    }
+
+    #[inline(always)]
+    fn tsv_row(&self, row: &mut Cursor<'_>, prefixes: &mut [Prefix]) {
+        let t = self.tracked;
+        // The digits go straight to their place in the output block, without a
+        // capacity check or a copy each.
+        row.num(self.frame);
+        row.byte(b'\t');
+        // `stream src srcport dst dstport`: remembered, or written and remembered.
+        let key = t.stream.wrapping_add(1);
+        let slot = (t.stream as usize % PREFIXES) * 2 + t.side.index();
+        match prefixes.get(slot) {
+            Some((k, n, text)) if *k == key => {
+                if let Some(dst) = row.buf.get_mut(row.len..row.len + PREFIX_MAX) {
+                    dst.copy_from_slice(text);
+                    row.len += usize::from(*n);
+                }
+            }
+            _ => {
+                let start = row.len;
+                row.num(t.stream);
+                row.byte(b'\t');
+                row.ip(self.packet.source.ip());
+                row.byte(b'\t');
+                row.num(u64::from(self.packet.source.port()));
+                row.byte(b'\t');
+                row.ip(self.packet.destination.ip());
+                row.byte(b'\t');
+                row.num(u64::from(self.packet.destination.port()));
+                row.byte(b'\t');
+                let (Some(p), Some(written)) = (prefixes.get_mut(slot), row.buf.get(start..row.len))
+                else {
+                    return self.tsv_rest(row);
+                };
+                if let Some(dst) = p.2.get_mut(..written.len()) {
+                    dst.copy_from_slice(written);
+                    *p = (key, written.len() as u8, p.2);
+                }
+            }
+        }
+        self.tsv_rest(row);
+    }
+
+    /// The columns from `flags` on.
+    #[inline(always)]
+    fn tsv_rest(&self, row: &mut Cursor<'_>) {
         let t = self.tracked;
         let a = &t.analysis;
         let h = &self.packet.header;
-        // The row is built in a reused fixed buffer and appended once: the digits
-        // go straight to their place, without a capacity check or a copy each.
-        row.len = 0;
-        row.num(self.frame);
-        row.byte(b'\t');
-        row.num(t.stream);
-        row.byte(b'\t');
-        row.ip(self.packet.source.ip());
-        row.byte(b'\t');
-        row.num(u64::from(self.packet.source.port()));
-        row.byte(b'\t');
-        row.ip(self.packet.destination.ip());
-        row.byte(b'\t');
-        row.num(u64::from(self.packet.destination.port()));
-        row.byte(b'\t');
         row.flags_hex(self.flags());
         row.byte(b'\t');
         row.num(u64::from(t.seq));
@@ -431,11 +527,13 @@ impl Line<'_> {
             row.num(u64::from(w));
         }
         row.byte(b'\t');
-        for (i, name) in a.flags.names().enumerate() {
-            if i > 0 {
-                row.byte(b',');
+        if !a.flags.is_empty() {
+            for (i, name) in a.flags.names().enumerate() {
+                if i > 0 {
+                    row.byte(b',');
+                }
+                row.bytes(name.as_bytes());
             }
-            row.bytes(name.as_bytes());
         }
         row.byte(b'\t');
         if let Some(d) = a.duplicate_ack {
@@ -456,7 +554,6 @@ impl Line<'_> {
             row.num(u64::from(b));
         }
         row.byte(b'\n');
-        buf.extend_from_slice(row.as_bytes());
     }
 
     fn json(&self, buf: &mut Vec<u8>) {
@@ -607,7 +704,13 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             };
             match options.format {
                 Format::Text => line.text(&mut buf, first),
-                Format::Tsv => line.tsv(&mut buf, &mut row),
+                Format::Tsv => {
+                    line.tsv(&mut row);
+                    if row.len >= OUT_BLOCK {
+                        out.write_all(row.as_bytes()).map_err(write_err)?;
+                        row.len = 0;
+                    }
+                }
                 Format::Json => line.json(&mut buf),
             }
             // Rows accumulate in one buffer, written out in large blocks.
@@ -642,6 +745,7 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
     }
     summary.streams = tracker.streams();
     out.write_all(&buf).map_err(write_err)?;
+    out.write_all(row.as_bytes()).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(summary)
 }
