@@ -28,13 +28,17 @@
 //! falls back to wall time (and says so on stderr).
 //!
 //! `SYNACK_BIG=/work/big/large.pcap cargo bench --bench pipeline -- --warm-up-time 1 --measurement-time 3`
+//!
+//! For instruction counts, `SYNACK_PIPELINE_ONCE=track` (or `decode`, `records`)
+//! runs one row once, without Criterion (see `main`), e.g. under
+//! `valgrind --tool=callgrind`.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use synack::capture::CaptureReader;
 use synack::state::{Side, State};
 use synack::track::{TrackedSegment, Tracker, TrackerConfig};
@@ -397,4 +401,28 @@ criterion_group! {
     config = Criterion::default().with_measurement(ThreadCpuTime::new());
     targets = bench
 }
-criterion_main!(benches);
+
+/// `SYNACK_PIPELINE_ONCE=MODE` (`records`, `decode` or `track`) runs that row
+/// once over the capture and prints its checksum, without Criterion: what a
+/// callgrind run of the pipeline measures (instructions per packet = the
+/// difference of two modes' totals over the packet count).
+fn main() {
+    if let Ok(mode) = std::env::var("SYNACK_PIPELINE_ONCE") {
+        let Some((name, bytes)) = capture() else {
+            eprintln!("note: no capture");
+            return;
+        };
+        let packets = CaptureReader::new(bytes.as_slice())
+            .map(|r| r.count_records())
+            .unwrap_or(0);
+        let sum = match mode.as_str() {
+            "records" => records_only(black_box(&bytes)),
+            "decode" => decode_only(black_box(&bytes)),
+            _ => decode_track(black_box(&bytes)),
+        };
+        println!("{name}: {packets} packets, {mode}: {sum}");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -836,6 +836,7 @@ impl ConnAnalysis {
                 let Some(mut u) = self.segments.get(i).copied() else {
                     break;
                 };
+                let seq_before = u.seq;
                 let keep = if ack == u.nextseq {
                     if acked.is_none() {
                         acked = Some((u.frame, u.time));
@@ -849,8 +850,11 @@ impl ConnAnalysis {
                     gt(u.nextseq, ack)
                 };
                 if keep {
-                    if let Some(slot) = self.segments.get_mut(kept) {
-                        *slot = u;
+                    // (Unmoved and untrimmed segments stay where they are.)
+                    if kept != i || u.seq != seq_before {
+                        if let Some(slot) = self.segments.get_mut(kept) {
+                            *slot = u;
+                        }
                     }
                     kept += 1;
                 }

@@ -556,6 +556,9 @@ pub struct Tracker {
     events: VecDeque<TrackEvent>,
     next_stream: u64,
     len: usize,
+    /// The slot of the last segment's connection: consecutive segments of one
+    /// connection skip the hash lookup.
+    recent: u32,
 }
 
 /// Nanoseconds of a capture time (saturating).
@@ -583,6 +586,7 @@ impl Tracker {
             events: VecDeque::new(),
             next_stream: 0,
             len: 0,
+            recent: NIL,
         }
     }
 
@@ -884,15 +888,17 @@ impl Tracker {
 
         let pair = Pair::new(packet.source, packet.destination);
         let slots = &self.slots;
-        let found = self
-            .index
-            .find(pair.hash(), |&s| {
-                slots
-                    .get(s as usize)
-                    .and_then(Option::as_ref)
-                    .is_some_and(|c| c.matches(&pair).is_some())
-            })
-            .copied();
+        let is_pair = |s: u32| {
+            slots
+                .get(s as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|c| c.matches(&pair).is_some())
+        };
+        let found = if is_pair(self.recent) {
+            Some(self.recent)
+        } else {
+            self.index.find(pair.hash(), |&s| is_pair(s)).copied()
+        };
         let mut reused = false;
         let slot = match found {
             Some(slot) => {
@@ -920,6 +926,7 @@ impl Tracker {
         let ip_header = if matches!(pair, Pair::V6 { .. }) { 40 } else { 20 };
         let ip_len = ip_header + header.header_len() as u32 + packet.payload_len;
         let max_unacked = self.config.max_unacked_segments;
+        self.recent = slot;
         let Some(conn) = self.conn_mut(slot) else {
             // Unreachable: the slot was just looked up or filled.
             return TrackedSegment {
