@@ -836,7 +836,6 @@ impl ConnAnalysis {
                 let Some(mut u) = self.segments.get(i).copied() else {
                     break;
                 };
-                let seq_before = u.seq;
                 let keep = if ack == u.nextseq {
                     if acked.is_none() {
                         acked = Some((u.frame, u.time));
@@ -850,11 +849,8 @@ impl ConnAnalysis {
                     gt(u.nextseq, ack)
                 };
                 if keep {
-                    // (Unmoved and untrimmed segments stay where they are.)
-                    if kept != i || u.seq != seq_before {
-                        if let Some(slot) = self.segments.get_mut(kept) {
-                            *slot = u;
-                        }
+                    if let Some(slot) = self.segments.get_mut(kept) {
+                        *slot = u;
                     }
                     kept += 1;
                 }

@@ -298,11 +298,11 @@ impl Connection {
         }
     }
 
+    /// Whether both sides are closed (CLOSED, TIME_WAIT or back in LISTEN) once a
+    /// segment was seen: called after counting one.
     fn is_over(&self) -> bool {
         let over = |s: State| matches!(s, State::Closed | State::TimeWait | State::Listen);
-        (self.count(PACKETS) != 0 || self.count(PACKETS + 1) != 0)
-            && over(self.observer.state(Side::Client))
-            && over(self.observer.state(Side::Server))
+        over(self.observer.state(Side::Client)) && over(self.observer.state(Side::Server))
     }
 }
 
@@ -562,8 +562,13 @@ pub struct Tracker {
 }
 
 /// Nanoseconds of a capture time (saturating).
+#[inline]
 fn nanos(t: Duration) -> u64 {
-    u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)
+    // (Without `as_nanos`'s 128-bit product.)
+    t.as_secs()
+        .checked_mul(1_000_000_000)
+        .and_then(|n| n.checked_add(u64::from(t.subsec_nanos())))
+        .unwrap_or(u64::MAX)
 }
 
 impl Tracker {
