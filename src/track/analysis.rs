@@ -687,7 +687,8 @@ impl ConnAnalysis {
             // A9 DUPLICATE_ACK: no payload, same non-zero window, `seq == fwd->nextseq`,
             // `ack == fwd->lastack`, no SYN/FIN/RST. After an "ACKed unseen segment"
             // (count −1) the count restarts at 1.
-            if !finished && same_ack && window != 0 && window == fwd.window() && ack == fwd.lastack {
+            if !finished && same_ack && window != 0 && window == fwd.window() && ack == fwd.lastack
+            {
                 fwd.dupacknum = if fwd.dupacknum == -1 {
                     1
                 } else {
@@ -949,11 +950,9 @@ impl ConnAnalysis {
         if let Some(ws) = s.window_scale {
             fwd.win_scale = ws.min(14) as i8;
         }
-        fwd.sacked = s
-            .sack
-            .iter()
-            .take(4)
-            .fold(0u32, |sum, &(l, r)| sum.saturating_add(r.0.wrapping_sub(l.0)));
+        fwd.sacked = s.sack.iter().take(4).fold(0u32, |sum, &(l, r)| {
+            sum.saturating_add(r.0.wrapping_sub(l.0))
+        });
         // `verify_tcp_window_scaling()`: a SYN without the option turns scaling off
         // both ways; a SYN,ACK after a SYN without it turns it off for its sender.
         if syn {

@@ -111,7 +111,11 @@ fn per_connection_memory() {
     // at or below 26 B, so these bounds only keep the figures from growing.
     #[cfg(target_pointer_width = "64")]
     {
-        assert!(total - observer <= 230, "{} bytes besides the observer", total - observer);
+        assert!(
+            total - observer <= 230,
+            "{} bytes besides the observer",
+            total - observer
+        );
         assert!(extra <= 80, "{extra} bytes more for IPv6");
         assert!(total <= 480, "{total} bytes per connection");
         assert!(zeek <= 384, "{zeek} bytes of Zeek bookkeeping");
@@ -335,6 +339,115 @@ fn offsets_keep_counting_past_four_gibibytes() {
         last = seg.offset;
     }
     assert!(last.is_some_and(|o| o > 1 << 32));
+    // The client's payload counter passed 2^32 (its high half is carried apart):
+    // every byte counted, by hand: n segments of `len` bytes.
+    t.finish();
+    let summary = t.poll_event().map(|e| *e.summary()).expect("finished");
+    assert_eq!(summary.payload_bytes, [n * u64::from(len), 0]);
+    assert_eq!(summary.packets, [2 + n, 1 + n / 64]);
+    assert_eq!(
+        summary.ip_bytes[0],
+        2 * 40 + n * (40 + u64::from(len)),
+        "IP + TCP headers (20 + 20) and the payload, each segment"
+    );
+}
+
+/// A raw IPv6 datagram carrying one TCP segment without payload.
+fn datagram6(src: SocketAddr, dst: SocketAddr, seq: u32, ack: u32, flags: TcpFlags) -> Vec<u8> {
+    let (SocketAddr::V6(s), SocketAddr::V6(d)) = (src, dst) else {
+        panic!("IPv6 only");
+    };
+    let mut h = TcpHeader::new(s.port(), d.port(), SeqNum(seq), flags);
+    h.acknowledgment_number = SeqNum(ack);
+    h.window_size = 1000;
+    let mut tcp = [0u8; 60];
+    let hl = h.write(&mut tcp).expect("fits");
+    let mut out = Vec::with_capacity(40 + hl);
+    out.extend_from_slice(&[0x60, 0, 0, 0, 0, hl as u8, 6, 64]);
+    out.extend_from_slice(&s.ip().octets());
+    out.extend_from_slice(&d.ip().octets());
+    out.extend_from_slice(&tcp[..hl]);
+    out
+}
+
+/// IPv6 endpoints live outside the connection's slot: they must come back the
+/// same, sides and streams as for IPv4, and a v4 pair with the same low bits
+/// must not be taken for it.
+#[test]
+fn ipv6_connections_keep_their_endpoints() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let c: SocketAddr = "[2001:db8::1]:40000".parse().expect("address");
+    let s: SocketAddr = "[2001:db8::2]:443".parse().expect("address");
+    let syn = track(&mut t, 1, 1, &datagram6(c, s, 100, 0, TcpFlags::SYN));
+    let synack = track(
+        &mut t,
+        2,
+        1,
+        &datagram6(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK),
+    );
+    assert_eq!((syn.stream, synack.stream), (0, 0));
+    assert_eq!((syn.side, synack.side), (Side::Client, Side::Server));
+    assert_eq!(synack.ack, Some(1));
+    let conn = t.connection(syn.conn).expect("tracked");
+    assert_eq!((conn.client(), conn.server()), (c, s));
+    // An IPv4 connection on the same ports is another stream.
+    let v4 = track(
+        &mut t,
+        3,
+        1,
+        &datagram(addr(1, 40000), addr(2, 443), 7, 0, TcpFlags::SYN, 0),
+    );
+    assert_eq!(v4.stream, 1);
+    t.finish();
+    let summaries: Vec<ConnectionSummary> = t.drain_events().map(|e| *e.summary()).collect();
+    assert_eq!(summaries.len(), 2);
+    assert_eq!((summaries[0].client, summaries[0].server), (c, s));
+    assert_eq!(summaries[0].packets, [1, 1]);
+    assert_eq!(summaries[0].ip_bytes, [60, 60], "40 + 20 bytes each");
+}
+
+/// The analysis keeps its times as ages behind the connection's latest time,
+/// saturating at 2^32 − 1 ns (4.29 s): a peer segment that long ago counts as
+/// long ago, which is what Wireshark's 20 ms fast-retransmission test gives too.
+/// Here two duplicate ACKs come 5 s after the data; the retransmission right
+/// after them is fast, one 5 s later is not (tshark: `t < 20 ms` on the peer's
+/// last segment).
+#[test]
+fn fast_retransmission_window_survives_long_gaps() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let ms = |t: &mut Tracker, frame: u64, ms: u64, bytes: &[u8]| {
+        let d = decode(LinkType::RAW, bytes);
+        let p = d.tcp().expect("a TCP segment");
+        t.track(frame, Duration::from_millis(ms), p)
+    };
+    let data = |seq| datagram(c, s, seq, 501, TcpFlags::ACK, 100);
+    ms(&mut t, 4, 1_000, &data(101));
+    ms(&mut t, 5, 1_001, &data(201)); // lost at the receiver
+    ms(&mut t, 6, 1_002, &data(301));
+    let dup = datagram(s, c, 501, 201, TcpFlags::ACK, 0);
+    ms(&mut t, 7, 6_000, &dup);
+    ms(&mut t, 8, 6_001, &dup);
+    let d2 = ms(&mut t, 9, 6_002, &dup);
+    assert!(d2.analysis.flags.contains(AnalysisFlags::DUPLICATE_ACK));
+    let fast = ms(&mut t, 10, 6_010, &data(201));
+    assert!(
+        fast.analysis
+            .flags
+            .contains(AnalysisFlags::FAST_RETRANSMISSION),
+        "{:?}",
+        fast.analysis.flags
+    );
+    let late = ms(&mut t, 11, 11_010, &data(201));
+    assert!(late.analysis.flags.contains(AnalysisFlags::RETRANSMISSION));
+    assert!(
+        !late
+            .analysis
+            .flags
+            .contains(AnalysisFlags::FAST_RETRANSMISSION)
+    );
 }
 
 /// REFERENCE.md §3.16: a synthetic conversation whose every analysis result was

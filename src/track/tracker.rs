@@ -191,9 +191,10 @@ impl Connection {
     fn addr(&self, i: usize) -> SocketAddr {
         let port = self.ports.get(i).copied().unwrap_or(0);
         match self.extra.as_ref().and_then(|e| e.v6) {
-            Some(v6) if self.is_v6() => {
-                SocketAddr::new(IpAddr::V6(v6.get(i).copied().unwrap_or(Ipv6Addr::UNSPECIFIED)), port)
-            }
+            Some(v6) if self.is_v6() => SocketAddr::new(
+                IpAddr::V6(v6.get(i).copied().unwrap_or(Ipv6Addr::UNSPECIFIED)),
+                port,
+            ),
             _ => SocketAddr::new(
                 IpAddr::V4(Ipv4Addr::from(self.ips.get(i).copied().unwrap_or(0))),
                 port,
@@ -253,12 +254,7 @@ impl Connection {
         let (sum, carry) = c.overflowing_add(n);
         *c = sum;
         if carry {
-            if let Some(h) = self
-                .extra
-                .get_or_insert_with(Box::default)
-                .carry
-                .get_mut(i)
-            {
+            if let Some(h) = self.extra.get_or_insert_with(Box::default).carry.get_mut(i) {
                 *h = h.wrapping_add(1);
             }
         }
@@ -287,9 +283,7 @@ impl Connection {
             packets: self.both(PACKETS),
             payload_bytes: self.both(PAYLOAD),
             ip_bytes: self.both(IP_BYTES),
-            states: self
-                .states
-                .map(|s| StateSet::from_bits(s & STATE_BITS)),
+            states: self.states.map(|s| StateSet::from_bits(s & STATE_BITS)),
             final_states: [
                 self.observer.state(Side::Client),
                 self.observer.state(Side::Server),
@@ -343,11 +337,17 @@ impl Pair {
 
     fn swapped(self) -> Self {
         match self {
-            Pair::V4 { ips: [a, b], ports: [p, q] } => Pair::V4 {
+            Pair::V4 {
+                ips: [a, b],
+                ports: [p, q],
+            } => Pair::V4 {
                 ips: [b, a],
                 ports: [q, p],
             },
-            Pair::V6 { ips: [a, b], ports: [p, q] } => Pair::V6 {
+            Pair::V6 {
+                ips: [a, b],
+                ports: [p, q],
+            } => Pair::V6 {
                 ips: [b, a],
                 ports: [q, p],
             },
@@ -928,7 +928,11 @@ impl Tracker {
             None => self.insert(pair, syn_ack, now),
         };
 
-        let ip_header = if matches!(pair, Pair::V6 { .. }) { 40 } else { 20 };
+        let ip_header = if matches!(pair, Pair::V6 { .. }) {
+            40
+        } else {
+            20
+        };
         let ip_len = ip_header + header.header_len() as u32 + packet.payload_len;
         let max_unacked = self.config.max_unacked_segments;
         self.recent = slot;
