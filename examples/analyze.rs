@@ -306,7 +306,6 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-
     #[inline(always)]
     fn byte(&mut self, b: u8) {
         if let Some(slot) = self.buf.get_mut(self.len) {
@@ -486,7 +485,8 @@ impl Line<'_> {
                 row.byte(b'\t');
                 row.num(u64::from(self.packet.destination.port()));
                 row.byte(b'\t');
-                let (Some(p), Some(written)) = (prefixes.get_mut(slot), row.buf.get(start..row.len))
+                let (Some(p), Some(written)) =
+                    (prefixes.get_mut(slot), row.buf.get(start..row.len))
                 else {
                     return self.tsv_rest(row);
                 };
