@@ -38,8 +38,8 @@ pub struct TrackerConfig {
     pub max_unacked_segments: u32,
     /// Keep Zeek's bookkeeping per connection ([`ZeekConn`]: `conn_state` and
     /// `history` in each [`ConnectionSummary`]). Off by default: it adds a boxed
-    /// `ZeekConn` (about 390 bytes) to every connection and Zeek's per-segment
-    /// work (its checksum test included) to every segment. For Zeek's own
+    /// `ZeekConn` (about 390 bytes, 480 with its heap blocks) to every connection
+    /// and Zeek's per-segment work (its checksum test included) to every segment. For Zeek's own
     /// session keying and timeouts, use [`ZeekSessions`](super::zeek::ZeekSessions).
     pub zeek: bool,
 }
@@ -513,12 +513,22 @@ impl Hasher for FxHasher {
 /// connections that leave the table queue up until [`Tracker::poll_event`]
 /// takes them; poll after every call to keep that queue short.
 ///
-/// A connection costs one slab slot plus 5 bytes of index (a `u32` slot number
-/// and hashbrown's control byte, at its 7/8 maximum load) — 629 bytes in all on
-/// x86-64, measured by the `per_connection_memory` unit test; the observer is
-/// 184 of them. The unacknowledged segments each direction remembers for the
-/// analysis live on the heap, 24 bytes each, at most
-/// [`TrackerConfig::max_unacked_segments`] per direction.
+/// A connection costs one slab slot plus 6 bytes of index (a `u32` slot number
+/// and hashbrown's control byte, at its 7/8 maximum load) — 478 bytes in all on
+/// x86-64 for IPv4, measured by the `per_connection_memory` unit test; the
+/// observer is 248 of them, the rest 230. An IPv6 connection costs 80 bytes
+/// more: its addresses live in a small heap block (with room for the carries
+/// of counters past 2^32, which an IPv4 connection allocates only then). The
+/// unacknowledged segments the analysis remembers live on the heap, 24 bytes
+/// each, at most [`TrackerConfig::max_unacked_segments`] per direction.
+///
+/// The analysis keeps the times of each direction's last segment and of its
+/// last advance as ages behind the connection's latest time, in 32 bits of
+/// nanoseconds: an age of 4.29 s or more counts as "very long ago". Wireshark's
+/// tests on them (fast retransmission within 20 ms of the peer's last segment,
+/// out of order within the initial RTT of the last advance) give the same
+/// answer, except for an initial RTT over 4.29 s or capture time going back
+/// more than that.
 ///
 /// ```
 /// use std::time::Duration;
