@@ -369,11 +369,7 @@ impl Flow {
 
     #[inline]
     fn set(&mut self, bit: u8, on: bool) {
-        if on {
-            self.bits |= bit;
-        } else {
-            self.bits &= !bit;
-        }
+        self.bits = (self.bits & !bit) | (bit & 0u8.wrapping_sub(u8::from(on)));
     }
 
     #[inline]
