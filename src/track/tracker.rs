@@ -903,11 +903,14 @@ impl Tracker {
 
         let pair = Pair::new(packet.source, packet.destination);
         let slots = &self.slots;
-        let is_pair = |s: u32| {
-            slots
+        // The side the segment's sender is on, found with the connection.
+        let mut side = None;
+        let mut is_pair = |s: u32| {
+            side = slots
                 .get(s as usize)
                 .and_then(Option::as_ref)
-                .is_some_and(|c| c.matches(&pair).is_some())
+                .and_then(|c| c.matches(&pair));
+            side.is_some()
         };
         let found = if is_pair(self.recent) {
             Some(self.recent)
@@ -915,6 +918,7 @@ impl Tracker {
             self.index.find(pair.hash(), |&s| is_pair(s)).copied()
         };
         let mut reused = false;
+        let mut new_conn = found.is_none();
         let slot = match found {
             Some(slot) => {
                 // A SYN (or SYN,ACK) with another ISN than its sender's known base.
@@ -930,6 +934,7 @@ impl Tracker {
                     if let Some(old) = self.remove(slot) {
                         self.events.push_back(TrackEvent::Replaced(old.summary()));
                     }
+                    new_conn = true;
                     self.insert(pair, false, now)
                 } else {
                     slot
@@ -963,7 +968,10 @@ impl Tracker {
                 analysis: Analysis::default(),
             };
         };
-        let side = conn.matches(&pair).unwrap_or(Side::Client);
+        let side = match side {
+            Some(side) if !new_conn => side,
+            _ => conn.matches(&pair).unwrap_or(Side::Client),
+        };
         let dir = side.index();
         let observation = conn.observer.on_segment(side, &segment, time);
         let info = SegInfo {
