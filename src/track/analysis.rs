@@ -852,8 +852,11 @@ impl ConnAnalysis {
                     kept += 1;
                 }
             }
-            if kept < rev_range.end {
-                self.segments.drain(kept..rev_range.end);
+            // (The counts always add up to the vector's length; the bound only
+            // keeps `drain` from any chance of a panic.)
+            let end = rev_range.end.min(self.segments.len());
+            if kept < end {
+                self.segments.drain(kept..end);
             }
             rev.unacked = (kept - rev_range.start) as u32;
         }
