@@ -557,18 +557,13 @@ impl ConnAnalysis {
         let age_now = u32::try_from(self.last - now).unwrap_or(u32::MAX);
         let first_rtt = self.first_rtt();
         let last = self.last;
-        // Where each direction's segments are in the shared list.
+        // Where each direction's segments are in the shared list: direction 0's
+        // first, so direction 1's start at direction 0's count.
         let ranges = |fwd: &Flow, rev: &Flow| {
-            let (n0, n1) = if dir == 0 {
-                (fwd.unacked as usize, rev.unacked as usize)
-            } else {
-                (rev.unacked as usize, fwd.unacked as usize)
-            };
-            if dir == 0 {
-                (0..n0, n0..n0 + n1)
-            } else {
-                (n0..n0 + n1, 0..n0)
-            }
+            let (nf, nr) = (fwd.unacked as usize, rev.unacked as usize);
+            let at = if dir == 0 { 0 } else { nr };
+            let rat = if dir == 0 { nf } else { 0 };
+            (at..at + nf, rat..rat + nr)
         };
         let [f0, f1] = &mut self.flows;
         let (fwd, rev) = if dir == 0 { (f0, f1) } else { (f1, f0) };

@@ -321,16 +321,16 @@ enum Pair {
 impl Pair {
     /// Source then destination. (An IPv4 address paired with an IPv6 one, which
     /// no decoded packet has, is taken as IPv4-mapped.)
+    #[inline]
     fn new(src: SocketAddr, dst: SocketAddr) -> Self {
-        let ports = [src.port(), dst.port()];
-        match (src.ip(), dst.ip()) {
-            (IpAddr::V4(a), IpAddr::V4(b)) => Pair::V4 {
-                ips: [u32::from(a), u32::from(b)],
-                ports,
+        match (src, dst) {
+            (SocketAddr::V4(a), SocketAddr::V4(b)) => Pair::V4 {
+                ips: [u32::from(*a.ip()), u32::from(*b.ip())],
+                ports: [a.port(), b.port()],
             },
             (a, b) => Pair::V6 {
-                ips: [v6(a), v6(b)],
-                ports,
+                ips: [v6(a.ip()), v6(b.ip())],
+                ports: [a.port(), b.port()],
             },
         }
     }
