@@ -113,7 +113,7 @@ fn synack_decode(frames: &[Vec<u8>]) -> u64 {
         if let Decoded::Tcp(p) = decode(LinkType::ETHERNET, frame) {
             let h = &p.header;
             total = total.wrapping_add(sum(
-                (p.source.ip(), p.destination.ip()),
+                (p.source().ip(), p.destination().ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
@@ -133,7 +133,7 @@ fn synack_decode_checksum(frames: &[Vec<u8>]) -> u64 {
         if let Decoded::Tcp(p) = decode(LinkType::ETHERNET, frame) {
             let h = &p.header;
             total = total.wrapping_add(sum(
-                (p.source.ip(), p.destination.ip()),
+                (p.source().ip(), p.destination().ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
@@ -209,7 +209,7 @@ fn replay_decode(bytes: &[u8]) -> u64 {
         if let Decoded::Tcp(p) = decode(record.link_type, record.data) {
             let h = &p.header;
             total = total.wrapping_add(sum(
-                (p.source.ip(), p.destination.ip()),
+                (p.source().ip(), p.destination().ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,

@@ -895,7 +895,7 @@ mod test {
             panic!("TCP")
         };
         assert_eq!(
-            (segment.source.port(), segment.destination.port()),
+            (segment.source().port(), segment.destination().port()),
             (1025, 80)
         );
         assert_eq!(segment.payload, b"data");

@@ -667,7 +667,7 @@ impl Tracker {
             urgent: header.urgent_pointer(),
             options,
         };
-        let (src, dst) = (packet.source, packet.destination);
+        let (src, dst) = (packet.source(), packet.destination());
         let flags = segment.flags;
         let bare_syn = flags.contains(TcpFlags::SYN) && !flags.contains(TcpFlags::ACK);
 

@@ -57,8 +57,8 @@
 //!     0xAA, 0xAA,
 //! ];
 //! let Decoded::Tcp(packet) = decode(LinkType::ETHERNET, frame) else { panic!() };
-//! assert_eq!(packet.source.to_string(), "10.0.0.1:1025");
-//! assert_eq!(packet.destination.to_string(), "10.0.0.2:80");
+//! assert_eq!(packet.source().to_string(), "10.0.0.1:1025");
+//! assert_eq!(packet.destination().to_string(), "10.0.0.2:80");
 //! assert_eq!((packet.payload.len(), packet.payload_len), (0, 0));
 //! assert_eq!(packet.ip_len, 40);
 //! assert_eq!(packet.verify_checksum(), ChecksumStatus::Good);
@@ -113,6 +113,7 @@ pub use error::{
 use layer::Path;
 pub use layer::{Encapsulation, Layer, MAX_LAYERS};
 pub use numbers::{EtherType, IpNumber, LinkType};
+use outcome::Addresses;
 pub use outcome::{
     ChecksumStatus, Decoded, DecodedSegment, IcmpMessage, IcmpQuotedTcp, NotTcp, UnverifiedReason,
 };
@@ -125,8 +126,7 @@ use step::{IpContext, Next, Step};
 /// segment. For an 802.11 A-MSDU holding several packets this is the first;
 /// [`decode_all`] gives them all.
 pub fn decode(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
-    let mut resume = None;
-    start(link_type, frame, &mut resume)
+    start_one(link_type, frame)
 }
 
 /// Decodes every packet of a captured frame: one [`Decoded`] for almost every
@@ -283,30 +283,89 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
 /// general way from its first byte, so every answer, error or not, is the
 /// general walk's (the tests check both on mutated and cut frames).
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
-    if let Some((link, vlans, at, ether_type)) = common_link(link_type, frame) {
-        let bytes = frame.get(at..).unwrap_or(&[]);
-        if let Some([v4, v6]) = COMMON_ENCAPSULATIONS.get(link).and_then(|l| l.get(vlans)) {
-            // One inlined copy of `Walk::tcp` per IP version, each knowing its
-            // addresses' kind.
-            if ether_type == EtherType::IPV4 {
-                if let Some((source, destination, header_len, ip_end)) = common_ipv4(bytes) {
-                    let context = IpContext::V4 {
-                        source,
-                        destination,
-                    };
-                    return common_walk(frame, at, header_len, ip_end, context).tcp(*v4);
-                }
-            } else if let Some((source, destination, ip_end)) = common_ipv6(bytes) {
-                let context = IpContext::V6 {
-                    source,
-                    destination,
-                    final_destination: Some(destination),
-                };
-                return common_walk(frame, at, IPV6_HEADER_LEN, ip_end, context).tcp(*v6);
-            }
-        }
+    match common(link_type, frame) {
+        Some(segment) => Decoded::Tcp(segment),
+        None => general_walk(link_type, frame, resume),
     }
-    general_walk(link_type, frame, resume)
+}
+
+/// [`start`] for a single packet (what [`decode`] returns): the common path,
+/// else the general walk — out of line and with its own A-MSDU bookkeeping,
+/// so that the common path needs no stack frame for it.
+#[inline(always)]
+fn start_one(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
+    match common(link_type, frame) {
+        Some(segment) => Decoded::Tcp(segment),
+        None => general_one(link_type, frame),
+    }
+}
+
+/// The general walk of a frame's first packet.
+#[cold]
+#[inline(never)]
+fn general_one(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
+    general_walk(link_type, frame, &mut None)
+}
+
+/// The common path: a plain, well-formed, uncut-header TCP segment in the
+/// common frames, or `None` (the general walk then answers, errors included).
+#[inline(always)]
+fn common(link_type: LinkType, frame: &[u8]) -> Option<DecodedSegment<'_>> {
+    let (link, vlans, at, ether_type) = common_link(link_type, frame)?;
+    let bytes = frame.get(at..)?;
+    let [v4, v6] = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?;
+    if ether_type == EtherType::IPV4 {
+        let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
+        let addresses = Addresses::V4 {
+            source,
+            destination,
+        };
+        common_tcp(bytes, at, header_len, ip_end, *v4, addresses)
+    } else {
+        let (source, destination, ip_end) = common_ipv6(bytes)?;
+        let addresses = Addresses::V6 {
+            source,
+            destination,
+            routed_to: None,
+        };
+        common_tcp(bytes, at, IPV6_HEADER_LEN, ip_end, *v6, addresses)
+    }
+}
+
+/// The TCP segment after a common IP header: `bytes` from the IP header on
+/// (to the end of the capture), `header_len` its length, `ip_end` the
+/// datagram's declared end (≥ `header_len`), `at` its offset in the frame.
+/// `None` unless the TCP header is whole and well formed (what `Walk::tcp`
+/// then answers, it answers here).
+#[inline(always)]
+fn common_tcp<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    header_len: usize,
+    ip_end: usize,
+    encapsulation: Encapsulation,
+    addresses: Addresses,
+) -> Option<DecodedSegment<'a>> {
+    let captured = bytes.get(header_len..ip_end.min(bytes.len()))?;
+    let declared = ip_end.saturating_sub(header_len);
+    let header = TcpHeaderSlice::from_slice(captured).ok()?;
+    let tcp_len = header.header_len();
+    let payload = captured.get(tcp_len..)?;
+    Some(DecodedSegment {
+        addresses,
+        header,
+        payload,
+        // An IP length is at most 65,535 (+ 40 for IPv6).
+        payload_len: declared.saturating_sub(tcp_len) as u32,
+        ip_len: ip_end as u32,
+        encapsulation,
+        offset: at + header_len,
+        unverified: if captured.len() < declared {
+            Some(UnverifiedReason::Truncated)
+        } else {
+            None
+        },
+    })
 }
 
 /// The general walk from a link type's first layer (what [`common_path`]
@@ -507,55 +566,6 @@ fn common_ipv6(bytes: &[u8]) -> Option<(Ipv6Addr, Ipv6Addr, usize)> {
         destination.into(),
         IPV6_HEADER_LEN + payload_length,
     ))
-}
-
-/// The walk's state at the TCP header after an IP header at `at` of
-/// `header_len` bytes declaring `ip_end` bytes: what `Walk::limit` makes of
-/// the IP length with no enclosing length field (the declared end is the IP
-/// header's, the usable end no further than the capture).
-#[inline(always)]
-fn common_walk<'a>(
-    frame: &'a [u8],
-    at: usize,
-    header_len: usize,
-    ip_end: usize,
-    context: IpContext,
-) -> Walk<'a> {
-    let declared_end = at + ip_end;
-    Walk {
-        frame,
-        at: at + header_len,
-        end: declared_end.min(frame.len()),
-        declared_end,
-        path: Path::EMPTY,
-        context,
-        ip_len: ip_end,
-    }
-}
-
-/// [`start`]'s common path as a value, for the tests: the walk at the TCP
-/// header and the encapsulation, or `None` where the general walk is taken.
-#[cfg(test)]
-fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static Encapsulation)> {
-    let (link, vlans, at, ether_type) = common_link(link_type, frame)?;
-    let bytes = frame.get(at..)?;
-    let [v4, v6] = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?;
-    if ether_type == EtherType::IPV4 {
-        let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
-        let context = IpContext::V4 {
-            source,
-            destination,
-        };
-        Some((common_walk(frame, at, header_len, ip_end, context), v4))
-    } else {
-        let (source, destination, ip_end) = common_ipv6(bytes)?;
-        let context = IpContext::V6 {
-            source,
-            destination,
-            final_destination: Some(destination),
-        };
-        Some((common_walk(frame, at, IPV6_HEADER_LEN, ip_end, context), v6))
-    }
 }
 
 impl<'a> Walk<'a> {
@@ -816,20 +826,28 @@ impl<'a> Walk<'a> {
         let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
         // Read field by field from the walk (not copied whole): the fields
         // were just written one by one, and a wider read of them would wait.
-        let (final_known, routed_to, source, destination) = match context {
+        let (final_known, addresses) = match context {
             IpContext::V4 {
                 source,
                 destination,
-            } => (true, None, IpAddr::V4(source), IpAddr::V4(destination)),
+            } => (
+                true,
+                Addresses::V4 {
+                    source,
+                    destination,
+                },
+            ),
             IpContext::V6 {
                 source,
                 destination,
                 final_destination,
             } => (
                 final_destination.is_some(),
-                final_destination.filter(|&d| d != destination),
-                IpAddr::V6(source),
-                IpAddr::V6(destination),
+                Addresses::V6 {
+                    source,
+                    destination,
+                    routed_to: final_destination.filter(|&d| d != destination),
+                },
             ),
         };
         let unverified = if captured.len() < declared {
@@ -840,12 +858,10 @@ impl<'a> Walk<'a> {
             None
         };
         Decoded::Tcp(DecodedSegment {
-            source: SocketAddr::new(source, header.source_port()),
-            destination: SocketAddr::new(destination, header.destination_port()),
+            addresses,
             header,
             payload,
             payload_len,
-            routed_to,
             ip_len: u32::try_from(self.ip_len).unwrap_or(u32::MAX),
             unverified,
             encapsulation,

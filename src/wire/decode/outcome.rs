@@ -2,7 +2,7 @@
 //! holds, an ICMP error quoting TCP, or what it carries instead of TCP.
 
 use core::fmt;
-use core::net::{IpAddr, Ipv6Addr, SocketAddr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::error::DecodeError;
 use super::layer::{Encapsulation, Layer};
@@ -45,10 +45,9 @@ impl<'a> Decoded<'a> {
 /// A TCP segment found in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodedSegment<'a> {
-    /// Source address (of the innermost IP header) and port.
-    pub source: SocketAddr,
-    /// Destination address (of the innermost IP header, as written there) and port.
-    pub destination: SocketAddr,
+    /// The innermost IP header's addresses ([`source`](Self::source),
+    /// [`destination`](Self::destination) add the ports).
+    pub(crate) addresses: Addresses,
     /// The TCP header, checked: every accessor is safe.
     pub header: TcpHeaderSlice<'a>,
     /// The captured payload bytes, bounded by the IP length (so no Ethernet
@@ -67,14 +66,49 @@ pub struct DecodedSegment<'a> {
     pub encapsulation: Encapsulation,
     /// Byte offset of the TCP header in the frame.
     pub offset: usize,
-    /// The final IPv6 destination a routing header names, only when it
-    /// differs from `destination` (RFC 8200 §8.1: the pseudo-header uses it).
-    pub(crate) routed_to: Option<Ipv6Addr>,
     /// Why the checksum cannot be checked, known while decoding.
     pub(crate) unverified: Option<UnverifiedReason>,
 }
 
+/// The two addresses of a segment's innermost IP header, as written there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Addresses {
+    /// IPv4.
+    V4 {
+        source: Ipv4Addr,
+        destination: Ipv4Addr,
+    },
+    /// IPv6, with the final destination a routing header names when it
+    /// differs from `destination` (RFC 8200 §8.1: the pseudo-header uses it).
+    V6 {
+        source: Ipv6Addr,
+        destination: Ipv6Addr,
+        routed_to: Option<Ipv6Addr>,
+    },
+}
+
 impl DecodedSegment<'_> {
+    /// Source address (of the innermost IP header) and port.
+    #[inline]
+    pub fn source(&self) -> SocketAddr {
+        let ip = match self.addresses {
+            Addresses::V4 { source, .. } => IpAddr::V4(source),
+            Addresses::V6 { source, .. } => IpAddr::V6(source),
+        };
+        SocketAddr::new(ip, self.header.source_port())
+    }
+
+    /// Destination address (of the innermost IP header, as written there)
+    /// and port.
+    #[inline]
+    pub fn destination(&self) -> SocketAddr {
+        let ip = match self.addresses {
+            Addresses::V4 { destination, .. } => IpAddr::V4(destination),
+            Addresses::V6 { destination, .. } => IpAddr::V6(destination),
+        };
+        SocketAddr::new(ip, self.header.destination_port())
+    }
+
     /// Checks the TCP checksum over the pseudo-header, header and payload:
     /// Wireshark's `tcp.checksum.status`. [`decode`](fn@crate::wire::decode)
     /// does not check it (neither does tshark by default): this sums the whole
@@ -100,19 +134,21 @@ impl DecodedSegment<'_> {
     /// [`PseudoHeader::sum`].
     #[inline]
     pub fn pseudo_header(&self) -> PseudoHeader {
-        match (self.source.ip(), self.destination.ip()) {
-            (IpAddr::V6(source), IpAddr::V6(destination)) => PseudoHeader::V6 {
+        match self.addresses {
+            Addresses::V4 {
                 source,
-                destination: self.routed_to.unwrap_or(destination),
-            },
-            (IpAddr::V4(source), IpAddr::V4(destination)) => PseudoHeader::V4 {
+                destination,
+            } => PseudoHeader::V4 {
                 source,
                 destination,
             },
-            // `decode` takes both addresses from one IP header.
-            (source, destination) => PseudoHeader::V6 {
-                source: to_v6(source),
-                destination: self.routed_to.unwrap_or(to_v6(destination)),
+            Addresses::V6 {
+                source,
+                destination,
+                routed_to,
+            } => PseudoHeader::V6 {
+                source,
+                destination: routed_to.unwrap_or(destination),
             },
         }
     }
@@ -136,15 +172,6 @@ impl DecodedSegment<'_> {
     /// Whether the snapshot length cut the payload (`payload.len() < payload_len`).
     pub fn is_truncated(&self) -> bool {
         (self.payload.len() as u64) < u64::from(self.payload_len)
-    }
-}
-
-/// An address as IPv6 (IPv4-mapped for IPv4); never needed for a segment
-/// `decode` built, whose two addresses have one version.
-fn to_v6(ip: IpAddr) -> Ipv6Addr {
-    match ip {
-        IpAddr::V4(v4) => v4.to_ipv6_mapped(),
-        IpAddr::V6(v6) => v6,
     }
 }
 
