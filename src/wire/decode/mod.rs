@@ -294,7 +294,47 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
 /// so that the common path needs no stack frame for it.
 #[inline(always)]
 fn start_one(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
-    match common(link_type, frame) {
+    let Some((link, vlans, at, ether_type)) = common_link(link_type, frame) else {
+        return general_one(link_type, frame);
+    };
+    match COMMON_ENCAPSULATIONS.get(link).and_then(|l| l.get(vlans)) {
+        Some([v4, _]) if ether_type == EtherType::IPV4 => common_v4(link_type, frame, at, v4),
+        Some([_, v6]) => common_v6(link_type, frame, at, v6),
+        None => general_one(link_type, frame),
+    }
+}
+
+/// [`start_one`] past the link layers of a common frame, at an IPv4 header
+/// (`at`). Out of line, one function per IP version: each writes its own
+/// kind of addresses straight into the answer.
+#[inline(never)]
+fn common_v4<'a>(
+    link_type: LinkType,
+    frame: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Decoded<'a> {
+    match frame
+        .get(at..)
+        .and_then(|bytes| common_ipv4_tcp(bytes, at, encapsulation))
+    {
+        Some(segment) => Decoded::Tcp(segment),
+        None => general_one(link_type, frame),
+    }
+}
+
+/// [`common_v4`] for an IPv6 header.
+#[inline(never)]
+fn common_v6<'a>(
+    link_type: LinkType,
+    frame: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Decoded<'a> {
+    match frame
+        .get(at..)
+        .and_then(|bytes| common_ipv6_tcp(bytes, at, encapsulation))
+    {
         Some(segment) => Decoded::Tcp(segment),
         None => general_one(link_type, frame),
     }
@@ -315,21 +355,48 @@ fn common(link_type: LinkType, frame: &[u8]) -> Option<DecodedSegment<'_>> {
     let bytes = frame.get(at..)?;
     let [v4, v6] = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?;
     if ether_type == EtherType::IPV4 {
-        let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
-        let addresses = Addresses::V4 {
-            source,
-            destination,
-        };
-        common_tcp(bytes, at, header_len, ip_end, *v4, addresses)
+        common_ipv4_tcp(bytes, at, v4)
     } else {
-        let (source, destination, ip_end) = common_ipv6(bytes)?;
-        let addresses = Addresses::V6 {
-            source,
-            destination,
-            routed_to: None,
-        };
-        common_tcp(bytes, at, IPV6_HEADER_LEN, ip_end, *v6, addresses)
+        common_ipv6_tcp(bytes, at, v6)
     }
+}
+
+/// The TCP segment after an IPv4 header at `at` (`bytes` from there on).
+#[inline(always)]
+fn common_ipv4_tcp<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Option<DecodedSegment<'a>> {
+    let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
+    let addresses = Addresses::V4 {
+        source,
+        destination,
+    };
+    common_tcp(bytes, at, header_len, ip_end, *encapsulation, addresses)
+}
+
+/// The TCP segment after an IPv6 header at `at` (`bytes` from there on).
+#[inline(always)]
+fn common_ipv6_tcp<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Option<DecodedSegment<'a>> {
+    let (source, destination, ip_end) = common_ipv6(bytes)?;
+    let addresses = Addresses::V6 {
+        source,
+        destination,
+        routed_to: None,
+    };
+    common_tcp(
+        bytes,
+        at,
+        IPV6_HEADER_LEN,
+        ip_end,
+        *encapsulation,
+        addresses,
+    )
 }
 
 /// The TCP segment after a common IP header: `bytes` from the IP header on
