@@ -568,7 +568,7 @@ fn common_link(link_type: LinkType, frame: &[u8]) -> Option<(usize, usize, usize
         _ => return None,
     };
     // VLAN tags until the IP header (IP tested first: most frames have no tag).
-    while !matches!(ether_type, EtherType::IPV4 | EtherType::IPV6) {
+    while ether_type != EtherType::IPV4 && ether_type != EtherType::IPV6 {
         if !is_vlan(ether_type) || vlans == COMMON_MAX_VLANS {
             return None;
         }
@@ -592,11 +592,12 @@ fn common_be16(b: &[u8], i: usize) -> Option<u16> {
 fn common_ipv4(bytes: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr, usize, usize)> {
     const MORE_FRAGMENTS_AND_OFFSET: u16 = 0x3FFF;
     let h = bytes.first_chunk::<20>()?;
-    let [version_ihl, _, ..] = *h;
-    if version_ihl >> 4 != 4 || version_ihl & 0x0F < 5 {
+    // Version 4 and a header length of 5 to 15 words: 0x45..=0x4F.
+    let ihl_above_5 = h[0].wrapping_sub(0x45);
+    if ihl_above_5 > 0x0A {
         return None;
     }
-    let header_len = usize::from(version_ihl & 0x0F) * 4;
+    let header_len = usize::from(ihl_above_5) * 4 + 20;
     if bytes.len() < header_len {
         return None;
     }
