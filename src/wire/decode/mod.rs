@@ -294,6 +294,17 @@ fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) 
 /// so that the common path needs no stack frame for it.
 #[inline(always)]
 fn start_one(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
+    // Untagged Ethernet first, the most common frame of all.
+    if link_type == LinkType::ETHERNET {
+        if let Some(&[.., hi, lo]) = frame.first_chunk::<ETHERNET_LEN>() {
+            let [v4, v6] = &COMMON_ENCAPSULATIONS[COMMON_ETHERNET][0];
+            match EtherType(u16::from_be_bytes([hi, lo])) {
+                EtherType::IPV4 => return common_v4(link_type, frame, ETHERNET_LEN, v4),
+                EtherType::IPV6 => return common_v6(link_type, frame, ETHERNET_LEN, v6),
+                _ => {}
+            }
+        }
+    }
     let Some((link, vlans, at, ether_type)) = common_link(link_type, frame) else {
         return general_one(link_type, frame);
     };
@@ -472,6 +483,9 @@ fn is_vlan(ether_type: EtherType) -> bool {
     )
 }
 
+/// An Ethernet header's length (without tags).
+const ETHERNET_LEN: usize = 14;
+
 /// The common path's link layers, as indices of [`COMMON_ENCAPSULATIONS`].
 const COMMON_ETHERNET: usize = 0;
 const COMMON_SLL: usize = 1;
@@ -527,7 +541,6 @@ static COMMON_ENCAPSULATIONS: [[[Encapsulation; 2]; COMMON_MAX_VLANS + 1]; 4] = 
 /// [`COMMON_ENCAPSULATIONS`] (link, VLAN tags).
 #[inline(always)]
 fn common_link(link_type: LinkType, frame: &[u8]) -> Option<(usize, usize, usize, EtherType)> {
-    const ETHERNET_LEN: usize = 14;
     const SLL_LEN: usize = 16;
     const SLL2_LEN: usize = 20;
     const VLAN_LEN: usize = 4;
