@@ -434,7 +434,8 @@ fn common_tcp<'a>(
         header,
         payload,
         // An IP length is at most 65,535 (+ 40 for IPv6).
-        payload_len: declared.saturating_sub(tcp_len) as u32,
+        // (`tcp_len` ≤ `captured.len()` ≤ `declared`.)
+        payload_len: declared.wrapping_sub(tcp_len) as u32,
         ip_len: ip_end as u32,
         encapsulation,
         offset: at + header_len,
@@ -610,16 +611,16 @@ fn common_ipv4(bytes: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr, usize, usize)> {
     if ihl_above_5 > 0x0A {
         return None;
     }
+    // (Whether `header_len` bytes are there, `common_tcp` checks.)
     let header_len = usize::from(ihl_above_5) * 4 + 20;
-    if bytes.len() < header_len {
-        return None;
-    }
     // A total length of 0: captured before segmentation offload filled it in.
-    let ip_end = match usize::from(common_be16(h, 2)?) {
-        0 => bytes.len(),
-        n if n >= header_len => n,
-        _ => return None,
-    };
+    let mut ip_end = usize::from(common_be16(h, 2)?);
+    if ip_end < header_len {
+        if ip_end != 0 {
+            return None;
+        }
+        ip_end = bytes.len();
+    }
     if common_be16(h, 6)? & MORE_FRAGMENTS_AND_OFFSET != 0 || h[9] != IpNumber::TCP.0 {
         return None;
     }
