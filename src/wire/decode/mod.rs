@@ -278,11 +278,11 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
 /// (v1, v2) or raw IP, then IPv4 or IPv6 straight to TCP — the frames nearly
 /// every capture is made of — walked without the general dispatch. It is
 /// taken only when every layer is well formed and plain (no 802.3 length, no
-/// IP fragment, no IPv6 extension header, no IPv6 payload length of 0); then
-/// the walk's state at the TCP header is exactly the one `Walk::run` reaches,
-/// and the same `Walk::tcp` reads the segment. Any other frame goes the
-/// general way from its first byte, so every answer, error or not, is the
-/// general walk's (the tests check both on mutated and cut frames).
+/// IP fragment, no IPv6 extension header, no IPv6 payload length of 0, a
+/// whole TCP header); then it builds the segment `Walk::tcp` would. Any
+/// other frame goes the general way from its first byte, so every answer,
+/// error or not, is the general walk's (the tests check both on mutated and
+/// cut frames).
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
     match common(link_type, frame) {
         Some(segment) => Decoded::Tcp(segment),
@@ -450,7 +450,7 @@ fn common_tcp<'a>(
     })
 }
 
-/// The general walk from a link type's first layer (what [`common_path`]
+/// The general walk from a link type's first layer (what [`common`]
 /// short-cuts for common frames). Out of line, so that the common path's
 /// function stays small.
 #[inline(never)]
