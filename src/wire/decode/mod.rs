@@ -401,7 +401,6 @@ fn common_ipv6_tcp<'a>(
     let addresses = Addresses::V6 {
         source,
         destination,
-        routed_to: None,
     };
     common_tcp(
         bytes,
@@ -442,6 +441,7 @@ fn common_tcp<'a>(
         ip_len: ip_end as u32,
         encapsulation,
         offset: at + header_len,
+        routed_to: None,
         unverified: if captured.len() < declared {
             Some(UnverifiedReason::Truncated)
         } else {
@@ -911,12 +911,13 @@ impl<'a> Walk<'a> {
         let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
         // Read field by field from the walk (not copied whole): the fields
         // were just written one by one, and a wider read of them would wait.
-        let (final_known, addresses) = match context {
+        let (final_known, routed_to, addresses) = match context {
             IpContext::V4 {
                 source,
                 destination,
             } => (
                 true,
+                None,
                 Addresses::V4 {
                     source,
                     destination,
@@ -928,10 +929,10 @@ impl<'a> Walk<'a> {
                 final_destination,
             } => (
                 final_destination.is_some(),
+                final_destination.filter(|&d| d != destination),
                 Addresses::V6 {
                     source,
                     destination,
-                    routed_to: final_destination.filter(|&d| d != destination),
                 },
             ),
         };
@@ -944,6 +945,7 @@ impl<'a> Walk<'a> {
         };
         Decoded::Tcp(DecodedSegment {
             addresses,
+            routed_to,
             header,
             payload,
             payload_len,

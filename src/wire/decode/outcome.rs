@@ -66,6 +66,9 @@ pub struct DecodedSegment<'a> {
     pub encapsulation: Encapsulation,
     /// Byte offset of the TCP header in the frame.
     pub offset: usize,
+    /// The final IPv6 destination a routing header names, only when it
+    /// differs from `destination` (RFC 8200 §8.1: the pseudo-header uses it).
+    pub(crate) routed_to: Option<Ipv6Addr>,
     /// Why the checksum cannot be checked, known while decoding.
     pub(crate) unverified: Option<UnverifiedReason>,
 }
@@ -78,12 +81,10 @@ pub(crate) enum Addresses {
         source: Ipv4Addr,
         destination: Ipv4Addr,
     },
-    /// IPv6, with the final destination a routing header names when it
-    /// differs from `destination` (RFC 8200 §8.1: the pseudo-header uses it).
+    /// IPv6.
     V6 {
         source: Ipv6Addr,
         destination: Ipv6Addr,
-        routed_to: Option<Ipv6Addr>,
     },
 }
 
@@ -145,10 +146,9 @@ impl DecodedSegment<'_> {
             Addresses::V6 {
                 source,
                 destination,
-                routed_to,
             } => PseudoHeader::V6 {
                 source,
-                destination: routed_to.unwrap_or(destination),
+                destination: self.routed_to.unwrap_or(destination),
             },
         }
     }
