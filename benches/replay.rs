@@ -8,8 +8,9 @@
 //! acknowledgment numbers, the flags, the window and the payload length — and
 //! adds them into one sum that goes to `black_box`; no struct is black-boxed
 //! unread. (etherparse hands the addresses over as header slices read on
-//! demand, synack decodes them into the segment's `SocketAddr`s: reading them
-//! on both sides makes the work the same.) The frames are read from the capture into memory first, so the
+//! demand, synack keeps them in the segment and makes `SocketAddr`s on demand
+//! with `source()`/`destination()`: reading them on both sides makes the work
+//! the same.) The frames are read from the capture into memory first, so the
 //! group times decoding only.
 //!
 //! Captures (all Ethernet): `tests/data/http-image.pcap` (bundled) and, from
