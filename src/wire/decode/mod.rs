@@ -383,10 +383,7 @@ fn common_ipv4_tcp<'a>(
     encapsulation: &Encapsulation,
 ) -> Option<DecodedSegment<'a>> {
     let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
-    let addresses = Addresses::V4 {
-        source,
-        destination,
-    };
+    let addresses = Addresses::v4(source, destination);
     common_tcp(bytes, at, header_len, ip_end, *encapsulation, addresses)
 }
 
@@ -398,10 +395,7 @@ fn common_ipv6_tcp<'a>(
     encapsulation: &Encapsulation,
 ) -> Option<DecodedSegment<'a>> {
     let (source, destination, ip_end) = common_ipv6(bytes)?;
-    let addresses = Addresses::V6 {
-        source,
-        destination,
-    };
+    let addresses = Addresses::v6(source, destination);
     common_tcp(
         bytes,
         at,
@@ -915,14 +909,7 @@ impl<'a> Walk<'a> {
             IpContext::V4 {
                 source,
                 destination,
-            } => (
-                true,
-                None,
-                Addresses::V4 {
-                    source,
-                    destination,
-                },
-            ),
+            } => (true, None, Addresses::v4(source, destination)),
             IpContext::V6 {
                 source,
                 destination,
@@ -930,10 +917,7 @@ impl<'a> Walk<'a> {
             } => (
                 final_destination.is_some(),
                 final_destination.filter(|&d| d != destination),
-                Addresses::V6 {
-                    source,
-                    destination,
-                },
+                Addresses::v6(source, destination),
             ),
         };
         let unverified = if captured.len() < declared {
