@@ -117,7 +117,7 @@ fn decode_only(bytes: &[u8]) -> u64 {
         if let Decoded::Tcp(p) = decode(record.link_type, record.data) {
             let h = &p.header;
             total = total
-                .wrapping_add(u64::from(p.source.port()) ^ u64::from(p.destination.port()))
+                .wrapping_add(u64::from(p.source().port()) ^ u64::from(p.destination().port()))
                 .wrapping_add(u64::from(h.sequence_number().0))
                 .wrapping_add(u64::from(h.acknowledgment_number().0))
                 .wrapping_add(u64::from(h.flags().bits()))

@@ -8,8 +8,9 @@
 //! acknowledgment numbers, the flags, the window and the payload length — and
 //! adds them into one sum that goes to `black_box`; no struct is black-boxed
 //! unread. (etherparse hands the addresses over as header slices read on
-//! demand, synack decodes them into the segment's `SocketAddr`s: reading them
-//! on both sides makes the work the same.) The frames are read from the capture into memory first, so the
+//! demand, synack keeps them in the segment and makes `SocketAddr`s on demand
+//! with `source()`/`destination()`: reading them on both sides makes the work
+//! the same.) The frames are read from the capture into memory first, so the
 //! group times decoding only.
 //!
 //! Captures (all Ethernet): `tests/data/http-image.pcap` (bundled) and, from
@@ -113,7 +114,7 @@ fn synack_decode(frames: &[Vec<u8>]) -> u64 {
         if let Decoded::Tcp(p) = decode(LinkType::ETHERNET, frame) {
             let h = &p.header;
             total = total.wrapping_add(sum(
-                (p.source.ip(), p.destination.ip()),
+                (p.source().ip(), p.destination().ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
@@ -133,7 +134,7 @@ fn synack_decode_checksum(frames: &[Vec<u8>]) -> u64 {
         if let Decoded::Tcp(p) = decode(LinkType::ETHERNET, frame) {
             let h = &p.header;
             total = total.wrapping_add(sum(
-                (p.source.ip(), p.destination.ip()),
+                (p.source().ip(), p.destination().ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,
@@ -209,7 +210,7 @@ fn replay_decode(bytes: &[u8]) -> u64 {
         if let Decoded::Tcp(p) = decode(record.link_type, record.data) {
             let h = &p.header;
             total = total.wrapping_add(sum(
-                (p.source.ip(), p.destination.ip()),
+                (p.source().ip(), p.destination().ip()),
                 (h.source_port(), h.destination_port()),
                 h.sequence_number().0,
                 h.acknowledgment_number().0,

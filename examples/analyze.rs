@@ -477,13 +477,13 @@ impl Line<'_> {
                 let start = row.len;
                 row.num(t.stream);
                 row.byte(b'\t');
-                row.ip(self.packet.source.ip());
+                row.ip(self.packet.source().ip());
                 row.byte(b'\t');
-                row.num(u64::from(self.packet.source.port()));
+                row.num(u64::from(self.packet.source().port()));
                 row.byte(b'\t');
-                row.ip(self.packet.destination.ip());
+                row.ip(self.packet.destination().ip());
                 row.byte(b'\t');
-                row.num(u64::from(self.packet.destination.port()));
+                row.num(u64::from(self.packet.destination().port()));
                 row.byte(b'\t');
                 let (Some(p), Some(written)) =
                     (prefixes.get_mut(slot), row.buf.get(start..row.len))
@@ -573,16 +573,16 @@ impl Line<'_> {
         push_u64(buf, self.frame);
         num(buf, "stream", Some(t.stream));
         buf.extend_from_slice(b",\"src\":\"");
-        push_ip(buf, self.packet.source.ip());
+        push_ip(buf, self.packet.source().ip());
         buf.push(b'"');
-        num(buf, "srcport", Some(u64::from(self.packet.source.port())));
+        num(buf, "srcport", Some(u64::from(self.packet.source().port())));
         buf.extend_from_slice(b",\"dst\":\"");
-        push_ip(buf, self.packet.destination.ip());
+        push_ip(buf, self.packet.destination().ip());
         buf.push(b'"');
         num(
             buf,
             "dstport",
-            Some(u64::from(self.packet.destination.port())),
+            Some(u64::from(self.packet.destination().port())),
         );
         buf.extend_from_slice(b",\"flags\":\"");
         push_flags_hex(buf, self.flags());
@@ -627,9 +627,9 @@ impl Line<'_> {
         buf.extend_from_slice(b" stream ");
         push_u64(buf, t.stream);
         buf.push(b' ');
-        push_socket(buf, self.packet.source);
+        push_socket(buf, self.packet.source());
         buf.extend_from_slice(" → ".as_bytes());
-        push_socket(buf, self.packet.destination);
+        push_socket(buf, self.packet.destination());
         buf.push(b' ');
         if !t.analysis.flags.is_empty() {
             let _ = write!(buf, "{} ", t.analysis.tags());

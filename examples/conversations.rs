@@ -293,7 +293,7 @@ fn zeek_log(path: &Path, out: &mut dyn Write) -> Result<(), String> {
         for decoded in decode_all(record.link_type, record.data) {
             if let Some(packet) = decoded.tcp() {
                 let seg = ZeekSegment::from_packet(packet, record.data);
-                sessions.on_segment(packet.source, packet.destination, &seg, time);
+                sessions.on_segment(packet.source(), packet.destination(), &seg, time);
             }
         }
         while let Some(r) = sessions.pop_finished() {

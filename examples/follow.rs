@@ -168,7 +168,7 @@ pub fn collect(path: &Path, only: Option<u64>) -> io::Result<Vec<Conversation>> 
                 ..Conversation::default()
             });
             if let Some(a) = conv.addr.get_mut(t.side.index()) {
-                a.get_or_insert(packet.source);
+                a.get_or_insert(packet.source());
             }
             let segment = StreamSegment::from_packet(packet);
             reassembler.segment(&t.stream, t.side, segment, &mut |k, e| {

@@ -142,8 +142,8 @@ pub struct Tcp {
 pub fn decode_tcp(link_type: LinkType, frame: &[u8]) -> impl Iterator<Item = Tcp> + '_ {
     decode_all(link_type, frame).filter_map(|d| {
         d.into_tcp().map(|p| Tcp {
-            src: p.source,
-            dst: p.destination,
+            src: p.source(),
+            dst: p.destination(),
             segment: Segment::from_packet(&p),
         })
     })
@@ -223,8 +223,8 @@ impl Analysis {
             frame,
             time,
             stream: index,
-            src: packet.source,
-            dst: packet.destination,
+            src: packet.source(),
+            dst: packet.destination(),
             segment: Segment::from_packet(packet),
             from,
             observation: tracked.observation,

@@ -28,7 +28,7 @@
 //! use synack::wire::{decode, LinkType, Decoded};
 //! # let frame: &[u8] = &[];
 //! match decode(LinkType::ETHERNET, frame) {
-//!     Decoded::Tcp(packet) => println!("{} -> {} {}", packet.source, packet.destination,
+//!     Decoded::Tcp(packet) => println!("{} -> {} {}", packet.source(), packet.destination(),
 //!                                      packet.header.flags().tcpdump()),
 //!     other => println!("not a TCP segment: {other:?}"),
 //! }

@@ -113,8 +113,8 @@ proptest! {
             let Decoded::Tcp(packet) = decode(record.link_type, record.data) else {
                 return Err(TestCaseError::fail(format!("not TCP: {:?}", decode(record.link_type, record.data))));
             };
-            prop_assert_eq!(packet.source, p.builder.source);
-            prop_assert_eq!(packet.destination, p.builder.destination);
+            prop_assert_eq!(packet.source(), p.builder.source);
+            prop_assert_eq!(packet.destination(), p.builder.destination);
             prop_assert_eq!(packet.verify_checksum(), ChecksumStatus::Good);
             prop_assert_eq!(packet.payload, &p.payload[..]);
             prop_assert_eq!(Segment::from_packet(&packet), p.segment);
@@ -132,7 +132,7 @@ fn the_captured_syn_is_rebuilt_exactly() {
     let mut reader = CaptureReader::open(path).unwrap();
     let record = reader.next_record().unwrap().unwrap();
     let packet = decode(record.link_type, record.data).into_tcp().unwrap();
-    let mut builder = IpTcpBuilder::new(packet.source, packet.destination);
+    let mut builder = IpTcpBuilder::new(packet.source(), packet.destination());
     builder.identification = 0x41f7;
     let mut buf = [0u8; 100];
     let n = builder

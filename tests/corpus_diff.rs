@@ -179,14 +179,14 @@ fn compare_tshark(
     let h = &packet.header;
     check(out, p, "srcport", h.source_port(), ts.srcport);
     check(out, p, "dstport", h.destination_port(), ts.dstport);
-    check(out, p, "src.port", packet.source.port(), ts.srcport);
-    check(out, p, "dst.port", packet.destination.port(), ts.dstport);
-    let (src, dst) = match packet.source.ip() {
+    check(out, p, "src.port", packet.source().port(), ts.srcport);
+    check(out, p, "dst.port", packet.destination().port(), ts.dstport);
+    let (src, dst) = match packet.source().ip() {
         IpAddr::V4(_) => (ts.src_v4, ts.dst_v4),
         IpAddr::V6(_) => (ts.src_v6, ts.dst_v6),
     };
-    check(out, p, "src.addr", Some(packet.source.ip()), src);
-    check(out, p, "dst.addr", Some(packet.destination.ip()), dst);
+    check(out, p, "src.addr", Some(packet.source().ip()), src);
+    check(out, p, "dst.addr", Some(packet.destination().ip()), dst);
     check(out, p, "flags", h.flags().bits(), ts.flags);
     check(out, p, "seq_raw", Some(h.sequence_number().0), ts.seq_raw);
     // tshark 4.0 prints the field as it is even when the ACK flag is clear.
@@ -467,8 +467,8 @@ fn compare_etherparse_frame(
         }
         _ => return true,
     };
-    check(out, p, "frame.src.addr", packet.source.ip(), src);
-    check(out, p, "frame.dst.addr", packet.destination.ip(), dst);
+    check(out, p, "frame.src.addr", packet.source().ip(), src);
+    check(out, p, "frame.dst.addr", packet.destination().ip(), dst);
     check(
         out,
         p,

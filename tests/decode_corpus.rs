@@ -170,7 +170,7 @@ fn compare(capture: &Path, rows: &BTreeMap<u64, Row>) -> Tally {
                 row.lens.get(i).copied(),
             );
             let got = (
-                Some(p.source.port()),
+                Some(p.source().port()),
                 Some(p.header.sequence_number().0),
                 Some(p.payload_len),
             );
@@ -346,7 +346,7 @@ fn corpus_frame_per_encapsulation() {
         assert_eq!(p.encapsulation.to_string(), expected_path, "{file} {frame}");
         assert_eq!(
             (
-                p.source.port(),
+                p.source().port(),
                 p.header.sequence_number().0,
                 p.payload_len,
                 p.verify_checksum().tshark_status()

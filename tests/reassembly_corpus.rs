@@ -354,7 +354,7 @@ fn check_streams(name: &str, pcap: &Path, convs: &[Conversation], t: &mut Tally)
         }
         for (p, &(stream, seq, retransmitted)) in ours.iter().zip(segs) {
             expected
-                .entry((stream, p.source, retransmitted))
+                .entry((stream, p.source(), retransmitted))
                 .or_default()
                 .entry(seq)
                 .or_insert_with(|| p.payload.to_vec());

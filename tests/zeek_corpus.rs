@@ -108,13 +108,13 @@ fn replay(capture: &Path, config: ZeekConfig, port_filter: Option<u16>) -> Vec<Z
         let time = record.timestamp.to_duration().unwrap_or_default();
         for decoded in decode_all(record.link_type, record.data) {
             if let Decoded::Tcp(packet) = decoded {
-                if port_filter
-                    .is_some_and(|p| packet.source.port() != p && packet.destination.port() != p)
-                {
+                if port_filter.is_some_and(|p| {
+                    packet.source().port() != p && packet.destination().port() != p
+                }) {
                     continue;
                 }
                 let seg = ZeekSegment::from_packet(&packet, record.data);
-                sessions.on_segment(packet.source, packet.destination, &seg, time);
+                sessions.on_segment(packet.source(), packet.destination(), &seg, time);
             }
         }
         while let Some(r) = sessions.pop_finished() {

@@ -85,7 +85,8 @@ pub fn decode(packet: &[u8]) -> Option<Received> {
     let Decoded::Tcp(p) = wire::decode(LinkType::RAW, packet) else {
         return None;
     };
-    let (std::net::SocketAddr::V4(src), std::net::SocketAddr::V4(dst)) = (p.source, p.destination)
+    let (std::net::SocketAddr::V4(src), std::net::SocketAddr::V4(dst)) =
+        (p.source(), p.destination())
     else {
         return None;
     };

@@ -68,8 +68,8 @@ fn touch(decoded: &Decoded<'_>, frame: &[u8], out: &mut String) {
             let _ = write!(
                 out,
                 "{} {} {} {} {:?} {:?} {} {} {} {} {} {:?} {:?} {}",
-                p.source,
-                p.destination,
+                p.source(),
+                p.destination(),
                 h.source_port(),
                 h.destination_port(),
                 h.sequence_number(),

@@ -232,7 +232,7 @@ fuzz_target!(|data: &[u8]| {
             };
             fed += 1;
             let zseg = ZeekSegment::from_packet(packet, &bytes);
-            zeek.on_segment(packet.source, packet.destination, &zseg, now);
+            zeek.on_segment(packet.source(), packet.destination(), &zseg, now);
             while let Some(r) = zeek.pop_finished() {
                 zeek_packets += r.summary.orig_pkts + r.summary.resp_pkts;
                 let _ = r.summary.history.as_str();

@@ -392,7 +392,7 @@ impl Defragmenter {
     /// assert!(defrag.push_frame(LinkType::RAW, &first, t, &mut |_| {}).is_empty());
     /// let done = defrag.push_frame(LinkType::RAW, &last, t, &mut |_| {});
     /// let Decoded::Tcp(segment) = decode_datagram(&done[0]) else { panic!() };
-    /// assert_eq!(segment.destination.port(), 80);
+    /// assert_eq!(segment.destination().port(), 80);
     /// assert_eq!(segment.payload, b"data");
     /// ```
     pub fn push_frame<F: FnMut(DefragEvent)>(
@@ -895,7 +895,7 @@ mod test {
             panic!("TCP")
         };
         assert_eq!(
-            (segment.source.port(), segment.destination.port()),
+            (segment.source().port(), segment.destination().port()),
             (1025, 80)
         );
         assert_eq!(segment.payload, b"data");

@@ -901,7 +901,7 @@ impl Tracker {
         let bare_syn = flags.contains(TcpFlags::SYN) && !flags.contains(TcpFlags::ACK);
         let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
 
-        let pair = Pair::new(packet.source, packet.destination);
+        let pair = Pair::new(packet.source(), packet.destination());
         let slots = &self.slots;
         // The side the segment's sender is on, found with the connection.
         let mut side = None;

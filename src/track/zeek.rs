@@ -336,8 +336,8 @@ impl ZeekSegment {
             checksum_ok: !matches!(packet.verify_checksum(), ChecksumStatus::Bad)
                 || packet.is_truncated(),
             payload_captured: !packet.is_truncated(),
-            source_port: packet.source.port(),
-            destination_port: packet.destination.port(),
+            source_port: packet.source().port(),
+            destination_port: packet.destination().port(),
         }
     }
 
@@ -376,8 +376,8 @@ impl ZeekSegment {
                 || packet.is_truncated()
                 || cut,
             payload_captured: !packet.is_truncated() && !cut,
-            source_port: packet.source.port(),
-            destination_port: packet.destination.port(),
+            source_port: packet.source().port(),
+            destination_port: packet.destination().port(),
         }
     }
 }
@@ -396,7 +396,7 @@ fn ip_lengths(packet: &crate::wire::DecodedSegment<'_>, frame: &[u8]) -> Option<
     let captured = |back: usize| {
         (back + packet.header.header_len() + packet.payload.len()).min(u32::MAX as usize) as u32
     };
-    if packet.source.is_ipv6() {
+    if packet.source().is_ipv6() {
         let mut back = 40;
         while back <= packet.offset.min(400) {
             let start = packet.offset - back;

@@ -39,17 +39,17 @@ impl fmt::Display for DecodedSegment<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header = &self.header;
         let flags = header.flags();
-        let family = match self.source {
+        let family = match self.source() {
             SocketAddr::V4(_) => "IP",
             SocketAddr::V6(_) => "IP6",
         };
         write!(
             f,
             "{family} {}.{} > {}.{}: Flags [{}]",
-            self.source.ip(),
-            self.source.port(),
-            self.destination.ip(),
-            self.destination.port(),
+            self.source().ip(),
+            self.source().port(),
+            self.destination().ip(),
+            self.destination().port(),
             flags.tcpdump()
         )?;
         let seq = header.sequence_number();

@@ -57,8 +57,8 @@
 //!     0xAA, 0xAA,
 //! ];
 //! let Decoded::Tcp(packet) = decode(LinkType::ETHERNET, frame) else { panic!() };
-//! assert_eq!(packet.source.to_string(), "10.0.0.1:1025");
-//! assert_eq!(packet.destination.to_string(), "10.0.0.2:80");
+//! assert_eq!(packet.source().to_string(), "10.0.0.1:1025");
+//! assert_eq!(packet.destination().to_string(), "10.0.0.2:80");
 //! assert_eq!((packet.payload.len(), packet.payload_len), (0, 0));
 //! assert_eq!(packet.ip_len, 40);
 //! assert_eq!(packet.verify_checksum(), ChecksumStatus::Good);
@@ -113,6 +113,7 @@ pub use error::{
 use layer::Path;
 pub use layer::{Encapsulation, Layer, MAX_LAYERS};
 pub use numbers::{EtherType, IpNumber, LinkType};
+use outcome::Addresses;
 pub use outcome::{
     ChecksumStatus, Decoded, DecodedSegment, IcmpMessage, IcmpQuotedTcp, NotTcp, UnverifiedReason,
 };
@@ -124,9 +125,9 @@ use step::{IpContext, Next, Step};
 /// Decodes a captured frame of the given link type down to its innermost TCP
 /// segment. For an 802.11 A-MSDU holding several packets this is the first;
 /// [`decode_all`] gives them all.
+#[inline]
 pub fn decode(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
-    let mut resume = None;
-    start(link_type, frame, &mut resume)
+    start_one(link_type, frame)
 }
 
 /// Decodes every packet of a captured frame: one [`Decoded`] for almost every
@@ -277,39 +278,173 @@ fn ip_protocol_next(protocol: IpNumber, v6: bool) -> Next {
 /// (v1, v2) or raw IP, then IPv4 or IPv6 straight to TCP — the frames nearly
 /// every capture is made of — walked without the general dispatch. It is
 /// taken only when every layer is well formed and plain (no 802.3 length, no
-/// IP fragment, no IPv6 extension header, no IPv6 payload length of 0); then
-/// the walk's state at the TCP header is exactly the one `Walk::run` reaches,
-/// and the same `Walk::tcp` reads the segment. Any other frame goes the
-/// general way from its first byte, so every answer, error or not, is the
-/// general walk's (the tests check both on mutated and cut frames).
+/// IP fragment, no IPv6 extension header, no IPv6 payload length of 0, a
+/// whole TCP header); then it builds the segment `Walk::tcp` would. Any
+/// other frame goes the general way from its first byte, so every answer,
+/// error or not, is the general walk's (the tests check both on mutated and
+/// cut frames).
 fn start<'a>(link_type: LinkType, frame: &'a [u8], resume: &mut Option<Resume>) -> Decoded<'a> {
-    if let Some((link, vlans, at, ether_type)) = common_link(link_type, frame) {
-        let bytes = frame.get(at..).unwrap_or(&[]);
-        if let Some([v4, v6]) = COMMON_ENCAPSULATIONS.get(link).and_then(|l| l.get(vlans)) {
-            // One inlined copy of `Walk::tcp` per IP version, each knowing its
-            // addresses' kind.
-            if ether_type == EtherType::IPV4 {
-                if let Some((source, destination, header_len, ip_end)) = common_ipv4(bytes) {
-                    let context = IpContext::V4 {
-                        source,
-                        destination,
-                    };
-                    return common_walk(frame, at, header_len, ip_end, context).tcp(*v4);
-                }
-            } else if let Some((source, destination, ip_end)) = common_ipv6(bytes) {
-                let context = IpContext::V6 {
-                    source,
-                    destination,
-                    final_destination: Some(destination),
-                };
-                return common_walk(frame, at, IPV6_HEADER_LEN, ip_end, context).tcp(*v6);
+    match common(link_type, frame) {
+        Some(segment) => Decoded::Tcp(segment),
+        None => general_walk(link_type, frame, resume),
+    }
+}
+
+/// [`start`] for a single packet (what [`decode`] returns): the common path,
+/// else the general walk — out of line and with its own A-MSDU bookkeeping,
+/// so that the common path needs no stack frame for it.
+#[inline(always)]
+fn start_one(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
+    // Untagged Ethernet first, the most common frame of all.
+    if link_type == LinkType::ETHERNET {
+        if let Some(&[.., hi, lo]) = frame.first_chunk::<ETHERNET_LEN>() {
+            let [v4, v6] = &COMMON_ENCAPSULATIONS[COMMON_ETHERNET][0];
+            match EtherType(u16::from_be_bytes([hi, lo])) {
+                EtherType::IPV4 => return common_v4(link_type, frame, ETHERNET_LEN, v4),
+                EtherType::IPV6 => return common_v6(link_type, frame, ETHERNET_LEN, v6),
+                _ => {}
             }
         }
     }
-    general_walk(link_type, frame, resume)
+    let Some((link, vlans, at, ether_type)) = common_link(link_type, frame) else {
+        return general_one(link_type, frame);
+    };
+    match COMMON_ENCAPSULATIONS.get(link).and_then(|l| l.get(vlans)) {
+        Some([v4, _]) if ether_type == EtherType::IPV4 => common_v4(link_type, frame, at, v4),
+        Some([_, v6]) => common_v6(link_type, frame, at, v6),
+        None => general_one(link_type, frame),
+    }
 }
 
-/// The general walk from a link type's first layer (what [`common_path`]
+/// [`start_one`] past the link layers of a common frame, at an IPv4 header
+/// (`at`). One function per IP version, each writing its own kind of
+/// addresses straight into the answer (no join of the two kinds); inlined
+/// with [`decode`] into the caller, whose reads of the segment then mostly
+/// come from registers.
+#[inline(always)]
+fn common_v4<'a>(
+    link_type: LinkType,
+    frame: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Decoded<'a> {
+    match frame
+        .get(at..)
+        .and_then(|bytes| common_ipv4_tcp(bytes, at, encapsulation))
+    {
+        Some(segment) => Decoded::Tcp(segment),
+        None => general_one(link_type, frame),
+    }
+}
+
+/// [`common_v4`] for an IPv6 header.
+#[inline(always)]
+fn common_v6<'a>(
+    link_type: LinkType,
+    frame: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Decoded<'a> {
+    match frame
+        .get(at..)
+        .and_then(|bytes| common_ipv6_tcp(bytes, at, encapsulation))
+    {
+        Some(segment) => Decoded::Tcp(segment),
+        None => general_one(link_type, frame),
+    }
+}
+
+/// The general walk of a frame's first packet.
+#[cold]
+#[inline(never)]
+fn general_one(link_type: LinkType, frame: &[u8]) -> Decoded<'_> {
+    general_walk(link_type, frame, &mut None)
+}
+
+/// The common path: a plain, well-formed, uncut-header TCP segment in the
+/// common frames, or `None` (the general walk then answers, errors included).
+#[inline(always)]
+fn common(link_type: LinkType, frame: &[u8]) -> Option<DecodedSegment<'_>> {
+    let (link, vlans, at, ether_type) = common_link(link_type, frame)?;
+    let bytes = frame.get(at..)?;
+    let [v4, v6] = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?;
+    if ether_type == EtherType::IPV4 {
+        common_ipv4_tcp(bytes, at, v4)
+    } else {
+        common_ipv6_tcp(bytes, at, v6)
+    }
+}
+
+/// The TCP segment after an IPv4 header at `at` (`bytes` from there on).
+#[inline(always)]
+fn common_ipv4_tcp<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Option<DecodedSegment<'a>> {
+    let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
+    let addresses = Addresses::v4(source, destination);
+    common_tcp(bytes, at, header_len, ip_end, *encapsulation, addresses)
+}
+
+/// The TCP segment after an IPv6 header at `at` (`bytes` from there on).
+#[inline(always)]
+fn common_ipv6_tcp<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    encapsulation: &Encapsulation,
+) -> Option<DecodedSegment<'a>> {
+    let (source, destination, ip_end) = common_ipv6(bytes)?;
+    let addresses = Addresses::v6(source, destination);
+    common_tcp(
+        bytes,
+        at,
+        IPV6_HEADER_LEN,
+        ip_end,
+        *encapsulation,
+        addresses,
+    )
+}
+
+/// The TCP segment after a common IP header: `bytes` from the IP header on
+/// (to the end of the capture), `header_len` its length, `ip_end` the
+/// datagram's declared end (≥ `header_len`), `at` its offset in the frame.
+/// `None` unless the TCP header is whole and well formed (what `Walk::tcp`
+/// then answers, it answers here).
+#[inline(always)]
+fn common_tcp<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    header_len: usize,
+    ip_end: usize,
+    encapsulation: Encapsulation,
+    addresses: Addresses,
+) -> Option<DecodedSegment<'a>> {
+    let captured = bytes.get(header_len..ip_end.min(bytes.len()))?;
+    let declared = ip_end.saturating_sub(header_len);
+    let header = TcpHeaderSlice::from_slice(captured).ok()?;
+    let tcp_len = header.header_len();
+    let payload = captured.get(tcp_len..)?;
+    Some(DecodedSegment {
+        addresses,
+        header,
+        payload,
+        // An IP length is at most 65,535 (+ 40 for IPv6).
+        // (`tcp_len` ≤ `captured.len()` ≤ `declared`.)
+        payload_len: declared.wrapping_sub(tcp_len) as u32,
+        ip_len: ip_end as u32,
+        encapsulation,
+        offset: at + header_len,
+        routed_to: None,
+        unverified: if captured.len() < declared {
+            Some(UnverifiedReason::Truncated)
+        } else {
+            None
+        },
+    })
+}
+
+/// The general walk from a link type's first layer (what [`common`]
 /// short-cuts for common frames). Out of line, so that the common path's
 /// function stays small.
 #[inline(never)]
@@ -345,6 +480,9 @@ fn is_vlan(ether_type: EtherType) -> bool {
             | EtherType::QINQ_9300
     )
 }
+
+/// An Ethernet header's length (without tags).
+const ETHERNET_LEN: usize = 14;
 
 /// The common path's link layers, as indices of [`COMMON_ENCAPSULATIONS`].
 const COMMON_ETHERNET: usize = 0;
@@ -401,7 +539,6 @@ static COMMON_ENCAPSULATIONS: [[[Encapsulation; 2]; COMMON_MAX_VLANS + 1]; 4] = 
 /// [`COMMON_ENCAPSULATIONS`] (link, VLAN tags).
 #[inline(always)]
 fn common_link(link_type: LinkType, frame: &[u8]) -> Option<(usize, usize, usize, EtherType)> {
-    const ETHERNET_LEN: usize = 14;
     const SLL_LEN: usize = 16;
     const SLL2_LEN: usize = 20;
     const VLAN_LEN: usize = 4;
@@ -442,7 +579,7 @@ fn common_link(link_type: LinkType, frame: &[u8]) -> Option<(usize, usize, usize
         _ => return None,
     };
     // VLAN tags until the IP header (IP tested first: most frames have no tag).
-    while !matches!(ether_type, EtherType::IPV4 | EtherType::IPV6) {
+    while ether_type != EtherType::IPV4 && ether_type != EtherType::IPV6 {
         if !is_vlan(ether_type) || vlans == COMMON_MAX_VLANS {
             return None;
         }
@@ -466,20 +603,21 @@ fn common_be16(b: &[u8], i: usize) -> Option<u16> {
 fn common_ipv4(bytes: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr, usize, usize)> {
     const MORE_FRAGMENTS_AND_OFFSET: u16 = 0x3FFF;
     let h = bytes.first_chunk::<20>()?;
-    let [version_ihl, _, ..] = *h;
-    if version_ihl >> 4 != 4 || version_ihl & 0x0F < 5 {
+    // Version 4 and a header length of 5 to 15 words: 0x45..=0x4F.
+    let ihl_above_5 = h[0].wrapping_sub(0x45);
+    if ihl_above_5 > 0x0A {
         return None;
     }
-    let header_len = usize::from(version_ihl & 0x0F) * 4;
-    if bytes.len() < header_len {
-        return None;
-    }
+    // (Whether `header_len` bytes are there, `common_tcp` checks.)
+    let header_len = usize::from(ihl_above_5) * 4 + 20;
     // A total length of 0: captured before segmentation offload filled it in.
-    let ip_end = match usize::from(common_be16(h, 2)?) {
-        0 => bytes.len(),
-        n if n >= header_len => n,
-        _ => return None,
-    };
+    let mut ip_end = usize::from(common_be16(h, 2)?);
+    if ip_end < header_len {
+        if ip_end != 0 {
+            return None;
+        }
+        ip_end = bytes.len();
+    }
     if common_be16(h, 6)? & MORE_FRAGMENTS_AND_OFFSET != 0 || h[9] != IpNumber::TCP.0 {
         return None;
     }
@@ -507,55 +645,6 @@ fn common_ipv6(bytes: &[u8]) -> Option<(Ipv6Addr, Ipv6Addr, usize)> {
         destination.into(),
         IPV6_HEADER_LEN + payload_length,
     ))
-}
-
-/// The walk's state at the TCP header after an IP header at `at` of
-/// `header_len` bytes declaring `ip_end` bytes: what `Walk::limit` makes of
-/// the IP length with no enclosing length field (the declared end is the IP
-/// header's, the usable end no further than the capture).
-#[inline(always)]
-fn common_walk<'a>(
-    frame: &'a [u8],
-    at: usize,
-    header_len: usize,
-    ip_end: usize,
-    context: IpContext,
-) -> Walk<'a> {
-    let declared_end = at + ip_end;
-    Walk {
-        frame,
-        at: at + header_len,
-        end: declared_end.min(frame.len()),
-        declared_end,
-        path: Path::EMPTY,
-        context,
-        ip_len: ip_end,
-    }
-}
-
-/// [`start`]'s common path as a value, for the tests: the walk at the TCP
-/// header and the encapsulation, or `None` where the general walk is taken.
-#[cfg(test)]
-fn common_path(link_type: LinkType, frame: &[u8]) -> Option<(Walk<'_>, &'static Encapsulation)> {
-    let (link, vlans, at, ether_type) = common_link(link_type, frame)?;
-    let bytes = frame.get(at..)?;
-    let [v4, v6] = COMMON_ENCAPSULATIONS.get(link)?.get(vlans)?;
-    if ether_type == EtherType::IPV4 {
-        let (source, destination, header_len, ip_end) = common_ipv4(bytes)?;
-        let context = IpContext::V4 {
-            source,
-            destination,
-        };
-        Some((common_walk(frame, at, header_len, ip_end, context), v4))
-    } else {
-        let (source, destination, ip_end) = common_ipv6(bytes)?;
-        let context = IpContext::V6 {
-            source,
-            destination,
-            final_destination: Some(destination),
-        };
-        Some((common_walk(frame, at, IPV6_HEADER_LEN, ip_end, context), v6))
-    }
 }
 
 impl<'a> Walk<'a> {
@@ -816,11 +905,11 @@ impl<'a> Walk<'a> {
         let payload_len = u32::try_from(declared - header_len).unwrap_or(u32::MAX);
         // Read field by field from the walk (not copied whole): the fields
         // were just written one by one, and a wider read of them would wait.
-        let (final_known, routed_to, source, destination) = match context {
+        let (final_known, routed_to, addresses) = match context {
             IpContext::V4 {
                 source,
                 destination,
-            } => (true, None, IpAddr::V4(source), IpAddr::V4(destination)),
+            } => (true, None, Addresses::v4(source, destination)),
             IpContext::V6 {
                 source,
                 destination,
@@ -828,8 +917,7 @@ impl<'a> Walk<'a> {
             } => (
                 final_destination.is_some(),
                 final_destination.filter(|&d| d != destination),
-                IpAddr::V6(source),
-                IpAddr::V6(destination),
+                Addresses::v6(source, destination),
             ),
         };
         let unverified = if captured.len() < declared {
@@ -840,12 +928,11 @@ impl<'a> Walk<'a> {
             None
         };
         Decoded::Tcp(DecodedSegment {
-            source: SocketAddr::new(source, header.source_port()),
-            destination: SocketAddr::new(destination, header.destination_port()),
+            addresses,
+            routed_to,
             header,
             payload,
             payload_len,
-            routed_to,
             ip_len: u32::try_from(self.ip_len).unwrap_or(u32::MAX),
             unverified,
             encapsulation,

@@ -2,7 +2,7 @@
 //! holds, an ICMP error quoting TCP, or what it carries instead of TCP.
 
 use core::fmt;
-use core::net::{IpAddr, Ipv6Addr, SocketAddr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::error::DecodeError;
 use super::layer::{Encapsulation, Layer};
@@ -45,10 +45,9 @@ impl<'a> Decoded<'a> {
 /// A TCP segment found in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodedSegment<'a> {
-    /// Source address (of the innermost IP header) and port.
-    pub source: SocketAddr,
-    /// Destination address (of the innermost IP header, as written there) and port.
-    pub destination: SocketAddr,
+    /// The innermost IP header's addresses ([`source`](Self::source),
+    /// [`destination`](Self::destination) add the ports).
+    pub(crate) addresses: Addresses,
     /// The TCP header, checked: every accessor is safe.
     pub header: TcpHeaderSlice<'a>,
     /// The captured payload bytes, bounded by the IP length (so no Ethernet
@@ -74,7 +73,89 @@ pub struct DecodedSegment<'a> {
     pub(crate) unverified: Option<UnverifiedReason>,
 }
 
+/// The two addresses of a segment's innermost IP header, as written there:
+/// two 16-byte fields (an IPv4 address in the first 4 bytes, the rest zero)
+/// rather than an enum of two layouts, so that the optimizer keeps them in
+/// registers when `decode` is inlined.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Addresses {
+    source: [u8; 16],
+    destination: [u8; 16],
+    v6: bool,
+}
+
+impl Addresses {
+    /// IPv4 addresses.
+    #[inline(always)]
+    pub(crate) fn v4(source: Ipv4Addr, destination: Ipv4Addr) -> Self {
+        let widen = |a: Ipv4Addr| {
+            let [a, b, c, d] = a.octets();
+            [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        };
+        Self {
+            source: widen(source),
+            destination: widen(destination),
+            v6: false,
+        }
+    }
+
+    /// IPv6 addresses.
+    #[inline(always)]
+    pub(crate) fn v6(source: Ipv6Addr, destination: Ipv6Addr) -> Self {
+        Self {
+            source: source.octets(),
+            destination: destination.octets(),
+            v6: true,
+        }
+    }
+
+    /// An address of this version from its field.
+    #[inline(always)]
+    fn ip(&self, bytes: &[u8; 16]) -> IpAddr {
+        if self.v6 {
+            IpAddr::V6(Ipv6Addr::from(*bytes))
+        } else {
+            let [a, b, c, d, ..] = *bytes;
+            IpAddr::V4(Ipv4Addr::new(a, b, c, d))
+        }
+    }
+
+    /// Source address.
+    #[inline(always)]
+    fn source(&self) -> IpAddr {
+        self.ip(&self.source)
+    }
+
+    /// Destination address.
+    #[inline(always)]
+    fn destination(&self) -> IpAddr {
+        self.ip(&self.destination)
+    }
+}
+
+impl fmt::Debug for Addresses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Addresses")
+            .field("source", &self.source())
+            .field("destination", &self.destination())
+            .finish()
+    }
+}
+
 impl DecodedSegment<'_> {
+    /// Source address (of the innermost IP header) and port.
+    #[inline]
+    pub fn source(&self) -> SocketAddr {
+        SocketAddr::new(self.addresses.source(), self.header.source_port())
+    }
+
+    /// Destination address (of the innermost IP header, as written there)
+    /// and port.
+    #[inline]
+    pub fn destination(&self) -> SocketAddr {
+        SocketAddr::new(self.addresses.destination(), self.header.destination_port())
+    }
+
     /// Checks the TCP checksum over the pseudo-header, header and payload:
     /// Wireshark's `tcp.checksum.status`. [`decode`](fn@crate::wire::decode)
     /// does not check it (neither does tshark by default): this sums the whole
@@ -100,16 +181,16 @@ impl DecodedSegment<'_> {
     /// [`PseudoHeader::sum`].
     #[inline]
     pub fn pseudo_header(&self) -> PseudoHeader {
-        match (self.source.ip(), self.destination.ip()) {
-            (IpAddr::V6(source), IpAddr::V6(destination)) => PseudoHeader::V6 {
-                source,
-                destination: self.routed_to.unwrap_or(destination),
-            },
+        match (self.addresses.source(), self.addresses.destination()) {
             (IpAddr::V4(source), IpAddr::V4(destination)) => PseudoHeader::V4 {
                 source,
                 destination,
             },
-            // `decode` takes both addresses from one IP header.
+            (IpAddr::V6(source), IpAddr::V6(destination)) => PseudoHeader::V6 {
+                source,
+                destination: self.routed_to.unwrap_or(destination),
+            },
+            // `Addresses` holds two addresses of one version.
             (source, destination) => PseudoHeader::V6 {
                 source: to_v6(source),
                 destination: self.routed_to.unwrap_or(to_v6(destination)),
@@ -139,8 +220,8 @@ impl DecodedSegment<'_> {
     }
 }
 
-/// An address as IPv6 (IPv4-mapped for IPv4); never needed for a segment
-/// `decode` built, whose two addresses have one version.
+/// An address as IPv6 (IPv4-mapped for IPv4); never needed: both addresses
+/// of a segment have one version.
 fn to_v6(ip: IpAddr) -> Ipv6Addr {
     match ip {
         IpAddr::V4(v4) => v4.to_ipv6_mapped(),

@@ -98,8 +98,8 @@ fn ethernet_ipv4_tcp_excludes_padding() {
     ipv4_tcp(b"hi", &mut f);
     f.put(&[0xEE; 4]); // padding / FCS
     let p = tcp(decode(LinkType::ETHERNET, f.as_slice()));
-    assert_eq!(p.source, SocketAddr::new(SRC4.into(), 1025));
-    assert_eq!(p.destination, SocketAddr::new(DST4.into(), 80));
+    assert_eq!(p.source(), SocketAddr::new(SRC4.into(), 1025));
+    assert_eq!(p.destination(), SocketAddr::new(DST4.into(), 80));
     assert_eq!((p.payload, p.payload_len), (&b"hi"[..], 2));
     // IPv4 total length 20 + 20 + 2, without the 4 bytes of padding.
     assert_eq!(p.ip_len, 42);
@@ -641,7 +641,7 @@ fn routing_header_final_destination_in_pseudo_header() {
     assert_eq!(p.pseudo_header(), pseudo);
     // 40 + payload length (24 of routing header + 20 of TCP).
     assert_eq!(p.ip_len, 84);
-    assert_eq!(p.destination.ip(), core::net::IpAddr::V6(DST6));
+    assert_eq!(p.destination().ip(), core::net::IpAddr::V6(DST6));
     assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
     // The same segment summed with the destination as written: wrong.
     let mut g = Buf::new();
@@ -689,7 +689,7 @@ fn amsdu_yields_both_segments() {
     let expect = [(2467456022u32, 229u32), (2467456251, 23)];
     for (d, (seq, len)) in all.iter().zip(expect) {
         let p = d.tcp().expect("tcp");
-        assert_eq!((p.source.port(), p.destination.port()), (443, 49392));
+        assert_eq!((p.source().port(), p.destination().port()), (443, 49392));
         assert_eq!(
             (p.header.sequence_number(), p.payload_len),
             (SeqNum(seq), len)
@@ -885,7 +885,7 @@ fn common_path_takes_the_common_frames() {
         for vlans in 0..3 {
             for v6 in [false, true] {
                 let (link_type, f) = common_frame(link, vlans, v6, b"abc");
-                let fast = common_path(link_type, f.as_slice()).map(|(w, e)| w.tcp(*e));
+                let fast = common(link_type, f.as_slice()).map(Decoded::Tcp);
                 assert!(fast.is_some(), "{link} {vlans} {v6}");
                 assert_eq!(fast, Some(general_walk(link_type, f.as_slice(), &mut None)));
                 let p = tcp(decode(link_type, f.as_slice()));
@@ -918,8 +918,8 @@ proptest::proptest! {
         let frame = &f.as_slice()[..cut.min(f.len)];
         // `decode` (common path first) answers what the general walk answers.
         proptest::prop_assert_eq!(decode(link_type, frame), general_walk(link_type, frame, &mut None));
-        if let Some((walk, encapsulation)) = common_path(link_type, frame) {
-            let fast = walk.tcp(*encapsulation);
+        if let Some(segment) = common(link_type, frame) {
+            let fast = Decoded::Tcp(segment);
             let mut resume = None;
             proptest::prop_assert_eq!(fast, general_walk(link_type, frame, &mut resume));
             proptest::prop_assert!(resume.is_none());
@@ -927,10 +927,11 @@ proptest::proptest! {
     }
 }
 
-/// The segment `decode` writes per frame stays small (addresses held once:
-/// the pseudo-header is computed from them on demand).
+/// The segment `decode` writes per frame stays small (addresses held once,
+/// without ports: the socket addresses and the pseudo-header are computed
+/// from them on demand).
 #[test]
 #[cfg(target_pointer_width = "64")]
 fn decoded_segment_size() {
-    assert_eq!(core::mem::size_of::<DecodedSegment<'_>>(), 184);
+    assert_eq!(core::mem::size_of::<DecodedSegment<'_>>(), 152);
 }
