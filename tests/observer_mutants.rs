@@ -466,3 +466,98 @@ fn ack_from_syn_sent_does_not_pull_a_closing_peer_back() {
         o.transitions
     );
 }
+
+// Fuzz find `crash-881e8f3c` as a plain observer case (the world replay is
+// `state_hostile::regression_zero_window_ack_into_active_syn_received`). Client ISN
+// 100, server ISN 300; the server answers with a zero window. Its RCV.NXT is 101; a
+// zero-length segment into a zero window is acceptable only at RCV.NXT (RFC 9293
+// §3.10.7.4, table 6), in SYN-RECEIVED as in the synchronized states. The client's
+// ACK at 102 (after a FIN at 101 the capture did not hold) is dropped: the server
+// stays SYN_RECEIVED; the ACK at 101 then establishes it.
+#[test]
+fn regression_zero_window_pure_ack_off_rcv_nxt_into_syn_received() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(0));
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(102, 301, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(o.receiver, State::Established);
+}
+
+// Fuzz find `crash-78d3e21c` as a plain observer case (the world replay is
+// `state_hostile::regression_ack_at_the_right_edge_of_the_window`). The client
+// advertises a one-octet window (no scaling: neither SYN offered it, RFC 7323
+// §2.2). After the handshake the client's RCV.NXT is 301; it closes (FIN at 101).
+// The server's FIN at 301 is not captured; its ACK of the client's FIN comes at
+// SEQ 302 = RCV.NXT + RCV.WND: outside [301, 302) (RFC 9293 §3.10.7.4, first
+// check), dropped, its ACK unprocessed: the client stays FIN_WAIT_1. With a
+// two-octet window the same ACK is in the window (out of order, but its ACK is
+// processed): FIN_WAIT_2.
+#[test]
+fn regression_ack_at_the_right_edge_is_unacceptable() {
+    for (window, after) in [(1, State::FinWait1), (2, State::FinWait2)] {
+        let mut obs = Observer::new();
+        send(&mut obs, C, seg(100, 0, SYN).with_window(window));
+        send(&mut obs, S, seg(300, 101, SYN | ACK));
+        send(&mut obs, C, seg(101, 301, ACK).with_window(window));
+        send(&mut obs, C, seg(101, 301, FIN | ACK).with_window(window));
+        assert_eq!(obs.state(C), State::FinWait1);
+        let o = send(&mut obs, S, seg(302, 102, ACK));
+        assert_eq!(obs.state(C), after, "window {window}: {o:?}");
+        assert_eq!(o.notes.contains(Note::Unacceptable), window == 1);
+    }
+}
+
+// The window the right-edge test uses is one the capture shows exactly. A SYN's
+// window field is never scaled (RFC 7323 §2.2): without scaling it is RCV.WND, but
+// with scaling in effect (both SYNs offered it) it says nothing exact about RCV.WND
+// (the endpoint rounds its buffer to whole units of 2^shift), so nothing is judged
+// against it. The client's SYN has a window field of 1; the server's ACK at
+// 302 = 301 + 1 (after one octet the capture did not hold) is unacceptable without
+// scaling, and not judged with shift 7 on both SYNs.
+#[test]
+fn right_edge_not_judged_against_a_scaled_syn_window() {
+    for scale in [None, Some(7)] {
+        let mut obs = Observer::new();
+        let mut syn = seg(100, 0, SYN).with_window(1);
+        syn.options.window_scale = scale;
+        send(&mut obs, C, syn);
+        let mut syn_ack = seg(300, 101, SYN | ACK);
+        syn_ack.options.window_scale = scale;
+        send(&mut obs, S, syn_ack);
+        assert_eq!(obs.window_shift(C), Some(scale.unwrap_or(0)));
+        let o = send(&mut obs, S, seg(302, 101, ACK));
+        assert_eq!(
+            o.notes.contains(Note::Unacceptable),
+            scale.is_none(),
+            "{scale:?}: {o:?}"
+        );
+    }
+}
+
+// Fuzz find `crash-298c9ee2` as a plain observer case (the world replay is
+// `state_hostile::regression_syn_ack_at_the_kept_irs`). Simultaneous open: client
+// SYN 100, server SYN 300 cross; both are in SYN-RECEIVED. A stale SYN of the
+// server with ISN 200 reaches the client, which keeps IRS 300 (a SYN with another
+// ISN in SYN-RECEIVED draws only an ACK, RFC 9293 §3.10.7.4, RFC 5961 §4). The
+// server's SYN,ACK <SEQ=300><ACK=101> repeats the SYN the client took and
+// acknowledges the client's SYN: ESTABLISHED (RFC 9293 figure 7, line 6).
+#[test]
+fn regression_syn_ack_at_the_kept_irs_establishes() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynReceived, State::SynReceived)
+    );
+    send(&mut obs, S, seg(200, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived);
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}

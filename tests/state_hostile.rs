@@ -534,3 +534,156 @@ fn regression_syn_after_isn_clock_wrap() {
     assert!(w.silent[Server.index()]);
     assert!(!w.knowable(Client) && !w.knowable(Server));
 }
+
+/// A fuzz find replayed: the endpoints' configurations and the operations decoded
+/// from its input (each `apply` checks the observer against the endpoints).
+fn replay(client: Config, server: Config, ops: &[Op]) -> World {
+    let mut w = World::new(client, server);
+    for op in ops {
+        w.apply(*op);
+    }
+    w
+}
+
+/// Fuzz finds `crash-881e8f3c`, `06cdeb02`, `41392bb0`, `e01c45bd`: a simultaneous
+/// open; the client's receive window is zero. The server's SYN,ACK is lost and it
+/// closes from SYN-RECEIVED: its FIN (SEQ = ISS + 1 = 0) overtakes its SYN and
+/// reaches the client in SYN-SENT, which drops it (no SYN, RFC 9293 §3.10.7.3). The
+/// server's SYN (ISS 2^32 − 1) then makes the client SYN-RECEIVED with `RCV.NXT` 0;
+/// the client's SYN,ACK reaches the server after the FIN was sent and is answered by
+/// a pure ACK at `SEQ = SND.NXT = 1`. Into the client's zero window a zero-length
+/// segment is acceptable only at `RCV.NXT` (RFC 9293 §3.10.7.4, first check,
+/// table 6): 1 ≠ 0, so the client drops it and stays SYN-RECEIVED. The observer
+/// skipped the zero-window test for a receiver in SYN-RECEIVED (it is not
+/// "synchronized") and made the client ESTABLISHED.
+#[test]
+fn regression_zero_window_ack_into_active_syn_received() {
+    use Op::*;
+    use Side::*;
+    let client = Config {
+        isn_offset: 16_723_942,
+        window: 0,
+        window_scale: Some(31),
+        mss: Some(65535),
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: u32::MAX,
+        window: 2586,
+        window_scale: Some(30),
+        mss: Some(63937),
+        user_timeout: Some(core::time::Duration::ZERO),
+        ..Config::default()
+    };
+    let w = replay(
+        client,
+        server,
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Drop(1),
+            Close(Server),
+            Delay(54),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::SynReceived);
+    assert_eq!(w.observer.state(Client), State::SynReceived);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz finds `crash-78d3e21c`, `31c346ac`, `3204050f`, `6590ea69`, `cef61ca5`,
+/// `e0180d35`, `22bfc9dd`: the client's receive window is one octet. The server's
+/// FIN (at 13816517) is lost before the capture point; the client then closes, and
+/// the server, now in CLOSING, acknowledges the client's FIN with a pure ACK at
+/// `SEQ = SND.NXT = 13816518`. The client's `RCV.NXT` is still 13816517 (it never
+/// got the FIN), so its window is [13816517, 13816518): the ACK lies at the right
+/// edge, outside it (RFC 9293 §3.10.7.4, first check), and is dropped — the client
+/// stays FIN-WAIT-1. The observer checked only zero windows and took the ACK of
+/// the client's FIN (FIN-WAIT-2). (Linux's `tcp_sequence` would accept a
+/// zero-length segment exactly at the edge; the RFC and `Endpoint` do not.)
+#[test]
+fn regression_ack_at_the_right_edge_of_the_window() {
+    use Op::*;
+    use Side::*;
+    let client = Config {
+        isn_offset: 4_110_373_887,
+        window: 1,
+        window_scale: None,
+        mss: Some(1),
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: 13_816_516,
+        window: 522,
+        window_scale: None,
+        mss: Some(257),
+        ..Config::default()
+    };
+    let w = replay(
+        client,
+        server,
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            DeliverAll,
+            Close(Server),
+            Drop(7),
+            Close(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::FinWait1, State::Closing]);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client) && !w.knowable(Server));
+}
+
+/// Fuzz finds `crash-298c9ee2`, `f04c3da2`: the server opens (SYN S1), closes
+/// silently in SYN-SENT, and after 4398 s opens again (SYN S2; its ISN clock
+/// advanced by 1.0995·10^9 ticks, so S2 = S1 + 1099500000 mod 2^32); the client
+/// opens at the same time (simultaneous open, both in SYN-RECEIVED). The stale SYN
+/// S1 then reaches the client, which drops it (outside its zero window; a SYN in
+/// SYN-RECEIVED with another ISN draws an ACK anyway, RFC 9293 §3.10.7.4) and keeps
+/// IRS S2. The server's SYN,ACK `<SEQ=S2><ACK=C+1>` is the second half of the
+/// simultaneous open for the client: ESTABLISHED. The observer kept the client's IRS
+/// S2, but judged the SYN,ACK against the ISN it had adopted from S1, called it
+/// unacceptable and left the client in SYN-RECEIVED.
+#[test]
+fn regression_syn_ack_at_the_kept_irs() {
+    use Op::*;
+    use Side::*;
+    let client = Config {
+        isn_offset: 153_943_855,
+        window: 0,
+        window_scale: None,
+        mss: Some(1),
+        user_timeout: None,
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: 4_177_530_897,
+        window: 5_510_784,
+        window_scale: None,
+        mss: Some(255),
+        ..Config::default()
+    };
+    let w = replay(
+        client,
+        server,
+        &[
+            Connect(Server),
+            Close(Server),
+            Connect(Client),
+            Wait(core::time::Duration::from_secs(4398)),
+            Connect(Server),
+            Delay(54),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}

@@ -40,7 +40,8 @@ pub enum Note {
     RstIgnored,
     /// The receiver would not accept the segment (an ACK that does not acknowledge
     /// its SYN, a segment without ACK in a synchronized state, a SYN in a synchronized
-    /// state per RFC 5961 §4): nothing changes.
+    /// state per RFC 5961 §4, a segment at or beyond the right edge of its window or,
+    /// into a zero window, not at its `RCV.NXT`): nothing changes.
     Unacceptable,
     /// A segment from or to a side that is already CLOSED: nothing changes.
     AfterClose,
@@ -331,6 +332,13 @@ impl Half {
 ///   sender has sent. Otherwise the RST is [`Note::RstIgnored`] and changes nothing.
 ///   A passive opener reset in SYN_RECEIVED returns to LISTEN (RFC 9293 MUST-11);
 ///   every other reset side, and the side that sent the RST, is CLOSED.
+/// * **Acceptability** (RFC 9293 §3.10.7.4, first check) is judged where the capture
+///   shows the receiver's window exactly: a segment at or beyond `RCV.NXT +
+///   RCV.WND` (`RCV.NXT` estimated as for RSTs, `RCV.WND` the last advertised window,
+///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
+///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
+///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
+///   zero-length segment exactly at the right edge; the RFC does not.)
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -1055,11 +1063,14 @@ impl Observer {
         if peer.state == State::SynReceived
             && !peer.passive
             && me.sent_syn
+            && self.irs_of(to).is_none()
             && me.numbers.isn.is_some_and(|isn| isn != s.seq)
         {
             // A SYN with another ISN than the one the receiver took, into an active
             // SYN-RECEIVED: a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC
-            // 5961 §4); its ACK is not processed.
+            // 5961 §4); its ACK is not processed. (A receiver that kept its IRS
+            // while the sender's later SYN was challenged judges the SYN,ACK against
+            // that IRS, below: the sender's ISN as last seen is not the one it took.)
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -1250,6 +1261,31 @@ impl Observer {
         }
     }
 
+    /// Whether `seq`, sent by `from`, lies at or beyond the right edge of its
+    /// receiver's window, `RCV.NXT + RCV.WND`, where `RCV.NXT` is the later of what
+    /// the receiver acknowledged and what the sender sent without a gap, and
+    /// `RCV.WND` its last advertised window. Only where the capture shows the window
+    /// exactly: scaled by a known shift, or a SYN's when scaling is not in effect
+    /// (RFC 7323 §2.2). A zero window is judged elsewhere.
+    fn beyond_window(&self, from: Side, seq: SeqNum) -> bool {
+        let to = from.peer();
+        let (me, peer) = (self.half(from), self.half(to));
+        let (Some(w), Some(shift)) = (peer.numbers.window, self.window_shift(to)) else {
+            return false;
+        };
+        let wnd = match (peer.window_from_syn, shift) {
+            (true, 0) => u32::from(w),
+            (true, _) => return false,
+            (false, s) => u32::from(w) << s,
+        };
+        let rcv_nxt = match (me.contiguous, peer.numbers.highest_ack) {
+            (Some(c), Some(a)) => c.max_seq(a),
+            (Some(n), None) | (None, Some(n)) => n,
+            (None, None) => return false,
+        };
+        wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
+    }
+
     /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
     /// (RFC 9293 §3.10.7.4, first check). A receiver whose window the capture has
     /// not shown is taken to have a window wide enough (any window of 64 KiB, the
@@ -1390,9 +1426,17 @@ impl Observer {
         // then eighth check).
         let peer = *self.half(to);
         if peer.numbers.window == Some(0)
-            && peer.state.is_synchronized()
+            && (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
+            notes.insert(Note::Unacceptable);
+            return;
+        }
+        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
+            && self.beyond_window(from, s.seq)
+        {
+            // At or beyond the right edge of the receiver's window: not acceptable
+            // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
             notes.insert(Note::Unacceptable);
             return;
         }
