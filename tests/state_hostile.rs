@@ -11,7 +11,10 @@
 //! that changed state unseen (a SYN, FIN or RST not seen yet or lost before the
 //! capture point, a close without a segment, a user timeout), either side once a
 //! segment was injected, a side whose RST was not accepted, whose SYN reopened the
-//! connection or whose pure ACK made the observer take back a RST it had accepted, either side once a RST was seen on a reordered network, the receiver
+//! connection or whose pure ACK made the observer take back a RST it had accepted,
+//! whose SYN, FIN or RST passed the capture point first in a retransmission, or
+//! whose TIME-WAIT began on a segment delayed after the capture point, either side
+//! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
 //! passed it, and nothing after a segment was lost after the capture point. See that
 //! module for why, case by case.
@@ -684,6 +687,258 @@ fn regression_syn_ack_at_the_kept_irs() {
         ],
     );
     assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// A configuration as the `state` fuzz target decodes it.
+fn cfg(
+    isn_offset: u32,
+    window: u32,
+    window_scale: Option<u8>,
+    mss: u16,
+    user_timeout: Option<Option<core::time::Duration>>,
+) -> Config {
+    let d = Config::default();
+    Config {
+        isn_offset,
+        window,
+        window_scale,
+        mss: Some(mss),
+        user_timeout: user_timeout.unwrap_or(d.user_timeout),
+        ..d
+    }
+}
+
+/// Fuzz find `crash-886c559e`: the client, in an active SYN-RECEIVED (IRS
+/// 922746879), gets the server's SYN,ACK with another ISN (922746880: the server
+/// closed and listened again, unseen): a challenge ACK (RFC 9293 §3.10.7.4 fourth
+/// check, RFC 5961 §4) — the observer judged it so, but still let its SYN move the
+/// client's `RCV.NXT` estimate, so the server's FIN right after it looked in order
+/// (the client's endpoint finds it out of order and never processes it): observer
+/// TIME_WAIT vs endpoint FIN_WAIT_2. The challenged SYN,ACK now moves nothing: the
+/// client keeps its IRS.
+#[test]
+fn regression_challenged_syn_ack_moves_no_rcv_nxt() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            187433471,
+            65535,
+            None,
+            1,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        cfg(922746879, 8388480, None, 13111, None),
+        &[
+            Connect(Server),
+            DeliverAll,
+            Connect(Server),
+            Retransmit(Server),
+            Connect(Client),
+            Wait(Duration::from_micros(6)),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Close(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Client), State::FinWait2);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz finds `crash-978989c9`, `0a212b74`: the client's FIN passes the capture
+/// point (the observer puts the server in TIME-WAIT then), stays in flight for
+/// 240 s (2·MSL) and reaches the server only then: the observer's TIME-WAIT runs
+/// out while the server's has just begun. The rule: the server is unknowable while
+/// it is in a TIME-WAIT begun on a segment that aged after the capture point.
+#[test]
+fn regression_fin_delayed_after_capture() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4110373887, 1, None, 55297, Some(None)),
+        cfg(55512, 512, None, 17, Some(None)),
+        &[
+            Listen(Server),
+            Connect(Client),
+            DeliverAll,
+            Close(Server),
+            DeliverAll,
+            Close(Client),
+            Capture(0),
+            Wait(Duration::from_secs(240)),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Closed, State::TimeWait]);
+    assert_eq!(w.observer.state(Server), State::Closed);
+    assert!(w.late_time_wait[Server.index()] && !w.knowable(Server));
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-0d7c5c26`: the server closes from SYN-RECEIVED (FIN with ACK of
+/// the client's SYN only) before the client's FIN arrives; its retransmission,
+/// sent after the client's FIN arrived (its ACK covers that FIN), passes the
+/// capture point first. The observer sees a FIN that acknowledges the client's FIN:
+/// CLOSE_WAIT → LAST_ACK, where the server went FIN_WAIT_1 → CLOSING. The rule:
+/// such a side is unknowable.
+#[test]
+fn regression_fin_retransmission_captured_before_the_original() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(4294967087, 250, None, 65281, None),
+        cfg(822034536, 176128, Some(31), 32529, Some(None)),
+        &[
+            Connect(Client),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Server),
+            Capture(17),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::TimeWait, State::TimeWait]);
+    assert_eq!(w.observer.state(Server), State::Closed);
+    assert!(w.retransmission_first[Server.index()] && !w.knowable(Server));
+}
+
+/// Fuzz find `crash-3beafb0b`: after a reset and a reopen, the client's SYN,ACK from
+/// the old incarnation (answering the server's old SYN) is seen after the reopen;
+/// the observer recorded its ACK as the client's highest acknowledgment, and, the
+/// new incarnation's ISNs lying "before" it modulo 2^32, kept it: the server's RST
+/// at that old ACK (its answer to the stale SYN,ACK, RFC 9293 §3.10.7.3) then looked
+/// exact, and the observer reset the client, whose endpoint dropped it (outside its
+/// window) and became ESTABLISHED. A SYN,ACK that does not acknowledge the
+/// receiver's SYN now moves no `RCV.NXT` estimate, and one with a new ISN that does
+/// starts the sender's acknowledgments over.
+#[test]
+fn regression_stale_syn_ack_after_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(559, 0, None, 1, Some(None)),
+        cfg(774778414, 756608, None, 11823, None),
+        &[
+            Listen(Client),
+            Connect(Server),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(65323)),
+            Deliver(0),
+            Listen(Client),
+            Retransmit(Server),
+            Connect(Server),
+            DeliverAll,
+            Send(Client, 1523),
+            Listen(Server),
+            Connect(Server),
+            Delay(0),
+            DeliverAll,
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-99c18b6d`: the server, in a passive SYN-RECEIVED with a zero
+/// window, gets an old SYN of the client whose ISN (the ISN clock having wrapped in
+/// 8.8 hours) looks later than the current one: outside the window it draws only an
+/// ACK (RFC 9293 §3.10.7.4, first check), and the server keeps its IRS. The observer
+/// took it for a new attempt, started over and forgot that IRS, so the server's
+/// SYN,ACK acknowledging the client's real SYN looked unacceptable. The server now
+/// keeps its IRS across such a reopen, and its SYN,ACK restores the client's ISN.
+#[test]
+fn regression_old_syn_outside_a_passive_syn_received_window() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(123618, 231884, Some(31), 1907, None),
+        cfg(3080019, 0, None, 1, Some(None)),
+        &[
+            Connect(Client),
+            Abort(Client),
+            Deliver(0),
+            Connect(Client),
+            Abort(Client),
+            DeliverAll,
+            Connect(Client),
+            Listen(Server),
+            Wait(Duration::from_secs(31826)),
+            Connect(Client),
+            Deliver(115),
+            Deliver(0),
+            Deliver(115),
+            Deliver(115),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-c1564b49`: the client, in a passive SYN-RECEIVED, is reset to
+/// LISTEN by the server's RST; its SYN,ACK answering the server's SYN, sent before
+/// the RST arrived, is seen after it. The observer took it for a new passive open
+/// (LISTEN → SYN_RECEIVED), and the server's next SYN for one into a passive
+/// SYN-RECEIVED (back to LISTEN), while the client's endpoint, in LISTEN, took it:
+/// observer LISTEN vs endpoint ESTABLISHED. A SYN,ACK answering the SYN a side had
+/// taken before a RST reset it now reopens nothing.
+#[test]
+fn regression_syn_ack_crossing_the_rst_that_reset_a_listener() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4282462207, 8230400, None, 65291, None),
+        cfg(4294442767, 4194176, Some(31), 255, None),
+        &[
+            Connect(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Client),
+            Wait(Duration::from_micros(24703)),
+            Abort(Client),
+            Retransmit(Server),
+            Close(Server),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            DeliverAll,
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
     assert_eq!(w.observer.state(Client), State::Established);
     assert!(w.knowable(Client));
 }

@@ -207,7 +207,9 @@ pub struct SideNumbers {
     pub base: Option<SeqNum>,
     /// The highest `SEG.SEQ + SEG.LEN` sent (the side's `SND.NXT` as far as seen).
     pub next_seq: Option<SeqNum>,
-    /// The highest acknowledgment number sent (the side's `RCV.NXT` as last announced).
+    /// The highest acknowledgment number sent (the side's `RCV.NXT` as last
+    /// announced); a SYN,ACK with a new ISN that acknowledges the peer's SYN starts
+    /// it over (the acknowledgments of an earlier incarnation say nothing of this one).
     pub highest_ack: Option<SeqNum>,
     /// The sequence number of its FIN.
     pub fin_seq: Option<SeqNum>,
@@ -247,6 +249,10 @@ struct Half {
     /// The peer's `contiguous` when this side's last ACK was seen: if the peer has
     /// sent in order since, that ACK no longer names this side's `RCV.NXT`.
     peer_contiguous_at_ack: Option<SeqNum>,
+    /// A RST reset it from SYN_RECEIVED, where it had taken the peer's SYN, and it
+    /// has taken no SYN since: a SYN,ACK of it answering that SYN was sent before
+    /// the RST arrived.
+    reset_in_syn_received: bool,
 }
 
 impl Half {
@@ -274,6 +280,7 @@ impl Half {
             contiguous: None,
             fin_pending: false,
             peer_contiguous_at_ack: None,
+            reset_in_syn_received: false,
         }
     }
 
@@ -380,10 +387,11 @@ pub struct Observer {
     /// The receiver of the last accepted RST and its state before it, until another
     /// segment is seen: if that receiver speaks again, the RST was only challenged.
     reset_guess: Option<(Side, State, SeqNum)>,
-    /// A side in an active SYN_RECEIVED and the peer's ISN it took, kept when the
-    /// peer opens again with another ISN (the side challenges that SYN, RFC 5961
-    /// §4, and keeps its IRS). One side at a time: the observer's size matters
-    /// more than two such reopenings at once.
+    /// A side in SYN_RECEIVED and the peer's ISN it took, kept when the peer opens
+    /// again with another ISN that it does not take: an active SYN_RECEIVED
+    /// challenges that SYN or SYN,ACK (RFC 5961 §4), a passive one drops it when it
+    /// lies outside the window (RFC 9293 §3.10.7.4). One side at a time: the
+    /// observer's size matters more than two such reopenings at once.
     kept_irs: Option<(Side, SeqNum)>,
 }
 
@@ -566,6 +574,9 @@ impl Observer {
             cause,
         });
         self.half_mut(side).state = to;
+        if to == State::SynReceived {
+            self.half_mut(side).reset_in_syn_received = false;
+        }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             self.kept_irs = None;
         }
@@ -661,8 +672,14 @@ impl Observer {
                 && peer.numbers.segments > 0;
             if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
-                let passive =
-                    peer.passive && old_to == State::SynReceived && self.syn_in_window(from, s.seq);
+                let in_window = self.syn_in_window(from, s.seq);
+                let passive = peer.passive && old_to == State::SynReceived && in_window;
+                // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
+                // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
+                // took, this side's ISN until now.
+                let kept = (peer.passive && old_to == State::SynReceived && !in_window)
+                    .then_some(me.numbers.isn)
+                    .flatten();
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
@@ -675,6 +692,7 @@ impl Observer {
                 }
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
+                self.kept_irs = kept.map(|isn| (to, isn));
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -758,6 +776,18 @@ impl Observer {
         // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
         // §3.10.7.3): it does not move the sender's sequence space either.
         let dropped_in_syn_sent = !syn && !rst && self.half(to).state == State::SynSent;
+        // A SYN,ACK whose ACK does not acknowledge the receiver's SYN answers another
+        // SYN than the receiver's current one (e.g. sent before a reset, seen after a
+        // reopen): it says nothing of what the receiver's data reached. One that
+        // does, with a new ISN, starts the sender's numbers of this incarnation: its
+        // ACK is the sender's RCV.NXT, whatever it acknowledged before.
+        let foreign_ack = syn
+            && s.ack.is_some_and(|a| {
+                let p = self.half(to);
+                p.numbers.isn.is_some() && !p.acks_syn(a)
+            });
+        let first_ack =
+            syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -778,7 +808,7 @@ impl Observer {
         // nothing in its sequence space.
         let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent {
+        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -811,8 +841,8 @@ impl Observer {
             });
             if let Some(ack) = s.ack {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
-                    Some(a) => a.max_seq(ack),
-                    None => ack,
+                    Some(a) if !first_ack => a.max_seq(ack),
+                    _ => ack,
                 });
             }
         }
@@ -1057,6 +1087,15 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
+        if let Some(irs) = self.irs_of(from).filter(|irs| ack == *irs + 1) {
+            // It acknowledges the SYN this side took and kept while it dropped a
+            // SYN of the peer with another ISN: the peer's ISN in use is that one.
+            let p = self.half_mut(to);
+            if p.numbers.isn != Some(irs) {
+                p.numbers.isn = Some(irs);
+                p.numbers.next_seq = Some(ack);
+            }
+        }
         let me = *self.half(from);
         let same_isn = me.numbers.isn == Some(s.seq);
         let peer = *self.half(to);
@@ -1071,6 +1110,9 @@ impl Observer {
             // 5961 §4); its ACK is not processed. (A receiver that kept its IRS
             // while the sender's later SYN was challenged judges the SYN,ACK against
             // that IRS, below: the sender's ISN as last seen is not the one it took.)
+            // The receiver keeps that IRS: the SYN,ACK moves nothing in its
+            // sequence space.
+            self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -1097,6 +1139,15 @@ impl Observer {
                     // It answers a SYN of the peer that the capture did not hold.
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
+                }
+                State::Closed | State::Listen
+                    if me.reset_in_syn_received
+                        && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
+                {
+                    // It answers the SYN it had taken before a RST reset it: sent
+                    // before the RST arrived (they crossed), it reopens nothing.
+                    notes.insert(Note::AfterClose);
+                    return;
                 }
                 State::Closed if same_isn && me.sent_syn => {
                     // A simultaneous open's SYN,ACK, sent before a RST closed its
@@ -1219,6 +1270,13 @@ impl Observer {
             State::Closed
         };
         self.set(to, back_to, Cause::Received, t);
+        // It had taken the sender's SYN, unless its own ACKs named another (an old
+        // duplicate, RFC 9293 figure 9).
+        let took_syn = me
+            .numbers
+            .isn
+            .is_some_and(|isn| peer.numbers.highest_ack.is_none_or(|a| a == isn + 1));
+        self.half_mut(to).reset_in_syn_received = peer.state == State::SynReceived && took_syn;
         self.half_mut(from).time_wait_since = None;
         self.half_mut(to).time_wait_since = None;
     }
