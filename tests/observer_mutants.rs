@@ -561,3 +561,98 @@ fn regression_syn_ack_at_the_kept_irs_establishes() {
     assert_eq!(obs.state(C), State::Established);
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
+
+// Kills on_segment `again` (main ef51356 observer.rs:653:42) `peer.numbers.segments
+// > 0` → `>= 0`. The client's SYN 100 makes the server SYN_RECEIVED; a RST in the
+// client's name at 101 (its SYN_SENT does not close on it, RFC 9293 §3.10.7.3; the
+// passive server returns to LISTEN, MUST-11). The client's SYN 100 again is its
+// retransmission, not a new connection: the server, which has sent nothing, never
+// had a connection to end. It reaches the listener (SYN_RECEIVED again), noted as a
+// retransmission, without `Reopened`.
+#[test]
+fn retransmitted_syn_into_a_silent_listener_is_no_reopening() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::Listen)
+    );
+    let o = send(&mut obs, C, seg(100, 0, SYN));
+    assert!(o.notes.contains(Note::Retransmission), "{o:?}");
+    assert!(!o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+}
+
+// Kills on_syn's kept-IRS guard (main ef51356 observer.rs:1025:43)
+// `!peer.passive && self.irs_of(to).is_none()` → `true`, and its `&&` → `||`
+// (1025:57). Only an active SYN-RECEIVED keeps its IRS against a new SYN here. The
+// server, in a passive SYN-RECEIVED with a 10-octet window (its SYN,ACK's,
+// unscaled), gets a SYN with another ISN (5000) from the client, which the observer
+// had in ESTABLISHED: the client aborted and opened again unseen (SYN_SENT). The
+// SYN lies outside [101, 111), so the server only answers with an ACK (RFC 9293
+// §3.10.7.4, first check). The server's retransmitted SYN,ACK <SEQ=300><ACK=101>
+// then reaches a client in SYN_SENT with ISS 5000: its ACK is unacceptable (RFC
+// 9293 §3.10.7.3, a RST): the client stays SYN_SENT.
+#[test]
+fn passive_syn_received_keeps_no_irs_for_its_peers_new_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(10));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(10));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::SynReceived, State::SynSent));
+    assert_eq!(obs.isn(C), Some(SeqNum(5000)));
+}
+
+// Kills on_syn_ack's arm for a first SYN,ACK seen after its sender's later segments
+// (main ef51356 observer.rs:1115:21) `&&` → `||`. After the handshake (server ISN
+// 300) the server sends a SYN,ACK with another, earlier ISN (250): in ESTABLISHED
+// a SYN only draws a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth check);
+// it is not the server's SYN seen late (its ISN is known), so nothing changes and
+// the ISN stays 300.
+#[test]
+fn syn_ack_with_an_earlier_isn_after_handshake_is_unacceptable() {
+    let mut obs = handshake();
+    let o = send(&mut obs, S, seg(250, 101, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+}
+
+// Kills on_syn_ack's guard for a CLOSED sender (main ef51356 observer.rs:1090:34)
+// `same_isn && me.sent_syn` → `true`. After a refused connection (both CLOSED) the
+// server sends a SYN,ACK whose ACK (51) answers no SYN of the client's (ISN 100):
+// it answers an earlier SYN, crossing (RFC 9293 §3.10.7.3: the client would reset
+// it); the observer calls it unacceptable, not a segment after close.
+#[test]
+fn syn_ack_answering_another_syn_after_refusal_is_unacceptable() {
+    let mut obs = refused();
+    let o = send(&mut obs, S, seg(300, 51, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert!(!o.notes.contains(Note::AfterClose), "{o:?}");
+}
+
+// Kills the same guard's `&&` → `||` (main ef51356 observer.rs:1090:43). The
+// client, refused (its SYN 100), listens and answers a SYN of the server the
+// capture missed: its SYN,ACK <SEQ=500><ACK=301> has another ISN than its refused
+// SYN, so it is no SYN,ACK of that attempt crossing the RST: the observer infers
+// the missed SYN 300 (server SYN_SENT, then ESTABLISHED on the SYN,ACK) and the
+// client's passive SYN_RECEIVED (RFC 9293 §3.10.7.2).
+#[test]
+fn syn_ack_with_a_new_isn_after_refusal_infers_the_missed_syn() {
+    let mut obs = refused();
+    let o = send(&mut obs, C, seg(500, 301, SYN | ACK));
+    assert!(o.notes.contains(Note::Inferred), "{o:?}");
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynReceived, State::Established)
+    );
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
