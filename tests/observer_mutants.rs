@@ -656,3 +656,37 @@ fn syn_ack_with_a_new_isn_after_refusal_infers_the_missed_syn() {
     );
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
+
+// Kills on_segment's `after_end` (main ef51356 observer.rs:647) `||` → `&&` (647:45)
+// and `me.numbers.segments > 0` → `< 0` (647:41). The capture starts mid-stream
+// with the client's ACK (both ESTABLISHED, no ISN known); the client's RST at its
+// SND.NXT, the server's RCV.NXT as far as seen, is exact (RFC 9293 §3.10.7.4): both
+// CLOSED, the server having sent nothing. The client's first SYN after that ends
+// the old connection: the observer starts over (`Reopened`, no longer mid-stream).
+#[test]
+fn first_syn_after_a_midstream_reset_by_the_opener_starts_over() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 300, ACK));
+    let o = send(&mut obs, C, seg(100, 300, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Closed));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert!(!obs.is_midstream());
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+}
+
+// Kills the same test's `peer.numbers.segments > 0` → `< 0` (main ef51356
+// observer.rs:647:70). The capture starts with the server's bare RST (mid-stream,
+// accepted: nothing is known against it): both CLOSED, the client having sent
+// nothing. The client's first SYN after that starts the observer over.
+#[test]
+fn first_syn_after_a_midstream_reset_by_the_peer_starts_over() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, S, seg(300, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Closed));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert!(!obs.is_midstream());
+}
