@@ -690,3 +690,30 @@ fn first_syn_after_a_midstream_reset_by_the_peer_starts_over() {
     assert!(o.notes.contains(Note::Reopened), "{o:?}");
     assert!(!obs.is_midstream());
 }
+
+// Pins the passive flag across a reopen (main ef51356 observer.rs:657, whose two
+// `&&` → `||` mutants survived; the expression is now `peer.passive && old_to ==
+// SynReceived`). The server answers the client's SYN 100 with a zero window; the
+// client resets the attempt (RST at 101, exact: the server returns to LISTEN) and
+// opens again (SYN 200): the server, which still shows a zero window, is in a
+// passive SYN-RECEIVED. The client's SYN 5000 lies outside that window: it only
+// draws an ACK (RFC 9293 §3.10.7.4, first check) and the server keeps IRS 200, in
+// its passive SYN-RECEIVED. A RST then returns it to LISTEN (MUST-11), not CLOSED.
+#[test]
+fn passive_syn_received_stays_passive_against_an_out_of_window_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(0));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(S), State::Listen);
+    let o = send(&mut obs, C, seg(200, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(201, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(S), State::Listen);
+}

@@ -672,12 +672,11 @@ impl Observer {
                 && peer.numbers.segments > 0;
             if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
-                let in_window = self.syn_in_window(from, s.seq);
-                let passive = peer.passive && old_to == State::SynReceived && in_window;
+                let passive = peer.passive && old_to == State::SynReceived;
                 // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
                 // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
-                // took, this side's ISN until now.
-                let kept = (peer.passive && old_to == State::SynReceived && !in_window)
+                // took, this side's ISN until now, and stays passive (MUST-11).
+                let kept = (passive && !self.syn_in_window(from, s.seq))
                     .then_some(me.numbers.isn)
                     .flatten();
                 // A receiver that last advertised a zero window is taken to still
@@ -1053,11 +1052,16 @@ impl Observer {
                         // sent ours: it is now delivered.
                         self.set(to, State::SynReceived, Cause::Received, t);
                     }
-                    State::SynReceived if peer.passive && self.syn_in_window(from, s.seq) => {
+                    State::SynReceived
+                        if peer.passive
+                            && self.irs_of(to).is_none()
+                            && self.syn_in_window(from, s.seq) =>
+                    {
                         // A SYN with another ISN, in the window, in a passive
                         // SYN-RECEIVED: back to LISTEN, the SYN not processed further
                         // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
-                        // opens. (Outside the window it only draws an ACK.)
+                        // opens. (Outside the window it only draws an ACK: the
+                        // receiver keeps its IRS, judged before a reopen.)
                         self.set(to, State::Listen, Cause::Received, t);
                     }
                     State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
