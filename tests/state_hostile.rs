@@ -994,3 +994,55 @@ fn regression_rst_at_a_stale_ack_after_the_fin() {
     assert_eq!(w.observer.state(Server), State::TimeWait);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-b6b656d2` (fuzz run 1; also `1cd918dc`, `1da36b37`,
+/// `484b78a0`, `7829249e`): after a close, the server in TIME-WAIT, the closed
+/// client opens again with an ISN that does not lie beyond the server's `RCV.NXT`
+/// (its ISN clock wrapped during a 65 280 s wait): RFC 6191 does not let it reopen
+/// TIME-WAIT, the server answers with an ACK — and the client is in SYN-SENT (its
+/// SYN,ACK-less ACK then draws its RST, RFC 9293 §3.10.7.3). The observer left the
+/// client CLOSED, taking the SYN for an old duplicate; a closed side's refused SYN
+/// now opens its sender.
+#[test]
+fn regression_refused_syn_into_time_wait_opens_its_sender() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(2560, 1809280, None, 1, None),
+        cfg(194287, 1813248, None, 6161, Some(None)),
+        &[
+            Connect(Client),
+            Connect(Server),
+            InjectRst(Server, 1),
+            Drop(67),
+            Deliver(0),
+            Deliver(0),
+            Drop(239),
+            Wait(Duration::from_secs(65280)),
+            Drop(56),
+            DeliverAll,
+            Close(Server),
+            Deliver(0),
+            Connect(Client),
+            Close(Client),
+            Deliver(0),
+            Connect(Server),
+            Connect(Client),
+            Connect(Client),
+            Close(Client),
+            Connect(Client),
+            Deliver(0),
+            Listen(Client),
+            DeliverAll,
+            Connect(Client),
+            Connect(Client),
+            Listen(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::SynSent);
+    assert_eq!(w.observer.state(Client), State::SynSent);
+    assert!(w.knowable(Client));
+}

@@ -1010,7 +1010,15 @@ impl Observer {
                 return;
             }
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
-                // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT.
+                // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
+                // so does a new SYN that RFC 6191 does not let reopen it; its sender,
+                // if closed, has opened all the same.
+                if matches!(me.state, State::Closed | State::Listen) {
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    let h = self.half_mut(from);
+                    h.sent_syn = true;
+                    h.numbers.isn = Some(s.seq);
+                }
                 notes.insert(Note::Unacceptable);
                 return;
             }
@@ -2728,9 +2736,12 @@ mod test {
         // No listener behind a reopened TIME_WAIT: a reset closes it (the sender, in
         // SYN_SENT, stays there: RFC 9293 figure 9, line 5).
         step(&mut obs, A, rst(101), SynSent, Closed);
-        // An older sequence number is an old duplicate: challenge ACK, nothing changes.
+        // An older sequence number does not reopen TIME_WAIT (RFC 6191): a challenge
+        // ACK, the peer stays. Its closed sender has opened all the same (an old
+        // duplicate would look alike; a closed side trying again is the common case,
+        // RFC 1337).
         let mut obs = setup();
-        let o = step(&mut obs, A, syn(1), Closed, TimeWait);
+        let o = step(&mut obs, A, syn(1), SynSent, TimeWait);
         assert!(o.notes.contains(Note::Unacceptable));
         // Timestamps decide first.
         let ts = |v| crate::segment::SynOptions {
@@ -2739,7 +2750,13 @@ mod test {
         };
         let mut obs = setup();
         obs.on_segment(A, &ack(2, 1002).with_options(ts(50)), T0);
-        let o = step(&mut obs, A, syn(100).with_options(ts(40)), Closed, TimeWait);
+        let o = step(
+            &mut obs,
+            A,
+            syn(100).with_options(ts(40)),
+            SynSent,
+            TimeWait,
+        );
         assert!(o.notes.contains(Note::Unacceptable));
         let o = step(
             &mut obs,
