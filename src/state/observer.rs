@@ -249,10 +249,6 @@ struct Half {
     /// The peer's `contiguous` when this side's last ACK was seen: if the peer has
     /// sent in order since, that ACK no longer names this side's `RCV.NXT`.
     peer_contiguous_at_ack: Option<SeqNum>,
-    /// A RST reset it from SYN_RECEIVED, where it had taken the peer's SYN, and it
-    /// has taken no SYN since: a SYN,ACK of it answering that SYN was sent before
-    /// the RST arrived.
-    reset_in_syn_received: bool,
 }
 
 impl Half {
@@ -280,7 +276,6 @@ impl Half {
             contiguous: None,
             fin_pending: false,
             peer_contiguous_at_ack: None,
-            reset_in_syn_received: false,
         }
     }
 
@@ -393,6 +388,11 @@ pub struct Observer {
     /// lies outside the window (RFC 9293 §3.10.7.4). One side at a time: the
     /// observer's size matters more than two such reopenings at once.
     kept_irs: Option<(Side, SeqNum)>,
+    /// Per side: a RST reset it from SYN_RECEIVED, where it had taken the peer's
+    /// SYN, and it has taken no SYN since: a SYN,ACK of it answering that SYN was
+    /// sent before the RST arrived. (Here rather than in `Half`, whose padding is
+    /// full: the observer's size matters.)
+    reset_in_syn_received: [bool; 2],
 }
 
 impl Default for Observer {
@@ -434,6 +434,7 @@ impl Observer {
             first_closer: None,
             reset_guess: None,
             kept_irs: None,
+            reset_in_syn_received: [false; 2],
         }
     }
 
@@ -575,7 +576,7 @@ impl Observer {
         });
         self.half_mut(side).state = to;
         if to == State::SynReceived {
-            self.half_mut(side).reset_in_syn_received = false;
+            self.reset_in_syn_received[side.index()] = false;
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             self.kept_irs = None;
@@ -1153,7 +1154,7 @@ impl Observer {
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                 }
                 State::Closed | State::Listen
-                    if me.reset_in_syn_received
+                    if self.reset_in_syn_received[from.index()]
                         && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
                 {
                     // It answers the SYN it had taken before a RST reset it: sent
@@ -1288,7 +1289,7 @@ impl Observer {
             .numbers
             .isn
             .is_some_and(|isn| peer.numbers.highest_ack.is_none_or(|a| a == isn + 1));
-        self.half_mut(to).reset_in_syn_received = peer.state == State::SynReceived && took_syn;
+        self.reset_in_syn_received[to.index()] = peer.state == State::SynReceived && took_syn;
         self.half_mut(from).time_wait_since = None;
         self.half_mut(to).time_wait_since = None;
     }
