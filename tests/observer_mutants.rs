@@ -466,3 +466,254 @@ fn ack_from_syn_sent_does_not_pull_a_closing_peer_back() {
         o.transitions
     );
 }
+
+// Fuzz find `crash-881e8f3c` as a plain observer case (the world replay is
+// `state_hostile::regression_zero_window_ack_into_active_syn_received`). Client ISN
+// 100, server ISN 300; the server answers with a zero window. Its RCV.NXT is 101; a
+// zero-length segment into a zero window is acceptable only at RCV.NXT (RFC 9293
+// §3.10.7.4, table 6), in SYN-RECEIVED as in the synchronized states. The client's
+// ACK at 102 (after a FIN at 101 the capture did not hold) is dropped: the server
+// stays SYN_RECEIVED; the ACK at 101 then establishes it.
+#[test]
+fn regression_zero_window_pure_ack_off_rcv_nxt_into_syn_received() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(0));
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(102, 301, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(o.receiver, State::Established);
+}
+
+// Fuzz find `crash-78d3e21c` as a plain observer case (the world replay is
+// `state_hostile::regression_ack_at_the_right_edge_of_the_window`). The client
+// advertises a one-octet window (no scaling: neither SYN offered it, RFC 7323
+// §2.2). After the handshake the client's RCV.NXT is 301; it closes (FIN at 101).
+// The server's FIN at 301 is not captured; its ACK of the client's FIN comes at
+// SEQ 302 = RCV.NXT + RCV.WND: outside [301, 302) (RFC 9293 §3.10.7.4, first
+// check), dropped, its ACK unprocessed: the client stays FIN_WAIT_1. With a
+// two-octet window the same ACK is in the window (out of order, but its ACK is
+// processed): FIN_WAIT_2.
+#[test]
+fn regression_ack_at_the_right_edge_is_unacceptable() {
+    for (window, after) in [(1, State::FinWait1), (2, State::FinWait2)] {
+        let mut obs = Observer::new();
+        send(&mut obs, C, seg(100, 0, SYN).with_window(window));
+        send(&mut obs, S, seg(300, 101, SYN | ACK));
+        send(&mut obs, C, seg(101, 301, ACK).with_window(window));
+        send(&mut obs, C, seg(101, 301, FIN | ACK).with_window(window));
+        assert_eq!(obs.state(C), State::FinWait1);
+        let o = send(&mut obs, S, seg(302, 102, ACK));
+        assert_eq!(obs.state(C), after, "window {window}: {o:?}");
+        assert_eq!(o.notes.contains(Note::Unacceptable), window == 1);
+    }
+}
+
+// The window the right-edge test uses is one the capture shows exactly. A SYN's
+// window field is never scaled (RFC 7323 §2.2): without scaling it is RCV.WND, but
+// with scaling in effect (both SYNs offered it) it says nothing exact about RCV.WND
+// (the endpoint rounds its buffer to whole units of 2^shift), so nothing is judged
+// against it. The client's SYN has a window field of 1; the server's ACK at
+// 302 = 301 + 1 (after one octet the capture did not hold) is unacceptable without
+// scaling, and not judged with shift 7 on both SYNs.
+#[test]
+fn right_edge_not_judged_against_a_scaled_syn_window() {
+    for scale in [None, Some(7)] {
+        let mut obs = Observer::new();
+        let mut syn = seg(100, 0, SYN).with_window(1);
+        syn.options.window_scale = scale;
+        send(&mut obs, C, syn);
+        let mut syn_ack = seg(300, 101, SYN | ACK);
+        syn_ack.options.window_scale = scale;
+        send(&mut obs, S, syn_ack);
+        assert_eq!(obs.window_shift(C), Some(scale.unwrap_or(0)));
+        let o = send(&mut obs, S, seg(302, 101, ACK));
+        assert_eq!(
+            o.notes.contains(Note::Unacceptable),
+            scale.is_none(),
+            "{scale:?}: {o:?}"
+        );
+    }
+}
+
+// Fuzz find `crash-298c9ee2` as a plain observer case (the world replay is
+// `state_hostile::regression_syn_ack_at_the_kept_irs`). Simultaneous open: client
+// SYN 100, server SYN 300 cross; both are in SYN-RECEIVED. A stale SYN of the
+// server with ISN 200 reaches the client, which keeps IRS 300 (a SYN with another
+// ISN in SYN-RECEIVED draws only an ACK, RFC 9293 §3.10.7.4, RFC 5961 §4). The
+// server's SYN,ACK <SEQ=300><ACK=101> repeats the SYN the client took and
+// acknowledges the client's SYN: ESTABLISHED (RFC 9293 figure 7, line 6).
+#[test]
+fn regression_syn_ack_at_the_kept_irs_establishes() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynReceived, State::SynReceived)
+    );
+    send(&mut obs, S, seg(200, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived);
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
+
+// Kills on_segment `again` (main ef51356 observer.rs:653:42) `peer.numbers.segments
+// > 0` → `>= 0`. The client's SYN 100 makes the server SYN_RECEIVED; a RST in the
+// client's name at 101 (its SYN_SENT does not close on it, RFC 9293 §3.10.7.3; the
+// passive server returns to LISTEN, MUST-11). The client's SYN 100 again is its
+// retransmission, not a new connection: the server, which has sent nothing, never
+// had a connection to end. It reaches the listener (SYN_RECEIVED again), noted as a
+// retransmission, without `Reopened`.
+#[test]
+fn retransmitted_syn_into_a_silent_listener_is_no_reopening() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::Listen)
+    );
+    let o = send(&mut obs, C, seg(100, 0, SYN));
+    assert!(o.notes.contains(Note::Retransmission), "{o:?}");
+    assert!(!o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+}
+
+// Kills on_syn's kept-IRS guard (main ef51356 observer.rs:1025:43)
+// `!peer.passive && self.irs_of(to).is_none()` → `true`, and its `&&` → `||`
+// (1025:57). Only an active SYN-RECEIVED keeps its IRS against a new SYN here. The
+// server, in a passive SYN-RECEIVED with a 10-octet window (its SYN,ACK's,
+// unscaled), gets a SYN with another ISN (5000) from the client, which the observer
+// had in ESTABLISHED: the client aborted and opened again unseen (SYN_SENT). The
+// SYN lies outside [101, 111), so the server only answers with an ACK (RFC 9293
+// §3.10.7.4, first check). The server's retransmitted SYN,ACK <SEQ=300><ACK=101>
+// then reaches a client in SYN_SENT with ISS 5000: its ACK is unacceptable (RFC
+// 9293 §3.10.7.3, a RST): the client stays SYN_SENT.
+#[test]
+fn passive_syn_received_keeps_no_irs_for_its_peers_new_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(10));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(10));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!((o.sender, o.receiver), (State::SynReceived, State::SynSent));
+    assert_eq!(obs.isn(C), Some(SeqNum(5000)));
+}
+
+// Kills on_syn_ack's arm for a first SYN,ACK seen after its sender's later segments
+// (main ef51356 observer.rs:1115:21) `&&` → `||`. After the handshake (server ISN
+// 300) the server sends a SYN,ACK with another, earlier ISN (250): in ESTABLISHED
+// a SYN only draws a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth check);
+// it is not the server's SYN seen late (its ISN is known), so nothing changes and
+// the ISN stays 300.
+#[test]
+fn syn_ack_with_an_earlier_isn_after_handshake_is_unacceptable() {
+    let mut obs = handshake();
+    let o = send(&mut obs, S, seg(250, 101, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+}
+
+// Kills on_syn_ack's guard for a CLOSED sender (main ef51356 observer.rs:1090:34)
+// `same_isn && me.sent_syn` → `true`. After a refused connection (both CLOSED) the
+// server sends a SYN,ACK whose ACK (51) answers no SYN of the client's (ISN 100):
+// it answers an earlier SYN, crossing (RFC 9293 §3.10.7.3: the client would reset
+// it); the observer calls it unacceptable, not a segment after close.
+#[test]
+fn syn_ack_answering_another_syn_after_refusal_is_unacceptable() {
+    let mut obs = refused();
+    let o = send(&mut obs, S, seg(300, 51, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert!(!o.notes.contains(Note::AfterClose), "{o:?}");
+}
+
+// Kills the same guard's `&&` → `||` (main ef51356 observer.rs:1090:43). The
+// client, refused (its SYN 100), listens and answers a SYN of the server the
+// capture missed: its SYN,ACK <SEQ=500><ACK=301> has another ISN than its refused
+// SYN, so it is no SYN,ACK of that attempt crossing the RST: the observer infers
+// the missed SYN 300 (server SYN_SENT, then ESTABLISHED on the SYN,ACK) and the
+// client's passive SYN_RECEIVED (RFC 9293 §3.10.7.2).
+#[test]
+fn syn_ack_with_a_new_isn_after_refusal_infers_the_missed_syn() {
+    let mut obs = refused();
+    let o = send(&mut obs, C, seg(500, 301, SYN | ACK));
+    assert!(o.notes.contains(Note::Inferred), "{o:?}");
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynReceived, State::Established)
+    );
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
+
+// Kills on_segment's `after_end` (main ef51356 observer.rs:647) `||` → `&&` (647:45)
+// and `me.numbers.segments > 0` → `< 0` (647:41). The capture starts mid-stream
+// with the client's ACK (both ESTABLISHED, no ISN known); the client's RST at its
+// SND.NXT, the server's RCV.NXT as far as seen, is exact (RFC 9293 §3.10.7.4): both
+// CLOSED, the server having sent nothing. The client's first SYN after that ends
+// the old connection: the observer starts over (`Reopened`, no longer mid-stream).
+#[test]
+fn first_syn_after_a_midstream_reset_by_the_opener_starts_over() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 300, ACK));
+    let o = send(&mut obs, C, seg(100, 300, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Closed));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert!(!obs.is_midstream());
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+}
+
+// Kills the same test's `peer.numbers.segments > 0` → `< 0` (main ef51356
+// observer.rs:647:70). The capture starts with the server's bare RST (mid-stream,
+// accepted: nothing is known against it): both CLOSED, the client having sent
+// nothing. The client's first SYN after that starts the observer over.
+#[test]
+fn first_syn_after_a_midstream_reset_by_the_peer_starts_over() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, S, seg(300, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Closed));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert!(!obs.is_midstream());
+}
+
+// Pins the passive flag across a reopen (main ef51356 observer.rs:657, whose two
+// `&&` → `||` mutants survived; the expression is now `peer.passive && old_to ==
+// SynReceived`). The server answers the client's SYN 100 with a zero window; the
+// client resets the attempt (RST at 101, exact: the server returns to LISTEN) and
+// opens again (SYN 200): the server, which still shows a zero window, is in a
+// passive SYN-RECEIVED. The client's SYN 5000 lies outside that window: it only
+// draws an ACK (RFC 9293 §3.10.7.4, first check) and the server keeps IRS 200, in
+// its passive SYN-RECEIVED. A RST then returns it to LISTEN (MUST-11), not CLOSED.
+#[test]
+fn passive_syn_received_stays_passive_against_an_out_of_window_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(0));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(S), State::Listen);
+    let o = send(&mut obs, C, seg(200, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(201, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(S), State::Listen);
+}

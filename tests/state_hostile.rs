@@ -11,7 +11,10 @@
 //! that changed state unseen (a SYN, FIN or RST not seen yet or lost before the
 //! capture point, a close without a segment, a user timeout), either side once a
 //! segment was injected, a side whose RST was not accepted, whose SYN reopened the
-//! connection or whose pure ACK made the observer take back a RST it had accepted, either side once a RST was seen on a reordered network, the receiver
+//! connection or whose pure ACK made the observer take back a RST it had accepted,
+//! whose SYN, FIN or RST passed the capture point first in a retransmission, or
+//! whose TIME-WAIT began on a segment delayed after the capture point, either side
+//! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
 //! passed it, and nothing after a segment was lost after the capture point. See that
 //! module for why, case by case.
@@ -533,4 +536,513 @@ fn regression_syn_after_isn_clock_wrap() {
     assert_eq!(w.old_duplicate, [true, false]);
     assert!(w.silent[Server.index()]);
     assert!(!w.knowable(Client) && !w.knowable(Server));
+}
+
+/// A fuzz find replayed: the endpoints' configurations and the operations decoded
+/// from its input (each `apply` checks the observer against the endpoints).
+fn replay(client: Config, server: Config, ops: &[Op]) -> World {
+    let mut w = World::new(client, server);
+    for op in ops {
+        w.apply(*op);
+    }
+    w
+}
+
+/// Fuzz finds `crash-881e8f3c`, `06cdeb02`, `41392bb0`, `e01c45bd`: a simultaneous
+/// open; the client's receive window is zero. The server's SYN,ACK is lost and it
+/// closes from SYN-RECEIVED: its FIN (SEQ = ISS + 1 = 0) overtakes its SYN and
+/// reaches the client in SYN-SENT, which drops it (no SYN, RFC 9293 §3.10.7.3). The
+/// server's SYN (ISS 2^32 − 1) then makes the client SYN-RECEIVED with `RCV.NXT` 0;
+/// the client's SYN,ACK reaches the server after the FIN was sent and is answered by
+/// a pure ACK at `SEQ = SND.NXT = 1`. Into the client's zero window a zero-length
+/// segment is acceptable only at `RCV.NXT` (RFC 9293 §3.10.7.4, first check,
+/// table 6): 1 ≠ 0, so the client drops it and stays SYN-RECEIVED. The observer
+/// skipped the zero-window test for a receiver in SYN-RECEIVED (it is not
+/// "synchronized") and made the client ESTABLISHED.
+#[test]
+fn regression_zero_window_ack_into_active_syn_received() {
+    use Op::*;
+    use Side::*;
+    let client = Config {
+        isn_offset: 16_723_942,
+        window: 0,
+        window_scale: Some(31),
+        mss: Some(65535),
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: u32::MAX,
+        window: 2586,
+        window_scale: Some(30),
+        mss: Some(63937),
+        user_timeout: Some(core::time::Duration::ZERO),
+        ..Config::default()
+    };
+    let w = replay(
+        client,
+        server,
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Drop(1),
+            Close(Server),
+            Delay(54),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::SynReceived);
+    assert_eq!(w.observer.state(Client), State::SynReceived);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz finds `crash-78d3e21c`, `31c346ac`, `3204050f`, `6590ea69`, `cef61ca5`,
+/// `e0180d35`, `22bfc9dd`: the client's receive window is one octet. The server's
+/// FIN (at 13816517) is lost before the capture point; the client then closes, and
+/// the server, now in CLOSING, acknowledges the client's FIN with a pure ACK at
+/// `SEQ = SND.NXT = 13816518`. The client's `RCV.NXT` is still 13816517 (it never
+/// got the FIN), so its window is [13816517, 13816518): the ACK lies at the right
+/// edge, outside it (RFC 9293 §3.10.7.4, first check), and is dropped — the client
+/// stays FIN-WAIT-1. The observer checked only zero windows and took the ACK of
+/// the client's FIN (FIN-WAIT-2). (Linux's `tcp_sequence` would accept a
+/// zero-length segment exactly at the edge; the RFC and `Endpoint` do not.)
+#[test]
+fn regression_ack_at_the_right_edge_of_the_window() {
+    use Op::*;
+    use Side::*;
+    let client = Config {
+        isn_offset: 4_110_373_887,
+        window: 1,
+        window_scale: None,
+        mss: Some(1),
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: 13_816_516,
+        window: 522,
+        window_scale: None,
+        mss: Some(257),
+        ..Config::default()
+    };
+    let w = replay(
+        client,
+        server,
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            DeliverAll,
+            Close(Server),
+            Drop(7),
+            Close(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::FinWait1, State::Closing]);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client) && !w.knowable(Server));
+}
+
+/// Fuzz finds `crash-298c9ee2`, `f04c3da2`: the server opens (SYN S1), closes
+/// silently in SYN-SENT, and after 4398 s opens again (SYN S2; its ISN clock
+/// advanced by 1.0995·10^9 ticks, so S2 = S1 + 1099500000 mod 2^32); the client
+/// opens at the same time (simultaneous open, both in SYN-RECEIVED). The stale SYN
+/// S1 then reaches the client, which drops it (outside its zero window; a SYN in
+/// SYN-RECEIVED with another ISN draws an ACK anyway, RFC 9293 §3.10.7.4) and keeps
+/// IRS S2. The server's SYN,ACK `<SEQ=S2><ACK=C+1>` is the second half of the
+/// simultaneous open for the client: ESTABLISHED. The observer kept the client's IRS
+/// S2, but judged the SYN,ACK against the ISN it had adopted from S1, called it
+/// unacceptable and left the client in SYN-RECEIVED.
+#[test]
+fn regression_syn_ack_at_the_kept_irs() {
+    use Op::*;
+    use Side::*;
+    let client = Config {
+        isn_offset: 153_943_855,
+        window: 0,
+        window_scale: None,
+        mss: Some(1),
+        user_timeout: None,
+        ..Config::default()
+    };
+    let server = Config {
+        isn_offset: 4_177_530_897,
+        window: 5_510_784,
+        window_scale: None,
+        mss: Some(255),
+        ..Config::default()
+    };
+    let w = replay(
+        client,
+        server,
+        &[
+            Connect(Server),
+            Close(Server),
+            Connect(Client),
+            Wait(core::time::Duration::from_secs(4398)),
+            Connect(Server),
+            Delay(54),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// A configuration as the `state` fuzz target decodes it.
+fn cfg(
+    isn_offset: u32,
+    window: u32,
+    window_scale: Option<u8>,
+    mss: u16,
+    user_timeout: Option<Option<core::time::Duration>>,
+) -> Config {
+    let d = Config::default();
+    Config {
+        isn_offset,
+        window,
+        window_scale,
+        mss: Some(mss),
+        user_timeout: user_timeout.unwrap_or(d.user_timeout),
+        ..d
+    }
+}
+
+/// Fuzz find `crash-886c559e`: the client, in an active SYN-RECEIVED (IRS
+/// 922746879), gets the server's SYN,ACK with another ISN (922746880: the server
+/// closed and listened again, unseen): a challenge ACK (RFC 9293 §3.10.7.4 fourth
+/// check, RFC 5961 §4) — the observer judged it so, but still let its SYN move the
+/// client's `RCV.NXT` estimate, so the server's FIN right after it looked in order
+/// (the client's endpoint finds it out of order and never processes it): observer
+/// TIME_WAIT vs endpoint FIN_WAIT_2. The challenged SYN,ACK now moves nothing: the
+/// client keeps its IRS.
+#[test]
+fn regression_challenged_syn_ack_moves_no_rcv_nxt() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            187433471,
+            65535,
+            None,
+            1,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        cfg(922746879, 8388480, None, 13111, None),
+        &[
+            Connect(Server),
+            DeliverAll,
+            Connect(Server),
+            Retransmit(Server),
+            Connect(Client),
+            Wait(Duration::from_micros(6)),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Close(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Client), State::FinWait2);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz finds `crash-978989c9`, `0a212b74`: the client's FIN passes the capture
+/// point (the observer puts the server in TIME-WAIT then), stays in flight for
+/// 240 s (2·MSL) and reaches the server only then: the observer's TIME-WAIT runs
+/// out while the server's has just begun. The rule: the server is unknowable while
+/// it is in a TIME-WAIT begun on a segment that aged after the capture point.
+#[test]
+fn regression_fin_delayed_after_capture() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4110373887, 1, None, 55297, Some(None)),
+        cfg(55512, 512, None, 17, Some(None)),
+        &[
+            Listen(Server),
+            Connect(Client),
+            DeliverAll,
+            Close(Server),
+            DeliverAll,
+            Close(Client),
+            Capture(0),
+            Wait(Duration::from_secs(240)),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Closed, State::TimeWait]);
+    assert_eq!(w.observer.state(Server), State::Closed);
+    assert!(w.late_time_wait[Server.index()] && !w.knowable(Server));
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-0d7c5c26`: the server closes from SYN-RECEIVED (FIN with ACK of
+/// the client's SYN only) before the client's FIN arrives; its retransmission,
+/// sent after the client's FIN arrived (its ACK covers that FIN), passes the
+/// capture point first. The observer sees a FIN that acknowledges the client's FIN:
+/// CLOSE_WAIT → LAST_ACK, where the server went FIN_WAIT_1 → CLOSING. The rule:
+/// such a side is unknowable.
+#[test]
+fn regression_fin_retransmission_captured_before_the_original() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(4294967087, 250, None, 65281, None),
+        cfg(822034536, 176128, Some(31), 32529, Some(None)),
+        &[
+            Connect(Client),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Server),
+            Capture(17),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::TimeWait, State::TimeWait]);
+    assert_eq!(w.observer.state(Server), State::Closed);
+    assert!(w.retransmission_first[Server.index()] && !w.knowable(Server));
+}
+
+/// Fuzz find `crash-3beafb0b`: after a reset and a reopen, the client's SYN,ACK from
+/// the old incarnation (answering the server's old SYN) is seen after the reopen;
+/// the observer recorded its ACK as the client's highest acknowledgment, and, the
+/// new incarnation's ISNs lying "before" it modulo 2^32, kept it: the server's RST
+/// at that old ACK (its answer to the stale SYN,ACK, RFC 9293 §3.10.7.3) then looked
+/// exact, and the observer reset the client, whose endpoint dropped it (outside its
+/// window) and became ESTABLISHED. A SYN,ACK that does not acknowledge the
+/// receiver's SYN now moves no `RCV.NXT` estimate, and one with a new ISN that does
+/// starts the sender's acknowledgments over.
+#[test]
+fn regression_stale_syn_ack_after_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(559, 0, None, 1, Some(None)),
+        cfg(774778414, 756608, None, 11823, None),
+        &[
+            Listen(Client),
+            Connect(Server),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(65323)),
+            Deliver(0),
+            Listen(Client),
+            Retransmit(Server),
+            Connect(Server),
+            DeliverAll,
+            Send(Client, 1523),
+            Listen(Server),
+            Connect(Server),
+            Delay(0),
+            DeliverAll,
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-99c18b6d`: the server, in a passive SYN-RECEIVED with a zero
+/// window, gets an old SYN of the client whose ISN (the ISN clock having wrapped in
+/// 8.8 hours) looks later than the current one: outside the window it draws only an
+/// ACK (RFC 9293 §3.10.7.4, first check), and the server keeps its IRS. The observer
+/// took it for a new attempt, started over and forgot that IRS, so the server's
+/// SYN,ACK acknowledging the client's real SYN looked unacceptable. The server now
+/// keeps its IRS across such a reopen, and its SYN,ACK restores the client's ISN.
+#[test]
+fn regression_old_syn_outside_a_passive_syn_received_window() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(123618, 231884, Some(31), 1907, None),
+        cfg(3080019, 0, None, 1, Some(None)),
+        &[
+            Connect(Client),
+            Abort(Client),
+            Deliver(0),
+            Connect(Client),
+            Abort(Client),
+            DeliverAll,
+            Connect(Client),
+            Listen(Server),
+            Wait(Duration::from_secs(31826)),
+            Connect(Client),
+            Deliver(115),
+            Deliver(0),
+            Deliver(115),
+            Deliver(115),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-c1564b49`: the client, in a passive SYN-RECEIVED, is reset to
+/// LISTEN by the server's RST; its SYN,ACK answering the server's SYN, sent before
+/// the RST arrived, is seen after it. The observer took it for a new passive open
+/// (LISTEN → SYN_RECEIVED), and the server's next SYN for one into a passive
+/// SYN-RECEIVED (back to LISTEN), while the client's endpoint, in LISTEN, took it:
+/// observer LISTEN vs endpoint ESTABLISHED. A SYN,ACK answering the SYN a side had
+/// taken before a RST reset it now reopens nothing.
+#[test]
+fn regression_syn_ack_crossing_the_rst_that_reset_a_listener() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4282462207, 8230400, None, 65291, None),
+        cfg(4294442767, 4194176, Some(31), 255, None),
+        &[
+            Connect(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Client),
+            Wait(Duration::from_micros(24703)),
+            Abort(Client),
+            Retransmit(Server),
+            Close(Server),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            DeliverAll,
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-b47f5a12` (fuzz run 2): simultaneous close; the server's
+/// retransmitted SYN,ACK, built before the client's FIN reached it (ACK = the
+/// client's ISN + 1), is seen after that FIN and the client's last ACK. The client,
+/// closed meanwhile, answers it with `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293
+/// §3.10.7.1): one below the server's `RCV.NXT`, which is the client's FIN + 1 once
+/// the server processed that FIN — outside its window, dropped; the server stays in
+/// TIME-WAIT. The observer judged the RST against the stale SYN,ACK's ACK and reset
+/// the server. A receiver past the sender's FIN now has `RCV.NXT = FIN + 1`.
+#[test]
+fn regression_rst_at_a_stale_ack_after_the_fin() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(3924382719, 7664768, Some(20), 14081, None),
+        cfg(4286056416, 65484, None, 40863, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Send(Server, 1535),
+            Close(Server),
+            Deliver(0),
+            Listen(Server),
+            Send(Server, 128),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Retransmit(Server),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(255),
+            Deliver(0),
+            Listen(Server),
+            Listen(Server),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::TimeWait);
+    assert_eq!(w.observer.state(Server), State::TimeWait);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-b6b656d2` (fuzz run 1; also `1cd918dc`, `1da36b37`,
+/// `484b78a0`, `7829249e`): after a close, the server in TIME-WAIT, the closed
+/// client opens again with an ISN that does not lie beyond the server's `RCV.NXT`
+/// (its ISN clock wrapped during a 65 280 s wait): RFC 6191 does not let it reopen
+/// TIME-WAIT, the server answers with an ACK — and the client is in SYN-SENT (its
+/// SYN,ACK-less ACK then draws its RST, RFC 9293 §3.10.7.3). The observer left the
+/// client CLOSED, taking the SYN for an old duplicate; a closed side's refused SYN
+/// now opens its sender.
+#[test]
+fn regression_refused_syn_into_time_wait_opens_its_sender() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(2560, 1809280, None, 1, None),
+        cfg(194287, 1813248, None, 6161, Some(None)),
+        &[
+            Connect(Client),
+            Connect(Server),
+            InjectRst(Server, 1),
+            Drop(67),
+            Deliver(0),
+            Deliver(0),
+            Drop(239),
+            Wait(Duration::from_secs(65280)),
+            Drop(56),
+            DeliverAll,
+            Close(Server),
+            Deliver(0),
+            Connect(Client),
+            Close(Client),
+            Deliver(0),
+            Connect(Server),
+            Connect(Client),
+            Connect(Client),
+            Close(Client),
+            Connect(Client),
+            Deliver(0),
+            Listen(Client),
+            DeliverAll,
+            Connect(Client),
+            Connect(Client),
+            Listen(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::SynSent);
+    assert_eq!(w.observer.state(Client), State::SynSent);
+    assert!(w.knowable(Client));
 }

@@ -40,7 +40,8 @@ pub enum Note {
     RstIgnored,
     /// The receiver would not accept the segment (an ACK that does not acknowledge
     /// its SYN, a segment without ACK in a synchronized state, a SYN in a synchronized
-    /// state per RFC 5961 §4): nothing changes.
+    /// state per RFC 5961 §4, a segment at or beyond the right edge of its window or,
+    /// into a zero window, not at its `RCV.NXT`): nothing changes.
     Unacceptable,
     /// A segment from or to a side that is already CLOSED: nothing changes.
     AfterClose,
@@ -206,7 +207,9 @@ pub struct SideNumbers {
     pub base: Option<SeqNum>,
     /// The highest `SEG.SEQ + SEG.LEN` sent (the side's `SND.NXT` as far as seen).
     pub next_seq: Option<SeqNum>,
-    /// The highest acknowledgment number sent (the side's `RCV.NXT` as last announced).
+    /// The highest acknowledgment number sent (the side's `RCV.NXT` as last
+    /// announced); a SYN,ACK with a new ISN that acknowledges the peer's SYN starts
+    /// it over (the acknowledgments of an earlier incarnation say nothing of this one).
     pub highest_ack: Option<SeqNum>,
     /// The sequence number of its FIN.
     pub fin_seq: Option<SeqNum>,
@@ -331,6 +334,13 @@ impl Half {
 ///   sender has sent. Otherwise the RST is [`Note::RstIgnored`] and changes nothing.
 ///   A passive opener reset in SYN_RECEIVED returns to LISTEN (RFC 9293 MUST-11);
 ///   every other reset side, and the side that sent the RST, is CLOSED.
+/// * **Acceptability** (RFC 9293 §3.10.7.4, first check) is judged where the capture
+///   shows the receiver's window exactly: a segment at or beyond `RCV.NXT +
+///   RCV.WND` (`RCV.NXT` estimated as for RSTs, `RCV.WND` the last advertised window,
+///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
+///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
+///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
+///   zero-length segment exactly at the right edge; the RFC does not.)
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -372,11 +382,17 @@ pub struct Observer {
     /// The receiver of the last accepted RST and its state before it, until another
     /// segment is seen: if that receiver speaks again, the RST was only challenged.
     reset_guess: Option<(Side, State, SeqNum)>,
-    /// A side in an active SYN_RECEIVED and the peer's ISN it took, kept when the
-    /// peer opens again with another ISN (the side challenges that SYN, RFC 5961
-    /// §4, and keeps its IRS). One side at a time: the observer's size matters
-    /// more than two such reopenings at once.
+    /// A side in SYN_RECEIVED and the peer's ISN it took, kept when the peer opens
+    /// again with another ISN that it does not take: an active SYN_RECEIVED
+    /// challenges that SYN or SYN,ACK (RFC 5961 §4), a passive one drops it when it
+    /// lies outside the window (RFC 9293 §3.10.7.4). One side at a time: the
+    /// observer's size matters more than two such reopenings at once.
     kept_irs: Option<(Side, SeqNum)>,
+    /// Per side: a RST reset it from SYN_RECEIVED, where it had taken the peer's
+    /// SYN, and it has taken no SYN since: a SYN,ACK of it answering that SYN was
+    /// sent before the RST arrived. (Here rather than in `Half`, whose padding is
+    /// full: the observer's size matters.)
+    reset_in_syn_received: [bool; 2],
 }
 
 impl Default for Observer {
@@ -418,6 +434,7 @@ impl Observer {
             first_closer: None,
             reset_guess: None,
             kept_irs: None,
+            reset_in_syn_received: [false; 2],
         }
     }
 
@@ -558,6 +575,9 @@ impl Observer {
             cause,
         });
         self.half_mut(side).state = to;
+        if to == State::SynReceived {
+            self.reset_in_syn_received[side.index()] = false;
+        }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             self.kept_irs = None;
         }
@@ -653,8 +673,13 @@ impl Observer {
                 && peer.numbers.segments > 0;
             if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
-                let passive =
-                    peer.passive && old_to == State::SynReceived && self.syn_in_window(from, s.seq);
+                let passive = peer.passive && old_to == State::SynReceived;
+                // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
+                // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
+                // took, this side's ISN until now, and stays passive (MUST-11).
+                let kept = (passive && !self.syn_in_window(from, s.seq))
+                    .then_some(me.numbers.isn)
+                    .flatten();
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
@@ -667,6 +692,7 @@ impl Observer {
                 }
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
+                self.kept_irs = kept.map(|isn| (to, isn));
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -750,6 +776,18 @@ impl Observer {
         // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
         // §3.10.7.3): it does not move the sender's sequence space either.
         let dropped_in_syn_sent = !syn && !rst && self.half(to).state == State::SynSent;
+        // A SYN,ACK whose ACK does not acknowledge the receiver's SYN answers another
+        // SYN than the receiver's current one (e.g. sent before a reset, seen after a
+        // reopen): it says nothing of what the receiver's data reached. One that
+        // does, with a new ISN, starts the sender's numbers of this incarnation: its
+        // ACK is the sender's RCV.NXT, whatever it acknowledged before.
+        let foreign_ack = syn
+            && s.ack.is_some_and(|a| {
+                let p = self.half(to);
+                p.numbers.isn.is_some() && !p.acks_syn(a)
+            });
+        let first_ack =
+            syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -770,7 +808,7 @@ impl Observer {
         // nothing in its sequence space.
         let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent {
+        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -803,8 +841,8 @@ impl Observer {
             });
             if let Some(ack) = s.ack {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
-                    Some(a) => a.max_seq(ack),
-                    None => ack,
+                    Some(a) if !first_ack => a.max_seq(ack),
+                    _ => ack,
                 });
             }
         }
@@ -973,7 +1011,15 @@ impl Observer {
                 return;
             }
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
-                // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT.
+                // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
+                // so does a new SYN that RFC 6191 does not let reopen it; its sender,
+                // if closed, has opened all the same.
+                if matches!(me.state, State::Closed | State::Listen) {
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    let h = self.half_mut(from);
+                    h.sent_syn = true;
+                    h.numbers.isn = Some(s.seq);
+                }
                 notes.insert(Note::Unacceptable);
                 return;
             }
@@ -1015,11 +1061,16 @@ impl Observer {
                         // sent ours: it is now delivered.
                         self.set(to, State::SynReceived, Cause::Received, t);
                     }
-                    State::SynReceived if peer.passive && self.syn_in_window(from, s.seq) => {
+                    State::SynReceived
+                        if peer.passive
+                            && self.irs_of(to).is_none()
+                            && self.syn_in_window(from, s.seq) =>
+                    {
                         // A SYN with another ISN, in the window, in a passive
                         // SYN-RECEIVED: back to LISTEN, the SYN not processed further
                         // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
-                        // opens. (Outside the window it only draws an ACK.)
+                        // opens. (Outside the window it only draws an ACK: the
+                        // receiver keeps its IRS, judged before a reopen.)
                         self.set(to, State::Listen, Cause::Received, t);
                     }
                     State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
@@ -1049,17 +1100,32 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
+        if let Some(irs) = self.irs_of(from).filter(|irs| ack == *irs + 1) {
+            // It acknowledges the SYN this side took and kept while it dropped a
+            // SYN of the peer with another ISN: the peer's ISN in use is that one.
+            let p = self.half_mut(to);
+            if p.numbers.isn != Some(irs) {
+                p.numbers.isn = Some(irs);
+                p.numbers.next_seq = Some(ack);
+            }
+        }
         let me = *self.half(from);
         let same_isn = me.numbers.isn == Some(s.seq);
         let peer = *self.half(to);
         if peer.state == State::SynReceived
             && !peer.passive
             && me.sent_syn
+            && self.irs_of(to).is_none()
             && me.numbers.isn.is_some_and(|isn| isn != s.seq)
         {
             // A SYN with another ISN than the one the receiver took, into an active
             // SYN-RECEIVED: a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC
-            // 5961 §4); its ACK is not processed.
+            // 5961 §4); its ACK is not processed. (A receiver that kept its IRS
+            // while the sender's later SYN was challenged judges the SYN,ACK against
+            // that IRS, below: the sender's ISN as last seen is not the one it took.)
+            // The receiver keeps that IRS: the SYN,ACK moves nothing in its
+            // sequence space.
+            self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -1086,6 +1152,15 @@ impl Observer {
                     // It answers a SYN of the peer that the capture did not hold.
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
+                }
+                State::Closed | State::Listen
+                    if self.reset_in_syn_received[from.index()]
+                        && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
+                {
+                    // It answers the SYN it had taken before a RST reset it: sent
+                    // before the RST arrived (they crossed), it reopens nothing.
+                    notes.insert(Note::AfterClose);
+                    return;
                 }
                 State::Closed if same_isn && me.sent_syn => {
                     // A simultaneous open's SYN,ACK, sent before a RST closed its
@@ -1208,6 +1283,13 @@ impl Observer {
             State::Closed
         };
         self.set(to, back_to, Cause::Received, t);
+        // It had taken the sender's SYN, unless its own ACKs named another (an old
+        // duplicate, RFC 9293 figure 9).
+        let took_syn = me
+            .numbers
+            .isn
+            .is_some_and(|isn| peer.numbers.highest_ack.is_none_or(|a| a == isn + 1));
+        self.reset_in_syn_received[to.index()] = peer.state == State::SynReceived && took_syn;
         self.half_mut(from).time_wait_since = None;
         self.half_mut(to).time_wait_since = None;
     }
@@ -1229,12 +1311,20 @@ impl Observer {
                 _ => true,
             }
         });
-        let rcv_nxt = match (fresh_ack, me.contiguous) {
-            (Some(a), _) if seq == a => return Window::Exact,
-            (Some(a), Some(c)) => a.max_seq(c),
-            (Some(n), None) | (None, Some(n)) => n,
+        // A receiver that processed the sender's FIN has `RCV.NXT = FIN + 1`, whatever
+        // its last ACK seen (one sent before the FIN arrived can be seen after it).
+        let after_fin = matches!(
+            peer.state,
+            State::CloseWait | State::Closing | State::LastAck | State::TimeWait
+        ) && !me.fin_pending;
+        let fin_next = me.numbers.fin_seq.filter(|_| after_fin).map(|f| f + 1);
+        let rcv_nxt = match (fin_next, fresh_ack, me.contiguous) {
+            (Some(n), _, _) => n,
+            (None, Some(a), _) if seq == a => return Window::Exact,
+            (None, Some(a), Some(c)) => a.max_seq(c),
+            (None, Some(n), None) | (None, None, Some(n)) => n,
             // Nothing known of the receiver: no evidence against the RST.
-            (None, None) => return Window::Exact,
+            (None, None, None) => return Window::Exact,
         };
         let window = match peer.numbers.window {
             Some(w) if peer.window_from_syn => u32::from(w),
@@ -1248,6 +1338,31 @@ impl Observer {
         } else {
             Window::Outside
         }
+    }
+
+    /// Whether `seq`, sent by `from`, lies at or beyond the right edge of its
+    /// receiver's window, `RCV.NXT + RCV.WND`, where `RCV.NXT` is the later of what
+    /// the receiver acknowledged and what the sender sent without a gap, and
+    /// `RCV.WND` its last advertised window. Only where the capture shows the window
+    /// exactly: scaled by a known shift, or a SYN's when scaling is not in effect
+    /// (RFC 7323 §2.2). A zero window is judged elsewhere.
+    fn beyond_window(&self, from: Side, seq: SeqNum) -> bool {
+        let to = from.peer();
+        let (me, peer) = (self.half(from), self.half(to));
+        let (Some(w), Some(shift)) = (peer.numbers.window, self.window_shift(to)) else {
+            return false;
+        };
+        let wnd = match (peer.window_from_syn, shift) {
+            (true, 0) => u32::from(w),
+            (true, _) => return false,
+            (false, s) => u32::from(w) << s,
+        };
+        let rcv_nxt = match (me.contiguous, peer.numbers.highest_ack) {
+            (Some(c), Some(a)) => c.max_seq(a),
+            (Some(n), None) | (None, Some(n)) => n,
+            (None, None) => return false,
+        };
+        wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
     }
 
     /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
@@ -1390,9 +1505,17 @@ impl Observer {
         // then eighth check).
         let peer = *self.half(to);
         if peer.numbers.window == Some(0)
-            && peer.state.is_synchronized()
+            && (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
+            notes.insert(Note::Unacceptable);
+            return;
+        }
+        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
+            && self.beyond_window(from, s.seq)
+        {
+            // At or beyond the right edge of the receiver's window: not acceptable
+            // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -2614,9 +2737,12 @@ mod test {
         // No listener behind a reopened TIME_WAIT: a reset closes it (the sender, in
         // SYN_SENT, stays there: RFC 9293 figure 9, line 5).
         step(&mut obs, A, rst(101), SynSent, Closed);
-        // An older sequence number is an old duplicate: challenge ACK, nothing changes.
+        // An older sequence number does not reopen TIME_WAIT (RFC 6191): a challenge
+        // ACK, the peer stays. Its closed sender has opened all the same (an old
+        // duplicate would look alike; a closed side trying again is the common case,
+        // RFC 1337).
         let mut obs = setup();
-        let o = step(&mut obs, A, syn(1), Closed, TimeWait);
+        let o = step(&mut obs, A, syn(1), SynSent, TimeWait);
         assert!(o.notes.contains(Note::Unacceptable));
         // Timestamps decide first.
         let ts = |v| crate::segment::SynOptions {
@@ -2625,7 +2751,13 @@ mod test {
         };
         let mut obs = setup();
         obs.on_segment(A, &ack(2, 1002).with_options(ts(50)), T0);
-        let o = step(&mut obs, A, syn(100).with_options(ts(40)), Closed, TimeWait);
+        let o = step(
+            &mut obs,
+            A,
+            syn(100).with_options(ts(40)),
+            SynSent,
+            TimeWait,
+        );
         assert!(o.notes.contains(Note::Unacceptable));
         let o = step(
             &mut obs,

@@ -28,6 +28,14 @@
 //!     (or never put in flight, the network being full): it changed state unseen,
 //!     and its retransmission, which carries the numbers of the moment it is
 //!     resent, cannot show when the original was sent;
+//!   - a side whose SYN, FIN or RST passed the capture point first in a
+//!     retransmission, its earlier copy (with an earlier acknowledgment) still in
+//!     flight behind it: the retransmission carries the numbers of the moment it
+//!     was resent, so the observer cannot tell when the first copy was sent (a FIN
+//!     sent before the peer's FIN arrived looks, in its retransmission, like one
+//!     sent after: LAST-ACK where the side is in CLOSING)
+//!     (`regression_fin_retransmission_captured_before_the_original`, fuzz find
+//!     `crash-0d7c5c26`);
 //!   - both sides once a segment was injected: the observer cannot tell an injected
 //!     RST or SYN from one the side sent, and what the injection provokes (challenge
 //!     ACKs, resets, a reopened TIME-WAIT) reaches both sides. The receiver too: a
@@ -77,6 +85,13 @@
 //!     at the capture point (`regression_fin_overtakes_captured_data`,
 //!     `regression_data_overtakes_captured_rst`, `regression_8`,
 //!     `regression_fin_captured_before_its_syn`);
+//!   - a side in TIME-WAIT that entered it (or restarted its 2·MSL timer) on a
+//!     segment that passed the capture point while capture time passed before it
+//!     arrived: the observer starts the timer when it sees the FIN, the endpoint
+//!     when the FIN arrives, and no segment shows the time in between, so the
+//!     observer's TIME-WAIT can run out first (`regression_fin_delayed_after_capture`,
+//!     fuzz finds `crash-978989c9`, `0a212b74`, `0d7c5c26`); compared again once the
+//!     endpoint has left TIME-WAIT;
 //!   - anything after a segment passed the capture point and was lost after it (the
 //!     observer saw it delivered): only the first property is checked.
 
@@ -260,6 +275,15 @@ pub struct World {
     /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
     /// sent but never seen at the capture point.
     pub unseen: [Vec<(TcpFlags, SeqNum)>; 2],
+    /// Segments (and their senders) that were in flight past the capture point while
+    /// capture time passed.
+    pub aged: Vec<(Side, Segment)>,
+    /// Per side: in TIME-WAIT since (or restarted by) a segment of `aged`.
+    pub late_time_wait: [bool; 2],
+    /// Per side: a SYN, FIN or RST of it passed the capture point in a copy sent
+    /// after another copy still in flight (one without ACK, or with an earlier
+    /// acknowledgment).
+    pub retransmission_first: [bool; 2],
 }
 
 impl World {
@@ -283,6 +307,9 @@ impl World {
             old_duplicate: [false; 2],
             at_edge: [false; 2],
             unseen: [Vec::new(), Vec::new()],
+            aged: Vec::new(),
+            late_time_wait: [false; 2],
+            retransmission_first: [false; 2],
         }
     }
 
@@ -305,6 +332,23 @@ impl World {
 
     /// The segment at `i` passes the capture point.
     fn capture(&mut self, i: usize) {
+        if let Some(f) = self.pair.get(i).copied().filter(|f| !f.captured) {
+            let ctl: Vec<_> = controls(&f.segment).collect();
+            let earlier_copy = (0..self.pair.len()).any(|j| {
+                self.pair.get(j).is_some_and(|e| {
+                    j != i
+                        && !e.captured
+                        && e.from == f.from
+                        && f.segment.flags.contains(TcpFlags::ACK)
+                        && (!e.segment.flags.contains(TcpFlags::ACK)
+                            || e.segment.ack.before(f.segment.ack))
+                        && controls(&e.segment).any(|c| ctl.contains(&c))
+                })
+            });
+            if earlier_copy {
+                self.retransmission_first[f.from.index()] = true;
+            }
+        }
         if let Some(f) = self.pair.capture(i) {
             let o = self.observer.on_segment(f.from, &f.segment, self.now);
             if trace() {
@@ -378,6 +422,9 @@ impl World {
             );
         }
         let e = self.pair.endpoint(to);
+        if e.state() == State::TimeWait && self.aged.contains(&(f.from, f.segment)) {
+            self.late_time_wait[to.index()] = true;
+        }
         check_chain(before.state(), d.arrival.transitions.iter(), e.state());
         check_endpoint(e);
         if matches!(d.arrival.disposition, Disposition::Dropped(r) if r != DropReason::ZeroWindow)
@@ -419,6 +466,13 @@ impl World {
     }
 
     fn tick(&mut self, by: Duration) {
+        if !by.is_zero() {
+            for i in 0..self.pair.len() {
+                if let Some(f) = self.pair.get(i).filter(|f| f.captured) {
+                    self.aged.push((f.from, f.segment));
+                }
+            }
+        }
         self.now = self.now.saturating_add(by);
         let before = self.pair.states();
         let ts = self.pair.on_time(self.now);
@@ -453,6 +507,9 @@ impl World {
             && !self.old_duplicate[side.index()]
             && !self.at_edge[side.index()]
             && self.unseen[side.index()].is_empty()
+            && !self.retransmission_first[side.index()]
+            && !(self.late_time_wait[side.index()]
+                && self.pair.endpoint(side).state() == State::TimeWait)
     }
 
     /// With nothing in flight, the observer agrees with every knowable side.
@@ -613,6 +670,11 @@ impl World {
             Op::Tick(secs) => self.tick(Duration::from_secs(secs)),
             Op::Wait(d) => self.tick(d),
             _ => {}
+        }
+        for side in Side::BOTH {
+            if self.pair.endpoint(side).state() != State::TimeWait {
+                self.late_time_wait[side.index()] = false;
+            }
         }
         self.check_agreement("after an operation");
     }
