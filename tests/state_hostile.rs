@@ -943,58 +943,6 @@ fn regression_syn_ack_crossing_the_rst_that_reset_a_listener() {
     assert!(w.knowable(Client));
 }
 
-/// Fuzz find `crash-b47f5a12` (fuzz run 2): simultaneous close; the server's
-/// retransmitted SYN,ACK, built before the client's FIN reached it (ACK = the
-/// client's ISN + 1), is seen after that FIN and the client's last ACK. The client,
-/// closed meanwhile, answers it with `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293
-/// §3.10.7.1): one below the server's `RCV.NXT`, which is the client's FIN + 1 once
-/// the server processed that FIN — outside its window, dropped; the server stays in
-/// TIME-WAIT. The observer judged the RST against the stale SYN,ACK's ACK and reset
-/// the server. A receiver past the sender's FIN now has `RCV.NXT = FIN + 1`.
-#[test]
-fn regression_rst_at_a_stale_ack_after_the_fin() {
-    use Op::*;
-    use Side::*;
-    use core::time::Duration;
-    let w = replay(
-        cfg(3924382719, 7664768, Some(20), 14081, None),
-        cfg(4286056416, 65484, None, 40863, Some(None)),
-        &[
-            Deliver(0),
-            Deliver(0),
-            Close(Client),
-            Listen(Server),
-            Connect(Client),
-            Deliver(0),
-            Send(Server, 1535),
-            Close(Server),
-            Deliver(0),
-            Listen(Server),
-            Send(Server, 128),
-            Close(Client),
-            Listen(Server),
-            Connect(Client),
-            Deliver(0),
-            Close(Server),
-            Close(Server),
-            Retransmit(Server),
-            Wait(Duration::from_secs(240)),
-            Wait(Duration::from_secs(240)),
-            Deliver(0),
-            Deliver(0),
-            Deliver(0),
-            Drop(255),
-            Deliver(0),
-            Listen(Server),
-            Listen(Server),
-            Deliver(0),
-        ],
-    );
-    assert_eq!(w.pair.endpoint(Server).state(), State::TimeWait);
-    assert_eq!(w.observer.state(Server), State::TimeWait);
-    assert!(w.knowable(Server));
-}
-
 /// Fuzz find `crash-b6b656d2` (fuzz run 1; also `1cd918dc`, `1da36b37`,
 /// `484b78a0`, `7829249e`): after a close, the server in TIME-WAIT, the closed
 /// client opens again with an ISN that does not lie beyond the server's `RCV.NXT`

@@ -1311,20 +1311,12 @@ impl Observer {
                 _ => true,
             }
         });
-        // A receiver that processed the sender's FIN has `RCV.NXT = FIN + 1`, whatever
-        // its last ACK seen (one sent before the FIN arrived can be seen after it).
-        let after_fin = matches!(
-            peer.state,
-            State::CloseWait | State::Closing | State::LastAck | State::TimeWait
-        ) && !me.fin_pending;
-        let fin_next = me.numbers.fin_seq.filter(|_| after_fin).map(|f| f + 1);
-        let rcv_nxt = match (fin_next, fresh_ack, me.contiguous) {
-            (Some(n), _, _) => n,
-            (None, Some(a), _) if seq == a => return Window::Exact,
-            (None, Some(a), Some(c)) => a.max_seq(c),
-            (None, Some(n), None) | (None, None, Some(n)) => n,
+        let rcv_nxt = match (fresh_ack, me.contiguous) {
+            (Some(a), _) if seq == a => return Window::Exact,
+            (Some(a), Some(c)) => a.max_seq(c),
+            (Some(n), None) | (None, Some(n)) => n,
             // Nothing known of the receiver: no evidence against the RST.
-            (None, None, None) => return Window::Exact,
+            (None, None) => return Window::Exact,
         };
         let window = match peer.numbers.window {
             Some(w) if peer.window_from_syn => u32::from(w),
