@@ -1040,8 +1040,10 @@ fn ipv6_announced_ipv4_found() {
     sll.put(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xDD])
         .put(ip.as_slice());
     let mut sll2 = Buf::new();
-    sll2.put(&[0x86, 0xDD, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0])
-        .put(ip.as_slice());
+    sll2.put(&[
+        0x86, 0xDD, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
+    ])
+    .put(ip.as_slice());
     let cases = [
         (LinkType::ETHERNET, vlan.as_slice(), 18),
         (LinkType::LINUX_SLL, sll.as_slice(), 16),
@@ -1286,5 +1288,42 @@ fn tcp_header_cut_where_the_ip_length_just_holds_it() {
             offset: 34,
             captured: 15,
         }))
+    );
+}
+
+/// What a segment and an ICMP message print: the segment's `Debug` names
+/// both addresses of its IP header, an ICMP message's `Display` its
+/// version, type and code (ICMP type 8 is an echo request, RFC 792; ICMPv6
+/// type 1 code 4 "port unreachable", RFC 4443 §3.1). Kills `Addresses`'
+/// `Debug` and `IcmpMessage`'s `Display` replaced with `Ok(Default::default())`.
+#[test]
+fn segment_debug_and_icmp_display() {
+    let mut f = Buf::new();
+    ipv4_tcp(b"", &mut f);
+    let p = tcp(decode(LinkType::RAW, f.as_slice()));
+    let debug = std::format!("{p:?}");
+    assert!(
+        debug.contains("source: 192.0.2.1") && debug.contains("destination: 198.51.100.2"),
+        "{debug}"
+    );
+    assert_eq!(
+        std::format!(
+            "{}",
+            NotTcp::Icmp(IcmpMessage::V4 {
+                icmp_type: 8,
+                code: 0
+            })
+        ),
+        "ICMP type 8 code 0"
+    );
+    assert_eq!(
+        std::format!(
+            "{}",
+            IcmpMessage::V6 {
+                icmp_type: 1,
+                code: 4
+            }
+        ),
+        "ICMPv6 type 1 code 4"
     );
 }
