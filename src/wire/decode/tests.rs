@@ -220,16 +220,18 @@ fn tcp_header_against_ip_length() {
         decode(LinkType::RAW, g.as_slice()),
         Decoded::Error(DecodeError::Malformed(Malformed { offset: 32, .. }))
     ));
-    // Data offset 15 (60 bytes) but the IP payload holds 20.
+    // Data offset 15 (60 bytes) but the IP payload holds 20: the data
+    // offset's byte, 12 into the TCP header at 20, is at fault.
     g.bytes[32] = 0xF0;
     assert!(matches!(
         decode(LinkType::RAW, g.as_slice()),
         Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Tcp,
+            offset: 32,
             error: LayerError::Tcp(TcpHeaderError::DataOffsetPastEnd {
                 header_len: 60,
                 available: 20
             }),
-            ..
         }))
     ));
 }
@@ -1295,12 +1297,17 @@ fn tcp_header_cut_where_the_ip_length_just_holds_it() {
 /// both addresses of its IP header, an ICMP message's `Display` its
 /// version, type and code (ICMP type 8 is an echo request, RFC 792; ICMPv6
 /// type 1 code 4 "port unreachable", RFC 4443 §3.1). Kills `Addresses`'
-/// `Debug` and `IcmpMessage`'s `Display` replaced with `Ok(Default::default())`.
+/// `Debug` and `IcmpMessage`'s `Display` replaced with `Ok(Default::default())`,
+/// and `Decoded::into_tcp` replaced with `None` or its `Tcp` arm deleted
+/// (also caught by the corpus tests, which use it).
 #[test]
 fn segment_debug_and_icmp_display() {
     let mut f = Buf::new();
     ipv4_tcp(b"", &mut f);
     let p = tcp(decode(LinkType::RAW, f.as_slice()));
+    // (`into_tcp` gives the same segment, and none for other answers.)
+    assert_eq!(decode(LinkType::RAW, f.as_slice()).into_tcp(), Some(p));
+    assert_eq!(decode(LinkType(147), f.as_slice()).into_tcp(), None);
     let debug = std::format!("{p:?}");
     assert!(
         debug.contains("source: 192.0.2.1") && debug.contains("destination: 198.51.100.2"),
