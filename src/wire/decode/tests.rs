@@ -220,16 +220,18 @@ fn tcp_header_against_ip_length() {
         decode(LinkType::RAW, g.as_slice()),
         Decoded::Error(DecodeError::Malformed(Malformed { offset: 32, .. }))
     ));
-    // Data offset 15 (60 bytes) but the IP payload holds 20.
+    // Data offset 15 (60 bytes) but the IP payload holds 20: the data
+    // offset's byte, 12 into the TCP header at 20, is at fault.
     g.bytes[32] = 0xF0;
     assert!(matches!(
         decode(LinkType::RAW, g.as_slice()),
         Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Tcp,
+            offset: 32,
             error: LayerError::Tcp(TcpHeaderError::DataOffsetPastEnd {
                 header_len: 60,
                 available: 20
             }),
-            ..
         }))
     ));
 }
@@ -934,4 +936,401 @@ proptest::proptest! {
 #[cfg(target_pointer_width = "64")]
 fn decoded_segment_size() {
     assert_eq!(core::mem::size_of::<DecodedSegment<'_>>(), 152);
+}
+
+// Tests for the survivors of `cargo mutants` on the common path (H10d):
+// each names the mutant it kills. Expected values from the formats' specs,
+// checked with tshark 4.0.17 on the same bytes (notes/h10d.md).
+
+/// Link type 105 (LINKTYPE_IEEE802_11): an 802.11 data frame (frame control
+/// 0x08 0x01: type data, subtype 0, To DS; IEEE 802.11-2020 §9.2.4.1) of 24
+/// header bytes, then LLC/SNAP (AA AA 03, OUI 0, EtherType 0x0800) and IPv4.
+/// Kills `first_layer`'s arm for IEEE802_11 deleted (the link type would be
+/// unsupported).
+#[test]
+fn ieee80211_link_type_is_decoded() {
+    let mut f = Buf::new();
+    f.put(&[0x08, 0x01]).put(&[0; 22]);
+    f.put(&[0xAA, 0xAA, 3, 0, 0, 0, 0x08, 0x00]);
+    ipv4_tcp(b"wlan", &mut f);
+    let p = tcp(decode(LinkType::IEEE802_11, f.as_slice()));
+    assert_eq!(path(&p), "802.11 / LLC / IPv4 / TCP");
+    // TCP after 24 (802.11) + 8 (LLC/SNAP) + 20 (IPv4) bytes.
+    assert_eq!(p.offset, 52);
+    assert_eq!((p.payload, p.payload_len), (&b"wlan"[..], 4));
+    assert_eq!(p.source(), SocketAddr::new(SRC4.into(), 1025));
+    assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
+}
+
+/// IP protocol 1 is ICMP for IPv4 (RFC 792) and 58 is ICMPv6 for IPv6
+/// (RFC 4443 §1); each under the other IP version is just an IP protocol
+/// the decoder does not follow. Kills the guards `!v6` and `v6` of
+/// `ip_protocol_next` replaced with `true` (the message would be read as
+/// an ICMP message of the other version).
+#[test]
+fn icmp_protocol_numbers_belong_to_their_ip_version() {
+    let echo_v4 = [8, 0, 0, 0, 0, 1, 0, 1];
+    let echo_v6 = [128, 0, 0, 0, 0, 1, 0, 1];
+    // Protocol 1 after IPv6.
+    let mut f = Buf::new();
+    ipv6_header(8, 1, &mut f);
+    f.put(&echo_v4);
+    assert_eq!(
+        decode(LinkType::RAW, f.as_slice()),
+        Decoded::NotTcp(NotTcp::IpProtocol(IpNumber::ICMP))
+    );
+    // Protocol 58 after IPv4.
+    let mut f = Buf::new();
+    ipv4_header(8, 58, &mut f);
+    f.put(&echo_v6);
+    assert_eq!(
+        decode(LinkType::RAW, f.as_slice()),
+        Decoded::NotTcp(NotTcp::IpProtocol(IpNumber::ICMPV6))
+    );
+    // Each under its own version is ICMP of that version.
+    let mut f = Buf::new();
+    ipv6_header(8, 58, &mut f);
+    f.put(&echo_v6);
+    assert_eq!(
+        decode(LinkType::RAW, f.as_slice()),
+        Decoded::NotTcp(NotTcp::Icmp(IcmpMessage::V6 {
+            icmp_type: 128,
+            code: 0
+        }))
+    );
+}
+
+/// A link type the decoder does not support is unsupported whatever its
+/// bytes, even those of a whole Ethernet / IPv4 / TCP frame (EtherType
+/// 0x0800 at bytes 12..14). Kills `start_one`'s `link_type == ETHERNET`
+/// replaced with `!=` (it would read such a frame as Ethernet).
+#[test]
+fn unsupported_link_type_with_ethernet_bytes() {
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_tcp(b"x", &mut f);
+    // LINKTYPE_USER0 (147): private use, no format the decoder knows.
+    for link_type in [LinkType(147), LinkType(148)] {
+        assert_eq!(
+            decode(link_type, f.as_slice()),
+            Decoded::Error(DecodeError::UnsupportedLinkType(link_type))
+        );
+        assert_eq!(
+            decode_all(link_type, f.as_slice()).collect::<std::vec::Vec<_>>(),
+            [Decoded::Error(DecodeError::UnsupportedLinkType(link_type))]
+        );
+    }
+    // The same bytes as Ethernet are a TCP segment.
+    assert!(decode(LinkType::ETHERNET, f.as_slice()).tcp().is_some());
+}
+
+/// A layer that announces IPv6 (EtherType 0x86DD after a VLAN tag or in a
+/// Linux cooked header, or link type 229) but carries an IPv4 header is a
+/// malformed IPv6 header: version 4 where 6 is required (RFC 8200 §3;
+/// tshark: "Bogus IPv6 version"). Kills `start_one`'s guard `ether_type ==
+/// EtherType::IPV4` replaced with `true` and `common`'s `==` replaced with
+/// `!=` (either reads the header as the IPv4 header it is).
+#[test]
+fn ipv6_announced_ipv4_found() {
+    let mut ip = Buf::new();
+    ipv4_tcp(b"v4", &mut ip);
+    let mut vlan = Buf::new();
+    vlan.put(&MAC_HEADER)
+        .put(&[0x81, 0x00, 0, 1, 0x86, 0xDD])
+        .put(ip.as_slice());
+    let mut sll = Buf::new();
+    sll.put(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xDD])
+        .put(ip.as_slice());
+    let mut sll2 = Buf::new();
+    sll2.put(&[
+        0x86, 0xDD, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
+    ])
+    .put(ip.as_slice());
+    let cases = [
+        (LinkType::ETHERNET, vlan.as_slice(), 18),
+        (LinkType::LINUX_SLL, sll.as_slice(), 16),
+        (LinkType::LINUX_SLL2, sll2.as_slice(), 20),
+        (LinkType::IPV6, ip.as_slice(), 0),
+    ];
+    for (link_type, frame, offset) in cases {
+        let expected = Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Ipv6,
+            offset,
+            error: LayerError::Ip(IpError::VersionMismatch {
+                expected: 6,
+                found: 4,
+            }),
+        }));
+        assert_eq!(decode(link_type, frame), expected, "{link_type}");
+        assert_eq!(
+            decode_all(link_type, frame).collect::<std::vec::Vec<_>>(),
+            [expected],
+            "{link_type}"
+        );
+    }
+}
+
+/// An EtherType that is neither IP nor a VLAN tag ends the walk, whatever
+/// follows it: 0x88B5 (IEEE 802 local experimental EtherType 1) followed by
+/// bytes that read like a VLAN tag announcing IPv4, and an IPv4 / TCP
+/// packet (tshark: `eth:ethertype:data`). Kills `is_vlan` replaced with
+/// `true` and the common path's `||` of its VLAN check replaced with `&&`
+/// (either steps over the 4 bytes as a tag and finds the TCP segment).
+#[test]
+fn non_vlan_ethertype_is_not_stepped_over() {
+    let mut ip = Buf::new();
+    ipv4_tcp(b"exp", &mut ip);
+    let mut eth = Buf::new();
+    eth.put(&MAC_HEADER)
+        .put(&[0x88, 0xB5, 0, 1, 0x08, 0x00])
+        .put(ip.as_slice());
+    let mut sll = Buf::new();
+    sll.put(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x88, 0xB5])
+        .put(&[0, 1, 0x08, 0x00])
+        .put(ip.as_slice());
+    // After one real 802.1Q tag too.
+    let mut tagged = Buf::new();
+    tagged
+        .put(&MAC_HEADER)
+        .put(&[0x81, 0x00, 0, 1, 0x88, 0xB5, 0, 1, 0x08, 0x00])
+        .put(ip.as_slice());
+    for (link_type, frame) in [
+        (LinkType::ETHERNET, eth.as_slice()),
+        (LinkType::LINUX_SLL, sll.as_slice()),
+        (LinkType::ETHERNET, tagged.as_slice()),
+    ] {
+        let expected = Decoded::NotTcp(NotTcp::EtherType(EtherType(0x88B5)));
+        assert_eq!(decode(link_type, frame), expected, "{link_type}");
+        assert_eq!(
+            decode_all(link_type, frame).collect::<std::vec::Vec<_>>(),
+            [expected]
+        );
+    }
+}
+
+/// An IPv4 header with `options` (a multiple of 4 bytes, RFC 791 §3.1) and
+/// the given total length field, then TCP with `payload`.
+fn ipv4_options_tcp(options: &[u8], total_length: Option<u16>, payload: &[u8], out: &mut Buf) {
+    let ihl = 5 + options.len() / 4;
+    let total = total_length.unwrap_or((ihl * 4 + 20 + payload.len()) as u16);
+    out.put(&[0x40 | ihl as u8, 0])
+        .put(&total.to_be_bytes())
+        .put(&[0, 1, 0x40, 0, 64, 6, 0, 0]);
+    out.put(&SRC4.octets()).put(&DST4.octets()).put(options);
+    tcp_segment(V4, payload, out);
+}
+
+/// The common path takes raw IPv4 and IPv6 link types (228, 229, and the
+/// raw IP types 12, 14, 101), IPv4 headers with options up to the largest
+/// (IHL 5 to 15) and a total length of 0 (segmentation offload: the
+/// captured bytes count, as Wireshark reads it); its answer is the general
+/// walk's, and the TCP header starts after IHL × 4 bytes (RFC 791 §3.1).
+/// Kills: `common_link`'s arms for LinkType::IPV4 and IPV6 deleted, the IHL
+/// check `> 0x0A` replaced with `>=`, `* 4` of the header length replaced
+/// with `/`, and `ip_end < header_len` replaced with `==` (each sends such
+/// frames to the general walk: same answer, but not the common path).
+#[test]
+fn common_path_takes_raw_links_options_and_zero_length() {
+    let mut ip6 = Buf::new();
+    ipv6_header(20 + 2, 6, &mut ip6);
+    tcp_segment(V6, b"v6", &mut ip6);
+    let mut ip4 = Buf::new();
+    ipv4_tcp(b"v4", &mut ip4);
+    let raw = [
+        (LinkType::IPV4, ip4.as_slice()),
+        (LinkType::IPV6, ip6.as_slice()),
+        (LinkType::RAW, ip4.as_slice()),
+        (LinkType::RAW_LEGACY, ip6.as_slice()),
+        (LinkType::RAW_OPENBSD, ip4.as_slice()),
+    ];
+    for (link_type, frame) in raw {
+        let fast = common(link_type, frame).map(Decoded::Tcp);
+        assert!(fast.is_some(), "{link_type}");
+        assert_eq!(fast, Some(general_walk(link_type, frame, &mut None)));
+        let p = tcp(decode(link_type, frame));
+        assert_eq!(p.payload.len(), 2);
+        assert_eq!(p.offset, if frame[0] >> 4 == 4 { 20 } else { 40 });
+        assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
+    }
+    // IPv4 options: 4 (IHL 6) and 40 (IHL 15) bytes of NOP (option 1),
+    // and a total length of 0 (the datagram then ends with the capture).
+    let nops = [1u8; 40];
+    let cases: [(&[u8], Option<u16>, usize); 4] = [
+        (&nops[..4], None, 14 + 24),
+        (&nops[..], None, 14 + 60),
+        (&[], Some(0), 14 + 20),
+        (&nops[..8], Some(0), 14 + 28),
+    ];
+    for (options, total_length, tcp_at) in cases {
+        let mut f = Buf::new();
+        f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+        ipv4_options_tcp(options, total_length, b"opt", &mut f);
+        let fast = common(LinkType::ETHERNET, f.as_slice()).map(Decoded::Tcp);
+        assert!(fast.is_some(), "{} {total_length:?}", options.len());
+        assert_eq!(
+            fast,
+            Some(general_walk(LinkType::ETHERNET, f.as_slice(), &mut None))
+        );
+        let p = tcp(decode(LinkType::ETHERNET, f.as_slice()));
+        assert_eq!(p.offset, tcp_at);
+        assert_eq!((p.payload, p.payload_len), (&b"opt"[..], 3));
+        assert_eq!(p.ip_len as usize, tcp_at - 14 + 20 + 3);
+        assert_eq!(p.verify_checksum(), ChecksumStatus::Good);
+    }
+}
+
+/// IPv4 header fields the common path must not accept: a total length below
+/// the header's (RFC 791 §3.1; tshark "Bogus IP length"), and a version
+/// nibble of 5 in a header whose bytes would otherwise make an 84-byte
+/// header followed by TCP (tshark "Bogus IPv4 version"). Kills `ip_end != 0`
+/// replaced with `==` and the IHL check `> 0x0A` replaced with `==`.
+#[test]
+fn ipv4_header_faults_on_the_common_path() {
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_options_tcp(&[], Some(19), b"", &mut f);
+    assert_eq!(
+        decode(LinkType::ETHERNET, f.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Ipv4,
+            offset: 14 + 2,
+            error: LayerError::Ip(IpError::Ipv4TotalLengthTooSmall {
+                total_length: 19,
+                header_len: 20,
+            }),
+        }))
+    );
+    // Version 5 with 64 bytes of "options" (0x55 - 0x45 = 16 words beyond 5).
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_options_tcp(&[1; 64], None, b"", &mut f);
+    f.bytes[14] = 0x55;
+    assert_eq!(
+        decode(LinkType::ETHERNET, f.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Ipv4,
+            offset: 14,
+            error: LayerError::Ip(IpError::VersionMismatch {
+                expected: 4,
+                found: 5,
+            }),
+        }))
+    );
+}
+
+/// An IPv6 header with a version nibble of 5 (RFC 8200 §3 requires 6;
+/// tshark "Bogus IPv6 version") and otherwise a TCP next header is
+/// malformed. Kills `common_ipv6`'s first `||` replaced with `&&`.
+#[test]
+fn ipv6_version_nibble_on_the_common_path() {
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x86, 0xDD]);
+    ipv6_header(20, 6, &mut f);
+    tcp_segment(V6, b"", &mut f);
+    f.bytes[14] = 0x50;
+    assert_eq!(
+        decode(LinkType::ETHERNET, f.as_slice()),
+        Decoded::Error(DecodeError::Malformed(Malformed {
+            layer: Layer::Ipv6,
+            offset: 14,
+            error: LayerError::Ip(IpError::VersionMismatch {
+                expected: 6,
+                found: 5,
+            }),
+        }))
+    );
+}
+
+/// UDP (protocol 17) with a datagram long enough to be read as a TCP
+/// header is UDP, over IPv4 and IPv6 (tshark: `ip:udp`, `ipv6:udp`). Kills
+/// the `||`s of the common path's protocol checks replaced with `&&`.
+#[test]
+fn long_udp_is_not_read_as_tcp() {
+    let udp = |out: &mut Buf| {
+        out.put(&[0, 53, 0, 54, 0, 40, 0, 0]).put(&[0x50; 32]);
+    };
+    let mut f4 = Buf::new();
+    f4.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_header(40, 17, &mut f4);
+    udp(&mut f4);
+    let mut f6 = Buf::new();
+    f6.put(&MAC_HEADER).put(&[0x86, 0xDD]);
+    ipv6_header(40, 17, &mut f6);
+    udp(&mut f6);
+    for f in [&f4, &f6] {
+        assert_eq!(
+            decode(LinkType::ETHERNET, f.as_slice()),
+            Decoded::NotTcp(NotTcp::Udp {
+                source_port: 53,
+                destination_port: 54
+            })
+        );
+    }
+}
+
+/// A TCP header that the IP length holds exactly (20 bytes: IPv4 total
+/// length 40) but the capture cut after 15 of them was whole on the wire:
+/// a cut header, not a malformed one (RFC 9293 §3.1: the data offset is at
+/// least 5 words, and the datagram has room for them). Kills `Walk::tcp`'s
+/// `declared < TCP_MIN_HEADER_LEN` replaced with `<=`.
+#[test]
+fn tcp_header_cut_where_the_ip_length_just_holds_it() {
+    let mut f = Buf::new();
+    f.put(&MAC_HEADER).put(&[0x08, 0x00]);
+    ipv4_tcp(b"", &mut f);
+    assert_eq!(
+        decode(LinkType::ETHERNET, &f.as_slice()[..34 + 15]),
+        Decoded::Error(DecodeError::TcpCut(CutTcp {
+            source: SocketAddr::new(SRC4.into(), 1025),
+            destination: SocketAddr::new(DST4.into(), 80),
+            seq: Some(SeqNum(1000)),
+            ack: Some(SeqNum(7)),
+            flags: Some(TcpFlags::ACK | TcpFlags::PSH),
+            header_len: Some(20),
+            offset: 34,
+            captured: 15,
+        }))
+    );
+}
+
+/// What a segment and an ICMP message print: the segment's `Debug` names
+/// both addresses of its IP header, an ICMP message's `Display` its
+/// version, type and code (ICMP type 8 is an echo request, RFC 792; ICMPv6
+/// type 1 code 4 "port unreachable", RFC 4443 §3.1). Kills `Addresses`'
+/// `Debug` and `IcmpMessage`'s `Display` replaced with `Ok(Default::default())`,
+/// and `Decoded::into_tcp` replaced with `None` or its `Tcp` arm deleted
+/// (also caught by the corpus tests, which use it).
+#[test]
+fn segment_debug_and_icmp_display() {
+    let mut f = Buf::new();
+    ipv4_tcp(b"", &mut f);
+    let p = tcp(decode(LinkType::RAW, f.as_slice()));
+    // (`into_tcp` gives the same segment, and none for other answers.)
+    assert_eq!(decode(LinkType::RAW, f.as_slice()).into_tcp(), Some(p));
+    assert_eq!(decode(LinkType(147), f.as_slice()).into_tcp(), None);
+    let debug = std::format!("{p:?}");
+    assert!(
+        debug.contains("source: 192.0.2.1") && debug.contains("destination: 198.51.100.2"),
+        "{debug}"
+    );
+    assert_eq!(
+        std::format!(
+            "{}",
+            NotTcp::Icmp(IcmpMessage::V4 {
+                icmp_type: 8,
+                code: 0
+            })
+        ),
+        "ICMP type 8 code 0"
+    );
+    assert_eq!(
+        std::format!(
+            "{}",
+            IcmpMessage::V6 {
+                icmp_type: 1,
+                code: 4
+            }
+        ),
+        "ICMPv6 type 1 code 4"
+    );
 }
