@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use synack::capture::CaptureReader;
 use synack::flags::TcpFlags;
 use synack::track::{TrackedSegment, Tracker, TrackerConfig};
-use synack::wire::{DecodedSegment, decode_all};
+use synack::wire::{Decoded, DecodedSegment, Layer, decode, decode_all};
 
 /// The TSV header line (without newline).
 pub const TSV_HEADER: &str = "frame\tstream\tsrc\tsrcport\tdst\tdstport\tflags\tseq\tack\tlen\tnxtseq\tseq_raw\tack_raw\twin\twin_scaled\tanalysis\tdup_ack_num\tacks_frame\tack_rtt\tbytes_in_flight";
@@ -239,28 +239,24 @@ const OCTETS: [(u8, [u8; 3]); 256] = {
 /// flag names, tabs (well under this).
 const ROW_MAX: usize = 1024;
 
-/// `10^i` for the digit count of a `u32`.
-const POW10: [u32; 10] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-];
-
-/// How many decimal digits `n` has (1 for 0).
+/// The eight decimal digits of `n` (below 10^8, zeros in front) as the bytes
+/// of a little-endian `u64`, the most significant digit in the lowest byte,
+/// each byte 0 to 9 (not yet ASCII). All eight are found at once (SWAR): `n` is
+/// split into two halves of four digits, each half into two pairs, each pair
+/// into two digits, every split done on all lanes of the word by one
+/// multiplication by a reciprocal (exact for the ranges involved: x / 100 as
+/// x · 10486 >> 20 for x < 10^4, x / 10 as x · 103 >> 10 for x < 100).
 #[inline(always)]
-fn digit_count(n: u32) -> usize {
-    // log2 → log10 (1233/4096 ≈ log10 2), then one comparison to correct it.
-    let bits = 32 - (n | 1).leading_zeros();
-    let guess = ((bits * 1233) >> 12) as usize;
-    guess + usize::from((n | 1) >= POW10.get(guess).copied().unwrap_or(u32::MAX))
+fn digits8(n: u32) -> u64 {
+    let merged = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
+    let hundreds_hi = ((merged * 10_486) >> 20) & (0x7f << 32 | 0x7f);
+    let pairs = (merged - 100 * hundreds_hi) << 16 | hundreds_hi;
+    let tens = ((pairs * 103) >> 10) & (0xf << 48 | 0xf << 32 | 0xf << 16 | 0xf);
+    tens | (pairs - 10 * tens) << 8
 }
+
+/// [`digits8`]'s bytes as ASCII.
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
 
 /// The longest row prefix (`stream src srcport dst dstport`) remembered.
 const PREFIX_MAX: usize = 88;
@@ -314,6 +310,7 @@ impl Cursor<'_> {
         }
     }
 
+    #[inline(always)]
     fn bytes(&mut self, b: &[u8]) {
         if let Some(dst) = self.buf.get_mut(self.len..self.len + b.len()) {
             dst.copy_from_slice(b);
@@ -330,95 +327,74 @@ impl Cursor<'_> {
         }
     }
 
-    #[inline(never)]
+    /// A number of more than 32 bits (out of line: the cursor stays in
+    /// registers when nothing takes its address).
+    #[inline(always)]
     fn num64(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        while n > 0 && i > 0 {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        self.bytes(&digits[i..]);
+        self.len = num64_at(self.buf, self.len, n);
     }
 
-    /// The decimal digits of `n`, counted first, then written from the last one
-    /// back, four at a time, into a window of ten bytes.
+    /// Eight bytes at the end of the row: the caller moves the end by as many
+    /// as it means (the others are overwritten by what follows or never written
+    /// out).
+    #[inline(always)]
+    fn eight(&mut self, word: u64) -> bool {
+        match self.buf.get_mut(self.len..self.len + 8) {
+            Some(dst) => {
+                dst.copy_from_slice(&word.to_le_bytes());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The decimal digits of `n`: eight found at once ([`digits8`]), the zeros
+    /// in front shifted out; above 10^8 the one or two leading digits first.
     #[inline(always)]
     fn num32(&mut self, n: u32) {
-        let digits = digit_count(n);
-        let Some(window) = self.buf.get_mut(self.len..self.len + 10) else {
-            return;
-        };
-        let Ok(w) = <&mut [u8; 10]>::try_from(window) else {
-            return;
-        };
-        let mut n = n;
-        let mut i = digits;
-        while n >= 10_000 {
-            let r = (n % 10_000) as usize;
-            n /= 10_000;
-            i = i.saturating_sub(4);
-            let (hi, lo) = (DIGITS2[r / 100], DIGITS2[r % 100]);
-            if let Some(d) = w.get_mut(i..i + 4) {
-                d.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
+        let low = if n >= 100_000_000 {
+            let high = n / 100_000_000;
+            let pair = DIGITS2[high as usize % 100];
+            if high >= 10 {
+                self.byte(pair[0]);
             }
-        }
-        if n >= 100 {
-            let pair = DIGITS2[(n % 100) as usize];
-            n /= 100;
-            i = i.saturating_sub(2);
-            if let Some(d) = w.get_mut(i..i + 2) {
-                d.copy_from_slice(&pair);
-            }
-        }
-        if n >= 10 {
-            let pair = DIGITS2[n as usize];
-            w[0] = pair[0];
-            w[1] = pair[1];
+            self.byte(pair[1]);
+            self.padded8(n % 100_000_000);
+            return;
         } else {
-            w[0] = b'0' + n as u8;
-        }
-        self.len += digits;
-    }
-
-    /// `n` on nine digits, zeros in front (nanoseconds after the point).
-    fn padded9(&mut self, n: u32) {
-        let Some(dst) = self.buf.get_mut(self.len..self.len + 9) else {
-            return;
+            n
         };
-        let mut n = n;
-        for d in dst.iter_mut().rev() {
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
+        let digits = digits8(low);
+        // Leading zero digits are zero bytes at the low end (at most seven: 0
+        // keeps its one digit).
+        let zeros = (digits.trailing_zeros() / 8).min(7);
+        if self.eight((digits | ASCII_ZEROS) >> (zeros * 8)) {
+            self.len += 8 - zeros as usize;
         }
-        self.len += 9;
     }
 
+    /// `n` (below 10^8) on eight digits, zeros in front.
+    #[inline(always)]
+    fn padded8(&mut self, n: u32) {
+        if self.eight(digits8(n) | ASCII_ZEROS) {
+            self.len += 8;
+        }
+    }
+
+    /// `n` (below 10^9) on nine digits, zeros in front (nanoseconds after the point).
+    fn padded9(&mut self, n: u32) {
+        self.byte(b'0' + (n / 100_000_000 % 10) as u8);
+        self.padded8(n % 100_000_000);
+    }
+
+    /// An address (out of line, on the slice: only a row prefix that is not
+    /// remembered needs it).
+    #[inline(always)]
     fn ip(&mut self, ip: IpAddr) {
-        match ip {
-            IpAddr::V4(v4) => {
-                for (i, o) in v4.octets().into_iter().enumerate() {
-                    if i > 0 {
-                        self.byte(b'.');
-                    }
-                    // Three bytes copied, the octet's length kept.
-                    let (len, text) = OCTETS[usize::from(o)];
-                    if let Some(dst) = self.buf.get_mut(self.len..self.len + 3) {
-                        dst.copy_from_slice(&text);
-                        self.len += usize::from(len);
-                    }
-                }
-            }
-            IpAddr::V6(v6) => {
-                let mut text = Vec::with_capacity(39);
-                let _ = write!(text, "{v6}");
-                self.bytes(&text);
-            }
-        }
+        self.len = ip_at(self.buf, self.len, ip);
     }
 
+    #[inline(always)]
     fn flags_hex(&mut self, flags: TcpFlags) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let bits = flags.to_header_bits();
@@ -427,6 +403,49 @@ impl Cursor<'_> {
             self.byte(HEX[usize::from((bits >> shift) & 0xf)]);
         }
     }
+}
+
+/// Writes the digits of `n` into `buf` at `at`; returns the new end.
+#[inline(never)]
+fn num64_at(buf: &mut [u8], at: usize, n: u64) -> usize {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    while n > 0 && i > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let mut row = Cursor { buf, len: at };
+    row.bytes(digits.get(i..).unwrap_or(&[]));
+    row.len
+}
+
+/// Writes `ip` into `buf` at `at`; returns the new end.
+#[inline(never)]
+fn ip_at(buf: &mut [u8], at: usize, ip: IpAddr) -> usize {
+    let mut row = Cursor { buf, len: at };
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    row.byte(b'.');
+                }
+                // Three bytes copied, the octet's length kept.
+                let (len, text) = OCTETS[usize::from(o)];
+                if let Some(dst) = row.buf.get_mut(row.len..row.len + 3) {
+                    dst.copy_from_slice(&text);
+                    row.len += usize::from(len);
+                }
+            }
+        }
+        IpAddr::V6(v6) => {
+            let mut text = Vec::with_capacity(39);
+            let _ = write!(text, "{v6}");
+            row.bytes(&text);
+        }
+    }
+    row.len
 }
 
 /// One segment as the output needs it.
@@ -693,13 +712,13 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         summary.records = frame;
         let time = record.timestamp.to_duration().unwrap_or_default();
         let first = *first.get_or_insert(time);
-        for packet in decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp()) {
-            let tracked = tracker.track(frame, time, &packet);
+        let mut segment = |packet: &DecodedSegment<'_>| -> Result<(), String> {
+            let tracked = tracker.track(frame, time, packet);
             summary.segments += 1;
             let line = Line {
                 frame,
                 time,
-                packet: &packet,
+                packet,
                 tracked: &tracked,
             };
             match options.format {
@@ -717,6 +736,22 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             if buf.len() >= OUT_BLOCK {
                 out.write_all(&buf).map_err(write_err)?;
                 buf.clear();
+            }
+            Ok(())
+        };
+        // One decode for the usual frame; every packet of the frame (an 802.11
+        // A-MSDU's subframes, the only frames with more than one) otherwise.
+        // `decode` gives `decode_all`'s first packet, so a TCP segment reached
+        // without an A-MSDU subframe is the frame's only packet.
+        match decode(record.link_type, record.data) {
+            Decoded::Tcp(packet) if !packet.encapsulation.contains(Layer::AmsduSubframe) => {
+                segment(&packet)?
+            }
+            _ => {
+                for packet in decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp())
+                {
+                    segment(&packet)?;
+                }
             }
         }
         // Connections leaving the table are not reported by this tool.
