@@ -448,14 +448,26 @@ impl<R: Read> CaptureReader<R> {
         let ts_sec = read_u32(record, 0, byte_order).unwrap_or_default();
         let fraction = read_u32(record, 4, byte_order).unwrap_or_default();
         let original_len = read_u32(record, 12, byte_order).unwrap_or_default();
-        // A fraction of a second or more (invalid, but seen) carries into the seconds.
-        let (carry, nanos) = match precision {
-            TimestampPrecision::Microsecond => {
-                (fraction / 1_000_000, (fraction % 1_000_000) * 1000)
-            }
-            TimestampPrecision::Nanosecond => (fraction / 1_000_000_000, fraction % 1_000_000_000),
+        let timestamp = match precision {
+            // The usual fraction, below a second: no carry.
+            TimestampPrecision::Microsecond if fraction < 1_000_000 => Timestamp {
+                secs: i64::from(ts_sec),
+                nanos: fraction * 1000,
+            },
+            TimestampPrecision::Nanosecond if fraction < 1_000_000_000 => Timestamp {
+                secs: i64::from(ts_sec),
+                nanos: fraction,
+            },
+            // A fraction of a second or more (invalid, but seen) carries into the seconds.
+            TimestampPrecision::Microsecond => Timestamp::new(
+                i64::from(ts_sec) + i64::from(fraction / 1_000_000),
+                (fraction % 1_000_000) * 1000,
+            ),
+            TimestampPrecision::Nanosecond => Timestamp::new(
+                i64::from(ts_sec) + i64::from(fraction / 1_000_000_000),
+                fraction % 1_000_000_000,
+            ),
         };
-        let timestamp = Timestamp::new(i64::from(ts_sec) + i64::from(carry), nanos);
         Ok(Some(Found {
             data_start: header_len,
             data_len: record_len.saturating_sub(header_len),
