@@ -465,6 +465,7 @@ impl Line<'_> {
         self.tracked.ack
     }
 
+    #[inline(always)]
     fn tsv(&self, block: &mut Row) {
         let Row { buf, len, prefixes } = block;
         let mut row = Cursor {
@@ -712,13 +713,34 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         summary.records = frame;
         let time = record.timestamp.to_duration().unwrap_or_default();
         let first = *first.get_or_insert(time);
-        let mut segment = |packet: &DecodedSegment<'_>| -> Result<(), String> {
-            let tracked = tracker.track(frame, time, packet);
+        // One decode for the usual frame; every packet of the frame (an 802.11
+        // A-MSDU's subframes, the only frames with more than one) otherwise.
+        // `decode` gives `decode_all`'s first packet, so a TCP segment reached
+        // without an A-MSDU subframe is the frame's only packet.
+        let mut all = None;
+        let mut single = match decode(record.link_type, record.data) {
+            Decoded::Tcp(packet) if !packet.encapsulation.contains(Layer::AmsduSubframe) => {
+                Some(packet)
+            }
+            _ => {
+                all = Some(decode_all(record.link_type, record.data));
+                None
+            }
+        };
+        loop {
+            let packet = match single.take() {
+                Some(packet) => packet,
+                None => match all.as_mut().and_then(|a| a.find_map(|d| d.into_tcp())) {
+                    Some(packet) => packet,
+                    None => break,
+                },
+            };
+            let tracked = tracker.track(frame, time, &packet);
             summary.segments += 1;
             let line = Line {
                 frame,
                 time,
-                packet,
+                packet: &packet,
                 tracked: &tracked,
             };
             match options.format {
@@ -736,22 +758,6 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             if buf.len() >= OUT_BLOCK {
                 out.write_all(&buf).map_err(write_err)?;
                 buf.clear();
-            }
-            Ok(())
-        };
-        // One decode for the usual frame; every packet of the frame (an 802.11
-        // A-MSDU's subframes, the only frames with more than one) otherwise.
-        // `decode` gives `decode_all`'s first packet, so a TCP segment reached
-        // without an A-MSDU subframe is the frame's only packet.
-        match decode(record.link_type, record.data) {
-            Decoded::Tcp(packet) if !packet.encapsulation.contains(Layer::AmsduSubframe) => {
-                segment(&packet)?
-            }
-            _ => {
-                for packet in decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp())
-                {
-                    segment(&packet)?;
-                }
             }
         }
         // Connections leaving the table are not reported by this tool.
