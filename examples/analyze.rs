@@ -352,6 +352,11 @@ impl Cursor<'_> {
     /// in front shifted out; above 10^8 the one or two leading digits first.
     #[inline(always)]
     fn num32(&mut self, n: u32) {
+        // One digit (an empty segment's length, most counts): no word to build.
+        if n < 10 {
+            self.byte(b'0' + n as u8);
+            return;
+        }
         let low = if n >= 100_000_000 {
             let high = n / 100_000_000;
             let pair = DIGITS2[high as usize % 100];
