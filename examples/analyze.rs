@@ -271,9 +271,11 @@ type Prefix = (u64, u8, [u8; PREFIX_MAX]);
 /// written out whole when it holds [`OUT_BLOCK`] bytes, so nothing is checked or
 /// copied per row. The first five columns, the same for every segment of a
 /// stream in one direction, are remembered per stream and side in a small
-/// direct-mapped table (about 400 KiB, whatever the capture). Bytes that would
-/// not fit are dropped rather than written out of bounds; no row comes near
-/// [`ROW_MAX`].
+/// direct-mapped table (about 400 KiB, whatever the capture). Each row is
+/// written into a fixed window of [`WINDOW`] bytes at the end of the block, at
+/// positions taken modulo [`ROW_MAX`] (no bounds check per byte: a row longer
+/// than that, which no row comes near, would come out garbled, never out of
+/// bounds).
 struct Row {
     buf: Vec<u8>,
     len: usize,
@@ -283,7 +285,7 @@ struct Row {
 impl Row {
     fn new() -> Self {
         Row {
-            buf: vec![0; OUT_BLOCK + ROW_MAX],
+            buf: vec![0; OUT_BLOCK + WINDOW],
             len: 0,
             prefixes: vec![(0, 0, [0; PREFIX_MAX]); PREFIXES * 2],
         }
@@ -294,25 +296,35 @@ impl Row {
     }
 }
 
-/// Writes into the block: the buffer and the position as locals, so that they
-/// stay in registers while a row is formatted.
+/// A row's window in the output block: [`ROW_MAX`] positions plus room for
+/// the widest single store past the last one (a remembered row prefix).
+const WINDOW: usize = ROW_MAX + 128;
+
+/// Writes one row into its window: the window and the position as locals, so
+/// that they stay in registers while the row is formatted.
 struct Cursor<'a> {
-    buf: &'a mut [u8],
+    buf: &'a mut [u8; WINDOW],
     len: usize,
 }
 
 impl Cursor<'_> {
+    /// Where the next byte goes: below [`ROW_MAX`], so that every store of up
+    /// to 128 bytes there is inside the window without a check.
+    #[inline(always)]
+    fn at(&self) -> usize {
+        self.len & (ROW_MAX - 1)
+    }
+
     #[inline(always)]
     fn byte(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
+        self.buf[self.at()] = b;
+        self.len += 1;
     }
 
     #[inline(always)]
     fn bytes(&mut self, b: &[u8]) {
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + b.len()) {
+        let at = self.at();
+        if let Some(dst) = self.buf.get_mut(at..at + b.len()) {
             dst.copy_from_slice(b);
             self.len += b.len();
         }
@@ -339,13 +351,9 @@ impl Cursor<'_> {
     /// out).
     #[inline(always)]
     fn eight(&mut self, word: u64) -> bool {
-        match self.buf.get_mut(self.len..self.len + 8) {
-            Some(dst) => {
-                dst.copy_from_slice(&word.to_le_bytes());
-                true
-            }
-            None => false,
-        }
+        let at = self.at();
+        self.buf[at..at + 8].copy_from_slice(&word.to_le_bytes());
+        true
     }
 
     /// The decimal digits of `n`: eight found at once ([`digits8`]), the zeros
@@ -412,7 +420,7 @@ impl Cursor<'_> {
 
 /// Writes the digits of `n` into `buf` at `at`; returns the new end.
 #[inline(never)]
-fn num64_at(buf: &mut [u8], at: usize, n: u64) -> usize {
+fn num64_at(buf: &mut [u8; WINDOW], at: usize, n: u64) -> usize {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
@@ -428,7 +436,7 @@ fn num64_at(buf: &mut [u8], at: usize, n: u64) -> usize {
 
 /// Writes `ip` into `buf` at `at`; returns the new end.
 #[inline(never)]
-fn ip_at(buf: &mut [u8], at: usize, ip: IpAddr) -> usize {
+fn ip_at(buf: &mut [u8; WINDOW], at: usize, ip: IpAddr) -> usize {
     let mut row = Cursor { buf, len: at };
     match ip {
         IpAddr::V4(v4) => {
@@ -438,10 +446,9 @@ fn ip_at(buf: &mut [u8], at: usize, ip: IpAddr) -> usize {
                 }
                 // Three bytes copied, the octet's length kept.
                 let (len, text) = OCTETS[usize::from(o)];
-                if let Some(dst) = row.buf.get_mut(row.len..row.len + 3) {
-                    dst.copy_from_slice(&text);
-                    row.len += usize::from(len);
-                }
+                let at = row.at();
+                row.buf[at..at + 3].copy_from_slice(&text);
+                row.len += usize::from(len);
             }
         }
         IpAddr::V6(v6) => {
@@ -473,12 +480,19 @@ impl Line<'_> {
     #[inline(always)]
     fn tsv(&self, block: &mut Row) {
         let Row { buf, len, prefixes } = block;
+        // (Always there: the block is flushed before `len` reaches `OUT_BLOCK`.)
+        let Some(window) = buf
+            .get_mut(*len..*len + WINDOW)
+            .and_then(|w| <&mut [u8; WINDOW]>::try_from(w).ok())
+        else {
+            return;
+        };
         let mut row = Cursor {
-            buf: buf.as_mut_slice(),
-            len: *len,
+            buf: window,
+            len: 0,
         };
         self.tsv_row(&mut row, prefixes);
-        *len = row.len;
+        *len += row.len.min(ROW_MAX);
     }
 
     #[inline(always)]
@@ -493,13 +507,12 @@ impl Line<'_> {
         let slot = (t.stream as usize % PREFIXES) * 2 + t.side.index();
         match prefixes.get(slot) {
             Some((k, n, text)) if *k == key => {
-                if let Some(dst) = row.buf.get_mut(row.len..row.len + PREFIX_MAX) {
-                    dst.copy_from_slice(text);
-                    row.len += usize::from(*n);
-                }
+                let at = row.at();
+                row.buf[at..at + PREFIX_MAX].copy_from_slice(text);
+                row.len += usize::from(*n);
             }
             _ => {
-                let start = row.len;
+                let start = row.at();
                 row.num(t.stream);
                 row.byte(b'\t');
                 row.ip(self.packet.source().ip());
@@ -511,7 +524,7 @@ impl Line<'_> {
                 row.num(u64::from(self.packet.destination().port()));
                 row.byte(b'\t');
                 let (Some(p), Some(written)) =
-                    (prefixes.get_mut(slot), row.buf.get(start..row.len))
+                    (prefixes.get_mut(slot), row.buf.get(start..row.at()))
                 else {
                     return self.tsv_rest(row);
                 };
