@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use synack::capture::CaptureReader;
 use synack::flags::TcpFlags;
 use synack::track::{TrackedSegment, Tracker, TrackerConfig};
-use synack::wire::{DecodedSegment, decode_all};
+use synack::wire::{Decoded, DecodedSegment, Layer, decode, decode_all};
 
 /// The TSV header line (without newline).
 pub const TSV_HEADER: &str = "frame\tstream\tsrc\tsrcport\tdst\tdstport\tflags\tseq\tack\tlen\tnxtseq\tseq_raw\tack_raw\twin\twin_scaled\tanalysis\tdup_ack_num\tacks_frame\tack_rtt\tbytes_in_flight";
@@ -239,28 +239,24 @@ const OCTETS: [(u8, [u8; 3]); 256] = {
 /// flag names, tabs (well under this).
 const ROW_MAX: usize = 1024;
 
-/// `10^i` for the digit count of a `u32`.
-const POW10: [u32; 10] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-];
-
-/// How many decimal digits `n` has (1 for 0).
+/// The eight decimal digits of `n` (below 10^8, zeros in front) as the bytes
+/// of a little-endian `u64`, the most significant digit in the lowest byte,
+/// each byte 0 to 9 (not yet ASCII). All eight are found at once (SWAR): `n` is
+/// split into two halves of four digits, each half into two pairs, each pair
+/// into two digits, every split done on all lanes of the word by one
+/// multiplication by a reciprocal (exact for the ranges involved: x / 100 as
+/// x · 10486 >> 20 for x < 10^4, x / 10 as x · 103 >> 10 for x < 100).
 #[inline(always)]
-fn digit_count(n: u32) -> usize {
-    // log2 → log10 (1233/4096 ≈ log10 2), then one comparison to correct it.
-    let bits = 32 - (n | 1).leading_zeros();
-    let guess = ((bits * 1233) >> 12) as usize;
-    guess + usize::from((n | 1) >= POW10.get(guess).copied().unwrap_or(u32::MAX))
+fn digits8(n: u32) -> u64 {
+    let merged = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
+    let hundreds_hi = ((merged * 10_486) >> 20) & (0x7f << 32 | 0x7f);
+    let pairs = (merged - 100 * hundreds_hi) << 16 | hundreds_hi;
+    let tens = ((pairs * 103) >> 10) & (0xf << 48 | 0xf << 32 | 0xf << 16 | 0xf);
+    tens | (pairs - 10 * tens) << 8
 }
+
+/// [`digits8`]'s bytes as ASCII.
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
 
 /// The longest row prefix (`stream src srcport dst dstport`) remembered.
 const PREFIX_MAX: usize = 88;
@@ -275,9 +271,11 @@ type Prefix = (u64, u8, [u8; PREFIX_MAX]);
 /// written out whole when it holds [`OUT_BLOCK`] bytes, so nothing is checked or
 /// copied per row. The first five columns, the same for every segment of a
 /// stream in one direction, are remembered per stream and side in a small
-/// direct-mapped table (about 400 KiB, whatever the capture). Bytes that would
-/// not fit are dropped rather than written out of bounds; no row comes near
-/// [`ROW_MAX`].
+/// direct-mapped table (about 400 KiB, whatever the capture). Each row is
+/// written into a fixed window of [`WINDOW`] bytes at the end of the block, at
+/// positions taken modulo [`ROW_MAX`] (no bounds check per byte: a row longer
+/// than that, which no row comes near, would come out garbled, never out of
+/// bounds).
 struct Row {
     buf: Vec<u8>,
     len: usize,
@@ -287,7 +285,7 @@ struct Row {
 impl Row {
     fn new() -> Self {
         Row {
-            buf: vec![0; OUT_BLOCK + ROW_MAX],
+            buf: vec![0; OUT_BLOCK + WINDOW],
             len: 0,
             prefixes: vec![(0, 0, [0; PREFIX_MAX]); PREFIXES * 2],
         }
@@ -298,24 +296,35 @@ impl Row {
     }
 }
 
-/// Writes into the block: the buffer and the position as locals, so that they
-/// stay in registers while a row is formatted.
+/// A row's window in the output block: [`ROW_MAX`] positions plus room for
+/// the widest single store past the last one (a remembered row prefix).
+const WINDOW: usize = ROW_MAX + 128;
+
+/// Writes one row into its window: the window and the position as locals, so
+/// that they stay in registers while the row is formatted.
 struct Cursor<'a> {
-    buf: &'a mut [u8],
+    buf: &'a mut [u8; WINDOW],
     len: usize,
 }
 
 impl Cursor<'_> {
+    /// Where the next byte goes: below [`ROW_MAX`], so that every store of up
+    /// to 128 bytes there is inside the window without a check.
     #[inline(always)]
-    fn byte(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
+    fn at(&self) -> usize {
+        self.len & (ROW_MAX - 1)
     }
 
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.buf[self.at()] = b;
+        self.len += 1;
+    }
+
+    #[inline(always)]
     fn bytes(&mut self, b: &[u8]) {
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + b.len()) {
+        let at = self.at();
+        if let Some(dst) = self.buf.get_mut(at..at + b.len()) {
             dst.copy_from_slice(b);
             self.len += b.len();
         }
@@ -330,95 +339,75 @@ impl Cursor<'_> {
         }
     }
 
-    #[inline(never)]
+    /// A number of more than 32 bits (out of line: the cursor stays in
+    /// registers when nothing takes its address).
+    #[inline(always)]
     fn num64(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        while n > 0 && i > 0 {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        self.bytes(&digits[i..]);
+        self.len = num64_at(self.buf, self.len, n);
     }
 
-    /// The decimal digits of `n`, counted first, then written from the last one
-    /// back, four at a time, into a window of ten bytes.
+    /// Eight bytes at the end of the row: the caller moves the end by as many
+    /// as it means (the others are overwritten by what follows or never written
+    /// out).
+    #[inline(always)]
+    fn eight(&mut self, word: u64) -> bool {
+        let at = self.at();
+        self.buf[at..at + 8].copy_from_slice(&word.to_le_bytes());
+        true
+    }
+
+    /// The decimal digits of `n`: eight found at once ([`digits8`]), the zeros
+    /// in front shifted out; above 10^8 the one or two leading digits first.
     #[inline(always)]
     fn num32(&mut self, n: u32) {
-        let digits = digit_count(n);
-        let Some(window) = self.buf.get_mut(self.len..self.len + 10) else {
+        // One digit (an empty segment's length, most counts): no word to build.
+        if n < 10 {
+            self.byte(b'0' + n as u8);
             return;
-        };
-        let Ok(w) = <&mut [u8; 10]>::try_from(window) else {
+        }
+        let low = if n >= 100_000_000 {
+            let high = n / 100_000_000;
+            let pair = DIGITS2[high as usize % 100];
+            if high >= 10 {
+                self.byte(pair[0]);
+            }
+            self.byte(pair[1]);
+            self.padded8(n % 100_000_000);
             return;
-        };
-        let mut n = n;
-        let mut i = digits;
-        while n >= 10_000 {
-            let r = (n % 10_000) as usize;
-            n /= 10_000;
-            i = i.saturating_sub(4);
-            let (hi, lo) = (DIGITS2[r / 100], DIGITS2[r % 100]);
-            if let Some(d) = w.get_mut(i..i + 4) {
-                d.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
-            }
-        }
-        if n >= 100 {
-            let pair = DIGITS2[(n % 100) as usize];
-            n /= 100;
-            i = i.saturating_sub(2);
-            if let Some(d) = w.get_mut(i..i + 2) {
-                d.copy_from_slice(&pair);
-            }
-        }
-        if n >= 10 {
-            let pair = DIGITS2[n as usize];
-            w[0] = pair[0];
-            w[1] = pair[1];
         } else {
-            w[0] = b'0' + n as u8;
-        }
-        self.len += digits;
-    }
-
-    /// `n` on nine digits, zeros in front (nanoseconds after the point).
-    fn padded9(&mut self, n: u32) {
-        let Some(dst) = self.buf.get_mut(self.len..self.len + 9) else {
-            return;
+            n
         };
-        let mut n = n;
-        for d in dst.iter_mut().rev() {
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
+        let digits = digits8(low);
+        // Leading zero digits are zero bytes at the low end (at most seven: 0
+        // keeps its one digit).
+        let zeros = (digits.trailing_zeros() / 8).min(7);
+        if self.eight((digits | ASCII_ZEROS) >> (zeros * 8)) {
+            self.len += 8 - zeros as usize;
         }
-        self.len += 9;
     }
 
+    /// `n` (below 10^8) on eight digits, zeros in front.
+    #[inline(always)]
+    fn padded8(&mut self, n: u32) {
+        if self.eight(digits8(n) | ASCII_ZEROS) {
+            self.len += 8;
+        }
+    }
+
+    /// `n` (below 10^9) on nine digits, zeros in front (nanoseconds after the point).
+    fn padded9(&mut self, n: u32) {
+        self.byte(b'0' + (n / 100_000_000 % 10) as u8);
+        self.padded8(n % 100_000_000);
+    }
+
+    /// An address (out of line, on the slice: only a row prefix that is not
+    /// remembered needs it).
+    #[inline(always)]
     fn ip(&mut self, ip: IpAddr) {
-        match ip {
-            IpAddr::V4(v4) => {
-                for (i, o) in v4.octets().into_iter().enumerate() {
-                    if i > 0 {
-                        self.byte(b'.');
-                    }
-                    // Three bytes copied, the octet's length kept.
-                    let (len, text) = OCTETS[usize::from(o)];
-                    if let Some(dst) = self.buf.get_mut(self.len..self.len + 3) {
-                        dst.copy_from_slice(&text);
-                        self.len += usize::from(len);
-                    }
-                }
-            }
-            IpAddr::V6(v6) => {
-                let mut text = Vec::with_capacity(39);
-                let _ = write!(text, "{v6}");
-                self.bytes(&text);
-            }
-        }
+        self.len = ip_at(self.buf, self.len, ip);
     }
 
+    #[inline(always)]
     fn flags_hex(&mut self, flags: TcpFlags) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let bits = flags.to_header_bits();
@@ -427,6 +416,48 @@ impl Cursor<'_> {
             self.byte(HEX[usize::from((bits >> shift) & 0xf)]);
         }
     }
+}
+
+/// Writes the digits of `n` into `buf` at `at`; returns the new end.
+#[inline(never)]
+fn num64_at(buf: &mut [u8; WINDOW], at: usize, n: u64) -> usize {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    while n > 0 && i > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let mut row = Cursor { buf, len: at };
+    row.bytes(digits.get(i..).unwrap_or(&[]));
+    row.len
+}
+
+/// Writes `ip` into `buf` at `at`; returns the new end.
+#[inline(never)]
+fn ip_at(buf: &mut [u8; WINDOW], at: usize, ip: IpAddr) -> usize {
+    let mut row = Cursor { buf, len: at };
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    row.byte(b'.');
+                }
+                // Three bytes copied, the octet's length kept.
+                let (len, text) = OCTETS[usize::from(o)];
+                let at = row.at();
+                row.buf[at..at + 3].copy_from_slice(&text);
+                row.len += usize::from(len);
+            }
+        }
+        IpAddr::V6(v6) => {
+            let mut text = Vec::with_capacity(39);
+            let _ = write!(text, "{v6}");
+            row.bytes(&text);
+        }
+    }
+    row.len
 }
 
 /// One segment as the output needs it.
@@ -446,14 +477,22 @@ impl Line<'_> {
         self.tracked.ack
     }
 
+    #[inline(always)]
     fn tsv(&self, block: &mut Row) {
         let Row { buf, len, prefixes } = block;
+        // (Always there: the block is flushed before `len` reaches `OUT_BLOCK`.)
+        let Some(window) = buf
+            .get_mut(*len..*len + WINDOW)
+            .and_then(|w| <&mut [u8; WINDOW]>::try_from(w).ok())
+        else {
+            return;
+        };
         let mut row = Cursor {
-            buf: buf.as_mut_slice(),
-            len: *len,
+            buf: window,
+            len: 0,
         };
         self.tsv_row(&mut row, prefixes);
-        *len = row.len;
+        *len += row.len.min(ROW_MAX);
     }
 
     #[inline(always)]
@@ -468,13 +507,12 @@ impl Line<'_> {
         let slot = (t.stream as usize % PREFIXES) * 2 + t.side.index();
         match prefixes.get(slot) {
             Some((k, n, text)) if *k == key => {
-                if let Some(dst) = row.buf.get_mut(row.len..row.len + PREFIX_MAX) {
-                    dst.copy_from_slice(text);
-                    row.len += usize::from(*n);
-                }
+                let at = row.at();
+                row.buf[at..at + PREFIX_MAX].copy_from_slice(text);
+                row.len += usize::from(*n);
             }
             _ => {
-                let start = row.len;
+                let start = row.at();
                 row.num(t.stream);
                 row.byte(b'\t');
                 row.ip(self.packet.source().ip());
@@ -486,7 +524,7 @@ impl Line<'_> {
                 row.num(u64::from(self.packet.destination().port()));
                 row.byte(b'\t');
                 let (Some(p), Some(written)) =
-                    (prefixes.get_mut(slot), row.buf.get(start..row.len))
+                    (prefixes.get_mut(slot), row.buf.get(start..row.at()))
                 else {
                     return self.tsv_rest(row);
                 };
@@ -693,7 +731,28 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
         summary.records = frame;
         let time = record.timestamp.to_duration().unwrap_or_default();
         let first = *first.get_or_insert(time);
-        for packet in decode_all(record.link_type, record.data).filter_map(|d| d.into_tcp()) {
+        // One decode for the usual frame; every packet of the frame (an 802.11
+        // A-MSDU's subframes, the only frames with more than one) otherwise.
+        // `decode` gives `decode_all`'s first packet, so a TCP segment reached
+        // without an A-MSDU subframe is the frame's only packet.
+        let mut all = None;
+        let mut single = match decode(record.link_type, record.data) {
+            Decoded::Tcp(packet) if !packet.encapsulation.contains(Layer::AmsduSubframe) => {
+                Some(packet)
+            }
+            _ => {
+                all = Some(decode_all(record.link_type, record.data));
+                None
+            }
+        };
+        loop {
+            let packet = match single.take() {
+                Some(packet) => packet,
+                None => match all.as_mut().and_then(|a| a.find_map(|d| d.into_tcp())) {
+                    Some(packet) => packet,
+                    None => break,
+                },
+            };
             let tracked = tracker.track(frame, time, &packet);
             summary.segments += 1;
             let line = Line {

@@ -4,14 +4,12 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+use pcap_parser::parse_pcap_header;
 use pcap_parser::pcapng::{
     InterfaceDescriptionBlock, OptionCode, parse_enhancedpacketblock_be,
     parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
     parse_interfacedescriptionblock_le, parse_sectionheaderblock, parse_simplepacketblock_be,
     parse_simplepacketblock_le,
-};
-use pcap_parser::{
-    parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
 };
 
 use super::buffer::RecordBuffer;
@@ -317,7 +315,13 @@ impl<R: Read> CaptureReader<R> {
 
     /// Makes sure `needed` bytes of the record at the start of the buffer are
     /// there; `Ok(false)` if the input ends cleanly before any byte of it.
+    #[inline]
     fn require(&mut self, needed: usize) -> Result<bool, CaptureError> {
+        // Usually the record is in the buffer already: no call to `fill`.
+        let buffered = self.buffer.data().len();
+        if buffered >= needed && buffered > 0 {
+            return Ok(true);
+        }
         let available = self.fill(needed)?;
         if available == 0 {
             return Ok(false);
@@ -436,33 +440,41 @@ impl<R: Read> CaptureReader<R> {
         let captured_len = read_u32(self.buffer.data(), 8, byte_order).unwrap_or_default();
         let record_len = self.check_length(to_u64(header_len) + u64::from(captured_len))?;
         self.require(record_len)?;
+        // The record header read by hand (what pcap-parser's `parse_pcap_frame*`
+        // read; they cannot fail here, where the record is whole): seconds,
+        // fraction, captured length (read above), original length; the
+        // "modified" format's are little-endian, as the magic says.
         let record = self.buffer.data().get(..record_len).unwrap_or_default();
-        let parsed = match (modified, byte_order) {
-            (true, _) => parse_pcap_frame_modified(record),
-            (false, ByteOrder::LittleEndian) => parse_pcap_frame(record),
-            (false, ByteOrder::BigEndian) => parse_pcap_frame_be(record),
-        };
-        let Ok((_, frame)) = parsed else {
-            return Err(self.malformed(MalformedReason::BlockContent { block_type: 0 }));
-        };
-        // A fraction of a second or more (invalid, but seen) carries into the seconds.
-        let (carry, nanos) = match precision {
-            TimestampPrecision::Microsecond => (
-                frame.ts_usec / 1_000_000,
-                (frame.ts_usec % 1_000_000) * 1000,
+        let ts_sec = read_u32(record, 0, byte_order).unwrap_or_default();
+        let fraction = read_u32(record, 4, byte_order).unwrap_or_default();
+        let original_len = read_u32(record, 12, byte_order).unwrap_or_default();
+        let timestamp = match precision {
+            // The usual fraction, below a second: no carry.
+            TimestampPrecision::Microsecond if fraction < 1_000_000 => Timestamp {
+                secs: i64::from(ts_sec),
+                nanos: fraction * 1000,
+            },
+            TimestampPrecision::Nanosecond if fraction < 1_000_000_000 => Timestamp {
+                secs: i64::from(ts_sec),
+                nanos: fraction,
+            },
+            // A fraction of a second or more (invalid, but seen) carries into the seconds.
+            TimestampPrecision::Microsecond => Timestamp::new(
+                i64::from(ts_sec) + i64::from(fraction / 1_000_000),
+                (fraction % 1_000_000) * 1000,
             ),
-            TimestampPrecision::Nanosecond => {
-                (frame.ts_usec / 1_000_000_000, frame.ts_usec % 1_000_000_000)
-            }
+            TimestampPrecision::Nanosecond => Timestamp::new(
+                i64::from(ts_sec) + i64::from(fraction / 1_000_000_000),
+                fraction % 1_000_000_000,
+            ),
         };
-        let timestamp = Timestamp::new(i64::from(frame.ts_sec) + i64::from(carry), nanos);
         Ok(Some(Found {
             data_start: header_len,
-            data_len: frame.data.len(),
+            data_len: record_len.saturating_sub(header_len),
             record_len,
             timestamp,
             link_type,
-            original_len: frame.origlen,
+            original_len,
             interface: 0,
         }))
     }

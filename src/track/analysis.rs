@@ -828,24 +828,26 @@ impl ConnAnalysis {
                 let Some(mut u) = self.segments.get(i).copied() else {
                     break;
                 };
-                let keep = if ack == u.nextseq {
+                // (Written back only when it moves or changes.)
+                let (keep, write) = if ack == u.nextseq {
                     if acked.is_none() {
                         acked = Some((u.frame, u.time));
                     }
-                    false
+                    (false, false)
                 } else if gt(ack, u.seq) && le(ack, u.nextseq) {
                     u.seq = ack;
                     trimmed = true;
-                    true
+                    (true, true)
                 } else {
-                    gt(u.nextseq, ack)
+                    let keep = gt(u.nextseq, ack);
+                    (keep, keep && kept != i)
                 };
-                if keep {
+                if write {
                     if let Some(slot) = self.segments.get_mut(kept) {
                         *slot = u;
                     }
-                    kept += 1;
                 }
+                kept += usize::from(keep);
             }
             // (The counts always add up to the vector's length; the bound only
             // keeps `drain` from any chance of a panic.)

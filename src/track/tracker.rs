@@ -871,21 +871,38 @@ impl Tracker {
         let mut options = SynOptions::default();
         let mut sack = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
         let mut sack_len = 0;
-        for option in header.options().map_while(Result::ok) {
-            match option {
-                TcpOption::Mss(mss) => options.mss = Some(mss),
-                TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
-                TcpOption::SackPermitted => options.sack_permitted = true,
-                TcpOption::Timestamps { value, echo_reply } => {
-                    options.timestamps = Some((value, echo_reply))
-                }
-                TcpOption::Sack(blocks) => {
-                    for (d, b) in sack.iter_mut().zip(blocks.iter()) {
-                        *d = b;
+        // Linux's layout of every segment after the handshake (NOP, NOP,
+        // timestamps; `tcp_parse_aligned_timestamp`) and no options at all are
+        // read at once; anything else is walked.
+        let raw = header.options_slice();
+        let walk = match *raw {
+            [] => false,
+            [1, 1, 8, 10, a, b, c, d, e, f, g, h] => {
+                options.timestamps = Some((
+                    u32::from_be_bytes([a, b, c, d]),
+                    u32::from_be_bytes([e, f, g, h]),
+                ));
+                false
+            }
+            _ => true,
+        };
+        if walk {
+            for option in header.options().map_while(Result::ok) {
+                match option {
+                    TcpOption::Mss(mss) => options.mss = Some(mss),
+                    TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
+                    TcpOption::SackPermitted => options.sack_permitted = true,
+                    TcpOption::Timestamps { value, echo_reply } => {
+                        options.timestamps = Some((value, echo_reply))
                     }
-                    sack_len = blocks.len();
+                    TcpOption::Sack(blocks) => {
+                        for (d, b) in sack.iter_mut().zip(blocks.iter()) {
+                            *d = b;
+                        }
+                        sack_len = blocks.len();
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
         }
         let segment = Segment {
