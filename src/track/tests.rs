@@ -726,3 +726,144 @@ fn zeek_bookkeeping_only_when_asked() {
     assert_eq!(zeek.history.as_str(), "Cc");
     assert_eq!(c.summary().zeek.map(|z| z.history), Some(zeek.history));
 }
+
+// ---- Tests killing surviving mutants of the packed flows (H7e's rewrite) ----
+
+/// Frame numbers are the caller's (`Tracker::track`'s `frame`); past 2^32 the
+/// frames an analysis names (`acks_frame`, the duplicated ACK's frame) keep their
+/// high 32 bits. Expected values: the frames fed in.
+#[test]
+fn frames_past_2_to_32_are_reported_whole() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let base: u64 = 5 * (1 << 32) + 7; // high half 5, low half 7
+    let mut frame = base;
+    handshake(&mut t, &mut frame, 1, 4000);
+    let (c, s) = (addr(1, 4000), addr(2, 80));
+    // Client data, 10 bytes at relative seq 1 (frame base + 4).
+    frame += 1;
+    let data_frame = frame;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 10),
+    );
+    // The server's ACK of it names that frame.
+    frame += 1;
+    let ack_frame = frame;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 111, TcpFlags::ACK, 0),
+    );
+    assert_eq!(r.analysis.acks_frame, Some(data_frame));
+    // The same ACK again: duplicate #1 of the ACK's frame.
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 111, TcpFlags::ACK, 0),
+    );
+    assert_eq!(
+        r.analysis.duplicate_ack,
+        Some(DuplicateAck {
+            number: 1,
+            frame: ack_frame
+        })
+    );
+}
+
+/// `Connection::unacked_segments` counts each side's segments that carry
+/// sequence space (data, SYN, FIN) until an ACK covers them.
+#[test]
+fn unacked_segments_count_what_is_not_yet_acknowledged() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 4001);
+    let (c, s) = (addr(1, 4001), addr(2, 80));
+    let unacked = |t: &Tracker, side| t.connection(id).expect("tracked").unacked_segments(side);
+    for i in 0..3u32 {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            1,
+            &datagram(c, s, 101 + 10 * i, 501, TcpFlags::ACK, 10),
+        );
+    }
+    assert_eq!(unacked(&t, Side::Client), 3);
+    assert_eq!(unacked(&t, Side::Server), 0);
+    // ACK of the first two.
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 121, TcpFlags::ACK, 0),
+    );
+    assert_eq!(unacked(&t, Side::Client), 1);
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 131, TcpFlags::ACK, 0),
+    );
+    assert_eq!(unacked(&t, Side::Client), 0);
+}
+
+/// Feeds the server's side of a connection whose capture starts mid-stream
+/// (the server's base guessed from the client's ACK: 4999), advancing the
+/// server's offsets past 2^32 with three forward jumps of 0x7000_0000, then a
+/// SYN,ACK of the server with sequence number `syn_seq`; returns its offset.
+fn offset_of_a_late_syn_ack(syn_seq: u32) -> Option<u64> {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let (c, s) = (addr(1, 4002), addr(2, 80));
+    let mut frame = 1;
+    // The client's ACK sets the server's base to 5000 - 1.
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 1000, 5000, TcpFlags::ACK, 0),
+    );
+    let mut seq = 5000u32;
+    let mut expected = 1u64;
+    for _ in 0..4 {
+        frame += 1;
+        let r = track(
+            &mut t,
+            frame,
+            1,
+            &datagram(s, c, seq, 1000, TcpFlags::ACK, 10),
+        );
+        assert_eq!(r.offset, Some(expected), "offset of server seq {seq:#x}");
+        seq = seq.wrapping_add(0x7000_0000);
+        expected += 0x7000_0000;
+    }
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, syn_seq, 1000, TcpFlags::SYN | TcpFlags::ACK, 0),
+    );
+    r.offset
+}
+
+/// A SYN,ACK with a new sequence number is the server's real base (tshark
+/// renumbers from it): its offset is 0, the 64-bit count restarted.
+#[test]
+fn a_late_syn_with_a_new_base_restarts_the_offsets() {
+    assert_eq!(offset_of_a_late_syn_ack(77_777), Some(0));
+}
+
+/// A SYN,ACK at the guessed base itself (4999) keeps the base, so the offsets
+/// keep counting: 4999 is offset 0 modulo 2^32, and the nearest such offset to
+/// the highest so far (1 + 3 * 0x7000_0000 = 0x1_5000_0001) is 2^32.
+#[test]
+fn a_late_syn_at_the_guessed_base_keeps_the_offsets() {
+    assert_eq!(offset_of_a_late_syn_ack(4999), Some(1 << 32));
+}
