@@ -867,3 +867,82 @@ fn a_late_syn_with_a_new_base_restarts_the_offsets() {
 fn a_late_syn_at_the_guessed_base_keeps_the_offsets() {
     assert_eq!(offset_of_a_late_syn_ack(4999), Some(1 << 32));
 }
+
+/// [`datagram`] with the TCP window field set to `window`.
+fn datagram_window(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    len: usize,
+    window: u16,
+) -> Vec<u8> {
+    let mut d = datagram(src, dst, seq, ack, flags, len);
+    d[34..36].copy_from_slice(&window.to_be_bytes());
+    d
+}
+
+/// Wireshark's WINDOW_FULL needs payload (`seglen > 0`) reaching exactly the
+/// right edge of the peer's window; a bare ACK at that edge is not one.
+#[test]
+fn window_full_needs_payload_at_the_edge() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 4003);
+    let (c, s) = (addr(1, 4003), addr(2, 80));
+    // The server acknowledges the client's SYN with a 10-byte window: edge 101 + 10.
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram_window(s, c, 501, 101, TcpFlags::ACK, 0, 10),
+    );
+    // 10 bytes from 101 reach the edge 111: WINDOW_FULL.
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 101, 501, TcpFlags::ACK, 10),
+    );
+    assert!(
+        r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
+        "{:?}",
+        r.analysis
+    );
+    // The server acknowledges them, the window still 10: edge 121.
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram_window(s, c, 501, 111, TcpFlags::ACK, 0, 10),
+    );
+    // 10 more bytes reach the new edge 121; then a bare ACK sits at that edge.
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 111, 501, TcpFlags::ACK, 10),
+    );
+    assert!(
+        r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
+        "{:?}",
+        r.analysis
+    );
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 121, 501, TcpFlags::ACK, 0),
+    );
+    assert!(
+        !r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
+        "{:?}",
+        r.analysis
+    );
+}
