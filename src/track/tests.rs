@@ -946,3 +946,27 @@ fn window_full_needs_payload_at_the_edge() {
         r.analysis
     );
 }
+
+/// `TrackerConfig::max_unacked_segments` bounds the remembered segments per
+/// direction exactly: with a bound of 2, five unacknowledged segments leave 2.
+#[test]
+fn unacked_segments_stop_at_the_configured_bound() {
+    let mut t = Tracker::new(TrackerConfig {
+        max_unacked_segments: 2,
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 4004);
+    let (c, s) = (addr(1, 4004), addr(2, 80));
+    for i in 0..5u32 {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            1,
+            &datagram(c, s, 101 + 10 * i, 501, TcpFlags::ACK, 10),
+        );
+    }
+    let conn = t.connection(id).expect("tracked");
+    assert_eq!(conn.unacked_segments(Side::Client), 2);
+}
