@@ -726,3 +726,311 @@ fn zeek_bookkeeping_only_when_asked() {
     assert_eq!(zeek.history.as_str(), "Cc");
     assert_eq!(c.summary().zeek.map(|z| z.history), Some(zeek.history));
 }
+
+// ---- Tests killing surviving mutants of the packed flows (H7e's rewrite) ----
+
+/// Frame numbers are the caller's (`Tracker::track`'s `frame`); past 2^32 the
+/// frames an analysis names (`acks_frame`, the duplicated ACK's frame) keep their
+/// high 32 bits. Expected values: the frames fed in.
+#[test]
+fn frames_past_2_to_32_are_reported_whole() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let base: u64 = 5 * (1 << 32) + 7; // high half 5, low half 7
+    let mut frame = base;
+    handshake(&mut t, &mut frame, 1, 4000);
+    let (c, s) = (addr(1, 4000), addr(2, 80));
+    // Client data, 10 bytes at relative seq 1 (frame base + 4).
+    frame += 1;
+    let data_frame = frame;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 10),
+    );
+    // The server's ACK of it names that frame.
+    frame += 1;
+    let ack_frame = frame;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 111, TcpFlags::ACK, 0),
+    );
+    assert_eq!(r.analysis.acks_frame, Some(data_frame));
+    // The same ACK again: duplicate #1 of the ACK's frame.
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 111, TcpFlags::ACK, 0),
+    );
+    assert_eq!(
+        r.analysis.duplicate_ack,
+        Some(DuplicateAck {
+            number: 1,
+            frame: ack_frame
+        })
+    );
+}
+
+/// `Connection::unacked_segments` counts each side's segments that carry
+/// sequence space (data, SYN, FIN) until an ACK covers them.
+#[test]
+fn unacked_segments_count_what_is_not_yet_acknowledged() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 4001);
+    let (c, s) = (addr(1, 4001), addr(2, 80));
+    let unacked = |t: &Tracker, side| t.connection(id).expect("tracked").unacked_segments(side);
+    for i in 0..3u32 {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            1,
+            &datagram(c, s, 101 + 10 * i, 501, TcpFlags::ACK, 10),
+        );
+    }
+    assert_eq!(unacked(&t, Side::Client), 3);
+    assert_eq!(unacked(&t, Side::Server), 0);
+    // ACK of the first two.
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 121, TcpFlags::ACK, 0),
+    );
+    assert_eq!(unacked(&t, Side::Client), 1);
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, 501, 131, TcpFlags::ACK, 0),
+    );
+    assert_eq!(unacked(&t, Side::Client), 0);
+}
+
+/// Feeds the server's side of a connection whose capture starts mid-stream
+/// (the server's base guessed from the client's ACK: 4999), advancing the
+/// server's offsets past 2^32 with three forward jumps of 0x7000_0000, then a
+/// SYN,ACK of the server with sequence number `syn_seq`; returns its offset.
+fn offset_of_a_late_syn_ack(syn_seq: u32) -> Option<u64> {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let (c, s) = (addr(1, 4002), addr(2, 80));
+    let mut frame = 1;
+    // The client's ACK sets the server's base to 5000 - 1.
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 1000, 5000, TcpFlags::ACK, 0),
+    );
+    let mut seq = 5000u32;
+    let mut expected = 1u64;
+    for _ in 0..4 {
+        frame += 1;
+        let r = track(
+            &mut t,
+            frame,
+            1,
+            &datagram(s, c, seq, 1000, TcpFlags::ACK, 10),
+        );
+        assert_eq!(r.offset, Some(expected), "offset of server seq {seq:#x}");
+        seq = seq.wrapping_add(0x7000_0000);
+        expected += 0x7000_0000;
+    }
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(s, c, syn_seq, 1000, TcpFlags::SYN | TcpFlags::ACK, 0),
+    );
+    r.offset
+}
+
+/// A SYN,ACK with a new sequence number is the server's real base (tshark
+/// renumbers from it): its offset is 0, the 64-bit count restarted.
+#[test]
+fn a_late_syn_with_a_new_base_restarts_the_offsets() {
+    assert_eq!(offset_of_a_late_syn_ack(77_777), Some(0));
+}
+
+/// A SYN,ACK at the guessed base itself (4999) keeps the base, so the offsets
+/// keep counting: 4999 is offset 0 modulo 2^32, and the nearest such offset to
+/// the highest so far (1 + 3 * 0x7000_0000 = 0x1_5000_0001) is 2^32.
+#[test]
+fn a_late_syn_at_the_guessed_base_keeps_the_offsets() {
+    assert_eq!(offset_of_a_late_syn_ack(4999), Some(1 << 32));
+}
+
+/// [`datagram`] with the TCP window field set to `window`.
+fn datagram_window(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    len: usize,
+    window: u16,
+) -> Vec<u8> {
+    let mut d = datagram(src, dst, seq, ack, flags, len);
+    d[34..36].copy_from_slice(&window.to_be_bytes());
+    d
+}
+
+/// Wireshark's WINDOW_FULL needs payload (`seglen > 0`) reaching exactly the
+/// right edge of the peer's window; a bare ACK at that edge is not one.
+/// (tshark 4.0.17 on the same eight packets: window full on frames 5 and 7, a
+/// duplicate ACK on frame 8.)
+#[test]
+fn window_full_needs_payload_at_the_edge() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 4003);
+    let (c, s) = (addr(1, 4003), addr(2, 80));
+    // The server acknowledges the client's SYN with a 10-byte window: edge 101 + 10.
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram_window(s, c, 501, 101, TcpFlags::ACK, 0, 10),
+    );
+    // 10 bytes from 101 reach the edge 111: WINDOW_FULL.
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 101, 501, TcpFlags::ACK, 10),
+    );
+    assert!(
+        r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
+        "{:?}",
+        r.analysis
+    );
+    // The server acknowledges them, the window still 10: edge 121.
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        1,
+        &datagram_window(s, c, 501, 111, TcpFlags::ACK, 0, 10),
+    );
+    // 10 more bytes reach the new edge 121; then a bare ACK sits at that edge.
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 111, 501, TcpFlags::ACK, 10),
+    );
+    assert!(
+        r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
+        "{:?}",
+        r.analysis
+    );
+    frame += 1;
+    let r = track(
+        &mut t,
+        frame,
+        1,
+        &datagram(c, s, 121, 501, TcpFlags::ACK, 0),
+    );
+    assert!(
+        !r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
+        "{:?}",
+        r.analysis
+    );
+}
+
+/// `TrackerConfig::max_unacked_segments` bounds the remembered segments per
+/// direction exactly: with a bound of 2, five unacknowledged segments leave 2.
+#[test]
+fn unacked_segments_stop_at_the_configured_bound() {
+    let mut t = Tracker::new(TrackerConfig {
+        max_unacked_segments: 2,
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 4004);
+    let (c, s) = (addr(1, 4004), addr(2, 80));
+    for i in 0..5u32 {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            1,
+            &datagram(c, s, 101 + 10 * i, 501, TcpFlags::ACK, 10),
+        );
+    }
+    let conn = t.connection(id).expect("tracked");
+    assert_eq!(conn.unacked_segments(Side::Client), 2);
+}
+
+/// Wireshark's `tcp.analysis.initial_rtt`: from the (last) pure SYN to the first
+/// ACK without SYN, here 1.000 s → 1.300 s = 300 ms; the SYN,ACK in between
+/// (1.100 s) neither starts nor ends it. (tshark 4.0.17 on the same four packets:
+/// none, none, 0.300000000, 0.300000000.)
+#[test]
+fn initial_rtt_runs_from_the_syn_to_the_first_ack() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let (c, s) = (addr(1, 4005), addr(2, 80));
+    let at = |ms: u64| Duration::from_millis(ms);
+    let mut seg = |t: &mut Tracker, frame: u64, time: Duration, bytes: Vec<u8>| {
+        let d = decode(LinkType::RAW, &bytes);
+        t.track(frame, time, d.tcp().expect("a TCP segment"))
+    };
+    let r = seg(
+        &mut t,
+        1,
+        at(1000),
+        datagram(c, s, 100, 0, TcpFlags::SYN, 0),
+    );
+    assert_eq!(r.analysis.initial_rtt, None);
+    let r = seg(
+        &mut t,
+        2,
+        at(1100),
+        datagram(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0),
+    );
+    assert_eq!(r.analysis.initial_rtt, None);
+    let r = seg(
+        &mut t,
+        3,
+        at(1300),
+        datagram(c, s, 101, 501, TcpFlags::ACK, 0),
+    );
+    assert_eq!(r.analysis.initial_rtt, Some(at(300)));
+    // Later segments keep reporting it.
+    let r = seg(
+        &mut t,
+        4,
+        at(1400),
+        datagram(c, s, 101, 501, TcpFlags::ACK, 5),
+    );
+    assert_eq!(r.analysis.initial_rtt, Some(at(300)));
+}
+
+/// With no SYN seen (a capture starting mid-stream) there is no initial RTT,
+/// however many ACKs follow.
+#[test]
+fn no_initial_rtt_without_a_syn() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let (c, s) = (addr(1, 4006), addr(2, 80));
+    let mut frame = 0;
+    for (secs, b) in [
+        (5, datagram(c, s, 1000, 7000, TcpFlags::ACK, 10)),
+        (6, datagram(s, c, 7000, 1010, TcpFlags::ACK, 0)),
+        (7, datagram(c, s, 1010, 7000, TcpFlags::ACK, 0)),
+    ] {
+        frame += 1;
+        let r = track(&mut t, frame, secs, &b);
+        assert_eq!(r.analysis.initial_rtt, None, "frame {frame}");
+    }
+}
