@@ -393,6 +393,12 @@ pub struct Observer {
     /// sent before the RST arrived. (Here rather than in `Half`, whose padding is
     /// full: the observer's size matters.)
     reset_in_syn_received: [bool; 2],
+    /// A side returned to LISTEN from a passive SYN_RECEIVED by a SYN of the peer
+    /// with another ISN, taken to lie in its window because the capture had not
+    /// shown that window, and the IRS it had taken: while it stays in LISTEN, a
+    /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
+    /// or its SYN,ACK whose window puts that SYN outside) revises it back.
+    listen_guess: Option<(Side, SeqNum)>,
 }
 
 impl Default for Observer {
@@ -435,6 +441,7 @@ impl Observer {
             reset_guess: None,
             kept_irs: None,
             reset_in_syn_received: [false; 2],
+            listen_guess: None,
         }
     }
 
@@ -581,6 +588,9 @@ impl Observer {
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             self.kept_irs = None;
         }
+        if to != State::Listen && self.listen_guess.is_some_and(|(s, _)| s == side) {
+            self.listen_guess = None;
+        }
     }
 
     /// The IRS kept for `side` (see `kept_irs`).
@@ -628,6 +638,27 @@ impl Observer {
             if side == from && challenge_ack && self.state(from) == State::Closed {
                 notes.insert(Note::Challenged);
                 self.set(from, before, Cause::Revised, &mut t);
+            }
+        }
+
+        // A side the observer returned to LISTEN on the peer's SYN with another ISN
+        // (`listen_guess`) shows it kept the IRS it had taken: the SYN lay outside its
+        // window, was dropped with an ACK (RFC 9293 §3.10.7.4, first check), and the
+        // side stayed in SYN_RECEIVED. A LISTEN side sends no ACK; its SYN,ACK
+        // answering that IRS, sent before the SYN arrived, proves it only when its
+        // window puts the SYN outside.
+        if let Some((side, irs)) = self.listen_guess {
+            let kept = side == from
+                && self.state(from) == State::Listen
+                && !rst
+                && s.ack == Some(irs + 1)
+                && (!syn || self.syn_ack_window_excludes(seg, irs + 1, self.half(to).numbers.isn));
+            if kept {
+                self.listen_guess = None;
+                self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                self.half_mut(from).passive = true;
+                self.kept_irs = Some((from, irs));
+                self.half_mut(to).contiguous = Some(irs + 1);
             }
         }
 
@@ -680,6 +711,12 @@ impl Observer {
                 let kept = (passive && !self.syn_in_window(from, s.seq))
                     .then_some(me.numbers.isn)
                     .flatten();
+                // Inside a window the capture has not shown it returns the receiver
+                // to LISTEN (below), a guess later segments of the receiver may
+                // refute.
+                let guess = (passive && kept.is_none() && peer.numbers.window.is_none())
+                    .then_some(me.numbers.isn)
+                    .flatten();
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
@@ -693,6 +730,7 @@ impl Observer {
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
+                self.listen_guess = guess.map(|isn| (to, isn));
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -1355,6 +1393,29 @@ impl Observer {
             (None, None) => return false,
         };
         wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
+    }
+
+    /// Whether the window of `syn_ack`, a SYN,ACK whose sender's `RCV.NXT` is
+    /// `rcv_nxt`, proves that a SYN at `seq` lay outside that window (RFC 9293
+    /// §3.10.7.4, first check). A SYN's window is unscaled (RFC 7323 §2.2): where the
+    /// SYN,ACK offers scaling, the window in use may be larger than the field (a
+    /// whole number of scale units, at least one), and a full field (65 535) bounds
+    /// nothing.
+    fn syn_ack_window_excludes(
+        &self,
+        syn_ack: &Segment,
+        rcv_nxt: SeqNum,
+        seq: Option<SeqNum>,
+    ) -> bool {
+        let Some(seq) = seq else { return false };
+        let w = u32::from(syn_ack.window);
+        let wnd = match syn_ack.options.window_scale {
+            _ if w == 0 => 0,
+            Some(_) if w == u32::from(u16::MAX) => return false,
+            Some(shift) => w.max(1 << shift.min(14)),
+            None => w,
+        };
+        !seq.in_window(rcv_nxt, wnd)
     }
 
     /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
