@@ -1120,3 +1120,40 @@ fn regression_ack_of_a_passive_syn_received_refutes_listen() {
     assert_eq!(w.observer.state(Client), State::Established);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-7e09131b` (also `27f15187`, `484254f3`, `b25f3449`, and
+/// `6e088863`, `6f29cd7d`, whose disagreement showed later, in the close): the
+/// server opens twice (the second SYN, 11 814 s later, is the one in use), and the
+/// client opens too. The new SYN reaches the client in SYN-SENT: an active
+/// SYN-RECEIVED (simultaneous open), IRS 3691646048. The observer, which has not
+/// seen the client's SYN yet, takes it for a listener (passive SYN_RECEIVED). The
+/// old SYN arrives next: the client drops it with an ACK (its window is zero; RFC
+/// 9293 §3.10.7.4, first check — in an active SYN-RECEIVED a SYN in the window
+/// would only draw a challenge ACK), while the observer, the window unseen, sent it
+/// back to LISTEN. The client's own SYN, seen next, looks like an active open from
+/// LISTEN; its SYN,ACK from the same ISN answering IRS 3691646048 shows that the
+/// SYN crossed the server's: the observer revises the client back to SYN-RECEIVED
+/// with that IRS, and the simultaneous open completes on both sides.
+#[test]
+fn regression_crossed_syn_after_a_listen_guess() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(153943855, 0, None, 1, None),
+        cfg(738146048, 0, Some(31), 4607, None),
+        &[
+            Connect(Server),
+            Wait(Duration::from_secs(11814)),
+            Delay(255),
+            Delay(213),
+            Connect(Server),
+            Delay(54),
+            Connect(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}

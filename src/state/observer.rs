@@ -588,7 +588,9 @@ impl Observer {
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             self.kept_irs = None;
         }
-        if to != State::Listen && self.listen_guess.is_some_and(|(s, _)| s == side) {
+        if !matches!(to, State::Listen | State::SynSent)
+            && self.listen_guess.is_some_and(|(s, _)| s == side)
+        {
             self.listen_guess = None;
         }
     }
@@ -646,17 +648,34 @@ impl Observer {
         // window, was dropped with an ACK (RFC 9293 §3.10.7.4, first check), and the
         // side stayed in SYN_RECEIVED. A LISTEN side sends no ACK; its SYN,ACK
         // answering that IRS, sent before the SYN arrived, proves it only when its
-        // window puts the SYN outside.
+        // window puts the SYN outside. A side that sent a bare SYN since (seen as an
+        // active open from LISTEN) and then answers that IRS from its SYN's ISN had
+        // sent that SYN before the peer's first one arrived (they crossed): it was in
+        // an active SYN_RECEIVED, which drops any SYN with another ISN (RFC 9293
+        // §3.10.7.4, first or fourth check).
         if let Some((side, irs)) = self.listen_guess {
+            let own = self.half(from).numbers.isn;
             let kept = side == from
-                && self.state(from) == State::Listen
                 && !rst
                 && s.ack == Some(irs + 1)
-                && (!syn || self.syn_ack_window_excludes(seg, irs + 1, self.half(to).numbers.isn));
+                && match self.state(from) {
+                    State::Listen => {
+                        !syn || self.syn_ack_window_excludes(
+                            seg,
+                            irs + 1,
+                            self.half(to).numbers.isn,
+                        )
+                    }
+                    State::SynSent => {
+                        own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
+                    }
+                    _ => false,
+                };
             if kept {
+                let crossed = self.state(from) == State::SynSent;
                 self.listen_guess = None;
                 self.set(from, State::SynReceived, Cause::Revised, &mut t);
-                self.half_mut(from).passive = true;
+                self.half_mut(from).passive = !crossed;
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
             }
