@@ -717,3 +717,46 @@ fn passive_syn_received_stays_passive_against_an_out_of_window_syn() {
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
     assert_eq!(obs.state(S), State::Listen);
 }
+
+// ---- H9e ----
+
+// A SYN with another ISN exactly at the receiver's RCV.NXT, into ESTABLISHED (e.g.
+// the client crashed and, unseen, opens again with ISN 101; RFC 9293 figure 11).
+// After the handshake (client ISN 100, server ISN 300) the server answers the SYN
+// <SEQ=101> with a challenge ACK and processes nothing (RFC 5961 §4, RFC 9293
+// §3.10.7.4 fourth check): its RCV.NXT stays 101. A FIN <SEQ=102> of the client then
+// lies after a gap (octet 101 never arrived): out of order, not processed, and the
+// server stays ESTABLISHED. The observer had let the SYN move the client's
+// contiguous estimate to 102, and took the FIN (CLOSE_WAIT).
+#[test]
+fn syn_at_rcv_nxt_into_established_moves_nothing() {
+    let mut obs = handshake();
+    let o = send(&mut obs, C, seg(101, 0, SYN));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(S), State::Established);
+    let o = send(&mut obs, C, seg(102, 301, FIN | ACK));
+    assert_eq!(obs.state(S), State::Established, "{o:?}");
+}
+
+// Kills `Observer::set`'s kept-IRS clearing (main 246948d observer.rs:561:15) `to !=
+// SynReceived` → `==`, which left the kept IRS in place after its side left
+// SYN_RECEIVED (and cleared it on entering). Simultaneous open: client SYN 100,
+// server SYN 300 cross; a stale SYN of the server with ISN 200 reaches the client,
+// which keeps IRS 300 (RFC 9293 §3.10.7.4, RFC 5961 §4). The server's data <SEQ=301>
+// <ACK=101> acknowledges the client's SYN: the client is ESTABLISHED on IRS 300, so
+// the server's ISN in use is 300, not the 200 of the stale SYN seen last.
+#[test]
+fn leaving_syn_received_on_a_kept_irs_restores_the_peers_isn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 0, SYN));
+    let o = send(&mut obs, S, seg(200, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    let o = send(&mut obs, S, seg(301, 101, ACK).with_len(10));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established),
+        "{o:?}"
+    );
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}

@@ -586,6 +586,11 @@ impl Observer {
             self.reset_in_syn_received[side.index()] = false;
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
+            // It synchronized on the IRS it kept: that is the peer's ISN in use,
+            // whatever SYN of the peer was seen last.
+            if let (true, Some((_, irs))) = (to.is_synchronized(), self.kept_irs) {
+                self.half_mut(side.peer()).numbers.isn = Some(irs);
+            }
             self.kept_irs = None;
         }
         if !matches!(to, State::Listen | State::SynSent)
@@ -845,6 +850,16 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A SYN with another ISN than the one a synchronized receiver took: a
+        // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
+        // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
+        // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
+        let rcv_state = self.state(to);
+        let into_synchronized = syn
+            && !rst
+            && rcv_state.is_synchronized()
+            && (rcv_state != State::TimeWait || !self.reopens_time_wait(from, seg))
+            && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -863,7 +878,8 @@ impl Observer {
         }
         // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
         // nothing in its sequence space.
-        let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
+        let challenged =
+            into_synchronized || (syn && self.irs_of(to).is_some_and(|irs| irs != s.seq));
         let h = self.half_mut(from);
         if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
             let end = s.seq + s.seg_len;
