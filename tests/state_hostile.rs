@@ -1157,3 +1157,80 @@ fn regression_crossed_syn_after_a_listen_guess() {
     assert_eq!(w.observer.state(Client), State::Established);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-557b2659`: the client opens five times over 7.6 hours (its ISN
+/// clock wraps: the SYNs of earlier attempts, still in flight, carry ISNs that look
+/// later), the server opens too. The client's SYN 685682591 (the one in use) makes
+/// the server, whose zero window the capture has shown, SYN-RECEIVED; an old SYN
+/// 2739867183 lies outside that window and the server keeps IRS 685682591. The
+/// server's own SYN, seen next, had crossed the client's: the server was in
+/// SYN-SENT, and is in an active SYN-RECEIVED with that IRS (the observer's crossing
+/// revision forgot the kept IRS). Two more old SYNs of the client follow; an active
+/// SYN-RECEIVED drops every SYN with another ISN (RFC 9293 §3.10.7.4, first or
+/// fourth check, RFC 5961 §4), whether the observer takes it for a new attempt of
+/// the client or not (the reopening forgot the IRS of an active receiver). The
+/// server's SYN,ACK acknowledging 685682592 and the client's SYN,ACK then complete
+/// the simultaneous open.
+#[test]
+fn regression_kept_irs_across_a_crossing_and_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let m = Duration::from_secs(240);
+    let w = replay(
+        cfg(2619867183, 589696, None, 11135, None),
+        cfg(4279043857, 35160, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Delay(46),
+            Drop(255),
+            Retransmit(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Client),
+            Close(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Listen(Client),
+            Retransmit(Client),
+            Wait(m),
+            Connect(Server),
+            Wait(m),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Drop(96),
+            Connect(Client),
+            Wait(Duration::from_secs(24703)),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Drop(96),
+            Connect(Client),
+            Wait(m),
+            Listen(Client),
+            Connect(Client),
+            Deliver(4),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

@@ -731,9 +731,13 @@ impl Observer {
                 let passive = peer.passive && old_to == State::SynReceived;
                 // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
                 // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
-                // took, this side's ISN until now, and stays passive (MUST-11).
-                let kept = (passive && !self.syn_in_window(from, s.seq))
-                    .then_some(me.numbers.isn)
+                // took, this side's ISN until now (or the one it kept), and stays
+                // passive (MUST-11). An active SYN-RECEIVED keeps it whatever the
+                // window (fourth check: a challenge ACK, RFC 5961 §4).
+                let took = self.irs_of(to).or(me.numbers.isn);
+                let active = !peer.passive && old_to == State::SynReceived;
+                let kept = (active || (passive && !self.syn_in_window(from, s.seq)))
+                    .then_some(took)
                     .flatten();
                 // Inside a window the capture has not shown it returns the receiver
                 // to LISTEN (below), a guess later segments of the receiver may
@@ -1109,12 +1113,16 @@ impl Observer {
                 return;
             }
             if peer.sent_syn && me.state == State::SynReceived && me.numbers.segments == 0 {
-                // Our SYN crossed the peer's SYN (RFC 793 figure 8).
+                // Our SYN crossed the peer's SYN (RFC 793 figure 8). An IRS this
+                // side kept (it dropped a later SYN of the peer) is still the one it
+                // took.
                 notes.insert(Note::Crossed);
+                let kept = self.irs_of(from);
                 self.set(from, State::Closed, Cause::Revised, t);
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.set(to, State::SynReceived, Cause::Received, t);
                 self.set(from, State::SynReceived, Cause::Delivered, t);
+                self.kept_irs = kept.map(|irs| (from, irs)).or(self.kept_irs);
                 self.half_mut(to).passive = false;
             } else {
                 self.set(from, State::SynSent, Cause::Sent, t);
