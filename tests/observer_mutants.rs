@@ -760,3 +760,22 @@ fn leaving_syn_received_on_a_kept_irs_restores_the_peers_isn() {
     );
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
+
+// Fuzz finds `crash-e174c6ef`, `00dfe563`: an old duplicate ACK of an earlier
+// incarnation (here <SEQ=50><ACK=999>) reaches the server after the client's new SYN
+// 100 made it SYN-RECEIVED. Its sequence number lies before the client's ISN + 1:
+// sent before that SYN, it shows no SYN,ACK received by the client, and the server
+// finds it outside its window (RFC 9293 §3.10.7.4, first check: an ACK, nothing
+// processed). Both stay: the client in SYN_SENT, the server in SYN_RECEIVED. The
+// observer had inferred a SYN,ACK from the ACK and made both ESTABLISHED.
+#[test]
+fn old_ack_from_syn_sent_infers_no_syn_ack() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(50, 999, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::SynReceived)
+    );
+}

@@ -1519,6 +1519,17 @@ impl Observer {
             return;
         }
 
+        // A segment of a side in SYN_SENT that lies before its SYN's ISN + 1 (the
+        // one its receiver took: an IRS it kept, else the last seen) was sent before
+        // that SYN (an earlier incarnation's, still in flight): it shows no SYN,ACK
+        // received, and its receiver finds it outside the window (RFC 9293
+        // §3.10.7.4, first check).
+        let irs = self.irs_of(to).or(me.numbers.isn);
+        if state_from == State::SynSent && irs.is_some_and(|isn| s.seq.before(isn + 1)) {
+            notes.insert(Note::Unacceptable);
+            return;
+        }
+
         // The sender: an ACK from SYN_SENT means it got a SYN,ACK the capture missed.
         if let Some(ack) = s.ack {
             if state_from == State::SynSent {
