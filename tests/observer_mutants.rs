@@ -779,3 +779,28 @@ fn old_ack_from_syn_sent_infers_no_syn_ack() {
         (State::SynSent, State::SynReceived)
     );
 }
+
+// Fuzz find `crash-7ca9ff2f`: segments of an earlier incarnation, still in flight,
+// seen after a new handshake began. The client's SYN 1000 makes the server
+// SYN-RECEIVED, its SYN,ACK <SEQ=300><ACK=1001> the client ESTABLISHED. An old FIN
+// of the server <SEQ=250><ACK=996> lies before the server's ISN + 1: sent before
+// that SYN,ACK, it shows no close of the server, moves none of its numbers, and
+// the client finds it outside its window (RFC 9293 §3.10.7.4, first check). An old
+// RST of the client at 996 then lies outside the server's window [1001, 2001): the
+// server stays SYN-RECEIVED. The observer had taken the FIN (FIN_WAIT_1) and its
+// ACK as the server's RCV.NXT, and so the RST as exact.
+#[test]
+fn segments_before_the_syn_move_nothing() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(1000, 0, SYN));
+    send(&mut obs, S, seg(300, 1001, SYN | ACK));
+    let o = send(&mut obs, S, seg(250, 996, FIN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynReceived)
+    );
+    let o = send(&mut obs, C, seg(996, 0, RST));
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+}

@@ -859,6 +859,15 @@ impl Observer {
         // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
         // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
         let rcv_state = self.state(to);
+        // A segment sent before the sender's SYN (see `on_other`): its numbers are an
+        // earlier incarnation's.
+        let before_syn = !syn
+            && !rst
+            && matches!(self.state(from), State::SynSent | State::SynReceived)
+            && self
+                .irs_of(to)
+                .or(self.half(from).numbers.isn)
+                .is_some_and(|isn| s.seq.before(isn + 1));
         let into_synchronized = syn
             && !rst
             && rcv_state.is_synchronized()
@@ -875,17 +884,19 @@ impl Observer {
         // Numbers the sender showed.
         let h = self.half_mut(from);
         h.numbers.segments += 1;
-        h.numbers.window = Some(seg.window);
-        h.window_from_syn = syn;
-        if let Some((value, _)) = seg.options.timestamps {
-            h.last_tsval = Some(value);
+        if !before_syn {
+            h.numbers.window = Some(seg.window);
+            h.window_from_syn = syn;
+            if let Some((value, _)) = seg.options.timestamps {
+                h.last_tsval = Some(value);
+            }
         }
         // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
         // nothing in its sequence space.
         let challenged =
             into_synchronized || (syn && self.irs_of(to).is_some_and(|irs| irs != s.seq));
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
+        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack && !before_syn {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -910,7 +921,7 @@ impl Observer {
             self.deliver_pending_fin(from, now, Cause::Received, &mut t);
         }
         let h = self.half_mut(from);
-        if !rst {
+        if !rst && !before_syn {
             let end = s.seq + s.seg_len;
             h.numbers.next_seq = Some(match h.numbers.next_seq {
                 Some(n) => n.max_seq(end),
@@ -1519,13 +1530,15 @@ impl Observer {
             return;
         }
 
-        // A segment of a side in SYN_SENT that lies before its SYN's ISN + 1 (the
-        // one its receiver took: an IRS it kept, else the last seen) was sent before
-        // that SYN (an earlier incarnation's, still in flight): it shows no SYN,ACK
-        // received, and its receiver finds it outside the window (RFC 9293
-        // §3.10.7.4, first check).
+        // A segment of a side in SYN_SENT or SYN_RECEIVED that lies before its SYN's
+        // ISN + 1 (the one its receiver took: an IRS it kept, else the last seen) was
+        // sent before that SYN (an earlier incarnation's, still in flight): it shows
+        // nothing of the side's state (no SYN,ACK received, no FIN sent), and its
+        // receiver finds it outside the window (RFC 9293 §3.10.7.4, first check).
         let irs = self.irs_of(to).or(me.numbers.isn);
-        if state_from == State::SynSent && irs.is_some_and(|isn| s.seq.before(isn + 1)) {
+        if matches!(state_from, State::SynSent | State::SynReceived)
+            && irs.is_some_and(|isn| s.seq.before(isn + 1))
+        {
             notes.insert(Note::Unacceptable);
             return;
         }
