@@ -738,9 +738,9 @@ fn syn_at_rcv_nxt_into_established_moves_nothing() {
     assert_eq!(obs.state(S), State::Established, "{o:?}");
 }
 
-// Kills `Observer::set`'s kept-IRS clearing (main 246948d observer.rs:561:15) `to !=
-// SynReceived` → `==`, which left the kept IRS in place after its side left
-// SYN_RECEIVED (and cleared it on entering). Simultaneous open: client SYN 100,
+// Kills `Observer::set`'s kept-IRS clearing `to != SynReceived` → `==` (the lead's
+// surviving mutant 561:15; line 581 on main 246948d), which left the kept IRS in
+// place after its side left SYN_RECEIVED (and cleared it on entering). Simultaneous open: client SYN 100,
 // server SYN 300 cross; a stale SYN of the server with ISN 200 reaches the client,
 // which keeps IRS 300 (RFC 9293 §3.10.7.4, RFC 5961 §4). The server's data <SEQ=301>
 // <ACK=101> acknowledges the client's SYN: the client is ESTABLISHED on IRS 300, so
