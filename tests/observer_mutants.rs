@@ -804,3 +804,28 @@ fn segments_before_the_syn_move_nothing() {
     assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
     assert_eq!(obs.state(S), State::SynReceived);
 }
+
+// Fuzz find of H9e's final run, `crash-3dad8d5e` (also H9f's 8a0bab36, bab73c0a):
+// the client's SYN 100 makes the server SYN-RECEIVED; the server's SYN,ACK (ISN 300)
+// is lost before the capture point, and it closes: its FIN <SEQ=301><ACK=101> reaches
+// the client in SYN-SENT, which drops it (no SYN, RFC 9293 §3.10.7.3). The server's
+// connection ends unseen (its timer), it listens again, and the client's
+// retransmitted SYN gets a new SYN,ACK <SEQ=5000><ACK=101>: a SYN_SENT receiver
+// takes any SYN,ACK acknowledging its SYN (§3.10.7.3): ESTABLISHED; the server's FIN
+// <SEQ=5001> then makes it CLOSE_WAIT. The observer had found the SYN,ACK of a side
+// it had in FIN_WAIT_1 unacceptable and left the client in SYN_SENT.
+#[test]
+fn new_syn_ack_after_an_unseen_close_is_taken_in_syn_sent() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!(obs.state(C), State::SynSent);
+    let o = send(&mut obs, S, seg(5000, 101, SYN | ACK));
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynReceived)
+    );
+    send(&mut obs, S, seg(5001, 101, FIN | ACK));
+    assert_eq!(obs.state(C), State::CloseWait);
+}

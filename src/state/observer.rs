@@ -1285,6 +1285,24 @@ impl Observer {
                     // overtook it before the capture point): its state stays, and
                     // its receiver processes it as usual.
                 }
+                _ if peer.state == State::SynSent
+                    && peer.acks_syn(ack)
+                    && me.numbers.next_seq.is_some_and(|n| s.seq.after(n)) =>
+                {
+                    // It answers the receiver's SYN, which a SYN_SENT receiver
+                    // accepts (RFC 9293 §3.10.7.3), with an ISN beyond everything
+                    // it sent: its earlier connection ended unseen (a close or a
+                    // timer the capture cannot show) and it listened again. Nothing
+                    // of that connection's sequence space applies.
+                    notes.insert(Note::Inferred);
+                    self.set(from, State::Closed, Cause::Inferred, t);
+                    self.set(from, State::SynReceived, Cause::Inferred, t);
+                    let h = self.half_mut(from);
+                    h.passive = true;
+                    h.contiguous = None;
+                    h.fin_pending = false;
+                    h.numbers.fin_seq = None;
+                }
                 _ => {
                     notes.insert(Note::Unacceptable);
                     return;
