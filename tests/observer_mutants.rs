@@ -829,3 +829,21 @@ fn new_syn_ack_after_an_unseen_close_is_taken_in_syn_sent() {
     send(&mut obs, S, seg(5001, 101, FIN | ACK));
     assert_eq!(obs.state(C), State::CloseWait);
 }
+
+// Fuzz find of H9e's final run, `crash-c4a0975d` (also H9f's 9bd24d7f): the
+// client's SYN 100, with a zero window, makes the server SYN-RECEIVED; its SYN,ACK
+// (ISN 300) is lost, and its FIN <SEQ=301><ACK=101> (refused by the zero window:
+// the observer keeps it waiting) reaches the client in SYN-SENT, which drops it. The server's connection ends unseen, and it opens anew: SYN 7000, a
+// simultaneous open with the client (SYN-RECEIVED). That SYN fills no gap of the old
+// sequence space: the old FIN is never processed, and the client stays
+// SYN_RECEIVED. The observer had kept the FIN waiting for its gap and delivered it
+// when the new SYN moved the server's contiguous estimate past it (CLOSE_WAIT).
+#[test]
+fn fresh_syn_delivers_no_fin_of_the_old_connection() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN).with_window(0));
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    let o = send(&mut obs, S, seg(7000, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    assert_eq!(obs.state(S), State::SynSent, "{o:?}");
+}

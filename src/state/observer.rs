@@ -1136,6 +1136,19 @@ impl Observer {
                 self.kept_irs = kept.map(|irs| (from, irs)).or(self.kept_irs);
                 self.half_mut(to).passive = false;
             } else {
+                if !matches!(me.state, State::Closed | State::Listen | State::SynSent)
+                    && matches!(peer.state, State::Closed | State::Listen | State::SynSent)
+                {
+                    // A fresh SYN from a side of an earlier connection (ended
+                    // unseen), which its receiver takes: nothing of that
+                    // connection's sequence space, e.g. a FIN still waiting for a gap
+                    // to fill, applies to this one. (A SYN_RECEIVED receiver keeps
+                    // its IRS, and its RCV.NXT in the old space.)
+                    let h = self.half_mut(from);
+                    h.contiguous = None;
+                    h.fin_pending = false;
+                    h.numbers.fin_seq = None;
+                }
                 self.set(from, State::SynSent, Cause::Sent, t);
                 match peer.state {
                     State::Closed | State::Listen => {
