@@ -340,7 +340,16 @@ impl Half {
 ///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
 ///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
 ///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
-///   zero-length segment exactly at the right edge; the RFC does not.)
+///   zero-length segment exactly at the right edge; the RFC does not.) A SYN with
+///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
+///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
+///   earlier incarnation's: unacceptable, it shows nothing of its sender.
+/// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
+///   hold a SYN of its peer with another ISN in that window, and so to return to
+///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
+///   kept the IRS it had taken (its ACK of it, which no LISTEN side sends, or its
+///   SYN,ACK whose window excludes that SYN), it is revised back to SYN_RECEIVED
+///   ([`Cause::Revised`]).
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -854,11 +863,6 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
-        // A SYN with another ISN than the one a synchronized receiver took: a
-        // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
-        // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
-        // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
-        let rcv_state = self.state(to);
         // A segment sent before the sender's SYN (see `on_other`): its numbers are an
         // earlier incarnation's.
         let before_syn = !syn
@@ -868,6 +872,11 @@ impl Observer {
                 .irs_of(to)
                 .or(self.half(from).numbers.isn)
                 .is_some_and(|isn| s.seq.before(isn + 1));
+        // A SYN with another ISN than the one a synchronized receiver took: a
+        // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
+        // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
+        // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
+        let rcv_state = self.state(to);
         let into_synchronized = syn
             && !rst
             && rcv_state.is_synchronized()
