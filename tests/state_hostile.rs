@@ -994,3 +994,243 @@ fn regression_refused_syn_into_time_wait_opens_its_sender() {
     assert_eq!(w.observer.state(Client), State::SynSent);
     assert!(w.knowable(Client));
 }
+
+// ---- H9e ----
+
+/// Fuzz find `crash-a9657cfd` (also `9aeb8f0f`, `ef0b6abf`, `35e78067`, `8516c1be`,
+/// `5e564209`): the server opens, closes silently in SYN-SENT and, 65 166 s later
+/// (its ISN clock having wrapped), opens again; the client listens. The new SYN
+/// reaches the client first (passive SYN-RECEIVED, IRS 51154911), then the old one
+/// (939524095), which looks later. The client's window is 2304 octets (scale 14:
+/// one unit, 16384): the old SYN lies far outside it, and the client drops it with
+/// an ACK and keeps its IRS (RFC 9293 §3.10.7.4, first check). The observer had not
+/// seen the client's window yet and took the SYN to lie inside it: back to LISTEN
+/// (fourth check, MUST-11). The client's SYN,ACK answering IRS 51154911, seen next,
+/// shows the window: the observer now revises the client back to SYN-RECEIVED
+/// (with that IRS), and the server's ACK of the SYN,ACK makes it ESTABLISHED.
+#[test]
+fn regression_old_syn_outside_a_passive_syn_received_window_not_yet_seen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(805373439, 2304, Some(31), 14135, None),
+        cfg(939524095, 1809280, Some(31), 14335, None),
+        &[
+            Delay(255),
+            Connect(Server),
+            Wait(Duration::from_secs(65166)),
+            Close(Server),
+            Connect(Server),
+            Listen(Client),
+            Wait(Duration::from_micros(14135)),
+            Retransmit(Client),
+            Delay(52),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-dd785fec`: as above (an old SYN of the server reaches the
+/// client's passive SYN-RECEIVED after the new one), without window scaling: the
+/// client's SYN,ACK carries its window exactly (106 octets), and the old SYN lies
+/// outside it. The client then closes (FIN in SYN-RECEIVED: FIN-WAIT-1) and gets
+/// the ACK of its FIN (FIN-WAIT-2). Without the revision at the SYN,ACK the observer
+/// left the server in SYN-SENT (the SYN,ACK answering a SYN it did not hold as the
+/// server's current one) and the server's ACK then moved the client back.
+#[test]
+fn regression_syn_ack_window_shows_the_old_syn_outside() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(2621457, 106, None, 32639, None),
+        cfg(738164735, 648, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Listen(Client),
+            Retransmit(Server),
+            Connect(Server),
+            Close(Server),
+            Wait(Duration::from_secs(65535)),
+            Connect(Server),
+            Delay(0),
+            Deliver(0),
+            Connect(Client),
+            Close(Client),
+            Connect(Server),
+            Connect(Server),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Client), State::FinWait2);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-9b8f0b9b` (also `bff51ea9`, `e22e84d5`, `bbc83568`): as in
+/// `regression_old_syn_outside_a_passive_syn_received_window_not_yet_seen`, but the
+/// client's SYN,ACK shows a full window field (65535) with scaling offered: the
+/// window in use may be larger (1.5 MB here), so the SYN,ACK proves nothing. The
+/// client's ACK answering the old SYN (`<SEQ=ISS+1><ACK=IRS+1>`) does: a side in
+/// LISTEN sends no ACK. The observer revises the client back to SYN-RECEIVED on it.
+#[test]
+fn regression_ack_of_a_passive_syn_received_refutes_listen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(302056959, 1572864, Some(27), 14135, None),
+        cfg(939524095, 1842048, Some(31), 127, None),
+        &[
+            Connect(Server),
+            Connect(Client),
+            Abort(Server),
+            InjectSyn(Server, 1),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(17),
+            Close(Server),
+            Listen(Server),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(960)),
+            Connect(Server),
+            Wait(Duration::from_secs(65166)),
+            Close(Server),
+            Connect(Server),
+            Listen(Client),
+            Wait(Duration::from_micros(14135)),
+            Retransmit(Client),
+            Delay(52),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-7e09131b` (also `27f15187`, `484254f3`, `b25f3449`, and
+/// `6e088863`, `6f29cd7d`, whose disagreement showed later, in the close): the
+/// server opens twice (the second SYN, 11 814 s later, is the one in use), and the
+/// client opens too. The new SYN reaches the client in SYN-SENT: an active
+/// SYN-RECEIVED (simultaneous open), IRS 3691646048. The observer, which has not
+/// seen the client's SYN yet, takes it for a listener (passive SYN_RECEIVED). The
+/// old SYN arrives next: the client drops it with an ACK (its window is zero; RFC
+/// 9293 §3.10.7.4, first check — in an active SYN-RECEIVED a SYN in the window
+/// would only draw a challenge ACK), while the observer, the window unseen, sent it
+/// back to LISTEN. The client's own SYN, seen next, looks like an active open from
+/// LISTEN; its SYN,ACK from the same ISN answering IRS 3691646048 shows that the
+/// SYN crossed the server's: the observer revises the client back to SYN-RECEIVED
+/// with that IRS, and the simultaneous open completes on both sides.
+#[test]
+fn regression_crossed_syn_after_a_listen_guess() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(153943855, 0, None, 1, None),
+        cfg(738146048, 0, Some(31), 4607, None),
+        &[
+            Connect(Server),
+            Wait(Duration::from_secs(11814)),
+            Delay(255),
+            Delay(213),
+            Connect(Server),
+            Delay(54),
+            Connect(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-557b2659`: the client opens five times over 7.6 hours (its ISN
+/// clock wraps: the SYNs of earlier attempts, still in flight, carry ISNs that look
+/// later), the server opens too. The client's SYN 685682591 (the one in use) makes
+/// the server, whose zero window the capture has shown, SYN-RECEIVED; an old SYN
+/// 2739867183 lies outside that window and the server keeps IRS 685682591. The
+/// server's own SYN, seen next, had crossed the client's: the server was in
+/// SYN-SENT, and is in an active SYN-RECEIVED with that IRS (the observer's crossing
+/// revision forgot the kept IRS). Two more old SYNs of the client follow; an active
+/// SYN-RECEIVED drops every SYN with another ISN (RFC 9293 §3.10.7.4, first or
+/// fourth check, RFC 5961 §4), whether the observer takes it for a new attempt of
+/// the client or not (the reopening forgot the IRS of an active receiver). The
+/// server's SYN,ACK acknowledging 685682592 and the client's SYN,ACK then complete
+/// the simultaneous open.
+#[test]
+fn regression_kept_irs_across_a_crossing_and_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let m = Duration::from_secs(240);
+    let w = replay(
+        cfg(2619867183, 589696, None, 11135, None),
+        cfg(4279043857, 35160, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Delay(46),
+            Drop(255),
+            Retransmit(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Client),
+            Close(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Listen(Client),
+            Retransmit(Client),
+            Wait(m),
+            Connect(Server),
+            Wait(m),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Drop(96),
+            Connect(Client),
+            Wait(Duration::from_secs(24703)),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Drop(96),
+            Connect(Client),
+            Wait(m),
+            Listen(Client),
+            Connect(Client),
+            Deliver(4),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

@@ -340,7 +340,16 @@ impl Half {
 ///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
 ///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
 ///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
-///   zero-length segment exactly at the right edge; the RFC does not.)
+///   zero-length segment exactly at the right edge; the RFC does not.) A SYN with
+///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
+///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
+///   earlier incarnation's: unacceptable, it shows nothing of its sender.
+/// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
+///   hold a SYN of its peer with another ISN in that window, and so to return to
+///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
+///   kept the IRS it had taken (its ACK of it, which no LISTEN side sends, or its
+///   SYN,ACK whose window excludes that SYN), it is revised back to SYN_RECEIVED
+///   ([`Cause::Revised`]).
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -393,6 +402,12 @@ pub struct Observer {
     /// sent before the RST arrived. (Here rather than in `Half`, whose padding is
     /// full: the observer's size matters.)
     reset_in_syn_received: [bool; 2],
+    /// A side returned to LISTEN from a passive SYN_RECEIVED by a SYN of the peer
+    /// with another ISN, taken to lie in its window because the capture had not
+    /// shown that window, and the IRS it had taken: while it stays in LISTEN, a
+    /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
+    /// or its SYN,ACK whose window puts that SYN outside) revises it back.
+    listen_guess: Option<(Side, SeqNum)>,
 }
 
 impl Default for Observer {
@@ -435,6 +450,7 @@ impl Observer {
             reset_guess: None,
             kept_irs: None,
             reset_in_syn_received: [false; 2],
+            listen_guess: None,
         }
     }
 
@@ -579,7 +595,17 @@ impl Observer {
             self.reset_in_syn_received[side.index()] = false;
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
+            // It synchronized on the IRS it kept: that is the peer's ISN in use,
+            // whatever SYN of the peer was seen last.
+            if let (true, Some((_, irs))) = (to.is_synchronized(), self.kept_irs) {
+                self.half_mut(side.peer()).numbers.isn = Some(irs);
+            }
             self.kept_irs = None;
+        }
+        if !matches!(to, State::Listen | State::SynSent)
+            && self.listen_guess.is_some_and(|(s, _)| s == side)
+        {
+            self.listen_guess = None;
         }
     }
 
@@ -631,6 +657,44 @@ impl Observer {
             }
         }
 
+        // A side the observer returned to LISTEN on the peer's SYN with another ISN
+        // (`listen_guess`) shows it kept the IRS it had taken: the SYN lay outside its
+        // window, was dropped with an ACK (RFC 9293 §3.10.7.4, first check), and the
+        // side stayed in SYN_RECEIVED. A LISTEN side sends no ACK; its SYN,ACK
+        // answering that IRS, sent before the SYN arrived, proves it only when its
+        // window puts the SYN outside. A side that sent a bare SYN since (seen as an
+        // active open from LISTEN) and then answers that IRS from its SYN's ISN had
+        // sent that SYN before the peer's first one arrived (they crossed): it was in
+        // an active SYN_RECEIVED, which drops any SYN with another ISN (RFC 9293
+        // §3.10.7.4, first or fourth check).
+        if let Some((side, irs)) = self.listen_guess {
+            let own = self.half(from).numbers.isn;
+            let kept = side == from
+                && !rst
+                && s.ack == Some(irs + 1)
+                && match self.state(from) {
+                    State::Listen => {
+                        !syn || self.syn_ack_window_excludes(
+                            seg,
+                            irs + 1,
+                            self.half(to).numbers.isn,
+                        )
+                    }
+                    State::SynSent => {
+                        own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
+                    }
+                    _ => false,
+                };
+            if kept {
+                let crossed = self.state(from) == State::SynSent;
+                self.listen_guess = None;
+                self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                self.half_mut(from).passive = !crossed;
+                self.kept_irs = Some((from, irs));
+                self.half_mut(to).contiguous = Some(irs + 1);
+            }
+        }
+
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
             let me = self.half(from);
@@ -676,8 +740,18 @@ impl Observer {
                 let passive = peer.passive && old_to == State::SynReceived;
                 // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
                 // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
-                // took, this side's ISN until now, and stays passive (MUST-11).
-                let kept = (passive && !self.syn_in_window(from, s.seq))
+                // took, this side's ISN until now (or the one it kept), and stays
+                // passive (MUST-11). An active SYN-RECEIVED keeps it whatever the
+                // window (fourth check: a challenge ACK, RFC 5961 §4).
+                let took = self.irs_of(to).or(me.numbers.isn);
+                let active = !peer.passive && old_to == State::SynReceived;
+                let kept = (active || (passive && !self.syn_in_window(from, s.seq)))
+                    .then_some(took)
+                    .flatten();
+                // Inside a window the capture has not shown it returns the receiver
+                // to LISTEN (below), a guess later segments of the receiver may
+                // refute.
+                let guess = (passive && kept.is_none() && peer.numbers.window.is_none())
                     .then_some(me.numbers.isn)
                     .flatten();
                 // A receiver that last advertised a zero window is taken to still
@@ -693,6 +767,7 @@ impl Observer {
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
+                self.listen_guess = guess.map(|isn| (to, isn));
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -788,6 +863,25 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A segment sent before the sender's SYN (see `on_other`): its numbers are an
+        // earlier incarnation's.
+        let before_syn = !syn
+            && !rst
+            && matches!(self.state(from), State::SynSent | State::SynReceived)
+            && self
+                .irs_of(to)
+                .or(self.half(from).numbers.isn)
+                .is_some_and(|isn| s.seq.before(isn + 1));
+        // A SYN with another ISN than the one a synchronized receiver took: a
+        // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
+        // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
+        // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
+        let rcv_state = self.state(to);
+        let into_synchronized = syn
+            && !rst
+            && rcv_state.is_synchronized()
+            && (rcv_state != State::TimeWait || !self.reopens_time_wait(from, seg))
+            && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -799,16 +893,19 @@ impl Observer {
         // Numbers the sender showed.
         let h = self.half_mut(from);
         h.numbers.segments += 1;
-        h.numbers.window = Some(seg.window);
-        h.window_from_syn = syn;
-        if let Some((value, _)) = seg.options.timestamps {
-            h.last_tsval = Some(value);
+        if !before_syn {
+            h.numbers.window = Some(seg.window);
+            h.window_from_syn = syn;
+            if let Some((value, _)) = seg.options.timestamps {
+                h.last_tsval = Some(value);
+            }
         }
         // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
         // nothing in its sequence space.
-        let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
+        let challenged =
+            into_synchronized || (syn && self.irs_of(to).is_some_and(|irs| irs != s.seq));
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
+        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack && !before_syn {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -833,7 +930,7 @@ impl Observer {
             self.deliver_pending_fin(from, now, Cause::Received, &mut t);
         }
         let h = self.half_mut(from);
-        if !rst {
+        if !rst && !before_syn {
             let end = s.seq + s.seg_len;
             h.numbers.next_seq = Some(match h.numbers.next_seq {
                 Some(n) => n.max_seq(end),
@@ -1036,14 +1133,31 @@ impl Observer {
                 return;
             }
             if peer.sent_syn && me.state == State::SynReceived && me.numbers.segments == 0 {
-                // Our SYN crossed the peer's SYN (RFC 793 figure 8).
+                // Our SYN crossed the peer's SYN (RFC 793 figure 8). An IRS this
+                // side kept (it dropped a later SYN of the peer) is still the one it
+                // took.
                 notes.insert(Note::Crossed);
+                let kept = self.irs_of(from);
                 self.set(from, State::Closed, Cause::Revised, t);
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.set(to, State::SynReceived, Cause::Received, t);
                 self.set(from, State::SynReceived, Cause::Delivered, t);
+                self.kept_irs = kept.map(|irs| (from, irs)).or(self.kept_irs);
                 self.half_mut(to).passive = false;
             } else {
+                if !matches!(me.state, State::Closed | State::Listen | State::SynSent)
+                    && matches!(peer.state, State::Closed | State::Listen | State::SynSent)
+                {
+                    // A fresh SYN from a side of an earlier connection (ended
+                    // unseen), which its receiver takes: nothing of that
+                    // connection's sequence space, e.g. a FIN still waiting for a gap
+                    // to fill, applies to this one. (A SYN_RECEIVED receiver keeps
+                    // its IRS, and its RCV.NXT in the old space.)
+                    let h = self.half_mut(from);
+                    h.contiguous = None;
+                    h.fin_pending = false;
+                    h.numbers.fin_seq = None;
+                }
                 self.set(from, State::SynSent, Cause::Sent, t);
                 match peer.state {
                     State::Closed | State::Listen => {
@@ -1192,6 +1306,24 @@ impl Observer {
                     // Its first SYN,ACK, seen after later segments of its own (they
                     // overtook it before the capture point): its state stays, and
                     // its receiver processes it as usual.
+                }
+                _ if peer.state == State::SynSent
+                    && peer.acks_syn(ack)
+                    && me.numbers.next_seq.is_some_and(|n| s.seq.after(n)) =>
+                {
+                    // It answers the receiver's SYN, which a SYN_SENT receiver
+                    // accepts (RFC 9293 §3.10.7.3), with an ISN beyond everything
+                    // it sent: its earlier connection ended unseen (a close or a
+                    // timer the capture cannot show) and it listened again. Nothing
+                    // of that connection's sequence space applies.
+                    notes.insert(Note::Inferred);
+                    self.set(from, State::Closed, Cause::Inferred, t);
+                    self.set(from, State::SynReceived, Cause::Inferred, t);
+                    let h = self.half_mut(from);
+                    h.passive = true;
+                    h.contiguous = None;
+                    h.fin_pending = false;
+                    h.numbers.fin_seq = None;
                 }
                 _ => {
                     notes.insert(Note::Unacceptable);
@@ -1357,6 +1489,29 @@ impl Observer {
         wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
     }
 
+    /// Whether the window of `syn_ack`, a SYN,ACK whose sender's `RCV.NXT` is
+    /// `rcv_nxt`, proves that a SYN at `seq` lay outside that window (RFC 9293
+    /// §3.10.7.4, first check). A SYN's window is unscaled (RFC 7323 §2.2): where the
+    /// SYN,ACK offers scaling, the window in use may be larger than the field (a
+    /// whole number of scale units, at least one), and a full field (65 535) bounds
+    /// nothing.
+    fn syn_ack_window_excludes(
+        &self,
+        syn_ack: &Segment,
+        rcv_nxt: SeqNum,
+        seq: Option<SeqNum>,
+    ) -> bool {
+        let Some(seq) = seq else { return false };
+        let w = u32::from(syn_ack.window);
+        let wnd = match syn_ack.options.window_scale {
+            _ if w == 0 => 0,
+            Some(_) if w == u32::from(u16::MAX) => return false,
+            Some(shift) => w.max(1 << shift.min(14)),
+            None => w,
+        };
+        !seq.in_window(rcv_nxt, wnd)
+    }
+
     /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
     /// (RFC 9293 §3.10.7.4, first check). A receiver whose window the capture has
     /// not shown is taken to have a window wide enough (any window of 64 KiB, the
@@ -1412,6 +1567,19 @@ impl Observer {
                     _ => {}
                 }
             }
+            return;
+        }
+
+        // A segment of a side in SYN_SENT or SYN_RECEIVED that lies before its SYN's
+        // ISN + 1 (the one its receiver took: an IRS it kept, else the last seen) was
+        // sent before that SYN (an earlier incarnation's, still in flight): it shows
+        // nothing of the side's state (no SYN,ACK received, no FIN sent), and its
+        // receiver finds it outside the window (RFC 9293 §3.10.7.4, first check).
+        let irs = self.irs_of(to).or(me.numbers.isn);
+        if matches!(state_from, State::SynSent | State::SynReceived)
+            && irs.is_some_and(|isn| s.seq.before(isn + 1))
+        {
+            notes.insert(Note::Unacceptable);
             return;
         }
 
