@@ -994,3 +994,224 @@ fn regression_refused_syn_into_time_wait_opens_its_sender() {
     assert_eq!(w.observer.state(Client), State::SynSent);
     assert!(w.knowable(Client));
 }
+
+// ---- H9f ----
+
+/// Fuzz find `crash-b47f5a12` (fuzz run 2): simultaneous close; the server's
+/// retransmitted SYN,ACK, built before the client's FIN reached it (ACK = the
+/// client's ISN + 1), is seen after that FIN and the client's last ACK. The client,
+/// closed meanwhile, answers it with `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293
+/// §3.10.7.1): one below the server's `RCV.NXT`, which is the client's FIN + 1 once
+/// the server processed that FIN. The server is in TIME-WAIT, where neither RFC
+/// 9293 nor Linux takes it (Linux's exception for `RCV.NXT - 1` is for CLOSE-WAIT,
+/// CLOSING and LAST-ACK only): dropped, the server stays. The observer judged the
+/// RST against the stale SYN,ACK's ACK and reset the server. A receiver past the
+/// sender's FIN now has `RCV.NXT = FIN + 1` (h9d's fix, reverted in a7c1136 for
+/// lack of the Linux exception, now with it).
+#[test]
+fn regression_rst_at_a_stale_ack_after_the_fin() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(3924382719, 7664768, Some(20), 14081, None),
+        cfg(4286056416, 65484, None, 40863, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Send(Server, 1535),
+            Close(Server),
+            Deliver(0),
+            Listen(Server),
+            Send(Server, 128),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Retransmit(Server),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(255),
+            Deliver(0),
+            Listen(Server),
+            Listen(Server),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::TimeWait);
+    assert_eq!(w.observer.state(Server), State::TimeWait);
+    assert!(w.knowable(Server));
+}
+
+/// One segment from `from` reaches its peer and passes the observer: the reply
+/// the peer's endpoint gives, and what the observer inferred.
+fn exchange(
+    ends: &mut [synack::state::Endpoint; 2],
+    obs: &mut synack::state::Observer,
+    from: Side,
+    seg: &synack::segment::Segment,
+) -> (synack::state::Arrival, synack::state::Observation) {
+    let t = core::time::Duration::ZERO;
+    let o = obs.on_segment(from, seg, t);
+    let a = ends[from.peer().index()].on_segment(seg, t);
+    (a, o)
+}
+
+/// The client and the server ESTABLISHED (ISS 1000 and 5000), the observer having
+/// seen the handshake; then the client sends 10 bytes and its FIN, both delivered
+/// and seen.
+fn client_fin_delivered() -> (
+    [synack::state::Endpoint; 2],
+    synack::state::Observer,
+    synack::segment::Segment,
+) {
+    use synack::state::{Endpoint, Observer, Reply};
+    let t = core::time::Duration::ZERO;
+    let cfg = |isn_offset| Config {
+        isn_offset,
+        ..Config::default()
+    };
+    let mut ends = [Endpoint::new(cfg(1000)), Endpoint::new(cfg(5000))];
+    let mut obs = Observer::new();
+    ends[1].listen().unwrap();
+    let syn = ends[0].connect(t).unwrap().segment.unwrap();
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Client, &syn);
+    let Reply::SynAck(syn_ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Server, &syn_ack);
+    let Reply::Ack(ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    exchange(&mut ends, &mut obs, Side::Client, &ack);
+    let data = ends[0].send(10, t).unwrap();
+    exchange(&mut ends, &mut obs, Side::Client, &data);
+    let fin = ends[0].close(t).unwrap().segment.unwrap();
+    assert!(fin.flags.contains(TcpFlags::FIN));
+    assert_eq!(fin.seq, SeqNum(1011)); // ISS 1000, SYN, 10 bytes
+    (ends, obs, fin)
+}
+
+use synack::{flags::TcpFlags, seq::SeqNum};
+
+/// Linux's `tcp_reset_check` (net/ipv4/tcp_input.c): once the peer's FIN is
+/// processed, a RST at that FIN's own sequence number (`RCV.NXT − 1`, below the
+/// window, dropped by RFC 9293 §3.10.7.4 and RFC 5961 §3) resets a connection in
+/// CLOSE-WAIT, CLOSING and LAST-ACK — the wild captures `ftp__ipv6-violation`,
+/// `ssh__ssh_version_199` and `tcp__qi_internet_SYNACK_curl_jsonip` end this way.
+/// `Endpoint` and `Observer` both follow it; here the server in CLOSE-WAIT, its ACK
+/// of the FIN seen (so its last ACK names `RCV.NXT` = FIN + 1: before, the
+/// observer challenged the RST and the endpoint dropped it).
+#[test]
+fn rst_at_the_peers_fin_resets_close_wait() {
+    use synack::segment::Segment;
+    use synack::state::{Cause, Disposition, Note, Reply};
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &fin);
+    assert_eq!(ends[1].state(), State::CloseWait);
+    assert_eq!(o.receiver, State::CloseWait);
+    let Reply::Ack(ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    assert_eq!(ack.ack, SeqNum(1012));
+    exchange(&mut ends, &mut obs, Side::Server, &ack);
+    let rst = Segment::new(SeqNum(1011), SeqNum(0), TcpFlags::RST);
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert!(a.transitions.iter().any(|t| t.cause == Cause::Reset));
+    assert_eq!(ends[1].state(), State::Closed);
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Closed);
+}
+
+/// The same RST in LAST-ACK (the server closed too, its FIN not yet acknowledged)
+/// and in CLOSING (the FINs crossed): accepted by both.
+#[test]
+fn rst_at_the_peers_fin_resets_last_ack_and_closing() {
+    use synack::segment::Segment;
+    use synack::state::{Note, Reply};
+    let t = core::time::Duration::ZERO;
+    let rst = Segment::new(SeqNum(1011), SeqNum(0), TcpFlags::RST);
+    // LAST-ACK.
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Client, &fin);
+    let Reply::Ack(ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    let server_fin = ends[1].close(t).unwrap().segment.unwrap();
+    assert_eq!(ends[1].state(), State::LastAck);
+    exchange(&mut ends, &mut obs, Side::Server, &ack);
+    exchange(&mut ends, &mut obs, Side::Server, &server_fin);
+    assert_eq!(obs.state(Side::Server), State::LastAck);
+    let (_, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(ends[1].state(), State::Closed);
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Closed);
+    // CLOSING: the server's FIN is out before the client's arrives.
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let server_fin = ends[1].close(t).unwrap().segment.unwrap();
+    exchange(&mut ends, &mut obs, Side::Server, &server_fin);
+    exchange(&mut ends, &mut obs, Side::Client, &fin);
+    assert_eq!(ends[1].state(), State::Closing);
+    assert_eq!(obs.state(Side::Server), State::Closing);
+    let (_, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(ends[1].state(), State::Closed);
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Closed);
+}
+
+/// Where Linux does not make the exception, neither does `Endpoint` nor
+/// `Observer`: in TIME-WAIT (Linux's `tcp_timewait_state_process` resets only at
+/// `RCV.NXT`) and in ESTABLISHED (no FIN processed: `RCV.NXT − 1` is just below the
+/// window). Both drop the RST, silently (RFC 5961 §3).
+#[test]
+fn rst_below_rcv_nxt_is_dropped_in_time_wait_and_established() {
+    use synack::segment::Segment;
+    use synack::state::{Disposition, DropReason, Note, Reply};
+    let t = core::time::Duration::ZERO;
+    // TIME-WAIT: a simultaneous close; the server's FIN reaches the client
+    // (CLOSING), the client's FIN the server (CLOSING), then the client's ACK of the
+    // server's FIN (TIME-WAIT); the server's ACK of the client's FIN is not seen.
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let server_fin = ends[1].close(t).unwrap().segment.unwrap();
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Server, &server_fin);
+    assert_eq!(ends[0].state(), State::Closing);
+    let Reply::Ack(client_ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    exchange(&mut ends, &mut obs, Side::Client, &fin);
+    assert_eq!(ends[1].state(), State::Closing);
+    exchange(&mut ends, &mut obs, Side::Client, &client_ack);
+    assert_eq!(ends[1].state(), State::TimeWait);
+    assert_eq!(obs.state(Side::Server), State::TimeWait);
+    let rst = Segment::new(SeqNum(1011), SeqNum(0), TcpFlags::RST);
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetOutsideWindow)
+    );
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(ends[1].state(), State::TimeWait);
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::TimeWait);
+    // ESTABLISHED: 10 bytes delivered, RCV.NXT 1011; a RST at 1010.
+    let (mut ends, mut obs, _) = client_fin_delivered();
+    let rst = Segment::new(SeqNum(1010), SeqNum(0), TcpFlags::RST);
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetOutsideWindow)
+    );
+    assert_eq!(ends[1].state(), State::Established);
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Established);
+}

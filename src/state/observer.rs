@@ -331,7 +331,12 @@ impl Half {
 ///   SYN_SENT iff it carries an ACK that acknowledges the SYN; in the other states iff
 ///   its sequence number lies in the receiver's window (RFC 9293 §3.10.7.4), where the
 ///   receiver's `RCV.NXT` is estimated from what it acknowledged and from what the
-///   sender has sent. Otherwise the RST is [`Note::RstIgnored`] and changes nothing.
+///   sender has sent. A RST at the sender's FIN's own sequence number, once the
+///   receiver processed that FIN, is at `RCV.NXT − 1` whatever the receiver's last
+///   ACK seen: as Linux and [`Endpoint`] do, a receiver in CLOSE_WAIT, CLOSING or
+///   LAST_ACK accepts it, one in TIME_WAIT drops it (see
+///   [`Endpoint::on_segment`]). Otherwise the RST is [`Note::RstIgnored`] and
+///   changes nothing.
 ///   A passive opener reset in SYN_RECEIVED returns to LISTEN (RFC 9293 MUST-11);
 ///   every other reset side, and the side that sent the RST, is CLOSED.
 /// * **Acceptability** (RFC 9293 §3.10.7.4, first check) is judged where the capture
@@ -372,6 +377,9 @@ impl Half {
 /// assert_eq!(obs.isn(Side::Server), Some(SeqNum(300)));
 /// assert_eq!((o.relative_seq, o.relative_ack), (1, Some(1)));
 /// ```
+///
+/// [`Endpoint`]: super::Endpoint
+/// [`Endpoint::on_segment`]: super::Endpoint::on_segment
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Observer {
     halves: [Half; 2],
@@ -1311,6 +1319,24 @@ impl Observer {
                 _ => true,
             }
         });
+        // A RST at the sender's FIN's own sequence number into a receiver that
+        // processed that FIN: `RCV.NXT - 1`, whatever the receiver's last ACK seen
+        // (one sent before the FIN arrived can be seen after it). Linux
+        // (`tcp_reset_check`) takes it in CLOSE-WAIT, CLOSING and LAST-ACK, as
+        // `Endpoint` does (see `Endpoint::on_segment`); in TIME-WAIT, where only
+        // `RCV.NXT` resets, it lies below the window.
+        let after_fin = !me.fin_pending
+            && matches!(
+                peer.state,
+                State::CloseWait | State::Closing | State::LastAck | State::TimeWait
+            );
+        if after_fin && me.numbers.fin_seq == Some(seq) {
+            return if peer.state == State::TimeWait {
+                Window::Outside
+            } else {
+                Window::Exact
+            };
+        }
         let rcv_nxt = match (fresh_ack, me.contiguous) {
             (Some(a), _) if seq == a => return Window::Exact,
             (Some(a), Some(c)) => a.max_seq(c),
@@ -1895,22 +1921,34 @@ mod test {
 
     // Fuzz find: the FINs cross (figure 14); then B, closed unseen (user timeout),
     // answers A's FIN with <SEQ=SEG.ACK><CTL=RST> — the ACK of A's FIN, which
-    // crossed B's FIN and so is one short of A's RCV.NXT. A has B's FIN: the RST
-    // is outside its window, A stays in CLOSING (RFC 9293 §3.10.7.4, RFC 5961 §3).
+    // crossed B's FIN and so is one short of A's RCV.NXT: B's FIN's own sequence
+    // number. A has B's FIN: by RFC 9293 §3.10.7.4 and RFC 5961 §3 the RST is
+    // outside its window; Linux (`tcp_reset_check`) and `Endpoint` take it in
+    // CLOSING, and so does the observer. In TIME_WAIT they do not.
     #[test]
     fn test_rst_at_a_crossed_ack_is_outside() {
-        let mut obs = Observer::new();
-        step(&mut obs, A, syn(99), SynSent, SynReceived);
-        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
-        step(&mut obs, A, ack(100, 300), Established, Established);
-        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
-        let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
-        assert!(o.notes.contains(Note::Crossed));
-        let o = step(&mut obs, B, rst(300), Closing, Closing);
-        assert!(o.notes.contains(Note::RstIgnored));
-        // At A's RCV.NXT (after B's FIN) it resets A.
+        let crossed = || {
+            let mut obs = Observer::new();
+            step(&mut obs, A, syn(99), SynSent, SynReceived);
+            step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+            step(&mut obs, A, ack(100, 300), Established, Established);
+            step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+            let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
+            assert!(o.notes.contains(Note::Crossed));
+            obs
+        };
+        let mut obs = crossed();
+        let o = step(&mut obs, B, rst(300), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        // At A's RCV.NXT (after B's FIN) it resets A too.
+        let mut obs = crossed();
         let o = step(&mut obs, B, rst(301), Closed, Closed);
         assert!(o.notes.contains(Note::RstAccepted));
+        // In TIME_WAIT (B's ACK of A's FIN seen), B's FIN's number is below the window.
+        let mut obs = crossed();
+        step(&mut obs, B, ack(301, 101), TimeWait, Closing);
+        let o = step(&mut obs, B, rst(300), TimeWait, Closing);
+        assert!(o.notes.contains(Note::RstIgnored));
     }
 
     // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
