@@ -1215,3 +1215,57 @@ fn rst_below_rcv_nxt_is_dropped_in_time_wait_and_established() {
     assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
     assert_eq!(obs.state(Side::Server), State::Established);
 }
+
+/// Fuzz finds `crash-96132b84`, `0992ad17`, `0a009148`, `26371a2a`, `8db5980b`,
+/// `b2241e8e` (observer FIN_WAIT_1 vs endpoint CLOSING): the client's receive
+/// window is zero; the FINs cross. The client's FIN reaches the server (in
+/// FIN-WAIT-1: CLOSING); the server's FIN, seen next, is refused by the client's
+/// zero window (RFC 9293 §3.10.7.4). The observer revised the server back to
+/// ESTABLISHED and FIN-WAIT-1 (it sent its FIN before the client's arrived) but,
+/// returning early on the unacceptable segment, never delivered the crossed FIN
+/// to it. (The input's last two operations, an injected SYN, are left out.)
+#[test]
+fn regression_crossed_fin_refused_by_a_zero_window() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(2863, 0, None, 32769, Some(None)),
+        cfg(4144559104, 8125312, Some(25), 5, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            DropCaptured(191),
+            Connect(Client),
+            Wait(Duration::from_micros(1792)),
+            Listen(Server),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Deliver(0),
+            Deliver(0),
+            Send(Server, 1),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Send(Server, 142),
+            DropCaptured(68),
+            DeliverAll,
+            Close(Client),
+            Close(Server),
+            Close(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Closing);
+    assert_eq!(w.observer.state(Server), State::Closing);
+    assert!(w.knowable(Server));
+}

@@ -1527,7 +1527,7 @@ impl Observer {
             && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
             notes.insert(Note::Unacceptable);
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && self.beyond_window(from, s.seq)
@@ -1535,7 +1535,7 @@ impl Observer {
             // At or beyond the right edge of the receiver's window: not acceptable
             // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
             notes.insert(Note::Unacceptable);
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
@@ -1552,7 +1552,7 @@ impl Observer {
                 // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
                 // TIME_WAIT's retransmitted FIN is below.
                 notes.insert(Note::Unacceptable);
-                return;
+                return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
             // It ends exactly at RCV.NXT: Linux takes its ACK (see
             // `Note::AcceptedAtEdge`), the RFC's test would not.
@@ -1564,7 +1564,7 @@ impl Observer {
             if !peer.acks_syn(ack) {
                 notes.insert(Note::Unacceptable);
             }
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state == State::SynReceived {
             if peer.numbers.isn.is_none() || peer.acks_syn(ack) {
@@ -1578,7 +1578,7 @@ impl Observer {
                 self.set(to, State::Established, Cause::Received, t);
             } else {
                 notes.insert(Note::Unacceptable);
-                return;
+                return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
         }
         let peer = *self.half(to);
@@ -1603,18 +1603,33 @@ impl Observer {
                 _ => {}
             }
         }
-        if crossed_fin {
-            // The peer's FIN, which we had not received when we sent ours, arrives now.
-            let next = if self.half(to).acks_fin_of(self.half(from)) {
-                State::TimeWait
-            } else {
-                State::Closing
-            };
-            if next == State::TimeWait {
-                self.enter_time_wait(from, now, Cause::Delivered, t);
-            } else {
-                self.set(from, State::Closing, Cause::Delivered, t);
-            }
+        self.deliver_crossed_fin(crossed_fin, from, now, t);
+    }
+
+    /// After `from`'s FIN that crossed the peer's (if `crossed`): the peer's FIN,
+    /// which `from` had not received when it sent its own, arrives now — whether or
+    /// not the peer accepts `from`'s segment (its ACK and FIN may be unacceptable,
+    /// e.g. into a zero window: that changes nothing of what `from` received).
+    fn deliver_crossed_fin(
+        &mut self,
+        crossed: bool,
+        from: Side,
+        now: Duration,
+        t: &mut Transitions,
+    ) {
+        if !crossed {
+            return;
+        }
+        let to = from.peer();
+        let next = if self.half(to).acks_fin_of(self.half(from)) {
+            State::TimeWait
+        } else {
+            State::Closing
+        };
+        if next == State::TimeWait {
+            self.enter_time_wait(from, now, Cause::Delivered, t);
+        } else {
+            self.set(from, State::Closing, Cause::Delivered, t);
         }
     }
 }
@@ -1949,6 +1964,32 @@ mod test {
         step(&mut obs, B, ack(301, 101), TimeWait, Closing);
         let o = step(&mut obs, B, rst(300), TimeWait, Closing);
         assert!(o.notes.contains(Note::RstIgnored));
+    }
+
+    // Fuzz find `crash-96132b84` (and five like it): the FINs cross; A's receive
+    // window is zero, so B's crossed FIN is refused (RFC 9293 §3.10.7.4) — but B
+    // got A's FIN before it, and is in CLOSING whatever A does with B's FIN. The
+    // observer returned early on the unacceptable FIN and left B in FIN_WAIT_1.
+    #[test]
+    fn test_crossed_fin_into_a_zero_window_still_delivers_the_peers_fin() {
+        let mut obs = Observer::new();
+        let zero = |s: Segment| s.with_window(0);
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, zero(ack(101, 301)), Established, Established);
+        // One byte into the zero window: refused, A's RCV.NXT stays 301.
+        step(
+            &mut obs,
+            B,
+            ack(301, 101).with_len(1),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, zero(fin_ack(101, 301)), FinWait1, CloseWait);
+        let o = step(&mut obs, B, fin_ack(302, 101), FinWait1, Closing);
+        assert!(o.notes.contains(Note::Crossed), "{o:?}");
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        assert_eq!(path(&o, B), [Established, FinWait1, Closing]);
     }
 
     // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
