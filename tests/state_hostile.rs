@@ -13,7 +13,9 @@
 //! segment was injected, a side whose RST was not accepted, whose SYN reopened the
 //! connection or whose pure ACK made the observer take back a RST it had accepted,
 //! whose SYN, FIN or RST passed the capture point first in a retransmission, or
-//! whose TIME-WAIT began on a segment delayed after the capture point, either side
+//! whose TIME-WAIT began on a segment delayed after the capture point, or whose
+//! FIN or RST of an earlier incarnation with the same ISNs was taken as sent now,
+//! either side
 //! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
 //! passed it, and nothing after a segment was lost after the capture point. See that
@@ -1267,5 +1269,88 @@ fn regression_crossed_fin_refused_by_a_zero_window() {
     );
     assert_eq!(w.pair.endpoint(Server).state(), State::Closing);
     assert_eq!(w.observer.state(Server), State::Closing);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz finds `crash-718d6d0e`, `17c68bd1`, `00305607`, `03579e96`, `66dd310c`
+/// (observer FIN_WAIT_1 vs endpoint ESTABLISHED), the rule's case "a FIN or RST
+/// of an earlier incarnation": the server closed from SYN-RECEIVED (its FIN
+/// `SEQ = ISS + 1`, duplicated on the way) and was reset; both sides opened again
+/// at the same instant, so with the same ISNs, and a copy of the old FIN passes
+/// the capture point after the new SYN: the same segment, bit for bit, as the
+/// new incarnation's server would send closing from SYN-RECEIVED. The client (in
+/// SYN-SENT) drops it either way. Schedule one (the fuzz find): the server is
+/// ESTABLISHED; schedule two (the server does close, its FIN overtaking its
+/// SYN,ACK): FIN-WAIT-1. The observer says FIN-WAIT-1 for both; the rule leaves
+/// the server out in the first.
+#[test]
+fn regression_fin_of_an_earlier_incarnation_with_the_same_isns() {
+    use Op::*;
+    use Side::*;
+    let client = cfg(2619867193, 0, None, 65535, None);
+    let server = cfg(16777215, 0, None, 1919, None);
+    let w = replay(
+        client,
+        server,
+        &[
+            Abort(Server),
+            Delay(43),
+            Deliver(0),
+            Duplicate(51),
+            Close(Server),
+            Retransmit(Client),
+            Connect(Server),
+            Listen(Client),
+            Connect(Server),
+            Connect(Client),
+            Close(Client),
+            Deliver(0),
+            Drop(255),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Listen(Server),
+            Duplicate(228),
+            Duplicate(75),
+            Duplicate(228),
+            Duplicate(228),
+            Duplicate(228),
+            Duplicate(228),
+            Duplicate(14),
+            Connect(Client),
+            Duplicate(75),
+            Deliver(1),
+            Deliver(0),
+            DeliverAll,
+            Retransmit(Server),
+            Deliver(244),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+    assert!(w.old_incarnation[Server.index()]);
+    assert!(!w.knowable(Server));
+    // The second schedule: the same segments at the capture point (client SYN
+    // 2619867193, server FIN 16777216 ACK 2619867194, server SYN,ACK 16777215,
+    // client ACK 2619867194), the FIN really the new incarnation's.
+    let w = replay(
+        client,
+        server,
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Delay(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
     assert!(w.knowable(Server));
 }
