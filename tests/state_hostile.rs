@@ -1354,3 +1354,59 @@ fn regression_fin_of_an_earlier_incarnation_with_the_same_isns() {
     assert_eq!(w.observer.state(Server), State::FinWait1);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz finds `crash-8a0bab36`, `bab73c0a` (observer FIN_WAIT_2 vs endpoint
+/// ESTABLISHED) and `397e45ec` (CLOSED vs FIN_WAIT_2): a FIN the server sent from
+/// SYN-RECEIVED in an earlier incarnation (`ACK` = the client's old ISN + 1) is
+/// seen after the client's new SYN put the server in SYN-RECEIVED again. Its ACK
+/// does not acknowledge the SYN the server now holds, so it cannot be this
+/// incarnation's (a side in SYN-RECEIVED acknowledges exactly `IRS + 1`); the
+/// client in SYN-SENT answers it with a RST, outside the server's window. The
+/// observer took it as the server's FIN (FIN-WAIT-1), and the client's ACK of the
+/// new SYN,ACK as the ACK of that FIN (FIN-WAIT-2). Such a segment is now
+/// processed as nothing of the current incarnation.
+#[test]
+fn regression_fin_from_syn_received_of_an_earlier_incarnation() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            285280768,
+            34412,
+            None,
+            65281,
+            Some(Some(Duration::from_secs(0))),
+        ),
+        cfg(33, 134, None, 65281, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Client),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            InjectSyn(Server, 1),
+            Send(Server, 833),
+            Connect(Server),
+            Connect(Client),
+            Close(Server),
+            Drop(12),
+            Connect(Client),
+            Deliver(0),
+            Capture(0),
+            Deliver(0),
+            Listen(Server),
+            InjectRst(Client, 2),
+            InjectSyn(Server, 0),
+            Listen(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

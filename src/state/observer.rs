@@ -796,10 +796,24 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
+        // not acknowledge the SYN that side took (its RCV.NXT is IRS + 1 until it is
+        // ESTABLISHED, so every segment it sends acknowledges at least that): sent
+        // by an earlier incarnation of the side, e.g. a FIN still in flight when the
+        // connection was reset and opened again. It is not this incarnation's
+        // segment: nothing of it is processed (the receiver drops it for its ACK,
+        // RFC 9293 §3.10.7.3–4, or for its sequence number).
+        let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        let old_incarnation = !syn
+            && !rst
+            && self.state(from) == State::SynReceived
+            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| !a.after(irs));
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
             self.on_syn(from, &s, seg, &mut t, &mut notes);
+        } else if old_incarnation {
+            notes.insert(Note::Unacceptable);
         } else {
             self.on_other(from, &s, in_order, now, &mut t, &mut notes);
         }
@@ -816,7 +830,7 @@ impl Observer {
         // nothing in its sequence space.
         let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
+        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack && !old_incarnation {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -843,10 +857,12 @@ impl Observer {
         let h = self.half_mut(from);
         if !rst {
             let end = s.seq + s.seg_len;
-            h.numbers.next_seq = Some(match h.numbers.next_seq {
-                Some(n) => n.max_seq(end),
-                None => end,
-            });
+            if !old_incarnation {
+                h.numbers.next_seq = Some(match h.numbers.next_seq {
+                    Some(n) => n.max_seq(end),
+                    None => end,
+                });
+            }
             if let Some(ack) = s.ack {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
@@ -1990,6 +2006,22 @@ mod test {
         assert!(o.notes.contains(Note::Crossed), "{o:?}");
         assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
         assert_eq!(path(&o, B), [Established, FinWait1, Closing]);
+    }
+
+    // Fuzz finds `crash-8a0bab36`, `bab73c0a`, `397e45ec`: B, in SYN_RECEIVED with
+    // A's SYN 100, is seen sending a FIN whose ACK (51) does not acknowledge that
+    // SYN: an earlier incarnation's FIN, still in flight. Nothing of it is
+    // processed; B's SYN,ACK and A's ACK then open the connection.
+    #[test]
+    fn test_fin_acking_another_syn_from_syn_received_is_an_old_incarnations() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, B, fin_ack(9, 51), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        assert!(o.transitions.is_empty(), "{o:?}");
+        assert_eq!(obs.numbers(B).fin_seq, None);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 501), Established, Established);
     }
 
     // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
