@@ -1410,3 +1410,45 @@ fn regression_fin_from_syn_received_of_an_earlier_incarnation() {
     assert_eq!(w.observer.state(Server), State::Established);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-7d8b9b90` (observer TIME_WAIT vs endpoint CLOSING): the
+/// FINs cross; the server, reset unseen (its RST lost) and opened again with the
+/// same ISN, acknowledges the client's FIN from its new incarnation at `SEQ =
+/// 320017314`: the old FIN's number, one below the client's `RCV.NXT`. The
+/// client finds that zero-length segment unacceptable (RFC 9293 §3.10.7.4) and
+/// does not process its ACK: it stays in CLOSING. The observer, taking it for a
+/// keep-alive, processed the ACK of the client's FIN (TIME_WAIT).
+#[test]
+fn regression_keep_alive_below_rcv_nxt_acks_nothing() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(14486011, 1809280, None, 32685, Some(None)),
+        cfg(320017313, 39064, None, 4883, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Abort(Server),
+            Drop(255),
+            Retransmit(Client),
+            Connect(Server),
+            Listen(Client),
+            Deliver(0),
+            Close(Client),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Connect(Client),
+            Delay(67),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closing);
+    assert_eq!(w.observer.state(Client), State::Closing);
+    assert!(w.knowable(Client));
+}

@@ -1553,6 +1553,17 @@ impl Observer {
             notes.insert(Note::Unacceptable);
             return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
+        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
+            && s.seg_len == 0
+            && notes.contains(Note::KeepAlive)
+            && me.contiguous.is_some_and(|rcv_nxt| s.seq.before(rcv_nxt))
+        {
+            // A zero-length keep-alive, below the receiver's RCV.NXT: not acceptable
+            // (RFC 9293 §3.10.7.4, first check; Linux too: it ends before
+            // `rcv_wup`), its ACK not processed — the receiver answers with an ACK.
+            notes.insert(Note::Unacceptable);
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
+        }
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
             && s.seg_len > 0
@@ -2022,6 +2033,25 @@ mod test {
         assert_eq!(obs.numbers(B).fin_seq, None);
         step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
         step(&mut obs, A, ack(101, 501), Established, Established);
+    }
+
+    // Fuzz find `crash-7d8b9b90`: the FINs cross; a zero-length segment of B at
+    // its FIN's sequence number (SND.NXT − 1, a keep-alive's place: here another
+    // incarnation's ACK with the same ISN) lies below A's RCV.NXT: unacceptable
+    // (RFC 9293 §3.10.7.4; Linux too), its ACK of A's FIN not processed. A stays in
+    // CLOSING until B's real ACK.
+    #[test]
+    fn test_keep_alive_below_rcv_nxt_processes_no_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(301, 101), Closing, Closing);
+        let o = step(&mut obs, B, ack(301, 102), Closing, Closing);
+        assert!(o.notes.contains(Note::KeepAlive), "{o:?}");
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        step(&mut obs, B, ack(302, 102), TimeWait, Closing);
     }
 
     // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
