@@ -1452,3 +1452,70 @@ fn regression_keep_alive_below_rcv_nxt_acks_nothing() {
     assert_eq!(w.observer.state(Client), State::Closing);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-fcbef29d` (observer CLOSED vs endpoint FIN_WAIT_2): the
+/// server, in FIN-WAIT-1 of an earlier connection as far as the capture shows,
+/// opens again with a fresh SYN (that connection ended unseen); its old
+/// acknowledgment (the client's old ISN + 1) stayed its "last ACK seen", so a
+/// RST of the client's earlier incarnation at exactly that number, seen after
+/// the new handshake and the server's FIN, was judged exact and reset the
+/// server in the observer; the endpoint finds it far outside its window. A fresh
+/// SYN from a side of an earlier connection now forgets what that side
+/// acknowledged there.
+#[test]
+fn regression_rst_at_an_ack_of_an_earlier_connection() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(66095, 229376, None, 14135, None),
+        cfg(805255167, 9846, None, 65281, None),
+        &[
+            Deliver(0),
+            Connect(Client),
+            Close(Server),
+            Close(Client),
+            Wait(Duration::from_secs(11814)),
+            Listen(Server),
+            Deliver(0),
+            Deliver(55),
+            Connect(Client),
+            Close(Server),
+            Listen(Client),
+            Wait(Duration::from_millis(1792)),
+            Deliver(0),
+            Connect(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            Retransmit(Server),
+            InjectSyn(Client, 0),
+            Deliver(0),
+            DeliverAll,
+            Retransmit(Server),
+            InjectSyn(Client, 1),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed on the RST.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+}

@@ -1112,6 +1112,13 @@ impl Observer {
             h.syn_seen = true;
             h.numbers.isn = Some(s.seq);
             h.numbers.window_scale = seg.options.window_scale;
+            if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
+                // A fresh SYN from a side of an earlier connection (ended unseen):
+                // what it acknowledged there says nothing of the peer's RCV.NXT
+                // estimate here (a RST is judged against it).
+                h.numbers.highest_ack = None;
+                h.peer_contiguous_at_ack = None;
+            }
         }
     }
 
