@@ -331,7 +331,12 @@ impl Half {
 ///   SYN_SENT iff it carries an ACK that acknowledges the SYN; in the other states iff
 ///   its sequence number lies in the receiver's window (RFC 9293 §3.10.7.4), where the
 ///   receiver's `RCV.NXT` is estimated from what it acknowledged and from what the
-///   sender has sent. Otherwise the RST is [`Note::RstIgnored`] and changes nothing.
+///   sender has sent. A RST at the sender's FIN's own sequence number, once the
+///   receiver processed that FIN, is at `RCV.NXT − 1` whatever the receiver's last
+///   ACK seen: as Linux and [`Endpoint`] do, a receiver in CLOSE_WAIT, CLOSING or
+///   LAST_ACK accepts it, one in TIME_WAIT drops it (see
+///   [`Endpoint::on_segment`]). Otherwise the RST is [`Note::RstIgnored`] and
+///   changes nothing.
 ///   A passive opener reset in SYN_RECEIVED returns to LISTEN (RFC 9293 MUST-11);
 ///   every other reset side, and the side that sent the RST, is CLOSED.
 /// * **Acceptability** (RFC 9293 §3.10.7.4, first check) is judged where the capture
@@ -381,10 +386,15 @@ impl Half {
 /// assert_eq!(obs.isn(Side::Server), Some(SeqNum(300)));
 /// assert_eq!((o.relative_seq, o.relative_ack), (1, Some(1)));
 /// ```
+///
+/// [`Endpoint`]: super::Endpoint
+/// [`Endpoint::on_segment`]: super::Endpoint::on_segment
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Observer {
     halves: [Half; 2],
-    msl: Duration,
+    /// The maximum segment lifetime in nanoseconds (8 bytes where a `Duration`
+    /// takes 16; one above 584 years is taken as 584 years).
+    msl_nanos: u64,
     started: bool,
     midstream: bool,
     first_closer: Option<Side>,
@@ -408,6 +418,16 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
+}
+
+/// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
+const fn saturating_nanos(d: Duration) -> u64 {
+    let nanos = d.as_nanos();
+    if nanos > u64::MAX as u128 {
+        u64::MAX
+    } else {
+        nanos as u64
+    }
 }
 
 impl Default for Observer {
@@ -443,7 +463,7 @@ impl Observer {
     pub const fn new() -> Self {
         Observer {
             halves: [Half::new(State::Closed), Half::new(State::Listen)],
-            msl: DEFAULT_MSL,
+            msl_nanos: saturating_nanos(DEFAULT_MSL),
             started: false,
             midstream: false,
             first_closer: None,
@@ -456,13 +476,13 @@ impl Observer {
 
     /// The same observer with another maximum segment lifetime (TIME_WAIT lasts 2·`msl`).
     pub const fn with_msl(mut self, msl: Duration) -> Self {
-        self.msl = msl;
+        self.msl_nanos = saturating_nanos(msl);
         self
     }
 
     /// The maximum segment lifetime in use.
     pub const fn msl(&self) -> Duration {
-        self.msl
+        Duration::from_nanos(self.msl_nanos)
     }
 
     /// The current state of `side`.
@@ -506,7 +526,7 @@ impl Observer {
     pub fn time_wait_deadline(&self, side: Side) -> Option<Duration> {
         let h = &self.halves[side.index()];
         match (h.state, h.time_wait_since) {
-            (State::TimeWait, Some(since)) => since.checked_add(self.msl.saturating_mul(2)),
+            (State::TimeWait, Some(since)) => since.checked_add(self.msl().saturating_mul(2)),
             _ => None,
         }
     }
@@ -758,8 +778,11 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
-                let msl = self.msl;
-                *self = Observer::new().with_msl(msl);
+                let msl_nanos = self.msl_nanos;
+                *self = Observer {
+                    msl_nanos,
+                    ..Observer::new()
+                };
                 self.half_mut(from).state = old_from;
                 if zero_window {
                     self.half_mut(to).numbers.window = Some(0);
@@ -802,8 +825,11 @@ impl Observer {
                 && peer.state == State::SynSent
                 && peer.numbers.isn.is_some_and(|isn| ack == isn + 1)
             {
-                let msl = self.msl;
-                *self = Observer::new().with_msl(msl);
+                let msl_nanos = self.msl_nanos;
+                *self = Observer {
+                    msl_nanos,
+                    ..Observer::new()
+                };
                 let p = self.half_mut(to);
                 p.state = State::SynSent;
                 p.numbers.isn = peer.numbers.isn;
@@ -882,10 +908,24 @@ impl Observer {
             && rcv_state.is_synchronized()
             && (rcv_state != State::TimeWait || !self.reopens_time_wait(from, seg))
             && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
+        // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
+        // not acknowledge the SYN that side took (its RCV.NXT is IRS + 1 until it is
+        // ESTABLISHED, so every segment it sends acknowledges at least that): sent
+        // by an earlier incarnation of the side, e.g. a FIN still in flight when the
+        // connection was reset and opened again. It is not this incarnation's
+        // segment: nothing of it is processed (the receiver drops it for its ACK,
+        // RFC 9293 §3.10.7.3–4, or for its sequence number).
+        let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        let old_incarnation = !syn
+            && !rst
+            && self.state(from) == State::SynReceived
+            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| !a.after(irs));
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
             self.on_syn(from, &s, seg, &mut t, &mut notes);
+        } else if old_incarnation {
+            notes.insert(Note::Unacceptable);
         } else {
             self.on_other(from, &s, in_order, now, &mut t, &mut notes);
         }
@@ -905,7 +945,13 @@ impl Observer {
         let challenged =
             into_synchronized || (syn && self.irs_of(to).is_some_and(|irs| irs != s.seq));
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack && !before_syn {
+        if !rst
+            && !challenged
+            && !dropped_in_syn_sent
+            && !foreign_ack
+            && !before_syn
+            && !old_incarnation
+        {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -932,10 +978,12 @@ impl Observer {
         let h = self.half_mut(from);
         if !rst && !before_syn {
             let end = s.seq + s.seg_len;
-            h.numbers.next_seq = Some(match h.numbers.next_seq {
-                Some(n) => n.max_seq(end),
-                None => end,
-            });
+            if !old_incarnation {
+                h.numbers.next_seq = Some(match h.numbers.next_seq {
+                    Some(n) => n.max_seq(end),
+                    None => end,
+                });
+            }
             if let Some(ack) = s.ack {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
@@ -1202,6 +1250,13 @@ impl Observer {
             h.syn_seen = true;
             h.numbers.isn = Some(s.seq);
             h.numbers.window_scale = seg.options.window_scale;
+            if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
+                // A fresh SYN from a side of an earlier connection (ended unseen):
+                // what it acknowledged there says nothing of the peer's RCV.NXT
+                // estimate here (a RST is judged against it).
+                h.numbers.highest_ack = None;
+                h.peer_contiguous_at_ack = None;
+            }
         }
     }
 
@@ -1443,6 +1498,24 @@ impl Observer {
                 _ => true,
             }
         });
+        // A RST at the sender's FIN's own sequence number into a receiver that
+        // processed that FIN: `RCV.NXT - 1`, whatever the receiver's last ACK seen
+        // (one sent before the FIN arrived can be seen after it). Linux
+        // (`tcp_reset_check`) takes it in CLOSE-WAIT, CLOSING and LAST-ACK, as
+        // `Endpoint` does (see `Endpoint::on_segment`); in TIME-WAIT, where only
+        // `RCV.NXT` resets, it lies below the window.
+        let after_fin = !me.fin_pending
+            && matches!(
+                peer.state,
+                State::CloseWait | State::Closing | State::LastAck | State::TimeWait
+            );
+        if after_fin && me.numbers.fin_seq == Some(seq) {
+            return if peer.state == State::TimeWait {
+                Window::Outside
+            } else {
+                Window::Exact
+            };
+        }
         let rcv_nxt = match (fresh_ack, me.contiguous) {
             (Some(a), _) if seq == a => return Window::Exact,
             (Some(a), Some(c)) => a.max_seq(c),
@@ -1669,7 +1742,7 @@ impl Observer {
             && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
             notes.insert(Note::Unacceptable);
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && self.beyond_window(from, s.seq)
@@ -1677,7 +1750,18 @@ impl Observer {
             // At or beyond the right edge of the receiver's window: not acceptable
             // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
             notes.insert(Note::Unacceptable);
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
+        }
+        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
+            && s.seg_len == 0
+            && notes.contains(Note::KeepAlive)
+            && me.contiguous.is_some_and(|rcv_nxt| s.seq.before(rcv_nxt))
+        {
+            // A zero-length keep-alive, below the receiver's RCV.NXT: not acceptable
+            // (RFC 9293 §3.10.7.4, first check; Linux too: it ends before
+            // `rcv_wup`), its ACK not processed — the receiver answers with an ACK.
+            notes.insert(Note::Unacceptable);
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
@@ -1694,7 +1778,7 @@ impl Observer {
                 // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
                 // TIME_WAIT's retransmitted FIN is below.
                 notes.insert(Note::Unacceptable);
-                return;
+                return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
             // It ends exactly at RCV.NXT: Linux takes its ACK (see
             // `Note::AcceptedAtEdge`), the RFC's test would not.
@@ -1706,7 +1790,7 @@ impl Observer {
             if !peer.acks_syn(ack) {
                 notes.insert(Note::Unacceptable);
             }
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state == State::SynReceived {
             if peer.numbers.isn.is_none() || peer.acks_syn(ack) {
@@ -1720,7 +1804,7 @@ impl Observer {
                 self.set(to, State::Established, Cause::Received, t);
             } else {
                 notes.insert(Note::Unacceptable);
-                return;
+                return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
         }
         let peer = *self.half(to);
@@ -1745,18 +1829,33 @@ impl Observer {
                 _ => {}
             }
         }
-        if crossed_fin {
-            // The peer's FIN, which we had not received when we sent ours, arrives now.
-            let next = if self.half(to).acks_fin_of(self.half(from)) {
-                State::TimeWait
-            } else {
-                State::Closing
-            };
-            if next == State::TimeWait {
-                self.enter_time_wait(from, now, Cause::Delivered, t);
-            } else {
-                self.set(from, State::Closing, Cause::Delivered, t);
-            }
+        self.deliver_crossed_fin(crossed_fin, from, now, t);
+    }
+
+    /// After `from`'s FIN that crossed the peer's (if `crossed`): the peer's FIN,
+    /// which `from` had not received when it sent its own, arrives now — whether or
+    /// not the peer accepts `from`'s segment (its ACK and FIN may be unacceptable,
+    /// e.g. into a zero window: that changes nothing of what `from` received).
+    fn deliver_crossed_fin(
+        &mut self,
+        crossed: bool,
+        from: Side,
+        now: Duration,
+        t: &mut Transitions,
+    ) {
+        if !crossed {
+            return;
+        }
+        let to = from.peer();
+        let next = if self.half(to).acks_fin_of(self.half(from)) {
+            State::TimeWait
+        } else {
+            State::Closing
+        };
+        if next == State::TimeWait {
+            self.enter_time_wait(from, now, Cause::Delivered, t);
+        } else {
+            self.set(from, State::Closing, Cause::Delivered, t);
         }
     }
 }
@@ -1831,6 +1930,23 @@ mod test {
             v.push(t.to);
         }
         v
+    }
+
+    #[test]
+    fn test_msl_kept_to_the_nanosecond_and_saturated() {
+        let msl = Duration::new(1, 500_000_001);
+        assert_eq!(Observer::new().with_msl(msl).msl(), msl);
+        assert_eq!(
+            Observer::new().with_msl(Duration::MAX).msl(),
+            Duration::from_nanos(u64::MAX)
+        );
+        let limit = Duration::from_nanos(u64::MAX);
+        assert_eq!(
+            Observer::new()
+                .with_msl(limit + Duration::from_nanos(1))
+                .msl(),
+            limit
+        );
     }
 
     #[test]
@@ -2063,22 +2179,95 @@ mod test {
 
     // Fuzz find: the FINs cross (figure 14); then B, closed unseen (user timeout),
     // answers A's FIN with <SEQ=SEG.ACK><CTL=RST> — the ACK of A's FIN, which
-    // crossed B's FIN and so is one short of A's RCV.NXT. A has B's FIN: the RST
-    // is outside its window, A stays in CLOSING (RFC 9293 §3.10.7.4, RFC 5961 §3).
+    // crossed B's FIN and so is one short of A's RCV.NXT: B's FIN's own sequence
+    // number. A has B's FIN: by RFC 9293 §3.10.7.4 and RFC 5961 §3 the RST is
+    // outside its window; Linux (`tcp_reset_check`) and `Endpoint` take it in
+    // CLOSING, and so does the observer. In TIME_WAIT they do not.
     #[test]
     fn test_rst_at_a_crossed_ack_is_outside() {
-        let mut obs = Observer::new();
-        step(&mut obs, A, syn(99), SynSent, SynReceived);
-        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
-        step(&mut obs, A, ack(100, 300), Established, Established);
-        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
-        let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
-        assert!(o.notes.contains(Note::Crossed));
-        let o = step(&mut obs, B, rst(300), Closing, Closing);
-        assert!(o.notes.contains(Note::RstIgnored));
-        // At A's RCV.NXT (after B's FIN) it resets A.
+        let crossed = || {
+            let mut obs = Observer::new();
+            step(&mut obs, A, syn(99), SynSent, SynReceived);
+            step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+            step(&mut obs, A, ack(100, 300), Established, Established);
+            step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+            let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
+            assert!(o.notes.contains(Note::Crossed));
+            obs
+        };
+        let mut obs = crossed();
+        let o = step(&mut obs, B, rst(300), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        // At A's RCV.NXT (after B's FIN) it resets A too.
+        let mut obs = crossed();
         let o = step(&mut obs, B, rst(301), Closed, Closed);
         assert!(o.notes.contains(Note::RstAccepted));
+        // In TIME_WAIT (B's ACK of A's FIN seen), B's FIN's number is below the window.
+        let mut obs = crossed();
+        step(&mut obs, B, ack(301, 101), TimeWait, Closing);
+        let o = step(&mut obs, B, rst(300), TimeWait, Closing);
+        assert!(o.notes.contains(Note::RstIgnored));
+    }
+
+    // Fuzz find `crash-96132b84` (and five like it): the FINs cross; A's receive
+    // window is zero, so B's crossed FIN is refused (RFC 9293 §3.10.7.4) — but B
+    // got A's FIN before it, and is in CLOSING whatever A does with B's FIN. The
+    // observer returned early on the unacceptable FIN and left B in FIN_WAIT_1.
+    #[test]
+    fn test_crossed_fin_into_a_zero_window_still_delivers_the_peers_fin() {
+        let mut obs = Observer::new();
+        let zero = |s: Segment| s.with_window(0);
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, zero(ack(101, 301)), Established, Established);
+        // One byte into the zero window: refused, A's RCV.NXT stays 301.
+        step(
+            &mut obs,
+            B,
+            ack(301, 101).with_len(1),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, zero(fin_ack(101, 301)), FinWait1, CloseWait);
+        let o = step(&mut obs, B, fin_ack(302, 101), FinWait1, Closing);
+        assert!(o.notes.contains(Note::Crossed), "{o:?}");
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        assert_eq!(path(&o, B), [Established, FinWait1, Closing]);
+    }
+
+    // Fuzz finds `crash-8a0bab36`, `bab73c0a`, `397e45ec`: B, in SYN_RECEIVED with
+    // A's SYN 100, is seen sending a FIN whose ACK (51) does not acknowledge that
+    // SYN: an earlier incarnation's FIN, still in flight. Nothing of it is
+    // processed; B's SYN,ACK and A's ACK then open the connection.
+    #[test]
+    fn test_fin_acking_another_syn_from_syn_received_is_an_old_incarnations() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, B, fin_ack(9, 51), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        assert!(o.transitions.is_empty(), "{o:?}");
+        assert_eq!(obs.numbers(B).fin_seq, None);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 501), Established, Established);
+    }
+
+    // Fuzz find `crash-7d8b9b90`: the FINs cross; a zero-length segment of B at
+    // its FIN's sequence number (SND.NXT − 1, a keep-alive's place: here another
+    // incarnation's ACK with the same ISN) lies below A's RCV.NXT: unacceptable
+    // (RFC 9293 §3.10.7.4; Linux too), its ACK of A's FIN not processed. A stays in
+    // CLOSING until B's real ACK.
+    #[test]
+    fn test_keep_alive_below_rcv_nxt_processes_no_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(301, 101), Closing, Closing);
+        let o = step(&mut obs, B, ack(301, 102), Closing, Closing);
+        assert!(o.notes.contains(Note::KeepAlive), "{o:?}");
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        step(&mut obs, B, ack(302, 102), TimeWait, Closing);
     }
 
     // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with
