@@ -1034,3 +1034,97 @@ fn no_initial_rtt_without_a_syn() {
         assert_eq!(r.analysis.initial_rtt, None, "frame {frame}");
     }
 }
+
+/// A connection closing in the usual order, the final ACK not captured.
+fn closing_without_the_last_ack(t: &mut Tracker, port: u16) -> ConnId {
+    let mut frame = 0;
+    let id = handshake(t, &mut frame, 1, port);
+    let (c, s) = (addr(1, port), addr(2, 80));
+    track(
+        t,
+        10,
+        1,
+        &datagram(c, s, 101, 501, TcpFlags::FIN | TcpFlags::ACK, 0),
+    );
+    track(
+        t,
+        11,
+        1,
+        &datagram(s, c, 501, 102, TcpFlags::FIN | TcpFlags::ACK, 0),
+    );
+    id
+}
+
+/// The summary's state sets are exactly the states each side passed (RFC 9293
+/// Figure 5 for a client closing first, its FIN acknowledged with the server's
+/// FIN): nothing else. The client starts CLOSED (an active OPEN), the server
+/// in LISTEN (a passive OPEN), as the observer assumes.
+#[test]
+fn summary_states_are_exactly_the_states_passed() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let id = closing_without_the_last_ack(&mut t, 4008);
+    let sum = t.connection(id).expect("tracked").summary();
+    let client: Vec<State> = sum.states[0].iter().collect();
+    let server: Vec<State> = sum.states[1].iter().collect();
+    assert_eq!(
+        client,
+        [
+            State::Closed,
+            State::SynSent,
+            State::Established,
+            State::FinWait1,
+            State::FinWait2,
+            State::TimeWait
+        ]
+    );
+    assert_eq!(
+        server,
+        [
+            State::Listen,
+            State::SynReceived,
+            State::Established,
+            State::CloseWait,
+            State::LastAck
+        ]
+    );
+    assert_eq!(sum.final_states, [State::TimeWait, State::LastAck]);
+}
+
+/// A connection is closed (expires 2·MSL after its last segment, reported as
+/// `Closed`) only when both sides are; with the server still in LAST_ACK it is
+/// live, and expires after the idle timeout, reported as `Expired`.
+#[test]
+fn one_side_closed_is_not_a_closed_connection() {
+    let mut t = Tracker::new(TrackerConfig {
+        idle_timeout: Duration::from_secs(60),
+        msl: Duration::from_secs(10),
+        ..TrackerConfig::default()
+    });
+    closing_without_the_last_ack(&mut t, 4009);
+    t.advance_time(Duration::from_secs(30));
+    assert!(t.poll_event().is_none());
+    t.advance_time(Duration::from_secs(62));
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == 0));
+}
+
+/// An IPv4 segment never joins an IPv6 connection, even with the same ports and
+/// right after it (the tracker remembers the last connection it matched).
+#[test]
+fn ipv4_segment_with_an_ipv6_connections_ports_is_another_connection() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let c6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], 4010));
+    let s6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 2], 80));
+    let d = datagram6(c6, s6, 100, 0, TcpFlags::SYN);
+    let r6 = t.track(
+        1,
+        Duration::from_secs(1),
+        decode(LinkType::RAW, &d).tcp().expect("TCP"),
+    );
+    let (c4, s4) = (
+        SocketAddr::from(([0, 0, 0, 0], 4010)),
+        SocketAddr::from(([0, 0, 0, 0], 80)),
+    );
+    let r4 = track(&mut t, 2, 1, &datagram(c4, s4, 100, 0, TcpFlags::SYN, 0));
+    assert_eq!((r6.stream, r4.stream), (0, 1));
+    assert_eq!(t.len(), 2);
+}
