@@ -717,3 +717,133 @@ fn passive_syn_received_stays_passive_against_an_out_of_window_syn() {
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
     assert_eq!(obs.state(S), State::Listen);
 }
+
+// ---- H9e ----
+
+// A SYN with another ISN exactly at the receiver's RCV.NXT, into ESTABLISHED (e.g.
+// the client crashed and, unseen, opens again with ISN 101; RFC 9293 figure 11).
+// After the handshake (client ISN 100, server ISN 300) the server answers the SYN
+// <SEQ=101> with a challenge ACK and processes nothing (RFC 5961 §4, RFC 9293
+// §3.10.7.4 fourth check): its RCV.NXT stays 101. A FIN <SEQ=102> of the client then
+// lies after a gap (octet 101 never arrived): out of order, not processed, and the
+// server stays ESTABLISHED. The observer had let the SYN move the client's
+// contiguous estimate to 102, and took the FIN (CLOSE_WAIT).
+#[test]
+fn syn_at_rcv_nxt_into_established_moves_nothing() {
+    let mut obs = handshake();
+    let o = send(&mut obs, C, seg(101, 0, SYN));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(S), State::Established);
+    let o = send(&mut obs, C, seg(102, 301, FIN | ACK));
+    assert_eq!(obs.state(S), State::Established, "{o:?}");
+}
+
+// Kills `Observer::set`'s kept-IRS clearing `to != SynReceived` → `==` (the lead's
+// surviving mutant 561:15; line 581 on main 246948d), which left the kept IRS in
+// place after its side left SYN_RECEIVED (and cleared it on entering). Simultaneous open: client SYN 100,
+// server SYN 300 cross; a stale SYN of the server with ISN 200 reaches the client,
+// which keeps IRS 300 (RFC 9293 §3.10.7.4, RFC 5961 §4). The server's data <SEQ=301>
+// <ACK=101> acknowledges the client's SYN: the client is ESTABLISHED on IRS 300, so
+// the server's ISN in use is 300, not the 200 of the stale SYN seen last.
+#[test]
+fn leaving_syn_received_on_a_kept_irs_restores_the_peers_isn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 0, SYN));
+    let o = send(&mut obs, S, seg(200, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    let o = send(&mut obs, S, seg(301, 101, ACK).with_len(10));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established),
+        "{o:?}"
+    );
+    assert_eq!(obs.isn(S), Some(SeqNum(300)));
+}
+
+// Fuzz finds `crash-e174c6ef`, `00dfe563`: an old duplicate ACK of an earlier
+// incarnation (here <SEQ=50><ACK=999>) reaches the server after the client's new SYN
+// 100 made it SYN-RECEIVED. Its sequence number lies before the client's ISN + 1:
+// sent before that SYN, it shows no SYN,ACK received by the client, and the server
+// finds it outside its window (RFC 9293 §3.10.7.4, first check: an ACK, nothing
+// processed). Both stay: the client in SYN_SENT, the server in SYN_RECEIVED. The
+// observer had inferred a SYN,ACK from the ACK and made both ESTABLISHED.
+#[test]
+fn old_ack_from_syn_sent_infers_no_syn_ack() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(50, 999, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::SynReceived)
+    );
+}
+
+// Fuzz find `crash-7ca9ff2f`: segments of an earlier incarnation, still in flight,
+// seen after a new handshake began. The client's SYN 1000 makes the server
+// SYN-RECEIVED, its SYN,ACK <SEQ=300><ACK=1001> the client ESTABLISHED. An old FIN
+// of the server <SEQ=250><ACK=996> lies before the server's ISN + 1: sent before
+// that SYN,ACK, it shows no close of the server, moves none of its numbers, and
+// the client finds it outside its window (RFC 9293 §3.10.7.4, first check). An old
+// RST of the client at 996 then lies outside the server's window [1001, 2001): the
+// server stays SYN-RECEIVED. The observer had taken the FIN (FIN_WAIT_1) and its
+// ACK as the server's RCV.NXT, and so the RST as exact.
+#[test]
+fn segments_before_the_syn_move_nothing() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(1000, 0, SYN));
+    send(&mut obs, S, seg(300, 1001, SYN | ACK));
+    let o = send(&mut obs, S, seg(250, 996, FIN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynReceived)
+    );
+    let o = send(&mut obs, C, seg(996, 0, RST));
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+}
+
+// Fuzz find of H9e's final run, `crash-3dad8d5e` (also H9f's 8a0bab36, bab73c0a):
+// the client's SYN 100 makes the server SYN-RECEIVED; the server's SYN,ACK (ISN 300)
+// is lost before the capture point, and it closes: its FIN <SEQ=301><ACK=101> reaches
+// the client in SYN-SENT, which drops it (no SYN, RFC 9293 §3.10.7.3). The server's
+// connection ends unseen (its timer), it listens again, and the client's
+// retransmitted SYN gets a new SYN,ACK <SEQ=5000><ACK=101>: a SYN_SENT receiver
+// takes any SYN,ACK acknowledging its SYN (§3.10.7.3): ESTABLISHED; the server's FIN
+// <SEQ=5001> then makes it CLOSE_WAIT. The observer had found the SYN,ACK of a side
+// it had in FIN_WAIT_1 unacceptable and left the client in SYN_SENT.
+#[test]
+fn new_syn_ack_after_an_unseen_close_is_taken_in_syn_sent() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!(obs.state(C), State::SynSent);
+    let o = send(&mut obs, S, seg(5000, 101, SYN | ACK));
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynReceived)
+    );
+    send(&mut obs, S, seg(5001, 101, FIN | ACK));
+    assert_eq!(obs.state(C), State::CloseWait);
+}
+
+// Fuzz find of H9e's final run, `crash-c4a0975d` (also H9f's 9bd24d7f): the
+// client's SYN 100, with a zero window, makes the server SYN-RECEIVED; its SYN,ACK
+// (ISN 300) is lost, and its FIN <SEQ=301><ACK=101> (refused by the zero window:
+// the observer keeps it waiting) reaches the client in SYN-SENT, which drops it. The server's connection ends unseen, and it opens anew: SYN 7000, a
+// simultaneous open with the client (SYN-RECEIVED). That SYN fills no gap of the old
+// sequence space: the old FIN is never processed, and the client stays
+// SYN_RECEIVED. The observer had kept the FIN waiting for its gap and delivered it
+// when the new SYN moved the server's contiguous estimate past it (CLOSE_WAIT).
+#[test]
+fn fresh_syn_delivers_no_fin_of_the_old_connection() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN).with_window(0));
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    let o = send(&mut obs, S, seg(7000, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    assert_eq!(obs.state(S), State::SynSent, "{o:?}");
+}

@@ -13,7 +13,9 @@
 //! segment was injected, a side whose RST was not accepted, whose SYN reopened the
 //! connection or whose pure ACK made the observer take back a RST it had accepted,
 //! whose SYN, FIN or RST passed the capture point first in a retransmission, or
-//! whose TIME-WAIT began on a segment delayed after the capture point, either side
+//! whose TIME-WAIT began on a segment delayed after the capture point, or whose
+//! FIN or RST of an earlier incarnation with the same ISNs was taken as sent now,
+//! either side
 //! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
 //! passed it, and nothing after a segment was lost after the capture point. See that
@@ -993,4 +995,767 @@ fn regression_refused_syn_into_time_wait_opens_its_sender() {
     assert_eq!(w.pair.endpoint(Client).state(), State::SynSent);
     assert_eq!(w.observer.state(Client), State::SynSent);
     assert!(w.knowable(Client));
+}
+
+// ---- H9e ----
+
+/// Fuzz find `crash-a9657cfd` (also `9aeb8f0f`, `ef0b6abf`, `35e78067`, `8516c1be`,
+/// `5e564209`): the server opens, closes silently in SYN-SENT and, 65 166 s later
+/// (its ISN clock having wrapped), opens again; the client listens. The new SYN
+/// reaches the client first (passive SYN-RECEIVED, IRS 51154911), then the old one
+/// (939524095), which looks later. The client's window is 2304 octets (scale 14:
+/// one unit, 16384): the old SYN lies far outside it, and the client drops it with
+/// an ACK and keeps its IRS (RFC 9293 §3.10.7.4, first check). The observer had not
+/// seen the client's window yet and took the SYN to lie inside it: back to LISTEN
+/// (fourth check, MUST-11). The client's SYN,ACK answering IRS 51154911, seen next,
+/// shows the window: the observer now revises the client back to SYN-RECEIVED
+/// (with that IRS), and the server's ACK of the SYN,ACK makes it ESTABLISHED.
+#[test]
+fn regression_old_syn_outside_a_passive_syn_received_window_not_yet_seen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(805373439, 2304, Some(31), 14135, None),
+        cfg(939524095, 1809280, Some(31), 14335, None),
+        &[
+            Delay(255),
+            Connect(Server),
+            Wait(Duration::from_secs(65166)),
+            Close(Server),
+            Connect(Server),
+            Listen(Client),
+            Wait(Duration::from_micros(14135)),
+            Retransmit(Client),
+            Delay(52),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-dd785fec`: as above (an old SYN of the server reaches the
+/// client's passive SYN-RECEIVED after the new one), without window scaling: the
+/// client's SYN,ACK carries its window exactly (106 octets), and the old SYN lies
+/// outside it. The client then closes (FIN in SYN-RECEIVED: FIN-WAIT-1) and gets
+/// the ACK of its FIN (FIN-WAIT-2). Without the revision at the SYN,ACK the observer
+/// left the server in SYN-SENT (the SYN,ACK answering a SYN it did not hold as the
+/// server's current one) and the server's ACK then moved the client back.
+#[test]
+fn regression_syn_ack_window_shows_the_old_syn_outside() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(2621457, 106, None, 32639, None),
+        cfg(738164735, 648, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Listen(Client),
+            Retransmit(Server),
+            Connect(Server),
+            Close(Server),
+            Wait(Duration::from_secs(65535)),
+            Connect(Server),
+            Delay(0),
+            Deliver(0),
+            Connect(Client),
+            Close(Client),
+            Connect(Server),
+            Connect(Server),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Client), State::FinWait2);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-9b8f0b9b` (also `bff51ea9`, `e22e84d5`, `bbc83568`): as in
+/// `regression_old_syn_outside_a_passive_syn_received_window_not_yet_seen`, but the
+/// client's SYN,ACK shows a full window field (65535) with scaling offered: the
+/// window in use may be larger (1.5 MB here), so the SYN,ACK proves nothing. The
+/// client's ACK answering the old SYN (`<SEQ=ISS+1><ACK=IRS+1>`) does: a side in
+/// LISTEN sends no ACK. The observer revises the client back to SYN-RECEIVED on it.
+#[test]
+fn regression_ack_of_a_passive_syn_received_refutes_listen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(302056959, 1572864, Some(27), 14135, None),
+        cfg(939524095, 1842048, Some(31), 127, None),
+        &[
+            Connect(Server),
+            Connect(Client),
+            Abort(Server),
+            InjectSyn(Server, 1),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(17),
+            Close(Server),
+            Listen(Server),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(960)),
+            Connect(Server),
+            Wait(Duration::from_secs(65166)),
+            Close(Server),
+            Connect(Server),
+            Listen(Client),
+            Wait(Duration::from_micros(14135)),
+            Retransmit(Client),
+            Delay(52),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-7e09131b` (also `27f15187`, `484254f3`, `b25f3449`, and
+/// `6e088863`, `6f29cd7d`, whose disagreement showed later, in the close): the
+/// server opens twice (the second SYN, 11 814 s later, is the one in use), and the
+/// client opens too. The new SYN reaches the client in SYN-SENT: an active
+/// SYN-RECEIVED (simultaneous open), IRS 3691646048. The observer, which has not
+/// seen the client's SYN yet, takes it for a listener (passive SYN_RECEIVED). The
+/// old SYN arrives next: the client drops it with an ACK (its window is zero; RFC
+/// 9293 §3.10.7.4, first check — in an active SYN-RECEIVED a SYN in the window
+/// would only draw a challenge ACK), while the observer, the window unseen, sent it
+/// back to LISTEN. The client's own SYN, seen next, looks like an active open from
+/// LISTEN; its SYN,ACK from the same ISN answering IRS 3691646048 shows that the
+/// SYN crossed the server's: the observer revises the client back to SYN-RECEIVED
+/// with that IRS, and the simultaneous open completes on both sides.
+#[test]
+fn regression_crossed_syn_after_a_listen_guess() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(153943855, 0, None, 1, None),
+        cfg(738146048, 0, Some(31), 4607, None),
+        &[
+            Connect(Server),
+            Wait(Duration::from_secs(11814)),
+            Delay(255),
+            Delay(213),
+            Connect(Server),
+            Delay(54),
+            Connect(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-557b2659`: the client opens five times over 7.6 hours (its ISN
+/// clock wraps: the SYNs of earlier attempts, still in flight, carry ISNs that look
+/// later), the server opens too. The client's SYN 685682591 (the one in use) makes
+/// the server, whose zero window the capture has shown, SYN-RECEIVED; an old SYN
+/// 2739867183 lies outside that window and the server keeps IRS 685682591. The
+/// server's own SYN, seen next, had crossed the client's: the server was in
+/// SYN-SENT, and is in an active SYN-RECEIVED with that IRS (the observer's crossing
+/// revision forgot the kept IRS). Two more old SYNs of the client follow; an active
+/// SYN-RECEIVED drops every SYN with another ISN (RFC 9293 §3.10.7.4, first or
+/// fourth check, RFC 5961 §4), whether the observer takes it for a new attempt of
+/// the client or not (the reopening forgot the IRS of an active receiver). The
+/// server's SYN,ACK acknowledging 685682592 and the client's SYN,ACK then complete
+/// the simultaneous open.
+#[test]
+fn regression_kept_irs_across_a_crossing_and_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let m = Duration::from_secs(240);
+    let w = replay(
+        cfg(2619867183, 589696, None, 11135, None),
+        cfg(4279043857, 35160, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Delay(46),
+            Drop(255),
+            Retransmit(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Client),
+            Close(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Listen(Client),
+            Retransmit(Client),
+            Wait(m),
+            Connect(Server),
+            Wait(m),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Drop(96),
+            Connect(Client),
+            Wait(Duration::from_secs(24703)),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Wait(m),
+            Connect(Server),
+            Drop(96),
+            Connect(Client),
+            Wait(m),
+            Listen(Client),
+            Connect(Client),
+            Deliver(4),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+// ---- H9f ----
+
+/// Fuzz find `crash-b47f5a12` (fuzz run 2): simultaneous close; the server's
+/// retransmitted SYN,ACK, built before the client's FIN reached it (ACK = the
+/// client's ISN + 1), is seen after that FIN and the client's last ACK. The client,
+/// closed meanwhile, answers it with `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293
+/// §3.10.7.1): one below the server's `RCV.NXT`, which is the client's FIN + 1 once
+/// the server processed that FIN. The server is in TIME-WAIT, where neither RFC
+/// 9293 nor Linux takes it (Linux's exception for `RCV.NXT - 1` is for CLOSE-WAIT,
+/// CLOSING and LAST-ACK only): dropped, the server stays. The observer judged the
+/// RST against the stale SYN,ACK's ACK and reset the server. A receiver past the
+/// sender's FIN now has `RCV.NXT = FIN + 1` (h9d's fix, reverted in a7c1136 for
+/// lack of the Linux exception, now with it).
+#[test]
+fn regression_rst_at_a_stale_ack_after_the_fin() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(3924382719, 7664768, Some(20), 14081, None),
+        cfg(4286056416, 65484, None, 40863, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Send(Server, 1535),
+            Close(Server),
+            Deliver(0),
+            Listen(Server),
+            Send(Server, 128),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Retransmit(Server),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(255),
+            Deliver(0),
+            Listen(Server),
+            Listen(Server),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::TimeWait);
+    assert_eq!(w.observer.state(Server), State::TimeWait);
+    assert!(w.knowable(Server));
+}
+
+/// One segment from `from` reaches its peer and passes the observer: the reply
+/// the peer's endpoint gives, and what the observer inferred.
+fn exchange(
+    ends: &mut [synack::state::Endpoint; 2],
+    obs: &mut synack::state::Observer,
+    from: Side,
+    seg: &synack::segment::Segment,
+) -> (synack::state::Arrival, synack::state::Observation) {
+    let t = core::time::Duration::ZERO;
+    let o = obs.on_segment(from, seg, t);
+    let a = ends[from.peer().index()].on_segment(seg, t);
+    (a, o)
+}
+
+/// The client and the server ESTABLISHED (ISS 1000 and 5000), the observer having
+/// seen the handshake; then the client sends 10 bytes and its FIN, both delivered
+/// and seen.
+fn client_fin_delivered() -> (
+    [synack::state::Endpoint; 2],
+    synack::state::Observer,
+    synack::segment::Segment,
+) {
+    use synack::state::{Endpoint, Observer, Reply};
+    let t = core::time::Duration::ZERO;
+    let cfg = |isn_offset| Config {
+        isn_offset,
+        ..Config::default()
+    };
+    let mut ends = [Endpoint::new(cfg(1000)), Endpoint::new(cfg(5000))];
+    let mut obs = Observer::new();
+    ends[1].listen().unwrap();
+    let syn = ends[0].connect(t).unwrap().segment.unwrap();
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Client, &syn);
+    let Reply::SynAck(syn_ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Server, &syn_ack);
+    let Reply::Ack(ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    exchange(&mut ends, &mut obs, Side::Client, &ack);
+    let data = ends[0].send(10, t).unwrap();
+    exchange(&mut ends, &mut obs, Side::Client, &data);
+    let fin = ends[0].close(t).unwrap().segment.unwrap();
+    assert!(fin.flags.contains(TcpFlags::FIN));
+    assert_eq!(fin.seq, SeqNum(1011)); // ISS 1000, SYN, 10 bytes
+    (ends, obs, fin)
+}
+
+use synack::{flags::TcpFlags, seq::SeqNum};
+
+/// Linux's `tcp_reset_check` (net/ipv4/tcp_input.c): once the peer's FIN is
+/// processed, a RST at that FIN's own sequence number (`RCV.NXT − 1`, below the
+/// window, dropped by RFC 9293 §3.10.7.4 and RFC 5961 §3) resets a connection in
+/// CLOSE-WAIT, CLOSING and LAST-ACK — the wild captures `ftp__ipv6-violation`,
+/// `ssh__ssh_version_199` and `tcp__qi_internet_SYNACK_curl_jsonip` end this way.
+/// `Endpoint` and `Observer` both follow it; here the server in CLOSE-WAIT, its ACK
+/// of the FIN seen (so its last ACK names `RCV.NXT` = FIN + 1: before, the
+/// observer challenged the RST and the endpoint dropped it).
+#[test]
+fn rst_at_the_peers_fin_resets_close_wait() {
+    use synack::segment::Segment;
+    use synack::state::{Cause, Disposition, Note, Reply};
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &fin);
+    assert_eq!(ends[1].state(), State::CloseWait);
+    assert_eq!(o.receiver, State::CloseWait);
+    let Reply::Ack(ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    assert_eq!(ack.ack, SeqNum(1012));
+    exchange(&mut ends, &mut obs, Side::Server, &ack);
+    let rst = Segment::new(SeqNum(1011), SeqNum(0), TcpFlags::RST);
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(a.disposition, Disposition::Accepted { delivered: 0 });
+    assert!(a.transitions.iter().any(|t| t.cause == Cause::Reset));
+    assert_eq!(ends[1].state(), State::Closed);
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Closed);
+}
+
+/// The same RST in LAST-ACK (the server closed too, its FIN not yet acknowledged)
+/// and in CLOSING (the FINs crossed): accepted by both.
+#[test]
+fn rst_at_the_peers_fin_resets_last_ack_and_closing() {
+    use synack::segment::Segment;
+    use synack::state::{Note, Reply};
+    let t = core::time::Duration::ZERO;
+    let rst = Segment::new(SeqNum(1011), SeqNum(0), TcpFlags::RST);
+    // LAST-ACK.
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Client, &fin);
+    let Reply::Ack(ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    let server_fin = ends[1].close(t).unwrap().segment.unwrap();
+    assert_eq!(ends[1].state(), State::LastAck);
+    exchange(&mut ends, &mut obs, Side::Server, &ack);
+    exchange(&mut ends, &mut obs, Side::Server, &server_fin);
+    assert_eq!(obs.state(Side::Server), State::LastAck);
+    let (_, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(ends[1].state(), State::Closed);
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Closed);
+    // CLOSING: the server's FIN is out before the client's arrives.
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let server_fin = ends[1].close(t).unwrap().segment.unwrap();
+    exchange(&mut ends, &mut obs, Side::Server, &server_fin);
+    exchange(&mut ends, &mut obs, Side::Client, &fin);
+    assert_eq!(ends[1].state(), State::Closing);
+    assert_eq!(obs.state(Side::Server), State::Closing);
+    let (_, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(ends[1].state(), State::Closed);
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Closed);
+}
+
+/// Where Linux does not make the exception, neither does `Endpoint` nor
+/// `Observer`: in TIME-WAIT (Linux's `tcp_timewait_state_process` resets only at
+/// `RCV.NXT`) and in ESTABLISHED (no FIN processed: `RCV.NXT − 1` is just below the
+/// window). Both drop the RST, silently (RFC 5961 §3).
+#[test]
+fn rst_below_rcv_nxt_is_dropped_in_time_wait_and_established() {
+    use synack::segment::Segment;
+    use synack::state::{Disposition, DropReason, Note, Reply};
+    let t = core::time::Duration::ZERO;
+    // TIME-WAIT: a simultaneous close; the server's FIN reaches the client
+    // (CLOSING), the client's FIN the server (CLOSING), then the client's ACK of the
+    // server's FIN (TIME-WAIT); the server's ACK of the client's FIN is not seen.
+    let (mut ends, mut obs, fin) = client_fin_delivered();
+    let server_fin = ends[1].close(t).unwrap().segment.unwrap();
+    let (a, _) = exchange(&mut ends, &mut obs, Side::Server, &server_fin);
+    assert_eq!(ends[0].state(), State::Closing);
+    let Reply::Ack(client_ack) = a.reply else {
+        panic!("{a:?}")
+    };
+    exchange(&mut ends, &mut obs, Side::Client, &fin);
+    assert_eq!(ends[1].state(), State::Closing);
+    exchange(&mut ends, &mut obs, Side::Client, &client_ack);
+    assert_eq!(ends[1].state(), State::TimeWait);
+    assert_eq!(obs.state(Side::Server), State::TimeWait);
+    let rst = Segment::new(SeqNum(1011), SeqNum(0), TcpFlags::RST);
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetOutsideWindow)
+    );
+    assert_eq!(a.reply, Reply::None);
+    assert_eq!(ends[1].state(), State::TimeWait);
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::TimeWait);
+    // ESTABLISHED: 10 bytes delivered, RCV.NXT 1011; a RST at 1010.
+    let (mut ends, mut obs, _) = client_fin_delivered();
+    let rst = Segment::new(SeqNum(1010), SeqNum(0), TcpFlags::RST);
+    let (a, o) = exchange(&mut ends, &mut obs, Side::Client, &rst);
+    assert_eq!(
+        a.disposition,
+        Disposition::Dropped(DropReason::ResetOutsideWindow)
+    );
+    assert_eq!(ends[1].state(), State::Established);
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(Side::Server), State::Established);
+}
+
+/// Fuzz finds `crash-96132b84`, `0992ad17`, `0a009148`, `26371a2a`, `8db5980b`,
+/// `b2241e8e` (observer FIN_WAIT_1 vs endpoint CLOSING): the client's receive
+/// window is zero; the FINs cross. The client's FIN reaches the server (in
+/// FIN-WAIT-1: CLOSING); the server's FIN, seen next, is refused by the client's
+/// zero window (RFC 9293 §3.10.7.4). The observer revised the server back to
+/// ESTABLISHED and FIN-WAIT-1 (it sent its FIN before the client's arrived) but,
+/// returning early on the unacceptable segment, never delivered the crossed FIN
+/// to it. (The input's last two operations, an injected SYN, are left out.)
+#[test]
+fn regression_crossed_fin_refused_by_a_zero_window() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(2863, 0, None, 32769, Some(None)),
+        cfg(4144559104, 8125312, Some(25), 5, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            DropCaptured(191),
+            Connect(Client),
+            Wait(Duration::from_micros(1792)),
+            Listen(Server),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Deliver(0),
+            Deliver(0),
+            Send(Server, 1),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Send(Server, 142),
+            DropCaptured(68),
+            DeliverAll,
+            Close(Client),
+            Close(Server),
+            Close(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Closing);
+    assert_eq!(w.observer.state(Server), State::Closing);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz finds `crash-718d6d0e`, `17c68bd1`, `00305607`, `03579e96`, `66dd310c`
+/// (observer FIN_WAIT_1 vs endpoint ESTABLISHED), the rule's case "a FIN or RST
+/// of an earlier incarnation": the server closed from SYN-RECEIVED (its FIN
+/// `SEQ = ISS + 1`, duplicated on the way) and was reset; both sides opened again
+/// at the same instant, so with the same ISNs, and a copy of the old FIN passes
+/// the capture point after the new SYN: the same segment, bit for bit, as the
+/// new incarnation's server would send closing from SYN-RECEIVED. The client (in
+/// SYN-SENT) drops it either way. Schedule one (the fuzz find): the server is
+/// ESTABLISHED; schedule two (the server does close, its FIN overtaking its
+/// SYN,ACK): FIN-WAIT-1. The observer says FIN-WAIT-1 for both; the rule leaves
+/// the server out in the first.
+#[test]
+fn regression_fin_of_an_earlier_incarnation_with_the_same_isns() {
+    use Op::*;
+    use Side::*;
+    let client = cfg(2619867193, 0, None, 65535, None);
+    let server = cfg(16777215, 0, None, 1919, None);
+    let w = replay(
+        client,
+        server,
+        &[
+            Abort(Server),
+            Delay(43),
+            Deliver(0),
+            Duplicate(51),
+            Close(Server),
+            Retransmit(Client),
+            Connect(Server),
+            Listen(Client),
+            Connect(Server),
+            Connect(Client),
+            Close(Client),
+            Deliver(0),
+            Drop(255),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Listen(Server),
+            Duplicate(228),
+            Duplicate(75),
+            Duplicate(228),
+            Duplicate(228),
+            Duplicate(228),
+            Duplicate(228),
+            Duplicate(14),
+            Connect(Client),
+            Duplicate(75),
+            Deliver(1),
+            Deliver(0),
+            DeliverAll,
+            Retransmit(Server),
+            Deliver(244),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+    assert!(w.old_incarnation[Server.index()]);
+    assert!(!w.knowable(Server));
+    // The second schedule: the same segments at the capture point (client SYN
+    // 2619867193, server FIN 16777216 ACK 2619867194, server SYN,ACK 16777215,
+    // client ACK 2619867194), the FIN really the new incarnation's.
+    let w = replay(
+        client,
+        server,
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Delay(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz finds `crash-8a0bab36`, `bab73c0a` (observer FIN_WAIT_2 vs endpoint
+/// ESTABLISHED) and `397e45ec` (CLOSED vs FIN_WAIT_2): a FIN the server sent from
+/// SYN-RECEIVED in an earlier incarnation (`ACK` = the client's old ISN + 1) is
+/// seen after the client's new SYN put the server in SYN-RECEIVED again. Its ACK
+/// does not acknowledge the SYN the server now holds, so it cannot be this
+/// incarnation's (a side in SYN-RECEIVED acknowledges exactly `IRS + 1`); the
+/// client in SYN-SENT answers it with a RST, outside the server's window. The
+/// observer took it as the server's FIN (FIN-WAIT-1), and the client's ACK of the
+/// new SYN,ACK as the ACK of that FIN (FIN-WAIT-2). Such a segment is now
+/// processed as nothing of the current incarnation.
+#[test]
+fn regression_fin_from_syn_received_of_an_earlier_incarnation() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            285280768,
+            34412,
+            None,
+            65281,
+            Some(Some(Duration::from_secs(0))),
+        ),
+        cfg(33, 134, None, 65281, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Client),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            InjectSyn(Server, 1),
+            Send(Server, 833),
+            Connect(Server),
+            Connect(Client),
+            Close(Server),
+            Drop(12),
+            Connect(Client),
+            Deliver(0),
+            Capture(0),
+            Deliver(0),
+            Listen(Server),
+            InjectRst(Client, 2),
+            InjectSyn(Server, 0),
+            Listen(Client),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-7d8b9b90` (observer TIME_WAIT vs endpoint CLOSING): the
+/// FINs cross; the server, reset unseen (its RST lost) and opened again with the
+/// same ISN, acknowledges the client's FIN from its new incarnation at `SEQ =
+/// 320017314`: the old FIN's number, one below the client's `RCV.NXT`. The
+/// client finds that zero-length segment unacceptable (RFC 9293 §3.10.7.4) and
+/// does not process its ACK: it stays in CLOSING. The observer, taking it for a
+/// keep-alive, processed the ACK of the client's FIN (TIME_WAIT).
+#[test]
+fn regression_keep_alive_below_rcv_nxt_acks_nothing() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(14486011, 1809280, None, 32685, Some(None)),
+        cfg(320017313, 39064, None, 4883, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Abort(Server),
+            Drop(255),
+            Retransmit(Client),
+            Connect(Server),
+            Listen(Client),
+            Deliver(0),
+            Close(Client),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Connect(Client),
+            Delay(67),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closing);
+    assert_eq!(w.observer.state(Client), State::Closing);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-fcbef29d` (observer CLOSED vs endpoint FIN_WAIT_2): the
+/// server, in FIN-WAIT-1 of an earlier connection as far as the capture shows,
+/// opens again with a fresh SYN (that connection ended unseen); its old
+/// acknowledgment (the client's old ISN + 1) stayed its "last ACK seen", so a
+/// RST of the client's earlier incarnation at exactly that number, seen after
+/// the new handshake and the server's FIN, was judged exact and reset the
+/// server in the observer; the endpoint finds it far outside its window. A fresh
+/// SYN from a side of an earlier connection now forgets what that side
+/// acknowledged there.
+#[test]
+fn regression_rst_at_an_ack_of_an_earlier_connection() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(66095, 229376, None, 14135, None),
+        cfg(805255167, 9846, None, 65281, None),
+        &[
+            Deliver(0),
+            Connect(Client),
+            Close(Server),
+            Close(Client),
+            Wait(Duration::from_secs(11814)),
+            Listen(Server),
+            Deliver(0),
+            Deliver(55),
+            Connect(Client),
+            Close(Server),
+            Listen(Client),
+            Wait(Duration::from_millis(1792)),
+            Deliver(0),
+            Connect(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            Retransmit(Server),
+            InjectSyn(Client, 0),
+            Deliver(0),
+            DeliverAll,
+            Retransmit(Server),
+            InjectSyn(Client, 1),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed on the RST.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Server), State::FinWait2);
 }

@@ -1144,7 +1144,18 @@ impl Endpoint {
     ///   when its timestamp is newer than `TS.Recent` or, timestamps not deciding, its
     ///   sequence number lies beyond `RCV.NXT` (RFC 9293 MAY-2, RFC 6191, RFC 1122
     ///   §4.2.2.13). The RFC 5961 challenge ACK it met before drew a RST from Linux,
-    ///   which then lost the new connection.
+    ///   which then lost the new connection;
+    /// * in CLOSE-WAIT, CLOSING and LAST-ACK (the peer's FIN processed, nothing after
+    ///   it), a RST whose sequence number is that FIN's, `RCV.NXT - 1`, resets the
+    ///   connection, as Linux's `tcp_reset_check` does: a peer that closed (its FIN
+    ///   out) and then aborts, or that answers a segment acknowledging only up to its
+    ///   FIN, often sends its RST at the FIN's own number (`<SEQ=SEG.ACK><CTL=RST>`
+    ///   from a CLOSED side, RFC 9293 §3.10.7.1, when the segment it answers was sent
+    ///   before that FIN arrived), and wild captures show such RSTs ending
+    ///   connections. By RFC 9293 and RFC 5961 §3 the RST lies below the window and
+    ///   is silently dropped, leaving the endpoint to time out; one sequence number
+    ///   more that a blind attacker must guess, only once the peer has closed, costs
+    ///   little. Not in TIME-WAIT, where Linux too takes only `RCV.NXT`.
     pub fn on_segment(&mut self, seg: &Segment, now: Duration) -> Arrival {
         match self.conn {
             Connection::Closed => closed_arrives(seg),
@@ -1350,7 +1361,12 @@ impl Endpoint {
         // With a zero window only the exact RST is acceptable (§3.10.7.4: "special
         // allowance should be made to accept valid ACKs, URGs, and RSTs").
         if seg.has(TcpFlags::RST) {
-            if seg.seq != tcb.rcv_nxt {
+            // Linux's exception (`tcp_reset_check`): after the peer's FIN, a RST at
+            // that FIN's sequence number, `RCV.NXT - 1`, is taken as exact in
+            // CLOSE-WAIT, CLOSING and LAST-ACK (see `on_segment`).
+            let at_peer_fin = matches!(phase, Phase::CloseWait | Phase::Closing | Phase::LastAck)
+                && seg.seq == tcb.rcv_nxt - 1;
+            if seg.seq != tcb.rcv_nxt && !at_peer_fin {
                 return if seg.seq.in_window(tcb.rcv_nxt, tcb.rcv_wnd) {
                     Arrival::dropped(DropReason::ResetNotExact, Reply::ChallengeAck(tcb.ack()))
                 } else {

@@ -331,7 +331,12 @@ impl Half {
 ///   SYN_SENT iff it carries an ACK that acknowledges the SYN; in the other states iff
 ///   its sequence number lies in the receiver's window (RFC 9293 §3.10.7.4), where the
 ///   receiver's `RCV.NXT` is estimated from what it acknowledged and from what the
-///   sender has sent. Otherwise the RST is [`Note::RstIgnored`] and changes nothing.
+///   sender has sent. A RST at the sender's FIN's own sequence number, once the
+///   receiver processed that FIN, is at `RCV.NXT − 1` whatever the receiver's last
+///   ACK seen: as Linux and [`Endpoint`] do, a receiver in CLOSE_WAIT, CLOSING or
+///   LAST_ACK accepts it, one in TIME_WAIT drops it (see
+///   [`Endpoint::on_segment`]). Otherwise the RST is [`Note::RstIgnored`] and
+///   changes nothing.
 ///   A passive opener reset in SYN_RECEIVED returns to LISTEN (RFC 9293 MUST-11);
 ///   every other reset side, and the side that sent the RST, is CLOSED.
 /// * **Acceptability** (RFC 9293 §3.10.7.4, first check) is judged where the capture
@@ -340,7 +345,16 @@ impl Half {
 ///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
 ///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
 ///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
-///   zero-length segment exactly at the right edge; the RFC does not.)
+///   zero-length segment exactly at the right edge; the RFC does not.) A SYN with
+///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
+///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
+///   earlier incarnation's: unacceptable, it shows nothing of its sender.
+/// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
+///   hold a SYN of its peer with another ISN in that window, and so to return to
+///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
+///   kept the IRS it had taken (its ACK of it, which no LISTEN side sends, or its
+///   SYN,ACK whose window excludes that SYN), it is revised back to SYN_RECEIVED
+///   ([`Cause::Revised`]).
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -372,10 +386,15 @@ impl Half {
 /// assert_eq!(obs.isn(Side::Server), Some(SeqNum(300)));
 /// assert_eq!((o.relative_seq, o.relative_ack), (1, Some(1)));
 /// ```
+///
+/// [`Endpoint`]: super::Endpoint
+/// [`Endpoint::on_segment`]: super::Endpoint::on_segment
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Observer {
     halves: [Half; 2],
-    msl: Duration,
+    /// The maximum segment lifetime in nanoseconds (8 bytes where a `Duration`
+    /// takes 16; one above 584 years is taken as 584 years).
+    msl_nanos: u64,
     started: bool,
     midstream: bool,
     first_closer: Option<Side>,
@@ -393,6 +412,22 @@ pub struct Observer {
     /// sent before the RST arrived. (Here rather than in `Half`, whose padding is
     /// full: the observer's size matters.)
     reset_in_syn_received: [bool; 2],
+    /// A side returned to LISTEN from a passive SYN_RECEIVED by a SYN of the peer
+    /// with another ISN, taken to lie in its window because the capture had not
+    /// shown that window, and the IRS it had taken: while it stays in LISTEN, a
+    /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
+    /// or its SYN,ACK whose window puts that SYN outside) revises it back.
+    listen_guess: Option<(Side, SeqNum)>,
+}
+
+/// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
+const fn saturating_nanos(d: Duration) -> u64 {
+    let nanos = d.as_nanos();
+    if nanos > u64::MAX as u128 {
+        u64::MAX
+    } else {
+        nanos as u64
+    }
 }
 
 impl Default for Observer {
@@ -428,25 +463,26 @@ impl Observer {
     pub const fn new() -> Self {
         Observer {
             halves: [Half::new(State::Closed), Half::new(State::Listen)],
-            msl: DEFAULT_MSL,
+            msl_nanos: saturating_nanos(DEFAULT_MSL),
             started: false,
             midstream: false,
             first_closer: None,
             reset_guess: None,
             kept_irs: None,
             reset_in_syn_received: [false; 2],
+            listen_guess: None,
         }
     }
 
     /// The same observer with another maximum segment lifetime (TIME_WAIT lasts 2·`msl`).
     pub const fn with_msl(mut self, msl: Duration) -> Self {
-        self.msl = msl;
+        self.msl_nanos = saturating_nanos(msl);
         self
     }
 
     /// The maximum segment lifetime in use.
     pub const fn msl(&self) -> Duration {
-        self.msl
+        Duration::from_nanos(self.msl_nanos)
     }
 
     /// The current state of `side`.
@@ -490,7 +526,7 @@ impl Observer {
     pub fn time_wait_deadline(&self, side: Side) -> Option<Duration> {
         let h = &self.halves[side.index()];
         match (h.state, h.time_wait_since) {
-            (State::TimeWait, Some(since)) => since.checked_add(self.msl.saturating_mul(2)),
+            (State::TimeWait, Some(since)) => since.checked_add(self.msl().saturating_mul(2)),
             _ => None,
         }
     }
@@ -579,7 +615,17 @@ impl Observer {
             self.reset_in_syn_received[side.index()] = false;
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
+            // It synchronized on the IRS it kept: that is the peer's ISN in use,
+            // whatever SYN of the peer was seen last.
+            if let (true, Some((_, irs))) = (to.is_synchronized(), self.kept_irs) {
+                self.half_mut(side.peer()).numbers.isn = Some(irs);
+            }
             self.kept_irs = None;
+        }
+        if !matches!(to, State::Listen | State::SynSent)
+            && self.listen_guess.is_some_and(|(s, _)| s == side)
+        {
+            self.listen_guess = None;
         }
     }
 
@@ -631,6 +677,44 @@ impl Observer {
             }
         }
 
+        // A side the observer returned to LISTEN on the peer's SYN with another ISN
+        // (`listen_guess`) shows it kept the IRS it had taken: the SYN lay outside its
+        // window, was dropped with an ACK (RFC 9293 §3.10.7.4, first check), and the
+        // side stayed in SYN_RECEIVED. A LISTEN side sends no ACK; its SYN,ACK
+        // answering that IRS, sent before the SYN arrived, proves it only when its
+        // window puts the SYN outside. A side that sent a bare SYN since (seen as an
+        // active open from LISTEN) and then answers that IRS from its SYN's ISN had
+        // sent that SYN before the peer's first one arrived (they crossed): it was in
+        // an active SYN_RECEIVED, which drops any SYN with another ISN (RFC 9293
+        // §3.10.7.4, first or fourth check).
+        if let Some((side, irs)) = self.listen_guess {
+            let own = self.half(from).numbers.isn;
+            let kept = side == from
+                && !rst
+                && s.ack == Some(irs + 1)
+                && match self.state(from) {
+                    State::Listen => {
+                        !syn || self.syn_ack_window_excludes(
+                            seg,
+                            irs + 1,
+                            self.half(to).numbers.isn,
+                        )
+                    }
+                    State::SynSent => {
+                        own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
+                    }
+                    _ => false,
+                };
+            if kept {
+                let crossed = self.state(from) == State::SynSent;
+                self.listen_guess = None;
+                self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                self.half_mut(from).passive = !crossed;
+                self.kept_irs = Some((from, irs));
+                self.half_mut(to).contiguous = Some(irs + 1);
+            }
+        }
+
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
             let me = self.half(from);
@@ -676,16 +760,29 @@ impl Observer {
                 let passive = peer.passive && old_to == State::SynReceived;
                 // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
                 // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
-                // took, this side's ISN until now, and stays passive (MUST-11).
-                let kept = (passive && !self.syn_in_window(from, s.seq))
+                // took, this side's ISN until now (or the one it kept), and stays
+                // passive (MUST-11). An active SYN-RECEIVED keeps it whatever the
+                // window (fourth check: a challenge ACK, RFC 5961 §4).
+                let took = self.irs_of(to).or(me.numbers.isn);
+                let active = !peer.passive && old_to == State::SynReceived;
+                let kept = (active || (passive && !self.syn_in_window(from, s.seq)))
+                    .then_some(took)
+                    .flatten();
+                // Inside a window the capture has not shown it returns the receiver
+                // to LISTEN (below), a guess later segments of the receiver may
+                // refute.
+                let guess = (passive && kept.is_none() && peer.numbers.window.is_none())
                     .then_some(me.numbers.isn)
                     .flatten();
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
-                let msl = self.msl;
-                *self = Observer::new().with_msl(msl);
+                let msl_nanos = self.msl_nanos;
+                *self = Observer {
+                    msl_nanos,
+                    ..Observer::new()
+                };
                 self.half_mut(from).state = old_from;
                 if zero_window {
                     self.half_mut(to).numbers.window = Some(0);
@@ -693,6 +790,7 @@ impl Observer {
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
+                self.listen_guess = guess.map(|isn| (to, isn));
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -727,8 +825,11 @@ impl Observer {
                 && peer.state == State::SynSent
                 && peer.numbers.isn.is_some_and(|isn| ack == isn + 1)
             {
-                let msl = self.msl;
-                *self = Observer::new().with_msl(msl);
+                let msl_nanos = self.msl_nanos;
+                *self = Observer {
+                    msl_nanos,
+                    ..Observer::new()
+                };
                 let p = self.half_mut(to);
                 p.state = State::SynSent;
                 p.numbers.isn = peer.numbers.isn;
@@ -788,10 +889,43 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A segment sent before the sender's SYN (see `on_other`): its numbers are an
+        // earlier incarnation's.
+        let before_syn = !syn
+            && !rst
+            && matches!(self.state(from), State::SynSent | State::SynReceived)
+            && self
+                .irs_of(to)
+                .or(self.half(from).numbers.isn)
+                .is_some_and(|isn| s.seq.before(isn + 1));
+        // A SYN with another ISN than the one a synchronized receiver took: a
+        // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
+        // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
+        // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
+        let rcv_state = self.state(to);
+        let into_synchronized = syn
+            && !rst
+            && rcv_state.is_synchronized()
+            && (rcv_state != State::TimeWait || !self.reopens_time_wait(from, seg))
+            && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
+        // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
+        // not acknowledge the SYN that side took (its RCV.NXT is IRS + 1 until it is
+        // ESTABLISHED, so every segment it sends acknowledges at least that): sent
+        // by an earlier incarnation of the side, e.g. a FIN still in flight when the
+        // connection was reset and opened again. It is not this incarnation's
+        // segment: nothing of it is processed (the receiver drops it for its ACK,
+        // RFC 9293 §3.10.7.3–4, or for its sequence number).
+        let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        let old_incarnation = !syn
+            && !rst
+            && self.state(from) == State::SynReceived
+            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| !a.after(irs));
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
             self.on_syn(from, &s, seg, &mut t, &mut notes);
+        } else if old_incarnation {
+            notes.insert(Note::Unacceptable);
         } else {
             self.on_other(from, &s, in_order, now, &mut t, &mut notes);
         }
@@ -799,16 +933,25 @@ impl Observer {
         // Numbers the sender showed.
         let h = self.half_mut(from);
         h.numbers.segments += 1;
-        h.numbers.window = Some(seg.window);
-        h.window_from_syn = syn;
-        if let Some((value, _)) = seg.options.timestamps {
-            h.last_tsval = Some(value);
+        if !before_syn {
+            h.numbers.window = Some(seg.window);
+            h.window_from_syn = syn;
+            if let Some((value, _)) = seg.options.timestamps {
+                h.last_tsval = Some(value);
+            }
         }
         // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
         // nothing in its sequence space.
-        let challenged = syn && self.irs_of(to).is_some_and(|irs| irs != s.seq);
+        let challenged =
+            into_synchronized || (syn && self.irs_of(to).is_some_and(|irs| irs != s.seq));
         let h = self.half_mut(from);
-        if !rst && !challenged && !dropped_in_syn_sent && !foreign_ack {
+        if !rst
+            && !challenged
+            && !dropped_in_syn_sent
+            && !foreign_ack
+            && !before_syn
+            && !old_incarnation
+        {
             let end = s.seq + s.seg_len;
             match h.contiguous {
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
@@ -833,12 +976,14 @@ impl Observer {
             self.deliver_pending_fin(from, now, Cause::Received, &mut t);
         }
         let h = self.half_mut(from);
-        if !rst {
+        if !rst && !before_syn {
             let end = s.seq + s.seg_len;
-            h.numbers.next_seq = Some(match h.numbers.next_seq {
-                Some(n) => n.max_seq(end),
-                None => end,
-            });
+            if !old_incarnation {
+                h.numbers.next_seq = Some(match h.numbers.next_seq {
+                    Some(n) => n.max_seq(end),
+                    None => end,
+                });
+            }
             if let Some(ack) = s.ack {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
@@ -1036,14 +1181,31 @@ impl Observer {
                 return;
             }
             if peer.sent_syn && me.state == State::SynReceived && me.numbers.segments == 0 {
-                // Our SYN crossed the peer's SYN (RFC 793 figure 8).
+                // Our SYN crossed the peer's SYN (RFC 793 figure 8). An IRS this
+                // side kept (it dropped a later SYN of the peer) is still the one it
+                // took.
                 notes.insert(Note::Crossed);
+                let kept = self.irs_of(from);
                 self.set(from, State::Closed, Cause::Revised, t);
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.set(to, State::SynReceived, Cause::Received, t);
                 self.set(from, State::SynReceived, Cause::Delivered, t);
+                self.kept_irs = kept.map(|irs| (from, irs)).or(self.kept_irs);
                 self.half_mut(to).passive = false;
             } else {
+                if !matches!(me.state, State::Closed | State::Listen | State::SynSent)
+                    && matches!(peer.state, State::Closed | State::Listen | State::SynSent)
+                {
+                    // A fresh SYN from a side of an earlier connection (ended
+                    // unseen), which its receiver takes: nothing of that
+                    // connection's sequence space, e.g. a FIN still waiting for a gap
+                    // to fill, applies to this one. (A SYN_RECEIVED receiver keeps
+                    // its IRS, and its RCV.NXT in the old space.)
+                    let h = self.half_mut(from);
+                    h.contiguous = None;
+                    h.fin_pending = false;
+                    h.numbers.fin_seq = None;
+                }
                 self.set(from, State::SynSent, Cause::Sent, t);
                 match peer.state {
                     State::Closed | State::Listen => {
@@ -1088,6 +1250,13 @@ impl Observer {
             h.syn_seen = true;
             h.numbers.isn = Some(s.seq);
             h.numbers.window_scale = seg.options.window_scale;
+            if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
+                // A fresh SYN from a side of an earlier connection (ended unseen):
+                // what it acknowledged there says nothing of the peer's RCV.NXT
+                // estimate here (a RST is judged against it).
+                h.numbers.highest_ack = None;
+                h.peer_contiguous_at_ack = None;
+            }
         }
     }
 
@@ -1192,6 +1361,24 @@ impl Observer {
                     // Its first SYN,ACK, seen after later segments of its own (they
                     // overtook it before the capture point): its state stays, and
                     // its receiver processes it as usual.
+                }
+                _ if peer.state == State::SynSent
+                    && peer.acks_syn(ack)
+                    && me.numbers.next_seq.is_some_and(|n| s.seq.after(n)) =>
+                {
+                    // It answers the receiver's SYN, which a SYN_SENT receiver
+                    // accepts (RFC 9293 §3.10.7.3), with an ISN beyond everything
+                    // it sent: its earlier connection ended unseen (a close or a
+                    // timer the capture cannot show) and it listened again. Nothing
+                    // of that connection's sequence space applies.
+                    notes.insert(Note::Inferred);
+                    self.set(from, State::Closed, Cause::Inferred, t);
+                    self.set(from, State::SynReceived, Cause::Inferred, t);
+                    let h = self.half_mut(from);
+                    h.passive = true;
+                    h.contiguous = None;
+                    h.fin_pending = false;
+                    h.numbers.fin_seq = None;
                 }
                 _ => {
                     notes.insert(Note::Unacceptable);
@@ -1311,6 +1498,24 @@ impl Observer {
                 _ => true,
             }
         });
+        // A RST at the sender's FIN's own sequence number into a receiver that
+        // processed that FIN: `RCV.NXT - 1`, whatever the receiver's last ACK seen
+        // (one sent before the FIN arrived can be seen after it). Linux
+        // (`tcp_reset_check`) takes it in CLOSE-WAIT, CLOSING and LAST-ACK, as
+        // `Endpoint` does (see `Endpoint::on_segment`); in TIME-WAIT, where only
+        // `RCV.NXT` resets, it lies below the window.
+        let after_fin = !me.fin_pending
+            && matches!(
+                peer.state,
+                State::CloseWait | State::Closing | State::LastAck | State::TimeWait
+            );
+        if after_fin && me.numbers.fin_seq == Some(seq) {
+            return if peer.state == State::TimeWait {
+                Window::Outside
+            } else {
+                Window::Exact
+            };
+        }
         let rcv_nxt = match (fresh_ack, me.contiguous) {
             (Some(a), _) if seq == a => return Window::Exact,
             (Some(a), Some(c)) => a.max_seq(c),
@@ -1355,6 +1560,29 @@ impl Observer {
             (None, None) => return false,
         };
         wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
+    }
+
+    /// Whether the window of `syn_ack`, a SYN,ACK whose sender's `RCV.NXT` is
+    /// `rcv_nxt`, proves that a SYN at `seq` lay outside that window (RFC 9293
+    /// §3.10.7.4, first check). A SYN's window is unscaled (RFC 7323 §2.2): where the
+    /// SYN,ACK offers scaling, the window in use may be larger than the field (a
+    /// whole number of scale units, at least one), and a full field (65 535) bounds
+    /// nothing.
+    fn syn_ack_window_excludes(
+        &self,
+        syn_ack: &Segment,
+        rcv_nxt: SeqNum,
+        seq: Option<SeqNum>,
+    ) -> bool {
+        let Some(seq) = seq else { return false };
+        let w = u32::from(syn_ack.window);
+        let wnd = match syn_ack.options.window_scale {
+            _ if w == 0 => 0,
+            Some(_) if w == u32::from(u16::MAX) => return false,
+            Some(shift) => w.max(1 << shift.min(14)),
+            None => w,
+        };
+        !seq.in_window(rcv_nxt, wnd)
     }
 
     /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
@@ -1412,6 +1640,19 @@ impl Observer {
                     _ => {}
                 }
             }
+            return;
+        }
+
+        // A segment of a side in SYN_SENT or SYN_RECEIVED that lies before its SYN's
+        // ISN + 1 (the one its receiver took: an IRS it kept, else the last seen) was
+        // sent before that SYN (an earlier incarnation's, still in flight): it shows
+        // nothing of the side's state (no SYN,ACK received, no FIN sent), and its
+        // receiver finds it outside the window (RFC 9293 §3.10.7.4, first check).
+        let irs = self.irs_of(to).or(me.numbers.isn);
+        if matches!(state_from, State::SynSent | State::SynReceived)
+            && irs.is_some_and(|isn| s.seq.before(isn + 1))
+        {
+            notes.insert(Note::Unacceptable);
             return;
         }
 
@@ -1501,7 +1742,7 @@ impl Observer {
             && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
             notes.insert(Note::Unacceptable);
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && self.beyond_window(from, s.seq)
@@ -1509,7 +1750,18 @@ impl Observer {
             // At or beyond the right edge of the receiver's window: not acceptable
             // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
             notes.insert(Note::Unacceptable);
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
+        }
+        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
+            && s.seg_len == 0
+            && notes.contains(Note::KeepAlive)
+            && me.contiguous.is_some_and(|rcv_nxt| s.seq.before(rcv_nxt))
+        {
+            // A zero-length keep-alive, below the receiver's RCV.NXT: not acceptable
+            // (RFC 9293 §3.10.7.4, first check; Linux too: it ends before
+            // `rcv_wup`), its ACK not processed — the receiver answers with an ACK.
+            notes.insert(Note::Unacceptable);
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
@@ -1526,7 +1778,7 @@ impl Observer {
                 // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
                 // TIME_WAIT's retransmitted FIN is below.
                 notes.insert(Note::Unacceptable);
-                return;
+                return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
             // It ends exactly at RCV.NXT: Linux takes its ACK (see
             // `Note::AcceptedAtEdge`), the RFC's test would not.
@@ -1538,7 +1790,7 @@ impl Observer {
             if !peer.acks_syn(ack) {
                 notes.insert(Note::Unacceptable);
             }
-            return;
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state == State::SynReceived {
             if peer.numbers.isn.is_none() || peer.acks_syn(ack) {
@@ -1552,7 +1804,7 @@ impl Observer {
                 self.set(to, State::Established, Cause::Received, t);
             } else {
                 notes.insert(Note::Unacceptable);
-                return;
+                return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
         }
         let peer = *self.half(to);
@@ -1577,18 +1829,33 @@ impl Observer {
                 _ => {}
             }
         }
-        if crossed_fin {
-            // The peer's FIN, which we had not received when we sent ours, arrives now.
-            let next = if self.half(to).acks_fin_of(self.half(from)) {
-                State::TimeWait
-            } else {
-                State::Closing
-            };
-            if next == State::TimeWait {
-                self.enter_time_wait(from, now, Cause::Delivered, t);
-            } else {
-                self.set(from, State::Closing, Cause::Delivered, t);
-            }
+        self.deliver_crossed_fin(crossed_fin, from, now, t);
+    }
+
+    /// After `from`'s FIN that crossed the peer's (if `crossed`): the peer's FIN,
+    /// which `from` had not received when it sent its own, arrives now — whether or
+    /// not the peer accepts `from`'s segment (its ACK and FIN may be unacceptable,
+    /// e.g. into a zero window: that changes nothing of what `from` received).
+    fn deliver_crossed_fin(
+        &mut self,
+        crossed: bool,
+        from: Side,
+        now: Duration,
+        t: &mut Transitions,
+    ) {
+        if !crossed {
+            return;
+        }
+        let to = from.peer();
+        let next = if self.half(to).acks_fin_of(self.half(from)) {
+            State::TimeWait
+        } else {
+            State::Closing
+        };
+        if next == State::TimeWait {
+            self.enter_time_wait(from, now, Cause::Delivered, t);
+        } else {
+            self.set(from, State::Closing, Cause::Delivered, t);
         }
     }
 }
@@ -1663,6 +1930,23 @@ mod test {
             v.push(t.to);
         }
         v
+    }
+
+    #[test]
+    fn test_msl_kept_to_the_nanosecond_and_saturated() {
+        let msl = Duration::new(1, 500_000_001);
+        assert_eq!(Observer::new().with_msl(msl).msl(), msl);
+        assert_eq!(
+            Observer::new().with_msl(Duration::MAX).msl(),
+            Duration::from_nanos(u64::MAX)
+        );
+        let limit = Duration::from_nanos(u64::MAX);
+        assert_eq!(
+            Observer::new()
+                .with_msl(limit + Duration::from_nanos(1))
+                .msl(),
+            limit
+        );
     }
 
     #[test]
@@ -1895,22 +2179,95 @@ mod test {
 
     // Fuzz find: the FINs cross (figure 14); then B, closed unseen (user timeout),
     // answers A's FIN with <SEQ=SEG.ACK><CTL=RST> — the ACK of A's FIN, which
-    // crossed B's FIN and so is one short of A's RCV.NXT. A has B's FIN: the RST
-    // is outside its window, A stays in CLOSING (RFC 9293 §3.10.7.4, RFC 5961 §3).
+    // crossed B's FIN and so is one short of A's RCV.NXT: B's FIN's own sequence
+    // number. A has B's FIN: by RFC 9293 §3.10.7.4 and RFC 5961 §3 the RST is
+    // outside its window; Linux (`tcp_reset_check`) and `Endpoint` take it in
+    // CLOSING, and so does the observer. In TIME_WAIT they do not.
     #[test]
     fn test_rst_at_a_crossed_ack_is_outside() {
-        let mut obs = Observer::new();
-        step(&mut obs, A, syn(99), SynSent, SynReceived);
-        step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
-        step(&mut obs, A, ack(100, 300), Established, Established);
-        step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
-        let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
-        assert!(o.notes.contains(Note::Crossed));
-        let o = step(&mut obs, B, rst(300), Closing, Closing);
-        assert!(o.notes.contains(Note::RstIgnored));
-        // At A's RCV.NXT (after B's FIN) it resets A.
+        let crossed = || {
+            let mut obs = Observer::new();
+            step(&mut obs, A, syn(99), SynSent, SynReceived);
+            step(&mut obs, B, syn_ack(299, 100), Established, SynReceived);
+            step(&mut obs, A, ack(100, 300), Established, Established);
+            step(&mut obs, B, fin_ack(300, 100), CloseWait, FinWait1);
+            let o = step(&mut obs, A, fin_ack(100, 300), Closing, Closing);
+            assert!(o.notes.contains(Note::Crossed));
+            obs
+        };
+        let mut obs = crossed();
+        let o = step(&mut obs, B, rst(300), Closed, Closed);
+        assert!(o.notes.contains(Note::RstAccepted));
+        // At A's RCV.NXT (after B's FIN) it resets A too.
+        let mut obs = crossed();
         let o = step(&mut obs, B, rst(301), Closed, Closed);
         assert!(o.notes.contains(Note::RstAccepted));
+        // In TIME_WAIT (B's ACK of A's FIN seen), B's FIN's number is below the window.
+        let mut obs = crossed();
+        step(&mut obs, B, ack(301, 101), TimeWait, Closing);
+        let o = step(&mut obs, B, rst(300), TimeWait, Closing);
+        assert!(o.notes.contains(Note::RstIgnored));
+    }
+
+    // Fuzz find `crash-96132b84` (and five like it): the FINs cross; A's receive
+    // window is zero, so B's crossed FIN is refused (RFC 9293 §3.10.7.4) — but B
+    // got A's FIN before it, and is in CLOSING whatever A does with B's FIN. The
+    // observer returned early on the unacceptable FIN and left B in FIN_WAIT_1.
+    #[test]
+    fn test_crossed_fin_into_a_zero_window_still_delivers_the_peers_fin() {
+        let mut obs = Observer::new();
+        let zero = |s: Segment| s.with_window(0);
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, zero(ack(101, 301)), Established, Established);
+        // One byte into the zero window: refused, A's RCV.NXT stays 301.
+        step(
+            &mut obs,
+            B,
+            ack(301, 101).with_len(1),
+            Established,
+            Established,
+        );
+        step(&mut obs, A, zero(fin_ack(101, 301)), FinWait1, CloseWait);
+        let o = step(&mut obs, B, fin_ack(302, 101), FinWait1, Closing);
+        assert!(o.notes.contains(Note::Crossed), "{o:?}");
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        assert_eq!(path(&o, B), [Established, FinWait1, Closing]);
+    }
+
+    // Fuzz finds `crash-8a0bab36`, `bab73c0a`, `397e45ec`: B, in SYN_RECEIVED with
+    // A's SYN 100, is seen sending a FIN whose ACK (51) does not acknowledge that
+    // SYN: an earlier incarnation's FIN, still in flight. Nothing of it is
+    // processed; B's SYN,ACK and A's ACK then open the connection.
+    #[test]
+    fn test_fin_acking_another_syn_from_syn_received_is_an_old_incarnations() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, B, fin_ack(9, 51), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        assert!(o.transitions.is_empty(), "{o:?}");
+        assert_eq!(obs.numbers(B).fin_seq, None);
+        step(&mut obs, B, syn_ack(500, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 501), Established, Established);
+    }
+
+    // Fuzz find `crash-7d8b9b90`: the FINs cross; a zero-length segment of B at
+    // its FIN's sequence number (SND.NXT − 1, a keep-alive's place: here another
+    // incarnation's ACK with the same ISN) lies below A's RCV.NXT: unacceptable
+    // (RFC 9293 §3.10.7.4; Linux too), its ACK of A's FIN not processed. A stays in
+    // CLOSING until B's real ACK.
+    #[test]
+    fn test_keep_alive_below_rcv_nxt_processes_no_ack() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 101), Established, SynReceived);
+        step(&mut obs, A, ack(101, 301), Established, Established);
+        step(&mut obs, A, fin_ack(101, 301), FinWait1, CloseWait);
+        step(&mut obs, B, fin_ack(301, 101), Closing, Closing);
+        let o = step(&mut obs, B, ack(301, 102), Closing, Closing);
+        assert!(o.notes.contains(Note::KeepAlive), "{o:?}");
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        step(&mut obs, B, ack(302, 102), TimeWait, Closing);
     }
 
     // Fuzz find: after a normal close (B in TIME_WAIT, A CLOSED), A opens again with

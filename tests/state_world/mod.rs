@@ -92,6 +92,18 @@
 //!     observer's TIME-WAIT can run out first (`regression_fin_delayed_after_capture`,
 //!     fuzz finds `crash-978989c9`, `0a212b74`, `0d7c5c26`); compared again once the
 //!     endpoint has left TIME-WAIT;
+//!   - a side a FIN or RST of whose earlier incarnation (in flight when the side
+//!     opened a new TCB: SYN-SENT from CLOSED or LISTEN, SYN-RECEIVED from LISTEN
+//!     or TIME-WAIT) passed the capture point when its numbers fit the current
+//!     incarnation (sequence number in the side's `(ISS, SND.NXT]`, ACK in the
+//!     peer's), and the observer took it as sent now: both sides opened again at
+//!     the same instant of their ISN clocks, so with the same ISNs, and the old
+//!     segment is bit for bit the one the side would send now (a FIN from
+//!     SYN-RECEIVED is `<SEQ=ISS+1><ACK=IRS+1>` in every incarnation); no segment
+//!     tells the two apart, and the side is ESTABLISHED in one schedule, FIN-WAIT-1
+//!     in the other (`regression_fin_of_an_earlier_incarnation_with_the_same_isns`,
+//!     fuzz finds `crash-718d6d0e`, `17c68bd1`, `00305607`, `03579e96`,
+//!     `66dd310c`);
 //!   - anything after a segment passed the capture point and was lost after it (the
 //!     observer saw it delivered): only the first property is checked.
 
@@ -284,6 +296,14 @@ pub struct World {
     /// after another copy still in flight (one without ACK, or with an earlier
     /// acknowledgment).
     pub retransmission_first: [bool; 2],
+    /// Segments (and their senders) still in flight when their sender began a new
+    /// incarnation (a new TCB: SYN-SENT from CLOSED or LISTEN, SYN-RECEIVED from
+    /// LISTEN or TIME-WAIT).
+    pub stale: Vec<(Side, Segment)>,
+    /// Per side: a FIN or RST of an earlier incarnation of it, whose numbers fit
+    /// its current one, passed the capture point and the observer took it as sent
+    /// now.
+    pub old_incarnation: [bool; 2],
 }
 
 impl World {
@@ -310,6 +330,8 @@ impl World {
             aged: Vec::new(),
             late_time_wait: [false; 2],
             retransmission_first: [false; 2],
+            stale: Vec::new(),
+            old_incarnation: [false; 2],
         }
     }
 
@@ -380,8 +402,55 @@ impl World {
             if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
                 self.revised[f.from.index()] = true;
             }
+            if self.fits_current_incarnation(f.from, &f.segment)
+                && o.transitions
+                    .iter()
+                    .any(|t| t.side == f.from && t.cause == Cause::Sent)
+            {
+                self.old_incarnation[f.from.index()] = true;
+            }
             let seen: Vec<_> = controls(&f.segment).collect();
             self.unseen[f.from.index()].retain(|c| !seen.contains(c));
+        }
+    }
+
+    /// Whether `seg`, from `side`, is a FIN or RST of an earlier incarnation of
+    /// `side` (in flight when it began its current one) whose numbers fit the
+    /// current one: its sequence number in `(ISS, SND.NXT]` of `side`, its ACK (if
+    /// any) in `(ISS, SND.NXT]` of the peer. The same ISNs again (the ISN clocks
+    /// did not tick between the incarnations) make such a segment look exactly like
+    /// one sent now.
+    fn fits_current_incarnation(&self, side: Side, seg: &Segment) -> bool {
+        let in_space = |e: &Endpoint, n: SeqNum| matches!((e.iss(), e.snd_nxt()), (Some(iss), Some(nxt)) if n.after(iss) && n.before_or_eq(nxt));
+        seg.flags.intersects(TcpFlags::FIN | TcpFlags::RST)
+            && self.stale.contains(&(side, *seg))
+            && in_space(self.pair.endpoint(side), seg.seq)
+            && (!seg.flags.contains(TcpFlags::ACK)
+                || in_space(self.pair.endpoint(side.peer()), seg.ack))
+    }
+
+    /// `side` begins a new incarnation if `changes` open a TCB: what it has in
+    /// flight now belongs to the earlier one, but for the last `new` segments in
+    /// flight (put there by the event itself).
+    fn note_incarnation<'a>(
+        &mut self,
+        side: Side,
+        changes: impl Iterator<Item = &'a Transition>,
+        new: usize,
+    ) {
+        let opened = changes.into_iter().any(|c| {
+            matches!(
+                (c.from, c.to),
+                (State::Closed | State::Listen, State::SynSent)
+                    | (State::Listen | State::TimeWait, State::SynReceived)
+            )
+        });
+        if opened {
+            for i in 0..self.pair.len().saturating_sub(new) {
+                if let Some(f) = self.pair.get(i).filter(|f| f.from == side) {
+                    self.stale.push((f.from, f.segment));
+                }
+            }
         }
     }
 
@@ -427,6 +496,10 @@ impl World {
         }
         check_chain(before.state(), d.arrival.transitions.iter(), e.state());
         check_endpoint(e);
+        let changes = d.arrival.transitions;
+        let replied = usize::from(d.arrival.reply.segment().is_some() && self.pair.len() == len);
+        self.note_incarnation(to, changes.iter(), replied);
+        let e = self.pair.endpoint(to);
         if matches!(d.arrival.disposition, Disposition::Dropped(r) if r != DropReason::ZeroWindow)
             && d.arrival.transitions.is_empty()
         {
@@ -508,6 +581,7 @@ impl World {
             && !self.at_edge[side.index()]
             && self.unseen[side.index()].is_empty()
             && !self.retransmission_first[side.index()]
+            && !self.old_incarnation[side.index()]
             && !(self.late_time_wait[side.index()]
                 && self.pair.endpoint(side).state() == State::TimeWait)
     }
@@ -568,6 +642,7 @@ impl World {
         });
         let after = self.pair.endpoint(side).state();
         check_chain(before, change.iter(), after);
+        self.note_incarnation(side, change.iter(), usize::from(sent));
         // CLOSED without a segment (ABORT or CLOSE).
         if change.is_some() && !sent && after == State::Closed {
             self.silent[side.index()] = true;
