@@ -1128,3 +1128,129 @@ fn ipv4_segment_with_an_ipv6_connections_ports_is_another_connection() {
     assert_eq!((r6.stream, r4.stream), (0, 1));
     assert_eq!(t.len(), 2);
 }
+
+/// [`datagram`] with a correct TCP checksum.
+fn datagram_checked(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    len: usize,
+) -> Vec<u8> {
+    let mut d = datagram(src, dst, seq, ack, flags, len);
+    let (SocketAddr::V4(s), SocketAddr::V4(t)) = (src, dst) else {
+        panic!("IPv4 only");
+    };
+    let pseudo = crate::wire::PseudoHeader::V4 {
+        source: *s.ip(),
+        destination: *t.ip(),
+    };
+    let sum = pseudo.tcp_checksum(&d[20..]);
+    d[36..38].copy_from_slice(&sum.to_be_bytes());
+    d
+}
+
+/// A whole conversation: handshake, 10 bytes from the client and 25 from the
+/// server, each acknowledged, the client closing first.
+fn whole_conversation(t: &mut Tracker, port: u16) -> ConnId {
+    let (c, s) = (addr(1, port), addr(2, 80));
+    let segments = [
+        datagram_checked(c, s, 100, 0, TcpFlags::SYN, 0),
+        datagram_checked(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0),
+        datagram_checked(c, s, 101, 501, TcpFlags::ACK, 0),
+        datagram_checked(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 10),
+        datagram_checked(s, c, 501, 111, TcpFlags::ACK | TcpFlags::PSH, 25),
+        datagram_checked(c, s, 111, 526, TcpFlags::ACK, 0),
+        datagram_checked(c, s, 111, 526, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram_checked(s, c, 526, 112, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram_checked(c, s, 112, 527, TcpFlags::ACK, 0),
+    ];
+    let mut id = None;
+    for (i, b) in segments.iter().enumerate() {
+        id = Some(track(t, i as u64 + 1, 1, b).conn);
+    }
+    id.expect("segments")
+}
+
+/// The summary's counters per direction: packets (the client's SYN, ACK, data,
+/// ACK, FIN, ACK; the server's SYN-ACK, data, FIN), payload and IP bytes (20 +
+/// 20 + payload per segment), hand-counted from [`whole_conversation`].
+#[test]
+fn summary_counts_each_direction_apart() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let id = whole_conversation(&mut t, 4012);
+    let sum = t.connection(id).expect("tracked").summary();
+    assert_eq!(sum.packets, [6, 3]);
+    assert_eq!(sum.payload_bytes, [10, 25]);
+    assert_eq!(sum.ip_bytes, [6 * 40 + 10, 3 * 40 + 25]);
+}
+
+/// Zeek's bookkeeping sees the client as the originator: history `ShADdFf`
+/// (Zeek's letters: S orig SYN, h resp SYN-ACK, A orig pure ACK, D orig data,
+/// d resp data, F orig FIN, f resp FIN; each letter once per direction; the
+/// responder sends no pure ACK, so no `a`),
+/// conn_state SF, 10 bytes from the originator and 25 from the responder.
+#[test]
+fn zeek_bookkeeping_takes_the_client_as_originator() {
+    let mut t = Tracker::new(TrackerConfig::default().with_zeek(true));
+    let id = whole_conversation(&mut t, 4013);
+    let z = t
+        .connection(id)
+        .expect("tracked")
+        .summary()
+        .zeek
+        .expect("kept");
+    assert!(z.orig_is_a, "the originator is endpoint A, the client");
+    assert_eq!(z.history.as_str(), "ShADdFf");
+    assert_eq!(z.conn_state.to_string(), "SF");
+    assert_eq!((z.orig_pkts, z.resp_pkts), (6, 3));
+    assert_eq!((z.orig_bytes, z.resp_bytes), (10, 25));
+}
+
+/// Port reuse with the roles reversed: after a connection from A:4014 to B:80
+/// ends with the client's RST, a SYN from B:80 to A:4014 opens a new stream
+/// whose client is B (the sender of its first SYN), not the old connection's
+/// server. (tshark 4.0.17 on the same five packets: stream 0, 0, 0, 0, 1.)
+#[test]
+fn port_reuse_with_roles_reversed_makes_the_new_syns_sender_the_client() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 4014);
+    let (a, b) = (addr(1, 4014), addr(2, 80));
+    track(
+        &mut t,
+        4,
+        1,
+        &datagram(a, b, 101, 501, TcpFlags::RST | TcpFlags::ACK, 0),
+    );
+    let r = track(&mut t, 5, 2, &datagram(b, a, 9000, 0, TcpFlags::SYN, 0));
+    assert_eq!((r.stream, r.side), (1, Side::Client));
+    let conn = t.connection(r.conn).expect("tracked");
+    assert_eq!((conn.client(), conn.server()), (b, a));
+}
+
+/// Capture time may go backwards: a connection last seen at an earlier time
+/// that becomes the oldest of the table expires on its own deadline, not on the
+/// deadline of the connection that was oldest before. A seen at 100 s, B at 50 s
+/// (time went back), A again at 101 s: with an idle timeout of 60 s, B expires
+/// at 110 s (its last segment + 60 s), A at 161 s.
+#[test]
+fn a_connection_seen_at_an_earlier_time_expires_on_its_own_deadline() {
+    let mut t = Tracker::new(TrackerConfig {
+        idle_timeout: Duration::from_secs(60),
+        ..TrackerConfig::default()
+    });
+    let (a, b, s) = (addr(1, 4015), addr(3, 4016), addr(2, 80));
+    let ra = track(&mut t, 1, 100, &datagram(a, s, 100, 0, TcpFlags::SYN, 0));
+    let rb = track(&mut t, 2, 50, &datagram(b, s, 100, 0, TcpFlags::SYN, 0));
+    track(&mut t, 3, 101, &datagram(a, s, 100, 0, TcpFlags::SYN, 0));
+    t.advance_time(Duration::from_secs(111));
+    assert!(
+        matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == rb.stream),
+        "B expires at 110 s"
+    );
+    assert!(t.poll_event().is_none(), "A stays until 161 s");
+    t.advance_time(Duration::from_secs(162));
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == ra.stream));
+}
