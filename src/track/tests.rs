@@ -1034,3 +1034,223 @@ fn no_initial_rtt_without_a_syn() {
         assert_eq!(r.analysis.initial_rtt, None, "frame {frame}");
     }
 }
+
+/// A connection closing in the usual order, the final ACK not captured.
+fn closing_without_the_last_ack(t: &mut Tracker, port: u16) -> ConnId {
+    let mut frame = 0;
+    let id = handshake(t, &mut frame, 1, port);
+    let (c, s) = (addr(1, port), addr(2, 80));
+    track(
+        t,
+        10,
+        1,
+        &datagram(c, s, 101, 501, TcpFlags::FIN | TcpFlags::ACK, 0),
+    );
+    track(
+        t,
+        11,
+        1,
+        &datagram(s, c, 501, 102, TcpFlags::FIN | TcpFlags::ACK, 0),
+    );
+    id
+}
+
+/// The summary's state sets are exactly the states each side passed (RFC 9293
+/// Figure 5 for a client closing first, its FIN acknowledged with the server's
+/// FIN): nothing else. The client starts CLOSED (an active OPEN), the server
+/// in LISTEN (a passive OPEN), as the observer assumes.
+#[test]
+fn summary_states_are_exactly_the_states_passed() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let id = closing_without_the_last_ack(&mut t, 4008);
+    let sum = t.connection(id).expect("tracked").summary();
+    let client: Vec<State> = sum.states[0].iter().collect();
+    let server: Vec<State> = sum.states[1].iter().collect();
+    assert_eq!(
+        client,
+        [
+            State::Closed,
+            State::SynSent,
+            State::Established,
+            State::FinWait1,
+            State::FinWait2,
+            State::TimeWait
+        ]
+    );
+    assert_eq!(
+        server,
+        [
+            State::Listen,
+            State::SynReceived,
+            State::Established,
+            State::CloseWait,
+            State::LastAck
+        ]
+    );
+    assert_eq!(sum.final_states, [State::TimeWait, State::LastAck]);
+}
+
+/// A connection is closed (expires 2·MSL after its last segment, reported as
+/// `Closed`) only when both sides are; with the server still in LAST_ACK it is
+/// live, and expires after the idle timeout, reported as `Expired`.
+#[test]
+fn one_side_closed_is_not_a_closed_connection() {
+    let mut t = Tracker::new(TrackerConfig {
+        idle_timeout: Duration::from_secs(60),
+        msl: Duration::from_secs(10),
+        ..TrackerConfig::default()
+    });
+    closing_without_the_last_ack(&mut t, 4009);
+    t.advance_time(Duration::from_secs(30));
+    assert!(t.poll_event().is_none());
+    t.advance_time(Duration::from_secs(62));
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == 0));
+}
+
+/// An IPv4 segment never joins an IPv6 connection, even with the same ports and
+/// right after it (the tracker remembers the last connection it matched).
+#[test]
+fn ipv4_segment_with_an_ipv6_connections_ports_is_another_connection() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let c6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], 4010));
+    let s6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 2], 80));
+    let d = datagram6(c6, s6, 100, 0, TcpFlags::SYN);
+    let r6 = t.track(
+        1,
+        Duration::from_secs(1),
+        decode(LinkType::RAW, &d).tcp().expect("TCP"),
+    );
+    let (c4, s4) = (
+        SocketAddr::from(([0, 0, 0, 0], 4010)),
+        SocketAddr::from(([0, 0, 0, 0], 80)),
+    );
+    let r4 = track(&mut t, 2, 1, &datagram(c4, s4, 100, 0, TcpFlags::SYN, 0));
+    assert_eq!((r6.stream, r4.stream), (0, 1));
+    assert_eq!(t.len(), 2);
+}
+
+/// [`datagram`] with a correct TCP checksum.
+fn datagram_checked(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    len: usize,
+) -> Vec<u8> {
+    let mut d = datagram(src, dst, seq, ack, flags, len);
+    let (SocketAddr::V4(s), SocketAddr::V4(t)) = (src, dst) else {
+        panic!("IPv4 only");
+    };
+    let pseudo = crate::wire::PseudoHeader::V4 {
+        source: *s.ip(),
+        destination: *t.ip(),
+    };
+    let sum = pseudo.tcp_checksum(&d[20..]);
+    d[36..38].copy_from_slice(&sum.to_be_bytes());
+    d
+}
+
+/// A whole conversation: handshake, 10 bytes from the client and 25 from the
+/// server, each acknowledged, the client closing first.
+fn whole_conversation(t: &mut Tracker, port: u16) -> ConnId {
+    let (c, s) = (addr(1, port), addr(2, 80));
+    let segments = [
+        datagram_checked(c, s, 100, 0, TcpFlags::SYN, 0),
+        datagram_checked(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0),
+        datagram_checked(c, s, 101, 501, TcpFlags::ACK, 0),
+        datagram_checked(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 10),
+        datagram_checked(s, c, 501, 111, TcpFlags::ACK | TcpFlags::PSH, 25),
+        datagram_checked(c, s, 111, 526, TcpFlags::ACK, 0),
+        datagram_checked(c, s, 111, 526, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram_checked(s, c, 526, 112, TcpFlags::FIN | TcpFlags::ACK, 0),
+        datagram_checked(c, s, 112, 527, TcpFlags::ACK, 0),
+    ];
+    let mut id = None;
+    for (i, b) in segments.iter().enumerate() {
+        id = Some(track(t, i as u64 + 1, 1, b).conn);
+    }
+    id.expect("segments")
+}
+
+/// The summary's counters per direction: packets (the client's SYN, ACK, data,
+/// ACK, FIN, ACK; the server's SYN-ACK, data, FIN), payload and IP bytes (20 +
+/// 20 + payload per segment), hand-counted from [`whole_conversation`].
+#[test]
+fn summary_counts_each_direction_apart() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let id = whole_conversation(&mut t, 4012);
+    let sum = t.connection(id).expect("tracked").summary();
+    assert_eq!(sum.packets, [6, 3]);
+    assert_eq!(sum.payload_bytes, [10, 25]);
+    assert_eq!(sum.ip_bytes, [6 * 40 + 10, 3 * 40 + 25]);
+}
+
+/// Zeek's bookkeeping sees the client as the originator: history `ShADdFf`
+/// (Zeek's letters: S orig SYN, h resp SYN-ACK, A orig pure ACK, D orig data,
+/// d resp data, F orig FIN, f resp FIN; each letter once per direction; the
+/// responder sends no pure ACK, so no `a`),
+/// conn_state SF, 10 bytes from the originator and 25 from the responder.
+#[test]
+fn zeek_bookkeeping_takes_the_client_as_originator() {
+    let mut t = Tracker::new(TrackerConfig::default().with_zeek(true));
+    let id = whole_conversation(&mut t, 4013);
+    let z = t
+        .connection(id)
+        .expect("tracked")
+        .summary()
+        .zeek
+        .expect("kept");
+    assert!(z.orig_is_a, "the originator is endpoint A, the client");
+    assert_eq!(z.history.as_str(), "ShADdFf");
+    assert_eq!(z.conn_state.to_string(), "SF");
+    assert_eq!((z.orig_pkts, z.resp_pkts), (6, 3));
+    assert_eq!((z.orig_bytes, z.resp_bytes), (10, 25));
+}
+
+/// Port reuse with the roles reversed: after a connection from A:4014 to B:80
+/// ends with the client's RST, a SYN from B:80 to A:4014 opens a new stream
+/// whose client is B (the sender of its first SYN), not the old connection's
+/// server. (tshark 4.0.17 on the same five packets: stream 0, 0, 0, 0, 1.)
+#[test]
+fn port_reuse_with_roles_reversed_makes_the_new_syns_sender_the_client() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut frame = 0;
+    handshake(&mut t, &mut frame, 1, 4014);
+    let (a, b) = (addr(1, 4014), addr(2, 80));
+    track(
+        &mut t,
+        4,
+        1,
+        &datagram(a, b, 101, 501, TcpFlags::RST | TcpFlags::ACK, 0),
+    );
+    let r = track(&mut t, 5, 2, &datagram(b, a, 9000, 0, TcpFlags::SYN, 0));
+    assert_eq!((r.stream, r.side), (1, Side::Client));
+    let conn = t.connection(r.conn).expect("tracked");
+    assert_eq!((conn.client(), conn.server()), (b, a));
+}
+
+/// Capture time may go backwards: a connection last seen at an earlier time
+/// that becomes the oldest of the table expires on its own deadline, not on the
+/// deadline of the connection that was oldest before. A seen at 100 s, B at 50 s
+/// (time went back), A again at 101 s: with an idle timeout of 60 s, B expires
+/// at 110 s (its last segment + 60 s), A at 161 s.
+#[test]
+fn a_connection_seen_at_an_earlier_time_expires_on_its_own_deadline() {
+    let mut t = Tracker::new(TrackerConfig {
+        idle_timeout: Duration::from_secs(60),
+        ..TrackerConfig::default()
+    });
+    let (a, b, s) = (addr(1, 4015), addr(3, 4016), addr(2, 80));
+    let ra = track(&mut t, 1, 100, &datagram(a, s, 100, 0, TcpFlags::SYN, 0));
+    let rb = track(&mut t, 2, 50, &datagram(b, s, 100, 0, TcpFlags::SYN, 0));
+    track(&mut t, 3, 101, &datagram(a, s, 100, 0, TcpFlags::SYN, 0));
+    t.advance_time(Duration::from_secs(111));
+    assert!(
+        matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == rb.stream),
+        "B expires at 110 s"
+    );
+    assert!(t.poll_event().is_none(), "A stays until 161 s");
+    t.advance_time(Duration::from_secs(162));
+    assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == ra.stream));
+}
