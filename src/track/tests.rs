@@ -982,7 +982,7 @@ fn initial_rtt_runs_from_the_syn_to_the_first_ack() {
     let mut t = Tracker::new(TrackerConfig::default());
     let (c, s) = (addr(1, 4005), addr(2, 80));
     let at = |ms: u64| Duration::from_millis(ms);
-    let mut seg = |t: &mut Tracker, frame: u64, time: Duration, bytes: Vec<u8>| {
+    let seg = |t: &mut Tracker, frame: u64, time: Duration, bytes: Vec<u8>| {
         let d = decode(LinkType::RAW, &bytes);
         t.track(frame, time, d.tcp().expect("a TCP segment"))
     };
@@ -1253,4 +1253,82 @@ fn a_connection_seen_at_an_earlier_time_expires_on_its_own_deadline() {
     assert!(t.poll_event().is_none(), "A stays until 161 s");
     t.advance_time(Duration::from_secs(162));
     assert!(matches!(t.poll_event(), Some(TrackEvent::Expired(sum)) if sum.stream == ra.stream));
+}
+
+/// An IPv4 datagram whose TCP options carry timestamps `(value, echo)`: laid out
+/// as Linux's SYN (MSS, SACK-permitted, timestamps) when `syn_layout`, else as
+/// its other segments (NOP, NOP, timestamps).
+fn datagram_ts(
+    src: SocketAddr,
+    dst: SocketAddr,
+    (seq, ack, flags): (u32, u32, TcpFlags),
+    syn_layout: bool,
+    (value, echo_reply): (u32, u32),
+) -> Vec<u8> {
+    let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
+        panic!("IPv4 only");
+    };
+    let mut h = TcpHeader::new(s.port(), d.port(), SeqNum(seq), flags);
+    h.acknowledgment_number = SeqNum(ack);
+    h.window_size = 1000;
+    let ts = crate::wire::TcpOption::Timestamps { value, echo_reply };
+    let options: &[crate::wire::TcpOption<'_>] = if syn_layout {
+        &[
+            crate::wire::TcpOption::Mss(1460),
+            crate::wire::TcpOption::SackPermitted,
+            ts,
+        ]
+    } else {
+        &[crate::wire::TcpOption::Nop, crate::wire::TcpOption::Nop, ts]
+    };
+    for o in options {
+        h.options.push(o).expect("fits");
+    }
+    let mut tcp = [0u8; 60];
+    let hl = h.write(&mut tcp).expect("fits");
+    let total = 20 + hl;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&[0x45, 0, 0, total as u8, 0, 0, 0x40, 0, 64, 6, 0, 0]);
+    out.extend_from_slice(&s.ip().octets());
+    out.extend_from_slice(&d.ip().octets());
+    out.extend_from_slice(&tcp[..hl]);
+    out
+}
+
+/// RFC 6191 through the tracker: the server closed first and is in TIME-WAIT;
+/// the client's new SYN reuses its old ISN (so tshark keeps the stream) and is
+/// below the server's RCV.NXT, but its timestamp (2000, in a SYN's option layout,
+/// which the tracker walks) is newer than the client's last (1002): it reopens
+/// the server's TIME-WAIT (SYN-RECEIVED). (tshark 4.0.17 on the same seven
+/// packets: stream 0 throughout.)
+#[test]
+fn syn_timestamps_reopen_time_wait_through_the_tracker() {
+    let mut t = Tracker::new(TrackerConfig::unbounded());
+    let (c, s) = (addr(1, 4017), addr(2, 80));
+    let (syn, ack, fin) = (TcpFlags::SYN, TcpFlags::ACK, TcpFlags::FIN | TcpFlags::ACK);
+    let segments = [
+        datagram_ts(c, s, (100, 0, syn), true, (1000, 0)),
+        datagram_ts(s, c, (500, 101, syn | ack), true, (5000, 1000)),
+        datagram_ts(c, s, (101, 501, ack), false, (1001, 5000)),
+        datagram_ts(s, c, (501, 101, fin), false, (5001, 1001)),
+        datagram_ts(c, s, (101, 502, fin), false, (1002, 5001)),
+        datagram_ts(s, c, (502, 102, ack), false, (5002, 1002)),
+    ];
+    let mut last = None;
+    for (i, b) in segments.iter().enumerate() {
+        last = Some(track(&mut t, i as u64 + 1, 1, b));
+    }
+    let last = last.expect("segments");
+    assert_eq!(
+        (last.observation.sender, last.observation.receiver),
+        (State::TimeWait, State::Closed)
+    );
+    let r = track(
+        &mut t,
+        7,
+        2,
+        &datagram_ts(c, s, (100, 0, syn), true, (2000, 0)),
+    );
+    assert_eq!(r.stream, last.stream);
+    assert_eq!(r.observation.receiver, State::SynReceived);
 }

@@ -888,10 +888,10 @@ impl Tracker {
         };
         if walk {
             for option in header.options().map_while(Result::ok) {
+                // (The observer reads the window scale and timestamps only;
+                // MSS and SACK-permitted are left unset.)
                 match option {
-                    TcpOption::Mss(mss) => options.mss = Some(mss),
                     TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
-                    TcpOption::SackPermitted => options.sack_permitted = true,
                     TcpOption::Timestamps { value, echo_reply } => {
                         options.timestamps = Some((value, echo_reply))
                     }
