@@ -3068,6 +3068,40 @@ mod test {
 
     // RFC 9293 MAY-2, RFC 6191: a SYN newer than the old connection reopens TIME_WAIT.
     #[test]
+    fn test_msl_survives_the_observer_starting_over() {
+        let msl = Duration::from_secs(30);
+        // A new SYN into TIME_WAIT (RFC 6191) starts the observer over.
+        let mut obs = Observer::new().with_msl(msl);
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(&mut obs, B, fin_ack(1001, 1), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(1, 1002), LastAck, TimeWait);
+        step(&mut obs, B, ack(1002, 2), Closed, TimeWait);
+        let o = step(&mut obs, A, syn(100), SynSent, SynReceived);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.msl(), msl);
+        // So does a SYN,ACK from TIME_WAIT answering a SYN that did not reopen it
+        // (its old connection ended unseen).
+        let mut obs = Observer::new().with_msl(msl);
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(1000, 1), Established, SynReceived);
+        step(&mut obs, A, ack(1, 1001), Established, Established);
+        step(&mut obs, B, fin_ack(1001, 1), CloseWait, FinWait1);
+        step(&mut obs, A, fin_ack(1, 1002), LastAck, TimeWait);
+        step(&mut obs, B, ack(1002, 2), Closed, TimeWait);
+        step(&mut obs, A, syn(1), SynSent, TimeWait);
+        obs.on_segment(B, &syn_ack(9000, 2), T0);
+        assert_eq!(obs.state(B), SynReceived);
+        assert_eq!(obs.msl(), msl);
+        // A SYN with another ISN into a passive SYN_RECEIVED starts it over too.
+        let mut obs = Observer::new().with_msl(msl);
+        step(&mut obs, A, syn(0), SynSent, SynReceived);
+        obs.on_segment(A, &syn(5000), T0);
+        assert_eq!(obs.msl(), msl);
+    }
+
+    #[test]
     fn test_time_wait_new_syn_reopens() {
         let setup = || {
             let mut obs = Observer::new();
