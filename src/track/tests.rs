@@ -893,60 +893,30 @@ fn window_full_needs_payload_at_the_edge() {
     let mut frame = 0;
     handshake(&mut t, &mut frame, 1, 4003);
     let (c, s) = (addr(1, 4003), addr(2, 80));
-    // The server acknowledges the client's SYN with a 10-byte window: edge 101 + 10.
-    frame += 1;
-    track(
-        &mut t,
-        frame,
-        1,
-        &datagram_window(s, c, 501, 101, TcpFlags::ACK, 0, 10),
-    );
-    // 10 bytes from 101 reach the edge 111: WINDOW_FULL.
-    frame += 1;
-    let r = track(
-        &mut t,
-        frame,
-        1,
-        &datagram(c, s, 101, 501, TcpFlags::ACK, 10),
-    );
-    assert!(
-        r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
-        "{:?}",
-        r.analysis
-    );
-    // The server acknowledges them, the window still 10: edge 121.
-    frame += 1;
-    track(
-        &mut t,
-        frame,
-        1,
-        &datagram_window(s, c, 501, 111, TcpFlags::ACK, 0, 10),
-    );
-    // 10 more bytes reach the new edge 121; then a bare ACK sits at that edge.
-    frame += 1;
-    let r = track(
-        &mut t,
-        frame,
-        1,
-        &datagram(c, s, 111, 501, TcpFlags::ACK, 10),
-    );
-    assert!(
-        r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
-        "{:?}",
-        r.analysis
-    );
-    frame += 1;
-    let r = track(
-        &mut t,
-        frame,
-        1,
-        &datagram(c, s, 121, 501, TcpFlags::ACK, 0),
-    );
-    assert!(
-        !r.analysis.flags.contains(AnalysisFlags::WINDOW_FULL),
-        "{:?}",
-        r.analysis
-    );
+    let ack = TcpFlags::ACK;
+    // (segment, WINDOW_FULL expected)
+    let steps = [
+        // The server acknowledges the client's SYN with a 10-byte window: edge 111.
+        (datagram_window(s, c, 501, 101, ack, 0, 10), false),
+        // 10 bytes from 101 reach the edge.
+        (datagram(c, s, 101, 501, ack, 10), true),
+        // The server acknowledges them, the window still 10: edge 121.
+        (datagram_window(s, c, 501, 111, ack, 0, 10), false),
+        // 10 more bytes reach the new edge.
+        (datagram(c, s, 111, 501, ack, 10), true),
+        // A bare ACK at that edge is no WINDOW_FULL.
+        (datagram(c, s, 121, 501, ack, 0), false),
+    ];
+    for (bytes, full) in steps {
+        frame += 1;
+        let r = track(&mut t, frame, 1, &bytes);
+        let flags = r.analysis.flags;
+        assert_eq!(
+            flags.contains(AnalysisFlags::WINDOW_FULL),
+            full,
+            "frame {frame}: {flags:?}"
+        );
+    }
 }
 
 /// `TrackerConfig::max_unacked_segments` bounds the remembered segments per
