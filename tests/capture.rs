@@ -388,6 +388,54 @@ fn nanosecond_and_big_endian_rewrites_read_the_same() {
     }
 }
 
+/// A classic little-endian pcap (`nano`: the nanosecond magic), Raw IP, one
+/// one-byte record per `(seconds, fraction)`.
+fn pcap_with_fractions(nano: bool, fractions: &[(u32, u32)]) -> Vec<u8> {
+    let magic: u32 = if nano { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
+    let mut file = magic.to_le_bytes().to_vec();
+    file.extend([2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    file.extend(65535u32.to_le_bytes());
+    file.extend(101u32.to_le_bytes());
+    for &(sec, frac) in fractions {
+        file.extend(sec.to_le_bytes());
+        file.extend(frac.to_le_bytes());
+        file.extend(1u32.to_le_bytes());
+        file.extend(40u32.to_le_bytes());
+        file.push(0x45);
+    }
+    file
+}
+
+#[test]
+fn fractions_at_and_past_one_second_carry() {
+    // Microseconds: below one second as is; one second or more (invalid, but
+    // seen) carried into the seconds.
+    let file = pcap_with_fractions(
+        false,
+        &[(2, 999_999), (2, 1_000_000), (2, 2_500_001), (2, u32::MAX)],
+    );
+    let (records, error) = read_bytes(&file).unwrap();
+    assert_eq!(error, None);
+    let got: Vec<Timestamp> = records.iter().map(|r| r.timestamp).collect();
+    // u32::MAX µs = 4294 s + 967,295 µs.
+    assert_eq!(
+        got,
+        [
+            ts(2, 999_999_000),
+            ts(3, 0),
+            ts(4, 500_001_000),
+            ts(4296, 967_295_000)
+        ]
+    );
+    // Nanoseconds.
+    let file = pcap_with_fractions(true, &[(2, 999_999_999), (2, 1_000_000_000), (2, u32::MAX)]);
+    let (records, error) = read_bytes(&file).unwrap();
+    assert_eq!(error, None);
+    let got: Vec<Timestamp> = records.iter().map(|r| r.timestamp).collect();
+    // u32::MAX ns = 4 s + 294,967,295 ns.
+    assert_eq!(got, [ts(2, 999_999_999), ts(3, 0), ts(6, 294_967_295)]);
+}
+
 #[test]
 fn nanosecond_fractions_are_kept() {
     // LE nanosecond pcap, Raw IP, one record at 1.000000001 and one whose fraction
