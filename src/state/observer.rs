@@ -916,10 +916,15 @@ impl Observer {
         // segment: nothing of it is processed (the receiver drops it for its ACK,
         // RFC 9293 §3.10.7.3–4, or for its sequence number).
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        // Likewise an ACK beyond everything the peer has sent since that SYN (its
+        // sequence space starts over at the SYN, so the ACK names an older one).
+        let peer_sent = self.half(to).contiguous;
         let old_incarnation = !syn
             && !rst
             && self.state(from) == State::SynReceived
-            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| !a.after(irs));
+            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| {
+                !a.after(irs) || (a.after(irs + 1) && peer_sent.is_some_and(|c| a.after(c)))
+            });
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
