@@ -874,3 +874,29 @@ fn ack_beyond_the_peers_new_syn_from_syn_received_is_old() {
     send(&mut obs, S, seg(1000, 3001, SYN | ACK));
     assert_eq!(obs.state(C), State::Established);
 }
+
+// Fuzz find `crash-6303af75`: the server's SYN 1000 makes the client passively
+// SYN-RECEIVED; its SYN,ACK <SEQ=5000><ACK=1001> reaches a server that meanwhile
+// opened anew (its new SYN 4000 was reordered behind it before the capture point):
+// the server resets it, <SEQ=1001><CTL=RST>, the client goes back to LISTEN, and the
+// SYN 4000 makes it SYN-RECEIVED again (IRS 4000). A copy of the old SYN,ACK (same
+// ISN 5000, ACK 1001) seen after that answers the older SYN: it names no RCV.NXT of
+// the client now (4001). The server's next RST at 1001 lies outside the client's
+// window [4001, 5001) (RFC 9293 §3.10.7.4): ignored. The observer had taken the
+// copy's ACK as the client's RCV.NXT, and the RST as exact (LISTEN vs ESTABLISHED).
+#[test]
+fn copy_of_an_old_foreign_syn_ack_names_no_rcv_nxt() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(1000, 0, SYN));
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    send(&mut obs, S, seg(1001, 0, RST));
+    assert_eq!(obs.state(C), State::Listen);
+    send(&mut obs, S, seg(4000, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived);
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    let o = send(&mut obs, S, seg(1001, 0, RST));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    send(&mut obs, C, seg(5000, 4001, SYN | ACK));
+    send(&mut obs, S, seg(4001, 5001, ACK));
+    assert_eq!(obs.state(C), State::Established);
+}

@@ -418,6 +418,11 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
+    /// A side a RST had sent back to LISTEN from SYN_RECEIVED (`reset_in_syn_received`)
+    /// when the peer's new SYN reopened the connection, with the ISN and ACK of the
+    /// SYN,ACK it had sent there: a copy of that SYN,ACK seen after the reopen
+    /// answers the older SYN and names no `RCV.NXT` of the side now.
+    old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -471,6 +476,7 @@ impl Observer {
             kept_irs: None,
             reset_in_syn_received: [false; 2],
             listen_guess: None,
+            old_syn_ack: None,
         }
     }
 
@@ -778,6 +784,11 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
+                let old_syn_ack = (self.reset_in_syn_received[to.index()]
+                    && old_to == State::Listen)
+                    .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
+                    .flatten()
+                    .map(|(isn, ack)| (to, isn, ack));
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
                     msl_nanos,
@@ -791,6 +802,7 @@ impl Observer {
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
                 self.listen_guess = guess.map(|isn| (to, isn));
+                self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -889,6 +901,12 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A copy of a foreign SYN,ACK its sender sent before a RST and a reopening
+        // (`old_syn_ack`): it answers an older SYN than the one the side took since,
+        // and names no RCV.NXT of now.
+        let old_foreign_copy = foreign_ack
+            && s.ack
+                .is_some_and(|a| self.old_syn_ack == Some((from, s.seq, a)));
         // A segment sent before the sender's SYN (see `on_other`): its numbers are an
         // earlier incarnation's.
         let before_syn = !syn
@@ -989,7 +1007,7 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack {
+            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy) {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
                     _ => ack,
