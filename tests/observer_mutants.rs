@@ -900,3 +900,23 @@ fn copy_of_an_old_foreign_syn_ack_names_no_rcv_nxt() {
     send(&mut obs, S, seg(4001, 5001, ACK));
     assert_eq!(obs.state(C), State::Established);
 }
+
+// The same with the client sent back to LISTEN by the server's new SYN inside its
+// window (RFC 9293 §3.10.7.4, fourth check, passive SYN-RECEIVED) rather than by a
+// RST: its retransmission reopens, and the old SYN,ACK's copy names no RCV.NXT.
+#[test]
+fn copy_of_an_old_syn_ack_after_a_syn_sent_it_back_to_listen() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(1000, 0, SYN));
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    send(&mut obs, S, seg(1500, 0, SYN));
+    assert_eq!(obs.state(C), State::Listen);
+    send(&mut obs, S, seg(1500, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived);
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    let o = send(&mut obs, S, seg(1001, 0, RST));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    send(&mut obs, C, seg(5000, 1501, SYN | ACK));
+    send(&mut obs, S, seg(1501, 5001, ACK));
+    assert_eq!(obs.state(C), State::Established);
+}

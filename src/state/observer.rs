@@ -418,10 +418,10 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
-    /// A side a RST had sent back to LISTEN from SYN_RECEIVED (`reset_in_syn_received`)
-    /// when the peer's new SYN reopened the connection, with the ISN and ACK of the
-    /// SYN,ACK it had sent there: a copy of that SYN,ACK seen after the reopen
-    /// answers the older SYN and names no `RCV.NXT` of the side now.
+    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) when
+    /// the peer's new SYN reopened the connection, with the ISN and ACK of the
+    /// SYN,ACK it had sent before: a copy of that SYN,ACK seen after the reopen
+    /// answers an older SYN and names no `RCV.NXT` of the side now.
     old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
 }
 
@@ -784,8 +784,7 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
-                let old_syn_ack = (self.reset_in_syn_received[to.index()]
-                    && old_to == State::Listen)
+                let old_syn_ack = (old_to == State::Listen)
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, ack));
