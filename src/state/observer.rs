@@ -418,6 +418,11 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
+    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) when
+    /// the peer's new SYN reopened the connection, with the ISN and ACK of the
+    /// SYN,ACK it had sent before: a copy of that SYN,ACK seen after the reopen
+    /// answers an older SYN and names no `RCV.NXT` of the side now.
+    old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -471,6 +476,7 @@ impl Observer {
             kept_irs: None,
             reset_in_syn_received: [false; 2],
             listen_guess: None,
+            old_syn_ack: None,
         }
     }
 
@@ -778,6 +784,10 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
+                let old_syn_ack = (old_to == State::Listen)
+                    .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
+                    .flatten()
+                    .map(|(isn, ack)| (to, isn, ack));
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
                     msl_nanos,
@@ -791,6 +801,7 @@ impl Observer {
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
                 self.listen_guess = guess.map(|isn| (to, isn));
+                self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -889,6 +900,12 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A copy of a foreign SYN,ACK its sender sent before a RST and a reopening
+        // (`old_syn_ack`): it answers an older SYN than the one the side took since,
+        // and names no RCV.NXT of now.
+        let old_foreign_copy = foreign_ack
+            && s.ack
+                .is_some_and(|a| self.old_syn_ack == Some((from, s.seq, a)));
         // A segment sent before the sender's SYN (see `on_other`): its numbers are an
         // earlier incarnation's.
         let before_syn = !syn
@@ -916,10 +933,15 @@ impl Observer {
         // segment: nothing of it is processed (the receiver drops it for its ACK,
         // RFC 9293 §3.10.7.3–4, or for its sequence number).
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        // Likewise an ACK beyond everything the peer has sent since that SYN (its
+        // sequence space starts over at the SYN, so the ACK names an older one).
+        let peer_sent = self.half(to).contiguous;
         let old_incarnation = !syn
             && !rst
             && self.state(from) == State::SynReceived
-            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| !a.after(irs));
+            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| {
+                !a.after(irs) || (a.after(irs + 1) && peer_sent.is_some_and(|c| a.after(c)))
+            });
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -984,7 +1006,7 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack {
+            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy) {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
                     _ => ack,
