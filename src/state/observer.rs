@@ -235,8 +235,10 @@ struct Half {
     passive: bool,
     /// Its relative-number base was taken from its own SYN.
     base_from_syn: bool,
-    /// When it entered TIME_WAIT (restarted by a retransmitted FIN).
-    time_wait_since: Option<Duration>,
+    /// When it entered TIME_WAIT (restarted by a retransmitted FIN), in
+    /// nanoseconds, [`NOT_IN_TIME_WAIT`] when not: 8 bytes where an
+    /// `Option<Duration>` takes 16 (see [`Half::time_wait_since`]).
+    time_wait_since_nanos: u64,
     /// Its last window field came with a SYN (and is therefore unscaled, RFC 7323 §2.2).
     window_from_syn: bool,
     /// The last TSval it sent (RFC 7323), for RFC 6191's TIME-WAIT rule.
@@ -251,7 +253,28 @@ struct Half {
     peer_contiguous_at_ack: Option<SeqNum>,
 }
 
+/// [`Half::time_wait_since_nanos`] of a side not in TIME_WAIT.
+const NOT_IN_TIME_WAIT: u64 = u64::MAX;
+
 impl Half {
+    /// When the side entered TIME_WAIT, if it did.
+    const fn time_wait_since(&self) -> Option<Duration> {
+        if self.time_wait_since_nanos == NOT_IN_TIME_WAIT {
+            None
+        } else {
+            Some(Duration::from_nanos(self.time_wait_since_nanos))
+        }
+    }
+
+    /// Sets (or clears) when the side entered TIME_WAIT; a capture time of 2^64 − 1
+    /// ns (584 years) or more is taken as 2^64 − 2 ns.
+    fn set_time_wait_since(&mut self, since: Option<Duration>) {
+        self.time_wait_since_nanos = match since {
+            Some(t) => saturating_nanos(t).min(NOT_IN_TIME_WAIT - 1),
+            None => NOT_IN_TIME_WAIT,
+        };
+    }
+
     const fn new(state: State) -> Self {
         Half {
             state,
@@ -270,7 +293,7 @@ impl Half {
             syn_seen: false,
             passive: false,
             base_from_syn: false,
-            time_wait_since: None,
+            time_wait_since_nanos: NOT_IN_TIME_WAIT,
             window_from_syn: false,
             last_tsval: None,
             contiguous: None,
@@ -531,7 +554,7 @@ impl Observer {
     /// When `side` leaves TIME_WAIT, if it is in it.
     pub fn time_wait_deadline(&self, side: Side) -> Option<Duration> {
         let h = &self.halves[side.index()];
-        match (h.state, h.time_wait_since) {
+        match (h.state, h.time_wait_since()) {
             (State::TimeWait, Some(since)) => since.checked_add(self.msl().saturating_mul(2)),
             _ => None,
         }
@@ -569,7 +592,7 @@ impl Observer {
             if let Some(deadline) = self.time_wait_deadline(side) {
                 if now >= deadline {
                     self.set(side, State::Closed, Cause::Expired, t);
-                    self.halves[side.index()].time_wait_since = None;
+                    self.halves[side.index()].set_time_wait_since(None);
                 }
             }
         }
@@ -644,7 +667,7 @@ impl Observer {
 
     fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
         self.set(side, State::TimeWait, cause, t);
-        self.half_mut(side).time_wait_since = Some(now);
+        self.half_mut(side).set_time_wait_since(Some(now));
     }
 
     /// Observes one segment sent by `from` at capture time `now`, and returns both
@@ -1238,7 +1261,7 @@ impl Observer {
                         // Reopened: no listener behind it, a reset closes it.
                         self.set(to, State::SynReceived, Cause::Received, t);
                         self.half_mut(to).passive = false;
-                        self.half_mut(to).time_wait_since = None;
+                        self.half_mut(to).set_time_wait_since(None);
                     }
                     State::SynSent => {
                         // The peer's SYN was seen earlier but did not reach us before we
@@ -1499,8 +1522,8 @@ impl Observer {
             .isn
             .is_some_and(|isn| peer.numbers.highest_ack.is_none_or(|a| a == isn + 1));
         self.reset_in_syn_received[to.index()] = peer.state == State::SynReceived && took_syn;
-        self.half_mut(from).time_wait_since = None;
-        self.half_mut(to).time_wait_since = None;
+        self.half_mut(from).set_time_wait_since(None);
+        self.half_mut(to).set_time_wait_since(None);
     }
 
     /// RFC 9293 §3.10.7.4 with RFC 5961 §3 for a RST from `from`: is `seq` the
@@ -1846,7 +1869,7 @@ impl Observer {
                 }
                 State::TimeWait if fin_again => {
                     // A retransmitted FIN restarts the 2·MSL timer.
-                    self.half_mut(to).time_wait_since = Some(now);
+                    self.half_mut(to).set_time_wait_since(Some(now));
                 }
                 _ => {}
             }
@@ -3089,6 +3112,23 @@ mod test {
     }
 
     // RFC 9293 MAY-2, RFC 6191: a SYN newer than the old connection reopens TIME_WAIT.
+    #[test]
+    fn test_time_wait_since_held_in_nanoseconds() {
+        let mut h = Half::new(Closed);
+        assert_eq!(h.time_wait_since(), None);
+        let t = Duration::new(7, 1);
+        h.set_time_wait_since(Some(t));
+        assert_eq!(h.time_wait_since(), Some(t));
+        // The sentinel stays free: the latest time kept is 2^64 - 2 ns.
+        h.set_time_wait_since(Some(Duration::MAX));
+        assert_eq!(
+            h.time_wait_since(),
+            Some(Duration::from_nanos(u64::MAX - 1))
+        );
+        h.set_time_wait_since(None);
+        assert_eq!(h.time_wait_since(), None);
+    }
+
     #[test]
     fn test_msl_survives_the_observer_starting_over() {
         let msl = Duration::from_secs(30);
