@@ -847,3 +847,76 @@ fn fresh_syn_delivers_no_fin_of_the_old_connection() {
     assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
     assert_eq!(obs.state(S), State::SynSent, "{o:?}");
 }
+
+// ---- H9g ----
+
+// Fuzz finds `crash-db3d373c` (also 3395ec4e, 4ac9f7f3, 5e8b01ab, 87a6ef05): an
+// old ACK of the client <SEQ=9000><ACK=500000>, sent in TIME-WAIT of an earlier
+// connection and still in flight, is seen after the server's new SYN 1000 made the
+// client (passively) SYN-RECEIVED. A side in SYN-RECEIVED acknowledges exactly
+// IRS + 1: an ACK beyond everything the server sent since its SYN names an older
+// sequence space and is none of this incarnation's numbers. The server's RST at
+// 500000 then lies far outside the client's window [1001, 2001) (RFC 9293
+// §3.10.7.4): ignored, and the server's SYN,ACK makes the client ESTABLISHED. The
+// observer had taken 500000 as the client's RCV.NXT and the RST as exact (client
+// back to LISTEN, endpoint ESTABLISHED).
+#[test]
+fn ack_beyond_the_peers_new_syn_from_syn_received_is_old() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(1000, 0, SYN));
+    let o = send(&mut obs, C, seg(9000, 500_000, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    send(&mut obs, C, seg(3000, 0, SYN));
+    send(&mut obs, C, seg(3000, 1001, SYN | ACK));
+    assert_eq!(obs.state(S), State::Established);
+    let o = send(&mut obs, S, seg(500_000, 0, RST));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    send(&mut obs, S, seg(1000, 3001, SYN | ACK));
+    assert_eq!(obs.state(C), State::Established);
+}
+
+// Fuzz find `crash-6303af75`: the server's SYN 1000 makes the client passively
+// SYN-RECEIVED; its SYN,ACK <SEQ=5000><ACK=1001> reaches a server that meanwhile
+// opened anew (its new SYN 4000 was reordered behind it before the capture point):
+// the server resets it, <SEQ=1001><CTL=RST>, the client goes back to LISTEN, and the
+// SYN 4000 makes it SYN-RECEIVED again (IRS 4000). A copy of the old SYN,ACK (same
+// ISN 5000, ACK 1001) seen after that answers the older SYN: it names no RCV.NXT of
+// the client now (4001). The server's next RST at 1001 lies outside the client's
+// window [4001, 5001) (RFC 9293 §3.10.7.4): ignored. The observer had taken the
+// copy's ACK as the client's RCV.NXT, and the RST as exact (LISTEN vs ESTABLISHED).
+#[test]
+fn copy_of_an_old_foreign_syn_ack_names_no_rcv_nxt() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(1000, 0, SYN));
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    send(&mut obs, S, seg(1001, 0, RST));
+    assert_eq!(obs.state(C), State::Listen);
+    send(&mut obs, S, seg(4000, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived);
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    let o = send(&mut obs, S, seg(1001, 0, RST));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    send(&mut obs, C, seg(5000, 4001, SYN | ACK));
+    send(&mut obs, S, seg(4001, 5001, ACK));
+    assert_eq!(obs.state(C), State::Established);
+}
+
+// The same with the client sent back to LISTEN by the server's new SYN inside its
+// window (RFC 9293 §3.10.7.4, fourth check, passive SYN-RECEIVED) rather than by a
+// RST: its retransmission reopens, and the old SYN,ACK's copy names no RCV.NXT.
+#[test]
+fn copy_of_an_old_syn_ack_after_a_syn_sent_it_back_to_listen() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(1000, 0, SYN));
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    send(&mut obs, S, seg(1500, 0, SYN));
+    assert_eq!(obs.state(C), State::Listen);
+    send(&mut obs, S, seg(1500, 0, SYN));
+    assert_eq!(obs.state(C), State::SynReceived);
+    send(&mut obs, C, seg(5000, 1001, SYN | ACK));
+    let o = send(&mut obs, S, seg(1001, 0, RST));
+    assert_eq!(obs.state(C), State::SynReceived, "{o:?}");
+    send(&mut obs, C, seg(5000, 1501, SYN | ACK));
+    send(&mut obs, S, seg(1501, 5001, ACK));
+    assert_eq!(obs.state(C), State::Established);
+}

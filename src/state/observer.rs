@@ -235,8 +235,10 @@ struct Half {
     passive: bool,
     /// Its relative-number base was taken from its own SYN.
     base_from_syn: bool,
-    /// When it entered TIME_WAIT (restarted by a retransmitted FIN).
-    time_wait_since: Option<Duration>,
+    /// When it entered TIME_WAIT (restarted by a retransmitted FIN), in
+    /// nanoseconds, [`NOT_IN_TIME_WAIT`] when not: 8 bytes where an
+    /// `Option<Duration>` takes 16 (see [`Half::time_wait_since`]).
+    time_wait_since_nanos: u64,
     /// Its last window field came with a SYN (and is therefore unscaled, RFC 7323 §2.2).
     window_from_syn: bool,
     /// The last TSval it sent (RFC 7323), for RFC 6191's TIME-WAIT rule.
@@ -251,7 +253,28 @@ struct Half {
     peer_contiguous_at_ack: Option<SeqNum>,
 }
 
+/// [`Half::time_wait_since_nanos`] of a side not in TIME_WAIT.
+const NOT_IN_TIME_WAIT: u64 = u64::MAX;
+
 impl Half {
+    /// When the side entered TIME_WAIT, if it did.
+    const fn time_wait_since(&self) -> Option<Duration> {
+        if self.time_wait_since_nanos == NOT_IN_TIME_WAIT {
+            None
+        } else {
+            Some(Duration::from_nanos(self.time_wait_since_nanos))
+        }
+    }
+
+    /// Sets (or clears) when the side entered TIME_WAIT; a capture time of 2^64 − 1
+    /// ns (584 years) or more is taken as 2^64 − 2 ns.
+    fn set_time_wait_since(&mut self, since: Option<Duration>) {
+        self.time_wait_since_nanos = match since {
+            Some(t) => saturating_nanos(t).min(NOT_IN_TIME_WAIT - 1),
+            None => NOT_IN_TIME_WAIT,
+        };
+    }
+
     const fn new(state: State) -> Self {
         Half {
             state,
@@ -270,7 +293,7 @@ impl Half {
             syn_seen: false,
             passive: false,
             base_from_syn: false,
-            time_wait_since: None,
+            time_wait_since_nanos: NOT_IN_TIME_WAIT,
             window_from_syn: false,
             last_tsval: None,
             contiguous: None,
@@ -418,6 +441,11 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
+    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) when
+    /// the peer's new SYN reopened the connection, with the ISN and ACK of the
+    /// SYN,ACK it had sent before: a copy of that SYN,ACK seen after the reopen
+    /// answers an older SYN and names no `RCV.NXT` of the side now.
+    old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -471,6 +499,7 @@ impl Observer {
             kept_irs: None,
             reset_in_syn_received: [false; 2],
             listen_guess: None,
+            old_syn_ack: None,
         }
     }
 
@@ -525,7 +554,7 @@ impl Observer {
     /// When `side` leaves TIME_WAIT, if it is in it.
     pub fn time_wait_deadline(&self, side: Side) -> Option<Duration> {
         let h = &self.halves[side.index()];
-        match (h.state, h.time_wait_since) {
+        match (h.state, h.time_wait_since()) {
             (State::TimeWait, Some(since)) => since.checked_add(self.msl().saturating_mul(2)),
             _ => None,
         }
@@ -563,7 +592,7 @@ impl Observer {
             if let Some(deadline) = self.time_wait_deadline(side) {
                 if now >= deadline {
                     self.set(side, State::Closed, Cause::Expired, t);
-                    self.halves[side.index()].time_wait_since = None;
+                    self.halves[side.index()].set_time_wait_since(None);
                 }
             }
         }
@@ -638,7 +667,7 @@ impl Observer {
 
     fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
         self.set(side, State::TimeWait, cause, t);
-        self.half_mut(side).time_wait_since = Some(now);
+        self.half_mut(side).set_time_wait_since(Some(now));
     }
 
     /// Observes one segment sent by `from` at capture time `now`, and returns both
@@ -778,6 +807,10 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
+                let old_syn_ack = (old_to == State::Listen)
+                    .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
+                    .flatten()
+                    .map(|(isn, ack)| (to, isn, ack));
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
                     msl_nanos,
@@ -791,6 +824,7 @@ impl Observer {
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
                 self.listen_guess = guess.map(|isn| (to, isn));
+                self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -889,6 +923,12 @@ impl Observer {
             });
         let first_ack =
             syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+        // A copy of a foreign SYN,ACK its sender sent before a RST and a reopening
+        // (`old_syn_ack`): it answers an older SYN than the one the side took since,
+        // and names no RCV.NXT of now.
+        let old_foreign_copy = foreign_ack
+            && s.ack
+                .is_some_and(|a| self.old_syn_ack == Some((from, s.seq, a)));
         // A segment sent before the sender's SYN (see `on_other`): its numbers are an
         // earlier incarnation's.
         let before_syn = !syn
@@ -916,10 +956,15 @@ impl Observer {
         // segment: nothing of it is processed (the receiver drops it for its ACK,
         // RFC 9293 §3.10.7.3–4, or for its sequence number).
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        // Likewise an ACK beyond everything the peer has sent since that SYN (its
+        // sequence space starts over at the SYN, so the ACK names an older one).
+        let peer_sent = self.half(to).contiguous;
         let old_incarnation = !syn
             && !rst
             && self.state(from) == State::SynReceived
-            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| !a.after(irs));
+            && s.ack.zip(irs_taken).is_some_and(|(a, irs)| {
+                !a.after(irs) || (a.after(irs + 1) && peer_sent.is_some_and(|c| a.after(c)))
+            });
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -984,7 +1029,7 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack {
+            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy) {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
                     _ => ack,
@@ -1216,7 +1261,7 @@ impl Observer {
                         // Reopened: no listener behind it, a reset closes it.
                         self.set(to, State::SynReceived, Cause::Received, t);
                         self.half_mut(to).passive = false;
-                        self.half_mut(to).time_wait_since = None;
+                        self.half_mut(to).set_time_wait_since(None);
                     }
                     State::SynSent => {
                         // The peer's SYN was seen earlier but did not reach us before we
@@ -1477,8 +1522,8 @@ impl Observer {
             .isn
             .is_some_and(|isn| peer.numbers.highest_ack.is_none_or(|a| a == isn + 1));
         self.reset_in_syn_received[to.index()] = peer.state == State::SynReceived && took_syn;
-        self.half_mut(from).time_wait_since = None;
-        self.half_mut(to).time_wait_since = None;
+        self.half_mut(from).set_time_wait_since(None);
+        self.half_mut(to).set_time_wait_since(None);
     }
 
     /// RFC 9293 §3.10.7.4 with RFC 5961 §3 for a RST from `from`: is `seq` the
@@ -1824,7 +1869,7 @@ impl Observer {
                 }
                 State::TimeWait if fin_again => {
                     // A retransmitted FIN restarts the 2·MSL timer.
-                    self.half_mut(to).time_wait_since = Some(now);
+                    self.half_mut(to).set_time_wait_since(Some(now));
                 }
                 _ => {}
             }
@@ -3067,6 +3112,23 @@ mod test {
     }
 
     // RFC 9293 MAY-2, RFC 6191: a SYN newer than the old connection reopens TIME_WAIT.
+    #[test]
+    fn test_time_wait_since_held_in_nanoseconds() {
+        let mut h = Half::new(Closed);
+        assert_eq!(h.time_wait_since(), None);
+        let t = Duration::new(7, 1);
+        h.set_time_wait_since(Some(t));
+        assert_eq!(h.time_wait_since(), Some(t));
+        // The sentinel stays free: the latest time kept is 2^64 - 2 ns.
+        h.set_time_wait_since(Some(Duration::MAX));
+        assert_eq!(
+            h.time_wait_since(),
+            Some(Duration::from_nanos(u64::MAX - 1))
+        );
+        h.set_time_wait_since(None);
+        assert_eq!(h.time_wait_since(), None);
+    }
+
     #[test]
     fn test_msl_survives_the_observer_starting_over() {
         let msl = Duration::from_secs(30);
