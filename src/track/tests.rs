@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 use core::mem::size_of;
-use core::net::SocketAddr;
+use core::net::{SocketAddr, SocketAddrV4};
 use core::time::Duration;
 
 use super::*;
@@ -27,24 +27,17 @@ fn datagram(
     let mut h = TcpHeader::new(s.port(), d.port(), SeqNum(seq), flags);
     h.acknowledgment_number = SeqNum(ack);
     h.window_size = 1000;
+    ipv4(s, d, &h, len)
+}
+
+/// A raw IPv4 datagram from `s` to `d` carrying `h` and `len` zero bytes of payload.
+fn ipv4(s: SocketAddrV4, d: SocketAddrV4, h: &TcpHeader, len: usize) -> Vec<u8> {
     let mut tcp = [0u8; 60];
     let hl = h.write(&mut tcp).expect("fits");
     let total = 20 + hl + len;
     let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&[
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        0,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
+    let length = [(total >> 8) as u8, total as u8];
+    out.extend_from_slice(&[0x45, 0, length[0], length[1], 0, 0, 0x40, 0, 64, 6, 0, 0]);
     out.extend_from_slice(&s.ip().octets());
     out.extend_from_slice(&d.ip().octets());
     out.extend_from_slice(&tcp[..hl]);
@@ -1254,15 +1247,7 @@ fn datagram_ts(
     for o in options {
         h.options.push(o).expect("fits");
     }
-    let mut tcp = [0u8; 60];
-    let hl = h.write(&mut tcp).expect("fits");
-    let total = 20 + hl;
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&[0x45, 0, 0, total as u8, 0, 0, 0x40, 0, 64, 6, 0, 0]);
-    out.extend_from_slice(&s.ip().octets());
-    out.extend_from_slice(&d.ip().octets());
-    out.extend_from_slice(&tcp[..hl]);
-    out
+    ipv4(s, d, &h, 0)
 }
 
 /// RFC 6191 through the tracker: the server closed first and is in TIME-WAIT;
