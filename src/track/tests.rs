@@ -788,23 +788,17 @@ fn unacked_segments_count_what_is_not_yet_acknowledged() {
     }
     assert_eq!(unacked(&t, Side::Client), 3);
     assert_eq!(unacked(&t, Side::Server), 0);
-    // ACK of the first two.
-    frame += 1;
-    track(
-        &mut t,
-        frame,
-        1,
-        &datagram(s, c, 501, 121, TcpFlags::ACK, 0),
-    );
-    assert_eq!(unacked(&t, Side::Client), 1);
-    frame += 1;
-    track(
-        &mut t,
-        frame,
-        1,
-        &datagram(s, c, 501, 131, TcpFlags::ACK, 0),
-    );
-    assert_eq!(unacked(&t, Side::Client), 0);
+    // ACKs of the first two, then of the third.
+    for (ack, left) in [(121, 1), (131, 0)] {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            1,
+            &datagram(s, c, 501, ack, TcpFlags::ACK, 0),
+        );
+        assert_eq!(unacked(&t, Side::Client), left, "after ACK {ack}");
+    }
 }
 
 /// Feeds the server's side of a connection whose capture starts mid-stream
