@@ -109,6 +109,8 @@
 
 #![allow(dead_code)] // each includer uses a different part
 
+pub mod fuzz_input;
+
 use core::time::Duration;
 
 use synack::segment::SynOptions;
