@@ -1759,3 +1759,68 @@ fn regression_rst_at_an_ack_of_an_earlier_connection() {
     assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
     assert_eq!(w.observer.state(Server), State::FinWait2);
 }
+
+// ---- H9I ----
+
+/// Fuzz find `crash-01226027` (and `crash-87ad8a60`, the same cause): a first
+/// connection ends with the client in TIME-WAIT and its last ACK lost; the server
+/// stays in LAST-ACK as far as the capture shows (its user timeout closes it
+/// unseen). After 2·MSL the client opens again: its SYN, into a server the
+/// observer still has synchronized, is taken as challenged (RFC 5961 §4), and the
+/// client as opened all the same — but with the numbers of its earlier connection
+/// still in place: what it acknowledged there (the server's FIN + 1) stayed its
+/// `highest_ack`, since its later SYN,ACK has the same ISN as its SYN and so does
+/// not start that over. The second connection then closes the same way, the
+/// server aborts in LAST-ACK (no segment) and answers the client's last ACK with
+/// `<SEQ=SEG.ACK><CTL=RST>`, exactly the client's `RCV.NXT`: the client's
+/// TIME-WAIT is reset (RFC 9293 §3.10.7.4; Linux too, unless `tcp_rfc1337`). The
+/// observer judged the RST against the stale ACK of the first connection, far from
+/// it, and kept the client in TIME-WAIT. A bare SYN from a CLOSED or LISTEN side
+/// opens a new connection whatever its receiver does with it: nothing the side sent
+/// or acknowledged in the earlier one applies.
+#[test]
+fn regression_challenged_syn_of_a_new_connection_forgets_the_old_one() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4281018578, 3014528, Some(31), 65333, None),
+        cfg(4294967185, 3, None, 65287, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Retransmit(Server),
+            Drop(0),
+            Deliver(0),
+            Drop(1),
+            Wait(Duration::from_secs(65535)),
+            Deliver(0),
+            Retransmit(Server),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Retransmit(Server),
+            Wait(Duration::from_secs(240)),
+            Abort(Server),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed on the RST.)
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}

@@ -1162,6 +1162,7 @@ impl Observer {
                 // A closed side opens again with its old ISN (the same tick of its
                 // ISN clock): the peer's TIME_WAIT does not take it (RFC 6191: not
                 // beyond RCV.NXT, no newer timestamp) and answers with an ACK.
+                self.forget_earlier_connection(from);
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.half_mut(from).sent_syn = true;
                 notes.insert(Note::Unacceptable);
@@ -1205,6 +1206,7 @@ impl Observer {
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
                 // if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
+                    self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
                     h.sent_syn = true;
@@ -1217,6 +1219,7 @@ impl Observer {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
+                    self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
                     h.sent_syn = true;
@@ -1303,6 +1306,23 @@ impl Observer {
                 h.peer_contiguous_at_ack = None;
             }
         }
+    }
+
+    /// `side`, CLOSED or LISTEN, sends a bare SYN that its receiver only challenges
+    /// (still synchronized in an earlier connection as far as the capture shows):
+    /// the side has opened a new connection all the same, and nothing of its
+    /// earlier one's sequence spaces applies to it — neither what it sent (its
+    /// contiguous run, `SND.NXT`, a FIN) nor what it acknowledged (the peer's
+    /// `RCV.NXT` estimate a RST is judged against). The receiver's numbers stay:
+    /// they are its earlier connection's, still in use.
+    fn forget_earlier_connection(&mut self, side: Side) {
+        let h = self.half_mut(side);
+        h.contiguous = None;
+        h.fin_pending = false;
+        h.numbers.fin_seq = None;
+        h.numbers.next_seq = None;
+        h.numbers.highest_ack = None;
+        h.peer_contiguous_at_ack = None;
     }
 
     fn on_syn_ack(
