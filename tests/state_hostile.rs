@@ -1824,3 +1824,61 @@ fn regression_challenged_syn_of_a_new_connection_forgets_the_old_one() {
     assert_eq!(w.observer.state(Client), State::Closed);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-beac1237`: the server's first SYN (ISS 3942655) is in flight
+/// when its user timeout closes it unseen; it opens again (ISS 3701758063). The
+/// client, opening at once, takes the old SYN (an active SYN-RECEIVED, IRS
+/// 3942655: its own SYN crossed it), challenges the server's new SYN and SYN,ACK
+/// (RFC 5961 §4) and closes: FIN-WAIT-1. The server, in its new connection, closes
+/// too; its FIN (SEQ 3701758064) lies far below the client's `RCV.NXT` (3942656,
+/// in the old connection's sequence space) — not acceptable (RFC 9293 §3.10.7.4,
+/// first check): the client stays in FIN-WAIT-1. The observer, which tested only
+/// the right edge of the window and retransmissions below its left edge, took
+/// the FIN as in order and made the client CLOSING. Text or FIN that ends before
+/// the receiver's `RCV.NXT` is now unacceptable whatever its sender's numbers say.
+#[test]
+fn regression_fin_below_rcv_nxt_of_another_sequence_space() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            4294912978,
+            2162560,
+            None,
+            65535,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        cfg(3942655, 0, None, 1, None),
+        &[
+            Close(Server),
+            Close(Client),
+            Send(Server, 1515),
+            Close(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Close(Server),
+            Deliver(0),
+            DeliverAll,
+            Deliver(0),
+            Deliver(0),
+            Delay(198),
+            Close(Server),
+            Drop(239),
+            Drop(239),
+            Drop(239),
+            Drop(239),
+            Drop(239),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // ACKs the FIN drew were lost.)
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client));
+}

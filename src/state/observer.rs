@@ -1831,23 +1831,27 @@ impl Observer {
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
             && s.seg_len > 0
-            && notes.contains(Note::Retransmission)
             && me
                 .contiguous
                 .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
         {
             let rcv_nxt = me.contiguous.unwrap_or(s.seq + s.seg_len);
             if (s.seq + s.seg_len).before(rcv_nxt) {
-                // A retransmission of text or FIN entirely before RCV.NXT (the
-                // receiver has it): not acceptable, its ACK not processed (RFC 9293
-                // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
-                // TIME_WAIT's retransmitted FIN is below.
+                // Text or FIN entirely before RCV.NXT: not acceptable, its ACK and
+                // FIN not processed (RFC 9293 §3.10.7.4, first check; Linux too: it
+                // ends before `rcv_wup`). A retransmission (the receiver has it), or
+                // a segment of another sequence space than the one the receiver is
+                // synchronized in — e.g. a FIN of its peer's new connection, whose
+                // SYN it challenged, looks new to its sender's numbers but not to
+                // the receiver. TIME_WAIT's retransmitted FIN is below.
                 notes.insert(Note::Unacceptable);
                 return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
-            // It ends exactly at RCV.NXT: Linux takes its ACK (see
-            // `Note::AcceptedAtEdge`), the RFC's test would not.
-            notes.insert(Note::AcceptedAtEdge);
+            if notes.contains(Note::Retransmission) {
+                // It ends exactly at RCV.NXT: Linux takes its ACK (see
+                // `Note::AcceptedAtEdge`), the RFC's test would not.
+                notes.insert(Note::AcceptedAtEdge);
+            }
         }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
