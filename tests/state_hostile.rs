@@ -1882,3 +1882,65 @@ fn regression_fin_below_rcv_nxt_of_another_sequence_space() {
     assert_eq!(w.observer.state(Client), State::FinWait1);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-2c33bbd1`: the server, in an active SYN-RECEIVED (its SYN
+/// crossed the client's SYN 52: IRS 52), keeps that IRS while the client, closed
+/// and opened again unseen, sends a SYN with ISN 56 — a reopening for the observer,
+/// which keeps the server's IRS across it (RFC 5961 §4: the server challenges the
+/// SYN and the client's SYN,ACK with ISN 56). The client then closes: its FIN (SEQ
+/// 57) carries an ACK of the server's SYN, which makes the server ESTABLISHED, but
+/// lies beyond the server's `RCV.NXT`, 53 (IRS + 1): out of order, not processed.
+/// The observer had lost the server's `RCV.NXT` with the reopening and delivered
+/// the FIN: CLOSE-WAIT. A reopening that keeps the receiver's IRS now keeps its
+/// `RCV.NXT` (IRS + 1) with it.
+#[test]
+fn regression_fin_beyond_the_kept_irs_after_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(48, 512, Some(31), 24703, Some(None)),
+        cfg(4042275824, 61680, Some(16), 61681, Some(None)),
+        &[
+            Connect(Client),
+            Listen(Client),
+            Duplicate(240),
+            Duplicate(240),
+            Duplicate(240),
+            Duplicate(55),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Delay(0),
+            Retransmit(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Retransmit(Client),
+            Connect(Client),
+            Delay(1),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Close(Client),
+            Listen(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Retransmit(Client),
+            Close(Client),
+            Wait(Duration::from_secs(240)),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // network was quiet.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

@@ -823,6 +823,11 @@ impl Observer {
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
+                if let Some(irs) = kept {
+                    // The receiver's RCV.NXT is still IRS + 1 (SYN-RECEIVED processes
+                    // no text): this side's text or FIN beyond it is out of order.
+                    self.half_mut(from).contiguous = Some(irs + 1);
+                }
                 self.listen_guess = guess.map(|isn| (to, isn));
                 self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
