@@ -1944,3 +1944,72 @@ fn regression_fin_beyond_the_kept_irs_after_a_reopen() {
     assert_eq!(w.observer.state(Server), State::Established);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-8b9e7604` (and `crash-5069715f`, the same cause): two copies of
+/// the client's SYN X (926375983) pass the capture point; the first reaches the
+/// server while it is CLOSED (`<SEQ=0><ACK=X+1><CTL=RST,ACK>`), the second once it
+/// has opened (SYN-SENT: it takes X and answers with a SYN,ACK). The RST, seen
+/// after, looks like a refusal; the client, closed and opened again, sends SYN Y
+/// (926375989), which the observer takes as reopening the connection and the
+/// server challenges (RFC 5961 §4). The server's SYN then crosses Y and its
+/// SYN,ACK, from that SYN's ISN, acknowledges X + 1: the server took X, not Y. The
+/// observer kept Y, so the client's SYN,ACK from Y made the server ESTABLISHED
+/// there and the client's FIN (SEQ Y + 1) CLOSE-WAIT, while the server's
+/// `RCV.NXT` is X + 1: its endpoint, ESTABLISHED by the FIN's ACK, holds the FIN
+/// out of order. A first SYN,ACK of an active SYN-RECEIVED, from its SYN's ISN,
+/// now shows the IRS it took.
+#[test]
+fn regression_crossing_syn_ack_shows_the_irs_its_sender_took() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(926375983, 8362880, None, 22839, None),
+        cfg(721443127, 1819776, None, 65281, Some(None)),
+        &[
+            Deliver(0),
+            Connect(Client),
+            Retransmit(Client),
+            Duplicate(0),
+            Send(Server, 1376),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(24)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Duplicate(255),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(24)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Duplicate(255),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Retransmit(Client),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // network was quiet.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

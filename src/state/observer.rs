@@ -1349,6 +1349,25 @@ impl Observer {
             }
         }
         let me = *self.half(from);
+        if me.state == State::SynReceived
+            && !me.passive
+            && me.sent_syn
+            && !me.sent_syn_ack
+            && me.numbers.isn == Some(s.seq)
+            && self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1)
+            && self.irs_of(from).is_none()
+            && self.kept_irs.is_none()
+        {
+            // The first SYN,ACK of an active SYN-RECEIVED (its SYN crossed one of the
+            // peer's), from the ISN of that SYN — so sent in this incarnation —
+            // acknowledging another SYN of the peer than the one the observer gave
+            // it: it took that one (ISN = ACK − 1, e.g. a copy of an earlier SYN
+            // seen before a RST the observer took as refusing it), and challenges
+            // any other (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4). Its IRS is
+            // kept, its RCV.NXT is the ACK.
+            self.kept_irs = Some((from, ack - 1));
+            self.half_mut(to).contiguous = Some(ack);
+        }
         let same_isn = me.numbers.isn == Some(s.seq);
         let peer = *self.half(to);
         if peer.state == State::SynReceived
