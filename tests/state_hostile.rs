@@ -2013,3 +2013,64 @@ fn regression_crossing_syn_ack_shows_the_irs_its_sender_took() {
     assert_eq!(w.observer.state(Server), State::Established);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-0494fcd4`: the server's first SYN X (4294967057) is in flight
+/// when its user timeout closes it unseen; it opens again with SYN Y (3697815169).
+/// The client, opening at once, takes X (an active SYN-RECEIVED: its own SYN
+/// crossed it), challenges Y, and answers X with a SYN,ACK acknowledging X + 1.
+/// The server, in its new connection (SYN-RECEIVED on the client's SYN, its
+/// SYN,ACK from Y seen), finds that ACK unacceptable (RFC 9293 §3.10.7.4, fifth
+/// check): it stays in SYN-RECEIVED. The observer judged the ACK against the
+/// server's `SND.NXT` of its earlier connection (X + 1, kept across the new SYN)
+/// and, since the client kept IRS X, took X for the server's ISN in use: the
+/// server ESTABLISHED, its FIN then delivered to the client — CLOSE-WAIT where the
+/// endpoint, which never accepted a segment of the server's new connection, is in
+/// SYN-RECEIVED. A fresh SYN now restarts its sender's `SND.NXT`, and a kept IRS
+/// no longer names the peer's ISN in use once the peer sent a SYN,ACK from its
+/// new ISN.
+#[test]
+fn regression_syn_ack_to_the_old_isn_after_a_new_connection() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            754921226,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        cfg(4294967057, 3070, None, 21, None),
+        &[
+            Close(Server),
+            Deliver(0),
+            Close(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Send(Client, 511),
+            Delay(1),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Send(Client, 303),
+            Deliver(0),
+            DeliverAll,
+            Drop(143),
+            Drop(143),
+            Drop(143),
+            Drop(6),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // ACKs the FIN drew were lost.)
+    assert_eq!(w.pair.endpoint(Client).state(), State::SynReceived);
+    assert_eq!(w.observer.state(Client), State::SynReceived);
+    assert!(w.knowable(Client));
+}

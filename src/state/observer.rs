@@ -1301,14 +1301,21 @@ impl Observer {
             h.sent_syn = true;
             h.passive = false;
             h.syn_seen = true;
+            if me.numbers.isn != Some(s.seq) {
+                // A SYN,ACK it sent before was from another ISN.
+                h.sent_syn_ack = false;
+            }
             h.numbers.isn = Some(s.seq);
             h.numbers.window_scale = seg.options.window_scale;
             if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
                 // A fresh SYN from a side of an earlier connection (ended unseen):
                 // what it acknowledged there says nothing of the peer's RCV.NXT
-                // estimate here (a RST is judged against it).
+                // estimate here (a RST is judged against it), and what it sent
+                // there nothing of its SND.NXT (an ACK of its SYN is judged
+                // against it).
                 h.numbers.highest_ack = None;
                 h.peer_contiguous_at_ack = None;
+                h.numbers.next_seq = None;
             }
         }
     }
@@ -1328,6 +1335,7 @@ impl Observer {
         h.numbers.next_seq = None;
         h.numbers.highest_ack = None;
         h.peer_contiguous_at_ack = None;
+        h.sent_syn_ack = false;
     }
 
     fn on_syn_ack(
@@ -1339,9 +1347,15 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
-        if let Some(irs) = self.irs_of(from).filter(|irs| ack == *irs + 1) {
+        if let Some(irs) = self
+            .irs_of(from)
+            .filter(|irs| ack == *irs + 1 && !self.half(to).sent_syn_ack)
+        {
             // It acknowledges the SYN this side took and kept while it dropped a
-            // SYN of the peer with another ISN: the peer's ISN in use is that one.
+            // SYN of the peer with another ISN: the peer's ISN in use is that one
+            // — unless the peer has since sent a SYN,ACK from its other ISN: then
+            // that one is its own in use (it opened again), and this SYN,ACK
+            // answers its earlier connection.
             let p = self.half_mut(to);
             if p.numbers.isn != Some(irs) {
                 p.numbers.isn = Some(irs);
