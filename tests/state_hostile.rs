@@ -2074,3 +2074,59 @@ fn regression_syn_ack_to_the_old_isn_after_a_new_connection() {
     assert_eq!(w.observer.state(Client), State::SynReceived);
     assert!(w.knowable(Client));
 }
+
+/// The observer alone, on the schedule of `crash-01226027` reduced: the client's
+/// first connection ends in TIME-WAIT (its last ACK not seen), the server stays in
+/// LAST-ACK as far as the capture shows. After 2·MSL the client opens again with
+/// an ISN below its old sequence space (ISN clocks wrap, RFC 6528); the server
+/// challenges that SYN, then, its LAST-ACK ended unseen, opens too: a simultaneous
+/// open. The server's `RCV.NXT` is then the client's new ISN + 1, whatever the old
+/// connection left: the client's FIN is in order, and the server enters CLOSE-WAIT
+/// (RFC 9293 §3.10.7.4). The observer had kept the server's `RCV.NXT` of the
+/// old connection (the client's old FIN + 1, after the new one in sequence space),
+/// and, since a FIN ending before `RCV.NXT` is unacceptable, would have left the
+/// server ESTABLISHED.
+#[test]
+fn observer_receiver_taking_a_syn_restarts_its_rcv_nxt() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::state::Observer;
+    use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
+    const ACK: TcpFlags = TcpFlags::ACK;
+    let seg = |seq: u32, ack: u32, flags: TcpFlags| {
+        Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(65535)
+    };
+    let mut o = Observer::new();
+    let t0 = Duration::ZERO;
+    // Connection 1: client ISN 1000, server ISN 5000; the client closes first.
+    o.on_segment(Client, &seg(1000, 0, TcpFlags::SYN), t0);
+    o.on_segment(Server, &seg(5000, 1001, TcpFlags::SYN | ACK), t0);
+    o.on_segment(Client, &seg(1001, 5001, ACK), t0);
+    o.on_segment(Client, &seg(1001, 5001, TcpFlags::FIN | ACK), t0);
+    o.on_segment(Server, &seg(5001, 1002, ACK), t0);
+    o.on_segment(Server, &seg(5001, 1002, TcpFlags::FIN | ACK), t0);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::TimeWait, State::LastAck)
+    );
+    // 2·MSL later: the client's SYN (ISN 300, below 1002), challenged by LAST-ACK.
+    let t1 = Duration::from_secs(300);
+    o.on_time(t1);
+    o.on_segment(Client, &seg(300, 0, TcpFlags::SYN), t1);
+    assert_eq!(o.state(Client), State::SynSent);
+    // The server, closed unseen, opens: the SYNs cross.
+    o.on_segment(Server, &seg(7000, 0, TcpFlags::SYN), t1);
+    o.on_segment(Client, &seg(300, 7001, TcpFlags::SYN | ACK), t1);
+    o.on_segment(Server, &seg(7000, 301, TcpFlags::SYN | ACK), t1);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::Established, State::Established)
+    );
+    // The client's FIN, at its new ISN + 1, is in order.
+    let ob = o.on_segment(Client, &seg(301, 7001, TcpFlags::FIN | ACK), t1);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::FinWait1, State::CloseWait),
+        "{ob:?}"
+    );
+}

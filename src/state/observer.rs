@@ -1003,7 +1003,12 @@ impl Observer {
             && !old_incarnation
         {
             let end = s.seq + s.seg_len;
+            // A receiver without an IRS (CLOSED, LISTEN, SYN-SENT) takes the SYN:
+            // its RCV.NXT is the SYN's end, whatever an earlier connection left.
+            let takes_syn =
+                syn && matches!(rcv_state, State::Closed | State::Listen | State::SynSent);
             match h.contiguous {
+                _ if takes_syn => h.contiguous = Some(end),
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
                 None => h.contiguous = Some(end),
                 _ => {}
@@ -1323,13 +1328,12 @@ impl Observer {
     /// `side`, CLOSED or LISTEN, sends a bare SYN that its receiver only challenges
     /// (still synchronized in an earlier connection as far as the capture shows):
     /// the side has opened a new connection all the same, and nothing of its
-    /// earlier one's sequence spaces applies to it — neither what it sent (its
-    /// contiguous run, `SND.NXT`, a FIN) nor what it acknowledged (the peer's
-    /// `RCV.NXT` estimate a RST is judged against). The receiver's numbers stay:
-    /// they are its earlier connection's, still in use.
+    /// earlier one's sequence spaces applies to it — neither what it sent
+    /// (`SND.NXT`, a FIN, a SYN,ACK) nor what it acknowledged (the peer's `RCV.NXT`
+    /// estimate a RST is judged against). The receiver's `RCV.NXT` (`contiguous`)
+    /// stays: it is still the earlier connection's, until the receiver takes a SYN.
     fn forget_earlier_connection(&mut self, side: Side) {
         let h = self.half_mut(side);
-        h.contiguous = None;
         h.fin_pending = false;
         h.numbers.fin_seq = None;
         h.numbers.next_seq = None;
