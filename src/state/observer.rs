@@ -367,7 +367,9 @@ impl Half {
 ///   RCV.WND` (`RCV.NXT` estimated as for RSTs, `RCV.WND` the last advertised window,
 ///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
 ///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
-///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
+///   synchronized states: its ACK and FIN are not processed. So is, in the
+///   synchronized states, text or a FIN that ends before `RCV.NXT` (a
+///   retransmission, or a segment of another sequence space than the receiver's). (Linux also accepts a
 ///   zero-length segment exactly at the right edge; the RFC does not.) A SYN with
 ///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
 ///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
