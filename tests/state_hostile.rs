@@ -2130,3 +2130,70 @@ fn observer_receiver_taking_a_syn_restarts_its_rcv_nxt() {
         "{ob:?}"
     );
 }
+
+/// A segment for the Observer-only tests below: window 65 535, no options.
+fn o_seg(seq: u32, ack: u32, flags: synack::flags::TcpFlags) -> synack::segment::Segment {
+    synack::segment::Segment::new(synack::seq::SeqNum(seq), synack::seq::SeqNum(ack), flags)
+        .with_window(65535)
+}
+
+/// The observer alone, on `crash-8b9e7604` reduced: the client's SYN 100 is
+/// "refused" by a RST,ACK (in fact the reply of the server's closed predecessor to
+/// an earlier copy), the client's SYN 200 reopens, the server's SYN 5000 crosses
+/// it — and the server's first SYN,ACK, from 5000, acknowledges 101: it took 100.
+/// It challenges the client's SYN,ACK from 200 (RFC 5961 §4) and stays in
+/// SYN-RECEIVED; the client's FIN at 201 makes it ESTABLISHED (its ACK acknowledges
+/// 5000) but lies beyond `RCV.NXT` = 101: out of order, no CLOSE-WAIT.
+#[test]
+fn observer_crossing_syn_ack_names_the_irs() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let mut o = Observer::new();
+    o.on_segment(Client, &o_seg(100, 0, F::SYN), t);
+    let r = o.on_segment(Server, &o_seg(0, 101, F::RST | F::ACK), t);
+    assert!(r.notes.contains(Note::Refused));
+    let r = o.on_segment(Client, &o_seg(200, 0, F::SYN), t);
+    assert!(r.notes.contains(Note::Reopened));
+    o.on_segment(Server, &o_seg(5000, 0, F::SYN), t);
+    assert_eq!(o.state(Server), State::SynReceived);
+    let r = o.on_segment(Server, &o_seg(5000, 101, F::SYN | F::ACK), t);
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    let r = o.on_segment(Client, &o_seg(200, 5001, F::SYN | F::ACK), t);
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.state(Server), State::SynReceived);
+    o.on_segment(Client, &o_seg(201, 5001, F::FIN | F::ACK), t);
+    assert_eq!(o.state(Server), State::Established);
+}
+
+/// The observer alone, on `crash-beac1237` reduced: a simultaneous open (client
+/// ISN 100, server ISN 1000); the server's user timeout closes it unseen and it
+/// opens again with ISN 900, which the client, an active SYN-RECEIVED, challenges
+/// (IRS 1000 kept). The client closes; the server's new connection's FIN (SEQ 901)
+/// ends below the client's `RCV.NXT` (1001): not acceptable, the client stays in
+/// FIN-WAIT-1, although nothing marks the FIN a retransmission of its sender.
+#[test]
+fn observer_fin_below_rcv_nxt_is_unacceptable() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let mut o = Observer::new();
+    o.on_segment(Client, &o_seg(100, 0, F::SYN), t);
+    o.on_segment(Server, &o_seg(1000, 0, F::SYN), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::SynReceived, State::SynReceived)
+    );
+    o.on_segment(Server, &o_seg(900, 0, F::SYN), t);
+    o.on_segment(Client, &o_seg(101, 1001, F::FIN | F::ACK), t);
+    assert_eq!(o.state(Client), State::FinWait1);
+    o.on_segment(Server, &o_seg(900, 101, F::SYN | F::ACK), t);
+    let r = o.on_segment(Server, &o_seg(901, 101, F::FIN | F::ACK), t);
+    assert!(!r.notes.contains(Note::Retransmission), "{r:?}");
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.state(Client), State::FinWait1);
+}
