@@ -367,7 +367,9 @@ impl Half {
 ///   RCV.WND` (`RCV.NXT` estimated as for RSTs, `RCV.WND` the last advertised window,
 ///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
 ///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
-///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
+///   synchronized states: its ACK and FIN are not processed. So is, in the
+///   synchronized states, text or a FIN that ends before `RCV.NXT` (a
+///   retransmission, or a segment of another sequence space than the receiver's). (Linux also accepts a
 ///   zero-length segment exactly at the right edge; the RFC does not.) A SYN with
 ///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
 ///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
@@ -823,6 +825,11 @@ impl Observer {
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
+                if let Some(irs) = kept {
+                    // The receiver's RCV.NXT is still IRS + 1 (SYN-RECEIVED processes
+                    // no text): this side's text or FIN beyond it is out of order.
+                    self.half_mut(from).contiguous = Some(irs + 1);
+                }
                 self.listen_guess = guess.map(|isn| (to, isn));
                 self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
@@ -998,7 +1005,12 @@ impl Observer {
             && !old_incarnation
         {
             let end = s.seq + s.seg_len;
+            // A receiver without an IRS (CLOSED, LISTEN, SYN-SENT) takes the SYN:
+            // its RCV.NXT is the SYN's end, whatever an earlier connection left.
+            let takes_syn =
+                syn && matches!(rcv_state, State::Closed | State::Listen | State::SynSent);
             match h.contiguous {
+                _ if takes_syn => h.contiguous = Some(end),
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
                 None => h.contiguous = Some(end),
                 _ => {}
@@ -1162,6 +1174,7 @@ impl Observer {
                 // A closed side opens again with its old ISN (the same tick of its
                 // ISN clock): the peer's TIME_WAIT does not take it (RFC 6191: not
                 // beyond RCV.NXT, no newer timestamp) and answers with an ACK.
+                self.forget_earlier_connection(from);
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.half_mut(from).sent_syn = true;
                 notes.insert(Note::Unacceptable);
@@ -1205,6 +1218,7 @@ impl Observer {
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
                 // if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
+                    self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
                     h.sent_syn = true;
@@ -1217,6 +1231,7 @@ impl Observer {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
+                    self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
                     h.sent_syn = true;
@@ -1293,16 +1308,40 @@ impl Observer {
             h.sent_syn = true;
             h.passive = false;
             h.syn_seen = true;
+            if me.numbers.isn != Some(s.seq) {
+                // A SYN,ACK it sent before was from another ISN.
+                h.sent_syn_ack = false;
+            }
             h.numbers.isn = Some(s.seq);
             h.numbers.window_scale = seg.options.window_scale;
             if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
                 // A fresh SYN from a side of an earlier connection (ended unseen):
                 // what it acknowledged there says nothing of the peer's RCV.NXT
-                // estimate here (a RST is judged against it).
+                // estimate here (a RST is judged against it), and what it sent
+                // there nothing of its SND.NXT (an ACK of its SYN is judged
+                // against it).
                 h.numbers.highest_ack = None;
                 h.peer_contiguous_at_ack = None;
+                h.numbers.next_seq = None;
             }
         }
+    }
+
+    /// `side`, CLOSED or LISTEN, sends a bare SYN that its receiver only challenges
+    /// (still synchronized in an earlier connection as far as the capture shows):
+    /// the side has opened a new connection all the same, and nothing of its
+    /// earlier one's sequence spaces applies to it — neither what it sent
+    /// (`SND.NXT`, a FIN, a SYN,ACK) nor what it acknowledged (the peer's `RCV.NXT`
+    /// estimate a RST is judged against). The receiver's `RCV.NXT` (`contiguous`)
+    /// stays: it is still the earlier connection's, until the receiver takes a SYN.
+    fn forget_earlier_connection(&mut self, side: Side) {
+        let h = self.half_mut(side);
+        h.fin_pending = false;
+        h.numbers.fin_seq = None;
+        h.numbers.next_seq = None;
+        h.numbers.highest_ack = None;
+        h.peer_contiguous_at_ack = None;
+        h.sent_syn_ack = false;
     }
 
     fn on_syn_ack(
@@ -1314,9 +1353,15 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
-        if let Some(irs) = self.irs_of(from).filter(|irs| ack == *irs + 1) {
+        if let Some(irs) = self
+            .irs_of(from)
+            .filter(|irs| ack == *irs + 1 && !self.half(to).sent_syn_ack)
+        {
             // It acknowledges the SYN this side took and kept while it dropped a
-            // SYN of the peer with another ISN: the peer's ISN in use is that one.
+            // SYN of the peer with another ISN: the peer's ISN in use is that one
+            // — unless the peer has since sent a SYN,ACK from its other ISN: then
+            // that one is its own in use (it opened again), and this SYN,ACK
+            // answers its earlier connection.
             let p = self.half_mut(to);
             if p.numbers.isn != Some(irs) {
                 p.numbers.isn = Some(irs);
@@ -1324,6 +1369,25 @@ impl Observer {
             }
         }
         let me = *self.half(from);
+        if me.state == State::SynReceived
+            && !me.passive
+            && me.sent_syn
+            && !me.sent_syn_ack
+            && me.numbers.isn == Some(s.seq)
+            && self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1)
+            && self.irs_of(from).is_none()
+            && self.kept_irs.is_none()
+        {
+            // The first SYN,ACK of an active SYN-RECEIVED (its SYN crossed one of the
+            // peer's), from the ISN of that SYN — so sent in this incarnation —
+            // acknowledging another SYN of the peer than the one the observer gave
+            // it: it took that one (ISN = ACK − 1, e.g. a copy of an earlier SYN
+            // seen before a RST the observer took as refusing it), and challenges
+            // any other (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4). Its IRS is
+            // kept, its RCV.NXT is the ACK.
+            self.kept_irs = Some((from, ack - 1));
+            self.half_mut(to).contiguous = Some(ack);
+        }
         let same_isn = me.numbers.isn == Some(s.seq);
         let peer = *self.half(to);
         if peer.state == State::SynReceived
@@ -1811,23 +1875,27 @@ impl Observer {
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
             && s.seg_len > 0
-            && notes.contains(Note::Retransmission)
             && me
                 .contiguous
                 .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
         {
             let rcv_nxt = me.contiguous.unwrap_or(s.seq + s.seg_len);
             if (s.seq + s.seg_len).before(rcv_nxt) {
-                // A retransmission of text or FIN entirely before RCV.NXT (the
-                // receiver has it): not acceptable, its ACK not processed (RFC 9293
-                // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
-                // TIME_WAIT's retransmitted FIN is below.
+                // Text or FIN entirely before RCV.NXT: not acceptable, its ACK and
+                // FIN not processed (RFC 9293 §3.10.7.4, first check; Linux too: it
+                // ends before `rcv_wup`). A retransmission (the receiver has it), or
+                // a segment of another sequence space than the one the receiver is
+                // synchronized in — e.g. a FIN of its peer's new connection, whose
+                // SYN it challenged, looks new to its sender's numbers but not to
+                // the receiver. TIME_WAIT's retransmitted FIN is below.
                 notes.insert(Note::Unacceptable);
                 return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
-            // It ends exactly at RCV.NXT: Linux takes its ACK (see
-            // `Note::AcceptedAtEdge`), the RFC's test would not.
-            notes.insert(Note::AcceptedAtEdge);
+            if notes.contains(Note::Retransmission) {
+                // It ends exactly at RCV.NXT: Linux takes its ACK (see
+                // `Note::AcceptedAtEdge`), the RFC's test would not.
+                notes.insert(Note::AcceptedAtEdge);
+            }
         }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
