@@ -1759,3 +1759,127 @@ fn regression_rst_at_an_ack_of_an_earlier_connection() {
     assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
     assert_eq!(w.observer.state(Server), State::FinWait2);
 }
+
+// ---- H9J ----
+
+/// Fuzz find `crash-c9b7f6fc` (also `198a9b7d`, `db0c2dc2`): the server, not yet
+/// listening, refuses the client's SYN (ISN 4294912810) with a RST,ACK; it listens,
+/// takes the client's retransmitted SYN (same ISN) and answers with its SYN,ACK,
+/// and the RST then reaches the client (CLOSED). The client opens again in the same
+/// tick of its ISN clock (the same ISN): the server's SYN,ACK reaches it first
+/// (ESTABLISHED), then the server's FIN (it closed in SYN-RECEIVED: FIN-WAIT-1), and
+/// only then does the new SYN pass the capture point. The observer had the client
+/// CLOSED when the FIN passed, and dropped it whole (the server stayed in
+/// SYN_RECEIVED); the late SYN then looked like the client trying again after the
+/// RST and started the observer over, forgetting the server's FIN. The FIN now
+/// moves its sender whatever the observer believes of the receiver (pending until
+/// the client acknowledges it), and a SYN at the ISN the server holds (SYN-RECEIVED
+/// or synchronized: the server answers a duplicate) reopens only the client's side.
+#[test]
+fn regression_fin_and_syn_after_a_refused_syn_retried_with_the_same_isn() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912810, 8388480, Some(17), 65535, None),
+        cfg(4294967295, 260, Some(31), 65535, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Server),
+            Deliver(0),
+            Delay(255),
+            Connect(Client),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Delay(255),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(255),
+            Retransmit(Client),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_micros(0)),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed at the
+    // client's ACK of the FIN: observer ESTABLISHED vs endpoint FIN_WAIT_2.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+    assert!(w.knowable(Server));
+    // The client: ESTABLISHED on the SYN,ACK, CLOSE-WAIT on the FIN.
+    assert_eq!(w.pair.endpoint(Client).state(), State::CloseWait);
+    assert_eq!(w.observer.state(Client), State::CloseWait);
+}
+
+/// Fuzz find `crash-b1da07c0`: the same schedule with the roles exchanged (the
+/// client refuses the server's SYN, then listens and takes its retransmission) and
+/// both receive windows zero: the client's FIN from SYN-RECEIVED reaches the
+/// server, which is ESTABLISHED on the client's SYN,ACK, and is refused by its zero
+/// window. The observer left the client in SYN_RECEIVED (the FIN went to a server
+/// it had CLOSED), then ESTABLISHED on the server's ACK; the client is in
+/// FIN-WAIT-1. The FIN now moves the client, and the server's ACK, which does not
+/// cover the FIN, delivers nothing.
+#[test]
+fn regression_fin_to_a_receiver_whose_new_syn_is_behind_it() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(864135, 0, None, 1, Some(None)),
+        cfg(0, 0, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(65280)),
+            Duplicate(0),
+            Close(Client),
+            Close(Client),
+            Connect(Server),
+            Retransmit(Server),
+            Abort(Server),
+            Deliver(0),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Retransmit(Server),
+            Deliver(0),
+            Duplicate(244),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client));
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+}

@@ -47,7 +47,9 @@ pub enum Note {
     AfterClose,
     /// A SYN with a new ISN after the connection ended (or a later ISN while the first
     /// SYN is unanswered): the observer started over. Trackers usually start a new
-    /// stream instead.
+    /// stream instead. A side reset to CLOSED that sends its SYN again, with the ISN
+    /// its receiver has taken since (in SYN_RECEIVED or a synchronized state), opens
+    /// again alone: the receiver answers a duplicate and keeps its state.
     Reopened,
     /// A SYN whose ISN precedes the unanswered SYN of the same side: an old duplicate
     /// of an earlier incarnation (RFC 793 figure 9); nothing changes.
@@ -658,6 +660,14 @@ impl Observer {
         }
     }
 
+    /// Whether `side` holds `isn` as the peer's ISN it took, in SYN_RECEIVED or a
+    /// synchronized state other than TIME_WAIT (where RFC 6191 may let a SYN reopen).
+    fn holds_irs(&self, side: Side, isn: SeqNum) -> bool {
+        let state = self.state(side);
+        (state == State::SynReceived || (state.is_synchronized() && state != State::TimeWait))
+            && self.irs_of(side).or(self.half(side.peer()).numbers.isn) == Some(isn)
+    }
+
     /// The IRS kept for `side` (see `kept_irs`).
     fn irs_of(&self, side: Side) -> Option<SeqNum> {
         self.kept_irs
@@ -768,9 +778,11 @@ impl Observer {
             // retransmitted after a RST that refused it), or a side reset back to
             // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
             // tick): a bare SYN from LISTEN repeats nothing.
+            // (Not into a receiver that holds that ISN as its IRS: see `on_syn`.)
             let retry = me.numbers.isn == Some(s.seq)
                 && matches!(me.state, State::Closed | State::Listen)
-                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg));
+                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg))
+                && !self.holds_irs(to, s.seq);
             // The first SYN of a side after a connection that ended with both sides
             // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
             // connection applies to the new one.
@@ -906,6 +918,13 @@ impl Observer {
         let refused = !syn
             && (s.len > 0 || s.flags.contains(TcpFlags::FIN))
             && self.half(to).numbers.window == Some(0);
+        // A FIN into a receiver the observer has in CLOSED or LISTEN is not processed
+        // there (see `on_other`): it waits, as after a gap.
+        let refused = refused
+            || (!syn
+                && !rst
+                && s.flags.contains(TcpFlags::FIN)
+                && matches!(self.state(to), State::Closed | State::Listen));
         let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
         // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
@@ -1169,6 +1188,18 @@ impl Observer {
             }
             if me.numbers.isn == Some(s.seq) {
                 notes.insert(Note::Retransmission);
+                if matches!(me.state, State::Closed | State::Listen) && self.holds_irs(to, s.seq) {
+                    // Its SYN again after a reset, into a receiver that has taken
+                    // that ISN since (SYN_RECEIVED or synchronized: its SYN,ACK or
+                    // ACKs acknowledged it): the receiver answers a duplicate (the
+                    // SYN,ACK again, or a challenge ACK, RFC 5961 §4) and keeps its
+                    // state. Only the sender opens again: a new attempt with the
+                    // same ISN, or a retransmission that crossed the RST.
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    self.half_mut(from).sent_syn = true;
+                    notes.insert(Note::Reopened);
+                    return;
+                }
                 // It still reaches the receiver: one back in LISTEN (reset since the
                 // first copy) takes it as any SYN.
                 if matches!(peer.state, State::Closed | State::Listen) {
@@ -1669,6 +1700,39 @@ impl Observer {
         let state_to = self.state(to);
         if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
+            // A FIN is its sender's own act: it leaves SYN_RECEIVED or ESTABLISHED
+            // for FIN_WAIT_1 (CLOSE_WAIT for LAST_ACK) whatever the observer believes
+            // of the receiver, whose SYN may still be in flight behind (a new attempt
+            // with the ISN the sender took, seen after the sender's SYN,ACK). The
+            // receiver processes nothing of it now: it is pending, delivered when the
+            // receiver acknowledges it (a closed receiver answers with a RST).
+            let before_its_syn = matches!(state_from, State::SynReceived)
+                && self
+                    .irs_of(to)
+                    .or(me.numbers.isn)
+                    .is_some_and(|isn| s.seq.before(isn + 1));
+            if fin
+                && !fin_again
+                && s.ack.is_some()
+                && !before_its_syn
+                && matches!(
+                    state_from,
+                    State::SynReceived | State::Established | State::CloseWait
+                )
+            {
+                let next = if state_from == State::CloseWait {
+                    State::LastAck
+                } else {
+                    State::FinWait1
+                };
+                self.set(from, next, Cause::Sent, t);
+                let h = self.half_mut(from);
+                h.numbers.fin_seq = Some(fin_seq);
+                h.fin_pending = true;
+                if self.first_closer.is_none() {
+                    self.first_closer = Some(from);
+                }
+            }
             return;
         }
         if state_from == State::Closed {
