@@ -1883,3 +1883,69 @@ fn regression_fin_to_a_receiver_whose_new_syn_is_behind_it() {
     assert!(w.knowable(Client));
     assert_eq!(w.pair.endpoint(Server).state(), State::Established);
 }
+
+/// Fuzz find `crash-1e92cd0f`: after a first connection (the client in TIME-WAIT,
+/// the server in LAST-ACK: the client's last ACK was lost), 49 151 s pass; both
+/// open again. The client's SYN meets the server still in LAST_ACK in the
+/// observer (a challenge ACK, RFC 5961 §4); the client opened all the same. The
+/// server's new SYN crosses it (the client: SYN-RECEIVED), the client closes
+/// (FIN-WAIT-1) and its SYN,ACK and FIN reach the server, which had closed: RSTs
+/// at `SEQ = SEG.ACK`, the client's `RCV.NXT`, which reset it. The observer had
+/// kept the client's `highest_ack` of the first connection: the client's SYN,ACK,
+/// from the ISN of the SYN it had just sent, did not start it over, and the max
+/// of the old and the new acknowledgment was the old one, so the RST looked
+/// outside the window (observer FIN_WAIT_1 vs endpoint CLOSED). A closed side
+/// whose SYN a synchronized receiver challenges now forgets what it acknowledged
+/// in its earlier connection.
+#[test]
+fn regression_challenged_syn_forgets_the_old_connections_ack() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912978, 1048560, Some(31), 65535, None),
+        cfg(
+            2449473535,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(59))),
+        ),
+        &[
+            DropCaptured(191),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Close(Server),
+            Close(Server),
+            Close(Server),
+            Deliver(0),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Connect(Server),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Close(Client),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}

@@ -1237,9 +1237,7 @@ impl Observer {
                 // if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
                     self.set(from, State::SynSent, Cause::Sent, t);
-                    let h = self.half_mut(from);
-                    h.sent_syn = true;
-                    h.numbers.isn = Some(s.seq);
+                    self.open_again(from, s.seq);
                 }
                 notes.insert(Note::Unacceptable);
                 return;
@@ -1249,9 +1247,7 @@ impl Observer {
                 // Its sender, if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
                     self.set(from, State::SynSent, Cause::Sent, t);
-                    let h = self.half_mut(from);
-                    h.sent_syn = true;
-                    h.numbers.isn = Some(s.seq);
+                    self.open_again(from, s.seq);
                 }
                 notes.insert(Note::Unacceptable);
                 return;
@@ -1334,6 +1330,19 @@ impl Observer {
                 h.peer_contiguous_at_ack = None;
             }
         }
+    }
+
+    /// `from`, CLOSED or LISTEN, sent a SYN with ISN `isn` that its synchronized
+    /// receiver challenges (RFC 5961 §4): it is in SYN_SENT all the same, and what
+    /// it acknowledged in its earlier connection (`highest_ack`) says nothing of
+    /// the peer's `RCV.NXT` in the new one (a RST is judged against it; its next
+    /// SYN,ACK, from the same ISN, would otherwise not start it over).
+    fn open_again(&mut self, from: Side, isn: SeqNum) {
+        let h = self.half_mut(from);
+        h.sent_syn = true;
+        h.numbers.isn = Some(isn);
+        h.numbers.highest_ack = None;
+        h.peer_contiguous_at_ack = None;
     }
 
     fn on_syn_ack(
