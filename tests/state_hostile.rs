@@ -1949,3 +1949,55 @@ fn regression_challenged_syn_forgets_the_old_connections_ack() {
     assert_eq!(w.observer.state(Client), State::Closed);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-e6a80d06`: the server listens and takes the client's SYN
+/// (IRS 983087, passive SYN-RECEIVED); a SYN of the client's later attempt (ISN
+/// 60983087), and its retransmission, then arrive far outside the server's window
+/// (29 568 octets, not yet seen at the capture point): the server drops both with
+/// an ACK and keeps its IRS (RFC 9293 §3.10.7.4, first check). The observer took
+/// the first SYN to lie inside the window (back to LISTEN, `listen_guess`) and the
+/// second to open SYN-RECEIVED on the new ISN, which dropped the guess: the
+/// server's SYN,ACK, ACKs and FIN, all acknowledging 983088, were then taken for
+/// an earlier incarnation's and the server stayed SYN_RECEIVED (the endpoint:
+/// FIN-WAIT-1). The guess now survives the retransmitted SYN, and the SYN,ACK whose
+/// window excludes the new SYN revises the server to the IRS it kept.
+#[test]
+fn regression_listen_guess_survives_the_retransmitted_syn() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(983087, 0, None, 11263, Some(Some(Duration::from_secs(0)))),
+        cfg(1933356279, 29568, None, 1, Some(None)),
+        &[
+            DeliverAll,
+            Close(Client),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Close(Client),
+            Close(Server),
+            Connect(Client),
+            Close(Client),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(123),
+            Drop(123),
+            Drop(0),
+            Close(Server),
+            Deliver(250),
+            Drop(168),
+        ],
+    );
+    // (Before the fix: observer SYN_RECEIVED vs endpoint FIN_WAIT_1 here.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+    assert!(w.knowable(Server));
+}

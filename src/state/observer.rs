@@ -732,7 +732,9 @@ impl Observer {
                 && !rst
                 && s.ack == Some(irs + 1)
                 && match self.state(from) {
-                    State::Listen => {
+                    // In SYN_RECEIVED too when it took the peer's new SYN again (its
+                    // retransmission, which it would drop with the first).
+                    State::Listen | State::SynReceived => {
                         !syn || self.syn_ack_window_excludes(
                             seg,
                             irs + 1,
@@ -747,10 +749,19 @@ impl Observer {
             if kept {
                 let crossed = self.state(from) == State::SynSent;
                 self.listen_guess = None;
-                self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                if self.state(from) != State::SynReceived {
+                    self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                }
                 self.half_mut(from).passive = !crossed;
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
+            } else if side == from
+                && !rst
+                && self.state(from) == State::SynReceived
+                && s.ack.is_some_and(|a| a != irs + 1)
+            {
+                // It acknowledges the new SYN it took: the guess held.
+                self.listen_guess = None;
             }
         }
 
@@ -1201,10 +1212,15 @@ impl Observer {
                     return;
                 }
                 // It still reaches the receiver: one back in LISTEN (reset since the
-                // first copy) takes it as any SYN.
+                // first copy) takes it as any SYN. One the observer returned to
+                // LISTEN on the first copy (`listen_guess`) may have dropped both
+                // copies outside its window: the guess stands until the receiver
+                // shows which IRS it holds.
                 if matches!(peer.state, State::Closed | State::Listen) {
+                    let guess = self.listen_guess.filter(|(side, _)| *side == to);
                     self.set(to, State::SynReceived, Cause::Received, t);
                     self.half_mut(to).passive = true;
+                    self.listen_guess = guess.or(self.listen_guess);
                 }
                 return;
             }
@@ -3589,5 +3605,22 @@ mod test {
         assert_eq!(Note::RstIgnored.name(), "rst_ignored");
         assert_eq!(Note::KeepAlive.name(), "keep_alive");
         assert_eq!(Note::OldDuplicate.name(), "old_duplicate");
+    }
+
+    // A side returned to LISTEN on a guess (the peer's new SYN inside a window not
+    // yet seen) takes the new SYN's retransmission; its SYN,ACK answering that new
+    // SYN confirms the guess, so a later segment of it acknowledging the old IRS
+    // (a copy in flight) revises nothing: the peer's ISN in use stays the new one.
+    #[test]
+    fn test_listen_guess_ends_when_the_new_syn_is_answered() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 5001), Established, SynReceived);
+        step(&mut obs, B, ack(301, 101), Established, SynReceived);
+        step(&mut obs, A, ack(5001, 301), Established, Established);
+        assert_eq!(obs.isn(A), Some(SeqNum(5000)));
     }
 }
