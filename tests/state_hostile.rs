@@ -18,7 +18,9 @@
 //! either side
 //! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
-//! passed it, and nothing after a segment was lost after the capture point. See that
+//! passed it, the receiver of a RST taken as exact at its last ACK seen when that
+//! ACK crossed the RST's sender's data, and nothing after a segment was lost after
+//! the capture point. See that
 //! module for why, case by case.
 //!
 //! Also checked here: after the network is drained and retransmissions have
@@ -2000,4 +2002,65 @@ fn regression_listen_guess_survives_the_retransmitted_syn() {
     assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
     assert_eq!(w.observer.state(Server), State::FinWait1);
     assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-a975f7e8`, a rule case (`World::rst_at_crossed_ack`): after a
+/// simultaneous open the client sends 1407 octets and the server closes; its FIN
+/// (`ACK = 2561`) is sent before the data arrives (they cross). The client's user
+/// timeout closes it (its data unacknowledged: the server's ACK is lost before the
+/// capture point), and it answers the FIN, having no TCB, with `<SEQ=2561><RST>`
+/// (RFC 9293 §3.10.7.1). The data reached the server first (`RCV.NXT = 3968`), so
+/// the RST lies below its window: FIN-WAIT-1. The second schedule passes the same
+/// segments by the capture point in the same order (the data is captured, then
+/// overtaken by the RST): the RST arrives at `RCV.NXT = 2561` and resets the
+/// server. The observer, the same in both, takes the RST as exact, as a real
+/// capture shows it (notes/h9f.md, `postgresql__psql-aws-ssl-require-15432`).
+#[test]
+fn regression_rst_at_an_ack_that_crossed_the_senders_data() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let client = cfg(
+        2560,
+        1804480,
+        None,
+        28271,
+        Some(Some(Duration::from_secs(17))),
+    );
+    let server = cfg(292449902, 1809280, None, 28315, None);
+    let open = [
+        Connect(Client),
+        Connect(Server),
+        DeliverAll,
+        Send(Client, 1407),
+        Close(Server),
+    ];
+    // The data reaches the server, whose ACK of it is lost; the FIN, sent before,
+    // draws the timed-out client's RST.
+    let mut first = replay(client, server, &open);
+    for op in [
+        Deliver(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(0),
+        Drop(0),
+        Deliver(0),
+    ] {
+        first.apply(op);
+    }
+    assert_eq!(first.pair.endpoint(Server).state(), State::FinWait1);
+    // The data passes the capture point, and the RST overtakes it.
+    let mut second = replay(client, server, &open);
+    for op in [
+        Capture(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(1),
+        Deliver(1),
+    ] {
+        second.apply(op);
+    }
+    assert_eq!(second.pair.endpoint(Server).state(), State::Closed);
+    assert_eq!(first.observer, second.observer);
+    assert_eq!(first.observer.state(Server), State::Closed);
+    assert!(first.rst_at_crossed_ack[Server.index()]);
+    assert!(!first.knowable(Server));
 }
