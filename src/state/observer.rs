@@ -3623,4 +3623,28 @@ mod test {
         step(&mut obs, A, ack(5001, 301), Established, Established);
         assert_eq!(obs.isn(A), Some(SeqNum(5000)));
     }
+
+    // A refused SYN, the server's SYN,ACK to the same ISN after the RST (it listened
+    // and took a retransmission), then its FIN: the FIN moves the server whatever
+    // the observer believes of the client, and waits for the client. The client's
+    // SYN with the ISN the server holds reopens only the client; its ACK of the FIN
+    // delivers it.
+    #[test]
+    fn test_fin_to_a_closed_receiver_moves_its_sender_and_waits() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::Refused));
+        step(&mut obs, B, syn_ack(300, 101), Closed, SynReceived);
+        // A FIN before its sender's ISN + 1 is an earlier incarnation's: nothing.
+        step(&mut obs, B, fin_ack(300, 101), Closed, SynReceived);
+        let o = step(&mut obs, B, fin_ack(301, 101), Closed, FinWait1);
+        assert!(o.notes.contains(Note::AfterClose));
+        assert_eq!(obs.numbers(B).fin_seq, Some(SeqNum(301)));
+        let o = step(&mut obs, A, syn(100), SynSent, FinWait1);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.isn(A), Some(SeqNum(100)));
+        step(&mut obs, A, ack(101, 301), Established, FinWait1);
+        step(&mut obs, A, ack(101, 302), CloseWait, FinWait2);
+    }
 }
