@@ -374,6 +374,10 @@ impl Half {
 ///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
 ///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
 ///   earlier incarnation's: unacceptable, it shows nothing of its sender.
+/// * **A FIN is its sender's own act**: it moves its sender (to FIN_WAIT_1, or
+///   LAST_ACK from CLOSE_WAIT) even when the observer has the receiver in CLOSED or
+///   LISTEN (e.g. the receiver's new SYN is still in flight behind it); such a
+///   receiver processes the FIN only once it acknowledges it.
 /// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
 ///   hold a SYN of its peer with another ISN in that window, and so to return to
 ///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
