@@ -18,7 +18,9 @@
 //! either side
 //! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
-//! passed it, and nothing after a segment was lost after the capture point. See that
+//! passed it, the receiver of a RST taken as exact at its last ACK seen when that
+//! ACK crossed the RST's sender's data, and nothing after a segment was lost after
+//! the capture point. See that
 //! module for why, case by case.
 //!
 //! Also checked here: after the network is drained and retransmissions have
@@ -1758,6 +1760,309 @@ fn regression_rst_at_an_ack_of_an_earlier_connection() {
     // (Each operation checked the agreement; before the fix it failed on the RST.)
     assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
     assert_eq!(w.observer.state(Server), State::FinWait2);
+}
+
+// ---- H9J ----
+
+/// Fuzz find `crash-c9b7f6fc` (also `198a9b7d`, `db0c2dc2`): the server, not yet
+/// listening, refuses the client's SYN (ISN 4294912810) with a RST,ACK; it listens,
+/// takes the client's retransmitted SYN (same ISN) and answers with its SYN,ACK,
+/// and the RST then reaches the client (CLOSED). The client opens again in the same
+/// tick of its ISN clock (the same ISN): the server's SYN,ACK reaches it first
+/// (ESTABLISHED), then the server's FIN (it closed in SYN-RECEIVED: FIN-WAIT-1), and
+/// only then does the new SYN pass the capture point. The observer had the client
+/// CLOSED when the FIN passed, and dropped it whole (the server stayed in
+/// SYN_RECEIVED); the late SYN then looked like the client trying again after the
+/// RST and started the observer over, forgetting the server's FIN. The FIN now
+/// moves its sender whatever the observer believes of the receiver (pending until
+/// the client acknowledges it), and a SYN at the ISN the server holds (SYN-RECEIVED
+/// or synchronized: the server answers a duplicate) reopens only the client's side.
+#[test]
+fn regression_fin_and_syn_after_a_refused_syn_retried_with_the_same_isn() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912810, 8388480, Some(17), 65535, None),
+        cfg(4294967295, 260, Some(31), 65535, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Server),
+            Deliver(0),
+            Delay(255),
+            Connect(Client),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Delay(255),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(255),
+            Retransmit(Client),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_micros(0)),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed at the
+    // client's ACK of the FIN: observer ESTABLISHED vs endpoint FIN_WAIT_2.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+    assert!(w.knowable(Server));
+    // The client: ESTABLISHED on the SYN,ACK, CLOSE-WAIT on the FIN.
+    assert_eq!(w.pair.endpoint(Client).state(), State::CloseWait);
+    assert_eq!(w.observer.state(Client), State::CloseWait);
+}
+
+/// Fuzz find `crash-b1da07c0`: the same schedule with the roles exchanged (the
+/// client refuses the server's SYN, then listens and takes its retransmission) and
+/// both receive windows zero: the client's FIN from SYN-RECEIVED reaches the
+/// server, which is ESTABLISHED on the client's SYN,ACK, and is refused by its zero
+/// window. The observer left the client in SYN_RECEIVED (the FIN went to a server
+/// it had CLOSED), then ESTABLISHED on the server's ACK; the client is in
+/// FIN-WAIT-1. The FIN now moves the client, and the server's ACK, which does not
+/// cover the FIN, delivers nothing.
+#[test]
+fn regression_fin_to_a_receiver_whose_new_syn_is_behind_it() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(864135, 0, None, 1, Some(None)),
+        cfg(0, 0, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(65280)),
+            Duplicate(0),
+            Close(Client),
+            Close(Client),
+            Connect(Server),
+            Retransmit(Server),
+            Abort(Server),
+            Deliver(0),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Retransmit(Server),
+            Deliver(0),
+            Duplicate(244),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client));
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+}
+
+/// Fuzz find `crash-1e92cd0f`: after a first connection (the client in TIME-WAIT,
+/// the server in LAST-ACK: the client's last ACK was lost), 49 151 s pass; both
+/// open again. The client's SYN meets the server still in LAST_ACK in the
+/// observer (a challenge ACK, RFC 5961 §4); the client opened all the same. The
+/// server's new SYN crosses it (the client: SYN-RECEIVED), the client closes
+/// (FIN-WAIT-1) and its SYN,ACK and FIN reach the server, which had closed: RSTs
+/// at `SEQ = SEG.ACK`, the client's `RCV.NXT`, which reset it. The observer had
+/// kept the client's `highest_ack` of the first connection: the client's SYN,ACK,
+/// from the ISN of the SYN it had just sent, did not start it over, and the max
+/// of the old and the new acknowledgment was the old one, so the RST looked
+/// outside the window (observer FIN_WAIT_1 vs endpoint CLOSED). A closed side
+/// whose SYN a synchronized receiver challenges now forgets what it acknowledged
+/// in its earlier connection.
+#[test]
+fn regression_challenged_syn_forgets_the_old_connections_ack() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912978, 1048560, Some(31), 65535, None),
+        cfg(
+            2449473535,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(59))),
+        ),
+        &[
+            DropCaptured(191),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Close(Server),
+            Close(Server),
+            Close(Server),
+            Deliver(0),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Connect(Server),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Close(Client),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-e6a80d06`: the server listens and takes the client's SYN
+/// (IRS 983087, passive SYN-RECEIVED); a SYN of the client's later attempt (ISN
+/// 60983087), and its retransmission, then arrive far outside the server's window
+/// (29 568 octets, not yet seen at the capture point): the server drops both with
+/// an ACK and keeps its IRS (RFC 9293 §3.10.7.4, first check). The observer took
+/// the first SYN to lie inside the window (back to LISTEN, `listen_guess`) and the
+/// second to open SYN-RECEIVED on the new ISN, which dropped the guess: the
+/// server's SYN,ACK, ACKs and FIN, all acknowledging 983088, were then taken for
+/// an earlier incarnation's and the server stayed SYN_RECEIVED (the endpoint:
+/// FIN-WAIT-1). The guess now survives the retransmitted SYN, and the SYN,ACK whose
+/// window excludes the new SYN revises the server to the IRS it kept.
+#[test]
+fn regression_listen_guess_survives_the_retransmitted_syn() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(983087, 0, None, 11263, Some(Some(Duration::from_secs(0)))),
+        cfg(1933356279, 29568, None, 1, Some(None)),
+        &[
+            DeliverAll,
+            Close(Client),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Close(Client),
+            Close(Server),
+            Connect(Client),
+            Close(Client),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(123),
+            Drop(123),
+            Drop(0),
+            Close(Server),
+            Deliver(250),
+            Drop(168),
+        ],
+    );
+    // (Before the fix: observer SYN_RECEIVED vs endpoint FIN_WAIT_1 here.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-a975f7e8`, a rule case (`World::rst_at_crossed_ack`): after a
+/// simultaneous open the client sends 1407 octets and the server closes; its FIN
+/// (`ACK = 2561`) is sent before the data arrives (they cross). The client's user
+/// timeout closes it (its data unacknowledged: the server's ACK is lost before the
+/// capture point), and it answers the FIN, having no TCB, with `<SEQ=2561><RST>`
+/// (RFC 9293 §3.10.7.1). The data reached the server first (`RCV.NXT = 3968`), so
+/// the RST lies below its window: FIN-WAIT-1. The second schedule passes the same
+/// segments by the capture point in the same order (the data is captured, then
+/// overtaken by the RST): the RST arrives at `RCV.NXT = 2561` and resets the
+/// server. The observer, the same in both, takes the RST as exact, as a real
+/// capture shows it (notes/h9f.md, `postgresql__psql-aws-ssl-require-15432`).
+#[test]
+fn regression_rst_at_an_ack_that_crossed_the_senders_data() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let client = cfg(
+        2560,
+        1804480,
+        None,
+        28271,
+        Some(Some(Duration::from_secs(17))),
+    );
+    let server = cfg(292449902, 1809280, None, 28315, None);
+    let open = [
+        Connect(Client),
+        Connect(Server),
+        DeliverAll,
+        Send(Client, 1407),
+        Close(Server),
+    ];
+    // The data reaches the server, whose ACK of it is lost; the FIN, sent before,
+    // draws the timed-out client's RST.
+    let mut first = replay(client, server, &open);
+    for op in [
+        Deliver(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(0),
+        Drop(0),
+        Deliver(0),
+    ] {
+        first.apply(op);
+    }
+    assert_eq!(first.pair.endpoint(Server).state(), State::FinWait1);
+    // The data passes the capture point, and the RST overtakes it.
+    let mut second = replay(client, server, &open);
+    for op in [
+        Capture(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(1),
+        Deliver(1),
+    ] {
+        second.apply(op);
+    }
+    assert_eq!(second.pair.endpoint(Server).state(), State::Closed);
+    assert_eq!(first.observer, second.observer);
+    assert_eq!(first.observer.state(Server), State::Closed);
+    assert!(first.rst_at_crossed_ack[Server.index()]);
+    assert!(!first.knowable(Server));
 }
 
 // ---- H9I ----

@@ -47,7 +47,9 @@ pub enum Note {
     AfterClose,
     /// A SYN with a new ISN after the connection ended (or a later ISN while the first
     /// SYN is unanswered): the observer started over. Trackers usually start a new
-    /// stream instead.
+    /// stream instead. A side reset to CLOSED that sends its SYN again, with the ISN
+    /// its receiver has taken since (in SYN_RECEIVED or a synchronized state), opens
+    /// again alone: the receiver answers a duplicate and keeps its state.
     Reopened,
     /// A SYN whose ISN precedes the unanswered SYN of the same side: an old duplicate
     /// of an earlier incarnation (RFC 793 figure 9); nothing changes.
@@ -374,6 +376,10 @@ impl Half {
 ///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
 ///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
 ///   earlier incarnation's: unacceptable, it shows nothing of its sender.
+/// * **A FIN is its sender's own act**: it moves its sender (to FIN_WAIT_1, or
+///   LAST_ACK from CLOSE_WAIT) even when the observer has the receiver in CLOSED or
+///   LISTEN (e.g. the receiver's new SYN is still in flight behind it); such a
+///   receiver processes the FIN only once it acknowledges it.
 /// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
 ///   hold a SYN of its peer with another ISN in that window, and so to return to
 ///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
@@ -660,6 +666,14 @@ impl Observer {
         }
     }
 
+    /// Whether `side` holds `isn` as the peer's ISN it took, in SYN_RECEIVED or a
+    /// synchronized state other than TIME_WAIT (where RFC 6191 may let a SYN reopen).
+    fn holds_irs(&self, side: Side, isn: SeqNum) -> bool {
+        let state = self.state(side);
+        (state == State::SynReceived || (state.is_synchronized() && state != State::TimeWait))
+            && self.irs_of(side).or(self.half(side.peer()).numbers.isn) == Some(isn)
+    }
+
     /// The IRS kept for `side` (see `kept_irs`).
     fn irs_of(&self, side: Side) -> Option<SeqNum> {
         self.kept_irs
@@ -724,7 +738,9 @@ impl Observer {
                 && !rst
                 && s.ack == Some(irs + 1)
                 && match self.state(from) {
-                    State::Listen => {
+                    // In SYN_RECEIVED too when it took the peer's new SYN again (its
+                    // retransmission, which it would drop with the first).
+                    State::Listen | State::SynReceived => {
                         !syn || self.syn_ack_window_excludes(
                             seg,
                             irs + 1,
@@ -739,10 +755,19 @@ impl Observer {
             if kept {
                 let crossed = self.state(from) == State::SynSent;
                 self.listen_guess = None;
-                self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                if self.state(from) != State::SynReceived {
+                    self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                }
                 self.half_mut(from).passive = !crossed;
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
+            } else if side == from
+                && !rst
+                && self.state(from) == State::SynReceived
+                && s.ack.is_some_and(|a| a != irs + 1)
+            {
+                // It acknowledges the new SYN it took: the guess held.
+                self.listen_guess = None;
             }
         }
 
@@ -770,9 +795,11 @@ impl Observer {
             // retransmitted after a RST that refused it), or a side reset back to
             // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
             // tick): a bare SYN from LISTEN repeats nothing.
+            // (Not into a receiver that holds that ISN as its IRS: see `on_syn`.)
             let retry = me.numbers.isn == Some(s.seq)
                 && matches!(me.state, State::Closed | State::Listen)
-                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg));
+                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg))
+                && !self.holds_irs(to, s.seq);
             // The first SYN of a side after a connection that ended with both sides
             // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
             // connection applies to the new one.
@@ -913,6 +940,13 @@ impl Observer {
         let refused = !syn
             && (s.len > 0 || s.flags.contains(TcpFlags::FIN))
             && self.half(to).numbers.window == Some(0);
+        // A FIN into a receiver the observer has in CLOSED or LISTEN is not processed
+        // there (see `on_other`): it waits, as after a gap.
+        let refused = refused
+            || (!syn
+                && !rst
+                && s.flags.contains(TcpFlags::FIN)
+                && matches!(self.state(to), State::Closed | State::Listen));
         let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
         // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
@@ -1182,11 +1216,28 @@ impl Observer {
             }
             if me.numbers.isn == Some(s.seq) {
                 notes.insert(Note::Retransmission);
+                if matches!(me.state, State::Closed | State::Listen) && self.holds_irs(to, s.seq) {
+                    // Its SYN again after a reset, into a receiver that has taken
+                    // that ISN since (SYN_RECEIVED or synchronized: its SYN,ACK or
+                    // ACKs acknowledged it): the receiver answers a duplicate (the
+                    // SYN,ACK again, or a challenge ACK, RFC 5961 §4) and keeps its
+                    // state. Only the sender opens again: a new attempt with the
+                    // same ISN, or a retransmission that crossed the RST.
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    self.half_mut(from).sent_syn = true;
+                    notes.insert(Note::Reopened);
+                    return;
+                }
                 // It still reaches the receiver: one back in LISTEN (reset since the
-                // first copy) takes it as any SYN.
+                // first copy) takes it as any SYN. One the observer returned to
+                // LISTEN on the first copy (`listen_guess`) may have dropped both
+                // copies outside its window: the guess stands until the receiver
+                // shows which IRS it holds.
                 if matches!(peer.state, State::Closed | State::Listen) {
+                    let guess = self.listen_guess.filter(|(side, _)| *side == to);
                     self.set(to, State::SynReceived, Cause::Received, t);
                     self.half_mut(to).passive = true;
+                    self.listen_guess = guess.or(self.listen_guess);
                 }
                 return;
             }
@@ -1733,6 +1784,39 @@ impl Observer {
         let state_to = self.state(to);
         if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
+            // A FIN is its sender's own act: it leaves SYN_RECEIVED or ESTABLISHED
+            // for FIN_WAIT_1 (CLOSE_WAIT for LAST_ACK) whatever the observer believes
+            // of the receiver, whose SYN may still be in flight behind (a new attempt
+            // with the ISN the sender took, seen after the sender's SYN,ACK). The
+            // receiver processes nothing of it now: it is pending, delivered when the
+            // receiver acknowledges it (a closed receiver answers with a RST).
+            let before_its_syn = matches!(state_from, State::SynReceived)
+                && self
+                    .irs_of(to)
+                    .or(me.numbers.isn)
+                    .is_some_and(|isn| s.seq.before(isn + 1));
+            if fin
+                && !fin_again
+                && s.ack.is_some()
+                && !before_its_syn
+                && matches!(
+                    state_from,
+                    State::SynReceived | State::Established | State::CloseWait
+                )
+            {
+                let next = if state_from == State::CloseWait {
+                    State::LastAck
+                } else {
+                    State::FinWait1
+                };
+                self.set(from, next, Cause::Sent, t);
+                let h = self.half_mut(from);
+                h.numbers.fin_seq = Some(fin_seq);
+                h.fin_pending = true;
+                if self.first_closer.is_none() {
+                    self.first_closer = Some(from);
+                }
+            }
             return;
         }
         if state_from == State::Closed {
@@ -3584,5 +3668,46 @@ mod test {
         assert_eq!(Note::RstIgnored.name(), "rst_ignored");
         assert_eq!(Note::KeepAlive.name(), "keep_alive");
         assert_eq!(Note::OldDuplicate.name(), "old_duplicate");
+    }
+
+    // A side returned to LISTEN on a guess (the peer's new SYN inside a window not
+    // yet seen) takes the new SYN's retransmission; its SYN,ACK answering that new
+    // SYN confirms the guess, so a later segment of it acknowledging the old IRS
+    // (a copy in flight) revises nothing: the peer's ISN in use stays the new one.
+    #[test]
+    fn test_listen_guess_ends_when_the_new_syn_is_answered() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 5001), Established, SynReceived);
+        step(&mut obs, B, ack(301, 101), Established, SynReceived);
+        step(&mut obs, A, ack(5001, 301), Established, Established);
+        assert_eq!(obs.isn(A), Some(SeqNum(5000)));
+    }
+
+    // A refused SYN, the server's SYN,ACK to the same ISN after the RST (it listened
+    // and took a retransmission), then its FIN: the FIN moves the server whatever
+    // the observer believes of the client, and waits for the client. The client's
+    // SYN with the ISN the server holds reopens only the client; its ACK of the FIN
+    // delivers it.
+    #[test]
+    fn test_fin_to_a_closed_receiver_moves_its_sender_and_waits() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::Refused));
+        step(&mut obs, B, syn_ack(300, 101), Closed, SynReceived);
+        // A FIN before its sender's ISN + 1 is an earlier incarnation's: nothing.
+        step(&mut obs, B, fin_ack(300, 101), Closed, SynReceived);
+        let o = step(&mut obs, B, fin_ack(301, 101), Closed, FinWait1);
+        assert!(o.notes.contains(Note::AfterClose));
+        assert_eq!(obs.numbers(B).fin_seq, Some(SeqNum(301)));
+        let o = step(&mut obs, A, syn(100), SynSent, FinWait1);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.isn(A), Some(SeqNum(100)));
+        step(&mut obs, A, ack(101, 301), Established, FinWait1);
+        step(&mut obs, A, ack(101, 302), CloseWait, FinWait2);
     }
 }
