@@ -635,6 +635,20 @@ impl World {
 
     /// With nothing in flight, the observer agrees with every knowable side.
     pub fn check_agreement(&self, when: &str) {
+        if trace() {
+            // One line per operation, for comparing the states of two builds
+            // (e.g. a mutant's) step by step.
+            eprintln!(
+                "states observer {} {} endpoint {} {} knowable {} {} settled {}",
+                self.observer.state(Side::Client),
+                self.observer.state(Side::Server),
+                self.pair.endpoint(Side::Client).state(),
+                self.pair.endpoint(Side::Server).state(),
+                self.knowable(Side::Client),
+                self.knowable(Side::Server),
+                self.pair.is_empty(),
+            );
+        }
         if !self.pair.is_empty() {
             return;
         }
