@@ -1,0 +1,74 @@
+//! Fuzz inputs of the `state` target kept as tests, byte for byte: each plays its
+//! schedule in the world of `tests/state_world` (two `Endpoint`s and an `Observer`
+//! at a capture point between them) through the fuzz target's own decoding
+//! (`state_world::fuzz_input`), and the world checks after every operation that the
+//! observer agrees with the endpoints wherever a passive observer can know their
+//! states. The endpoints are the oracle: an input fails when the observer differs
+//! from them, so these are checks of the observer against an independent machine
+//! (itself checked against Linux by `tests/linux_interop.rs`), not of a stored
+//! output.
+//!
+//! Each input here was found by fuzzing a *mutant* of `src/state/observer.rs`
+//! (`cargo mutants` reported the mutant as surviving every other test): the
+//! schedule fails against that mutant and passes against the real code. Each
+//! test's comment names the mutant (line numbers as of the commit that added it),
+//! what the schedule does, and why the real code is right.
+
+mod state_world;
+
+use synack::state::{Side, State};
+
+/// Plays one fuzz input; panics (with the disagreement) where the observer and
+/// the endpoints part.
+fn play(data: &[u8]) -> state_world::World {
+    state_world::fuzz_input::run(data)
+}
+
+/// Plays the first `steps` operations of `data`, then requires the observer's state
+/// of `side` to be the endpoint's (CLOSED and LISTEN counting as equal, as in the
+/// world's rule), whether or not the rule would compare it there.
+fn agrees_after(data: &[u8], steps: usize, side: Side) -> State {
+    let w = state_world::fuzz_input::run_steps(data, steps);
+    let (o, e) = (w.observer.state(side), w.pair.endpoint(side).state());
+    let closed = |s: State| matches!(s, State::Closed | State::Listen);
+    assert!(
+        o == e || (closed(o) && closed(e)),
+        "{side} after {steps} operations: observer {o} vs endpoint {e}"
+    );
+    e
+}
+/// The server took the client's SYN (SYN-RECEIVED) and advertised a window of 5 in
+/// its SYN,ACK, which the capture has not seen yet; the client's next SYN, with
+/// another ISN, makes the observer guess the server went back to LISTEN (the window
+/// it would be judged against is unknown). The server's SYN,ACK then shows its
+/// window: the new SYN lay outside it, so the server dropped it with an ACK and
+/// stayed in SYN-RECEIVED (RFC 9293 §3.10.7.4, first check), as its endpoint did.
+/// (Corpus input `ff4a9057`; kills the mutant at observer.rs line 744, `||`
+/// replaced by `&&` in the listen-guess revision.)
+#[test]
+fn listen_guess_revised_by_a_syn_ack_whose_window_excludes_the_new_syn() {
+    const INPUT: &[u8] = &[
+        93, 47, 228, 6, 17, 17, 0, 0, 64, 255, 48, 255, 55, 55, 244, 5, 0, 0, 0, 1, 0, 0, 0, 1,
+        255, 0, 0, 5, 48, 7, 1, 127, 255, 59, 255, 55, 55, 55, 0, 0, 0, 17, 17, 16, 0, 0, 0, 0, 0,
+        17, 17,
+    ];
+    agrees_after(INPUT, 15, Side::Server);
+}
+
+/// A passive server in SYN-RECEIVED, guessed back in LISTEN by the observer, shows
+/// it kept its IRS; it stays a passive SYN-RECEIVED, so the client's later SYNs
+/// with other ISNs, outside its window, only draw ACKs and leave it in
+/// SYN-RECEIVED, as its endpoint stays. (Corpus input `b587847a`; kills the mutant
+/// at observer.rs line 756, `==` replaced by `!=` (`crossed`), and the one at line
+/// 761, `!` deleted (`passive = !crossed`).)
+#[test]
+fn crossed_listen_guess_keeps_the_side_passive() {
+    const INPUT: &[u8] = &[
+        47, 13, 40, 35, 244, 1, 0, 47, 0, 64, 125, 9, 137, 251, 117, 207, 219, 191, 24, 0, 0, 0,
+        96, 55, 55, 247, 255, 127, 127, 247, 255, 127, 91, 51, 56, 246, 127, 255, 127, 96, 55, 55,
+        247, 255, 127, 127, 247, 55, 55, 55, 96, 56, 246, 127, 255, 127, 96, 55, 55, 247, 255, 127,
+        127, 247, 55, 55, 55, 96, 48, 247, 127, 183, 55, 246, 127, 255, 48, 247, 127, 183, 55, 246,
+        127, 255, 102, 96, 55, 55, 247, 255, 127, 127, 247, 55, 55, 55, 96, 48, 106, 151, 149,
+    ];
+    agrees_after(INPUT, 40, Side::Server);
+}
