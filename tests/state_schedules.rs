@@ -18,12 +18,6 @@ mod state_world;
 
 use synack::state::{Side, State};
 
-/// Plays one fuzz input; panics (with the disagreement) where the observer and
-/// the endpoints part.
-fn play(data: &[u8]) -> state_world::World {
-    state_world::fuzz_input::run(data)
-}
-
 /// Plays the first `steps` operations of `data`, then requires the observer's state
 /// of `side` to be the endpoint's (CLOSED and LISTEN counting as equal, as in the
 /// world's rule), whether or not the rule would compare it there.
