@@ -920,3 +920,78 @@ fn copy_of_an_old_syn_ack_after_a_syn_sent_it_back_to_listen() {
     send(&mut obs, S, seg(1501, 5001, ACK));
     assert_eq!(obs.state(C), State::Established);
 }
+
+// ---- The listen-guess revision (mutants surviving after H9e's revision of it) ----
+//
+// In each: the client's SYN 100 makes the server SYN_RECEIVED (passive); its
+// SYN,ACK is not seen, so its window is unknown, and the client's next SYN, with
+// another ISN, makes the observer guess the server went back to LISTEN (RFC 9293
+// §3.10.7.4: a passive SYN-RECEIVED returns to LISTEN on a SYN in its window) —
+// a guess the server's later segments may refute. Line numbers are those of
+// `src/state/observer.rs` at commit c4c10a7.
+
+/// Client SYN 100, then SYN 1100. The server's SYN,ACK `<SEQ=300><ACK=101>` with a
+/// window of 1000 covers 101..=1100: the SYN 1100 lay inside it, so the server
+/// (passive) went back to LISTEN when it arrived, and this SYN,ACK, sent before,
+/// answers the old SYN: the guess stands, and the client, SYN-SENT with ISS 1100,
+/// finds ACK 101 unacceptable. Kills line 746 (`irs + 1` → `irs - 1`: a window
+/// starting at 99 would end before 1100 and the SYN,ACK would refute the guess).
+#[test]
+fn syn_ack_whose_window_holds_the_new_syn_keeps_the_listen_guess() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(1100, 0, SYN));
+    assert_eq!(o.receiver, State::Listen);
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert!(o.transitions.is_empty(), "{o:?}");
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::SynSent, State::Listen)
+    );
+}
+
+/// Client SYN 100, then SYN 5000; the server, guessed back in LISTEN, sends a bare
+/// SYN 300 (an active open, as the observer sees it), then `<SEQ=301><ACK=101>`:
+/// an ACK of the first SYN from its own SYN's next number. So its SYN had been sent
+/// before the client's first SYN arrived (they crossed): it was in an active
+/// SYN-RECEIVED with IRS 100, which drops the SYN 5000 with exactly this ACK
+/// (RFC 9293 §3.10.7.4). The server is SYN_RECEIVED, by revision. Kills line 751
+/// (`isn + 1` → `isn - 1`: the ACK at 301 would not be recognised).
+#[test]
+fn ack_of_the_kept_irs_after_a_crossed_syn_revises_to_syn_received() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(o.sender, State::SynSent);
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert_eq!(obs.state(S), State::SynReceived);
+    assert!(
+        o.transitions
+            .iter()
+            .any(|t| t.side == S && t.to == State::SynReceived && t.cause == Cause::Revised),
+        "{o:?}"
+    );
+}
+
+/// Client SYN 100, then SYN 5000; the server's bare ACK `<SEQ=301><ACK=101>` shows
+/// it kept IRS 100 (the SYN 5000 was an old duplicate outside its window): its
+/// RCV.NXT is 101. The client's ACK at 101 then completes the handshake and its FIN
+/// at 101 is in order: the server goes to CLOSE_WAIT. Kills line 763 (`irs + 1` →
+/// `irs - 1`: a RCV.NXT of 99 would leave a gap before the FIN, held back).
+#[test]
+fn kept_irs_puts_rcv_nxt_after_it() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, S, seg(301, 101, ACK));
+    assert_eq!(obs.state(S), State::SynReceived);
+    send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
+}

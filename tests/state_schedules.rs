@@ -31,6 +31,7 @@ fn agrees_after(data: &[u8], steps: usize, side: Side) -> State {
     );
     e
 }
+
 /// The server took the client's SYN (SYN-RECEIVED) and advertised a window of 5 in
 /// its SYN,ACK, which the capture has not seen yet; the client's next SYN, with
 /// another ISN, makes the observer guess the server went back to LISTEN (the window
