@@ -995,3 +995,26 @@ fn kept_irs_puts_rcv_nxt_after_it() {
     let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
     assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
 }
+
+/// Client SYN 100, then SYN 5000 (the server guessed back in LISTEN); a stray ACK
+/// of the client `<SEQ=5001><ACK=301>` (an old duplicate) reaches the server, which,
+/// if it kept IRS 100 in SYN-RECEIVED, finds it outside its window and answers
+/// `<SEQ=301><ACK=101>` (RFC 9293 §3.10.7.4, first check) — the answer that shows
+/// it kept that IRS: SYN_RECEIVED, by revision. Only the guessed side's own
+/// segments end the guess. Kills line 767 (`&&` → `||`: any segment whose ACK is
+/// not IRS + 1 would end it).
+#[test]
+fn peer_segment_does_not_end_the_listen_guess() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, C, seg(5001, 301, ACK));
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert_eq!(obs.state(S), State::SynReceived, "{o:?}");
+    assert!(
+        o.transitions
+            .iter()
+            .any(|t| t.side == S && t.to == State::SynReceived && t.cause == Cause::Revised),
+        "{o:?}"
+    );
+}
