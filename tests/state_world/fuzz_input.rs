@@ -143,6 +143,9 @@ pub fn run_steps(data: &[u8], max_steps: usize) -> World {
             }),
         };
         w.apply(op);
+        if super::trace() {
+            eprintln!("step {steps} done");
+        }
     }
     w
 }
