@@ -67,3 +67,21 @@ fn crossed_listen_guess_keeps_the_side_passive() {
     ];
     agrees_after(INPUT, 40, Side::Server);
 }
+/// A simultaneous close gone wrong: the client's and the server's FINs cross, the
+/// server opens again (SYN_SENT, a new ISN far beyond its old numbers), and in
+/// SYN-SENT it answers the client's old ACKs, unacceptable there, with RSTs
+/// `<SEQ=SEG.ACK>` (RFC 9293 §3.10.7.3) — at the client's RCV.NXT, so they reset
+/// the client to CLOSED, as its endpoint. A RST is never taken for a segment sent
+/// before its sender's SYN (with an earlier incarnation's numbers): that test is
+/// for text, FINs and ACKs. (Corpus input `099c21ce`; kills the mutant at
+/// observer.rs line 976, `!rst` replaced by `rst` in `before_syn`.)
+#[test]
+fn rst_of_a_side_in_syn_sent_is_not_a_segment_before_its_syn() {
+    const INPUT: &[u8] = &[
+        46, 255, 44, 148, 127, 255, 93, 255, 148, 255, 148, 1, 2, 0, 0, 0, 0, 17, 0, 0, 59, 236,
+        13, 66, 59, 64, 127, 7, 255, 54, 24, 56, 247, 255, 127, 59, 253, 127, 96, 56, 201, 171,
+        100, 100, 1, 11, 7, 224, 55, 255, 255, 255, 255, 255, 255, 255, 40, 0, 0, 0, 255, 139, 104,
+        91, 127, 148, 1, 8, 100, 3, 0, 161,
+    ];
+    agrees_after(INPUT, 27, Side::Client);
+}
