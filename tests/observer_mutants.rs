@@ -1018,3 +1018,46 @@ fn peer_segment_does_not_end_the_listen_guess() {
         "{o:?}"
     );
 }
+
+/// The server's SYN,ACK `<SEQ=300><ACK=101>` with window scaling offered (shift 7)
+/// after the client's SYN 100 and its SYN `new_syn` (with another ISN) made the
+/// observer guess the server back in LISTEN: does its window put `new_syn` outside?
+/// A SYN,ACK's window is never scaled (RFC 7323 §2.2); the observer takes the
+/// window in use to be a whole number of scale units, at least one, and a full
+/// field (65 535) as no bound. Returns the server's state after the SYN,ACK:
+/// SYN_RECEIVED (it kept IRS 100: the new SYN lay outside, RFC 9293 §3.10.7.4 first
+/// check) or LISTEN (inside: the passive server went back to LISTEN on it).
+fn server_after_scaled_syn_ack(new_syn: u32, window: u16) -> State {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(new_syn, 0, SYN));
+    assert_eq!(o.receiver, State::Listen, "{o:?}");
+    let options = synack::segment::SynOptions {
+        window_scale: Some(7),
+        ..Default::default()
+    };
+    let syn_ack = seg(300, 101, SYN | ACK)
+        .with_window(window)
+        .with_options(options);
+    send(&mut obs, S, syn_ack);
+    obs.state(S)
+}
+
+// `syn_ack_window_excludes` (line 1737 and on, commit c4c10a7). Each case names
+// the mutants it kills.
+#[test]
+fn scaled_syn_ack_window_bounds_the_listen_guess() {
+    // Window 0: nothing is acceptable, not even the SYN at 150 (kills 1740 `w == 0`
+    // guard → false, which would take one scale unit, 128, covering 101..229; and
+    // the whole function → false).
+    assert_eq!(server_after_scaled_syn_ack(150, 0), State::SynReceived);
+    // Window 1000 (≥ one unit): 101..1101 leaves 5000 outside (kills 1741 guard →
+    // true and `==` → `!=`, which give up on any scaled window).
+    assert_eq!(server_after_scaled_syn_ack(5000, 1000), State::SynReceived);
+    // Window 1, less than one unit: at least 128, so 150 lies inside (kills 1742
+    // `1 << shift` → `1 >> shift`, a window of 1).
+    assert_eq!(server_after_scaled_syn_ack(150, 1), State::Listen);
+    // A full field bounds nothing: 70 101 is not shown outside (kills 1741 guard →
+    // false, which would take 65 535 as the window).
+    assert_eq!(server_after_scaled_syn_ack(70_101, u16::MAX), State::Listen);
+}
