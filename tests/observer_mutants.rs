@@ -1061,3 +1061,29 @@ fn scaled_syn_ack_window_bounds_the_listen_guess() {
     // false, which would take 65 535 as the window).
     assert_eq!(server_after_scaled_syn_ack(70_101, u16::MAX), State::Listen);
 }
+
+/// Client SYN 100, then SYN 5000 twice (the server guessed back in LISTEN, then
+/// taken to have accepted the retransmission: SYN_RECEIVED on 5000, the guess
+/// kept). The server's SYN,ACK `<SEQ=300><ACK=101>` with a window of 65 000 (it
+/// holds 5000) acknowledges the old SYN but shows nothing: sent before the SYN 5000
+/// could arrive, it neither refutes nor confirms the guess, which stays. Its bare
+/// ACK `<SEQ=301><ACK=101>` then shows it kept IRS 100 (the copies of SYN 5000
+/// never reached it), so the client's ACK and FIN at 101 are in order: the server
+/// ends in CLOSE_WAIT. Kills line 767 (`irs + 1` → `irs - 1`: the SYN,ACK would end
+/// the guess).
+#[test]
+fn syn_ack_of_the_old_irs_inside_its_window_keeps_the_guess() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(65_000));
+    send(&mut obs, S, seg(301, 101, ACK));
+    send(&mut obs, C, seg(101, 301, ACK));
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::CloseWait),
+        "{o:?}"
+    );
+}
