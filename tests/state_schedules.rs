@@ -85,3 +85,19 @@ fn rst_of_a_side_in_syn_sent_is_not_a_segment_before_its_syn() {
     ];
     agrees_after(INPUT, 27, Side::Client);
 }
+/// After a simultaneous open and close that left the client in TIME-WAIT, both
+/// sides open again at once with new ISNs (their SYNs cross). The server's SYN,ACK
+/// from its new ISN is its first in the new connection: the SYN,ACK it sent in the
+/// old one, from another ISN, does not make this one a retransmission, so it shows
+/// the server in SYN-RECEIVED, as its endpoint. (Corpus input `760f1ba2`; kills the
+/// mutant at observer.rs line 1362, `!=` replaced by `==` (a new ISN clears
+/// `sent_syn_ack`).)
+#[test]
+fn new_isn_forgets_the_syn_ack_of_the_old_connection() {
+    const INPUT: &[u8] = &[
+        210, 43, 255, 255, 255, 255, 255, 255, 145, 255, 255, 255, 255, 4, 1, 63, 227, 37, 59, 6,
+        255, 191, 7, 13, 255, 43, 0, 0, 33, 43, 255, 255, 81, 1, 255, 255, 0, 18, 0, 4, 0, 43, 0,
+        227, 37, 59, 6, 255, 191, 7, 13, 255, 43, 0, 0, 0, 62, 255, 255, 255, 43, 255, 4, 1, 161,
+    ];
+    agrees_after(INPUT, 20, Side::Server);
+}
