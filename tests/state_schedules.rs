@@ -101,3 +101,36 @@ fn new_isn_forgets_the_syn_ack_of_the_old_connection() {
     ];
     agrees_after(INPUT, 20, Side::Server);
 }
+/// Crossed SYNs, ignored RSTs and a forged segment; then the client's new SYN
+/// crosses the server's SYN,ACK, which the client, with no connection left, answers
+/// with a RST at that SYN,ACK's ACK: the client ends CLOSED, as its endpoint. The
+/// observer rewrites the client's ISN to an IRS the server kept only when a SYN,ACK
+/// acknowledges exactly that IRS + 1. (Corpus input `a9c13ea8`; kills the mutant at
+/// observer.rs line 1409, `ack == *irs + 1` replaced by `ack != *irs + 1` or by
+/// `ack == *irs - 1`.)
+#[test]
+fn peer_isn_rewritten_only_by_an_ack_of_the_kept_irs() {
+    const INPUT: &[u8] = &[
+        255, 47, 251, 15, 56, 1, 0, 0, 10, 255, 255, 23, 0, 55, 51, 255, 255, 255, 127, 44, 0, 0,
+        255, 127, 44, 0, 0, 13, 255, 43, 255, 191, 7, 13, 255, 43, 211, 0, 6, 0, 255, 255, 204,
+        255, 255, 0, 7, 255, 51, 56, 56, 56, 1, 0, 13, 56, 255, 7, 191, 51, 255, 255, 127, 44, 0,
+        0, 13, 255, 43, 127, 44, 0, 0, 255, 191, 7, 13, 255, 0, 43, 255, 161,
+    ];
+    agrees_after(INPUT, 20, Side::Client);
+}
+
+/// Copies of a SYN,ACK and RSTs of an earlier incarnation arrive after the server
+/// reset and listened again; the segments a side sent before its SYN (an earlier
+/// incarnation's) move none of its numbers, so the RST that follows is judged
+/// against the right ones and the server is back in LISTEN, as its endpoint.
+/// (Corpus input `d4ad7b93`; kills the mutant at observer.rs line 1070, `!rst &&
+/// !before_syn` replaced by `!rst || !before_syn`.)
+#[test]
+fn segment_before_the_syn_moves_no_numbers() {
+    const INPUT: &[u8] = &[
+        47, 255, 44, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 17, 255, 5, 1, 48, 18, 0, 7,
+        255, 55, 55, 55, 255, 255, 127, 59, 255, 127, 96, 55, 55, 215, 127, 96, 55, 55, 255, 47,
+        118, 38, 0, 46, 0, 43, 255, 255, 17, 255, 1, 255, 255, 1, 67, 22, 161,
+    ];
+    agrees_after(INPUT, 19, Side::Server);
+}
