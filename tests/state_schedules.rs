@@ -134,3 +134,54 @@ fn segment_before_the_syn_moves_no_numbers() {
     ];
     agrees_after(INPUT, 19, Side::Server);
 }
+/// The server, in TIME-WAIT, takes the client's RST at its RCV.NXT and closes, as
+/// its endpoint (RFC 9293 §3.10.7.4). Only a RST at the number of the client's FIN
+/// itself (RCV.NXT − 1, which Linux takes in CLOSE-WAIT, CLOSING and LAST-ACK) lies
+/// below a TIME-WAIT's window. (Corpus input `024cebc7`; kills the mutant at
+/// observer.rs line 1672, `after_fin && me.numbers.fin_seq == Some(seq)` with `||`
+/// for `&&`.)
+#[test]
+fn time_wait_takes_a_rst_at_rcv_nxt() {
+    const INPUT: &[u8] = &[
+        47, 13, 0, 0, 0, 128, 0, 47, 238, 238, 238, 238, 238, 238, 238, 238, 238, 238, 238, 238,
+        238, 255, 255, 0, 7, 255, 55, 55, 51, 255, 255, 127, 0, 1, 255, 255, 255, 255, 62, 255,
+        255, 0, 7, 255, 53, 228, 175, 228, 228, 228, 228, 53, 52, 1, 216, 216, 238, 238, 238, 238,
+        238, 238, 238, 246, 238, 238, 238, 238, 238, 244, 238, 238, 238, 238, 1, 64, 125, 9, 47,
+        255,
+    ];
+    agrees_after(INPUT, 24, Side::Server);
+}
+
+/// The connection is opened again while one side was back in LISTEN; copies of a
+/// SYN,ACK sent before the reopening are then seen, and RSTs follow: the server
+/// ends CLOSED, as its endpoint. The copies answer an older SYN and name no RCV.NXT
+/// of the side now (`old_syn_ack`), so the RSTs are judged against the current
+/// numbers. (Corpus input `55ec3868`; kills the mutant at observer.rs line 839,
+/// `old_to == State::Listen` with `!=`, and the one deleting the assignment
+/// `self.old_syn_ack = old_syn_ack` at line 861.)
+#[test]
+fn old_syn_ack_copy_names_no_rcv_nxt() {
+    const INPUT: &[u8] = &[
+        47, 255, 255, 255, 17, 93, 255, 255, 255, 115, 255, 244, 10, 63, 249, 1, 0, 0, 0, 6, 255,
+        239, 39, 13, 195, 49, 43, 156, 255, 58, 48, 255, 1, 184, 49, 184, 184, 184, 184, 255, 255,
+        255, 255, 14, 184, 184, 184, 184, 184, 184, 184, 190, 184, 25, 0, 184, 184, 223, 255, 184,
+        1, 184, 184, 184, 184, 184, 184, 184, 184, 91, 184, 184, 184, 122, 255, 0, 161,
+    ];
+    agrees_after(INPUT, 26, Side::Server);
+}
+
+/// The client's pure ACK of the server's FIN moves the server to FIN-WAIT-2, as its
+/// endpoint. The left-edge test (text or a FIN that ends before RCV.NXT is not
+/// acceptable) is for segments carrying text or a FIN; a zero-length segment goes
+/// by the RFC's zero-length rules. (Corpus input `ddfd5ec3`; kills the mutant at
+/// observer.rs line 1961, `s.seg_len > 0` with `>=`.)
+#[test]
+fn pure_ack_is_not_held_to_the_left_edge() {
+    const INPUT: &[u8] = &[
+        46, 255, 44, 255, 255, 255, 67, 0, 255, 148, 148, 1, 0, 0, 0, 0, 59, 0, 13, 66, 59, 64,
+        127, 7, 255, 54, 24, 56, 2, 72, 2, 0, 39, 7, 255, 127, 51, 56, 224, 243, 54, 36, 55, 55,
+        127, 66, 59, 64, 127, 42, 7, 255, 255, 255, 255, 255, 255, 55, 127, 66, 59, 64, 127, 211,
+        65, 3, 0, 161,
+    ];
+    agrees_after(INPUT, 14, Side::Server);
+}
