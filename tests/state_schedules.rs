@@ -185,3 +185,20 @@ fn pure_ack_is_not_held_to_the_left_edge() {
     ];
     agrees_after(INPUT, 14, Side::Server);
 }
+/// A schedule with a reopening, forged segments and stale SYN,ACKs: after 21
+/// steps the client is ESTABLISHED, as its endpoint. Only an exact copy of a
+/// SYN,ACK its sender sent before the reopening (the same ISN and ACK) is set
+/// aside as naming no RCV.NXT of now (`old_foreign_copy`). (Corpus input
+/// `e7ef5952`; kills the mutants at observer.rs line 971, `&&` replaced by `||`,
+/// and line 972, `==` replaced by `!=`.)
+#[test]
+fn only_a_copy_of_the_old_syn_ack_is_set_aside() {
+    const INPUT: &[u8] = &[
+        255, 107, 255, 44, 255, 255, 83, 255, 244, 1, 0, 47, 44, 167, 93, 9, 0, 251, 117, 207, 219,
+        255, 255, 96, 0, 1, 1, 7, 255, 127, 55, 55, 96, 55, 255, 187, 7, 115, 31, 189, 80, 65, 1,
+        7, 255, 127, 55, 55, 96, 55, 255, 187, 7, 115, 61, 146, 140, 59, 10, 115, 59, 38, 255, 51,
+        56, 56, 96, 122, 55, 2, 255, 212, 96, 255, 255, 255, 255, 17, 42, 255, 1, 255, 67, 255,
+        255, 255, 255, 55, 1, 17, 42, 255, 1, 255, 67, 0, 161,
+    ];
+    agrees_after(INPUT, 21, Side::Client);
+}
