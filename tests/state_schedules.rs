@@ -202,3 +202,51 @@ fn only_a_copy_of_the_old_syn_ack_is_set_aside() {
     ];
     agrees_after(INPUT, 21, Side::Client);
 }
+/// The server opens actively; a forged segment in the client's name (SYN, FIN and
+/// more, with data) answers it, the server acknowledges it, and the client's RST
+/// closes both sides: after 10 steps the client is CLOSED, as its endpoint. The
+/// ACKs of ordinary segments count; only the ACK of an exact copy of a SYN,ACK sent
+/// before a reopening is set aside. (Corpus input `5fc157a7`; kills the mutant at
+/// observer.rs line 1078, `!old_foreign_copy` with `old_foreign_copy`.)
+#[test]
+fn ack_of_a_segment_counts_unless_an_old_syn_ack_copy() {
+    const INPUT: &[u8] = &[
+        255, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 44, 1, 0,
+        255, 55, 56, 56, 255, 255, 127, 0, 65, 127, 96, 0, 64, 0, 251, 7, 0, 219, 255, 255, 96, 59,
+        0, 0, 0, 1, 0, 255, 185, 185, 208,
+    ];
+    agrees_after(INPUT, 10, Side::Client);
+}
+
+/// The client listens and the server opens actively; a forged FIN with data in the
+/// client's name, whose ACK lies beyond everything the server has sent, arrives
+/// after the client's SYN,ACK. The client's endpoint drops it (its ACK is not
+/// acceptable), so the client stays SYN-RECEIVED, as the endpoint: an ACK past IRS
+/// + 1 and past everything the peer has sent since its SYN names an earlier
+/// incarnation. (Corpus input `19a0ff49`; kills the mutant at observer.rs line
+/// 1007, `!a.after(irs) || (…)` with `&&` (`old_incarnation`).)
+#[test]
+fn ack_beyond_what_the_peer_sent_is_an_earlier_incarnations() {
+    const INPUT: &[u8] = &[
+        47, 255, 44, 255, 255, 255, 255, 255, 255, 255, 17, 255, 142, 14, 0, 5, 1, 48, 49, 7, 0,
+        255, 55, 55, 55, 251, 255, 127, 168, 255, 127, 96, 56, 86, 255, 255, 255, 255, 255, 255,
+        255, 201, 100, 100, 17, 255, 1, 255, 93, 17, 106, 91, 1, 8, 90, 1, 0, 161,
+    ];
+    agrees_after(INPUT, 9, Side::Client);
+}
+
+/// A simultaneous open in which the client closes from SYN-RECEIVED: the server's
+/// ACKs of the client's SYN and FIN are processed, and the client goes on to
+/// FIN-WAIT-2, as its endpoint. An ACK names an earlier incarnation only when it
+/// lies beyond IRS + 1 and beyond everything the peer has sent since its SYN.
+/// (Corpus input `d39d21f0`; kills the mutant at observer.rs line 1007,
+/// `a.after(irs + 1) && peer_sent…` with `||` (`old_incarnation`).)
+#[test]
+fn ack_of_what_the_peer_sent_is_processed() {
+    const INPUT: &[u8] = &[
+        255, 47, 33, 255, 255, 255, 255, 255, 255, 1, 1, 255, 1, 0, 0, 0, 175, 0, 0, 0, 7, 255, 55,
+        55, 43, 55, 255, 255, 127, 59, 255, 255, 255, 255, 255, 89, 0, 43, 255, 161, 255, 255, 127,
+        96, 59, 55, 55, 227, 255, 255, 255, 127, 86, 55, 89, 0, 43, 255, 161,
+    ];
+    agrees_after(INPUT, 19, Side::Client);
+}
