@@ -2502,3 +2502,199 @@ fn observer_fin_below_rcv_nxt_is_unacceptable() {
     assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
     assert_eq!(o.state(Client), State::FinWait1);
 }
+
+// ---- H9K ----
+
+/// Fuzz find `crash-5fe98971`: the server's SYN (ISS 3498849912) and the client's
+/// (2902100658) cross; the server has meanwhile opened again (ISS 2901698024, its
+/// SYN still in flight) and takes the client's SYN in SYN-SENT. Both close in
+/// SYN-RECEIVED. The capture then holds: the server's old SYN, the client's SYN,
+/// the server's new SYN, the client's SYN,ACK `<ACK=3498849913>` (answering the
+/// old SYN, unacceptable to the server's new TCB), the server's SYN,ACK from
+/// 2901698024 (outside the client's zero window: the client keeps IRS
+/// 3498849912), and each side's FIN. Each TCB drops the other's segments (an ACK
+/// war): both stay FIN-WAIT-1. The observer let the client's SYN,ACK set the
+/// server's ISN back to the kept IRS (server ESTABLISHED), then the client's FIN,
+/// leaving SYN-RECEIVED on that IRS, did it again, and the server's FIN, refused
+/// by the client's zero window far below its `RCV.NXT`, was delivered as a pending
+/// FIN: client CLOSING.
+#[test]
+fn regression_syn_ack_to_the_old_isn_of_a_peer_that_opened_again() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let mut ops = vec![
+        Close(Client),
+        Wait(Duration::from_secs(65535)),
+        Connect(Server),
+        Wait(Duration::from_secs(49151)),
+        Connect(Client),
+        Connect(Server),
+        Deliver(0),
+        Deliver(0),
+        Close(Client),
+        Close(Server),
+        Deliver(0),
+        DeliverAll,
+        Deliver(0),
+        Close(Server),
+        DeliverAll,
+        Deliver(0),
+        Drop(65),
+        Send(Client, 807),
+        Duplicate(0),
+        Deliver(0),
+    ];
+    ops.extend([Drop(111); 5]);
+    let w = replay(
+        cfg(404434, 0, Some(31), 37375, None),
+        cfg(1800, 43520, Some(31), 24631, None),
+        &ops,
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.states(), [State::FinWait1, State::FinWait1]);
+    assert!(w.knowable(Client));
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+}
+
+/// Fuzz find `crash-241d32cd`: the client's SYN A (ISS 4294912978) and the server's
+/// (15615) cross; the client's user timeout closes it unseen and it opens again
+/// (ISS B = 3697761090). The server takes A (SYN-RECEIVED, its SYN,ACK
+/// `<ACK=A+1>`), the client takes the server's SYN in its new TCB (SYN-RECEIVED,
+/// its SYN,ACK from B); both close. B reaches the server's zero window (dropped:
+/// IRS A kept), the server's SYN,ACK the client (below its `RCV.NXT`: dropped):
+/// each TCB drops the other's segments, and the server stays FIN-WAIT-1. The
+/// capture holds A, the server's SYN, B, then the server's SYN,ACK to A + 1: the
+/// observer, with the client in SYN-SENT since B, let that SYN,ACK set the
+/// client's ISN back to the server's kept IRS A (client ESTABLISHED, later
+/// TIME-WAIT on the server's FIN; server LAST-ACK). A side in SYN-SENT whose ISS
+/// is B refuses `<ACK=A+1>` (RFC 9293 §3.10.7.3); only its answer (a RST at A + 1,
+/// or its ACK) shows which ISN it uses.
+#[test]
+fn regression_syn_ack_to_the_old_isn_of_a_side_reopened_unseen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let mut ops = vec![
+        Deliver(0),
+        Close(Client),
+        Close(Server),
+        Connect(Client),
+        Close(Server),
+        Connect(Server),
+        Wait(Duration::from_secs(49151)),
+        Connect(Client),
+        Deliver(0),
+        Deliver(0),
+        Retransmit(Server),
+        Close(Client),
+        Close(Server),
+        Deliver(0),
+        DeliverAll,
+        Deliver(0),
+    ];
+    ops.extend([Drop(15); 6]);
+    let w = replay(
+        cfg(4294912978, 1048560, Some(31), 37375, None),
+        cfg(15615, 0, Some(9), 1, Some(None)),
+        &ops,
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert!(w.knowable(Server));
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+}
+
+/// The observer alone, on `crash-5fe98971` reduced: the server's SYN 1000 and the
+/// client's SYN 100 cross (the client's window is zero); the server's SYN 500
+/// (it opened again: the clock wrapped, or its earlier SYN was an old duplicate)
+/// follows. The client, an active SYN-RECEIVED, keeps IRS 1000 (RFC 5961 §4). Its
+/// SYN,ACK `<ACK=1001>` answers the server's old SYN; the server's SYN,ACK from
+/// 500 shows the SYN it took (the client's 100): two TCBs that drop each other's
+/// segments. Neither the client's SYN,ACK nor its FIN (leaving SYN-RECEIVED on
+/// its kept IRS) makes 1000 the server's ISN again, and the server's FIN `<SEQ=501>`,
+/// refused by the client's zero window and far below its `RCV.NXT` (1001), is
+/// not a FIN waiting for a gap: no CLOSING.
+#[test]
+fn observer_kept_irs_names_no_isn_of_a_peer_that_showed_its_own() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let zero = |seq: u32, ack: u32, flags: F| o_seg(seq, ack, flags).with_window(0);
+    let mut o = Observer::new();
+    o.on_segment(Server, &o_seg(1000, 0, F::SYN), t);
+    o.on_segment(Client, &zero(100, 0, F::SYN), t);
+    o.on_segment(Server, &o_seg(500, 0, F::SYN), t);
+    assert_eq!(o.state(Server), State::SynSent);
+    let r = o.on_segment(Client, &zero(100, 1001, F::SYN | F::ACK), t);
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.state(Server), State::SynSent);
+    o.on_segment(Server, &o_seg(500, 101, F::SYN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::SynReceived, State::SynReceived)
+    );
+    let r = o.on_segment(Client, &zero(101, 1001, F::FIN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::FinWait1, State::SynReceived),
+        "{r:?}"
+    );
+    assert_eq!(o.isn(Server), Some(synack::seq::SeqNum(500)));
+    let r = o.on_segment(Server, &o_seg(501, 101, F::FIN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::FinWait1, State::FinWait1),
+        "{r:?}"
+    );
+}
+
+/// The lead's mutant find on the `listen_guess` revision: the client's SYN 100,
+/// then its SYN 100000 (another ISN; the server's window not shown yet, so the
+/// observer guesses the server back in LISTEN), then the server's SYN,ACK
+/// `<SEQ=300><ACK=101>` whose window (65 535) puts 100000 outside: the server kept
+/// IRS 100 (SYN-RECEIVED, revised). The client, whose ISS is 100000 if it opened
+/// again, finds `ACK = 101` unacceptable in SYN-SENT (RFC 9293 §3.10.7.3: a RST
+/// `<SEQ=101>`, and it stays); if its SYN 100000 was an old duplicate instead (RFC
+/// 793 figure 9, with a wrapped ISN clock), it takes the SYN,ACK. The segment that
+/// follows decides: the RST at `SEG.ACK` resets the server to LISTEN, the client's
+/// ACK `<SEQ=101><ACK=301>` makes both ESTABLISHED with the client's ISN 100.
+#[test]
+fn observer_syn_ack_to_a_kept_irs_into_syn_sent_waits_for_the_answer() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::seq::SeqNum;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let mut o = Observer::new();
+    o.on_segment(Client, &o_seg(100, 0, F::SYN), t);
+    o.on_segment(Client, &o_seg(100_000, 0, F::SYN), t);
+    assert_eq!(o.state(Server), State::Listen);
+    let r = o.on_segment(Server, &o_seg(300, 101, F::SYN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::SynSent, State::SynReceived),
+        "{r:?}"
+    );
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.isn(Client), Some(SeqNum(100_000)));
+    // It opened again: its RST at SEG.ACK.
+    let mut refused = o;
+    let r = refused.on_segment(Client, &o_seg(101, 0, F::RST), t);
+    assert!(r.notes.contains(Note::RstAccepted), "{r:?}");
+    assert_eq!(
+        (refused.state(Client), refused.state(Server)),
+        (State::SynSent, State::Listen)
+    );
+    // Its SYN 100000 was an old duplicate: its ACK of the SYN,ACK.
+    let mut taken = o;
+    taken.on_segment(Client, &o_seg(101, 301, F::ACK), t);
+    assert_eq!(
+        (taken.state(Client), taken.state(Server)),
+        (State::Established, State::Established)
+    );
+    assert_eq!(taken.isn(Client), Some(SeqNum(100)));
+}

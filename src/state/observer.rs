@@ -653,8 +653,13 @@ impl Observer {
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             // It synchronized on the IRS it kept: that is the peer's ISN in use,
-            // whatever SYN of the peer was seen last.
-            if let (true, Some((_, irs))) = (to.is_synchronized(), self.kept_irs) {
+            // whatever SYN of the peer was seen last — unless the peer has sent a
+            // SYN,ACK from that SYN's ISN: then it opened again and took another
+            // SYN, and the two TCBs disagree (each drops the other's segments).
+            if let (true, Some((_, irs))) = (
+                to.is_synchronized() && !self.half(side.peer()).sent_syn_ack,
+                self.kept_irs,
+            ) {
                 self.half_mut(side.peer()).numbers.isn = Some(irs);
             }
             self.kept_irs = None;
@@ -1404,15 +1409,17 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
-        if let Some(irs) = self
-            .irs_of(from)
-            .filter(|irs| ack == *irs + 1 && !self.half(to).sent_syn_ack)
-        {
+        if let Some(irs) = self.irs_of(from).filter(|irs| {
+            ack == *irs + 1 && !self.half(to).sent_syn_ack && self.state(to) != State::SynSent
+        }) {
             // It acknowledges the SYN this side took and kept while it dropped a
             // SYN of the peer with another ISN: the peer's ISN in use is that one
             // — unless the peer has since sent a SYN,ACK from its other ISN: then
             // that one is its own in use (it opened again), and this SYN,ACK
-            // answers its earlier connection.
+            // answers its earlier connection. (Not for a peer the observer has in
+            // SYN_SENT since that SYN either: it may have opened again with it, and
+            // then refuses this ACK, RFC 9293 §3.10.7.3; if it did not, its ACK of
+            // this SYN,ACK shows it.)
             let p = self.half_mut(to);
             if p.numbers.isn != Some(irs) {
                 p.numbers.isn = Some(irs);
@@ -1918,8 +1925,14 @@ impl Observer {
             self.set(from, next, Cause::Sent, t);
             self.half_mut(from).numbers.fin_seq = Some(fin_seq);
             // After a gap the receiver cannot process the FIN (it is out of order,
-            // RFC 9293 §3.10.7.4): it is delivered once the gap is filled.
-            self.half_mut(from).fin_pending = !in_order;
+            // RFC 9293 §3.10.7.4): it is delivered once the gap is filled. One
+            // refused by a zero window that ends before the receiver's RCV.NXT
+            // (another sequence space than the receiver's) waits for nothing: it is
+            // unacceptable, and no gap of the receiver's can fill up to it.
+            self.half_mut(from).fin_pending = !in_order
+                && !me
+                    .contiguous
+                    .is_some_and(|rcv_nxt| (s.seq + s.seg_len).before(rcv_nxt));
             if self.first_closer.is_none() {
                 self.first_closer = Some(from);
             }
