@@ -2698,3 +2698,54 @@ fn observer_syn_ack_to_a_kept_irs_into_syn_sent_waits_for_the_answer() {
     );
     assert_eq!(taken.isn(Client), Some(SeqNum(100)));
 }
+
+/// Fuzz find `crash-a73ff4fd`: both sides open twice with the same ISNs (the ISN
+/// clocks did not tick; client C, server S). The first connection ends with the
+/// server's RST `<SEQ=S+2>` (abort from FIN-WAIT-1) resetting the client in
+/// LAST-ACK; the client opens again and takes the server's new SYN S
+/// (SYN-RECEIVED, `RCV.NXT` = S + 1). Then the client's ACKs of the first
+/// connection, still in flight (`<ACK=S+2>`), reach the server, which has opened
+/// a third time (SYN-SENT, unseen: a silent close) and answers them with RSTs
+/// `<SEQ=S+2>`; those reach the client in SYN-RECEIVED at S + 2, one
+/// past its `RCV.NXT`: in the window, not exact — a challenge ACK (RFC 5961 §3);
+/// the client becomes ESTABLISHED on the server's SYN,ACK. The observer had taken
+/// the stale `<ACK=S+2>` (a segment of the client's earlier incarnation, which it
+/// already judged unacceptable) as the client's latest acknowledgment, so the RST
+/// looked exact: client LISTEN.
+#[test]
+fn regression_ack_of_an_earlier_incarnation_names_no_rcv_nxt() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(4286119687, 1045808, None, 1, Some(None)),
+        cfg(3302096896, 978, None, 257, None),
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert!(w.knowable(Client));
+    assert_eq!(w.observer.state(Client), State::Established);
+}

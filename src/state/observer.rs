@@ -1011,6 +1011,12 @@ impl Observer {
             && s.ack.zip(irs_taken).is_some_and(|(a, irs)| {
                 !a.after(irs) || (a.after(irs + 1) && peer_sent.is_some_and(|c| a.after(c)))
             });
+        // Such an ACK beyond what the peer has sent names no RCV.NXT of the side
+        // now either (a RST at it would be judged against it).
+        let ack_of_old_space = old_incarnation
+            && s.ack
+                .zip(irs_taken)
+                .is_some_and(|(a, irs)| a.after(irs + 1));
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -1080,7 +1086,7 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy) {
+            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy && !ack_of_old_space) {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
                     _ => ack,
