@@ -2749,3 +2749,125 @@ fn regression_ack_of_an_earlier_incarnation_names_no_rcv_nxt() {
     assert!(w.knowable(Client));
     assert_eq!(w.observer.state(Client), State::Established);
 }
+
+/// Fuzz find `crash-0454cf89`: an established connection (client ISN C =
+/// 4278190080, zero window; server ISN S = 3402287818); both close, the server's
+/// user timeout ends its FIN-WAIT-1 unseen and it opens again with a later ISN
+/// (3522287818). Its FIN `<SEQ=S+1>` reaches the client's zero window; the client
+/// aborts (RST `<SEQ=C+2>`, still in flight) and listens, so the server's new SYN,
+/// seen next, opens a passive SYN-RECEIVED on the client. The observer had the
+/// server in CLOSING (the client's FIN taken) and let the new SYN meet only a
+/// challenge ACK without moving its sender: the client's RST then "reset" the
+/// server, and the client's SYN,ACK answering the new SYN was taken as answering
+/// an older one — client CLOSED where it is ESTABLISHED. A bare SYN with a later
+/// ISN from a side the observer has synchronized is its new TCB's: SYN-SENT, the
+/// RST without ACK is ignored there (RFC 9293 §3.10.7.3), and the client's
+/// SYN,ACK and the server's ACK establish both.
+#[test]
+fn regression_later_syn_from_a_synchronized_side_opens_it() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let mut ops = vec![Deliver(202); 8];
+    ops.extend([
+        Deliver(54),
+        Delay(238),
+        Connect(Client),
+        Listen(Server),
+        Deliver(0),
+        Connect(Server),
+        Deliver(0),
+        Deliver(0),
+        Duplicate(0),
+        Connect(Server),
+        Connect(Client),
+        Close(Server),
+        Connect(Server),
+        Wait(Duration::from_secs(240)),
+        Close(Client),
+        Wait(Duration::from_secs(240)),
+        Connect(Server),
+        Deliver(0),
+        Abort(Client),
+        Close(Client),
+        Listen(Client),
+        Listen(Client),
+        Deliver(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(0),
+        Deliver(0),
+        Deliver(0),
+        Connect(Server),
+        Listen(Server),
+        Deliver(0),
+        Connect(Client),
+        DeliverAll,
+    ]);
+    let w = replay(
+        cfg(4278190080, 0, None, 40005, Some(None)),
+        cfg(3402287818, 207656, Some(10), 51915, None),
+        &ops,
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    // Both RSTs seen were ignored (each side may have aborted), so the rule
+    // compares neither side from there on: the observer's states are checked here.
+    assert_eq!(w.challenged, [true, true]);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+}
+
+/// Fuzz find `crash-dc1458f1` (fixed this morning, 87eb8ff), kept here because
+/// the rule of `regression_later_syn_from_a_synchronized_side_opens_it` broke it
+/// at first: the server's SYN 4294508544 and the client's cross; the server,
+/// closed and opened again one ISN tick later (4294508545), takes the client's
+/// SYN in SYN-SENT. Its new SYN, seen after the client's FIN, opens it (SYN-SENT)
+/// — but the client, synchronized, keeps the IRS it took (4294508544) and
+/// challenges the server's SYN,ACK from 4294508545 (RFC 5961 §4): that SYN,ACK
+/// moves nothing in the client's sequence space, and the server's FIN `<SEQ=
+/// 4294508546>` lies beyond the client's `RCV.NXT` (out of order): the client
+/// stays FIN-WAIT-2 (observer TIME-WAIT without the challenge).
+#[test]
+fn regression_syn_ack_from_a_later_isn_into_a_synchronized_receiver() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 131062, None, 65291, Some(None)),
+        cfg(4294508544, 8388480, Some(31), 1793, None),
+        &[
+            DeliverAll,
+            Close(Client),
+            Close(Server),
+            Send(Client, 0),
+            Deliver(0),
+            Connect(Server),
+            Retransmit(Server),
+            Connect(Client),
+            Retransmit(Server),
+            Wait(Duration::from_micros(6)),
+            Close(Server),
+            Duplicate(255),
+            Listen(Server),
+            Send(Client, 1531),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Client),
+            Close(Server),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Close(Client),
+            Duplicate(0),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait2);
+    assert!(w.knowable(Client));
+    assert_eq!(w.observer.state(Client), State::FinWait2);
+}

@@ -1275,11 +1275,19 @@ impl Observer {
                 h.numbers.window_scale = seg.options.window_scale;
                 return;
             }
+            // A side sends a bare SYN only from a new TCB: one the observer has in
+            // a synchronized state, seen with a later ISN (an earlier one may be an
+            // old duplicate, RFC 6528), has ended that connection unseen (a user
+            // timeout, an abort whose RST is still behind) and opened again,
+            // whatever the receiver does with the SYN.
+            let opens = matches!(me.state, State::Closed | State::Listen)
+                || (me.state.is_synchronized()
+                    && me.numbers.isn.is_some_and(|isn| s.seq.after(isn)));
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
                 // if closed, has opened all the same.
-                if matches!(me.state, State::Closed | State::Listen) {
+                if opens {
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
@@ -1292,7 +1300,12 @@ impl Observer {
             if peer.state.is_synchronized() && peer.state != State::TimeWait {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
-                if matches!(me.state, State::Closed | State::Listen) {
+                if opens {
+                    if me.state.is_synchronized() && self.kept_irs.is_none() {
+                        // The receiver keeps the IRS it took, the sender's old ISN:
+                        // the sender's SYN,ACK from its new one is challenged too.
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                    }
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
