@@ -2871,3 +2871,67 @@ fn regression_syn_ack_from_a_later_isn_into_a_synchronized_receiver() {
     assert!(w.knowable(Client));
     assert_eq!(w.observer.state(Client), State::FinWait2);
 }
+
+/// Fuzz find `crash-45fc3fa2` (from this branch's 3-minute run, against the first
+/// version of `regression_later_syn_from_a_synchronized_side_opens_it`'s rule):
+/// the client's SYN 754921471 and the server's SYN 0 cross; the client, aborted
+/// and opened again (ISS 754937335), takes the server's SYN; its SYN,ACK, FIN and
+/// ACKs from 754937335 pass the capture point before its bare SYN 754937335
+/// (overtaken). That late SYN, later than the ISN the observer had for the client
+/// but before everything the client has sent since, is its current SYN, not a new
+/// TCB: the client's ACK of the server's FIN then takes the server to FIN-WAIT-2.
+#[test]
+fn regression_late_syn_of_a_synchronized_side_opens_nothing() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 8388480, Some(31), 15, Some(None)),
+        cfg(
+            0,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        &[
+            Delay(1),
+            Deliver(0),
+            Capture(7),
+            Close(Server),
+            Drop(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Close(Server),
+            Delay(255),
+            Delay(1),
+            Close(Server),
+            Connect(Client),
+            Abort(Client),
+            Close(Client),
+            Connect(Server),
+            Wait(Duration::from_micros(63456)),
+            Deliver(0),
+            Listen(Client),
+            Retransmit(Client),
+            Connect(Client),
+            Deliver(0),
+            Close(Client),
+            Close(Server),
+            Connect(Server),
+            Listen(Server),
+            Deliver(0),
+            Delay(0),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert!(w.knowable(Server));
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+}
