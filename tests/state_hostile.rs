@@ -2935,3 +2935,52 @@ fn regression_late_syn_of_a_synchronized_side_opens_nothing() {
     assert!(w.knowable(Server));
     assert_eq!(w.observer.state(Server), State::FinWait2);
 }
+
+/// Fuzz find `crash-247c730f` (from this branch's second 3-minute run; passes on
+/// main, where the kept IRS still set the client's ISN back): the server takes the
+/// client's old SYN (IRS 754921471), the client, opened again (ISS 754921475),
+/// takes the server's SYN. The server closes (FIN `<SEQ=301936993>`) while the
+/// observer has the client in SYN-SENT since its new SYN, so the FIN is taken as
+/// dropped there and the client's `RCV.NXT` estimate does not pass it. The client's
+/// ACK `<SEQ=754921477><ACK=301936994>` (from its other TCB, but inside the
+/// server's window: the ISNs are 4 apart) acknowledges the server's FIN: FIN-WAIT-2.
+/// The observer took that ACK as acknowledging beyond everything the server had
+/// sent (it counted only what reached the client) — an earlier incarnation's
+/// segment — and left the server in FIN-WAIT-1.
+#[test]
+fn regression_ack_of_a_fin_its_receiver_was_thought_to_drop() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 1360672, None, 65535, None),
+        cfg(301936992, 2686, None, 4647, Some(None)),
+        &[
+            Close(Client),
+            Connect(Client),
+            Close(Client),
+            Connect(Server),
+            Delay(1),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Drop(4),
+            Close(Server),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert!(w.knowable(Server));
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+}

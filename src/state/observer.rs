@@ -1004,7 +1004,12 @@ impl Observer {
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
         // Likewise an ACK beyond everything the peer has sent since that SYN (its
         // sequence space starts over at the SYN, so the ACK names an older one).
-        let peer_sent = self.half(to).contiguous;
+        // (What it sent as seen, or what reached its receiver, whichever is later: a
+        // FIN the observer had its receiver drop in SYN_SENT was still sent.)
+        let peer_sent = match (self.half(to).contiguous, self.half(to).numbers.next_seq) {
+            (Some(c), Some(n)) => Some(c.max_seq(n)),
+            (c, n) => c.or(n),
+        };
         let old_incarnation = !syn
             && !rst
             && self.state(from) == State::SynReceived
