@@ -2502,3 +2502,485 @@ fn observer_fin_below_rcv_nxt_is_unacceptable() {
     assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
     assert_eq!(o.state(Client), State::FinWait1);
 }
+
+// ---- H9K ----
+
+/// Fuzz find `crash-5fe98971`: the server's SYN (ISS 3498849912) and the client's
+/// (2902100658) cross; the server has meanwhile opened again (ISS 2901698024, its
+/// SYN still in flight) and takes the client's SYN in SYN-SENT. Both close in
+/// SYN-RECEIVED. The capture then holds: the server's old SYN, the client's SYN,
+/// the server's new SYN, the client's SYN,ACK `<ACK=3498849913>` (answering the
+/// old SYN, unacceptable to the server's new TCB), the server's SYN,ACK from
+/// 2901698024 (outside the client's zero window: the client keeps IRS
+/// 3498849912), and each side's FIN. Each TCB drops the other's segments (an ACK
+/// war): both stay FIN-WAIT-1. The observer let the client's SYN,ACK set the
+/// server's ISN back to the kept IRS (server ESTABLISHED), then the client's FIN,
+/// leaving SYN-RECEIVED on that IRS, did it again, and the server's FIN, refused
+/// by the client's zero window far below its `RCV.NXT`, was delivered as a pending
+/// FIN: client CLOSING.
+#[test]
+fn regression_syn_ack_to_the_old_isn_of_a_peer_that_opened_again() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let mut ops = vec![
+        Close(Client),
+        Wait(Duration::from_secs(65535)),
+        Connect(Server),
+        Wait(Duration::from_secs(49151)),
+        Connect(Client),
+        Connect(Server),
+        Deliver(0),
+        Deliver(0),
+        Close(Client),
+        Close(Server),
+        Deliver(0),
+        DeliverAll,
+        Deliver(0),
+        Close(Server),
+        DeliverAll,
+        Deliver(0),
+        Drop(65),
+        Send(Client, 807),
+        Duplicate(0),
+        Deliver(0),
+    ];
+    ops.extend([Drop(111); 5]);
+    let w = replay(
+        cfg(404434, 0, Some(31), 37375, None),
+        cfg(1800, 43520, Some(31), 24631, None),
+        &ops,
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.states(), [State::FinWait1, State::FinWait1]);
+    assert!(w.knowable(Client));
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+}
+
+/// Fuzz find `crash-241d32cd`: the client's SYN A (ISS 4294912978) and the server's
+/// (15615) cross; the client's user timeout closes it unseen and it opens again
+/// (ISS B = 3697761090). The server takes A (SYN-RECEIVED, its SYN,ACK
+/// `<ACK=A+1>`), the client takes the server's SYN in its new TCB (SYN-RECEIVED,
+/// its SYN,ACK from B); both close. B reaches the server's zero window (dropped:
+/// IRS A kept), the server's SYN,ACK the client (below its `RCV.NXT`: dropped):
+/// each TCB drops the other's segments, and the server stays FIN-WAIT-1. The
+/// capture holds A, the server's SYN, B, then the server's SYN,ACK to A + 1: the
+/// observer, with the client in SYN-SENT since B, let that SYN,ACK set the
+/// client's ISN back to the server's kept IRS A (client ESTABLISHED, later
+/// TIME-WAIT on the server's FIN; server LAST-ACK). A side in SYN-SENT whose ISS
+/// is B refuses `<ACK=A+1>` (RFC 9293 §3.10.7.3); only its answer (a RST at A + 1,
+/// or its ACK) shows which ISN it uses.
+#[test]
+fn regression_syn_ack_to_the_old_isn_of_a_side_reopened_unseen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let mut ops = vec![
+        Deliver(0),
+        Close(Client),
+        Close(Server),
+        Connect(Client),
+        Close(Server),
+        Connect(Server),
+        Wait(Duration::from_secs(49151)),
+        Connect(Client),
+        Deliver(0),
+        Deliver(0),
+        Retransmit(Server),
+        Close(Client),
+        Close(Server),
+        Deliver(0),
+        DeliverAll,
+        Deliver(0),
+    ];
+    ops.extend([Drop(15); 6]);
+    let w = replay(
+        cfg(4294912978, 1048560, Some(31), 37375, None),
+        cfg(15615, 0, Some(9), 1, Some(None)),
+        &ops,
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert!(w.knowable(Server));
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+}
+
+/// The observer alone, on `crash-5fe98971` reduced: the server's SYN 1000 and the
+/// client's SYN 100 cross (the client's window is zero); the server's SYN 500
+/// (it opened again: the clock wrapped, or its earlier SYN was an old duplicate)
+/// follows. The client, an active SYN-RECEIVED, keeps IRS 1000 (RFC 5961 §4). Its
+/// SYN,ACK `<ACK=1001>` answers the server's old SYN; the server's SYN,ACK from
+/// 500 shows the SYN it took (the client's 100): two TCBs that drop each other's
+/// segments. Neither the client's SYN,ACK nor its FIN (leaving SYN-RECEIVED on
+/// its kept IRS) makes 1000 the server's ISN again, and the server's FIN `<SEQ=501>`,
+/// refused by the client's zero window and far below its `RCV.NXT` (1001), is
+/// not a FIN waiting for a gap: no CLOSING.
+#[test]
+fn observer_kept_irs_names_no_isn_of_a_peer_that_showed_its_own() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let zero = |seq: u32, ack: u32, flags: F| o_seg(seq, ack, flags).with_window(0);
+    let mut o = Observer::new();
+    o.on_segment(Server, &o_seg(1000, 0, F::SYN), t);
+    o.on_segment(Client, &zero(100, 0, F::SYN), t);
+    o.on_segment(Server, &o_seg(500, 0, F::SYN), t);
+    assert_eq!(o.state(Server), State::SynSent);
+    let r = o.on_segment(Client, &zero(100, 1001, F::SYN | F::ACK), t);
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.state(Server), State::SynSent);
+    o.on_segment(Server, &o_seg(500, 101, F::SYN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::SynReceived, State::SynReceived)
+    );
+    let r = o.on_segment(Client, &zero(101, 1001, F::FIN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::FinWait1, State::SynReceived),
+        "{r:?}"
+    );
+    assert_eq!(o.isn(Server), Some(synack::seq::SeqNum(500)));
+    let r = o.on_segment(Server, &o_seg(501, 101, F::FIN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::FinWait1, State::FinWait1),
+        "{r:?}"
+    );
+}
+
+/// The lead's mutant find on the `listen_guess` revision: the client's SYN 100,
+/// then its SYN 100000 (another ISN; the server's window not shown yet, so the
+/// observer guesses the server back in LISTEN), then the server's SYN,ACK
+/// `<SEQ=300><ACK=101>` whose window (65 535) puts 100000 outside: the server kept
+/// IRS 100 (SYN-RECEIVED, revised). The client, whose ISS is 100000 if it opened
+/// again, finds `ACK = 101` unacceptable in SYN-SENT (RFC 9293 §3.10.7.3: a RST
+/// `<SEQ=101>`, and it stays); if its SYN 100000 was an old duplicate instead (RFC
+/// 793 figure 9, with a wrapped ISN clock), it takes the SYN,ACK. The segment that
+/// follows decides: the RST at `SEG.ACK` resets the server to LISTEN, the client's
+/// ACK `<SEQ=101><ACK=301>` makes both ESTABLISHED with the client's ISN 100.
+#[test]
+fn observer_syn_ack_to_a_kept_irs_into_syn_sent_waits_for_the_answer() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::seq::SeqNum;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let mut o = Observer::new();
+    o.on_segment(Client, &o_seg(100, 0, F::SYN), t);
+    o.on_segment(Client, &o_seg(100_000, 0, F::SYN), t);
+    assert_eq!(o.state(Server), State::Listen);
+    let r = o.on_segment(Server, &o_seg(300, 101, F::SYN | F::ACK), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::SynSent, State::SynReceived),
+        "{r:?}"
+    );
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.isn(Client), Some(SeqNum(100_000)));
+    // It opened again: its RST at SEG.ACK.
+    let mut refused = o;
+    let r = refused.on_segment(Client, &o_seg(101, 0, F::RST), t);
+    assert!(r.notes.contains(Note::RstAccepted), "{r:?}");
+    assert_eq!(
+        (refused.state(Client), refused.state(Server)),
+        (State::SynSent, State::Listen)
+    );
+    // Its SYN 100000 was an old duplicate: its ACK of the SYN,ACK.
+    let mut taken = o;
+    taken.on_segment(Client, &o_seg(101, 301, F::ACK), t);
+    assert_eq!(
+        (taken.state(Client), taken.state(Server)),
+        (State::Established, State::Established)
+    );
+    assert_eq!(taken.isn(Client), Some(SeqNum(100)));
+}
+
+/// Fuzz find `crash-a73ff4fd`: both sides open twice with the same ISNs (the ISN
+/// clocks did not tick; client C, server S). The first connection ends with the
+/// server's RST `<SEQ=S+2>` (abort from FIN-WAIT-1) resetting the client in
+/// LAST-ACK; the client opens again and takes the server's new SYN S
+/// (SYN-RECEIVED, `RCV.NXT` = S + 1). Then the client's ACKs of the first
+/// connection, still in flight (`<ACK=S+2>`), reach the server, which has opened
+/// a third time (SYN-SENT, unseen: a silent close) and answers them with RSTs
+/// `<SEQ=S+2>`; those reach the client in SYN-RECEIVED at S + 2, one
+/// past its `RCV.NXT`: in the window, not exact — a challenge ACK (RFC 5961 §3);
+/// the client becomes ESTABLISHED on the server's SYN,ACK. The observer had taken
+/// the stale `<ACK=S+2>` (a segment of the client's earlier incarnation, which it
+/// already judged unacceptable) as the client's latest acknowledgment, so the RST
+/// looked exact: client LISTEN.
+#[test]
+fn regression_ack_of_an_earlier_incarnation_names_no_rcv_nxt() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(4286119687, 1045808, None, 1, Some(None)),
+        cfg(3302096896, 978, None, 257, None),
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert!(w.knowable(Client));
+    assert_eq!(w.observer.state(Client), State::Established);
+}
+
+/// Fuzz find `crash-0454cf89`: an established connection (client ISN C =
+/// 4278190080, zero window; server ISN S = 3402287818); both close, the server's
+/// user timeout ends its FIN-WAIT-1 unseen and it opens again with a later ISN
+/// (3522287818). Its FIN `<SEQ=S+1>` reaches the client's zero window; the client
+/// aborts (RST `<SEQ=C+2>`, still in flight) and listens, so the server's new SYN,
+/// seen next, opens a passive SYN-RECEIVED on the client. The observer had the
+/// server in CLOSING (the client's FIN taken) and let the new SYN meet only a
+/// challenge ACK without moving its sender: the client's RST then "reset" the
+/// server, and the client's SYN,ACK answering the new SYN was taken as answering
+/// an older one — client CLOSED where it is ESTABLISHED. A bare SYN with a later
+/// ISN from a side the observer has synchronized is its new TCB's: SYN-SENT, the
+/// RST without ACK is ignored there (RFC 9293 §3.10.7.3), and the client's
+/// SYN,ACK and the server's ACK establish both.
+#[test]
+fn regression_later_syn_from_a_synchronized_side_opens_it() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let mut ops = vec![Deliver(202); 8];
+    ops.extend([
+        Deliver(54),
+        Delay(238),
+        Connect(Client),
+        Listen(Server),
+        Deliver(0),
+        Connect(Server),
+        Deliver(0),
+        Deliver(0),
+        Duplicate(0),
+        Connect(Server),
+        Connect(Client),
+        Close(Server),
+        Connect(Server),
+        Wait(Duration::from_secs(240)),
+        Close(Client),
+        Wait(Duration::from_secs(240)),
+        Connect(Server),
+        Deliver(0),
+        Abort(Client),
+        Close(Client),
+        Listen(Client),
+        Listen(Client),
+        Deliver(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(0),
+        Deliver(0),
+        Deliver(0),
+        Connect(Server),
+        Listen(Server),
+        Deliver(0),
+        Connect(Client),
+        DeliverAll,
+    ]);
+    let w = replay(
+        cfg(4278190080, 0, None, 40005, Some(None)),
+        cfg(3402287818, 207656, Some(10), 51915, None),
+        &ops,
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.states(), [State::Established, State::Established]);
+    // Both RSTs seen were ignored (each side may have aborted), so the rule
+    // compares neither side from there on: the observer's states are checked here.
+    assert_eq!(w.challenged, [true, true]);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+}
+
+/// Fuzz find `crash-dc1458f1` (fixed this morning, 87eb8ff), kept here because
+/// the rule of `regression_later_syn_from_a_synchronized_side_opens_it` broke it
+/// at first: the server's SYN 4294508544 and the client's cross; the server,
+/// closed and opened again one ISN tick later (4294508545), takes the client's
+/// SYN in SYN-SENT. Its new SYN, seen after the client's FIN, opens it (SYN-SENT)
+/// — but the client, synchronized, keeps the IRS it took (4294508544) and
+/// challenges the server's SYN,ACK from 4294508545 (RFC 5961 §4): that SYN,ACK
+/// moves nothing in the client's sequence space, and the server's FIN `<SEQ=
+/// 4294508546>` lies beyond the client's `RCV.NXT` (out of order): the client
+/// stays FIN-WAIT-2 (observer TIME-WAIT without the challenge).
+#[test]
+fn regression_syn_ack_from_a_later_isn_into_a_synchronized_receiver() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 131062, None, 65291, Some(None)),
+        cfg(4294508544, 8388480, Some(31), 1793, None),
+        &[
+            DeliverAll,
+            Close(Client),
+            Close(Server),
+            Send(Client, 0),
+            Deliver(0),
+            Connect(Server),
+            Retransmit(Server),
+            Connect(Client),
+            Retransmit(Server),
+            Wait(Duration::from_micros(6)),
+            Close(Server),
+            Duplicate(255),
+            Listen(Server),
+            Send(Client, 1531),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Client),
+            Close(Server),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Close(Client),
+            Duplicate(0),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait2);
+    assert!(w.knowable(Client));
+    assert_eq!(w.observer.state(Client), State::FinWait2);
+}
+
+/// Fuzz find `crash-45fc3fa2` (from this branch's 3-minute run, against the first
+/// version of `regression_later_syn_from_a_synchronized_side_opens_it`'s rule):
+/// the client's SYN 754921471 and the server's SYN 0 cross; the client, aborted
+/// and opened again (ISS 754937335), takes the server's SYN; its SYN,ACK, FIN and
+/// ACKs from 754937335 pass the capture point before its bare SYN 754937335
+/// (overtaken). That late SYN, later than the ISN the observer had for the client
+/// but before everything the client has sent since, is its current SYN, not a new
+/// TCB: the client's ACK of the server's FIN then takes the server to FIN-WAIT-2.
+#[test]
+fn regression_late_syn_of_a_synchronized_side_opens_nothing() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 8388480, Some(31), 15, Some(None)),
+        cfg(
+            0,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        &[
+            Delay(1),
+            Deliver(0),
+            Capture(7),
+            Close(Server),
+            Drop(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Close(Server),
+            Delay(255),
+            Delay(1),
+            Close(Server),
+            Connect(Client),
+            Abort(Client),
+            Close(Client),
+            Connect(Server),
+            Wait(Duration::from_micros(63456)),
+            Deliver(0),
+            Listen(Client),
+            Retransmit(Client),
+            Connect(Client),
+            Deliver(0),
+            Close(Client),
+            Close(Server),
+            Connect(Server),
+            Listen(Server),
+            Deliver(0),
+            Delay(0),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert!(w.knowable(Server));
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+}
+
+/// Fuzz find `crash-247c730f` (from this branch's second 3-minute run; passes on
+/// main, where the kept IRS still set the client's ISN back): the server takes the
+/// client's old SYN (IRS 754921471), the client, opened again (ISS 754921475),
+/// takes the server's SYN. The server closes (FIN `<SEQ=301936993>`) while the
+/// observer has the client in SYN-SENT since its new SYN, so the FIN is taken as
+/// dropped there and the client's `RCV.NXT` estimate does not pass it. The client's
+/// ACK `<SEQ=754921477><ACK=301936994>` (from its other TCB, but inside the
+/// server's window: the ISNs are 4 apart) acknowledges the server's FIN: FIN-WAIT-2.
+/// The observer took that ACK as acknowledging beyond everything the server had
+/// sent (it counted only what reached the client) — an earlier incarnation's
+/// segment — and left the server in FIN-WAIT-1.
+#[test]
+fn regression_ack_of_a_fin_its_receiver_was_thought_to_drop() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 1360672, None, 65535, None),
+        cfg(301936992, 2686, None, 4647, Some(None)),
+        &[
+            Close(Client),
+            Connect(Client),
+            Close(Client),
+            Connect(Server),
+            Delay(1),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Drop(4),
+            Close(Server),
+            DeliverAll,
+        ],
+    );
+    assert!(w.pair.is_empty());
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert!(w.knowable(Server));
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+}

@@ -653,8 +653,13 @@ impl Observer {
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             // It synchronized on the IRS it kept: that is the peer's ISN in use,
-            // whatever SYN of the peer was seen last.
-            if let (true, Some((_, irs))) = (to.is_synchronized(), self.kept_irs) {
+            // whatever SYN of the peer was seen last — unless the peer has sent a
+            // SYN,ACK from that SYN's ISN: then it opened again and took another
+            // SYN, and the two TCBs disagree (each drops the other's segments).
+            if let (true, Some((_, irs))) = (
+                to.is_synchronized() && !self.half(side.peer()).sent_syn_ack,
+                self.kept_irs,
+            ) {
                 self.half_mut(side.peer()).numbers.isn = Some(irs);
             }
             self.kept_irs = None;
@@ -999,13 +1004,24 @@ impl Observer {
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
         // Likewise an ACK beyond everything the peer has sent since that SYN (its
         // sequence space starts over at the SYN, so the ACK names an older one).
-        let peer_sent = self.half(to).contiguous;
+        // (What it sent as seen, or what reached its receiver, whichever is later: a
+        // FIN the observer had its receiver drop in SYN_SENT was still sent.)
+        let peer_sent = match (self.half(to).contiguous, self.half(to).numbers.next_seq) {
+            (Some(c), Some(n)) => Some(c.max_seq(n)),
+            (c, n) => c.or(n),
+        };
         let old_incarnation = !syn
             && !rst
             && self.state(from) == State::SynReceived
             && s.ack.zip(irs_taken).is_some_and(|(a, irs)| {
                 !a.after(irs) || (a.after(irs + 1) && peer_sent.is_some_and(|c| a.after(c)))
             });
+        // Such an ACK beyond what the peer has sent names no RCV.NXT of the side
+        // now either (a RST at it would be judged against it).
+        let ack_of_old_space = old_incarnation
+            && s.ack
+                .zip(irs_taken)
+                .is_some_and(|(a, irs)| a.after(irs + 1));
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -1075,7 +1091,7 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy) {
+            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy && !ack_of_old_space) {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
                     _ => ack,
@@ -1264,11 +1280,21 @@ impl Observer {
                 h.numbers.window_scale = seg.options.window_scale;
                 return;
             }
+            // A side sends a bare SYN only from a new TCB: one the observer has in
+            // a synchronized state, seen with a later ISN (an earlier one may be an
+            // old duplicate, RFC 6528) not before everything it has sent (else it
+            // is its current SYN, overtaken by its later segments), has ended that
+            // connection unseen (a user timeout, an abort whose RST is still
+            // behind) and opened again, whatever the receiver does with the SYN.
+            let opens = matches!(me.state, State::Closed | State::Listen)
+                || (me.state.is_synchronized()
+                    && me.numbers.isn.is_some_and(|isn| s.seq.after(isn))
+                    && me.numbers.next_seq.is_none_or(|n| !s.seq.before(n)));
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
                 // if closed, has opened all the same.
-                if matches!(me.state, State::Closed | State::Listen) {
+                if opens {
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
@@ -1281,7 +1307,12 @@ impl Observer {
             if peer.state.is_synchronized() && peer.state != State::TimeWait {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
-                if matches!(me.state, State::Closed | State::Listen) {
+                if opens {
+                    if me.state.is_synchronized() && self.kept_irs.is_none() {
+                        // The receiver keeps the IRS it took, the sender's old ISN:
+                        // the sender's SYN,ACK from its new one is challenged too.
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                    }
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
@@ -1404,15 +1435,17 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
-        if let Some(irs) = self
-            .irs_of(from)
-            .filter(|irs| ack == *irs + 1 && !self.half(to).sent_syn_ack)
-        {
+        if let Some(irs) = self.irs_of(from).filter(|irs| {
+            ack == *irs + 1 && !self.half(to).sent_syn_ack && self.state(to) != State::SynSent
+        }) {
             // It acknowledges the SYN this side took and kept while it dropped a
             // SYN of the peer with another ISN: the peer's ISN in use is that one
             // — unless the peer has since sent a SYN,ACK from its other ISN: then
             // that one is its own in use (it opened again), and this SYN,ACK
-            // answers its earlier connection.
+            // answers its earlier connection. (Not for a peer the observer has in
+            // SYN_SENT since that SYN either: it may have opened again with it, and
+            // then refuses this ACK, RFC 9293 §3.10.7.3; if it did not, its ACK of
+            // this SYN,ACK shows it.)
             let p = self.half_mut(to);
             if p.numbers.isn != Some(irs) {
                 p.numbers.isn = Some(irs);
@@ -1918,8 +1951,14 @@ impl Observer {
             self.set(from, next, Cause::Sent, t);
             self.half_mut(from).numbers.fin_seq = Some(fin_seq);
             // After a gap the receiver cannot process the FIN (it is out of order,
-            // RFC 9293 §3.10.7.4): it is delivered once the gap is filled.
-            self.half_mut(from).fin_pending = !in_order;
+            // RFC 9293 §3.10.7.4): it is delivered once the gap is filled. One
+            // refused by a zero window that ends before the receiver's RCV.NXT
+            // (another sequence space than the receiver's) waits for nothing: it is
+            // unacceptable, and no gap of the receiver's can fill up to it.
+            self.half_mut(from).fin_pending = !in_order
+                && !me
+                    .contiguous
+                    .is_some_and(|rcv_nxt| (s.seq + s.seg_len).before(rcv_nxt));
             if self.first_closer.is_none() {
                 self.first_closer = Some(from);
             }
