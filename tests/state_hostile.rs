@@ -1759,3 +1759,57 @@ fn regression_rst_at_an_ack_of_an_earlier_connection() {
     assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
     assert_eq!(w.observer.state(Server), State::FinWait2);
 }
+
+// ---- H9h ----
+
+/// Fuzz find `crash-174b2524` (also `9de33085`, and `01226027`, `1e92cd0f`,
+/// `87ad8a60` of the closing side): a simultaneous open and a simultaneous close;
+/// the client's last ACK is lost, so the client's TIME-WAIT runs out while the
+/// server stays in CLOSING until its user timeout. 13.6 hours later both open
+/// again, crossing (a simultaneous open). The observer, with the server still in
+/// CLOSING, took the client's new SYN for one a synchronized receiver challenges
+/// and kept the client's `highest_ack` of the old connection (17104897); the new
+/// SYN,ACK's ACK (3714920304) lies before it in sequence space and was not taken,
+/// so the server's RST at the client's `RCV.NXT` was judged outside the window
+/// (observer ESTABLISHED vs endpoint CLOSED). A side that sends a SYN with a new
+/// ISN from CLOSED or LISTEN opens a new TCB: what it acknowledged before is
+/// forgotten.
+#[test]
+fn regression_new_syn_from_closed_forgets_the_old_acknowledgment() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912978, 8388480, Some(31), 65425, None),
+        cfg(17104895, 1861600, None, 65287, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Close(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Capture(4),
+            Deliver(0),
+            Listen(Client),
+            Drop(37),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(255),
+            Retransmit(Server),
+            Abort(Server),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}

@@ -1154,6 +1154,16 @@ impl Observer {
                     return;
                 }
             }
+            if matches!(me.state, State::Closed | State::Listen) && me.numbers.isn != Some(s.seq) {
+                // A side in CLOSED or LISTEN that sends a SYN with a new ISN opens a
+                // new TCB: it has no RCV.NXT until it takes a SYN (RFC 9293
+                // §3.10.1), and what it acknowledged in an earlier connection says
+                // nothing of its receive side now, whatever the peer's state (a RST
+                // of the peer is judged against what it acknowledges next).
+                let h = self.half_mut(from);
+                h.numbers.highest_ack = None;
+                h.peer_contiguous_at_ack = None;
+            }
             let peer = *self.half(to);
             if me.numbers.isn == Some(s.seq)
                 && matches!(me.state, State::Closed | State::Listen)
