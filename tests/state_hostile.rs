@@ -1813,3 +1813,42 @@ fn regression_new_syn_from_closed_forgets_the_old_acknowledgment() {
     assert_eq!(w.observer.state(Client), State::Closed);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-1f3b1a61`: the client opens (SYN 3563357743), times out
+/// silently in SYN-SENT and, 11 518 s later (its ISN clock having wrapped), opens
+/// again (SYN 2147890447, retransmitted). The new SYN reaches the listening server
+/// first (passive SYN-RECEIVED) and the client gets its SYN,ACK (ESTABLISHED); the
+/// old SYN, which looks later, arrives next and lies far outside the server's window
+/// (shown by its SYN,ACK): an ACK, the IRS kept (RFC 9293 §3.10.7.4, first check).
+/// The observer judged the window so but did not record the kept IRS, so the
+/// client's ACK of the SYN,ACK, below the old SYN's ISN, was taken for an earlier
+/// incarnation's and the server left in SYN-RECEIVED (the endpoint: ESTABLISHED).
+#[test]
+fn regression_syn_outside_a_passive_syn_received_window_keeps_the_irs() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(3503357743, 8382464, Some(31), 65535, None),
+        cfg(4294967295, 8388480, None, 315, Some(None)),
+        &[
+            Listen(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(11518)),
+            Listen(Server),
+            Connect(Client),
+            Retransmit(Client),
+            Deliver(226),
+            Deliver(226),
+            Deliver(226),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

@@ -1290,6 +1290,14 @@ impl Observer {
                         // receiver keeps its IRS, judged before a reopen.)
                         self.set(to, State::Listen, Cause::Received, t);
                     }
+                    State::SynReceived if peer.passive && self.irs_of(to).is_none() => {
+                        // Outside a passive SYN-RECEIVED's window: an ACK, nothing
+                        // else (RFC 9293 §3.10.7.4, first check). It keeps the ISN it
+                        // took, the one this side sent before, as a reopening does
+                        // (above): segments of this side acknowledging its SYN,ACK
+                        // are judged against that IRS.
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                    }
                     State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
                         // An active SYN-RECEIVED challenges a SYN (RFC 9293
                         // §3.10.7.4 fourth check, RFC 5961 §4): it keeps the ISN it
@@ -1324,9 +1332,15 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
-        if let Some(irs) = self.irs_of(from).filter(|irs| ack == *irs + 1) {
+        if let Some(irs) = self
+            .irs_of(from)
+            .filter(|irs| ack == *irs + 1 && self.state(to) != State::SynSent)
+        {
             // It acknowledges the SYN this side took and kept while it dropped a
             // SYN of the peer with another ISN: the peer's ISN in use is that one.
+            // (Not for a peer the observer has in SYN_SENT since that SYN: it may
+            // have opened again with it, and then refuses this ACK, RFC 9293
+            // §3.10.7.3; if it did not, its ACK of this SYN,ACK shows it.)
             let p = self.half_mut(to);
             if p.numbers.isn != Some(irs) {
                 p.numbers.isn = Some(irs);
