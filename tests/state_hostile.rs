@@ -1852,3 +1852,53 @@ fn regression_syn_outside_a_passive_syn_received_window_keeps_the_irs() {
     assert_eq!(w.observer.state(Server), State::Established);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-eb7a9fb5`: the client's SYN (ISN 925368367) is refused by the
+/// closed server (RST,ACK); the server listens, and a second copy of the SYN (the
+/// client had opened again with the same ISN, its clock not having ticked) makes it
+/// SYN-RECEIVED. The first refusal then resets the client, which opens again at
+/// once with the same ISN; that SYN is lost. The server's SYN,ACK reaches it in
+/// SYN-SENT (ESTABLISHED), and its ACK makes the server ESTABLISHED. The observer,
+/// which had the client CLOSED (refused), ignored that ACK ("after close") and left
+/// the server in SYN-RECEIVED. A receiver does not know what the observer believes
+/// of the sender: it processes the ACK of its SYN,ACK.
+#[test]
+fn regression_ack_from_a_closed_side_establishes_syn_received() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(925368367, 3952, None, 1, Some(Some(Duration::from_secs(0)))),
+        cfg(6010679, 16, None, 61441, None),
+        &[
+            Close(Server),
+            Connect(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(35),
+            Connect(Client),
+            Connect(Client),
+            Close(Client),
+            Listen(Client),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Duplicate(96),
+            Deliver(0),
+            Deliver(0),
+            Delay(0),
+            Connect(Client),
+            Drop(35),
+            Send(Client, 49),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

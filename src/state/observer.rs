@@ -1701,6 +1701,18 @@ impl Observer {
             // TIME_WAIT ran out: the receiver still processes the acknowledgment of
             // its FIN (RFC 9293 §3.10.7.4, fifth check).
             let peer = *self.half(to);
+            // Likewise a receiver in SYN_RECEIVED processes the ACK of its SYN,ACK
+            // from a sender the observer believes closed (the ACK was in flight when
+            // it closed, or it opened again unseen with the same ISN): it does not
+            // know, and becomes ESTABLISHED (RFC 9293 §3.10.7.4, fifth check).
+            let irs = self.irs_of(to).or(me.numbers.isn);
+            if peer.state == State::SynReceived
+                && irs.is_some_and(|irs| s.seq == irs + 1)
+                && s.ack.is_some_and(|a| peer.acks_syn(a))
+            {
+                self.set(to, State::Established, Cause::Received, t);
+                return;
+            }
             if s.ack.is_some_and(|a| peer.acks_fin(a)) {
                 match peer.state {
                     State::FinWait1 => self.set(to, State::FinWait2, Cause::Received, t),
