@@ -1902,3 +1902,52 @@ fn regression_ack_from_a_closed_side_establishes_syn_received() {
     assert_eq!(w.observer.state(Server), State::Established);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-d98ddab0`: the server takes the client's SYN (passive
+/// SYN-RECEIVED) and answers with a SYN,ACK whose window field is full (65535)
+/// and which offers scaling (shift 14), as the client's SYN did. The client
+/// closes, listens, refuses the SYN,ACK (its RST is lost) and 4.9 s later opens
+/// again with ISN 756137221, 1 215 750 beyond the first. The server's window in
+/// use is 1 458 176 octets: the SYN lies inside, and the server returns to LISTEN
+/// (RFC 9293 §3.10.7.4, fourth check). The observer had judged the SYN against the
+/// unscaled field and kept the server in SYN-RECEIVED. A SYN's window with scaling
+/// in effect does not show the window in use (RFC 7323 §2.2): the observer now
+/// takes such a SYN to lie inside, as for a window not seen at all (a guess the
+/// server's later segments may refute).
+#[test]
+fn regression_syn_inside_a_scaled_window_the_syn_ack_understates() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 8388480, Some(31), 65535, None),
+        cfg(926376191, 1474432, Some(31), 65535, None),
+        &[
+            Close(Server),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Connect(Client),
+            Connect(Server),
+            Wait(Duration::from_millis(4863)),
+            Listen(Server),
+            Delay(48),
+            Delay(0),
+            Close(Client),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Drop(4),
+            Wait(Duration::from_micros(0)),
+            Deliver(0),
+            Deliver(255),
+            Deliver(0),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Listen);
+    assert!(matches!(w.observer.state(Server), State::Listen | State::Closed));
+    assert!(w.knowable(Server));
+}

@@ -800,7 +800,7 @@ impl Observer {
                 // Inside a window the capture has not shown it returns the receiver
                 // to LISTEN (below), a guess later segments of the receiver may
                 // refute.
-                let guess = (passive && kept.is_none() && peer.numbers.window.is_none())
+                let guess = (passive && kept.is_none() && !self.window_shown(to))
                     .then_some(me.numbers.isn)
                     .flatten();
                 // A receiver that last advertised a zero window is taken to still
@@ -1287,8 +1287,15 @@ impl Observer {
                         // SYN-RECEIVED: back to LISTEN, the SYN not processed further
                         // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
                         // opens. (Outside the window it only draws an ACK: the
-                        // receiver keeps its IRS, judged before a reopen.)
+                        // receiver keeps its IRS, judged before a reopen.) A window
+                        // the capture has not shown exactly is a guess, which the
+                        // receiver's later segments may refute (`listen_guess`).
+                        // (After a reopening the guess was made there.)
+                        let guess = me.numbers.isn.filter(|_| !self.window_shown(to));
                         self.set(to, State::Listen, Cause::Received, t);
+                        if let Some(isn) = guess {
+                            self.listen_guess = Some((to, isn));
+                        }
                     }
                     State::SynReceived if peer.passive && self.irs_of(to).is_none() => {
                         // Outside a passive SYN-RECEIVED's window: an ACK, nothing
@@ -1659,8 +1666,25 @@ impl Observer {
     /// not shown is taken to have a window wide enough (any window of 64 KiB, the
     /// default of most stacks, holds a new ISN of a quick retry).
     fn syn_in_window(&self, from: Side, seq: SeqNum) -> bool {
-        self.half(from.peer()).numbers.window.is_none()
-            || !matches!(self.rst_in_window(from, seq), Window::Outside)
+        !self.window_shown(from.peer()) || !matches!(self.rst_in_window(from, seq), Window::Outside)
+    }
+
+    /// Whether the capture has shown `side`'s receive window exactly: a window field
+    /// seen after its SYN, or its SYN's with no scaling in effect. A SYN's window is
+    /// unscaled (RFC 7323 §2.2): where its SYN offered scaling and the peer's did not
+    /// refuse it, the window in use is a whole number of scale units, possibly
+    /// larger than the field (at least one unit; anything up to the field shifted
+    /// when the field is full).
+    fn window_shown(&self, side: Side) -> bool {
+        let (me, peer) = (self.half(side), self.half(side.peer()));
+        match me.numbers.window {
+            None => false,
+            Some(_) if !me.window_from_syn => true,
+            Some(_) => {
+                me.numbers.window_scale.is_none()
+                    || (peer.syn_seen && peer.numbers.window_scale.is_none())
+            }
+        }
     }
 
     fn on_other(
