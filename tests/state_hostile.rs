@@ -1948,6 +1948,126 @@ fn regression_syn_inside_a_scaled_window_the_syn_ack_understates() {
         ],
     );
     assert_eq!(w.pair.endpoint(Server).state(), State::Listen);
-    assert!(matches!(w.observer.state(Server), State::Listen | State::Closed));
+    assert!(matches!(
+        w.observer.state(Server),
+        State::Listen | State::Closed
+    ));
     assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-eb3f31d1`: the client opens four times, 240 s apart (each
+/// attempt times out silently), and the server listens. The four SYNs arrive in
+/// the order sent: the server takes the first (passive SYN-RECEIVED, IRS
+/// 2619867183) and drops the other three, each 60 000 000 further on and far
+/// outside its window (RFC 9293 §3.10.7.4, first check: an ACK each). The
+/// observer, the window not yet seen, guessed the second SYN inside it (back to
+/// LISTEN, `listen_guess` on the first IRS), then let the third reopen the
+/// connection (SYN-RECEIVED on it) and the fourth send it back to LISTEN with a
+/// guess on the third: the first IRS was forgotten, and the server's SYN,ACK and
+/// ACKs answering it were unacceptable (observer LISTEN vs endpoint
+/// SYN-RECEIVED). A guess now stays with its side through later SYNs of the peer:
+/// a window that excluded one excludes the next.
+#[test]
+fn regression_listen_guess_survives_later_syns() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            2619867183,
+            589696,
+            None,
+            11135,
+            Some(Some(Duration::from_secs(43))),
+        ),
+        cfg(931133239, 3158016, None, 32767, None),
+        &[
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Listen(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Drop(27),
+            Drop(27),
+            Drop(27),
+            Drop(27),
+            Drop(27),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::SynReceived);
+    assert_eq!(w.observer.state(Server), State::SynReceived);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-4691d807`: the server opens three times, hours apart (SYNs
+/// 4294967295, 387565407, then 4037380815, the one in use), and the client opens
+/// too. The newest SYN reaches the client first, in SYN-SENT (an active
+/// SYN-RECEIVED, IRS 4037380815); the two old ones follow and are dropped with an
+/// ACK each. The observer, which had not seen the client's SYN, took it for a
+/// listener: the first old SYN sent it back to LISTEN (a guess on IRS
+/// 4037380815), the second reopened it on IRS 387565407, and the guess was lost,
+/// so the client's ACK of 4037380816 (its answer to the dropped SYNs) was taken
+/// for an earlier incarnation's. The guess now survives the second SYN, and that
+/// ACK, from a side the observer has in SYN-RECEIVED on another IRS, revises the
+/// IRS it holds.
+#[test]
+fn regression_ack_of_a_guessed_irs_from_syn_received() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4278135855, 131070, None, 65317, None),
+        cfg(4294967295, 262136, None, 3335, None),
+        &[
+            Listen(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(32575)),
+            Wait(Duration::from_secs(3335)),
+            Connect(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(48959)),
+            Connect(Client),
+            Connect(Server),
+            Delay(53),
+            Delay(53),
+            Delay(53),
+            Delay(53),
+            Delay(53),
+            Deliver(53),
+            Deliver(0),
+            Delay(53),
+            Delay(53),
+            Deliver(0),
+            Delay(53),
+            Duplicate(53),
+            Delay(53),
+            Delay(1),
+            Deliver(53),
+            Delay(53),
+            Delay(68),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Server),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
 }

@@ -651,7 +651,12 @@ impl Observer {
             }
             self.kept_irs = None;
         }
-        if !matches!(to, State::Listen | State::SynSent)
+        // The guess that the side still holds an IRS in SYN_RECEIVED lives on
+        // while the observer has it in LISTEN, SYN_SENT or SYN_RECEIVED (having
+        // taken a later SYN of the peer: if it held that IRS, it dropped that SYN
+        // too), or CLOSED only on the way through a revision.
+        if !(matches!(to, State::Listen | State::SynSent | State::SynReceived)
+            || (to == State::Closed && cause == Cause::Revised))
             && self.listen_guess.is_some_and(|(s, _)| s == side)
         {
             self.listen_guess = None;
@@ -732,13 +737,20 @@ impl Observer {
                     State::SynSent => {
                         own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
                     }
+                    // It took a later SYN of the peer in the observer's eyes: its
+                    // ACK of the IRS of the guess shows it dropped that SYN too.
+                    State::SynReceived => {
+                        !syn && self.irs_of(from).or(self.half(to).numbers.isn) != Some(irs)
+                    }
                     _ => false,
                 };
             if kept {
                 let crossed = self.state(from) == State::SynSent;
                 self.listen_guess = None;
-                self.set(from, State::SynReceived, Cause::Revised, &mut t);
-                self.half_mut(from).passive = !crossed;
+                if self.state(from) != State::SynReceived {
+                    self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                    self.half_mut(from).passive = !crossed;
+                }
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
             }
@@ -800,9 +812,15 @@ impl Observer {
                 // Inside a window the capture has not shown it returns the receiver
                 // to LISTEN (below), a guess later segments of the receiver may
                 // refute.
-                let guess = (passive && kept.is_none() && !self.window_shown(to))
+                // A guess made earlier on this receiver stays (the IRS it took first:
+                // a window that excluded one SYN of the peer excludes the next).
+                let earlier_guess = self
+                    .listen_guess
+                    .filter(|(s, _)| *s == to)
+                    .map(|(_, irs)| irs);
+                let guess = earlier_guess.or((passive && kept.is_none() && !self.window_shown(to))
                     .then_some(me.numbers.isn)
-                    .flatten();
+                    .flatten());
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
