@@ -2071,3 +2071,58 @@ fn regression_ack_of_a_guessed_irs_from_syn_received() {
     assert_eq!(w.observer.state(Client), State::Established);
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-448e7c97`: a simultaneous open (server ISN 722599731, client
+/// 117466927) that the server aborts at once; both open again with the same ISNs
+/// (no time passed). The client's SYN and the server's cross again: the client is
+/// in an active SYN-RECEIVED when a copy of the server's RST (its answer to the
+/// client's first SYN,ACK, duplicated by the network) closes it. The capture point sees the server's SYN, the RST, then
+/// the client's SYN and its SYN,ACK answering that SYN, both sent before the RST
+/// arrived. The observer had taken the client for a listener (LISTEN after the
+/// RST), its SYN for an active open from LISTEN, and its SYN,ACK for one answering
+/// a SYN the capture missed (SYN-RECEIVED); the endpoint is CLOSED. A SYN,ACK
+/// answering the SYN its sender had taken before a RST reset it, from the ISN of
+/// the bare SYN seen since, shows that the side was in an active SYN-RECEIVED,
+/// which the RST closed.
+#[test]
+fn regression_syn_ack_of_a_reset_active_syn_received() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(117466927, 1834880, Some(31), 65335, None),
+        cfg(722599731, 262072, Some(31), 24703, None),
+        &[
+            Connect(Server),
+            Listen(Client),
+            Connect(Client),
+            Abort(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(247),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(0),
+            Connect(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            InjectRst(Client, 2),
+            Abort(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(191),
+            InjectRst(Server, 1),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert!(matches!(
+        w.observer.state(Client),
+        State::Closed | State::Listen
+    ));
+    assert!(w.knowable(Client));
+}

@@ -1411,6 +1411,20 @@ impl Observer {
         } else {
             match me.state {
                 State::SynReceived => {}
+                State::SynSent
+                    if same_isn
+                        && self.reset_in_syn_received[from.index()]
+                        && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
+                {
+                    // It answers the SYN it had taken before a RST reset it, from the
+                    // ISN of its bare SYN seen since: the SYN,ACK was sent before the
+                    // RST arrived, and the bare SYN before it. That SYN had crossed
+                    // the peer's: the side was in an active SYN_RECEIVED, which a RST
+                    // closes (RFC 9293 §3.10.7.4, MUST-11 returns only a passive one
+                    // to LISTEN). Its receiver processes the SYN,ACK as usual.
+                    self.set(from, State::Closed, Cause::Revised, t);
+                    self.reset_in_syn_received[from.index()] = false;
+                }
                 State::SynSent => {
                     // It answers a SYN of the peer that the capture did not hold.
                     notes.insert(Note::Inferred);
