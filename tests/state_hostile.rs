@@ -2126,3 +2126,61 @@ fn regression_syn_ack_of_a_reset_active_syn_received() {
     ));
     assert!(w.knowable(Client));
 }
+
+/// Fuzz find `crash-ce1e2078` (analysed in notes/h9g.md): the closed server
+/// refuses the client's SYN 3435848909 (RST,ACK, window 0), then listens; the
+/// client, which opened several times over 13 hours (each attempt timing out),
+/// reaches it with SYN 2602447021 (passive SYN-RECEIVED) and then with two older
+/// SYNs still in flight, 3435848909 and 871664317, both outside the server's
+/// window (65535, shown only by its SYN,ACK seen after them): an ACK each. The
+/// observer took the refusal's window 0 for the server's receive window, judged the
+/// first old SYN outside it without the server's `RCV.NXT`, and the second inside
+/// (nothing known of that `RCV.NXT`): back to LISTEN with no guess, and the
+/// server's SYN,ACK and ACKs answering IRS 2602447021 were unacceptable. A RST's
+/// window now shows nothing (the first old SYN is a guess, back to LISTEN, on
+/// IRS 2602447021), the guess survives the second, and the server's ACKs of that
+/// IRS revise the IRS it holds.
+#[test]
+fn regression_rst_window_is_no_receive_window() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(287834159, 4088, None, 14135, None),
+        cfg(1627357175, 1814528, Some(23), 29495, None),
+        &[
+            Wait(Duration::from_secs(12079)),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_millis(33059)),
+            Close(Server),
+            Connect(Server),
+            Deliver(0),
+            Deliver(255),
+            Close(Client),
+            Connect(Client),
+            Deliver(247),
+            Retransmit(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Listen(Server),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(23863)),
+            Connect(Client),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(23863)),
+            Connect(Client),
+            Connect(Client),
+            Deliver(62),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}

@@ -213,7 +213,7 @@ pub struct SideNumbers {
     pub highest_ack: Option<SeqNum>,
     /// The sequence number of its FIN.
     pub fin_seq: Option<SeqNum>,
-    /// The last window field it sent (raw, unscaled).
+    /// The last window field it sent (raw, unscaled); a RST's is not taken.
     pub window: Option<u16>,
     /// The window-scale shift its SYN offered (RFC 7323).
     pub window_scale: Option<u8>,
@@ -996,9 +996,13 @@ impl Observer {
         // Numbers the sender showed.
         let h = self.half_mut(from);
         h.numbers.segments += 1;
-        if !before_syn {
+        if !before_syn && !rst {
+            // A RST's window field shows nothing of a receive window: the side it
+            // resets has none, and one that listens again opens a new one.
             h.numbers.window = Some(seg.window);
             h.window_from_syn = syn;
+        }
+        if !before_syn {
             if let Some((value, _)) = seg.options.timestamps {
                 h.last_tsval = Some(value);
             }
