@@ -2184,3 +2184,53 @@ fn regression_rst_window_is_no_receive_window() {
     assert_eq!(w.observer.state(Server), State::Established);
     assert!(w.knowable(Server));
 }
+
+/// Fuzz find `crash-63ac0de0`: the server opens (SYN 4294967295); the client
+/// opens (SYN 4012703535), takes the server's SYN (an active SYN-RECEIVED) and
+/// aborts; the server closes and opens again (SYN 59999999), the client listens.
+/// The client's old SYN reaches the new server, whose SYN,ACK `<59999999, ACK
+/// 4012703536>` answers it; the client's RST resets the server, whose SYN then
+/// reaches the listening client (passive SYN-RECEIVED, ISS 4072703535: the
+/// observer reopens). 240 s later that SYN,ACK reaches the client: its ACK is not
+/// acceptable (a RST `<SEQ=4012703536>`, and it stays). The observer had taken it
+/// for answering a SYN of the client the capture missed (CLOSED, SYN-SENT,
+/// ESTABLISHED) and its ACK for the client's `RCV.NXT`, so the client's RST looked
+/// like an abort. A SYN,ACK acknowledging the SYN a passive SYN-RECEIVED had sent
+/// before the reopening (whose own ISN the capture has not shown yet) is now
+/// unacceptable to it and moves neither side's numbers.
+#[test]
+fn regression_syn_ack_of_an_earlier_syn_into_passive_syn_received() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4012703535, 8388480, Some(31), 4607, None),
+        cfg(4294967295, 261, None, 1, Some(None)),
+        &[
+            Connect(Server),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Abort(Client),
+            Close(Server),
+            Connect(Server),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(52),
+            Connect(Server),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Duplicate(161),
+            Connect(Server),
+            Connect(Client),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+}

@@ -663,6 +663,18 @@ impl Observer {
         }
     }
 
+    /// Whether `s`, a segment from `from`, acknowledges the SYN its receiver sent
+    /// before the peer's SYN reopened the connection (`old_syn_ack`), while the
+    /// receiver is in a passive SYN_RECEIVED whose ISN the capture has not shown.
+    fn answers_an_earlier_syn(&self, from: Side, s: &Seg) -> bool {
+        let to = from.peer();
+        let p = self.half(to);
+        p.state == State::SynReceived
+            && p.passive
+            && p.numbers.isn.is_none()
+            && matches!((self.old_syn_ack, s.ack), (Some((side, isn, _)), Some(a)) if side == to && a == isn + 1)
+    }
+
     /// The IRS kept for `side` (see `kept_irs`).
     fn irs_of(&self, side: Side) -> Option<SeqNum> {
         self.kept_irs
@@ -825,7 +837,7 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
-                let old_syn_ack = (old_to == State::Listen)
+                let old_syn_ack = matches!(old_to, State::Listen | State::Closed)
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, ack));
@@ -947,6 +959,10 @@ impl Observer {
         let old_foreign_copy = foreign_ack
             && s.ack
                 .is_some_and(|a| self.old_syn_ack == Some((from, s.seq, a)));
+        // A SYN,ACK into a passive SYN_RECEIVED whose ISN the capture has not shown
+        // answers a SYN of an earlier incarnation of it (see `on_syn_ack`): its ACK
+        // names no RCV.NXT of its sender, and it moves nothing of the receiver's.
+        let answers_an_earlier_syn = syn && self.answers_an_earlier_syn(from, &s);
         // A segment sent before the sender's SYN (see `on_other`): its numbers are an
         // earlier incarnation's.
         let before_syn = !syn
@@ -1018,6 +1034,7 @@ impl Observer {
             && !foreign_ack
             && !before_syn
             && !old_incarnation
+            && !answers_an_earlier_syn
         {
             let end = s.seq + s.seg_len;
             match h.contiguous {
@@ -1051,7 +1068,10 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy) {
+            if let Some(ack) = s
+                .ack
+                .filter(|_| !old_foreign_copy && !answers_an_earlier_syn)
+            {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack => a.max_seq(ack),
                     _ => ack,
@@ -1506,6 +1526,15 @@ impl Observer {
         let peer = *self.half(to);
         if peer.state == State::SynReceived && self.irs_of(to).is_some_and(|irs| irs != s.seq) {
             // Not the SYN it took: a challenge ACK (RFC 5961 §4), the ACK unprocessed.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
+        if self.answers_an_earlier_syn(from, s) {
+            // A passive SYN_RECEIVED sent no bare SYN in this incarnation (its ISN
+            // shows first in its SYN,ACK, not seen yet), and the ACK names the ISN
+            // of its SYN before the reopening: its ISS equals that only by chance
+            // (the same tick of its ISN clock). It finds the ACK unacceptable (RFC
+            // 9293 §3.10.7.4, SYN-RECEIVED: a RST `<SEQ=SEG.ACK>`, and it stays).
             notes.insert(Note::Unacceptable);
             return;
         }
