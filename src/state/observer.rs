@@ -372,12 +372,15 @@ impl Half {
 ///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
 ///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
 ///   earlier incarnation's: unacceptable, it shows nothing of its sender.
-/// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
-///   hold a SYN of its peer with another ISN in that window, and so to return to
-///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
-///   kept the IRS it had taken (its ACK of it, which no LISTEN side sends, or its
-///   SYN,ACK whose window excludes that SYN), it is revised back to SYN_RECEIVED
-///   ([`Cause::Revised`]).
+/// * **A passive SYN_RECEIVED whose window the capture has not shown** (or shown
+///   only by its SYN,ACK with window scaling in effect, RFC 7323 §2.2; a RST's
+///   window shows nothing) is taken to hold a SYN of its peer with another ISN in
+///   that window, and so to return to LISTEN (RFC 9293 §3.10.7.4, fourth check);
+///   when the side then shows that it kept the IRS it had taken (its ACK of it,
+///   which no LISTEN side sends, or its SYN,ACK whose window excludes that SYN),
+///   it is revised back to SYN_RECEIVED ([`Cause::Revised`]), or to that IRS if
+///   it had since taken a later SYN of the peer. A SYN of the peer outside a
+///   window it has shown only draws an ACK: it keeps its IRS.
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -441,10 +444,12 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
-    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) when
-    /// the peer's new SYN reopened the connection, with the ISN and ACK of the
-    /// SYN,ACK it had sent before: a copy of that SYN,ACK seen after the reopen
-    /// answers an older SYN and names no `RCV.NXT` of the side now.
+    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) or
+    /// CLOSED when the peer's new SYN reopened the connection, with the ISN and ACK
+    /// of the SYN,ACK it had sent before: a copy of that SYN,ACK seen after the
+    /// reopen answers an older SYN and names no `RCV.NXT` of the side now, and a
+    /// SYN,ACK of the peer acknowledging that ISN answers a SYN of the side's
+    /// earlier incarnation.
     old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
 }
 
