@@ -18,7 +18,9 @@
 //! either side
 //! once a RST was seen on a reordered network, the receiver
 //! of a segment that overtook, after the capture point, one of its sender's that had
-//! passed it, and nothing after a segment was lost after the capture point. See that
+//! passed it, the receiver of a RST taken as exact at its last ACK seen when that
+//! ACK crossed the RST's sender's data, and nothing after a segment was lost after
+//! the capture point. See that
 //! module for why, case by case.
 //!
 //! Also checked here: after the network is drained and retransmissions have
@@ -1758,6 +1760,747 @@ fn regression_rst_at_an_ack_of_an_earlier_connection() {
     // (Each operation checked the agreement; before the fix it failed on the RST.)
     assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
     assert_eq!(w.observer.state(Server), State::FinWait2);
+}
+
+// ---- H9J ----
+
+/// Fuzz find `crash-c9b7f6fc` (also `198a9b7d`, `db0c2dc2`): the server, not yet
+/// listening, refuses the client's SYN (ISN 4294912810) with a RST,ACK; it listens,
+/// takes the client's retransmitted SYN (same ISN) and answers with its SYN,ACK,
+/// and the RST then reaches the client (CLOSED). The client opens again in the same
+/// tick of its ISN clock (the same ISN): the server's SYN,ACK reaches it first
+/// (ESTABLISHED), then the server's FIN (it closed in SYN-RECEIVED: FIN-WAIT-1), and
+/// only then does the new SYN pass the capture point. The observer had the client
+/// CLOSED when the FIN passed, and dropped it whole (the server stayed in
+/// SYN_RECEIVED); the late SYN then looked like the client trying again after the
+/// RST and started the observer over, forgetting the server's FIN. The FIN now
+/// moves its sender whatever the observer believes of the receiver (pending until
+/// the client acknowledges it), and a SYN at the ISN the server holds (SYN-RECEIVED
+/// or synchronized: the server answers a duplicate) reopens only the client's side.
+#[test]
+fn regression_fin_and_syn_after_a_refused_syn_retried_with_the_same_isn() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912810, 8388480, Some(17), 65535, None),
+        cfg(4294967295, 260, Some(31), 65535, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Server),
+            Deliver(0),
+            Delay(255),
+            Connect(Client),
+            Close(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Delay(255),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(255),
+            Retransmit(Client),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_micros(0)),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed at the
+    // client's ACK of the FIN: observer ESTABLISHED vs endpoint FIN_WAIT_2.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait2);
+    assert_eq!(w.observer.state(Server), State::FinWait2);
+    assert!(w.knowable(Server));
+    // The client: ESTABLISHED on the SYN,ACK, CLOSE-WAIT on the FIN.
+    assert_eq!(w.pair.endpoint(Client).state(), State::CloseWait);
+    assert_eq!(w.observer.state(Client), State::CloseWait);
+}
+
+/// Fuzz find `crash-b1da07c0`: the same schedule with the roles exchanged (the
+/// client refuses the server's SYN, then listens and takes its retransmission) and
+/// both receive windows zero: the client's FIN from SYN-RECEIVED reaches the
+/// server, which is ESTABLISHED on the client's SYN,ACK, and is refused by its zero
+/// window. The observer left the client in SYN_RECEIVED (the FIN went to a server
+/// it had CLOSED), then ESTABLISHED on the server's ACK; the client is in
+/// FIN-WAIT-1. The FIN now moves the client, and the server's ACK, which does not
+/// cover the FIN, delivers nothing.
+#[test]
+fn regression_fin_to_a_receiver_whose_new_syn_is_behind_it() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(864135, 0, None, 1, Some(None)),
+        cfg(0, 0, None, 1, Some(None)),
+        &[
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(65280)),
+            Duplicate(0),
+            Close(Client),
+            Close(Client),
+            Connect(Server),
+            Retransmit(Server),
+            Abort(Server),
+            Deliver(0),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Listen(Server),
+            Connect(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Retransmit(Server),
+            Deliver(0),
+            Duplicate(244),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client));
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+}
+
+/// Fuzz find `crash-1e92cd0f`: after a first connection (the client in TIME-WAIT,
+/// the server in LAST-ACK: the client's last ACK was lost), 49 151 s pass; both
+/// open again. The client's SYN meets the server still in LAST_ACK in the
+/// observer (a challenge ACK, RFC 5961 §4); the client opened all the same. The
+/// server's new SYN crosses it (the client: SYN-RECEIVED), the client closes
+/// (FIN-WAIT-1) and its SYN,ACK and FIN reach the server, which had closed: RSTs
+/// at `SEQ = SEG.ACK`, the client's `RCV.NXT`, which reset it. The observer had
+/// kept the client's `highest_ack` of the first connection: the client's SYN,ACK,
+/// from the ISN of the SYN it had just sent, did not start it over, and the max
+/// of the old and the new acknowledgment was the old one, so the RST looked
+/// outside the window (observer FIN_WAIT_1 vs endpoint CLOSED). A closed side
+/// whose SYN a synchronized receiver challenges now forgets what it acknowledged
+/// in its earlier connection.
+#[test]
+fn regression_challenged_syn_forgets_the_old_connections_ack() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912978, 1048560, Some(31), 65535, None),
+        cfg(
+            2449473535,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(59))),
+        ),
+        &[
+            DropCaptured(191),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Connect(Server),
+            Close(Server),
+            Close(Server),
+            Close(Server),
+            Deliver(0),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Connect(Server),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(0),
+            Close(Client),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-e6a80d06`: the server listens and takes the client's SYN
+/// (IRS 983087, passive SYN-RECEIVED); a SYN of the client's later attempt (ISN
+/// 60983087), and its retransmission, then arrive far outside the server's window
+/// (29 568 octets, not yet seen at the capture point): the server drops both with
+/// an ACK and keeps its IRS (RFC 9293 §3.10.7.4, first check). The observer took
+/// the first SYN to lie inside the window (back to LISTEN, `listen_guess`) and the
+/// second to open SYN-RECEIVED on the new ISN, which dropped the guess: the
+/// server's SYN,ACK, ACKs and FIN, all acknowledging 983088, were then taken for
+/// an earlier incarnation's and the server stayed SYN_RECEIVED (the endpoint:
+/// FIN-WAIT-1). The guess now survives the retransmitted SYN, and the SYN,ACK whose
+/// window excludes the new SYN revises the server to the IRS it kept.
+#[test]
+fn regression_listen_guess_survives_the_retransmitted_syn() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(983087, 0, None, 11263, Some(Some(Duration::from_secs(0)))),
+        cfg(1933356279, 29568, None, 1, Some(None)),
+        &[
+            DeliverAll,
+            Close(Client),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Close(Client),
+            Close(Server),
+            Connect(Client),
+            Close(Client),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(123),
+            Drop(123),
+            Drop(0),
+            Close(Server),
+            Deliver(250),
+            Drop(168),
+        ],
+    );
+    // (Before the fix: observer SYN_RECEIVED vs endpoint FIN_WAIT_1 here.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Server), State::FinWait1);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-a975f7e8`, a rule case (`World::rst_at_crossed_ack`): after a
+/// simultaneous open the client sends 1407 octets and the server closes; its FIN
+/// (`ACK = 2561`) is sent before the data arrives (they cross). The client's user
+/// timeout closes it (its data unacknowledged: the server's ACK is lost before the
+/// capture point), and it answers the FIN, having no TCB, with `<SEQ=2561><RST>`
+/// (RFC 9293 §3.10.7.1). The data reached the server first (`RCV.NXT = 3968`), so
+/// the RST lies below its window: FIN-WAIT-1. The second schedule passes the same
+/// segments by the capture point in the same order (the data is captured, then
+/// overtaken by the RST): the RST arrives at `RCV.NXT = 2561` and resets the
+/// server. The observer, the same in both, takes the RST as exact, as a real
+/// capture shows it (notes/h9f.md, `postgresql__psql-aws-ssl-require-15432`).
+#[test]
+fn regression_rst_at_an_ack_that_crossed_the_senders_data() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let client = cfg(
+        2560,
+        1804480,
+        None,
+        28271,
+        Some(Some(Duration::from_secs(17))),
+    );
+    let server = cfg(292449902, 1809280, None, 28315, None);
+    let open = [
+        Connect(Client),
+        Connect(Server),
+        DeliverAll,
+        Send(Client, 1407),
+        Close(Server),
+    ];
+    // The data reaches the server, whose ACK of it is lost; the FIN, sent before,
+    // draws the timed-out client's RST.
+    let mut first = replay(client, server, &open);
+    for op in [
+        Deliver(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(0),
+        Drop(0),
+        Deliver(0),
+    ] {
+        first.apply(op);
+    }
+    assert_eq!(first.pair.endpoint(Server).state(), State::FinWait1);
+    // The data passes the capture point, and the RST overtakes it.
+    let mut second = replay(client, server, &open);
+    for op in [
+        Capture(0),
+        Wait(Duration::from_secs(240)),
+        Deliver(1),
+        Deliver(1),
+    ] {
+        second.apply(op);
+    }
+    assert_eq!(second.pair.endpoint(Server).state(), State::Closed);
+    assert_eq!(first.observer, second.observer);
+    assert_eq!(first.observer.state(Server), State::Closed);
+    assert!(first.rst_at_crossed_ack[Server.index()]);
+    assert!(!first.knowable(Server));
+}
+
+// ---- H9I ----
+
+/// Fuzz find `crash-01226027` (and `crash-87ad8a60`, the same cause): a first
+/// connection ends with the client in TIME-WAIT and its last ACK lost; the server
+/// stays in LAST-ACK as far as the capture shows (its user timeout closes it
+/// unseen). After 2·MSL the client opens again: its SYN, into a server the
+/// observer still has synchronized, is taken as challenged (RFC 5961 §4), and the
+/// client as opened all the same — but with the numbers of its earlier connection
+/// still in place: what it acknowledged there (the server's FIN + 1) stayed its
+/// `highest_ack`, since its later SYN,ACK has the same ISN as its SYN and so does
+/// not start that over. The second connection then closes the same way, the
+/// server aborts in LAST-ACK (no segment) and answers the client's last ACK with
+/// `<SEQ=SEG.ACK><CTL=RST>`, exactly the client's `RCV.NXT`: the client's
+/// TIME-WAIT is reset (RFC 9293 §3.10.7.4; Linux too, unless `tcp_rfc1337`). The
+/// observer judged the RST against the stale ACK of the first connection, far from
+/// it, and kept the client in TIME-WAIT. A bare SYN from a CLOSED or LISTEN side
+/// opens a new connection whatever its receiver does with it: nothing the side sent
+/// or acknowledged in the earlier one applies.
+#[test]
+fn regression_challenged_syn_of_a_new_connection_forgets_the_old_one() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4281018578, 3014528, Some(31), 65333, None),
+        cfg(4294967185, 3, None, 65287, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Retransmit(Server),
+            Drop(0),
+            Deliver(0),
+            Drop(1),
+            Wait(Duration::from_secs(65535)),
+            Deliver(0),
+            Retransmit(Server),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Retransmit(Server),
+            Wait(Duration::from_secs(240)),
+            Abort(Server),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed on the RST.)
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-beac1237`: the server's first SYN (ISS 3942655) is in flight
+/// when its user timeout closes it unseen; it opens again (ISS 3701758063). The
+/// client, opening at once, takes the old SYN (an active SYN-RECEIVED, IRS
+/// 3942655: its own SYN crossed it), challenges the server's new SYN and SYN,ACK
+/// (RFC 5961 §4) and closes: FIN-WAIT-1. The server, in its new connection, closes
+/// too; its FIN (SEQ 3701758064) lies far below the client's `RCV.NXT` (3942656,
+/// in the old connection's sequence space) — not acceptable (RFC 9293 §3.10.7.4,
+/// first check): the client stays in FIN-WAIT-1. The observer, which tested only
+/// the right edge of the window and retransmissions below its left edge, took
+/// the FIN as in order and made the client CLOSING. Text or FIN that ends before
+/// the receiver's `RCV.NXT` is now unacceptable whatever its sender's numbers say.
+#[test]
+fn regression_fin_below_rcv_nxt_of_another_sequence_space() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            4294912978,
+            2162560,
+            None,
+            65535,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        cfg(3942655, 0, None, 1, None),
+        &[
+            Close(Server),
+            Close(Client),
+            Send(Server, 1515),
+            Close(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Close(Server),
+            Deliver(0),
+            DeliverAll,
+            Deliver(0),
+            Deliver(0),
+            Delay(198),
+            Close(Server),
+            Drop(239),
+            Drop(239),
+            Drop(239),
+            Drop(239),
+            Drop(239),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // ACKs the FIN drew were lost.)
+    assert_eq!(w.pair.endpoint(Client).state(), State::FinWait1);
+    assert_eq!(w.observer.state(Client), State::FinWait1);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-2c33bbd1`: the server, in an active SYN-RECEIVED (its SYN
+/// crossed the client's SYN 52: IRS 52), keeps that IRS while the client, closed
+/// and opened again unseen, sends a SYN with ISN 56 — a reopening for the observer,
+/// which keeps the server's IRS across it (RFC 5961 §4: the server challenges the
+/// SYN and the client's SYN,ACK with ISN 56). The client then closes: its FIN (SEQ
+/// 57) carries an ACK of the server's SYN, which makes the server ESTABLISHED, but
+/// lies beyond the server's `RCV.NXT`, 53 (IRS + 1): out of order, not processed.
+/// The observer had lost the server's `RCV.NXT` with the reopening and delivered
+/// the FIN: CLOSE-WAIT. A reopening that keeps the receiver's IRS now keeps its
+/// `RCV.NXT` (IRS + 1) with it.
+#[test]
+fn regression_fin_beyond_the_kept_irs_after_a_reopen() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(48, 512, Some(31), 24703, Some(None)),
+        cfg(4042275824, 61680, Some(16), 61681, Some(None)),
+        &[
+            Connect(Client),
+            Listen(Client),
+            Duplicate(240),
+            Duplicate(240),
+            Duplicate(240),
+            Duplicate(55),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Delay(0),
+            Retransmit(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Retransmit(Client),
+            Connect(Client),
+            Delay(1),
+            Wait(Duration::from_micros(16)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Close(Client),
+            Listen(Client),
+            Retransmit(Client),
+            Deliver(0),
+            Retransmit(Client),
+            Close(Client),
+            Wait(Duration::from_secs(240)),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // network was quiet.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-8b9e7604` (and `crash-5069715f`, the same cause): two copies of
+/// the client's SYN X (926375983) pass the capture point; the first reaches the
+/// server while it is CLOSED (`<SEQ=0><ACK=X+1><CTL=RST,ACK>`), the second once it
+/// has opened (SYN-SENT: it takes X and answers with a SYN,ACK). The RST, seen
+/// after, looks like a refusal; the client, closed and opened again, sends SYN Y
+/// (926375989), which the observer takes as reopening the connection and the
+/// server challenges (RFC 5961 §4). The server's SYN then crosses Y and its
+/// SYN,ACK, from that SYN's ISN, acknowledges X + 1: the server took X, not Y. The
+/// observer kept Y, so the client's SYN,ACK from Y made the server ESTABLISHED
+/// there and the client's FIN (SEQ Y + 1) CLOSE-WAIT, while the server's
+/// `RCV.NXT` is X + 1: its endpoint, ESTABLISHED by the FIN's ACK, holds the FIN
+/// out of order. A first SYN,ACK of an active SYN-RECEIVED, from its SYN's ISN,
+/// now shows the IRS it took.
+#[test]
+fn regression_crossing_syn_ack_shows_the_irs_its_sender_took() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(926375983, 8362880, None, 22839, None),
+        cfg(721443127, 1819776, None, 65281, Some(None)),
+        &[
+            Deliver(0),
+            Connect(Client),
+            Retransmit(Client),
+            Duplicate(0),
+            Send(Server, 1376),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(24)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Duplicate(255),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Wait(Duration::from_micros(24)),
+            Close(Client),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Connect(Client),
+            Duplicate(255),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Client),
+            Deliver(0),
+            Retransmit(Client),
+            DeliverAll,
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // network was quiet.)
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-0494fcd4`: the server's first SYN X (4294967057) is in flight
+/// when its user timeout closes it unseen; it opens again with SYN Y (3697815169).
+/// The client, opening at once, takes X (an active SYN-RECEIVED: its own SYN
+/// crossed it), challenges Y, and answers X with a SYN,ACK acknowledging X + 1.
+/// The server, in its new connection (SYN-RECEIVED on the client's SYN, its
+/// SYN,ACK from Y seen), finds that ACK unacceptable (RFC 9293 §3.10.7.4, fifth
+/// check): it stays in SYN-RECEIVED. The observer judged the ACK against the
+/// server's `SND.NXT` of its earlier connection (X + 1, kept across the new SYN)
+/// and, since the client kept IRS X, took X for the server's ISN in use: the
+/// server ESTABLISHED, its FIN then delivered to the client — CLOSE-WAIT where the
+/// endpoint, which never accepted a segment of the server's new connection, is in
+/// SYN-RECEIVED. A fresh SYN now restarts its sender's `SND.NXT`, and a kept IRS
+/// no longer names the peer's ISN in use once the peer sent a SYN,ACK from its
+/// new ISN.
+#[test]
+fn regression_syn_ack_to_the_old_isn_after_a_new_connection() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            754921226,
+            8388480,
+            Some(31),
+            65535,
+            Some(Some(Duration::from_secs(255))),
+        ),
+        cfg(4294967057, 3070, None, 21, None),
+        &[
+            Close(Server),
+            Deliver(0),
+            Close(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Send(Client, 511),
+            Delay(1),
+            Close(Server),
+            Deliver(0),
+            Deliver(0),
+            Listen(Server),
+            Deliver(0),
+            Send(Client, 303),
+            Deliver(0),
+            DeliverAll,
+            Drop(143),
+            Drop(143),
+            Drop(143),
+            Drop(6),
+        ],
+    );
+    // (Each operation checked the agreement; before the fix it failed once the
+    // ACKs the FIN drew were lost.)
+    assert_eq!(w.pair.endpoint(Client).state(), State::SynReceived);
+    assert_eq!(w.observer.state(Client), State::SynReceived);
+    assert!(w.knowable(Client));
+}
+
+/// The observer alone, on the schedule of `crash-01226027` reduced: the client's
+/// first connection ends in TIME-WAIT (its last ACK not seen), the server stays in
+/// LAST-ACK as far as the capture shows. After 2·MSL the client opens again with
+/// an ISN below its old sequence space (ISN clocks wrap, RFC 6528); the server
+/// challenges that SYN, then, its LAST-ACK ended unseen, opens too: a simultaneous
+/// open. The server's `RCV.NXT` is then the client's new ISN + 1, whatever the old
+/// connection left: the client's FIN is in order, and the server enters CLOSE-WAIT
+/// (RFC 9293 §3.10.7.4). The observer had kept the server's `RCV.NXT` of the
+/// old connection (the client's old FIN + 1, after the new one in sequence space),
+/// and, since a FIN ending before `RCV.NXT` is unacceptable, would have left the
+/// server ESTABLISHED.
+#[test]
+fn observer_receiver_taking_a_syn_restarts_its_rcv_nxt() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::state::Observer;
+    use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
+    const ACK: TcpFlags = TcpFlags::ACK;
+    let seg = |seq: u32, ack: u32, flags: TcpFlags| {
+        Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(65535)
+    };
+    let mut o = Observer::new();
+    let t0 = Duration::ZERO;
+    // Connection 1: client ISN 1000, server ISN 5000; the client closes first.
+    o.on_segment(Client, &seg(1000, 0, TcpFlags::SYN), t0);
+    o.on_segment(Server, &seg(5000, 1001, TcpFlags::SYN | ACK), t0);
+    o.on_segment(Client, &seg(1001, 5001, ACK), t0);
+    o.on_segment(Client, &seg(1001, 5001, TcpFlags::FIN | ACK), t0);
+    o.on_segment(Server, &seg(5001, 1002, ACK), t0);
+    o.on_segment(Server, &seg(5001, 1002, TcpFlags::FIN | ACK), t0);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::TimeWait, State::LastAck)
+    );
+    // 2·MSL later: the client's SYN (ISN 300, below 1002), challenged by LAST-ACK.
+    let t1 = Duration::from_secs(300);
+    o.on_time(t1);
+    o.on_segment(Client, &seg(300, 0, TcpFlags::SYN), t1);
+    assert_eq!(o.state(Client), State::SynSent);
+    // The server, closed unseen, opens: the SYNs cross.
+    o.on_segment(Server, &seg(7000, 0, TcpFlags::SYN), t1);
+    o.on_segment(Client, &seg(300, 7001, TcpFlags::SYN | ACK), t1);
+    o.on_segment(Server, &seg(7000, 301, TcpFlags::SYN | ACK), t1);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::Established, State::Established)
+    );
+    // The client's FIN, at its new ISN + 1, is in order.
+    let ob = o.on_segment(Client, &seg(301, 7001, TcpFlags::FIN | ACK), t1);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::FinWait1, State::CloseWait),
+        "{ob:?}"
+    );
+}
+
+/// A segment for the Observer-only tests below: window 65 535, no options.
+fn o_seg(seq: u32, ack: u32, flags: synack::flags::TcpFlags) -> synack::segment::Segment {
+    synack::segment::Segment::new(synack::seq::SeqNum(seq), synack::seq::SeqNum(ack), flags)
+        .with_window(65535)
+}
+
+/// The observer alone, on `crash-8b9e7604` reduced: the client's SYN 100 is
+/// "refused" by a RST,ACK (in fact the reply of the server's closed predecessor to
+/// an earlier copy), the client's SYN 200 reopens, the server's SYN 5000 crosses
+/// it — and the server's first SYN,ACK, from 5000, acknowledges 101: it took 100.
+/// It challenges the client's SYN,ACK from 200 (RFC 5961 §4) and stays in
+/// SYN-RECEIVED; the client's FIN at 201 makes it ESTABLISHED (its ACK acknowledges
+/// 5000) but lies beyond `RCV.NXT` = 101: out of order, no CLOSE-WAIT.
+#[test]
+fn observer_crossing_syn_ack_names_the_irs() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let mut o = Observer::new();
+    o.on_segment(Client, &o_seg(100, 0, F::SYN), t);
+    let r = o.on_segment(Server, &o_seg(0, 101, F::RST | F::ACK), t);
+    assert!(r.notes.contains(Note::Refused));
+    let r = o.on_segment(Client, &o_seg(200, 0, F::SYN), t);
+    assert!(r.notes.contains(Note::Reopened));
+    o.on_segment(Server, &o_seg(5000, 0, F::SYN), t);
+    assert_eq!(o.state(Server), State::SynReceived);
+    let r = o.on_segment(Server, &o_seg(5000, 101, F::SYN | F::ACK), t);
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    let r = o.on_segment(Client, &o_seg(200, 5001, F::SYN | F::ACK), t);
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.state(Server), State::SynReceived);
+    o.on_segment(Client, &o_seg(201, 5001, F::FIN | F::ACK), t);
+    assert_eq!(o.state(Server), State::Established);
+}
+
+/// The observer alone, on `crash-beac1237` reduced: a simultaneous open (client
+/// ISN 100, server ISN 1000); the server's user timeout closes it unseen and it
+/// opens again with ISN 900, which the client, an active SYN-RECEIVED, challenges
+/// (IRS 1000 kept). The client closes; the server's new connection's FIN (SEQ 901)
+/// ends below the client's `RCV.NXT` (1001): not acceptable, the client stays in
+/// FIN-WAIT-1, although nothing marks the FIN a retransmission of its sender.
+#[test]
+fn observer_fin_below_rcv_nxt_is_unacceptable() {
+    use Side::*;
+    use core::time::Duration;
+    use synack::flags::TcpFlags as F;
+    use synack::state::{Note, Observer};
+    let t = Duration::ZERO;
+    let mut o = Observer::new();
+    o.on_segment(Client, &o_seg(100, 0, F::SYN), t);
+    o.on_segment(Server, &o_seg(1000, 0, F::SYN), t);
+    assert_eq!(
+        (o.state(Client), o.state(Server)),
+        (State::SynReceived, State::SynReceived)
+    );
+    o.on_segment(Server, &o_seg(900, 0, F::SYN), t);
+    o.on_segment(Client, &o_seg(101, 1001, F::FIN | F::ACK), t);
+    assert_eq!(o.state(Client), State::FinWait1);
+    o.on_segment(Server, &o_seg(900, 101, F::SYN | F::ACK), t);
+    let r = o.on_segment(Server, &o_seg(901, 101, F::FIN | F::ACK), t);
+    assert!(!r.notes.contains(Note::Retransmission), "{r:?}");
+    assert!(r.notes.contains(Note::Unacceptable), "{r:?}");
+    assert_eq!(o.state(Client), State::FinWait1);
 }
 
 // ---- H9h ----

@@ -47,7 +47,9 @@ pub enum Note {
     AfterClose,
     /// A SYN with a new ISN after the connection ended (or a later ISN while the first
     /// SYN is unanswered): the observer started over. Trackers usually start a new
-    /// stream instead.
+    /// stream instead. A side reset to CLOSED that sends its SYN again, with the ISN
+    /// its receiver has taken since (in SYN_RECEIVED or a synchronized state), opens
+    /// again alone: the receiver answers a duplicate and keeps its state.
     Reopened,
     /// A SYN whose ISN precedes the unanswered SYN of the same side: an old duplicate
     /// of an earlier incarnation (RFC 793 figure 9); nothing changes.
@@ -367,11 +369,17 @@ impl Half {
 ///   RCV.WND` (`RCV.NXT` estimated as for RSTs, `RCV.WND` the last advertised window,
 ///   scaled, or a SYN's when scaling is not in effect), or one not at `RCV.NXT` into
 ///   a zero window, is [`Note::Unacceptable`], in SYN_RECEIVED as in the
-///   synchronized states: its ACK and FIN are not processed. (Linux also accepts a
+///   synchronized states: its ACK and FIN are not processed. So is, in the
+///   synchronized states, text or a FIN that ends before `RCV.NXT` (a
+///   retransmission, or a segment of another sequence space than the receiver's). (Linux also accepts a
 ///   zero-length segment exactly at the right edge; the RFC does not.) A SYN with
 ///   another ISN into a synchronized receiver moves nothing (RFC 5961 §4), and a
 ///   segment of a side in SYN_SENT or SYN_RECEIVED lying before its SYN is an
 ///   earlier incarnation's: unacceptable, it shows nothing of its sender.
+/// * **A FIN is its sender's own act**: it moves its sender (to FIN_WAIT_1, or
+///   LAST_ACK from CLOSE_WAIT) even when the observer has the receiver in CLOSED or
+///   LISTEN (e.g. the receiver's new SYN is still in flight behind it); such a
+///   receiver processes the FIN only once it acknowledges it.
 /// * **A passive SYN_RECEIVED whose window the capture has not shown** (or shown
 ///   only by its SYN,ACK with window scaling in effect, RFC 7323 §2.2; a RST's
 ///   window shows nothing) is taken to hold a SYN of its peer with another ISN in
@@ -680,6 +688,14 @@ impl Observer {
             && matches!((self.old_syn_ack, s.ack), (Some((side, isn, _)), Some(a)) if side == to && a == isn + 1)
     }
 
+    /// Whether `side` holds `isn` as the peer's ISN it took, in SYN_RECEIVED or a
+    /// synchronized state other than TIME_WAIT (where RFC 6191 may let a SYN reopen).
+    fn holds_irs(&self, side: Side, isn: SeqNum) -> bool {
+        let state = self.state(side);
+        (state == State::SynReceived || (state.is_synchronized() && state != State::TimeWait))
+            && self.irs_of(side).or(self.half(side.peer()).numbers.isn) == Some(isn)
+    }
+
     /// The IRS kept for `side` (see `kept_irs`).
     fn irs_of(&self, side: Side) -> Option<SeqNum> {
         self.kept_irs
@@ -754,10 +770,18 @@ impl Observer {
                     State::SynSent => {
                         own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
                     }
-                    // It took a later SYN of the peer in the observer's eyes: its
-                    // ACK of the IRS of the guess shows it dropped that SYN too.
+                    // It took a later SYN of the peer in the observer's eyes (or the
+                    // new SYN's retransmission, which it would drop with the first):
+                    // its ACK of the IRS of the guess, or its SYN,ACK answering it
+                    // whose window puts the last SYN outside, shows it dropped them.
                     State::SynReceived => {
-                        !syn && self.irs_of(from).or(self.half(to).numbers.isn) != Some(irs)
+                        self.irs_of(from).or(self.half(to).numbers.isn) != Some(irs)
+                            && (!syn
+                                || self.syn_ack_window_excludes(
+                                    seg,
+                                    irs + 1,
+                                    self.half(to).numbers.isn,
+                                ))
                     }
                     _ => false,
                 };
@@ -770,6 +794,13 @@ impl Observer {
                 }
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
+            } else if side == from
+                && !rst
+                && self.state(from) == State::SynReceived
+                && s.ack.is_some_and(|a| a != irs + 1)
+            {
+                // It acknowledges the new SYN it took: the guess held.
+                self.listen_guess = None;
             }
         }
 
@@ -797,9 +828,11 @@ impl Observer {
             // retransmitted after a RST that refused it), or a side reset back to
             // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
             // tick): a bare SYN from LISTEN repeats nothing.
+            // (Not into a receiver that holds that ISN as its IRS: see `on_syn`.)
             let retry = me.numbers.isn == Some(s.seq)
                 && matches!(me.state, State::Closed | State::Listen)
-                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg));
+                && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg))
+                && !self.holds_irs(to, s.seq);
             // The first SYN of a side after a connection that ended with both sides
             // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
             // connection applies to the new one.
@@ -858,6 +891,11 @@ impl Observer {
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).passive = passive;
                 self.kept_irs = kept.map(|isn| (to, isn));
+                if let Some(irs) = kept {
+                    // The receiver's RCV.NXT is still IRS + 1 (SYN-RECEIVED processes
+                    // no text): this side's text or FIN beyond it is out of order.
+                    self.half_mut(from).contiguous = Some(irs + 1);
+                }
                 self.listen_guess = guess.map(|isn| (to, isn));
                 self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
@@ -941,6 +979,13 @@ impl Observer {
         let refused = !syn
             && (s.len > 0 || s.flags.contains(TcpFlags::FIN))
             && self.half(to).numbers.window == Some(0);
+        // A FIN into a receiver the observer has in CLOSED or LISTEN is not processed
+        // there (see `on_other`): it waits, as after a gap.
+        let refused = refused
+            || (!syn
+                && !rst
+                && s.flags.contains(TcpFlags::FIN)
+                && matches!(self.state(to), State::Closed | State::Listen));
         let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
 
         // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
@@ -1042,7 +1087,12 @@ impl Observer {
             && !answers_an_earlier_syn
         {
             let end = s.seq + s.seg_len;
+            // A receiver without an IRS (CLOSED, LISTEN, SYN-SENT) takes the SYN:
+            // its RCV.NXT is the SYN's end, whatever an earlier connection left.
+            let takes_syn =
+                syn && matches!(rcv_state, State::Closed | State::Listen | State::SynSent);
             match h.contiguous {
+                _ if takes_syn => h.contiguous = Some(end),
                 Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
                 None => h.contiguous = Some(end),
                 _ => {}
@@ -1219,6 +1269,7 @@ impl Observer {
                 // A closed side opens again with its old ISN (the same tick of its
                 // ISN clock): the peer's TIME_WAIT does not take it (RFC 6191: not
                 // beyond RCV.NXT, no newer timestamp) and answers with an ACK.
+                self.forget_earlier_connection(from);
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.half_mut(from).sent_syn = true;
                 notes.insert(Note::Unacceptable);
@@ -1226,11 +1277,28 @@ impl Observer {
             }
             if me.numbers.isn == Some(s.seq) {
                 notes.insert(Note::Retransmission);
+                if matches!(me.state, State::Closed | State::Listen) && self.holds_irs(to, s.seq) {
+                    // Its SYN again after a reset, into a receiver that has taken
+                    // that ISN since (SYN_RECEIVED or synchronized: its SYN,ACK or
+                    // ACKs acknowledged it): the receiver answers a duplicate (the
+                    // SYN,ACK again, or a challenge ACK, RFC 5961 §4) and keeps its
+                    // state. Only the sender opens again: a new attempt with the
+                    // same ISN, or a retransmission that crossed the RST.
+                    self.set(from, State::SynSent, Cause::Sent, t);
+                    self.half_mut(from).sent_syn = true;
+                    notes.insert(Note::Reopened);
+                    return;
+                }
                 // It still reaches the receiver: one back in LISTEN (reset since the
-                // first copy) takes it as any SYN.
+                // first copy) takes it as any SYN. One the observer returned to
+                // LISTEN on the first copy (`listen_guess`) may have dropped both
+                // copies outside its window: the guess stands until the receiver
+                // shows which IRS it holds.
                 if matches!(peer.state, State::Closed | State::Listen) {
+                    let guess = self.listen_guess.filter(|(side, _)| *side == to);
                     self.set(to, State::SynReceived, Cause::Received, t);
                     self.half_mut(to).passive = true;
+                    self.listen_guess = guess.or(self.listen_guess);
                 }
                 return;
             }
@@ -1262,6 +1330,7 @@ impl Observer {
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
                 // if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
+                    self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
                     h.sent_syn = true;
@@ -1274,6 +1343,7 @@ impl Observer {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
                 if matches!(me.state, State::Closed | State::Listen) {
+                    self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
                     h.sent_syn = true;
@@ -1365,16 +1435,40 @@ impl Observer {
             h.sent_syn = true;
             h.passive = false;
             h.syn_seen = true;
+            if me.numbers.isn != Some(s.seq) {
+                // A SYN,ACK it sent before was from another ISN.
+                h.sent_syn_ack = false;
+            }
             h.numbers.isn = Some(s.seq);
             h.numbers.window_scale = seg.options.window_scale;
             if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
                 // A fresh SYN from a side of an earlier connection (ended unseen):
                 // what it acknowledged there says nothing of the peer's RCV.NXT
-                // estimate here (a RST is judged against it).
+                // estimate here (a RST is judged against it), and what it sent
+                // there nothing of its SND.NXT (an ACK of its SYN is judged
+                // against it).
                 h.numbers.highest_ack = None;
                 h.peer_contiguous_at_ack = None;
+                h.numbers.next_seq = None;
             }
         }
+    }
+
+    /// `side`, CLOSED or LISTEN, sends a bare SYN that its receiver only challenges
+    /// (still synchronized in an earlier connection as far as the capture shows):
+    /// the side has opened a new connection all the same, and nothing of its
+    /// earlier one's sequence spaces applies to it — neither what it sent
+    /// (`SND.NXT`, a FIN, a SYN,ACK) nor what it acknowledged (the peer's `RCV.NXT`
+    /// estimate a RST is judged against). The receiver's `RCV.NXT` (`contiguous`)
+    /// stays: it is still the earlier connection's, until the receiver takes a SYN.
+    fn forget_earlier_connection(&mut self, side: Side) {
+        let h = self.half_mut(side);
+        h.fin_pending = false;
+        h.numbers.fin_seq = None;
+        h.numbers.next_seq = None;
+        h.numbers.highest_ack = None;
+        h.peer_contiguous_at_ack = None;
+        h.sent_syn_ack = false;
     }
 
     fn on_syn_ack(
@@ -1386,15 +1480,17 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
-        if let Some(irs) = self
-            .irs_of(from)
-            .filter(|irs| ack == *irs + 1 && self.state(to) != State::SynSent)
-        {
+        if let Some(irs) = self.irs_of(from).filter(|irs| {
+            ack == *irs + 1 && self.state(to) != State::SynSent && !self.half(to).sent_syn_ack
+        }) {
             // It acknowledges the SYN this side took and kept while it dropped a
-            // SYN of the peer with another ISN: the peer's ISN in use is that one.
-            // (Not for a peer the observer has in SYN_SENT since that SYN: it may
-            // have opened again with it, and then refuses this ACK, RFC 9293
-            // §3.10.7.3; if it did not, its ACK of this SYN,ACK shows it.)
+            // SYN of the peer with another ISN: the peer's ISN in use is that one
+            // — unless the peer has since sent a SYN,ACK from its other ISN: then
+            // that one is its own in use (it opened again), and this SYN,ACK
+            // answers its earlier connection. (Nor for a peer the observer has in
+            // SYN_SENT since that SYN: it may have opened again with it, and then
+            // refuses this ACK, RFC 9293 §3.10.7.3; if it did not, its ACK of this
+            // SYN,ACK shows it.)
             let p = self.half_mut(to);
             if p.numbers.isn != Some(irs) {
                 p.numbers.isn = Some(irs);
@@ -1402,6 +1498,25 @@ impl Observer {
             }
         }
         let me = *self.half(from);
+        if me.state == State::SynReceived
+            && !me.passive
+            && me.sent_syn
+            && !me.sent_syn_ack
+            && me.numbers.isn == Some(s.seq)
+            && self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1)
+            && self.irs_of(from).is_none()
+            && self.kept_irs.is_none()
+        {
+            // The first SYN,ACK of an active SYN-RECEIVED (its SYN crossed one of the
+            // peer's), from the ISN of that SYN — so sent in this incarnation —
+            // acknowledging another SYN of the peer than the one the observer gave
+            // it: it took that one (ISN = ACK − 1, e.g. a copy of an earlier SYN
+            // seen before a RST the observer took as refusing it), and challenges
+            // any other (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4). Its IRS is
+            // kept, its RCV.NXT is the ACK.
+            self.kept_irs = Some((from, ack - 1));
+            self.half_mut(to).contiguous = Some(ack);
+        }
         let same_isn = me.numbers.isn == Some(s.seq);
         let peer = *self.half(to);
         if peer.state == State::SynReceived
@@ -1787,6 +1902,39 @@ impl Observer {
         let state_to = self.state(to);
         if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
+            // A FIN is its sender's own act: it leaves SYN_RECEIVED or ESTABLISHED
+            // for FIN_WAIT_1 (CLOSE_WAIT for LAST_ACK) whatever the observer believes
+            // of the receiver, whose SYN may still be in flight behind (a new attempt
+            // with the ISN the sender took, seen after the sender's SYN,ACK). The
+            // receiver processes nothing of it now: it is pending, delivered when the
+            // receiver acknowledges it (a closed receiver answers with a RST).
+            let before_its_syn = matches!(state_from, State::SynReceived)
+                && self
+                    .irs_of(to)
+                    .or(me.numbers.isn)
+                    .is_some_and(|isn| s.seq.before(isn + 1));
+            if fin
+                && !fin_again
+                && s.ack.is_some()
+                && !before_its_syn
+                && matches!(
+                    state_from,
+                    State::SynReceived | State::Established | State::CloseWait
+                )
+            {
+                let next = if state_from == State::CloseWait {
+                    State::LastAck
+                } else {
+                    State::FinWait1
+                };
+                self.set(from, next, Cause::Sent, t);
+                let h = self.half_mut(from);
+                h.numbers.fin_seq = Some(fin_seq);
+                h.fin_pending = true;
+                if self.first_closer.is_none() {
+                    self.first_closer = Some(from);
+                }
+            }
             return;
         }
         if state_from == State::Closed {
@@ -1941,23 +2089,27 @@ impl Observer {
         if peer.state.is_synchronized()
             && peer.state != State::TimeWait
             && s.seg_len > 0
-            && notes.contains(Note::Retransmission)
             && me
                 .contiguous
                 .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
         {
             let rcv_nxt = me.contiguous.unwrap_or(s.seq + s.seg_len);
             if (s.seq + s.seg_len).before(rcv_nxt) {
-                // A retransmission of text or FIN entirely before RCV.NXT (the
-                // receiver has it): not acceptable, its ACK not processed (RFC 9293
-                // §3.10.7.4, first check; Linux too: it ends before `rcv_wup`).
-                // TIME_WAIT's retransmitted FIN is below.
+                // Text or FIN entirely before RCV.NXT: not acceptable, its ACK and
+                // FIN not processed (RFC 9293 §3.10.7.4, first check; Linux too: it
+                // ends before `rcv_wup`). A retransmission (the receiver has it), or
+                // a segment of another sequence space than the one the receiver is
+                // synchronized in — e.g. a FIN of its peer's new connection, whose
+                // SYN it challenged, looks new to its sender's numbers but not to
+                // the receiver. TIME_WAIT's retransmitted FIN is below.
                 notes.insert(Note::Unacceptable);
                 return self.deliver_crossed_fin(crossed_fin, from, now, t);
             }
-            // It ends exactly at RCV.NXT: Linux takes its ACK (see
-            // `Note::AcceptedAtEdge`), the RFC's test would not.
-            notes.insert(Note::AcceptedAtEdge);
+            if notes.contains(Note::Retransmission) {
+                // It ends exactly at RCV.NXT: Linux takes its ACK (see
+                // `Note::AcceptedAtEdge`), the RFC's test would not.
+                notes.insert(Note::AcceptedAtEdge);
+            }
         }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
@@ -3646,5 +3798,46 @@ mod test {
         assert_eq!(Note::RstIgnored.name(), "rst_ignored");
         assert_eq!(Note::KeepAlive.name(), "keep_alive");
         assert_eq!(Note::OldDuplicate.name(), "old_duplicate");
+    }
+
+    // A side returned to LISTEN on a guess (the peer's new SYN inside a window not
+    // yet seen) takes the new SYN's retransmission; its SYN,ACK answering that new
+    // SYN confirms the guess, so a later segment of it acknowledging the old IRS
+    // (a copy in flight) revises nothing: the peer's ISN in use stays the new one.
+    #[test]
+    fn test_listen_guess_ends_when_the_new_syn_is_answered() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, A, syn(5000), SynSent, Listen);
+        assert!(o.notes.contains(Note::Reopened));
+        step(&mut obs, A, syn(5000), SynSent, SynReceived);
+        step(&mut obs, B, syn_ack(300, 5001), Established, SynReceived);
+        step(&mut obs, B, ack(301, 101), Established, SynReceived);
+        step(&mut obs, A, ack(5001, 301), Established, Established);
+        assert_eq!(obs.isn(A), Some(SeqNum(5000)));
+    }
+
+    // A refused SYN, the server's SYN,ACK to the same ISN after the RST (it listened
+    // and took a retransmission), then its FIN: the FIN moves the server whatever
+    // the observer believes of the client, and waits for the client. The client's
+    // SYN with the ISN the server holds reopens only the client; its ACK of the FIN
+    // delivers it.
+    #[test]
+    fn test_fin_to_a_closed_receiver_moves_its_sender_and_waits() {
+        let mut obs = Observer::new();
+        step(&mut obs, A, syn(100), SynSent, SynReceived);
+        let o = step(&mut obs, B, rst_ack(0, 101), Closed, Closed);
+        assert!(o.notes.contains(Note::Refused));
+        step(&mut obs, B, syn_ack(300, 101), Closed, SynReceived);
+        // A FIN before its sender's ISN + 1 is an earlier incarnation's: nothing.
+        step(&mut obs, B, fin_ack(300, 101), Closed, SynReceived);
+        let o = step(&mut obs, B, fin_ack(301, 101), Closed, FinWait1);
+        assert!(o.notes.contains(Note::AfterClose));
+        assert_eq!(obs.numbers(B).fin_seq, Some(SeqNum(301)));
+        let o = step(&mut obs, A, syn(100), SynSent, FinWait1);
+        assert!(o.notes.contains(Note::Reopened));
+        assert_eq!(obs.isn(A), Some(SeqNum(100)));
+        step(&mut obs, A, ack(101, 301), Established, FinWait1);
+        step(&mut obs, A, ack(101, 302), CloseWait, FinWait2);
     }
 }

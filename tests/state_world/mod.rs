@@ -104,10 +104,24 @@
 //!     in the other (`regression_fin_of_an_earlier_incarnation_with_the_same_isns`,
 //!     fuzz finds `crash-718d6d0e`, `17c68bd1`, `00305607`, `03579e96`,
 //!     `66dd310c`);
+//!   - the receiver of a RST the observer accepted at exactly that receiver's last
+//!     ACK seen, when that ACK did not cover what the RST's sender had sent before
+//!     it (the ACK crossed the sender's data or FIN; a side without a TCB answers a
+//!     segment with `<SEQ=SEG.ACK><CTL=RST>`, RFC 9293 §3.10.7.1, so its RST
+//!     carries the stale number): if that data reached the receiver first, its
+//!     `RCV.NXT` had moved on and the RST lies below the window; if it reached it
+//!     only after the RST (overtaken, or lost after the capture point and sent
+//!     again), the RST was exact. The segments at the capture point are the same;
+//!     the observer takes the RST as exact, as a real capture shows it
+//!     (`postgresql__psql-aws-ssl-require-15432` frames 25–30, see notes/h9f.md)
+//!     (`regression_rst_at_an_ack_that_crossed_the_senders_data`, fuzz find
+//!     `crash-a975f7e8`);
 //!   - anything after a segment passed the capture point and was lost after it (the
 //!     observer saw it delivered): only the first property is checked.
 
 #![allow(dead_code)] // each includer uses a different part
+
+pub mod fuzz_input;
 
 use core::time::Duration;
 
@@ -304,6 +318,15 @@ pub struct World {
     /// its current one, passed the capture point and the observer took it as sent
     /// now.
     pub old_incarnation: [bool; 2],
+    /// Per side: the highest `SEG.SEQ + SEG.LEN` seen from it since its last SYN
+    /// seen.
+    pub sent_high: [Option<SeqNum>; 2],
+    /// Per side: its last ACK seen, when it did not cover everything the peer had
+    /// sent before it (`sent_high`).
+    pub crossed_ack: [Option<SeqNum>; 2],
+    /// Per receiving side: a RST the observer accepted at exactly its
+    /// `crossed_ack`.
+    pub rst_at_crossed_ack: [bool; 2],
 }
 
 impl World {
@@ -332,6 +355,9 @@ impl World {
             retransmission_first: [false; 2],
             stale: Vec::new(),
             old_incarnation: [false; 2],
+            sent_high: [None; 2],
+            crossed_ack: [None; 2],
+            rst_at_crossed_ack: [false; 2],
         }
     }
 
@@ -372,7 +398,27 @@ impl World {
             }
         }
         if let Some(f) = self.pair.capture(i) {
+            let to = f.from.peer();
+            let rst_at_crossed = f.segment.flags.contains(TcpFlags::RST)
+                && self.crossed_ack[to.index()] == Some(f.segment.seq);
+            let peer_sent = self.sent_high[to.index()];
             let o = self.observer.on_segment(f.from, &f.segment, self.now);
+            if rst_at_crossed && o.notes.contains(Note::RstAccepted) {
+                self.rst_at_crossed_ack[to.index()] = true;
+            }
+            if !f.segment.flags.contains(TcpFlags::RST) {
+                let end = f.segment.seq + f.segment.seg_len();
+                let high = &mut self.sent_high[f.from.index()];
+                *high = match *high {
+                    Some(h) if !f.segment.flags.contains(TcpFlags::SYN) => Some(h.max_seq(end)),
+                    _ => Some(end),
+                };
+                if f.segment.flags.contains(TcpFlags::ACK) {
+                    let ack = f.segment.ack;
+                    self.crossed_ack[f.from.index()] =
+                        peer_sent.filter(|n| n.after(ack)).map(|_| ack);
+                }
+            }
             if trace() {
                 eprintln!(
                     "seen {} {:?}\n   -> {:?} {:?}",
@@ -582,6 +628,7 @@ impl World {
             && self.unseen[side.index()].is_empty()
             && !self.retransmission_first[side.index()]
             && !self.old_incarnation[side.index()]
+            && !self.rst_at_crossed_ack[side.index()]
             && !(self.late_time_wait[side.index()]
                 && self.pair.endpoint(side).state() == State::TimeWait)
     }
