@@ -2977,3 +2977,51 @@ fn regression_syn_ack_of_an_earlier_syn_into_passive_syn_received() {
     assert_eq!(w.pair.endpoint(Client).state(), State::Established);
     assert_eq!(w.observer.state(Client), State::Established);
 }
+
+/// Fuzz find `crash-a73ff4fd` (the lead's run on main c4c10a7): the server
+/// listens, takes the client's SYN (ISN 4286119687), closes and aborts; the
+/// client's ACK and FIN of that attempt (acknowledging the server's SYN and FIN,
+/// 3302096898) are still in flight when both
+/// open again with the same ISNs (a simultaneous open). They pass the capture point
+/// first (the server, in SYN-SENT, answers each with a RST `<SEQ=3302096898>`),
+/// then the two SYNs and the client's SYN,ACK `<ACK=3302096897>`: the client is in
+/// SYN-RECEIVED with `RCV.NXT` 3302096897, and the server's RST, one above it, is
+/// only challenged (RFC 5961 §3). The observer had kept the old ACK 3302096898 as
+/// the client's `highest_ack` (the SYN,ACK's lower one did not replace it) and
+/// took the RST as exact. A SYN,ACK of a side not yet synchronized names its
+/// `RCV.NXT` exactly: it now replaces what the side acknowledged before.
+#[test]
+fn regression_syn_ack_names_rcv_nxt_over_an_earlier_ack() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(4286119687, 1045808, None, 1, Some(None)),
+        cfg(3302096896, 978, None, 257, None),
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+}

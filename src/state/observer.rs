@@ -1027,6 +1027,11 @@ impl Observer {
         // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
         // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
         let rcv_state = self.state(to);
+        // A SYN,ACK from a side not yet synchronized names its RCV.NXT exactly (IRS
+        // + 1): what it acknowledged before (an earlier incarnation's ACKs) says
+        // nothing of it now.
+        let syn_ack_names_rcv_nxt =
+            syn && s.ack.is_some() && !rst && !self.state(from).is_synchronized();
         let into_synchronized = syn
             && !rst
             && rcv_state.is_synchronized()
@@ -1128,7 +1133,7 @@ impl Observer {
                 .filter(|_| !old_foreign_copy && !answers_an_earlier_syn)
             {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
-                    Some(a) if !first_ack => a.max_seq(ack),
+                    Some(a) if !first_ack && !syn_ack_names_rcv_nxt => a.max_seq(ack),
                     _ => ack,
                 });
             }
