@@ -3025,3 +3025,81 @@ fn regression_syn_ack_names_rcv_nxt_over_an_earlier_ack() {
     assert_eq!(w.pair.endpoint(Client).state(), State::Established);
     assert_eq!(w.observer.state(Client), State::Established);
 }
+
+/// Fuzz find `crash-0454cf89` (the lead's run on main c4c10a7): after a
+/// handshake the server closes (FIN) and, its connection ended unseen (closed and
+/// aborted), opens again with a later ISN (3522287818, 120 000 000 beyond its
+/// first); the client closes too (FIN), aborts (a RST still in flight) and
+/// listens. The capture point sees the FINs, then the server's new SYN: the
+/// observer, which had the server in CLOSING and the client in FIN-WAIT-1, took
+/// the SYN for one a synchronized
+/// receiver challenges and left the server in CLOSING with its old ISN, so the
+/// client's RST then "reset" it and the client's SYN,ACK answering the new SYN was
+/// unacceptable (observer CLOSED vs endpoint ESTABLISHED). A bare SYN with a later
+/// ISN from a side the observer has in a synchronized state shows that it opened
+/// again (SYN-SENT, that ISN), whatever its receiver does with the SYN; the
+/// client's RST is then one a SYN-SENT receiver drops (it carries no ACK).
+#[test]
+fn regression_later_syn_from_a_synchronized_side_opens_it_again() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4278190080, 0, None, 40005, Some(None)),
+        cfg(3402287818, 207656, Some(10), 51915, None),
+        &[
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(54),
+            Delay(238),
+            Connect(Client),
+            Listen(Server),
+            Deliver(0),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(0),
+            Connect(Server),
+            Connect(Client),
+            Close(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(240)),
+            Close(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Server),
+            Deliver(0),
+            Abort(Client),
+            Close(Client),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            Listen(Server),
+            Deliver(0),
+            Connect(Client),
+            DeliverAll,
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Duplicate(1),
+            Delay(1),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    for side in [Client, Server] {
+        assert_eq!(w.observer.state(side), w.pair.endpoint(side).state());
+    }
+}

@@ -696,6 +696,14 @@ impl Observer {
             && self.irs_of(side).or(self.half(side.peer()).numbers.isn) == Some(isn)
     }
 
+    /// Whether a bare SYN at `seq` from `side`, which the observer has in a
+    /// synchronized state, shows that side opened a new connection (its old one
+    /// ended unseen): its ISN is later than the one it last used.
+    fn opens_again(&self, side: Side, seq: SeqNum) -> bool {
+        let h = self.half(side);
+        h.state.is_synchronized() && h.numbers.isn.is_some_and(|isn| seq.after(isn))
+    }
+
     /// The IRS kept for `side` (see `kept_irs`).
     fn irs_of(&self, side: Side) -> Option<SeqNum> {
         self.kept_irs
@@ -1333,8 +1341,11 @@ impl Observer {
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
-                // if closed, has opened all the same.
-                if matches!(me.state, State::Closed | State::Listen) {
+                // if closed, has opened all the same (and so has one the observer
+                // had in a synchronized state, with a later ISN: see below).
+                if matches!(me.state, State::Closed | State::Listen)
+                    || self.opens_again(from, s.seq)
+                {
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
@@ -1346,8 +1357,13 @@ impl Observer {
             }
             if peer.state.is_synchronized() && peer.state != State::TimeWait {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
-                // Its sender, if closed, has opened all the same.
-                if matches!(me.state, State::Closed | State::Listen) {
+                // Its sender, if closed, has opened all the same; so has one the
+                // observer had in a synchronized state whose SYN carries a later ISN
+                // than its last (its connection ended unseen: a bare SYN is sent only
+                // from CLOSED or LISTEN; an earlier ISN is an old duplicate's).
+                if matches!(me.state, State::Closed | State::Listen)
+                    || self.opens_again(from, s.seq)
+                {
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
