@@ -2984,3 +2984,604 @@ fn regression_ack_of_a_fin_its_receiver_was_thought_to_drop() {
     assert!(w.knowable(Server));
     assert_eq!(w.observer.state(Server), State::FinWait2);
 }
+
+// ---- H9h ----
+
+/// Fuzz find `crash-174b2524` (also `9de33085`, and `01226027`, `1e92cd0f`,
+/// `87ad8a60` of the closing side): a simultaneous open and a simultaneous close;
+/// the client's last ACK is lost, so the client's TIME-WAIT runs out while the
+/// server stays in CLOSING until its user timeout. 13.6 hours later both open
+/// again, crossing (a simultaneous open). The observer, with the server still in
+/// CLOSING, took the client's new SYN for one a synchronized receiver challenges
+/// and kept the client's `highest_ack` of the old connection (17104897); the new
+/// SYN,ACK's ACK (3714920304) lies before it in sequence space and was not taken,
+/// so the server's RST at the client's `RCV.NXT` was judged outside the window
+/// (observer ESTABLISHED vs endpoint CLOSED). A side that sends a SYN with a new
+/// ISN from CLOSED or LISTEN opens a new TCB: what it acknowledged before is
+/// forgotten.
+#[test]
+fn regression_new_syn_from_closed_forgets_the_old_acknowledgment() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4294912978, 8388480, Some(31), 65425, None),
+        cfg(17104895, 1861600, None, 65287, None),
+        &[
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Close(Server),
+            Deliver(0),
+            Close(Server),
+            Deliver(0),
+            Capture(4),
+            Deliver(0),
+            Listen(Client),
+            Drop(37),
+            Wait(Duration::from_secs(49151)),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(255),
+            Retransmit(Server),
+            Abort(Server),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert_eq!(w.observer.state(Client), State::Closed);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-1f3b1a61`: the client opens (SYN 3563357743), times out
+/// silently in SYN-SENT and, 11 518 s later (its ISN clock having wrapped), opens
+/// again (SYN 2147890447, retransmitted). The new SYN reaches the listening server
+/// first (passive SYN-RECEIVED) and the client gets its SYN,ACK (ESTABLISHED); the
+/// old SYN, which looks later, arrives next and lies far outside the server's window
+/// (shown by its SYN,ACK): an ACK, the IRS kept (RFC 9293 §3.10.7.4, first check).
+/// The observer judged the window so but did not record the kept IRS, so the
+/// client's ACK of the SYN,ACK, below the old SYN's ISN, was taken for an earlier
+/// incarnation's and the server left in SYN-RECEIVED (the endpoint: ESTABLISHED).
+#[test]
+fn regression_syn_outside_a_passive_syn_received_window_keeps_the_irs() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(3503357743, 8382464, Some(31), 65535, None),
+        cfg(4294967295, 8388480, None, 315, Some(None)),
+        &[
+            Listen(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(11518)),
+            Listen(Server),
+            Connect(Client),
+            Retransmit(Client),
+            Deliver(226),
+            Deliver(226),
+            Deliver(226),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-eb7a9fb5`: the client's SYN (ISN 925368367) is refused by the
+/// closed server (RST,ACK); the server listens, and a second copy of the SYN (the
+/// client had opened again with the same ISN, its clock not having ticked) makes it
+/// SYN-RECEIVED. The first refusal then resets the client, which opens again at
+/// once with the same ISN; that SYN is lost. The server's SYN,ACK reaches it in
+/// SYN-SENT (ESTABLISHED), and its ACK makes the server ESTABLISHED. The observer,
+/// which had the client CLOSED (refused), ignored that ACK ("after close") and left
+/// the server in SYN-RECEIVED. A receiver does not know what the observer believes
+/// of the sender: it processes the ACK of its SYN,ACK.
+#[test]
+fn regression_ack_from_a_closed_side_establishes_syn_received() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(925368367, 3952, None, 1, Some(Some(Duration::from_secs(0)))),
+        cfg(6010679, 16, None, 61441, None),
+        &[
+            Close(Server),
+            Connect(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Drop(35),
+            Connect(Client),
+            Connect(Client),
+            Close(Client),
+            Listen(Client),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Close(Server),
+            Listen(Server),
+            Duplicate(96),
+            Deliver(0),
+            Deliver(0),
+            Delay(0),
+            Connect(Client),
+            Drop(35),
+            Send(Client, 49),
+            Deliver(0),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-d98ddab0`: the server takes the client's SYN (passive
+/// SYN-RECEIVED) and answers with a SYN,ACK whose window field is full (65535)
+/// and which offers scaling (shift 14), as the client's SYN did. The client
+/// closes, listens, refuses the SYN,ACK (its RST is lost) and 4.9 s later opens
+/// again with ISN 756137221, 1 215 750 beyond the first. The server's window in
+/// use is 1 458 176 octets: the SYN lies inside, and the server returns to LISTEN
+/// (RFC 9293 §3.10.7.4, fourth check). The observer had judged the SYN against the
+/// unscaled field and kept the server in SYN-RECEIVED. A SYN's window with scaling
+/// in effect does not show the window in use (RFC 7323 §2.2): the observer now
+/// takes such a SYN to lie inside, as for a window not seen at all (a guess the
+/// server's later segments may refute).
+#[test]
+fn regression_syn_inside_a_scaled_window_the_syn_ack_understates() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(754921471, 8388480, Some(31), 65535, None),
+        cfg(926376191, 1474432, Some(31), 65535, None),
+        &[
+            Close(Server),
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Connect(Client),
+            Connect(Server),
+            Wait(Duration::from_millis(4863)),
+            Listen(Server),
+            Delay(48),
+            Delay(0),
+            Close(Client),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Drop(4),
+            Wait(Duration::from_micros(0)),
+            Deliver(0),
+            Deliver(255),
+            Deliver(0),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Listen);
+    assert!(matches!(
+        w.observer.state(Server),
+        State::Listen | State::Closed
+    ));
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-eb3f31d1`: the client opens four times, 240 s apart (each
+/// attempt times out silently), and the server listens. The four SYNs arrive in
+/// the order sent: the server takes the first (passive SYN-RECEIVED, IRS
+/// 2619867183) and drops the other three, each 60 000 000 further on and far
+/// outside its window (RFC 9293 §3.10.7.4, first check: an ACK each). The
+/// observer, the window not yet seen, guessed the second SYN inside it (back to
+/// LISTEN, `listen_guess` on the first IRS), then let the third reopen the
+/// connection (SYN-RECEIVED on it) and the fourth send it back to LISTEN with a
+/// guess on the third: the first IRS was forgotten, and the server's SYN,ACK and
+/// ACKs answering it were unacceptable (observer LISTEN vs endpoint
+/// SYN-RECEIVED). A guess now stays with its side through later SYNs of the peer:
+/// a window that excluded one excludes the next.
+#[test]
+fn regression_listen_guess_survives_later_syns() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(
+            2619867183,
+            589696,
+            None,
+            11135,
+            Some(Some(Duration::from_secs(43))),
+        ),
+        cfg(931133239, 3158016, None, 32767, None),
+        &[
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Listen(Server),
+            Retransmit(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Drop(27),
+            Drop(27),
+            Drop(27),
+            Drop(27),
+            Drop(27),
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::SynReceived);
+    assert_eq!(w.observer.state(Server), State::SynReceived);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-4691d807`: the server opens three times, hours apart (SYNs
+/// 4294967295, 387565407, then 4037380815, the one in use), and the client opens
+/// too. The newest SYN reaches the client first, in SYN-SENT (an active
+/// SYN-RECEIVED, IRS 4037380815); the two old ones follow and are dropped with an
+/// ACK each. The observer, which had not seen the client's SYN, took it for a
+/// listener: the first old SYN sent it back to LISTEN (a guess on IRS
+/// 4037380815), the second reopened it on IRS 387565407, and the guess was lost,
+/// so the client's ACK of 4037380816 (its answer to the dropped SYNs) was taken
+/// for an earlier incarnation's. The guess now survives the second SYN, and that
+/// ACK, from a side the observer has in SYN-RECEIVED on another IRS, revises the
+/// IRS it holds.
+#[test]
+fn regression_ack_of_a_guessed_irs_from_syn_received() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4278135855, 131070, None, 65317, None),
+        cfg(4294967295, 262136, None, 3335, None),
+        &[
+            Listen(Client),
+            Connect(Server),
+            Wait(Duration::from_secs(32575)),
+            Wait(Duration::from_secs(3335)),
+            Connect(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(48959)),
+            Connect(Client),
+            Connect(Server),
+            Delay(53),
+            Delay(53),
+            Delay(53),
+            Delay(53),
+            Delay(53),
+            Deliver(53),
+            Deliver(0),
+            Delay(53),
+            Delay(53),
+            Deliver(0),
+            Delay(53),
+            Duplicate(53),
+            Delay(53),
+            Delay(1),
+            Deliver(53),
+            Delay(53),
+            Delay(68),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Retransmit(Server),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-448e7c97`: a simultaneous open (server ISN 722599731, client
+/// 117466927) that the server aborts at once; both open again with the same ISNs
+/// (no time passed). The client's SYN and the server's cross again: the client is
+/// in an active SYN-RECEIVED when a copy of the server's RST (its answer to the
+/// client's first SYN,ACK, duplicated by the network) closes it. The capture point sees the server's SYN, the RST, then
+/// the client's SYN and its SYN,ACK answering that SYN, both sent before the RST
+/// arrived. The observer had taken the client for a listener (LISTEN after the
+/// RST), its SYN for an active open from LISTEN, and its SYN,ACK for one answering
+/// a SYN the capture missed (SYN-RECEIVED); the endpoint is CLOSED. A SYN,ACK
+/// answering the SYN its sender had taken before a RST reset it, from the ISN of
+/// the bare SYN seen since, shows that the side was in an active SYN-RECEIVED,
+/// which the RST closed.
+#[test]
+fn regression_syn_ack_of_a_reset_active_syn_received() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(117466927, 1834880, Some(31), 65335, None),
+        cfg(722599731, 262072, Some(31), 24703, None),
+        &[
+            Connect(Server),
+            Listen(Client),
+            Connect(Client),
+            Abort(Server),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(247),
+            Connect(Client),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(0),
+            Connect(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            InjectRst(Client, 2),
+            Abort(Server),
+            Deliver(0),
+            Deliver(0),
+            Drop(191),
+            InjectRst(Server, 1),
+            Deliver(0),
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Closed);
+    assert!(matches!(
+        w.observer.state(Client),
+        State::Closed | State::Listen
+    ));
+    assert!(w.knowable(Client));
+}
+
+/// Fuzz find `crash-ce1e2078` (analysed in notes/h9g.md): the closed server
+/// refuses the client's SYN 3435848909 (RST,ACK, window 0), then listens; the
+/// client, which opened several times over 13 hours (each attempt timing out),
+/// reaches it with SYN 2602447021 (passive SYN-RECEIVED) and then with two older
+/// SYNs still in flight, 3435848909 and 871664317, both outside the server's
+/// window (65535, shown only by its SYN,ACK seen after them): an ACK each. The
+/// observer took the refusal's window 0 for the server's receive window, judged the
+/// first old SYN outside it without the server's `RCV.NXT`, and the second inside
+/// (nothing known of that `RCV.NXT`): back to LISTEN with no guess, and the
+/// server's SYN,ACK and ACKs answering IRS 2602447021 were unacceptable. A RST's
+/// window now shows nothing (the first old SYN is a guess, back to LISTEN, on
+/// IRS 2602447021), the guess survives the second, and the server's ACKs of that
+/// IRS revise the IRS it holds.
+#[test]
+fn regression_rst_window_is_no_receive_window() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(287834159, 4088, None, 14135, None),
+        cfg(1627357175, 1814528, Some(23), 29495, None),
+        &[
+            Wait(Duration::from_secs(12079)),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_secs(240)),
+            Wait(Duration::from_millis(33059)),
+            Close(Server),
+            Connect(Server),
+            Deliver(0),
+            Deliver(255),
+            Close(Client),
+            Connect(Client),
+            Deliver(247),
+            Retransmit(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Listen(Server),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(23863)),
+            Connect(Client),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Client),
+            Wait(Duration::from_secs(23863)),
+            Connect(Client),
+            Connect(Client),
+            Deliver(62),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Server).state(), State::Established);
+    assert_eq!(w.observer.state(Server), State::Established);
+    assert!(w.knowable(Server));
+}
+
+/// Fuzz find `crash-63ac0de0`: the server opens (SYN 4294967295); the client
+/// opens (SYN 4012703535), takes the server's SYN (an active SYN-RECEIVED) and
+/// aborts; the server closes and opens again (SYN 59999999), the client listens.
+/// The client's old SYN reaches the new server, whose SYN,ACK `<59999999, ACK
+/// 4012703536>` answers it; the client's RST resets the server, whose SYN then
+/// reaches the listening client (passive SYN-RECEIVED, ISS 4072703535: the
+/// observer reopens). 240 s later that SYN,ACK reaches the client: its ACK is not
+/// acceptable (a RST `<SEQ=4012703536>`, and it stays). The observer had taken it
+/// for answering a SYN of the client the capture missed (CLOSED, SYN-SENT,
+/// ESTABLISHED) and its ACK for the client's `RCV.NXT`, so the client's RST looked
+/// like an abort. A SYN,ACK acknowledging the SYN a passive SYN-RECEIVED had sent
+/// before the reopening (whose own ISN the capture has not shown yet) is now
+/// unacceptable to it and moves neither side's numbers.
+#[test]
+fn regression_syn_ack_of_an_earlier_syn_into_passive_syn_received() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4012703535, 8388480, Some(31), 4607, None),
+        cfg(4294967295, 261, None, 1, Some(None)),
+        &[
+            Connect(Server),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Abort(Client),
+            Close(Server),
+            Connect(Server),
+            Listen(Client),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(52),
+            Connect(Server),
+            Connect(Client),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Duplicate(161),
+            Connect(Server),
+            Connect(Client),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+}
+
+/// Fuzz find `crash-a73ff4fd` (the lead's run on main c4c10a7): the server
+/// listens, takes the client's SYN (ISN 4286119687), closes and aborts; the
+/// client's ACK and FIN of that attempt (acknowledging the server's SYN and FIN,
+/// 3302096898) are still in flight when both
+/// open again with the same ISNs (a simultaneous open). They pass the capture point
+/// first (the server, in SYN-SENT, answers each with a RST `<SEQ=3302096898>`),
+/// then the two SYNs and the client's SYN,ACK `<ACK=3302096897>`: the client is in
+/// SYN-RECEIVED with `RCV.NXT` 3302096897, and the server's RST, one above it, is
+/// only challenged (RFC 5961 §3). The observer had kept the old ACK 3302096898 as
+/// the client's `highest_ack` (the SYN,ACK's lower one did not replace it) and
+/// took the RST as exact. A SYN,ACK of a side not yet synchronized names its
+/// `RCV.NXT` exactly: it now replaces what the side acknowledged before.
+#[test]
+fn regression_syn_ack_names_rcv_nxt_over_an_earlier_ack() {
+    use Op::*;
+    use Side::*;
+    let w = replay(
+        cfg(4286119687, 1045808, None, 1, Some(None)),
+        cfg(3302096896, 978, None, 257, None),
+        &[
+            Listen(Server),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            Deliver(0),
+            Close(Client),
+            Deliver(0),
+            Connect(Client),
+            Deliver(0),
+            Close(Server),
+            Abort(Server),
+            Connect(Server),
+            InjectRst(Client, 1),
+            InjectRst(Client, 0),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    assert_eq!(w.pair.endpoint(Client).state(), State::Established);
+    assert_eq!(w.observer.state(Client), State::Established);
+}
+
+/// Fuzz find `crash-0454cf89` (the lead's run on main c4c10a7): after a
+/// handshake the server closes (FIN) and, its connection ended unseen (closed and
+/// aborted), opens again with a later ISN (3522287818, 120 000 000 beyond its
+/// first); the client closes too (FIN), aborts (a RST still in flight) and
+/// listens. The capture point sees the FINs, then the server's new SYN: the
+/// observer, which had the server in CLOSING and the client in FIN-WAIT-1, took
+/// the SYN for one a synchronized
+/// receiver challenges and left the server in CLOSING with its old ISN, so the
+/// client's RST then "reset" it and the client's SYN,ACK answering the new SYN was
+/// unacceptable (observer CLOSED vs endpoint ESTABLISHED). A bare SYN with a later
+/// ISN from a side the observer has in a synchronized state shows that it opened
+/// again (SYN-SENT, that ISN), whatever its receiver does with the SYN; the
+/// client's RST is then one a SYN-SENT receiver drops (it carries no ACK).
+#[test]
+fn regression_later_syn_from_a_synchronized_side_opens_it_again() {
+    use Op::*;
+    use Side::*;
+    use core::time::Duration;
+    let w = replay(
+        cfg(4278190080, 0, None, 40005, Some(None)),
+        cfg(3402287818, 207656, Some(10), 51915, None),
+        &[
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(202),
+            Deliver(54),
+            Delay(238),
+            Connect(Client),
+            Listen(Server),
+            Deliver(0),
+            Connect(Server),
+            Deliver(0),
+            Deliver(0),
+            Duplicate(0),
+            Connect(Server),
+            Connect(Client),
+            Close(Server),
+            Connect(Server),
+            Wait(Duration::from_secs(240)),
+            Close(Client),
+            Wait(Duration::from_secs(240)),
+            Connect(Server),
+            Deliver(0),
+            Abort(Client),
+            Close(Client),
+            Listen(Client),
+            Listen(Client),
+            Deliver(0),
+            Wait(Duration::from_secs(240)),
+            Deliver(0),
+            Deliver(0),
+            Deliver(0),
+            Connect(Server),
+            Listen(Server),
+            Deliver(0),
+            Connect(Client),
+            DeliverAll,
+            Deliver(0),
+            Deliver(0),
+            DeliverAll,
+            Close(Client),
+            Duplicate(1),
+            Delay(1),
+            Deliver(0),
+            DeliverAll,
+        ],
+    );
+    assert_eq!(w.injected, [false, false]);
+    for side in [Client, Server] {
+        assert_eq!(w.observer.state(side), w.pair.endpoint(side).state());
+    }
+}

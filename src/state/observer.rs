@@ -215,7 +215,7 @@ pub struct SideNumbers {
     pub highest_ack: Option<SeqNum>,
     /// The sequence number of its FIN.
     pub fin_seq: Option<SeqNum>,
-    /// The last window field it sent (raw, unscaled).
+    /// The last window field it sent (raw, unscaled); a RST's is not taken.
     pub window: Option<u16>,
     /// The window-scale shift its SYN offered (RFC 7323).
     pub window_scale: Option<u8>,
@@ -380,12 +380,15 @@ impl Half {
 ///   LAST_ACK from CLOSE_WAIT) even when the observer has the receiver in CLOSED or
 ///   LISTEN (e.g. the receiver's new SYN is still in flight behind it); such a
 ///   receiver processes the FIN only once it acknowledges it.
-/// * **A passive SYN_RECEIVED whose window the capture has not shown** is taken to
-///   hold a SYN of its peer with another ISN in that window, and so to return to
-///   LISTEN (RFC 9293 §3.10.7.4, fourth check); when the side then shows that it
-///   kept the IRS it had taken (its ACK of it, which no LISTEN side sends, or its
-///   SYN,ACK whose window excludes that SYN), it is revised back to SYN_RECEIVED
-///   ([`Cause::Revised`]).
+/// * **A passive SYN_RECEIVED whose window the capture has not shown** (or shown
+///   only by its SYN,ACK with window scaling in effect, RFC 7323 §2.2; a RST's
+///   window shows nothing) is taken to hold a SYN of its peer with another ISN in
+///   that window, and so to return to LISTEN (RFC 9293 §3.10.7.4, fourth check);
+///   when the side then shows that it kept the IRS it had taken (its ACK of it,
+///   which no LISTEN side sends, or its SYN,ACK whose window excludes that SYN),
+///   it is revised back to SYN_RECEIVED ([`Cause::Revised`]), or to that IRS if
+///   it had since taken a later SYN of the peer. A SYN of the peer outside a
+///   window it has shown only draws an ACK: it keeps its IRS.
 /// * **TIME_WAIT** is entered by the side that closed first when it receives the
 ///   peer's FIN (RFC 793 figure 13, line 4) — the ACK it then sends is the last
 ///   segment of the connection. [`Observer::on_time`] (or any later segment) moves it
@@ -449,10 +452,12 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
-    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) when
-    /// the peer's new SYN reopened the connection, with the ISN and ACK of the
-    /// SYN,ACK it had sent before: a copy of that SYN,ACK seen after the reopen
-    /// answers an older SYN and names no `RCV.NXT` of the side now.
+    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) or
+    /// CLOSED when the peer's new SYN reopened the connection, with the ISN and ACK
+    /// of the SYN,ACK it had sent before: a copy of that SYN,ACK seen after the
+    /// reopen answers an older SYN and names no `RCV.NXT` of the side now, and a
+    /// SYN,ACK of the peer acknowledging that ISN answers a SYN of the side's
+    /// earlier incarnation.
     old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
 }
 
@@ -664,11 +669,28 @@ impl Observer {
             }
             self.kept_irs = None;
         }
-        if !matches!(to, State::Listen | State::SynSent)
+        // The guess that the side still holds an IRS in SYN_RECEIVED lives on
+        // while the observer has it in LISTEN, SYN_SENT or SYN_RECEIVED (having
+        // taken a later SYN of the peer: if it held that IRS, it dropped that SYN
+        // too), or CLOSED only on the way through a revision.
+        if !(matches!(to, State::Listen | State::SynSent | State::SynReceived)
+            || (to == State::Closed && cause == Cause::Revised))
             && self.listen_guess.is_some_and(|(s, _)| s == side)
         {
             self.listen_guess = None;
         }
+    }
+
+    /// Whether `s`, a segment from `from`, acknowledges the SYN its receiver sent
+    /// before the peer's SYN reopened the connection (`old_syn_ack`), while the
+    /// receiver is in a passive SYN_RECEIVED whose ISN the capture has not shown.
+    fn answers_an_earlier_syn(&self, from: Side, s: &Seg) -> bool {
+        let to = from.peer();
+        let p = self.half(to);
+        p.state == State::SynReceived
+            && p.passive
+            && p.numbers.isn.is_none()
+            && matches!((self.old_syn_ack, s.ack), (Some((side, isn, _)), Some(a)) if side == to && a == isn + 1)
     }
 
     /// Whether `side` holds `isn` as the peer's ISN it took, in SYN_RECEIVED or a
@@ -743,9 +765,7 @@ impl Observer {
                 && !rst
                 && s.ack == Some(irs + 1)
                 && match self.state(from) {
-                    // In SYN_RECEIVED too when it took the peer's new SYN again (its
-                    // retransmission, which it would drop with the first).
-                    State::Listen | State::SynReceived => {
+                    State::Listen => {
                         !syn || self.syn_ack_window_excludes(
                             seg,
                             irs + 1,
@@ -755,6 +775,19 @@ impl Observer {
                     State::SynSent => {
                         own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
                     }
+                    // It took a later SYN of the peer in the observer's eyes (or the
+                    // new SYN's retransmission, which it would drop with the first):
+                    // its ACK of the IRS of the guess, or its SYN,ACK answering it
+                    // whose window puts the last SYN outside, shows it dropped them.
+                    State::SynReceived => {
+                        self.irs_of(from).or(self.half(to).numbers.isn) != Some(irs)
+                            && (!syn
+                                || self.syn_ack_window_excludes(
+                                    seg,
+                                    irs + 1,
+                                    self.half(to).numbers.isn,
+                                ))
+                    }
                     _ => false,
                 };
             if kept {
@@ -762,8 +795,8 @@ impl Observer {
                 self.listen_guess = None;
                 if self.state(from) != State::SynReceived {
                     self.set(from, State::SynReceived, Cause::Revised, &mut t);
+                    self.half_mut(from).passive = !crossed;
                 }
-                self.half_mut(from).passive = !crossed;
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
             } else if side == from
@@ -834,14 +867,20 @@ impl Observer {
                 // Inside a window the capture has not shown it returns the receiver
                 // to LISTEN (below), a guess later segments of the receiver may
                 // refute.
-                let guess = (passive && kept.is_none() && peer.numbers.window.is_none())
+                // A guess made earlier on this receiver stays (the IRS it took first:
+                // a window that excluded one SYN of the peer excludes the next).
+                let earlier_guess = self
+                    .listen_guess
+                    .filter(|(s, _)| *s == to)
+                    .map(|(_, irs)| irs);
+                let guess = earlier_guess.or((passive && kept.is_none() && !self.window_shown(to))
                     .then_some(me.numbers.isn)
-                    .flatten();
+                    .flatten());
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
-                let old_syn_ack = (old_to == State::Listen)
+                let old_syn_ack = matches!(old_to, State::Listen | State::Closed)
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, ack));
@@ -975,6 +1014,10 @@ impl Observer {
         let old_foreign_copy = foreign_ack
             && s.ack
                 .is_some_and(|a| self.old_syn_ack == Some((from, s.seq, a)));
+        // A SYN,ACK into a passive SYN_RECEIVED whose ISN the capture has not shown
+        // answers a SYN of an earlier incarnation of it (see `on_syn_ack`): its ACK
+        // names no RCV.NXT of its sender, and it moves nothing of the receiver's.
+        let answers_an_earlier_syn = syn && self.answers_an_earlier_syn(from, &s);
         // A segment sent before the sender's SYN (see `on_other`): its numbers are an
         // earlier incarnation's.
         let before_syn = !syn
@@ -989,6 +1032,11 @@ impl Observer {
         // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
         // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
         let rcv_state = self.state(to);
+        // A SYN,ACK from a side not yet synchronized names its RCV.NXT exactly (IRS
+        // + 1): what it acknowledged before (an earlier incarnation's ACKs) says
+        // nothing of it now.
+        let syn_ack_names_rcv_nxt =
+            syn && s.ack.is_some() && !rst && !self.state(from).is_synchronized();
         let into_synchronized = syn
             && !rst
             && rcv_state.is_synchronized()
@@ -1035,9 +1083,13 @@ impl Observer {
         // Numbers the sender showed.
         let h = self.half_mut(from);
         h.numbers.segments += 1;
-        if !before_syn {
+        if !before_syn && !rst {
+            // A RST's window field shows nothing of a receive window: the side it
+            // resets has none, and one that listens again opens a new one.
             h.numbers.window = Some(seg.window);
             h.window_from_syn = syn;
+        }
+        if !before_syn {
             if let Some((value, _)) = seg.options.timestamps {
                 h.last_tsval = Some(value);
             }
@@ -1053,6 +1105,7 @@ impl Observer {
             && !foreign_ack
             && !before_syn
             && !old_incarnation
+            && !answers_an_earlier_syn
         {
             let end = s.seq + s.seg_len;
             // A receiver without an IRS (CLOSED, LISTEN, SYN-SENT) takes the SYN:
@@ -1091,9 +1144,11 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack.filter(|_| !old_foreign_copy && !ack_of_old_space) {
+            if let Some(ack) = s.ack.filter(|_| {
+                !old_foreign_copy && !answers_an_earlier_syn && !ack_of_old_space
+            }) {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
-                    Some(a) if !first_ack => a.max_seq(ack),
+                    Some(a) if !first_ack && !syn_ack_names_rcv_nxt => a.max_seq(ack),
                     _ => ack,
                 });
             }
@@ -1215,6 +1270,16 @@ impl Observer {
                     notes.insert(Note::OldDuplicate);
                     return;
                 }
+            }
+            if matches!(me.state, State::Closed | State::Listen) && me.numbers.isn != Some(s.seq) {
+                // A side in CLOSED or LISTEN that sends a SYN with a new ISN opens a
+                // new TCB: it has no RCV.NXT until it takes a SYN (RFC 9293
+                // §3.10.1), and what it acknowledged in an earlier connection says
+                // nothing of its receive side now, whatever the peer's state (a RST
+                // of the peer is judged against what it acknowledges next).
+                let h = self.half_mut(from);
+                h.numbers.highest_ack = None;
+                h.peer_contiguous_at_ack = None;
             }
             let peer = *self.half(to);
             if me.numbers.isn == Some(s.seq)
@@ -1374,8 +1439,23 @@ impl Observer {
                         // SYN-RECEIVED: back to LISTEN, the SYN not processed further
                         // (RFC 9293 §3.10.7.4, fourth check); its retransmission then
                         // opens. (Outside the window it only draws an ACK: the
-                        // receiver keeps its IRS, judged before a reopen.)
+                        // receiver keeps its IRS, judged before a reopen.) A window
+                        // the capture has not shown exactly is a guess, which the
+                        // receiver's later segments may refute (`listen_guess`).
+                        // (After a reopening the guess was made there.)
+                        let guess = me.numbers.isn.filter(|_| !self.window_shown(to));
                         self.set(to, State::Listen, Cause::Received, t);
+                        if let Some(isn) = guess {
+                            self.listen_guess = Some((to, isn));
+                        }
+                    }
+                    State::SynReceived if peer.passive && self.irs_of(to).is_none() => {
+                        // Outside a passive SYN-RECEIVED's window: an ACK, nothing
+                        // else (RFC 9293 §3.10.7.4, first check). It keeps the ISN it
+                        // took, the one this side sent before, as a reopening does
+                        // (above): segments of this side acknowledging its SYN,ACK
+                        // are judged against that IRS.
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
                     }
                     State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
                         // An active SYN-RECEIVED challenges a SYN (RFC 9293
@@ -1510,6 +1590,20 @@ impl Observer {
         } else {
             match me.state {
                 State::SynReceived => {}
+                State::SynSent
+                    if same_isn
+                        && self.reset_in_syn_received[from.index()]
+                        && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
+                {
+                    // It answers the SYN it had taken before a RST reset it, from the
+                    // ISN of its bare SYN seen since: the SYN,ACK was sent before the
+                    // RST arrived, and the bare SYN before it. That SYN had crossed
+                    // the peer's: the side was in an active SYN_RECEIVED, which a RST
+                    // closes (RFC 9293 §3.10.7.4, MUST-11 returns only a passive one
+                    // to LISTEN). Its receiver processes the SYN,ACK as usual.
+                    self.set(from, State::Closed, Cause::Revised, t);
+                    self.reset_in_syn_received[from.index()] = false;
+                }
                 State::SynSent => {
                     // It answers a SYN of the peer that the capture did not hold.
                     notes.insert(Note::Inferred);
@@ -1587,6 +1681,15 @@ impl Observer {
         let peer = *self.half(to);
         if peer.state == State::SynReceived && self.irs_of(to).is_some_and(|irs| irs != s.seq) {
             // Not the SYN it took: a challenge ACK (RFC 5961 §4), the ACK unprocessed.
+            notes.insert(Note::Unacceptable);
+            return;
+        }
+        if self.answers_an_earlier_syn(from, s) {
+            // A passive SYN_RECEIVED sent no bare SYN in this incarnation (its ISN
+            // shows first in its SYN,ACK, not seen yet), and the ACK names the ISN
+            // of its SYN before the reopening: its ISS equals that only by chance
+            // (the same tick of its ISN clock). It finds the ACK unacceptable (RFC
+            // 9293 §3.10.7.4, SYN-RECEIVED: a RST `<SEQ=SEG.ACK>`, and it stays).
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -1783,8 +1886,25 @@ impl Observer {
     /// not shown is taken to have a window wide enough (any window of 64 KiB, the
     /// default of most stacks, holds a new ISN of a quick retry).
     fn syn_in_window(&self, from: Side, seq: SeqNum) -> bool {
-        self.half(from.peer()).numbers.window.is_none()
-            || !matches!(self.rst_in_window(from, seq), Window::Outside)
+        !self.window_shown(from.peer()) || !matches!(self.rst_in_window(from, seq), Window::Outside)
+    }
+
+    /// Whether the capture has shown `side`'s receive window exactly: a window field
+    /// seen after its SYN, or its SYN's with no scaling in effect. A SYN's window is
+    /// unscaled (RFC 7323 §2.2): where its SYN offered scaling and the peer's did not
+    /// refuse it, the window in use is a whole number of scale units, possibly
+    /// larger than the field (at least one unit; anything up to the field shifted
+    /// when the field is full).
+    fn window_shown(&self, side: Side) -> bool {
+        let (me, peer) = (self.half(side), self.half(side.peer()));
+        match me.numbers.window {
+            None => false,
+            Some(_) if !me.window_from_syn => true,
+            Some(_) => {
+                me.numbers.window_scale.is_none()
+                    || (peer.syn_seen && peer.numbers.window_scale.is_none())
+            }
+        }
     }
 
     fn on_other(
@@ -1858,6 +1978,18 @@ impl Observer {
             // TIME_WAIT ran out: the receiver still processes the acknowledgment of
             // its FIN (RFC 9293 §3.10.7.4, fifth check).
             let peer = *self.half(to);
+            // Likewise a receiver in SYN_RECEIVED processes the ACK of its SYN,ACK
+            // from a sender the observer believes closed (the ACK was in flight when
+            // it closed, or it opened again unseen with the same ISN): it does not
+            // know, and becomes ESTABLISHED (RFC 9293 §3.10.7.4, fifth check).
+            let irs = self.irs_of(to).or(me.numbers.isn);
+            if peer.state == State::SynReceived
+                && irs.is_some_and(|irs| s.seq == irs + 1)
+                && s.ack.is_some_and(|a| peer.acks_syn(a))
+            {
+                self.set(to, State::Established, Cause::Received, t);
+                return;
+            }
             if s.ack.is_some_and(|a| peer.acks_fin(a)) {
                 match peer.state {
                     State::FinWait1 => self.set(to, State::FinWait2, Cause::Received, t),
