@@ -209,8 +209,8 @@ fn ack_of_a_segment_counts_unless_an_old_syn_ack_copy() {
 /// The client listens and the server opens actively; a forged FIN with data in the
 /// client's name, whose ACK lies beyond everything the server has sent, arrives
 /// after the client's SYN,ACK. The client's endpoint drops it (its ACK is not
-/// acceptable), so the client stays SYN-RECEIVED, as the endpoint: an ACK past IRS
-/// + 1 and past everything the peer has sent since its SYN names an earlier
+/// acceptable), so the client stays SYN-RECEIVED, as the endpoint: an ACK past
+/// `IRS + 1` and past everything the peer has sent since its SYN names an earlier
 /// incarnation. (Corpus input `19a0ff49`; kills the mutant at observer.rs line
 /// 1007, `!a.after(irs) || (…)` with `&&` (`old_incarnation`).)
 #[test]

@@ -1144,9 +1144,10 @@ impl Observer {
                     None => end,
                 });
             }
-            if let Some(ack) = s.ack.filter(|_| {
-                !old_foreign_copy && !answers_an_earlier_syn && !ack_of_old_space
-            }) {
+            if let Some(ack) = s
+                .ack
+                .filter(|_| !old_foreign_copy && !answers_an_earlier_syn && !ack_of_old_space)
+            {
                 h.numbers.highest_ack = Some(match h.numbers.highest_ack {
                     Some(a) if !first_ack && !syn_ack_names_rcv_nxt => a.max_seq(ack),
                     _ => ack,
