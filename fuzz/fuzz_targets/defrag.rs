@@ -20,7 +20,11 @@ use synack::wire::{Fragment, IpNumber};
 fn handle(pushed: &mut HashMap<DefragKey, usize>, e: DefragEvent) {
     match e {
         DefragEvent::Complete { key, datagram, .. } => {
-            let header = if matches!(key, DefragKey::V4 { .. }) { 20 } else { 40 };
+            let header = if matches!(key, DefragKey::V4 { .. }) {
+                20
+            } else {
+                40
+            };
             let got = pushed.get(&key).copied().unwrap_or(0);
             assert!(datagram.len() <= header + got, "more delivered than sent");
             let k = match key {
@@ -56,7 +60,11 @@ fuzz_target!(|data: &[u8]| {
             time += u64::from(op >> 5);
         }
         let raw = u16::from_be_bytes([hi, lo]);
-        let offset = if op & 0x80 != 0 { raw & !7 } else { (raw >> 4) & !7 };
+        let offset = if op & 0x80 != 0 {
+            raw & !7
+        } else {
+            (raw >> 4) & !7
+        };
         let (source, destination) = if v6 {
             (
                 IpAddr::V6(Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 1)),

@@ -15,25 +15,9 @@ use synack::reassembly::{
 use synack::state::Side;
 use synack::{flags::TcpFlags, seq::SeqNum};
 
-struct Input<'a>(&'a [u8]);
-
-impl Input<'_> {
-    fn u8(&mut self) -> u8 {
-        match self.0.split_first() {
-            Some((b, rest)) => {
-                self.0 = rest;
-                *b
-            }
-            None => 0,
-        }
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_be_bytes([self.u8(), self.u8()])
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_be_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
-    }
-}
+#[path = "../../tests/common/fuzz_bytes.rs"]
+mod fuzz_bytes;
+use fuzz_bytes::FuzzBytes as Input;
 
 #[derive(Default)]
 struct Dir {
@@ -86,12 +70,19 @@ fuzz_target!(|data: &[u8]| {
     while !input.0.is_empty() {
         let op = input.u8();
         let key = op & 3;
-        let side = if op & 4 == 0 { Side::Client } else { Side::Server };
+        let side = if op & 4 == 0 {
+            Side::Client
+        } else {
+            Side::Server
+        };
         if op & 0xf8 == 0xf8 {
             r.close(&key, &mut |k, e| check(&mut dirs, k, e));
             // A later segment of this key starts a new connection, whose
             // offsets start again at 0.
-            for (total, d) in delivered_before[usize::from(key)].iter_mut().zip(&dirs[usize::from(key)]) {
+            for (total, d) in delivered_before[usize::from(key)]
+                .iter_mut()
+                .zip(&dirs[usize::from(key)])
+            {
                 *total += d.delivered;
             }
             dirs[usize::from(key)] = Default::default();

@@ -11,8 +11,8 @@
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use libfuzzer_sys::fuzz_target;
-use synack::wire::{PseudoHeader, internet_checksum, ones_complement_sum, update_checksum};
 use std::fmt::Write as _;
+use synack::wire::{PseudoHeader, internet_checksum, update_checksum};
 
 use synack::wire::{
     TcpHeaderSlice, TcpOption, TcpOptionError, TcpOptionsBuf, TcpOptionsIter, TcpSlice,
@@ -40,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
                 }
                 // A typed option written back parses to itself (EOL ends a list,
                 // and unknown kinds may shadow known ones, so both are skipped).
-                if !matches!(option, TcpOption::EndOfOptionList | TcpOption::Unknown { .. }) {
+                if !matches!(
+                    option,
+                    TcpOption::EndOfOptionList | TcpOption::Unknown { .. }
+                ) {
                     let mut buf = TcpOptionsBuf::new();
                     if buf.push(&option).is_ok() {
                         assert_eq!(buf.iter().next(), Some(Ok(option)));

@@ -29,35 +29,9 @@ use synack::track::zeek::{ZeekConfig, ZeekSegment, ZeekSessions};
 use synack::track::{Tracker, TrackerConfig};
 use synack::wire::{LinkType, decode_all};
 
-/// Reads the input a byte at a time; zeros once it runs out.
-struct Input<'a>(&'a [u8]);
-
-impl<'a> Input<'a> {
-    fn u8(&mut self) -> u8 {
-        match self.0.split_first() {
-            Some((b, rest)) => {
-                self.0 = rest;
-                *b
-            }
-            None => 0,
-        }
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes([self.u8(), self.u8()])
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_le_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
-    }
-    fn bytes(&mut self, n: usize) -> &'a [u8] {
-        let n = n.min(self.0.len());
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        head
-    }
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+#[path = "../../tests/common/fuzz_bytes.rs"]
+mod fuzz_bytes;
+use fuzz_bytes::FuzzBytes as Input;
 
 const LINKS: [LinkType; 6] = [
     LinkType::ETHERNET,
@@ -186,7 +160,7 @@ fuzz_target!(|data: &[u8]| {
     let mut fed = 0u64;
     let mut zeek_packets = 0u64;
 
-    let mut drain = |tracker: &mut Tracker, reported: &mut HashMap<u64, u32>| {
+    let drain = |tracker: &mut Tracker, reported: &mut HashMap<u64, u32>| {
         while let Some(event) = tracker.poll_event() {
             let n = reported.entry(event.summary().stream).or_default();
             *n += 1;
@@ -238,13 +212,22 @@ fuzz_target!(|data: &[u8]| {
                 let _ = r.summary.history.as_str();
             }
             let t = tracker.track(frame, now, packet);
-            assert!(tracker.len() <= max_connections, "{} > {max_connections}", tracker.len());
-            assert!(!reported.contains_key(&t.stream), "stream {} reported before its end", t.stream);
+            assert!(
+                tracker.len() <= max_connections,
+                "{} > {max_connections}",
+                tracker.len()
+            );
+            assert!(
+                !reported.contains_key(&t.stream),
+                "stream {} reported before its end",
+                t.stream
+            );
             seen.insert(t.stream);
             let flags = packet.header.flags();
             let raw_seq = packet.header.sequence_number().0;
             let raw_ack = packet.header.acknowledgment_number().0;
-            let extra = u32::from(flags.contains(TcpFlags::SYN)) + u32::from(flags.contains(TcpFlags::FIN));
+            let extra =
+                u32::from(flags.contains(TcpFlags::SYN)) + u32::from(flags.contains(TcpFlags::FIN));
             assert_eq!(
                 t.next_seq,
                 t.seq.wrapping_add(t.len).wrapping_add(extra),
@@ -271,6 +254,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(zeek_packets <= fed, "{zeek_packets} > {fed}");
     assert_eq!(tracker.len(), 0);
     for stream in &seen {
-        assert_eq!(reported.get(stream), Some(&1), "stream {stream} without its event");
+        assert_eq!(
+            reported.get(stream),
+            Some(&1),
+            "stream {stream} without its event"
+        );
     }
 });

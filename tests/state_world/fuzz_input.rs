@@ -11,31 +11,8 @@ use synack::segment::SynOptions;
 use synack::state::{Config, Side};
 use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
+use super::fuzz_bytes::FuzzBytes as Input;
 use super::{Op, World};
-
-/// Reads the input a byte at a time; zeros once it runs out.
-struct Input<'a>(&'a [u8]);
-
-impl Input<'_> {
-    fn u8(&mut self) -> u8 {
-        match self.0.split_first() {
-            Some((b, rest)) => {
-                self.0 = rest;
-                *b
-            }
-            None => 0,
-        }
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes([self.u8(), self.u8()])
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_le_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
-    }
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// A segment in `from`'s name, with numbers near the receiver's own or arbitrary.
 fn forge(w: &World, from: Side, input: &mut Input<'_>) -> Segment {

@@ -121,6 +121,8 @@
 
 #![allow(dead_code)] // each includer uses a different part
 
+#[path = "../common/fuzz_bytes.rs"]
+pub mod fuzz_bytes;
 pub mod fuzz_input;
 
 use core::time::Duration;
