@@ -238,3 +238,27 @@ fn ack_of_what_the_peer_sent_is_processed() {
     ];
     agrees_after(INPUT, 19, Side::Client);
 }
+
+/// The listening client takes the server's SYN (ISN S) and answers; both time out
+/// unseen; the server opens again with ISN S' and the client listens again. A
+/// delayed copy of SYN S reaches the client first: it answers from a new ISN C'
+/// with <ACK=S+1>, the server resets it back to LISTEN, and it takes S' and answers
+/// <SEQ=C'><ACK=S'+1>. The capture shows both SYN,ACKs from C', the one
+/// acknowledging S+1 first. The second, from a side not synchronized, names the
+/// client's RCV.NXT, S'+1, although S+1 is later in sequence space (S' lies more
+/// than 2^31 before it): keeping the highest ACK instead, the observer misjudges
+/// the server's ACK of C'+1 that follows and ends with the client in LISTEN and the
+/// server CLOSED, where both endpoints are ESTABLISHED. (Corpus input `742c3ebc`;
+/// kills the mutant 1039:39 (`!rst` → `rst` in `syn_ack_names_rcv_nxt`), 1039:47
+/// (`!` deleted before `is_synchronized`), 1152:32 (the guard → `true`) and 1152:43
+/// (`&&` → `||`), lines of 9747505.)
+#[test]
+fn syn_ack_of_a_side_not_synchronized_names_its_rcv_nxt() {
+    const INPUT: &[u8] = &[
+        255, 151, 47, 255, 44, 255, 255, 0, 255, 255, 253, 55, 255, 255, 255, 17, 255, 5, 1, 18,
+        48, 0, 7, 255, 55, 55, 54, 255, 255, 127, 59, 255, 127, 96, 55, 54, 36, 127, 65, 55, 55,
+        255, 47, 118, 38, 0, 46, 0, 43, 15, 255, 93, 56, 255, 255, 255, 255, 1, 255, 55, 17, 42, 1,
+        67, 0, 161,
+    ];
+    agrees_after(INPUT, 23, Side::Client);
+}
