@@ -11,7 +11,7 @@
 //! Each input here was found by playing the fuzz corpus against a *mutant* of
 //! `src/state/observer.rs` that `cargo mutants` reported as surviving every other
 //! test: the schedule fails against that mutant and passes against the real code.
-//! Each test's comment names the mutant (line numbers of commit c4c10a7), what the
+//! Each test's comment names the mutant (line numbers of commit c4c10a7 unless it names another), what the
 //! schedule does, and why the real code is right.
 //!
 //! Most of the points checked lie where the world's rule does not compare the side
@@ -261,4 +261,80 @@ fn syn_ack_of_a_side_not_synchronized_names_its_rcv_nxt() {
         67, 0, 161,
     ];
     agrees_after(INPUT, 23, Side::Client);
+}
+
+/// A simultaneous open seen from the server's SYN (offering window scaling): the
+/// client's SYN,ACK offers none, so its window field, 2,304, is its window in use,
+/// unscaled (RFC 7323 §2.2: scaling needs both SYNs' option), whatever the server
+/// offered. An injected SYN of the server with another ISN lies far outside that
+/// window, so the client drops it with an ACK (RFC 9293 §3.10.7.4, first check) and
+/// stays in SYN-RECEIVED, as its endpoint does; taking the window as unknown, the
+/// observer would guess it back in LISTEN. (Corpus input `6814ad45`; kills the
+/// mutant 1906:21 (`||` → `&&` in `window_shown`), lines of 9747505.)
+#[test]
+fn window_field_of_a_syn_ack_without_scaling_is_exact() {
+    const INPUT: &[u8] = &[
+        6, 172, 255, 1, 0, 9, 0, 0, 0, 0, 0, 0, 210, 0, 0, 5, 1, 202, 255, 255, 205, 1, 7, 121,
+        255, 127, 55, 55, 224, 54, 255, 243, 244, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 254,
+    ];
+    agrees_after(INPUT, 8, Side::Client);
+}
+
+/// The server took the client's SYN (ISN I) and answered with a SYN,ACK whose
+/// window field, 65,535 with scaling offered on both sides, shows only a lower
+/// bound of its window (a SYN's window is never scaled, RFC 7323 §2.2). The
+/// client's next SYN, with another ISN (I + 60,000,000), makes the observer guess
+/// that it went back to LISTEN. The server's ACK of I + 1 then shows it kept I: it
+/// is in SYN-RECEIVED, as its endpoint. Without the guess, nothing would revise the
+/// server out of LISTEN. (Corpus input `03d4f47f`; kills the mutant 1447:63 (`!`
+/// deleted: the guess made only where the window is shown), lines of 9747505.)
+#[test]
+fn listen_guess_is_made_where_the_window_is_not_shown() {
+    const INPUT: &[u8] = &[
+        255, 47, 255, 44, 255, 247, 255, 255, 255, 133, 133, 133, 133, 133, 255, 255, 255, 255, 17,
+        255, 5, 1, 48, 35, 0, 7, 255, 55, 55, 55, 255, 255, 127, 59, 255, 96, 55, 127, 42, 247, 58,
+        96, 55, 1, 0, 0, 255, 2, 38, 0, 46, 0, 43, 255, 255, 17, 255, 1, 96, 42, 1, 67, 0, 161,
+    ];
+    agrees_after(INPUT, 17, Side::Server);
+}
+
+/// After several reopenings, the client is in an active SYN-RECEIVED (it sent its
+/// own SYN, and the observer inferred that it took the server's SYN 131071) when
+/// the server's SYN with another ISN, 120131071, arrives. An active SYN-RECEIVED
+/// handles it as the synchronized states do (RFC 9293 §3.10.7.4; here the endpoint
+/// drops it with an ACK), and the observer keeps no IRS for it: `kept_irs` is for a
+/// passive SYN-RECEIVED, which drops a SYN outside its window and keeps the IRS it
+/// took. The server's RST at 131072 that follows resets the client, and both end
+/// CLOSED, as the endpoints do; keeping the IRS, the observer would end with the
+/// server in SYN_SENT. (Corpus input `d4f87e07`; kills the mutant 1453:43, the
+/// guard of the passive arm → `true`, lines of 9747505.)
+#[test]
+fn active_syn_received_keeps_no_irs_for_a_syn_with_another_isn() {
+    const INPUT: &[u8] = &[
+        47, 255, 44, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0, 0, 0, 255,
+        55, 55, 55, 255, 255, 127, 59, 255, 127, 96, 55, 55, 247, 127, 96, 55, 255, 255, 47, 17,
+        118, 55, 1, 255, 255, 1, 67, 17, 255, 1, 255, 255, 1, 67, 0, 161,
+    ];
+    agrees_after(INPUT, 20, Side::Server);
+}
+
+/// A simultaneous open whose SYNs crossed, with zero windows, the server's FIN and
+/// injected SYNs of the client with other ISNs, then an ACK war. The observer keeps
+/// the IRS a synchronized receiver took (`kept_irs`, RFC 5961 §4: it challenges the
+/// new SYN) only for a SYN from a side it had synchronized, and only the first:
+/// keeping it also for a SYN of a side it has in SYN_SENT, or replacing one kept
+/// before, it would misjudge the ACK war and end with the client in SYN_RECEIVED,
+/// where the client's endpoint is in FIN_WAIT_1, as the observer's is. (The server
+/// it has in SYN_SENT, where the endpoint is in FIN_WAIT_1, at a point the rule does
+/// not compare.) (Corpus input `f3ed0364`; kills the mutant 1377:51, `&&` → `||`,
+/// lines of 9747505.)
+#[test]
+fn challenged_syn_from_a_side_not_synchronized_keeps_no_irs() {
+    const INPUT: &[u8] = &[
+        251, 47, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 16, 156, 255, 17, 46,
+        127, 1, 255, 7, 13, 255, 93, 64, 101, 101, 101, 101, 101, 0, 255, 17, 104, 43, 255, 255, 0,
+        18, 0, 64, 0, 255, 17, 104, 64, 1, 43, 255, 218, 232, 232, 232, 232, 232, 232, 232, 255,
+        161,
+    ];
+    agrees_after(INPUT, 22, Side::Client);
 }
