@@ -1207,3 +1207,25 @@ fn active_open_from_listen_forgets_the_old_highest_ack() {
     assert_eq!(o.sender, State::SynSent, "{o:?}");
     assert_eq!(obs.numbers(S).highest_ack, None);
 }
+
+/// A window field outside a SYN is scaled (RFC 7323 §2.2), so the window it shows
+/// is exact: the passive server answered the client's SYN 100 with both sides
+/// offering a shift of 7, then sent an ACK with a window field of 10, a window of
+/// 1,280 (101 to 1,381). The client's SYN 5000, with another ISN, lies outside it:
+/// the server drops it with an ACK and stays in SYN-RECEIVED (RFC 9293 §3.10.7.4,
+/// first check), no guess of LISTEN. Kills 1903:24 (the guard → `false`, which
+/// takes a window outside a SYN as unknown when a scale was offered).
+#[test]
+fn scaled_window_outside_a_syn_is_shown() {
+    let scale = synack::segment::SynOptions {
+        window_scale: Some(7),
+        ..Default::default()
+    };
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN).with_options(scale));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_options(scale));
+    send(&mut obs, S, seg(301, 101, ACK).with_window(10));
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+}

@@ -11,8 +11,8 @@
 //! Each input here was found by playing the fuzz corpus against a *mutant* of
 //! `src/state/observer.rs` that `cargo mutants` reported as surviving every other
 //! test: the schedule fails against that mutant and passes against the real code.
-//! Each test's comment names the mutant (line numbers of commit c4c10a7 unless it names another), what the
-//! schedule does, and why the real code is right.
+//! Each test's comment names the mutant (line numbers of commit c4c10a7 unless it
+//! names another), what the schedule does, and why the real code is right.
 //!
 //! Most of the points checked lie where the world's rule does not compare the side
 //! (with injected segments, reopenings or losses a passive observer cannot know its
