@@ -1229,3 +1229,41 @@ fn scaled_window_outside_a_syn_is_shown() {
     let o = send(&mut obs, C, seg(5000, 0, SYN));
     assert_eq!(o.receiver, State::SynReceived, "{o:?}");
 }
+
+// ---- Survivors of earlier rounds (line numbers of c4c10a7) ----
+
+/// A keep-alive (`SEG.SEQ` = `SND.NXT` − 1, no data) reaching a side in
+/// SYN-RECEIVED lies below its `RCV.NXT`: not acceptable (RFC 9293 §3.10.7.4, first
+/// check; Linux's `tcp_check_req` drops it too), its ACK not processed, so the
+/// server stays in SYN-RECEIVED until the client's real ACK. Kills 1948 (`==
+/// State::SynReceived` → `!=` in the keep-alive test, which lets a SYN-RECEIVED
+/// receiver take the ACK).
+#[test]
+fn keep_alive_into_syn_received_is_unacceptable() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(100, 301, ACK));
+    assert!(o.notes.contains(Note::KeepAlive), "{o:?}");
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+}
+
+/// A segment without SYN of a side in SYN-SENT whose sequence number is its ISN (100)
+/// lies before ISN + 1, where the side's first byte after its SYN goes: it was sent
+/// before that SYN, by an earlier incarnation, and shows nothing of the side now —
+/// no SYN,ACK inferred from its ACK (RFC 9293 §3.10.7.4: the receiver finds it
+/// outside its window), and its window field is not the side's (`numbers().window`
+/// stays the SYN's). Kills 1846 (`isn + 1` → `isn - 1` in `on_other`'s before-SYN
+/// test) and 981 (the same in `on_segment`'s `before_syn`).
+#[test]
+fn segment_at_the_isn_was_sent_before_the_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(100, 301, ACK).with_window(777));
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived), "{o:?}");
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.numbers(C).window, Some(1000));
+}
