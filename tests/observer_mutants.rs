@@ -1263,7 +1263,11 @@ fn segment_at_the_isn_was_sent_before_the_syn() {
     let mut obs = Observer::new();
     send(&mut obs, C, seg(100, 0, SYN));
     let o = send(&mut obs, C, seg(100, 301, ACK).with_window(777));
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived), "{o:?}");
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynSent, State::SynReceived),
+        "{o:?}"
+    );
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     assert_eq!(obs.numbers(C).window, Some(1000));
 }
