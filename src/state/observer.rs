@@ -459,6 +459,10 @@ pub struct Observer {
     /// SYN,ACK of the peer acknowledging that ISN answers a SYN of the side's
     /// earlier incarnation.
     old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
+    /// A side both of whose sides a RST had closed sent a SYN,ACK since, answering
+    /// the peer's last SYN (taken as sent before the RST arrived): if the peer
+    /// acknowledges it, the RST closed neither (see `on_other`).
+    syn_ack_after_reset: Option<Side>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -513,6 +517,7 @@ impl Observer {
             reset_in_syn_received: [false; 2],
             listen_guess: None,
             old_syn_ack: None,
+            syn_ack_after_reset: None,
         }
     }
 
@@ -1064,12 +1069,33 @@ impl Observer {
             && s.ack.zip(irs_taken).is_some_and(|(a, irs)| {
                 !a.after(irs) || (a.after(irs + 1) && peer_sent.is_some_and(|c| a.after(c)))
             });
+        // Likewise a segment with ACK from a side in SYN_SENT that neither starts at
+        // its SYN's ISN + 1 nor acknowledges the peer's current SYN: a side in
+        // SYN-SENT sends nothing with ACK (RFC 9293 §3.10.7.3), and one that left it
+        // on a SYN,ACK the capture missed would send from ISN + 1 and acknowledge
+        // the peer's ISN + 1 (a peer's new ISN would show in that SYN,ACK, and the
+        // next segments start at ISN + 1). An earlier incarnation's segment still in
+        // flight, e.g. its FIN, sent before the side opened again.
+        let from_syn_sent_of_old_space = !syn
+            && !rst
+            && self.state(from) == State::SynSent
+            && s.ack.is_some_and(|a| {
+                let p = self.half(to);
+                p.numbers.isn.is_some() && !p.acks_syn(a)
+            })
+            && self
+                .half(from)
+                .numbers
+                .isn
+                .is_some_and(|isn| s.seq != isn + 1);
+        let old_incarnation = old_incarnation || from_syn_sent_of_old_space;
         // Such an ACK beyond what the peer has sent names no RCV.NXT of the side
         // now either (a RST at it would be judged against it).
-        let ack_of_old_space = old_incarnation
-            && s.ack
-                .zip(irs_taken)
-                .is_some_and(|(a, irs)| a.after(irs + 1));
+        let ack_of_old_space = from_syn_sent_of_old_space
+            || old_incarnation
+                && s.ack
+                    .zip(irs_taken)
+                    .is_some_and(|(a, irs)| a.after(irs + 1));
         if rst {
             self.on_rst(from, &s, &mut t, &mut notes);
         } else if syn {
@@ -1615,14 +1641,22 @@ impl Observer {
                         && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
                 {
                     // It answers the SYN it had taken before a RST reset it: sent
-                    // before the RST arrived (they crossed), it reopens nothing.
+                    // before the RST arrived (they crossed), it reopens nothing. It
+                    // was sent all the same: if the peer acknowledges it, the RST was
+                    // not the one that closed them (see `on_other`).
                     notes.insert(Note::AfterClose);
+                    self.syn_ack_after_reset = Some(from);
                     return;
                 }
                 State::Closed if same_isn && me.sent_syn => {
                     // A simultaneous open's SYN,ACK, sent before a RST closed its
-                    // sender (they crossed): nothing reopens.
+                    // sender (they crossed): nothing reopens. It was sent all the
+                    // same: if the peer acknowledges it, the RST was not the one
+                    // that closed them (see `on_other`).
                     notes.insert(Note::AfterClose);
+                    if self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) {
+                        self.syn_ack_after_reset = Some(from);
+                    }
                     return;
                 }
                 State::Closed | State::Listen
@@ -1936,6 +1970,30 @@ impl Observer {
 
         let state_from = self.state(from);
         let state_to = self.state(to);
+        let peer = *self.half(to);
+        if state_from == State::Closed
+            && state_to == State::Closed
+            && !fin
+            && self.syn_ack_after_reset == Some(to)
+            && peer
+                .numbers
+                .isn
+                .zip(s.ack)
+                .is_some_and(|(isn, a)| a == isn + 1)
+            && me.numbers.isn.is_some_and(|isn| s.seq == isn + 1)
+        {
+            // Both sides closed by a RST, and then a SYN,ACK of the peer answering
+            // this side's SYN, sent after the RST or crossing it: this side
+            // acknowledges it. A closed TCP sends nothing but RSTs (RFC 9293
+            // §3.10.7.1), and one that opened again would have sent a SYN: the RST
+            // closed neither of them (it was an earlier incarnation's, e.g. the
+            // refusal of a SYN sent before), and this is the handshake's last ACK.
+            self.syn_ack_after_reset = None;
+            self.set(from, State::Established, Cause::Revised, t);
+            self.set(to, State::SynReceived, Cause::Revised, t);
+            self.set(to, State::Established, Cause::Received, t);
+            return;
+        }
         if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
             // A FIN is its sender's own act: it leaves SYN_RECEIVED or ESTABLISHED

@@ -1,0 +1,198 @@
+//! Fuzz finds of the `state` target (`fuzz/fuzz_targets/state.rs`), kept as what
+//! the capture point saw: the segments that passed it, in order and with their
+//! capture times, fed to an [`Observer`] alone. The expected states are the two
+//! `Endpoint`s' at the end of the fuzz schedule (the world of `tests/state_world`
+//! ran them; they are the oracle, checked against Linux by
+//! `tests/linux_interop.rs`), for each side the world's rule says a passive
+//! observer can know. Each test names its find and says why the endpoints are
+//! right; each failed on the observer before the fix it names.
+
+use core::time::Duration;
+
+use synack::flags::TcpFlags;
+use synack::segment::{Segment, SynOptions};
+use synack::seq::SeqNum;
+use synack::state::{Observer, Side, State};
+
+use Side::{Client as C, Server as S};
+
+/// A segment as the trace printed it: numbers, flags, payload length, window and
+/// the window-scale option.
+fn seg(seq: u32, ack: u32, flags: TcpFlags, len: u32, window: u16, scale: Option<u8>) -> Segment {
+    Segment::new(SeqNum(seq), SeqNum(ack), flags)
+        .with_len(len)
+        .with_window(window)
+        .with_options(SynOptions {
+            window_scale: scale,
+            ..SynOptions::default()
+        })
+}
+
+/// Feeds the segments (sender, capture time in nanoseconds, segment) and returns
+/// the observer.
+fn observe(seen: &[(Side, u64, Segment)]) -> Observer {
+    let mut obs = Observer::new();
+    for (from, nanos, s) in seen {
+        obs.on_segment(*from, s, Duration::from_nanos(*nanos));
+    }
+    obs
+}
+
+/// Fuzz find `crash-704a7d01`. The client's SYN (C) finds the server closed: its
+/// RST,ACK `<SEQ=0><ACK=C+1>` is still in flight when the server opens with ISN
+/// 2^32 − 1, so that the RST's sequence number is exactly the server's ISN + 1. The
+/// client, having aborted and listened again, drops the RST (RST in LISTEN is
+/// ignored), takes the server's SYN and answers with a SYN,ACK from the same ISN
+/// C (same clock tick); the server's ACK completes the handshake. The observer took
+/// the RST as resetting both sides of a simultaneous open and ignored the rest;
+/// the server's ACK shows it was never closed: a closed TCP sends only RSTs (RFC
+/// 9293 §3.10.7.1), and one that opened again would have sent a SYN. The
+/// observer now revises both to ESTABLISHED on that ACK.
+#[test]
+fn ack_of_a_syn_ack_seen_after_a_rst_shows_the_rst_closed_nothing() {
+    let obs = observe(&[
+        (C, 0, seg(4294967087, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (S, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (
+            S,
+            0,
+            seg(0, 4294967088, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (
+            C,
+            0,
+            seg(
+                4294967087,
+                0,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                Some(14),
+            ),
+        ),
+        (S, 0, seg(0, 4294967088, TcpFlags::ACK, 0, 511, None)),
+    ]);
+    // The server's state is knowable (the world's rule); the client's is too here,
+    // though the rule does not compare it (it aborted unseen before).
+    assert_eq!(obs.state(S), State::Established);
+    assert_eq!(obs.state(C), State::Established);
+}
+
+/// Fuzz find `crash-269c9d90`. A first connection (server ISN 3761715064, client
+/// ISN 4281138991) ends unseen by timers; the server's FIN,ACK of it, from ISN + 1
+/// and acknowledging the client's old ISN + 1, is still in flight while both open
+/// again (client SYN 3485019807, then a simultaneous open with server SYN
+/// 2965595880). The observer had the server in SYN_SENT and took that FIN as
+/// showing an unseen SYN,ACK (ESTABLISHED, then FIN_WAIT_1), and its ACK as the
+/// server's `RCV.NXT`, against which the client's old RST at its old ISN + 1 then
+/// looked exact and reset both sides. A segment with ACK from SYN_SENT that neither
+/// starts at the side's ISN + 1 nor acknowledges the peer's current SYN is an
+/// earlier incarnation's: the observer now processes nothing of it, and the
+/// handshake of the new connection completes on both sides.
+#[test]
+fn fin_of_an_earlier_incarnation_from_syn_sent_shows_nothing() {
+    const T: u64 = 65_535_000_000_000;
+    let obs = observe(&[
+        (S, 0, seg(3761715064, 0, TcpFlags::SYN, 0, 11263, None)),
+        (
+            C,
+            T,
+            seg(
+                4281138991,
+                3761715065,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (S, T, seg(3761715064, 0, TcpFlags::SYN, 0, 11263, None)),
+        (
+            S,
+            T,
+            seg(3761715065, 4281138992, TcpFlags::ACK, 0, 11263, None),
+        ),
+        (
+            C,
+            T,
+            seg(0, 3761715065, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, T, seg(4281138992, 0, TcpFlags::RST, 0, 0, None)),
+        (C, T, seg(3485019807, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (
+            S,
+            T,
+            seg(
+                3761715065,
+                4281138992,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                11263,
+                None,
+            ),
+        ),
+        (C, T, seg(3485019807, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (S, T, seg(2965595880, 0, TcpFlags::SYN, 0, 11263, None)),
+        (
+            S,
+            T,
+            seg(
+                3761715065,
+                4281138992,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                11263,
+                None,
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(
+                2965595880,
+                3485019808,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                11263,
+                None,
+            ),
+        ),
+        (C, T, seg(4281138992, 0, TcpFlags::RST, 0, 0, None)),
+        (
+            S,
+            T,
+            seg(
+                2965595880,
+                3485019808,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                11263,
+                None,
+            ),
+        ),
+        (
+            C,
+            T,
+            seg(
+                3485019807,
+                2965595881,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            T,
+            seg(3485019808, 2965595881, TcpFlags::ACK, 0, 65535, None),
+        ),
+        (
+            C,
+            T,
+            seg(3485019808, 2965595881, TcpFlags::ACK, 0, 65535, None),
+        ),
+    ]);
+    assert_eq!(obs.state(S), State::Established);
+    assert_eq!(obs.state(C), State::Established);
+}
