@@ -196,3 +196,117 @@ fn fin_of_an_earlier_incarnation_from_syn_sent_shows_nothing() {
     assert_eq!(obs.state(S), State::Established);
     assert_eq!(obs.state(C), State::Established);
 }
+
+/// Fuzz find `crash-34033b27`. The server's SYN (S0) reaches the listening client,
+/// whose SYN,ACK advertises a window of 0 (with scaling offered by both); the
+/// server times out unseen and opens again (SYN S1). The client, in a passive
+/// SYN-RECEIVED with a zero window, finds S1 outside its window, answers with an
+/// ACK and keeps S0 (RFC 9293 §3.10.7.4, first check); the server's RST to the
+/// client's stale SYN,ACK, at S0 + 1, then resets it to LISTEN, S1's retransmission
+/// opens it, and the handshake completes. The observer did not take the zero field
+/// of the SYN,ACK as the window (scaling can make a window larger than a SYN's
+/// field), returned the client to LISTEN on S1, and then ignored the RST. A zero
+/// field is exact (a non-zero window is at least one scale unit): the observer now
+/// keeps the client's IRS.
+#[test]
+fn zero_window_of_a_syn_ack_is_exact_though_scaling_was_offered() {
+    const T: u64 = 48_959_000_000_000;
+    let obs = observe(&[
+        (S, T, seg(4521744, 0, TcpFlags::SYN, 0, 0, Some(14))),
+        (
+            C,
+            T,
+            seg(
+                3654283119,
+                4521745,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                0,
+                Some(14),
+            ),
+        ),
+        (S, T, seg(3654337152, 0, TcpFlags::SYN, 0, 0, Some(14))),
+        (S, T, seg(3654337152, 0, TcpFlags::SYN, 0, 0, Some(14))),
+        (S, T, seg(4521745, 0, TcpFlags::RST, 0, 0, None)),
+        (S, T, seg(3654337152, 0, TcpFlags::SYN, 0, 0, Some(14))),
+        (C, T, seg(3654283120, 4521745, TcpFlags::ACK, 0, 0, None)),
+        (C, T, seg(3654283120, 4521745, TcpFlags::ACK, 0, 0, None)),
+        (
+            C,
+            T,
+            seg(
+                3654283119,
+                3654337153,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                0,
+                Some(14),
+            ),
+        ),
+        (S, T, seg(4521745, 0, TcpFlags::RST, 0, 0, None)),
+        (S, T, seg(4521745, 0, TcpFlags::RST, 0, 0, None)),
+        (S, T, seg(3654337153, 3654283120, TcpFlags::ACK, 0, 0, None)),
+    ]);
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.state(S), State::Established);
+}
+
+/// Fuzz find `crash-ce914da0`. As in `crash-34033b27`, the listening client takes
+/// the server's SYN (S0) and the server opens again unseen (SYN S1); here the
+/// client's SYN,ACK shows a full field (65 535) with scaling offered, which bounds
+/// nothing, so the observer guesses that S1 lay in the window and returned the
+/// client to LISTEN (`listen_guess`). The client had kept S0 (S1 outside its
+/// window): the server's RST at S0 + 1 then reset it to LISTEN, and its ACK of S0,
+/// sent before that RST arrived, is seen after it. The observer took that ACK as
+/// refuting the guess and put the client back in SYN-RECEIVED, where the RST's
+/// copy "reset" it again after it had taken S1's retransmission; the handshake on
+/// S1 then completed unseen by the observer. A RST at the guessed IRS + 1 seen
+/// while the guess stood is now remembered: an ACK proving the IRS was kept leaves
+/// the client in LISTEN, where that RST put it.
+#[test]
+fn rst_at_a_kept_irs_seen_before_the_proof_that_it_was_kept() {
+    const T: u64 = 49_151_000_000_000;
+    let obs = observe(&[
+        (S, T, seg(4294925568, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (
+            C,
+            T,
+            seg(
+                3815265951,
+                4294925569,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                Some(14),
+            ),
+        ),
+        (S, T, seg(3697773680, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (S, T, seg(4294925569, 0, TcpFlags::RST, 0, 0, None)),
+        (
+            C,
+            T,
+            seg(3815265952, 4294925569, TcpFlags::ACK, 0, 510, None),
+        ),
+        (S, T, seg(3697773680, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (S, T, seg(4294925569, 0, TcpFlags::RST, 0, 0, None)),
+        (
+            C,
+            T,
+            seg(
+                3815265951,
+                3697773681,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                Some(14),
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(3697773681, 3815265952, TcpFlags::ACK, 0, 509, None),
+        ),
+    ]);
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.state(S), State::Established);
+}
