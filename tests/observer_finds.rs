@@ -310,3 +310,57 @@ fn rst_at_a_kept_irs_seen_before_the_proof_that_it_was_kept() {
     assert_eq!(obs.state(C), State::Established);
     assert_eq!(obs.state(S), State::Established);
 }
+
+/// Fuzz find `crash-36595dbf`. The server closes from SYN-RECEIVED (FIN_WAIT_1); the
+/// client's ACK of the SYN,ACK (from its ISN + 1, acknowledging nothing of the FIN)
+/// is seen, the client times out unseen and opens again (SYN with a new ISN), and a
+/// copy of that old ACK is seen after the new SYN. The observer had the client in
+/// SYN_SENT and took the ACK as showing a SYN,ACK the capture missed: client
+/// ESTABLISHED, and the server revised through SYN_RECEIVED to ESTABLISHED. The
+/// ACK lies before the client's new ISN + 1: it was sent before that SYN and shows
+/// nothing of the client now, while the server, which kept the old IRS, takes it
+/// in order and stays in FIN_WAIT_1.
+#[test]
+fn ack_before_the_senders_new_isn_shows_no_syn_ack() {
+    const T: u64 = 480_000_000_000;
+    let obs = observe(&[
+        (C, 0, seg(1497367039, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            S,
+            0,
+            seg(
+                3758096381,
+                1497367040,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(
+                3758096382,
+                1497367040,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            T,
+            seg(1497367040, 3758096382, TcpFlags::ACK, 0, 65535, None),
+        ),
+        (C, T, seg(1617367039, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            C,
+            T,
+            seg(1497367040, 3758096382, TcpFlags::ACK, 0, 65535, None),
+        ),
+    ]);
+    assert_eq!(obs.state(S), State::FinWait1);
+    assert_eq!(obs.state(C), State::SynSent);
+}

@@ -2098,9 +2098,18 @@ impl Observer {
             return;
         }
 
-        // The sender: an ACK from SYN_SENT means it got a SYN,ACK the capture missed.
+        // The sender: an ACK from SYN_SENT means it got a SYN,ACK the capture missed —
+        // unless it lies before the side's own ISN + 1 while the receiver is
+        // synchronized, holding an older IRS of the side against which the segment
+        // is in order: the receiver challenged the side's new SYN (RFC 5961 §4) and
+        // sent no SYN,ACK for it, so the segment was sent before that SYN, by the
+        // earlier incarnation, and shows nothing of the side now. (Into a
+        // SYN-RECEIVED receiver that kept an older IRS, the newer SYN may have been
+        // an old duplicate it dropped, and the ACK the side's current one.)
+        let before_own_syn = state_to.is_synchronized()
+            && me.numbers.isn.is_some_and(|isn| s.seq.before(isn + 1));
         if let Some(ack) = s.ack {
-            if state_from == State::SynSent {
+            if state_from == State::SynSent && !before_own_syn {
                 notes.insert(Note::Inferred);
                 let peer = self.half_mut(to);
                 if peer.numbers.isn.is_none() {
