@@ -364,3 +364,102 @@ fn ack_before_the_senders_new_isn_shows_no_syn_ack() {
     assert_eq!(obs.state(S), State::FinWait1);
     assert_eq!(obs.state(C), State::SynSent);
 }
+
+/// Fuzz find `crash-6c02151b`. After a simultaneous open and the server's close, the
+/// client's FIN passes the capture point and is then held up for 240 s (2·MSL)
+/// before it reaches the server; the observer put the server in TIME_WAIT at the
+/// capture and closed it when its 2·MSL ran out, and took the server's ACK of the
+/// FIN, seen 240 s later, as sent before that (either reading fits what was seen so
+/// far). The client's next SYN (an ISN below the server's `RCV.NXT`) then
+/// "reopened" the closed server, where the real one, in TIME-WAIT, answered it with
+/// an ACK (RFC 6191 does not let it reopen), which the client in SYN-SENT refused
+/// with a RST at `SEG.ACK`, exact for TIME-WAIT, which it closed. That ACK, naming
+/// exactly the server's last acknowledgment of its old connection where a reopened
+/// SYN-RECEIVED would send a SYN,ACK, now shows the server in TIME_WAIT.
+#[test]
+fn old_ack_answering_a_syn_shows_time_wait_that_ran_out_unseen() {
+    const T1: u64 = 31_232_000_000_000;
+    const T2: u64 = 31_472_004_344_000;
+    let mut obs = observe(&[
+        (C, 0, seg(3723952128, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (S, 0, seg(3707895808, 0, TcpFlags::SYN, 0, 221, None)),
+        (
+            S,
+            0,
+            seg(
+                3707895808,
+                3723952129,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                221,
+                None,
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                3707895809,
+                3723952129,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                221,
+                None,
+            ),
+        ),
+        (
+            C,
+            0,
+            seg(
+                3723952128,
+                3707895809,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            0,
+            seg(3723952129, 3707895810, TcpFlags::ACK, 0, 65535, None),
+        ),
+        (
+            S,
+            0,
+            seg(3707895810, 3723952129, TcpFlags::ACK, 0, 221, None),
+        ),
+        (
+            C,
+            T1,
+            seg(
+                3723952129,
+                3707895810,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            S,
+            T2,
+            seg(3707895810, 3723952130, TcpFlags::ACK, 0, 221, None),
+        ),
+        (C, T2, seg(3002018622, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+    ]);
+    let at = Duration::from_nanos(T2);
+    obs.on_segment(
+        S,
+        &seg(3707895810, 3723952130, TcpFlags::ACK, 0, 221, None),
+        at,
+    );
+    assert_eq!(obs.state(S), State::TimeWait);
+    assert_eq!(obs.state(C), State::SynSent);
+    for _ in 0..2 {
+        obs.on_segment(C, &seg(3723952130, 0, TcpFlags::RST, 0, 0, None), at);
+    }
+    // The endpoints' states at the end of the schedule.
+    assert_eq!(obs.state(S), State::Closed);
+    assert_eq!(obs.state(C), State::SynSent);
+}

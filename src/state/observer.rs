@@ -466,6 +466,11 @@ pub struct Observer {
     /// the peer's last SYN (taken as sent before the RST arrived): if the peer
     /// acknowledges it, the RST closed neither (see `on_other`).
     syn_ack_after_reset: Option<Side>,
+    /// A side the observer closed when 2·MSL ran out in TIME_WAIT (timed from the
+    /// capture of the FIN that put it there), until it sends a SYN: its TIME-WAIT
+    /// may have begun later (the FIN held up after the capture point), and an
+    /// answer of its old connection then shows it is still there.
+    time_wait_ran_out: Option<Side>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -522,6 +527,7 @@ impl Observer {
             rst_at_guessed_irs: false,
             old_syn_ack: None,
             syn_ack_after_reset: None,
+            time_wait_ran_out: None,
         }
     }
 
@@ -615,6 +621,7 @@ impl Observer {
                 if now >= deadline {
                     self.set(side, State::Closed, Cause::Expired, t);
                     self.halves[side.index()].set_time_wait_since(None);
+                    self.time_wait_ran_out = Some(side);
                 }
             }
         }
@@ -830,6 +837,35 @@ impl Observer {
             }
         }
 
+        // A side the peer's SYN found CLOSED after the observer's 2·MSL for it ran
+        // out, and took (passive SYN_RECEIVED, no SYN,ACK yet), answers with a bare
+        // ACK naming exactly what it acknowledged last in its old connection: that
+        // is TIME-WAIT's answer to a SYN it does not take (RFC 9293 §3.10.7.4, RFC
+        // 6191), not SYN-RECEIVED's (a SYN,ACK). Its TIME-WAIT began later than the
+        // capture showed (the peer's FIN was held up after the capture point): it is
+        // there still, its `RCV.NXT` that acknowledgment, and the SYN's sender stays
+        // in SYN_SENT, where the ACK is unacceptable (it answers with a RST at it).
+        if !syn
+            && !rst
+            && s.len == 0
+            && self.time_wait_ran_out == Some(from)
+            && self.state(from) == State::SynReceived
+            && self.half(from).passive
+            && self.half(from).numbers.isn.is_none()
+            && matches!((self.old_syn_ack, s.ack), (Some((side, _, old)), Some(a)) if side == from && a == old)
+        {
+            self.time_wait_ran_out = None;
+            self.set(from, State::Closed, Cause::Revised, &mut t);
+            self.enter_time_wait(from, now, Cause::Revised, &mut t);
+            let h = self.half_mut(from);
+            h.passive = false;
+            h.numbers.highest_ack = s.ack;
+            h.peer_contiguous_at_ack = None;
+            if self.state(to) == State::SynReceived {
+                self.set(to, State::SynSent, Cause::Revised, &mut t);
+            }
+        }
+
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
             let me = self.half(from);
@@ -906,11 +942,15 @@ impl Observer {
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, ack));
+                let time_wait_ran_out = self
+                    .time_wait_ran_out
+                    .filter(|side| *side == to && old_to == State::Closed);
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
                     msl_nanos,
                     ..Observer::new()
                 };
+                self.time_wait_ran_out = time_wait_ran_out;
                 self.half_mut(from).state = old_from;
                 if zero_window {
                     self.half_mut(to).numbers.window = Some(0);
@@ -2106,8 +2146,8 @@ impl Observer {
         // earlier incarnation, and shows nothing of the side now. (Into a
         // SYN-RECEIVED receiver that kept an older IRS, the newer SYN may have been
         // an old duplicate it dropped, and the ACK the side's current one.)
-        let before_own_syn = state_to.is_synchronized()
-            && me.numbers.isn.is_some_and(|isn| s.seq.before(isn + 1));
+        let before_own_syn =
+            state_to.is_synchronized() && me.numbers.isn.is_some_and(|isn| s.seq.before(isn + 1));
         if let Some(ack) = s.ack {
             if state_from == State::SynSent && !before_own_syn {
                 notes.insert(Note::Inferred);
