@@ -463,3 +463,50 @@ fn old_ack_answering_a_syn_shows_time_wait_that_ran_out_unseen() {
     assert_eq!(obs.state(S), State::Closed);
     assert_eq!(obs.state(C), State::SynSent);
 }
+
+/// Fuzz find `crash-ae2494f0`. The client's SYN (C0) finds the server closed; its
+/// RST,ACK is still in flight when the server listens and takes the SYN's
+/// retransmission (SYN-RECEIVED, IRS C0). The observer, seeing that RST after the
+/// retransmission, took it as refusing the connection, and the client's next SYNs
+/// (C1, then C2, each far outside the server's window) as reopening it; the
+/// server's SYN,ACK acknowledging C0 + 1 and its ACKs then showed the server on IRS
+/// C0, and the client's RST at C0 + 1 (its answer to that SYN,ACK from SYN-SENT)
+/// reset it to LISTEN. The observer ignored the RST and kept the server in
+/// SYN_RECEIVED. A side taken as refusing and then as reopened, whose SYN,ACK
+/// answers an earlier SYN with a window that excludes the last one, now keeps that
+/// IRS.
+#[test]
+fn syn_ack_of_a_side_taken_as_refusing_shows_it_took_a_later_copy() {
+    const T0: u64 = 11_007_000_000_000;
+    const T: u64 = 11_520_000_000_000;
+    let obs = observe(&[
+        (C, T0, seg(142084, 0, TcpFlags::SYN, 0, 0, None)),
+        (C, T, seg(142084, 0, TcpFlags::SYN, 0, 0, None)),
+        (
+            S,
+            T,
+            seg(0, 142085, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, T, seg(2751892084, 0, TcpFlags::SYN, 0, 0, None)),
+        (C, T, seg(2751892084, 0, TcpFlags::SYN, 0, 0, None)),
+        (
+            S,
+            T,
+            seg(
+                148142936,
+                142085,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (C, T, seg(2880142084, 0, TcpFlags::SYN, 0, 0, None)),
+        (C, T, seg(2880142084, 0, TcpFlags::SYN, 0, 0, None)),
+        (S, T, seg(148142937, 142085, TcpFlags::ACK, 0, 65535, None)),
+        (S, T, seg(148142937, 142085, TcpFlags::ACK, 0, 65535, None)),
+        (C, T, seg(142085, 0, TcpFlags::RST, 0, 0, None)),
+    ]);
+    assert_eq!(obs.state(S), State::Listen);
+    assert_eq!(obs.state(C), State::SynSent);
+}

@@ -471,6 +471,13 @@ pub struct Observer {
     /// may have begun later (the FIN held up after the capture point), and an
     /// answer of its old connection then shows it is still there.
     time_wait_ran_out: Option<Side>,
+    /// A side the observer had refuse the peer's SYN (`Note::Refused`, revised to
+    /// CLOSED), and then take the peer's next SYN (a reopening): its SYN,ACK
+    /// answering an earlier SYN shows the RST answered an earlier copy.
+    refused_then_reopened: Option<Side>,
+    /// The side the observer last had refuse the peer's SYN (see
+    /// `refused_then_reopened`).
+    refused: Option<Side>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -528,6 +535,8 @@ impl Observer {
             old_syn_ack: None,
             syn_ack_after_reset: None,
             time_wait_ran_out: None,
+            refused_then_reopened: None,
+            refused: None,
         }
     }
 
@@ -942,6 +951,7 @@ impl Observer {
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, ack));
+                let refused = self.refused == Some(to) && old_to == State::Closed;
                 let time_wait_ran_out = self
                     .time_wait_ran_out
                     .filter(|side| *side == to && old_to == State::Closed);
@@ -951,6 +961,7 @@ impl Observer {
                     ..Observer::new()
                 };
                 self.time_wait_ran_out = time_wait_ran_out;
+                self.refused_then_reopened = refused.then_some(to);
                 self.half_mut(from).state = old_from;
                 if zero_window {
                     self.half_mut(to).numbers.window = Some(0);
@@ -1342,7 +1353,7 @@ impl Observer {
         let to = from.peer();
         let me = *self.half(from);
         if let Some(ack) = s.ack {
-            self.on_syn_ack(from, s, ack, t, notes);
+            self.on_syn_ack(from, s, seg, ack, t, notes);
             if self.half(from).sent_syn_ack {
                 self.half_mut(from).numbers.window_scale = seg.options.window_scale;
             }
@@ -1596,6 +1607,7 @@ impl Observer {
         &mut self,
         from: Side,
         s: &Seg,
+        seg: &Segment,
         ack: SeqNum,
         t: &mut Transitions,
         notes: &mut Notes,
@@ -1619,6 +1631,28 @@ impl Observer {
             }
         }
         let me = *self.half(from);
+        if me.state == State::SynReceived
+            && me.passive
+            && me.numbers.isn.is_none()
+            && self.irs_of(from).is_none()
+            && self.refused_then_reopened == Some(from)
+            && self.half(to).numbers.isn.is_some_and(|isn| {
+                ack != isn + 1 && self.syn_ack_window_excludes(seg, ack, Some(isn))
+            })
+        {
+            // A side the observer took as refusing the peer's SYN (its RST,ACK
+            // answering it from CLOSED) and then as taking the peer's next SYN, with
+            // another ISN, in a passive SYN-RECEIVED: its first SYN,ACK answers an
+            // earlier SYN of the peer (a SYN,ACK acknowledges exactly IRS + 1), with a
+            // window that puts the last SYN outside. The RST answered an earlier copy
+            // of that SYN, and the side, listening since, took a later copy: it was in
+            // SYN-RECEIVED on that IRS when the new SYN came, and dropped it with an
+            // ACK (RFC 9293 §3.10.7.4, first check). It keeps that IRS; its RCV.NXT
+            // is the ACK.
+            self.refused_then_reopened = None;
+            self.kept_irs = Some((from, ack - 1));
+            self.half_mut(to).contiguous = Some(ack);
+        }
         if me.state == State::SynReceived
             && !me.passive
             && me.sent_syn
@@ -1849,6 +1883,7 @@ impl Observer {
             // answers a SYN with <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>, RFC 9293 §3.10.7.1).
             notes.insert(Note::Refused);
             self.set(from, State::Closed, Cause::Revised, t);
+            self.refused = Some(from);
         } else if me.state != State::SynSent {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
             // (RFC 9293 §3.10.7.3, figure 9 line 5); any other sender is done.
