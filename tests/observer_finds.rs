@@ -510,3 +510,115 @@ fn syn_ack_of_a_side_taken_as_refusing_shows_it_took_a_later_copy() {
     assert_eq!(obs.state(S), State::Listen);
     assert_eq!(obs.state(C), State::SynSent);
 }
+
+/// Fuzz find `crash-49938eef` (analysed in `notes/h9k.md` (d)). The client's SYN
+/// (C0) is refused by the closed server, whose RST,ACK is still in flight when the
+/// server opens (SYN-SENT) and takes a retransmitted copy of C0 (SYN-RECEIVED, IRS
+/// C0). The capture shows the copy, then the RST,ACK (taken as refusing), the
+/// client's new SYN C1 (the observer gives it to the server), the server's SYN
+/// crossing it, and the server's FIN from its ISN + 1 acknowledging C0 + 1, before
+/// the SYN,ACK that also shows IRS C0. The observer found the FIN unacceptable (its
+/// ACK is not of C1) and never took it as sent; the client's ACK of that FIN then
+/// took the real server to FIN-WAIT-2. A side taken as refusing and then as
+/// reopened that sends from its own ISN + 1 acknowledging an earlier SYN now holds
+/// that IRS, and its FIN counts; leaving SYN_RECEIVED by its own FIN, it no longer
+/// imposes that IRS as the ISN of a peer that is itself in SYN_RECEIVED from a
+/// crossing SYN (the client, on ISN C1, finds the FIN's ACK unacceptable).
+#[test]
+fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
+    const T: u64 = 36_489_016_000;
+    let obs = observe(&[
+        (C, 0, seg(754921471, 0, TcpFlags::SYN, 0, 65535, None)),
+        (C, 16000, seg(754921471, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            S,
+            16000,
+            seg(0, 754921472, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, 16000, seg(754921475, 0, TcpFlags::SYN, 0, 65535, None)),
+        (S, 16000, seg(301936996, 0, TcpFlags::SYN, 0, 2686, None)),
+        (
+            S,
+            T,
+            seg(
+                301936997,
+                754921472,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                2686,
+                None,
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(
+                301936996,
+                754921472,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                2686,
+                None,
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(
+                301936996,
+                754921472,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                2686,
+                None,
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(
+                301936996,
+                754921472,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                2686,
+                None,
+            ),
+        ),
+        (
+            S,
+            T,
+            seg(301936998, 754921472, TcpFlags::ACK, 0, 2686, None),
+        ),
+        (
+            C,
+            T,
+            seg(
+                754921475,
+                301936997,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            T,
+            seg(
+                754921476,
+                301936997,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            T,
+            seg(754921477, 301936998, TcpFlags::ACK, 0, 65535, None),
+        ),
+    ]);
+    assert_eq!(obs.state(S), State::FinWait2);
+}

@@ -685,9 +685,16 @@ impl Observer {
             // It synchronized on the IRS it kept: that is the peer's ISN in use,
             // whatever SYN of the peer was seen last — unless the peer has sent a
             // SYN,ACK from that SYN's ISN: then it opened again and took another
-            // SYN, and the two TCBs disagree (each drops the other's segments).
+            // SYN, and the two TCBs disagree (each drops the other's segments). Nor
+            // when the side leaves by its own act (its FIN) while the peer is in
+            // SYN_RECEIVED since that SYN crossed this side's: nothing of the peer
+            // shows which ISN it uses, and its SYN's is the one it sent last.
+            let peer = self.half(side.peer());
+            let peer_crossed = peer.state == State::SynReceived && !peer.passive && peer.sent_syn;
             if let (true, Some((_, irs))) = (
-                to.is_synchronized() && !self.half(side.peer()).sent_syn_ack,
+                to.is_synchronized()
+                    && !peer.sent_syn_ack
+                    && !(cause == Cause::Sent && peer_crossed),
                 self.kept_irs,
             ) {
                 self.half_mut(side.peer()).numbers.isn = Some(irs);
@@ -1123,6 +1130,29 @@ impl Observer {
         // connection was reset and opened again. It is not this incarnation's
         // segment: nothing of it is processed (the receiver drops it for its ACK,
         // RFC 9293 §3.10.7.3–4, or for its sequence number).
+        if !syn
+            && !rst
+            && self.refused_then_reopened == Some(from)
+            && self.state(from) == State::SynReceived
+            && self.irs_of(from).is_none()
+            && self
+                .half(from)
+                .numbers
+                .isn
+                .is_some_and(|isn| s.seq == isn + 1)
+            && s.ack
+                .is_some_and(|a| self.half(to).numbers.isn.is_some_and(|i| a != i + 1))
+        {
+            // A side the observer took as refusing the peer's SYN and then as taking
+            // the peer's next SYN (see `refused_then_reopened`) sends from its own
+            // ISN + 1 — this incarnation — acknowledging an earlier SYN of the peer:
+            // every segment of a SYN-RECEIVED side acknowledges IRS + 1, so that is
+            // the SYN it took (a later copy of the one the RST answered), and it
+            // holds that IRS.
+            self.refused_then_reopened = None;
+            self.kept_irs = s.ack.map(|a| (from, a - 1));
+            self.half_mut(to).contiguous = s.ack;
+        }
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
         // Likewise an ACK beyond everything the peer has sent since that SYN (its
         // sequence space starts over at the SYN, so the ACK names an older one).
