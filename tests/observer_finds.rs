@@ -622,3 +622,68 @@ fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
     ]);
     assert_eq!(obs.state(S), State::FinWait2);
 }
+
+/// Fuzz find `crash-8000a15f`. The listening server takes the client's SYN (C0) and
+/// the client opens again with C1, 60,000,000 later; the server's SYN,ACK shows a full
+/// window field (65 535) with scaling (shift 3) offered by both. The observer took a
+/// full field as bounding nothing and guessed C1 inside the window (server back to
+/// LISTEN); the server's evidence to the contrary (its ACK of C0 + 1) was lost before
+/// the capture point. A full field bounds the window by the field shifted (524,280
+/// here, the largest the scale can announce): C1 lay outside, and the server stays in
+/// SYN-RECEIVED on C0 (RFC 9293 §3.10.7.4, first check).
+#[test]
+fn full_syn_ack_window_is_bounded_by_its_scale() {
+    const T: u64 = 480_041_000_000;
+    let obs = observe(&[
+        (C, T, seg(1592700682, 0, TcpFlags::SYN, 0, 23387, Some(0))),
+        (C, T, seg(1652700682, 0, TcpFlags::SYN, 0, 23387, Some(0))),
+        (
+            S,
+            T,
+            seg(
+                2865420717,
+                1592700683,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                Some(3),
+            ),
+        ),
+    ]);
+    assert_eq!(obs.state(S), State::SynReceived);
+}
+
+/// Fuzz find `crash-2f0e6587`. The client, listening, takes the server's SYN and
+/// answers with a SYN,ACK whose field is 2 with scaling (shift 14) offered by both:
+/// `Endpoint` rounds a window to whole scale units, at least one (16,384 here), Linux
+/// keeps the field, so the window is between 2 and 16,384. The server's next SYN,
+/// 60,000,000 later, lies outside either: the client drops it with an ACK and stays
+/// in SYN-RECEIVED. The observer took any non-full field with scaling as showing no
+/// window and guessed the client back in LISTEN.
+#[test]
+fn small_syn_ack_window_with_scaling_bounds_a_new_syn() {
+    const T: u64 = 240_000_000_000;
+    let obs = observe(&[
+        (S, 0, seg(738197503, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (
+            C,
+            T,
+            seg(0, 738197504, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (S, T, seg(738197503, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (
+            C,
+            T,
+            seg(
+                93030342,
+                738197504,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                2,
+                Some(14),
+            ),
+        ),
+        (S, T, seg(798197503, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+    ]);
+    assert_eq!(obs.state(C), State::SynReceived);
+}

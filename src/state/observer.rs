@@ -496,6 +496,46 @@ impl Default for Observer {
     }
 }
 
+/// The largest window-scale shift (RFC 7323 §2.3).
+const MAX_SHIFT: u32 = 14;
+
+/// The smallest and largest receive window a SYN's (unscaled) window field `field`
+/// allows, its sender offering the scale `shift` (taken as in effect). Without
+/// scaling, or a zero field, the field is the window. With scaling the window in use
+/// may differ from the field: Linux keeps the field's value, `Endpoint` rounds it to a
+/// whole number of scale units (down, but at least one unit), and a full field
+/// (65 535) stands for any window up to the field shifted, the largest the scale can
+/// announce.
+fn syn_window_bounds(field: u16, shift: Option<u8>) -> (u32, u32) {
+    let w = u32::from(field);
+    match shift {
+        _ if w == 0 => (0, 0),
+        None => (w, w),
+        Some(shift) => {
+            let shift = u32::from(shift).min(MAX_SHIFT);
+            let unit = 1u32 << shift;
+            let rounded = if w < unit { unit } else { w / unit * unit };
+            let largest = if field == u16::MAX {
+                w << shift
+            } else {
+                w.max(rounded)
+            };
+            (w.min(rounded), largest)
+        }
+    }
+}
+
+/// Where a SYN falls in its receiver's window, as far as the capture bounds it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SynWindow {
+    /// Inside the smallest window the capture allows.
+    Inside,
+    /// Outside the largest.
+    Outside,
+    /// Between, or no window seen.
+    Unsure,
+}
+
 /// Where a RST falls in its receiver's window (RFC 5961 §3).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Window {
@@ -934,7 +974,8 @@ impl Observer {
                 // window (fourth check: a challenge ACK, RFC 5961 §4).
                 let took = self.irs_of(to).or(me.numbers.isn);
                 let active = !peer.passive && old_to == State::SynReceived;
-                let kept = (active || (passive && !self.syn_in_window(from, s.seq)))
+                let syn_window = self.syn_window(from, s.seq);
+                let kept = (active || (passive && syn_window == SynWindow::Outside))
                     .then_some(took)
                     .flatten();
                 // Inside a window the capture has not shown it returns the receiver
@@ -947,7 +988,9 @@ impl Observer {
                     .filter(|(s, _)| *s == to)
                     .map(|(_, irs)| irs);
                 let rst_at_guessed_irs = earlier_guess.is_some() && self.rst_at_guessed_irs;
-                let guess = earlier_guess.or((passive && kept.is_none() && !self.window_shown(to))
+                let guess = earlier_guess.or((passive
+                    && kept.is_none()
+                    && syn_window == SynWindow::Unsure)
                     .then_some(me.numbers.isn)
                     .flatten());
                 // A receiver that last advertised a zero window is taken to still
@@ -1559,7 +1602,7 @@ impl Observer {
                     State::SynReceived
                         if peer.passive
                             && self.irs_of(to).is_none()
-                            && self.syn_in_window(from, s.seq) =>
+                            && self.syn_window(from, s.seq) != SynWindow::Outside =>
                     {
                         // A SYN with another ISN, in the window, in a passive
                         // SYN-RECEIVED: back to LISTEN, the SYN not processed further
@@ -1569,7 +1612,10 @@ impl Observer {
                         // the capture has not shown exactly is a guess, which the
                         // receiver's later segments may refute (`listen_guess`).
                         // (After a reopening the guess was made there.)
-                        let guess = me.numbers.isn.filter(|_| !self.window_shown(to));
+                        let guess = me
+                            .numbers
+                            .isn
+                            .filter(|_| self.syn_window(from, s.seq) == SynWindow::Unsure);
                         self.set(to, State::Listen, Cause::Received, t);
                         if let Some(isn) = guess {
                             self.listen_guess = Some((to, isn));
@@ -1945,6 +1991,12 @@ impl Observer {
     /// or what the sender sent without a gap; the window is the receiver's last advertised one, scaled
     /// unless it came with a SYN (when the scale is unknown, the raw field is used).
     fn rst_in_window(&self, from: Side, seq: SeqNum) -> Window {
+        self.in_window(from, seq, None)
+    }
+
+    /// [`Observer::rst_in_window`] with the receiver's window given (`Some`), or the
+    /// one its last window field shows (`None`).
+    fn in_window(&self, from: Side, seq: SeqNum, window: Option<u32>) -> Window {
         let to = from.peer();
         let me = self.half(from);
         let peer = self.half(to);
@@ -1982,6 +2034,7 @@ impl Observer {
             (None, None) => return Window::Exact,
         };
         let window = match peer.numbers.window {
+            _ if window.is_some() => window.unwrap_or(0),
             Some(w) if peer.window_from_syn => u32::from(w),
             Some(w) => u32::from(w) << self.window_shift(to).unwrap_or(0),
             None => 0,
@@ -2022,10 +2075,8 @@ impl Observer {
 
     /// Whether the window of `syn_ack`, a SYN,ACK whose sender's `RCV.NXT` is
     /// `rcv_nxt`, proves that a SYN at `seq` lay outside that window (RFC 9293
-    /// §3.10.7.4, first check). A SYN's window is unscaled (RFC 7323 §2.2): where the
-    /// SYN,ACK offers scaling, the window in use may be larger than the field (a
-    /// whole number of scale units, at least one), and a full field (65 535) bounds
-    /// nothing.
+    /// §3.10.7.4, first check): outside the largest window its field allows (see
+    /// [`syn_window_bounds`]; the SYN,ACK's own offer of scaling taken as in effect).
     fn syn_ack_window_excludes(
         &self,
         syn_ack: &Segment,
@@ -2033,43 +2084,51 @@ impl Observer {
         seq: Option<SeqNum>,
     ) -> bool {
         let Some(seq) = seq else { return false };
-        let w = u32::from(syn_ack.window);
-        let wnd = match syn_ack.options.window_scale {
-            _ if w == 0 => 0,
-            Some(_) if w == u32::from(u16::MAX) => return false,
-            Some(shift) => w.max(1 << shift.min(14)),
-            None => w,
+        let (_, largest) = syn_window_bounds(syn_ack.window, syn_ack.options.window_scale);
+        !seq.in_window(rcv_nxt, largest)
+    }
+
+    /// Where a SYN from `from` at `seq` falls in its receiver's window (RFC 9293
+    /// §3.10.7.4, first check), as far as the capture bounds that window: inside the
+    /// smallest window the receiver's last field allows, outside the largest, or
+    /// between (then only the receiver's later segments tell). A receiver whose window
+    /// the capture has not shown at all is taken to have one wide enough (any window
+    /// of 64 KiB, the default of most stacks, holds a new ISN of a quick retry), a
+    /// guess.
+    fn syn_window(&self, from: Side, seq: SeqNum) -> SynWindow {
+        let Some((smallest, largest)) = self.window_bounds(from.peer()) else {
+            return SynWindow::Unsure;
         };
-        !seq.in_window(rcv_nxt, wnd)
-    }
-
-    /// Whether a SYN from `from` at `seq` passes its receiver's acceptability test
-    /// (RFC 9293 §3.10.7.4, first check). A receiver whose window the capture has
-    /// not shown is taken to have a window wide enough (any window of 64 KiB, the
-    /// default of most stacks, holds a new ISN of a quick retry).
-    fn syn_in_window(&self, from: Side, seq: SeqNum) -> bool {
-        !self.window_shown(from.peer()) || !matches!(self.rst_in_window(from, seq), Window::Outside)
-    }
-
-    /// Whether the capture has shown `side`'s receive window exactly: a window field
-    /// seen after its SYN, or its SYN's with no scaling in effect. A SYN's window is
-    /// unscaled (RFC 7323 §2.2): where its SYN offered scaling and the peer's did not
-    /// refuse it, the window in use is a whole number of scale units, possibly
-    /// larger than the field (at least one unit; anything up to the field shifted
-    /// when the field is full).
-    fn window_shown(&self, side: Side) -> bool {
-        let (me, peer) = (self.half(side), self.half(side.peer()));
-        match me.numbers.window {
-            None => false,
-            Some(_) if !me.window_from_syn => true,
-            // A zero field is exact: scaling makes a window at least one unit only
-            // when it is not zero (see `syn_ack_window_excludes`).
-            Some(0) => true,
-            Some(_) => {
-                me.numbers.window_scale.is_none()
-                    || (peer.syn_seen && peer.numbers.window_scale.is_none())
-            }
+        if self.in_window(from, seq, Some(largest)) == Window::Outside {
+            SynWindow::Outside
+        } else if self.in_window(from, seq, Some(smallest)) != Window::Outside {
+            SynWindow::Inside
+        } else {
+            SynWindow::Unsure
         }
+    }
+
+    /// The smallest and largest receive window `side`'s last window field allows:
+    /// exact for a field seen after its SYN (shifted by a known scale), or a SYN's
+    /// with no scaling in effect; a SYN's field is unscaled (RFC 7323 §2.2) and,
+    /// where scaling is in effect, bounds the window as [`syn_window_bounds`] says.
+    /// `None` before any field.
+    fn window_bounds(&self, side: Side) -> Option<(u32, u32)> {
+        let (me, peer) = (self.half(side), self.half(side.peer()));
+        let w = me.numbers.window?;
+        if !me.window_from_syn {
+            let n = u32::from(w);
+            return Some(match self.window_shift(side) {
+                Some(shift) => (n << shift, n << shift),
+                None => (n, n << MAX_SHIFT),
+            });
+        }
+        let shift = if peer.syn_seen && peer.numbers.window_scale.is_none() {
+            None
+        } else {
+            me.numbers.window_scale
+        };
+        Some(syn_window_bounds(w, shift))
     }
 
     fn on_other(
@@ -2496,6 +2555,22 @@ mod test {
             v.push(t.to);
         }
         v
+    }
+
+    #[test]
+    fn test_syn_window_bounds() {
+        // No scaling, or a zero field: the field is the window.
+        assert_eq!(syn_window_bounds(1000, None), (1000, 1000));
+        assert_eq!(syn_window_bounds(0, Some(5)), (0, 0));
+        // Below one unit: Endpoint announces one unit (16,384), Linux the field.
+        assert_eq!(syn_window_bounds(2, Some(14)), (2, 16_384));
+        // Above: Endpoint rounds down to whole units (2 × 16,384).
+        assert_eq!(syn_window_bounds(40_000, Some(14)), (32_768, 40_000));
+        // A full field: anything up to the field shifted (65,535 << 3), and at
+        // least the field rounded down to units.
+        assert_eq!(syn_window_bounds(u16::MAX, Some(3)), (65_528, 524_280));
+        // Shifts above 14 count as 14 (RFC 7323 §2.3).
+        assert_eq!(syn_window_bounds(u16::MAX, Some(20)), (49_152, 65_535 << 14));
     }
 
     #[test]
