@@ -687,3 +687,39 @@ fn small_syn_ack_window_with_scaling_bounds_a_new_syn() {
     ]);
     assert_eq!(obs.state(C), State::SynReceived);
 }
+
+/// Fuzz find `crash-d2e87944`. After the handshake both sides send a FIN (crossing;
+/// the server goes to CLOSING), and the client, its TCB gone unseen, opens again
+/// (SYN). Its new TCB in SYN-SENT answers the server's FIN, whose ACK covers only
+/// the client's SYN, with `<SEQ=SEG.ACK><CTL=RST>`: a RST at the client's old FIN's
+/// sequence number, `RCV.NXT − 1` for the server, which takes it in CLOSING (Linux's
+/// `tcp_reset_check`, as `Endpoint` does). The observer had forgotten the client's
+/// FIN when the client opened again and judged the RST below the window. The
+/// receiver's `RCV.NXT` past the FIN is still known: a RST just below it counts.
+#[test]
+fn rst_at_a_forgotten_fin_into_closing_resets() {
+    const T: u64 = 480_000_000_000;
+    let obs = observe(&[
+        (C, 0, seg(4194607360, 0, TcpFlags::SYN, 0, 0, Some(14))),
+        (
+            S,
+            0,
+            seg(7, 4194607361, TcpFlags::SYN | TcpFlags::ACK, 0, 54485, None),
+        ),
+        (C, 0, seg(4194607361, 8, TcpFlags::ACK, 0, 0, None)),
+        (
+            S,
+            T,
+            seg(8, 4194607361, TcpFlags::FIN | TcpFlags::ACK, 0, 54485, None),
+        ),
+        (
+            C,
+            T,
+            seg(4194607361, 8, TcpFlags::FIN | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, T, seg(19640064, 0, TcpFlags::SYN, 0, 0, Some(14))),
+        (C, T, seg(4194607361, 0, TcpFlags::RST, 0, 0, None)),
+    ]);
+    assert_eq!(obs.state(S), State::Closed);
+    assert_eq!(obs.state(C), State::SynSent);
+}

@@ -2019,7 +2019,14 @@ impl Observer {
                 peer.state,
                 State::CloseWait | State::Closing | State::LastAck | State::TimeWait
             );
-        if after_fin && me.numbers.fin_seq == Some(seq) {
+        // (A sender that has opened again since forgot its FIN's number, but the
+        // receiver still has `RCV.NXT` just past it: a RST of its new TCB, at
+        // `SEG.ACK` of the receiver's segment, can fall there.)
+        let fin_seq = me
+            .numbers
+            .fin_seq
+            .or_else(|| me.contiguous.map(|rcv_nxt| rcv_nxt - 1));
+        if after_fin && fin_seq == Some(seq) {
             return if peer.state == State::TimeWait {
                 Window::Outside
             } else {
@@ -2570,7 +2577,10 @@ mod test {
         // least the field rounded down to units.
         assert_eq!(syn_window_bounds(u16::MAX, Some(3)), (65_528, 524_280));
         // Shifts above 14 count as 14 (RFC 7323 §2.3).
-        assert_eq!(syn_window_bounds(u16::MAX, Some(20)), (49_152, 65_535 << 14));
+        assert_eq!(
+            syn_window_bounds(u16::MAX, Some(20)),
+            (49_152, 65_535 << 14)
+        );
     }
 
     #[test]
