@@ -723,3 +723,60 @@ fn rst_at_a_forgotten_fin_into_closing_resets() {
     assert_eq!(obs.state(S), State::Closed);
     assert_eq!(obs.state(C), State::SynSent);
 }
+
+/// Fuzz find `crash-5696b5db`. A simultaneous open is reset; hours later the server
+/// opens again (SYN) and the client, listening, takes it and closes from
+/// SYN-RECEIVED (its FIN seen before its SYN,ACK, so its new ISN is not known yet).
+/// Then the server's FIN of the first connection, still in flight (from its old ISN +
+/// 1, acknowledging the client's old ISN + 1), is seen. The observer, with the
+/// server in SYN_SENT, took it as showing an unseen SYN,ACK (ESTABLISHED, then
+/// LAST_ACK) and its ACK as acknowledging the client's FIN. Its ACK lies beyond all
+/// the client has sent since (its FIN), and it does not start at the server's ISN +
+/// 1: an earlier incarnation's, which shows nothing.
+#[test]
+fn fin_of_an_earlier_incarnation_beyond_the_peers_unseen_isn() {
+    const T1: u64 = 11_115_011_048_000;
+    const T2: u64 = 11_355_011_048_000;
+    let obs = observe(&[
+        (S, 0, seg(1703936, 0, TcpFlags::SYN, 0, 0, None)),
+        (C, 0, seg(67778564, 0, TcpFlags::SYN, 0, 161, None)),
+        (
+            C,
+            0,
+            seg(
+                67778564,
+                1703937,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                161,
+                None,
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(1703936, 67778565, TcpFlags::SYN | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, 0, seg(67778565, 0, TcpFlags::RST, 0, 0, None)),
+        (S, T1, seg(2780456698, 0, TcpFlags::SYN, 0, 0, None)),
+        (
+            C,
+            T2,
+            seg(
+                2846531327,
+                2780456699,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                161,
+                None,
+            ),
+        ),
+        (
+            S,
+            T2,
+            seg(1703937, 67778565, TcpFlags::FIN | TcpFlags::ACK, 0, 0, None),
+        ),
+    ]);
+    assert_eq!(obs.state(C), State::FinWait1);
+    assert_eq!(obs.state(S), State::SynSent);
+}

@@ -1222,8 +1222,13 @@ impl Observer {
             && !rst
             && self.state(from) == State::SynSent
             && s.ack.is_some_and(|a| {
+                // Not the peer's current SYN, or beyond all it has sent (its ISN
+                // unseen).
                 let p = self.half(to);
-                p.numbers.isn.is_some() && !p.acks_syn(a)
+                match p.numbers.isn {
+                    Some(_) => !p.acks_syn(a),
+                    None => p.numbers.next_seq.is_some_and(|n| a.after(n)),
+                }
             })
             && self
                 .half(from)
