@@ -780,3 +780,108 @@ fn fin_of_an_earlier_incarnation_beyond_the_peers_unseen_isn() {
     assert_eq!(obs.state(C), State::FinWait1);
     assert_eq!(obs.state(S), State::SynSent);
 }
+
+/// Fuzz find `crash-bccc3ef6`. A connection carries 1,024 bytes from the server, whose
+/// FIN (at ISS + 1,025) the client, reopened unseen, answers with a RST that closes
+/// the server; the client opens again with the same ISN (its clock has not ticked)
+/// and the listening server takes it. A copy of the server's old FIN is then seen
+/// before its new SYN,ACK, which comes from the same ISS: the observer took the FIN
+/// as the server's close from SYN_RECEIVED, and kept FIN_WAIT_1. A side in
+/// SYN-RECEIVED sends no data, so its FIN lies at ISS + 1; when its SYN,ACK then
+/// shows an ISS the FIN does not follow, while the peer has not acknowledged that
+/// SYN,ACK, the FIN was an earlier incarnation's and the side is in SYN_RECEIVED.
+#[test]
+fn fin_before_the_syn_ack_not_at_its_isn_is_an_earlier_incarnations() {
+    let obs = observe(&[
+        (S, 0, seg(3604403926, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (
+            C,
+            0,
+            seg(0, 3604403927, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (
+            C,
+            0,
+            seg(0, 3604403927, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, 0, seg(2396986751, 0, TcpFlags::SYN, 0, 3147, None)),
+        (
+            S,
+            0,
+            seg(0, 2396986752, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, 0, seg(2396986751, 0, TcpFlags::SYN, 0, 3147, None)),
+        (
+            S,
+            0,
+            seg(
+                3604403926,
+                2396986752,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            0,
+            seg(2396986752, 3604403927, TcpFlags::ACK, 0, 3147, None),
+        ),
+        (
+            S,
+            0,
+            seg(3604403927, 2396986752, TcpFlags::ACK, 1024, 65535, None),
+        ),
+        (
+            C,
+            0,
+            seg(2396986752, 3604404951, TcpFlags::ACK, 0, 3147, None),
+        ),
+        (
+            S,
+            0,
+            seg(
+                3604404951,
+                2396986752,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (C, 0, seg(2396986752, 0, TcpFlags::RST, 0, 0, None)),
+        (C, 0, seg(2396986751, 0, TcpFlags::SYN, 0, 3147, None)),
+        (
+            S,
+            0,
+            seg(
+                3604404951,
+                2396986752,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                3604403926,
+                2396986752,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            0,
+            seg(2396986752, 3604403927, TcpFlags::ACK, 0, 3147, None),
+        ),
+    ]);
+    assert_eq!(obs.state(S), State::Established);
+    assert_eq!(obs.state(C), State::Established);
+}

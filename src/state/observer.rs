@@ -1694,6 +1694,32 @@ impl Observer {
         notes: &mut Notes,
     ) {
         let to = from.peer();
+        let me = *self.half(from);
+        if me.state == State::FinWait1
+            && me.passive
+            && me.numbers.isn.is_none()
+            && !me.sent_syn_ack
+            && self.state(to) == State::SynSent
+            && me
+                .numbers
+                .fin_seq
+                .is_some_and(|f| f != s.seq + 1 && me.numbers.next_seq == Some(f + 1))
+        {
+            // Its first SYN,ACK, after a FIN the observer took as its close from
+            // SYN_RECEIVED: a side in SYN-RECEIVED sends no data, so its FIN lies at
+            // ISS + 1; this one does not, and the peer, still in SYN_SENT, has not
+            // acknowledged the SYN,ACK that could have let it send any. The FIN was
+            // an earlier incarnation's (a copy still in flight): the side is in
+            // SYN_RECEIVED.
+            self.set(from, State::SynReceived, Cause::Revised, t);
+            let h = self.half_mut(from);
+            h.numbers.fin_seq = None;
+            h.numbers.next_seq = Some(s.seq + 1);
+            h.fin_pending = false;
+            if self.first_closer == Some(from) {
+                self.first_closer = None;
+            }
+        }
         if let Some(irs) = self.irs_of(from).filter(|irs| {
             ack == *irs + 1 && !self.half(to).sent_syn_ack && self.state(to) != State::SynSent
         }) {
