@@ -885,3 +885,53 @@ fn fin_before_the_syn_ack_not_at_its_isn_is_an_earlier_incarnations() {
     assert_eq!(obs.state(S), State::Established);
     assert_eq!(obs.state(C), State::Established);
 }
+
+/// Fuzz find `crash-170ae45d`, which the fix for `crash-704a7d01` let through: in a
+/// simultaneous open the client closes and then aborts (its RST resets the server
+/// from CLOSE_WAIT), opens again unseen, and takes a late copy of the server's
+/// SYN,ACK, whose ACK it acknowledges. The observer took that ACK as proving that
+/// the RST had closed neither side (as in `crash-704a7d01`) and revised the server to
+/// ESTABLISHED; the server, closed, had opened again (SYN-SENT) and dropped it. The
+/// SYN,ACK was the server's from before it reached CLOSE_WAIT, a stale copy, not one
+/// sent from SYN-RECEIVED as the RST arrived: only the latter (a side the RST reset
+/// from SYN_RECEIVED) supports the revision.
+#[test]
+fn ack_of_a_stale_syn_ack_after_a_rst_revises_nothing() {
+    let seen = [
+        (S, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, None)),
+        (C, 0, seg(1382514431, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            C,
+            0,
+            seg(1382514431, 0, TcpFlags::SYN | TcpFlags::ACK, 0, 65535, None),
+        ),
+        (
+            C,
+            0,
+            seg(1382514432, 0, TcpFlags::FIN | TcpFlags::ACK, 0, 65535, None),
+        ),
+        (C, 0, seg(1382514433, 0, TcpFlags::RST, 0, 0, None)),
+        (
+            S,
+            0,
+            seg(
+                4294967295,
+                1382514432,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (S, 0, seg(0, 1382514433, TcpFlags::ACK, 0, 65535, None)),
+        (C, 0, seg(1382514433, 0, TcpFlags::RST, 0, 0, None)),
+        (S, 0, seg(0, 1382514433, TcpFlags::ACK, 0, 65535, None)),
+        (C, 0, seg(1382514432, 0, TcpFlags::ACK, 0, 65535, None)),
+        (C, 0, seg(1382514432, 0, TcpFlags::ACK, 0, 65535, None)),
+        (S, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, None)),
+    ];
+    let obs = observe(&seen[..10]);
+    assert_eq!(obs.state(S), State::Closed);
+    let obs = observe(&seen);
+    assert_eq!(obs.state(S), State::SynSent);
+}

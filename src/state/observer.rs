@@ -1850,13 +1850,8 @@ impl Observer {
                 }
                 State::Closed if same_isn && me.sent_syn => {
                     // A simultaneous open's SYN,ACK, sent before a RST closed its
-                    // sender (they crossed): nothing reopens. It was sent all the
-                    // same: if the peer acknowledges it, the RST was not the one
-                    // that closed them (see `on_other`).
+                    // sender (they crossed): nothing reopens.
                     notes.insert(Note::AfterClose);
-                    if self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) {
-                        self.syn_ack_after_reset = Some(from);
-                    }
                     return;
                 }
                 State::Closed | State::Listen
