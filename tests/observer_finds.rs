@@ -521,9 +521,7 @@ fn syn_ack_of_a_side_taken_as_refusing_shows_it_took_a_later_copy() {
 /// ACK is not of C1) and never took it as sent; the client's ACK of that FIN then
 /// took the real server to FIN-WAIT-2. A side taken as refusing and then as
 /// reopened that sends from its own ISN + 1 acknowledging an earlier SYN now holds
-/// that IRS, and its FIN counts; leaving SYN_RECEIVED by its own FIN, it no longer
-/// imposes that IRS as the ISN of a peer that is itself in SYN_RECEIVED from a
-/// crossing SYN (the client, on ISN C1, finds the FIN's ACK unacceptable).
+/// that IRS, and its FIN counts.
 #[test]
 fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
     const T: u64 = 36_489_016_000;

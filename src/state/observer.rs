@@ -725,16 +725,9 @@ impl Observer {
             // It synchronized on the IRS it kept: that is the peer's ISN in use,
             // whatever SYN of the peer was seen last — unless the peer has sent a
             // SYN,ACK from that SYN's ISN: then it opened again and took another
-            // SYN, and the two TCBs disagree (each drops the other's segments). Nor
-            // when the side leaves by its own act (its FIN) while the peer is in
-            // SYN_RECEIVED since that SYN crossed this side's: nothing of the peer
-            // shows which ISN it uses, and its SYN's is the one it sent last.
-            let peer = self.half(side.peer());
-            let peer_crossed = peer.state == State::SynReceived && !peer.passive && peer.sent_syn;
+            // SYN, and the two TCBs disagree (each drops the other's segments).
             if let (true, Some((_, irs))) = (
-                to.is_synchronized()
-                    && !peer.sent_syn_ack
-                    && !(cause == Cause::Sent && peer_crossed),
+                to.is_synchronized() && !self.half(side.peer()).sent_syn_ack,
                 self.kept_irs,
             ) {
                 self.half_mut(side.peer()).numbers.isn = Some(irs);
