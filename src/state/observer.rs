@@ -910,9 +910,6 @@ impl Observer {
             h.passive = false;
             h.numbers.highest_ack = s.ack;
             h.peer_contiguous_at_ack = None;
-            if self.state(to) == State::SynReceived {
-                self.set(to, State::SynSent, Cause::Revised, &mut t);
-            }
         }
 
         // A bare SYN with a new ISN after the connection ended starts it over.
