@@ -1156,18 +1156,11 @@ impl Observer {
             && rcv_state.is_synchronized()
             && (rcv_state != State::TimeWait || !self.reopens_time_wait(from, seg))
             && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
-        // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
-        // not acknowledge the SYN that side took (its RCV.NXT is IRS + 1 until it is
-        // ESTABLISHED, so every segment it sends acknowledges at least that): sent
-        // by an earlier incarnation of the side, e.g. a FIN still in flight when the
-        // connection was reset and opened again. It is not this incarnation's
-        // segment: nothing of it is processed (the receiver drops it for its ACK,
-        // RFC 9293 §3.10.7.3–4, or for its sequence number).
         if !syn
             && !rst
-            && self.refused_then_reopened == Some(from)
             && self.state(from) == State::SynReceived
             && self.irs_of(from).is_none()
+            && !self.half(from).sent_syn_ack
             && self
                 .half(from)
                 .numbers
@@ -1176,16 +1169,22 @@ impl Observer {
             && s.ack
                 .is_some_and(|a| self.half(to).numbers.isn.is_some_and(|i| a != i + 1))
         {
-            // A side the observer took as refusing the peer's SYN and then as taking
-            // the peer's next SYN (see `refused_then_reopened`) sends from its own
-            // ISN + 1 — this incarnation — acknowledging an earlier SYN of the peer:
-            // every segment of a SYN-RECEIVED side acknowledges IRS + 1, so that is
-            // the SYN it took (a later copy of the one the RST answered), and it
-            // holds that IRS.
-            self.refused_then_reopened = None;
+            // A side in SYN_RECEIVED, its SYN,ACK not seen yet, sends from its own ISN
+            // + 1 — this incarnation — acknowledging another SYN of the peer than the
+            // last seen: every segment of a SYN-RECEIVED side acknowledges IRS + 1, so
+            // that is the SYN it took (e.g. a later copy of one a RST answered, the RST
+            // taken as refusing), and it holds that IRS. (Once its SYN,ACK has shown
+            // the IRS it holds, such a segment was sent before it took that SYN.)
             self.kept_irs = s.ack.map(|a| (from, a - 1));
             self.half_mut(to).contiguous = s.ack;
         }
+        // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
+        // not acknowledge the SYN that side took (its RCV.NXT is IRS + 1 until it is
+        // ESTABLISHED, so every segment it sends acknowledges at least that): sent
+        // by an earlier incarnation of the side, e.g. a FIN still in flight when the
+        // connection was reset and opened again. It is not this incarnation's
+        // segment: nothing of it is processed (the receiver drops it for its ACK,
+        // RFC 9293 §3.10.7.3–4, or for its sequence number).
         let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
         // Likewise an ACK beyond everything the peer has sent since that SYN (its
         // sequence space starts over at the SYN, so the ACK names an older one).
