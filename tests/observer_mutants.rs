@@ -1271,3 +1271,34 @@ fn segment_at_the_isn_was_sent_before_the_syn() {
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     assert_eq!(obs.numbers(C).window, Some(1000));
 }
+
+// ---- `cargo mutants` over the fixes of 2026-12-03 ----
+
+/// After a connection both of whose sides a RST closed (the client reset from
+/// ESTABLISHED, not a refusal), the server's new SYN reopens it: the client listens
+/// and takes it (passive SYN_RECEIVED). A copy of the client's old SYN,ACK, whose
+/// ACK names the server's old ISN + 1 and whose window (1,000) excludes the new SYN,
+/// is only a copy (`old_syn_ack`): the client does not hold that old IRS. Its real
+/// SYN,ACK and the server's ACK then complete the handshake on the new ISN, which
+/// stays the server's. Kills `refused && old_to == Closed` → `||` (the kept-IRS rule
+/// of refusals applied to any reopening, which made the old ISN the server's).
+#[test]
+fn copy_of_an_old_syn_ack_after_a_reset_keeps_no_irs() {
+    let mut obs = Observer::new();
+    let w = |s: Segment| s.with_window(1000);
+    send(&mut obs, S, w(seg(500, 0, SYN)));
+    send(&mut obs, C, w(seg(100, 501, SYN | ACK)));
+    send(&mut obs, S, w(seg(501, 101, ACK)));
+    send(&mut obs, S, seg(501, 0, RST));
+    assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Closed));
+    send(&mut obs, S, w(seg(900_000, 0, SYN)));
+    assert_eq!(obs.state(C), State::SynReceived);
+    send(&mut obs, C, w(seg(100, 501, SYN | ACK)));
+    send(&mut obs, C, w(seg(7000, 900_001, SYN | ACK)));
+    send(&mut obs, S, w(seg(900_001, 7001, ACK)));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+    assert_eq!(obs.numbers(S).isn, Some(SeqNum(900_000)));
+}
