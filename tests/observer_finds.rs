@@ -933,3 +933,110 @@ fn ack_of_a_stale_syn_ack_after_a_rst_revises_nothing() {
     let obs = observe(&seen);
     assert_eq!(obs.state(S), State::SynSent);
 }
+
+/// Fuzz find `crash-bb6c0e4c`. Two connections with the same ISNs (the clocks did not
+/// tick) end; the client opens a third time with the same ISN, and a copy of the
+/// server's FIN of the second, bit for bit what the server would send now, is seen:
+/// the observer takes the server as closing (FIN_WAIT_1), which nothing seen can
+/// refute yet. The client, its SYN refused unseen, opens again with a later ISN; the
+/// server's RST,ACK refusing the earlier SYN then arrives. The observer kept the
+/// client's earlier ISN (a SYN into a synchronized receiver opened a new TCB only
+/// from CLOSED, LISTEN or a synchronized state), took the RST as acknowledging its
+/// SYN and closed both; the server, listening, took the new SYN and the handshake
+/// completed. A side in SYN_SENT that sends a SYN with a later ISN has opened anew
+/// (as a reopening does): the RST acknowledges nothing of it.
+#[test]
+fn later_syn_from_syn_sent_into_a_synchronized_receiver_opens_anew() {
+    const T: u64 = 240_000_000_000;
+    let obs = observe(&[
+        (C, 0, seg(727187485, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            S,
+            0,
+            seg(
+                1627389952,
+                727187486,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            0,
+            seg(727187486, 1627389953, TcpFlags::ACK, 0, 65535, None),
+        ),
+        (S, 0, seg(1627389953, 0, TcpFlags::RST, 0, 0, None)),
+        (C, 0, seg(727187485, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            S,
+            0,
+            seg(
+                1627389952,
+                727187486,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            0,
+            seg(727187486, 1627389953, TcpFlags::ACK, 0, 65535, None),
+        ),
+        (
+            S,
+            0,
+            seg(
+                1627389953,
+                727187486,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (C, 0, seg(727187486, 0, TcpFlags::RST, 0, 0, None)),
+        (C, T, seg(727187485, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            S,
+            T,
+            seg(
+                1627389953,
+                727187486,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (C, T, seg(787187485, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            S,
+            T,
+            seg(0, 727187486, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (C, T, seg(727187486, 0, TcpFlags::RST, 0, 0, None)),
+        (
+            S,
+            T,
+            seg(
+                1687389952,
+                787187486,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                None,
+            ),
+        ),
+        (
+            C,
+            T,
+            seg(787187486, 1687389953, TcpFlags::ACK, 0, 65535, None),
+        ),
+    ]);
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.state(S), State::Established);
+}

@@ -1513,11 +1513,15 @@ impl Observer {
             // old duplicate, RFC 6528) not before everything it has sent (else it
             // is its current SYN, overtaken by its later segments), has ended that
             // connection unseen (a user timeout, an abort whose RST is still
-            // behind) and opened again, whatever the receiver does with the SYN.
+            // behind) and opened again, whatever the receiver does with the SYN;
+            // so has one in SYN_SENT with a later ISN (a new attempt, as in the
+            // reopening above).
             let opens = matches!(me.state, State::Closed | State::Listen)
                 || (me.state.is_synchronized()
                     && me.numbers.isn.is_some_and(|isn| s.seq.after(isn))
-                    && me.numbers.next_seq.is_none_or(|n| !s.seq.before(n)));
+                    && me.numbers.next_seq.is_none_or(|n| !s.seq.before(n)))
+                || (me.state == State::SynSent
+                    && me.numbers.isn.is_some_and(|isn| s.seq.after(isn)));
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
