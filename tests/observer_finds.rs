@@ -1040,3 +1040,63 @@ fn later_syn_from_syn_sent_into_a_synchronized_receiver_opens_anew() {
     assert_eq!(obs.state(C), State::Established);
     assert_eq!(obs.state(S), State::Established);
 }
+
+/// Fuzz find `crash-bb255466`. The server, in SYN-RECEIVED, closes (its FIN
+/// acknowledging only the client's SYN) while the client's FIN is on its way; the
+/// client then opens again (SYN with a new ISN) before the server's FIN is seen.
+/// The FINs crossed, so the server went FIN_WAIT_1 → CLOSING (RFC 9293 figure 13);
+/// the observer, which had forgotten the client's FIN when the client opened again,
+/// took the server's FIN as sent from CLOSE_WAIT (LAST_ACK). The server's `RCV.NXT`
+/// past the client's FIN is still known, and the server's FIN does not acknowledge
+/// that FIN: they crossed.
+#[test]
+fn fin_crossing_a_forgotten_fin_is_closing() {
+    const T1: u64 = 240_012_928_000;
+    const T2: u64 = 480_025_856_000;
+    let obs = observe(&[
+        (C, 0, seg(486550276, 0, TcpFlags::SYN, 0, 0, None)),
+        (
+            S,
+            T1,
+            seg(
+                76070603,
+                486550277,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                38060,
+                None,
+            ),
+        ),
+        (
+            C,
+            T1,
+            seg(
+                486550277,
+                76070604,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                0,
+                None,
+            ),
+        ),
+        (C, T1, seg(546553508, 0, TcpFlags::SYN, 0, 0, None)),
+        (
+            S,
+            T2,
+            seg(
+                76070604,
+                486550277,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                38060,
+                None,
+            ),
+        ),
+        (
+            S,
+            T2,
+            seg(76070605, 486550278, TcpFlags::ACK, 0, 38060, None),
+        ),
+    ]);
+    assert_eq!(obs.state(S), State::Closing);
+}

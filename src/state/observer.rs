@@ -2349,10 +2349,13 @@ impl Observer {
         let mut crossed_fin = false;
         if fin && !fin_again {
             let peer = *self.half(to);
-            if self.state(from) == State::CloseWait
-                && peer.numbers.fin_seq.is_some()
-                && !peer.acks_fin(ack)
-            {
+            // The peer's FIN, which this side processed (CLOSE_WAIT): at its
+            // `RCV.NXT − 1` if the peer, opened again since, forgot it.
+            let peer_fin = peer
+                .numbers
+                .fin_seq
+                .or_else(|| peer.contiguous.map(|rcv_nxt| rcv_nxt - 1));
+            if self.state(from) == State::CloseWait && peer_fin.is_some_and(|f| !ack.after(f)) {
                 // Our FIN crossed the peer's FIN (RFC 793 figure 14).
                 crossed_fin = true;
                 notes.insert(Note::Crossed);
