@@ -1302,3 +1302,83 @@ fn copy_of_an_old_syn_ack_after_a_reset_keeps_no_irs() {
     );
     assert_eq!(obs.numbers(S).isn, Some(SeqNum(900_000)));
 }
+
+/// The client's SYN 100 meets a SYN,ACK of the server (ISN 500) that acknowledges
+/// another SYN (9,999): the client stays in SYN_SENT. Its ACK `<SEQ=101><ACK=777>`
+/// then starts at its ISN + 1: a side in SYN-SENT sends that only after a SYN,ACK,
+/// here one the capture missed (the server opened again, ISN 776): the client is
+/// ESTABLISHED. Kills `s.seq != isn + 1` → `isn - 1` (an earlier incarnation's
+/// segment is one that neither starts at ISN + 1 nor acknowledges the peer's SYN).
+#[test]
+fn ack_from_syn_sent_at_its_isn_shows_an_unseen_syn_ack() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(500, 9999, SYN | ACK));
+    assert_eq!(o.receiver, State::SynSent, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 777, ACK));
+    assert_eq!(o.sender, State::Established, "{o:?}");
+}
+
+/// A connection (client ISN 100,000, server 5,000) is reset; the server opens again
+/// (SYN 3,000) and the client, listening, takes it and closes before its SYN,ACK is
+/// seen. The server's FIN of the first connection, `<SEQ=5001><ACK=100001>`, still in
+/// flight, is an earlier incarnation's (it neither starts at the server's ISN + 1 nor
+/// acknowledges anything the client has sent since): its ACK names no `RCV.NXT` of
+/// the server. The handshake then completes, and the client's RST at 100,001 lies far
+/// outside the server's window: ignored. Kills `from_syn_sent_of_old_space ||
+/// old_incarnation && …` → `&&` (the old ACK kept as the server's highest, the RST
+/// at it taken as exact).
+#[test]
+fn old_fin_from_syn_sent_names_no_rcv_nxt() {
+    let mut obs = Observer::new();
+    let w = |s: Segment| s.with_window(1000);
+    send(&mut obs, C, w(seg(100_000, 0, SYN)));
+    send(&mut obs, S, w(seg(5000, 100_001, SYN | ACK)));
+    send(&mut obs, C, w(seg(100_001, 5001, ACK)));
+    send(&mut obs, S, seg(5001, 0, RST));
+    send(&mut obs, S, w(seg(3000, 0, SYN)));
+    send(&mut obs, C, w(seg(7001, 3001, FIN | ACK)));
+    let o = send(&mut obs, S, w(seg(5001, 100_001, FIN | ACK)));
+    assert_eq!(o.sender, State::SynSent, "{o:?}");
+    send(&mut obs, C, w(seg(7000, 3001, SYN | ACK)));
+    send(&mut obs, S, w(seg(3001, 7002, ACK)));
+    let o = send(&mut obs, C, seg(100_001, 0, RST));
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+}
+
+/// The server's RST,ACK refusing the client's SYN 100 is seen after a retransmission
+/// of that SYN (taken as refused); the client's next SYN 900,000 reopens the
+/// connection (the server given it). The server's SYN,ACK `<SEQ=500><ACK=101>`, whose
+/// window of 1,000 excludes 900,000, shows it took the retransmitted SYN 100 and
+/// keeps that IRS; its FIN from ISN + 1 then synchronizes it on that IRS, which
+/// becomes the client's ISN in use. Kills `ack - 1` → `ack + 1` in the kept IRS of
+/// that rule.
+#[test]
+fn syn_ack_of_a_side_taken_as_refusing_keeps_the_irs_it_acknowledges() {
+    let mut obs = Observer::new();
+    let w = |s: Segment| s.with_window(1000);
+    send(&mut obs, C, w(seg(100, 0, SYN)));
+    send(&mut obs, C, w(seg(100, 0, SYN)));
+    let o = send(&mut obs, S, seg(0, 101, RST | ACK));
+    assert!(o.notes.contains(Note::Refused), "{o:?}");
+    send(&mut obs, C, w(seg(900_000, 0, SYN)));
+    send(&mut obs, S, w(seg(500, 101, SYN | ACK)));
+    let o = send(&mut obs, S, w(seg(501, 101, FIN | ACK)));
+    assert_eq!(o.sender, State::FinWait1, "{o:?}");
+    assert_eq!(obs.numbers(C).isn, Some(SeqNum(100)));
+}
+
+/// After the handshake (client 100, server 300) the client opens again unseen and
+/// sends a SYN 5,000, which the synchronized server challenges. A segment of the
+/// client with ACK at 5,000 itself — not after its SYN — cannot be its SYN-SENT
+/// TCB's (that sends from ISN + 1, after a SYN,ACK): it shows no unseen SYN,ACK, and
+/// the client stays in SYN_SENT. Kills `s.seq.before(isn + 1)` → `isn - 1` in
+/// `before_own_syn`.
+#[test]
+fn ack_at_the_isn_of_a_syn_sent_side_shows_no_syn_ack() {
+    let mut obs = handshake();
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert_eq!(o.sender, State::SynSent, "{o:?}");
+    let o = send(&mut obs, C, seg(5000, 301, ACK));
+    assert_eq!(o.sender, State::SynSent, "{o:?}");
+}
