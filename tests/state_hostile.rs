@@ -3585,3 +3585,34 @@ fn regression_later_syn_from_a_synchronized_side_opens_it_again() {
         assert_eq!(w.observer.state(side), w.pair.endpoint(side).state());
     }
 }
+
+/// Fuzz finds `crash-c353ddaf`, `crash-055008d2` (played byte for byte through the
+/// fuzz target's decoding): a copy of the server's FIN of an earlier incarnation, with
+/// the same ISNs as the current one (the ISN clocks did not tick), passes the capture
+/// point while the client has aborted without a segment. The FIN is bit for bit what
+/// the server would send now, and the client's lost TCB does not show: the rule
+/// counts the FIN as fitting the current incarnation (its ACK checked against the
+/// client's TCB only while the client has one), so the server is not compared.
+#[test]
+fn regression_stale_fin_while_the_peer_lost_its_tcb_unseen() {
+    const C353DDAF: &[u8] = &[
+        4, 255, 229, 4, 165, 0, 0, 0, 0, 16, 255, 7, 0, 88, 88, 0, 0, 43, 43, 0, 0, 0, 0, 0, 0,
+        255, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 91, 43, 88, 43, 43, 120, 255, 0, 43, 41, 45, 171,
+        255, 91, 40, 43, 43, 64, 255, 248, 0, 7, 0, 255, 0, 43, 43, 178, 188, 47, 220, 43, 43, 43,
+        64, 255, 248, 28, 64, 43, 0, 50, 255, 43, 0, 12, 255, 43, 222, 212, 225, 227, 227, 227,
+        227, 227, 208, 28, 24, 255, 43, 43, 43, 30, 28, 28, 28, 28, 28, 117, 209, 69, 23, 93, 42,
+        209, 5, 208, 64, 255, 28, 28, 28, 47, 81,
+    ];
+    const O55008D2: &[u8] = &[
+        250, 199, 255, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 64, 2, 64, 64, 64,
+        93, 25, 25, 47, 81, 255, 255, 255, 255, 255, 255, 255, 255, 4, 0, 0, 0, 0, 67, 67, 67, 67,
+        67, 67, 67, 67, 67, 0, 88, 88, 255, 43, 43, 43, 49, 232, 232, 232, 232, 232, 121, 232, 232,
+        232, 232, 255, 255, 255, 11, 232, 232, 232, 43, 243, 43, 88, 0, 255, 255, 255, 16, 0, 88,
+        255, 43, 49, 43, 43, 6, 252, 212, 255, 0, 0, 0, 252, 5, 0, 43, 43, 255, 37, 43, 255, 255,
+        43, 43, 82, 43, 43, 43, 203, 43, 46, 9, 255,
+    ];
+    for input in [C353DDAF, O55008D2] {
+        let w = state_world::fuzz_input::run(input);
+        assert!(w.old_incarnation[Side::Server.index()]);
+    }
+}

@@ -96,7 +96,9 @@
 //!     opened a new TCB: SYN-SENT from CLOSED or LISTEN, SYN-RECEIVED from LISTEN
 //!     or TIME-WAIT) passed the capture point when its numbers fit the current
 //!     incarnation (sequence number in the side's `(ISS, SND.NXT]`, ACK in the
-//!     peer's), and the observer took it as sent now: both sides opened again at
+//!     peer's, or any ACK when the peer lost its TCB without a segment, which the
+//!     capture cannot show: fuzz find `crash-c353ddaf`), and the observer took it
+//!     as sent now: both sides opened again at
 //!     the same instant of their ISN clocks, so with the same ISNs, and the old
 //!     segment is bit for bit the one the side would send now (a FIN from
 //!     SYN-RECEIVED is `<SEQ=ISS+1><ACK=IRS+1>` in every incarnation); no segment
@@ -470,11 +472,15 @@ impl World {
     /// one sent now.
     fn fits_current_incarnation(&self, side: Side, seg: &Segment) -> bool {
         let in_space = |e: &Endpoint, n: SeqNum| matches!((e.iss(), e.snd_nxt()), (Some(iss), Some(nxt)) if n.after(iss) && n.before_or_eq(nxt));
+        let peer = self.pair.endpoint(side.peer());
         seg.flags.intersects(TcpFlags::FIN | TcpFlags::RST)
             && self.stale.contains(&(side, *seg))
             && in_space(self.pair.endpoint(side), seg.seq)
             && (!seg.flags.contains(TcpFlags::ACK)
-                || in_space(self.pair.endpoint(side.peer()), seg.ack))
+                || in_space(peer, seg.ack)
+                // A peer that lost its TCB without a segment (ABORT, CLOSE from
+                // SYN-SENT, a user timeout) still has it as far as the capture shows.
+                || (peer.iss().is_none() && self.silent[side.peer().index()]))
     }
 
     /// `side` begins a new incarnation if `changes` open a TCB: what it has in
