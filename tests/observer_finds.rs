@@ -1100,3 +1100,90 @@ fn fin_crossing_a_forgotten_fin_is_closing() {
     ]);
     assert_eq!(obs.state(S), State::Closing);
 }
+
+/// Fuzz find `crash-d8a2088d`. A connection (the same ISNs as the next: the clocks did
+/// not tick) ends with the server's FIN, the client's ACK of it `<ACK=ISS+2>` and its
+/// RST; the client opens again with the same ISN and a copy of that old ACK is seen
+/// after its new SYN. The observer took it as showing an unseen SYN,ACK (both
+/// ESTABLISHED, the server's ISN inferred as ISS + 1); the server's real SYN,ACK then
+/// came from ISS, which the ACK does not follow (it acknowledged more than the
+/// server has sent now). The server's RST at that old ACK (its answer to it from
+/// SYN-RECEIVED) was taken as exact for the client and closed both; the client
+/// challenged it. A first SYN,ACK from another ISN than the one inferred, the side
+/// having sent nothing since, now revises both sides back to the handshake.
+#[test]
+fn syn_ack_from_another_isn_than_inferred_revises_the_stale_ack() {
+    let obs = observe(&[
+        (S, 0, seg(1482162183, 0, TcpFlags::SYN, 0, 0, None)),
+        (C, 0, seg(82181892, 0, TcpFlags::SYN, 0, 165, None)),
+        (
+            C,
+            0,
+            seg(
+                82181892,
+                1482162184,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                165,
+                None,
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                1482162183,
+                82181893,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                0,
+                None,
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                1482162184,
+                82181893,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                0,
+                None,
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                1482162184,
+                82181893,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                0,
+                None,
+            ),
+        ),
+        (C, 0, seg(82181893, 1482162185, TcpFlags::ACK, 0, 165, None)),
+        (C, 0, seg(82181893, 1482162185, TcpFlags::ACK, 0, 165, None)),
+        (C, 0, seg(82181893, 1482162185, TcpFlags::ACK, 0, 165, None)),
+        (C, 0, seg(82181893, 0, TcpFlags::RST, 0, 0, None)),
+        (C, 0, seg(82181892, 0, TcpFlags::SYN, 0, 165, None)),
+        (C, 0, seg(82181893, 1482162185, TcpFlags::ACK, 0, 165, None)),
+        (
+            S,
+            0,
+            seg(
+                1482162183,
+                82181893,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                0,
+                None,
+            ),
+        ),
+        (S, 0, seg(1482162185, 0, TcpFlags::RST, 0, 0, None)),
+    ]);
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.state(S), State::SynReceived);
+}

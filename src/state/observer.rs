@@ -912,6 +912,42 @@ impl Observer {
             h.peer_contiguous_at_ack = None;
         }
 
+        let (me, peer) = (*self.half(from), *self.half(to));
+        if syn
+            && !rst
+            && me.sent_syn_ack
+            && !me.syn_seen
+            && me.state == State::Established
+            && peer.state == State::Established
+            && me
+                .numbers
+                .isn
+                .is_some_and(|isn| isn != s.seq && me.numbers.next_seq == Some(isn + 1))
+            && peer
+                .numbers
+                .isn
+                .zip(s.ack)
+                .is_some_and(|(isn, ack)| ack == isn + 1)
+        {
+            // A side's first SYN,ACK seen, after the observer inferred an unseen one from
+            // the peer's ACK (ISN = that ACK − 1) and had both sides ESTABLISHED: it
+            // answers the peer's SYN from another ISN, and the side has sent nothing
+            // since. The peer's ACK did not acknowledge this SYN,ACK (an earlier
+            // incarnation's, still in flight, which acknowledged more than this side
+            // has sent now): the side is in SYN_RECEIVED, the peer in SYN_SENT, and
+            // what that ACK named is neither the peer's `RCV.NXT` nor what reached it.
+            self.set(from, State::SynReceived, Cause::Revised, &mut t);
+            self.set(to, State::SynSent, Cause::Revised, &mut t);
+            let h = self.half_mut(from);
+            h.sent_syn_ack = false;
+            h.numbers.isn = None;
+            h.numbers.next_seq = None;
+            h.contiguous = None;
+            let p = self.half_mut(to);
+            p.numbers.highest_ack = None;
+            p.peer_contiguous_at_ack = None;
+        }
+
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
             let me = self.half(from);
