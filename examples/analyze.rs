@@ -812,10 +812,12 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             // a stream (its first 16 bytes captured), with no analysis.
             let (header, tracked) = match item {
                 Item::Tcp(packet) => (Header::of(&packet), tracker.track(frame, time, &packet)),
-                Item::Cut(cut) => match (Header::of_cut(&cut), tracker.track_cut(frame, time, &cut)) {
-                    (Some(header), Some(tracked)) => (header, tracked),
-                    _ => continue,
-                },
+                Item::Cut(cut) => {
+                    match (Header::of_cut(&cut), tracker.track_cut(frame, time, &cut)) {
+                        (Some(header), Some(tracked)) => (header, tracked),
+                        _ => continue,
+                    }
+                }
             };
             summary.segments += 1;
             let line = Line {

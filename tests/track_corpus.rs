@@ -229,12 +229,14 @@ fn run(path: &Path) -> (BTreeMap<u64, Vec<TrackedSegment>>, HashMap<u64, String>
                 }
                 // A header cut by the snapshot length: tracked as tshark does
                 // when it has the first 16 bytes (`Tracker::track_cut`).
-                Decoded::Error(DecodeError::TcpCut(c)) => match tracker.track_cut(frame, time, &c) {
-                    Some(t) => ours.entry(frame).or_default().push(t),
-                    None => {
-                        undecoded.insert(frame, format!("{c}"));
+                Decoded::Error(DecodeError::TcpCut(c)) => {
+                    match tracker.track_cut(frame, time, &c) {
+                        Some(t) => ours.entry(frame).or_default().push(t),
+                        None => {
+                            undecoded.insert(frame, format!("{c}"));
+                        }
                     }
-                },
+                }
                 _ => {}
             }
         }

@@ -112,10 +112,10 @@ fn replay(capture: &Path, config: ZeekConfig, port_filter: Option<u16>) -> Vec<Z
                 }
                 // A header cut by the snapshot length: Zeek opens the
                 // connection and drops the packet.
-                Decoded::Error(DecodeError::TcpCut(cut)) => {
-                    if !filtered(cut.source, cut.destination) {
-                        sessions.on_cut_header(&cut, time);
-                    }
+                Decoded::Error(DecodeError::TcpCut(cut))
+                    if !filtered(cut.source, cut.destination) =>
+                {
+                    sessions.on_cut_header(&cut, time);
                 }
                 _ => {}
             }

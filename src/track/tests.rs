@@ -1335,7 +1335,11 @@ fn cut_header_before_the_window_is_not_tracked() {
     let syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
     let mut t = Tracker::new(TrackerConfig::default());
     for n in [4, 8, 12, 13, 14, 15] {
-        assert_eq!(t.track_cut(1, Duration::from_secs(1), &cut_at(&syn, n)), None, "{n} bytes");
+        assert_eq!(
+            t.track_cut(1, Duration::from_secs(1), &cut_at(&syn, n)),
+            None,
+            "{n} bytes"
+        );
     }
     assert_eq!((t.len(), t.streams()), (0, 0));
     // A whole SYN then still opens stream 0.
@@ -1357,7 +1361,14 @@ fn cut_header_from_the_window_on_is_tracked_without_analysis() {
             .track_cut(1, Duration::from_secs(1), &cut_at(&syn, n))
             .expect("tracked");
         assert_eq!(
-            (got.stream, got.side, got.seq, got.ack, got.len, got.next_seq),
+            (
+                got.stream,
+                got.side,
+                got.seq,
+                got.ack,
+                got.len,
+                got.next_seq
+            ),
             (0, Side::Client, 0, None, 3, 4),
             "{n} bytes"
         );
@@ -1408,7 +1419,14 @@ fn cut_syn_ack_leaves_the_window_scales_and_moves_the_analysis() {
         .track_cut(2, Duration::from_secs(1), &cut_at(&synack, 22))
         .expect("tracked");
     assert_eq!(
-        (got.stream, got.side, got.seq, got.ack, got.len, got.next_seq),
+        (
+            got.stream,
+            got.side,
+            got.seq,
+            got.ack,
+            got.len,
+            got.next_seq
+        ),
         (0, Side::Server, 0, Some(1), 0, 1)
     );
     assert_eq!(got.window_scaled, Some(1000));

@@ -971,8 +971,11 @@ impl Tracker {
     /// [`TrackedSegment::analysis`] is empty (no flags, RTT or bytes in
     /// flight), though the state behind it moved.
     ///
-    /// The observer sees the segment without options, and the connection's
-    /// counters count it with its IP-declared length. Zeek's bookkeeping (on
+    /// The observer sees the segment without options. The connection's packet
+    /// and byte counters ([`Connection::summary`]) leave it out: tshark queues
+    /// its `tcp` tap (conversation table, TCP flow graph) after the options,
+    /// which a cut header never reaches, and Zeek drops the packet. Zeek's
+    /// bookkeeping (on
     /// with [`TrackerConfig::zeek`]) opens the connection from the frame, as
     /// Zeek does when 20 TCP bytes were captured and declared, but drops the
     /// packet itself (no packet, byte or history letter; see
@@ -1128,9 +1131,13 @@ impl Tracker {
                 Delivery::Cut(None) => {}
             }
         }
-        conn.add(PACKETS + dir, 1);
-        conn.add(PAYLOAD + dir, segment.payload_len);
-        conn.add(IP_BYTES + dir, ip_len);
+        // A cut header reaches neither tshark's `tcp` tap (queued after the
+        // options) nor Zeek's counters: it is not counted.
+        if !cut {
+            conn.add(PACKETS + dir, 1);
+            conn.add(PAYLOAD + dir, segment.payload_len);
+            conn.add(IP_BYTES + dir, ip_len);
+        }
         let mut states = [StateSet::default(); 2];
         for t in observation.transitions.iter() {
             if let Some(s) = states.get_mut(t.side.index()) {

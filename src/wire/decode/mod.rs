@@ -798,12 +798,7 @@ impl<'a> Walk<'a> {
     /// addressed by `context`, holds (RFC 9293 §3.1 layout), or `None`
     /// without its two ports. (Takes values, not the walk: the common path's
     /// walk then never needs to be in memory.)
-    fn cut_tcp(
-        context: IpContext,
-        at: usize,
-        captured: &[u8],
-        declared: usize,
-    ) -> Option<CutTcp> {
+    fn cut_tcp(context: IpContext, at: usize, captured: &[u8], declared: usize) -> Option<CutTcp> {
         let be16 = |i: usize| Some(u16::from_be_bytes(*captured.get(i..)?.first_chunk::<2>()?));
         let be32 = |i: usize| Some(u32::from_be_bytes(*captured.get(i..)?.first_chunk::<4>()?));
         let (source, destination) = match context {
