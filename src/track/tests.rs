@@ -1511,3 +1511,28 @@ fn tracker_zeek_bookkeeping_of_a_cut_header() {
     assert_eq!((got.side, z.orig_is_a), (Side::Server, false));
     assert_eq!(z.start, Duration::from_secs(1));
 }
+
+// Neither tshark's `tcp` tap (conversation table) nor Zeek counts a cut
+// header: the connection's packets and bytes are the whole segments'.
+#[test]
+fn cut_headers_are_not_counted_in_the_summary() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let mut t = Tracker::new(TrackerConfig::default());
+    let syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    let synack = datagram_40(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 5, 0);
+    let id = track(&mut t, 1, 1, &syn).conn;
+    t.track_cut(2, Duration::from_secs(1), &cut_at(&synack, 22))
+        .expect("tracked");
+    let data = datagram_40(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 0, 100);
+    t.track_cut(3, Duration::from_secs(2), &cut_at(&data, 30))
+        .expect("tracked");
+    let sum = t.connection(id).expect("connection").summary();
+    assert_eq!(sum.packets, [1, 0]);
+    assert_eq!(sum.payload_bytes, [0, 0]);
+    assert_eq!(sum.ip_bytes, [60, 0]);
+    // The observer saw both: the server answered, the client sent data.
+    assert_eq!(
+        (sum.final_states[0], sum.final_states[1]),
+        (State::Established, State::Established)
+    );
+}
