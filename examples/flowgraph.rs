@@ -439,7 +439,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), String> {
     let items = collect(&options.path, options.stream)?;
     if items.is_empty() {
         return Err(format!(
-            "{}: no TCP stream {}",
+            "{}: no TCP stream {} (or only headers cut by the snapshot length)",
             options.path.display(),
             options.stream
         ));
