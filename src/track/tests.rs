@@ -1389,9 +1389,10 @@ fn cut_header_from_the_window_on_is_tracked_without_analysis() {
 }
 
 // The IP length shorter than the header the data offset gives: tshark's
-// "short segment" has a stream but no length or analysis; we report nothing.
+// "short segment" has a stream but no length or analysis; we report nothing
+// but open the connection, so the next one is stream 1.
 #[test]
-fn cut_header_longer_than_the_ip_length_is_not_tracked() {
+fn cut_header_longer_than_the_ip_length_takes_a_stream_only() {
     let (c, s) = (addr(1, 40000), addr(2, 50000));
     let mut syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
     // IP total length 20 + 30: 30 TCP bytes declared, 40 in the header.
@@ -1400,7 +1401,15 @@ fn cut_header_longer_than_the_ip_length_is_not_tracked() {
     assert_eq!((cut.declared_len, cut.header_len), (30, Some(40)));
     let mut t = Tracker::new(TrackerConfig::default());
     assert_eq!(t.track_cut(1, Duration::from_secs(1), &cut), None);
-    assert_eq!(t.len(), 0);
+    assert_eq!(t.track_cut(2, Duration::from_secs(1), &cut), None);
+    assert_eq!((t.len(), t.streams()), (1, 1));
+    // The same connection's whole SYN: stream 0, analysed from scratch.
+    let whole = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    let got = track(&mut t, 3, 2, &whole);
+    assert_eq!((got.stream, got.side, got.seq), (0, Side::Client, 0));
+    assert!(got.analysis.flags.is_empty());
+    let other = datagram_40(addr(3, 40001), s, 7, 0, TcpFlags::SYN, 7, 0);
+    assert_eq!(track(&mut t, 4, 3, &other).stream, 1);
 }
 
 // A SYN,ACK cut inside its options: its window scale (5) is unseen, and

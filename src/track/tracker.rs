@@ -957,9 +957,10 @@ impl Tracker {
     /// (`reported_len - th_hlen`, [`CutTcp::declared_len`]); when the IP
     /// length is shorter than the header (`reported_len < th_hlen`, "Short
     /// segment") tshark gives the frame its stream but no length, no relative
-    /// numbers and no sequence analysis: this method returns `None` then too
-    /// (and opens no connection, so a later new connection's stream number can
-    /// differ from tshark's by one; such a header is bogus).
+    /// numbers and no sequence analysis: this method then opens the connection
+    /// if it is new (so that later streams are numbered as tshark numbers
+    /// them; port reuse is not checked) and returns `None`, there being no
+    /// length to report.
     ///
     /// `tcp_analyze_sequence_number()` runs on the segment (so later segments
     /// are analysed as tshark does, and the window is scaled as for a whole
@@ -991,7 +992,27 @@ impl Tracker {
         else {
             return None;
         };
-        let payload_len = cut.declared_len.checked_sub(header_len)?;
+        let pair = Pair::new(cut.source, cut.destination);
+        let Some(payload_len) = cut.declared_len.checked_sub(header_len) else {
+            // "Short segment": the stream only.
+            let now = nanos(time);
+            self.expire(now);
+            let slots = &self.slots;
+            let known = self
+                .index
+                .find(pair.hash(), |&s| {
+                    slots
+                        .get(s as usize)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|c| c.matches(&pair).is_some())
+                })
+                .is_some();
+            if !known {
+                let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
+                self.insert(pair, syn_ack, now);
+            }
+            return None;
+        };
         let payload_len = u32::try_from(payload_len).unwrap_or(u32::MAX);
         let segment = Segment {
             seq,
@@ -1002,7 +1023,6 @@ impl Tracker {
             urgent: 0,
             options: SynOptions::default(),
         };
-        let pair = Pair::new(cut.source, cut.destination);
         let ip_len = pair
             .ip_header_len()
             .saturating_add(u32::try_from(cut.declared_len).unwrap_or(u32::MAX));
