@@ -944,8 +944,8 @@ impl Tracker {
     /// Tracks a frame whose TCP header the snapshot length cut
     /// ([`DecodeError::TcpCut`](crate::wire::DecodeError::TcpCut)) the way
     /// tshark 4.0 does: `Some` with the stream, side, relative numbers,
-    /// `tcp.len` and `tcp.nxtseq` of the segment, or `None` (the tracker left
-    /// untouched) where tshark assigns no stream.
+    /// `tcp.len` and `tcp.nxtseq` of the segment, or `None` where tshark
+    /// assigns no stream (the tracker left untouched) or no length (below).
     ///
     /// Wireshark's `dissect_tcp()` (epan/dissectors/packet-tcp.c) reads the
     /// ports, sequence and acknowledgment numbers, data offset, flags and window
@@ -976,11 +976,14 @@ impl Tracker {
     /// and byte counters ([`Connection::summary`]) leave it out: tshark queues
     /// its `tcp` tap (conversation table, TCP flow graph) after the options,
     /// which a cut header never reaches, and Zeek drops the packet. Zeek's
-    /// bookkeeping (on
-    /// with [`TrackerConfig::zeek`]) opens the connection from the frame, as
-    /// Zeek does when 20 TCP bytes were captured and declared, but drops the
-    /// packet itself (no packet, byte or history letter; see
-    /// [`ZeekConn::on_cut_header`]).
+    /// bookkeeping (on with [`TrackerConfig::zeek`]) is started by the frame,
+    /// as Zeek opens a connection when 20 TCP bytes were captured and
+    /// declared, but counts nothing of the packet (no packet, byte or history
+    /// letter; see [`ZeekConn::on_cut_header`]).
+    ///
+    /// Not modelled: with a data offset below 5 words (possible only when
+    /// fewer than 20 bytes were captured) tshark prints `tcp.len` but no
+    /// `tcp.nxtseq`; this method reports both.
     pub fn track_cut(
         &mut self,
         frame: u64,
