@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use synack::capture::CaptureReader;
 use synack::flags::TcpFlags;
 use synack::track::{TrackedSegment, Tracker, TrackerConfig};
-use synack::wire::{Decoded, DecodedSegment, Layer, decode, decode_all};
+use synack::wire::{CutTcp, DecodeError, Decoded, DecodedSegment, Layer, decode, decode_all};
 
 /// The TSV header line (without newline).
 pub const TSV_HEADER: &str = "frame\tstream\tsrc\tsrcport\tdst\tdstport\tflags\tseq\tack\tlen\tnxtseq\tseq_raw\tack_raw\twin\twin_scaled\tanalysis\tdup_ack_num\tacks_frame\tack_rtt\tbytes_in_flight";
@@ -460,17 +460,62 @@ fn ip_at(buf: &mut [u8; WINDOW], at: usize, ip: IpAddr) -> usize {
     row.len
 }
 
+/// What a row shows of a segment's own header: a whole one, or one the
+/// snapshot length cut (tracked as tshark tracks it, from its first 16 bytes).
+struct Header {
+    source: SocketAddr,
+    destination: SocketAddr,
+    flags: TcpFlags,
+    seq_raw: u32,
+    ack_raw: u32,
+    /// The snapshot length cut the header.
+    cut: bool,
+}
+
+impl Header {
+    #[inline(always)]
+    fn of(packet: &DecodedSegment<'_>) -> Self {
+        let h = &packet.header;
+        Header {
+            source: packet.source(),
+            destination: packet.destination(),
+            flags: h.flags(),
+            seq_raw: h.sequence_number().0,
+            ack_raw: h.acknowledgment_number().0,
+            cut: false,
+        }
+    }
+
+    /// `None` without the fields `Tracker::track_cut` needs.
+    fn of_cut(cut: &CutTcp) -> Option<Self> {
+        Some(Header {
+            source: cut.source,
+            destination: cut.destination,
+            flags: cut.flags?,
+            seq_raw: cut.seq?.0,
+            ack_raw: cut.ack?.0,
+            cut: true,
+        })
+    }
+}
+
+/// A frame's TCP segment: whole, or with its header cut.
+enum Item<'a> {
+    Tcp(DecodedSegment<'a>),
+    Cut(CutTcp),
+}
+
 /// One segment as the output needs it.
 struct Line<'a> {
     frame: u64,
     time: Duration,
-    packet: &'a DecodedSegment<'a>,
+    packet: &'a Header,
     tracked: &'a TrackedSegment,
 }
 
 impl Line<'_> {
     fn flags(&self) -> TcpFlags {
-        self.packet.header.flags()
+        self.packet.flags
     }
 
     fn ack(&self) -> Option<u32> {
@@ -515,13 +560,13 @@ impl Line<'_> {
                 let start = row.at();
                 row.num(t.stream);
                 row.byte(b'\t');
-                row.ip(self.packet.source().ip());
+                row.ip(self.packet.source.ip());
                 row.byte(b'\t');
-                row.num(u64::from(self.packet.source().port()));
+                row.num(u64::from(self.packet.source.port()));
                 row.byte(b'\t');
-                row.ip(self.packet.destination().ip());
+                row.ip(self.packet.destination.ip());
                 row.byte(b'\t');
-                row.num(u64::from(self.packet.destination().port()));
+                row.num(u64::from(self.packet.destination.port()));
                 row.byte(b'\t');
                 let (Some(p), Some(written)) =
                     (prefixes.get_mut(slot), row.buf.get(start..row.at()))
@@ -542,7 +587,7 @@ impl Line<'_> {
     fn tsv_rest(&self, row: &mut Cursor<'_>) {
         let t = self.tracked;
         let a = &t.analysis;
-        let h = &self.packet.header;
+        let h = self.packet;
         row.flags_hex(self.flags());
         row.byte(b'\t');
         row.num(u64::from(t.seq));
@@ -555,9 +600,9 @@ impl Line<'_> {
         row.byte(b'\t');
         row.num(u64::from(t.next_seq));
         row.byte(b'\t');
-        row.num(u64::from(h.sequence_number().0));
+        row.num(u64::from(h.seq_raw));
         row.byte(b'\t');
-        row.num(u64::from(h.acknowledgment_number().0));
+        row.num(u64::from(h.ack_raw));
         row.byte(b'\t');
         row.num(u64::from(t.window));
         row.byte(b'\t');
@@ -597,7 +642,7 @@ impl Line<'_> {
     fn json(&self, buf: &mut Vec<u8>) {
         let t = self.tracked;
         let a = &t.analysis;
-        let h = &self.packet.header;
+        let h = self.packet;
         let num = |buf: &mut Vec<u8>, key: &str, v: Option<u64>| {
             buf.extend_from_slice(b",\"");
             buf.extend_from_slice(key.as_bytes());
@@ -611,16 +656,16 @@ impl Line<'_> {
         push_u64(buf, self.frame);
         num(buf, "stream", Some(t.stream));
         buf.extend_from_slice(b",\"src\":\"");
-        push_ip(buf, self.packet.source().ip());
+        push_ip(buf, self.packet.source.ip());
         buf.push(b'"');
-        num(buf, "srcport", Some(u64::from(self.packet.source().port())));
+        num(buf, "srcport", Some(u64::from(self.packet.source.port())));
         buf.extend_from_slice(b",\"dst\":\"");
-        push_ip(buf, self.packet.destination().ip());
+        push_ip(buf, self.packet.destination.ip());
         buf.push(b'"');
         num(
             buf,
             "dstport",
-            Some(u64::from(self.packet.destination().port())),
+            Some(u64::from(self.packet.destination.port())),
         );
         buf.extend_from_slice(b",\"flags\":\"");
         push_flags_hex(buf, self.flags());
@@ -629,8 +674,8 @@ impl Line<'_> {
         num(buf, "ack", self.ack().map(u64::from));
         num(buf, "len", Some(u64::from(t.len)));
         num(buf, "nxtseq", Some(u64::from(t.next_seq)));
-        num(buf, "seq_raw", Some(u64::from(h.sequence_number().0)));
-        num(buf, "ack_raw", Some(u64::from(h.acknowledgment_number().0)));
+        num(buf, "seq_raw", Some(u64::from(h.seq_raw)));
+        num(buf, "ack_raw", Some(u64::from(h.ack_raw)));
         num(buf, "win", Some(u64::from(t.window)));
         num(buf, "win_scaled", t.window_scaled.map(u64::from));
         buf.extend_from_slice(b",\"analysis\":[");
@@ -665,9 +710,9 @@ impl Line<'_> {
         buf.extend_from_slice(b" stream ");
         push_u64(buf, t.stream);
         buf.push(b' ');
-        push_socket(buf, self.packet.source());
+        push_socket(buf, self.packet.source);
         buf.extend_from_slice(" → ".as_bytes());
-        push_socket(buf, self.packet.destination());
+        push_socket(buf, self.packet.destination);
         buf.push(b' ');
         if !t.analysis.flags.is_empty() {
             let _ = write!(buf, "{} ", t.analysis.tags());
@@ -688,6 +733,10 @@ impl Line<'_> {
         if let Some(rtt) = t.analysis.ack_rtt {
             buf.extend_from_slice(b" RTT=");
             push_secs(buf, rtt);
+        }
+        if self.packet.cut {
+            // tshark's note on the frame.
+            buf.extend_from_slice(b" [Packet size limited during capture]");
         }
         buf.push(b'\n');
     }
@@ -746,19 +795,35 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             }
         };
         loop {
-            let packet = match single.take() {
-                Some(packet) => packet,
-                None => match all.as_mut().and_then(|a| a.find_map(|d| d.into_tcp())) {
-                    Some(packet) => packet,
+            let item = match single.take() {
+                Some(packet) => Item::Tcp(packet),
+                None => match all.as_mut().and_then(|a| {
+                    a.find_map(|d| match d {
+                        Decoded::Tcp(packet) => Some(Item::Tcp(packet)),
+                        Decoded::Error(DecodeError::TcpCut(cut)) => Some(Item::Cut(cut)),
+                        _ => None,
+                    })
+                }) {
+                    Some(item) => item,
                     None => break,
                 },
             };
-            let tracked = tracker.track(frame, time, &packet);
+            // A header cut by the snapshot length: a row when tshark gives it
+            // a stream (its first 16 bytes captured), with no analysis.
+            let (header, tracked) = match item {
+                Item::Tcp(packet) => (Header::of(&packet), tracker.track(frame, time, &packet)),
+                Item::Cut(cut) => {
+                    match (Header::of_cut(&cut), tracker.track_cut(frame, time, &cut)) {
+                        (Some(header), Some(tracked)) => (header, tracked),
+                        _ => continue,
+                    }
+                }
+            };
             summary.segments += 1;
             let line = Line {
                 frame,
                 time,
-                packet: &packet,
+                packet: &header,
                 tracked: &tracked,
             };
             match options.format {

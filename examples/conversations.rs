@@ -39,7 +39,7 @@ use std::time::Duration;
 use synack::capture::CaptureReader;
 use synack::track::zeek::{ZeekConfig, ZeekRecord, ZeekSegment, ZeekSessions};
 use synack::track::{ConnectionSummary, StateSet, Tracker, TrackerConfig};
-use synack::wire::decode_all;
+use synack::wire::{DecodeError, Decoded, decode_all};
 
 /// The header of the default output.
 pub const HEADER: &str = "stream\tclient\tserver\tstart\tduration\tclient_pkts\tclient_bytes\tserver_pkts\tserver_bytes\tclient_states\tserver_states\tconn_state\thistory";
@@ -259,8 +259,17 @@ fn table(path: &Path, out: &mut dyn Write) -> Result<(), String> {
         let time = record.timestamp.to_duration().unwrap_or_default();
         let origin = *origin.get_or_insert(time);
         for decoded in decode_all(record.link_type, record.data) {
-            if let Some(packet) = decoded.tcp() {
-                tracker.track(record.frame_number(), time, packet);
+            match decoded {
+                Decoded::Tcp(packet) => {
+                    tracker.track(record.frame_number(), time, &packet);
+                }
+                // A header cut by the snapshot length opens its connection
+                // (as in Zeek's conn.log) but counts no packet (as neither
+                // tshark's conversation table nor Zeek does).
+                Decoded::Error(DecodeError::TcpCut(cut)) => {
+                    tracker.track_cut(record.frame_number(), time, &cut);
+                }
+                _ => {}
             }
         }
         while let Some(event) = tracker.poll_event() {
@@ -291,9 +300,16 @@ fn zeek_log(path: &Path, out: &mut dyn Write) -> Result<(), String> {
             opened = true;
         }
         for decoded in decode_all(record.link_type, record.data) {
-            if let Some(packet) = decoded.tcp() {
-                let seg = ZeekSegment::from_packet(packet, record.data);
-                sessions.on_segment(packet.source(), packet.destination(), &seg, time);
+            match decoded {
+                Decoded::Tcp(packet) => {
+                    let seg = ZeekSegment::from_packet(&packet, record.data);
+                    sessions.on_segment(packet.source(), packet.destination(), &seg, time);
+                }
+                // Zeek opens the connection and drops the packet.
+                Decoded::Error(DecodeError::TcpCut(cut)) => {
+                    sessions.on_cut_header(&cut, time);
+                }
+                _ => {}
             }
         }
         while let Some(r) = sessions.pop_finished() {

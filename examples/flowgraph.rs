@@ -25,7 +25,7 @@ use synack::capture::CaptureReader;
 use synack::flags::TcpFlags;
 use synack::state::Side;
 use synack::track::{Tracker, TrackerConfig};
-use synack::wire::decode_all;
+use synack::wire::{DecodeError, Decoded, decode_all};
 
 /// One segment of the stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,10 +72,19 @@ pub fn collect(path: &Path, stream: u64) -> Result<Vec<Item>, String> {
         nanos |= t.nanos % 1000 != 0;
         let time = record.timestamp.to_duration().unwrap_or_default();
         for decoded in decode_all(record.link_type, record.data) {
-            let Some(packet) = decoded.tcp() else {
-                continue;
+            let packet = match decoded {
+                Decoded::Tcp(packet) => packet,
+                // A header cut by the snapshot length takes its stream number
+                // (so later streams are numbered as tshark numbers them) but
+                // draws no arrow: Wireshark's TCP flows come from the `tcp`
+                // tap, which a cut header never reaches.
+                Decoded::Error(DecodeError::TcpCut(cut)) => {
+                    tracker.track_cut(record.frame_number(), time, &cut);
+                    continue;
+                }
+                _ => continue,
             };
-            let tracked = tracker.track(record.frame_number(), time, packet);
+            let tracked = tracker.track(record.frame_number(), time, &packet);
             if tracked.stream == stream {
                 items.push(Item {
                     frame: record.frame_number(),
@@ -430,7 +439,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), String> {
     let items = collect(&options.path, options.stream)?;
     if items.is_empty() {
         return Err(format!(
-            "{}: no TCP stream {}",
+            "{}: no TCP stream {} (or only headers cut by the snapshot length)",
             options.path.display(),
             options.stream
         ));

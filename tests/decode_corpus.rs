@@ -441,6 +441,8 @@ fn corpus_typed_answers() {
             ack: Some(SeqNum(2070381375)),
             flags: Some(TcpFlags::SYN | TcpFlags::ACK),
             header_len: Some(40),
+            window: Some(65535),
+            declared_len: 40,
             offset: 48,
             captured: 22,
         }))

@@ -227,8 +227,15 @@ fn run(path: &Path) -> (BTreeMap<u64, Vec<TrackedSegment>>, HashMap<u64, String>
                 Decoded::Error(DecodeError::Truncated(t)) => {
                     undecoded.insert(frame, format!("cut by the snapshot length: {t}"));
                 }
+                // A header cut by the snapshot length: tracked as tshark does
+                // when it has the first 16 bytes (`Tracker::track_cut`).
                 Decoded::Error(DecodeError::TcpCut(c)) => {
-                    undecoded.insert(frame, format!("{c}"));
+                    match tracker.track_cut(frame, time, &c) {
+                        Some(t) => ours.entry(frame).or_default().push(t),
+                        None => {
+                            undecoded.insert(frame, format!("{c}"));
+                        }
+                    }
                 }
                 _ => {}
             }

@@ -21,20 +21,12 @@ use std::path::Path;
 
 use synack::capture::CaptureReader;
 use synack::track::zeek::{ZeekConfig, ZeekRecord, ZeekSegment, ZeekSessions};
-use synack::wire::{Decoded, decode_all};
+use synack::wire::{DecodeError, Decoded, decode_all};
 
 /// Disagreements checked by hand: (capture stem, row number (1-based, data rows),
 /// column, reason).
 /// Column `row` means the row found no connection of ours.
-const KNOWN: &[(&str, usize, &str, &str)] = &[(
-    "vntag_vlan_sandwich_clean",
-    1,
-    "row",
-    "the capture's one frame (a SYN,ACK) is cut by the snapshot length inside the TCP \
-     options (tshark: 'Packet size limited during capture'), so the decoder reports \
-     DecodeError::TcpCut (ports, seq, ack, flags) and no segment; Zeek opens a connection from the 4-tuple and then \
-     drops the packet (weird truncated_header), hence its row with 0 packets and no history",
-)];
+const KNOWN: &[(&str, usize, &str, &str)] = &[];
 
 const COLUMNS: [&str; 12] = [
     "orig_h",
@@ -106,15 +98,26 @@ fn replay(capture: &Path, config: ZeekConfig, port_filter: Option<u16>) -> Vec<Z
     while let Some(record) = reader.next_record() {
         let record = record.expect("capture reads");
         let time = record.timestamp.to_duration().unwrap_or_default();
+        let filtered = |source: std::net::SocketAddr, destination: std::net::SocketAddr| {
+            port_filter.is_some_and(|p| source.port() != p && destination.port() != p)
+        };
         for decoded in decode_all(record.link_type, record.data) {
-            if let Decoded::Tcp(packet) = decoded {
-                if port_filter.is_some_and(|p| {
-                    packet.source().port() != p && packet.destination().port() != p
-                }) {
-                    continue;
+            match decoded {
+                Decoded::Tcp(packet) => {
+                    if filtered(packet.source(), packet.destination()) {
+                        continue;
+                    }
+                    let seg = ZeekSegment::from_packet(&packet, record.data);
+                    sessions.on_segment(packet.source(), packet.destination(), &seg, time);
                 }
-                let seg = ZeekSegment::from_packet(&packet, record.data);
-                sessions.on_segment(packet.source(), packet.destination(), &seg, time);
+                // A header cut by the snapshot length: Zeek opens the
+                // connection and drops the packet.
+                Decoded::Error(DecodeError::TcpCut(cut))
+                    if !filtered(cut.source, cut.destination) =>
+                {
+                    sessions.on_cut_header(&cut, time);
+                }
+                _ => {}
             }
         }
         while let Some(r) = sessions.pop_finished() {

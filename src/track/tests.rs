@@ -1281,3 +1281,267 @@ fn syn_timestamps_reopen_time_wait_through_the_tracker() {
     assert_eq!(r.stream, last.stream);
     assert_eq!(r.observation.receiver, State::SynReceived);
 }
+
+/// A raw IPv4 datagram with a 40-byte TCP header (MSS 1460, SACK permitted,
+/// timestamps, NOP, window scale `shift`) and `len` zero bytes of payload,
+/// window 1000.
+fn datagram_40(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    shift: u8,
+    len: usize,
+) -> Vec<u8> {
+    let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
+        panic!("IPv4 only");
+    };
+    let total = 20 + 40 + len;
+    let mut out = Vec::with_capacity(total);
+    let length = [(total >> 8) as u8, total as u8];
+    out.extend_from_slice(&[0x45, 0, length[0], length[1], 0, 0, 0x40, 0, 64, 6, 0, 0]);
+    out.extend_from_slice(&s.ip().octets());
+    out.extend_from_slice(&d.ip().octets());
+    out.extend_from_slice(&s.port().to_be_bytes());
+    out.extend_from_slice(&d.port().to_be_bytes());
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(&ack.to_be_bytes());
+    let [hi, lo] = flags.bits().to_be_bytes();
+    out.extend_from_slice(&[0xA0 | (hi & 0x0F), lo]);
+    out.extend_from_slice(&1000u16.to_be_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]); // checksum, urgent pointer
+    out.extend_from_slice(&[2, 4, 0x05, 0xB4, 4, 2, 8, 10]);
+    out.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, shift]);
+    out.resize(total, 0);
+    out
+}
+
+/// The first `tcp_bytes` bytes of `datagram`'s TCP header, decoded: the cut
+/// header.
+fn cut_at(datagram: &[u8], tcp_bytes: usize) -> crate::wire::CutTcp {
+    match decode(LinkType::RAW, &datagram[..20 + tcp_bytes]) {
+        crate::wire::Decoded::Error(crate::wire::DecodeError::TcpCut(c)) => c,
+        other => panic!("expected a cut TCP header, got {other:?}"),
+    }
+}
+
+// tshark reads ports, seq, ack, data offset, flags and window (16 bytes)
+// before it looks up the conversation: with fewer, no stream and nothing
+// changes.
+#[test]
+fn cut_header_before_the_window_is_not_tracked() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    let mut t = Tracker::new(TrackerConfig::default());
+    for n in [4, 8, 12, 13, 14, 15] {
+        assert_eq!(
+            t.track_cut(1, Duration::from_secs(1), &cut_at(&syn, n)),
+            None,
+            "{n} bytes"
+        );
+    }
+    assert_eq!((t.len(), t.streams()), (0, 0));
+    // A whole SYN then still opens stream 0.
+    assert_eq!(track(&mut t, 2, 1, &syn).stream, 0);
+}
+
+// Cut inside the fixed header (16 to 19 bytes: the checksum or urgent pointer
+// missing) and inside the options: the stream, relative numbers, `tcp.len`
+// (IP-declared length less the data offset's 40 bytes) and `tcp.nxtseq` as
+// for a whole header, and no analysis.
+#[test]
+fn cut_header_from_the_window_on_is_tracked_without_analysis() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    for n in [16, 18, 19, 20, 22, 39] {
+        let mut t = Tracker::new(TrackerConfig::default());
+        // A SYN with 3 bytes of data (a TFO-like SYN): len 3, nxtseq 4.
+        let syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 3);
+        let got = t
+            .track_cut(1, Duration::from_secs(1), &cut_at(&syn, n))
+            .expect("tracked");
+        assert_eq!(
+            (
+                got.stream,
+                got.side,
+                got.seq,
+                got.ack,
+                got.len,
+                got.next_seq
+            ),
+            (0, Side::Client, 0, None, 3, 4),
+            "{n} bytes"
+        );
+        // SYNs are never scaled.
+        assert_eq!((got.window, got.window_scaled), (1000, Some(1000)));
+        assert_eq!(got.analysis, Analysis::default());
+        // The same SYN again, cut: a retransmission tshark does not print.
+        let again = t
+            .track_cut(2, Duration::from_secs(2), &cut_at(&syn, n))
+            .expect("tracked");
+        assert_eq!((again.stream, again.seq), (0, 0));
+        assert!(again.analysis.flags.is_empty(), "{n} bytes");
+        // Whole, it is flagged: the cut one moved the state.
+        let whole = track(&mut t, 3, 3, &syn);
+        assert!(whole.analysis.flags.contains(AnalysisFlags::RETRANSMISSION));
+        assert_eq!((t.len(), t.streams()), (1, 1));
+    }
+}
+
+// The IP length shorter than the header the data offset gives: tshark's
+// "short segment" has a stream but no length or analysis; we report nothing
+// but open the connection, so the next one is stream 1.
+#[test]
+fn cut_header_longer_than_the_ip_length_takes_a_stream_only() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let mut syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    // IP total length 20 + 30: 30 TCP bytes declared, 40 in the header.
+    syn[2..4].copy_from_slice(&50u16.to_be_bytes());
+    let cut = cut_at(&syn, 16);
+    assert_eq!((cut.declared_len, cut.header_len), (30, Some(40)));
+    let mut t = Tracker::new(TrackerConfig::default());
+    assert_eq!(t.track_cut(1, Duration::from_secs(1), &cut), None);
+    assert_eq!(t.track_cut(2, Duration::from_secs(1), &cut), None);
+    assert_eq!((t.len(), t.streams()), (1, 1));
+    // The same connection's whole SYN: stream 0, analysed from scratch.
+    let whole = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    let got = track(&mut t, 3, 2, &whole);
+    assert_eq!((got.stream, got.side, got.seq), (0, Side::Client, 0));
+    assert!(got.analysis.flags.is_empty());
+    let other = datagram_40(addr(3, 40001), s, 7, 0, TcpFlags::SYN, 7, 0);
+    assert_eq!(track(&mut t, 4, 3, &other).stream, 1);
+}
+
+// A SYN,ACK cut inside its options: its window scale (5) is unseen, and
+// `verify_tcp_window_scaling()` does not run, so the client keeps its own
+// scale (7) and the server's stays unknown. (Whole and without the option,
+// the SYN,ACK would turn scaling off both ways.) Its analysis runs: the
+// client's ACK of a cut data segment acknowledges that segment's frame.
+#[test]
+fn cut_syn_ack_leaves_the_window_scales_and_moves_the_analysis() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let mut t = Tracker::new(TrackerConfig::default());
+    let syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    let synack = datagram_40(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 5, 0);
+    assert_eq!(track(&mut t, 1, 1, &syn).stream, 0);
+    let got = t
+        .track_cut(2, Duration::from_secs(1), &cut_at(&synack, 22))
+        .expect("tracked");
+    assert_eq!(
+        (
+            got.stream,
+            got.side,
+            got.seq,
+            got.ack,
+            got.len,
+            got.next_seq
+        ),
+        (0, Side::Server, 0, Some(1), 0, 1)
+    );
+    assert_eq!(got.window_scaled, Some(1000));
+    let ack = datagram(c, s, 101, 501, TcpFlags::ACK, 0);
+    let a = track(&mut t, 3, 2, &ack);
+    assert_eq!(a.window_scaled, Some(1000 << 7));
+    // Server data, cut 16 bytes in, 100 bytes declared: unscaled, unknown.
+    let data = datagram_40(s, c, 501, 101, TcpFlags::ACK | TcpFlags::PSH, 0, 100);
+    let d = t
+        .track_cut(4, Duration::from_secs(3), &cut_at(&data, 16))
+        .expect("tracked");
+    assert_eq!((d.seq, d.ack, d.len, d.next_seq), (1, Some(1), 100, 101));
+    assert_eq!(d.window_scaled, None);
+    assert_eq!(d.analysis.bytes_in_flight, None);
+    let ack2 = datagram(c, s, 101, 601, TcpFlags::ACK, 0);
+    let a2 = track(&mut t, 5, 4, &ack2);
+    assert_eq!(a2.analysis.acks_frame, Some(4));
+    assert_eq!(a2.analysis.ack_rtt, Some(Duration::from_secs(1)));
+}
+
+// Zeek opens the connection from a cut header once the 20 bytes of a
+// `struct tcphdr` are declared and captured, with the sender as originator
+// (no likely server port here), and drops the packet: no packet, byte or
+// history letter. With 19 bytes it opens nothing.
+#[test]
+fn zeek_opens_a_connection_from_a_cut_header_and_counts_nothing() {
+    use super::zeek::{ConnState, ZeekConfig, ZeekSessions};
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let synack = datagram_40(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 5, 0);
+    let mut z = ZeekSessions::new(ZeekConfig::default());
+    assert!(!z.on_cut_header(&cut_at(&synack, 19), Duration::from_secs(1)));
+    assert!(z.is_empty());
+    for n in [20, 22, 39] {
+        let mut z = ZeekSessions::new(ZeekConfig::default());
+        assert!(z.on_cut_header(&cut_at(&synack, n), Duration::from_secs(1)));
+        z.finish();
+        let r = z.pop_finished().expect("one connection");
+        assert_eq!((r.orig, r.resp), (s, c), "{n} bytes");
+        let sum = r.summary;
+        assert_eq!(sum.conn_state, ConnState::OTH);
+        assert!(sum.history.is_empty());
+        assert_eq!((sum.orig_pkts, sum.resp_pkts, sum.orig_ip_bytes), (0, 0, 0));
+        assert!(!sum.has_duration());
+        assert!(z.pop_finished().is_none());
+    }
+    // A later whole segment joins the connection in the roles the cut one
+    // chose: the client's ACK is the responder's first packet. (`-C`: the
+    // test datagrams carry no checksum.)
+    let mut z = ZeekSessions::new(ZeekConfig {
+        ignore_checksums: true,
+        ..ZeekConfig::default()
+    });
+    z.on_cut_header(&cut_at(&synack, 22), Duration::from_secs(1));
+    let ack = datagram(c, s, 101, 501, TcpFlags::ACK, 0);
+    let p = decode(LinkType::RAW, &ack);
+    let p = p.tcp().expect("TCP");
+    let seg = super::zeek::ZeekSegment::from_packet(p, &ack);
+    z.on_segment(c, s, &seg, Duration::from_secs(2));
+    z.finish();
+    let r = z.pop_finished().expect("one connection");
+    assert_eq!((r.orig, r.resp), (s, c));
+    assert_eq!((r.summary.orig_pkts, r.summary.resp_pkts), (0, 1));
+    assert_eq!(r.summary.duration, Duration::from_secs(1));
+}
+
+// The tracker's own Zeek bookkeeping: a cut SYN,ACK (22 bytes) opens it with
+// its sender as originator and no packet.
+#[test]
+fn tracker_zeek_bookkeeping_of_a_cut_header() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let mut t = Tracker::new(TrackerConfig::default().with_zeek(true));
+    let synack = datagram_40(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 5, 0);
+    let got = t
+        .track_cut(1, Duration::from_secs(1), &cut_at(&synack, 22))
+        .expect("tracked");
+    let conn = t.connection(got.conn).expect("connection");
+    let z = conn.zeek().expect("zeek on").summary();
+    assert!(z.history.is_empty());
+    assert_eq!((z.orig_pkts, z.resp_pkts), (0, 0));
+    // The tracker's client is the receiver of a first SYN,ACK; Zeek's
+    // originator is its sender.
+    assert_eq!((got.side, z.orig_is_a), (Side::Server, false));
+    assert_eq!(z.start, Duration::from_secs(1));
+}
+
+// Neither tshark's `tcp` tap (conversation table) nor Zeek counts a cut
+// header: the connection's packets and bytes are the whole segments'.
+#[test]
+fn cut_headers_are_not_counted_in_the_summary() {
+    let (c, s) = (addr(1, 40000), addr(2, 50000));
+    let mut t = Tracker::new(TrackerConfig::default());
+    let syn = datagram_40(c, s, 100, 0, TcpFlags::SYN, 7, 0);
+    let synack = datagram_40(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 5, 0);
+    let id = track(&mut t, 1, 1, &syn).conn;
+    t.track_cut(2, Duration::from_secs(1), &cut_at(&synack, 22))
+        .expect("tracked");
+    let data = datagram_40(c, s, 101, 501, TcpFlags::ACK | TcpFlags::PSH, 0, 100);
+    t.track_cut(3, Duration::from_secs(2), &cut_at(&data, 30))
+        .expect("tracked");
+    let sum = t.connection(id).expect("connection").summary();
+    assert_eq!(sum.packets, [1, 0]);
+    assert_eq!(sum.payload_bytes, [0, 0]);
+    assert_eq!(sum.ip_bytes, [60, 0]);
+    // The observer saw both: the server answered, the client sent data.
+    assert_eq!(
+        (sum.final_states[0], sum.final_states[1]),
+        (State::Established, State::Established)
+    );
+}

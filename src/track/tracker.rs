@@ -16,7 +16,7 @@ use crate::flags::TcpFlags;
 use crate::segment::{Segment, SynOptions};
 use crate::seq::SeqNum;
 use crate::state::{Observation, Observer, Side, State};
-use crate::wire::DecodedSegment;
+use crate::wire::{CutTcp, DecodedSegment};
 use crate::wire::{MAX_SACK_BLOCKS, TcpOption};
 
 /// How the tracker bounds its memory and when connections expire.
@@ -318,7 +318,23 @@ enum Pair {
     V6 { ips: [Ipv6Addr; 2], ports: [u16; 2] },
 }
 
+/// What Zeek's bookkeeping gets of a segment.
+enum Delivery {
+    /// A whole header.
+    Full(ZeekSegment),
+    /// A cut header: what opens Zeek's connection, if Zeek would open one.
+    Cut(Option<ZeekSegment>),
+}
+
 impl Pair {
+    /// The length of a plain IP header of the pair's family.
+    fn ip_header_len(&self) -> u32 {
+        match self {
+            Pair::V4 { .. } => 20,
+            Pair::V6 { .. } => 40,
+        }
+    }
+
     /// Source then destination. (An IPv4 address paired with an IPv6 one, which
     /// no decoded packet has, is taken as IPv4-mapped.)
     #[inline]
@@ -863,9 +879,6 @@ impl Tracker {
         time: Duration,
         packet: &DecodedSegment<'_>,
     ) -> TrackedSegment {
-        let now = nanos(time);
-        self.expire(now);
-
         // One walk over the options.
         let header = &packet.header;
         let mut options = SynOptions::default();
@@ -914,11 +927,132 @@ impl Tracker {
             urgent: header.urgent_pointer(),
             options,
         };
+        let pair = Pair::new(packet.source(), packet.destination());
+        let ip_len = pair.ip_header_len() + header.header_len() as u32 + packet.payload_len;
+        let zeek = Delivery::Full(ZeekSegment::new(packet, ip_len));
+        self.track_segment(
+            frame,
+            time,
+            pair,
+            &segment,
+            sack.get(..sack_len).unwrap_or(&[]),
+            ip_len,
+            zeek,
+        )
+    }
+
+    /// Tracks a frame whose TCP header the snapshot length cut
+    /// ([`DecodeError::TcpCut`](crate::wire::DecodeError::TcpCut)) the way
+    /// tshark 4.0 does: `Some` with the stream, side, relative numbers,
+    /// `tcp.len` and `tcp.nxtseq` of the segment, or `None` where tshark
+    /// assigns no stream (the tracker left untouched) or no length (below).
+    ///
+    /// Wireshark's `dissect_tcp()` (epan/dissectors/packet-tcp.c) reads the
+    /// ports, sequence and acknowledgment numbers, data offset, flags and window
+    /// (the first 16 bytes) before it looks up the conversation; a missing byte
+    /// throws and the frame gets no `tcp.stream`. So: `None` unless `cut` holds
+    /// `seq`, `ack`, `flags`, `header_len` and `window`. Then, as for a whole
+    /// header, a SYN with a new ISN reuses the ports and the stream is assigned.
+    /// `tcp.len` is the IP-declared TCP length less the header length
+    /// (`reported_len - th_hlen`, [`CutTcp::declared_len`]); when the IP
+    /// length is shorter than the header (`reported_len < th_hlen`, "Short
+    /// segment") tshark gives the frame its stream but no length, no relative
+    /// numbers and no sequence analysis: this method then opens the connection
+    /// if it is new (so that later streams are numbered as tshark numbers
+    /// them; port reuse is not checked) and returns `None`, there being no
+    /// length to report.
+    ///
+    /// `tcp_analyze_sequence_number()` runs on the segment (so later segments
+    /// are analysed as tshark does, and the window is scaled as for a whole
+    /// header), but the options are not read: a cut SYN's window scale is not
+    /// learnt and `verify_tcp_window_scaling()`, which follows the options,
+    /// does not run, so the scale stays as it was. The analysis is printed by
+    /// `tcp_print_sequence_number_analysis()` only after the options and the
+    /// checksum (bytes 16 to 18), where the cut header throws: the returned
+    /// [`TrackedSegment::analysis`] is empty (no flags, RTT or bytes in
+    /// flight), though the state behind it moved.
+    ///
+    /// The observer sees the segment without options. The connection's packet
+    /// and byte counters ([`Connection::summary`]) leave it out: tshark queues
+    /// its `tcp` tap (conversation table, TCP flow graph) after the options,
+    /// which a cut header never reaches, and Zeek drops the packet. Zeek's
+    /// bookkeeping (on with [`TrackerConfig::zeek`]) is started by the frame,
+    /// as Zeek opens a connection when 20 TCP bytes were captured and
+    /// declared, but counts nothing of the packet (no packet, byte or history
+    /// letter; see [`ZeekConn::on_cut_header`]).
+    ///
+    /// Not modelled: with a data offset below 5 words (possible only when
+    /// fewer than 20 bytes were captured) tshark prints `tcp.len` but no
+    /// `tcp.nxtseq`; this method reports both.
+    pub fn track_cut(
+        &mut self,
+        frame: u64,
+        time: Duration,
+        cut: &CutTcp,
+    ) -> Option<TrackedSegment> {
+        let (Some(seq), Some(ack), Some(flags), Some(header_len), Some(window)) =
+            (cut.seq, cut.ack, cut.flags, cut.header_len, cut.window)
+        else {
+            return None;
+        };
+        let pair = Pair::new(cut.source, cut.destination);
+        let Some(payload_len) = cut.declared_len.checked_sub(header_len) else {
+            // "Short segment": the stream only.
+            let now = nanos(time);
+            self.expire(now);
+            let slots = &self.slots;
+            let known = self
+                .index
+                .find(pair.hash(), |&s| {
+                    slots
+                        .get(s as usize)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|c| c.matches(&pair).is_some())
+                })
+                .is_some();
+            if !known {
+                let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
+                self.insert(pair, syn_ack, now);
+            }
+            return None;
+        };
+        let payload_len = u32::try_from(payload_len).unwrap_or(u32::MAX);
+        let segment = Segment {
+            seq,
+            ack,
+            payload_len,
+            flags,
+            window,
+            urgent: 0,
+            options: SynOptions::default(),
+        };
+        let ip_len = pair
+            .ip_header_len()
+            .saturating_add(u32::try_from(cut.declared_len).unwrap_or(u32::MAX));
+        let zeek = Delivery::Cut(ZeekSegment::from_cut(cut, ip_len));
+        Some(self.track_segment(frame, time, pair, &segment, &[], ip_len, zeek))
+    }
+
+    /// The common part of [`Tracker::track`] and [`Tracker::track_cut`]: the
+    /// segment's connection found or made, and everything updated. `ip_len` is
+    /// the IP datagram's declared length.
+    #[allow(clippy::too_many_arguments)]
+    fn track_segment(
+        &mut self,
+        frame: u64,
+        time: Duration,
+        pair: Pair,
+        segment: &Segment,
+        sack: &[(SeqNum, SeqNum)],
+        ip_len: u32,
+        zeek: Delivery,
+    ) -> TrackedSegment {
+        let now = nanos(time);
+        self.expire(now);
+        let cut = !matches!(zeek, Delivery::Full(_));
         let flags = segment.flags;
         let bare_syn = flags.contains(TcpFlags::SYN) && !flags.contains(TcpFlags::ACK);
         let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
-
-        let pair = Pair::new(packet.source(), packet.destination());
         let slots = &self.slots;
         // The side the segment's sender is on, found with the connection.
         let mut side = None;
@@ -960,12 +1094,6 @@ impl Tracker {
             None => self.insert(pair, syn_ack, now),
         };
 
-        let ip_header = if matches!(pair, Pair::V6 { .. }) {
-            40
-        } else {
-            20
-        };
-        let ip_len = ip_header + header.header_len() as u32 + packet.payload_len;
         let max_unacked = self.config.max_unacked_segments;
         self.recent = slot;
         let Some(conn) = self.conn_mut(slot) else {
@@ -981,7 +1109,7 @@ impl Tracker {
                 len: segment.payload_len,
                 window: segment.window,
                 window_scaled: None,
-                observation: Observer::new().on_segment(Side::Client, &segment, time),
+                observation: Observer::new().on_segment(Side::Client, segment, time),
                 analysis: Analysis::default(),
             };
         };
@@ -990,7 +1118,7 @@ impl Tracker {
             _ => conn.matches(&pair).unwrap_or(Side::Client),
         };
         let dir = side.index();
-        let observation = conn.observer.on_segment(side, &segment, time);
+        let observation = conn.observer.on_segment(side, segment, time);
         let info = SegInfo {
             frame,
             time: now,
@@ -999,25 +1127,40 @@ impl Tracker {
             len: segment.payload_len,
             flags,
             window: segment.window,
-            window_scale: options.window_scale,
-            sack: sack.get(..sack_len).unwrap_or(&[]),
+            window_scale: segment.options.window_scale,
+            sack,
             max_unacked,
         };
+        // A cut header's options were not read: the scales stay as they were
+        // (no `verify_tcp_window_scaling()`), and tshark prints no analysis.
+        let scales = conn.analysis.flows.each_ref().map(|f| f.win_scale);
         let (numbers, mut analysis) = conn.analysis.on_segment(dir, &info);
-        if reused {
+        if cut {
+            for (f, scale) in conn.analysis.flows.iter_mut().zip(scales) {
+                f.win_scale = scale;
+            }
+            analysis = Analysis::default();
+        } else if reused {
             analysis.flags |= AnalysisFlags::REUSED_PORTS;
         }
-        if let Some(zeek) = conn.extra.as_mut().and_then(|e| e.zeek.as_mut()) {
-            zeek.on_segment(
-                side == Side::Client,
-                &ZeekSegment::new(packet, ip_len),
-                time,
-                &ZeekConfig::DEFAULT,
-            );
+        if let Some(z) = conn.extra.as_mut().and_then(|e| e.zeek.as_mut()) {
+            match &zeek {
+                Delivery::Full(seg) => {
+                    z.on_segment(side == Side::Client, seg, time, &ZeekConfig::DEFAULT)
+                }
+                Delivery::Cut(Some(seg)) => {
+                    z.on_cut_header(side == Side::Client, seg, time, &ZeekConfig::DEFAULT)
+                }
+                Delivery::Cut(None) => {}
+            }
         }
-        conn.add(PACKETS + dir, 1);
-        conn.add(PAYLOAD + dir, segment.payload_len);
-        conn.add(IP_BYTES + dir, ip_len);
+        // A cut header reaches neither tshark's `tcp` tap (queued after the
+        // options) nor Zeek's counters: it is not counted.
+        if !cut {
+            conn.add(PACKETS + dir, 1);
+            conn.add(PAYLOAD + dir, segment.payload_len);
+            conn.add(IP_BYTES + dir, ip_len);
+        }
         let mut states = [StateSet::default(); 2];
         for t in observation.transitions.iter() {
             if let Some(s) = states.get_mut(t.side.index()) {

@@ -73,6 +73,7 @@ use core::time::Duration;
 
 use crate::flags::TcpFlags;
 use crate::seq::SeqNum;
+use crate::wire::CutTcp;
 
 /// Zeek's `conn_state` of a TCP connection, with the meanings Zeek documents
 /// (`scripts/base/protocols/conn/main.zeek`).
@@ -320,6 +321,34 @@ pub struct ZeekSegment {
 }
 
 impl ZeekSegment {
+    /// What Zeek reads of a frame whose TCP header the snapshot length cut
+    /// ([`CutTcp`]), given the IP datagram's declared length `ip_len`, or
+    /// `None` where Zeek opens no connection for it: `TCPAnalyzer` (in
+    /// `src/packet_analysis/protocol/tcp/TCP.cc`) wants the 20 bytes of a
+    /// `struct tcphdr` both declared by the IP header ("truncated_header"
+    /// otherwise) and captured ("internally_truncated_header"). The payload is
+    /// not captured; see [`ZeekConn::on_cut_header`] for what Zeek does with
+    /// the rest.
+    pub fn from_cut(cut: &CutTcp, ip_len: u32) -> Option<Self> {
+        const TCPHDR: usize = 20;
+        if cut.captured < TCPHDR || cut.declared_len < TCPHDR {
+            return None;
+        }
+        let payload_len = cut.declared_len.saturating_sub(cut.header_len?);
+        Some(ZeekSegment {
+            flags: cut.flags?,
+            seq: cut.seq?,
+            ack: cut.ack?,
+            payload_len: u32::try_from(payload_len).unwrap_or(u32::MAX),
+            window: cut.window?,
+            ip_len,
+            checksum_ok: true,
+            payload_captured: false,
+            source_port: cut.source.port(),
+            destination_port: cut.destination.port(),
+        })
+    }
+
     /// The segment of a decoded packet whose IP total length the caller knows
     /// (`ip_len`); the payload length is the packet's, and a checksum is only
     /// held against it when the whole segment was captured.
@@ -972,6 +1001,28 @@ impl ZeekConn {
                     self.flip_roles();
                 }
             }
+        }
+    }
+
+    /// A segment whose TCP header the snapshot length cut, sent by endpoint A
+    /// (`from_a`) or B at `time` ([`ZeekSegment::from_cut`]). Zeek makes the
+    /// connection from it (`NewConn`, `WantConnection`: start time, the
+    /// originator chosen from its flags and ports as for a whole header, a
+    /// flip's `^`), then drops the packet in `TCPAnalyzer::DeliverPacket`,
+    /// whose `ExtractTCP_Header` finds the header longer than the bytes
+    /// captured (weird "truncated_header"): no packet, byte, history letter or
+    /// state is counted. On a connection already started it does nothing; a
+    /// later whole segment is then the connection's first packet, in the roles
+    /// the cut one chose.
+    pub fn on_cut_header(
+        &mut self,
+        from_a: bool,
+        seg: &ZeekSegment,
+        time: Duration,
+        config: &ZeekConfig,
+    ) {
+        if !self.started {
+            self.begin(from_a, seg, time, config);
         }
     }
 
@@ -1835,6 +1886,38 @@ impl ZeekSessions {
         seg: &ZeekSegment,
         time: Duration,
     ) {
+        self.deliver(source, destination, seg, time, true);
+    }
+
+    /// Feeds one frame whose TCP header the snapshot length cut
+    /// ([`DecodeError::TcpCut`](crate::wire::DecodeError::TcpCut)), captured
+    /// at `time`: as Zeek, the connection's timers and port reuse are checked
+    /// and the connection is opened ([`ZeekConn::on_cut_header`]) when 20 TCP
+    /// bytes were declared and captured ([`ZeekSegment::from_cut`]), but the
+    /// packet itself is dropped. Returns whether Zeek looked the connection up.
+    pub fn on_cut_header(&mut self, cut: &CutTcp, time: Duration) -> bool {
+        let ip_header = if cut.source.is_ipv4() { 20 } else { 40 };
+        let ip_len = u32::try_from(cut.declared_len)
+            .unwrap_or(u32::MAX)
+            .saturating_add(ip_header);
+        match ZeekSegment::from_cut(cut, ip_len) {
+            Some(seg) => {
+                self.deliver(cut.source, cut.destination, &seg, time, false);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// [`ZeekSessions::on_segment`] (`full`) or [`ZeekSessions::on_cut_header`].
+    fn deliver(
+        &mut self,
+        source: SocketAddr,
+        destination: SocketAddr,
+        seg: &ZeekSegment,
+        time: Duration,
+        full: bool,
+    ) {
         self.latest = self.latest.max(time);
         if self
             .last_sweep
@@ -1869,9 +1952,12 @@ impl ZeekSessions {
                 conn: ZeekConn::new(),
             }
         });
-        session
-            .conn
-            .on_segment(source == session.initiator, seg, time, &self.config);
+        let from_a = source == session.initiator;
+        if full {
+            session.conn.on_segment(from_a, seg, time, &self.config);
+        } else {
+            session.conn.on_cut_header(from_a, seg, time, &self.config);
+        }
     }
 
     /// Runs every connection's timers up to `now`, moving the ones Zeek would

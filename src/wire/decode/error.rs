@@ -107,6 +107,11 @@ pub struct CutTcp {
     /// The header length the data offset gives, when its byte was captured
     /// (13 bytes or more).
     pub header_len: Option<usize>,
+    /// The window field, when its 2 bytes were captured (16 bytes or more).
+    pub window: Option<u16>,
+    /// The TCP length the enclosing IP header declares (header and payload:
+    /// Wireshark's reported length of the TCP layer), at least `captured`.
+    pub declared_len: usize,
     /// Byte offset in the frame of the TCP header.
     pub offset: usize,
     /// TCP bytes captured (at least 4, fewer than the header's length).

@@ -798,7 +798,7 @@ impl<'a> Walk<'a> {
     /// addressed by `context`, holds (RFC 9293 §3.1 layout), or `None`
     /// without its two ports. (Takes values, not the walk: the common path's
     /// walk then never needs to be in memory.)
-    fn cut_tcp(context: IpContext, at: usize, captured: &[u8]) -> Option<CutTcp> {
+    fn cut_tcp(context: IpContext, at: usize, captured: &[u8], declared: usize) -> Option<CutTcp> {
         let be16 = |i: usize| Some(u16::from_be_bytes(*captured.get(i..)?.first_chunk::<2>()?));
         let be32 = |i: usize| Some(u32::from_be_bytes(*captured.get(i..)?.first_chunk::<4>()?));
         let (source, destination) = match context {
@@ -815,6 +815,7 @@ impl<'a> Walk<'a> {
         const SEQ: usize = 4;
         const ACK: usize = 8;
         const DATA_OFFSET_FLAGS: usize = 12;
+        const WINDOW: usize = 14;
         Some(CutTcp {
             source: SocketAddr::new(source, be16(0)?),
             destination: SocketAddr::new(destination, be16(2)?),
@@ -827,6 +828,8 @@ impl<'a> Walk<'a> {
             header_len: captured
                 .get(DATA_OFFSET_FLAGS)
                 .map(|b| usize::from(b >> 4) * 4),
+            window: be16(WINDOW),
+            declared_len: declared.max(captured.len()),
             offset: at,
             captured: captured.len(),
         })
@@ -854,7 +857,7 @@ impl<'a> Walk<'a> {
             }))
         };
         let cut = |required: usize| {
-            Decoded::Error(match Self::cut_tcp(context, at, captured) {
+            Decoded::Error(match Self::cut_tcp(context, at, captured, declared) {
                 Some(c) => DecodeError::TcpCut(c),
                 None => DecodeError::Truncated(Truncated {
                     layer: Layer::Tcp,

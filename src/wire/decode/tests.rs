@@ -147,6 +147,9 @@ fn bad_checksum_and_snaplen_cut() {
             ack: Some(SeqNum(7)),
             flags: Some(TcpFlags::ACK | TcpFlags::PSH),
             header_len: Some(20),
+            window: None,
+            // The IP length still declares the 11-byte payload.
+            declared_len: 31,
             offset: 34,
             captured: 15,
         }))
@@ -196,6 +199,16 @@ fn bad_checksum_and_snaplen_cut() {
             22
         )
     );
+    // The window (16 bytes captured) and the TCP length the IP header
+    // declares (total length 60 minus its 20-byte header).
+    assert_eq!((c.window, c.declared_len), (Some(0xFFFF), 40));
+    // Cut at 15 bytes: no window yet.
+    let Decoded::Error(DecodeError::TcpCut(c)) =
+        decode(LinkType::ETHERNET, &g.as_slice()[..34 + 15])
+    else {
+        panic!("cut TCP")
+    };
+    assert_eq!((c.window, c.declared_len, c.captured), (None, 40, 15));
 }
 
 #[test]
@@ -1287,6 +1300,8 @@ fn tcp_header_cut_where_the_ip_length_just_holds_it() {
             ack: Some(SeqNum(7)),
             flags: Some(TcpFlags::ACK | TcpFlags::PSH),
             header_len: Some(20),
+            window: None,
+            declared_len: 20,
             offset: 34,
             captured: 15,
         }))
