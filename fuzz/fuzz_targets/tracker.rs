@@ -4,7 +4,9 @@
 //!
 //! The input is read as a script: a header (limit of 1 to 8 connections, idle
 //! timeout, MSL), then operations: a raw frame of one of several link types
-//! (decoded with `wire::decode_all`, so A-MSDU frames may hold several segments),
+//! (decoded with `wire::decode_all`, so A-MSDU frames may hold several segments;
+//! a TCP header the snapshot length cut goes to `Tracker::track_cut` and
+//! `ZeekSessions::on_cut_header`),
 //! a synthesized IPv4/IPv6 TCP segment between a few hosts and ports (so that
 //! connections collide, reuse ports and get evicted), time passing, and
 //! `advance_time`.
@@ -27,7 +29,7 @@ use libfuzzer_sys::fuzz_target;
 use synack::flags::TcpFlags;
 use synack::track::zeek::{ZeekConfig, ZeekSegment, ZeekSessions};
 use synack::track::{Tracker, TrackerConfig};
-use synack::wire::{LinkType, decode_all};
+use synack::wire::{DecodeError, Decoded, LinkType, decode_all};
 
 #[path = "../../tests/common/fuzz_bytes.rs"]
 mod fuzz_bytes;
@@ -201,6 +203,26 @@ fuzz_target!(|data: &[u8]| {
         };
         frame += 1;
         for decoded in decode_all(link, &bytes) {
+            if let Decoded::Error(DecodeError::TcpCut(cut)) = &decoded {
+                // A header the snapshot length cut: Zeek may open a connection for
+                // it, the tracker may give it a stream (tshark's rules).
+                zeek.on_cut_header(cut, now);
+                if let Some(t) = tracker.track_cut(frame, now, cut) {
+                    assert!(tracker.len() <= max_connections);
+                    assert!(!reported.contains_key(&t.stream), "cut: stream reported");
+                    seen.insert(t.stream);
+                    let flags = cut.flags.unwrap_or_default();
+                    let extra = u32::from(flags.contains(TcpFlags::SYN))
+                        + u32::from(flags.contains(TcpFlags::FIN));
+                    assert_eq!(
+                        t.next_seq,
+                        t.seq.wrapping_add(t.len).wrapping_add(extra),
+                        "cut: next_seq"
+                    );
+                }
+                drain(&mut tracker, &mut reported);
+                continue;
+            }
             let Some(packet) = decoded.tcp() else {
                 continue;
             };

@@ -319,9 +319,10 @@ enum Pair {
 }
 
 /// What Zeek's bookkeeping gets of a segment.
-enum Delivery {
-    /// A whole header.
-    Full(ZeekSegment),
+enum Delivery<'p> {
+    /// A whole header: the packet, read only when Zeek's bookkeeping is on (its
+    /// checksum costs a pass over the payload).
+    Full(&'p DecodedSegment<'p>),
     /// A cut header: what opens Zeek's connection, if Zeek would open one.
     Cut(Option<ZeekSegment>),
 }
@@ -929,7 +930,7 @@ impl Tracker {
         };
         let pair = Pair::new(packet.source(), packet.destination());
         let ip_len = pair.ip_header_len() + header.header_len() as u32 + packet.payload_len;
-        let zeek = Delivery::Full(ZeekSegment::new(packet, ip_len));
+        let zeek = Delivery::Full(packet);
         self.track_segment(
             frame,
             time,
@@ -1045,7 +1046,7 @@ impl Tracker {
         segment: &Segment,
         sack: &[(SeqNum, SeqNum)],
         ip_len: u32,
-        zeek: Delivery,
+        zeek: Delivery<'_>,
     ) -> TrackedSegment {
         let now = nanos(time);
         self.expire(now);
@@ -1145,9 +1146,12 @@ impl Tracker {
         }
         if let Some(z) = conn.extra.as_mut().and_then(|e| e.zeek.as_mut()) {
             match &zeek {
-                Delivery::Full(seg) => {
-                    z.on_segment(side == Side::Client, seg, time, &ZeekConfig::DEFAULT)
-                }
+                Delivery::Full(packet) => z.on_segment(
+                    side == Side::Client,
+                    &ZeekSegment::new(packet, ip_len),
+                    time,
+                    &ZeekConfig::DEFAULT,
+                ),
                 Delivery::Cut(Some(seg)) => {
                     z.on_cut_header(side == Side::Client, seg, time, &ZeekConfig::DEFAULT)
                 }
