@@ -101,9 +101,11 @@ fn missing_stream_is_an_error() {
     assert!(err.contains("no TCP stream 7"), "{err}");
 }
 
-/// Captures whose stream 0 has frames tshark decodes and the wire layer does not
-/// (verified with tshark: ERSPAN type I frames, GTP with extension headers, a
-/// TCP header cut inside its options by the snapshot length).
+/// Captures whose stream 0 has frames tshark draws and the flow graph does not
+/// (verified with tshark: ERSPAN type I frames and GTP with extension headers, which
+/// the wire layer does not decode; a TCP header cut inside its options by the
+/// snapshot length, which takes its stream number but draws no arrow, see
+/// `Tracker::track_cut`).
 const UNDECODED_IN_STREAM_0: &[&str] = &[
     "erspan.pcap",
     "tunnels__gtp__gtp_ext_header.pcap",
