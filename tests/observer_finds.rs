@@ -253,16 +253,13 @@ fn zero_window_of_a_syn_ack_is_exact_though_scaling_was_offered() {
 
 /// Fuzz find `crash-ce914da0`. As in `crash-34033b27`, the listening client takes
 /// the server's SYN (S0) and the server opens again unseen (SYN S1); here the
-/// client's SYN,ACK shows a full field (65 535) with scaling offered, which bounds
-/// nothing, so the observer guesses that S1 lay in the window and returned the
-/// client to LISTEN (`listen_guess`). The client had kept S0 (S1 outside its
-/// window): the server's RST at S0 + 1 then reset it to LISTEN, and its ACK of S0,
-/// sent before that RST arrived, is seen after it. The observer took that ACK as
-/// refuting the guess and put the client back in SYN-RECEIVED, where the RST's
-/// copy "reset" it again after it had taken S1's retransmission; the handshake on
-/// S1 then completed unseen by the observer. A RST at the guessed IRS + 1 seen
-/// while the guess stood is now remembered: an ACK proving the IRS was kept leaves
-/// the client in LISTEN, where that RST put it.
+/// client's SYN,ACK shows a full field (65 535) with scaling (shift 14) offered by
+/// both, so its window lies between 49,152 and 65,535 << 14. The observer took a
+/// full field as bounding nothing, guessed S1 inside the window and returned the
+/// client to LISTEN (`listen_guess`); the server's RST at S0 + 1 then found it there
+/// and was ignored, while the real client, which had kept S0, was reset by it, and
+/// later took S1's retransmission and completed the handshake. S1 lies below S0 + 1
+/// (more than 2^31 before it): outside any window, so the client keeps S0.
 #[test]
 fn rst_at_a_kept_irs_seen_before_the_proof_that_it_was_kept() {
     const T: u64 = 49_151_000_000_000;
@@ -882,6 +879,8 @@ fn fin_before_the_syn_ack_not_at_its_isn_is_an_earlier_incarnations() {
     ]);
     assert_eq!(obs.state(S), State::Established);
     assert_eq!(obs.state(C), State::Established);
+    // The stale FIN closed nothing: no side has closed in this incarnation.
+    assert_eq!(obs.first_closer(), None);
 }
 
 /// Fuzz find `crash-170ae45d`, which the fix for `crash-704a7d01` let through: in a

@@ -452,9 +452,6 @@ pub struct Observer {
     /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
     /// or its SYN,ACK whose window puts that SYN outside) revises it back.
     listen_guess: Option<(Side, SeqNum)>,
-    /// While `listen_guess` stood, the peer sent a RST at the IRS of the guess + 1:
-    /// if the side did keep that IRS, the RST was exact and reset it to LISTEN.
-    rst_at_guessed_irs: bool,
     /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) or
     /// CLOSED when the peer's new SYN reopened the connection, with the ISN and ACK
     /// of the SYN,ACK it had sent before: a copy of that SYN,ACK seen after the
@@ -571,7 +568,6 @@ impl Observer {
             kept_irs: None,
             reset_in_syn_received: [false; 2],
             listen_guess: None,
-            rst_at_guessed_irs: false,
             old_syn_ack: None,
             syn_ack_after_reset: None,
             time_wait_ran_out: None,
@@ -743,7 +739,6 @@ impl Observer {
             && self.listen_guess.is_some_and(|(s, _)| s == side)
         {
             self.listen_guess = None;
-            self.rst_at_guessed_irs = false;
         }
     }
 
@@ -856,19 +851,9 @@ impl Observer {
                     }
                     _ => false,
                 };
-            if kept && self.rst_at_guessed_irs && self.state(from) == State::Listen {
-                // It kept that IRS, so the peer's RST at IRS + 1, seen since, was
-                // exact and reset it (RFC 9293 §3.10.7.4): this segment was sent
-                // before the RST arrived (they crossed), and the side is in LISTEN,
-                // where the observer has it. A SYN,ACK of it answering that SYN was
-                // sent before the RST too.
-                self.listen_guess = None;
-                self.rst_at_guessed_irs = false;
-                self.reset_in_syn_received[from.index()] = true;
-            } else if kept {
+            if kept {
                 let crossed = self.state(from) == State::SynSent;
                 self.listen_guess = None;
-                self.rst_at_guessed_irs = false;
                 if self.state(from) != State::SynReceived {
                     self.set(from, State::SynReceived, Cause::Revised, &mut t);
                     self.half_mut(from).passive = !crossed;
@@ -882,7 +867,6 @@ impl Observer {
             {
                 // It acknowledges the new SYN it took: the guess held.
                 self.listen_guess = None;
-                self.rst_at_guessed_irs = false;
             }
         }
 
@@ -1013,7 +997,6 @@ impl Observer {
                     .listen_guess
                     .filter(|(s, _)| *s == to)
                     .map(|(_, irs)| irs);
-                let rst_at_guessed_irs = earlier_guess.is_some() && self.rst_at_guessed_irs;
                 let guess = earlier_guess.or((passive
                     && kept.is_none()
                     && syn_window == SynWindow::Unsure)
@@ -1051,7 +1034,6 @@ impl Observer {
                     self.half_mut(from).contiguous = Some(irs + 1);
                 }
                 self.listen_guess = guess.map(|isn| (to, isn));
-                self.rst_at_guessed_irs = rst_at_guessed_irs;
                 self.old_syn_ack = old_syn_ack;
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
@@ -1653,7 +1635,6 @@ impl Observer {
                         self.set(to, State::Listen, Cause::Received, t);
                         if let Some(isn) = guess {
                             self.listen_guess = Some((to, isn));
-                            self.rst_at_guessed_irs = false;
                         }
                     }
                     State::SynReceived if peer.passive && self.irs_of(to).is_none() => {
@@ -1743,7 +1724,7 @@ impl Observer {
             self.set(from, State::SynReceived, Cause::Revised, t);
             let h = self.half_mut(from);
             h.numbers.fin_seq = None;
-            h.numbers.next_seq = Some(s.seq + 1);
+            h.numbers.next_seq = None;
             h.fin_pending = false;
             if self.first_closer == Some(from) {
                 self.first_closer = None;
@@ -1984,9 +1965,6 @@ impl Observer {
             State::Closed | State::Listen => {
                 notes.insert(Note::AfterClose);
                 notes.insert(Note::RstIgnored);
-                if self.listen_guess == Some((to, s.seq - 1)) {
-                    self.rst_at_guessed_irs = true;
-                }
                 return;
             }
             State::SynSent => s.ack.is_some_and(|a| peer.acks_syn(a)),
