@@ -1382,3 +1382,50 @@ fn ack_at_the_isn_of_a_syn_sent_side_shows_no_syn_ack() {
     let o = send(&mut obs, C, seg(5000, 301, ACK));
     assert_eq!(o.sender, State::SynSent, "{o:?}");
 }
+
+/// A window field after the handshake, scaled by a known shift, is the window
+/// exactly. The client's SYN 100 and the server's SYN,ACK both offer a shift of 2;
+/// the server, still in SYN_RECEIVED, then sends a segment with a window field of 100:
+/// 400 bytes. The client's new SYN 401 lies 300 into that window: inside, so the
+/// server, a passive SYN-RECEIVED, goes back to LISTEN (RFC 9293 §3.10.7.4, fourth
+/// check). Kills `n << shift` → `n >> shift` in `window_bounds` (a window of 25 would
+/// put the SYN outside: the server would keep its IRS).
+#[test]
+fn scaled_window_after_the_handshake_bounds_a_new_syn_exactly() {
+    let mut obs = Observer::new();
+    let scale = synack::segment::SynOptions {
+        window_scale: Some(2),
+        ..Default::default()
+    };
+    send(&mut obs, C, seg(100, 0, SYN).with_options(scale));
+    send(
+        &mut obs,
+        S,
+        seg(500, 101, SYN | ACK)
+            .with_window(100)
+            .with_options(scale),
+    );
+    send(&mut obs, S, seg(501, 101, ACK).with_window(100));
+    let o = send(&mut obs, C, seg(401, 0, SYN));
+    assert_eq!(o.receiver, State::Listen, "{o:?}");
+    // Certain, not a guess: a copy of the server's ACK of 101, sent before the SYN
+    // arrived, does not take it back to SYN_RECEIVED. (Kills `n << shift` →
+    // `n >> shift` in the smallest window: the SYN then only maybe inside, a guess
+    // that this ACK would refute.)
+    send(&mut obs, S, seg(501, 101, ACK).with_window(100));
+    assert_eq!(obs.state(S), State::Listen);
+}
+
+/// Without the server's SYN,ACK the shift of its window is unknown: a field of 100
+/// after the handshake is anything from 100 to 100 << 14 bytes. The client's new SYN
+/// 401, 300 into it, may lie inside: the observer guesses the passive SYN-RECEIVED
+/// server back in LISTEN. Kills `n << MAX_SHIFT` → `n >> MAX_SHIFT` (a largest window
+/// of 0 would put every SYN outside).
+#[test]
+fn window_of_unknown_scale_bounds_a_new_syn_loosely() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(501, 101, ACK).with_window(100));
+    let o = send(&mut obs, C, seg(401, 0, SYN));
+    assert_eq!(o.receiver, State::Listen, "{o:?}");
+}
