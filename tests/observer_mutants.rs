@@ -1429,3 +1429,19 @@ fn window_of_unknown_scale_bounds_a_new_syn_loosely() {
     let o = send(&mut obs, C, seg(401, 0, SYN));
     assert_eq!(o.receiver, State::Listen, "{o:?}");
 }
+
+/// As the fuzz find `crash-bb255466` (`observer_finds`), but the server's FIN
+/// acknowledges the client's FIN (its ACK is the server's `RCV.NXT` past it): it was
+/// sent from CLOSE_WAIT, not crossing, and the server is in LAST_ACK though the
+/// client, opened again, forgot its FIN. Kills `rcv_nxt - 1` → `rcv_nxt + 1` in the
+/// forgotten FIN's number.
+#[test]
+fn fin_acknowledging_a_forgotten_fin_is_last_ack() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(486_550_276, 0, SYN));
+    send(&mut obs, S, seg(76_070_603, 486_550_277, SYN | ACK));
+    send(&mut obs, C, seg(486_550_277, 76_070_604, FIN | ACK));
+    send(&mut obs, C, seg(546_553_508, 0, SYN));
+    let o = send(&mut obs, S, seg(76_070_604, 486_550_278, FIN | ACK));
+    assert_eq!(o.sender, State::LastAck, "{o:?}");
+}
