@@ -1445,3 +1445,29 @@ fn fin_acknowledging_a_forgotten_fin_is_last_ack() {
     let o = send(&mut obs, S, seg(76_070_604, 486_550_278, FIN | ACK));
     assert_eq!(o.sender, State::LastAck, "{o:?}");
 }
+
+/// The server refuses the client's SYN 100 (its RST,ACK seen after a retransmission
+/// of that SYN) and the client's SYN 5,000 reopens the connection. The server's
+/// SYN,ACK acknowledging 101 has a window of 65,535 (no scaling), which holds 5,000:
+/// nothing shows the server kept IRS 100 rather than going back to LISTEN and taking
+/// 5,000, which its next SYN,ACK acknowledges; the handshake completes on the
+/// client's ISN 5,000. Kills `ack != isn + 1 && window excludes` → `||` in the
+/// refusal rule (it would keep IRS 100 and make it the client's ISN).
+#[test]
+fn syn_ack_of_a_refused_side_whose_window_holds_the_new_syn_keeps_no_irs() {
+    let mut obs = Observer::new();
+    let w = |s: Segment| s.with_window(65_535);
+    send(&mut obs, C, w(seg(100, 0, SYN)));
+    send(&mut obs, C, w(seg(100, 0, SYN)));
+    let o = send(&mut obs, S, seg(0, 101, RST | ACK));
+    assert!(o.notes.contains(Note::Refused), "{o:?}");
+    send(&mut obs, C, w(seg(5000, 0, SYN)));
+    send(&mut obs, S, w(seg(700, 101, SYN | ACK)));
+    send(&mut obs, S, w(seg(700, 5001, SYN | ACK)));
+    send(&mut obs, C, w(seg(5001, 701, ACK)));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+    assert_eq!(obs.numbers(C).isn, Some(SeqNum(5000)));
+}
