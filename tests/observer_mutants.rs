@@ -1471,3 +1471,22 @@ fn syn_ack_of_a_refused_side_whose_window_holds_the_new_syn_keeps_no_irs() {
     );
     assert_eq!(obs.numbers(C).isn, Some(SeqNum(5000)));
 }
+
+/// The server's SYN,ACK 300 is first inferred from the client's ACK `<SEQ=101>
+/// <ACK=301>` (both ESTABLISHED) and then seen, late: it is the SYN,ACK inferred,
+/// and nothing is revised. Kills `isn != s.seq && next_seq == isn + 1` → `||` in the
+/// revision of a SYN,ACK from another ISN than the one inferred.
+#[test]
+fn late_syn_ack_with_the_inferred_isn_revises_nothing() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert!(o.notes.contains(Note::Inferred), "{o:?}");
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established),
+        "{o:?}"
+    );
+    assert!(o.transitions.is_empty(), "{o:?}");
+}
