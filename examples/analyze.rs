@@ -462,40 +462,59 @@ fn ip_at(buf: &mut [u8; WINDOW], at: usize, ip: IpAddr) -> usize {
 
 /// What a row shows of a segment's own header: a whole one, or one the
 /// snapshot length cut (tracked as tshark tracks it, from its first 16 bytes).
-struct Header {
-    source: SocketAddr,
-    destination: SocketAddr,
-    flags: TcpFlags,
-    seq_raw: u32,
-    ack_raw: u32,
-    /// The snapshot length cut the header.
-    cut: bool,
+/// Read in place: the addresses are only built when a row needs them (the TSV
+/// prefix of a connection is cached).
+#[derive(Clone, Copy)]
+enum Header<'a> {
+    Whole(&'a DecodedSegment<'a>),
+    /// A cut header holding the fields `Tracker::track_cut` needs.
+    Cut(&'a CutTcp),
 }
 
-impl Header {
+impl Header<'_> {
     #[inline(always)]
-    fn of(packet: &DecodedSegment<'_>) -> Self {
-        let h = &packet.header;
-        Header {
-            source: packet.source(),
-            destination: packet.destination(),
-            flags: h.flags(),
-            seq_raw: h.sequence_number().0,
-            ack_raw: h.acknowledgment_number().0,
-            cut: false,
+    fn source(self) -> SocketAddr {
+        match self {
+            Header::Whole(p) => p.source(),
+            Header::Cut(c) => c.source,
         }
     }
 
-    /// `None` without the fields `Tracker::track_cut` needs.
-    fn of_cut(cut: &CutTcp) -> Option<Self> {
-        Some(Header {
-            source: cut.source,
-            destination: cut.destination,
-            flags: cut.flags?,
-            seq_raw: cut.seq?.0,
-            ack_raw: cut.ack?.0,
-            cut: true,
-        })
+    #[inline(always)]
+    fn destination(self) -> SocketAddr {
+        match self {
+            Header::Whole(p) => p.destination(),
+            Header::Cut(c) => c.destination,
+        }
+    }
+
+    #[inline(always)]
+    fn flags(self) -> TcpFlags {
+        match self {
+            Header::Whole(p) => p.header.flags(),
+            Header::Cut(c) => c.flags.unwrap_or_default(),
+        }
+    }
+
+    #[inline(always)]
+    fn seq_raw(self) -> u32 {
+        match self {
+            Header::Whole(p) => p.header.sequence_number().0,
+            Header::Cut(c) => c.seq.map_or(0, |s| s.0),
+        }
+    }
+
+    #[inline(always)]
+    fn ack_raw(self) -> u32 {
+        match self {
+            Header::Whole(p) => p.header.acknowledgment_number().0,
+            Header::Cut(c) => c.ack.map_or(0, |a| a.0),
+        }
+    }
+
+    /// The snapshot length cut the header.
+    fn cut(self) -> bool {
+        matches!(self, Header::Cut(_))
     }
 }
 
@@ -509,13 +528,13 @@ enum Item<'a> {
 struct Line<'a> {
     frame: u64,
     time: Duration,
-    packet: &'a Header,
+    packet: Header<'a>,
     tracked: &'a TrackedSegment,
 }
 
 impl Line<'_> {
     fn flags(&self) -> TcpFlags {
-        self.packet.flags
+        self.packet.flags()
     }
 
     fn ack(&self) -> Option<u32> {
@@ -560,13 +579,13 @@ impl Line<'_> {
                 let start = row.at();
                 row.num(t.stream);
                 row.byte(b'\t');
-                row.ip(self.packet.source.ip());
+                row.ip(self.packet.source().ip());
                 row.byte(b'\t');
-                row.num(u64::from(self.packet.source.port()));
+                row.num(u64::from(self.packet.source().port()));
                 row.byte(b'\t');
-                row.ip(self.packet.destination.ip());
+                row.ip(self.packet.destination().ip());
                 row.byte(b'\t');
-                row.num(u64::from(self.packet.destination.port()));
+                row.num(u64::from(self.packet.destination().port()));
                 row.byte(b'\t');
                 let (Some(p), Some(written)) =
                     (prefixes.get_mut(slot), row.buf.get(start..row.at()))
@@ -600,9 +619,9 @@ impl Line<'_> {
         row.byte(b'\t');
         row.num(u64::from(t.next_seq));
         row.byte(b'\t');
-        row.num(u64::from(h.seq_raw));
+        row.num(u64::from(h.seq_raw()));
         row.byte(b'\t');
-        row.num(u64::from(h.ack_raw));
+        row.num(u64::from(h.ack_raw()));
         row.byte(b'\t');
         row.num(u64::from(t.window));
         row.byte(b'\t');
@@ -656,16 +675,16 @@ impl Line<'_> {
         push_u64(buf, self.frame);
         num(buf, "stream", Some(t.stream));
         buf.extend_from_slice(b",\"src\":\"");
-        push_ip(buf, self.packet.source.ip());
+        push_ip(buf, self.packet.source().ip());
         buf.push(b'"');
-        num(buf, "srcport", Some(u64::from(self.packet.source.port())));
+        num(buf, "srcport", Some(u64::from(self.packet.source().port())));
         buf.extend_from_slice(b",\"dst\":\"");
-        push_ip(buf, self.packet.destination.ip());
+        push_ip(buf, self.packet.destination().ip());
         buf.push(b'"');
         num(
             buf,
             "dstport",
-            Some(u64::from(self.packet.destination.port())),
+            Some(u64::from(self.packet.destination().port())),
         );
         buf.extend_from_slice(b",\"flags\":\"");
         push_flags_hex(buf, self.flags());
@@ -674,8 +693,8 @@ impl Line<'_> {
         num(buf, "ack", self.ack().map(u64::from));
         num(buf, "len", Some(u64::from(t.len)));
         num(buf, "nxtseq", Some(u64::from(t.next_seq)));
-        num(buf, "seq_raw", Some(u64::from(h.seq_raw)));
-        num(buf, "ack_raw", Some(u64::from(h.ack_raw)));
+        num(buf, "seq_raw", Some(u64::from(h.seq_raw())));
+        num(buf, "ack_raw", Some(u64::from(h.ack_raw())));
         num(buf, "win", Some(u64::from(t.window)));
         num(buf, "win_scaled", t.window_scaled.map(u64::from));
         buf.extend_from_slice(b",\"analysis\":[");
@@ -710,9 +729,9 @@ impl Line<'_> {
         buf.extend_from_slice(b" stream ");
         push_u64(buf, t.stream);
         buf.push(b' ');
-        push_socket(buf, self.packet.source);
+        push_socket(buf, self.packet.source());
         buf.extend_from_slice(" → ".as_bytes());
-        push_socket(buf, self.packet.destination);
+        push_socket(buf, self.packet.destination());
         buf.push(b' ');
         if !t.analysis.flags.is_empty() {
             let _ = write!(buf, "{} ", t.analysis.tags());
@@ -734,7 +753,7 @@ impl Line<'_> {
             buf.extend_from_slice(b" RTT=");
             push_secs(buf, rtt);
         }
-        if self.packet.cut {
+        if self.packet.cut() {
             // tshark's note on the frame.
             buf.extend_from_slice(b" [Packet size limited during capture]");
         }
@@ -810,20 +829,18 @@ pub fn run(options: &Options, out: &mut impl Write, progress: bool) -> Result<Su
             };
             // A header cut by the snapshot length: a row when tshark gives it
             // a stream (its first 16 bytes captured), with no analysis.
-            let (header, tracked) = match item {
-                Item::Tcp(packet) => (Header::of(&packet), tracker.track(frame, time, &packet)),
-                Item::Cut(cut) => {
-                    match (Header::of_cut(&cut), tracker.track_cut(frame, time, &cut)) {
-                        (Some(header), Some(tracked)) => (header, tracked),
-                        _ => continue,
-                    }
-                }
+            let (header, tracked) = match &item {
+                Item::Tcp(packet) => (Header::Whole(packet), tracker.track(frame, time, packet)),
+                Item::Cut(cut) => match tracker.track_cut(frame, time, cut) {
+                    Some(tracked) => (Header::Cut(cut), tracked),
+                    None => continue,
+                },
             };
             summary.segments += 1;
             let line = Line {
                 frame,
                 time,
-                packet: &header,
+                packet: header,
                 tracked: &tracked,
             };
             match options.format {

@@ -1038,6 +1038,7 @@ impl Tracker {
     /// segment's connection found or made, and everything updated. `ip_len` is
     /// the IP datagram's declared length.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn track_segment(
         &mut self,
         frame: u64,
@@ -1134,9 +1135,9 @@ impl Tracker {
         };
         // A cut header's options were not read: the scales stay as they were
         // (no `verify_tcp_window_scaling()`), and tshark prints no analysis.
-        let scales = conn.analysis.flows.each_ref().map(|f| f.win_scale);
+        let scales = cut.then(|| conn.analysis.flows.each_ref().map(|f| f.win_scale));
         let (numbers, mut analysis) = conn.analysis.on_segment(dir, &info);
-        if cut {
+        if let Some(scales) = scales {
             for (f, scale) in conn.analysis.flows.iter_mut().zip(scales) {
                 f.win_scale = scale;
             }
