@@ -1001,17 +1001,7 @@ impl Tracker {
             // "Short segment": the stream only.
             let now = nanos(time);
             self.expire(now);
-            let slots = &self.slots;
-            let known = self
-                .index
-                .find(pair.hash(), |&s| {
-                    slots
-                        .get(s as usize)
-                        .and_then(Option::as_ref)
-                        .is_some_and(|c| c.matches(&pair).is_some())
-                })
-                .is_some();
-            if !known {
+            if self.find(&pair).is_none() {
                 let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
                 self.insert(pair, syn_ack, now);
             }
@@ -1032,6 +1022,28 @@ impl Tracker {
             .saturating_add(u32::try_from(cut.declared_len).unwrap_or(u32::MAX));
         let zeek = Delivery::Cut(ZeekSegment::from_cut(cut, ip_len));
         Some(self.track_segment(frame, time, pair, &segment, &[], ip_len, zeek))
+    }
+
+    /// The slot of `pair`'s connection and the side of `pair`'s source, the last
+    /// connection tracked tried first (consecutive segments of one connection skip
+    /// the hash lookup).
+    #[inline(always)]
+    fn find(&self, pair: &Pair) -> Option<(u32, Side)> {
+        let side_of = |s: u32| {
+            self.slots
+                .get(s as usize)
+                .and_then(Option::as_ref)
+                .and_then(|c| c.matches(pair))
+        };
+        if let Some(side) = side_of(self.recent) {
+            return Some((self.recent, side));
+        }
+        let mut side = None;
+        let slot = *self.index.find(pair.hash(), |&s| {
+            side = side_of(s);
+            side.is_some()
+        })?;
+        Some((slot, side?))
     }
 
     /// The common part of [`Tracker::track`] and [`Tracker::track_cut`]: the
@@ -1055,20 +1067,10 @@ impl Tracker {
         let flags = segment.flags;
         let bare_syn = flags.contains(TcpFlags::SYN) && !flags.contains(TcpFlags::ACK);
         let syn_ack = flags.contains(TcpFlags::SYN | TcpFlags::ACK);
-        let slots = &self.slots;
         // The side the segment's sender is on, found with the connection.
-        let mut side = None;
-        let mut is_pair = |s: u32| {
-            side = slots
-                .get(s as usize)
-                .and_then(Option::as_ref)
-                .and_then(|c| c.matches(&pair));
-            side.is_some()
-        };
-        let found = if is_pair(self.recent) {
-            Some(self.recent)
-        } else {
-            self.index.find(pair.hash(), |&s| is_pair(s)).copied()
+        let (found, side) = match self.find(&pair) {
+            Some((slot, side)) => (Some(slot), Some(side)),
+            None => (None, None),
         };
         let mut reused = false;
         let mut new_conn = found.is_none();
