@@ -1545,3 +1545,30 @@ fn cut_headers_are_not_counted_in_the_summary() {
         (State::Established, State::Established)
     );
 }
+
+/// Zeek's `TCPAnalyzer` wants the 20 bytes of a `struct tcphdr` declared and
+/// captured: an IP length of exactly 20 TCP bytes with a longer data offset (a
+/// "short segment" for tshark) still opens Zeek's connection.
+#[test]
+fn zeek_opens_for_exactly_twenty_declared_bytes() {
+    let addr = |a: u8, p: u16| SocketAddr::V4(SocketAddrV4::new([10, 0, 0, a].into(), p));
+    let cut = crate::wire::CutTcp {
+        source: addr(1, 40000),
+        destination: addr(2, 80),
+        seq: Some(SeqNum(100)),
+        ack: Some(SeqNum(0)),
+        flags: Some(TcpFlags::SYN),
+        header_len: Some(40),
+        window: Some(1000),
+        declared_len: 20,
+        offset: 34,
+        captured: 20,
+    };
+    assert!(zeek::ZeekSegment::from_cut(&cut, 40).is_some());
+    let shorter = crate::wire::CutTcp {
+        declared_len: 19,
+        captured: 19,
+        ..cut
+    };
+    assert!(zeek::ZeekSegment::from_cut(&shorter, 39).is_none());
+}
