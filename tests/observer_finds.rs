@@ -1186,3 +1186,94 @@ fn syn_ack_from_another_isn_than_inferred_revises_the_stale_ack() {
     assert_eq!(obs.state(C), State::Established);
     assert_eq!(obs.state(S), State::SynReceived);
 }
+
+/// Fuzz find `crash-088fda3a`. Both sides open twice with the same ISNs (client C,
+/// server S; the clocks did not tick), crossing SYNs each time. The first connection
+/// ends with the server's FIN `<SEQ=S+1>` and RST; the client's ACK of that FIN,
+/// `<SEQ=C+1><ACK=S+2>`, is seen once before the new SYNs and once after them, when
+/// the client is in SYN-RECEIVED again (its SYN,ACK not seen yet). The observer took
+/// that copy as this incarnation's, acknowledging another SYN of the server (ISN S +
+/// 1) that the client had taken and kept, and moved the client's `RCV.NXT` estimate
+/// to S + 2; the server's RST `<SEQ=S+2>` (its answer to the unacceptable ACK from
+/// SYN-RECEIVED) then looked exact and closed both, while the client's endpoint found
+/// it in the window, not exact, and challenged it. A side in SYN-RECEIVED can have
+/// taken only an earlier SYN of its peer than the last seen (a later one would have
+/// passed the capture point): an ACK of a later ISN + 1 is an older incarnation's.
+#[test]
+fn ack_of_a_later_isn_than_the_peers_last_syn_keeps_no_irs() {
+    let obs = observe(&[
+        (S, 0, seg(788267002, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (C, 0, seg(69733124, 0, TcpFlags::SYN, 0, 767, Some(14))),
+        (
+            C,
+            0,
+            seg(
+                69733124,
+                788267003,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                767,
+                Some(14),
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                788267002,
+                69733125,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                Some(14),
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                788267003,
+                69733125,
+                TcpFlags::FIN | TcpFlags::ACK,
+                0,
+                505,
+                None,
+            ),
+        ),
+        (S, 0, seg(788267004, 0, TcpFlags::RST, 0, 0, None)),
+        (C, 0, seg(69733125, 788267004, TcpFlags::ACK, 0, 1, None)),
+        (S, 0, seg(788267002, 0, TcpFlags::SYN, 0, 65535, Some(14))),
+        (C, 0, seg(69733124, 0, TcpFlags::SYN, 0, 767, Some(14))),
+        (C, 0, seg(69733125, 788267004, TcpFlags::ACK, 0, 1, None)),
+        (S, 0, seg(788267004, 0, TcpFlags::RST, 0, 0, None)),
+        (
+            C,
+            0,
+            seg(
+                69733124,
+                788267003,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                767,
+                Some(14),
+            ),
+        ),
+        (
+            S,
+            0,
+            seg(
+                788267002,
+                69733125,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                65535,
+                Some(14),
+            ),
+        ),
+        (S, 0, seg(788267004, 0, TcpFlags::RST, 0, 0, None)),
+        (C, 0, seg(69733125, 788267003, TcpFlags::ACK, 0, 1, None)),
+        (C, 0, seg(69733125, 788267003, TcpFlags::ACK, 0, 1, None)),
+    ]);
+    assert_eq!(obs.state(C), State::Established);
+    assert_eq!(obs.state(S), State::Established);
+}

@@ -3616,3 +3616,39 @@ fn regression_stale_fin_while_the_peer_lost_its_tcb_unseen() {
         assert!(w.old_incarnation[Side::Server.index()]);
     }
 }
+
+/// Fuzz finds `crash-307d0797` and `crash-1e094046` (played byte for byte): both
+/// sides open again with the ISNs of the incarnation before (the ISN clocks did not
+/// tick), and a FIN or RST of that earlier incarnation, still in flight, passes the
+/// capture point after the new SYN. In 307d0797 the client's old FIN lies at ISN +
+/// 423, beyond the new incarnation's `SND.NXT` (ISN + 1), acknowledging the server's
+/// ISN + 1: at the capture point it is exactly the FIN the client would send after a
+/// SYN,ACK and 422 bytes the capture missed, and the server's old ACK of it follows;
+/// the observer closes both sides, while the server's endpoint finds the FIN beyond
+/// its `RCV.NXT` and becomes ESTABLISHED. In 1e094046 the client's RST of its aborted
+/// FIN-WAIT-1 (ISN + 2) crosses the server's new SYN, which is bit for bit the first
+/// connection's. The rule counts such a segment as fitting the current incarnation
+/// ([`state_world::Fit::BeyondWithTheSameIsns`], the FIN of 307d0797
+/// beyond the server's `RCV.NXT` as well): neither side of 307d0797 is
+/// compared, nor the client of 1e094046.
+#[test]
+fn regression_old_fin_beyond_snd_nxt_with_the_same_isns() {
+    const O307D0797: &[u8] = &[
+        4, 255, 229, 4, 165, 186, 189, 189, 255, 0, 0, 0, 0, 88, 88, 255, 7, 0, 0, 0, 43, 43, 0, 0,
+        255, 91, 43, 88, 43, 43, 120, 255, 0, 43, 43, 45, 171, 43, 1, 64, 255, 212, 103, 212, 166,
+        1, 0, 0, 0, 0, 0, 0, 2, 43, 43, 255, 91, 40, 43, 43, 64, 255, 248, 7, 0, 0, 255, 0, 43, 43,
+        45, 171, 255, 91, 43, 43, 43, 248, 28, 255, 64, 64, 182, 255, 28, 30, 28, 28, 28, 28, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 208, 28, 28,
+        64, 255, 28, 28, 28, 47, 81,
+    ];
+    const O1E094046: &[u8] = &[
+        44, 4, 16, 0, 0, 0, 1, 6, 0, 0, 0, 3, 255, 255, 88, 215, 212, 238, 250, 43, 47, 15, 42, 91,
+        0, 0, 0, 50, 58, 255, 48, 43, 0, 255, 255, 255, 43, 93, 255, 213, 91, 255, 0, 43, 43, 45,
+        171, 255, 41, 28, 64, 43, 64, 28, 52, 28, 255, 28, 171, 43, 43, 43, 43, 4, 43, 0, 90, 0, 0,
+        0, 49, 58, 43, 43, 43, 43, 47, 81,
+    ];
+    let w = state_world::fuzz_input::run(O307D0797);
+    assert_eq!(w.old_incarnation, [true, true]);
+    let w = state_world::fuzz_input::run(O1E094046);
+    assert!(w.old_incarnation[Side::Client.index()]);
+}

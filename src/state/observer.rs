@@ -1185,14 +1185,18 @@ impl Observer {
                 .isn
                 .is_some_and(|isn| s.seq == isn + 1)
             && s.ack
-                .is_some_and(|a| self.half(to).numbers.isn.is_some_and(|i| a != i + 1))
+                .is_some_and(|a| self.half(to).numbers.isn.is_some_and(|i| (a - 1).before(i)))
         {
             // A side in SYN_RECEIVED, its SYN,ACK not seen yet, sends from its own ISN
-            // + 1 — this incarnation — acknowledging another SYN of the peer than the
+            // + 1 — this incarnation — acknowledging an earlier SYN of the peer than the
             // last seen: every segment of a SYN-RECEIVED side acknowledges IRS + 1, so
             // that is the SYN it took (e.g. a later copy of one a RST answered, the RST
             // taken as refusing), and it holds that IRS. (Once its SYN,ACK has shown
-            // the IRS it holds, such a segment was sent before it took that SYN.)
+            // the IRS it holds, such a segment was sent before it took that SYN.) An
+            // ACK of a later ISN than the last seen names no SYN the side can have
+            // taken (it would have passed the capture point first): it is an earlier
+            // incarnation's, e.g. the ACK of a FIN at ISN + 1 when both sides opened
+            // again with the same ISNs, and is judged below.
             self.kept_irs = s.ack.map(|a| (from, a - 1));
             self.half_mut(to).contiguous = s.ack;
         }

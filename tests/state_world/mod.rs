@@ -106,6 +106,12 @@
 //!     in the other (`regression_fin_of_an_earlier_incarnation_with_the_same_isns`,
 //!     fuzz finds `crash-718d6d0e`, `17c68bd1`, `00305607`, `03579e96`,
 //!     `66dd310c`);
+//!     likewise such a FIN or RST beyond the side's `SND.NXT`, when both sides'
+//!     ISNs are those of the incarnation that sent it: it is bit for bit the one the
+//!     side would send after data the capture missed, and, if it lies beyond the
+//!     receiver's `RCV.NXT` too, the observer's view of the receiver is void as
+//!     well ([`Fit`]; `regression_old_fin_beyond_snd_nxt_with_the_same_isns`, fuzz
+//!     finds `crash-307d0797`, `1e094046`);
 //!   - the receiver of a RST the observer accepted at exactly that receiver's last
 //!     ACK seen, when that ACK did not cover what the RST's sender had sent before
 //!     it (the ACK crossed the sender's data or FIN; a side without a TCB answers a
@@ -135,6 +141,23 @@ use synack::state::{
     State, Tcb, Transition, is_rfc_transition,
 };
 use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
+
+/// How a segment of an earlier incarnation fits the current one
+/// ([`World::fits_current_incarnation`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Its sequence number lies in its sender's `(ISS, SND.NXT]`: the observer's
+    /// view of the sender is void.
+    InSpace,
+    /// Beyond its sender's `SND.NXT`, the two incarnations having the same ISNs:
+    /// the observer's view of the sender is void, and, if the segment lies beyond
+    /// the receiver's `RCV.NXT` too (a FIN the observer takes as closing data the
+    /// capture missed, which the receiver cannot take), of the receiver.
+    BeyondWithTheSameIsns {
+        /// Whether it lies beyond the receiver's `RCV.NXT`.
+        beyond_rcv_nxt: bool,
+    },
+}
 
 /// How many segments may be in flight.
 pub const FLIGHT: usize = 64;
@@ -316,8 +339,11 @@ pub struct World {
     pub retransmission_first: [bool; 2],
     /// Segments (and their senders) still in flight when their sender began a new
     /// incarnation (a new TCB: SYN-SENT from CLOSED or LISTEN, SYN-RECEIVED from
-    /// LISTEN or TIME-WAIT).
-    pub stale: Vec<(Side, Segment)>,
+    /// LISTEN or TIME-WAIT), with the ISNs (client's, server's) of the incarnation
+    /// they belong to.
+    pub stale: Vec<(Side, Segment, [Option<SeqNum>; 2])>,
+    /// Per side: its ISS when it last opened a TCB.
+    pub last_iss: [Option<SeqNum>; 2],
     /// Per side: a FIN or RST of an earlier incarnation of it, whose numbers fit
     /// its current one, passed the capture point and the observer took it as sent
     /// now.
@@ -358,6 +384,7 @@ impl World {
             late_time_wait: [false; 2],
             retransmission_first: [false; 2],
             stale: Vec::new(),
+            last_iss: [None; 2],
             old_incarnation: [false; 2],
             sent_high: [None; 2],
             crossed_ack: [None; 2],
@@ -452,12 +479,22 @@ impl World {
             if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
                 self.revised[f.from.index()] = true;
             }
-            if self.fits_current_incarnation(f.from, &f.segment)
+            if let Some(fit) = self.fits_current_incarnation(f.from, &f.segment)
                 && o.transitions
                     .iter()
                     .any(|t| t.side == f.from && t.cause == Cause::Sent)
             {
                 self.old_incarnation[f.from.index()] = true;
+                if trace() {
+                    eprintln!("   old incarnation ({fit:?})");
+                }
+                if fit
+                    == (Fit::BeyondWithTheSameIsns {
+                        beyond_rcv_nxt: true,
+                    })
+                {
+                    self.old_incarnation[to.index()] = true;
+                }
             }
             let seen: Vec<_> = controls(&f.segment).collect();
             self.unseen[f.from.index()].retain(|c| !seen.contains(c));
@@ -466,21 +503,42 @@ impl World {
 
     /// Whether `seg`, from `side`, is a FIN or RST of an earlier incarnation of
     /// `side` (in flight when it began its current one) whose numbers fit the
-    /// current one: its sequence number in `(ISS, SND.NXT]` of `side`, its ACK (if
-    /// any) in `(ISS, SND.NXT]` of the peer. The same ISNs again (the ISN clocks
-    /// did not tick between the incarnations) make such a segment look exactly like
-    /// one sent now.
-    fn fits_current_incarnation(&self, side: Side, seg: &Segment) -> bool {
+    /// current one, and how: its ACK (if any) in `(ISS, SND.NXT]` of the peer, its
+    /// sequence number in `(ISS, SND.NXT]` of `side` ([`Fit::InSpace`]), or
+    /// beyond when that incarnation had the current ISNs, both sides'
+    /// ([`Fit::BeyondWithTheSameIsns`]). The same ISNs again (the ISN clocks did
+    /// not tick between the incarnations; RFC 9293 §3.4.1 chooses ISNs so that old
+    /// segments cannot fall in a new incarnation's space) make such a segment look
+    /// exactly like one sent now, or, beyond `SND.NXT`, like one sent after data
+    /// the capture missed.
+    fn fits_current_incarnation(&self, side: Side, seg: &Segment) -> Option<Fit> {
         let in_space = |e: &Endpoint, n: SeqNum| matches!((e.iss(), e.snd_nxt()), (Some(iss), Some(nxt)) if n.after(iss) && n.before_or_eq(nxt));
+        let me = self.pair.endpoint(side);
         let peer = self.pair.endpoint(side.peer());
-        seg.flags.intersects(TcpFlags::FIN | TcpFlags::RST)
-            && self.stale.contains(&(side, *seg))
-            && in_space(self.pair.endpoint(side), seg.seq)
+        let isns_now = [
+            self.pair.endpoint(Side::Client).iss(),
+            self.pair.endpoint(Side::Server).iss(),
+        ];
+        let (_, _, isns) = *self
+            .stale
+            .iter()
+            .find(|&&(s, old, _)| s == side && old == *seg)?;
+        let fit = if in_space(me, seg.seq) {
+            Fit::InSpace
+        } else if isns == isns_now && me.iss().is_some_and(|iss| seg.seq.after(iss)) {
+            Fit::BeyondWithTheSameIsns {
+                beyond_rcv_nxt: peer.rcv_nxt().is_some_and(|n| seg.seq.after(n)),
+            }
+        } else {
+            return None;
+        };
+        let fits = seg.flags.intersects(TcpFlags::FIN | TcpFlags::RST)
             && (!seg.flags.contains(TcpFlags::ACK)
                 || in_space(peer, seg.ack)
                 // A peer that lost its TCB without a segment (ABORT, CLOSE from
                 // SYN-SENT, a user timeout) still has it as far as the capture shows.
-                || (peer.iss().is_none() && self.silent[side.peer().index()]))
+                || (peer.iss().is_none() && self.silent[side.peer().index()]));
+        fits.then_some(fit)
     }
 
     /// `side` begins a new incarnation if `changes` open a TCB: what it has in
@@ -500,11 +558,21 @@ impl World {
             )
         });
         if opened {
+            // What is in flight was sent by the incarnation before (or one earlier,
+            // already recorded).
+            let isns = self.last_iss;
             for i in 0..self.pair.len().saturating_sub(new) {
                 if let Some(f) = self.pair.get(i).filter(|f| f.from == side) {
-                    self.stale.push((f.from, f.segment));
+                    if !self
+                        .stale
+                        .iter()
+                        .any(|&(s, seg, _)| s == side && seg == f.segment)
+                    {
+                        self.stale.push((f.from, f.segment, isns));
+                    }
                 }
             }
+            self.last_iss[side.index()] = self.pair.endpoint(side).iss();
         }
     }
 
