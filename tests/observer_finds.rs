@@ -12,7 +12,7 @@ use core::time::Duration;
 use synack::flags::TcpFlags;
 use synack::segment::{Segment, SynOptions};
 use synack::seq::SeqNum;
-use synack::state::{Observer, Side, State};
+use synack::state::{Note, Observer, Side, State};
 
 use Side::{Client as C, Server as S};
 
@@ -1192,9 +1192,9 @@ fn syn_ack_from_another_isn_than_inferred_revises_the_stale_ack() {
 /// ends with the server's FIN `<SEQ=S+1>` and RST; the client's ACK of that FIN,
 /// `<SEQ=C+1><ACK=S+2>`, is seen once before the new SYNs and once after them, when
 /// the client is in SYN-RECEIVED again (its SYN,ACK not seen yet). The observer took
-/// that copy as this incarnation's, acknowledging another SYN of the server (ISN S +
-/// 1) that the client had taken and kept, and moved the client's `RCV.NXT` estimate
-/// to S + 2; the server's RST `<SEQ=S+2>` (its answer to the unacceptable ACK from
+/// that copy as this incarnation's, acknowledging another SYN of the server (with
+/// ISN S+1) that the client had taken and kept, and moved the client's `RCV.NXT`
+/// estimate to S+2; the server's RST `<SEQ=S+2>` (its answer to the unacceptable ACK from
 /// SYN-RECEIVED) then looked exact and closed both, while the client's endpoint found
 /// it in the window, not exact, and challenged it. A side in SYN-RECEIVED can have
 /// taken only an earlier SYN of its peer than the last seen (a later one would have
@@ -1276,4 +1276,53 @@ fn ack_of_a_later_isn_than_the_peers_last_syn_keeps_no_irs() {
     ]);
     assert_eq!(obs.state(C), State::Established);
     assert_eq!(obs.state(S), State::Established);
+}
+
+/// Fuzz find `crash-0b35600a`, reduced. A simultaneous close: both sides in
+/// CLOSING, the server's ACK of the client's FIN seen, the client in TIME_WAIT by
+/// the observer's clock, which runs out (the ACK reached the client only later, so
+/// its TIME_WAIT lasts longer). Then copies of the client's segments sent before it
+/// closed are seen, from a side the observer has CLOSED. They still meet the
+/// server's acceptability test (RFC 9293 §3.10.7.4, first check): its old data,
+/// ending before the server's `RCV.NXT`, is dropped with its ACK — the server stays
+/// in CLOSING; a copy of its FIN ending exactly at `RCV.NXT` has its ACK taken, as
+/// Linux does (`Note::AcceptedAtEdge`; the RFC's test would drop it too). The
+/// observer had taken the ACK of both.
+#[test]
+fn segments_of_a_closed_side_meet_the_acceptability_test() {
+    const MSL2: u64 = 2 * 120 * 1_000_000_000;
+    let closing = [
+        (C, 0, seg(100, 0, TcpFlags::SYN, 0, 1000, None)),
+        (
+            S,
+            0,
+            seg(300, 101, TcpFlags::SYN | TcpFlags::ACK, 0, 1000, None),
+        ),
+        (C, 0, seg(101, 301, TcpFlags::ACK, 10, 1000, None)),
+        (
+            C,
+            0,
+            seg(111, 301, TcpFlags::FIN | TcpFlags::ACK, 0, 1000, None),
+        ),
+        (
+            S,
+            0,
+            seg(301, 111, TcpFlags::FIN | TcpFlags::ACK, 0, 1000, None),
+        ),
+        (S, 0, seg(302, 112, TcpFlags::ACK, 0, 1000, None)),
+    ];
+    let mut obs = observe(&closing);
+    assert_eq!(obs.state(C), State::TimeWait);
+    assert_eq!(obs.state(S), State::Closing);
+    obs.on_time(Duration::from_nanos(MSL2 + 1));
+    assert_eq!(obs.state(C), State::Closed);
+    let later = Duration::from_nanos(MSL2 + 2);
+    let data = seg(101, 302, TcpFlags::ACK, 10, 1000, None);
+    let o = obs.on_segment(C, &data, later);
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(S), State::Closing);
+    let fin = seg(111, 302, TcpFlags::FIN | TcpFlags::ACK, 0, 1000, None);
+    let o = obs.on_segment(C, &fin, later);
+    assert!(o.notes.contains(Note::AcceptedAtEdge), "{o:?}");
+    assert_eq!(obs.state(S), State::TimeWait);
 }

@@ -1490,3 +1490,43 @@ fn late_syn_ack_with_the_inferred_isn_revises_nothing() {
     );
     assert!(o.transitions.is_empty(), "{o:?}");
 }
+
+/// As `syn_ack_of_the_old_irs_inside_its_window_keeps_the_guess`, the server taken
+/// to be in SYN_RECEIVED on the client's SYN 5000 with the guess that it kept IRS
+/// 100, but the server's SYN,ACK `<SEQ=300><ACK=101>` has a window of 1000: the SYN
+/// 5000 lay outside it (101..1101), so the server dropped it and kept IRS 100 (RFC
+/// 9293 §3.10.7.4, first check). The client's ACK and FIN at 101 are then in order:
+/// CLOSE_WAIT. Kills `!syn || syn_ack_window_excludes(…)` → `&&` in the LISTEN-guess
+/// revision's SYN_RECEIVED arm (the SYN,ACK would show nothing).
+#[test]
+fn syn_ack_of_the_old_irs_outside_its_window_confirms_the_guess() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    send(&mut obs, C, seg(101, 301, ACK));
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::CloseWait),
+        "{o:?}"
+    );
+}
+
+/// The same, the server's SYN,ACK with a window of 4901: from its `RCV.NXT` 101 it
+/// reaches 5001, so the SYN 5000 lay inside and the SYN,ACK shows nothing; the guess
+/// stays, and the client's FIN at 101 lies before the SYN 5000 the observer gives
+/// the server: no CLOSE_WAIT. Kills `irs + 1` → `irs - 1` as the left edge of that
+/// window (99 + 4901 would end at 5000, leaving the SYN outside).
+#[test]
+fn syn_ack_window_is_counted_from_the_old_irs_plus_one() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(4901));
+    send(&mut obs, C, seg(101, 301, ACK));
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_ne!(o.receiver, State::CloseWait, "{o:?}");
+}

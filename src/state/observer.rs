@@ -733,9 +733,8 @@ impl Observer {
         // The guess that the side still holds an IRS in SYN_RECEIVED lives on
         // while the observer has it in LISTEN, SYN_SENT or SYN_RECEIVED (having
         // taken a later SYN of the peer: if it held that IRS, it dropped that SYN
-        // too), or CLOSED only on the way through a revision.
-        if !(matches!(to, State::Listen | State::SynSent | State::SynReceived)
-            || (to == State::Closed && cause == Cause::Revised))
+        // too).
+        if !matches!(to, State::Listen | State::SynSent | State::SynReceived)
             && self.listen_guess.is_some_and(|(s, _)| s == side)
         {
             self.listen_guess = None;
@@ -2268,7 +2267,12 @@ impl Observer {
             notes.insert(Note::AfterClose);
             // Sent before its sender closed — e.g. its last ACK, in flight while its
             // TIME_WAIT ran out: the receiver still processes the acknowledgment of
-            // its FIN (RFC 9293 §3.10.7.4, fifth check).
+            // its FIN (RFC 9293 §3.10.7.4, fifth check), once the segment passes the
+            // acceptability test (a retransmitted FIN the receiver has already
+            // taken does not, but at the edge, as Linux).
+            if self.old_text(from, s, notes) {
+                return;
+            }
             let peer = *self.half(to);
             // Likewise a receiver in SYN_RECEIVED processes the ACK of its SYN,ACK
             // from a sender the observer believes closed (the ACK was in flight when
@@ -2431,30 +2435,8 @@ impl Observer {
             notes.insert(Note::Unacceptable);
             return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
-        if peer.state.is_synchronized()
-            && peer.state != State::TimeWait
-            && s.seg_len > 0
-            && me
-                .contiguous
-                .is_some_and(|rcv_nxt| !(s.seq + s.seg_len).after(rcv_nxt))
-        {
-            let rcv_nxt = me.contiguous.unwrap_or(s.seq + s.seg_len);
-            if (s.seq + s.seg_len).before(rcv_nxt) {
-                // Text or FIN entirely before RCV.NXT: not acceptable, its ACK and
-                // FIN not processed (RFC 9293 §3.10.7.4, first check; Linux too: it
-                // ends before `rcv_wup`). A retransmission (the receiver has it), or
-                // a segment of another sequence space than the one the receiver is
-                // synchronized in — e.g. a FIN of its peer's new connection, whose
-                // SYN it challenged, looks new to its sender's numbers but not to
-                // the receiver. TIME_WAIT's retransmitted FIN is below.
-                notes.insert(Note::Unacceptable);
-                return self.deliver_crossed_fin(crossed_fin, from, now, t);
-            }
-            if notes.contains(Note::Retransmission) {
-                // It ends exactly at RCV.NXT: Linux takes its ACK (see
-                // `Note::AcceptedAtEdge`), the RFC's test would not.
-                notes.insert(Note::AcceptedAtEdge);
-            }
+        if self.old_text(from, s, notes) {
+            return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state == State::SynSent {
             // Neither SYN nor RST in SYN_SENT: dropped, with a RST if the ACK is
@@ -2502,6 +2484,34 @@ impl Observer {
             }
         }
         self.deliver_crossed_fin(crossed_fin, from, now, t);
+    }
+
+    /// Whether `s`, text or FIN from `from` into a synchronized receiver (but
+    /// TIME_WAIT, judged elsewhere), ends before the receiver's `RCV.NXT`: then it is
+    /// not acceptable, its ACK and FIN not processed (RFC 9293 §3.10.7.4, first
+    /// check; Linux too: it ends before `rcv_wup`), and [`Note::Unacceptable`] is
+    /// noted. A retransmission (the receiver has it), or a segment of another
+    /// sequence space than the one the receiver is synchronized in — e.g. a FIN of
+    /// its peer's new connection, whose SYN it challenged, looks new to its sender's
+    /// numbers but not to the receiver. A retransmission ending exactly at
+    /// `RCV.NXT` is noted [`Note::AcceptedAtEdge`]: Linux takes its ACK, the RFC's
+    /// test would not.
+    fn old_text(&self, from: Side, s: &Seg, notes: &mut Notes) -> bool {
+        let peer = self.half(from.peer());
+        let Some(rcv_nxt) = self.half(from).contiguous.filter(|_| {
+            peer.state.is_synchronized() && peer.state != State::TimeWait && s.seg_len > 0
+        }) else {
+            return false;
+        };
+        let end = s.seq + s.seg_len;
+        if end.before(rcv_nxt) {
+            notes.insert(Note::Unacceptable);
+            return true;
+        }
+        if end == rcv_nxt && notes.contains(Note::Retransmission) {
+            notes.insert(Note::AcceptedAtEdge);
+        }
+        false
     }
 
     /// After `from`'s FIN that crossed the peer's (if `crossed`): the peer's FIN,
