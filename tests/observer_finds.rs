@@ -1326,3 +1326,45 @@ fn segments_of_a_closed_side_meet_the_acceptability_test() {
     assert!(o.notes.contains(Note::AcceptedAtEdge), "{o:?}");
     assert_eq!(obs.state(S), State::TimeWait);
 }
+
+/// Fuzz find `crash-c2401abb`, reduced: the receiver's window is known only from
+/// its SYN,ACK, with scaling in effect (both SYNs offer shift 14), and that SYN,ACK
+/// shows a full field, 65,535: the window in use can be anything from 49,152 (whole
+/// units of 16,384) to 65,535 << 14. A segment 1,000 bytes ahead lies inside the
+/// smallest; one 60 million bytes ahead lies beyond it (the fuzzed receiver had 6
+/// million and dropped it): the observer accepts both, the second with
+/// `Note::AcceptedInUnknownWindow`. Once the receiver shows a window outside a SYN,
+/// its size is exact and no note is needed: beyond it, the segment is unacceptable.
+#[test]
+fn segment_beyond_the_smallest_syn_window_is_a_guess() {
+    let seen = [
+        (C, 0, seg(100, 0, TcpFlags::SYN, 0, 1000, Some(14))),
+        (
+            S,
+            0,
+            seg(
+                500,
+                101,
+                TcpFlags::SYN | TcpFlags::ACK,
+                0,
+                u16::MAX,
+                Some(14),
+            ),
+        ),
+    ];
+    let mut obs = observe(&seen);
+    let t = Duration::ZERO;
+    let near = seg(101, 501, TcpFlags::ACK, 1000, 1000, None);
+    let o = obs.on_segment(C, &near, t);
+    assert!(!o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+    assert_eq!(obs.state(S), State::Established);
+    let far = seg(60_000_000, 501, TcpFlags::ACK, 10, 1000, None);
+    let o = obs.on_segment(C, &far, t);
+    assert!(o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    // The server shows its window outside a SYN: 367 << 14 = 6,012,928.
+    obs.on_segment(S, &seg(501, 1101, TcpFlags::ACK, 0, 367, None), t);
+    let o = obs.on_segment(C, &far, t);
+    assert!(!o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+}

@@ -1530,3 +1530,22 @@ fn syn_ack_window_is_counted_from_the_old_irs_plus_one() {
     let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
     assert_ne!(o.receiver, State::CloseWait, "{o:?}");
 }
+
+/// The server takes the client's SYN 100 in a passive SYN-RECEIVED and shows a
+/// window of 1000 in its SYN,ACK `<SEQ=300><ACK=101>`; the client's SYNs 5000 and
+/// then 6000 (new ISNs) both lie outside that window, so each only draws an ACK and
+/// the server keeps IRS 100 (RFC 9293 §3.10.7.4, first check). The client's ACK
+/// `<SEQ=101><ACK=301>` of the SYN,ACK then makes it ESTABLISHED. Kills `peer.passive
+/// && self.irs_of(to).is_none()` → `||` in `on_syn`'s outside-the-window arm (the
+/// second SYN would make the server keep 5000, the ISN seen before it, instead).
+#[test]
+fn second_syn_outside_the_window_keeps_the_first_irs() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, C, seg(6000, 0, SYN));
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+}

@@ -3652,3 +3652,23 @@ fn regression_old_fin_beyond_snd_nxt_with_the_same_isns() {
     let w = state_world::fuzz_input::run(O1E094046);
     assert!(w.old_incarnation[Side::Client.index()]);
 }
+
+/// Fuzz find `crash-c2401abb` (played byte for byte): after a crossed open the
+/// client holds the server's old ISN 1 in SYN-RECEIVED, its window known only from
+/// its SYN,ACK (65,535 with shift 14); the server's FIN of its new incarnation, 60
+/// million bytes ahead, lies beyond the client's real window (6 million) but inside
+/// what the SYN,ACK allows. The observer accepts it, noting
+/// `Note::AcceptedInUnknownWindow`, and the rule does not compare the client.
+#[test]
+fn regression_fin_beyond_the_smallest_syn_window() {
+    const C2401ABB: &[u8] = &[
+        4, 198, 39, 198, 183, 183, 183, 183, 183, 183, 43, 1, 0, 0, 0, 255, 255, 255, 255, 117,
+        255, 25, 43, 0, 43, 4, 0, 0, 0, 1, 255, 255, 255, 255, 55, 0, 0, 96, 61, 25, 0, 4, 0, 0, 0,
+        65, 255, 255, 43, 43, 43, 47, 47, 44, 82, 29, 254, 2, 255, 0, 255, 0, 0, 255, 255, 117,
+        255, 25, 179, 179, 179, 179, 179, 179, 179, 43, 0, 43, 4, 0, 0, 0, 1, 255, 55, 0, 0, 96,
+        61, 25, 0, 4, 0, 0, 43, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+        255,
+    ];
+    let w = state_world::fuzz_input::run(C2401ABB);
+    assert!(w.unknown_window[Side::Client.index()]);
+}

@@ -69,11 +69,18 @@ pub enum Note {
     /// as real captures show (the ACK of a crossed FIN that closes a simultaneous
     /// close); an RFC-strict receiver ignores that ACK.
     AcceptedAtEdge,
+    /// The receiver's window is known only from its SYN (or SYN,ACK), with window
+    /// scaling in effect, so only within bounds (RFC 7323 §2.2: a SYN's window is
+    /// never scaled, and a full field stands for any window up to the field
+    /// shifted), and this segment lies beyond the smallest window those bounds
+    /// allow: the observer takes it as acceptable, as Wireshark does, while a
+    /// receiver with the smaller window drops it (RFC 9293 §3.10.7.4, first check).
+    AcceptedInUnknownWindow,
 }
 
 impl Note {
     /// Every note, in declaration order.
-    pub const ALL: [Note; 14] = [
+    pub const ALL: [Note; 15] = [
         Note::Midstream,
         Note::Inferred,
         Note::Crossed,
@@ -88,6 +95,7 @@ impl Note {
         Note::Challenged,
         Note::Refused,
         Note::AcceptedAtEdge,
+        Note::AcceptedInUnknownWindow,
     ];
 
     /// A short lower-case name, e.g. `midstream`, `rst_ignored`.
@@ -107,6 +115,7 @@ impl Note {
             Note::Challenged => "challenged",
             Note::Refused => "refused",
             Note::AcceptedAtEdge => "accepted_at_edge",
+            Note::AcceptedInUnknownWindow => "accepted_in_unknown_window",
         }
     }
 
@@ -1161,7 +1170,9 @@ impl Observer {
         // A SYN with another ISN than the one a synchronized receiver took: a
         // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
         // check), so it moves nothing in either sequence space. (A TIME_WAIT that a
-        // new SYN reopens takes it, RFC 6191; a reopening has started over above.)
+        // new bare SYN reopens takes it, RFC 6191, but the observer has started over
+        // above, and the receiver is no longer in TIME_WAIT here; a SYN,ACK never
+        // reopens TIME-WAIT, see `Endpoint::on_segment`.)
         let rcv_state = self.state(to);
         // A SYN,ACK from a side not yet synchronized names its RCV.NXT exactly (IRS
         // + 1): what it acknowledged before (an earlier incarnation's ACKs) says
@@ -1171,7 +1182,6 @@ impl Observer {
         let into_synchronized = syn
             && !rst
             && rcv_state.is_synchronized()
-            && (rcv_state != State::TimeWait || !self.reopens_time_wait(from, seg))
             && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
         if !syn
             && !rst
@@ -1455,12 +1465,14 @@ impl Observer {
                     return;
                 }
             }
-            if matches!(me.state, State::Closed | State::Listen) && me.numbers.isn != Some(s.seq) {
-                // A side in CLOSED or LISTEN that sends a SYN with a new ISN opens a
-                // new TCB: it has no RCV.NXT until it takes a SYN (RFC 9293
-                // §3.10.1), and what it acknowledged in an earlier connection says
-                // nothing of its receive side now, whatever the peer's state (a RST
-                // of the peer is judged against what it acknowledges next).
+            if me.numbers.isn != Some(s.seq) {
+                // A side that sends a SYN with a new ISN opens a new TCB (from
+                // CLOSED or LISTEN; in any other state the observer had, its
+                // connection ended unseen): it has no RCV.NXT until it takes a SYN
+                // (RFC 9293 §3.10.1), and what it acknowledged in an earlier
+                // connection says nothing of its receive side now, whatever the
+                // peer's state (a RST of the peer is judged against what it
+                // acknowledges next).
                 let h = self.half_mut(from);
                 h.numbers.highest_ack = None;
                 h.peer_contiguous_at_ack = None;
@@ -1731,23 +1743,6 @@ impl Observer {
             h.fin_pending = false;
             if self.first_closer == Some(from) {
                 self.first_closer = None;
-            }
-        }
-        if let Some(irs) = self.irs_of(from).filter(|irs| {
-            ack == *irs + 1 && !self.half(to).sent_syn_ack && self.state(to) != State::SynSent
-        }) {
-            // It acknowledges the SYN this side took and kept while it dropped a
-            // SYN of the peer with another ISN: the peer's ISN in use is that one
-            // — unless the peer has since sent a SYN,ACK from its other ISN: then
-            // that one is its own in use (it opened again), and this SYN,ACK
-            // answers its earlier connection. (Not for a peer the observer has in
-            // SYN_SENT since that SYN either: it may have opened again with it, and
-            // then refuses this ACK, RFC 9293 §3.10.7.3; if it did not, its ACK of
-            // this SYN,ACK shows it.)
-            let p = self.half_mut(to);
-            if p.numbers.isn != Some(irs) {
-                p.numbers.isn = Some(irs);
-                p.numbers.next_seq = Some(ack);
             }
         }
         let me = *self.half(from);
@@ -2099,7 +2094,7 @@ impl Observer {
     /// (RFC 7323 §2.2). A zero window is judged elsewhere.
     fn beyond_window(&self, from: Side, seq: SeqNum) -> bool {
         let to = from.peer();
-        let (me, peer) = (self.half(from), self.half(to));
+        let peer = self.half(to);
         let (Some(w), Some(shift)) = (peer.numbers.window, self.window_shift(to)) else {
             return false;
         };
@@ -2108,12 +2103,37 @@ impl Observer {
             (true, _) => return false,
             (false, s) => u32::from(w) << s,
         };
-        let rcv_nxt = match (me.contiguous, peer.numbers.highest_ack) {
-            (Some(c), Some(a)) => c.max_seq(a),
-            (Some(n), None) | (None, Some(n)) => n,
-            (None, None) => return false,
+        let Some(rcv_nxt) = self.rcv_nxt_of(to) else {
+            return false;
         };
         wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
+    }
+
+    /// Whether `seq`, sent by `from`, lies at or beyond `RCV.NXT` plus the smallest
+    /// window its receiver's SYN allows, when that SYN's window is the last the
+    /// receiver showed and scaling is in effect (see [`syn_window_bounds`] and
+    /// [`Note::AcceptedInUnknownWindow`]).
+    fn beyond_smallest_syn_window(&self, from: Side, seq: SeqNum) -> bool {
+        let to = from.peer();
+        let peer = self.half(to);
+        let (Some(w), Some(shift)) = (peer.numbers.window, self.window_shift(to)) else {
+            return false;
+        };
+        let (smallest, _) = syn_window_bounds(w, Some(shift));
+        let Some(rcv_nxt) = self.rcv_nxt_of(to) else {
+            return false;
+        };
+        peer.window_from_syn && shift > 0 && smallest > 0 && seq.after_or_eq(rcv_nxt + smallest)
+    }
+
+    /// The observer's estimate of `side`'s `RCV.NXT`: the later of what it
+    /// acknowledged and what its peer sent without a gap.
+    fn rcv_nxt_of(&self, side: Side) -> Option<SeqNum> {
+        let (me, peer) = (self.half(side), self.half(side.peer()));
+        match (peer.contiguous, me.numbers.highest_ack) {
+            (Some(c), Some(a)) => Some(c.max_seq(a)),
+            (c, a) => c.or(a),
+        }
     }
 
     /// Whether the window of `syn_ack`, a SYN,ACK whose sender's `RCV.NXT` is
@@ -2423,6 +2443,11 @@ impl Observer {
             // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
             notes.insert(Note::Unacceptable);
             return self.deliver_crossed_fin(crossed_fin, from, now, t);
+        }
+        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
+            && self.beyond_smallest_syn_window(from, s.seq)
+        {
+            notes.insert(Note::AcceptedInUnknownWindow);
         }
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && s.seg_len == 0

@@ -72,6 +72,13 @@
 //!     ACK, which `Endpoint` follows; Linux processes the ACK, and the observer
 //!     follows Linux because real captures do (`tls__certificate-with-sct.pcap`
 //!     frames 16–19, a simultaneous close that ends in TIME_WAIT on both sides);
+//!   - the receiver of a segment the observer accepted beyond the smallest window
+//!     the receiver's SYN allowed, that SYN's window being the last it showed with
+//!     scaling in effect (`Note::AcceptedInUnknownWindow`): the SYN's field does not
+//!     tell the window in use (a full field stands for anything up to the field
+//!     shifted), so the capture cannot show whether the segment was acceptable
+//!     (fuzz find `crash-c2401abb`: a FIN 60 million bytes ahead of a client whose
+//!     SYN,ACK showed 65,535 with shift 14 and whose window was 6 million);
 //!   - both sides once a RST was seen on a network that had reordered segments:
 //!     the receiver's last ACK *seen* need not be the last it *sent*, so the
 //!     observer's estimate of its `RCV.NXT`, against which the RST is judged, can be
@@ -325,6 +332,9 @@ pub struct World {
     /// the observer accepted as Linux does (`Note::AcceptedAtEdge`); the RFC-strict
     /// `Endpoint` drops it with its ACK.
     pub at_edge: [bool; 2],
+    /// Per receiving side: a segment the observer accepted beyond the smallest
+    /// window the receiver's SYN allowed (`Note::AcceptedInUnknownWindow`).
+    pub unknown_window: [bool; 2],
     /// Per side: control segments (SYN, FIN, RST: their flag and sequence number)
     /// sent but never seen at the capture point.
     pub unseen: [Vec<(TcpFlags, SeqNum)>; 2],
@@ -379,6 +389,7 @@ impl World {
             revised: [false; 2],
             old_duplicate: [false; 2],
             at_edge: [false; 2],
+            unknown_window: [false; 2],
             unseen: [Vec::new(), Vec::new()],
             aged: Vec::new(),
             late_time_wait: [false; 2],
@@ -475,6 +486,9 @@ impl World {
             }
             if o.notes.contains(Note::AcceptedAtEdge) {
                 self.at_edge[f.from.peer().index()] = true;
+            }
+            if o.notes.contains(Note::AcceptedInUnknownWindow) {
+                self.unknown_window[f.from.peer().index()] = true;
             }
             if o.notes.contains(Note::Challenged) && !f.segment.flags.contains(TcpFlags::RST) {
                 self.revised[f.from.index()] = true;
@@ -701,6 +715,7 @@ impl World {
             && !self.revised[side.index()]
             && !self.old_duplicate[side.index()]
             && !self.at_edge[side.index()]
+            && !self.unknown_window[side.index()]
             && self.unseen[side.index()].is_empty()
             && !self.retransmission_first[side.index()]
             && !self.old_incarnation[side.index()]
