@@ -3617,20 +3617,22 @@ fn regression_stale_fin_while_the_peer_lost_its_tcb_unseen() {
     }
 }
 
-/// Fuzz finds `crash-307d0797` and `crash-1e094046` (played byte for byte): both
-/// sides open again with the ISNs of the incarnation before (the ISN clocks did not
-/// tick), and a FIN or RST of that earlier incarnation, still in flight, passes the
-/// capture point after the new SYN. In 307d0797 the client's old FIN lies at ISN +
-/// 423, beyond the new incarnation's `SND.NXT` (ISN + 1), acknowledging the server's
-/// ISN + 1: at the capture point it is exactly the FIN the client would send after a
-/// SYN,ACK and 422 bytes the capture missed, and the server's old ACK of it follows;
-/// the observer closes both sides, while the server's endpoint finds the FIN beyond
-/// its `RCV.NXT` and becomes ESTABLISHED. In 1e094046 the client's RST of its aborted
-/// FIN-WAIT-1 (ISN + 2) crosses the server's new SYN, which is bit for bit the first
-/// connection's. The rule counts such a segment as fitting the current incarnation
-/// ([`state_world::Fit::BeyondWithTheSameIsns`], the FIN of 307d0797
-/// beyond the server's `RCV.NXT` as well): neither side of 307d0797 is
-/// compared, nor the client of 1e094046.
+/// Fuzz finds `crash-307d0797`, `crash-1e094046` and `crash-31d85350` (played byte
+/// for byte): both sides open again with the ISNs of the incarnation before (the
+/// ISN clocks did not tick), and a FIN or RST of that earlier incarnation, still in
+/// flight, passes the capture point after the new SYN. In 307d0797 the client's old
+/// FIN lies at ISN + 423, beyond the new incarnation's `SND.NXT` (ISN + 1),
+/// acknowledging the server's ISN + 1: at the capture point it is exactly the FIN
+/// the client would send after a SYN,ACK and 422 bytes the capture missed, and the
+/// server's old ACK of it follows; the observer closes both sides, while the
+/// server's endpoint finds the FIN beyond its `RCV.NXT` and becomes ESTABLISHED. In
+/// 1e094046 the client's RST of its aborted FIN-WAIT-1 (ISN + 2) crosses the
+/// server's new SYN, which is bit for bit the first connection's. The rule counts
+/// such a segment as fitting the current incarnation
+/// ([`state_world::Fit::BeyondWithTheSameIsns`]; the FIN of 307d0797 lies beyond the
+/// server's `RCV.NXT` as well, the FIN of 31d85350 acknowledges beyond the client's
+/// `SND.NXT`): neither side of 307d0797 or 31d85350 is compared, nor the client of
+/// 1e094046.
 #[test]
 fn regression_old_fin_beyond_snd_nxt_with_the_same_isns() {
     const O307D0797: &[u8] = &[
@@ -3651,6 +3653,21 @@ fn regression_old_fin_beyond_snd_nxt_with_the_same_isns() {
     assert_eq!(w.old_incarnation, [true, true]);
     let w = state_world::fuzz_input::run(O1E094046);
     assert!(w.old_incarnation[Side::Client.index()]);
+    // 31d85350: the server's old FIN `<SEQ=ISS+1>` lies in its new incarnation's
+    // space, but acknowledges the client's old FIN (`<ACK=C+2>`), beyond what the
+    // client has sent now: the client drops it (RFC 9293 §3.10.7.4, fifth check),
+    // the observer takes it as acknowledging data the capture missed.
+    const O31D85350: &[u8] = &[
+        255, 126, 103, 82, 50, 0, 103, 90, 90, 90, 90, 255, 255, 255, 255, 255, 255, 90, 82, 90,
+        90, 0, 0, 0, 88, 88, 255, 43, 43, 43, 49, 43, 255, 43, 88, 36, 0, 0, 28, 255, 64, 45, 255,
+        255, 255, 251, 38, 6, 43, 57, 255, 0, 43, 6, 43, 57, 255, 0, 43, 43, 43, 43, 48, 0, 0, 0,
+        88, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 28, 255, 64, 45, 255, 255, 255, 251, 38, 6, 43, 43, 43,
+        43, 48, 0, 0, 0, 88, 0, 0, 28, 255, 64, 45, 255, 255, 255, 251, 38, 6, 43, 57, 0, 43, 255,
+        43, 255, 88, 0, 0, 0, 88, 0, 45, 43, 43, 43, 49, 43, 255, 43, 88, 88, 0, 221, 221, 221,
+        221, 255, 105,
+    ];
+    let w = state_world::fuzz_input::run(O31D85350);
+    assert_eq!(w.old_incarnation, [true, true]);
 }
 
 /// Fuzz find `crash-c2401abb` (played byte for byte): after a crossed open the

@@ -8,7 +8,8 @@
 //! a TCP header the snapshot length cut goes to `Tracker::track_cut` and
 //! `ZeekSessions::on_cut_header`),
 //! a synthesized IPv4/IPv6 TCP segment between a few hosts and ports (so that
-//! connections collide, reuse ports and get evicted), time passing, and
+//! connections collide, reuse ports and get evicted; a quarter of them cut inside
+//! the TCP header, as a snapshot length would), time passing, and
 //! `advance_time`.
 //!
 //! Checked after every call: nothing panics; `len() <= max_connections`; every
@@ -56,7 +57,8 @@ fn checksum(data: &[u8]) -> u16 {
     !(sum as u16)
 }
 
-/// An IP packet holding a TCP segment between hosts of a small pool.
+/// An IP packet holding a TCP segment between hosts of a small pool, sometimes cut
+/// inside the TCP header.
 fn synthesize(input: &mut Input<'_>) -> Vec<u8> {
     let pick = input.u8();
     let (src, dst) = (pick & 3, (pick >> 2) & 3);
@@ -137,6 +139,13 @@ fn synthesize(input: &mut Input<'_>) -> Vec<u8> {
         _ => {}
     }
     packet.extend_from_slice(&tcp);
+    // A quarter of the packets cut by a snapshot length inside the TCP header (the
+    // IP header still declares the whole segment): `Tracker::track_cut`'s input.
+    let cut = input.u8();
+    if cut & 0xc0 == 0xc0 {
+        let ip_len = if v6 { 40 } else { 20 };
+        packet.truncate(ip_len + usize::from(cut % 20));
+    }
     packet
 }
 

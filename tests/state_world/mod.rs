@@ -156,13 +156,14 @@ pub enum Fit {
     /// Its sequence number lies in its sender's `(ISS, SND.NXT]`: the observer's
     /// view of the sender is void.
     InSpace,
-    /// Beyond its sender's `SND.NXT`, the two incarnations having the same ISNs:
-    /// the observer's view of the sender is void, and, if the segment lies beyond
-    /// the receiver's `RCV.NXT` too (a FIN the observer takes as closing data the
-    /// capture missed, which the receiver cannot take), of the receiver.
+    /// Beyond its sender's `SND.NXT`, or its ACK beyond the peer's, the two
+    /// incarnations having the same ISNs: the observer's view of the sender is
+    /// void, and of the receiver if the segment misleads it too.
     BeyondWithTheSameIsns {
-        /// Whether it lies beyond the receiver's `RCV.NXT`.
-        beyond_rcv_nxt: bool,
+        /// Whether the receiver finds it beyond its `RCV.NXT` (a FIN the observer
+        /// takes as closing data the capture missed) or acknowledging what it has
+        /// not sent (it drops the segment, RFC 9293 §3.10.7.4, fifth check).
+        misleads_receiver: bool,
     },
 }
 
@@ -504,7 +505,7 @@ impl World {
                 }
                 if fit
                     == (Fit::BeyondWithTheSameIsns {
-                        beyond_rcv_nxt: true,
+                        misleads_receiver: true,
                     })
                 {
                     self.old_incarnation[to.index()] = true;
@@ -517,16 +518,18 @@ impl World {
 
     /// Whether `seg`, from `side`, is a FIN or RST of an earlier incarnation of
     /// `side` (in flight when it began its current one) whose numbers fit the
-    /// current one, and how: its ACK (if any) in `(ISS, SND.NXT]` of the peer, its
-    /// sequence number in `(ISS, SND.NXT]` of `side` ([`Fit::InSpace`]), or
-    /// beyond when that incarnation had the current ISNs, both sides'
-    /// ([`Fit::BeyondWithTheSameIsns`]). The same ISNs again (the ISN clocks did
-    /// not tick between the incarnations; RFC 9293 §3.4.1 chooses ISNs so that old
-    /// segments cannot fall in a new incarnation's space) make such a segment look
-    /// exactly like one sent now, or, beyond `SND.NXT`, like one sent after data
-    /// the capture missed.
+    /// current one, and how: its sequence number in `(ISS, SND.NXT]` of `side` and
+    /// its ACK (if any) in `(ISS, SND.NXT]` of the peer ([`Fit::InSpace`]), or
+    /// either beyond (but after the ISS) when that incarnation had the current
+    /// ISNs, both sides' ([`Fit::BeyondWithTheSameIsns`]). The same ISNs again (the
+    /// ISN clocks did not tick between the incarnations; RFC 9293 §3.4.1 chooses
+    /// ISNs so that old segments cannot fall in a new incarnation's space) make
+    /// such a segment look exactly like one sent now, or, beyond `SND.NXT`, like
+    /// one sent after data the capture missed (of its sender, or, for its ACK, of
+    /// the peer).
     fn fits_current_incarnation(&self, side: Side, seg: &Segment) -> Option<Fit> {
         let in_space = |e: &Endpoint, n: SeqNum| matches!((e.iss(), e.snd_nxt()), (Some(iss), Some(nxt)) if n.after(iss) && n.before_or_eq(nxt));
+        let after_iss = |e: &Endpoint, n: SeqNum| e.iss().is_some_and(|iss| n.after(iss));
         let me = self.pair.endpoint(side);
         let peer = self.pair.endpoint(side.peer());
         let isns_now = [
@@ -537,22 +540,27 @@ impl World {
             .stale
             .iter()
             .find(|&&(s, old, _)| s == side && old == *seg)?;
-        let fit = if in_space(me, seg.seq) {
-            Fit::InSpace
-        } else if isns == isns_now && me.iss().is_some_and(|iss| seg.seq.after(iss)) {
-            Fit::BeyondWithTheSameIsns {
-                beyond_rcv_nxt: peer.rcv_nxt().is_some_and(|n| seg.seq.after(n)),
-            }
-        } else {
+        if !seg.flags.intersects(TcpFlags::FIN | TcpFlags::RST) {
             return None;
-        };
-        let fits = seg.flags.intersects(TcpFlags::FIN | TcpFlags::RST)
-            && (!seg.flags.contains(TcpFlags::ACK)
-                || in_space(peer, seg.ack)
-                // A peer that lost its TCB without a segment (ABORT, CLOSE from
-                // SYN-SENT, a user timeout) still has it as far as the capture shows.
-                || (peer.iss().is_none() && self.silent[side.peer().index()]));
-        fits.then_some(fit)
+        }
+        let seq_in = in_space(me, seg.seq);
+        let ack_in = !seg.flags.contains(TcpFlags::ACK)
+            || in_space(peer, seg.ack)
+            // A peer that lost its TCB without a segment (ABORT, CLOSE from
+            // SYN-SENT, a user timeout) still has it as far as the capture shows.
+            || (peer.iss().is_none() && self.silent[side.peer().index()]);
+        if seq_in && ack_in {
+            Some(Fit::InSpace)
+        } else if isns == isns_now
+            && (seq_in || after_iss(me, seg.seq))
+            && (ack_in || after_iss(peer, seg.ack))
+        {
+            Some(Fit::BeyondWithTheSameIsns {
+                misleads_receiver: !ack_in || peer.rcv_nxt().is_some_and(|n| seg.seq.after(n)),
+            })
+        } else {
+            None
+        }
     }
 
     /// `side` begins a new incarnation if `changes` open a TCB: what it has in
