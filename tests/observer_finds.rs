@@ -519,8 +519,9 @@ fn syn_ack_of_a_side_taken_as_refusing_shows_it_took_a_later_copy() {
 /// took the real server to FIN-WAIT-2. A side taken as refusing and then as
 /// reopened that sends from its own ISN + 1 acknowledging an earlier SYN now holds
 /// that IRS, and its FIN counts.
-#[test]
-fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
+/// The segments of `crash-49938eef` with the client's new SYN at `c1` (754 921 475
+/// in the find); returns the server's state at the end.
+fn server_after_fin_from_refusing_side(c1: u32) -> State {
     const T: u64 = 36_489_016_000;
     let obs = observe(&[
         (C, 0, seg(754921471, 0, TcpFlags::SYN, 0, 65535, None)),
@@ -530,7 +531,7 @@ fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
             16000,
             seg(0, 754921472, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
         ),
-        (C, 16000, seg(754921475, 0, TcpFlags::SYN, 0, 65535, None)),
+        (C, 16000, seg(c1, 0, TcpFlags::SYN, 0, 65535, None)),
         (S, 16000, seg(301936996, 0, TcpFlags::SYN, 0, 2686, None)),
         (
             S,
@@ -588,20 +589,13 @@ fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
         (
             C,
             T,
-            seg(
-                754921475,
-                301936997,
-                TcpFlags::SYN | TcpFlags::ACK,
-                0,
-                65535,
-                None,
-            ),
+            seg(c1, 301936997, TcpFlags::SYN | TcpFlags::ACK, 0, 65535, None),
         ),
         (
             C,
             T,
             seg(
-                754921476,
+                c1 + 1,
                 301936997,
                 TcpFlags::FIN | TcpFlags::ACK,
                 0,
@@ -609,13 +603,23 @@ fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
                 None,
             ),
         ),
-        (
-            C,
-            T,
-            seg(754921477, 301936998, TcpFlags::ACK, 0, 65535, None),
-        ),
+        (C, T, seg(c1 + 2, 301936998, TcpFlags::ACK, 0, 65535, None)),
     ]);
-    assert_eq!(obs.state(S), State::FinWait2);
+    obs.state(S)
+}
+
+#[test]
+fn fin_from_the_isn_of_a_side_taken_as_refusing_names_its_irs() {
+    assert_eq!(
+        server_after_fin_from_refusing_side(754921475),
+        State::FinWait2
+    );
+    // The new SYN one past C0: the FIN's ACK, C0 + 1, names exactly its ISN; C0 is
+    // still the earlier SYN (kills `a - 1` → `a + 1` in the rule's "earlier SYN").
+    assert_eq!(
+        server_after_fin_from_refusing_side(754921472),
+        State::FinWait2
+    );
 }
 
 /// Fuzz find `crash-8000a15f`. The listening server takes the client's SYN (C0) and
@@ -1367,4 +1371,32 @@ fn segment_beyond_the_smallest_syn_window_is_a_guess() {
     let o = obs.on_segment(C, &far, t);
     assert!(!o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+}
+
+/// As `segment_beyond_the_smallest_syn_window_is_a_guess`, the far segment coming
+/// first, into the server still in SYN_RECEIVED (its SYN,ACK not yet acknowledged):
+/// the same guess. And a zero window in a SYN,ACK is exact even with scaling (zero
+/// scaled is zero): a segment at the receiver's `RCV.NXT` is not a guess.
+#[test]
+fn syn_window_guesses_into_syn_received_and_not_for_a_zero_window() {
+    let t = Duration::ZERO;
+    let handshake = |window: u16| {
+        observe(&[
+            (C, 0, seg(100, 0, TcpFlags::SYN, 0, 1000, Some(14))),
+            (
+                S,
+                0,
+                seg(500, 101, TcpFlags::SYN | TcpFlags::ACK, 0, window, Some(14)),
+            ),
+        ])
+    };
+    let mut obs = handshake(u16::MAX);
+    assert_eq!(obs.state(S), State::SynReceived);
+    let far = seg(60_000_000, 501, TcpFlags::ACK, 10, 1000, None);
+    let o = obs.on_segment(C, &far, t);
+    assert!(o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+    let mut obs = handshake(0);
+    let o = obs.on_segment(C, &seg(101, 501, TcpFlags::ACK, 0, 1000, None), t);
+    assert!(!o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+    assert_eq!(obs.state(S), State::Established);
 }

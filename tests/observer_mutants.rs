@@ -1549,3 +1549,24 @@ fn second_syn_outside_the_window_keeps_the_first_irs() {
     let o = send(&mut obs, C, seg(101, 301, ACK));
     assert_eq!(o.receiver, State::Established, "{o:?}");
 }
+
+/// The server took the client's SYN 100 and answered `<SEQ=300><ACK=101>` (passive
+/// SYN-RECEIVED; the client, ESTABLISHED on it, has not been seen to acknowledge
+/// it). A bare SYN of the server with a later ISN, 5000, follows: a passive
+/// SYN-RECEIVED sends SYN,ACKs, never a bare SYN, so its connection ended unseen and
+/// it opened a new one (SYN_SENT), whatever the client does with the SYN (a
+/// challenge ACK, RFC 5961 §4). A SYN with an earlier-looking ISN, 200, is taken as
+/// an old duplicate instead (`Note::OldDuplicate`), the server staying.
+#[test]
+fn bare_syn_from_a_passive_syn_received_side() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, S, seg(200, 0, SYN));
+    assert!(o.notes.contains(Note::OldDuplicate), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    let o = send(&mut obs, S, seg(5000, 0, SYN));
+    assert!(!o.notes.contains(Note::OldDuplicate), "{o:?}");
+    assert_eq!(obs.state(S), State::SynSent, "{o:?}");
+    assert_eq!(obs.state(C), State::Established);
+}

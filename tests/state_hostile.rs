@@ -3689,3 +3689,27 @@ fn regression_fin_beyond_the_smallest_syn_window() {
     let w = state_world::fuzz_input::run(C2401ABB);
     assert!(w.unknown_window[Side::Client.index()]);
 }
+
+/// Fuzz find `crash-f1c24edf` (played byte for byte): the server, in a passive
+/// SYN-RECEIVED (its SYN,ACK with ISN 176,335,050 seen), aborts and, 17 hours
+/// later, opens again with ISN 2,843,183,162, which lies *before* the old one in
+/// sequence space (the ISN clock wrapped). Its new SYN looks like an old duplicate:
+/// the observer keeps the server in SYN_RECEIVED (`Note::OldDuplicate`), takes its
+/// old RST as closing both, and ignores the handshake that follows, while the
+/// endpoints end ESTABLISHED. A passive observer cannot tell the two apart; the rule
+/// does not compare the sender of such a SYN (nor its receiver).
+#[test]
+fn regression_new_syn_after_isn_clock_wrap_from_syn_received() {
+    const F1C24EDF: &[u8] = &[
+        4, 0, 0, 0, 0, 0, 0, 0, 11, 47, 47, 122, 47, 38, 255, 255, 255, 255, 255, 250, 43, 148, 54,
+        232, 232, 0, 196, 232, 232, 232, 232, 232, 232, 232, 65, 232, 148, 148, 148, 148, 148, 148,
+        148, 148, 148, 255, 148, 148, 148, 255, 47, 198, 255, 242, 43, 43, 48, 0, 137, 4, 43, 148,
+        54, 232, 45, 232, 0, 196, 232, 232, 232, 232, 232, 232, 232, 232, 148, 148, 148, 148, 148,
+        148, 148, 148, 148, 148, 255, 255, 47, 198, 255, 242, 3, 215, 255, 48, 43, 43, 88, 43, 43,
+        58, 47, 82, 47, 255, 42, 0, 0, 232, 232, 232, 232, 232, 0, 1, 148, 148, 148, 148, 148, 148,
+        148, 148, 148, 255, 148, 148, 148, 255, 47, 198, 255, 242, 255, 43, 43, 48, 0, 42, 82, 43,
+        43, 47, 81,
+    ];
+    let w = state_world::fuzz_input::run(F1C24EDF);
+    assert_eq!(w.old_duplicate, [true, true]);
+}

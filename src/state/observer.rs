@@ -52,7 +52,10 @@ pub enum Note {
     /// again alone: the receiver answers a duplicate and keeps its state.
     Reopened,
     /// A SYN whose ISN precedes the unanswered SYN of the same side: an old duplicate
-    /// of an earlier incarnation (RFC 793 figure 9); nothing changes.
+    /// of an earlier incarnation (RFC 793 figure 9); nothing changes. Also a SYN
+    /// whose ISN precedes the last of a side in a passive SYN_RECEIVED, taken as an
+    /// old duplicate too (its sender stays): ISNs follow a clock that wraps in 4.8
+    /// hours (RFC 6528), so after a long silence it may be a new connection's.
     OldDuplicate,
     /// A RST in the receiver's window but not exactly at its `RCV.NXT` (RFC 5961 §3):
     /// the receiver answers with a challenge ACK and stays. Also set on the segment
@@ -1465,6 +1468,17 @@ impl Observer {
                     return;
                 }
             }
+            if me.state == State::SynReceived
+                && me.passive
+                && me.numbers.isn.is_some_and(|isn| s.seq.before(isn))
+            {
+                // Likewise from a side in a passive SYN_RECEIVED (which sends
+                // SYN,ACKs, never a bare SYN): an old duplicate, taken as such (its
+                // sender stays), though after a long silence the ISN clock may have
+                // wrapped and the SYN be a new TCB's (RFC 6528: 2^32 ticks of 4 µs);
+                // what follows is judged as usual.
+                notes.insert(Note::OldDuplicate);
+            }
             if me.numbers.isn != Some(s.seq) {
                 // A side that sends a SYN with a new ISN opens a new TCB (from
                 // CLOSED or LISTEN; in any other state the observer had, its
@@ -1542,7 +1556,8 @@ impl Observer {
                 return;
             }
             // A side sends a bare SYN only from a new TCB: one the observer has in
-            // a synchronized state, seen with a later ISN (an earlier one may be an
+            // a synchronized state or a passive SYN_RECEIVED (which sends SYN,ACKs,
+            // never a bare SYN), seen with a later ISN (an earlier one may be an
             // old duplicate, RFC 6528) not before everything it has sent (else it
             // is its current SYN, overtaken by its later segments), has ended that
             // connection unseen (a user timeout, an abort whose RST is still
@@ -1550,7 +1565,7 @@ impl Observer {
             // so has one in SYN_SENT with a later ISN (a new attempt, as in the
             // reopening above).
             let opens = matches!(me.state, State::Closed | State::Listen)
-                || (me.state.is_synchronized()
+                || ((me.state.is_synchronized() || (me.state == State::SynReceived && me.passive))
                     && me.numbers.isn.is_some_and(|isn| s.seq.after(isn))
                     && me.numbers.next_seq.is_none_or(|n| !s.seq.before(n)))
                 || (me.state == State::SynSent
@@ -2123,7 +2138,10 @@ impl Observer {
         let Some(rcv_nxt) = self.rcv_nxt_of(to) else {
             return false;
         };
-        peer.window_from_syn && shift > 0 && smallest > 0 && seq.after_or_eq(rcv_nxt + smallest)
+        // (Without scaling, or with a zero field, the SYN's window is exact: a
+        // segment beyond it was judged by `beyond_window`, and `smallest` is then
+        // the window itself, or 0.)
+        peer.window_from_syn && smallest > 0 && seq.after_or_eq(rcv_nxt + smallest)
     }
 
     /// The observer's estimate of `side`'s `RCV.NXT`: the later of what it

@@ -66,7 +66,10 @@
 //!     can pass the capture point together; which one the receiver took shows only
 //!     in its answer, and a receiver in LISTEN takes even a genuine old duplicate
 //!     (RFC 9293 figure 9) (`regression_syn_after_isn_clock_wrap`, fuzz find
-//!     `crash-d2205116`);
+//!     `crash-d2205116`); and its sender too, unless the observer has it in
+//!     SYN_SENT (where a new attempt leaves it as well): one past SYN_SENT may
+//!     have ended its connection unseen and opened anew with the wrapped ISN
+//!     (fuzz find `crash-f1c24edf`: 17 hours of silence);
 //!   - the receiver of a retransmission that ends exactly at its `RCV.NXT`
 //!     (`Note::AcceptedAtEdge`): RFC 9293's acceptability test drops it with its
 //!     ACK, which `Endpoint` follows; Linux processes the ACK, and the observer
@@ -484,6 +487,10 @@ impl World {
             }
             if o.notes.contains(Note::OldDuplicate) {
                 self.old_duplicate[f.from.peer().index()] = true;
+                // A side the observer keeps past SYN_SENT may have opened anew.
+                if self.observer.state(f.from) != State::SynSent {
+                    self.old_duplicate[f.from.index()] = true;
+                }
             }
             if o.notes.contains(Note::AcceptedAtEdge) {
                 self.at_edge[f.from.peer().index()] = true;
