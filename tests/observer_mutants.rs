@@ -1570,3 +1570,21 @@ fn bare_syn_from_a_passive_syn_received_side() {
     assert_eq!(obs.state(S), State::SynSent, "{o:?}");
     assert_eq!(obs.state(C), State::Established);
 }
+
+/// A retransmission that carries more than its receiver has taken (the client's
+/// 10 bytes at 101, acknowledged, sent again with 10 more) ends beyond `RCV.NXT`:
+/// it is acceptable by any rule, not `AcceptedAtEdge`; the same 10 bytes again end
+/// exactly at `RCV.NXT` and are. Kills `end == rcv_nxt && Retransmission` → `||` in
+/// `Observer::old_text`.
+#[test]
+fn only_a_retransmission_ending_at_rcv_nxt_is_accepted_at_the_edge() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    send(&mut obs, S, seg(301, 111, ACK));
+    let o = send(&mut obs, C, seg(101, 301, ACK).with_len(20));
+    assert!(o.notes.contains(Note::Retransmission), "{o:?}");
+    assert!(!o.notes.contains(Note::AcceptedAtEdge), "{o:?}");
+    send(&mut obs, S, seg(301, 121, ACK));
+    let o = send(&mut obs, C, seg(111, 301, ACK).with_len(10));
+    assert!(o.notes.contains(Note::AcceptedAtEdge), "{o:?}");
+}
