@@ -1205,78 +1205,46 @@ fn syn_ack_from_another_isn_than_inferred_revises_the_stale_ack() {
 /// passed the capture point): an ACK of a later ISN + 1 is an older incarnation's.
 #[test]
 fn ack_of_a_later_isn_than_the_peers_last_syn_keeps_no_irs() {
+    const S0: u32 = 788267002;
+    const C0: u32 = 69733124;
+    let s_syn = seg(S0, 0, TcpFlags::SYN, 0, 65535, Some(14));
+    let c_syn = seg(C0, 0, TcpFlags::SYN, 0, 767, Some(14));
+    let c_syn_ack = seg(C0, S0 + 1, TcpFlags::SYN | TcpFlags::ACK, 0, 767, Some(14));
+    let s_syn_ack = seg(
+        S0,
+        C0 + 1,
+        TcpFlags::SYN | TcpFlags::ACK,
+        0,
+        65535,
+        Some(14),
+    );
+    let s_rst = seg(S0 + 2, 0, TcpFlags::RST, 0, 0, None);
+    // The client's ACK of the server's FIN, of the first connection.
+    let c_old_ack = seg(C0 + 1, S0 + 2, TcpFlags::ACK, 0, 1, None);
+    let c_ack = seg(C0 + 1, S0 + 1, TcpFlags::ACK, 0, 1, None);
     let obs = observe(&[
-        (S, 0, seg(788267002, 0, TcpFlags::SYN, 0, 65535, Some(14))),
-        (C, 0, seg(69733124, 0, TcpFlags::SYN, 0, 767, Some(14))),
-        (
-            C,
-            0,
-            seg(
-                69733124,
-                788267003,
-                TcpFlags::SYN | TcpFlags::ACK,
-                0,
-                767,
-                Some(14),
-            ),
-        ),
+        // The first connection: crossed SYNs, the server's FIN and RST.
+        (S, 0, s_syn),
+        (C, 0, c_syn),
+        (C, 0, c_syn_ack),
+        (S, 0, s_syn_ack),
         (
             S,
             0,
-            seg(
-                788267002,
-                69733125,
-                TcpFlags::SYN | TcpFlags::ACK,
-                0,
-                65535,
-                Some(14),
-            ),
+            seg(S0 + 1, C0 + 1, TcpFlags::FIN | TcpFlags::ACK, 0, 505, None),
         ),
-        (
-            S,
-            0,
-            seg(
-                788267003,
-                69733125,
-                TcpFlags::FIN | TcpFlags::ACK,
-                0,
-                505,
-                None,
-            ),
-        ),
-        (S, 0, seg(788267004, 0, TcpFlags::RST, 0, 0, None)),
-        (C, 0, seg(69733125, 788267004, TcpFlags::ACK, 0, 1, None)),
-        (S, 0, seg(788267002, 0, TcpFlags::SYN, 0, 65535, Some(14))),
-        (C, 0, seg(69733124, 0, TcpFlags::SYN, 0, 767, Some(14))),
-        (C, 0, seg(69733125, 788267004, TcpFlags::ACK, 0, 1, None)),
-        (S, 0, seg(788267004, 0, TcpFlags::RST, 0, 0, None)),
-        (
-            C,
-            0,
-            seg(
-                69733124,
-                788267003,
-                TcpFlags::SYN | TcpFlags::ACK,
-                0,
-                767,
-                Some(14),
-            ),
-        ),
-        (
-            S,
-            0,
-            seg(
-                788267002,
-                69733125,
-                TcpFlags::SYN | TcpFlags::ACK,
-                0,
-                65535,
-                Some(14),
-            ),
-        ),
-        (S, 0, seg(788267004, 0, TcpFlags::RST, 0, 0, None)),
-        (C, 0, seg(69733125, 788267003, TcpFlags::ACK, 0, 1, None)),
-        (C, 0, seg(69733125, 788267003, TcpFlags::ACK, 0, 1, None)),
+        (S, 0, s_rst),
+        (C, 0, c_old_ack),
+        // The second, with the same ISNs; a copy of the old ACK among it.
+        (S, 0, s_syn),
+        (C, 0, c_syn),
+        (C, 0, c_old_ack),
+        (S, 0, s_rst),
+        (C, 0, c_syn_ack),
+        (S, 0, s_syn_ack),
+        (S, 0, s_rst),
+        (C, 0, c_ack),
+        (C, 0, c_ack),
     ]);
     assert_eq!(obs.state(C), State::Established);
     assert_eq!(obs.state(S), State::Established);

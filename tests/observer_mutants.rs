@@ -1073,19 +1073,30 @@ fn scaled_syn_ack_window_bounds_the_listen_guess() {
 /// the guess).
 #[test]
 fn syn_ack_of_the_old_irs_inside_its_window_keeps_the_guess() {
-    let mut obs = Observer::new();
-    send(&mut obs, C, seg(100, 0, SYN));
-    send(&mut obs, C, seg(5000, 0, SYN));
-    send(&mut obs, C, seg(5000, 0, SYN));
-    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(65_000));
-    send(&mut obs, S, seg(301, 101, ACK));
-    send(&mut obs, C, seg(101, 301, ACK));
-    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    let o = guess_then_fin(65_000, true);
     assert_eq!(
         (o.sender, o.receiver),
         (State::FinWait1, State::CloseWait),
         "{o:?}"
     );
+}
+
+/// Client SYN 100, then SYN 5000 twice: the server guessed back in LISTEN, then
+/// taken to have accepted the retransmission (SYN_RECEIVED on 5000, the guess
+/// kept). Then the server's SYN,ACK `<SEQ=300><ACK=101>` with window `window`, its
+/// bare ACK `<SEQ=301><ACK=101>` if `server_ack`, and the client's ACK and FIN at
+/// 101. Returns the observation of the FIN.
+fn guess_then_fin(window: u16, server_ack: bool) -> Observation {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, C, seg(5000, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(window));
+    if server_ack {
+        send(&mut obs, S, seg(301, 101, ACK));
+    }
+    send(&mut obs, C, seg(101, 301, ACK));
+    send(&mut obs, C, seg(101, 301, FIN | ACK))
 }
 
 /// `crash-8b9e7604` reduced (as `state_hostile::observer_crossing_syn_ack_names_the_irs`),
@@ -1500,13 +1511,7 @@ fn late_syn_ack_with_the_inferred_isn_revises_nothing() {
 /// revision's SYN_RECEIVED arm (the SYN,ACK would show nothing).
 #[test]
 fn syn_ack_of_the_old_irs_outside_its_window_confirms_the_guess() {
-    let mut obs = Observer::new();
-    send(&mut obs, C, seg(100, 0, SYN));
-    send(&mut obs, C, seg(5000, 0, SYN));
-    send(&mut obs, C, seg(5000, 0, SYN));
-    send(&mut obs, S, seg(300, 101, SYN | ACK));
-    send(&mut obs, C, seg(101, 301, ACK));
-    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    let o = guess_then_fin(1000, false);
     assert_eq!(
         (o.sender, o.receiver),
         (State::FinWait1, State::CloseWait),
@@ -1521,13 +1526,7 @@ fn syn_ack_of_the_old_irs_outside_its_window_confirms_the_guess() {
 /// window (99 + 4901 would end at 5000, leaving the SYN outside).
 #[test]
 fn syn_ack_window_is_counted_from_the_old_irs_plus_one() {
-    let mut obs = Observer::new();
-    send(&mut obs, C, seg(100, 0, SYN));
-    send(&mut obs, C, seg(5000, 0, SYN));
-    send(&mut obs, C, seg(5000, 0, SYN));
-    send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(4901));
-    send(&mut obs, C, seg(101, 301, ACK));
-    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    let o = guess_then_fin(4901, false);
     assert_ne!(o.receiver, State::CloseWait, "{o:?}");
 }
 
