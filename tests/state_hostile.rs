@@ -3713,3 +3713,24 @@ fn regression_new_syn_after_isn_clock_wrap_from_syn_received() {
     let w = state_world::fuzz_input::run(F1C24EDF);
     assert_eq!(w.old_duplicate, [true, true]);
 }
+
+/// Fuzz find `crash-c8af284d` (played byte for byte): the server's FIN of an earlier
+/// incarnation, `<SEQ=S+1><ACK=C+1>` (the same ISNs S and C as the next one), passes
+/// the capture point after the client's new SYN and before that SYN reaches the
+/// listening server. The observer, taking the SYN as arrived, has the server in
+/// SYN_RECEIVED and the FIN as its close from there; the server's TCB, opened when
+/// the SYN arrives, could send exactly that FIN, but never does, and becomes
+/// ESTABLISHED. The rule counts the FIN as fitting the TCB the server opened next:
+/// the server is not compared.
+#[test]
+fn regression_fin_captured_before_its_tcb() {
+    const C8AF284D: &[u8] = &[
+        4, 255, 229, 4, 165, 42, 0, 0, 0, 3, 0, 88, 255, 88, 7, 0, 0, 0, 43, 43, 136, 0, 255, 41,
+        91, 43, 88, 43, 43, 120, 255, 255, 0, 43, 43, 45, 171, 255, 91, 40, 43, 43, 64, 255, 248,
+        0, 7, 0, 255, 0, 43, 43, 45, 171, 88, 43, 43, 120, 255, 0, 43, 43, 45, 171, 255, 91, 40,
+        43, 43, 64, 255, 248, 0, 255, 0, 43, 43, 18, 18, 18, 18, 4, 161, 250, 0, 249, 249, 249,
+        249, 0, 0,
+    ];
+    let w = state_world::fuzz_input::run(C8AF284D);
+    assert!(w.old_incarnation[Side::Server.index()]);
+}

@@ -116,12 +116,18 @@
 //!     in the other (`regression_fin_of_an_earlier_incarnation_with_the_same_isns`,
 //!     fuzz finds `crash-718d6d0e`, `17c68bd1`, `00305607`, `03579e96`,
 //!     `66dd310c`);
-//!     likewise such a FIN or RST beyond the side's `SND.NXT`, when both sides'
-//!     ISNs are those of the incarnation that sent it: it is bit for bit the one the
-//!     side would send after data the capture missed, and, if it lies beyond the
-//!     receiver's `RCV.NXT` too, the observer's view of the receiver is void as
-//!     well ([`Fit`]; `regression_old_fin_beyond_snd_nxt_with_the_same_isns`, fuzz
-//!     finds `crash-307d0797`, `1e094046`);
+//!     likewise such a FIN or RST beyond the side's `SND.NXT`, or acknowledging
+//!     beyond the peer's, when both sides' ISNs are those of the incarnation that
+//!     sent it: it is bit for bit the one the side would send after data the
+//!     capture missed (its own, or the peer's), and, if it lies beyond the
+//!     receiver's `RCV.NXT` or acknowledges what the receiver has not sent, the
+//!     observer's view of the receiver is void as well ([`Fit`];
+//!     `regression_old_fin_beyond_snd_nxt_with_the_same_isns`, fuzz finds
+//!     `crash-307d0797`, `1e094046`, `31d85350`); and a FIN that passed the
+//!     capture point while its sender had no TCB (an earlier incarnation's) and
+//!     fits the TCB the sender opens next, e.g. on the peer's SYN, which the
+//!     observer saw before it arrived (`regression_fin_captured_before_its_tcb`,
+//!     fuzz find `crash-c8af284d`);
 //!   - the receiver of a RST the observer accepted at exactly that receiver's last
 //!     ACK seen, when that ACK did not cover what the RST's sender had sent before
 //!     it (the ACK crossed the sender's data or FIN; a side without a TCB answers a
@@ -358,6 +364,9 @@ pub struct World {
     pub stale: Vec<(Side, Segment, [Option<SeqNum>; 2])>,
     /// Per side: its ISS when it last opened a TCB.
     pub last_iss: [Option<SeqNum>; 2],
+    /// FINs (and their senders) that passed the capture point while their sender
+    /// had no TCB, which the observer took as sent now.
+    pub fin_before_tcb: Vec<(Side, Segment)>,
     /// Per side: a FIN or RST of an earlier incarnation of it, whose numbers fit
     /// its current one, passed the capture point and the observer took it as sent
     /// now.
@@ -400,6 +409,7 @@ impl World {
             retransmission_first: [false; 2],
             stale: Vec::new(),
             last_iss: [None; 2],
+            fin_before_tcb: Vec::new(),
             old_incarnation: [false; 2],
             sent_high: [None; 2],
             crossed_ack: [None; 2],
@@ -448,7 +458,16 @@ impl World {
             let rst_at_crossed = f.segment.flags.contains(TcpFlags::RST)
                 && self.crossed_ack[to.index()] == Some(f.segment.seq);
             let peer_sent = self.sent_high[to.index()];
+            let no_tcb = self.pair.endpoint(f.from).iss().is_none();
             let o = self.observer.on_segment(f.from, &f.segment, self.now);
+            if no_tcb
+                && f.segment.flags.contains(TcpFlags::FIN)
+                && o.transitions
+                    .iter()
+                    .any(|t| t.side == f.from && t.cause == Cause::Sent)
+            {
+                self.fin_before_tcb.push((f.from, f.segment));
+            }
             if rst_at_crossed && o.notes.contains(Note::RstAccepted) {
                 self.rst_at_crossed_ack[to.index()] = true;
             }
@@ -602,6 +621,22 @@ impl World {
                 }
             }
             self.last_iss[side.index()] = self.pair.endpoint(side).iss();
+            // A FIN of an earlier incarnation that passed the capture point before
+            // this TCB opened, taken by the observer as sent by a connection it
+            // believed open (e.g. on the peer's SYN, seen before it arrived): if its
+            // numbers fit this incarnation, it is bit for bit one this TCB can send.
+            let e = *self.pair.endpoint(side);
+            let peer = *self.pair.endpoint(side.peer());
+            let in_space = |e: &Endpoint, n: SeqNum| matches!((e.iss(), e.snd_nxt()), (Some(iss), Some(nxt)) if n.after(iss) && n.before_or_eq(nxt));
+            let fits = self.fin_before_tcb.iter().any(|&(s, seg)| {
+                s == side
+                    && in_space(&e, seg.seq)
+                    && (!seg.flags.contains(TcpFlags::ACK) || in_space(&peer, seg.ack))
+            });
+            if fits {
+                self.old_incarnation[side.index()] = true;
+            }
+            self.fin_before_tcb.retain(|&(s, _)| s != side);
         }
     }
 
