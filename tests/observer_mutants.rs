@@ -1587,3 +1587,20 @@ fn only_a_retransmission_ending_at_rcv_nxt_is_accepted_at_the_edge() {
     let o = send(&mut obs, C, seg(111, 301, ACK).with_len(10));
     assert!(o.notes.contains(Note::AcceptedAtEdge), "{o:?}");
 }
+
+/// After the handshake and the client's 10 bytes at 101, the server's SYN,ACK is
+/// seen again, `<SEQ=300><ACK=101>`: a retransmission (its ISN is the one in use),
+/// which the client answers with a challenge ACK (RFC 5961 §4) but whose ACK still
+/// names the server's `RCV.NXT`, sent after the data passed: 101 (the data has not
+/// arrived, or was lost). The client's RST at 101 is then exact. Kills `isn !=
+/// s.seq` → `==` in `into_synchronized` (the retransmission would be taken as of
+/// another sequence space, its ACK stale, and the RST judged below the window).
+#[test]
+fn retransmitted_syn_ack_names_its_senders_rcv_nxt() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(S), State::Closed);
+}
