@@ -545,6 +545,19 @@ enum SynWindow {
     Unsure,
 }
 
+/// Where a segment lies against its receiver's window, as far as the capture shows it
+/// ([`Observer::against_window`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WindowEdge {
+    /// Inside, or not known to be beyond.
+    Within,
+    /// At or beyond its right edge, known exactly.
+    Beyond,
+    /// Beyond the smallest window the receiver's SYN allows (scaling in effect),
+    /// perhaps inside the largest: see [`Note::AcceptedInUnknownWindow`].
+    BeyondSmallestSyn,
+}
+
 /// Where a RST falls in its receiver's window (RFC 5961 §3).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Window {
@@ -2101,47 +2114,36 @@ impl Observer {
         }
     }
 
-    /// Whether `seq`, sent by `from`, lies at or beyond the right edge of its
-    /// receiver's window, `RCV.NXT + RCV.WND`, where `RCV.NXT` is the later of what
-    /// the receiver acknowledged and what the sender sent without a gap, and
-    /// `RCV.WND` its last advertised window. Only where the capture shows the window
-    /// exactly: scaled by a known shift, or a SYN's when scaling is not in effect
-    /// (RFC 7323 §2.2). A zero window is judged elsewhere.
-    fn beyond_window(&self, from: Side, seq: SeqNum) -> bool {
+    /// Where `seq`, sent by `from`, lies against its receiver's window,
+    /// `RCV.NXT + RCV.WND`, where `RCV.NXT` is the later of what the receiver
+    /// acknowledged and what the sender sent without a gap, and `RCV.WND` its last
+    /// advertised window. The capture shows the window exactly when it is scaled by
+    /// a known shift, or a SYN's when scaling is not in effect; a SYN's window with
+    /// scaling in effect is known only within bounds (RFC 7323 §2.2, see
+    /// [`syn_window_bounds`]). A zero window is judged elsewhere.
+    fn against_window(&self, from: Side, seq: SeqNum) -> WindowEdge {
         let to = from.peer();
         let peer = self.half(to);
-        let (Some(w), Some(shift)) = (peer.numbers.window, self.window_shift(to)) else {
-            return false;
+        let (Some(w), Some(shift), Some(rcv_nxt)) = (
+            peer.numbers.window,
+            self.window_shift(to),
+            self.rcv_nxt_of(to),
+        ) else {
+            return WindowEdge::Within;
         };
-        let wnd = match (peer.window_from_syn, shift) {
-            (true, 0) => u32::from(w),
-            (true, _) => return false,
-            (false, s) => u32::from(w) << s,
+        let (wnd, edge) = match (peer.window_from_syn, shift) {
+            (true, 0) => (u32::from(w), WindowEdge::Beyond),
+            (true, _) => (
+                syn_window_bounds(w, Some(shift)).0,
+                WindowEdge::BeyondSmallestSyn,
+            ),
+            (false, s) => (u32::from(w) << s, WindowEdge::Beyond),
         };
-        let Some(rcv_nxt) = self.rcv_nxt_of(to) else {
-            return false;
-        };
-        wnd > 0 && seq.after_or_eq(rcv_nxt + wnd)
-    }
-
-    /// Whether `seq`, sent by `from`, lies at or beyond `RCV.NXT` plus the smallest
-    /// window its receiver's SYN allows, when that SYN's window is the last the
-    /// receiver showed and scaling is in effect (see [`syn_window_bounds`] and
-    /// [`Note::AcceptedInUnknownWindow`]).
-    fn beyond_smallest_syn_window(&self, from: Side, seq: SeqNum) -> bool {
-        let to = from.peer();
-        let peer = self.half(to);
-        let (Some(w), Some(shift)) = (peer.numbers.window, self.window_shift(to)) else {
-            return false;
-        };
-        let (smallest, _) = syn_window_bounds(w, Some(shift));
-        let Some(rcv_nxt) = self.rcv_nxt_of(to) else {
-            return false;
-        };
-        // (Without scaling, or with a zero field, the SYN's window is exact: a
-        // segment beyond it was judged by `beyond_window`, and `smallest` is then
-        // the window itself, or 0.)
-        peer.window_from_syn && smallest > 0 && seq.after_or_eq(rcv_nxt + smallest)
+        if wnd > 0 && seq.after_or_eq(rcv_nxt + wnd) {
+            edge
+        } else {
+            WindowEdge::Within
+        }
     }
 
     /// The observer's estimate of `side`'s `RCV.NXT`: the later of what it
@@ -2454,18 +2456,18 @@ impl Observer {
             notes.insert(Note::Unacceptable);
             return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
-        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
-            && self.beyond_window(from, s.seq)
-        {
-            // At or beyond the right edge of the receiver's window: not acceptable
-            // (RFC 9293 §3.10.7.4, first check), its ACK and FIN not processed.
-            notes.insert(Note::Unacceptable);
-            return self.deliver_crossed_fin(crossed_fin, from, now, t);
-        }
-        if (peer.state.is_synchronized() || peer.state == State::SynReceived)
-            && self.beyond_smallest_syn_window(from, s.seq)
-        {
-            notes.insert(Note::AcceptedInUnknownWindow);
+        if peer.state.is_synchronized() || peer.state == State::SynReceived {
+            match self.against_window(from, s.seq) {
+                WindowEdge::Beyond => {
+                    // At or beyond the right edge of the receiver's window: not
+                    // acceptable (RFC 9293 §3.10.7.4, first check), its ACK and FIN
+                    // not processed.
+                    notes.insert(Note::Unacceptable);
+                    return self.deliver_crossed_fin(crossed_fin, from, now, t);
+                }
+                WindowEdge::BeyondSmallestSyn => notes.insert(Note::AcceptedInUnknownWindow),
+                WindowEdge::Within => {}
+            }
         }
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && s.seg_len == 0
