@@ -1604,3 +1604,32 @@ fn retransmitted_syn_ack_names_its_senders_rcv_nxt() {
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
     assert_eq!(obs.state(S), State::Closed);
 }
+
+// Kills 763:57 "replace == with != in Observer::set" and found a real defect: the
+// guess that the server still holds the client's first IRS (after a second SYN sent it
+// back to LISTEN) outlived the server's own SYN,ACK for the second SYN, so a stale ACK
+// of the first SYN (`<ACK=101>`, acknowledging an ISN the server no longer holds)
+// revived IRS 100 and the client's FIN at 5001 was later held back as beyond a gap.
+// By RFC 9293 §3.10.7.3 the server's SYN,ACK `<ACK=5001>` shows it took SYN 5000:
+// the stale ACK is unacceptable to the client (it acknowledges nothing the client
+// sent since 5000), and the FIN at RCV.NXT = 5001 moves the server to CLOSE_WAIT.
+#[test]
+fn stale_ack_of_an_abandoned_syn_does_not_revive_it() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened));
+    assert_eq!(obs.state(S), State::Listen);
+    send(&mut obs, S, seg(300, 5001, SYN | ACK));
+    assert_eq!(obs.state(C), State::Established);
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert!(o.notes.contains(Note::Unacceptable));
+    assert!(o.transitions.is_empty());
+    send(&mut obs, C, seg(5001, 301, ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+    let o = send(&mut obs, C, seg(5001, 301, FIN | ACK));
+    assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
+}

@@ -755,13 +755,13 @@ impl Observer {
             }
             self.kept_irs = None;
         }
-        // The guess that the side still holds an IRS in SYN_RECEIVED lives on
-        // while the observer has it in LISTEN, SYN_SENT or SYN_RECEIVED (having
-        // taken a later SYN of the peer: if it held that IRS, it dropped that SYN
-        // too).
-        if !matches!(to, State::Listen | State::SynSent | State::SynReceived)
-            && self.listen_guess.is_some_and(|(s, _)| s == side)
-        {
+        // The guess that a side still holds an IRS in SYN_RECEIVED lives on while
+        // the observer has both sides in LISTEN, SYN_SENT or SYN_RECEIVED (the side
+        // having taken a later SYN of the peer: if it held that IRS, it dropped that
+        // SYN too). Either side leaving them ends it: the guessed side by its own
+        // segments; the peer only when the side acknowledged the peer's new SYN
+        // (which ends the guess in `on_segment`) or a RST closed it.
+        if !matches!(to, State::Listen | State::SynSent | State::SynReceived) {
             self.listen_guess = None;
         }
     }
@@ -884,12 +884,10 @@ impl Observer {
                 }
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
-            } else if side == from
-                && !rst
-                && self.state(from) == State::SynReceived
-                && s.ack.is_some_and(|a| a != irs + 1)
-            {
-                // It acknowledges the new SYN it took: the guess held.
+            } else if side == from && !rst && s.ack.is_some_and(|a| a != irs + 1) {
+                // It acknowledges another SYN than the IRS of the guess — the new SYN
+                // it took, from SYN_RECEIVED or with its SYN,ACK from LISTEN: it went
+                // back to LISTEN as guessed, and holds that IRS no more.
                 self.listen_guess = None;
             }
         }
