@@ -523,7 +523,7 @@ fn syn_window_bounds(field: u16, shift: Option<u8>) -> (u32, u32) {
         Some(shift) => {
             let shift = u32::from(shift).min(MAX_SHIFT);
             let unit = 1u32 << shift;
-            let rounded = if w < unit { unit } else { w / unit * unit };
+            let rounded = (w / unit * unit).max(unit);
             let largest = if field == u16::MAX {
                 w << shift
             } else {
