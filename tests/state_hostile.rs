@@ -3734,3 +3734,81 @@ fn regression_fin_captured_before_its_tcb() {
     let w = state_world::fuzz_input::run(C8AF284D);
     assert!(w.old_incarnation[Side::Server.index()]);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash2`, played byte for byte): a
+/// simultaneous close; the server's ACK of the client's FIN passes the capture
+/// point and is held up there for 49,151 s, so the observer's 2·MSL for the
+/// client, timed from that capture, runs out while the client is still in CLOSING
+/// (its TIME-WAIT starts when the ACK arrives). The server, closed by its user
+/// timeout, opens again; the observer takes its SYN as reopening the connection
+/// (the client back to LISTEN, then SYN_RECEIVED). The client answers from
+/// TIME-WAIT with a bare ACK at its old `RCV.NXT` — past the server's FIN, which
+/// its own ACK (lost) never showed — and the server, in SYN-SENT, resets it with
+/// `<SEQ=SEG.ACK>` (RFC 9293 §3.10.7.3), which closes the client (exact, §3.10.7.4).
+/// The observer revises the client back to TIME_WAIT on that ACK (it is
+/// TIME-WAIT's answer, not SYN-RECEIVED's SYN,ACK) and accepts the RST: CLOSED on
+/// both views. Before the fix the observer compared the ACK with the client's
+/// highest ACK *seen*, missed it, and kept the client in SYN_RECEIVED.
+#[test]
+fn regression_time_wait_answer_after_the_lost_ack_of_the_peer_fin() {
+    const CRASH2: &[u8] = &[
+        210, 43, 255, 255, 255, 255, 255, 255, 145, 17, 0, 255, 255, 4, 1, 227, 227, 37, 59, 6,
+        255, 191, 7, 13, 255, 43, 161, 43, 255, 255, 81, 1, 0, 18, 0, 0, 227, 37, 59, 6, 255, 191,
+        255, 43, 161,
+    ];
+    let w = state_world::fuzz_input::run(CRASH2);
+    assert!(w.knowable(Side::Client));
+    assert_eq!(w.observer.state(Side::Client), State::Closed);
+    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Closed);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash1`, played byte for byte):
+/// the server's last ACK is lost, its LAST-ACK ends by its user timeout (unseen),
+/// and 13.7 hours later both sides open again. The server's new ISN, 3,714,920,303,
+/// lies *before* its old one (17,104,895) in sequence space — its ISN clock wrapped
+/// (RFC 6528: 2^32 ticks of 4 µs). Its SYN,ACK acknowledging the client's new SYN
+/// exactly (`ACK = ISN + 1`, the client in SYN-SENT) passes the capture point
+/// before its own SYN. A side in LAST-ACK sends no SYN,ACK: its connection ended
+/// unseen and it took the SYN; the client becomes ESTABLISHED on it (RFC 9293
+/// §3.10.7.3). Before the fix the observer took a new ISN only when it lay *beyond*
+/// everything the side had sent, marked this SYN,ACK unacceptable and kept the
+/// client in SYN_SENT, then SYN_RECEIVED on the late SYN.
+#[test]
+fn regression_syn_ack_from_last_ack_after_isn_clock_wrap() {
+    const CRASH1: &[u8] = &[
+        210, 43, 255, 255, 255, 255, 255, 255, 145, 255, 255, 255, 255, 4, 1, 63, 227, 37, 59, 6,
+        255, 191, 7, 13, 255, 0, 33, 43, 81, 1, 255, 255, 0, 0, 227, 37, 59, 6, 255, 191, 7, 13,
+        255, 43, 0, 62, 255, 161,
+    ];
+    let w = state_world::fuzz_input::run(CRASH1);
+    assert!(w.knowable(Side::Client));
+    assert_eq!(w.observer.state(Side::Client), State::Established);
+    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Established);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash3`, played byte for byte): a
+/// crossed open; the client aborts from SYN-RECEIVED (RST at ISN + 1), and later
+/// both open again, the server with ISS 286,407,195. Its SYN is held up; its TCB
+/// (SYN-SENT) takes the client's *first* SYN, still in flight, and answers with
+/// `<SEQ=286407195><ACK=4286251010>`; the client's old RST then resets that TCB,
+/// which listens again, takes the client's new SYN (ISN 3,490,131,825) and
+/// answers, in the same tick of its ISN clock, `<SEQ=286407195><ACK=3490131826>`.
+/// The observer, having seen the first SYN,ACK, kept IRS 4,286,251,009 for the
+/// server; the client, in SYN-RECEIVED, answers that SYN,ACK with
+/// `<SEQ=4286251010><CTL=RST>` (RFC 9293 §3.10.7.4, an unacceptable ACK), which
+/// passes the capture point after the second SYN,ACK. One TCB's SYN,ACKs all name
+/// the same IRS: the second shows the server holds the client's current SYN, so
+/// that RST lies far outside the server's window and closes nobody; the client
+/// stays ESTABLISHED. Before the fix the observer kept the old IRS, judged the RST
+/// exact and closed both sides.
+#[test]
+fn regression_syn_ack_of_a_new_tcb_ends_the_kept_irs() {
+    const CRASH3: &[u8] = &[
+        1, 0, 123, 255, 1, 0, 0, 10, 255, 255, 171, 171, 10, 134, 64, 19, 19, 106, 106, 106, 255,
+        255, 255, 19, 19, 19, 0, 19, 106, 106, 106, 255, 255, 255, 19, 19, 19, 0, 0, 0, 255, 0, 33,
+    ];
+    let w = state_world::fuzz_input::run(CRASH3);
+    assert!(w.knowable(Side::Client));
+    assert_eq!(w.observer.state(Side::Client), State::Established);
+    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Established);
+}

@@ -477,8 +477,9 @@ pub struct Observer {
     syn_ack_after_reset: Option<Side>,
     /// A side the observer closed when 2·MSL ran out in TIME_WAIT (timed from the
     /// capture of the FIN that put it there), until it sends a SYN: its TIME-WAIT
-    /// may have begun later (the FIN held up after the capture point), and an
-    /// answer of its old connection then shows it is still there.
+    /// may have begun later (the FIN, or the ACK of its own FIN, held up after the
+    /// capture point), and an answer of its old connection (at its `RCV.NXT` then,
+    /// which `old_syn_ack` keeps) shows it is still there.
     time_wait_ran_out: Option<Side>,
     /// A side the observer had refuse the peer's SYN (`Note::Refused`, revised to
     /// CLOSED), and then take the peer's next SYN (a reopening): its SYN,ACK
@@ -894,19 +895,20 @@ impl Observer {
 
         // A side the peer's SYN found CLOSED after the observer's 2·MSL for it ran
         // out, and took (passive SYN_RECEIVED, no SYN,ACK yet), answers with a bare
-        // ACK naming exactly what it acknowledged last in its old connection: that
-        // is TIME-WAIT's answer to a SYN it does not take (RFC 9293 §3.10.7.4, RFC
+        // ACK naming exactly its `RCV.NXT` in its old connection (past the peer's
+        // FIN, even where its own ACK of that FIN was not seen): that is
+        // TIME-WAIT's answer to a SYN it does not take (RFC 9293 §3.10.7.4, RFC
         // 6191), not SYN-RECEIVED's (a SYN,ACK). Its TIME-WAIT began later than the
-        // capture showed (the peer's FIN was held up after the capture point): it is
-        // there still, its `RCV.NXT` that acknowledgment, and the SYN's sender stays
+        // capture showed (the peer's FIN, or the ACK of its own FIN, was held up
+        // after the capture point): it is there still, and the SYN's sender stays
         // in SYN_SENT, where the ACK is unacceptable (it answers with a RST at it).
         if !syn
             && !rst
             && s.len == 0
-            && self.time_wait_ran_out == Some(from)
             && self.state(from) == State::SynReceived
             && self.half(from).passive
             && self.half(from).numbers.isn.is_none()
+            && self.time_wait_ran_out == Some(from)
             && matches!((self.old_syn_ack, s.ack), (Some((side, _, old)), Some(a)) if side == from && a == old)
         {
             self.time_wait_ran_out = None;
@@ -1028,10 +1030,17 @@ impl Observer {
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
                 let zero_window = peer.numbers.window == Some(0);
+                // A receiver whose TIME-WAIT the observer ended acknowledges past
+                // the sender's FIN, even where its own ACK of that FIN was not seen.
+                let past_fin = me
+                    .numbers
+                    .fin_seq
+                    .filter(|_| self.time_wait_ran_out == Some(to))
+                    .map(|fin| fin + 1);
                 let old_syn_ack = matches!(old_to, State::Listen | State::Closed)
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
-                    .map(|(isn, ack)| (to, isn, ack));
+                    .map(|(isn, ack)| (to, isn, past_fin.map_or(ack, |f| ack.max_seq(f))));
                 let refused = self.refused == Some(to) && old_to == State::Closed;
                 let time_wait_ran_out = self
                     .time_wait_ran_out
@@ -1535,11 +1544,10 @@ impl Observer {
                 // LISTEN on the first copy (`listen_guess`) may have dropped both
                 // copies outside its window: the guess stands until the receiver
                 // shows which IRS it holds.
+                // (Entering SYN_RECEIVED leaves `listen_guess` as it is.)
                 if matches!(peer.state, State::Closed | State::Listen) {
-                    let guess = self.listen_guess.filter(|(side, _)| *side == to);
                     self.set(to, State::SynReceived, Cause::Received, t);
                     self.half_mut(to).passive = true;
-                    self.listen_guess = guess.or(self.listen_guess);
                 }
                 return;
             }
@@ -1746,6 +1754,19 @@ impl Observer {
     ) {
         let to = from.peer();
         let me = *self.half(from);
+        if self.irs_of(from).is_some_and(|irs| ack != irs + 1)
+            && me.numbers.isn == Some(s.seq)
+            && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1)
+        {
+            // A TCB's SYN,ACKs all name the one IRS it took (`ACK = IRS + 1`): after
+            // one naming the IRS the observer kept for the side, one from the same
+            // ISN naming the peer's current SYN comes from another TCB — the side
+            // was reset unseen and took that SYN anew (LISTEN, or its own SYN
+            // crossing it), in the same tick of its ISN clock. It holds that SYN
+            // now; the peer's `RCV.NXT` is the ACK, not the kept IRS + 1.
+            self.kept_irs = None;
+            self.half_mut(to).contiguous = Some(ack);
+        }
         if me.state == State::FinWait1
             && me.passive
             && me.numbers.isn.is_none()
@@ -1915,13 +1936,17 @@ impl Observer {
                 }
                 _ if peer.state == State::SynSent
                     && peer.acks_syn(ack)
-                    && me.numbers.next_seq.is_some_and(|n| s.seq.after(n)) =>
+                    && me.numbers.next_seq.is_some_and(|n| {
+                        s.seq.after(n) || me.numbers.isn.is_some_and(|isn| s.seq.before(isn))
+                    }) =>
                 {
                     // It answers the receiver's SYN, which a SYN_SENT receiver
-                    // accepts (RFC 9293 §3.10.7.3), with an ISN beyond everything
-                    // it sent: its earlier connection ended unseen (a close or a
-                    // timer the capture cannot show) and it listened again. Nothing
-                    // of that connection's sequence space applies.
+                    // accepts (RFC 9293 §3.10.7.3), with an ISN outside everything
+                    // it sent (beyond it, or — its ISN clock having wrapped during a
+                    // long silence, RFC 6528 — before its last ISN): its earlier
+                    // connection ended unseen (a close or a timer the capture cannot
+                    // show) and it listened again. Nothing of that connection's
+                    // sequence space applies.
                     notes.insert(Note::Inferred);
                     self.set(from, State::Closed, Cause::Inferred, t);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
