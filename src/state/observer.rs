@@ -475,12 +475,13 @@ pub struct Observer {
     /// the peer's last SYN (taken as sent before the RST arrived): if the peer
     /// acknowledges it, the RST closed neither (see `on_other`).
     syn_ack_after_reset: Option<Side>,
-    /// A side the observer closed when 2·MSL ran out in TIME_WAIT (timed from the
-    /// capture of the FIN that put it there), until it sends a SYN: its TIME-WAIT
+    /// Per side: the observer closed it when 2·MSL ran out in TIME_WAIT (timed from
+    /// the capture of the FIN that put it there; both sides can run out at once),
+    /// until the side sends a SYN: its TIME-WAIT
     /// may have begun later (the FIN, or the ACK of its own FIN, held up after the
     /// capture point), and an answer of its old connection (at its `RCV.NXT` then,
     /// which `old_syn_ack` keeps) shows it is still there.
-    time_wait_ran_out: Option<Side>,
+    time_wait_ran_out: [bool; 2],
     /// A side the observer had refuse the peer's SYN (`Note::Refused`, revised to
     /// CLOSED), and then take the peer's next SYN (a reopening): its SYN,ACK
     /// answering an earlier SYN shows the RST answered an earlier copy.
@@ -596,7 +597,7 @@ impl Observer {
             listen_guess: None,
             old_syn_ack: None,
             syn_ack_after_reset: None,
-            time_wait_ran_out: None,
+            time_wait_ran_out: [false; 2],
             refused_then_reopened: None,
             refused: None,
         }
@@ -692,7 +693,7 @@ impl Observer {
                 if now >= deadline {
                     self.set(side, State::Closed, Cause::Expired, t);
                     self.halves[side.index()].set_time_wait_since(None);
-                    self.time_wait_ran_out = Some(side);
+                    self.time_wait_ran_out[side.index()] = true;
                 }
             }
         }
@@ -908,10 +909,10 @@ impl Observer {
             && self.state(from) == State::SynReceived
             && self.half(from).passive
             && self.half(from).numbers.isn.is_none()
-            && self.time_wait_ran_out == Some(from)
+            && self.time_wait_ran_out[from.index()]
             && matches!((self.old_syn_ack, s.ack), (Some((side, _, old)), Some(a)) if side == from && a == old)
         {
-            self.time_wait_ran_out = None;
+            self.time_wait_ran_out[from.index()] = false;
             self.set(from, State::Closed, Cause::Revised, &mut t);
             self.enter_time_wait(from, now, Cause::Revised, &mut t);
             let h = self.half_mut(from);
@@ -1035,22 +1036,21 @@ impl Observer {
                 let past_fin = me
                     .numbers
                     .fin_seq
-                    .filter(|_| self.time_wait_ran_out == Some(to))
+                    .filter(|_| self.time_wait_ran_out[to.index()])
                     .map(|fin| fin + 1);
                 let old_syn_ack = matches!(old_to, State::Listen | State::Closed)
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, past_fin.map_or(ack, |f| ack.max_seq(f))));
                 let refused = self.refused == Some(to) && old_to == State::Closed;
-                let time_wait_ran_out = self
-                    .time_wait_ran_out
-                    .filter(|side| *side == to && old_to == State::Closed);
+                let time_wait_ran_out =
+                    self.time_wait_ran_out[to.index()] && old_to == State::Closed;
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
                     msl_nanos,
                     ..Observer::new()
                 };
-                self.time_wait_ran_out = time_wait_ran_out;
+                self.time_wait_ran_out[to.index()] = time_wait_ran_out;
                 self.refused_then_reopened = refused.then_some(to);
                 self.half_mut(from).state = old_from;
                 if zero_window {
@@ -1592,8 +1592,13 @@ impl Observer {
             if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
                 // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
                 // so does a new SYN that RFC 6191 does not let reopen it; its sender,
-                // if closed, has opened all the same.
+                // if closed, has opened all the same. The receiver keeps the IRS it
+                // took, the sender's old ISN: copies of the new SYN are challenged
+                // too, and move nothing of its sequence space.
                 if opens {
+                    if self.kept_irs.is_none() {
+                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                    }
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
@@ -1793,28 +1798,43 @@ impl Observer {
             }
         }
         let me = *self.half(from);
-        if me.state == State::SynReceived
-            && me.passive
-            && me.numbers.isn.is_none()
-            && self.irs_of(from).is_none()
-            && self.refused_then_reopened == Some(from)
-            && self.half(to).numbers.isn.is_some_and(|isn| {
-                ack != isn + 1 && self.syn_ack_window_excludes(seg, ack, Some(isn))
-            })
-        {
+        let last_syn = self.half(to).numbers.isn.filter(|isn| ack != *isn + 1);
+        if let (true, Some(isn)) = (
+            me.state == State::SynReceived
+                && me.passive
+                && me.numbers.isn.is_none()
+                && self.irs_of(from).is_none()
+                && self.refused_then_reopened == Some(from),
+            last_syn,
+        ) {
             // A side the observer took as refusing the peer's SYN (its RST,ACK
             // answering it from CLOSED) and then as taking the peer's next SYN, with
             // another ISN, in a passive SYN-RECEIVED: its first SYN,ACK answers an
-            // earlier SYN of the peer (a SYN,ACK acknowledges exactly IRS + 1), with a
-            // window that puts the last SYN outside. The RST answered an earlier copy
-            // of that SYN, and the side, listening since, took a later copy: it was in
-            // SYN-RECEIVED on that IRS when the new SYN came, and dropped it with an
-            // ACK (RFC 9293 §3.10.7.4, first check). It keeps that IRS; its RCV.NXT
-            // is the ACK.
+            // earlier SYN of the peer (a SYN,ACK acknowledges exactly IRS + 1). The
+            // RST answered an earlier copy of that SYN, and the side, listening
+            // since, took a later copy: it was in SYN-RECEIVED on that IRS when the
+            // new SYN came.
             self.refused_then_reopened = None;
-            self.kept_irs = Some((from, ack - 1));
-            self.half_mut(to).contiguous = Some(ack);
+            let (smallest, _) = syn_window_bounds(seg.window, seg.options.window_scale);
+            if self.syn_ack_window_excludes(seg, ack, Some(isn)) {
+                // Outside the window this SYN,ACK shows: it dropped the new SYN
+                // with an ACK (RFC 9293 §3.10.7.4, first check). It keeps that
+                // IRS; its RCV.NXT is the ACK.
+                self.kept_irs = Some((from, ack - 1));
+                self.half_mut(to).contiguous = Some(ack);
+            } else {
+                // Inside it (or, the scale unknown, perhaps inside): a SYN in a
+                // passive SYN-RECEIVED returns it to LISTEN, silently (RFC 9293
+                // §3.10.7.4, MUST-11, as `Endpoint` does). This SYN,ACK was sent
+                // before, and answers nothing of now. Where the window's scale
+                // leaves it open, a guess its later segments may refute.
+                self.set(from, State::Listen, Cause::Revised, t);
+                if !isn.in_window(ack, smallest) {
+                    self.listen_guess = Some((from, ack - 1));
+                }
+            }
         }
+        let me = *self.half(from);
         if me.state == State::SynReceived
             && !me.passive
             && me.sent_syn
@@ -2421,6 +2441,24 @@ impl Observer {
                 let p = self.half_mut(to);
                 p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
                 self.deliver_pending_fin(to, now, Cause::Delivered, t);
+            }
+            // It acknowledges exactly past a FIN of the peer seen but not delivered
+            // to it (e.g. taken for a copy of an earlier incarnation's, the ISNs
+            // being the same): the FIN reached it before it sent this segment (and
+            // before a FIN of its own in it). Not from a side holding another IRS
+            // than the peer's ISN: its numbers are another sequence space's.
+            let peer = *self.half(to);
+            if matches!(
+                self.state(from),
+                State::Established | State::FinWait1 | State::FinWait2
+            ) && matches!(
+                peer.state,
+                State::FinWait2 | State::Closing | State::TimeWait | State::LastAck | State::Closed
+            ) && !peer.fin_pending
+                && peer.numbers.fin_seq.is_some_and(|f| ack == f + 1)
+                && self.irs_of(from).is_none()
+            {
+                self.receive_fin(from, now, Cause::Delivered, t);
             }
         }
 
