@@ -3898,3 +3898,25 @@ fn regression_ack_exactly_past_an_undelivered_fin_delivers_it() {
     assert_eq!(w.observer.state(Side::Server), State::CloseWait);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash8`, played byte for byte): the
+/// client's SYN meets a CLOSED server (RST,ACK) and, resent, a listening one, which
+/// answers with a SYN,ACK from ISN 4,289,396,736 and then closes from SYN-RECEIVED:
+/// FIN `<SEQ=ISN+1>`. The SYN,ACK is held up before the capture point, so the
+/// observer sees the RST (refused: both CLOSED), then the FIN (after close), then
+/// the SYN,ACK. A FIN at exactly that SYN,ACK's ISN + 1 is that TCB's: the server
+/// is in FIN_WAIT_1, and the client, which got the FIN before the SYN,ACK (in
+/// SYN-SENT: dropped), has not taken it. Before the fix the observer forgot a FIN
+/// from a side it had closed, and kept the server ESTABLISHED.
+#[test]
+fn regression_fin_seen_before_its_syn_ack() {
+    const CRASH8: &[u8] = &[
+        188, 255, 255, 255, 255, 255, 38, 255, 240, 255, 10, 0, 0, 171, 255, 26, 19, 255, 255, 255,
+        255, 255, 19, 19, 19, 255, 7, 255, 255, 255, 19, 19, 19, 19, 48, 255, 0, 0, 0, 255, 255, 5,
+        20, 19, 19, 19, 255, 19, 19, 19, 19, 0, 33,
+    ];
+    let w = state_world::fuzz_input::run(CRASH8);
+    assert!(w.knowable(Side::Server));
+    assert_eq!(w.observer.state(Side::Server), State::FinWait1);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::FinWait1);
+}

@@ -1942,6 +1942,17 @@ impl Observer {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                     self.half_mut(from).passive = true;
+                    if me.numbers.fin_seq == Some(s.seq + 1) {
+                        // A FIN seen while the side was taken for closed lies at this
+                        // ISN + 1: this TCB sent it, closing from SYN-RECEIVED (the
+                        // FIN overtook the SYN,ACK before the capture point). Its
+                        // receiver, without the SYN,ACK, could not take it yet.
+                        self.set(from, State::FinWait1, Cause::Revised, t);
+                        self.half_mut(from).fin_pending = true;
+                        if self.first_closer.is_none() {
+                            self.first_closer = Some(from);
+                        }
+                    }
                 }
                 _ if me.sent_syn && same_isn => {
                     // A SYN,ACK repeating our SYN after the handshake: a retransmission.
@@ -2308,6 +2319,12 @@ impl Observer {
             self.set(to, State::SynReceived, Cause::Revised, t);
             self.set(to, State::Established, Cause::Received, t);
             return;
+        }
+        if fin && state_from == State::Closed {
+            // A FIN from a side taken for closed is kept: if a SYN,ACK of the side's
+            // next TCB shows up with its ISN just before it, the FIN was that TCB's
+            // (see `on_syn_ack`).
+            self.half_mut(from).numbers.fin_seq = Some(fin_seq);
         }
         if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
