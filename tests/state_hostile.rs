@@ -3920,3 +3920,44 @@ fn regression_fin_seen_before_its_syn_ack() {
     assert_eq!(w.observer.state(Side::Server), State::FinWait1);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::FinWait1);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash9`, played byte for byte): as
+/// `regression_ack_exactly_past_an_undelivered_fin_delivers_it` (the client left
+/// TIME-WAIT unseen; both sides opened again with the same ISNs), but the client's
+/// new FIN `<SEQ=ISN+1>` passes the capture point *before* its SYN,ACK, after the
+/// server's new SYN: the observer, holding the client in TIME_WAIT, takes it for a
+/// copy of the old FIN. The SYN,ACK that then shows the client's new TCB has its
+/// ISN just before that FIN: the FIN was that TCB's, closing from SYN-RECEIVED,
+/// and the server (in SYN-SENT when it came) had not taken it; its ACK past it
+/// later delivers it (server CLOSE_WAIT).
+#[test]
+fn regression_fin_of_a_reopened_tcb_seen_before_its_syn_ack() {
+    const CRASH9: &[u8] = &[
+        0, 3, 0, 0, 171, 0, 0, 0, 3, 0, 0, 0, 0, 190, 190, 190, 190, 190, 190, 190, 185, 0, 255,
+        19, 19, 19, 0, 103, 171, 0, 190, 190, 135, 135, 0, 0, 0, 0, 0, 0, 91, 10, 0, 255, 19, 19,
+        19, 0, 103, 171, 0, 190, 190, 0, 0, 0, 0, 0,
+    ];
+    let w = state_world::fuzz_input::run(CRASH9);
+    assert!(w.knowable(Side::Server));
+    assert_eq!(w.observer.state(Side::Server), State::CloseWait);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash10`, played byte for byte): as
+/// `regression_ack_exactly_past_an_undelivered_fin_delivers_it`, but the server's
+/// ACK exactly past the client's FIN comes while the observer still has the server
+/// in SYN_RECEIVED (the client's ACK of its SYN,ACK is seen after it): a side in
+/// SYN-RECEIVED acknowledges nothing past the SYN, so it has had that ACK and the
+/// FIN: CLOSE_WAIT.
+#[test]
+fn regression_ack_past_an_undelivered_fin_from_syn_received() {
+    const CRASH10: &[u8] = &[
+        0, 3, 0, 0, 171, 0, 0, 0, 3, 255, 255, 255, 255, 255, 255, 255, 190, 190, 190, 9, 0, 0,
+        255, 19, 19, 19, 0, 103, 255, 33, 171, 171, 0, 91, 10, 0, 255, 19, 19, 19, 0, 103, 255, 0,
+        63, 0, 33,
+    ];
+    let w = state_world::fuzz_input::run(CRASH10);
+    assert!(w.knowable(Side::Server));
+    assert_eq!(w.observer.state(Side::Server), State::CloseWait);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
+}

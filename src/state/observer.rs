@@ -1112,7 +1112,16 @@ impl Observer {
                 p.numbers.window_scale = peer.numbers.window_scale;
                 p.sent_syn = true;
                 p.syn_seen = true;
-                self.half_mut(from).state = me.state;
+                // A FIN it was seen to send again after the peer's SYN, just past
+                // this ISN, was this TCB's (it overtook the SYN,ACK), or bit for
+                // bit its earlier incarnation's with the same ISNs: taken as this
+                // TCB's (see `on_syn_ack`).
+                let h = self.half_mut(from);
+                h.state = me.state;
+                h.numbers.fin_seq = me
+                    .numbers
+                    .fin_seq
+                    .filter(|f| me.fin_pending && *f == s.seq + 1);
                 self.set(from, State::Closed, Cause::Inferred, &mut t);
                 self.set(from, State::Listen, Cause::Inferred, &mut t);
                 notes.insert(Note::Reopened);
@@ -1413,11 +1422,30 @@ impl Observer {
         let (true, Some(fin), Some(c)) = (me.fin_pending, me.numbers.fin_seq, me.contiguous) else {
             return;
         };
-        if c.before_or_eq(fin) {
+        // A receiver in SYN-SENT takes nothing but a SYN or RST (RFC 9293
+        // §3.10.7.3): the FIN stays pending.
+        if c.before_or_eq(fin) || self.state(from.peer()) == State::SynSent {
             return;
         }
         self.half_mut(from).fin_pending = false;
         self.receive_fin(from.peer(), now, cause, t);
+    }
+
+    /// A side inferred in SYN_RECEIVED from its SYN,ACK (ISN `isn`): a FIN of it seen
+    /// before, while the observer had it closed (or, again, in TIME_WAIT after the
+    /// peer's new SYN), at exactly `isn + 1` was this TCB's, closing from
+    /// SYN-RECEIVED; it overtook the SYN,ACK before the capture point. Its receiver,
+    /// without the SYN,ACK, could not take it yet: it is pending.
+    fn fin_before_syn_ack(&mut self, side: Side, isn: SeqNum, t: &mut Transitions) {
+        if self.state(side) == State::SynReceived
+            && self.half(side).numbers.fin_seq == Some(isn + 1)
+        {
+            self.set(side, State::FinWait1, Cause::Revised, t);
+            self.half_mut(side).fin_pending = true;
+            if self.first_closer.is_none() {
+                self.first_closer = Some(side);
+            }
+        }
     }
 
     /// `side` processes the peer's FIN (RFC 9293 §3.10.7.4, eighth step).
@@ -1891,7 +1919,9 @@ impl Observer {
             return;
         } else {
             match me.state {
-                State::SynReceived => {}
+                // (Its SYN_RECEIVED inferred from this SYN,ACK, the capture's first
+                // segment or the first after a reopening.)
+                State::SynReceived => self.fin_before_syn_ack(from, s.seq, t),
                 State::SynSent
                     if same_isn
                         && self.reset_in_syn_received[from.index()]
@@ -1942,17 +1972,7 @@ impl Observer {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                     self.half_mut(from).passive = true;
-                    if me.numbers.fin_seq == Some(s.seq + 1) {
-                        // A FIN seen while the side was taken for closed lies at this
-                        // ISN + 1: this TCB sent it, closing from SYN-RECEIVED (the
-                        // FIN overtook the SYN,ACK before the capture point). Its
-                        // receiver, without the SYN,ACK, could not take it yet.
-                        self.set(from, State::FinWait1, Cause::Revised, t);
-                        self.half_mut(from).fin_pending = true;
-                        if self.first_closer.is_none() {
-                            self.first_closer = Some(from);
-                        }
-                    }
+                    self.fin_before_syn_ack(from, s.seq, t);
                 }
                 _ if me.sent_syn && same_isn => {
                     // A SYN,ACK repeating our SYN after the handshake: a retransmission.
@@ -2297,6 +2317,14 @@ impl Observer {
         let state_from = self.state(from);
         let state_to = self.state(to);
         let peer = *self.half(to);
+        if fin_again && state_from == State::TimeWait && state_to == State::SynSent {
+            // Its FIN again, after the peer's new SYN: a side in TIME-WAIT sends no
+            // FIN (its own was acknowledged), so this is a copy still in flight or
+            // the FIN of a new TCB the side opened unseen with the same ISN; its
+            // receiver, in SYN-SENT, cannot take it. Marked pending: a SYN,ACK of
+            // that TCB takes it as its own (see `on_segment`).
+            self.half_mut(from).fin_pending = true;
+        }
         if state_from == State::Closed
             && state_to == State::Closed
             && !fin
@@ -2467,7 +2495,7 @@ impl Observer {
             let peer = *self.half(to);
             if matches!(
                 self.state(from),
-                State::Established | State::FinWait1 | State::FinWait2
+                State::SynReceived | State::Established | State::FinWait1 | State::FinWait2
             ) && matches!(
                 peer.state,
                 State::FinWait2 | State::Closing | State::TimeWait | State::LastAck | State::Closed
