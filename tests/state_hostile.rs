@@ -3961,3 +3961,24 @@ fn regression_ack_past_an_undelivered_fin_from_syn_received() {
     assert_eq!(w.observer.state(Side::Server), State::CloseWait);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash11`, played byte for byte): a
+/// crossed open in which the server's SYN,ACK acknowledges an *earlier* SYN of the
+/// client (ISN 4,278,211,826: the observer keeps that IRS for the server), while
+/// the client, in SYN-RECEIVED, holds ISN 3,444,842,642. The client answers that
+/// unacceptable ACK with `<SEQ=4278211827><CTL=RST>` (RFC 9293 §3.10.7.4, fifth
+/// check) and stays in SYN-RECEIVED; the observer took the RST for the client's
+/// abort and closed it, while it became ESTABLISHED. A side in SYN_RECEIVED whose
+/// RST lies at the IRS + 1 its peer keeps, not its own ISN + 1, now stays.
+#[test]
+fn regression_rst_answering_an_ack_of_another_isn_keeps_its_sender() {
+    const CRASH11: &[u8] = &[
+        242, 84, 0, 255, 255, 0, 180, 180, 180, 180, 180, 180, 251, 255, 255, 255, 255, 255, 171,
+        171, 10, 255, 255, 19, 19, 19, 0, 19, 106, 106, 106, 106, 255, 255, 127, 255, 255, 255, 19,
+        19, 19, 12, 0, 0, 0, 0, 0, 255, 19, 233,
+    ];
+    let w = state_world::fuzz_input::run(CRASH11);
+    assert!(w.knowable(Side::Client));
+    assert_eq!(w.observer.state(Side::Client), State::Established);
+    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Established);
+}

@@ -2093,9 +2093,17 @@ impl Observer {
             notes.insert(Note::Refused);
             self.set(from, State::Closed, Cause::Revised, t);
             self.refused = Some(from);
-        } else if me.state != State::SynSent {
+        } else if me.state != State::SynSent
+            && !(me.state == State::SynReceived
+                && self
+                    .irs_of(to)
+                    .is_some_and(|irs| s.seq == irs + 1 && me.numbers.isn != Some(irs)))
+        {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
-            // (RFC 9293 §3.10.7.3, figure 9 line 5); any other sender is done.
+            // (RFC 9293 §3.10.7.3, figure 9 line 5). So does one in SYN_RECEIVED
+            // (§3.10.7.4, fifth check) whose peer keeps an IRS of it that is not its
+            // ISN now: the peer's segments acknowledge that IRS + 1, and the side
+            // answers `<SEQ=SEG.ACK><CTL=RST>` — this RST. Any other sender is done.
             self.set(from, State::Closed, Cause::Sent, t);
         }
         if peer.state.is_synchronized() || peer.state == State::SynReceived {
