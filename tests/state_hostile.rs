@@ -3982,3 +3982,26 @@ fn regression_rst_answering_an_ack_of_another_isn_keeps_its_sender() {
     assert_eq!(w.observer.state(Side::Client), State::Established);
     assert_eq!(w.pair.endpoint(Side::Client).state(), State::Established);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash12`, played byte for byte): a
+/// listening server takes the client's SYN (ISN 721,420,534) and answers with a
+/// window of 65,535 (no scaling); the client then opens again four times, each new
+/// SYN far outside that window: the server drops each with an ACK and keeps its IRS
+/// (RFC 9293 §3.10.7.4, first check). The observer judged the first against the
+/// window its SYN,ACK showed, but started the connection over for it and forgot that
+/// window, so it guessed the next SYN inside one it could not see (LISTEN) and the
+/// one after taken. A receiver that keeps its TCB now keeps the window it showed.
+/// (The client, in SYN-SENT, answers the server's ACKs of its old ISN with
+/// `<SEQ=721420535><CTL=RST>`, which returns the server to LISTEN.)
+#[test]
+fn regression_kept_tcb_keeps_its_window_for_the_next_syn() {
+    const CRASH12: &[u8] = &[
+        246, 0, 0, 43, 19, 19, 7, 0, 0, 0, 93, 63, 93, 93, 0, 47, 93, 246, 93, 93, 0, 0, 0, 255, 0,
+        19, 223, 223, 6, 64, 19, 19, 223, 223, 6, 19, 19, 0, 19, 19, 246, 19, 19, 223, 223, 19, 19,
+        19, 45,
+    ];
+    let w = state_world::fuzz_input::run(CRASH12);
+    assert!(w.knowable(Side::Server));
+    assert_eq!(w.observer.state(Side::Server), State::Listen);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
+}

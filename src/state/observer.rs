@@ -959,8 +959,8 @@ impl Observer {
 
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
-            let me = self.half(from);
-            let peer = self.half(to);
+            let me = *self.half(from);
+            let peer = *self.half(to);
             let new_isn = matches!(me.numbers.isn, Some(isn) if isn != s.seq);
             // In SYN_SENT only a later ISN is a new attempt; an earlier one is an old
             // duplicate (on_syn).
@@ -1063,6 +1063,12 @@ impl Observer {
                     // The receiver's RCV.NXT is still IRS + 1 (SYN-RECEIVED processes
                     // no text): this side's text or FIN beyond it is out of order.
                     self.half_mut(from).contiguous = Some(irs + 1);
+                    // It keeps its TCB, and the window it showed: the next SYN of
+                    // this side is judged against it too.
+                    let h = self.half_mut(to);
+                    h.numbers.window = peer.numbers.window;
+                    h.numbers.window_scale = peer.numbers.window_scale;
+                    h.window_from_syn = peer.window_from_syn;
                 }
                 self.listen_guess = guess.map(|isn| (to, isn));
                 self.old_syn_ack = old_syn_ack;
