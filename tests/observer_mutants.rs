@@ -1633,3 +1633,145 @@ fn stale_ack_of_an_abandoned_syn_does_not_revive_it() {
     let o = send(&mut obs, C, seg(5001, 301, FIN | ACK));
     assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
 }
+
+// Kills "replace && with ||" in the reopening's `time_wait_ran_out[to] && old_to ==
+// CLOSED` (on_segment; 1047:56 of 51d48e4, 1040:48 of 4e35e7a). The client closes
+// from LAST_ACK (the ACK of its FIN seen: RFC 9293 figure 5 has no TIME-WAIT on that
+// path); the server's 2·MSL runs out and it opens again with a new ISN, which the
+// observer takes as reopening the connection (the client back to LISTEN, then
+// SYN_RECEIVED). A copy of the client's old ACK `<SEQ=102><ACK=302>`, still in
+// flight, then passes: it names exactly what the client acknowledged last, but the
+// client was never in TIME-WAIT, so it is no TIME-WAIT answer to the SYN, and the
+// client is not revised into TIME_WAIT (a CLOSED side answers a SYN with a RST, a
+// listening one with a SYN,ACK). Only the side whose own TIME-WAIT ran out keeps that
+// mark across the reopening.
+#[test]
+fn old_ack_of_a_side_closed_from_last_ack_is_no_time_wait_answer() {
+    let mut obs = handshake();
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    send(&mut obs, C, seg(101, 302, ACK));
+    send(&mut obs, C, seg(101, 302, FIN | ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::LastAck, State::TimeWait)
+    );
+    send(&mut obs, S, seg(302, 102, ACK));
+    assert_eq!(obs.state(C), State::Closed);
+    let later = Duration::from_secs(3600);
+    obs.on_time(later);
+    assert_eq!(obs.state(S), State::Closed);
+    let o = obs.on_segment(S, &seg(5000, 0, SYN), later);
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(C), State::SynReceived);
+    let o = obs.on_segment(C, &seg(102, 302, ACK), later);
+    assert!(
+        !o.transitions.iter().any(|t| t.to == State::TimeWait),
+        "{o:?}"
+    );
+    assert_ne!(obs.state(C), State::TimeWait);
+}
+
+/// `refused()`, then the client's SYN again with a new ISN `isn`, which the observer
+/// takes as reopening: the server, listening again, in a passive SYN_RECEIVED on it.
+fn refused_then_new_syn(isn: u32) -> Observer {
+    let mut obs = refused();
+    let o = send(&mut obs, C, seg(isn, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(S), State::SynReceived);
+    obs
+}
+
+// Kills "delete !" in `if !isn.in_window(ack, smallest)` (the LISTEN guess after a
+// refused SYN's SYN,ACK; on_syn_ack, 1868:20 of b81f13c). The server's SYN,ACK
+// answers the refused SYN 100 (`<ACK=101>`), so it took a later copy of it; its
+// window, 65,535 with no scale offered, is exact (RFC 7323 §2.2), and puts the
+// client's new SYN 5000 inside: that SYN returned the passive SYN-RECEIVED to
+// LISTEN, silently (RFC 9293 §3.10.7.4; MUST-11) — no guess about it. An ACK of
+// IRS 100 seen afterwards comes from no TCB of the server's: it stays in LISTEN.
+#[test]
+fn syn_ack_of_the_refused_syn_with_the_new_syn_inside_its_window_is_certain() {
+    let mut obs = refused_then_new_syn(5000);
+    let o = send(
+        &mut obs,
+        S,
+        Segment::new(SeqNum(700), SeqNum(101), SYN | ACK).with_window(65535),
+    );
+    assert_eq!(obs.state(S), State::Listen, "{o:?}");
+    send(&mut obs, S, seg(701, 101, ACK));
+    assert_eq!(obs.state(S), State::Listen);
+}
+
+// Kills "replace - with +" in `listen_guess = Some((from, ack - 1))` (1869:57 of
+// b81f13c) and again the "delete !" above. The same SYN,ACK, now with a window field
+// of 1,000 and a window scale of 7 offered: the window in use lies between 896 (the
+// field rounded down to whole units of 128, as `Endpoint` does) and 1,000 (the field
+// as Linux keeps it), and the client's new SYN at 1,051 lies 950 past `RCV.NXT` =
+// 101: perhaps inside, perhaps outside. The observer guesses LISTEN; the server's
+// ACK `<ACK=101>` that follows is what a SYN-RECEIVED holding IRS 100 sends when it
+// drops a SYN outside its window (RFC 9293 §3.10.7.4, first check): the server is
+// in SYN_RECEIVED.
+#[test]
+fn ack_of_the_refused_syn_revises_the_listen_guess() {
+    let mut obs = refused_then_new_syn(1051);
+    let syn_ack = Segment::new(SeqNum(700), SeqNum(101), SYN | ACK)
+        .with_window(1000)
+        .with_options(synack::segment::SynOptions {
+            window_scale: Some(7),
+            ..synack::segment::SynOptions::default()
+        });
+    send(&mut obs, S, syn_ack);
+    assert_eq!(obs.state(S), State::Listen);
+    let o = send(&mut obs, S, seg(701, 101, ACK));
+    assert_eq!(obs.state(S), State::SynReceived, "{o:?}");
+    assert!(
+        o.transitions
+            .iter()
+            .any(|t| t.side == S && t.cause == Cause::Revised),
+        "{o:?}"
+    );
+}
+
+// Kills "replace && with ||" in `if fin && state_from == State::Closed` (on_other,
+// 2367:16 of b81f13c). The server refuses the client's SYN (CLOSED); a stray ACK of
+// it, `<SEQ=701><ACK=101>` (no FIN), passes; then its SYN,ACK from ISN 700, which
+// answers the SYN again (it listened and took a copy). Nothing the server sent was a
+// FIN: the SYN,ACK puts it in SYN_RECEIVED (RFC 9293 §3.10.7.2), not FIN_WAIT_1.
+#[test]
+fn segment_without_fin_from_a_closed_side_is_no_fin_of_its_next_tcb() {
+    let mut obs = refused();
+    send(&mut obs, S, seg(701, 101, ACK));
+    let o = send(&mut obs, S, seg(700, 101, SYN | ACK));
+    assert_eq!(obs.state(S), State::SynReceived, "{o:?}");
+}
+
+// Kills "replace && with ||" between `state_from == TimeWait` and `state_to ==
+// SynSent` in the marking of a FIN seen again from TIME_WAIT (on_other, 2336:55 of
+// b81f13c). The server closes first and ends in TIME_WAIT (its FIN at 300), the
+// client closes from LAST_ACK and opens again with its old ISN 99 (the same tick of
+// its ISN clock): TIME-WAIT answers with an ACK `<SEQ=301><ACK=101>` (RFC 9293
+// §3.10.7.4, RFC 6191: not beyond `RCV.NXT`). The server then leaves TIME-WAIT and
+// takes the SYN, with its old ISN too: SYN,ACK `<SEQ=299><ACK=100>`. Its FIN at 300
+// was its old connection's, seen before the client's new SYN, and no FIN followed:
+// the SYN,ACK puts it in SYN_RECEIVED and the client in ESTABLISHED (§3.10.7.3).
+#[test]
+fn ack_from_time_wait_is_no_fin_of_the_next_tcb() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(99, 0, SYN));
+    send(&mut obs, S, seg(299, 100, SYN | ACK));
+    send(&mut obs, C, seg(100, 300, ACK));
+    send(&mut obs, S, seg(300, 100, FIN | ACK));
+    send(&mut obs, C, seg(100, 301, FIN | ACK));
+    send(&mut obs, S, seg(301, 101, ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Closed, State::TimeWait)
+    );
+    send(&mut obs, C, seg(99, 0, SYN));
+    send(&mut obs, S, seg(301, 101, ACK));
+    let o = send(&mut obs, S, seg(299, 100, SYN | ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynReceived),
+        "{o:?}"
+    );
+}

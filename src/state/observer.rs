@@ -1097,12 +1097,14 @@ impl Observer {
 
         // A SYN,ACK answering the peer's new SYN from a side the observer had in
         // TIME_WAIT or CLOSED: its old connection ended unseen (TIME_WAIT cut short,
-        // it listened again), and this is a new one, whatever its numbers.
+        // it listened again), and this is a new one, whatever its numbers. (Such a
+        // side has always sent something: the receiver of a SYN is taken to
+        // SYN_RECEIVED and goes back to LISTEN, not CLOSED, on a RST, and TIME_WAIT
+        // needs its own FIN.)
         if let (true, false, Some(ack)) = (syn, rst, s.ack) {
             let me = *self.half(from);
             let peer = *self.half(to);
             if matches!(me.state, State::TimeWait | State::Closed)
-                && me.numbers.segments > 0
                 && peer.state == State::SynSent
                 && peer.numbers.isn.is_some_and(|isn| ack == isn + 1)
             {
@@ -1793,9 +1795,10 @@ impl Observer {
     ) {
         let to = from.peer();
         let me = *self.half(from);
-        if self.irs_of(from).is_some_and(|irs| ack != irs + 1)
-            && me.numbers.isn == Some(s.seq)
-            && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1)
+        if me.numbers.isn == Some(s.seq)
+            && self.half(to).numbers.isn.is_some_and(|isn| {
+                ack == isn + 1 && self.irs_of(from).is_some_and(|irs| irs != isn)
+            })
         {
             // A TCB's SYN,ACKs all name the one IRS it took (`ACK = IRS + 1`): after
             // one naming the IRS the observer kept for the side, one from the same
@@ -1832,7 +1835,11 @@ impl Observer {
             }
         }
         let me = *self.half(from);
-        let last_syn = self.half(to).numbers.isn.filter(|isn| ack != *isn + 1);
+        let last_syn = self
+            .half(to)
+            .numbers
+            .isn
+            .filter(|_| !self.half(to).acks_syn(ack));
         if let (true, Some(isn)) = (
             me.state == State::SynReceived
                 && me.passive
@@ -2103,13 +2110,16 @@ impl Observer {
             && !(me.state == State::SynReceived
                 && self
                     .irs_of(to)
-                    .is_some_and(|irs| s.seq == irs + 1 && me.numbers.isn != Some(irs)))
+                    .is_some_and(|irs| me.numbers.isn != Some(irs)))
         {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
             // (RFC 9293 §3.10.7.3, figure 9 line 5). So does one in SYN_RECEIVED
             // (§3.10.7.4, fifth check) whose peer keeps an IRS of it that is not its
             // ISN now: the peer's segments acknowledge that IRS + 1, and the side
-            // answers `<SEQ=SEG.ACK><CTL=RST>` — this RST. Any other sender is done.
+            // answers `<SEQ=SEG.ACK><CTL=RST>` — this RST, accepted only at the
+            // peer's `RCV.NXT`, that IRS + 1 (the side's own abort, at its ISN + 1,
+            // lies elsewhere in the peer's window: a challenge, above). Any other
+            // sender is done.
             self.set(from, State::Closed, Cause::Sent, t);
         }
         if peer.state.is_synchronized() || peer.state == State::SynReceived {
@@ -2500,24 +2510,6 @@ impl Observer {
                 let p = self.half_mut(to);
                 p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
                 self.deliver_pending_fin(to, now, Cause::Delivered, t);
-            }
-            // It acknowledges exactly past a FIN of the peer seen but not delivered
-            // to it (e.g. taken for a copy of an earlier incarnation's, the ISNs
-            // being the same): the FIN reached it before it sent this segment (and
-            // before a FIN of its own in it). Not from a side holding another IRS
-            // than the peer's ISN: its numbers are another sequence space's.
-            let peer = *self.half(to);
-            if matches!(
-                self.state(from),
-                State::SynReceived | State::Established | State::FinWait1 | State::FinWait2
-            ) && matches!(
-                peer.state,
-                State::FinWait2 | State::Closing | State::TimeWait | State::LastAck | State::Closed
-            ) && !peer.fin_pending
-                && peer.numbers.fin_seq.is_some_and(|f| ack == f + 1)
-                && self.irs_of(from).is_none()
-            {
-                self.receive_fin(from, now, Cause::Delivered, t);
             }
         }
 
