@@ -4005,3 +4005,26 @@ fn regression_kept_tcb_keeps_its_window_for_the_next_syn() {
     assert_eq!(w.observer.state(Side::Server), State::Listen);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash13`, played byte for byte): as
+/// `regression_syn_ack_of_the_refused_syn_returns_the_side_to_listen`, but the client
+/// opens again twice before the server's SYN,ACK shows (ISNs 1,428,626,732 and
+/// 2,271,876,732); on the second the observer, not knowing the server's window,
+/// guessed it back in LISTEN. The SYN,ACK answers the refused SYN (`<ACK=4280745917>`)
+/// with a window of 65,535 that puts both new SYNs outside: the server took a later
+/// copy of the refused SYN, dropped the new ones with ACKs, and stays in
+/// SYN-RECEIVED until the client's RST at that IRS + 1 (answering its ACKs from
+/// SYN-SENT) returns it to LISTEN. The observer forgot the refusal at the second
+/// reopening, and dropped its LISTEN guess on the SYN,ACK; it now keeps both.
+#[test]
+fn regression_syn_ack_of_the_refused_syn_after_two_reopenings() {
+    const CRASH13: &[u8] = &[
+        188, 255, 38, 255, 255, 251, 255, 255, 10, 134, 87, 19, 255, 0, 0, 229, 255, 255, 1, 0, 0,
+        93, 93, 19, 37, 103, 233, 1, 23, 14, 223, 223, 19, 175, 223, 42, 45, 13, 19, 19, 19, 4,
+        255, 0, 0, 19, 19, 33,
+    ];
+    let w = state_world::fuzz_input::run(CRASH13);
+    assert!(w.knowable(Side::Server));
+    assert_eq!(w.observer.state(Side::Server), State::Listen);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
+}

@@ -886,10 +886,16 @@ impl Observer {
                 }
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
-            } else if side == from && !rst && s.ack.is_some_and(|a| a != irs + 1) {
+            } else if side == from
+                && !rst
+                && s.ack.is_some_and(|a| a != irs + 1)
+                && !(syn && self.refused_then_reopened == Some(from))
+            {
                 // It acknowledges another SYN than the IRS of the guess — the new SYN
                 // it took, from SYN_RECEIVED or with its SYN,ACK from LISTEN: it went
-                // back to LISTEN as guessed, and holds that IRS no more.
+                // back to LISTEN as guessed, and holds that IRS no more. (Not a
+                // SYN,ACK of a side taken as refusing that SYN's earlier copy: it may
+                // answer the copy it took since, see `on_syn_ack`.)
                 self.listen_guess = None;
             }
         }
@@ -1042,7 +1048,10 @@ impl Observer {
                     .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, past_fin.map_or(ack, |f| ack.max_seq(f))));
-                let refused = self.refused == Some(to) && old_to == State::Closed;
+                // (Also through further reopenings, while the side has shown no
+                // SYN,ACK: it may still hold the refused SYN's later copy.)
+                let refused = (self.refused == Some(to) && old_to == State::Closed)
+                    || (self.refused_then_reopened == Some(to) && peer.numbers.isn.is_none());
                 let time_wait_ran_out =
                     self.time_wait_ran_out[to.index()] && old_to == State::Closed;
                 let msl_nanos = self.msl_nanos;
@@ -1840,9 +1849,10 @@ impl Observer {
             .numbers
             .isn
             .filter(|_| !self.half(to).acks_syn(ack));
+        let guessed_listen =
+            me.state == State::Listen && self.listen_guess.is_some_and(|(side, _)| side == from);
         if let (true, Some(isn)) = (
-            me.state == State::SynReceived
-                && me.passive
+            (me.state == State::SynReceived && me.passive || guessed_listen)
                 && me.numbers.isn.is_none()
                 && self.irs_of(from).is_none()
                 && self.refused_then_reopened == Some(from),
@@ -1860,10 +1870,16 @@ impl Observer {
             if self.syn_ack_window_excludes(seg, ack, Some(isn)) {
                 // Outside the window this SYN,ACK shows: it dropped the new SYN
                 // with an ACK (RFC 9293 §3.10.7.4, first check). It keeps that
-                // IRS; its RCV.NXT is the ACK.
+                // IRS; its RCV.NXT is the ACK. (A guess that it went back to
+                // LISTEN on that SYN is refuted.)
+                if guessed_listen {
+                    self.listen_guess = None;
+                    self.set(from, State::SynReceived, Cause::Revised, t);
+                    self.half_mut(from).passive = true;
+                }
                 self.kept_irs = Some((from, ack - 1));
                 self.half_mut(to).contiguous = Some(ack);
-            } else {
+            } else if !guessed_listen {
                 // Inside it (or, the scale unknown, perhaps inside): a SYN in a
                 // passive SYN-RECEIVED returns it to LISTEN, silently (RFC 9293
                 // §3.10.7.4, MUST-11, as `Endpoint` does). This SYN,ACK was sent
