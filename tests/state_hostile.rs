@@ -4028,3 +4028,23 @@ fn regression_syn_ack_of_the_refused_syn_after_two_reopenings() {
     assert_eq!(w.observer.state(Side::Server), State::Listen);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash14`, played byte for byte): a
+/// crossed open with window scaling (the client's SYN: field 1,368, shift 8); the
+/// server sends 1,323 bytes from the client's `RCV.NXT`. The window in use lies
+/// between 1,280 (the field in whole units of 256, as `Endpoint` keeps it) and 1,368
+/// (as Linux would): `Endpoint` trims the segment to 1,280 bytes (RFC 9293
+/// §3.10.7.4) and acknowledges that, so the server's FIN after the 1,323 bytes is
+/// out of order. The observer judged only where the segment starts and took all of
+/// it, then the FIN (client CLOSE_WAIT). A segment whose text runs past the smallest
+/// window the SYN allows is now `Note::AcceptedInUnknownWindow`, and the rule does
+/// not compare its receiver.
+#[test]
+fn regression_text_straddling_the_smallest_syn_window() {
+    const CRASH14: &[u8] = &[
+        171, 59, 171, 171, 171, 0, 219, 232, 14, 255, 16, 0, 255, 255, 255, 255, 3, 202, 154, 59,
+        255, 0, 103, 103, 255, 103, 233, 255, 44, 43, 255, 233, 255, 255, 0, 153,
+    ];
+    let w = state_world::fuzz_input::run(CRASH14);
+    assert!(w.unknown_window[Side::Client.index()]);
+}

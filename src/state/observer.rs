@@ -2596,6 +2596,15 @@ impl Observer {
                 WindowEdge::BeyondSmallestSyn => notes.insert(Note::AcceptedInUnknownWindow),
                 WindowEdge::Within => {}
             }
+            // A segment whose text runs past the smallest window the receiver's
+            // SYN allows is trimmed there or not, as the window in use decides
+            // (RFC 9293 §3.10.7.4, first check): the capture cannot show how much
+            // of it, or its FIN, the receiver took.
+            if s.len > 0
+                && self.against_window(from, s.seq + (s.len - 1)) == WindowEdge::BeyondSmallestSyn
+            {
+                notes.insert(Note::AcceptedInUnknownWindow);
+            }
         }
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && s.seg_len == 0
