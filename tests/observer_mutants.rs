@@ -1775,3 +1775,21 @@ fn ack_from_time_wait_is_no_fin_of_the_next_tcb() {
         "{o:?}"
     );
 }
+
+// The refusal's mark and a LISTEN the observer reached by a RST (on_syn_ack, the
+// `guessed_listen` arm of 6627323+). The client's SYN 100 is refused; it opens again
+// with ISN 5000, which the observer has the listening server take; the client's RST
+// at 5001 then returns the server to LISTEN in the observer's eyes. The server's
+// SYN,ACK `<ACK=101>` with a window of 1,000 (no scale: exact) answers the refused
+// SYN: the server took a later copy of it, so the SYN 5000 lay outside its window
+// (dropped with an ACK, RFC 9293 §3.10.7.4) and so did the RST at 5001 (ignored):
+// it is in SYN_RECEIVED on IRS 100.
+#[test]
+fn syn_ack_of_the_refused_syn_after_a_rst_outside_its_window() {
+    let mut obs = refused_then_new_syn(5000);
+    let o = send(&mut obs, C, seg(5001, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(S), State::Listen);
+    let o = send(&mut obs, S, seg(700, 101, SYN | ACK));
+    assert_eq!(obs.state(S), State::SynReceived, "{o:?}");
+}

@@ -886,16 +886,10 @@ impl Observer {
                 }
                 self.kept_irs = Some((from, irs));
                 self.half_mut(to).contiguous = Some(irs + 1);
-            } else if side == from
-                && !rst
-                && s.ack.is_some_and(|a| a != irs + 1)
-                && !(syn && self.refused_then_reopened == Some(from))
-            {
+            } else if side == from && !rst && s.ack.is_some_and(|a| a != irs + 1) {
                 // It acknowledges another SYN than the IRS of the guess — the new SYN
                 // it took, from SYN_RECEIVED or with its SYN,ACK from LISTEN: it went
-                // back to LISTEN as guessed, and holds that IRS no more. (Not a
-                // SYN,ACK of a side taken as refusing that SYN's earlier copy: it may
-                // answer the copy it took since, see `on_syn_ack`.)
+                // back to LISTEN as guessed, and holds that IRS no more.
                 self.listen_guess = None;
             }
         }
@@ -1849,8 +1843,11 @@ impl Observer {
             .numbers
             .isn
             .filter(|_| !self.half(to).acks_syn(ack));
-        let guessed_listen =
-            me.state == State::Listen && self.listen_guess.is_some_and(|(side, _)| side == from);
+        // (Or in LISTEN, where the observer put it by a guess, or by a RST it judged
+        // against the IRS it believed the side held: a SYN,ACK answering the
+        // refused SYN whose window puts the new SYN outside shows the side kept
+        // that IRS, and neither the new SYN nor a RST at its end reached it.)
+        let guessed_listen = me.state == State::Listen;
         if let (true, Some(isn)) = (
             (me.state == State::SynReceived && me.passive || guessed_listen)
                 && me.numbers.isn.is_none()
