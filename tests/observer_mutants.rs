@@ -1793,3 +1793,37 @@ fn syn_ack_of_the_refused_syn_after_a_rst_outside_its_window() {
     let o = send(&mut obs, S, seg(700, 101, SYN | ACK));
     assert_eq!(obs.state(S), State::SynReceived, "{o:?}");
 }
+
+// Kills "replace - with +" and "replace - with /" in `s.seq + (s.len - 1)`, the last
+// byte of a segment judged against the smallest window its receiver's SYN allows
+// (on_other, 2604:61 of 69623d9). The client's SYN offers shift 8 with a window
+// field of 1,368: with scaling in effect the window in use lies between 1,280 (whole
+// units of 256) and 1,368 (RFC 7323 §2.2: a SYN's field is unscaled). The server's
+// 1,280 bytes from the client's `RCV.NXT` (the client's SYN its last window field)
+// fit in either: accepted whole, with no doubt; 1,281 bytes run past the smaller.
+#[test]
+fn text_ending_at_the_smallest_syn_window_is_known_accepted() {
+    use synack::segment::SynOptions;
+    let shift = |n: u8| SynOptions {
+        window_scale: Some(n),
+        ..SynOptions::default()
+    };
+    let opened = || {
+        let mut obs = Observer::new();
+        let syn = Segment::new(SeqNum(100), SeqNum(0), SYN)
+            .with_window(1368)
+            .with_options(shift(8));
+        send(&mut obs, C, syn);
+        let syn_ack = Segment::new(SeqNum(300), SeqNum(101), SYN | ACK)
+            .with_window(1000)
+            .with_options(shift(0));
+        send(&mut obs, S, syn_ack);
+        obs
+    };
+    let mut obs = opened();
+    let o = send(&mut obs, S, seg(301, 101, ACK).with_len(1280));
+    assert!(!o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+    let mut obs = opened();
+    let o = send(&mut obs, S, seg(301, 101, ACK).with_len(1281));
+    assert!(o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
+}

@@ -1849,7 +1849,9 @@ impl Observer {
         // that IRS, and neither the new SYN nor a RST at its end reached it.)
         let guessed_listen = me.state == State::Listen;
         if let (true, Some(isn)) = (
-            (me.state == State::SynReceived && me.passive || guessed_listen)
+            // (A SYN_RECEIVED side whose ISN the capture has not shown is a passive
+            // one: an active one sent a SYN.)
+            (me.state == State::SynReceived || guessed_listen)
                 && me.numbers.isn.is_none()
                 && self.irs_of(from).is_none()
                 && self.refused_then_reopened == Some(from),
