@@ -3735,6 +3735,16 @@ fn regression_fin_captured_before_its_tcb() {
     assert!(w.old_incarnation[Side::Server.index()]);
 }
 
+/// Plays `input` (a fuzz find, byte for byte; the world checks its rule after every
+/// operation) and requires `side` to end in `state` in both the observer's view and
+/// the endpoint's, the rule comparing it there.
+fn ends_agreed(input: &[u8], side: Side, state: State) {
+    let w = state_world::fuzz_input::run(input);
+    assert!(w.knowable(side), "{side} is not compared");
+    assert_eq!(w.observer.state(side), state);
+    assert_eq!(w.pair.endpoint(side).state(), state);
+}
+
 /// State fuzz find (`fuzz/finds/state/minimized-crash2`, played byte for byte): a
 /// simultaneous close; the server's ACK of the client's FIN passes the capture
 /// point and is held up there for 49,151 s, so the observer's 2·MSL for the
@@ -3751,15 +3761,8 @@ fn regression_fin_captured_before_its_tcb() {
 /// highest ACK *seen*, missed it, and kept the client in SYN_RECEIVED.
 #[test]
 fn regression_time_wait_answer_after_the_lost_ack_of_the_peer_fin() {
-    const CRASH2: &[u8] = &[
-        210, 43, 255, 255, 255, 255, 255, 255, 145, 17, 0, 255, 255, 4, 1, 227, 227, 37, 59, 6,
-        255, 191, 7, 13, 255, 43, 161, 43, 255, 255, 81, 1, 0, 18, 0, 0, 227, 37, 59, 6, 255, 191,
-        255, 43, 161,
-    ];
-    let w = state_world::fuzz_input::run(CRASH2);
-    assert!(w.knowable(Side::Client));
-    assert_eq!(w.observer.state(Side::Client), State::Closed);
-    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Closed);
+    const CRASH2: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash2");
+    ends_agreed(CRASH2, Side::Client, State::Closed);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash1`, played byte for byte):
@@ -3775,15 +3778,8 @@ fn regression_time_wait_answer_after_the_lost_ack_of_the_peer_fin() {
 /// client in SYN_SENT, then SYN_RECEIVED on the late SYN.
 #[test]
 fn regression_syn_ack_from_last_ack_after_isn_clock_wrap() {
-    const CRASH1: &[u8] = &[
-        210, 43, 255, 255, 255, 255, 255, 255, 145, 255, 255, 255, 255, 4, 1, 63, 227, 37, 59, 6,
-        255, 191, 7, 13, 255, 0, 33, 43, 81, 1, 255, 255, 0, 0, 227, 37, 59, 6, 255, 191, 7, 13,
-        255, 43, 0, 62, 255, 161,
-    ];
-    let w = state_world::fuzz_input::run(CRASH1);
-    assert!(w.knowable(Side::Client));
-    assert_eq!(w.observer.state(Side::Client), State::Established);
-    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Established);
+    const CRASH1: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash1");
+    ends_agreed(CRASH1, Side::Client, State::Established);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash3`, played byte for byte): a
@@ -3803,10 +3799,7 @@ fn regression_syn_ack_from_last_ack_after_isn_clock_wrap() {
 /// exact and closed both sides.
 #[test]
 fn regression_syn_ack_of_a_new_tcb_ends_the_kept_irs() {
-    const CRASH3: &[u8] = &[
-        1, 0, 123, 255, 1, 0, 0, 10, 255, 255, 171, 171, 10, 134, 64, 19, 19, 106, 106, 106, 255,
-        255, 255, 19, 19, 19, 0, 19, 106, 106, 106, 255, 255, 255, 19, 19, 19, 0, 0, 0, 255, 0, 33,
-    ];
+    const CRASH3: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash3");
     let w = state_world::fuzz_input::run(CRASH3);
     // The rule stops comparing the client once the server ignored its RST (it may
     // have aborted); the observer knows better here, and says so.
@@ -3828,14 +3821,8 @@ fn regression_syn_ack_of_a_new_tcb_ends_the_kept_irs() {
 /// server in SYN_RECEIVED.
 #[test]
 fn regression_syn_ack_of_the_refused_syn_returns_the_side_to_listen() {
-    const CRASH4: &[u8] = &[
-        246, 84, 255, 84, 84, 103, 255, 0, 103, 103, 88, 233, 103, 0, 103, 47, 19, 19, 19, 47, 19,
-        19, 19, 19, 103, 47, 19, 21, 247, 0, 82, 255, 0, 255, 186, 103, 1, 0, 0, 0, 0, 3,
-    ];
-    let w = state_world::fuzz_input::run(CRASH4);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::Listen);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
+    const CRASH4: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash4");
+    ends_agreed(CRASH4, Side::Server, State::Listen);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash5`, played byte for byte): as
@@ -3847,15 +3834,8 @@ fn regression_syn_ack_of_the_refused_syn_returns_the_side_to_listen() {
 /// SYN_RECEIVED where it is CLOSED. It now remembers each side.
 #[test]
 fn regression_both_time_waits_run_out_at_once() {
-    const CRASH5: &[u8] = &[
-        171, 171, 0, 171, 171, 171, 255, 64, 255, 0, 0, 19, 255, 255, 10, 134, 64, 19, 255, 255,
-        255, 255, 255, 19, 19, 19, 245, 255, 255, 19, 255, 0, 0, 0, 255, 10, 134, 64, 19, 10, 170,
-        233, 44, 255, 103, 233,
-    ];
-    let w = state_world::fuzz_input::run(CRASH5);
-    assert!(w.knowable(Side::Client));
-    assert_eq!(w.observer.state(Side::Client), State::Closed);
-    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Closed);
+    const CRASH5: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash5");
+    ends_agreed(CRASH5, Side::Client, State::Closed);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash6`, played byte for byte): the
@@ -3870,10 +3850,7 @@ fn regression_both_time_waits_run_out_at_once() {
 /// IRS (as a synchronized receiver already did): copies of the new SYN move nothing.
 #[test]
 fn regression_resent_syn_into_time_wait_moves_nothing() {
-    const CRASH6: &[u8] = &[
-        246, 84, 1, 0, 0, 12, 1, 0, 0, 0, 0, 0, 0, 0, 255, 127, 255, 255, 0, 49, 152, 0, 103, 103,
-        255, 42, 84, 255, 255, 246, 240, 10, 0, 0, 109, 103, 255, 9, 67, 67, 67, 47, 245,
-    ];
+    const CRASH6: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash6");
     let w = state_world::fuzz_input::run(CRASH6);
     assert_eq!(w.observer.state(Side::Server), State::Closed);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::Closed);
@@ -3888,15 +3865,8 @@ fn regression_resent_syn_into_time_wait_moves_nothing() {
 /// CLOSE_WAIT (before its own FIN, which then makes it LAST_ACK, not CLOSING).
 #[test]
 fn regression_ack_exactly_past_an_undelivered_fin_delivers_it() {
-    const CRASH7: &[u8] = &[
-        0, 3, 0, 0, 171, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 11, 190, 190, 190, 185, 191, 0, 255, 19, 19,
-        0, 0, 103, 171, 0, 190, 190, 190, 175, 171, 171, 0, 0, 91, 10, 0, 255, 19, 19, 19, 19, 0,
-        0, 103, 171, 0, 190, 190, 190, 175, 1, 0, 0, 0,
-    ];
-    let w = state_world::fuzz_input::run(CRASH7);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::CloseWait);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
+    const CRASH7: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash7");
+    ends_agreed(CRASH7, Side::Server, State::CloseWait);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash8`, played byte for byte): the
@@ -3910,15 +3880,8 @@ fn regression_ack_exactly_past_an_undelivered_fin_delivers_it() {
 /// from a side it had closed, and kept the server ESTABLISHED.
 #[test]
 fn regression_fin_seen_before_its_syn_ack() {
-    const CRASH8: &[u8] = &[
-        188, 255, 255, 255, 255, 255, 38, 255, 240, 255, 10, 0, 0, 171, 255, 26, 19, 255, 255, 255,
-        255, 255, 19, 19, 19, 255, 7, 255, 255, 255, 19, 19, 19, 19, 48, 255, 0, 0, 0, 255, 255, 5,
-        20, 19, 19, 19, 255, 19, 19, 19, 19, 0, 33,
-    ];
-    let w = state_world::fuzz_input::run(CRASH8);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::FinWait1);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::FinWait1);
+    const CRASH8: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash8");
+    ends_agreed(CRASH8, Side::Server, State::FinWait1);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash9`, played byte for byte): as
@@ -3932,15 +3895,8 @@ fn regression_fin_seen_before_its_syn_ack() {
 /// later delivers it (server CLOSE_WAIT).
 #[test]
 fn regression_fin_of_a_reopened_tcb_seen_before_its_syn_ack() {
-    const CRASH9: &[u8] = &[
-        0, 3, 0, 0, 171, 0, 0, 0, 3, 0, 0, 0, 0, 190, 190, 190, 190, 190, 190, 190, 185, 0, 255,
-        19, 19, 19, 0, 103, 171, 0, 190, 190, 135, 135, 0, 0, 0, 0, 0, 0, 91, 10, 0, 255, 19, 19,
-        19, 0, 103, 171, 0, 190, 190, 0, 0, 0, 0, 0,
-    ];
-    let w = state_world::fuzz_input::run(CRASH9);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::CloseWait);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
+    const CRASH9: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash9");
+    ends_agreed(CRASH9, Side::Server, State::CloseWait);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash10`, played byte for byte): as
@@ -3951,15 +3907,8 @@ fn regression_fin_of_a_reopened_tcb_seen_before_its_syn_ack() {
 /// FIN: CLOSE_WAIT.
 #[test]
 fn regression_ack_past_an_undelivered_fin_from_syn_received() {
-    const CRASH10: &[u8] = &[
-        0, 3, 0, 0, 171, 0, 0, 0, 3, 255, 255, 255, 255, 255, 255, 255, 190, 190, 190, 9, 0, 0,
-        255, 19, 19, 19, 0, 103, 255, 33, 171, 171, 0, 91, 10, 0, 255, 19, 19, 19, 0, 103, 255, 0,
-        63, 0, 33,
-    ];
-    let w = state_world::fuzz_input::run(CRASH10);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::CloseWait);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::CloseWait);
+    const CRASH10: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash10");
+    ends_agreed(CRASH10, Side::Server, State::CloseWait);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash11`, played byte for byte): a
@@ -3972,15 +3921,8 @@ fn regression_ack_past_an_undelivered_fin_from_syn_received() {
 /// RST lies at the IRS + 1 its peer keeps, not its own ISN + 1, now stays.
 #[test]
 fn regression_rst_answering_an_ack_of_another_isn_keeps_its_sender() {
-    const CRASH11: &[u8] = &[
-        242, 84, 0, 255, 255, 0, 180, 180, 180, 180, 180, 180, 251, 255, 255, 255, 255, 255, 171,
-        171, 10, 255, 255, 19, 19, 19, 0, 19, 106, 106, 106, 106, 255, 255, 127, 255, 255, 255, 19,
-        19, 19, 12, 0, 0, 0, 0, 0, 255, 19, 233,
-    ];
-    let w = state_world::fuzz_input::run(CRASH11);
-    assert!(w.knowable(Side::Client));
-    assert_eq!(w.observer.state(Side::Client), State::Established);
-    assert_eq!(w.pair.endpoint(Side::Client).state(), State::Established);
+    const CRASH11: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash11");
+    ends_agreed(CRASH11, Side::Client, State::Established);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash12`, played byte for byte): a
@@ -3995,15 +3937,8 @@ fn regression_rst_answering_an_ack_of_another_isn_keeps_its_sender() {
 /// `<SEQ=721420535><CTL=RST>`, which returns the server to LISTEN.)
 #[test]
 fn regression_kept_tcb_keeps_its_window_for_the_next_syn() {
-    const CRASH12: &[u8] = &[
-        246, 0, 0, 43, 19, 19, 7, 0, 0, 0, 93, 63, 93, 93, 0, 47, 93, 246, 93, 93, 0, 0, 0, 255, 0,
-        19, 223, 223, 6, 64, 19, 19, 223, 223, 6, 19, 19, 0, 19, 19, 246, 19, 19, 223, 223, 19, 19,
-        19, 45,
-    ];
-    let w = state_world::fuzz_input::run(CRASH12);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::Listen);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
+    const CRASH12: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash12");
+    ends_agreed(CRASH12, Side::Server, State::Listen);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash13`, played byte for byte): as
@@ -4018,15 +3953,8 @@ fn regression_kept_tcb_keeps_its_window_for_the_next_syn() {
 /// reopening, and dropped its LISTEN guess on the SYN,ACK; it now keeps both.
 #[test]
 fn regression_syn_ack_of_the_refused_syn_after_two_reopenings() {
-    const CRASH13: &[u8] = &[
-        188, 255, 38, 255, 255, 251, 255, 255, 10, 134, 87, 19, 255, 0, 0, 229, 255, 255, 1, 0, 0,
-        93, 93, 19, 37, 103, 233, 1, 23, 14, 223, 223, 19, 175, 223, 42, 45, 13, 19, 19, 19, 4,
-        255, 0, 0, 19, 19, 33,
-    ];
-    let w = state_world::fuzz_input::run(CRASH13);
-    assert!(w.knowable(Side::Server));
-    assert_eq!(w.observer.state(Side::Server), State::Listen);
-    assert_eq!(w.pair.endpoint(Side::Server).state(), State::Listen);
+    const CRASH13: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash13");
+    ends_agreed(CRASH13, Side::Server, State::Listen);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash14`, played byte for byte): a
@@ -4041,10 +3969,7 @@ fn regression_syn_ack_of_the_refused_syn_after_two_reopenings() {
 /// not compare its receiver.
 #[test]
 fn regression_text_straddling_the_smallest_syn_window() {
-    const CRASH14: &[u8] = &[
-        171, 59, 171, 171, 171, 0, 219, 232, 14, 255, 16, 0, 255, 255, 255, 255, 3, 202, 154, 59,
-        255, 0, 103, 103, 255, 103, 233, 255, 44, 43, 255, 233, 255, 255, 0, 153,
-    ];
+    const CRASH14: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash14");
     let w = state_world::fuzz_input::run(CRASH14);
     assert!(w.unknown_window[Side::Client.index()]);
 }
