@@ -3973,3 +3973,19 @@ fn regression_text_straddling_the_smallest_syn_window() {
     let w = state_world::fuzz_input::run(CRASH14);
     assert!(w.unknown_window[Side::Client.index()]);
 }
+
+/// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
+/// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
+/// world, the input passing on the unmutated code
+/// (`fuzz/finds/state/kills-dropped-in-syn-sent`, played byte for byte). After the
+/// client's TIME-WAIT the server opens again; the client's TIME-WAIT answer, a bare
+/// ACK of its old connection, reaches the server in SYN-SENT, which drops it and
+/// answers `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293 §3.10.7.3): the ACK moves nothing in
+/// either sequence space. Then the open crosses and completes; the server's RST
+/// lies inside the client's window but not at its `RCV.NXT` (a challenge ACK, RFC
+/// 5961 §3), and both end ESTABLISHED, as the endpoints do.
+#[test]
+fn ack_dropped_in_syn_sent_moves_nothing() {
+    const INPUT: &[u8] = include_bytes!("../fuzz/finds/state/kills-dropped-in-syn-sent");
+    ends_agreed(INPUT, Side::Client, State::Established);
+}
