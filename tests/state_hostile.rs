@@ -3989,3 +3989,17 @@ fn ack_dropped_in_syn_sent_moves_nothing() {
     const INPUT: &[u8] = include_bytes!("../fuzz/finds/state/kills-dropped-in-syn-sent");
     ends_agreed(INPUT, Side::Client, State::Established);
 }
+
+/// Kills "replace Observer::forget_earlier_connection with ()" (1781:9 of b06307d;
+/// 1731:9 of 4e35e7a): found by fuzzing that mutant with the `state` world, the input
+/// passing on the unmutated code (`fuzz/finds/state/kills-forget-earlier-connection`,
+/// 737 bytes, played byte for byte; not minimised). Sides open again many times with
+/// the same ISNs; a side that sends a SYN with a new ISN opens a new TCB, and what
+/// its earlier connection sent (its FIN, its ACKs) says nothing of it. Keeping those
+/// numbers, the mutant has the server in CLOSE_WAIT where it is CLOSED. The world
+/// checks its rule after every operation.
+#[test]
+fn new_syn_forgets_the_earlier_connection() {
+    const INPUT: &[u8] = include_bytes!("../fuzz/finds/state/kills-forget-earlier-connection");
+    state_world::fuzz_input::run(INPUT);
+}
