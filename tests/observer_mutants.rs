@@ -1634,6 +1634,26 @@ fn stale_ack_of_an_abandoned_syn_does_not_revive_it() {
     assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
 }
 
+/// Server FIN first; the client acknowledges it and closes (LAST_ACK), and the
+/// server's ACK of that FIN closes the client (RFC 793 figure 13, sides swapped):
+/// the server in TIME_WAIT, the client CLOSED.
+fn server_time_wait_client_closed() -> Observer {
+    let mut obs = handshake();
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    send(&mut obs, C, seg(101, 302, ACK));
+    send(&mut obs, C, seg(101, 302, FIN | ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::LastAck, State::TimeWait)
+    );
+    send(&mut obs, S, seg(302, 102, ACK));
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Closed, State::TimeWait)
+    );
+    obs
+}
+
 // Kills "replace && with ||" in the reopening's `time_wait_ran_out[to] && old_to ==
 // CLOSED` (on_segment; 1047:56 of 51d48e4, 1040:48 of 4e35e7a). The client closes
 // from LAST_ACK (the ACK of its FIN seen: RFC 9293 figure 5 has no TIME-WAIT on that
@@ -1647,16 +1667,7 @@ fn stale_ack_of_an_abandoned_syn_does_not_revive_it() {
 // mark across the reopening.
 #[test]
 fn old_ack_of_a_side_closed_from_last_ack_is_no_time_wait_answer() {
-    let mut obs = handshake();
-    send(&mut obs, S, seg(301, 101, FIN | ACK));
-    send(&mut obs, C, seg(101, 302, ACK));
-    send(&mut obs, C, seg(101, 302, FIN | ACK));
-    assert_eq!(
-        (obs.state(C), obs.state(S)),
-        (State::LastAck, State::TimeWait)
-    );
-    send(&mut obs, S, seg(302, 102, ACK));
-    assert_eq!(obs.state(C), State::Closed);
+    let mut obs = server_time_wait_client_closed();
     let later = Duration::from_secs(3600);
     obs.on_time(later);
     assert_eq!(obs.state(S), State::Closed);
@@ -1746,29 +1757,19 @@ fn segment_without_fin_from_a_closed_side_is_no_fin_of_its_next_tcb() {
 
 // Kills "replace && with ||" between `state_from == TimeWait` and `state_to ==
 // SynSent` in the marking of a FIN seen again from TIME_WAIT (on_other, 2336:55 of
-// b81f13c). The server closes first and ends in TIME_WAIT (its FIN at 300), the
-// client closes from LAST_ACK and opens again with its old ISN 99 (the same tick of
-// its ISN clock): TIME-WAIT answers with an ACK `<SEQ=301><ACK=101>` (RFC 9293
+// b81f13c). The server closes first and ends in TIME_WAIT (its FIN at 301), the
+// client closes from LAST_ACK and opens again with its old ISN 100 (the same tick of
+// its ISN clock): TIME-WAIT answers with an ACK `<SEQ=302><ACK=102>` (RFC 9293
 // §3.10.7.4, RFC 6191: not beyond `RCV.NXT`). The server then leaves TIME-WAIT and
-// takes the SYN, with its old ISN too: SYN,ACK `<SEQ=299><ACK=100>`. Its FIN at 300
+// takes the SYN, with its old ISN too: SYN,ACK `<SEQ=300><ACK=101>`. Its FIN at 301
 // was its old connection's, seen before the client's new SYN, and no FIN followed:
 // the SYN,ACK puts it in SYN_RECEIVED and the client in ESTABLISHED (§3.10.7.3).
 #[test]
 fn ack_from_time_wait_is_no_fin_of_the_next_tcb() {
-    let mut obs = Observer::new();
-    send(&mut obs, C, seg(99, 0, SYN));
-    send(&mut obs, S, seg(299, 100, SYN | ACK));
-    send(&mut obs, C, seg(100, 300, ACK));
-    send(&mut obs, S, seg(300, 100, FIN | ACK));
-    send(&mut obs, C, seg(100, 301, FIN | ACK));
-    send(&mut obs, S, seg(301, 101, ACK));
-    assert_eq!(
-        (obs.state(C), obs.state(S)),
-        (State::Closed, State::TimeWait)
-    );
-    send(&mut obs, C, seg(99, 0, SYN));
-    send(&mut obs, S, seg(301, 101, ACK));
-    let o = send(&mut obs, S, seg(299, 100, SYN | ACK));
+    let mut obs = server_time_wait_client_closed();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(302, 102, ACK));
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
     assert_eq!(
         (obs.state(C), obs.state(S)),
         (State::Established, State::SynReceived),

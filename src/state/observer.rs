@@ -1847,11 +1847,11 @@ impl Observer {
         // against the IRS it believed the side held: a SYN,ACK answering the
         // refused SYN whose window puts the new SYN outside shows the side kept
         // that IRS, and neither the new SYN nor a RST at its end reached it.)
-        let guessed_listen = me.state == State::Listen;
+        let in_listen = me.state == State::Listen;
         if let (true, Some(isn)) = (
             // (A SYN_RECEIVED side whose ISN the capture has not shown is a passive
             // one: an active one sent a SYN.)
-            (me.state == State::SynReceived || guessed_listen)
+            (me.state == State::SynReceived || in_listen)
                 && me.numbers.isn.is_none()
                 && self.irs_of(from).is_none()
                 && self.refused_then_reopened == Some(from),
@@ -1871,14 +1871,14 @@ impl Observer {
                 // with an ACK (RFC 9293 §3.10.7.4, first check). It keeps that
                 // IRS; its RCV.NXT is the ACK. (A guess that it went back to
                 // LISTEN on that SYN is refuted.)
-                if guessed_listen {
+                if in_listen {
                     self.listen_guess = None;
                     self.set(from, State::SynReceived, Cause::Revised, t);
                     self.half_mut(from).passive = true;
                 }
                 self.kept_irs = Some((from, ack - 1));
                 self.half_mut(to).contiguous = Some(ack);
-            } else if !guessed_listen {
+            } else if !in_listen {
                 // Inside it (or, the scale unknown, perhaps inside): a SYN in a
                 // passive SYN-RECEIVED returns it to LISTEN, silently (RFC 9293
                 // §3.10.7.4, MUST-11, as `Endpoint` does). This SYN,ACK was sent
@@ -1947,9 +1947,7 @@ impl Observer {
             return;
         } else {
             match me.state {
-                // (Its SYN_RECEIVED inferred from this SYN,ACK, the capture's first
-                // segment or the first after a reopening.)
-                State::SynReceived => self.fin_before_syn_ack(from, s.seq, t),
+                State::SynReceived => {}
                 State::SynSent
                     if same_isn
                         && self.reset_in_syn_received[from.index()]
@@ -2000,7 +1998,6 @@ impl Observer {
                     notes.insert(Note::Inferred);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                     self.half_mut(from).passive = true;
-                    self.fin_before_syn_ack(from, s.seq, t);
                 }
                 _ if me.sent_syn && same_isn => {
                     // A SYN,ACK repeating our SYN after the handshake: a retransmission.
@@ -2040,6 +2037,9 @@ impl Observer {
                     return;
                 }
             }
+            // Its first SYN,ACK seen, from SYN_RECEIVED (inferred from it here, or
+            // at the capture's start or a reopening).
+            self.fin_before_syn_ack(from, s.seq, t);
             let h = self.half_mut(from);
             h.sent_syn_ack = true;
             h.syn_seen = true;
@@ -2599,7 +2599,9 @@ impl Observer {
             // SYN allows is trimmed there or not, as the window in use decides
             // (RFC 9293 §3.10.7.4, first check): the capture cannot show how much
             // of it, or its FIN, the receiver took.
+            // (Only a SYN's window field leaves the window in doubt.)
             if s.len > 0
+                && peer.window_from_syn
                 && self.against_window(from, s.seq + (s.len - 1)) == WindowEdge::BeyondSmallestSyn
             {
                 notes.insert(Note::AcceptedInUnknownWindow);
