@@ -3974,6 +3974,90 @@ fn regression_text_straddling_the_smallest_syn_window() {
     assert!(w.unknown_window[Side::Client.index()]);
 }
 
+/// State fuzz find (`fuzz/finds/state/minimized-crash15`, played byte for byte;
+/// `4395412f`, crash8's kind across a reopening): the server refuses the client's
+/// SYN, listens, takes the SYN's retransmission and closes from SYN-RECEIVED. Its
+/// FIN `<SEQ=1><ACK=ISN+1>` passes the capture point before its SYN,ACK (ISN 0),
+/// while the observer has it closed after the refusal; then the client's SYN again,
+/// which the observer takes as reopening the connection. The FIN acknowledges
+/// exactly that SYN and no SYN,ACK of the server was seen: it came from a TCB that
+/// took an earlier copy of the SYN, and is carried across the reopening, so the
+/// SYN,ACK that follows leaves the server in FIN_WAIT_1 (its FIN pending), as its
+/// endpoint. Before the fix the reopening forgot the FIN and the server ended
+/// ESTABLISHED. `crash16-f706bf6d` (238 bytes, not minimised), found while fuzzing a
+/// mutant, failed on the same cause and passes with the same fix.
+#[test]
+fn regression_refused_side_fin_carried_across_a_reopening() {
+    const CRASH15: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash15");
+    ends_agreed(CRASH15, Side::Server, State::FinWait1);
+    const CRASH16: &[u8] = include_bytes!("../fuzz/finds/state/crash16-f706bf6d");
+    state_world::fuzz_input::run(CRASH16);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash17`, played byte for byte;
+/// `3c68daef`, found while fuzzing a mutant, failing on the unmutated code): the
+/// client takes the server's SYN,ACK (ESTABLISHED) and the server, in a passive
+/// SYN-RECEIVED, closes (FIN_WAIT_1). Then an old SYN of the server, sent 18 hours
+/// before and held up, passes the capture point with an ISN after the server's; the
+/// observer takes it as a new TCB of the server (it cannot know better yet) and the
+/// client challenges it (RFC 5961 §4). The server's FIN at its old numbers follows.
+/// The client keeps the IRS it took from the SYN,ACK, so that FIN is in order and
+/// moves it to CLOSE_WAIT, as its endpoint. Before the fix the observer kept the old
+/// IRS only for a sender it had in a synchronized state, not in SYN_RECEIVED, judged
+/// the FIN against the new ISN and left the client ESTABLISHED. `7a401bac`,
+/// `c86c63f5` (minimised) and `5f41020a` failed on the same cause.
+#[test]
+fn regression_old_syn_from_syn_received_keeps_the_peer_irs() {
+    const CRASH17: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash17");
+    ends_agreed(CRASH17, Side::Client, State::CloseWait);
+    const CRASH17B: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash17b-7a401bac");
+    ends_agreed(CRASH17B, Side::Client, State::CloseWait);
+    const CRASH17C: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash17c-c86c63f5");
+    ends_agreed(CRASH17C, Side::Client, State::CloseWait);
+    const CRASH17D: &[u8] = include_bytes!("../fuzz/finds/state/crash17d-5f41020a");
+    ends_agreed(CRASH17D, Side::Client, State::CloseWait);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash18`, played byte for byte;
+/// `1ec94d7e`): the server's first SYN reaches the client, which takes it and then
+/// closes from SYN-RECEIVED (FIN_WAIT_1, its FIN at its ISN + 1); the server closes
+/// that TCB from SYN-SENT (no segment) and opens another, which takes the client's
+/// SYN. The two TCBs disagree (the client holds the old ISN as IRS). The new TCB's
+/// FIN,ACK acknowledges the client's ISN + 1: the observer, which had the server in
+/// SYN_SENT, infers a SYN,ACK the capture missed and used to move the client back
+/// from FIN_WAIT_1 to SYN_RECEIVED and ESTABLISHED, a transition no TCP makes. An
+/// ACK from SYN_SENT that lies within the sequence space of a FIN the peer was seen
+/// sending no longer moves the peer back: the client reaches FIN_WAIT_2 on the ACK
+/// of its FIN, as its endpoint. `82d4c351` and `6f6c3b3e` (minimised, found while
+/// fuzzing mutants) failed on the same cause.
+#[test]
+fn regression_ack_from_syn_sent_does_not_move_a_closing_peer_back() {
+    const CRASH18: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash18");
+    ends_agreed(CRASH18, Side::Client, State::FinWait2);
+    const CRASH18B: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash18b-82d4c351");
+    ends_agreed(CRASH18B, Side::Client, State::FinWait2);
+    const CRASH18C: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash18c-6f6c3b3e");
+    ends_agreed(CRASH18C, Side::Client, State::FinWait2);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash19`, played byte for byte;
+/// `a9e7cf57`, found while fuzzing a mutant, failing on the unmutated code): after a
+/// connection that ends with the client (passive) in TIME_WAIT, the server opens
+/// again with the same ISN (its clock has not ticked) and the client, aborted and
+/// opened again unseen, takes that SYN (crossed) and closes. Its bare SYN, with the
+/// same ISN as before, looks like a retransmission; whichever TCB sent it, the
+/// server, in SYN-SENT, takes it (RFC 9293 §3.10.7.3: SYN_RECEIVED), and then the
+/// client's FIN (CLOSE_WAIT), as its endpoint. Before the fix the observer let such
+/// a SYN reach only a receiver in CLOSED or LISTEN, left the server in SYN_SENT and
+/// ended it ESTABLISHED. `crash19b-a9e7cf57` (not minimised) failed on the same cause.
+#[test]
+fn regression_same_isn_syn_into_syn_sent_is_taken() {
+    const CRASH19: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash19");
+    ends_agreed(CRASH19, Side::Server, State::CloseWait);
+    const CRASH19B: &[u8] = include_bytes!("../fuzz/finds/state/crash19b-a9e7cf57");
+    state_world::fuzz_input::run(CRASH19B);
+}
+
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
 /// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
 /// world, the input passing on the unmutated code

@@ -1046,6 +1046,15 @@ impl Observer {
                 // SYN,ACK: it may still hold the refused SYN's later copy.)
                 let refused = (self.refused == Some(to) && old_to == State::Closed)
                     || (self.refused_then_reopened == Some(to) && peer.numbers.isn.is_none());
+                // A FIN the receiver was seen to send after it refused, with no SYN,ACK
+                // seen and acknowledging exactly this SYN, came from a TCB that took
+                // an earlier copy of it (unseen) and closed from SYN-RECEIVED: it
+                // stays, for the receiver's SYN,ACK to claim (`fin_before_syn_ack`).
+                let refused_fin = peer
+                    .numbers
+                    .fin_seq
+                    .filter(|_| refused && peer.numbers.isn.is_none())
+                    .filter(|_| peer.numbers.highest_ack == Some(s.seq + 1));
                 let time_wait_ran_out =
                     self.time_wait_ran_out[to.index()] && old_to == State::Closed;
                 let msl_nanos = self.msl_nanos;
@@ -1055,6 +1064,7 @@ impl Observer {
                 };
                 self.time_wait_ran_out[to.index()] = time_wait_ran_out;
                 self.refused_then_reopened = refused.then_some(to);
+                self.half_mut(to).numbers.fin_seq = refused_fin;
                 self.half_mut(from).state = old_from;
                 if zero_window {
                     self.half_mut(to).numbers.window = Some(0);
@@ -1584,9 +1594,15 @@ impl Observer {
                 // copies outside its window: the guess stands until the receiver
                 // shows which IRS it holds.
                 // (Entering SYN_RECEIVED leaves `listen_guess` as it is.)
-                if matches!(peer.state, State::Closed | State::Listen) {
-                    self.set(to, State::SynReceived, Cause::Received, t);
-                    self.half_mut(to).passive = true;
+                match peer.state {
+                    State::Closed | State::Listen => {
+                        self.set(to, State::SynReceived, Cause::Received, t);
+                        self.half_mut(to).passive = true;
+                    }
+                    // One in SYN-SENT takes any SYN (RFC 9293 §3.10.7.3), a copy of
+                    // an earlier incarnation's as well.
+                    State::SynSent => self.set(to, State::SynReceived, Cause::Received, t),
+                    _ => {}
                 }
                 return;
             }
@@ -1651,9 +1667,14 @@ impl Observer {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
                 if opens {
-                    if me.state.is_synchronized() && self.kept_irs.is_none() {
-                        // The receiver keeps the IRS it took, the sender's old ISN:
-                        // the sender's SYN,ACK from its new one is challenged too.
+                    if (me.state.is_synchronized() || me.state == State::SynReceived)
+                        && self.kept_irs.is_none()
+                    {
+                        // The receiver keeps the IRS it took, the sender's old ISN
+                        // (from its SYN,ACK, if the sender was in SYN_RECEIVED): the
+                        // sender's SYN,ACK from its new one is challenged too, and
+                        // text or a FIN at the old numbers — the SYN was an old
+                        // duplicate after all — is judged against the old IRS.
                         self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
                     }
                     self.forget_earlier_connection(from);
@@ -2508,8 +2529,25 @@ impl Observer {
                     .highest_ack
                     .zip(self.half(from).numbers.isn)
                     .is_some_and(|(acked, isn)| acked.after(isn));
+                // Nor does one for a peer seen sending its FIN (FIN_WAIT_1 and
+                // after, LAST_ACK) when the ACK lies within that FIN's sequence space:
+                // the FIN was sent past SYN_RECEIVED in the connection the peer still
+                // holds, whichever TCB of the sender the ACK comes from. (An ACK past
+                // it answers a new TCB of the peer, opened after an unseen end.)
+                let sent_fin = matches!(
+                    self.state(to),
+                    State::FinWait1
+                        | State::FinWait2
+                        | State::Closing
+                        | State::TimeWait
+                        | State::LastAck
+                ) && self
+                    .half(to)
+                    .numbers
+                    .fin_seq
+                    .is_some_and(|f| ack.before_or_eq(f + 1));
                 if self.state(to) != State::SynReceived
-                    && !(self.state(to).is_synchronized() && answered_this_syn)
+                    && !(self.state(to).is_synchronized() && (answered_this_syn || sent_fin))
                 {
                     self.set(to, State::SynReceived, Cause::Inferred, t);
                 }
