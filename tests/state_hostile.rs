@@ -32,7 +32,7 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use synack::state::{Config, Side, State};
+use synack::state::{Config, DEFAULT_MSL, Side, State};
 
 mod state_world;
 use state_world::{Op, World};
@@ -543,9 +543,12 @@ fn regression_syn_after_isn_clock_wrap() {
 }
 
 /// A fuzz find replayed: the endpoints' configurations and the operations decoded
-/// from its input (each `apply` checks the observer against the endpoints).
+/// from its input (each `apply` checks the observer against the endpoints). Found
+/// before the MSL rule, many hold a segment longer than the MSL before the capture
+/// point: the sides stay compared ([`World::compare_past_the_msl`]).
 fn replay(client: Config, server: Config, ops: &[Op]) -> World {
     let mut w = World::new(client, server);
+    w.compare_past_the_msl = true;
     for op in ops {
         w.apply(*op);
     }
@@ -3612,7 +3615,7 @@ fn regression_stale_fin_while_the_peer_lost_its_tcb_unseen() {
         43, 43, 82, 43, 43, 43, 203, 43, 46, 9, 255,
     ];
     for input in [C353DDAF, O55008D2] {
-        let w = state_world::fuzz_input::run(input);
+        let w = state_world::fuzz_input::run_past_the_msl(input);
         assert!(w.old_incarnation[Side::Server.index()]);
     }
 }
@@ -3649,9 +3652,9 @@ fn regression_old_fin_beyond_snd_nxt_with_the_same_isns() {
         171, 255, 41, 28, 64, 43, 64, 28, 52, 28, 255, 28, 171, 43, 43, 43, 43, 4, 43, 0, 90, 0, 0,
         0, 49, 58, 43, 43, 43, 43, 47, 81,
     ];
-    let w = state_world::fuzz_input::run(O307D0797);
+    let w = state_world::fuzz_input::run_past_the_msl(O307D0797);
     assert_eq!(w.old_incarnation, [true, true]);
-    let w = state_world::fuzz_input::run(O1E094046);
+    let w = state_world::fuzz_input::run_past_the_msl(O1E094046);
     assert!(w.old_incarnation[Side::Client.index()]);
     // 31d85350: the server's old FIN `<SEQ=ISS+1>` lies in its new incarnation's
     // space, but acknowledges the client's old FIN (`<ACK=C+2>`), beyond what the
@@ -3666,7 +3669,7 @@ fn regression_old_fin_beyond_snd_nxt_with_the_same_isns() {
         43, 255, 88, 0, 0, 0, 88, 0, 45, 43, 43, 43, 49, 43, 255, 43, 88, 88, 0, 221, 221, 221,
         221, 255, 105,
     ];
-    let w = state_world::fuzz_input::run(O31D85350);
+    let w = state_world::fuzz_input::run_past_the_msl(O31D85350);
     assert_eq!(w.old_incarnation, [true, true]);
 }
 
@@ -3686,7 +3689,7 @@ fn regression_fin_beyond_the_smallest_syn_window() {
         61, 25, 0, 4, 0, 0, 43, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
         255,
     ];
-    let w = state_world::fuzz_input::run(C2401ABB);
+    let w = state_world::fuzz_input::run_past_the_msl(C2401ABB);
     assert!(w.unknown_window[Side::Client.index()]);
 }
 
@@ -3710,7 +3713,7 @@ fn regression_new_syn_after_isn_clock_wrap_from_syn_received() {
         148, 148, 148, 255, 148, 148, 148, 255, 47, 198, 255, 242, 255, 43, 43, 48, 0, 42, 82, 43,
         43, 47, 81,
     ];
-    let w = state_world::fuzz_input::run(F1C24EDF);
+    let w = state_world::fuzz_input::run_past_the_msl(F1C24EDF);
     assert_eq!(w.old_duplicate, [true, true]);
 }
 
@@ -3731,7 +3734,7 @@ fn regression_fin_captured_before_its_tcb() {
         43, 43, 64, 255, 248, 0, 255, 0, 43, 43, 18, 18, 18, 18, 4, 161, 250, 0, 249, 249, 249,
         249, 0, 0,
     ];
-    let w = state_world::fuzz_input::run(C8AF284D);
+    let w = state_world::fuzz_input::run_past_the_msl(C8AF284D);
     assert!(w.old_incarnation[Side::Server.index()]);
 }
 
@@ -3739,7 +3742,7 @@ fn regression_fin_captured_before_its_tcb() {
 /// operation) and requires `side` to end in `state` in both the observer's view and
 /// the endpoint's, the rule comparing it there.
 fn ends_agreed(input: &[u8], side: Side, state: State) {
-    let w = state_world::fuzz_input::run(input);
+    let w = state_world::fuzz_input::run_past_the_msl(input);
     assert!(w.knowable(side), "{side} is not compared");
     assert_eq!(w.observer.state(side), state);
     assert_eq!(w.pair.endpoint(side).state(), state);
@@ -3800,7 +3803,7 @@ fn regression_syn_ack_from_last_ack_after_isn_clock_wrap() {
 #[test]
 fn regression_syn_ack_of_a_new_tcb_ends_the_kept_irs() {
     const CRASH3: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash3");
-    let w = state_world::fuzz_input::run(CRASH3);
+    let w = state_world::fuzz_input::run_past_the_msl(CRASH3);
     // The rule stops comparing the client once the server ignored its RST (it may
     // have aborted); the observer knows better here, and says so.
     assert!(!w.knowable(Side::Client));
@@ -3851,7 +3854,7 @@ fn regression_both_time_waits_run_out_at_once() {
 #[test]
 fn regression_resent_syn_into_time_wait_moves_nothing() {
     const CRASH6: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash6");
-    let w = state_world::fuzz_input::run(CRASH6);
+    let w = state_world::fuzz_input::run_past_the_msl(CRASH6);
     assert_eq!(w.observer.state(Side::Server), State::Closed);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::Closed);
 }
@@ -3970,7 +3973,7 @@ fn regression_syn_ack_of_the_refused_syn_after_two_reopenings() {
 #[test]
 fn regression_text_straddling_the_smallest_syn_window() {
     const CRASH14: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash14");
-    let w = state_world::fuzz_input::run(CRASH14);
+    let w = state_world::fuzz_input::run_past_the_msl(CRASH14);
     assert!(w.unknown_window[Side::Client.index()]);
 }
 
@@ -3991,7 +3994,7 @@ fn regression_refused_side_fin_carried_across_a_reopening() {
     const CRASH15: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash15");
     ends_agreed(CRASH15, Side::Server, State::FinWait1);
     const CRASH16: &[u8] = include_bytes!("../fuzz/finds/state/crash16-f706bf6d");
-    state_world::fuzz_input::run(CRASH16);
+    state_world::fuzz_input::run_past_the_msl(CRASH16);
 }
 
 /// State fuzz find (`fuzz/finds/state/minimized-crash17`, played byte for byte;
@@ -4055,7 +4058,74 @@ fn regression_same_isn_syn_into_syn_sent_is_taken() {
     const CRASH19: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash19");
     ends_agreed(CRASH19, Side::Server, State::CloseWait);
     const CRASH19B: &[u8] = include_bytes!("../fuzz/finds/state/crash19b-a9e7cf57");
-    state_world::fuzz_input::run(CRASH19B);
+    state_world::fuzz_input::run_past_the_msl(CRASH19B);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash20`, played byte for byte;
+/// `bfac0c04`, found on 2026-12-04 after 72,000 executions): the client's last ACK,
+/// sent from TIME-WAIT, is held up before the capture point while its TIME-WAIT runs
+/// out; the client opens again (a new ISN) and the server, still in LAST_ACK,
+/// challenges that SYN (RFC 5961 §4). Then the old ACK passes: at the server's
+/// `RCV.NXT`, acknowledging its FIN, it closes the server. The observer judged it
+/// against the client's new ISN (a segment of a SYN_SENT side before its ISN + 1 is
+/// an earlier incarnation's, outside the window) and left the server in LAST_ACK;
+/// the server now keeps, against any new SYN it challenges, the IRS it took (the
+/// client's old ISN), whatever state the observer has the client in.
+#[test]
+fn regression_old_last_ack_after_a_challenged_syn_closes_last_ack() {
+    const CRASH20: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash20");
+    ends_agreed(CRASH20, Side::Server, State::Closed);
+    const CRASH20B: &[u8] = include_bytes!("../fuzz/finds/state/crash20b-bfac0c04");
+    state_world::fuzz_input::run_past_the_msl(CRASH20B);
+}
+
+/// The MSL rule of `tests/state_world` (2026-12-04): the two finds left open before it
+/// (`fuzz/finds/state/msl-104b8559`: a server's SYN held 240 s before the capture
+/// point, which the observer cannot tell from a new TCB after its ISN clock wrapped;
+/// `msl-fc3e3a86`: an ACK held 13 hours, then a SYN whose ISN clock had wrapped) each
+/// hold a segment longer than the MSL (120 s) before the capture point, which RFC 9293
+/// assumes no segment does (§3.4.1). Played under the rule, neither side is compared
+/// after it; played as before, the disagreement is still there.
+#[test]
+fn segment_outliving_the_msl_ends_the_comparison() {
+    for input in [
+        &include_bytes!("../fuzz/finds/state/msl-104b8559")[..],
+        &include_bytes!("../fuzz/finds/state/msl-fc3e3a86")[..],
+    ] {
+        let w = state_world::fuzz_input::run(input);
+        assert!(w.outlived);
+        assert!(!w.knowable(Side::Client) && !w.knowable(Side::Server));
+        let past = std::panic::catch_unwind(|| state_world::fuzz_input::run_past_the_msl(input));
+        assert!(
+            past.is_err(),
+            "the observer agrees past the MSL now: a test to revise"
+        );
+    }
+}
+
+/// A segment held before the capture point for exactly the MSL has not outlived it
+/// (the sides stay compared); one nanosecond more has (a handshake whose SYN,ACK
+/// waits before the capture point).
+#[test]
+fn segment_held_for_the_msl_has_not_outlived_it() {
+    use core::time::Duration;
+    use state_world::Op::*;
+    for (extra, outlived) in [(Duration::ZERO, false), (Duration::from_nanos(1), true)] {
+        let mut w = World::new(Config::default(), Config::default());
+        for op in [
+            Listen(Side::Server),
+            Connect(Side::Client),
+            Deliver(0),
+            Wait(DEFAULT_MSL + extra),
+            DeliverAll,
+        ] {
+            w.apply(op);
+        }
+        assert_eq!(w.outlived, outlived);
+        assert_eq!(w.knowable(Side::Client), !outlived);
+        assert_eq!(w.knowable(Side::Server), !outlived);
+        assert_eq!(w.observer.state(Side::Client), State::Established);
+    }
 }
 
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
@@ -4085,5 +4155,5 @@ fn ack_dropped_in_syn_sent_moves_nothing() {
 #[test]
 fn new_syn_forgets_the_earlier_connection() {
     const INPUT: &[u8] = include_bytes!("../fuzz/finds/state/kills-forget-earlier-connection");
-    state_world::fuzz_input::run(INPUT);
+    state_world::fuzz_input::run_past_the_msl(INPUT);
 }

@@ -1667,14 +1667,13 @@ impl Observer {
                 // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
                 // Its sender, if closed, has opened all the same.
                 if opens {
-                    if (me.state.is_synchronized() || me.state == State::SynReceived)
-                        && self.kept_irs.is_none()
-                    {
+                    if self.kept_irs.is_none() {
                         // The receiver keeps the IRS it took, the sender's old ISN
-                        // (from its SYN,ACK, if the sender was in SYN_RECEIVED): the
-                        // sender's SYN,ACK from its new one is challenged too, and
-                        // text or a FIN at the old numbers — the SYN was an old
-                        // duplicate after all — is judged against the old IRS.
+                        // (from its SYN or SYN,ACK, whatever state the observer has
+                        // the sender in now): the sender's SYN,ACK from its new ISN
+                        // is challenged too, and a segment at the old numbers — the
+                        // SYN an old duplicate after all, or a closed sender's last
+                        // ACK still in flight — is judged against the old IRS.
                         self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
                     }
                     self.forget_earlier_connection(from);

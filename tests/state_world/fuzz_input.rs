@@ -74,11 +74,23 @@ pub fn run(data: &[u8]) -> World {
 /// [`run`], stopped after `max_steps` operations (at most 4,096), so that a test
 /// can look at the world at a given point of the schedule.
 pub fn run_steps(data: &[u8], max_steps: usize) -> World {
+    play(data, max_steps, false)
+}
+
+/// [`run`], but the sides stay compared after a segment outlived the MSL before the
+/// capture point ([`World::compare_past_the_msl`]): how the finds kept before that
+/// rule (2026-12-04) are played, the observer holding them all the same.
+pub fn run_past_the_msl(data: &[u8]) -> World {
+    play(data, 4096, true)
+}
+
+fn play(data: &[u8], max_steps: usize, compare_past_the_msl: bool) -> World {
     let max_steps = max_steps.min(4096);
     let mut input = Input(data);
     let client = config(&mut input);
     let server = config(&mut input);
     let mut w = World::new(client, server);
+    w.compare_past_the_msl = compare_past_the_msl;
     let mut steps = 0;
     while !input.is_empty() && steps < max_steps {
         steps += 1;

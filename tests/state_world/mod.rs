@@ -140,6 +140,15 @@
 //!     (`postgresql__psql-aws-ssl-require-15432` frames 25–30, see notes/h9f.md)
 //!     (`regression_rst_at_an_ack_that_crossed_the_senders_data`, fuzz find
 //!     `crash-a975f7e8`);
+//!   - anything after a segment passed the capture point having been in flight
+//!     before it for longer than the maximum segment lifetime (the observer's MSL,
+//!     [`DEFAULT_MSL`]): RFC 9293 assumes no segment lives longer (§3.4.1, which the
+//!     IP TTL enforces), and so does the observer — after that, an ISN that lies
+//!     before its sender's last one is an old duplicate, not a clock that wrapped,
+//!     and a segment at an earlier incarnation's numbers can only be that
+//!     incarnation's while it lives; a segment older than that can be taken for
+//!     anything (fuzz finds `104b8559`: a SYN held 240 s; `fc3e3a86`: an ACK held
+//!     13 hours, then a SYN whose ISN clock had wrapped);
 //!   - anything after a segment passed the capture point and was lost after it (the
 //!     observer saw it delivered): only the first property is checked.
 
@@ -153,8 +162,8 @@ use core::time::Duration;
 
 use synack::segment::SynOptions;
 use synack::state::{
-    Cause, Config, Disposition, DropReason, Endpoint, Note, Observer, Pair, PairError, Reply, Side,
-    State, Tcb, Transition, is_rfc_transition,
+    Cause, Config, DEFAULT_MSL, Disposition, DropReason, Endpoint, Note, Observer, Pair, PairError,
+    Reply, Side, State, Tcb, Transition, is_rfc_transition,
 };
 use synack::{flags::TcpFlags, segment::Segment, seq::SeqNum};
 
@@ -380,6 +389,16 @@ pub struct World {
     /// Per receiving side: a RST the observer accepted at exactly its
     /// `crossed_ack`.
     pub rst_at_crossed_ack: [bool; 2],
+    /// Segments (and their senders) in flight before the capture point while capture
+    /// time passed, and for how long (copies bit for bit alike share one entry: the
+    /// oldest copy's).
+    pub held: Vec<(Side, Segment, Duration)>,
+    /// A segment passed the capture point after more than the MSL in flight before
+    /// it (`held`): neither side is compared from then on.
+    pub outlived: bool,
+    /// Compare the sides all the same after `outlived` (the finds kept before the
+    /// MSL rule: the observer holds them, and their tests keep it so).
+    pub compare_past_the_msl: bool,
 }
 
 impl World {
@@ -414,6 +433,9 @@ impl World {
             sent_high: [None; 2],
             crossed_ack: [None; 2],
             rst_at_crossed_ack: [false; 2],
+            held: Vec::new(),
+            outlived: false,
+            compare_past_the_msl: false,
         }
     }
 
@@ -454,6 +476,16 @@ impl World {
             }
         }
         if let Some(f) = self.pair.capture(i) {
+            if self
+                .held
+                .iter()
+                .any(|&(s, seg, age)| s == f.from && seg == f.segment && age > DEFAULT_MSL)
+            {
+                self.outlived = true;
+                if trace() {
+                    eprintln!("   outlived the MSL before the capture point");
+                }
+            }
             let to = f.from.peer();
             let rst_at_crossed = f.segment.flags.contains(TcpFlags::RST)
                 && self.crossed_ack[to.index()] == Some(f.segment.seq);
@@ -726,9 +758,28 @@ impl World {
 
     fn tick(&mut self, by: Duration) {
         if !by.is_zero() {
+            let mut waiting: Vec<(Side, Segment)> = Vec::new();
             for i in 0..self.pair.len() {
-                if let Some(f) = self.pair.get(i).filter(|f| f.captured) {
-                    self.aged.push((f.from, f.segment));
+                if let Some(f) = self.pair.get(i).copied() {
+                    if f.captured {
+                        self.aged.push((f.from, f.segment));
+                    } else if !waiting.contains(&(f.from, f.segment)) {
+                        waiting.push((f.from, f.segment));
+                    }
+                }
+            }
+            // Only what is still waiting keeps an age (a later copy bit for bit
+            // alike, sent after the last one passed, starts anew).
+            self.held.retain(|&(s, seg, _)| waiting.contains(&(s, seg)));
+            for (from, segment) in waiting {
+                if let Some(h) = self
+                    .held
+                    .iter_mut()
+                    .find(|(s, seg, _)| *s == from && *seg == segment)
+                {
+                    h.2 = h.2.saturating_add(by);
+                } else {
+                    self.held.push((from, segment, by));
                 }
             }
         }
@@ -755,6 +806,7 @@ impl World {
     /// Whether the observer can know `side`'s state (the module's rule).
     pub fn knowable(&self, side: Side) -> bool {
         !self.lost_after_capture
+            && (!self.outlived || self.compare_past_the_msl)
             && !self.rst_after_reordering
             && !self.reordered_after_capture[side.index()]
             && self.injected == [false; 2]
