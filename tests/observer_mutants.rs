@@ -1828,3 +1828,32 @@ fn text_ending_at_the_smallest_syn_window_is_known_accepted() {
     let o = send(&mut obs, S, seg(301, 101, ACK).with_len(1281));
     assert!(o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
 }
+
+// Kills 1056:41 of 4b63a0f, `&&` → `||` in carrying a FIN across a reopening only for a
+// side that refused and has shown no ISN (`minimized-crash15`'s rule). The server,
+// its SYN,ACK unseen, closes from SYN-RECEIVED (FIN `<SEQ=301>`, acknowledging the
+// client's SYN) and then aborts (RST): it was never refused, and that TCB is gone.
+// The client's SYN again (ISN 100: a retry) reopens the connection; the server's
+// SYN,ACK from ISN 300 (the same clock tick) is its new TCB's, in SYN_RECEIVED — the
+// old FIN at 301 was the aborted TCB's, not this one's — and the client's ACK makes it
+// ESTABLISHED (RFC 9293 §3.10.7.4, fifth check).
+#[test]
+fn fin_of_an_aborted_tcb_is_not_carried_across_a_reopening() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1, "{o:?}");
+    let o = send(&mut obs, S, seg(302, 101, RST | ACK));
+    assert!(!o.notes.contains(Note::Refused), "{o:?}");
+    assert_eq!(obs.state(S), State::Closed, "{o:?}");
+    let o = send(&mut obs, C, seg(100, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert_eq!(o.sender, State::SynReceived, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established),
+        "{o:?}"
+    );
+}
