@@ -1857,3 +1857,40 @@ fn fin_of_an_aborted_tcb_is_not_carried_across_a_reopening() {
         "{o:?}"
     );
 }
+
+// A RST from a side in SYN_RECEIVED at a sequence number other than its ISN + 1 is no
+// abort of its TCB (which would carry its `SND.NXT`, ISN + 1: SYN-RECEIVED sends no
+// text) but its answer to an unacceptable segment, `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293
+// §3.10.7.3 from SYN-SENT, §3.10.7.4 fifth check from SYN-RECEIVED): the side stays.
+// (`state` fuzz find `4fcaffef`, found fuzzing the mutant 324:69.) After a connection
+// that leaves the server in TIME-WAIT (`RCV.NXT` 112), the client opens again with the
+// same ISN (the TIME-WAIT challenges it, RFC 6191: not beyond `RCV.NXT`), and the
+// server's TIME-WAIT ACK `<SEQ=302><ACK=112>` reaches the client in SYN-SENT, which
+// answers `<SEQ=112><CTL=RST>` and stays. The server, opened again unseen with its old
+// ISN, sends its SYN, which the client takes (SYN_RECEIVED), and the client's RST is
+// seen only then; the observer, which has the server in TIME_WAIT still, takes it as
+// exact there, but the client stays, and the server's SYN,ACK makes it ESTABLISHED.
+#[test]
+fn rst_answering_an_unacceptable_ack_keeps_syn_received() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    send(&mut obs, S, seg(301, 111, ACK));
+    send(&mut obs, S, seg(301, 111, FIN | ACK));
+    send(&mut obs, C, seg(111, 302, ACK));
+    send(&mut obs, C, seg(111, 302, FIN | ACK));
+    let o = send(&mut obs, S, seg(302, 112, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::TimeWait, State::Closed),
+        "{o:?}"
+    );
+    send(&mut obs, S, seg(302, 112, ACK));
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    let o = send(&mut obs, C, seg(112, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(o.sender, State::SynReceived, "{o:?}");
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+}

@@ -4128,6 +4128,21 @@ fn segment_held_for_the_msl_has_not_outlived_it() {
     }
 }
 
+/// State fuzz find (`fuzz/finds/state/crash21-4fcaffef`, 69 bytes, played byte for
+/// byte; found while fuzzing the mutant 324:69, failing on the unmutated code): both
+/// sides open again with their old ISNs after a connection that left the server in
+/// TIME-WAIT; the client, in SYN-SENT, answers the server's old TIME-WAIT ACK with
+/// `<SEQ=SEG.ACK><CTL=RST>` and stays (RFC 9293 §3.10.7.3), but the observer saw that
+/// RST after the server's SYN had made the client SYN_RECEIVED and closed it. A RST
+/// from SYN_RECEIVED not at the sender's ISN + 1 is now taken as such an answer: the
+/// client ends ESTABLISHED, as its endpoint
+/// (`rst_answering_an_unacceptable_ack_keeps_syn_received` in `observer_mutants.rs`).
+#[test]
+fn regression_rst_answering_an_old_ack_from_syn_sent_keeps_the_client() {
+    const CRASH21: &[u8] = include_bytes!("../fuzz/finds/state/crash21-4fcaffef");
+    ends_agreed(CRASH21, Side::Client, State::Established);
+}
+
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
 /// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
 /// world, the input passing on the unmutated code

@@ -273,11 +273,18 @@ schedule!(
     /// handles it as the synchronized states do (RFC 9293 §3.10.7.4; here the endpoint
     /// drops it with an ACK), and the observer keeps no IRS for it: `kept_irs` is for a
     /// passive SYN-RECEIVED, which drops a SYN outside its window and keeps the IRS it
-    /// took. The server's RST at 131072 that follows resets the client, and both end
-    /// CLOSED, as the endpoints do; keeping the IRS, the observer would end with the
-    /// server in SYN_SENT. (Corpus input `d4f87e07`; kills the mutant 1453:43, the
-    /// guard of the passive arm → `true`, lines of 9747505.)
-    active_syn_received_keeps_no_irs_for_a_syn_with_another_isn, 20, Server, [
+    /// took. The server's RST at 131072 that follows resets the client: CLOSED, as its
+    /// endpoint. (Corpus input `d4f87e07`. It killed the mutant 1453:43 of 9747505, the
+    /// guard of the passive arm → `true`, through the server's state, which it no
+    /// longer checks: that RST, `<SEQ=SEG.ACK>` at the server's old ISN + 1, is what a
+    /// SYN-RECEIVED side answers an unacceptable ACK with and stays, or what a closed
+    /// one sends, and the observer now keeps the server in SYN_RECEIVED where its
+    /// endpoint had closed — a side the rule does not compare here; see
+    /// `rst_answering_an_unacceptable_ack_keeps_syn_received` in
+    /// `tests/observer_mutants.rs`. The mutant is killed by
+    /// `second_syn_outside_the_window_keeps_the_first_irs` and
+    /// `regression_kept_tcb_keeps_its_window_for_the_next_syn`.)
+    active_syn_received_keeps_no_irs_for_a_syn_with_another_isn, 20, Client, [
     47, 255, 44, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0, 0, 0, 255,
     55, 55, 55, 255, 255, 127, 59, 255, 127, 96, 55, 55, 247, 127, 96, 55, 255, 255, 47, 17,
     118, 55, 1, 255, 255, 1, 67, 17, 255, 1, 255, 255, 1, 67, 0, 161,

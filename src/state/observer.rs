@@ -2143,9 +2143,10 @@ impl Observer {
             self.refused = Some(from);
         } else if me.state != State::SynSent
             && !(me.state == State::SynReceived
-                && self
+                && (self
                     .irs_of(to)
-                    .is_some_and(|irs| me.numbers.isn != Some(irs)))
+                    .is_some_and(|irs| me.numbers.isn != Some(irs))
+                    || me.numbers.isn.is_some_and(|isn| s.seq != isn + 1)))
         {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
             // (RFC 9293 §3.10.7.3, figure 9 line 5). So does one in SYN_RECEIVED
@@ -2153,7 +2154,11 @@ impl Observer {
             // ISN now: the peer's segments acknowledge that IRS + 1, and the side
             // answers `<SEQ=SEG.ACK><CTL=RST>` — this RST, accepted only at the
             // peer's `RCV.NXT`, that IRS + 1 (the side's own abort, at its ISN + 1,
-            // lies elsewhere in the peer's window: a challenge, above). Any other
+            // lies elsewhere in the peer's window: a challenge, above). So does any
+            // side in SYN_RECEIVED whose RST is not at its ISN + 1: its abort would
+            // carry its `SND.NXT`, ISN + 1 (SYN-RECEIVED sends no text), so this is
+            // `<SEQ=SEG.ACK>` answering an unacceptable segment — sent perhaps from
+            // SYN-SENT, before the peer's SYN the capture showed first. Any other
             // sender is done.
             self.set(from, State::Closed, Cause::Sent, t);
         }
