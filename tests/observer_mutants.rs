@@ -1894,3 +1894,20 @@ fn rst_answering_an_unacceptable_ack_keeps_syn_received() {
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
     assert_eq!(o.receiver, State::Established, "{o:?}");
 }
+
+// Kills 2199:17 of 7463a65, "delete match arm (Some(c), Some(at))" in `in_window`: the
+// receiver's last ACK names its `RCV.NXT` only while the sender has sent nothing in
+// order since. The server acknowledges 101; the client's 10 bytes (101..111) pass the
+// capture point after it and reach the server (`RCV.NXT` 111). A RST at 101 — the
+// stale ACK, as a closed client answers that ACK arriving late with `<SEQ=SEG.ACK>` —
+// lies below the server's window: dropped (RFC 9293 §3.10.7.4, first check), the
+// server stays ESTABLISHED.
+#[test]
+fn rst_at_an_ack_the_sender_has_sent_past_is_outside_the_window() {
+    let mut obs = handshake();
+    send(&mut obs, S, seg(301, 101, ACK));
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(S), State::Established, "{o:?}");
+}
