@@ -1911,3 +1911,40 @@ fn rst_at_an_ack_the_sender_has_sent_past_is_outside_the_window() {
     assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
     assert_eq!(obs.state(S), State::Established, "{o:?}");
 }
+
+// The guess that an accepted RST was only challenged (`reset_guess`) lasts until the
+// RST's receiver speaks again, whatever its sender sends in between (`state` fuzz find
+// `e1ebdcd5`, found fuzzing the mutant 1203:83, failing on the real code). After a
+// connection that leaves the server in TIME-WAIT (`RCV.NXT` 102), both sides open again
+// with their old ISNs. The client, in SYN-SENT, answers the server's TIME-WAIT ACK with
+// `<SEQ=102><CTL=RST>`, which the observer, still holding the server in TIME_WAIT, takes
+// as exact there. The client's SYN,ACK follows (the server's SYN crossed its own), and
+// the server answers it with an ACK at `<ACK=101>`: a TCP the RST had closed would
+// answer with a RST, so the RST closed nothing, and the client, its SYN,ACK
+// acknowledged, is ESTABLISHED (RFC 9293 §3.10.7.4, fifth check). The server's FIN
+// that follows reaches it once it acknowledges past it: CLOSE_WAIT.
+#[test]
+fn ack_after_the_rst_senders_syn_ack_shows_the_rst_was_challenged() {
+    let mut obs = handshake();
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    send(&mut obs, C, seg(101, 302, ACK));
+    send(&mut obs, C, seg(101, 302, FIN | ACK));
+    let o = send(&mut obs, S, seg(302, 102, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::TimeWait, State::Closed),
+        "{o:?}"
+    );
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(302, 102, ACK));
+    send(&mut obs, S, seg(300, 0, SYN));
+    let o = send(&mut obs, C, seg(102, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    send(&mut obs, C, seg(100, 301, SYN | ACK));
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert!(o.notes.contains(Note::Challenged), "{o:?}");
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+    send(&mut obs, S, seg(301, 101, FIN | ACK));
+    let o = send(&mut obs, C, seg(101, 302, ACK));
+    assert_eq!(obs.state(C), State::CloseWait, "{o:?}");
+}

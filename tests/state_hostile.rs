@@ -4143,6 +4143,24 @@ fn regression_rst_answering_an_old_ack_from_syn_sent_keeps_the_client() {
     ends_agreed(CRASH21, Side::Client, State::Established);
 }
 
+/// State fuzz find (`fuzz/finds/state/minimized-crash22`, played byte for byte;
+/// `e1ebdcd5`, found while fuzzing the mutant 1203:83, failing on the real code): both
+/// sides open again with their old ISNs after a connection that left the server in
+/// TIME-WAIT. The client's RST answering the server's old TIME-WAIT ACK from SYN-SENT
+/// is exact for the TIME_WAIT the observer still holds, so it closed the server; the
+/// server's ACK of the client's SYN,ACK came two segments later, and the guess that
+/// the RST was only challenged had lapsed at the SYN,ACK. It now lasts until the
+/// RST's receiver speaks: the server is revised back, its FIN reaches the client,
+/// CLOSE_WAIT as its endpoint
+/// (`ack_after_the_rst_senders_syn_ack_shows_the_rst_was_challenged`).
+#[test]
+fn regression_challenged_rst_guess_outlives_the_senders_syn_ack() {
+    const CRASH22: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash22");
+    ends_agreed(CRASH22, Side::Client, State::CloseWait);
+    const CRASH22B: &[u8] = include_bytes!("../fuzz/finds/state/crash22b-e1ebdcd5");
+    state_world::fuzz_input::run(CRASH22B);
+}
+
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
 /// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
 /// world, the input passing on the unmutated code

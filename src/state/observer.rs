@@ -444,8 +444,10 @@ pub struct Observer {
     started: bool,
     midstream: bool,
     first_closer: Option<Side>,
-    /// The receiver of the last accepted RST and its state before it, until another
-    /// segment is seen: if that receiver speaks again, the RST was only challenged.
+    /// The receiver of the last accepted RST, its state before it and the RST's
+    /// sequence number, until the receiver's next segment: if that is a challenge
+    /// ACK, the RST was only challenged. (The RST's sender may speak in between: its
+    /// segments reach the receiver after the RST.)
     reset_guess: Option<(Side, State, SeqNum)>,
     /// A side in SYN_RECEIVED and the peer's ISN it took, kept when the peer opens
     /// again with another ISN that it does not take: an active SYN_RECEIVED
@@ -823,14 +825,17 @@ impl Observer {
         let rst = s.flags.contains(TcpFlags::RST);
 
         // A side the observer believed reset speaks again (its challenge ACK, RFC 5961
-        // §3): the RST was only challenged. Its state is revised back.
-        if let Some((side, before, rst_seq)) = self.reset_guess.take() {
+        // §3): the RST was only challenged. Its state is revised back. (Whatever the
+        // RST's sender sent since, e.g. its SYN,ACK of a reopened connection the
+        // receiver answers with that ACK: a receiver the RST had closed would answer
+        // with a RST.)
+        if let Some((_, before, rst_seq)) = self.reset_guess.take_if(|(side, _, _)| *side == from) {
             let challenge_ack = !rst
                 && !syn
                 && s.len == 0
                 && !s.flags.contains(TcpFlags::FIN)
                 && s.ack.is_some_and(|a| a != rst_seq);
-            if side == from && challenge_ack && self.state(from) == State::Closed {
+            if challenge_ack && self.state(from) == State::Closed {
                 notes.insert(Note::Challenged);
                 self.set(from, before, Cause::Revised, &mut t);
             }
