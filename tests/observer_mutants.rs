@@ -1948,3 +1948,27 @@ fn ack_after_the_rst_senders_syn_ack_shows_the_rst_was_challenged() {
     let o = send(&mut obs, C, seg(101, 302, ACK));
     assert_eq!(obs.state(C), State::CloseWait, "{o:?}");
 }
+
+// A RST,ACK from a side in SYN_RECEIVED at `<SEQ=0>` is a closed TCP's answer to a
+// segment without ACK, `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>` (RFC 9293 §3.10.7.1):
+// its sender has no TCB, unlike a SYN-RECEIVED side answering an unacceptable ACK,
+// whose RST carries no ACK (`state` fuzz find `5cde756e`, found fuzzing the mutant
+// 1919:71, failing on the code of 7463a65). The server's SYN 300 makes the observer
+// take the client as listening (SYN_RECEIVED); a copy of an old SYN,ACK of the client,
+// acknowledging another SYN, passes; then the client, closed, answers the SYN with
+// that RST,ACK, which the server in SYN-SENT accepts (it acknowledges its SYN,
+// §3.10.7.3): both CLOSED.
+#[test]
+fn rst_ack_at_zero_from_syn_received_closes_its_sender() {
+    let mut obs = Observer::new();
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    send(&mut obs, C, seg(100, 9000, SYN | ACK));
+    let o = send(&mut obs, C, seg(0, 301, RST | ACK));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Closed, State::Closed),
+        "{o:?}"
+    );
+}

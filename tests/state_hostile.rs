@@ -4161,6 +4161,22 @@ fn regression_challenged_rst_guess_outlives_the_senders_syn_ack() {
     state_world::fuzz_input::run(CRASH22B);
 }
 
+/// State fuzz find (`fuzz/finds/state/minimized-crash23`, played byte for byte;
+/// `5cde756e`, found while fuzzing the mutant 1919:71, failing on the code of 7463a65):
+/// the client, reset and closed, answers the server's new SYN with
+/// `<SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>`; the observer, which had taken the client
+/// for listening and had seen a copy of its old SYN,ACK, kept it in SYN_RECEIVED by
+/// crash21's rule. That rule now holds only for a RST without ACK (a SYN-RECEIVED
+/// side's answer to an unacceptable ACK); the client ends CLOSED, as its endpoint
+/// (`rst_ack_at_zero_from_syn_received_closes_its_sender`).
+#[test]
+fn regression_rst_ack_of_a_closed_side_closes_it() {
+    const CRASH23: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash23");
+    ends_agreed(CRASH23, Side::Client, State::Closed);
+    const CRASH23B: &[u8] = include_bytes!("../fuzz/finds/state/crash23b-5cde756e");
+    state_world::fuzz_input::run(CRASH23B);
+}
+
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
 /// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
 /// world, the input passing on the unmutated code

@@ -2151,7 +2151,7 @@ impl Observer {
                 && (self
                     .irs_of(to)
                     .is_some_and(|irs| me.numbers.isn != Some(irs))
-                    || me.numbers.isn.is_some_and(|isn| s.seq != isn + 1)))
+                    || (s.ack.is_none() && me.numbers.isn.is_some_and(|isn| s.seq != isn + 1))))
         {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
             // (RFC 9293 §3.10.7.3, figure 9 line 5). So does one in SYN_RECEIVED
@@ -2160,11 +2160,13 @@ impl Observer {
             // answers `<SEQ=SEG.ACK><CTL=RST>` — this RST, accepted only at the
             // peer's `RCV.NXT`, that IRS + 1 (the side's own abort, at its ISN + 1,
             // lies elsewhere in the peer's window: a challenge, above). So does any
-            // side in SYN_RECEIVED whose RST is not at its ISN + 1: its abort would
-            // carry its `SND.NXT`, ISN + 1 (SYN-RECEIVED sends no text), so this is
-            // `<SEQ=SEG.ACK>` answering an unacceptable segment — sent perhaps from
-            // SYN-SENT, before the peer's SYN the capture showed first. Any other
-            // sender is done.
+            // side in SYN_RECEIVED whose RST, without ACK, is not at its ISN + 1: its
+            // abort would carry its `SND.NXT`, ISN + 1 (SYN-RECEIVED sends no text),
+            // so this is `<SEQ=SEG.ACK><CTL=RST>` answering an unacceptable segment —
+            // sent perhaps from SYN-SENT, before the peer's SYN the capture showed
+            // first. (A RST,ACK elsewhere is a closed TCP's answer to a segment
+            // without ACK, `<SEQ=0><ACK=SEG.SEQ+SEG.LEN>`, RFC 9293 §3.10.7.1: its
+            // sender has no TCB.) Any other sender is done.
             self.set(from, State::Closed, Cause::Sent, t);
         }
         if peer.state.is_synchronized() || peer.state == State::SynReceived {
