@@ -1972,3 +1972,22 @@ fn rst_ack_at_zero_from_syn_received_closes_its_sender() {
         "{o:?}"
     );
 }
+
+// Kills 2664:16 of 626a3c4, "delete !" in `on_other`'s SYN-SENT receiver: a segment
+// without SYN or RST into SYN-SENT is dropped either way, and `Note::Unacceptable`
+// marks exactly the one whose ACK does not acknowledge the receiver's SYN (RFC 9293
+// §3.10.7.3: `SEG.ACK =< ISS or SEG.ACK > SND.NXT`, answered with a RST). The client's
+// SYN 100 is in flight; the server (its SYN,ACK unseen) sends an ACK of 5000, then
+// one of 101.
+#[test]
+fn ack_into_syn_sent_is_unacceptable_only_when_it_misses_the_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(300, 5000, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(C), State::SynSent, "{o:?}");
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+}
