@@ -1991,3 +1991,38 @@ fn ack_into_syn_sent_is_unacceptable_only_when_it_misses_the_syn() {
     let o = send(&mut obs, S, seg(301, 101, ACK));
     assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
 }
+
+// Kills 1203:83 of 626a3c4 (`!=` → `==` in `first_ack`: a SYN,ACK with the side's
+// known ISN would start its highest ACK over). The server's SYN,ACK is duplicated in
+// the network; the copy passes the capture point after the server acknowledged the
+// client's 10 bytes (`RCV.NXT` 111). The copy says nothing of the server's `RCV.NXT`
+// now, so a RST at 101 (the copy's ACK) lies below the window and is dropped (RFC
+// 9293 §3.10.7.4, first check).
+#[test]
+fn old_copy_of_a_syn_ack_does_not_lower_the_receivers_rcv_nxt() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    send(&mut obs, S, seg(301, 111, ACK));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    assert_eq!(obs.state(S), State::Established, "{o:?}");
+}
+
+// Kills 1203:39 of 626a3c4 ("delete !" before `foreign_ack` in `first_ack`: a SYN,ACK
+// from a new ISN that acknowledges the peer's SYN would not start the side's highest
+// ACK over). After the client's 10 bytes and the server's ACK of 111, the server's
+// SYN,ACK from a new ISN, 700, acknowledging the client's ISN + 1: a new TCB of the
+// server (its old one ended unseen; an ESTABLISHED TCB sends no SYN,ACK) took a copy
+// of the client's SYN, and its `RCV.NXT` is 101, whatever the old TCB acknowledged.
+// The client, synchronized, challenges the SYN,ACK; its RST at 101 is exact for the
+// server's TCB (RFC 9293 §3.10.7.4): accepted.
+#[test]
+fn syn_ack_of_a_new_tcb_starts_its_rcv_nxt_over() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, ACK).with_len(10));
+    send(&mut obs, S, seg(301, 111, ACK));
+    send(&mut obs, S, seg(700, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+}
