@@ -4177,6 +4177,21 @@ fn regression_rst_ack_of_a_closed_side_closes_it() {
     state_world::fuzz_input::run(CRASH23B);
 }
 
+/// Kills "delete match arm State::FinWait1" in `on_other`'s segments from a side the
+/// observer has CLOSED (2478:21 of 7463a65): found by fuzzing that mutant with the
+/// `state` world, the input passing on the unmutated code
+/// (`fuzz/finds/state/kills-ack-of-fin-from-a-closed-side`, 167 bytes, played byte for
+/// byte; not minimised). After reopenings the observer has the client CLOSED (it is
+/// not compared: its endpoint is ESTABLISHED) and the server ESTABLISHED; the server
+/// closes, and the client's ACK of its FIN, from a side the observer believes closed,
+/// still moves the server from FIN_WAIT_1 to FIN_WAIT_2 (RFC 9293 §3.10.7.4, fifth
+/// check: the receiver judges the ACK, not the sender's state), as its endpoint.
+#[test]
+fn ack_of_fin_from_a_side_taken_for_closed_moves_fin_wait_1() {
+    const INPUT: &[u8] = include_bytes!("../fuzz/finds/state/kills-ack-of-fin-from-a-closed-side");
+    state_world::fuzz_input::run(INPUT);
+}
+
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
 /// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
 /// world, the input passing on the unmutated code
