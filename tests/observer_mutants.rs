@@ -2026,3 +2026,31 @@ fn syn_ack_of_a_new_tcb_starts_its_rcv_nxt_over() {
     let o = send(&mut obs, C, seg(101, 0, RST));
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
 }
+
+// A side closed by a RST acknowledges the peer's SYN,ACK seen after that RST: the
+// RST reached it first (same direction, RFC 9293's in-order delivery at the capture
+// point), and a closed TCP answers a SYN,ACK with a RST (§3.10.7.1), so it had opened
+// again with the same ISN (its SYN unseen) and is ESTABLISHED; its FIN then closes the
+// peer (`state` fuzz find `5b9aadf2`, found fuzzing the mutant 2199:17, failing on the
+// code of 626a3c4). The server refuses the client's SYN, then takes a retransmission
+// of it (its SYN,ACK seen after the refusal).
+#[test]
+fn ack_of_a_syn_ack_seen_after_the_rst_shows_its_sender_open() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(0, 101, RST | ACK));
+    assert!(o.notes.contains(Note::Refused), "{o:?}");
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established),
+        "{o:?}"
+    );
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::CloseWait),
+        "{o:?}"
+    );
+}

@@ -4192,6 +4192,24 @@ fn ack_of_fin_from_a_side_taken_for_closed_moves_fin_wait_1() {
     state_world::fuzz_input::run(INPUT);
 }
 
+/// State fuzz find (`fuzz/finds/state/minimized-crash24`, played byte for byte;
+/// `5b9aadf2`, found while fuzzing the mutant 2199:17, failing on the code of 626a3c4):
+/// the server refuses the client's SYN, listens, and takes the SYN's retransmission;
+/// its SYN,ACK passes the capture point after the refusal, and the client, opened
+/// again with the same ISN (its new SYN lost before the capture point), acknowledges
+/// it and closes. The observer let that ACK complete the server's handshake but kept
+/// the client CLOSED, so its FIN was after the close and the server stayed
+/// ESTABLISHED. The ACK now shows the client open (a closed TCP answers a SYN,ACK
+/// with a RST): the server ends CLOSE_WAIT, as its endpoint
+/// (`ack_of_a_syn_ack_seen_after_the_rst_shows_its_sender_open`).
+#[test]
+fn regression_ack_of_a_syn_ack_after_the_refusal_opens_its_sender() {
+    const CRASH24: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash24");
+    ends_agreed(CRASH24, Side::Server, State::CloseWait);
+    const CRASH24B: &[u8] = include_bytes!("../fuzz/finds/state/crash24b-5b9aadf2");
+    state_world::fuzz_input::run(CRASH24B);
+}
+
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43
 /// of b06307d; 1154:43 of 4e35e7a): found by fuzzing that mutant with the `state`
 /// world, the input passing on the unmutated code

@@ -2021,6 +2021,12 @@ impl Observer {
                 }
                 State::Closed | State::Listen => {
                     notes.insert(Note::Inferred);
+                    // Into a peer the observer has closed (e.g. by this side's
+                    // refusal): if the peer acknowledges it, the peer was open to
+                    // take it (see `on_other`).
+                    if self.state(to) == State::Closed {
+                        self.syn_ack_after_reset = Some(from);
+                    }
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                     self.half_mut(from).passive = true;
                 }
@@ -2397,7 +2403,7 @@ impl Observer {
             self.half_mut(from).fin_pending = true;
         }
         if state_from == State::Closed
-            && state_to == State::Closed
+            && matches!(state_to, State::Closed | State::SynReceived)
             && !fin
             && self.syn_ack_after_reset == Some(to)
             && peer
@@ -2413,9 +2419,14 @@ impl Observer {
             // §3.10.7.1), and one that opened again would have sent a SYN: the RST
             // closed neither of them (it was an earlier incarnation's, e.g. the
             // refusal of a SYN sent before), and this is the handshake's last ACK.
+            // (Or the RST closed this side and it opened again with the same ISN,
+            // its SYN unseen: a SYN,ACK seen after the RST reached it after the RST,
+            // and only a TCB in SYN-SENT answers it with this ACK.)
             self.syn_ack_after_reset = None;
             self.set(from, State::Established, Cause::Revised, t);
-            self.set(to, State::SynReceived, Cause::Revised, t);
+            if state_to == State::Closed {
+                self.set(to, State::SynReceived, Cause::Revised, t);
+            }
             self.set(to, State::Established, Cause::Received, t);
             return;
         }
