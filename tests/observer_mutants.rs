@@ -2053,4 +2053,20 @@ fn ack_of_a_syn_ack_seen_after_the_rst_shows_its_sender_open() {
         (State::FinWait1, State::CloseWait),
         "{o:?}"
     );
+    // The same with the server's FIN seen before the client's ACK (`crash24b`): the
+    // client's ACK of 302 then acknowledges that FIN too.
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(0, 101, RST | ACK));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(o.sender, State::Established, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 302, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::CloseWait, State::FinWait2),
+        "{o:?}"
+    );
 }

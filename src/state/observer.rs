@@ -2391,7 +2391,7 @@ impl Observer {
             notes.insert(Note::Retransmission);
         }
 
-        let state_from = self.state(from);
+        let mut state_from = self.state(from);
         let state_to = self.state(to);
         let peer = *self.half(to);
         if fin_again && state_from == State::TimeWait && state_to == State::SynSent {
@@ -2402,31 +2402,35 @@ impl Observer {
             // that TCB takes it as its own (see `on_segment`).
             self.half_mut(from).fin_pending = true;
         }
-        if state_from == State::Closed
-            && matches!(state_to, State::Closed | State::SynReceived)
-            && !fin
+        let acks_syn_ack_after_reset = state_from == State::Closed
             && self.syn_ack_after_reset == Some(to)
             && peer
                 .numbers
                 .isn
                 .zip(s.ack)
                 .is_some_and(|(isn, a)| a == isn + 1)
-            && me.numbers.isn.is_some_and(|isn| s.seq == isn + 1)
-        {
+            && me.numbers.isn.is_some_and(|isn| s.seq == isn + 1);
+        if acks_syn_ack_after_reset && state_to != State::Closed {
+            // The RST closed this side, and the peer's SYN,ACK seen after it reached
+            // it after the RST: only a TCB in SYN-SENT (opened again with the same
+            // ISN, its SYN unseen) answers it with this ACK (a closed TCP answers
+            // with a RST, RFC 9293 §3.10.7.1). It is ESTABLISHED; the segment is
+            // processed as any of it (the peer, its SYN,ACK acknowledged, as
+            // usual; a FIN of the peer's seen since stays the peer's).
+            self.syn_ack_after_reset = None;
+            self.set(from, State::Established, Cause::Revised, t);
+            state_from = State::Established;
+        }
+        if acks_syn_ack_after_reset && state_to == State::Closed && !fin {
             // Both sides closed by a RST, and then a SYN,ACK of the peer answering
             // this side's SYN, sent after the RST or crossing it: this side
             // acknowledges it. A closed TCP sends nothing but RSTs (RFC 9293
             // §3.10.7.1), and one that opened again would have sent a SYN: the RST
             // closed neither of them (it was an earlier incarnation's, e.g. the
             // refusal of a SYN sent before), and this is the handshake's last ACK.
-            // (Or the RST closed this side and it opened again with the same ISN,
-            // its SYN unseen: a SYN,ACK seen after the RST reached it after the RST,
-            // and only a TCB in SYN-SENT answers it with this ACK.)
             self.syn_ack_after_reset = None;
             self.set(from, State::Established, Cause::Revised, t);
-            if state_to == State::Closed {
-                self.set(to, State::SynReceived, Cause::Revised, t);
-            }
+            self.set(to, State::SynReceived, Cause::Revised, t);
             self.set(to, State::Established, Cause::Received, t);
             return;
         }
