@@ -45,6 +45,21 @@ fn handshake() -> Observer {
     obs
 }
 
+/// The same handshake opened by the server: server SYN 300, client SYN,ACK 100, ACK.
+/// (The server's ISN has been seen in a bare SYN: a later bare SYN with it may be a
+/// copy of that one.)
+fn handshake_opened_by_the_server() -> Observer {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(300, 0, SYN));
+    send(&mut obs, C, seg(100, 301, SYN | ACK));
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established)
+    );
+    obs
+}
+
 /// Client SYN 100 is refused by the server: `<SEQ=0><ACK=101><CTL=RST,ACK>`
 /// (RFC 9293 §3.10.7.1); both sides CLOSED.
 fn refused() -> Observer {
@@ -1863,16 +1878,17 @@ fn fin_of_an_aborted_tcb_is_not_carried_across_a_reopening() {
 // text) but its answer to an unacceptable segment, `<SEQ=SEG.ACK><CTL=RST>` (RFC 9293
 // §3.10.7.3 from SYN-SENT, §3.10.7.4 fifth check from SYN-RECEIVED): the side stays.
 // (`state` fuzz find `4fcaffef`, found fuzzing the mutant 324:69.) After a connection
-// that leaves the server in TIME-WAIT (`RCV.NXT` 112), the client opens again with the
+// the server opened and that leaves it in TIME-WAIT (`RCV.NXT` 112), the client opens
+// again with the
 // same ISN (the TIME-WAIT challenges it, RFC 6191: not beyond `RCV.NXT`), and the
 // server's TIME-WAIT ACK `<SEQ=302><ACK=112>` reaches the client in SYN-SENT, which
 // answers `<SEQ=112><CTL=RST>` and stays. The server, opened again unseen with its old
 // ISN, sends its SYN, which the client takes (SYN_RECEIVED), and the client's RST is
-// seen only then; the observer, which has the server in TIME_WAIT still, takes it as
-// exact there, but the client stays, and the server's SYN,ACK makes it ESTABLISHED.
+// seen only then; the observer, which has the server in TIME_WAIT still (its SYN may
+// be a copy of its first), takes it as exact there, but the client stays.
 #[test]
 fn rst_answering_an_unacceptable_ack_keeps_syn_received() {
-    let mut obs = handshake();
+    let mut obs = handshake_opened_by_the_server();
     send(&mut obs, C, seg(101, 301, ACK).with_len(10));
     send(&mut obs, S, seg(301, 111, ACK));
     send(&mut obs, S, seg(301, 111, FIN | ACK));
@@ -1891,8 +1907,6 @@ fn rst_answering_an_unacceptable_ack_keeps_syn_received() {
     let o = send(&mut obs, C, seg(112, 0, RST));
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
     assert_eq!(o.sender, State::SynReceived, "{o:?}");
-    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
-    assert_eq!(o.receiver, State::Established, "{o:?}");
 }
 
 // Kills 2199:17 of 7463a65, "delete match arm (Some(c), Some(at))" in `in_window`: the
@@ -1915,8 +1929,8 @@ fn rst_at_an_ack_the_sender_has_sent_past_is_outside_the_window() {
 // The guess that an accepted RST was only challenged (`reset_guess`) lasts until the
 // RST's receiver speaks again, whatever its sender sends in between (`state` fuzz find
 // `e1ebdcd5`, found fuzzing the mutant 1203:83, failing on the real code). After a
-// connection that leaves the server in TIME-WAIT (`RCV.NXT` 102), both sides open again
-// with their old ISNs. The client, in SYN-SENT, answers the server's TIME-WAIT ACK with
+// connection the server opened and that leaves it in TIME-WAIT (`RCV.NXT` 102), both
+// sides open again with their old ISNs (the server's SYN may be a copy of its first). The client, in SYN-SENT, answers the server's TIME-WAIT ACK with
 // `<SEQ=102><CTL=RST>`, which the observer, still holding the server in TIME_WAIT, takes
 // as exact there. The client's SYN,ACK follows (the server's SYN crossed its own), and
 // the server answers it with an ACK at `<ACK=101>`: a TCP the RST had closed would
@@ -1925,7 +1939,7 @@ fn rst_at_an_ack_the_sender_has_sent_past_is_outside_the_window() {
 // that follows reaches it once it acknowledges past it: CLOSE_WAIT.
 #[test]
 fn ack_after_the_rst_senders_syn_ack_shows_the_rst_was_challenged() {
-    let mut obs = handshake();
+    let mut obs = handshake_opened_by_the_server();
     send(&mut obs, S, seg(301, 101, FIN | ACK));
     send(&mut obs, C, seg(101, 302, ACK));
     send(&mut obs, C, seg(101, 302, FIN | ACK));
@@ -2067,6 +2081,42 @@ fn ack_of_a_syn_ack_seen_after_the_rst_shows_its_sender_open() {
     assert_eq!(
         (o.sender, o.receiver),
         (State::CloseWait, State::FinWait2),
+        "{o:?}"
+    );
+}
+
+// A side in TIME_WAIT whose ISN the capture saw only in its SYN,ACK (it opened
+// passively) never sent a bare SYN with it: a bare SYN with that ISN, into a peer in
+// SYN_SENT, is a new TCB's (opened actively with the same ISN, its TIME-WAIT ended
+// unseen, e.g. by an abort), crossing the peer's SYN — not a retransmission. Its FIN
+// after the crossed open closes the peer (`state` fuzz find `63a33b41`, found fuzzing
+// the mutant 2174:81, failing on the code of 9eff943).
+#[test]
+fn bare_syn_from_a_passive_time_wait_side_is_a_new_tcb() {
+    let mut obs = handshake_opened_by_the_server();
+    send(&mut obs, C, seg(101, 301, FIN | ACK));
+    send(&mut obs, S, seg(301, 102, ACK));
+    send(&mut obs, S, seg(301, 102, FIN | ACK));
+    let o = send(&mut obs, C, seg(102, 302, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::TimeWait, State::Closed),
+        "{o:?}"
+    );
+    send(&mut obs, S, seg(300, 0, SYN));
+    let o = send(&mut obs, C, seg(100, 0, SYN));
+    assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynSent, State::SynReceived),
+        "{o:?}"
+    );
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    send(&mut obs, C, seg(101, 301, ACK));
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::CloseWait),
         "{o:?}"
     );
 }

@@ -1579,7 +1579,16 @@ impl Observer {
                 notes.insert(Note::Unacceptable);
                 return;
             }
-            if me.numbers.isn == Some(s.seq) {
+            // A side the observer has in TIME_WAIT whose ISN it saw only in its
+            // SYN,ACK (a passive open) never sent a bare SYN with it: one now, into a
+            // peer in SYN_SENT, comes from a new TCB that opened actively with the
+            // same ISN (its TIME-WAIT ended unseen, e.g. by an abort), crossing the
+            // peer's SYN.
+            let new_tcb_same_isn = me.state == State::TimeWait
+                && me.sent_syn_ack
+                && !me.sent_syn
+                && peer.state == State::SynSent;
+            if me.numbers.isn == Some(s.seq) && !new_tcb_same_isn {
                 notes.insert(Note::Retransmission);
                 if matches!(me.state, State::Closed | State::Listen) && self.holds_irs(to, s.seq) {
                     // Its SYN again after a reset, into a receiver that has taken
