@@ -2120,3 +2120,45 @@ fn bare_syn_from_a_passive_time_wait_side_is_a_new_tcb() {
         "{o:?}"
     );
 }
+
+// A SYN,ACK into a side seen sending its FIN, acknowledging nothing past that FIN, is
+// challenged (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth check), even where the observer
+// forgot the side's ISN when the peer's new SYN started it over: the side stays in
+// FIN_WAIT_1 (`state` fuzz find `831378b0`, on the code of 00b1615). The open crosses;
+// the server opens twice more (new ISNs; the second starts the observer over); the
+// client closes from SYN-RECEIVED (its FIN at its ISN + 1); the server's new TCB's
+// SYN,ACK acknowledges the client's SYN.
+#[test]
+fn syn_ack_into_a_side_that_sent_its_fin_is_challenged() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(300, 0, SYN));
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(400, 0, SYN));
+    send(&mut obs, C, seg(100, 301, SYN | ACK));
+    let o = send(&mut obs, S, seg(500, 0, SYN));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1, "{o:?}");
+    let o = send(&mut obs, S, seg(500, 101, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    assert_eq!(obs.state(C), State::FinWait1, "{o:?}");
+}
+
+// Kills 2168:55 of 00b1615 (`!=` → `==` in crash21's rule): a RST without ACK from a
+// side in SYN_RECEIVED *at* its ISN + 1 is its abort (`<SEQ=SND.NXT><CTL=RST>`, RFC
+// 9293 §3.9 ABORT): the side is CLOSED. The open crosses (both in SYN_RECEIVED); the
+// client aborts with its RST at 101, the server's `RCV.NXT`: exact, both reset.
+#[test]
+fn rst_at_its_isn_plus_one_from_syn_received_is_an_abort() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynReceived, State::SynReceived),
+        "{o:?}"
+    );
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+    assert_eq!(obs.state(C), State::Closed, "{o:?}");
+}

@@ -4085,22 +4085,24 @@ fn regression_old_last_ack_after_a_challenged_syn_closes_last_ack() {
 /// `msl-fc3e3a86`: an ACK held 13 hours, then a SYN whose ISN clock had wrapped) each
 /// hold a segment longer than the MSL (120 s) before the capture point, which RFC 9293
 /// assumes no segment does (§3.4.1). Played under the rule, neither side is compared
-/// after it; played as before, the disagreement is still there.
+/// after it. Played as before, `fc3e3a86` still disagrees; `104b8559` agrees since the
+/// fix for `831378b0` (a SYN,ACK into a side seen sending its FIN is challenged), which
+/// was its client's error: it is then held to that.
 #[test]
 fn segment_outliving_the_msl_ends_the_comparison() {
-    for input in [
-        &include_bytes!("../fuzz/finds/state/msl-104b8559")[..],
-        &include_bytes!("../fuzz/finds/state/msl-fc3e3a86")[..],
-    ] {
+    const OLD_SYN: &[u8] = include_bytes!("../fuzz/finds/state/msl-104b8559");
+    const WRAPPED: &[u8] = include_bytes!("../fuzz/finds/state/msl-fc3e3a86");
+    for input in [OLD_SYN, WRAPPED] {
         let w = state_world::fuzz_input::run(input);
         assert!(w.outlived);
         assert!(!w.knowable(Side::Client) && !w.knowable(Side::Server));
-        let past = std::panic::catch_unwind(|| state_world::fuzz_input::run_past_the_msl(input));
-        assert!(
-            past.is_err(),
-            "the observer agrees past the MSL now: a test to revise"
-        );
     }
+    let past = std::panic::catch_unwind(|| state_world::fuzz_input::run_past_the_msl(WRAPPED));
+    assert!(
+        past.is_err(),
+        "the observer agrees past the MSL now: a test to revise"
+    );
+    state_world::fuzz_input::run_past_the_msl(OLD_SYN);
 }
 
 /// A segment held before the capture point for exactly the MSL has not outlived it
@@ -4239,6 +4241,23 @@ fn regression_ack_of_a_syn_ack_after_the_refusal_opens_its_sender() {
 fn regression_bare_syn_of_a_passive_time_wait_side_opens_anew() {
     const CRASH25: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash25");
     ends_agreed(CRASH25, Side::Server, State::CloseWait);
+}
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash26`, played byte for byte;
+/// `831378b0`, found by the run on 00b1615 after 122,518 executions): the open
+/// crosses, the server opens twice more (the second SYN starts the observer over, so
+/// it forgets the client's ISN), the client closes from SYN-RECEIVED, and the
+/// server's new TCB sends a SYN,ACK acknowledging the client's SYN. The observer took
+/// it as answering a SYN it had not captured and moved the client from FIN_WAIT_1
+/// back through SYN_SENT to ESTABLISHED; the client challenges it (RFC 5961 §4) and
+/// ends FIN_WAIT_2 on the ACK of its FIN, as its endpoint
+/// (`syn_ack_into_a_side_that_sent_its_fin_is_challenged`).
+#[test]
+fn regression_syn_ack_into_a_side_that_sent_its_fin() {
+    const CRASH26: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash26");
+    ends_agreed(CRASH26, Side::Client, State::FinWait2);
+    const CRASH26B: &[u8] = include_bytes!("../fuzz/finds/state/crash26b-831378b0");
+    state_world::fuzz_input::run(CRASH26B);
 }
 
 /// Kills "delete !" in `dropped_in_syn_sent = !syn && !rst && …` (on_segment, 1181:43

@@ -2101,6 +2101,21 @@ impl Observer {
             notes.insert(Note::Unacceptable);
             return;
         }
+        // A receiver seen sending its FIN, the ACK within that FIN's sequence space, is
+        // past the handshake in the connection it holds (its ISN forgotten at a
+        // reopening): it challenges the SYN,ACK (RFC 5961 §4, RFC 9293 §3.10.7.4
+        // fourth check), whichever TCB of the sender it comes from.
+        let sent_fin = matches!(
+            peer.state,
+            State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck
+        ) && peer
+            .numbers
+            .fin_seq
+            .is_some_and(|f| ack.before_or_eq(f + 1));
+        if peer.numbers.isn.is_none() && sent_fin {
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if peer.numbers.isn.is_none() {
             // The SYN being answered was not captured.
             notes.insert(Note::Inferred);
