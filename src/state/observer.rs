@@ -2116,6 +2116,30 @@ impl Observer {
             notes.insert(Note::Unacceptable);
             return;
         }
+        if peer.numbers.isn.is_none()
+            && matches!(
+                peer.state,
+                State::SynReceived | State::Listen | State::Closed
+            )
+            && peer.numbers.fin_seq == Some(ack)
+        {
+            // The receiver's FIN, kept from when the observer had it closed or carried
+            // across a reopening, lies at exactly the ISN + 1 this SYN,ACK
+            // acknowledges: the receiver had sent a SYN from that ISN (unseen), took
+            // this side's (the open crossed) and closed from SYN-RECEIVED (crash8's
+            // rule from the other side). It is in FIN_WAIT_1 and challenges the
+            // SYN,ACK (RFC 5961 §4).
+            let p = self.half_mut(to);
+            p.numbers.isn = Some(ack - 1);
+            p.sent_syn = true;
+            p.fin_pending = true;
+            self.set(to, State::FinWait1, Cause::Revised, t);
+            if self.first_closer.is_none() {
+                self.first_closer = Some(to);
+            }
+            notes.insert(Note::Unacceptable);
+            return;
+        }
         if peer.numbers.isn.is_none() {
             // The SYN being answered was not captured.
             notes.insert(Note::Inferred);
