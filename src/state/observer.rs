@@ -797,6 +797,20 @@ impl Observer {
             .map(|(_, irs)| irs)
     }
 
+    /// Whether `side` was seen sending its FIN (the observer has it in FIN_WAIT_1 or
+    /// after, or LAST_ACK) and `ack` acknowledges nothing past that FIN: an ACK within
+    /// the sequence space of the connection `side` still holds.
+    fn sent_fin_up_to(&self, side: Side, ack: SeqNum) -> bool {
+        matches!(
+            self.state(side),
+            State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck
+        ) && self
+            .half(side)
+            .numbers
+            .fin_seq
+            .is_some_and(|f| ack.before_or_eq(f + 1))
+    }
+
     fn enter_time_wait(&mut self, side: Side, now: Duration, cause: Cause, t: &mut Transitions) {
         self.set(side, State::TimeWait, cause, t);
         self.half_mut(side).set_time_wait_since(Some(now));
@@ -2105,14 +2119,7 @@ impl Observer {
         // past the handshake in the connection it holds (its ISN forgotten at a
         // reopening): it challenges the SYN,ACK (RFC 5961 §4, RFC 9293 §3.10.7.4
         // fourth check), whichever TCB of the sender it comes from.
-        let sent_fin = matches!(
-            peer.state,
-            State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck
-        ) && peer
-            .numbers
-            .fin_seq
-            .is_some_and(|f| ack.before_or_eq(f + 1));
-        if peer.numbers.isn.is_none() && sent_fin {
+        if peer.numbers.isn.is_none() && self.sent_fin_up_to(to, ack) {
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -2608,18 +2615,7 @@ impl Observer {
                 // the FIN was sent past SYN_RECEIVED in the connection the peer still
                 // holds, whichever TCB of the sender the ACK comes from. (An ACK past
                 // it answers a new TCB of the peer, opened after an unseen end.)
-                let sent_fin = matches!(
-                    self.state(to),
-                    State::FinWait1
-                        | State::FinWait2
-                        | State::Closing
-                        | State::TimeWait
-                        | State::LastAck
-                ) && self
-                    .half(to)
-                    .numbers
-                    .fin_seq
-                    .is_some_and(|f| ack.before_or_eq(f + 1));
+                let sent_fin = self.sent_fin_up_to(to, ack);
                 if self.state(to) != State::SynReceived
                     && !(self.state(to).is_synchronized() && (answered_this_syn || sent_fin))
                 {
