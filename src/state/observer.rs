@@ -1480,12 +1480,17 @@ impl Observer {
         if self.state(side) == State::SynReceived
             && self.half(side).numbers.fin_seq == Some(isn + 1)
         {
-            self.set(side, State::FinWait1, Cause::Revised, t);
-            self.half_mut(side).fin_pending = true;
-            if self.first_closer.is_none() {
-                self.first_closer = Some(side);
-            }
+            self.closed_from_syn_received(side, t);
         }
+    }
+
+    /// `side`, which the observer took for SYN_RECEIVED or closed, had closed from
+    /// SYN-RECEIVED: FIN_WAIT_1, its FIN (kept, at its ISN + 1) pending until the peer
+    /// can take it.
+    fn closed_from_syn_received(&mut self, side: Side, t: &mut Transitions) {
+        self.set(side, State::FinWait1, Cause::Revised, t);
+        self.half_mut(side).fin_pending = true;
+        self.first_closer.get_or_insert(side);
     }
 
     /// `side` processes the peer's FIN (RFC 9293 §3.10.7.4, eighth step).
@@ -1672,36 +1677,21 @@ impl Observer {
                     && me.numbers.next_seq.is_none_or(|n| !s.seq.before(n)))
                 || (me.state == State::SynSent
                     && me.numbers.isn.is_some_and(|isn| s.seq.after(isn)));
-            if peer.state == State::TimeWait && !self.reopens_time_wait(from, seg) {
-                // An old duplicate meets RFC 5961's challenge ACK in TIME_WAIT, and
-                // so does a new SYN that RFC 6191 does not let reopen it; its sender,
-                // if closed, has opened all the same. The receiver keeps the IRS it
-                // took, the sender's old ISN: copies of the new SYN are challenged
-                // too, and move nothing of its sequence space.
-                if opens {
-                    if self.kept_irs.is_none() {
-                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
-                    }
-                    self.forget_earlier_connection(from);
-                    self.set(from, State::SynSent, Cause::Sent, t);
-                    let h = self.half_mut(from);
-                    h.sent_syn = true;
-                    h.numbers.isn = Some(s.seq);
-                }
-                notes.insert(Note::Unacceptable);
-                return;
-            }
-            if peer.state.is_synchronized() && peer.state != State::TimeWait {
-                // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK.
-                // Its sender, if closed, has opened all the same.
+            if peer.state.is_synchronized()
+                && !(peer.state == State::TimeWait && self.reopens_time_wait(from, seg))
+            {
+                // RFC 5961 §4: a SYN in a synchronized state only draws a challenge ACK
+                // — in TIME_WAIT too, an old duplicate or a new SYN that RFC 6191 does
+                // not let reopen it. Its sender, if closed, has opened all the same.
                 if opens {
                     if self.kept_irs.is_none() {
                         // The receiver keeps the IRS it took, the sender's old ISN
                         // (from its SYN or SYN,ACK, whatever state the observer has
-                        // the sender in now): the sender's SYN,ACK from its new ISN
-                        // is challenged too, and a segment at the old numbers — the
-                        // SYN an old duplicate after all, or a closed sender's last
-                        // ACK still in flight — is judged against the old IRS.
+                        // the sender in now): copies of the new SYN and the sender's
+                        // SYN,ACK from its new ISN are challenged too and move nothing
+                        // of its sequence space, and a segment at the old numbers —
+                        // the SYN an old duplicate after all, or a closed sender's
+                        // last ACK still in flight — is judged against the old IRS.
                         self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
                     }
                     self.forget_earlier_connection(from);
@@ -2139,11 +2129,7 @@ impl Observer {
             let p = self.half_mut(to);
             p.numbers.isn = Some(ack - 1);
             p.sent_syn = true;
-            p.fin_pending = true;
-            self.set(to, State::FinWait1, Cause::Revised, t);
-            if self.first_closer.is_none() {
-                self.first_closer = Some(to);
-            }
+            self.closed_from_syn_received(to, t);
             notes.insert(Note::Unacceptable);
             return;
         }
