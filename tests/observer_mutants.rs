@@ -2184,3 +2184,77 @@ fn syn_ack_acknowledging_a_kept_fin_puts_its_sender_in_fin_wait_1() {
     assert_eq!(obs.state(S), State::FinWait1, "{o:?}");
     assert_eq!(obs.isn(S), Some(SeqNum(0)), "{o:?}");
 }
+
+// A FIN from a side the observer takes for closed, reaching its ESTABLISHED
+// receiver's `RCV.NXT`, is taken by that receiver (RFC 9293 §3.10.7.4: it judges the
+// segment by its own TCB, not by its sender's state), and a closed TCP sends no FIN
+// (§3.10.7.1): the sender is open — revised to ESTABLISHED — and the FIN its own,
+// even at the number of a FIN seen from it before (`state` fuzz find `63a33b41`,
+// minimised to `crash27`). A clean connection with the client in TIME_WAIT; both open
+// again with the same ISNs, crossing, so that every segment of the new open is bit
+// for bit one of the first connection's (the client's SYN passes for a copy, and the
+// observer keeps the client in TIME_WAIT); its TIME_WAIT runs out; the client closes.
+/// Client ISN 100, server ISN 300: a clean connection (the client closes first) and
+/// a second one with the same ISNs, crossing, whose segments are bit for bit the
+/// first's: the observer keeps the client in TIME_WAIT until it runs out (at
+/// `AFTER_TIME_WAIT`), the server ESTABLISHED.
+fn reopened_with_the_same_isns() -> Observer {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, FIN | ACK));
+    send(&mut obs, S, seg(301, 102, ACK));
+    send(&mut obs, S, seg(301, 102, FIN | ACK));
+    send(&mut obs, C, seg(102, 302, ACK));
+    send(&mut obs, S, seg(300, 0, SYN));
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, C, seg(100, 301, SYN | ACK));
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert_eq!(o.receiver, State::TimeWait, "{o:?}");
+    assert_eq!(obs.state(S), State::Established);
+    obs.on_time(AFTER_TIME_WAIT);
+    assert_eq!(obs.state(C), State::Closed);
+    obs
+}
+
+const AFTER_TIME_WAIT: Duration = Duration::from_secs(240);
+
+#[test]
+fn fin_from_a_side_taken_for_closed_reaches_its_established_receiver() {
+    let mut obs = reopened_with_the_same_isns();
+    let o = obs.on_segment(C, &seg(101, 301, FIN | ACK), AFTER_TIME_WAIT);
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::CloseWait),
+        "{o:?}"
+    );
+    assert!(
+        o.transitions
+            .iter()
+            .any(|t| t.side == C && t.from == State::Closed && t.cause == Cause::Revised),
+        "{o:?}"
+    );
+    let o = obs.on_segment(S, &seg(301, 102, ACK), AFTER_TIME_WAIT);
+    assert_eq!(o.receiver, State::FinWait2, "{o:?}");
+    // Into FIN_WAIT_1: the FIN crosses the receiver's (CLOSING), or, acknowledging
+    // it, comes from CLOSE_WAIT (LAST_ACK) and ends the receiver's wait (TIME_WAIT).
+    for (ack, sender, receiver) in [
+        (301, State::FinWait1, State::Closing),
+        (302, State::LastAck, State::TimeWait),
+    ] {
+        let mut obs = reopened_with_the_same_isns();
+        let o = obs.on_segment(S, &seg(301, 101, FIN | ACK), AFTER_TIME_WAIT);
+        assert_eq!(o.sender, State::FinWait1, "{o:?}");
+        let o = obs.on_segment(C, &seg(101, ack, FIN | ACK), AFTER_TIME_WAIT);
+        assert_eq!((o.sender, o.receiver), (sender, receiver), "{o:?}");
+    }
+    // Not at the receiver's `RCV.NXT` (after a gap, or before it: an old copy) the
+    // FIN shows nothing: the sender stays closed, the receiver ESTABLISHED.
+    for seq in [102, 100] {
+        let mut obs = reopened_with_the_same_isns();
+        let o = obs.on_segment(C, &seg(seq, 301, FIN | ACK), AFTER_TIME_WAIT);
+        assert_eq!(
+            (o.sender, o.receiver),
+            (State::Closed, State::Established),
+            "{seq}: {o:?}"
+        );
+    }
+}

@@ -4289,3 +4289,107 @@ fn new_syn_forgets_the_earlier_connection() {
     const INPUT: &[u8] = include_bytes!("../fuzz/finds/state/kills-forget-earlier-connection");
     state_world::fuzz_input::run_past_the_msl(INPUT);
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash27`, played byte for byte;
+/// `63a33b41`, found while fuzzing the mutant 2174:81, kept open on 2026-12-04):
+/// after a clean connection the client, in TIME-WAIT, aborts (unseen), and both open
+/// again with their old ISNs, crossing, so that every segment of the new open is bit
+/// for bit one of the first connection's: the observer takes the client's SYN for a
+/// copy and keeps it in TIME_WAIT, which runs out. The client then closes: its FIN,
+/// from a side the observer took for closed, reaches the ESTABLISHED server's
+/// `RCV.NXT`, and the server takes it (RFC 9293 §3.10.7.4) as its endpoint does; the
+/// observer had noted a retransmission after the close and kept the server
+/// ESTABLISHED. Now the server ends CLOSE_WAIT
+/// (`fin_from_a_side_taken_for_closed_reaches_its_established_receiver`), and so
+/// does the full input (`crash27b-63a33b41`).
+#[test]
+fn regression_fin_from_a_side_taken_for_closed_reaches_its_receiver() {
+    const CRASH27: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash27");
+    ends_agreed(CRASH27, Side::Server, State::CloseWait);
+    const CRASH27B: &[u8] = include_bytes!("../fuzz/finds/state/crash27b-63a33b41");
+    state_world::fuzz_input::run(CRASH27B);
+}
+
+/// The world's rule for a half-open connection whose incarnations share the ISN
+/// (`fuzz/finds/state/half-open-c0433b5b`, found by run 4 of 2026-12-04's second
+/// session, and its minimised form): the client, its TCB lost unseen, opens again with
+/// the ISN the server's TCB — still open — took from its earlier incarnation; the
+/// server's FIN acknowledges that incarnation's FIN, beyond the new TCB's `SND.NXT`,
+/// and the client drops it (RFC 9293 §3.10.7.4, fifth check), while the capture shows
+/// exactly what a FIN after a client FIN the capture missed shows (Wireshark's "ACKed
+/// unseen segment"): the client is not compared from then on. Played, both inputs
+/// mark the client, whose two views do end apart.
+#[test]
+fn fin_acknowledging_an_earlier_incarnation_with_the_same_isn_ends_the_comparison() {
+    const FULL: &[u8] = include_bytes!("../fuzz/finds/state/half-open-c0433b5b");
+    const MIN: &[u8] = include_bytes!("../fuzz/finds/state/half-open-c0433b5b-min");
+    for input in [FULL, MIN] {
+        let w = state_world::fuzz_input::run(input);
+        assert_eq!(w.acked_earlier_incarnation, [true, false]);
+        assert!(!w.knowable(Side::Client));
+        assert_ne!(
+            w.observer.state(Side::Client),
+            w.pair.endpoint(Side::Client).state()
+        );
+    }
+}
+
+/// The half-open rule, by hand: the client's FIN reaches the server (CLOSE_WAIT), the
+/// client aborts (its RST and the server's ACK lost) and opens again at the same instant of its ISN clock
+/// (the same ISN), and the server closes: its FIN acknowledges the client's earlier
+/// FIN, beyond the new TCB's `SND.NXT`, and marks the client. Opened one tick of
+/// the ISN clock later (4 µs: another ISN), or after the server's TCB is gone, the rule does not apply.
+#[test]
+fn half_open_rule_needs_the_same_isn_and_the_peers_old_tcb() {
+    use core::time::Duration;
+    use state_world::Op::*;
+    let (c, s) = (Side::Client, Side::Server);
+    let opened = |wait: Duration| {
+        let mut w = World::new(Config::default(), Config::default());
+        for op in [
+            Listen(s),
+            Connect(c),
+            DeliverAll,
+            Close(c),
+            Deliver(0),
+            Abort(c),
+            Drop(1),
+            Drop(0),
+            Wait(wait),
+            Connect(c),
+        ] {
+            w.apply(op);
+        }
+        w
+    };
+    let mut w = opened(Duration::ZERO);
+    assert_eq!(w.pair.endpoint(s).state(), State::CloseWait);
+    assert_eq!(w.half_open_same_isn, [true, false]);
+    w.apply(Close(s));
+    assert_eq!(w.acked_earlier_incarnation, [false, false]);
+    // The server's FIN passes the capture point (the client's SYN is first in flight).
+    w.apply(Deliver(1));
+    assert_eq!(w.acked_earlier_incarnation, [true, false]);
+    assert!(w.knowable(s));
+    let w = opened(Duration::from_micros(4));
+    assert_eq!(w.pair.endpoint(s).state(), State::CloseWait);
+    assert_eq!(w.half_open_same_isn, [false, false]);
+    // The server's TCB gone (its FIN acknowledged, then CLOSED), nothing to mark.
+    let mut w = World::new(Config::default(), Config::default());
+    for op in [
+        Listen(s),
+        Connect(c),
+        DeliverAll,
+        Close(c),
+        DeliverAll,
+        Close(s),
+        DeliverAll,
+        Abort(c),
+        Connect(c),
+    ] {
+        w.apply(op);
+    }
+    assert_eq!(w.pair.endpoint(s).state(), State::Closed);
+    assert_eq!(w.pair.endpoint(c).state(), State::SynSent);
+    assert_eq!(w.half_open_same_isn, [false, false]);
+}

@@ -2421,7 +2421,7 @@ impl Observer {
 
         // Retransmission and keep-alive notes (numbers only, no state).
         let fin_seq = s.seq + s.len;
-        let fin_again = fin && me.numbers.fin_seq == Some(fin_seq);
+        let mut fin_again = fin && me.numbers.fin_seq == Some(fin_seq);
         if let Some(nxt) = me.numbers.next_seq {
             if !fin && s.len <= 1 && s.seq == nxt - 1 {
                 notes.insert(Note::KeepAlive);
@@ -2517,6 +2517,33 @@ impl Observer {
                 }
             }
             return;
+        }
+        if state_from == State::Closed
+            && fin
+            && matches!(
+                state_to,
+                State::Established | State::FinWait1 | State::FinWait2
+            )
+            && in_order
+            && me.contiguous.is_some_and(|c| !c.after(fin_seq))
+        {
+            // A FIN from a side taken for closed, reaching its receiver's `RCV.NXT`
+            // as far as the capture shows, into a state that has taken no FIN: the
+            // receiver takes it whatever the observer believed of the sender
+            // (§3.10.7.4), and a closed TCP sends no FIN (RFC 9293 §3.10.7.1). The
+            // sender opened again unseen — e.g. with the ISNs of a connection seen
+            // before, so that its SYN passed for a copy of that one's — and is
+            // processed as open: ESTABLISHED, or CLOSE_WAIT if it acknowledges the
+            // receiver's FIN; the FIN is its own (one seen at this number before was
+            // that connection's).
+            let open = if s.ack.is_some_and(|a| peer.acks_fin(a)) {
+                State::CloseWait
+            } else {
+                State::Established
+            };
+            self.set(from, open, Cause::Revised, t);
+            state_from = open;
+            fin_again = false;
         }
         if state_from == State::Closed {
             notes.insert(Note::AfterClose);

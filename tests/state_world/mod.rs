@@ -373,6 +373,14 @@ pub struct World {
     pub stale: Vec<(Side, Segment, [Option<SeqNum>; 2])>,
     /// Per side: its ISS when it last opened a TCB.
     pub last_iss: [Option<SeqNum>; 2],
+    /// Per side: it opened its current TCB with the ISN its peer's TCB, still open,
+    /// had taken from its earlier incarnation (a half-open connection whose
+    /// incarnations share the ISN).
+    pub half_open_same_isn: [bool; 2],
+    /// Per receiving side: a FIN of a peer in `half_open_same_isn` acknowledging
+    /// beyond its `SND.NXT` (what its earlier incarnation had sent) passed the
+    /// capture point.
+    pub acked_earlier_incarnation: [bool; 2],
     /// FINs (and their senders) that passed the capture point while their sender
     /// had no TCB, which the observer took as sent now.
     pub fin_before_tcb: Vec<(Side, Segment)>,
@@ -428,6 +436,8 @@ impl World {
             retransmission_first: [false; 2],
             stale: Vec::new(),
             last_iss: [None; 2],
+            half_open_same_isn: [false; 2],
+            acked_earlier_incarnation: [false; 2],
             fin_before_tcb: Vec::new(),
             old_incarnation: [false; 2],
             sent_high: [None; 2],
@@ -569,6 +579,15 @@ impl World {
                     self.old_incarnation[to.index()] = true;
                 }
             }
+            if self.half_open_same_isn[to.index()]
+                && f.segment.flags.contains(TcpFlags::FIN | TcpFlags::ACK)
+                && (self.pair.endpoint(to).snd_nxt()).is_some_and(|n| f.segment.ack.after(n))
+            {
+                self.acked_earlier_incarnation[to.index()] = true;
+                if trace() {
+                    eprintln!("   a FIN acknowledging the receiver's earlier incarnation");
+                }
+            }
             let seen: Vec<_> = controls(&f.segment).collect();
             self.unseen[f.from.index()].retain(|c| !seen.contains(c));
         }
@@ -653,6 +672,11 @@ impl World {
                 }
             }
             self.last_iss[side.index()] = self.pair.endpoint(side).iss();
+            // The peer's TCB now holds no earlier incarnation of `side` but its own.
+            self.half_open_same_isn[side.peer().index()] = false;
+            let peer = self.pair.endpoint(side.peer());
+            self.half_open_same_isn[side.index()] = peer.state().is_synchronized()
+                && peer.tcb().map(|t| t.irs()) == self.pair.endpoint(side).iss();
             // A FIN of an earlier incarnation that passed the capture point before
             // this TCB opened, taken by the observer as sent by a connection it
             // believed open (e.g. on the peer's SYN, seen before it arrived): if its
@@ -821,6 +845,7 @@ impl World {
             && self.unseen[side.index()].is_empty()
             && !self.retransmission_first[side.index()]
             && !self.old_incarnation[side.index()]
+            && !self.acked_earlier_incarnation[side.index()]
             && !self.rst_at_crossed_ack[side.index()]
             && !(self.late_time_wait[side.index()]
                 && self.pair.endpoint(side).state() == State::TimeWait)
