@@ -2258,3 +2258,93 @@ fn fin_from_a_side_taken_for_closed_reaches_its_established_receiver() {
         );
     }
 }
+
+// A side whose receiver synchronized on the IRS it kept has that ISN in use again
+// (the rule of `Observer::set` for a kept IRS), even though a later SYN of the side,
+// with an earlier ISN, left its next sequence number behind: a SYN,ACK acknowledging
+// exactly that ISN + 1 acknowledges its SYN (RFC 9293 §3.10.7.3) and completes its
+// open. The open crosses (client ISN 1000, server 300); the client's SYN with ISN 500
+// reaches a server holding IRS 1000, which keeps it (RFC 9293 §3.10.7.4); the server
+// closes from SYN-RECEIVED, acknowledging 1001, then sends its SYN,ACK again. Kills
+// 324:69 of 00b1615 (`isn + 1` → `isn - 1` in `Half::acks_syn`'s upper bound, which
+// then lies before the ISN + 1: nothing is acknowledged and the client stays in
+// SYN_SENT).
+#[test]
+fn restored_isn_is_acknowledged_at_its_successor() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(1000, 0, SYN));
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynReceived, State::SynReceived)
+    );
+    let o = send(&mut obs, C, seg(500, 0, SYN));
+    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    let o = send(&mut obs, S, seg(301, 1001, FIN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::SynSent),
+        "{o:?}"
+    );
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+    let o = send(&mut obs, S, seg(300, 1001, SYN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::Established),
+        "{o:?}"
+    );
+    assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
+}
+
+// A passive side's first SYN,ACK seen after the RST that reset it to LISTEN answers
+// the SYN it had taken — the RST at its `RCV.NXT`, IRS + 1, which its own bare ACK
+// (seen first: it overtook the SYN,ACK before the capture point) names —: sent
+// before the RST arrived, it reopens nothing (the side stays in LISTEN). Its receiver,
+// whose RST left it in SYN_SENT (a RST without ACK from SYN-SENT answers an
+// unacceptable segment, RFC 9293 §3.10.7.3), processes it as any SYN,ACK of its SYN:
+// ESTABLISHED. Kills 2233:81 of 9b678aa (`isn + 1` → `isn - 1` in `on_rst`'s
+// `took_syn`: the RST's sender then seems to have reset a side that had not taken
+// its SYN, and the SYN,ACK opens a new passive TCB).
+#[test]
+fn syn_ack_crossing_the_rst_that_reset_a_listener_opens_its_receiver() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(301, 101, ACK));
+    let o = send(&mut obs, C, seg(101, 0, RST));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynSent, State::Listen),
+        "{o:?}"
+    );
+    let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Listen, State::Established),
+        "{o:?}"
+    );
+    assert!(o.notes.contains(Note::AfterClose), "{o:?}");
+}
+
+// After a SYN,ACK of a passive side seen before the RST that reset it, the same
+// SYN,ACK again is a retransmission that reopens nothing; one from another ISN is a
+// new TCB's (the side, in LISTEN, took a copy of the peer's SYN): SYN_RECEIVED.
+#[test]
+fn syn_ack_after_the_reset_with_another_isn_is_a_new_tcb() {
+    for (isn, notes, state) in [
+        (300, Note::Retransmission, State::Listen),
+        (700, Note::Inferred, State::SynReceived),
+    ] {
+        let mut obs = Observer::new();
+        send(&mut obs, C, seg(100, 0, SYN));
+        send(&mut obs, S, seg(300, 101, SYN | ACK));
+        let o = send(&mut obs, C, seg(101, 0, RST));
+        assert_eq!(
+            (o.sender, o.receiver),
+            (State::Closed, State::Listen),
+            "{o:?}"
+        );
+        let o = send(&mut obs, S, seg(isn, 101, SYN | ACK));
+        assert_eq!(o.sender, state, "{isn}: {o:?}");
+        assert!(o.notes.contains(notes), "{isn}: {o:?}");
+    }
+}
