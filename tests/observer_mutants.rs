@@ -2348,3 +2348,30 @@ fn syn_ack_after_the_reset_with_another_isn_is_a_new_tcb() {
         assert!(o.notes.contains(notes), "{isn}: {o:?}");
     }
 }
+
+// An active SYN-RECEIVED side (its SYN crossed the peer's) whose first SYN,ACK, from
+// its own ISN, acknowledges another SYN of the peer than the one seen (ACK 499: ISN
+// 498, a SYN the capture did not show) took that one: it holds IRS 498 and its
+// `RCV.NXT` is 499 (RFC 9293 §3.10.7.4 fourth check challenges any other SYN). A
+// RST of the peer at 499 resets it; one at 500, inside its window but not at
+// `RCV.NXT`, draws a challenge ACK (RFC 5961 §3.2). Kills 1937:71 of 4cdf57c (`isn + 1`
+// → `isn - 1` in `on_syn_ack`'s test for such a SYN,ACK: an ACK of exactly the seen
+// ISN − 1 then passes for one of the seen SYN, the IRS is not kept, and the RST at
+// 500 falls outside a window starting at 501).
+#[test]
+fn active_syn_received_keeps_the_irs_its_syn_ack_names() {
+    for (rst, closed, notes) in [
+        (499, true, Note::RstAccepted),
+        (500, false, Note::Challenged),
+    ] {
+        let mut obs = Observer::new();
+        send(&mut obs, C, seg(1002, 0, SYN));
+        let o = send(&mut obs, S, seg(500, 0, SYN));
+        assert!(o.notes.contains(Note::Crossed), "{o:?}");
+        let o = send(&mut obs, C, seg(1002, 499, SYN | ACK));
+        assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+        let o = send(&mut obs, S, seg(rst, 0, RST));
+        assert_eq!(o.receiver == State::Closed, closed, "{rst}: {o:?}");
+        assert!(o.notes.contains(notes), "{rst}: {o:?}");
+    }
+}
