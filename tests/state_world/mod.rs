@@ -128,6 +128,17 @@
 //!     fits the TCB the sender opens next, e.g. on the peer's SYN, which the
 //!     observer saw before it arrived (`regression_fin_captured_before_its_tcb`,
 //!     fuzz find `crash-c8af284d`);
+//!   - a side that opened a new TCB with the ISN its peer's TCB, still open, had taken
+//!     from the side's earlier incarnation (a half-open connection whose incarnations
+//!     share the ISN: the side's ISN clock did not tick in between), once a FIN of
+//!     that peer passed the capture point acknowledging beyond the side's `SND.NXT`:
+//!     it acknowledges what the earlier incarnation sent (its FIN), the new TCB drops
+//!     it for acknowledging unsent data (RFC 9293 §3.10.7.4, fifth check), and the
+//!     capture shows exactly a FIN sent after a FIN of the side that the capture
+//!     missed (Wireshark's "ACKed unseen segment"), which the receiver takes
+//!     ([`World::half_open_same_isn`], `acked_earlier_incarnation`;
+//!     `fin_acknowledging_an_earlier_incarnation_with_the_same_isn_ends_the_comparison`,
+//!     fuzz find `c0433b5b`);
 //!   - the receiver of a RST the observer accepted at exactly that receiver's last
 //!     ACK seen, when that ACK did not cover what the RST's sender had sent before
 //!     it (the ACK crossed the sender's data or FIN; a side without a TCB answers a
