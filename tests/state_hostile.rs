@@ -4393,3 +4393,53 @@ fn half_open_rule_needs_the_same_isn_and_the_peers_old_tcb() {
     assert_eq!(w.pair.endpoint(c).state(), State::SynSent);
     assert_eq!(w.half_open_same_isn, [false, false]);
 }
+
+/// The world's rule for a SYN into a TIME-WAIT the observer has already ended (fuzz
+/// find `51d8737c`, run 2 of 2026-12-04's third session, on d45571e; it fails on
+/// 0f957ec too, and its minimised form): a simultaneous close whose last ACK to the
+/// client is held up after the capture point (65,296 s), so the observer's 2·MSL for
+/// the client, timed from that capture, runs out while the client's TIME-WAIT has not
+/// begun; the server opens again, its ISN clock wrapped, and the client's TIME-WAIT
+/// refuses the SYN (RFC 6191: not beyond its `RCV.NXT`) with an ACK that is lost
+/// before the capture point. The observer, the client closed, took the SYN as opening
+/// a passive SYN_RECEIVED; nothing seen shows the TIME-WAIT it met. The client is not
+/// compared from then on (`World::lost_time_wait_answer`); both inputs mark it, and
+/// its two views end apart.
+#[test]
+fn syn_into_a_late_time_wait_whose_answer_is_lost_ends_the_comparison() {
+    const FULL: &[u8] = include_bytes!("../fuzz/finds/state/late-time-wait-51d8737c");
+    const MIN: &[u8] = include_bytes!("../fuzz/finds/state/late-time-wait-51d8737c-min");
+    for input in [FULL, MIN] {
+        let w = state_world::fuzz_input::run(input);
+        assert_eq!(w.lost_time_wait_answer, [true, false]);
+        assert!(!w.knowable(Side::Client));
+        assert_ne!(
+            w.observer.state(Side::Client),
+            w.pair.endpoint(Side::Client).state()
+        );
+    }
+}
+
+/// The same schedule with the client's TIME-WAIT answer delivered instead of lost:
+/// it passes the capture point, the observer revises the client back to TIME_WAIT
+/// (`regression_time_wait_answer_after_the_lost_ack_of_the_peer_fin`'s rule), and the
+/// client stays compared — and agreed — to the end.
+#[test]
+fn syn_into_a_late_time_wait_whose_answer_is_seen_stays_compared() {
+    use core::time::Duration;
+    use state_world::Op::*;
+    const MIN: &[u8] = include_bytes!("../fuzz/finds/state/late-time-wait-51d8737c-min");
+    // The first 13 operations: up to the server's SYN reaching the client.
+    let mut w = state_world::fuzz_input::run_steps(MIN, 13);
+    assert!(w.time_wait_answer[Side::Client.index()].is_some());
+    for op in [DeliverAll, Wait(Duration::from_secs(240))] {
+        w.apply(op);
+    }
+    assert_eq!(w.time_wait_answer, [None, None]);
+    assert_eq!(w.lost_time_wait_answer, [false, false]);
+    assert!(w.knowable(Side::Client));
+    assert_eq!(
+        w.observer.state(Side::Client),
+        w.pair.endpoint(Side::Client).state()
+    );
+}

@@ -101,7 +101,11 @@
 //!     when the FIN arrives, and no segment shows the time in between, so the
 //!     observer's TIME-WAIT can run out first (`regression_fin_delayed_after_capture`,
 //!     fuzz finds `crash-978989c9`, `0a212b74`, `0d7c5c26`); compared again once the
-//!     endpoint has left TIME-WAIT;
+//!     endpoint has left TIME-WAIT — unless a SYN reached it in that late TIME-WAIT
+//!     and its answer was lost before the capture point: whether the SYN met
+//!     TIME-WAIT (RFC 6191) or a closed TCB only that answer shows
+//!     (`syn_into_a_late_time_wait_whose_answer_is_lost_ends_the_comparison`, fuzz
+//!     find `51d8737c`);
 //!   - a side a FIN or RST of whose earlier incarnation (in flight when the side
 //!     opened a new TCB: SYN-SENT from CLOSED or LISTEN, SYN-RECEIVED from LISTEN
 //!     or TIME-WAIT) passed the capture point when its numbers fit the current
@@ -373,6 +377,12 @@ pub struct World {
     pub aged: Vec<(Side, Segment)>,
     /// Per side: in TIME-WAIT since (or restarted by) a segment of `aged`.
     pub late_time_wait: [bool; 2],
+    /// Per side: its endpoint's answer to a SYN that reached it in such a late
+    /// TIME-WAIT, one the observer had already ended, until it passes the capture
+    /// point.
+    pub time_wait_answer: [Option<Segment>; 2],
+    /// Per side: that answer was lost before the capture point.
+    pub lost_time_wait_answer: [bool; 2],
     /// Per side: a SYN, FIN or RST of it passed the capture point in a copy sent
     /// after another copy still in flight (one without ACK, or with an earlier
     /// acknowledgment).
@@ -444,6 +454,8 @@ impl World {
             unseen: [Vec::new(), Vec::new()],
             aged: Vec::new(),
             late_time_wait: [false; 2],
+            time_wait_answer: [None; 2],
+            lost_time_wait_answer: [false; 2],
             retransmission_first: [false; 2],
             stale: Vec::new(),
             last_iss: [None; 2],
@@ -508,6 +520,9 @@ impl World {
                 }
             }
             let to = f.from.peer();
+            if self.time_wait_answer[f.from.index()] == Some(f.segment) {
+                self.time_wait_answer[f.from.index()] = None;
+            }
             let rst_at_crossed = f.segment.flags.contains(TcpFlags::RST)
                 && self.crossed_ack[to.index()] == Some(f.segment.seq);
             let peer_sent = self.sent_high[to.index()];
@@ -733,6 +748,14 @@ impl World {
         self.capture(i);
         let to = f.from.peer();
         let before = *self.pair.endpoint(to);
+        // The observer's 2·MSL for the receiver has run out, its endpoint's has not:
+        // whether a SYN opens a connection (RFC 9293 §3.10.7.4 in CLOSED or LISTEN,
+        // RFC 6191 in TIME-WAIT) depends on a state the observer no longer gives it,
+        // and only the receiver's answer shows which it met.
+        let syn_into_late_time_wait = self.late_time_wait[to.index()]
+            && before.state() == State::TimeWait
+            && self.observer.state(to) != State::TimeWait
+            && f.segment.flags.contains(TcpFlags::SYN);
         let len = self.pair.len();
         let Ok(d) = self.pair.deliver_at(i, self.now) else {
             return;
@@ -742,6 +765,12 @@ impl World {
                 "   endpoint: {:?} {:?} reply {:?}",
                 d.arrival.transitions, d.arrival.disposition, d.arrival.reply
             );
+        }
+        if syn_into_late_time_wait {
+            self.time_wait_answer[to.index()] = d.arrival.reply.segment().copied();
+            if trace() {
+                eprintln!("   a SYN reaches a TIME-WAIT the observer has ended");
+            }
         }
         let e = self.pair.endpoint(to);
         if e.state() == State::TimeWait && self.aged.contains(&(f.from, f.segment)) {
@@ -858,6 +887,7 @@ impl World {
             && !self.old_incarnation[side.index()]
             && !self.acked_earlier_incarnation[side.index()]
             && !self.rst_at_crossed_ack[side.index()]
+            && !self.lost_time_wait_answer[side.index()]
             && !(self.late_time_wait[side.index()]
                 && self.pair.endpoint(side).state() == State::TimeWait)
     }
@@ -976,6 +1006,9 @@ impl World {
             Op::Drop(i) if !self.pair.is_empty() => {
                 let i = i % self.pair.len();
                 if let Ok(f) = self.pair.drop_at(i) {
+                    if !f.captured && self.time_wait_answer[f.from.index()] == Some(f.segment) {
+                        self.lost_time_wait_answer[f.from.index()] = true;
+                    }
                     if f.captured {
                         self.lost_after_capture = true;
                     } else if controls(&f.segment).next().is_some() {
