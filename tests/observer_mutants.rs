@@ -2375,3 +2375,31 @@ fn active_syn_received_keeps_the_irs_its_syn_ack_names() {
         assert!(o.notes.contains(notes), "{rst}: {o:?}");
     }
 }
+
+// The guess that a passive side went back to LISTEN on the peer's new SYN (another
+// ISN inside a window the capture has not shown exactly) ends when the side
+// acknowledges that new SYN, even with a bare ACK from SYN-RECEIVED (its SYN,ACK not
+// seen): it took the new SYN, so a later segment of it acknowledging the old IRS is a
+// copy sent before, which revives nothing, and the peer's ISN in use stays the new
+// one when the side synchronizes. Kills 908:39 of d45571e (`delete !` in `!rst` where
+// the guess ends: it would end only on a RST, and the stale ACK of 101 would bring
+// back IRS 100).
+#[test]
+fn listen_guess_ends_when_the_side_acknowledges_the_new_syn() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(100, 0, SYN));
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert_eq!(o.receiver, State::Listen, "{o:?}");
+    let o = send(&mut obs, C, seg(5000, 0, SYN));
+    assert_eq!(o.receiver, State::SynReceived, "{o:?}");
+    send(&mut obs, S, seg(301, 5001, ACK));
+    let o = send(&mut obs, S, seg(301, 101, ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    let o = send(&mut obs, C, seg(5001, 301, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Established, State::Established),
+        "{o:?}"
+    );
+    assert_eq!(obs.isn(C), Some(SeqNum(5000)));
+}

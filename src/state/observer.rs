@@ -2010,16 +2010,15 @@ impl Observer {
                         && self.reset_in_syn_received[from.index()]
                         && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
                 {
-                    // It answers the SYN it had taken before a RST reset it, its
-                    // first SYN,ACK seen: sent before the RST arrived (they crossed),
-                    // it reopens nothing. (After a SYN,ACK of it seen before the RST,
-                    // one with another ISN — the same is a retransmission, above — is a
-                    // new TCB's, answering a copy of that SYN: below.) It
-                    // was sent all the same: if the peer acknowledges it, the RST was
-                    // not the one that closed them (see `on_other`). A receiver its
-                    // own RST left in SYN_SENT (one answering an unacceptable
-                    // segment) processes it as any SYN,ACK of its SYN (RFC 9293
-                    // §3.10.7.3): ESTABLISHED.
+                    // Its first SYN,ACK seen, answering the SYN it had taken before
+                    // a RST reset it: sent before the RST arrived (they crossed), it
+                    // reopens nothing. It was sent all the same: if the peer
+                    // acknowledges it, the RST was not the one that closed them (see
+                    // `on_other`), and a peer its own RST left in SYN_SENT (a RST
+                    // answering an unacceptable segment) takes it as any SYN,ACK of
+                    // its SYN (RFC 9293 §3.10.7.3). (After a SYN,ACK of the side seen
+                    // before the RST, the same is a retransmission, above, and another
+                    // ISN a new TCB's, answering a copy of that SYN: below.)
                     notes.insert(Note::AfterClose);
                     self.syn_ack_after_reset = Some(from);
                     let peer = *self.half(to);
