@@ -2403,3 +2403,37 @@ fn listen_guess_ends_when_the_side_acknowledges_the_new_syn() {
     );
     assert_eq!(obs.isn(C), Some(SeqNum(5000)));
 }
+
+// A FIN a side was seen to send just past the ISN of the SYN,ACK with which it
+// answers the peer's new SYN (after the observer had it closed: the observer starts
+// over) is that TCB's, kept pending across the restart: the peer's ACK of the
+// SYN,ACK and that FIN (1002) finds the side in FIN_WAIT_1 and the peer takes the FIN
+// (CLOSE_WAIT). The server opens (SYN 300); its FIN at 1001 is seen next (it overtook
+// the server's SYN,ACK of a later connection before the capture point); the client
+// opens again (SYN 500) and resets the server's connection as the observer sees it;
+// the server's SYN,ACK 1000 answers the client's SYN. Kills 1164:54 and 1164:63 of
+// d45571e (`==` → `!=` and `+` → `-` in keeping that FIN: it would be dropped, the
+// server left in SYN_RECEIVED and the client's ACK of 1002 taken as unacceptable).
+#[test]
+fn fin_just_past_the_isn_of_a_reopening_syn_ack_is_that_tcbs() {
+    let mut obs = Observer::new();
+    send(&mut obs, S, seg(300, 0, SYN));
+    let o = send(&mut obs, S, seg(1001, 101, FIN | ACK));
+    assert_eq!(o.sender, State::FinWait1, "{o:?}");
+    send(&mut obs, C, seg(500, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 1002, RST | ACK));
+    assert_eq!(o.receiver, State::Closed, "{o:?}");
+    let o = send(&mut obs, S, seg(1000, 501, SYN | ACK));
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::Established),
+        "{o:?}"
+    );
+    let o = send(&mut obs, C, seg(501, 1002, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::CloseWait, State::FinWait2),
+        "{o:?}"
+    );
+}
