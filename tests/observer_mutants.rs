@@ -2437,3 +2437,147 @@ fn fin_just_past_the_isn_of_a_reopening_syn_ack_is_that_tcbs() {
         "{o:?}"
     );
 }
+
+// A RST without ACK from a side in SYN_RECEIVED at exactly ISN + 1 of the ISN its
+// peer holds for it is the side's own abort (RFC 9293 §3.10.5 sends `<SEQ=SND.NXT>
+// <CTL=RST>`, and SND.NXT is ISN + 1 in SYN-RECEIVED): the side is CLOSED and the
+// peer, reset at its `RCV.NXT`, too. The client opens (SYN 500); the server's FIN
+// without ACK is dropped; the server's SYN 300 crosses the client's (both in
+// SYN_RECEIVED, the client holding IRS 300); the server's SYN,ACK from another ISN
+// (1000), answering a client SYN never seen, is unacceptable and moves nothing; then
+// the server's RST at 301. Kills 2211:55 of d45571e (`!=` → `==` in the test that
+// the peer keeps another IRS of the side than its ISN now: the side would stay in
+// SYN_RECEIVED, as if the RST answered an unacceptable segment).
+#[test]
+fn rst_at_the_held_isn_plus_one_from_syn_received_is_its_senders_abort() {
+    let mut obs = Observer::new();
+    send(&mut obs, C, seg(500, 0, SYN));
+    let o = send(
+        &mut obs,
+        S,
+        Segment::new(SeqNum(1001), SeqNum(0), FIN).with_window(1000),
+    );
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    let o = send(&mut obs, S, seg(300, 0, SYN));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::SynReceived, State::SynReceived),
+        "{o:?}"
+    );
+    let o = send(&mut obs, S, seg(1000, 101, SYN | ACK));
+    assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
+    let o = send(&mut obs, S, seg(301, 0, RST));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::Closed, State::Closed),
+        "{o:?}"
+    );
+    assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
+}
+
+// A FIN seen again from a side in TIME_WAIT (a copy still in flight) into a peer in
+// TIME_WAIT is what RFC 9293 §3.10.7.4 says TIME-WAIT expects: a retransmission of
+// the remote FIN, acknowledged, restarting the 2·MSL timeout. A simultaneous close
+// (both end in TIME_WAIT at 0 s); the server's FIN seen again at 100 s: the client's
+// TIME_WAIT runs to 340 s, the server's ends at 240 s. Kills 2449:67 of d45571e (`==`
+// → `!=` in `state_to == State::SynSent`, where such a FIN into a peer in SYN_SENT is
+// marked pending: the FIN would not be delivered, nor the client's timer restarted).
+#[test]
+fn fin_again_into_time_wait_restarts_its_timer() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, FIN | ACK));
+    let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert!(o.notes.contains(Note::Crossed), "{o:?}");
+    send(&mut obs, C, seg(102, 302, ACK));
+    let o = send(&mut obs, S, seg(302, 102, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::TimeWait, State::TimeWait),
+        "{o:?}"
+    );
+    let copy_at = Duration::from_secs(100);
+    let o = obs.on_segment(S, &seg(301, 101, FIN | ACK), copy_at);
+    assert!(o.notes.contains(Note::Retransmission), "{o:?}");
+    obs.on_time(Duration::from_secs(241));
+    assert_eq!(obs.state(S), State::Closed);
+    assert_eq!(obs.state(C), State::TimeWait);
+    obs.on_time(Duration::from_secs(341));
+    assert_eq!(obs.state(C), State::Closed);
+}
+
+// A FIN seen again from a side in FIN_WAIT_1 after its peer's new SYN reaches the peer
+// in SYN_SENT, which cannot take it; once the peer is synchronized, its ACK of that
+// FIN shows the FIN (a retransmission) arrived: the peer is in CLOSE_WAIT. The
+// server closes first (FIN 301); the client, its old TCB gone unseen, opens again
+// (SYN 500); the server's FIN again; its SYN,ACK with the old ISN answers the new SYN
+// (the same ISNs: the server's TCB takes the client's new SYN); the client
+// acknowledges 302. Kills 2449:36 of d45571e (`state_from == State::TimeWait` →
+// `!=`), and the code before it, which marked such a FIN pending only from TIME_WAIT,
+// left the client ESTABLISHED while it acknowledged the server's FIN.
+#[test]
+fn fin_again_into_syn_sent_is_delivered_when_acknowledged() {
+    let mut obs = handshake();
+    let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::CloseWait),
+        "{o:?}"
+    );
+    let o = send(&mut obs, C, seg(500, 0, SYN));
+    assert_eq!(o.sender, State::SynSent, "{o:?}");
+    let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
+    assert_eq!(o.receiver, State::SynSent, "{o:?}");
+    let o = send(&mut obs, S, seg(300, 501, SYN | ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::FinWait1, State::Established),
+        "{o:?}"
+    );
+    let o = send(&mut obs, C, seg(501, 302, ACK));
+    assert_eq!(
+        (o.sender, o.receiver),
+        (State::CloseWait, State::FinWait2),
+        "{o:?}"
+    );
+}
+
+// A receiver in SYN_RECEIVED processes the ACK of its SYN,ACK even from a sender the
+// observer has closed (RFC 9293 §3.10.7.4: it judges the segment by its own TCB), but
+// only one at its `RCV.NXT`, IRS + 1: another sequence number is outside its window
+// (first check) and leaves it in SYN_RECEIVED. The server opens (SYN 1000); the
+// client's RST,ACK acknowledging it closes the server in the observer's eyes; the
+// client's SYN,ACK (500) answers the SYN all the same; then the server's ACK of it.
+// Kills 2576:48 and 2576:55 of d45571e (`s.seq == irs + 1` → `!=` and → `irs - 1`).
+#[test]
+fn ack_from_a_side_taken_for_closed_completes_syn_received_only_at_irs_plus_one() {
+    for (seq, sender, receiver) in [
+        (1001, State::Established, State::Established),
+        (302, State::Closed, State::SynReceived),
+    ] {
+        let mut obs = Observer::new();
+        send(&mut obs, S, seg(1000, 0, SYN));
+        let o = send(&mut obs, C, seg(102, 1001, RST | ACK));
+        assert_eq!(o.receiver, State::Closed, "{o:?}");
+        let o = send(&mut obs, C, seg(500, 1001, SYN | ACK));
+        assert_eq!(o.sender, State::SynReceived, "{o:?}");
+        let o = send(&mut obs, S, seg(seq, 501, ACK));
+        assert_eq!((o.sender, o.receiver), (sender, receiver), "{seq}: {o:?}");
+    }
+    // Refused (the server closed), the server then listened and took the SYN's
+    // retransmission: the client, opened again unseen with the same ISN, completes
+    // the handshake at 101.
+    for (seq, receiver) in [(101, State::Established), (102, State::SynReceived)] {
+        let mut obs = Observer::new();
+        send(&mut obs, C, seg(100, 0, SYN));
+        let o = send(&mut obs, S, seg(0, 101, RST | ACK));
+        assert!(o.notes.contains(Note::Refused), "{o:?}");
+        let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
+        assert_eq!(
+            (o.sender, o.receiver),
+            (State::SynReceived, State::Closed),
+            "{o:?}"
+        );
+        let o = send(&mut obs, C, seg(seq, 301, ACK));
+        assert_eq!(o.receiver, receiver, "{seq}: {o:?}");
+    }
+}

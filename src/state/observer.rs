@@ -2445,12 +2445,14 @@ impl Observer {
         let mut state_from = self.state(from);
         let state_to = self.state(to);
         let peer = *self.half(to);
-        if fin_again && state_from == State::TimeWait && state_to == State::SynSent {
-            // Its FIN again, after the peer's new SYN: a side in TIME-WAIT sends no
-            // FIN (its own was acknowledged), so this is a copy still in flight or
-            // the FIN of a new TCB the side opened unseen with the same ISN; its
-            // receiver, in SYN-SENT, cannot take it. Marked pending: a SYN,ACK of
-            // that TCB takes it as its own (see `on_segment`).
+        if fin_again && state_to == State::SynSent {
+            // Its FIN again, after the peer's new SYN: a copy still in flight, a
+            // retransmission, or (from TIME-WAIT, which sends no FIN: its own was
+            // acknowledged) the FIN of a new TCB the side opened unseen with the same
+            // ISN. Its receiver, in SYN-SENT, cannot take it now. Marked pending: a
+            // SYN,ACK of that TCB takes it as its own (see `on_segment`), and the
+            // receiver's ACK of it shows it arrived (RFC 9293 §3.10.7.4 after the
+            // receiver's handshake: a retransmission of it reached it).
             self.half_mut(from).fin_pending = true;
         }
         let acks_syn_ack_after_reset = state_from == State::Closed
