@@ -2581,3 +2581,29 @@ fn ack_from_a_side_taken_for_closed_completes_syn_received_only_at_irs_plus_one(
         assert_eq!(o.receiver, receiver, "{seq}: {o:?}");
     }
 }
+
+// Text at the number of a FIN still pending shows that FIN was not its sender's in
+// this connection (a FIN takes the last number its connection uses, RFC 9293 §3.4):
+// it is forgotten, and the text does not deliver it. A clean connection, the client
+// in TIME_WAIT; both open again with the same ISNs, so that the client's FIN seen
+// again after the server's new SYN (a copy of its old one) is pending; the client's
+// first data of the new connection starts at that number (`state` fuzz find
+// `52c8d3e3`, minimised to `crash28`: the server went to CLOSE_WAIT on data).
+#[test]
+fn text_at_a_pending_fins_number_forgets_that_fin() {
+    let mut obs = handshake();
+    send(&mut obs, C, seg(101, 301, FIN | ACK));
+    send(&mut obs, S, seg(301, 102, ACK));
+    send(&mut obs, S, seg(301, 102, FIN | ACK));
+    send(&mut obs, C, seg(102, 302, ACK));
+    send(&mut obs, S, seg(300, 0, SYN));
+    let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
+    assert_eq!(o.receiver, State::SynSent, "{o:?}");
+    send(&mut obs, C, seg(100, 0, SYN));
+    send(&mut obs, S, seg(300, 101, SYN | ACK));
+    let o = send(&mut obs, C, seg(101, 301, ACK));
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+    let o = send(&mut obs, C, seg(101, 301, ACK).with_len(255));
+    assert_eq!(o.receiver, State::Established, "{o:?}");
+    assert_eq!(obs.numbers(C).fin_seq, None);
+}

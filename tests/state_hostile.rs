@@ -4443,3 +4443,21 @@ fn syn_into_a_late_time_wait_whose_answer_is_seen_stays_compared() {
         w.pair.endpoint(Side::Client).state()
     );
 }
+
+/// State fuzz find (`fuzz/finds/state/minimized-crash28`, played byte for byte;
+/// `52c8d3e3`, run 5 of 2026-12-04's third session, after 525,331 executions; it fails
+/// on 0f957ec too): a clean connection, the client in TIME-WAIT aborted unseen, and
+/// both open again with their old ISNs, so that the client's new FIN is bit for bit
+/// its old one and, seen after the server's new SYN, is kept pending (a copy, or a new
+/// TCB's). The client resets that connection and opens again; its first data starts
+/// at the pending FIN's number, and the observer, the gap before the FIN filled,
+/// delivered the FIN: server CLOSE_WAIT where its endpoint is ESTABLISHED. Text at a
+/// pending FIN's number now forgets it (a FIN takes its connection's last number)
+/// (`text_at_a_pending_fins_number_forgets_that_fin`).
+#[test]
+fn regression_text_at_a_pending_fins_number() {
+    const CRASH28: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash28");
+    ends_agreed(CRASH28, Side::Server, State::Established);
+    const CRASH28B: &[u8] = include_bytes!("../fuzz/finds/state/crash28b-52c8d3e3");
+    state_world::fuzz_input::run(CRASH28B);
+}

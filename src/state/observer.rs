@@ -1397,6 +1397,21 @@ impl Observer {
                 };
                 self.half_mut(from).peer_contiguous_at_ack = at;
             }
+            // Text at a pending FIN's number comes from a connection that had not sent
+            // that FIN there: a FIN takes the last number its connection uses (RFC
+            // 9293 §3.4), no text follows it. The FIN was another incarnation's (seen
+            // again after the peer's new SYN, both with the same ISNs): forgotten.
+            let h = self.half(from);
+            if h.fin_pending
+                && s.len > 0
+                && h.numbers
+                    .fin_seq
+                    .is_some_and(|f| !f.before(s.seq) && f.before(s.seq + s.len))
+            {
+                let h = self.half_mut(from);
+                h.fin_pending = false;
+                h.numbers.fin_seq = None;
+            }
             // A FIN seen after a gap reaches the peer once the gap is filled.
             self.deliver_pending_fin(from, now, Cause::Received, &mut t);
         }
