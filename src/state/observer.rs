@@ -1403,7 +1403,6 @@ impl Observer {
             // again after the peer's new SYN, both with the same ISNs): forgotten.
             let h = self.half(from);
             if h.fin_pending
-                && s.len > 0
                 && h.numbers
                     .fin_seq
                     .is_some_and(|f| !f.before(s.seq) && f.before(s.seq + s.len))
