@@ -2547,7 +2547,9 @@ fn fin_again_into_syn_sent_is_delivered_when_acknowledged() {
 // (first check) and leaves it in SYN_RECEIVED. The server opens (SYN 1000); the
 // client's RST,ACK acknowledging it closes the server in the observer's eyes; the
 // client's SYN,ACK (500) answers the SYN all the same; then the server's ACK of it.
-// Kills 2576:48 and 2576:55 of d45571e (`s.seq == irs + 1` → `!=` and → `irs - 1`).
+// Kills 2576:48 of d45571e (`s.seq == irs + 1` → `!=`). (2576:55, → `irs - 1`, is
+// explained in the CHANGELOG: the revision paths take these schedules' ACK at IRS + 1
+// before that branch.)
 #[test]
 fn ack_from_a_side_taken_for_closed_completes_syn_received_only_at_irs_plus_one() {
     for (seq, sender, receiver) in [
