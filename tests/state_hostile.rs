@@ -4461,3 +4461,52 @@ fn regression_text_at_a_pending_fins_number() {
     const CRASH28B: &[u8] = include_bytes!("../fuzz/finds/state/crash28b-52c8d3e3");
     state_world::fuzz_input::run(CRASH28B);
 }
+
+/// The world's rule for a peer's ACK crossing a same-ISN SYN (fuzz find `a3e78454`,
+/// run 6 of 2026-12-04's third session; it fails on 0f957ec too, and its minimised
+/// form, 41 bytes). After a simultaneous open reset by the client, the server's
+/// SYN,ACK (ISN S), still in flight, reaches the client, which has opened again with
+/// its old ISN C: it takes it and acknowledges `<SEQ=C+1><ACK=S+1>` (its own new SYN
+/// is lost). The server, listening meanwhile, opens actively again with the same ISN
+/// S (its clock did not tick): its new SYN and the client's ACK cross between the
+/// capture point and the server, which drops the ACK in SYN-SENT (no SYN, RFC 9293
+/// §3.10.7.3). At the capture point: a SYN,ACK from S, its ACK, then a bare SYN S —
+/// bit for bit what a server that took a SYN of the client in LISTEN (the same ISN
+/// again), became ESTABLISHED on that ACK, and had a retransmitted copy of its first
+/// SYN overtaken would show. The observer takes the second (ESTABLISHED); the server
+/// is not compared from then on (`World::ack_crossed_same_isn_syn`), and its two
+/// views do end apart.
+#[test]
+fn ack_crossing_a_same_isn_syn_ends_the_comparison() {
+    const FULL: &[u8] = include_bytes!("../fuzz/finds/state/ack-crossed-syn-a3e78454");
+    const MIN: &[u8] = include_bytes!("../fuzz/finds/state/ack-crossed-syn-a3e78454-min");
+    for input in [FULL, MIN] {
+        let w = ends_apart_uncompared(input, Side::Server);
+        assert_eq!(w.ack_crossed_same_isn_syn, [false, true]);
+    }
+}
+
+/// The same schedule with the server's new SYN passing the capture point before the
+/// client's ACK: the observer sees the server in SYN_SENT first, and the ACK reaching
+/// it there moves it in neither view — the rule does not mark it. (The server is
+/// not compared all the same, for another of the rule's reasons: the observer took
+/// its SYN as reopening the connection, `Note::Reopened`, a new attempt or a
+/// retransmission crossing the RST.)
+#[test]
+fn ack_after_a_same_isn_syn_seen_is_not_marked() {
+    use state_world::Op::*;
+    const MIN: &[u8] = include_bytes!("../fuzz/finds/state/ack-crossed-syn-a3e78454-min");
+    // The first 11 operations: up to the server's new SYN put in flight behind the
+    // client's ACK.
+    let mut w = state_world::fuzz_input::run_steps(MIN, 11);
+    assert_eq!(w.pair.len(), 2);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::SynSent);
+    for op in [Deliver(1), DeliverAll] {
+        w.apply(op);
+    }
+    assert!(w.pair.is_empty());
+    assert_eq!(w.ack_crossed_same_isn_syn, [false, false]);
+    assert_eq!(w.reopened, [false, true]);
+    assert_eq!(w.observer.state(Side::Server), State::SynSent);
+    assert_eq!(w.pair.endpoint(Side::Server).state(), State::SynSent);
+}
