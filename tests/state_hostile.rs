@@ -4235,8 +4235,9 @@ fn regression_ack_of_a_syn_ack_after_the_refusal_opens_its_sender() {
 /// was taken for its old one and the server stayed ESTABLISHED. It is now a new TCB:
 /// the server ends CLOSE_WAIT, as its endpoint
 /// (`bare_syn_from_a_passive_time_wait_side_is_a_new_tcb`). The input it was minimised
-/// from, `fuzz/open/state/63a33b41`, still fails: there the client had sent a bare SYN
-/// with that ISN in an earlier incarnation, so the new one may be a copy of it.
+/// from, `63a33b41`, failed on after that fix: there the client had sent a bare SYN
+/// with that ISN in an earlier incarnation, so the new one may be a copy of it (closed
+/// later by `regression_fin_from_a_side_taken_for_closed_reaches_its_receiver`).
 #[test]
 fn regression_bare_syn_of_a_passive_time_wait_side_opens_anew() {
     const CRASH25: &[u8] = include_bytes!("../fuzz/finds/state/minimized-crash25");
