@@ -1368,3 +1368,73 @@ fn syn_window_guesses_into_syn_received_and_not_for_a_zero_window() {
     assert!(!o.notes.contains(Note::AcceptedInUnknownWindow), "{o:?}");
     assert_eq!(obs.state(S), State::Established);
 }
+
+/// Fuzz find `a3e78454` (`tests/state_hostile.rs`,
+/// `bare_syn_after_an_ack_that_revived_its_sender_opens_anew`, for the schedule): the
+/// capture point sees the server's SYN S, the client's SYN C (crossing: a
+/// simultaneous open), the client's RST,ACK `<SEQ=C+1><ACK=S+1>` (its refusal of the
+/// server's SYN, sent while it was closed), the server's SYN,ACK `<SEQ=S><ACK=C+1>`,
+/// the client's ACK of it, the server's bare SYN S again, and the client's
+/// (challenge) ACK. The endpoints end with the client ESTABLISHED (it opened again
+/// with C, its SYN lost, and took the SYN,ACK) and the server in SYN-SENT (the RST
+/// closed it; it opened again with S, and the client's ACK, crossing its SYN, was
+/// dropped). The observer had the server ESTABLISHED on the ACK and the SYN as a
+/// copy; the SYN now revises it and opens it anew (`Reopened`: no segment tells a
+/// new attempt from a copy of its first SYN held up before the capture point).
+#[test]
+fn bare_syn_after_an_ack_that_revived_its_sender_is_a_new_attempt() {
+    let ack = seg(0, 838811783, TcpFlags::ACK, 0, 65535, None);
+    let syn = seg(838811782, 0, TcpFlags::SYN, 0, 100, None);
+    let mut obs = observe(&[
+        (S, 0, syn),
+        (C, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            C,
+            0,
+            seg(0, 838811783, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (
+            S,
+            0,
+            seg(838811782, 0, TcpFlags::SYN | TcpFlags::ACK, 0, 100, None),
+        ),
+        (C, 0, ack),
+    ]);
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::Established)
+    );
+    let t = Duration::ZERO;
+    let o = obs.on_segment(S, &syn, t);
+    assert!(o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynSent)
+    );
+    // The client's challenge ACK reaches a TCB in SYN-SENT: dropped, nothing moves.
+    obs.on_segment(C, &ack, t);
+    assert_eq!(
+        (obs.state(C), obs.state(S)),
+        (State::Established, State::SynSent)
+    );
+    // A copy of the SYN after any other segment of the server is judged as before.
+    let mut obs = observe(&[
+        (S, 0, syn),
+        (C, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, None)),
+        (
+            C,
+            0,
+            seg(0, 838811783, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+        ),
+        (
+            S,
+            0,
+            seg(838811782, 0, TcpFlags::SYN | TcpFlags::ACK, 0, 100, None),
+        ),
+        (C, 0, ack),
+        (S, 0, seg(838811783, 0, TcpFlags::ACK, 0, 100, None)),
+    ]);
+    let o = obs.on_segment(S, &syn, t);
+    assert!(!o.notes.contains(Note::Reopened), "{o:?}");
+    assert_eq!(obs.state(S), State::Established);
+}

@@ -477,6 +477,12 @@ pub struct Observer {
     /// the peer's last SYN (taken as sent before the RST arrived): if the peer
     /// acknowledges it, the RST closed neither (see `on_other`).
     syn_ack_after_reset: Option<Side>,
+    /// A side the observer took as not closed by a RST after all (its SYN,ACK seen
+    /// after the RST was acknowledged: see `on_other`), until its next segment: a bare
+    /// SYN of it then, with its ISN, comes from a TCB it opened actively again with
+    /// the same ISN, the RST having closed it (its SYN,ACK crossed the RST), and the
+    /// peer's ACK reached that TCB in SYN-SENT, which drops it (RFC 9293 §3.10.7.3).
+    revived: Option<Side>,
     /// Per side: the observer closed it when 2·MSL ran out in TIME_WAIT (timed from
     /// the capture of the FIN that put it there; both sides can run out at once),
     /// until the side sends a SYN: its TIME-WAIT
@@ -599,6 +605,7 @@ impl Observer {
             listen_guess: None,
             old_syn_ack: None,
             syn_ack_after_reset: None,
+            revived: None,
             time_wait_ran_out: [false; 2],
             refused_then_reopened: None,
             refused: None,
@@ -837,6 +844,23 @@ impl Observer {
 
         let syn = s.flags.contains(TcpFlags::SYN);
         let rst = s.flags.contains(TcpFlags::RST);
+
+        // The side taken as not closed by a RST sends a bare SYN with its ISN: the RST
+        // did close it, and this SYN opens its next TCB with the same ISN (a copy of
+        // its first SYN would have to have been overtaken before the capture point by
+        // everything since). Its state is revised; the SYN is processed as a new
+        // active open's.
+        if self.revived.take_if(|side| *side == from).is_some()
+            && syn
+            && s.ack.is_none()
+            && self.half(from).numbers.isn == Some(s.seq)
+            && self.state(from).is_synchronized()
+        {
+            self.set(from, State::Closed, Cause::Revised, &mut t);
+            let h = self.half_mut(from);
+            h.sent_syn = false;
+            h.sent_syn_ack = false;
+        }
 
         // A side the observer believed reset speaks again (its challenge ACK, RFC 5961
         // §3): the RST was only challenged. Its state is revised back. (Whatever the
@@ -2499,6 +2523,7 @@ impl Observer {
             self.set(from, State::Established, Cause::Revised, t);
             self.set(to, State::SynReceived, Cause::Revised, t);
             self.set(to, State::Established, Cause::Received, t);
+            self.revived = Some(to);
             return;
         }
         if fin && state_from == State::Closed {

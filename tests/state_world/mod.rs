@@ -143,14 +143,6 @@
 //!     ([`World::half_open_same_isn`], `acked_earlier_incarnation`;
 //!     `fin_acknowledging_an_earlier_incarnation_with_the_same_isn_ends_the_comparison`,
 //!     fuzz find `c0433b5b`);
-//!   - a side in SYN-SENT that dropped a segment for carrying no SYN (an ACK of its
-//!     ISS) which the observer took as moving it, its SYN not yet seen: the side had
-//!     opened actively again with an ISN it had used before (its ISN clock did not
-//!     tick), the ACK acknowledged that ISN's earlier SYN,ACK, and the two crossed
-//!     after the capture point. The capture shows exactly a passive open with that
-//!     ISN completed by the ACK, followed by a late copy of the side's first SYN
-//!     ([`World::ack_crossed_same_isn_syn`];
-//!     `ack_crossing_a_same_isn_syn_ends_the_comparison`, fuzz find `a3e78454`);
 //!   - the receiver of a RST the observer accepted at exactly that receiver's last
 //!     ACK seen, when that ACK did not cover what the RST's sender had sent before
 //!     it (the ACK crossed the sender's data or FIN; a side without a TCB answers a
@@ -410,12 +402,6 @@ pub struct World {
     /// beyond its `SND.NXT` (what its earlier incarnation had sent) passed the
     /// capture point.
     pub acked_earlier_incarnation: [bool; 2],
-    /// Per side: a segment reached it in SYN-SENT while its SYN had not passed the
-    /// capture point, and it dropped it for carrying no SYN (an ACK of its ISS, an
-    /// ISN it had used before) where the observer took it as moving the side (the
-    /// ACK completing a passive open with that ISN): the two crossed, and no segment
-    /// seen orders them.
-    pub ack_crossed_same_isn_syn: [bool; 2],
     /// FINs (and their senders) that passed the capture point while their sender
     /// had no TCB, which the observer took as sent now.
     pub fin_before_tcb: Vec<(Side, Segment)>,
@@ -475,7 +461,6 @@ impl World {
             last_iss: [None; 2],
             half_open_same_isn: [false; 2],
             acked_earlier_incarnation: [false; 2],
-            ack_crossed_same_isn_syn: [false; 2],
             fin_before_tcb: Vec::new(),
             old_incarnation: [false; 2],
             sent_high: [None; 2],
@@ -760,10 +745,8 @@ impl World {
         if overtakes_captured {
             self.reordered_after_capture[f.from.peer().index()] = true;
         }
-        let to = f.from.peer();
-        let observed_before = self.observer.state(to);
         self.capture(i);
-        let observer_moved = self.observer.state(to) != observed_before;
+        let to = f.from.peer();
         let before = *self.pair.endpoint(to);
         // The observer's 2·MSL for the receiver has run out, its endpoint's has not:
         // whether a SYN opens a connection (RFC 9293 §3.10.7.4 in CLOSED or LISTEN,
@@ -773,11 +756,6 @@ impl World {
             && before.state() == State::TimeWait
             && self.observer.state(to) != State::TimeWait
             && f.segment.flags.contains(TcpFlags::SYN);
-        // The receiver in SYN-SENT, its SYN not yet seen.
-        let crossing_syn = before.state() == State::SynSent
-            && before
-                .iss()
-                .is_some_and(|iss| self.unseen[to.index()].contains(&(TcpFlags::SYN, iss)));
         let len = self.pair.len();
         let Ok(d) = self.pair.deliver_at(i, self.now) else {
             return;
@@ -792,16 +770,6 @@ impl World {
             self.time_wait_answer[to.index()] = d.arrival.reply.segment().copied();
             if trace() {
                 eprintln!("   a SYN reaches a TIME-WAIT the observer has ended");
-            }
-        }
-        if crossing_syn
-            && observer_moved
-            && self.observer.state(to) != State::SynSent
-            && d.arrival.disposition == Disposition::Dropped(DropReason::NoSyn)
-        {
-            self.ack_crossed_same_isn_syn[to.index()] = true;
-            if trace() {
-                eprintln!("   an ACK crossed the receiver's SYN with its old ISN");
             }
         }
         let e = self.pair.endpoint(to);
@@ -920,7 +888,6 @@ impl World {
             && !self.acked_earlier_incarnation[side.index()]
             && !self.rst_at_crossed_ack[side.index()]
             && !self.lost_time_wait_answer[side.index()]
-            && !self.ack_crossed_same_isn_syn[side.index()]
             && !(self.late_time_wait[side.index()]
                 && self.pair.endpoint(side).state() == State::TimeWait)
     }
