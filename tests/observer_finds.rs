@@ -1385,7 +1385,7 @@ fn syn_window_guesses_into_syn_received_and_not_for_a_zero_window() {
 fn bare_syn_after_an_ack_that_revived_its_sender_is_a_new_attempt() {
     let ack = seg(0, 838811783, TcpFlags::ACK, 0, 65535, None);
     let syn = seg(838811782, 0, TcpFlags::SYN, 0, 100, None);
-    let mut obs = observe(&[
+    let seen = [
         (S, 0, syn),
         (C, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, None)),
         (
@@ -1399,41 +1399,20 @@ fn bare_syn_after_an_ack_that_revived_its_sender_is_a_new_attempt() {
             seg(838811782, 0, TcpFlags::SYN | TcpFlags::ACK, 0, 100, None),
         ),
         (C, 0, ack),
-    ]);
-    assert_eq!(
-        (obs.state(C), obs.state(S)),
-        (State::Established, State::Established)
-    );
+    ];
     let t = Duration::ZERO;
+    let both = |obs: &Observer| (obs.state(C), obs.state(S));
+    let mut obs = observe(&seen);
+    assert_eq!(both(&obs), (State::Established, State::Established));
     let o = obs.on_segment(S, &syn, t);
     assert!(o.notes.contains(Note::Reopened), "{o:?}");
-    assert_eq!(
-        (obs.state(C), obs.state(S)),
-        (State::Established, State::SynSent)
-    );
+    assert_eq!(both(&obs), (State::Established, State::SynSent));
     // The client's challenge ACK reaches a TCB in SYN-SENT: dropped, nothing moves.
     obs.on_segment(C, &ack, t);
-    assert_eq!(
-        (obs.state(C), obs.state(S)),
-        (State::Established, State::SynSent)
-    );
+    assert_eq!(both(&obs), (State::Established, State::SynSent));
     // A copy of the SYN after any other segment of the server is judged as before.
-    let mut obs = observe(&[
-        (S, 0, syn),
-        (C, 0, seg(4294967295, 0, TcpFlags::SYN, 0, 65535, None)),
-        (
-            C,
-            0,
-            seg(0, 838811783, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
-        ),
-        (
-            S,
-            0,
-            seg(838811782, 0, TcpFlags::SYN | TcpFlags::ACK, 0, 100, None),
-        ),
-        (C, 0, ack),
-        (S, 0, seg(838811783, 0, TcpFlags::ACK, 0, 100, None)),
-    ]);
+    let mut obs = observe(&seen);
+    obs.on_segment(S, &seg(838811783, 0, TcpFlags::ACK, 0, 100, None), t);
     let o = obs.on_segment(S, &syn, t);
     assert!(!o.notes.contains(Note::Reopened), "{o:?}");
     assert_eq!(obs.state(S), State::Established);
