@@ -847,9 +847,9 @@ impl Observer {
 
         // The side taken as not closed by a RST sends a bare SYN with its ISN: the RST
         // did close it, and this SYN opens its next TCB with the same ISN (a copy of
-        // its first SYN would have to have been overtaken before the capture point by
-        // everything since). Its state is revised; the SYN is processed as a new
-        // active open's.
+        // its first SYN would have to have been held up before the capture point while
+        // everything since passed it). Its state is revised to CLOSED; the SYN then
+        // reopens it (SYN_SENT, `Note::Reopened`, below).
         if self.revived.take_if(|side| *side == from).is_some()
             && syn
             && s.ack.is_none()
@@ -857,9 +857,6 @@ impl Observer {
             && self.state(from).is_synchronized()
         {
             self.set(from, State::Closed, Cause::Revised, &mut t);
-            let h = self.half_mut(from);
-            h.sent_syn = false;
-            h.sent_syn_ack = false;
         }
 
         // A side the observer believed reset speaks again (its challenge ACK, RFC 5961
