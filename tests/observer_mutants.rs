@@ -23,6 +23,12 @@ fn seg(seq: u32, ack: u32, flags: TcpFlags) -> Segment {
     Segment::new(SeqNum(seq), SeqNum(ack), flags).with_window(1000)
 }
 
+/// Asserts the sender's and the receiver's states after a segment.
+#[track_caller]
+fn assert_states(o: &Observation, sender: State, receiver: State) {
+    assert_eq!((o.sender, o.receiver), (sender, receiver), "{o:?}");
+}
+
 fn send(obs: &mut Observer, from: Side, seg: Segment) -> Observation {
     obs.on_segment(from, &seg, T0)
 }
@@ -38,10 +44,7 @@ fn handshake() -> Observer {
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, S, seg(300, 101, SYN | ACK));
     let o = send(&mut obs, C, seg(101, 301, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established)
-    );
+    assert_states(&o, State::Established, State::Established);
     obs
 }
 
@@ -53,10 +56,7 @@ fn handshake_opened_by_the_server() -> Observer {
     send(&mut obs, S, seg(300, 0, SYN));
     send(&mut obs, C, seg(100, 301, SYN | ACK));
     let o = send(&mut obs, S, seg(301, 101, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established)
-    );
+    assert_states(&o, State::Established, State::Established);
     obs
 }
 
@@ -88,7 +88,7 @@ fn new_syn_from_listen_after_reset_starts_over() {
     assert_eq!((obs.state(C), obs.state(S)), (State::Closed, State::Listen));
     let o = send(&mut obs, S, seg(500, 0, SYN));
     assert!(o.notes.contains(Note::Reopened), "{o:?}");
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
     assert_eq!(obs.isn(S), Some(SeqNum(500)));
     // LISTEN -> SYN_SENT on an active OPEN (RFC 9293 figure 5), nothing in between.
     let server: Vec<_> = o.transitions.iter().filter(|t| t.side == S).collect();
@@ -105,7 +105,7 @@ fn client_time_wait_server_last_ack() -> Observer {
     let mut obs = handshake();
     send(&mut obs, C, seg(101, 301, FIN | ACK));
     let o = send(&mut obs, S, seg(301, 102, FIN | ACK));
-    assert_eq!((o.sender, o.receiver), (State::LastAck, State::TimeWait));
+    assert_states(&o, State::LastAck, State::TimeWait);
     obs
 }
 
@@ -133,7 +133,7 @@ fn reopening_after_refusal_has_no_self_transition() {
     let o = send(&mut obs, C, seg(200, 0, SYN));
     assert!(o.notes.contains(Note::Reopened));
     assert!(no_self_transition(&o), "{:?}", o.transitions);
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
 }
 
 // Kills 714:23 "replace > with <" and "replace > with ==" (text into a zero window).
@@ -178,7 +178,7 @@ fn capture_starting_with_bare_rst_is_midstream() {
     assert!(obs.is_midstream());
     assert!(o.notes.contains(Note::Midstream), "{o:?}");
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
-    assert_eq!((o.sender, o.receiver), (State::Closed, State::Closed));
+    assert_states(&o, State::Closed, State::Closed);
 }
 
 // Kills 953:30 "replace && with ||" in `on_syn` (the crossed-SYN test) and 974:21
@@ -200,7 +200,7 @@ fn active_open_from_listen_into_syn_sent_is_not_crossed() {
     );
     let o = send(&mut obs, S, seg(300, 0, SYN));
     assert!(!o.notes.contains(Note::Crossed), "{o:?}");
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
 }
 
 // Coverage for a SYN overtaken by later segments of its own sender (no listed
@@ -256,10 +256,7 @@ fn syn_ack_with_new_isn_after_handshake_is_unacceptable() {
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
     assert_eq!(obs.isn(C), Some(SeqNum(100)));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established)
-    );
+    assert_states(&o, State::Established, State::Established);
 }
 
 // Kills 1106:13 "delete match arm State::Closed | State::Listen" in `on_syn_ack`.
@@ -365,10 +362,7 @@ fn ack_after_missed_syn_ack_has_no_self_transition() {
     let o = send(&mut obs, C, seg(101, 301, ACK));
     assert!(o.notes.contains(Note::Inferred));
     assert!(no_self_transition(&o), "{:?}", o.transitions);
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established)
-    );
+    assert_states(&o, State::Established, State::Established);
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
 
@@ -422,7 +416,7 @@ fn crossed_syn_ack_that_misses_the_syn_does_not_establish() {
 fn crossed_fin_already_acknowledged_goes_to_time_wait() {
     let mut obs = handshake();
     let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
-    assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
+    assert_states(&o, State::FinWait1, State::CloseWait);
     send(&mut obs, S, seg(302, 102, ACK));
     let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
     assert!(o.notes.contains(Note::Crossed), "{o:?}");
@@ -470,11 +464,7 @@ fn ack_from_syn_sent_does_not_pull_a_closing_peer_back() {
     let o = send(&mut obs, S, seg(311, 101, FIN | ACK));
     assert_eq!(o.sender, State::FinWait1, "{o:?}");
     let o = send(&mut obs, C, seg(101, 301, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::FinWait1),
-        "{o:?}"
-    );
+    assert_states(&o, State::Established, State::FinWait1);
     assert!(
         o.transitions.iter().all(|t| t.side == C),
         "the server does not move: {:?}",
@@ -597,7 +587,7 @@ fn retransmitted_syn_into_a_silent_listener_is_no_reopening() {
     let o = send(&mut obs, C, seg(100, 0, SYN));
     assert!(o.notes.contains(Note::Retransmission), "{o:?}");
     assert!(!o.notes.contains(Note::Reopened), "{o:?}");
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
 }
 
 // Kills on_syn's kept-IRS guard (main ef51356 observer.rs:1025:43)
@@ -616,10 +606,10 @@ fn passive_syn_received_keeps_no_irs_for_its_peers_new_syn() {
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(10));
     let o = send(&mut obs, C, seg(5000, 0, SYN));
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK).with_window(10));
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
-    assert_eq!((o.sender, o.receiver), (State::SynReceived, State::SynSent));
+    assert_states(&o, State::SynReceived, State::SynSent);
     assert_eq!(obs.isn(C), Some(SeqNum(5000)));
 }
 
@@ -665,10 +655,7 @@ fn syn_ack_with_a_new_isn_after_refusal_infers_the_missed_syn() {
     let mut obs = refused();
     let o = send(&mut obs, C, seg(500, 301, SYN | ACK));
     assert!(o.notes.contains(Note::Inferred), "{o:?}");
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynReceived, State::Established)
-    );
+    assert_states(&o, State::SynReceived, State::Established);
     assert_eq!(obs.isn(S), Some(SeqNum(300)));
 }
 
@@ -688,7 +675,7 @@ fn first_syn_after_a_midstream_reset_by_the_opener_starts_over() {
     let o = send(&mut obs, C, seg(5000, 0, SYN));
     assert!(o.notes.contains(Note::Reopened), "{o:?}");
     assert!(!obs.is_midstream());
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
 }
 
 // Kills the same test's `peer.numbers.segments > 0` → `< 0` (main ef51356
@@ -1008,7 +995,7 @@ fn kept_irs_puts_rcv_nxt_after_it() {
         (State::Established, State::Established)
     );
     let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
-    assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
+    assert_states(&o, State::FinWait1, State::CloseWait);
 }
 
 /// Client SYN 100, then SYN 5000 (the server guessed back in LISTEN); a stray ACK
@@ -1089,11 +1076,7 @@ fn scaled_syn_ack_window_bounds_the_listen_guess() {
 #[test]
 fn syn_ack_of_the_old_irs_inside_its_window_keeps_the_guess() {
     let o = guess_then_fin(65_000, true);
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::CloseWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::CloseWait);
 }
 
 /// Client SYN 100, then SYN 5000 twice: the server guessed back in LISTEN, then
@@ -1166,13 +1149,9 @@ fn reset_out_of_a_kept_irs_keeps_the_peers_new_isn() {
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, C, seg(100_000, 0, SYN));
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
-    assert_eq!((o.sender, o.receiver), (State::SynReceived, State::SynSent));
+    assert_states(&o, State::SynReceived, State::SynSent);
     let o = send(&mut obs, C, seg(101, 0, RST));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynSent, State::Listen),
-        "{o:?}"
-    );
+    assert_states(&o, State::SynSent, State::Listen);
     assert_eq!(obs.numbers(C).isn, Some(SeqNum(100_000)));
 }
 
@@ -1188,11 +1167,7 @@ fn fin_with_data_after_a_short_gap_closes_once_acknowledged() {
     let o = send(&mut obs, C, seg(105, 301, FIN | ACK).with_len(10));
     assert_eq!(o.receiver, State::Established, "{o:?}");
     let o = send(&mut obs, S, seg(301, 116, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::CloseWait, State::FinWait2),
-        "{o:?}"
-    );
+    assert_states(&o, State::CloseWait, State::FinWait2);
 }
 
 /// `numbers().highest_ack` is the highest acknowledgment a side sent: an older
@@ -1289,11 +1264,7 @@ fn segment_at_the_isn_was_sent_before_the_syn() {
     let mut obs = Observer::new();
     send(&mut obs, C, seg(100, 0, SYN));
     let o = send(&mut obs, C, seg(100, 301, ACK).with_window(777));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynSent, State::SynReceived),
-        "{o:?}"
-    );
+    assert_states(&o, State::SynSent, State::SynReceived);
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     assert_eq!(obs.numbers(C).window, Some(1000));
 }
@@ -1509,11 +1480,7 @@ fn late_syn_ack_with_the_inferred_isn_revises_nothing() {
     let o = send(&mut obs, C, seg(101, 301, ACK));
     assert!(o.notes.contains(Note::Inferred), "{o:?}");
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::Established, State::Established);
     assert!(o.transitions.is_empty(), "{o:?}");
 }
 
@@ -1527,11 +1494,7 @@ fn late_syn_ack_with_the_inferred_isn_revises_nothing() {
 #[test]
 fn syn_ack_of_the_old_irs_outside_its_window_confirms_the_guess() {
     let o = guess_then_fin(1000, false);
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::CloseWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::CloseWait);
 }
 
 /// The same, the server's SYN,ACK with a window of 4901: from its `RCV.NXT` 101 it
@@ -1646,7 +1609,7 @@ fn stale_ack_of_an_abandoned_syn_does_not_revive_it() {
         (State::Established, State::Established)
     );
     let o = send(&mut obs, C, seg(5001, 301, FIN | ACK));
-    assert_eq!((o.sender, o.receiver), (State::FinWait1, State::CloseWait));
+    assert_states(&o, State::FinWait1, State::CloseWait);
 }
 
 /// Server FIN first; the client acknowledges it and closes (LAST_ACK), and the
@@ -1866,11 +1829,7 @@ fn fin_of_an_aborted_tcb_is_not_carried_across_a_reopening() {
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
     assert_eq!(o.sender, State::SynReceived, "{o:?}");
     let o = send(&mut obs, C, seg(101, 301, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::Established, State::Established);
 }
 
 // A RST from a side in SYN_RECEIVED at a sequence number other than its ISN + 1 is no
@@ -1895,11 +1854,7 @@ fn rst_answering_an_unacceptable_ack_keeps_syn_received() {
     send(&mut obs, C, seg(111, 302, ACK));
     send(&mut obs, C, seg(111, 302, FIN | ACK));
     let o = send(&mut obs, S, seg(302, 112, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::TimeWait, State::Closed),
-        "{o:?}"
-    );
+    assert_states(&o, State::TimeWait, State::Closed);
     send(&mut obs, S, seg(302, 112, ACK));
     send(&mut obs, C, seg(100, 0, SYN));
     let o = send(&mut obs, S, seg(300, 0, SYN));
@@ -1944,11 +1899,7 @@ fn ack_after_the_rst_senders_syn_ack_shows_the_rst_was_challenged() {
     send(&mut obs, C, seg(101, 302, ACK));
     send(&mut obs, C, seg(101, 302, FIN | ACK));
     let o = send(&mut obs, S, seg(302, 102, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::TimeWait, State::Closed),
-        "{o:?}"
-    );
+    assert_states(&o, State::TimeWait, State::Closed);
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, S, seg(302, 102, ACK));
     send(&mut obs, S, seg(300, 0, SYN));
@@ -2056,17 +2007,9 @@ fn ack_of_a_syn_ack_seen_after_the_rst_shows_its_sender_open() {
     assert!(o.notes.contains(Note::Refused), "{o:?}");
     send(&mut obs, S, seg(300, 101, SYN | ACK));
     let o = send(&mut obs, C, seg(101, 301, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::Established, State::Established);
     let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::CloseWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::CloseWait);
     // The same with the server's FIN seen before the client's ACK (`crash24b`): the
     // client's ACK of 302 then acknowledges that FIN too.
     let mut obs = Observer::new();
@@ -2078,11 +2021,7 @@ fn ack_of_a_syn_ack_seen_after_the_rst_shows_its_sender_open() {
     let o = send(&mut obs, C, seg(101, 301, ACK));
     assert_eq!(o.sender, State::Established, "{o:?}");
     let o = send(&mut obs, C, seg(101, 302, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::CloseWait, State::FinWait2),
-        "{o:?}"
-    );
+    assert_states(&o, State::CloseWait, State::FinWait2);
 }
 
 // A side in TIME_WAIT whose ISN the capture saw only in its SYN,ACK (it opened
@@ -2098,27 +2037,15 @@ fn bare_syn_from_a_passive_time_wait_side_is_a_new_tcb() {
     send(&mut obs, S, seg(301, 102, ACK));
     send(&mut obs, S, seg(301, 102, FIN | ACK));
     let o = send(&mut obs, C, seg(102, 302, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::TimeWait, State::Closed),
-        "{o:?}"
-    );
+    assert_states(&o, State::TimeWait, State::Closed);
     send(&mut obs, S, seg(300, 0, SYN));
     let o = send(&mut obs, C, seg(100, 0, SYN));
     assert!(!o.notes.contains(Note::Retransmission), "{o:?}");
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynSent, State::SynReceived),
-        "{o:?}"
-    );
+    assert_states(&o, State::SynSent, State::SynReceived);
     send(&mut obs, S, seg(300, 101, SYN | ACK));
     send(&mut obs, C, seg(101, 301, ACK));
     let o = send(&mut obs, C, seg(101, 301, FIN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::CloseWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::CloseWait);
 }
 
 // A SYN,ACK into a side seen sending its FIN, acknowledging nothing past that FIN, is
@@ -2153,11 +2080,7 @@ fn rst_at_its_isn_plus_one_from_syn_received_is_an_abort() {
     let mut obs = Observer::new();
     send(&mut obs, C, seg(100, 0, SYN));
     let o = send(&mut obs, S, seg(300, 0, SYN));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynReceived, State::SynReceived),
-        "{o:?}"
-    );
+    assert_states(&o, State::SynReceived, State::SynReceived);
     let o = send(&mut obs, C, seg(101, 0, RST));
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
     assert_eq!(obs.state(C), State::Closed, "{o:?}");
@@ -2221,11 +2144,7 @@ const AFTER_TIME_WAIT: Duration = Duration::from_secs(240);
 fn fin_from_a_side_taken_for_closed_reaches_its_established_receiver() {
     let mut obs = reopened_with_the_same_isns();
     let o = obs.on_segment(C, &seg(101, 301, FIN | ACK), AFTER_TIME_WAIT);
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::CloseWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::CloseWait);
     assert!(
         o.transitions
             .iter()
@@ -2244,7 +2163,7 @@ fn fin_from_a_side_taken_for_closed_reaches_its_established_receiver() {
         let o = obs.on_segment(S, &seg(301, 101, FIN | ACK), AFTER_TIME_WAIT);
         assert_eq!(o.sender, State::FinWait1, "{o:?}");
         let o = obs.on_segment(C, &seg(101, ack, FIN | ACK), AFTER_TIME_WAIT);
-        assert_eq!((o.sender, o.receiver), (sender, receiver), "{o:?}");
+        assert_states(&o, sender, receiver);
     }
     // Not at the receiver's `RCV.NXT` (after a gap, or before it: an old copy) the
     // FIN shows nothing: the sender stays closed, the receiver ESTABLISHED.
@@ -2274,25 +2193,14 @@ fn restored_isn_is_acknowledged_at_its_successor() {
     let mut obs = Observer::new();
     send(&mut obs, C, seg(1000, 0, SYN));
     let o = send(&mut obs, S, seg(300, 0, SYN));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynReceived, State::SynReceived)
-    );
+    assert_states(&o, State::SynReceived, State::SynReceived);
     let o = send(&mut obs, C, seg(500, 0, SYN));
-    assert_eq!((o.sender, o.receiver), (State::SynSent, State::SynReceived));
+    assert_states(&o, State::SynSent, State::SynReceived);
     let o = send(&mut obs, S, seg(301, 1001, FIN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::SynSent),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::SynSent);
     assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
     let o = send(&mut obs, S, seg(300, 1001, SYN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::Established);
     assert!(!o.notes.contains(Note::Unacceptable), "{o:?}");
 }
 
@@ -2311,17 +2219,9 @@ fn syn_ack_crossing_the_rst_that_reset_a_listener_opens_its_receiver() {
     send(&mut obs, C, seg(100, 0, SYN));
     send(&mut obs, S, seg(301, 101, ACK));
     let o = send(&mut obs, C, seg(101, 0, RST));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynSent, State::Listen),
-        "{o:?}"
-    );
+    assert_states(&o, State::SynSent, State::Listen);
     let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Listen, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::Listen, State::Established);
     assert!(o.notes.contains(Note::AfterClose), "{o:?}");
 }
 
@@ -2338,11 +2238,7 @@ fn syn_ack_after_the_reset_with_another_isn_is_a_new_tcb() {
         send(&mut obs, C, seg(100, 0, SYN));
         send(&mut obs, S, seg(300, 101, SYN | ACK));
         let o = send(&mut obs, C, seg(101, 0, RST));
-        assert_eq!(
-            (o.sender, o.receiver),
-            (State::Closed, State::Listen),
-            "{o:?}"
-        );
+        assert_states(&o, State::Closed, State::Listen);
         let o = send(&mut obs, S, seg(isn, 101, SYN | ACK));
         assert_eq!(o.sender, state, "{isn}: {o:?}");
         assert!(o.notes.contains(notes), "{isn}: {o:?}");
@@ -2396,11 +2292,7 @@ fn listen_guess_ends_when_the_side_acknowledges_the_new_syn() {
     let o = send(&mut obs, S, seg(301, 101, ACK));
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     let o = send(&mut obs, C, seg(5001, 301, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Established, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::Established, State::Established);
     assert_eq!(obs.isn(C), Some(SeqNum(5000)));
 }
 
@@ -2425,17 +2317,9 @@ fn fin_just_past_the_isn_of_a_reopening_syn_ack_is_that_tcbs() {
     assert_eq!(o.receiver, State::Closed, "{o:?}");
     let o = send(&mut obs, S, seg(1000, 501, SYN | ACK));
     assert!(o.notes.contains(Note::Reopened), "{o:?}");
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::Established);
     let o = send(&mut obs, C, seg(501, 1002, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::CloseWait, State::FinWait2),
-        "{o:?}"
-    );
+    assert_states(&o, State::CloseWait, State::FinWait2);
 }
 
 // A RST without ACK from a side in SYN_RECEIVED at exactly ISN + 1 of the ISN its
@@ -2459,19 +2343,11 @@ fn rst_at_the_held_isn_plus_one_from_syn_received_is_its_senders_abort() {
     );
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     let o = send(&mut obs, S, seg(300, 0, SYN));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::SynReceived, State::SynReceived),
-        "{o:?}"
-    );
+    assert_states(&o, State::SynReceived, State::SynReceived);
     let o = send(&mut obs, S, seg(1000, 101, SYN | ACK));
     assert!(o.notes.contains(Note::Unacceptable), "{o:?}");
     let o = send(&mut obs, S, seg(301, 0, RST));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::Closed, State::Closed),
-        "{o:?}"
-    );
+    assert_states(&o, State::Closed, State::Closed);
     assert!(o.notes.contains(Note::RstAccepted), "{o:?}");
 }
 
@@ -2490,11 +2366,7 @@ fn fin_again_into_time_wait_restarts_its_timer() {
     assert!(o.notes.contains(Note::Crossed), "{o:?}");
     send(&mut obs, C, seg(102, 302, ACK));
     let o = send(&mut obs, S, seg(302, 102, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::TimeWait, State::TimeWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::TimeWait, State::TimeWait);
     let copy_at = Duration::from_secs(100);
     let o = obs.on_segment(S, &seg(301, 101, FIN | ACK), copy_at);
     assert!(o.notes.contains(Note::Retransmission), "{o:?}");
@@ -2518,27 +2390,15 @@ fn fin_again_into_time_wait_restarts_its_timer() {
 fn fin_again_into_syn_sent_is_delivered_when_acknowledged() {
     let mut obs = handshake();
     let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::CloseWait),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::CloseWait);
     let o = send(&mut obs, C, seg(500, 0, SYN));
     assert_eq!(o.sender, State::SynSent, "{o:?}");
     let o = send(&mut obs, S, seg(301, 101, FIN | ACK));
     assert_eq!(o.receiver, State::SynSent, "{o:?}");
     let o = send(&mut obs, S, seg(300, 501, SYN | ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::FinWait1, State::Established),
-        "{o:?}"
-    );
+    assert_states(&o, State::FinWait1, State::Established);
     let o = send(&mut obs, C, seg(501, 302, ACK));
-    assert_eq!(
-        (o.sender, o.receiver),
-        (State::CloseWait, State::FinWait2),
-        "{o:?}"
-    );
+    assert_states(&o, State::CloseWait, State::FinWait2);
 }
 
 // A receiver in SYN_RECEIVED processes the ACK of its SYN,ACK even from a sender the
@@ -2574,11 +2434,7 @@ fn ack_from_a_side_taken_for_closed_completes_syn_received_only_at_irs_plus_one(
         let o = send(&mut obs, S, seg(0, 101, RST | ACK));
         assert!(o.notes.contains(Note::Refused), "{o:?}");
         let o = send(&mut obs, S, seg(300, 101, SYN | ACK));
-        assert_eq!(
-            (o.sender, o.receiver),
-            (State::SynReceived, State::Closed),
-            "{o:?}"
-        );
+        assert_states(&o, State::SynReceived, State::Closed);
         let o = send(&mut obs, C, seg(seq, 301, ACK));
         assert_eq!(o.receiver, receiver, "{seq}: {o:?}");
     }
