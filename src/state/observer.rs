@@ -231,40 +231,152 @@ pub struct SideNumbers {
     pub window: Option<u16>,
     /// The window-scale shift its SYN offered (RFC 7323).
     pub window_scale: Option<u8>,
-    /// How many segments it sent.
-    pub segments: u64,
 }
 
+/// One side as the observer keeps it, packed into 48 bytes (x86-64): the optional sequence
+/// numbers (those of [`SideNumbers`] and the observer's own) as `u32` slots with a
+/// presence bit each, the flags as bits. An absent slot holds 0, so two sides that
+/// know the same compare equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Half {
-    state: State,
-    numbers: SideNumbers,
-    /// It sent a SYN without ACK (active open).
-    sent_syn: bool,
-    /// It sent a SYN,ACK.
-    sent_syn_ack: bool,
-    /// Its SYN was seen (bare or with ACK), so its window-scale offer is known.
-    syn_seen: bool,
-    /// It reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11).
-    passive: bool,
-    /// Its relative-number base was taken from its own SYN.
-    base_from_syn: bool,
+    /// The slots, indexed by [`ISN`] … [`LAST_TSVAL`]; meaningful where `present`
+    /// has the slot's bit.
+    slots: [u32; 8],
     /// When it entered TIME_WAIT (restarted by a retransmitted FIN), in
     /// nanoseconds, [`NOT_IN_TIME_WAIT`] when not: 8 bytes where an
     /// `Option<Duration>` takes 16 (see [`Half::time_wait_since`]).
     time_wait_since_nanos: u64,
-    /// Its last window field came with a SYN (and is therefore unscaled, RFC 7323 §2.2).
-    window_from_syn: bool,
-    /// The last TSval it sent (RFC 7323), for RFC 6191's TIME-WAIT rule.
-    last_tsval: Option<u32>,
-    /// Everything it sent before this sequence number was seen without a gap: the
-    /// peer's `RCV.NXT` as far as the capture can tell.
-    contiguous: Option<SeqNum>,
-    /// Its FIN was seen after a gap: the peer cannot have processed it yet.
-    fin_pending: bool,
-    /// The peer's `contiguous` when this side's last ACK was seen: if the peer has
-    /// sent in order since, that ACK no longer names this side's `RCV.NXT`.
-    peer_contiguous_at_ack: Option<SeqNum>,
+    /// The last window field it sent (raw, unscaled), if [`WINDOW`] is present.
+    window: u16,
+    /// Presence bits: one per slot, then [`WINDOW`] and [`WINDOW_SCALE`].
+    present: u16,
+    state: State,
+    /// The window-scale shift its SYN offered, if [`WINDOW_SCALE`] is present.
+    window_scale: u8,
+    /// [`SENT_SYN`] … [`SPOKE`].
+    flags: u8,
+    /// The observer's marks on the side: [`RESET_IN_SYN_RECEIVED`] …
+    /// [`REFUSED`]. [`FIRST_CLOSER`] and the marks after it are on one side at a
+    /// time (see [`Observer::mark`]).
+    marks: u8,
+}
+
+/// [`Half::slots`]: initial sequence number ([`SideNumbers::isn`]).
+const ISN: usize = 0;
+/// [`Half::slots`]: Wireshark's base ([`SideNumbers::base`]).
+const BASE: usize = 1;
+/// [`Half::slots`]: the highest `SEG.SEQ + SEG.LEN` sent ([`SideNumbers::next_seq`]).
+const NEXT_SEQ: usize = 2;
+/// [`Half::slots`]: the highest acknowledgment sent ([`SideNumbers::highest_ack`]).
+const HIGHEST_ACK: usize = 3;
+/// [`Half::slots`]: the sequence number of its FIN ([`SideNumbers::fin_seq`]).
+const FIN_SEQ: usize = 4;
+/// [`Half::slots`]: everything it sent before this sequence number was seen without
+/// a gap: the peer's `RCV.NXT` as far as the capture can tell.
+const CONTIGUOUS: usize = 5;
+/// [`Half::slots`]: the peer's `contiguous` when this side's last ACK was seen: if
+/// the peer has sent in order since, that ACK no longer names this side's `RCV.NXT`.
+const PEER_CONTIGUOUS_AT_ACK: usize = 6;
+/// [`Half::slots`]: the last TSval it sent (RFC 7323), for RFC 6191's TIME-WAIT rule.
+const LAST_TSVAL: usize = 7;
+/// [`Half::present`]: the window is known.
+const WINDOW: u16 = 1 << 8;
+/// [`Half::present`]: the window-scale offer is known.
+const WINDOW_SCALE: u16 = 1 << 9;
+
+/// [`Half::flags`]: it sent a SYN without ACK (active open).
+const SENT_SYN: u8 = 1;
+/// [`Half::flags`]: it sent a SYN,ACK.
+const SENT_SYN_ACK: u8 = 2;
+/// [`Half::flags`]: its SYN was seen (bare or with ACK), so its window-scale offer
+/// is known.
+const SYN_SEEN: u8 = 4;
+/// [`Half::flags`]: it reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11).
+const PASSIVE: u8 = 8;
+/// [`Half::flags`]: its relative-number base was taken from its own SYN.
+const BASE_FROM_SYN: u8 = 16;
+/// [`Half::flags`]: its last window field came with a SYN (and is therefore
+/// unscaled, RFC 7323 §2.2).
+const WINDOW_FROM_SYN: u8 = 32;
+/// [`Half::flags`]: its FIN was seen after a gap: the peer cannot have processed it
+/// yet.
+const FIN_PENDING: u8 = 64;
+/// [`Half::flags`]: it sent a segment.
+const SPOKE: u8 = 128;
+
+/// [`Half::marks`]: a RST reset it from SYN_RECEIVED, where it had taken the peer's
+/// SYN, and it has taken no SYN since: a SYN,ACK of it answering that SYN was sent
+/// before the RST arrived.
+const RESET_IN_SYN_RECEIVED: u8 = 1;
+/// [`Half::marks`]: the observer closed it when 2·MSL ran out in TIME_WAIT (timed
+/// from the capture of the FIN that put it there; both sides can run out at once),
+/// until the side sends a SYN: its TIME-WAIT may have begun later (the FIN, or the
+/// ACK of its own FIN, held up after the capture point), and an answer of its old
+/// connection (at its `RCV.NXT` then, which [`Observer::old_syn_ack`] keeps) shows it
+/// is still there.
+const TIME_WAIT_RAN_OUT: u8 = 2;
+/// [`Half::marks`], of one side at most: its FIN was seen first
+/// ([`Observer::first_closer`]).
+const FIRST_CLOSER: u8 = 4;
+/// [`Half::marks`], of one side at most: a RST had closed both sides, and this one
+/// sent a SYN,ACK since, answering the peer's last SYN (taken as sent before the RST
+/// arrived): if the peer acknowledges it, the RST closed neither (see `on_other`).
+const SYN_ACK_AFTER_RESET: u8 = 8;
+/// [`Half::marks`], of one side at most: the observer took it as not closed by a RST
+/// after all (its SYN,ACK seen after the RST was acknowledged: see `on_other`),
+/// until its next segment: a bare SYN of it then, with its ISN, comes from a TCB it
+/// opened actively again with the same ISN, the RST having closed it (its SYN,ACK
+/// crossed the RST), and the peer's ACK reached that TCB in SYN-SENT, which drops it
+/// (RFC 9293 §3.10.7.3).
+const REVIVED: u8 = 16;
+/// [`Half::marks`], of one side at most: the observer had it refuse the peer's SYN
+/// (`Note::Refused`, revised to CLOSED), and then take the peer's next SYN (a
+/// reopening): its SYN,ACK answering an earlier SYN shows the RST answered an earlier
+/// copy.
+const REFUSED_THEN_REOPENED: u8 = 32;
+/// [`Half::marks`], of one side at most: the observer last had it refuse the peer's
+/// SYN (see [`REFUSED_THEN_REOPENED`]).
+const REFUSED: u8 = 64;
+
+/// A getter and a setter for each sequence-number slot of [`Half`].
+macro_rules! seq_slots {
+    ($($get:ident, $set:ident, $slot:expr;)*) => {
+        $(
+            #[doc = concat!("The `", stringify!($slot), "` slot.")]
+            const fn $get(&self) -> Option<SeqNum> {
+                match self.slot($slot) {
+                    Some(v) => Some(SeqNum(v)),
+                    None => None,
+                }
+            }
+
+            #[doc = concat!("Sets (or clears) the `", stringify!($slot), "` slot.")]
+            fn $set(&mut self, value: Option<SeqNum>) {
+                self.set_slot($slot, value.map(|n| n.0));
+            }
+        )*
+    };
+}
+
+/// A getter and a setter for each bit of a flags field of [`Half`].
+macro_rules! half_flags {
+    ($field:ident: $($get:ident, $set:ident, $bit:expr;)*) => {
+        $(
+            #[doc = concat!("The `", stringify!($bit), "` flag.")]
+            const fn $get(&self) -> bool {
+                self.$field & $bit != 0
+            }
+
+            #[doc = concat!("Sets the `", stringify!($bit), "` flag.")]
+            fn $set(&mut self, on: bool) {
+                if on {
+                    self.$field |= $bit;
+                } else {
+                    self.$field &= !$bit;
+                }
+            }
+        )*
+    };
 }
 
 /// [`Half::time_wait_since_nanos`] of a side not in TIME_WAIT.
@@ -291,36 +403,125 @@ impl Half {
 
     const fn new(state: State) -> Self {
         Half {
-            state,
-            numbers: SideNumbers {
-                isn: None,
-                base: None,
-                next_seq: None,
-                highest_ack: None,
-                fin_seq: None,
-                window: None,
-                window_scale: None,
-                segments: 0,
-            },
-            sent_syn: false,
-            sent_syn_ack: false,
-            syn_seen: false,
-            passive: false,
-            base_from_syn: false,
+            slots: [0; 8],
             time_wait_since_nanos: NOT_IN_TIME_WAIT,
-            window_from_syn: false,
-            last_tsval: None,
-            contiguous: None,
-            fin_pending: false,
-            peer_contiguous_at_ack: None,
+            window: 0,
+            present: 0,
+            state,
+            window_scale: 0,
+            flags: 0,
+            marks: 0,
+        }
+    }
+
+    /// Slot `i`, if present.
+    const fn slot(&self, i: usize) -> Option<u32> {
+        if self.present & (1 << i) != 0 {
+            Some(self.slots[i])
+        } else {
+            None
+        }
+    }
+
+    /// Sets (or clears, to 0) slot `i`.
+    fn set_slot(&mut self, i: usize, value: Option<u32>) {
+        let bit = 1u16 << i;
+        match value {
+            Some(v) => {
+                self.slots[i] = v;
+                self.present |= bit;
+            }
+            None => {
+                self.slots[i] = 0;
+                self.present &= !bit;
+            }
+        }
+    }
+
+    seq_slots! {
+        isn, set_isn, ISN;
+        base, set_base, BASE;
+        next_seq, set_next_seq, NEXT_SEQ;
+        highest_ack, set_highest_ack, HIGHEST_ACK;
+        fin_seq, set_fin_seq, FIN_SEQ;
+        contiguous, set_contiguous, CONTIGUOUS;
+        peer_contiguous_at_ack, set_peer_contiguous_at_ack, PEER_CONTIGUOUS_AT_ACK;
+    }
+
+    half_flags! {
+        flags:
+        sent_syn, set_sent_syn, SENT_SYN;
+        sent_syn_ack, set_sent_syn_ack, SENT_SYN_ACK;
+        syn_seen, set_syn_seen, SYN_SEEN;
+        passive, set_passive, PASSIVE;
+        base_from_syn, set_base_from_syn, BASE_FROM_SYN;
+        window_from_syn, set_window_from_syn, WINDOW_FROM_SYN;
+        fin_pending, set_fin_pending, FIN_PENDING;
+        spoke, set_spoke, SPOKE;
+    }
+
+    half_flags! {
+        marks:
+        reset_in_syn_received, set_reset_in_syn_received, RESET_IN_SYN_RECEIVED;
+        time_wait_ran_out, set_time_wait_ran_out, TIME_WAIT_RAN_OUT;
+    }
+
+    /// The last TSval it sent.
+    const fn last_tsval(&self) -> Option<u32> {
+        self.slot(LAST_TSVAL)
+    }
+
+    fn set_last_tsval(&mut self, value: Option<u32>) {
+        self.set_slot(LAST_TSVAL, value);
+    }
+
+    /// The last window field it sent (raw); a RST's is not taken.
+    const fn window(&self) -> Option<u16> {
+        if self.present & WINDOW != 0 {
+            Some(self.window)
+        } else {
+            None
+        }
+    }
+
+    fn set_window(&mut self, value: Option<u16>) {
+        self.window = value.unwrap_or(0);
+        self.present = (self.present & !WINDOW) | if value.is_some() { WINDOW } else { 0 };
+    }
+
+    /// The window-scale shift its SYN offered.
+    const fn window_scale(&self) -> Option<u8> {
+        if self.present & WINDOW_SCALE != 0 {
+            Some(self.window_scale)
+        } else {
+            None
+        }
+    }
+
+    fn set_window_scale(&mut self, value: Option<u8>) {
+        self.window_scale = value.unwrap_or(0);
+        self.present =
+            (self.present & !WINDOW_SCALE) | if value.is_some() { WINDOW_SCALE } else { 0 };
+    }
+
+    /// What [`Observer::numbers`] reports.
+    const fn numbers(&self) -> SideNumbers {
+        SideNumbers {
+            isn: self.isn(),
+            base: self.base(),
+            next_seq: self.next_seq(),
+            highest_ack: self.highest_ack(),
+            fin_seq: self.fin_seq(),
+            window: self.window(),
+            window_scale: self.window_scale(),
         }
     }
 
     /// Whether `ack` acknowledges this side's SYN: `ISN < ack <= SND.NXT`.
     fn acks_syn(&self, ack: SeqNum) -> bool {
-        match self.numbers.isn {
+        match self.isn() {
             Some(isn) => {
-                let nxt = self.numbers.next_seq.unwrap_or(isn + 1);
+                let nxt = self.next_seq().unwrap_or(isn + 1);
                 isn.before(ack) && ack.before_or_eq(nxt.max_seq(isn + 1))
             }
             None => false,
@@ -329,7 +530,7 @@ impl Half {
 
     /// Whether `ack` acknowledges this side's FIN.
     fn acks_fin(&self, ack: SeqNum) -> bool {
-        match self.numbers.fin_seq {
+        match self.fin_seq() {
             Some(fin) => ack.after_or_eq(fin + 1),
             None => false,
         }
@@ -443,7 +644,6 @@ pub struct Observer {
     msl_nanos: u64,
     started: bool,
     midstream: bool,
-    first_closer: Option<Side>,
     /// The receiver of the last accepted RST, its state before it and the RST's
     /// sequence number, until the receiver's next segment: if that is a challenge
     /// ACK, the RST was only challenged. (The RST's sender may speak in between: its
@@ -455,11 +655,6 @@ pub struct Observer {
     /// lies outside the window (RFC 9293 §3.10.7.4). One side at a time: the
     /// observer's size matters more than two such reopenings at once.
     kept_irs: Option<(Side, SeqNum)>,
-    /// Per side: a RST reset it from SYN_RECEIVED, where it had taken the peer's
-    /// SYN, and it has taken no SYN since: a SYN,ACK of it answering that SYN was
-    /// sent before the RST arrived. (Here rather than in `Half`, whose padding is
-    /// full: the observer's size matters.)
-    reset_in_syn_received: [bool; 2],
     /// A side returned to LISTEN from a passive SYN_RECEIVED by a SYN of the peer
     /// with another ISN, taken to lie in its window because the capture had not
     /// shown that window, and the IRS it had taken: while it stays in LISTEN, a
@@ -473,30 +668,6 @@ pub struct Observer {
     /// SYN,ACK of the peer acknowledging that ISN answers a SYN of the side's
     /// earlier incarnation.
     old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
-    /// A side both of whose sides a RST had closed sent a SYN,ACK since, answering
-    /// the peer's last SYN (taken as sent before the RST arrived): if the peer
-    /// acknowledges it, the RST closed neither (see `on_other`).
-    syn_ack_after_reset: Option<Side>,
-    /// A side the observer took as not closed by a RST after all (its SYN,ACK seen
-    /// after the RST was acknowledged: see `on_other`), until its next segment: a bare
-    /// SYN of it then, with its ISN, comes from a TCB it opened actively again with
-    /// the same ISN, the RST having closed it (its SYN,ACK crossed the RST), and the
-    /// peer's ACK reached that TCB in SYN-SENT, which drops it (RFC 9293 §3.10.7.3).
-    revived: Option<Side>,
-    /// Per side: the observer closed it when 2·MSL ran out in TIME_WAIT (timed from
-    /// the capture of the FIN that put it there; both sides can run out at once),
-    /// until the side sends a SYN: its TIME-WAIT
-    /// may have begun later (the FIN, or the ACK of its own FIN, held up after the
-    /// capture point), and an answer of its old connection (at its `RCV.NXT` then,
-    /// which `old_syn_ack` keeps) shows it is still there.
-    time_wait_ran_out: [bool; 2],
-    /// A side the observer had refuse the peer's SYN (`Note::Refused`, revised to
-    /// CLOSED), and then take the peer's next SYN (a reopening): its SYN,ACK
-    /// answering an earlier SYN shows the RST answered an earlier copy.
-    refused_then_reopened: Option<Side>,
-    /// The side the observer last had refuse the peer's SYN (see
-    /// `refused_then_reopened`).
-    refused: Option<Side>,
 }
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
@@ -598,17 +769,10 @@ impl Observer {
             msl_nanos: saturating_nanos(DEFAULT_MSL),
             started: false,
             midstream: false,
-            first_closer: None,
             reset_guess: None,
             kept_irs: None,
-            reset_in_syn_received: [false; 2],
             listen_guess: None,
             old_syn_ack: None,
-            syn_ack_after_reset: None,
-            revived: None,
-            time_wait_ran_out: [false; 2],
-            refused_then_reopened: None,
-            refused: None,
         }
     }
 
@@ -616,6 +780,30 @@ impl Observer {
     pub const fn with_msl(mut self, msl: Duration) -> Self {
         self.msl_nanos = saturating_nanos(msl);
         self
+    }
+
+    /// The side whose `bit` of [`Half::marks`] is set (one at most: [`Observer::mark`]).
+    const fn marked(&self, bit: u8) -> Option<Side> {
+        if self.halves[0].marks & bit != 0 {
+            Some(Side::Client)
+        } else if self.halves[1].marks & bit != 0 {
+            Some(Side::Server)
+        } else {
+            None
+        }
+    }
+
+    /// Sets `bit` of [`Half::marks`] on `side` and clears it on the other (on both
+    /// for `None`).
+    fn mark(&mut self, bit: u8, side: Option<Side>) {
+        for s in Side::BOTH {
+            let h = &mut self.halves[s.index()];
+            if side == Some(s) {
+                h.marks |= bit;
+            } else {
+                h.marks &= !bit;
+            }
+        }
     }
 
     /// The maximum segment lifetime in use.
@@ -630,17 +818,17 @@ impl Observer {
 
     /// Everything seen from `side`.
     pub const fn numbers(&self, side: Side) -> SideNumbers {
-        self.halves[side.index()].numbers
+        self.halves[side.index()].numbers()
     }
 
     /// The initial sequence number of `side`, once its SYN was seen or inferred.
     pub const fn isn(&self, side: Side) -> Option<SeqNum> {
-        self.halves[side.index()].numbers.isn
+        self.halves[side.index()].isn()
     }
 
     /// Wireshark's base for `side`'s relative numbers (see [`SideNumbers::base`]).
     pub const fn base(&self, side: Side) -> Option<SeqNum> {
-        self.halves[side.index()].numbers.base
+        self.halves[side.index()].base()
     }
 
     /// `n`, a sequence number of `side` (or an acknowledgment of it), relative to
@@ -652,7 +840,7 @@ impl Observer {
     /// The side whose FIN was seen first (the one that ends in TIME_WAIT); `None`
     /// before any FIN, and for a simultaneous close the side whose FIN was seen first.
     pub const fn first_closer(&self) -> Option<Side> {
-        self.first_closer
+        self.marked(FIRST_CLOSER)
     }
 
     /// Whether the capture started mid-connection (no SYN before the first segment).
@@ -676,10 +864,10 @@ impl Observer {
             &self.halves[side.index()],
             &self.halves[side.peer().index()],
         );
-        if !(me.syn_seen && peer.syn_seen) {
+        if !(me.syn_seen() && peer.syn_seen()) {
             return None;
         }
-        match (me.numbers.window_scale, peer.numbers.window_scale) {
+        match (me.window_scale(), peer.window_scale()) {
             (Some(s), Some(_)) => Some(s.min(14)),
             _ => Some(0),
         }
@@ -702,7 +890,7 @@ impl Observer {
                 if now >= deadline {
                     self.set(side, State::Closed, Cause::Expired, t);
                     self.halves[side.index()].set_time_wait_since(None);
-                    self.time_wait_ran_out[side.index()] = true;
+                    self.half_mut(side).set_time_wait_ran_out(true);
                 }
             }
         }
@@ -751,7 +939,7 @@ impl Observer {
         });
         self.half_mut(side).state = to;
         if to == State::SynReceived {
-            self.reset_in_syn_received[side.index()] = false;
+            self.half_mut(side).set_reset_in_syn_received(false);
         }
         if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
             // It synchronized on the IRS it kept: that is the peer's ISN in use,
@@ -759,10 +947,10 @@ impl Observer {
             // SYN,ACK from that SYN's ISN: then it opened again and took another
             // SYN, and the two TCBs disagree (each drops the other's segments).
             if let (true, Some((_, irs))) = (
-                to.is_synchronized() && !self.half(side.peer()).sent_syn_ack,
+                to.is_synchronized() && !self.half(side.peer()).sent_syn_ack(),
                 self.kept_irs,
             ) {
-                self.half_mut(side.peer()).numbers.isn = Some(irs);
+                self.half_mut(side.peer()).set_isn(Some(irs));
             }
             self.kept_irs = None;
         }
@@ -784,8 +972,8 @@ impl Observer {
         let to = from.peer();
         let p = self.half(to);
         p.state == State::SynReceived
-            && p.passive
-            && p.numbers.isn.is_none()
+            && p.passive()
+            && p.isn().is_none()
             && matches!((self.old_syn_ack, s.ack), (Some((side, isn, _)), Some(a)) if side == to && a == isn + 1)
     }
 
@@ -794,7 +982,7 @@ impl Observer {
     fn holds_irs(&self, side: Side, isn: SeqNum) -> bool {
         let state = self.state(side);
         (state == State::SynReceived || (state.is_synchronized() && state != State::TimeWait))
-            && self.irs_of(side).or(self.half(side.peer()).numbers.isn) == Some(isn)
+            && self.irs_of(side).or(self.half(side.peer()).isn()) == Some(isn)
     }
 
     /// The IRS kept for `side` (see `kept_irs`).
@@ -813,8 +1001,7 @@ impl Observer {
             State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck
         ) && self
             .half(side)
-            .numbers
-            .fin_seq
+            .fin_seq()
             .is_some_and(|f| ack.before_or_eq(f + 1))
     }
 
@@ -850,10 +1037,14 @@ impl Observer {
         // its first SYN would have to have been held up before the capture point while
         // everything since passed it). Its state is revised to CLOSED; the SYN then
         // reopens it (SYN_SENT, `Note::Reopened`, below).
-        if self.revived.take_if(|side| *side == from).is_some()
+        let revived = self.marked(REVIVED) == Some(from);
+        if revived {
+            self.mark(REVIVED, None);
+        }
+        if revived
             && syn
             && s.ack.is_none()
-            && self.half(from).numbers.isn == Some(s.seq)
+            && self.half(from).isn() == Some(s.seq)
             && self.state(from).is_synchronized()
         {
             self.set(from, State::Closed, Cause::Revised, &mut t);
@@ -887,17 +1078,13 @@ impl Observer {
         // an active SYN_RECEIVED, which drops any SYN with another ISN (RFC 9293
         // §3.10.7.4, first or fourth check).
         if let Some((side, irs)) = self.listen_guess {
-            let own = self.half(from).numbers.isn;
+            let own = self.half(from).isn();
             let kept = side == from
                 && !rst
                 && s.ack == Some(irs + 1)
                 && match self.state(from) {
                     State::Listen => {
-                        !syn || self.syn_ack_window_excludes(
-                            seg,
-                            irs + 1,
-                            self.half(to).numbers.isn,
-                        )
+                        !syn || self.syn_ack_window_excludes(seg, irs + 1, self.half(to).isn())
                     }
                     State::SynSent => {
                         own.is_some_and(|isn| s.seq == if syn { isn } else { isn + 1 })
@@ -907,13 +1094,9 @@ impl Observer {
                     // its ACK of the IRS of the guess, or its SYN,ACK answering it
                     // whose window puts the last SYN outside, shows it dropped them.
                     State::SynReceived => {
-                        self.irs_of(from).or(self.half(to).numbers.isn) != Some(irs)
+                        self.irs_of(from).or(self.half(to).isn()) != Some(irs)
                             && (!syn
-                                || self.syn_ack_window_excludes(
-                                    seg,
-                                    irs + 1,
-                                    self.half(to).numbers.isn,
-                                ))
+                                || self.syn_ack_window_excludes(seg, irs + 1, self.half(to).isn()))
                     }
                     _ => false,
                 };
@@ -922,10 +1105,10 @@ impl Observer {
                 self.listen_guess = None;
                 if self.state(from) != State::SynReceived {
                     self.set(from, State::SynReceived, Cause::Revised, &mut t);
-                    self.half_mut(from).passive = !crossed;
+                    self.half_mut(from).set_passive(!crossed);
                 }
                 self.kept_irs = Some((from, irs));
-                self.half_mut(to).contiguous = Some(irs + 1);
+                self.half_mut(to).set_contiguous(Some(irs + 1));
             } else if side == from && !rst && s.ack.is_some_and(|a| a != irs + 1) {
                 // It acknowledges another SYN than the IRS of the guess — the new SYN
                 // it took, from SYN_RECEIVED or with its SYN,ACK from LISTEN: it went
@@ -947,34 +1130,32 @@ impl Observer {
             && !rst
             && s.len == 0
             && self.state(from) == State::SynReceived
-            && self.half(from).passive
-            && self.half(from).numbers.isn.is_none()
-            && self.time_wait_ran_out[from.index()]
+            && self.half(from).passive()
+            && self.half(from).isn().is_none()
+            && self.half(from).time_wait_ran_out()
             && matches!((self.old_syn_ack, s.ack), (Some((side, _, old)), Some(a)) if side == from && a == old)
         {
-            self.time_wait_ran_out[from.index()] = false;
+            self.half_mut(from).set_time_wait_ran_out(false);
             self.set(from, State::Closed, Cause::Revised, &mut t);
             self.enter_time_wait(from, now, Cause::Revised, &mut t);
             let h = self.half_mut(from);
-            h.passive = false;
-            h.numbers.highest_ack = s.ack;
-            h.peer_contiguous_at_ack = None;
+            h.set_passive(false);
+            h.set_highest_ack(s.ack);
+            h.set_peer_contiguous_at_ack(None);
         }
 
         let (me, peer) = (*self.half(from), *self.half(to));
         if syn
             && !rst
-            && me.sent_syn_ack
-            && !me.syn_seen
+            && me.sent_syn_ack()
+            && !me.syn_seen()
             && me.state == State::Established
             && peer.state == State::Established
             && me
-                .numbers
-                .isn
-                .is_some_and(|isn| isn != s.seq && me.numbers.next_seq == Some(isn + 1))
+                .isn()
+                .is_some_and(|isn| isn != s.seq && me.next_seq() == Some(isn + 1))
             && peer
-                .numbers
-                .isn
+                .isn()
                 .zip(s.ack)
                 .is_some_and(|(isn, ack)| ack == isn + 1)
         {
@@ -988,23 +1169,23 @@ impl Observer {
             self.set(from, State::SynReceived, Cause::Revised, &mut t);
             self.set(to, State::SynSent, Cause::Revised, &mut t);
             let h = self.half_mut(from);
-            h.sent_syn_ack = false;
-            h.numbers.isn = None;
-            h.numbers.next_seq = None;
-            h.contiguous = None;
+            h.set_sent_syn_ack(false);
+            h.set_isn(None);
+            h.set_next_seq(None);
+            h.set_contiguous(None);
             let p = self.half_mut(to);
-            p.numbers.highest_ack = None;
-            p.peer_contiguous_at_ack = None;
+            p.set_highest_ack(None);
+            p.set_peer_contiguous_at_ack(None);
         }
 
         // A bare SYN with a new ISN after the connection ended starts it over.
         if syn && s.ack.is_none() && !rst {
             let me = *self.half(from);
             let peer = *self.half(to);
-            let new_isn = matches!(me.numbers.isn, Some(isn) if isn != s.seq);
+            let new_isn = matches!(me.isn(), Some(isn) if isn != s.seq);
             // In SYN_SENT only a later ISN is a new attempt; an earlier one is an old
             // duplicate (on_syn).
-            let later = matches!(me.numbers.isn, Some(isn) if s.seq.after(isn));
+            let later = matches!(me.isn(), Some(isn) if s.seq.after(isn));
             // Whether the receiver would take the SYN as a new connection: not in a
             // synchronized state (RFC 5961 §4: a challenge ACK), except TIME_WAIT
             // when the SYN is newer than the old connection (RFC 6191).
@@ -1022,33 +1203,33 @@ impl Observer {
             // LISTEN opens actively with the ISN of its SYN,ACK (the same clock
             // tick): a bare SYN from LISTEN repeats nothing.
             // (Not into a receiver that holds that ISN as its IRS: see `on_syn`.)
-            let retry = me.numbers.isn == Some(s.seq)
+            let retry = me.isn() == Some(s.seq)
                 && matches!(me.state, State::Closed | State::Listen)
                 && (peer.state != State::TimeWait || self.reopens_time_wait(from, seg))
                 && !self.holds_irs(to, s.seq);
             // The first SYN of a side after a connection that ended with both sides
             // CLOSED (or the peer back in LISTEN), e.g. refused: nothing of the old
             // connection applies to the new one.
-            let after_end = me.numbers.isn.is_none()
+            let after_end = me.isn().is_none()
                 && me.state == State::Closed
                 && matches!(peer.state, State::Closed | State::Listen)
-                && (me.numbers.segments > 0 || peer.numbers.segments > 0);
+                && (me.spoke() || peer.spoke());
             // Its SYN again, into a peer that has since closed or gone back to
             // LISTEN after a connection: whatever the numbers, a new connection
             // (e.g. the same ISNs again, the clocks not having ticked).
-            let again = me.numbers.isn == Some(s.seq)
+            let again = me.isn() == Some(s.seq)
                 && matches!(peer.state, State::Closed | State::Listen)
-                && peer.numbers.segments > 0;
+                && peer.spoke();
             if (new_isn && ended) || retry || after_end || again {
                 let (old_from, old_to) = (me.state, peer.state);
-                let passive = peer.passive && old_to == State::SynReceived;
+                let passive = peer.passive() && old_to == State::SynReceived;
                 // Outside a passive SYN-RECEIVED's window the SYN only draws an ACK
                 // (RFC 9293 §3.10.7.4, first check): the receiver keeps the IRS it
                 // took, this side's ISN until now (or the one it kept), and stays
                 // passive (MUST-11). An active SYN-RECEIVED keeps it whatever the
                 // window (fourth check: a challenge ACK, RFC 5961 §4).
-                let took = self.irs_of(to).or(me.numbers.isn);
-                let active = !peer.passive && old_to == State::SynReceived;
+                let took = self.irs_of(to).or(me.isn());
+                let active = !peer.passive() && old_to == State::SynReceived;
                 let syn_window = self.syn_window(from, s.seq);
                 let kept = (active || (passive && syn_window == SynWindow::Outside))
                     .then_some(took)
@@ -1065,63 +1246,61 @@ impl Observer {
                 let guess = earlier_guess.or((passive
                     && kept.is_none()
                     && syn_window == SynWindow::Unsure)
-                    .then_some(me.numbers.isn)
+                    .then_some(me.isn())
                     .flatten());
                 // A receiver that last advertised a zero window is taken to still
                 // have it (the same buffer) until it shows another: text and FIN
                 // into it are refused (RFC 9293 §3.10.7.4).
-                let zero_window = peer.numbers.window == Some(0);
+                let zero_window = peer.window() == Some(0);
                 // A receiver whose TIME-WAIT the observer ended acknowledges past
                 // the sender's FIN, even where its own ACK of that FIN was not seen.
                 let past_fin = me
-                    .numbers
-                    .fin_seq
-                    .filter(|_| self.time_wait_ran_out[to.index()])
+                    .fin_seq()
+                    .filter(|_| self.half(to).time_wait_ran_out())
                     .map(|fin| fin + 1);
                 let old_syn_ack = matches!(old_to, State::Listen | State::Closed)
-                    .then(|| peer.numbers.isn.zip(peer.numbers.highest_ack))
+                    .then(|| peer.isn().zip(peer.highest_ack()))
                     .flatten()
                     .map(|(isn, ack)| (to, isn, past_fin.map_or(ack, |f| ack.max_seq(f))));
                 // (Also through further reopenings, while the side has shown no
                 // SYN,ACK: it may still hold the refused SYN's later copy.)
-                let refused = (self.refused == Some(to) && old_to == State::Closed)
-                    || (self.refused_then_reopened == Some(to) && peer.numbers.isn.is_none());
+                let refused = (self.marked(REFUSED) == Some(to) && old_to == State::Closed)
+                    || (self.marked(REFUSED_THEN_REOPENED) == Some(to) && peer.isn().is_none());
                 // A FIN the receiver was seen to send after it refused, with no SYN,ACK
                 // seen and acknowledging exactly this SYN, came from a TCB that took
                 // an earlier copy of it (unseen) and closed from SYN-RECEIVED: it
                 // stays, for the receiver's SYN,ACK to claim (`fin_before_syn_ack`).
                 let refused_fin = peer
-                    .numbers
-                    .fin_seq
-                    .filter(|_| refused && peer.numbers.isn.is_none())
-                    .filter(|_| peer.numbers.highest_ack == Some(s.seq + 1));
+                    .fin_seq()
+                    .filter(|_| refused && peer.isn().is_none())
+                    .filter(|_| peer.highest_ack() == Some(s.seq + 1));
                 let time_wait_ran_out =
-                    self.time_wait_ran_out[to.index()] && old_to == State::Closed;
+                    self.half(to).time_wait_ran_out() && old_to == State::Closed;
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
                     msl_nanos,
                     ..Observer::new()
                 };
-                self.time_wait_ran_out[to.index()] = time_wait_ran_out;
-                self.refused_then_reopened = refused.then_some(to);
-                self.half_mut(to).numbers.fin_seq = refused_fin;
+                self.half_mut(to).set_time_wait_ran_out(time_wait_ran_out);
+                self.mark(REFUSED_THEN_REOPENED, refused.then_some(to));
+                self.half_mut(to).set_fin_seq(refused_fin);
                 self.half_mut(from).state = old_from;
                 if zero_window {
-                    self.half_mut(to).numbers.window = Some(0);
+                    self.half_mut(to).set_window(Some(0));
                 }
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
-                self.half_mut(to).passive = passive;
+                self.half_mut(to).set_passive(passive);
                 self.kept_irs = kept.map(|isn| (to, isn));
                 if let Some(irs) = kept {
                     // The receiver's RCV.NXT is still IRS + 1 (SYN-RECEIVED processes
                     // no text): this side's text or FIN beyond it is out of order.
-                    self.half_mut(from).contiguous = Some(irs + 1);
+                    self.half_mut(from).set_contiguous(Some(irs + 1));
                     // It keeps its TCB, and the window it showed: the next SYN of
                     // this side is judged against it too.
                     let h = self.half_mut(to);
-                    h.numbers.window = peer.numbers.window;
-                    h.numbers.window_scale = peer.numbers.window_scale;
-                    h.window_from_syn = peer.window_from_syn;
+                    h.set_window(peer.window());
+                    h.set_window_scale(peer.window_scale());
+                    h.set_window_from_syn(peer.window_from_syn());
                 }
                 self.listen_guess = guess.map(|isn| (to, isn));
                 self.old_syn_ack = old_syn_ack;
@@ -1159,7 +1338,7 @@ impl Observer {
             let peer = *self.half(to);
             if matches!(me.state, State::TimeWait | State::Closed)
                 && peer.state == State::SynSent
-                && peer.numbers.isn.is_some_and(|isn| ack == isn + 1)
+                && peer.isn().is_some_and(|isn| ack == isn + 1)
             {
                 let msl_nanos = self.msl_nanos;
                 *self = Observer {
@@ -1168,21 +1347,18 @@ impl Observer {
                 };
                 let p = self.half_mut(to);
                 p.state = State::SynSent;
-                p.numbers.isn = peer.numbers.isn;
-                p.numbers.next_seq = Some(ack);
-                p.numbers.window_scale = peer.numbers.window_scale;
-                p.sent_syn = true;
-                p.syn_seen = true;
+                p.set_isn(peer.isn());
+                p.set_next_seq(Some(ack));
+                p.set_window_scale(peer.window_scale());
+                p.set_sent_syn(true);
+                p.set_syn_seen(true);
                 // A FIN it was seen to send again after the peer's SYN, just past
                 // this ISN, was this TCB's (it overtook the SYN,ACK), or bit for
                 // bit its earlier incarnation's with the same ISNs: taken as this
                 // TCB's (see `on_syn_ack`).
                 let h = self.half_mut(from);
                 h.state = me.state;
-                h.numbers.fin_seq = me
-                    .numbers
-                    .fin_seq
-                    .filter(|f| me.fin_pending && *f == s.seq + 1);
+                h.set_fin_seq(me.fin_seq().filter(|f| me.fin_pending() && *f == s.seq + 1));
                 self.set(from, State::Closed, Cause::Inferred, &mut t);
                 self.set(from, State::Listen, Cause::Inferred, &mut t);
                 notes.insert(Note::Reopened);
@@ -1193,15 +1369,15 @@ impl Observer {
         // from a side whose base came from another segment rebases it on the SYN, as
         // tshark 4.0 does (tcp__rst-inject-rae.pcap: RST first, then the SYN,ACK).
         let h = self.half_mut(from);
-        if syn && !h.base_from_syn {
-            h.numbers.base = Some(s.seq);
-            h.base_from_syn = true;
-        } else if h.numbers.base.is_none() {
-            h.numbers.base = Some(s.seq - 1);
+        if syn && !h.base_from_syn() {
+            h.set_base(Some(s.seq));
+            h.set_base_from_syn(true);
+        } else if h.base().is_none() {
+            h.set_base(Some(s.seq - 1));
         }
         if let Some(ack) = s.ack {
-            if self.half(to).numbers.base.is_none() {
-                self.half_mut(to).numbers.base = Some(ack - 1);
+            if self.half(to).base().is_none() {
+                self.half_mut(to).set_base(Some(ack - 1));
             }
         }
         let relative_seq = self.relative(from, s.seq).unwrap_or(0);
@@ -1216,7 +1392,7 @@ impl Observer {
         // (RFC 9293 §3.10.7.4): for it they are as good as out of order.
         let refused = !syn
             && (s.len > 0 || s.flags.contains(TcpFlags::FIN))
-            && self.half(to).numbers.window == Some(0);
+            && self.half(to).window() == Some(0);
         // A FIN into a receiver the observer has in CLOSED or LISTEN is not processed
         // there (see `on_other`): it waits, as after a gap.
         let refused = refused
@@ -1224,7 +1400,7 @@ impl Observer {
                 && !rst
                 && s.flags.contains(TcpFlags::FIN)
                 && matches!(self.state(to), State::Closed | State::Listen));
-        let in_order = !refused && self.half(from).contiguous.is_none_or(|c| !s.seq.after(c));
+        let in_order = !refused && self.half(from).contiguous().is_none_or(|c| !s.seq.after(c));
 
         // A receiver in SYN_SENT drops anything but a SYN or a RST (RFC 9293
         // §3.10.7.3): it does not move the sender's sequence space either.
@@ -1237,10 +1413,10 @@ impl Observer {
         let foreign_ack = syn
             && s.ack.is_some_and(|a| {
                 let p = self.half(to);
-                p.numbers.isn.is_some() && !p.acks_syn(a)
+                p.isn().is_some() && !p.acks_syn(a)
             });
         let first_ack =
-            syn && s.ack.is_some() && !foreign_ack && self.half(from).numbers.isn != Some(s.seq);
+            syn && s.ack.is_some() && !foreign_ack && self.half(from).isn() != Some(s.seq);
         // A copy of a foreign SYN,ACK its sender sent before a RST and a reopening
         // (`old_syn_ack`): it answers an older SYN than the one the side took since,
         // and names no RCV.NXT of now.
@@ -1258,7 +1434,7 @@ impl Observer {
             && matches!(self.state(from), State::SynSent | State::SynReceived)
             && self
                 .irs_of(to)
-                .or(self.half(from).numbers.isn)
+                .or(self.half(from).isn())
                 .is_some_and(|isn| s.seq.before(isn + 1));
         // A SYN with another ISN than the one a synchronized receiver took: a
         // challenge ACK, nothing processed (RFC 5961 §4, RFC 9293 §3.10.7.4 fourth
@@ -1275,19 +1451,15 @@ impl Observer {
         let into_synchronized = syn
             && !rst
             && rcv_state.is_synchronized()
-            && self.half(from).numbers.isn.is_some_and(|isn| isn != s.seq);
+            && self.half(from).isn().is_some_and(|isn| isn != s.seq);
         if !syn
             && !rst
             && self.state(from) == State::SynReceived
             && self.irs_of(from).is_none()
-            && !self.half(from).sent_syn_ack
-            && self
-                .half(from)
-                .numbers
-                .isn
-                .is_some_and(|isn| s.seq == isn + 1)
+            && !self.half(from).sent_syn_ack()
+            && self.half(from).isn().is_some_and(|isn| s.seq == isn + 1)
             && s.ack
-                .is_some_and(|a| self.half(to).numbers.isn.is_some_and(|i| (a - 1).before(i)))
+                .is_some_and(|a| self.half(to).isn().is_some_and(|i| (a - 1).before(i)))
         {
             // A side in SYN_RECEIVED, its SYN,ACK not seen yet, sends from its own ISN
             // + 1 — this incarnation — acknowledging an earlier SYN of the peer than the
@@ -1300,7 +1472,7 @@ impl Observer {
             // incarnation's, e.g. the ACK of a FIN at ISN + 1 when both sides opened
             // again with the same ISNs, and is judged below.
             self.kept_irs = s.ack.map(|a| (from, a - 1));
-            self.half_mut(to).contiguous = s.ack;
+            self.half_mut(to).set_contiguous(s.ack);
         }
         // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
         // not acknowledge the SYN that side took (its RCV.NXT is IRS + 1 until it is
@@ -1309,12 +1481,12 @@ impl Observer {
         // connection was reset and opened again. It is not this incarnation's
         // segment: nothing of it is processed (the receiver drops it for its ACK,
         // RFC 9293 §3.10.7.3–4, or for its sequence number).
-        let irs_taken = self.irs_of(from).or(self.half(to).numbers.isn);
+        let irs_taken = self.irs_of(from).or(self.half(to).isn());
         // Likewise an ACK beyond everything the peer has sent since that SYN (its
         // sequence space starts over at the SYN, so the ACK names an older one).
         // (What it sent as seen, or what reached its receiver, whichever is later: a
         // FIN the observer had its receiver drop in SYN_SENT was still sent.)
-        let peer_sent = match (self.half(to).contiguous, self.half(to).numbers.next_seq) {
+        let peer_sent = match (self.half(to).contiguous(), self.half(to).next_seq()) {
             (Some(c), Some(n)) => Some(c.max_seq(n)),
             (c, n) => c.or(n),
         };
@@ -1338,16 +1510,12 @@ impl Observer {
                 // Not the peer's current SYN, or beyond all it has sent (its ISN
                 // unseen).
                 let p = self.half(to);
-                match p.numbers.isn {
+                match p.isn() {
                     Some(_) => !p.acks_syn(a),
-                    None => p.numbers.next_seq.is_some_and(|n| a.after(n)),
+                    None => p.next_seq().is_some_and(|n| a.after(n)),
                 }
             })
-            && self
-                .half(from)
-                .numbers
-                .isn
-                .is_some_and(|isn| s.seq != isn + 1);
+            && self.half(from).isn().is_some_and(|isn| s.seq != isn + 1);
         let old_incarnation = old_incarnation || from_syn_sent_of_old_space;
         // Such an ACK beyond what the peer has sent names no RCV.NXT of the side
         // now either (a RST at it would be judged against it).
@@ -1368,16 +1536,16 @@ impl Observer {
 
         // Numbers the sender showed.
         let h = self.half_mut(from);
-        h.numbers.segments += 1;
+        h.set_spoke(true);
         if !before_syn && !rst {
             // A RST's window field shows nothing of a receive window: the side it
             // resets has none, and one that listens again opens a new one.
-            h.numbers.window = Some(seg.window);
-            h.window_from_syn = syn;
+            h.set_window(Some(seg.window));
+            h.set_window_from_syn(syn);
         }
         if !before_syn {
             if let Some((value, _)) = seg.options.timestamps {
-                h.last_tsval = Some(value);
+                h.set_last_tsval(Some(value));
             }
         }
         // A SYN the receiver challenges (another ISN than the IRS it keeps) moves
@@ -1398,39 +1566,38 @@ impl Observer {
             // its RCV.NXT is the SYN's end, whatever an earlier connection left.
             let takes_syn =
                 syn && matches!(rcv_state, State::Closed | State::Listen | State::SynSent);
-            match h.contiguous {
-                _ if takes_syn => h.contiguous = Some(end),
-                Some(c) if in_order => h.contiguous = Some(c.max_seq(end)),
-                None => h.contiguous = Some(end),
+            match h.contiguous() {
+                _ if takes_syn => h.set_contiguous(Some(end)),
+                Some(c) if in_order => h.set_contiguous(Some(c.max_seq(end))),
+                None => h.set_contiguous(Some(end)),
                 _ => {}
             }
             if let Some(ack) = s.ack {
                 // The peer's data up to what this side acknowledges has arrived.
                 let p = self.half_mut(to);
-                p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
+                p.set_contiguous(Some(p.contiguous().map_or(ack, |c| c.max_seq(ack))));
                 // A segment that crossed the peer's was sent before the peer's
                 // arrived: its ACK is stale at once (the peer's RCV.NXT estimate is
                 // not taken from it).
                 let at = if notes.contains(Note::Crossed) {
                     Some(ack)
                 } else {
-                    p.contiguous
+                    p.contiguous()
                 };
-                self.half_mut(from).peer_contiguous_at_ack = at;
+                self.half_mut(from).set_peer_contiguous_at_ack(at);
             }
             // Text at a pending FIN's number comes from a connection that had not sent
             // that FIN there: a FIN takes the last number its connection uses (RFC
             // 9293 §3.4), no text follows it. The FIN was another incarnation's (seen
             // again after the peer's new SYN, both with the same ISNs): forgotten.
             let h = self.half(from);
-            if h.fin_pending
-                && h.numbers
-                    .fin_seq
+            if h.fin_pending()
+                && h.fin_seq()
                     .is_some_and(|f| !f.before(s.seq) && f.before(s.seq + s.len))
             {
                 let h = self.half_mut(from);
-                h.fin_pending = false;
-                h.numbers.fin_seq = None;
+                h.set_fin_pending(false);
+                h.set_fin_seq(None);
             }
             // A FIN seen after a gap reaches the peer once the gap is filled.
             self.deliver_pending_fin(from, now, Cause::Received, &mut t);
@@ -1439,19 +1606,19 @@ impl Observer {
         if !rst && !before_syn {
             let end = s.seq + s.seg_len;
             if !old_incarnation {
-                h.numbers.next_seq = Some(match h.numbers.next_seq {
+                h.set_next_seq(Some(match h.next_seq() {
                     Some(n) => n.max_seq(end),
                     None => end,
-                });
+                }));
             }
             if let Some(ack) = s
                 .ack
                 .filter(|_| !old_foreign_copy && !answers_an_earlier_syn && !ack_of_old_space)
             {
-                h.numbers.highest_ack = Some(match h.numbers.highest_ack {
+                h.set_highest_ack(Some(match h.highest_ack() {
                     Some(a) if !first_ack && !syn_ack_names_rcv_nxt => a.max_seq(ack),
                     _ => ack,
-                });
+                }));
             }
         }
 
@@ -1473,12 +1640,12 @@ impl Observer {
     fn reopens_time_wait(&self, from: Side, seg: &Segment) -> bool {
         let me = self.half(from);
         let peer = self.half(from.peer());
-        if let (Some(old), Some((new, _))) = (me.last_tsval, seg.options.timestamps) {
+        if let (Some(old), Some((new, _))) = (me.last_tsval(), seg.options.timestamps) {
             if old != new {
                 return SeqNum(new).after(SeqNum(old));
             }
         }
-        match peer.numbers.highest_ack.or(me.contiguous) {
+        match peer.highest_ack().or(me.contiguous()) {
             Some(rcv_nxt) => seg.seq.after(rcv_nxt),
             None => true,
         }
@@ -1494,7 +1661,7 @@ impl Observer {
         t: &mut Transitions,
     ) {
         let me = *self.half(from);
-        let (true, Some(fin), Some(c)) = (me.fin_pending, me.numbers.fin_seq, me.contiguous) else {
+        let (true, Some(fin), Some(c)) = (me.fin_pending(), me.fin_seq(), me.contiguous()) else {
             return;
         };
         // A receiver in SYN-SENT takes nothing but a SYN or RST (RFC 9293
@@ -1502,7 +1669,7 @@ impl Observer {
         if c.before_or_eq(fin) || self.state(from.peer()) == State::SynSent {
             return;
         }
-        self.half_mut(from).fin_pending = false;
+        self.half_mut(from).set_fin_pending(false);
         self.receive_fin(from.peer(), now, cause, t);
     }
 
@@ -1512,9 +1679,7 @@ impl Observer {
     /// SYN-RECEIVED; it overtook the SYN,ACK before the capture point. Its receiver,
     /// without the SYN,ACK, could not take it yet: it is pending.
     fn fin_before_syn_ack(&mut self, side: Side, isn: SeqNum, t: &mut Transitions) {
-        if self.state(side) == State::SynReceived
-            && self.half(side).numbers.fin_seq == Some(isn + 1)
-        {
+        if self.state(side) == State::SynReceived && self.half(side).fin_seq() == Some(isn + 1) {
             self.closed_from_syn_received(side, t);
         }
     }
@@ -1524,8 +1689,10 @@ impl Observer {
     /// can take it.
     fn closed_from_syn_received(&mut self, side: Side, t: &mut Transitions) {
         self.set(side, State::FinWait1, Cause::Revised, t);
-        self.half_mut(side).fin_pending = true;
-        self.first_closer.get_or_insert(side);
+        self.half_mut(side).set_fin_pending(true);
+        if self.marked(FIRST_CLOSER).is_none() {
+            self.mark(FIRST_CLOSER, Some(side));
+        }
     }
 
     /// `side` processes the peer's FIN (RFC 9293 §3.10.7.4, eighth step).
@@ -1551,11 +1718,11 @@ impl Observer {
             if let Some(ack) = s.ack {
                 self.set(to, State::SynSent, Cause::Inferred, t);
                 let peer = self.half_mut(to);
-                peer.numbers.isn = Some(ack - 1);
-                peer.numbers.next_seq = Some(ack);
-                peer.sent_syn = true;
+                peer.set_isn(Some(ack - 1));
+                peer.set_next_seq(Some(ack));
+                peer.set_sent_syn(true);
                 self.set(from, State::SynReceived, Cause::Inferred, t);
-                self.half_mut(from).passive = true;
+                self.half_mut(from).set_passive(true);
                 notes.insert(Note::Inferred);
             }
             return;
@@ -1565,9 +1732,9 @@ impl Observer {
         notes.insert(Note::Midstream);
         self.set(from, State::Established, Cause::Inferred, t);
         self.set(to, State::Established, Cause::Inferred, t);
-        self.half_mut(from).numbers.next_seq = Some(s.seq);
+        self.half_mut(from).set_next_seq(Some(s.seq));
         if let Some(ack) = s.ack {
-            self.half_mut(to).numbers.next_seq = Some(ack);
+            self.half_mut(to).set_next_seq(Some(ack));
         }
     }
 
@@ -1583,12 +1750,13 @@ impl Observer {
         let me = *self.half(from);
         if let Some(ack) = s.ack {
             self.on_syn_ack(from, s, seg, ack, t, notes);
-            if self.half(from).sent_syn_ack {
-                self.half_mut(from).numbers.window_scale = seg.options.window_scale;
+            if self.half(from).sent_syn_ack() {
+                self.half_mut(from)
+                    .set_window_scale(seg.options.window_scale);
             }
         } else {
             // Bare SYN.
-            if let (State::SynSent, Some(isn)) = (me.state, me.numbers.isn) {
+            if let (State::SynSent, Some(isn)) = (me.state, me.isn()) {
                 if s.seq.before(isn) {
                     // ISNs follow a clock (RFC 6528): an earlier one is an old
                     // duplicate from a previous incarnation (RFC 793 figure 9).
@@ -1597,8 +1765,8 @@ impl Observer {
                 }
             }
             if me.state == State::SynReceived
-                && me.passive
-                && me.numbers.isn.is_some_and(|isn| s.seq.before(isn))
+                && me.passive()
+                && me.isn().is_some_and(|isn| s.seq.before(isn))
             {
                 // Likewise from a side in a passive SYN_RECEIVED (which sends
                 // SYN,ACKs, never a bare SYN): an old duplicate, taken as such (its
@@ -1607,7 +1775,7 @@ impl Observer {
                 // what follows is judged as usual.
                 notes.insert(Note::OldDuplicate);
             }
-            if me.numbers.isn != Some(s.seq) {
+            if me.isn() != Some(s.seq) {
                 // A side that sends a SYN with a new ISN opens a new TCB (from
                 // CLOSED or LISTEN; in any other state the observer had, its
                 // connection ended unseen): it has no RCV.NXT until it takes a SYN
@@ -1616,11 +1784,11 @@ impl Observer {
                 // peer's state (a RST of the peer is judged against what it
                 // acknowledges next).
                 let h = self.half_mut(from);
-                h.numbers.highest_ack = None;
-                h.peer_contiguous_at_ack = None;
+                h.set_highest_ack(None);
+                h.set_peer_contiguous_at_ack(None);
             }
             let peer = *self.half(to);
-            if me.numbers.isn == Some(s.seq)
+            if me.isn() == Some(s.seq)
                 && matches!(me.state, State::Closed | State::Listen)
                 && peer.state == State::TimeWait
             {
@@ -1629,7 +1797,7 @@ impl Observer {
                 // beyond RCV.NXT, no newer timestamp) and answers with an ACK.
                 self.forget_earlier_connection(from);
                 self.set(from, State::SynSent, Cause::Sent, t);
-                self.half_mut(from).sent_syn = true;
+                self.half_mut(from).set_sent_syn(true);
                 notes.insert(Note::Unacceptable);
                 return;
             }
@@ -1639,10 +1807,10 @@ impl Observer {
             // same ISN (its TIME-WAIT ended unseen, e.g. by an abort), crossing the
             // peer's SYN.
             let new_tcb_same_isn = me.state == State::TimeWait
-                && me.sent_syn_ack
-                && !me.sent_syn
+                && me.sent_syn_ack()
+                && !me.sent_syn()
                 && peer.state == State::SynSent;
-            if me.numbers.isn == Some(s.seq) && !new_tcb_same_isn {
+            if me.isn() == Some(s.seq) && !new_tcb_same_isn {
                 notes.insert(Note::Retransmission);
                 if matches!(me.state, State::Closed | State::Listen) && self.holds_irs(to, s.seq) {
                     // Its SYN again after a reset, into a receiver that has taken
@@ -1652,7 +1820,7 @@ impl Observer {
                     // state. Only the sender opens again: a new attempt with the
                     // same ISN, or a retransmission that crossed the RST.
                     self.set(from, State::SynSent, Cause::Sent, t);
-                    self.half_mut(from).sent_syn = true;
+                    self.half_mut(from).set_sent_syn(true);
                     notes.insert(Note::Reopened);
                     return;
                 }
@@ -1665,7 +1833,7 @@ impl Observer {
                 match peer.state {
                     State::Closed | State::Listen => {
                         self.set(to, State::SynReceived, Cause::Received, t);
-                        self.half_mut(to).passive = true;
+                        self.half_mut(to).set_passive(true);
                     }
                     // One in SYN-SENT takes any SYN (RFC 9293 §3.10.7.3), a copy of
                     // an earlier incarnation's as well.
@@ -1674,9 +1842,9 @@ impl Observer {
                 }
                 return;
             }
-            if me.numbers.isn.is_none()
+            if me.isn().is_none()
                 && !matches!(me.state, State::Closed | State::Listen | State::SynSent)
-                && me.numbers.next_seq.is_some_and(|n| s.seq.before(n))
+                && me.next_seq().is_some_and(|n| s.seq.before(n))
             {
                 // Its SYN, seen after later segments of its own (they overtook it
                 // before the capture point): not a new open. Its state stays; the
@@ -1684,17 +1852,17 @@ impl Observer {
                 match peer.state {
                     State::Closed | State::Listen => {
                         self.set(to, State::SynReceived, Cause::Received, t);
-                        self.half_mut(to).passive = true;
+                        self.half_mut(to).set_passive(true);
                     }
                     State::SynSent => self.set(to, State::SynReceived, Cause::Received, t),
                     // RFC 5961 §4: a challenge ACK.
                     _ => notes.insert(Note::Unacceptable),
                 }
                 let h = self.half_mut(from);
-                h.sent_syn = true;
-                h.syn_seen = true;
-                h.numbers.isn = Some(s.seq);
-                h.numbers.window_scale = seg.options.window_scale;
+                h.set_sent_syn(true);
+                h.set_syn_seen(true);
+                h.set_isn(Some(s.seq));
+                h.set_window_scale(seg.options.window_scale);
                 return;
             }
             // A side sends a bare SYN only from a new TCB: one the observer has in
@@ -1707,11 +1875,11 @@ impl Observer {
             // so has one in SYN_SENT with a later ISN (a new attempt, as in the
             // reopening above).
             let opens = matches!(me.state, State::Closed | State::Listen)
-                || ((me.state.is_synchronized() || (me.state == State::SynReceived && me.passive))
-                    && me.numbers.isn.is_some_and(|isn| s.seq.after(isn))
-                    && me.numbers.next_seq.is_none_or(|n| !s.seq.before(n)))
-                || (me.state == State::SynSent
-                    && me.numbers.isn.is_some_and(|isn| s.seq.after(isn)));
+                || ((me.state.is_synchronized()
+                    || (me.state == State::SynReceived && me.passive()))
+                    && me.isn().is_some_and(|isn| s.seq.after(isn))
+                    && me.next_seq().is_none_or(|n| !s.seq.before(n)))
+                || (me.state == State::SynSent && me.isn().is_some_and(|isn| s.seq.after(isn)));
             if peer.state.is_synchronized()
                 && !(peer.state == State::TimeWait && self.reopens_time_wait(from, seg))
             {
@@ -1727,18 +1895,18 @@ impl Observer {
                         // of its sequence space, and a segment at the old numbers —
                         // the SYN an old duplicate after all, or a closed sender's
                         // last ACK still in flight — is judged against the old IRS.
-                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                        self.kept_irs = me.isn().map(|isn| (to, isn));
                     }
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
                     let h = self.half_mut(from);
-                    h.sent_syn = true;
-                    h.numbers.isn = Some(s.seq);
+                    h.set_sent_syn(true);
+                    h.set_isn(Some(s.seq));
                 }
                 notes.insert(Note::Unacceptable);
                 return;
             }
-            if peer.sent_syn && me.state == State::SynReceived && me.numbers.segments == 0 {
+            if peer.sent_syn() && me.state == State::SynReceived && !me.spoke() {
                 // Our SYN crossed the peer's SYN (RFC 793 figure 8). An IRS this
                 // side kept (it dropped a later SYN of the peer) is still the one it
                 // took.
@@ -1749,7 +1917,7 @@ impl Observer {
                 self.set(to, State::SynReceived, Cause::Received, t);
                 self.set(from, State::SynReceived, Cause::Delivered, t);
                 self.kept_irs = kept.map(|irs| (from, irs)).or(self.kept_irs);
-                self.half_mut(to).passive = false;
+                self.half_mut(to).set_passive(false);
             } else {
                 if !matches!(me.state, State::Closed | State::Listen | State::SynSent)
                     && matches!(peer.state, State::Closed | State::Listen | State::SynSent)
@@ -1760,20 +1928,20 @@ impl Observer {
                     // to fill, applies to this one. (A SYN_RECEIVED receiver keeps
                     // its IRS, and its RCV.NXT in the old space.)
                     let h = self.half_mut(from);
-                    h.contiguous = None;
-                    h.fin_pending = false;
-                    h.numbers.fin_seq = None;
+                    h.set_contiguous(None);
+                    h.set_fin_pending(false);
+                    h.set_fin_seq(None);
                 }
                 self.set(from, State::SynSent, Cause::Sent, t);
                 match peer.state {
                     State::Closed | State::Listen => {
                         self.set(to, State::SynReceived, Cause::Received, t);
-                        self.half_mut(to).passive = true;
+                        self.half_mut(to).set_passive(true);
                     }
                     State::TimeWait => {
                         // Reopened: no listener behind it, a reset closes it.
                         self.set(to, State::SynReceived, Cause::Received, t);
-                        self.half_mut(to).passive = false;
+                        self.half_mut(to).set_passive(false);
                         self.half_mut(to).set_time_wait_since(None);
                     }
                     State::SynSent => {
@@ -1782,7 +1950,7 @@ impl Observer {
                         self.set(to, State::SynReceived, Cause::Received, t);
                     }
                     State::SynReceived
-                        if peer.passive
+                        if peer.passive()
                             && self.irs_of(to).is_none()
                             && self.syn_window(from, s.seq) != SynWindow::Outside =>
                     {
@@ -1795,50 +1963,49 @@ impl Observer {
                         // receiver's later segments may refute (`listen_guess`).
                         // (After a reopening the guess was made there.)
                         let guess = me
-                            .numbers
-                            .isn
+                            .isn()
                             .filter(|_| self.syn_window(from, s.seq) == SynWindow::Unsure);
                         self.set(to, State::Listen, Cause::Received, t);
                         if let Some(isn) = guess {
                             self.listen_guess = Some((to, isn));
                         }
                     }
-                    State::SynReceived if peer.passive && self.irs_of(to).is_none() => {
+                    State::SynReceived if peer.passive() && self.irs_of(to).is_none() => {
                         // Outside a passive SYN-RECEIVED's window: an ACK, nothing
                         // else (RFC 9293 §3.10.7.4, first check). It keeps the ISN it
                         // took, the one this side sent before, as a reopening does
                         // (above): segments of this side acknowledging its SYN,ACK
                         // are judged against that IRS.
-                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                        self.kept_irs = me.isn().map(|isn| (to, isn));
                     }
-                    State::SynReceived if !peer.passive && self.irs_of(to).is_none() => {
+                    State::SynReceived if !peer.passive() && self.irs_of(to).is_none() => {
                         // An active SYN-RECEIVED challenges a SYN (RFC 9293
                         // §3.10.7.4 fourth check, RFC 5961 §4): it keeps the ISN it
                         // took, the one this side sent before.
-                        self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+                        self.kept_irs = me.isn().map(|isn| (to, isn));
                     }
                     _ => {}
                 }
             }
             let h = self.half_mut(from);
-            h.sent_syn = true;
-            h.passive = false;
-            h.syn_seen = true;
-            if me.numbers.isn != Some(s.seq) {
+            h.set_sent_syn(true);
+            h.set_passive(false);
+            h.set_syn_seen(true);
+            if me.isn() != Some(s.seq) {
                 // A SYN,ACK it sent before was from another ISN.
-                h.sent_syn_ack = false;
+                h.set_sent_syn_ack(false);
             }
-            h.numbers.isn = Some(s.seq);
-            h.numbers.window_scale = seg.options.window_scale;
+            h.set_isn(Some(s.seq));
+            h.set_window_scale(seg.options.window_scale);
             if !matches!(me.state, State::Closed | State::Listen | State::SynSent) {
                 // A fresh SYN from a side of an earlier connection (ended unseen):
                 // what it acknowledged there says nothing of the peer's RCV.NXT
                 // estimate here (a RST is judged against it), and what it sent
                 // there nothing of its SND.NXT (an ACK of its SYN is judged
                 // against it).
-                h.numbers.highest_ack = None;
-                h.peer_contiguous_at_ack = None;
-                h.numbers.next_seq = None;
+                h.set_highest_ack(None);
+                h.set_peer_contiguous_at_ack(None);
+                h.set_next_seq(None);
             }
         }
     }
@@ -1852,12 +2019,12 @@ impl Observer {
     /// stays: it is still the earlier connection's, until the receiver takes a SYN.
     fn forget_earlier_connection(&mut self, side: Side) {
         let h = self.half_mut(side);
-        h.fin_pending = false;
-        h.numbers.fin_seq = None;
-        h.numbers.next_seq = None;
-        h.numbers.highest_ack = None;
-        h.peer_contiguous_at_ack = None;
-        h.sent_syn_ack = false;
+        h.set_fin_pending(false);
+        h.set_fin_seq(None);
+        h.set_next_seq(None);
+        h.set_highest_ack(None);
+        h.set_peer_contiguous_at_ack(None);
+        h.set_sent_syn_ack(false);
     }
 
     fn on_syn_ack(
@@ -1871,8 +2038,8 @@ impl Observer {
     ) {
         let to = from.peer();
         let me = *self.half(from);
-        if me.numbers.isn == Some(s.seq)
-            && self.half(to).numbers.isn.is_some_and(|isn| {
+        if me.isn() == Some(s.seq)
+            && self.half(to).isn().is_some_and(|isn| {
                 ack == isn + 1 && self.irs_of(from).is_some_and(|irs| irs != isn)
             })
         {
@@ -1883,17 +2050,16 @@ impl Observer {
             // crossing it), in the same tick of its ISN clock. It holds that SYN
             // now; the peer's `RCV.NXT` is the ACK, not the kept IRS + 1.
             self.kept_irs = None;
-            self.half_mut(to).contiguous = Some(ack);
+            self.half_mut(to).set_contiguous(Some(ack));
         }
         if me.state == State::FinWait1
-            && me.passive
-            && me.numbers.isn.is_none()
-            && !me.sent_syn_ack
+            && me.passive()
+            && me.isn().is_none()
+            && !me.sent_syn_ack()
             && self.state(to) == State::SynSent
             && me
-                .numbers
-                .fin_seq
-                .is_some_and(|f| f != s.seq + 1 && me.numbers.next_seq == Some(f + 1))
+                .fin_seq()
+                .is_some_and(|f| f != s.seq + 1 && me.next_seq() == Some(f + 1))
         {
             // Its first SYN,ACK, after a FIN the observer took as its close from
             // SYN_RECEIVED: a side in SYN-RECEIVED sends no data, so its FIN lies at
@@ -1903,19 +2069,15 @@ impl Observer {
             // SYN_RECEIVED.
             self.set(from, State::SynReceived, Cause::Revised, t);
             let h = self.half_mut(from);
-            h.numbers.fin_seq = None;
-            h.numbers.next_seq = None;
-            h.fin_pending = false;
-            if self.first_closer == Some(from) {
-                self.first_closer = None;
+            h.set_fin_seq(None);
+            h.set_next_seq(None);
+            h.set_fin_pending(false);
+            if self.marked(FIRST_CLOSER) == Some(from) {
+                self.mark(FIRST_CLOSER, None);
             }
         }
         let me = *self.half(from);
-        let last_syn = self
-            .half(to)
-            .numbers
-            .isn
-            .filter(|_| !self.half(to).acks_syn(ack));
+        let last_syn = self.half(to).isn().filter(|_| !self.half(to).acks_syn(ack));
         // (Or in LISTEN, where the observer put it by a guess, or by a RST it judged
         // against the IRS it believed the side held: a SYN,ACK answering the
         // refused SYN whose window puts the new SYN outside shows the side kept
@@ -1925,9 +2087,9 @@ impl Observer {
             // (A SYN_RECEIVED side whose ISN the capture has not shown is a passive
             // one: an active one sent a SYN.)
             (me.state == State::SynReceived || in_listen)
-                && me.numbers.isn.is_none()
+                && me.isn().is_none()
                 && self.irs_of(from).is_none()
-                && self.refused_then_reopened == Some(from),
+                && self.marked(REFUSED_THEN_REOPENED) == Some(from),
             last_syn,
         ) {
             // A side the observer took as refusing the peer's SYN (its RST,ACK
@@ -1937,7 +2099,7 @@ impl Observer {
             // RST answered an earlier copy of that SYN, and the side, listening
             // since, took a later copy: it was in SYN-RECEIVED on that IRS when the
             // new SYN came.
-            self.refused_then_reopened = None;
+            self.mark(REFUSED_THEN_REOPENED, None);
             let (smallest, _) = syn_window_bounds(seg.window, seg.options.window_scale);
             if self.syn_ack_window_excludes(seg, ack, Some(isn)) {
                 // Outside the window this SYN,ACK shows: it dropped the new SYN
@@ -1947,10 +2109,10 @@ impl Observer {
                 if in_listen {
                     self.listen_guess = None;
                     self.set(from, State::SynReceived, Cause::Revised, t);
-                    self.half_mut(from).passive = true;
+                    self.half_mut(from).set_passive(true);
                 }
                 self.kept_irs = Some((from, ack - 1));
-                self.half_mut(to).contiguous = Some(ack);
+                self.half_mut(to).set_contiguous(Some(ack));
             } else if !in_listen {
                 // Inside it (or, the scale unknown, perhaps inside): a SYN in a
                 // passive SYN-RECEIVED returns it to LISTEN, silently (RFC 9293
@@ -1965,11 +2127,11 @@ impl Observer {
         }
         let me = *self.half(from);
         if me.state == State::SynReceived
-            && !me.passive
-            && me.sent_syn
-            && !me.sent_syn_ack
-            && me.numbers.isn == Some(s.seq)
-            && self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1)
+            && !me.passive()
+            && me.sent_syn()
+            && !me.sent_syn_ack()
+            && me.isn() == Some(s.seq)
+            && self.half(to).isn().is_some_and(|isn| ack != isn + 1)
             && self.irs_of(from).is_none()
             && self.kept_irs.is_none()
         {
@@ -1981,15 +2143,15 @@ impl Observer {
             // any other (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4). Its IRS is
             // kept, its RCV.NXT is the ACK.
             self.kept_irs = Some((from, ack - 1));
-            self.half_mut(to).contiguous = Some(ack);
+            self.half_mut(to).set_contiguous(Some(ack));
         }
-        let same_isn = me.numbers.isn == Some(s.seq);
+        let same_isn = me.isn() == Some(s.seq);
         let peer = *self.half(to);
         if peer.state == State::SynReceived
-            && !peer.passive
-            && me.sent_syn
+            && !peer.passive()
+            && me.sent_syn()
             && self.irs_of(to).is_none()
-            && me.numbers.isn.is_some_and(|isn| isn != s.seq)
+            && me.isn().is_some_and(|isn| isn != s.seq)
         {
             // A SYN with another ISN than the one the receiver took, into an active
             // SYN-RECEIVED: a challenge ACK (RFC 9293 §3.10.7.4 fourth check, RFC
@@ -1998,13 +2160,13 @@ impl Observer {
             // that IRS, below: the sender's ISN as last seen is not the one it took.)
             // The receiver keeps that IRS: the SYN,ACK moves nothing in its
             // sequence space.
-            self.kept_irs = me.numbers.isn.map(|isn| (to, isn));
+            self.kept_irs = me.isn().map(|isn| (to, isn));
             notes.insert(Note::Unacceptable);
             return;
         }
-        if me.sent_syn_ack && same_isn {
+        if me.sent_syn_ack() && same_isn {
             notes.insert(Note::Retransmission);
-        } else if me.sent_syn && same_isn && me.state == State::Established {
+        } else if me.sent_syn() && same_isn && me.state == State::Established {
             // First SYN,ACK of a simultaneous open, sent before the peer's SYN,ACK
             // (already seen and delivered) reached this side.
             notes.insert(Note::Crossed);
@@ -2016,15 +2178,15 @@ impl Observer {
                 self.set(to, State::Established, Cause::Received, t);
             }
             self.set(from, State::Established, Cause::Delivered, t);
-            self.half_mut(from).sent_syn_ack = true;
+            self.half_mut(from).set_sent_syn_ack(true);
             return;
         } else {
             match me.state {
                 State::SynReceived => {}
                 State::SynSent
                     if same_isn
-                        && self.reset_in_syn_received[from.index()]
-                        && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
+                        && self.half(from).reset_in_syn_received()
+                        && self.half(to).isn().is_some_and(|isn| ack == isn + 1) =>
                 {
                     // It answers the SYN it had taken before a RST reset it, from the
                     // ISN of its bare SYN seen since: the SYN,ACK was sent before the
@@ -2033,7 +2195,7 @@ impl Observer {
                     // closes (RFC 9293 §3.10.7.4, MUST-11 returns only a passive one
                     // to LISTEN). Its receiver processes the SYN,ACK as usual.
                     self.set(from, State::Closed, Cause::Revised, t);
-                    self.reset_in_syn_received[from.index()] = false;
+                    self.half_mut(from).set_reset_in_syn_received(false);
                 }
                 State::SynSent => {
                     // It answers a SYN of the peer that the capture did not hold.
@@ -2041,9 +2203,9 @@ impl Observer {
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                 }
                 State::Closed | State::Listen
-                    if !me.sent_syn_ack
-                        && self.reset_in_syn_received[from.index()]
-                        && self.half(to).numbers.isn.is_some_and(|isn| ack == isn + 1) =>
+                    if !me.sent_syn_ack()
+                        && self.half(from).reset_in_syn_received()
+                        && self.half(to).isn().is_some_and(|isn| ack == isn + 1) =>
                 {
                     // Its first SYN,ACK seen, answering the SYN it had taken before
                     // a RST reset it: sent before the RST arrived (they crossed), it
@@ -2055,21 +2217,21 @@ impl Observer {
                     // before the RST, the same is a retransmission, above, and another
                     // ISN a new TCB's, answering a copy of that SYN: below.)
                     notes.insert(Note::AfterClose);
-                    self.syn_ack_after_reset = Some(from);
+                    self.mark(SYN_ACK_AFTER_RESET, Some(from));
                     let peer = *self.half(to);
                     if peer.state == State::SynSent && peer.acks_syn(ack) {
                         self.set(to, State::Established, Cause::Received, t);
                     }
                     return;
                 }
-                State::Closed if same_isn && me.sent_syn => {
+                State::Closed if same_isn && me.sent_syn() => {
                     // A simultaneous open's SYN,ACK, sent before a RST closed its
                     // sender (they crossed): nothing reopens.
                     notes.insert(Note::AfterClose);
                     return;
                 }
                 State::Closed | State::Listen
-                    if self.half(to).numbers.isn.is_some_and(|isn| ack != isn + 1) =>
+                    if self.half(to).isn().is_some_and(|isn| ack != isn + 1) =>
                 {
                     // It answers an earlier SYN of the peer (sent before it went back
                     // to LISTEN, crossing the peer's new SYN): nothing opens, and the
@@ -2083,26 +2245,24 @@ impl Observer {
                     // refusal): if the peer acknowledges it, the peer was open to
                     // take it (see `on_other`).
                     if self.state(to) == State::Closed {
-                        self.syn_ack_after_reset = Some(from);
+                        self.mark(SYN_ACK_AFTER_RESET, Some(from));
                     }
                     self.set(from, State::SynReceived, Cause::Inferred, t);
-                    self.half_mut(from).passive = true;
+                    self.half_mut(from).set_passive(true);
                 }
-                _ if me.sent_syn && same_isn => {
+                _ if me.sent_syn() && same_isn => {
                     // A SYN,ACK repeating our SYN after the handshake: a retransmission.
                     notes.insert(Note::Retransmission);
                 }
-                _ if me.numbers.isn.is_none()
-                    && me.numbers.next_seq.is_some_and(|n| s.seq.before(n)) =>
-                {
+                _ if me.isn().is_none() && me.next_seq().is_some_and(|n| s.seq.before(n)) => {
                     // Its first SYN,ACK, seen after later segments of its own (they
                     // overtook it before the capture point): its state stays, and
                     // its receiver processes it as usual.
                 }
                 _ if peer.state == State::SynSent
                     && peer.acks_syn(ack)
-                    && me.numbers.next_seq.is_some_and(|n| {
-                        s.seq.after(n) || me.numbers.isn.is_some_and(|isn| s.seq.before(isn))
+                    && me.next_seq().is_some_and(|n| {
+                        s.seq.after(n) || me.isn().is_some_and(|isn| s.seq.before(isn))
                     }) =>
                 {
                     // It answers the receiver's SYN, which a SYN_SENT receiver
@@ -2116,10 +2276,10 @@ impl Observer {
                     self.set(from, State::Closed, Cause::Inferred, t);
                     self.set(from, State::SynReceived, Cause::Inferred, t);
                     let h = self.half_mut(from);
-                    h.passive = true;
-                    h.contiguous = None;
-                    h.fin_pending = false;
-                    h.numbers.fin_seq = None;
+                    h.set_passive(true);
+                    h.set_contiguous(None);
+                    h.set_fin_pending(false);
+                    h.set_fin_seq(None);
                 }
                 _ => {
                     notes.insert(Note::Unacceptable);
@@ -2130,9 +2290,9 @@ impl Observer {
             // at the capture's start or a reopening).
             self.fin_before_syn_ack(from, s.seq, t);
             let h = self.half_mut(from);
-            h.sent_syn_ack = true;
-            h.syn_seen = true;
-            h.numbers.isn = Some(s.seq);
+            h.set_sent_syn_ack(true);
+            h.set_syn_seen(true);
+            h.set_isn(Some(s.seq));
         }
         // The receiver.
         let peer = *self.half(to);
@@ -2154,16 +2314,16 @@ impl Observer {
         // past the handshake in the connection it holds (its ISN forgotten at a
         // reopening): it challenges the SYN,ACK (RFC 5961 §4, RFC 9293 §3.10.7.4
         // fourth check), whichever TCB of the sender it comes from.
-        if peer.numbers.isn.is_none() && self.sent_fin_up_to(to, ack) {
+        if peer.isn().is_none() && self.sent_fin_up_to(to, ack) {
             notes.insert(Note::Unacceptable);
             return;
         }
-        if peer.numbers.isn.is_none()
+        if peer.isn().is_none()
             && matches!(
                 peer.state,
                 State::SynReceived | State::Listen | State::Closed
             )
-            && peer.numbers.fin_seq == Some(ack)
+            && peer.fin_seq() == Some(ack)
         {
             // The receiver's FIN, kept from when the observer had it closed or carried
             // across a reopening, lies at exactly the ISN + 1 this SYN,ACK
@@ -2172,19 +2332,19 @@ impl Observer {
             // rule from the other side). It is in FIN_WAIT_1 and challenges the
             // SYN,ACK (RFC 5961 §4).
             let p = self.half_mut(to);
-            p.numbers.isn = Some(ack - 1);
-            p.sent_syn = true;
+            p.set_isn(Some(ack - 1));
+            p.set_sent_syn(true);
             self.closed_from_syn_received(to, t);
             notes.insert(Note::Unacceptable);
             return;
         }
-        if peer.numbers.isn.is_none() {
+        if peer.isn().is_none() {
             // The SYN being answered was not captured.
             notes.insert(Note::Inferred);
             let p = self.half_mut(to);
-            p.numbers.isn = Some(ack - 1);
-            p.numbers.next_seq = Some(ack);
-            p.sent_syn = true;
+            p.set_isn(Some(ack - 1));
+            p.set_next_seq(Some(ack));
+            p.set_sent_syn(true);
             self.set(to, State::SynSent, Cause::Inferred, t);
         }
         let peer = *self.half(to);
@@ -2229,21 +2389,16 @@ impl Observer {
         }
         notes.insert(Note::RstAccepted);
         let me = *self.half(from);
-        if peer.state == State::SynSent
-            && me.state == State::SynReceived
-            && me.numbers.segments == 0
-        {
+        if peer.state == State::SynSent && me.state == State::SynReceived && !me.spoke() {
             // The SYN was refused: the side was never listening (a CLOSED endpoint
             // answers a SYN with <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>, RFC 9293 §3.10.7.1).
             notes.insert(Note::Refused);
             self.set(from, State::Closed, Cause::Revised, t);
-            self.refused = Some(from);
+            self.mark(REFUSED, Some(from));
         } else if me.state != State::SynSent
             && !(me.state == State::SynReceived
-                && (self
-                    .irs_of(to)
-                    .is_some_and(|irs| me.numbers.isn != Some(irs))
-                    || (s.ack.is_none() && me.numbers.isn.is_some_and(|isn| s.seq != isn + 1))))
+                && (self.irs_of(to).is_some_and(|irs| me.isn() != Some(irs))
+                    || (s.ack.is_none() && me.isn().is_some_and(|isn| s.seq != isn + 1))))
         {
             // A side in SYN_SENT resets an unacceptable segment and stays in SYN_SENT
             // (RFC 9293 §3.10.7.3, figure 9 line 5). So does one in SYN_RECEIVED
@@ -2264,7 +2419,7 @@ impl Observer {
         if peer.state.is_synchronized() || peer.state == State::SynReceived {
             self.reset_guess = Some((to, peer.state, s.seq));
         }
-        let back_to = if peer.state == State::SynReceived && peer.passive {
+        let back_to = if peer.state == State::SynReceived && peer.passive() {
             State::Listen
         } else {
             State::Closed
@@ -2273,10 +2428,10 @@ impl Observer {
         // It had taken the sender's SYN, unless its own ACKs named another (an old
         // duplicate, RFC 9293 figure 9).
         let took_syn = me
-            .numbers
-            .isn
-            .is_some_and(|isn| peer.numbers.highest_ack.is_none_or(|a| a == isn + 1));
-        self.reset_in_syn_received[to.index()] = peer.state == State::SynReceived && took_syn;
+            .isn()
+            .is_some_and(|isn| peer.highest_ack().is_none_or(|a| a == isn + 1));
+        self.half_mut(to)
+            .set_reset_in_syn_received(peer.state == State::SynReceived && took_syn);
         self.half_mut(from).set_time_wait_since(None);
         self.half_mut(to).set_time_wait_since(None);
     }
@@ -2298,19 +2453,19 @@ impl Observer {
         let peer = self.half(to);
         // The receiver's last ACK names its RCV.NXT, unless the sender has sent in
         // order since (then what the sender sent does).
-        let fresh_ack = peer.numbers.highest_ack.filter(|_| {
-            match (me.contiguous, peer.peer_contiguous_at_ack) {
-                (Some(c), Some(at)) => !c.after(at),
-                _ => true,
-            }
-        });
+        let fresh_ack =
+            peer.highest_ack()
+                .filter(|_| match (me.contiguous(), peer.peer_contiguous_at_ack()) {
+                    (Some(c), Some(at)) => !c.after(at),
+                    _ => true,
+                });
         // A RST at the sender's FIN's own sequence number into a receiver that
         // processed that FIN: `RCV.NXT - 1`, whatever the receiver's last ACK seen
         // (one sent before the FIN arrived can be seen after it). Linux
         // (`tcp_reset_check`) takes it in CLOSE-WAIT, CLOSING and LAST-ACK, as
         // `Endpoint` does (see `Endpoint::on_segment`); in TIME-WAIT, where only
         // `RCV.NXT` resets, it lies below the window.
-        let after_fin = !me.fin_pending
+        let after_fin = !me.fin_pending()
             && matches!(
                 peer.state,
                 State::CloseWait | State::Closing | State::LastAck | State::TimeWait
@@ -2319,9 +2474,8 @@ impl Observer {
         // receiver still has `RCV.NXT` just past it: a RST of its new TCB, at
         // `SEG.ACK` of the receiver's segment, can fall there.)
         let fin_seq = me
-            .numbers
-            .fin_seq
-            .or_else(|| me.contiguous.map(|rcv_nxt| rcv_nxt - 1));
+            .fin_seq()
+            .or_else(|| me.contiguous().map(|rcv_nxt| rcv_nxt - 1));
         if after_fin && fin_seq == Some(seq) {
             return if peer.state == State::TimeWait {
                 Window::Outside
@@ -2329,16 +2483,16 @@ impl Observer {
                 Window::Exact
             };
         }
-        let rcv_nxt = match (fresh_ack, me.contiguous) {
+        let rcv_nxt = match (fresh_ack, me.contiguous()) {
             (Some(a), _) if seq == a => return Window::Exact,
             (Some(a), Some(c)) => a.max_seq(c),
             (Some(n), None) | (None, Some(n)) => n,
             // Nothing known of the receiver: no evidence against the RST.
             (None, None) => return Window::Exact,
         };
-        let window = match peer.numbers.window {
+        let window = match peer.window() {
             _ if window.is_some() => window.unwrap_or(0),
-            Some(w) if peer.window_from_syn => u32::from(w),
+            Some(w) if peer.window_from_syn() => u32::from(w),
             Some(w) => u32::from(w) << self.window_shift(to).unwrap_or(0),
             None => 0,
         };
@@ -2361,14 +2515,12 @@ impl Observer {
     fn against_window(&self, from: Side, seq: SeqNum) -> WindowEdge {
         let to = from.peer();
         let peer = self.half(to);
-        let (Some(w), Some(shift), Some(rcv_nxt)) = (
-            peer.numbers.window,
-            self.window_shift(to),
-            self.rcv_nxt_of(to),
-        ) else {
+        let (Some(w), Some(shift), Some(rcv_nxt)) =
+            (peer.window(), self.window_shift(to), self.rcv_nxt_of(to))
+        else {
             return WindowEdge::Within;
         };
-        let (wnd, edge) = match (peer.window_from_syn, shift) {
+        let (wnd, edge) = match (peer.window_from_syn(), shift) {
             (true, 0) => (u32::from(w), WindowEdge::Beyond),
             (true, _) => (
                 syn_window_bounds(w, Some(shift)).0,
@@ -2387,7 +2539,7 @@ impl Observer {
     /// acknowledged and what its peer sent without a gap.
     fn rcv_nxt_of(&self, side: Side) -> Option<SeqNum> {
         let (me, peer) = (self.half(side), self.half(side.peer()));
-        match (peer.contiguous, me.numbers.highest_ack) {
+        match (peer.contiguous(), me.highest_ack()) {
             (Some(c), Some(a)) => Some(c.max_seq(a)),
             (c, a) => c.or(a),
         }
@@ -2435,18 +2587,18 @@ impl Observer {
     /// `None` before any field.
     fn window_bounds(&self, side: Side) -> Option<(u32, u32)> {
         let (me, peer) = (self.half(side), self.half(side.peer()));
-        let w = me.numbers.window?;
-        if !me.window_from_syn {
+        let w = me.window()?;
+        if !me.window_from_syn() {
             let n = u32::from(w);
             return Some(match self.window_shift(side) {
                 Some(shift) => (n << shift, n << shift),
                 None => (n, n << MAX_SHIFT),
             });
         }
-        let shift = if peer.syn_seen && peer.numbers.window_scale.is_none() {
+        let shift = if peer.syn_seen() && peer.window_scale().is_none() {
             None
         } else {
-            me.numbers.window_scale
+            me.window_scale()
         };
         Some(syn_window_bounds(w, shift))
     }
@@ -2466,8 +2618,8 @@ impl Observer {
 
         // Retransmission and keep-alive notes (numbers only, no state).
         let fin_seq = s.seq + s.len;
-        let mut fin_again = fin && me.numbers.fin_seq == Some(fin_seq);
-        if let Some(nxt) = me.numbers.next_seq {
+        let mut fin_again = fin && me.fin_seq() == Some(fin_seq);
+        if let Some(nxt) = me.next_seq() {
             if !fin && s.len <= 1 && s.seq == nxt - 1 {
                 notes.insert(Note::KeepAlive);
             } else if (s.len > 0 && s.seq.before(nxt)) || fin_again {
@@ -2488,16 +2640,12 @@ impl Observer {
             // SYN,ACK of that TCB takes it as its own (see `on_segment`), and the
             // receiver's ACK of it shows it arrived (RFC 9293 §3.10.7.4 after the
             // receiver's handshake: a retransmission of it reached it).
-            self.half_mut(from).fin_pending = true;
+            self.half_mut(from).set_fin_pending(true);
         }
         let acks_syn_ack_after_reset = state_from == State::Closed
-            && self.syn_ack_after_reset == Some(to)
-            && peer
-                .numbers
-                .isn
-                .zip(s.ack)
-                .is_some_and(|(isn, a)| a == isn + 1)
-            && me.numbers.isn.is_some_and(|isn| s.seq == isn + 1);
+            && self.marked(SYN_ACK_AFTER_RESET) == Some(to)
+            && peer.isn().zip(s.ack).is_some_and(|(isn, a)| a == isn + 1)
+            && me.isn().is_some_and(|isn| s.seq == isn + 1);
         if acks_syn_ack_after_reset && state_to != State::Closed {
             // The RST closed this side, and the peer's SYN,ACK seen after it reached
             // it after the RST: only a TCB in SYN-SENT (opened again with the same
@@ -2505,7 +2653,7 @@ impl Observer {
             // with a RST, RFC 9293 §3.10.7.1). It is ESTABLISHED; the segment is
             // processed as any of it (the peer, its SYN,ACK acknowledged, as
             // usual; a FIN of the peer's seen since stays the peer's).
-            self.syn_ack_after_reset = None;
+            self.mark(SYN_ACK_AFTER_RESET, None);
             self.set(from, State::Established, Cause::Revised, t);
             state_from = State::Established;
         }
@@ -2516,18 +2664,18 @@ impl Observer {
             // §3.10.7.1), and one that opened again would have sent a SYN: the RST
             // closed neither of them (it was an earlier incarnation's, e.g. the
             // refusal of a SYN sent before), and this is the handshake's last ACK.
-            self.syn_ack_after_reset = None;
+            self.mark(SYN_ACK_AFTER_RESET, None);
             self.set(from, State::Established, Cause::Revised, t);
             self.set(to, State::SynReceived, Cause::Revised, t);
             self.set(to, State::Established, Cause::Received, t);
-            self.revived = Some(to);
+            self.mark(REVIVED, Some(to));
             return;
         }
         if fin && state_from == State::Closed {
             // A FIN from a side taken for closed is kept: if a SYN,ACK of the side's
             // next TCB shows up with its ISN just before it, the FIN was that TCB's
             // (see `on_syn_ack`).
-            self.half_mut(from).numbers.fin_seq = Some(fin_seq);
+            self.half_mut(from).set_fin_seq(Some(fin_seq));
         }
         if state_to == State::Closed || state_to == State::Listen {
             notes.insert(Note::AfterClose);
@@ -2540,7 +2688,7 @@ impl Observer {
             let before_its_syn = matches!(state_from, State::SynReceived)
                 && self
                     .irs_of(to)
-                    .or(me.numbers.isn)
+                    .or(me.isn())
                     .is_some_and(|isn| s.seq.before(isn + 1));
             if fin
                 && !fin_again
@@ -2558,10 +2706,10 @@ impl Observer {
                 };
                 self.set(from, next, Cause::Sent, t);
                 let h = self.half_mut(from);
-                h.numbers.fin_seq = Some(fin_seq);
-                h.fin_pending = true;
-                if self.first_closer.is_none() {
-                    self.first_closer = Some(from);
+                h.set_fin_seq(Some(fin_seq));
+                h.set_fin_pending(true);
+                if self.marked(FIRST_CLOSER).is_none() {
+                    self.mark(FIRST_CLOSER, Some(from));
                 }
             }
             return;
@@ -2573,7 +2721,7 @@ impl Observer {
                 State::Established | State::FinWait1 | State::FinWait2
             )
             && in_order
-            && me.contiguous.is_some_and(|c| !c.after(fin_seq))
+            && me.contiguous().is_some_and(|c| !c.after(fin_seq))
         {
             // A FIN from a side taken for closed, reaching its receiver's `RCV.NXT`
             // as far as the capture shows, into a state that has taken no FIN: the
@@ -2608,7 +2756,7 @@ impl Observer {
             // from a sender the observer believes closed (the ACK was in flight when
             // it closed, or it opened again unseen with the same ISN): it does not
             // know, and becomes ESTABLISHED (RFC 9293 §3.10.7.4, fifth check).
-            let irs = self.irs_of(to).or(me.numbers.isn);
+            let irs = self.irs_of(to).or(me.isn());
             if peer.state == State::SynReceived
                 && irs.is_some_and(|irs| s.seq == irs + 1)
                 && s.ack.is_some_and(|a| peer.acks_syn(a))
@@ -2632,7 +2780,7 @@ impl Observer {
         // sent before that SYN (an earlier incarnation's, still in flight): it shows
         // nothing of the side's state (no SYN,ACK received, no FIN sent), and its
         // receiver finds it outside the window (RFC 9293 §3.10.7.4, first check).
-        let irs = self.irs_of(to).or(me.numbers.isn);
+        let irs = self.irs_of(to).or(me.isn());
         if matches!(state_from, State::SynSent | State::SynReceived)
             && irs.is_some_and(|isn| s.seq.before(isn + 1))
         {
@@ -2649,16 +2797,16 @@ impl Observer {
         // SYN-RECEIVED receiver that kept an older IRS, the newer SYN may have been
         // an old duplicate it dropped, and the ACK the side's current one.)
         let before_own_syn =
-            state_to.is_synchronized() && me.numbers.isn.is_some_and(|isn| s.seq.before(isn + 1));
+            state_to.is_synchronized() && me.isn().is_some_and(|isn| s.seq.before(isn + 1));
         if let Some(ack) = s.ack {
             if state_from == State::SynSent && !before_own_syn {
                 notes.insert(Note::Inferred);
                 let peer = self.half_mut(to);
-                if peer.numbers.isn.is_none() {
-                    peer.numbers.isn = Some(ack - 1);
-                    peer.numbers.next_seq = Some(ack);
-                    peer.sent_syn_ack = true;
-                    peer.syn_seen = false;
+                if peer.isn().is_none() {
+                    peer.set_isn(Some(ack - 1));
+                    peer.set_next_seq(Some(ack));
+                    peer.set_sent_syn_ack(true);
+                    peer.set_syn_seen(false);
                 }
                 // The peer sent that SYN,ACK from SYN_RECEIVED, whatever the
                 // observer believed of it (an earlier connection's state), unless it
@@ -2667,9 +2815,8 @@ impl Observer {
                 // point before this ACK, and no arrow of RFC 9293's diagram leads back.
                 let answered_this_syn = self
                     .half(to)
-                    .numbers
-                    .highest_ack
-                    .zip(self.half(from).numbers.isn)
+                    .highest_ack()
+                    .zip(self.half(from).isn())
                     .is_some_and(|(acked, isn)| acked.after(isn));
                 // Nor does one for a peer seen sending its FIN (FIN_WAIT_1 and
                 // after, LAST_ACK) when the ACK lies within that FIN's sequence space:
@@ -2690,9 +2837,9 @@ impl Observer {
                 notes.insert(Note::Inferred);
             }
             // It acknowledges a FIN of the peer seen after a gap: the FIN reached it.
-            if self.half(to).fin_pending {
+            if self.half(to).fin_pending() {
                 let p = self.half_mut(to);
-                p.contiguous = Some(p.contiguous.map_or(ack, |c| c.max_seq(ack)));
+                p.set_contiguous(Some(p.contiguous().map_or(ack, |c| c.max_seq(ack))));
                 self.deliver_pending_fin(to, now, Cause::Delivered, t);
             }
         }
@@ -2710,9 +2857,8 @@ impl Observer {
             // The peer's FIN, which this side processed (CLOSE_WAIT): at its
             // `RCV.NXT − 1` if the peer, opened again since, forgot it.
             let peer_fin = peer
-                .numbers
-                .fin_seq
-                .or_else(|| peer.contiguous.map(|rcv_nxt| rcv_nxt - 1));
+                .fin_seq()
+                .or_else(|| peer.contiguous().map(|rcv_nxt| rcv_nxt - 1));
             if self.state(from) == State::CloseWait && peer_fin.is_some_and(|f| !ack.after(f)) {
                 // Our FIN crossed the peer's FIN (RFC 793 figure 14).
                 crossed_fin = true;
@@ -2725,18 +2871,20 @@ impl Observer {
                 other => other,
             };
             self.set(from, next, Cause::Sent, t);
-            self.half_mut(from).numbers.fin_seq = Some(fin_seq);
+            self.half_mut(from).set_fin_seq(Some(fin_seq));
             // After a gap the receiver cannot process the FIN (it is out of order,
             // RFC 9293 §3.10.7.4): it is delivered once the gap is filled. One
             // refused by a zero window that ends before the receiver's RCV.NXT
             // (another sequence space than the receiver's) waits for nothing: it is
             // unacceptable, and no gap of the receiver's can fill up to it.
-            self.half_mut(from).fin_pending = !in_order
-                && !me
-                    .contiguous
-                    .is_some_and(|rcv_nxt| (s.seq + s.seg_len).before(rcv_nxt));
-            if self.first_closer.is_none() {
-                self.first_closer = Some(from);
+            self.half_mut(from).set_fin_pending(
+                !in_order
+                    && !me
+                        .contiguous()
+                        .is_some_and(|rcv_nxt| (s.seq + s.seg_len).before(rcv_nxt)),
+            );
+            if self.marked(FIRST_CLOSER).is_none() {
+                self.mark(FIRST_CLOSER, Some(from));
             }
         }
 
@@ -2745,9 +2893,9 @@ impl Observer {
         // ACK is processed (RFC 9293 §3.10.7.4) — then the ACK, then the FIN (fifth
         // then eighth check).
         let peer = *self.half(to);
-        if peer.numbers.window == Some(0)
+        if peer.window() == Some(0)
             && (peer.state.is_synchronized() || peer.state == State::SynReceived)
-            && me.contiguous.is_some_and(|rcv_nxt| s.seq != rcv_nxt)
+            && me.contiguous().is_some_and(|rcv_nxt| s.seq != rcv_nxt)
         {
             notes.insert(Note::Unacceptable);
             return self.deliver_crossed_fin(crossed_fin, from, now, t);
@@ -2770,7 +2918,7 @@ impl Observer {
             // of it, or its FIN, the receiver took.
             // (Only a SYN's window field leaves the window in doubt.)
             if s.len > 0
-                && peer.window_from_syn
+                && peer.window_from_syn()
                 && self.against_window(from, s.seq + (s.len - 1)) == WindowEdge::BeyondSmallestSyn
             {
                 notes.insert(Note::AcceptedInUnknownWindow);
@@ -2779,7 +2927,7 @@ impl Observer {
         if (peer.state.is_synchronized() || peer.state == State::SynReceived)
             && s.seg_len == 0
             && notes.contains(Note::KeepAlive)
-            && me.contiguous.is_some_and(|rcv_nxt| s.seq.before(rcv_nxt))
+            && me.contiguous().is_some_and(|rcv_nxt| s.seq.before(rcv_nxt))
         {
             // A zero-length keep-alive, below the receiver's RCV.NXT: not acceptable
             // (RFC 9293 §3.10.7.4, first check; Linux too: it ends before
@@ -2799,13 +2947,13 @@ impl Observer {
             return self.deliver_crossed_fin(crossed_fin, from, now, t);
         }
         if peer.state == State::SynReceived {
-            if peer.numbers.isn.is_none() || peer.acks_syn(ack) {
-                if peer.numbers.isn.is_none() {
+            if peer.isn().is_none() || peer.acks_syn(ack) {
+                if peer.isn().is_none() {
                     // Its SYN,ACK was not captured.
                     notes.insert(Note::Inferred);
                     let p = self.half_mut(to);
-                    p.numbers.isn = Some(ack - 1);
-                    p.sent_syn_ack = true;
+                    p.set_isn(Some(ack - 1));
+                    p.set_sent_syn_ack(true);
                 }
                 self.set(to, State::Established, Cause::Received, t);
             } else {
@@ -2822,7 +2970,7 @@ impl Observer {
                 _ => {}
             }
         }
-        if fin && in_order && !self.half(from).fin_pending {
+        if fin && in_order && !self.half(from).fin_pending() {
             let peer = *self.half(to);
             match peer.state {
                 State::Established | State::FinWait1 | State::FinWait2 => {
@@ -2850,7 +2998,7 @@ impl Observer {
     /// test would not.
     fn old_text(&self, from: Side, s: &Seg, notes: &mut Notes) -> bool {
         let peer = self.half(from.peer());
-        let Some(rcv_nxt) = self.half(from).contiguous.filter(|_| {
+        let Some(rcv_nxt) = self.half(from).contiguous().filter(|_| {
             peer.state.is_synchronized() && peer.state != State::TimeWait && s.seg_len > 0
         }) else {
             return false;
@@ -2902,7 +3050,7 @@ impl Half {
 
     /// Whether this side has acknowledged `other`'s FIN.
     fn acks_fin_of(&self, other: &Half) -> bool {
-        self.numbers.highest_ack.is_some_and(|a| other.acks_fin(a))
+        self.highest_ack().is_some_and(|a| other.acks_fin(a))
     }
 }
 
