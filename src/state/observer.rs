@@ -644,31 +644,53 @@ pub struct Observer {
     msl_nanos: u64,
     started: bool,
     midstream: bool,
-    /// The receiver of the last accepted RST, its state before it and the RST's
-    /// sequence number, until the receiver's next segment: if that is a challenge
-    /// ACK, the RST was only challenged. (The RST's sender may speak in between: its
-    /// segments reach the receiver after the RST.)
-    reset_guess: Option<(Side, State, SeqNum)>,
-    /// A side in SYN_RECEIVED and the peer's ISN it took, kept when the peer opens
-    /// again with another ISN that it does not take: an active SYN_RECEIVED
-    /// challenges that SYN or SYN,ACK (RFC 5961 §4), a passive one drops it when it
-    /// lies outside the window (RFC 9293 §3.10.7.4). One side at a time: the
-    /// observer's size matters more than two such reopenings at once.
-    kept_irs: Option<(Side, SeqNum)>,
-    /// A side returned to LISTEN from a passive SYN_RECEIVED by a SYN of the peer
-    /// with another ISN, taken to lie in its window because the capture had not
-    /// shown that window, and the IRS it had taken: while it stays in LISTEN, a
-    /// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
-    /// or its SYN,ACK whose window puts that SYN outside) revises it back.
-    listen_guess: Option<(Side, SeqNum)>,
-    /// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) or
-    /// CLOSED when the peer's new SYN reopened the connection, with the ISN and ACK
-    /// of the SYN,ACK it had sent before: a copy of that SYN,ACK seen after the
-    /// reopen answers an older SYN and names no `RCV.NXT` of the side now, and a
-    /// SYN,ACK of the peer acknowledging that ISN answers a SYN of the side's
-    /// earlier incarnation.
-    old_syn_ack: Option<(Side, SeqNum, SeqNum)>,
+    /// The guesses' sequence numbers, indexed by [`RESET_GUESS`] … [`OLD_SYN_ACK`]
+    /// (the last has two), 0 where the guess is not held.
+    guess_seqs: [u32; 5],
+    /// The side each guess is about, two bits per guess at its index × 2 (0 none, 1
+    /// the client, 2 the server).
+    guess_sides: u8,
+    /// The state [`RESET_GUESS`]'s receiver was in before the RST (`Closed` where
+    /// the guess is not held).
+    reset_before: State,
 }
+
+/// A guess of the observer's ([`Observer::reset_guess`]), held packed in
+/// [`Observer::guess_seqs`] and [`Observer::guess_sides`]:
+///
+/// The receiver of the last accepted RST, its state before it and the RST's
+/// sequence number, until the receiver's next segment: if that is a challenge
+/// ACK, the RST was only challenged. (The RST's sender may speak in between: its
+/// segments reach the receiver after the RST.)
+const RESET_GUESS: usize = 0;
+/// A guess of the observer's ([`Observer::kept_irs`]), held packed in
+/// [`Observer::guess_seqs`] and [`Observer::guess_sides`]:
+///
+/// A side in SYN_RECEIVED and the peer's ISN it took, kept when the peer opens
+/// again with another ISN that it does not take: an active SYN_RECEIVED
+/// challenges that SYN or SYN,ACK (RFC 5961 §4), a passive one drops it when it
+/// lies outside the window (RFC 9293 §3.10.7.4). One side at a time: the
+/// observer's size matters more than two such reopenings at once.
+const KEPT_IRS: usize = 1;
+/// A guess of the observer's ([`Observer::listen_guess`]), held packed in
+/// [`Observer::guess_seqs`] and [`Observer::guess_sides`]:
+///
+/// A side returned to LISTEN from a passive SYN_RECEIVED by a SYN of the peer
+/// with another ISN, taken to lie in its window because the capture had not
+/// shown that window, and the IRS it had taken: while it stays in LISTEN, a
+/// segment showing that it kept that IRS (one only SYN_RECEIVED sends: its ACK,
+/// or its SYN,ACK whose window puts that SYN outside) revises it back.
+const LISTEN_GUESS: usize = 2;
+/// A guess of the observer's ([`Observer::old_syn_ack`]), held packed in
+/// [`Observer::guess_seqs`] and [`Observer::guess_sides`]:
+///
+/// A side in LISTEN (back from SYN_RECEIVED, by a RST or a SYN of the peer) or
+/// CLOSED when the peer's new SYN reopened the connection, with the ISN and ACK
+/// of the SYN,ACK it had sent before: a copy of that SYN,ACK seen after the
+/// reopen answers an older SYN and names no `RCV.NXT` of the side now, and a
+/// SYN,ACK of the peer acknowledging that ISN answers a SYN of the side's
+/// earlier incarnation.
+const OLD_SYN_ACK: usize = 3;
 
 /// `d` in nanoseconds, `u64::MAX` (584 years) for anything longer.
 const fn saturating_nanos(d: Duration) -> u64 {
@@ -769,10 +791,9 @@ impl Observer {
             msl_nanos: saturating_nanos(DEFAULT_MSL),
             started: false,
             midstream: false,
-            reset_guess: None,
-            kept_irs: None,
-            listen_guess: None,
-            old_syn_ack: None,
+            guess_seqs: [0; 5],
+            guess_sides: 0,
+            reset_before: State::Closed,
         }
     }
 
@@ -780,6 +801,90 @@ impl Observer {
     pub const fn with_msl(mut self, msl: Duration) -> Self {
         self.msl_nanos = saturating_nanos(msl);
         self
+    }
+
+    /// The side guess `g` is about, if the guess is held.
+    const fn guess_side(&self, g: usize) -> Option<Side> {
+        match (self.guess_sides >> (2 * g)) & 3 {
+            1 => Some(Side::Client),
+            2 => Some(Side::Server),
+            _ => None,
+        }
+    }
+
+    /// Holds guess `g` about `side` with its sequence numbers (the second only for
+    /// [`OLD_SYN_ACK`]), or drops it (zeroing its numbers).
+    fn set_guess(&mut self, g: usize, held: Option<(Side, SeqNum, SeqNum)>) {
+        let (code, a, b) = match held {
+            Some((Side::Client, a, b)) => (1, a.0, b.0),
+            Some((Side::Server, a, b)) => (2, a.0, b.0),
+            None => (0, 0, 0),
+        };
+        self.guess_sides = (self.guess_sides & !(3 << (2 * g))) | code << (2 * g);
+        if let Some(slot) = self.guess_seqs.get_mut(g) {
+            *slot = a;
+        }
+        if g == OLD_SYN_ACK {
+            if let Some(slot) = self.guess_seqs.get_mut(OLD_SYN_ACK + 1) {
+                *slot = b;
+            }
+        }
+    }
+
+    /// Guess `g`'s side and first sequence number.
+    fn guess(&self, g: usize) -> Option<(Side, SeqNum)> {
+        match (self.guess_side(g), self.guess_seqs.get(g)) {
+            (Some(side), Some(&n)) => Some((side, SeqNum(n))),
+            _ => None,
+        }
+    }
+
+    /// [`RESET_GUESS`]: the RST's receiver, its state before the RST and the RST's
+    /// sequence number.
+    fn reset_guess(&self) -> Option<(Side, State, SeqNum)> {
+        self.guess(RESET_GUESS)
+            .map(|(side, seq)| (side, self.reset_before, seq))
+    }
+
+    fn set_reset_guess(&mut self, held: Option<(Side, State, SeqNum)>) {
+        self.reset_before = held.map_or(State::Closed, |(_, before, _)| before);
+        self.set_guess(
+            RESET_GUESS,
+            held.map(|(side, _, seq)| (side, seq, SeqNum(0))),
+        );
+    }
+
+    /// [`KEPT_IRS`]: the side and the IRS it kept.
+    fn kept_irs(&self) -> Option<(Side, SeqNum)> {
+        self.guess(KEPT_IRS)
+    }
+
+    fn set_kept_irs(&mut self, held: Option<(Side, SeqNum)>) {
+        self.set_guess(KEPT_IRS, held.map(|(side, irs)| (side, irs, SeqNum(0))));
+    }
+
+    /// [`LISTEN_GUESS`]: the side and the IRS it had taken.
+    fn listen_guess(&self) -> Option<(Side, SeqNum)> {
+        self.guess(LISTEN_GUESS)
+    }
+
+    fn set_listen_guess(&mut self, held: Option<(Side, SeqNum)>) {
+        self.set_guess(LISTEN_GUESS, held.map(|(side, irs)| (side, irs, SeqNum(0))));
+    }
+
+    /// [`OLD_SYN_ACK`]: the side, and the ISN and ACK of its earlier SYN,ACK.
+    fn old_syn_ack(&self) -> Option<(Side, SeqNum, SeqNum)> {
+        match (
+            self.guess(OLD_SYN_ACK),
+            self.guess_seqs.get(OLD_SYN_ACK + 1),
+        ) {
+            (Some((side, isn)), Some(&ack)) => Some((side, isn, SeqNum(ack))),
+            _ => None,
+        }
+    }
+
+    fn set_old_syn_ack(&mut self, held: Option<(Side, SeqNum, SeqNum)>) {
+        self.set_guess(OLD_SYN_ACK, held);
     }
 
     /// The side whose `bit` of [`Half::marks`] is set (one at most: [`Observer::mark`]).
@@ -941,18 +1046,18 @@ impl Observer {
         if to == State::SynReceived {
             self.half_mut(side).set_reset_in_syn_received(false);
         }
-        if to != State::SynReceived && self.kept_irs.is_some_and(|(s, _)| s == side) {
+        if to != State::SynReceived && self.kept_irs().is_some_and(|(s, _)| s == side) {
             // It synchronized on the IRS it kept: that is the peer's ISN in use,
             // whatever SYN of the peer was seen last — unless the peer has sent a
             // SYN,ACK from that SYN's ISN: then it opened again and took another
             // SYN, and the two TCBs disagree (each drops the other's segments).
             if let (true, Some((_, irs))) = (
                 to.is_synchronized() && !self.half(side.peer()).sent_syn_ack(),
-                self.kept_irs,
+                self.kept_irs(),
             ) {
                 self.half_mut(side.peer()).set_isn(Some(irs));
             }
-            self.kept_irs = None;
+            self.set_kept_irs(None);
         }
         // The guess that a side still holds an IRS in SYN_RECEIVED lives on while
         // the observer has both sides in LISTEN, SYN_SENT or SYN_RECEIVED (the side
@@ -961,7 +1066,7 @@ impl Observer {
         // segments; the peer only when the side acknowledged the peer's new SYN
         // (which ends the guess in `on_segment`) or a RST closed it.
         if !matches!(to, State::Listen | State::SynSent | State::SynReceived) {
-            self.listen_guess = None;
+            self.set_listen_guess(None);
         }
     }
 
@@ -974,7 +1079,7 @@ impl Observer {
         p.state == State::SynReceived
             && p.passive()
             && p.isn().is_none()
-            && matches!((self.old_syn_ack, s.ack), (Some((side, isn, _)), Some(a)) if side == to && a == isn + 1)
+            && matches!((self.old_syn_ack(), s.ack), (Some((side, isn, _)), Some(a)) if side == to && a == isn + 1)
     }
 
     /// Whether `side` holds `isn` as the peer's ISN it took, in SYN_RECEIVED or a
@@ -987,7 +1092,7 @@ impl Observer {
 
     /// The IRS kept for `side` (see `kept_irs`).
     fn irs_of(&self, side: Side) -> Option<SeqNum> {
-        self.kept_irs
+        self.kept_irs()
             .filter(|(s, _)| *s == side)
             .map(|(_, irs)| irs)
     }
@@ -1055,7 +1160,11 @@ impl Observer {
         // RST's sender sent since, e.g. its SYN,ACK of a reopened connection the
         // receiver answers with that ACK: a receiver the RST had closed would answer
         // with a RST.)
-        if let Some((_, before, rst_seq)) = self.reset_guess.take_if(|(side, _, _)| *side == from) {
+        let reset_guess = self.reset_guess().filter(|(side, _, _)| *side == from);
+        if reset_guess.is_some() {
+            self.set_reset_guess(None);
+        }
+        if let Some((_, before, rst_seq)) = reset_guess {
             let challenge_ack = !rst
                 && !syn
                 && s.len == 0
@@ -1077,7 +1186,7 @@ impl Observer {
         // sent that SYN before the peer's first one arrived (they crossed): it was in
         // an active SYN_RECEIVED, which drops any SYN with another ISN (RFC 9293
         // §3.10.7.4, first or fourth check).
-        if let Some((side, irs)) = self.listen_guess {
+        if let Some((side, irs)) = self.listen_guess() {
             let own = self.half(from).isn();
             let kept = side == from
                 && !rst
@@ -1102,18 +1211,18 @@ impl Observer {
                 };
             if kept {
                 let crossed = self.state(from) == State::SynSent;
-                self.listen_guess = None;
+                self.set_listen_guess(None);
                 if self.state(from) != State::SynReceived {
                     self.set(from, State::SynReceived, Cause::Revised, &mut t);
                     self.half_mut(from).set_passive(!crossed);
                 }
-                self.kept_irs = Some((from, irs));
+                self.set_kept_irs(Some((from, irs)));
                 self.half_mut(to).set_contiguous(Some(irs + 1));
             } else if side == from && !rst && s.ack.is_some_and(|a| a != irs + 1) {
                 // It acknowledges another SYN than the IRS of the guess — the new SYN
                 // it took, from SYN_RECEIVED or with its SYN,ACK from LISTEN: it went
                 // back to LISTEN as guessed, and holds that IRS no more.
-                self.listen_guess = None;
+                self.set_listen_guess(None);
             }
         }
 
@@ -1133,7 +1242,7 @@ impl Observer {
             && self.half(from).passive()
             && self.half(from).isn().is_none()
             && self.half(from).time_wait_ran_out()
-            && matches!((self.old_syn_ack, s.ack), (Some((side, _, old)), Some(a)) if side == from && a == old)
+            && matches!((self.old_syn_ack(), s.ack), (Some((side, _, old)), Some(a)) if side == from && a == old)
         {
             self.half_mut(from).set_time_wait_ran_out(false);
             self.set(from, State::Closed, Cause::Revised, &mut t);
@@ -1240,7 +1349,7 @@ impl Observer {
                 // A guess made earlier on this receiver stays (the IRS it took first:
                 // a window that excluded one SYN of the peer excludes the next).
                 let earlier_guess = self
-                    .listen_guess
+                    .listen_guess()
                     .filter(|(s, _)| *s == to)
                     .map(|(_, irs)| irs);
                 let guess = earlier_guess.or((passive
@@ -1290,7 +1399,7 @@ impl Observer {
                 }
                 // A passive SYN_RECEIVED stays passive (RFC 9293 §3.10.7.4).
                 self.half_mut(to).set_passive(passive);
-                self.kept_irs = kept.map(|isn| (to, isn));
+                self.set_kept_irs(kept.map(|isn| (to, isn)));
                 if let Some(irs) = kept {
                     // The receiver's RCV.NXT is still IRS + 1 (SYN-RECEIVED processes
                     // no text): this side's text or FIN beyond it is out of order.
@@ -1302,8 +1411,8 @@ impl Observer {
                     h.set_window_scale(peer.window_scale());
                     h.set_window_from_syn(peer.window_from_syn());
                 }
-                self.listen_guess = guess.map(|isn| (to, isn));
-                self.old_syn_ack = old_syn_ack;
+                self.set_listen_guess(guess.map(|isn| (to, isn)));
+                self.set_old_syn_ack(old_syn_ack);
                 if !matches!(old_from, State::Closed | State::Listen | State::SynSent) {
                     // A new SYN from a side the observer had in LAST_ACK, TIME_WAIT, ...:
                     // its old connection ended unseen (an ACK or a timer the capture
@@ -1422,7 +1531,7 @@ impl Observer {
         // and names no RCV.NXT of now.
         let old_foreign_copy = foreign_ack
             && s.ack
-                .is_some_and(|a| self.old_syn_ack == Some((from, s.seq, a)));
+                .is_some_and(|a| self.old_syn_ack() == Some((from, s.seq, a)));
         // A SYN,ACK into a passive SYN_RECEIVED whose ISN the capture has not shown
         // answers a SYN of an earlier incarnation of it (see `on_syn_ack`): its ACK
         // names no RCV.NXT of its sender, and it moves nothing of the receiver's.
@@ -1471,7 +1580,7 @@ impl Observer {
             // taken (it would have passed the capture point first): it is an earlier
             // incarnation's, e.g. the ACK of a FIN at ISN + 1 when both sides opened
             // again with the same ISNs, and is judged below.
-            self.kept_irs = s.ack.map(|a| (from, a - 1));
+            self.set_kept_irs(s.ack.map(|a| (from, a - 1)));
             self.half_mut(to).set_contiguous(s.ack);
         }
         // A segment (neither SYN nor RST) from a side in SYN_RECEIVED whose ACK does
@@ -1887,7 +1996,7 @@ impl Observer {
                 // — in TIME_WAIT too, an old duplicate or a new SYN that RFC 6191 does
                 // not let reopen it. Its sender, if closed, has opened all the same.
                 if opens {
-                    if self.kept_irs.is_none() {
+                    if self.kept_irs().is_none() {
                         // The receiver keeps the IRS it took, the sender's old ISN
                         // (from its SYN or SYN,ACK, whatever state the observer has
                         // the sender in now): copies of the new SYN and the sender's
@@ -1895,7 +2004,7 @@ impl Observer {
                         // of its sequence space, and a segment at the old numbers —
                         // the SYN an old duplicate after all, or a closed sender's
                         // last ACK still in flight — is judged against the old IRS.
-                        self.kept_irs = me.isn().map(|isn| (to, isn));
+                        self.set_kept_irs(me.isn().map(|isn| (to, isn)));
                     }
                     self.forget_earlier_connection(from);
                     self.set(from, State::SynSent, Cause::Sent, t);
@@ -1916,7 +2025,7 @@ impl Observer {
                 self.set(from, State::SynSent, Cause::Sent, t);
                 self.set(to, State::SynReceived, Cause::Received, t);
                 self.set(from, State::SynReceived, Cause::Delivered, t);
-                self.kept_irs = kept.map(|irs| (from, irs)).or(self.kept_irs);
+                self.set_kept_irs(kept.map(|irs| (from, irs)).or(self.kept_irs()));
                 self.half_mut(to).set_passive(false);
             } else {
                 if !matches!(me.state, State::Closed | State::Listen | State::SynSent)
@@ -1967,7 +2076,7 @@ impl Observer {
                             .filter(|_| self.syn_window(from, s.seq) == SynWindow::Unsure);
                         self.set(to, State::Listen, Cause::Received, t);
                         if let Some(isn) = guess {
-                            self.listen_guess = Some((to, isn));
+                            self.set_listen_guess(Some((to, isn)));
                         }
                     }
                     State::SynReceived if peer.passive() && self.irs_of(to).is_none() => {
@@ -1976,13 +2085,13 @@ impl Observer {
                         // took, the one this side sent before, as a reopening does
                         // (above): segments of this side acknowledging its SYN,ACK
                         // are judged against that IRS.
-                        self.kept_irs = me.isn().map(|isn| (to, isn));
+                        self.set_kept_irs(me.isn().map(|isn| (to, isn)));
                     }
                     State::SynReceived if !peer.passive() && self.irs_of(to).is_none() => {
                         // An active SYN-RECEIVED challenges a SYN (RFC 9293
                         // §3.10.7.4 fourth check, RFC 5961 §4): it keeps the ISN it
                         // took, the one this side sent before.
-                        self.kept_irs = me.isn().map(|isn| (to, isn));
+                        self.set_kept_irs(me.isn().map(|isn| (to, isn)));
                     }
                     _ => {}
                 }
@@ -2049,7 +2158,7 @@ impl Observer {
             // was reset unseen and took that SYN anew (LISTEN, or its own SYN
             // crossing it), in the same tick of its ISN clock. It holds that SYN
             // now; the peer's `RCV.NXT` is the ACK, not the kept IRS + 1.
-            self.kept_irs = None;
+            self.set_kept_irs(None);
             self.half_mut(to).set_contiguous(Some(ack));
         }
         if me.state == State::FinWait1
@@ -2107,11 +2216,11 @@ impl Observer {
                 // IRS; its RCV.NXT is the ACK. (A guess that it went back to
                 // LISTEN on that SYN is refuted.)
                 if in_listen {
-                    self.listen_guess = None;
+                    self.set_listen_guess(None);
                     self.set(from, State::SynReceived, Cause::Revised, t);
                     self.half_mut(from).set_passive(true);
                 }
-                self.kept_irs = Some((from, ack - 1));
+                self.set_kept_irs(Some((from, ack - 1)));
                 self.half_mut(to).set_contiguous(Some(ack));
             } else if !in_listen {
                 // Inside it (or, the scale unknown, perhaps inside): a SYN in a
@@ -2121,7 +2230,7 @@ impl Observer {
                 // leaves it open, a guess its later segments may refute.
                 self.set(from, State::Listen, Cause::Revised, t);
                 if !isn.in_window(ack, smallest) {
-                    self.listen_guess = Some((from, ack - 1));
+                    self.set_listen_guess(Some((from, ack - 1)));
                 }
             }
         }
@@ -2133,7 +2242,7 @@ impl Observer {
             && me.isn() == Some(s.seq)
             && self.half(to).isn().is_some_and(|isn| ack != isn + 1)
             && self.irs_of(from).is_none()
-            && self.kept_irs.is_none()
+            && self.kept_irs().is_none()
         {
             // The first SYN,ACK of an active SYN-RECEIVED (its SYN crossed one of the
             // peer's), from the ISN of that SYN — so sent in this incarnation —
@@ -2142,7 +2251,7 @@ impl Observer {
             // seen before a RST the observer took as refusing it), and challenges
             // any other (RFC 9293 §3.10.7.4 fourth check, RFC 5961 §4). Its IRS is
             // kept, its RCV.NXT is the ACK.
-            self.kept_irs = Some((from, ack - 1));
+            self.set_kept_irs(Some((from, ack - 1)));
             self.half_mut(to).set_contiguous(Some(ack));
         }
         let same_isn = me.isn() == Some(s.seq);
@@ -2160,7 +2269,7 @@ impl Observer {
             // that IRS, below: the sender's ISN as last seen is not the one it took.)
             // The receiver keeps that IRS: the SYN,ACK moves nothing in its
             // sequence space.
-            self.kept_irs = me.isn().map(|isn| (to, isn));
+            self.set_kept_irs(me.isn().map(|isn| (to, isn)));
             notes.insert(Note::Unacceptable);
             return;
         }
@@ -2417,7 +2526,7 @@ impl Observer {
             self.set(from, State::Closed, Cause::Sent, t);
         }
         if peer.state.is_synchronized() || peer.state == State::SynReceived {
-            self.reset_guess = Some((to, peer.state, s.seq));
+            self.set_reset_guess(Some((to, peer.state, s.seq)));
         }
         let back_to = if peer.state == State::SynReceived && peer.passive() {
             State::Listen
