@@ -415,6 +415,7 @@ impl Half {
     }
 
     /// Slot `i`, if present.
+    #[inline]
     const fn slot(&self, i: usize) -> Option<u32> {
         if self.present & (1 << i) != 0 {
             Some(self.slots[i])
@@ -424,18 +425,11 @@ impl Half {
     }
 
     /// Sets (or clears, to 0) slot `i`.
+    #[inline]
     fn set_slot(&mut self, i: usize, value: Option<u32>) {
         let bit = 1u16 << i;
-        match value {
-            Some(v) => {
-                self.slots[i] = v;
-                self.present |= bit;
-            }
-            None => {
-                self.slots[i] = 0;
-                self.present &= !bit;
-            }
-        }
+        self.slots[i] = value.unwrap_or(0);
+        self.present = (self.present & !bit) | if value.is_some() { bit } else { 0 };
     }
 
     seq_slots! {
@@ -804,11 +798,12 @@ impl Observer {
     }
 
     /// The side guess `g` is about, if the guess is held.
+    #[inline]
     const fn guess_side(&self, g: usize) -> Option<Side> {
         match (self.guess_sides >> (2 * g)) & 3 {
+            0 => None,
             1 => Some(Side::Client),
-            2 => Some(Side::Server),
-            _ => None,
+            _ => Some(Side::Server),
         }
     }
 
@@ -832,7 +827,11 @@ impl Observer {
     }
 
     /// Guess `g`'s side and first sequence number.
+    #[inline]
     fn guess(&self, g: usize) -> Option<(Side, SeqNum)> {
+        if self.guess_sides == 0 {
+            return None;
+        }
         match (self.guess_side(g), self.guess_seqs.get(g)) {
             (Some(side), Some(&n)) => Some((side, SeqNum(n))),
             _ => None,
@@ -888,6 +887,7 @@ impl Observer {
     }
 
     /// The side whose `bit` of [`Half::marks`] is set (one at most: [`Observer::mark`]).
+    #[inline]
     const fn marked(&self, bit: u8) -> Option<Side> {
         if self.halves[0].marks & bit != 0 {
             Some(Side::Client)
@@ -2621,6 +2621,7 @@ impl Observer {
     /// a known shift, or a SYN's when scaling is not in effect; a SYN's window with
     /// scaling in effect is known only within bounds (RFC 7323 §2.2, see
     /// [`syn_window_bounds`]). A zero window is judged elsewhere.
+    #[inline]
     fn against_window(&self, from: Side, seq: SeqNum) -> WindowEdge {
         let to = from.peer();
         let peer = self.half(to);
