@@ -10,6 +10,7 @@
 //!
 //! The rules are listed on [`Analysis`].
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
@@ -286,6 +287,62 @@ struct Unacked {
     nextseq: u32,
 }
 
+/// The unacknowledged segments of both directions: a boxed slice whose first
+/// entries are in use, as many as the flows count ([`Flow::unacked`]), the rest
+/// room to grow. 16 bytes where a `Vec` takes 24: the flows already keep the
+/// length.
+#[derive(Clone, Debug, Default)]
+struct UnackedList(Box<[Unacked]>);
+
+impl UnackedList {
+    /// Entry `i`.
+    #[inline]
+    fn get(&self, i: usize) -> Option<&Unacked> {
+        self.0.get(i)
+    }
+
+    /// Entry `i`, to change.
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut Unacked> {
+        self.0.get_mut(i)
+    }
+
+    /// The entries in `range`, empty when it lies outside.
+    #[inline]
+    fn slice(&self, range: core::ops::Range<usize>) -> &[Unacked] {
+        self.0.get(range).unwrap_or(&[])
+    }
+
+    /// Inserts `u` at `at` among the first `used` entries (`at` ≤ `used`), moving
+    /// those from `at` up by one, and makes room (twice as much, at least 4) when
+    /// the slice is full.
+    fn insert(&mut self, used: usize, at: usize, u: Unacked) {
+        if used >= self.0.len() {
+            let room = (self.0.len() * 2).max(4);
+            let mut grown = Vec::with_capacity(room);
+            grown.extend_from_slice(self.slice(0..used));
+            grown.resize(room, Unacked::default());
+            self.0 = grown.into_boxed_slice();
+        }
+        // The spare entry at `used` moves down to `at` and takes `u`.
+        if let Some(tail) = self.0.get_mut(at..=used) {
+            tail.rotate_right(1);
+            if let Some(first) = tail.first_mut() {
+                *first = u;
+            }
+        }
+    }
+
+    /// Removes the entries in `range` from the first `used`, moving those after
+    /// it down.
+    fn remove(&mut self, used: usize, range: core::ops::Range<usize>) {
+        if let Some(tail) = self.0.get_mut(range.start..used) {
+            let n = range.len().min(tail.len());
+            tail.rotate_left(n);
+        }
+    }
+}
+
 /// What the analysis keeps about one direction (Wireshark's `tcp_flow_t` and
 /// `tcp_analyze_seq_flow_info_t`), packed: 56 bytes, no padding. Times are kept
 /// as ages behind the connection's latest capture time ([`ConnAnalysis::last`]).
@@ -482,13 +539,13 @@ pub(crate) struct Numbers {
     pub window_scaled: Option<u32>,
 }
 
-/// Both directions' analysis state plus the per-connection RTT times: 152 bytes.
+/// Both directions' analysis state plus the per-connection RTT times: 144 bytes.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnAnalysis {
     /// Both directions' unacknowledged segments, each oldest first (Wireshark
-    /// keeps them newest first): direction 0's, then direction 1's (one vector
-    /// for both saves 24 bytes; appending to direction 0 moves direction 1's).
-    segments: Vec<Unacked>,
+    /// keeps them newest first): direction 0's, then direction 1's (one list
+    /// for both saves 16 bytes; appending to direction 0 moves direction 1's).
+    segments: UnackedList,
     /// The connection's latest capture time (ns); the flows' times are ages
     /// behind it.
     pub(crate) last: u64,
@@ -508,7 +565,7 @@ impl ConnAnalysis {
     pub(crate) fn new(now: u64) -> Self {
         let age = u32::try_from(now).unwrap_or(u32::MAX);
         ConnAnalysis {
-            segments: Vec::new(),
+            segments: UnackedList::default(),
             last: now,
             syn_rtt: 0,
             flows: [Flow::new(age), Flow::new(age)],
@@ -788,11 +845,9 @@ impl ConnAnalysis {
                 seq,
                 nextseq,
             };
-            if dir == 0 && fwd_range.end < self.segments.len() {
-                self.segments.insert(fwd_range.end, u);
-            } else {
-                self.segments.push(u);
-            }
+            let used = fwd.unacked as usize + rev.unacked as usize;
+            let at = if dir == 0 { fwd_range.end } else { used };
+            self.segments.insert(used, at, u);
             fwd.unacked += 1;
         }
         // `nextseq` (and its time) only moves forward; a zero-window probe does not
@@ -849,11 +904,9 @@ impl ConnAnalysis {
                 }
                 kept += usize::from(keep);
             }
-            // (The counts always add up to the vector's length; the bound only
-            // keeps `drain` from any chance of a panic.)
-            let end = rev_range.end.min(self.segments.len());
-            if kept < end {
-                self.segments.drain(kept..end);
+            let used = fwd.unacked as usize + rev.unacked as usize;
+            if kept < rev_range.end {
+                self.segments.remove(used, kept..rev_range.end);
             }
             rev.unacked = (kept - rev_range.start) as u32;
         }
@@ -877,7 +930,7 @@ impl ConnAnalysis {
             let mut last = 0u32;
             // (After the walk above: direction 1's segments may have moved.)
             let (range, _) = ranges(fwd, rev);
-            let mine = self.segments.get(range).unwrap_or(&[]);
+            let mine = self.segments.slice(range);
             let ends = if fwd.ordered() {
                 mine.first().zip(mine.last())
             } else {
@@ -971,5 +1024,65 @@ impl ConnAnalysis {
             window_scaled,
         };
         (numbers, a)
+    }
+}
+
+#[cfg(test)]
+mod unacked_list_tests {
+    use super::{Unacked, UnackedList};
+    use alloc::vec::Vec;
+
+    fn entry(n: u32) -> Unacked {
+        Unacked {
+            frame: u64::from(n),
+            time: u64::from(n) * 10,
+            seq: n,
+            nextseq: n + 1,
+        }
+    }
+
+    /// Inserts and removals at every position agree with a `Vec` doing the same,
+    /// through several rounds of growth.
+    #[test]
+    fn agrees_with_a_vec() {
+        let mut list = UnackedList::default();
+        let mut model: Vec<Unacked> = Vec::new();
+        let mut n = 0u32;
+        // A fixed, position-covering sequence: insert at the front, the middle
+        // and the end in turn; every seventh step remove a run of up to three.
+        for step in 0..200usize {
+            if step % 7 == 6 && !model.is_empty() {
+                let from = step % model.len();
+                let to = (from + 1 + step % 3).min(model.len());
+                list.remove(model.len(), from..to);
+                model.drain(from..to);
+            } else {
+                let at = match step % 3 {
+                    0 => 0,
+                    1 => model.len() / 2,
+                    _ => model.len(),
+                };
+                n += 1;
+                list.insert(model.len(), at, entry(n));
+                model.insert(at, entry(n));
+            }
+            assert_eq!(list.slice(0..model.len()), model.as_slice(), "step {step}");
+            assert!(list.0.len() >= model.len());
+        }
+        assert!(model.len() > 100, "the test grew the list");
+        // Room doubles from 4: 4, 8, …, the first power of two past the most used.
+        assert!(list.0.len().is_power_of_two() && list.0.len() >= 4);
+    }
+
+    /// Out-of-range requests change nothing and do not panic.
+    #[test]
+    fn out_of_range_is_ignored() {
+        let mut list = UnackedList::default();
+        list.insert(0, 0, entry(1));
+        list.insert(1, 1, entry(2));
+        list.remove(2, 5..9);
+        assert_eq!(list.slice(0..2), &[entry(1), entry(2)]);
+        assert!(list.slice(3..9).is_empty());
+        assert_eq!(list.get(7), None);
     }
 }
