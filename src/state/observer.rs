@@ -427,9 +427,18 @@ impl Half {
     /// Sets (or clears, to 0) slot `i`.
     #[inline]
     fn set_slot(&mut self, i: usize, value: Option<u32>) {
-        let bit = 1u16 << i;
         self.slots[i] = value.unwrap_or(0);
-        self.present = (self.present & !bit) | if value.is_some() { bit } else { 0 };
+        self.set_present(1 << i, value.is_some());
+    }
+
+    /// Sets or clears `bit` of [`Half::present`].
+    #[inline]
+    fn set_present(&mut self, bit: u16, on: bool) {
+        if on {
+            self.present |= bit;
+        } else {
+            self.present &= !bit;
+        }
     }
 
     seq_slots! {
@@ -480,7 +489,7 @@ impl Half {
 
     fn set_window(&mut self, value: Option<u16>) {
         self.window = value.unwrap_or(0);
-        self.present = (self.present & !WINDOW) | if value.is_some() { WINDOW } else { 0 };
+        self.set_present(WINDOW, value.is_some());
     }
 
     /// The window-scale shift its SYN offered.
@@ -494,8 +503,7 @@ impl Half {
 
     fn set_window_scale(&mut self, value: Option<u8>) {
         self.window_scale = value.unwrap_or(0);
-        self.present =
-            (self.present & !WINDOW_SCALE) | if value.is_some() { WINDOW_SCALE } else { 0 };
+        self.set_present(WINDOW_SCALE, value.is_some());
     }
 
     /// What [`Observer::numbers`] reports.

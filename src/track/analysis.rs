@@ -324,21 +324,20 @@ impl UnackedList {
             grown.resize(room, Unacked::default());
             self.0 = grown.into_boxed_slice();
         }
-        // The spare entry at `used` moves down to `at` and takes `u`.
-        if let Some(tail) = self.0.get_mut(at..=used) {
-            tail.rotate_right(1);
-            if let Some(first) = tail.first_mut() {
-                *first = u;
-            }
+        // The entries from `at` move up over the spare one at `used`.
+        if at < used && used < self.0.len() {
+            self.0.copy_within(at..used, at + 1);
+        }
+        if let Some(slot) = self.0.get_mut(at).filter(|_| at <= used) {
+            *slot = u;
         }
     }
 
     /// Removes the entries in `range` from the first `used`, moving those after
     /// it down.
     fn remove(&mut self, used: usize, range: core::ops::Range<usize>) {
-        if let Some(tail) = self.0.get_mut(range.start..used) {
-            let n = range.len().min(tail.len());
-            tail.rotate_left(n);
+        if range.start <= range.end && range.end <= used && used <= self.0.len() {
+            self.0.copy_within(range.end..used, range.start);
         }
     }
 }
