@@ -4353,6 +4353,68 @@ mod test {
         assert!(o.notes.contains(Note::Challenged));
     }
 
+    // RFC 7323 §1.3: scaling is in effect only when both SYNs offer it. A side that
+    // offered none has no scale in its numbers (not a scale of 0), and the peer's
+    // offer then shifts nothing either.
+    #[test]
+    fn test_window_scale_offered_by_one_side_only() {
+        let ws = |shift| crate::segment::SynOptions {
+            window_scale: Some(shift),
+            ..Default::default()
+        };
+        let mut obs = Observer::new();
+        // Nothing seen: no numbers at all.
+        assert_eq!(obs.numbers(A), SideNumbers::default());
+        step(
+            &mut obs,
+            A,
+            syn(0).with_options(ws(7)),
+            SynSent,
+            SynReceived,
+        );
+        step(
+            &mut obs,
+            B,
+            syn_ack(1000, 1).with_window(100),
+            Established,
+            SynReceived,
+        );
+        assert_eq!(
+            (obs.numbers(A).window_scale, obs.numbers(B).window_scale),
+            (Some(7), None)
+        );
+        assert_eq!(
+            (obs.window_shift(A), obs.window_shift(B)),
+            (Some(0), Some(0))
+        );
+        // Each side's numbers, present exactly where seen.
+        assert_eq!(
+            obs.numbers(B),
+            SideNumbers {
+                isn: Some(SeqNum(1000)),
+                base: Some(SeqNum(1000)),
+                next_seq: Some(SeqNum(1001)),
+                highest_ack: Some(SeqNum(1)),
+                fin_seq: None,
+                window: Some(100),
+                window_scale: None,
+            }
+        );
+        step(
+            &mut obs,
+            A,
+            ack(1, 1001).with_window(20),
+            Established,
+            Established,
+        );
+        assert_eq!(obs.numbers(A).window, Some(20));
+        // A's window is 20, not scaled (B offered no scale): a RST of B at 1030 lies
+        // beyond 1001 + 20 and is ignored. (Shifted by A's offer, 7, the window would
+        // hold it, and A would challenge it.)
+        let o = step(&mut obs, B, rst(1030), Established, Established);
+        assert!(o.notes.contains(Note::RstIgnored), "{o:?}");
+    }
+
     // A capture starting at the SYN,ACK, labelled with the SYN,ACK's sender as the
     // client: every transition is one the RFC allows (CLOSED -> LISTEN inferred).
     #[test]
