@@ -324,12 +324,13 @@ impl UnackedList {
             grown.resize(room, Unacked::default());
             self.0 = grown.into_boxed_slice();
         }
-        // The entries from `at` move up over the spare one at `used`.
-        if at < used && used < self.0.len() {
-            self.0.copy_within(at..used, at + 1);
-        }
-        if let Some(slot) = self.0.get_mut(at).filter(|_| at <= used) {
-            *slot = u;
+        // The entries from `at` move up over the spare one at `used`, and `u`
+        // takes the place of the first.
+        if let Some(moved) = self.0.get_mut(at..=used) {
+            moved.copy_within(0..used - at, 1);
+            if let Some(first) = moved.first_mut() {
+                *first = u;
+            }
         }
     }
 
