@@ -344,12 +344,14 @@ impl UnackedList {
 }
 
 /// What the analysis keeps about one direction (Wireshark's `tcp_flow_t` and
-/// `tcp_analyze_seq_flow_info_t`), packed: 56 bytes, no padding. Times are kept
+/// `tcp_analyze_seq_flow_info_t`), packed: 52 bytes, no padding. Times are kept
 /// as ages behind the connection's latest capture time ([`ConnAnalysis::last`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Flow {
-    /// `lastnondupack`, a frame number, as two halves (keeps the flow 4-aligned).
-    lastnondupack: [u32; 2],
+    /// `lastnondupack`, a frame number: its low 32 bits, the rest taken from the
+    /// frame that reads it ([`Flow::lastnondupack`]; Wireshark's frame numbers are
+    /// 32-bit throughout).
+    lastnondupack: u32,
     /// The highest 64-bit offset of a sequence number so far (the direction's
     /// [`SeqUnwrapper`]; its base is [`Flow::base`]), as two halves.
     high: [u32; 2],
@@ -402,7 +404,7 @@ const WINDOW_KNOWN: u8 = 128;
 impl Flow {
     fn new(age: u32) -> Self {
         Flow {
-            lastnondupack: [0; 2],
+            lastnondupack: 0,
             high: [0; 2],
             base: 0,
             nextseq: 0,
@@ -454,14 +456,19 @@ impl Flow {
         }
     }
 
+    /// `lastnondupack` read at frame `now`: the frame nearest to `now` whose low 32
+    /// bits are the stored ones, exact while fewer than 2^31 frames lie between
+    /// the two.
     #[inline]
-    fn lastnondupack(&self) -> u64 {
-        u64::from(self.lastnondupack[0]) | u64::from(self.lastnondupack[1]) << 32
+    fn lastnondupack(&self, now: u64) -> u64 {
+        let d = self.lastnondupack.wrapping_sub(now as u32) as i32;
+        now.checked_add_signed(i64::from(d))
+            .unwrap_or(u64::from(self.lastnondupack))
     }
 
     #[inline]
     fn set_lastnondupack(&mut self, frame: u64) {
-        self.lastnondupack = [frame as u32, (frame >> 32) as u32];
+        self.lastnondupack = frame as u32;
     }
 
     #[inline]
@@ -539,7 +546,7 @@ pub(crate) struct Numbers {
     pub window_scaled: Option<u32>,
 }
 
-/// Both directions' analysis state plus the per-connection RTT times: 144 bytes.
+/// Both directions' analysis state plus the per-connection RTT times: 136 bytes.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnAnalysis {
     /// Both directions' unacknowledged segments, each oldest first (Wireshark
@@ -745,7 +752,7 @@ impl ConnAnalysis {
                 flags |= AnalysisFlags::DUPLICATE_ACK;
                 a.duplicate_ack = Some(DuplicateAck {
                     number: fwd.dupacknum.unsigned_abs(),
-                    frame: fwd.lastnondupack(),
+                    frame: fwd.lastnondupack(s.frame),
                 });
             }
         }
@@ -1024,6 +1031,38 @@ impl ConnAnalysis {
             window_scaled,
         };
         (numbers, a)
+    }
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use super::Flow;
+
+    /// The last non-duplicate ACK's frame reads back exactly on either side of
+    /// 2^32 frames, from a later frame and from an earlier one.
+    #[test]
+    fn lastnondupack_across_the_32_bit_frame_boundary() {
+        let mut f = Flow::new(0);
+        for (stored, now) in [
+            (7, 9),
+            ((1 << 32) - 2, (1 << 32) + 5),
+            ((1 << 32) + 3, (1 << 32) - 4),
+            ((5 << 32) + 11, (5 << 32) + 11),
+            (u64::MAX - 1, u64::MAX),
+            (3, (1 << 31) + 2),
+        ] {
+            f.set_lastnondupack(stored);
+            assert_eq!(
+                f.lastnondupack(now),
+                stored,
+                "stored {stored} read at {now}"
+            );
+        }
+        // 2^31 frames apart is the last distance read back exactly; beyond, the
+        // nearest candidate is read, not the stored frame.
+        f.set_lastnondupack(1);
+        assert_eq!(f.lastnondupack((1 << 31) + 1), 1);
+        assert_eq!(f.lastnondupack((1 << 31) + 2), 1 << 32 | 1);
     }
 }
 

@@ -141,7 +141,7 @@ pub(crate) struct Extra {
 #[cfg(all(test, feature = "std"))]
 pub(crate) const EXTRA_SIZE: usize = core::mem::size_of::<Extra>();
 
-/// One tracked connection: 216 bytes on x86-64 besides its [`Observer`], for
+/// One tracked connection: 208 bytes on x86-64 besides its [`Observer`], for
 /// IPv4 (see the `per_connection_memory` test; [`Tracker`] has the figures).
 #[derive(Clone, Debug)]
 pub struct Connection {
@@ -531,9 +531,9 @@ impl Hasher for FxHasher {
 /// takes them; poll after every call to keep that queue short.
 ///
 /// A connection costs one slab slot plus 6 bytes of index (a `u32` slot number
-/// and hashbrown's control byte, at its 7/8 maximum load) — 350 bytes in all on
+/// and hashbrown's control byte, at its 7/8 maximum load) — 342 bytes in all on
 /// x86-64 for IPv4, measured by the `per_connection_memory` unit test; the
-/// observer is 128 of them, the rest 222. An IPv6 connection costs 80 bytes
+/// observer is 128 of them, the rest 214. An IPv6 connection costs 80 bytes
 /// more: its addresses live in a small heap block (with room for the carries
 /// of counters past 2^32, which an IPv4 connection allocates only then). The
 /// unacknowledged segments the analysis remembers live on the heap, 24 bytes
