@@ -1417,3 +1417,55 @@ fn bare_syn_after_an_ack_that_revived_its_sender_is_a_new_attempt() {
     assert!(!o.notes.contains(Note::Reopened), "{o:?}");
     assert_eq!(obs.state(S), State::Established);
 }
+
+/// Fuzz find `9d7a8f23` as the capture shows it (the world's schedule:
+/// `regression_fin_of_an_earlier_tcb_is_not_kept_when_every_syn_copy_was_answered`):
+/// a handshake (client ISN C, server ISN S), the client's RST at C + 1, its SYN C
+/// again, the server's refusal `<SEQ=0><ACK=C+1><CTL=RST,ACK>`, the server's FIN
+/// `<SEQ=S+1><ACK=C+1>`, the client's SYN C a third time, the server's SYN,ACK
+/// `<SEQ=S><ACK=C+1>` and the client's ACK. Both copies of the SYN seen before the FIN
+/// were answered (a SYN,ACK, a refusal), so the FIN is the first TCB's, sent before
+/// the RST reached it: the server is ESTABLISHED, not FIN_WAIT_1 (a FIN from
+/// SYN-RECEIVED that overtook its SYN,ACK). With a third copy seen before the
+/// refusal, one SYN is unaccounted for and the FIN may be that TCB's: kept, as
+/// before.
+#[test]
+fn fin_of_an_earlier_incarnation_is_not_kept_when_every_syn_copy_was_answered() {
+    let (c, s) = (1425934582_u32, 4294923519_u32);
+    let syn = (C, 0, seg(c, 0, TcpFlags::SYN, 0, 16320, None));
+    let synack = (
+        S,
+        0,
+        seg(s, c + 1, TcpFlags::SYN | TcpFlags::ACK, 0, 16320, None),
+    );
+    let ack = (C, 0, seg(c + 1, s + 1, TcpFlags::ACK, 0, 1, None));
+    let rst = (C, 0, seg(c + 1, 0, TcpFlags::RST, 0, 0, None));
+    let refusal = (
+        S,
+        0,
+        seg(0, c + 1, TcpFlags::RST | TcpFlags::ACK, 0, 0, None),
+    );
+    let fin = (
+        S,
+        0,
+        seg(s + 1, c + 1, TcpFlags::FIN | TcpFlags::ACK, 0, 63, None),
+    );
+    let both = |obs: &Observer| (obs.state(C), obs.state(S));
+    let seen = [syn, synack, ack, rst, syn, refusal, fin, syn, synack, ack];
+    let obs = observe(&seen);
+    assert_eq!(both(&obs), (State::Established, State::Established));
+    // One more copy of the SYN before the refusal: the FIN may come from a TCB that
+    // took it, closing from SYN-RECEIVED, and the SYN,ACK is that TCB's.
+    let seen = [
+        syn, synack, ack, rst, syn, syn, refusal, fin, syn, synack, ack,
+    ];
+    let obs = observe(&seen);
+    assert_eq!(both(&obs), (State::Established, State::FinWait1));
+    // The same with the extra copy seen in the first handshake, before its SYN,ACK
+    // (it may have been held up until the server listened again).
+    let seen = [
+        syn, syn, synack, ack, rst, syn, refusal, fin, syn, synack, ack,
+    ];
+    let obs = observe(&seen);
+    assert_eq!(both(&obs), (State::Established, State::FinWait1));
+}

@@ -2087,15 +2087,18 @@ fn rst_at_its_isn_plus_one_from_syn_received_is_an_abort() {
 }
 
 // Kills 2111:11 of e3997fb (`&&` → `||` in crash26's `sent_fin`). A FIN the observer
-// kept from a side it had closed (after that side refused the client's SYN) and
-// carried across the client's reopening, at `<SEQ=1>`; then the client's SYN,ACK
-// acknowledges 1: the server had sent a SYN from ISN 0 (unseen), took the client's SYN
-// (the open crossed) and closed from SYN-RECEIVED, its FIN at ISN + 1. It is in
-// FIN_WAIT_1, and challenges the SYN,ACK (RFC 5961 §4) — crash8's rule seen from the
-// other side.
+// kept from a side it had closed (after that side refused one of two copies of the
+// client's SYN) and carried across the client's reopening, at `<SEQ=1>`; then the
+// client's SYN,ACK acknowledges 1: the server had sent a SYN from ISN 0 (unseen), took
+// the other copy of the client's SYN (the open crossed) and closed from SYN-RECEIVED,
+// its FIN at ISN + 1. It is in FIN_WAIT_1, and challenges the SYN,ACK (RFC 5961 §4) —
+// crash8's rule seen from the other side. (With one copy only, the refused one, the
+// server has no TCB that took the SYN: the FIN is not kept, see
+// `observer_finds::fin_of_an_earlier_incarnation_is_not_kept_when_every_syn_copy_was_answered`.)
 #[test]
 fn syn_ack_acknowledging_a_kept_fin_puts_its_sender_in_fin_wait_1() {
     let mut obs = Observer::new();
+    send(&mut obs, C, seg(1000, 0, SYN));
     send(&mut obs, C, seg(1000, 0, SYN));
     let o = send(&mut obs, S, seg(0, 1001, RST | ACK));
     assert!(o.notes.contains(Note::Refused), "{o:?}");

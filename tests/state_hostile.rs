@@ -4516,3 +4516,31 @@ fn ack_after_a_same_isn_syn_seen_moves_nothing() {
     assert_eq!(w.observer.state(Side::Server), State::SynSent);
     assert_eq!(w.pair.endpoint(Side::Server).state(), State::SynSent);
 }
+
+/// State fuzz find `9d7a8f23` (`fuzz/finds/state/fin-of-earlier-incarnation-9d7a8f23`,
+/// 306 bytes, and its 44-byte `-min`, played byte for byte). The client (ISN C) and
+/// the server (ISN S) are ESTABLISHED; the client aborts (its RST at C + 1) and
+/// connects again with C, while the server closes (its FIN at S + 1, ACK C + 1). The
+/// RST closes the server before its FIN passes the capture point; the client's new
+/// SYN finds it closed and is refused (`<SEQ=0><ACK=C+1><CTL=RST,ACK>`); only then is
+/// the FIN captured. The client opens a third time with C, and the server, listening,
+/// answers with a SYN,ACK from the same ISN S. The observer kept the FIN across the
+/// reopening for that SYN,ACK to claim (`fin_before_syn_ack`: a server that took an
+/// earlier copy of the SYN and closed from SYN-RECEIVED sends exactly that FIN) and
+/// put the server in FIN_WAIT_1; the endpoint is ESTABLISHED. But each copy of the
+/// client's SYN the capture had shown was answered: the first by the server's first
+/// SYN,ACK, the second by the refusal. A TCB that took a SYN must have taken a copy
+/// that passed the capture point first, so no TCB could send that FIN but the first
+/// one. The observer now counts the copies of a side's SYN that no answer was seen
+/// to consume and keeps such a FIN only while one is left
+/// (`minimized-crash15` keeps it: two copies, one refusal).
+#[test]
+fn regression_fin_of_an_earlier_tcb_is_not_kept_when_every_syn_copy_was_answered() {
+    const MIN: &[u8] =
+        include_bytes!("../fuzz/finds/state/fin-of-earlier-incarnation-9d7a8f23-min");
+    const FULL: &[u8] = include_bytes!("../fuzz/finds/state/fin-of-earlier-incarnation-9d7a8f23");
+    // (The client reopened twice: the rule does not compare it.)
+    ends_agreed(MIN, Side::Server, State::Established);
+    // The full input goes on (the world checks its rule after every operation).
+    state_world::fuzz_input::run_past_the_msl(FULL);
+}

@@ -248,7 +248,8 @@ struct Half {
     time_wait_since_nanos: u64,
     /// The last window field it sent (raw, unscaled), if [`WINDOW`] is present.
     window: u16,
-    /// Presence bits: one per slot, then [`WINDOW`] and [`WINDOW_SCALE`].
+    /// Presence bits: one per slot, then [`WINDOW`] and [`WINDOW_SCALE`]; above them
+    /// the two bits of [`SPARE_SYNS`].
     present: u16,
     state: State,
     /// The window-scale shift its SYN offered, if [`WINDOW_SCALE`] is present.
@@ -283,6 +284,15 @@ const LAST_TSVAL: usize = 7;
 const WINDOW: u16 = 1 << 8;
 /// [`Half::present`]: the window-scale offer is known.
 const WINDOW_SCALE: u16 = 1 << 9;
+/// [`Half::present`]: two bits counting the copies of the side's bare SYN with its
+/// current ISN that passed the capture point and that no segment of the peer has
+/// shown consumed ([`Half::spare_syns`]).
+const SPARE_SYNS_SHIFT: u16 = 10;
+/// [`SPARE_SYNS_SHIFT`]'s two bits.
+const SPARE_SYNS: u16 = 3 << SPARE_SYNS_SHIFT;
+/// [`Half::spare_syns`] at its most: three or more copies, how many consumed no
+/// longer counted.
+const SPARE_SYNS_MANY: u8 = 3;
 
 /// [`Half::flags`]: it sent a SYN without ACK (active open).
 const SENT_SYN: u8 = 1;
@@ -429,6 +439,23 @@ impl Half {
     fn set_slot(&mut self, i: usize, value: Option<u32>) {
         self.slots[i] = value.unwrap_or(0);
         self.set_present(1 << i, value.is_some());
+    }
+
+    /// How many copies of the side's bare SYN with its current ISN passed the
+    /// capture point beyond those the peer was seen to consume (a SYN,ACK from a
+    /// TCB that had sent none, or a refusal): 0, 1, 2, or [`SPARE_SYNS_MANY`] for
+    /// three or more (never counted down). A copy not shown consumed may still be
+    /// on its way to the peer, or may have reached it without a visible answer.
+    #[inline]
+    const fn spare_syns(&self) -> u8 {
+        ((self.present & SPARE_SYNS) >> SPARE_SYNS_SHIFT) as u8
+    }
+
+    /// Sets [`Half::spare_syns`] (above [`SPARE_SYNS_MANY`] is taken as it).
+    #[inline]
+    fn set_spare_syns(&mut self, n: u8) {
+        let n = u16::from(n.min(SPARE_SYNS_MANY));
+        self.present = (self.present & !SPARE_SYNS) | (n << SPARE_SYNS_SHIFT);
     }
 
     /// Sets or clears `bit` of [`Half::present`].
@@ -1144,6 +1171,14 @@ impl Observer {
 
         let syn = s.flags.contains(TcpFlags::SYN);
         let rst = s.flags.contains(TcpFlags::RST);
+        // Copies of each side's SYN not shown consumed, counted across any
+        // starting over below (`Half::spare_syns`).
+        let spare_before = Side::BOTH.map(|side| self.half(side).spare_syns());
+        let isn_before = self.half(from).isn();
+        let first_syn_ack = syn
+            && !rst
+            && !self.half(from).sent_syn_ack()
+            && matches!((self.half(to).isn(), s.ack), (Some(isn), Some(ack)) if ack == isn + 1);
 
         // The side taken as not closed by a RST sends a bare SYN with its ISN: the RST
         // did close it, and this SYN opens its next TCB with the same ISN (a copy of
@@ -1387,10 +1422,14 @@ impl Observer {
                 // seen and acknowledging exactly this SYN, came from a TCB that took
                 // an earlier copy of it (unseen) and closed from SYN-RECEIVED: it
                 // stays, for the receiver's SYN,ACK to claim (`fin_before_syn_ack`).
+                // Only while a copy of this SYN passed the capture point that the
+                // receiver was not seen to consume: every copy seen answered (its
+                // SYN,ACK, a refusal), the FIN came from a TCB before them.
                 let refused_fin = peer
                     .fin_seq()
                     .filter(|_| refused && peer.isn().is_none())
-                    .filter(|_| peer.highest_ack() == Some(s.seq + 1));
+                    .filter(|_| peer.highest_ack() == Some(s.seq + 1))
+                    .filter(|_| me.spare_syns() > 0 && me.isn() == Some(s.seq));
                 let time_wait_ran_out =
                     self.half(to).time_wait_ran_out() && old_to == State::Closed;
                 let msl_nanos = self.msl_nanos;
@@ -1737,6 +1776,29 @@ impl Observer {
                     _ => ack,
                 }));
             }
+        }
+
+        let mut spare = spare_before;
+        if let Some(n) = spare
+            .get_mut(from.index())
+            .filter(|_| syn && s.ack.is_none() && !rst)
+        {
+            *n = if isn_before == Some(s.seq) {
+                n.saturating_add(1)
+            } else {
+                1
+            };
+        }
+        if let Some(n) = spare
+            .get_mut(to.index())
+            .filter(|_| first_syn_ack || notes.contains(Note::Refused))
+            .filter(|n| **n < SPARE_SYNS_MANY)
+        {
+            *n = n.saturating_sub(1);
+        }
+        for side in Side::BOTH {
+            let n = spare.get(side.index()).copied().unwrap_or(0);
+            self.half_mut(side).set_spare_syns(n);
         }
 
         Observation {
@@ -3230,6 +3292,33 @@ mod test {
             v.push(t.to);
         }
         v
+    }
+
+    #[test]
+    fn test_spare_syn_copies_counted() {
+        let spare = |o: &Observer| (o.half(A).spare_syns(), o.half(B).spare_syns());
+        let mut o = Observer::new();
+        o.on_segment(A, &syn(100), T0);
+        o.on_segment(A, &syn(100), T0);
+        assert_eq!(spare(&o), (2, 0));
+        // The first SYN,ACK of the peer's TCB consumed one; a SYN,ACK is no copy of
+        // its sender's SYN.
+        o.on_segment(B, &syn_ack(300, 101), T0);
+        assert_eq!(spare(&o), (1, 0));
+        // Its retransmission shows nothing more consumed.
+        o.on_segment(B, &syn_ack(300, 101), T0);
+        assert_eq!(spare(&o), (1, 0));
+        // Three or more copies: how many are left is no longer known, and stays so.
+        let mut o = Observer::new();
+        for _ in 0..4 {
+            o.on_segment(A, &syn(100), T0);
+        }
+        assert_eq!(spare(&o), (SPARE_SYNS_MANY, 0));
+        o.on_segment(B, &syn_ack(300, 101), T0);
+        assert_eq!(spare(&o), (SPARE_SYNS_MANY, 0));
+        // A SYN with another ISN starts the count over.
+        o.on_segment(A, &syn(5000), T0);
+        assert_eq!(spare(&o), (1, 0));
     }
 
     #[test]
