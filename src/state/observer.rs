@@ -1420,11 +1420,13 @@ impl Observer {
                     || (self.marked(REFUSED_THEN_REOPENED) == Some(to) && peer.isn().is_none());
                 // A FIN the receiver was seen to send after it refused, with no SYN,ACK
                 // seen and acknowledging exactly this SYN, came from a TCB that took
-                // an earlier copy of it (unseen) and closed from SYN-RECEIVED: it
-                // stays, for the receiver's SYN,ACK to claim (`fin_before_syn_ack`).
-                // Only while a copy of this SYN passed the capture point that the
-                // receiver was not seen to consume: every copy seen answered (its
-                // SYN,ACK, a refusal), the FIN came from a TCB before them.
+                // an earlier copy of it (one whose SYN,ACK was not seen) and closed
+                // from SYN-RECEIVED: it stays, for the receiver's SYN,ACK to claim
+                // (`fin_before_syn_ack`) — if such a copy was seen. A TCB takes only a
+                // copy that passed the capture point, so with every copy seen
+                // answered (a SYN,ACK of the receiver, its refusal:
+                // `Half::spare_syns`) the FIN came from a TCB before them, and is
+                // dropped.
                 let refused_fin = peer
                     .fin_seq()
                     .filter(|_| refused && peer.isn().is_none())
