@@ -1781,9 +1781,11 @@ impl Observer {
         }
 
         let mut spare = spare_before;
+        // (A SYN not taken as the side's, an old duplicate, counts for no ISN it holds.)
+        let isn_after = self.half(from).isn();
         if let Some(n) = spare
             .get_mut(from.index())
-            .filter(|_| syn && s.ack.is_none() && !rst)
+            .filter(|_| syn && s.ack.is_none() && !rst && isn_after == Some(s.seq))
         {
             *n = if isn_before == Some(s.seq) {
                 n.saturating_add(1)
@@ -3310,6 +3312,14 @@ mod test {
         // Its retransmission shows nothing more consumed.
         o.on_segment(B, &syn_ack(300, 101), T0);
         assert_eq!(spare(&o), (1, 0));
+        // An old duplicate (an earlier ISN, in SYN_SENT) is no copy of the ISN held,
+        // and leaves the count alone.
+        let mut o = Observer::new();
+        o.on_segment(A, &syn(100), T0);
+        o.on_segment(A, &syn(100), T0);
+        let d = o.on_segment(A, &syn(50), T0);
+        assert!(d.notes.contains(Note::OldDuplicate), "{d:?}");
+        assert_eq!((o.isn(A), spare(&o)), (Some(SeqNum(100)), (2, 0)));
         // Three or more copies: how many are left is no longer known, and stays so.
         let mut o = Observer::new();
         for _ in 0..4 {
