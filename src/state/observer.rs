@@ -294,6 +294,18 @@ const SPARE_SYNS: u16 = 3 << SPARE_SYNS_SHIFT;
 /// longer counted.
 const SPARE_SYNS_MANY: u8 = 3;
 
+/// What [`Observer::count_spare_syns`] needs of the moment before a SYN or RST.
+#[derive(Clone, Copy)]
+struct SpareSyns {
+    /// Both sides' [`Half::spare_syns`].
+    counts: [u8; 2],
+    /// The sender's ISN.
+    isn: Option<SeqNum>,
+    /// The segment is the sender's first SYN,ACK (of the TCB the observer knows),
+    /// acknowledging the peer's ISN.
+    first_syn_ack: bool,
+}
+
 /// [`Half::flags`]: it sent a SYN without ACK (active open).
 const SENT_SYN: u8 = 1;
 /// [`Half::flags`]: it sent a SYN,ACK.
@@ -1171,14 +1183,16 @@ impl Observer {
 
         let syn = s.flags.contains(TcpFlags::SYN);
         let rst = s.flags.contains(TcpFlags::RST);
-        // Copies of each side's SYN not shown consumed, counted across any
-        // starting over below (`Half::spare_syns`).
-        let spare_before = Side::BOTH.map(|side| self.half(side).spare_syns());
-        let isn_before = self.half(from).isn();
-        let first_syn_ack = syn
-            && !rst
-            && !self.half(from).sent_syn_ack()
-            && matches!((self.half(to).isn(), s.ack), (Some(isn), Some(ack)) if ack == isn + 1);
+        // Copies of each side's SYN not shown consumed (`Half::spare_syns`), counted
+        // across any starting over below: only a SYN or a RST changes them.
+        let spare_before = (syn || rst).then(|| SpareSyns {
+            counts: Side::BOTH.map(|side| self.half(side).spare_syns()),
+            isn: self.half(from).isn(),
+            first_syn_ack: syn
+                && !rst
+                && !self.half(from).sent_syn_ack()
+                && matches!((self.half(to).isn(), s.ack), (Some(isn), Some(ack)) if ack == isn + 1),
+        });
 
         // The side taken as not closed by a RST sends a bare SYN with its ISN: the RST
         // did close it, and this SYN opens its next TCB with the same ISN (a copy of
@@ -1780,29 +1794,8 @@ impl Observer {
             }
         }
 
-        let mut spare = spare_before;
-        // (A SYN not taken as the side's, an old duplicate, counts for no ISN it holds.)
-        let isn_after = self.half(from).isn();
-        if let Some(n) = spare
-            .get_mut(from.index())
-            .filter(|_| syn && s.ack.is_none() && !rst && isn_after == Some(s.seq))
-        {
-            *n = if isn_before == Some(s.seq) {
-                n.saturating_add(1)
-            } else {
-                1
-            };
-        }
-        if let Some(n) = spare
-            .get_mut(to.index())
-            .filter(|_| first_syn_ack || notes.contains(Note::Refused))
-            .filter(|n| **n < SPARE_SYNS_MANY)
-        {
-            *n = n.saturating_sub(1);
-        }
-        for side in Side::BOTH {
-            let n = spare.get(side.index()).copied().unwrap_or(0);
-            self.half_mut(side).set_spare_syns(n);
+        if let Some(before) = spare_before {
+            self.count_spare_syns(from, &s, before, notes.contains(Note::Refused));
         }
 
         Observation {
@@ -1813,6 +1806,41 @@ impl Observer {
             notes,
             relative_seq,
             relative_ack,
+        }
+    }
+
+    /// Updates [`Half::spare_syns`] of both sides after a SYN or RST from `from`:
+    /// a bare SYN the side now holds as its ISN is one more copy of it (the first,
+    /// under a new ISN); the peer's first SYN,ACK of a TCB, or its refusal
+    /// (`refused`), consumed one of the side's. `before` is what the counts were
+    /// before the segment (the observer may have started over since).
+    fn count_spare_syns(&mut self, from: Side, s: &Seg, before: SpareSyns, refused: bool) {
+        let to = from.peer();
+        let mut spare = before.counts;
+        // (A SYN not taken as the side's, an old duplicate, counts for no ISN it holds.)
+        let isn_after = self.half(from).isn();
+        let bare_syn =
+            s.flags.contains(TcpFlags::SYN) && s.ack.is_none() && !s.flags.contains(TcpFlags::RST);
+        if let Some(n) = spare
+            .get_mut(from.index())
+            .filter(|_| bare_syn && isn_after == Some(s.seq))
+        {
+            *n = if before.isn == Some(s.seq) {
+                n.saturating_add(1)
+            } else {
+                1
+            };
+        }
+        if let Some(n) = spare
+            .get_mut(to.index())
+            .filter(|_| before.first_syn_ack || refused)
+            .filter(|n| **n < SPARE_SYNS_MANY)
+        {
+            *n = n.saturating_sub(1);
+        }
+        for side in Side::BOTH {
+            let n = spare.get(side.index()).copied().unwrap_or(0);
+            self.half_mut(side).set_spare_syns(n);
         }
     }
 
