@@ -284,11 +284,11 @@ const LAST_TSVAL: usize = 7;
 const WINDOW: u16 = 1 << 8;
 /// [`Half::present`]: the window-scale offer is known.
 const WINDOW_SCALE: u16 = 1 << 9;
+/// [`Half::present`]: where [`SPARE_SYNS`] begins.
+const SPARE_SYNS_SHIFT: u16 = 10;
 /// [`Half::present`]: two bits counting the copies of the side's bare SYN with its
 /// current ISN that passed the capture point and that no segment of the peer has
 /// shown consumed ([`Half::spare_syns`]).
-const SPARE_SYNS_SHIFT: u16 = 10;
-/// [`SPARE_SYNS_SHIFT`]'s two bits.
 const SPARE_SYNS: u16 = 3 << SPARE_SYNS_SHIFT;
 /// [`Half::spare_syns`] at its most: three or more copies, how many consumed no
 /// longer counted.
