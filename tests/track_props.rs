@@ -453,6 +453,13 @@ mod sequence_tools {
     use synack::seq::SeqNum;
     use synack::track::{RangeSet, SeqUnwrapper};
 
+    fn hash_of(set: &RangeSet) -> u64 {
+        use std::hash::{BuildHasher, RandomState};
+        // One `RandomState` for every call: its keys are fixed per instance.
+        static STATE: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        STATE.get_or_init(RandomState::new).hash_one(set)
+    }
+
     proptest! {
         /// Walking a 64-bit offset by steps smaller than 2^31, the unwrapper gives
         /// back every offset from its 32-bit sequence number, across any number of
@@ -505,6 +512,20 @@ mod sequence_tools {
             for x in 0..260 {
                 prop_assert_eq!(set.contains(x), model.contains(&x));
             }
+            // Equal to (and hashed like) a set built straight from its ranges, and
+            // empty like a new set once cleared, whatever the history.
+            let mut rebuilt = RangeSet::new();
+            for r in set.iter() {
+                rebuilt.insert(r);
+            }
+            prop_assert_eq!(&rebuilt, &set);
+            prop_assert_eq!(hash_of(&rebuilt), hash_of(&set));
+            let mut cleared = set.clone();
+            cleared.clear();
+            prop_assert_eq!(&cleared, &RangeSet::new());
+            prop_assert_eq!(hash_of(&cleared), hash_of(&RangeSet::new()));
+            prop_assert_eq!(cleared.is_empty(), true);
+            prop_assert_eq!(set == RangeSet::new(), model.is_empty());
             for (start, len) in probe {
                 let r = start..start + len;
                 prop_assert_eq!(set.contains_range(r.clone()), r.clone().all(|x| model.contains(&x)));

@@ -229,3 +229,229 @@ impl<K: Ord + Clone> Reassembler<K> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use alloc::{format, vec};
+
+    use super::*;
+    use crate::seq::SeqNum;
+    use crate::state::Side::{Client, Server};
+
+    /// Everything a reassembler reported, one line per event, in order.
+    type Log = Vec<String>;
+
+    fn line(key: &u32, e: Event<'_>) -> String {
+        match e {
+            Event::Stream { side, event } => {
+                let what = match event {
+                    StreamEvent::Data { offset, bytes } => {
+                        format!("data {offset} {}", String::from_utf8_lossy(bytes))
+                    }
+                    StreamEvent::Gap { offset, len } => format!("gap {offset} {len}"),
+                    StreamEvent::Fin { offset } => format!("fin {offset}"),
+                    StreamEvent::Rst { offset } => format!("rst {offset}"),
+                    StreamEvent::Dropped { offset, len } => format!("dropped {offset} {len}"),
+                    StreamEvent::Conflict { offset, len } => format!("conflict {offset} {len}"),
+                };
+                format!("{key} {side:?} {what}")
+            }
+            Event::Closed { reason } => format!("{key} closed {reason:?}"),
+        }
+    }
+
+    /// Feeds a segment of connection `key` sent by `side`: `(seq, ack)`.
+    fn seg(
+        r: &mut Reassembler<u32>,
+        log: &mut Log,
+        (key, side): (u32, Side),
+        (seq, ack): (u32, u32),
+        flags: TcpFlags,
+        payload: &[u8],
+    ) {
+        let s = StreamSegment {
+            seq: SeqNum(seq),
+            flags,
+            ack: SeqNum(ack),
+            payload,
+            cut: 0,
+        };
+        r.segment(&key, side, s, &mut |k: &u32, e: Event<'_>| {
+            log.push(line(k, e))
+        });
+    }
+
+    #[test]
+    fn config_is_the_one_given() {
+        let config = ReassemblyConfig {
+            stream: StreamConfig::default(),
+            max_total: 1234,
+        };
+        let r = Reassembler::<u32>::new(config);
+        assert_eq!(r.config(), &config);
+        assert_eq!(r.config().max_total, 1234);
+    }
+
+    #[test]
+    fn connections_are_counted_until_closed() {
+        let mut r = Reassembler::<u32>::new(ReassemblyConfig::default());
+        let mut log = Log::new();
+        assert_eq!((r.len(), r.is_empty()), (0, true));
+        seg(
+            &mut r,
+            &mut log,
+            (7, Client),
+            (100, 0),
+            TcpFlags::ACK,
+            b"ab",
+        );
+        assert_eq!((r.len(), r.is_empty()), (1, false));
+        seg(
+            &mut r,
+            &mut log,
+            (7, Server),
+            (500, 102),
+            TcpFlags::ACK,
+            b"",
+        );
+        seg(
+            &mut r,
+            &mut log,
+            (9, Client),
+            (100, 0),
+            TcpFlags::ACK,
+            b"cd",
+        );
+        assert_eq!((r.len(), r.is_empty()), (2, false));
+        r.close(&7, &mut |k: &u32, e: Event<'_>| log.push(line(k, e)));
+        assert_eq!((r.len(), r.is_empty()), (1, false));
+        assert!(r.stream(&7, Client).is_none());
+        assert!(r.stream(&9, Client).is_some());
+        r.close_all(&mut |k: &u32, e: Event<'_>| log.push(line(k, e)));
+        assert_eq!((r.len(), r.is_empty()), (0, true));
+        assert_eq!(
+            log,
+            vec![
+                "7 Client data 0 ab",
+                "9 Client data 0 cd",
+                "7 closed Closed",
+                "9 closed Closed"
+            ]
+        );
+    }
+
+    #[test]
+    fn close_reports_held_data_with_its_gaps_then_closed_once() {
+        let mut r = Reassembler::<u32>::new(ReassemblyConfig::default());
+        let mut log = Log::new();
+        seg(
+            &mut r,
+            &mut log,
+            (1, Client),
+            (100, 0),
+            TcpFlags::ACK,
+            b"abc",
+        );
+        // Two bytes missing (103, 104), then "fg" held.
+        seg(
+            &mut r,
+            &mut log,
+            (1, Client),
+            (105, 0),
+            TcpFlags::ACK,
+            b"fg",
+        );
+        assert_eq!(log, vec!["1 Client data 0 abc"]);
+        assert!(r.buffered_cost() > 0);
+        let mut closing = Log::new();
+        r.close(&1, &mut |k: &u32, e: Event<'_>| closing.push(line(k, e)));
+        assert_eq!(
+            closing,
+            vec!["1 Client gap 3 2", "1 Client data 5 fg", "1 closed Closed"]
+        );
+        assert_eq!(r.buffered_cost(), 0);
+        // Forgotten: closing again reports nothing.
+        let mut again = Log::new();
+        r.close(&1, &mut |k: &u32, e: Event<'_>| again.push(line(k, e)));
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn a_connection_closed_by_its_segments_is_not_reported_closed_again() {
+        let mut r = Reassembler::<u32>::new(ReassemblyConfig::default());
+        let mut log = Log::new();
+        seg(&mut r, &mut log, (1, Client), (100, 0), TcpFlags::ACK, b"x");
+        seg(&mut r, &mut log, (1, Server), (500, 0), TcpFlags::RST, b"");
+        seg(
+            &mut r,
+            &mut log,
+            (2, Client),
+            (100, 500),
+            TcpFlags::FIN | TcpFlags::ACK,
+            b"",
+        );
+        seg(
+            &mut r,
+            &mut log,
+            (2, Server),
+            (500, 101),
+            TcpFlags::FIN | TcpFlags::ACK,
+            b"",
+        );
+        assert_eq!(
+            log,
+            vec![
+                "1 Client data 0 x",
+                "1 Server rst 0",
+                "1 closed Rst",
+                "2 Client fin 0",
+                "2 Server fin 0",
+                "2 closed Fin"
+            ]
+        );
+        let mut closing = Log::new();
+        r.close(&1, &mut |k: &u32, e: Event<'_>| closing.push(line(k, e)));
+        r.close_all(&mut |k: &u32, e: Event<'_>| closing.push(line(k, e)));
+        assert!(closing.is_empty(), "{closing:?}");
+    }
+
+    #[test]
+    fn close_names_fin_when_both_fins_were_only_reported_at_the_close() {
+        let mut r = Reassembler::<u32>::new(ReassemblyConfig::default());
+        let mut log = Log::new();
+        // Each FIN lies past a hole: reported only when the close flushes it.
+        seg(&mut r, &mut log, (1, Client), (100, 0), TcpFlags::ACK, b"a");
+        seg(
+            &mut r,
+            &mut log,
+            (1, Client),
+            (105, 0),
+            TcpFlags::FIN | TcpFlags::ACK,
+            b"",
+        );
+        seg(&mut r, &mut log, (1, Server), (500, 0), TcpFlags::ACK, b"b");
+        seg(
+            &mut r,
+            &mut log,
+            (1, Server),
+            (503, 0),
+            TcpFlags::FIN | TcpFlags::ACK,
+            b"",
+        );
+        assert_eq!(log, vec!["1 Client data 0 a", "1 Server data 0 b"]);
+        let mut closing = Log::new();
+        r.close(&1, &mut |k: &u32, e: Event<'_>| closing.push(line(k, e)));
+        assert_eq!(
+            closing,
+            vec![
+                "1 Client gap 1 4",
+                "1 Client fin 5",
+                "1 Server gap 1 2",
+                "1 Server fin 3",
+                "1 closed Fin"
+            ]
+        );
+    }
+}

@@ -807,8 +807,14 @@ mod test {
     #[test]
     fn inconsistent_ends_are_ignored_and_v4_odd_lengths_cut() {
         let mut d = Defragmenter::new(DefragConfig::default());
-        run(&mut d, &frag(0, true, 1), b"AAAAAAAAzz", 0); // cut to 8
-        run(&mut d, &frag(8, false, 1), b"BB", 0);
+        // Cut to 8 bytes (a non-last IPv4 fragment's length counts in 8-byte
+        // units); held, with its cost charged.
+        assert!(run(&mut d, &frag(0, true, 1), b"AAAAAAAAzz", 0).is_empty());
+        assert_eq!(d.in_progress(), 1);
+        assert_eq!(d.held_cost(), DATAGRAM_OVERHEAD + CHUNK_OVERHEAD + 8);
+        let ev = run(&mut d, &frag(8, false, 1), b"BB", 0);
+        assert_eq!(complete(&ev), Some(&b"AAAAAAAABB"[..]));
+        assert_eq!((d.in_progress(), d.held_cost()), (0, 0));
         let ev = run(&mut d, &frag(8, false, 2), b"BB", 0);
         assert!(ev.is_empty());
         let ev = run(&mut d, &frag(16, false, 2), b"BB", 0);
@@ -821,6 +827,108 @@ mod test {
         ));
         let ev = run(&mut d, &frag(0, true, 2), b"AAAAAAAA", 0);
         assert_eq!(complete(&ev), Some(&b"AAAAAAAABB"[..]));
+    }
+
+    fn ignored(ev: &[DefragEvent]) -> Option<IgnoreReason> {
+        match ev {
+            [DefragEvent::Ignored { reason, .. }] => Some(*reason),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn ends_are_checked_as_linux_does() {
+        let mut d = Defragmenter::new(DefragConfig::default());
+        // A last fragment ending before data already held.
+        run(&mut d, &frag(16, true, 1), b"CCCCCCCC", 0);
+        let ev = run(&mut d, &frag(0, false, 1), b"AAAAAAAA", 0);
+        assert_eq!(ignored(&ev), Some(IgnoreReason::Inconsistent));
+        // A last fragment ending exactly where held data ends is no
+        // inconsistency: a copy of the held piece is a duplicate.
+        let ev = run(&mut d, &frag(16, false, 1), b"CCCCCCCC", 0);
+        assert_eq!(ignored(&ev), Some(IgnoreReason::Duplicate));
+
+        // Once the end is known, a fragment with more to come may end at it
+        // (here a copy of the last piece: a duplicate) but not past it.
+        run(&mut d, &frag(8, false, 2), b"BBBBBBBB", 0);
+        let ev = run(&mut d, &frag(8, true, 2), b"BBBBBBBB", 0);
+        assert_eq!(ignored(&ev), Some(IgnoreReason::Duplicate));
+        let ev = run(&mut d, &frag(16, true, 2), b"CCCCCCCC", 0);
+        assert_eq!(ignored(&ev), Some(IgnoreReason::Inconsistent));
+        let ev = run(&mut d, &frag(0, true, 2), b"AAAAAAAA", 0);
+        assert_eq!(complete(&ev), Some(&b"AAAAAAAABBBBBBBB"[..]));
+    }
+
+    #[test]
+    fn the_protocol_is_the_first_fragments() {
+        // IPv6's key has no protocol: each fragment header names the next
+        // header, and RFC 8200 §4.5 takes the first fragment's.
+        let frag6 = |offset, more, protocol| Fragment {
+            source: IpAddr::V6(Ipv6Addr::LOCALHOST),
+            destination: IpAddr::V6(Ipv6Addr::LOCALHOST),
+            identification: 7,
+            offset,
+            more_fragments: more,
+            protocol,
+            payload_offset: 0,
+            payload_len: 0,
+        };
+        let mut d = Defragmenter::new(DefragConfig::default());
+        assert!(run(&mut d, &frag6(8, false, IpNumber::UDP), b"BBBB", 0).is_empty());
+        let ev = run(&mut d, &frag6(0, true, IpNumber::TCP), b"AAAAAAAA", 0);
+        let [DefragEvent::Complete { datagram, .. }] = &ev[..] else {
+            panic!("{ev:?}")
+        };
+        // The IPv6 header's next header, then the 12 bytes of data.
+        assert_eq!(datagram[6], IpNumber::TCP.0);
+        assert_eq!(&datagram[40..], b"AAAAAAAABBBB");
+    }
+
+    #[test]
+    fn counters_count_each_outcome() {
+        let mut d = Defragmenter::new(DefragConfig {
+            max_total: DATAGRAM_OVERHEAD + CHUNK_OVERHEAD + 8,
+            ..DefragConfig::default()
+        });
+        // Completed: two one-fragment datagrams.
+        run(&mut d, &frag(0, false, 1), b"A", 0);
+        run(&mut d, &frag(0, false, 2), b"A", 0);
+        // Ignored: three fragments empty once cut to 8-byte units.
+        for id in 3..6 {
+            run(&mut d, &frag(0, true, id), b"A", 0);
+        }
+        // Dropped: one overlap, two timeouts, three memory caps, two too long.
+        run(&mut d, &frag(0, true, 10), b"AAAAAAAA", 0);
+        run(&mut d, &frag(4, true, 10), b"BBBBBBBB", 0);
+        run(&mut d, &frag(0, true, 11), b"AAAAAAAA", 0);
+        run(&mut d, &frag(0, true, 12), b"AAAAAAAA", 100); // 11 expires
+        for id in 13..16 {
+            run(&mut d, &frag(0, true, id), b"AAAAAAAA", 100); // 12 holds the budget
+        }
+        run(&mut d, &frag(0, true, 16), b"AAAAAAAA", 200); // 12 expires
+        run(&mut d, &frag(65528, false, 17), b"0123456789", 200);
+        run(&mut d, &frag(65528, false, 18), b"0123456789", 200);
+        let s = *d.stats();
+        assert_eq!((s.completed, s.dropped, s.ignored), (2, [1, 2, 3, 2], 3));
+        assert_eq!(s.peak, DATAGRAM_OVERHEAD + CHUNK_OVERHEAD + 8);
+    }
+
+    #[test]
+    fn a_datagram_ending_at_the_longest_length_is_held() {
+        // IPv4: 65,535 bytes with its 20-byte header, so data may end at 65,515.
+        let mut d = Defragmenter::new(DefragConfig::default());
+        assert!(run(&mut d, &frag(65512, false, 1), b"xyz", 0).is_empty());
+        assert_eq!(d.in_progress(), 1);
+        // One byte more is too long.
+        let ev = run(&mut d, &frag(65512, false, 2), b"wxyz", 0);
+        assert!(matches!(
+            ev[..],
+            [DefragEvent::Dropped {
+                reason: DropReason::TooLong,
+                ..
+            }]
+        ));
+        assert_eq!(d.in_progress(), 1);
     }
 
     #[test]

@@ -697,6 +697,24 @@ mod test {
     use alloc::vec;
     use alloc::vec::Vec;
 
+    #[test]
+    fn budget_charges_up_to_its_limit() {
+        let mut b = Budget::new(100);
+        assert_eq!((b.limit(), b.used()), (100, 0));
+        assert!(b.try_charge(60));
+        assert!(!b.try_charge(41), "101 > 100: nothing charged");
+        assert!(b.try_charge(40), "exactly the limit");
+        assert_eq!(b.used(), 100);
+        b.release(30);
+        assert_eq!(b.used(), 70);
+        b.release(1000);
+        assert_eq!(b.used(), 0);
+        let mut u = Budget::unlimited();
+        assert_eq!(u.limit(), usize::MAX);
+        assert!(u.try_charge(usize::MAX));
+        assert!(!u.try_charge(1), "no overflow");
+    }
+
     /// An owned copy of an event, for comparisons.
     #[derive(Debug, PartialEq, Eq)]
     enum Ev {
@@ -773,6 +791,87 @@ mod test {
             self.r.flush(&mut self.b, &mut |e| ev.push(own(e)));
             ev
         }
+    }
+
+    #[test]
+    fn config_is_the_one_given() {
+        let config = StreamConfig {
+            overlap: OverlapPolicy::Last,
+            max_buffered: 77,
+        };
+        assert_eq!(StreamReassembler::new(config).config(), &config);
+    }
+
+    #[test]
+    fn bytes_before_the_stream_start_are_duplicates() {
+        let mut t = T::new(OverlapPolicy::First);
+        assert_eq!(t.data(100, b"abcde"), vec![Ev::Data(0, b"abcde".to_vec())]);
+        // Ends exactly at the start, then wholly before it.
+        assert_eq!(t.data(90, b"0123456789"), vec![]);
+        assert_eq!(t.data(80, b"01234"), vec![]);
+        assert_eq!(t.r.stats().duplicate_bytes, 15);
+        assert_eq!(t.r.stats().delivered, 5);
+        assert_eq!(t.r.next_offset(), 5);
+    }
+
+    #[test]
+    fn a_cut_segment_before_the_start_reports_no_gap() {
+        let mut t = T::new(OverlapPolicy::First);
+        t.data(1000, b"abcde");
+        // Captured 990..995, cut 995..1015: its captured part ends 5 bytes
+        // before the stream's start, as far before as the stream has reached
+        // after it; nothing of it is news.
+        let mut ev = Vec::new();
+        t.r.push(
+            StreamSegment {
+                seq: SeqNum(990),
+                flags: TcpFlags::ACK,
+                ack: SeqNum(0),
+                payload: b"01234",
+                cut: 20,
+            },
+            &mut t.b,
+            &mut |e| ev.push(own(e)),
+        );
+        assert_eq!(ev, vec![]);
+        assert_eq!((t.r.stats().gaps, t.r.stats().duplicate_bytes), (0, 5));
+        assert_eq!(t.r.next_offset(), 5);
+    }
+
+    #[test]
+    fn an_ack_at_the_held_data_is_not_yet_past_the_hole() {
+        // Wireshark's `check_follow_fragments`: the hole is given up when the
+        // ACK lies beyond the lowest held byte (`GT_SEQ(acknowledged,
+        // lowest_seq)`), not when it reaches it.
+        let mut t = T::new(OverlapPolicy::First);
+        t.data(100, b"ab");
+        assert_eq!(t.data(105, b"fg"), vec![]);
+        assert_eq!(t.ack(105), vec![]);
+        assert_eq!(t.ack(106), vec![Ev::Gap(2, 3), Ev::Data(5, b"fg".to_vec())]);
+        let stats = *t.r.stats();
+        assert_eq!((stats.gaps, stats.gap_bytes, stats.delivered), (1, 3, 4));
+        // A second hole counts as a second gap.
+        t.data(110, b"k");
+        t.ack(111);
+        let stats = *t.r.stats();
+        assert_eq!((stats.gaps, stats.gap_bytes, stats.delivered), (2, 6, 5));
+    }
+
+    #[test]
+    fn a_segment_without_payload_leaves_held_data_whole() {
+        // Under the last-wins policy a segment overlapping held data splits
+        // it; one without payload overlaps nothing, even inside a piece.
+        let mut t = T::new(OverlapPolicy::Last);
+        t.data(100, b"ab");
+        t.data(105, b"fghij");
+        let cost = t.r.buffered_cost();
+        assert_eq!(cost, 5 + CHUNK_OVERHEAD);
+        assert_eq!(t.data(107, b""), vec![]);
+        assert_eq!(t.r.buffered_cost(), cost);
+        assert_eq!(
+            t.flush(),
+            vec![Ev::Gap(2, 3), Ev::Data(5, b"fghij".to_vec())]
+        );
     }
 
     #[test]

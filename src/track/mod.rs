@@ -12,7 +12,9 @@
 //! [`TrackEvent`]s carrying a [`ConnectionSummary`].
 //!
 //! [`SeqUnwrapper`] and [`RangeSet`] are the sequence-space tools the layer is
-//! built with, public for analyzers of their own.
+//! built with (the analysis unwraps each direction's sequence numbers to 64-bit
+//! offsets; Zeek's content-gap model keeps its out-of-order blocks in a
+//! `RangeSet`), public for analyzers of their own.
 
 mod analysis;
 mod ranges;

@@ -23,11 +23,30 @@ use core::ops::Range;
 /// assert_eq!(seen.first_gap_after(0), Some(150..200));
 /// assert_eq!(seen.total_len(), 250);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct RangeSet {
-    inline: [(u64, u64); RangeSet::INLINE],
-    inline_len: u8,
-    spill: Vec<(u64, u64)>,
+///
+/// Two sets are equal (and hash the same) when they hold the same offsets,
+/// whatever their history.
+#[derive(Clone)]
+pub struct RangeSet(Repr);
+
+/// Where a [`RangeSet`]'s ranges live (72 bytes: the tag shares a word with the
+/// inline count).
+#[derive(Clone)]
+enum Repr {
+    /// At most [`RangeSet::INLINE`] ranges, the first `len` slots in use.
+    Inline {
+        len: u8,
+        ranges: [(u64, u64); RangeSet::INLINE],
+    },
+    /// On the heap: more than [`RangeSet::INLINE`] ranges, or fewer once there
+    /// were more and the set only grew or was cleared since.
+    Spill(Vec<(u64, u64)>),
+}
+
+impl Default for RangeSet {
+    fn default() -> Self {
+        RangeSet::new()
+    }
 }
 
 impl RangeSet {
@@ -36,20 +55,32 @@ impl RangeSet {
 
     /// The empty set.
     pub const fn new() -> Self {
-        RangeSet {
-            inline: [(0, 0); RangeSet::INLINE],
-            inline_len: 0,
-            spill: Vec::new(),
+        RangeSet(Repr::Inline {
+            len: 0,
+            ranges: [(0, 0); RangeSet::INLINE],
+        })
+    }
+
+    /// Inline when `ranges` fit, on the heap otherwise.
+    fn from_slice(ranges: &[(u64, u64)]) -> Self {
+        if ranges.len() <= Self::INLINE {
+            let mut out = [(0u64, 0u64); Self::INLINE];
+            for (slot, &r) in out.iter_mut().zip(ranges) {
+                *slot = r;
+            }
+            RangeSet(Repr::Inline {
+                len: ranges.len() as u8,
+                ranges: out,
+            })
+        } else {
+            RangeSet(Repr::Spill(ranges.to_vec()))
         }
     }
 
     fn as_slice(&self) -> &[(u64, u64)] {
-        if self.spill.is_empty() {
-            self.inline
-                .get(..usize::from(self.inline_len))
-                .unwrap_or(&[])
-        } else {
-            &self.spill
+        match &self.0 {
+            Repr::Inline { len, ranges } => ranges.get(..usize::from(*len)).unwrap_or(&[]),
+            Repr::Spill(v) => v,
         }
     }
 
@@ -128,7 +159,6 @@ impl RangeSet {
         if range.start >= range.end {
             return 0;
         }
-        let mut v: Vec<(u64, u64)> = Vec::new();
         let s = self.as_slice();
         // Ranges strictly before (not touching) and strictly after.
         let lo = s.partition_point(|r| r.1 < range.start);
@@ -141,61 +171,127 @@ impl RangeSet {
         let start = merged.first().map_or(range.start, |r| r.0.min(range.start));
         let end = merged.last().map_or(range.end, |r| r.1.max(range.end));
         let new_len = s.len() - merged.len() + 1;
-        if self.spill.is_empty() && new_len <= Self::INLINE {
-            let mut out = [(0u64, 0u64); Self::INLINE];
-            let mut n = 0;
-            for &r in s.get(..lo).unwrap_or(&[]).iter() {
-                if let Some(slot) = out.get_mut(n) {
+        if matches!(self.0, Repr::Inline { .. }) {
+            let before = s.get(..lo).unwrap_or(&[]);
+            let after = s.get(hi..).unwrap_or(&[]);
+            let joined = before
+                .iter()
+                .copied()
+                .chain([(start, end)])
+                .chain(after.iter().copied());
+            if new_len <= Self::INLINE {
+                let mut out = [(0u64, 0u64); Self::INLINE];
+                for (slot, r) in out.iter_mut().zip(joined) {
                     *slot = r;
                 }
-                n += 1;
+                self.0 = Repr::Inline {
+                    len: new_len as u8,
+                    ranges: out,
+                };
+            } else {
+                let mut all: Vec<(u64, u64)> = Vec::with_capacity(new_len);
+                all.extend(joined);
+                self.0 = Repr::Spill(all);
             }
-            if let Some(slot) = out.get_mut(n) {
-                *slot = (start, end);
-            }
-            n += 1;
-            for &r in s.get(hi..).unwrap_or(&[]).iter() {
-                if let Some(slot) = out.get_mut(n) {
-                    *slot = r;
-                }
-                n += 1;
-            }
-            self.inline = out;
-            self.inline_len = n as u8;
-        } else {
-            v.reserve(new_len);
-            v.extend_from_slice(s.get(..lo).unwrap_or(&[]));
-            v.push((start, end));
-            v.extend_from_slice(s.get(hi..).unwrap_or(&[]));
-            self.spill = v;
-            self.inline_len = 0;
+        } else if let Repr::Spill(v) = &mut self.0 {
+            v.splice(lo..hi, [(start, end)]);
         }
         (range.end - range.start) - covered
     }
 
     /// Removes every offset below `offset` (what has been acknowledged, say).
+    /// A set left with few enough ranges moves back inline.
     pub fn remove_below(&mut self, offset: u64) {
         let s = self.as_slice();
         let i = s.partition_point(|r| r.1 <= offset);
-        let mut rest: Vec<(u64, u64)> = Vec::new();
-        let kept: &[(u64, u64)] = s.get(i..).unwrap_or(&[]);
+        let kept = s.get(i..).unwrap_or(&[]);
         if kept.len() <= Self::INLINE {
-            let mut out = [(0u64, 0u64); Self::INLINE];
-            for (slot, &(a, b)) in out.iter_mut().zip(kept) {
-                *slot = (a.max(offset), b);
-            }
-            self.inline_len = kept.len() as u8;
-            self.inline = out;
-            self.spill = Vec::new();
-        } else {
-            rest.extend(kept.iter().map(|&(a, b)| (a.max(offset), b)));
-            self.spill = rest;
+            *self = Self::from_slice(kept);
+        } else if let Repr::Spill(v) = &mut self.0 {
+            v.drain(..i);
+        }
+        let first = match &mut self.0 {
+            Repr::Inline { len: 1.., ranges } => ranges.first_mut(),
+            Repr::Inline { .. } => None,
+            Repr::Spill(v) => v.first_mut(),
+        };
+        if let Some(r) = first {
+            r.0 = r.0.max(offset);
         }
     }
 
     /// Empties the set (keeping any allocation).
     pub fn clear(&mut self) {
-        self.inline_len = 0;
-        self.spill.clear();
+        match &mut self.0 {
+            Repr::Inline { len, .. } => *len = 0,
+            Repr::Spill(v) => v.clear(),
+        }
+    }
+}
+
+// By the ranges held: the inline slots past `len` keep stale values that must
+// not count, and the same ranges may be inline in one set and spilled in another.
+impl PartialEq for RangeSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for RangeSet {}
+
+impl core::hash::Hash for RangeSet {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl core::fmt::Debug for RangeSet {
+    /// The ranges, as a list: `[0..150, 200..300]`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+
+    use super::RangeSet;
+
+    /// Equality and `Debug` look at the ranges held, not at the stale slots a
+    /// clear, a removal or a spill leaves behind (the derived ones did).
+    #[test]
+    fn equal_sets_whatever_their_history() {
+        let mut cleared = RangeSet::new();
+        cleared.insert(0..10);
+        cleared.clear();
+        assert_eq!(cleared, RangeSet::new());
+
+        // Five ranges spill out of the four inline slots; removing the lowest
+        // two leaves three, as a set built from them directly.
+        let mut spilled = RangeSet::new();
+        for start in [0, 20, 40, 60, 80] {
+            spilled.insert(start..start + 10);
+        }
+        let mut direct = RangeSet::new();
+        for start in [40, 60, 80] {
+            direct.insert(start..start + 10);
+        }
+        assert_ne!(spilled, direct);
+        spilled.remove_below(30);
+        assert_eq!(spilled, direct);
+        assert_eq!(format!("{spilled:?}"), "[40..50, 60..70, 80..90]");
+
+        // Spilled on both sides, with different stale inline slots.
+        let mut a = RangeSet::new();
+        let mut b = RangeSet::new();
+        for start in [0, 20, 40, 60, 80] {
+            a.insert(start..start + 10);
+        }
+        for start in [80, 60, 40, 20, 0] {
+            b.insert(start..start + 10);
+        }
+        assert_eq!(a, b);
+        assert_ne!(a, direct);
     }
 }

@@ -103,8 +103,10 @@ fn per_connection_memory() {
     // optional sequence numbers now `u32` slots with presence bits, its flags and
     // the observer's per-side marks bits, its guesses packed), everything else
     // 214 B for IPv4 (was 230 B: the unacknowledged segments' list 8 B smaller,
-    // each flow's last non-duplicate ACK frame 4 B), IPv6 80 B more. The 256 B is not met; these bounds keep the figures from
-    // growing.
+    // each flow's last non-duplicate ACK frame 4 B), IPv6 80 B more. The issue's
+    // 256 B is not met; these bounds keep the figures from growing. Zeek's
+    // bookkeeping 464 B (was 384 B: its gap model keeps every out-of-order block,
+    // four inline in a `RangeSet`, where it kept two and merged the rest).
     #[cfg(target_pointer_width = "64")]
     {
         assert!(observer <= 128, "{observer} bytes of observer");
@@ -115,7 +117,7 @@ fn per_connection_memory() {
         );
         assert!(extra <= 80, "{extra} bytes more for IPv6");
         assert!(total <= 342, "{total} bytes per connection");
-        assert!(zeek <= 384, "{zeek} bytes of Zeek bookkeeping");
+        assert!(zeek <= 464, "{zeek} bytes of Zeek bookkeeping");
     }
 }
 

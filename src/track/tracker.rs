@@ -38,7 +38,7 @@ pub struct TrackerConfig {
     pub max_unacked_segments: u32,
     /// Keep Zeek's bookkeeping per connection ([`ZeekConn`]: `conn_state` and
     /// `history` in each [`ConnectionSummary`]). Off by default: it adds a boxed
-    /// `ZeekConn` (about 390 bytes, 480 with its heap blocks) to every connection
+    /// `ZeekConn` (464 bytes, 560 with its heap blocks) to every connection
     /// and Zeek's per-segment work (its checksum test included) to every segment. For Zeek's own
     /// session keying and timeouts, use [`ZeekSessions`](super::zeek::ZeekSessions).
     pub zeek: bool,
