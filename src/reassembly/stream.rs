@@ -228,7 +228,9 @@ pub struct StreamStats {
     pub gaps: u64,
     /// Bytes reported missing.
     pub gap_bytes: u64,
-    /// Payload bytes that were already delivered or held (retransmissions).
+    /// Payload bytes that were already delivered or held, or lie before the
+    /// stream's start (retransmissions). Once a direction is flushed, every
+    /// payload byte pushed is counted once: delivered, duplicate or dropped.
     pub duplicate_bytes: u64,
     /// Overlapping bytes that differed.
     pub conflict_bytes: u64,
@@ -373,6 +375,7 @@ impl StreamReassembler {
         if len > 0 && end > 0 {
             // Trim what lies before the start of the stream.
             let skip = start.min(0).unsigned_abs();
+            self.stats.duplicate_bytes += skip;
             let payload = sub(segment.payload, 0, skip, len);
             let start = start.max(0).unsigned_abs();
             self.data(start, payload, budget, emit);
@@ -810,8 +813,26 @@ mod test {
         assert_eq!(t.data(90, b"0123456789"), vec![]);
         assert_eq!(t.data(80, b"01234"), vec![]);
         assert_eq!(t.r.stats().duplicate_bytes, 15);
-        assert_eq!(t.r.stats().delivered, 5);
-        assert_eq!(t.r.next_offset(), 5);
+        // Straddles it: 5 bytes before, 5 delivered already, 2 new.
+        assert_eq!(
+            t.data(95, b"vwxyzABCDEfg"),
+            vec![Ev::Data(5, b"fg".to_vec())]
+        );
+        assert_eq!(t.r.stats().duplicate_bytes, 25);
+        t.r.push(
+            StreamSegment {
+                seq: SeqNum(95),
+                flags: TcpFlags::ACK,
+                ack: SeqNum(0),
+                payload: b"vwxyz",
+                cut: 0,
+            },
+            &mut t.b,
+            &mut |_| {},
+        );
+        assert_eq!(t.r.stats().duplicate_bytes, 30);
+        assert_eq!(t.r.stats().delivered, 7);
+        assert_eq!(t.r.next_offset(), 7);
     }
 
     #[test]
