@@ -506,6 +506,8 @@ mod sequence_tools {
                 for r in &ranges {
                     prop_assert!(r.start < r.end);
                 }
+                prop_assert_eq!(set.range_count(), ranges.len());
+                prop_assert_eq!(set.is_empty(), model.is_empty());
                 prop_assert_eq!(set.min(), model.iter().next().copied());
                 prop_assert_eq!(set.end(), model.iter().next_back().map(|x| x + 1));
             }

@@ -6,7 +6,9 @@
 //! Checked: nothing panics; every direction's data events are contiguous
 //! (each starts where the previous data or gap ended) and never deliver more
 //! bytes than were pushed; the per-direction and total caps hold after every
-//! segment; closing releases everything.
+//! segment; closing releases everything; after every segment each direction's
+//! counters account for every payload byte pushed to it (delivered, duplicate,
+//! dropped or held).
 
 use libfuzzer_sys::fuzz_target;
 use synack::reassembly::{
@@ -64,6 +66,8 @@ fuzz_target!(|data: &[u8]| {
     let mut r: Reassembler<u8> = Reassembler::new(config);
     let mut dirs: [[Dir; 2]; 4] = Default::default();
     let mut pushed = [[0u64; 2]; 4];
+    // Pushed to the connection now open under each key.
+    let mut pushed_now = [[0u64; 2]; 4];
     let mut delivered_before = [[0u64; 2]; 4];
     let mut base = [input.u32(), input.u32()];
     let payload = [0xa5u8; 2048];
@@ -86,6 +90,7 @@ fuzz_target!(|data: &[u8]| {
                 *total += d.delivered;
             }
             dirs[usize::from(key)] = Default::default();
+            pushed_now[usize::from(key)] = [0; 2];
             continue;
         }
         let b = &mut base[side.index()];
@@ -113,12 +118,23 @@ fuzz_target!(|data: &[u8]| {
             cut,
         };
         pushed[usize::from(key)][side.index()] += len as u64;
+        pushed_now[usize::from(key)][side.index()] += len as u64;
         r.segment(&key, side, segment, &mut |k, e| check(&mut dirs, k, e));
         assert!(r.buffered_cost() <= total);
         for k in 0..4u8 {
             for s in Side::BOTH {
                 if let Some(st) = r.stream(&k, s) {
                     assert!(st.buffered_cost() <= per_dir);
+                    let c = st.stats();
+                    let counted = c.delivered
+                        + c.duplicate_bytes
+                        + c.dropped_bytes
+                        + st.buffered_bytes() as u64;
+                    assert_eq!(
+                        counted,
+                        pushed_now[usize::from(k)][s.index()],
+                        "payload bytes not accounted for"
+                    );
                 }
             }
         }

@@ -61,20 +61,16 @@ impl RangeSet {
         })
     }
 
-    /// Inline when `ranges` fit, on the heap otherwise.
-    fn from_slice(ranges: &[(u64, u64)]) -> Self {
-        if ranges.len() <= Self::INLINE {
-            let mut out = [(0u64, 0u64); Self::INLINE];
-            for (slot, &r) in out.iter_mut().zip(ranges) {
-                *slot = r;
-            }
-            RangeSet(Repr::Inline {
-                len: ranges.len() as u8,
-                ranges: out,
-            })
-        } else {
-            RangeSet(Repr::Spill(ranges.to_vec()))
+    /// The inline form of `ranges`: callers pass at most [`RangeSet::INLINE`]
+    /// (more would not be kept).
+    fn inline(ranges: impl IntoIterator<Item = (u64, u64)>) -> Repr {
+        let mut out = [(0u64, 0u64); Self::INLINE];
+        let mut len = 0u8;
+        for (slot, r) in out.iter_mut().zip(ranges) {
+            *slot = r;
+            len += 1;
         }
+        Repr::Inline { len, ranges: out }
     }
 
     fn as_slice(&self) -> &[(u64, u64)] {
@@ -180,14 +176,7 @@ impl RangeSet {
                 .chain([(start, end)])
                 .chain(after.iter().copied());
             if new_len <= Self::INLINE {
-                let mut out = [(0u64, 0u64); Self::INLINE];
-                for (slot, r) in out.iter_mut().zip(joined) {
-                    *slot = r;
-                }
-                self.0 = Repr::Inline {
-                    len: new_len as u8,
-                    ranges: out,
-                };
+                self.0 = Self::inline(joined);
             } else {
                 let mut all: Vec<(u64, u64)> = Vec::with_capacity(new_len);
                 all.extend(joined);
@@ -206,7 +195,7 @@ impl RangeSet {
         let i = s.partition_point(|r| r.1 <= offset);
         let kept = s.get(i..).unwrap_or(&[]);
         if kept.len() <= Self::INLINE {
-            *self = Self::from_slice(kept);
+            self.0 = Self::inline(kept.iter().copied());
         } else if let Repr::Spill(v) = &mut self.0 {
             v.drain(..i);
         }
