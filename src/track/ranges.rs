@@ -38,8 +38,9 @@ enum Repr {
         len: u8,
         ranges: [(u64, u64); RangeSet::INLINE],
     },
-    /// On the heap: more than [`RangeSet::INLINE`] ranges, or fewer once there
-    /// were more and the set only grew or was cleared since.
+    /// On the heap: more than [`RangeSet::INLINE`] ranges, or fewer after
+    /// inserts that merged ranges or a clear (a removal leaving
+    /// [`RangeSet::INLINE`] or fewer moves them back inline).
     Spill(Vec<(u64, u64)>),
 }
 
