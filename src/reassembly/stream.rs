@@ -758,6 +758,10 @@ mod test {
             }
         }
         fn seg(&mut self, seq: u32, flags: TcpFlags, payload: &[u8]) -> Vec<Ev> {
+            self.cut(seq, flags, payload, 0)
+        }
+        /// A segment whose payload was cut by `cut` bytes.
+        fn cut(&mut self, seq: u32, flags: TcpFlags, payload: &[u8], cut: u32) -> Vec<Ev> {
             let mut ev = Vec::new();
             self.r.push(
                 StreamSegment {
@@ -765,7 +769,7 @@ mod test {
                     flags,
                     ack: SeqNum(0),
                     payload,
-                    cut: 0,
+                    cut,
                 },
                 &mut self.b,
                 &mut |e| ev.push(own(e)),
@@ -819,17 +823,7 @@ mod test {
             vec![Ev::Data(5, b"fg".to_vec())]
         );
         assert_eq!(t.r.stats().duplicate_bytes, 25);
-        t.r.push(
-            StreamSegment {
-                seq: SeqNum(95),
-                flags: TcpFlags::ACK,
-                ack: SeqNum(0),
-                payload: b"vwxyz",
-                cut: 0,
-            },
-            &mut t.b,
-            &mut |_| {},
-        );
+        assert_eq!(t.data(95, b"vwxyz"), vec![]);
         assert_eq!(t.r.stats().duplicate_bytes, 30);
         assert_eq!(t.r.stats().delivered, 7);
         assert_eq!(t.r.next_offset(), 7);
@@ -842,19 +836,7 @@ mod test {
         // Captured 990..995, cut 995..1015: its captured part ends 5 bytes
         // before the stream's start, as far before as the stream has reached
         // after it; nothing of it is news.
-        let mut ev = Vec::new();
-        t.r.push(
-            StreamSegment {
-                seq: SeqNum(990),
-                flags: TcpFlags::ACK,
-                ack: SeqNum(0),
-                payload: b"01234",
-                cut: 20,
-            },
-            &mut t.b,
-            &mut |e| ev.push(own(e)),
-        );
-        assert_eq!(ev, vec![]);
+        assert_eq!(t.cut(990, TcpFlags::ACK, b"01234", 20), vec![]);
         assert_eq!((t.r.stats().gaps, t.r.stats().duplicate_bytes), (0, 5));
         assert_eq!(t.r.next_offset(), 5);
     }
@@ -1064,18 +1046,7 @@ mod test {
     #[test]
     fn a_cut_payload_is_a_gap_at_once_and_the_fin_counts_after_it() {
         let mut t = T::new(OverlapPolicy::First);
-        let mut ev = Vec::new();
-        t.r.push(
-            StreamSegment {
-                seq: SeqNum(0),
-                flags: TcpFlags::ACK | TcpFlags::FIN,
-                ack: SeqNum(0),
-                payload: b"abc",
-                cut: 5,
-            },
-            &mut t.b,
-            &mut |e| ev.push(own(e)),
-        );
+        let ev = t.cut(0, TcpFlags::ACK | TcpFlags::FIN, b"abc", 5);
         assert_eq!(
             ev,
             vec![Ev::Data(0, b"abc".to_vec()), Ev::Gap(3, 5), Ev::Fin(8)]

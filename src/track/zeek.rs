@@ -2020,6 +2020,17 @@ mod test {
     const R: TcpFlags = TcpFlags::RST;
     const RA: TcpFlags = TcpFlags::RST.union(TcpFlags::ACK);
 
+    /// 5555 → 80: the handshake (ISNs 0 and 1000), then 10 bytes from the
+    /// originator.
+    fn opened_with_ten_bytes() -> Vec<(bool, ZeekSegment)> {
+        vec![
+            (true, seg(SYN, 0, 0, 0, 5555, 80)),
+            (false, seg(SA, 1000, 1, 0, 80, 5555)),
+            (true, seg(A, 1, 1001, 0, 5555, 80)),
+            (true, seg(A, 1, 1001, 10, 5555, 80)),
+        ]
+    }
+
     fn run(segs: &[(bool, ZeekSegment)]) -> ZeekConn {
         let cfg = ZeekConfig::default();
         let mut c = ZeekConn::new();
@@ -2088,12 +2099,7 @@ mod test {
 
     #[test]
     fn test_history_logarithmic_retransmissions() {
-        let mut segs = vec![
-            (true, seg(SYN, 0, 0, 0, 5555, 80)),
-            (false, seg(SA, 1000, 1, 0, 80, 5555)),
-            (true, seg(A, 1, 1001, 0, 5555, 80)),
-            (true, seg(A, 1, 1001, 10, 5555, 80)),
-        ];
+        let mut segs = opened_with_ten_bytes();
         for _ in 0..10 {
             segs.push((true, seg(A, 1, 1001, 10, 5555, 80)));
         }
@@ -2105,13 +2111,9 @@ mod test {
     #[test]
     fn test_gap_and_missed_bytes() {
         // 10 bytes seen, the peer acknowledges 30: a 20-byte gap.
-        let c = run(&[
-            (true, seg(SYN, 0, 0, 0, 5555, 80)),
-            (false, seg(SA, 1000, 1, 0, 80, 5555)),
-            (true, seg(A, 1, 1001, 0, 5555, 80)),
-            (true, seg(A, 1, 1001, 10, 5555, 80)),
-            (false, seg(A, 1001, 31, 0, 80, 5555)),
-        ]);
+        let mut segs = opened_with_ten_bytes();
+        segs.push((false, seg(A, 1001, 31, 0, 80, 5555)));
+        let c = run(&segs);
         // The gap is in the originator's data: `G` (TCP_Reassembler::Gap → endp->Gap on the sender).
         assert_eq!(c.history().as_str(), "ShADaG");
         let s = c.summary();
@@ -2126,12 +2128,7 @@ mod test {
         // `Undelivered` walks its block list and reports the hole before each
         // block: 6 × 10 = 60 bytes missed. (A model keeping two blocks and
         // merging the rest into the last saw 20.)
-        let mut segs = vec![
-            (true, seg(SYN, 0, 0, 0, 5555, 80)),
-            (false, seg(SA, 1000, 1, 0, 80, 5555)),
-            (true, seg(A, 1, 1001, 0, 5555, 80)),
-            (true, seg(A, 1, 1001, 10, 5555, 80)),
-        ];
+        let mut segs = opened_with_ten_bytes();
         for block in 0..6 {
             segs.push((true, seg(A, 21 + 20 * block, 1001, 10, 5555, 80)));
         }
@@ -2139,17 +2136,12 @@ mod test {
         let s = run(&segs).summary();
         assert_eq!(s.missed_bytes, 60);
         assert_eq!(s.orig_bytes, 130);
-        // Two blocks merging into one leave one hole fewer: 10 + 10 apart from
-        // the block before them.
-        let mut segs = vec![
-            (true, seg(SYN, 0, 0, 0, 5555, 80)),
-            (false, seg(SA, 1000, 1, 0, 80, 5555)),
-            (true, seg(A, 1, 1001, 0, 5555, 80)),
-            (true, seg(A, 1, 1001, 10, 5555, 80)),
-            (true, seg(A, 21, 1001, 10, 5555, 80)),
-            (true, seg(A, 41, 1001, 10, 5555, 80)),
-            (true, seg(A, 31, 1001, 10, 5555, 80)),
-        ];
+        // Blocks 21..31 and 41..51 above the hole at 11; 31..41 fills the hole
+        // between them. Acknowledged to 51, only 11..21 is missed.
+        let mut segs = opened_with_ten_bytes();
+        for start in [21, 41, 31] {
+            segs.push((true, seg(A, start, 1001, 10, 5555, 80)));
+        }
         segs.push((false, seg(A, 1001, 51, 0, 80, 5555)));
         assert_eq!(run(&segs).summary().missed_bytes, 10);
     }
