@@ -842,6 +842,32 @@ mod test {
     }
 
     #[test]
+    fn held_data_inside_a_cut_part_is_passed_over_as_wireshark_does() {
+        // The cut part of an in-order segment is a hole at once (the stream
+        // moves past it, as Wireshark's follow moves its next sequence number
+        // by the whole segment length); held data it covers is then dated:
+        // `check_follow_fragments` drops a piece wholly behind and delivers
+        // the part of one that reaches past.
+        let mut t = T::new(OverlapPolicy::First);
+        t.data(100, b"abcde");
+        assert_eq!(t.data(110, b"KLMNO"), vec![]);
+        assert_eq!(t.data(116, b"QRST"), vec![]);
+        assert_eq!(
+            t.cut(105, TcpFlags::ACK, b"fgh", 10),
+            vec![
+                Ev::Data(5, b"fgh".to_vec()),
+                Ev::Gap(8, 10),
+                Ev::Data(18, b"ST".to_vec())
+            ]
+        );
+        let stats = *t.r.stats();
+        // 17 payload bytes pushed: 10 delivered, 7 passed over.
+        assert_eq!((stats.delivered, stats.duplicate_bytes), (10, 7));
+        assert_eq!((stats.gaps, stats.gap_bytes), (1, 10));
+        assert_eq!(t.r.buffered_cost(), 0);
+    }
+
+    #[test]
     fn an_ack_at_the_held_data_is_not_yet_past_the_hole() {
         // Wireshark's `check_follow_fragments`: the hole is given up when the
         // ACK lies beyond the lowest held byte (`GT_SEQ(acknowledged,
