@@ -2147,6 +2147,39 @@ mod test {
     }
 
     #[test]
+    fn test_a_filled_hole_takes_the_blocks_above_it_out_of_the_count() {
+        // A 10,000-byte block above the hole at 11, then the hole filled: the
+        // block joins the delivered prefix (Zeek's `BlockInserted`). A second
+        // 10,000-byte block above a new hole is then all that lies above a
+        // hole, under the 16,384 bytes Zeek allows while nothing is
+        // acknowledged, so the hole is still reported: 5,000 bytes missed.
+        // (Counting the first block too, 20,000 bytes, Zeek would stop
+        // reassembling and report nothing.)
+        let mut segs = opened_with_ten_bytes();
+        for (seq, len) in [(5011, 10_000), (11, 5000), (20_011, 10_000)] {
+            segs.push((true, seg(A, seq, 1001, len, 5555, 80)));
+        }
+        segs.push((false, seg(A, 1001, 30_011, 0, 80, 5555)));
+        assert_eq!(run(&segs).summary().missed_bytes, 5000);
+    }
+
+    #[test]
+    fn test_too_much_above_a_hole_without_acks_stops_the_gap_count() {
+        // 20,000 bytes above a hole while the peer has acknowledged no data:
+        // more than `tcp_max_above_hole_without_any_acks` (16,384), so Zeek
+        // clears its blocks and skips the direction's deliveries; the hole is
+        // never reported. 16,000 bytes stay under the limit and are counted.
+        let mut segs = opened_with_ten_bytes();
+        segs.push((true, seg(A, 5011, 1001, 20_000, 5555, 80)));
+        segs.push((false, seg(A, 1001, 25_011, 0, 80, 5555)));
+        assert_eq!(run(&segs).summary().missed_bytes, 0);
+        let mut segs = opened_with_ten_bytes();
+        segs.push((true, seg(A, 5011, 1001, 16_000, 5555, 80)));
+        segs.push((false, seg(A, 1001, 21_011, 0, 80, 5555)));
+        assert_eq!(run(&segs).summary().missed_bytes, 5000);
+    }
+
+    #[test]
     fn test_attempt_timer_removes_unanswered_syn() {
         let cfg = ZeekConfig::default();
         let s = seg(SYN, 0, 0, 0, 5555, 80);
