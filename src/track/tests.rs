@@ -305,6 +305,105 @@ fn analysis_tags_read_like_wireshark() {
     assert_eq!(AnalysisFlags::all().names().count(), 15);
 }
 
+/// Each flag's field name (`tcp.analysis.<name>`) and Info-column text, as
+/// Wireshark's `packet-tcp.c` registers and prints them, written out here by
+/// hand; a set of several flags has neither, and several tags print in
+/// DESIGN.md's order with one space between.
+#[test]
+fn every_flag_has_wireshark_name_and_tag() {
+    let table = [
+        (
+            AnalysisFlags::RETRANSMISSION,
+            "retransmission",
+            "TCP Retransmission",
+        ),
+        (
+            AnalysisFlags::FAST_RETRANSMISSION,
+            "fast_retransmission",
+            "TCP Fast Retransmission",
+        ),
+        (
+            AnalysisFlags::SPURIOUS_RETRANSMISSION,
+            "spurious_retransmission",
+            "TCP Spurious Retransmission",
+        ),
+        (
+            AnalysisFlags::OUT_OF_ORDER,
+            "out_of_order",
+            "TCP Out-Of-Order",
+        ),
+        (
+            AnalysisFlags::LOST_SEGMENT,
+            "lost_segment",
+            "TCP Previous segment not captured",
+        ),
+        (
+            AnalysisFlags::ACK_LOST_SEGMENT,
+            "ack_lost_segment",
+            "TCP ACKed unseen segment",
+        ),
+        (AnalysisFlags::DUPLICATE_ACK, "duplicate_ack", "TCP Dup ACK"),
+        (AnalysisFlags::ZERO_WINDOW, "zero_window", "TCP ZeroWindow"),
+        (
+            AnalysisFlags::ZERO_WINDOW_PROBE,
+            "zero_window_probe",
+            "TCP ZeroWindowProbe",
+        ),
+        (
+            AnalysisFlags::ZERO_WINDOW_PROBE_ACK,
+            "zero_window_probe_ack",
+            "TCP ZeroWindowProbeAck",
+        ),
+        (AnalysisFlags::WINDOW_FULL, "window_full", "TCP Window Full"),
+        (
+            AnalysisFlags::WINDOW_UPDATE,
+            "window_update",
+            "TCP Window Update",
+        ),
+        (AnalysisFlags::KEEP_ALIVE, "keep_alive", "TCP Keep-Alive"),
+        (
+            AnalysisFlags::KEEP_ALIVE_ACK,
+            "keep_alive_ack",
+            "TCP Keep-Alive ACK",
+        ),
+        (
+            AnalysisFlags::REUSED_PORTS,
+            "reused_ports",
+            "TCP Port numbers reused",
+        ),
+    ];
+    for (flag, name, tag) in table {
+        assert_eq!(flag.wireshark_name(), Some(name));
+        assert_eq!(AnalysisFlags::from_wireshark_name(name), Some(flag));
+        assert_eq!(flag.tag(), Some(tag));
+        assert_eq!(flag.names().collect::<Vec<_>>(), [name]);
+        if flag != AnalysisFlags::DUPLICATE_ACK {
+            let a = Analysis {
+                flags: flag,
+                ..Analysis::default()
+            };
+            assert_eq!(std::format!("{}", a.tags()), std::format!("[{tag}]"));
+        }
+    }
+    let two = AnalysisFlags::LOST_SEGMENT | AnalysisFlags::ZERO_WINDOW;
+    assert_eq!(two.wireshark_name(), None);
+    assert_eq!(two.tag(), None);
+    assert_eq!(AnalysisFlags::empty().tag(), None);
+    assert_eq!(
+        AnalysisFlags::from_wireshark_name("TCP Retransmission"),
+        None
+    );
+    let a = Analysis {
+        flags: two | AnalysisFlags::RETRANSMISSION | AnalysisFlags::SPURIOUS_RETRANSMISSION,
+        ..Analysis::default()
+    };
+    assert_eq!(
+        std::format!("{}", a.tags()),
+        "[TCP Spurious Retransmission] [TCP Previous segment not captured] [TCP ZeroWindow]"
+    );
+    assert_eq!(std::format!("{}", Analysis::default().tags()), "");
+}
+
 #[test]
 fn offsets_keep_counting_past_four_gibibytes() {
     let mut t = Tracker::new(TrackerConfig::default());
@@ -1577,4 +1676,168 @@ fn zeek_opens_for_exactly_twenty_declared_bytes() {
         ..cut
     };
     assert!(zeek::ZeekSegment::from_cut(&shorter, 39).is_none());
+}
+
+/// Feeds `bytes` at capture time `ns` nanoseconds.
+fn track_ns(t: &mut Tracker, frame: u64, ns: u64, bytes: &[u8]) -> TrackedSegment {
+    let d = decode(LinkType::RAW, bytes);
+    let p = d.tcp().expect("a TCP segment");
+    t.track(frame, Duration::from_nanos(ns), p)
+}
+
+/// A three-way handshake on client port `port` (client ISN 100, server ISN
+/// 500): the SYN at `syn_ns`, the SYN,ACK and the ACK `rtt_ns` later, so the
+/// initial RTT is `rtt_ns` (unknown when 0, as in Wireshark).
+fn handshake_ns(t: &mut Tracker, port: u16, syn_ns: u64, rtt_ns: u64) {
+    let (c, s) = (addr(1, port), addr(2, 80));
+    track_ns(t, 1, syn_ns, &datagram(c, s, 100, 0, TcpFlags::SYN, 0));
+    let synack = datagram(s, c, 500, 101, TcpFlags::SYN | TcpFlags::ACK, 0);
+    track_ns(t, 2, syn_ns + rtt_ns, &synack);
+    track_ns(
+        t,
+        3,
+        syn_ns + rtt_ns,
+        &datagram(c, s, 101, 501, TcpFlags::ACK, 0),
+    );
+}
+
+/// Wireshark's fast-retransmission test is `t < 20000000` ns from the peer's
+/// last segment: a retransmission of the twice duplicate-ACKed sequence number
+/// 20 ms less a nanosecond after the last duplicate ACK is fast, one exactly
+/// 20 ms after it is a plain retransmission.
+#[test]
+fn fast_retransmission_ends_at_20_ms_exclusive() {
+    const MS: u64 = 1_000_000;
+    for (port, delay, fast) in [(4101, 20 * MS - 1, true), (4102, 20 * MS, false)] {
+        let mut t = Tracker::new(TrackerConfig::default());
+        handshake_ns(&mut t, port, 0, 0);
+        let (c, s) = (addr(1, port), addr(2, 80));
+        let data = |seq| datagram(c, s, seq, 501, TcpFlags::ACK, 100);
+        track_ns(&mut t, 4, 1000 * MS, &data(101));
+        track_ns(&mut t, 5, 1001 * MS, &data(201));
+        track_ns(&mut t, 6, 1002 * MS, &data(301));
+        let ack = datagram(s, c, 501, 201, TcpFlags::ACK, 0);
+        track_ns(&mut t, 7, 1100 * MS, &ack);
+        track_ns(&mut t, 8, 1101 * MS, &ack);
+        let dup2 = track_ns(&mut t, 9, 1102 * MS, &ack);
+        assert_eq!(dup2.analysis.duplicate_ack.map(|d| d.number), Some(2));
+        let r = track_ns(&mut t, 10, 1102 * MS + delay, &data(201));
+        let expected = if fast {
+            AnalysisFlags::FAST_RETRANSMISSION | AnalysisFlags::RETRANSMISSION
+        } else {
+            AnalysisFlags::RETRANSMISSION
+        };
+        assert_eq!(r.analysis.flags, expected, "{delay} ns after the dup ACK");
+    }
+}
+
+/// Wireshark's out-of-order test is `t < ooo_thres`, the initial RTT once
+/// known: an earlier segment sent again one nanosecond less than the initial
+/// RTT (7 ms) after `nextseq` last advanced is out of order; exactly the RTT
+/// after it, a retransmission.
+#[test]
+fn out_of_order_ends_at_the_initial_rtt_exclusive() {
+    const RTT: u64 = 7_000_000;
+    for (port, delay, expected) in [
+        (4103, RTT - 1, AnalysisFlags::OUT_OF_ORDER),
+        (4104, RTT, AnalysisFlags::RETRANSMISSION),
+    ] {
+        let mut t = Tracker::new(TrackerConfig::default());
+        handshake_ns(&mut t, port, 100_000_000, RTT);
+        let (c, s) = (addr(1, port), addr(2, 80));
+        let data = |seq| datagram(c, s, seq, 501, TcpFlags::ACK, 100);
+        let first = track_ns(&mut t, 4, 1_000_000_000, &data(101));
+        assert_eq!(first.analysis.initial_rtt, Some(Duration::from_nanos(RTT)));
+        track_ns(&mut t, 5, 1_000_000_000, &data(201));
+        let r = track_ns(&mut t, 6, 1_000_000_000 + delay, &data(101));
+        assert_eq!(r.analysis.flags, expected, "{delay} ns after nextseq moved");
+    }
+}
+
+/// Wireshark's `seglen > 1 && nextseq - 1 == seq` exception: data of more
+/// than one byte starting one byte below `nextseq` (after a one-byte probe)
+/// is new data, not a retransmission; a single byte there that is not a
+/// keep-alive (it carries FIN) is a retransmission.
+#[test]
+fn data_one_below_nextseq_is_new_only_when_longer_than_a_byte() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    handshake_ns(&mut t, 4105, 0, 0);
+    let (c, s) = (addr(1, 4105), addr(2, 80));
+    const S: u64 = 1_000_000_000;
+    let r = track_ns(&mut t, 4, S, &datagram(c, s, 101, 501, TcpFlags::ACK, 100));
+    assert_eq!((r.seq, r.next_seq), (1, 101));
+    let r = track_ns(
+        &mut t,
+        5,
+        2 * S,
+        &datagram(c, s, 200, 501, TcpFlags::ACK, 10),
+    );
+    assert_eq!(r.analysis.flags, AnalysisFlags::empty());
+    assert_eq!(r.next_seq, 110);
+    let fin = datagram(c, s, 209, 501, TcpFlags::FIN | TcpFlags::ACK, 1);
+    let r = track_ns(&mut t, 6, 3 * S, &fin);
+    assert_eq!(r.analysis.flags, AnalysisFlags::RETRANSMISSION);
+}
+
+/// Bytes in flight are Wireshark's span of the sender's unacknowledged
+/// segments: the lowest start to the highest end, whatever their order in the
+/// list (worked out by hand from `tcp_analyze_sequence_number`'s walk).
+#[test]
+fn bytes_in_flight_span_segments_out_of_order() {
+    const S: u64 = 1_000_000_000;
+    let bif = |r: TrackedSegment| r.analysis.bytes_in_flight;
+    // A segment inside the first one, then one inside it ending before the
+    // first's end: the span stays 1..301.
+    let mut t = Tracker::new(TrackerConfig::default());
+    handshake_ns(&mut t, 4106, 0, 0);
+    let (c, s) = (addr(1, 4106), addr(2, 80));
+    let data = |seq, len| datagram(c, s, seq, 501, TcpFlags::ACK, len);
+    assert_eq!(bif(track_ns(&mut t, 4, S, &data(101, 200))), Some(200));
+    assert_eq!(bif(track_ns(&mut t, 5, 2 * S, &data(151, 50))), Some(200));
+    assert_eq!(bif(track_ns(&mut t, 6, 3 * S, &data(201, 50))), Some(200));
+    // After the first segment is acknowledged, one starting below the one left:
+    // the span is its start to its end, 1..351.
+    let mut t = Tracker::new(TrackerConfig::default());
+    handshake_ns(&mut t, 4107, 0, 0);
+    let (c, s) = (addr(1, 4107), addr(2, 80));
+    let data = |seq, len| datagram(c, s, seq, 501, TcpFlags::ACK, len);
+    assert_eq!(bif(track_ns(&mut t, 4, S, &data(101, 100))), Some(100));
+    assert_eq!(bif(track_ns(&mut t, 5, S, &data(201, 100))), Some(200));
+    track_ns(
+        &mut t,
+        6,
+        2 * S,
+        &datagram(s, c, 501, 201, TcpFlags::ACK, 0),
+    );
+    assert_eq!(bif(track_ns(&mut t, 7, 3 * S, &data(101, 250))), Some(250));
+}
+
+/// Wireshark reports bytes in flight only when `in_flight < 2000000000`: a span
+/// of 2·10^9 − 1 bytes is reported, one of exactly 2·10^9 is not.
+#[test]
+fn bytes_in_flight_stop_below_two_billion() {
+    const S: u64 = 1_000_000_000;
+    for (port, span, expected) in [
+        (4108, 1_999_999_999u32, Some(1_999_999_999)),
+        (4109, 2_000_000_000, None),
+    ] {
+        let mut t = Tracker::new(TrackerConfig::default());
+        handshake_ns(&mut t, port, 0, 0);
+        let (c, s) = (addr(1, port), addr(2, 80));
+        let data = |seq, len| datagram(c, s, seq, 501, TcpFlags::ACK, len);
+        // Relative 1..101, then a segment ending at 1 + span: a jump, so bytes
+        // in flight wait for the peer's next ACK.
+        track_ns(&mut t, 4, S, &data(101, 100));
+        let far = track_ns(&mut t, 5, S, &data(101 + span - 100, 100));
+        assert!(far.analysis.flags.contains(AnalysisFlags::LOST_SEGMENT));
+        assert_eq!(far.analysis.bytes_in_flight, None);
+        track_ns(
+            &mut t,
+            6,
+            2 * S,
+            &datagram(s, c, 501, 101, TcpFlags::ACK, 0),
+        );
+        let again = track_ns(&mut t, 7, 3 * S, &data(101, 100));
+        assert_eq!(again.analysis.bytes_in_flight, expected, "span {span}");
+    }
 }
