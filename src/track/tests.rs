@@ -1841,3 +1841,45 @@ fn bytes_in_flight_stop_below_two_billion() {
         assert_eq!(again.analysis.bytes_in_flight, expected, "span {span}");
     }
 }
+
+/// The accessors read what was set: the configuration given, each
+/// connection's stream index as its segments report it, and a table that is
+/// not empty once a connection is held.
+#[test]
+fn accessors_read_the_table() {
+    let config = TrackerConfig {
+        max_connections: 7,
+        ..TrackerConfig::default()
+    };
+    let mut t = Tracker::new(config.clone());
+    assert_eq!(t.config().max_connections, 7);
+    assert!(t.is_empty());
+    let mut frame = 0;
+    for (i, port) in [40010u16, 40011, 40012].into_iter().enumerate() {
+        let id = handshake(&mut t, &mut frame, 1, port);
+        assert_eq!(t.connection(id).expect("held").stream(), i as u64);
+        assert!(!t.is_empty());
+    }
+    assert_eq!(t.len(), 3);
+}
+
+/// Evictions and expiries take each connection's entry out of the hash index:
+/// over many connections through a small table, the index holds exactly one
+/// entry per connection held.
+#[test]
+fn the_index_holds_one_entry_per_connection() {
+    let mut t = Tracker::new(TrackerConfig {
+        max_connections: 4,
+        ..TrackerConfig::default()
+    });
+    let mut frame = 0;
+    for round in 0..3u64 {
+        for port in 41000..41040u16 {
+            handshake(&mut t, &mut frame, 1 + round, port);
+            assert_eq!(t.index_len(), t.len(), "port {port}, round {round}");
+        }
+    }
+    assert_eq!(t.len(), 4);
+    t.finish();
+    assert_eq!((t.len(), t.index_len()), (0, 0));
+}

@@ -637,6 +637,12 @@ impl Tracker {
         self.len == 0
     }
 
+    /// How many entries the hash index holds (one per connection held).
+    #[cfg(test)]
+    pub(crate) fn index_len(&self) -> usize {
+        self.index.len()
+    }
+
     /// How many streams have been numbered (the next stream's index).
     pub fn streams(&self) -> u64 {
         self.next_stream
