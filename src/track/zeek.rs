@@ -2311,6 +2311,97 @@ mod test {
         );
     }
 
+    /// The thirteen states, named as Zeek's `conn.log` writes them (its conn
+    /// script's documentation), read back by name.
+    #[test]
+    fn test_conn_state_names_read_back() {
+        let names = [
+            "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR",
+            "OTH",
+        ];
+        for (state, name) in ConnState::ALL.into_iter().zip(names) {
+            assert_eq!(state.as_str(), name);
+            assert_eq!(std::format!("{state}"), name);
+            assert_eq!(ConnState::from_name(name), Some(state));
+        }
+        assert_eq!(ConnState::from_name("sf"), None);
+        assert_eq!(ConnState::from_name(""), None);
+    }
+
+    /// A history takes `HISTORY_CAPACITY` letters; more are dropped and marked.
+    #[test]
+    fn test_history_truncates_at_capacity() {
+        let mut h = History::new();
+        for _ in 0..HISTORY_CAPACITY {
+            h.push(b'd');
+        }
+        assert!(!h.is_truncated());
+        assert_eq!(h.as_str().len(), HISTORY_CAPACITY);
+        h.push(b'D');
+        assert!(h.is_truncated());
+        assert_eq!(h.as_str().len(), HISTORY_CAPACITY);
+        h.replace(b"ShAD");
+        assert!(!h.is_truncated());
+        assert_eq!(std::format!("{h:?}"), "History(\"ShAD\")");
+    }
+
+    /// `ZeekSegment::from_packet` takes the IP lengths as Zeek does: an IPv4
+    /// total length, an IPv6 payload length plus 40, and for a total length of
+    /// 0 (captured before segmentation offload) a 20-byte IP header over what
+    /// was captured.
+    #[test]
+    fn test_from_packet_reads_the_ip_lengths() {
+        use crate::segment::Segment;
+        use crate::wire::{Decoded, IpTcpBuilder, LinkType, decode};
+        let data = Segment::new(SeqNum(7), SeqNum(9), A).with_len(100);
+        let payload = [0x5au8; 100];
+        let mut buf = [0u8; 256];
+        for (from, to, ip_len) in [
+            ("10.0.0.1:5555", "10.0.0.2:80", 140),
+            ("[2001:db8::1]:5555", "[2001:db8::2]:80", 160),
+        ] {
+            let b = IpTcpBuilder::new(from.parse().unwrap(), to.parse().unwrap());
+            let n = b.write_ip_packet(&data, &payload, &mut buf).unwrap();
+            let Decoded::Tcp(p) = decode(LinkType::RAW, &buf[..n]) else {
+                panic!("{from}");
+            };
+            let z = ZeekSegment::from_packet(&p, &buf[..n]);
+            assert_eq!((z.ip_len, z.payload_len), (ip_len, 100), "{from}");
+            assert!(z.payload_captured && z.checksum_ok, "{from}");
+        }
+        // IPv4 with a total length of 0.
+        let b = IpTcpBuilder::new(
+            "10.0.0.1:5555".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let n = b.write_ip_packet(&data, &payload, &mut buf).unwrap();
+        buf[2] = 0;
+        buf[3] = 0;
+        let Decoded::Tcp(p) = decode(LinkType::RAW, &buf[..n]) else {
+            panic!("offload");
+        };
+        let z = ZeekSegment::from_packet(&p, &buf[..n]);
+        assert_eq!((z.ip_len, z.payload_len), (140, 100));
+        // PPPoE whose length ends the datagram 10 bytes before its IP total
+        // length: Zeek still takes the IP lengths, so the payload was not
+        // captured whole, and the checksum is not held against it.
+        let n = b.write_ip_packet(&data, &payload, &mut buf).unwrap();
+        let mut frame = alloc::vec::Vec::new();
+        frame.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0x64]);
+        let pppoe_len = (2 + n - 10) as u16;
+        frame.extend_from_slice(&[0x11, 0, 0, 1]);
+        frame.extend_from_slice(&pppoe_len.to_be_bytes());
+        frame.extend_from_slice(&[0, 0x21]);
+        frame.extend_from_slice(&buf[..n]);
+        let Decoded::Tcp(p) = decode(LinkType::ETHERNET, &frame) else {
+            panic!("PPPoE");
+        };
+        assert!(!p.is_truncated());
+        let z = ZeekSegment::from_packet(&p, &frame);
+        assert_eq!((z.ip_len, z.payload_len), (140, 100));
+        assert!(!z.payload_captured && z.checksum_ok);
+    }
+
     #[test]
     fn test_rstos0_pattern() {
         assert!(history_is_rstos0("SR"));
