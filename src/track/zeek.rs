@@ -2400,6 +2400,68 @@ mod test {
         let z = ZeekSegment::from_packet(&p, &frame);
         assert_eq!((z.ip_len, z.payload_len), (140, 100));
         assert!(!z.payload_captured && z.checksum_ok);
+        // IPv4 with one word of options (IHL 6), from 10.6.0.1: the header is
+        // found at 24 bytes back, not at 20 (where byte 9 would be the second
+        // byte of the source address, a 6).
+        let b4 = IpTcpBuilder::new(
+            "10.6.0.1:5555".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let n = b4.write_ip_packet(&data, &payload, &mut buf).unwrap();
+        let mut v4 = alloc::vec::Vec::new();
+        v4.extend_from_slice(&buf[..20]);
+        v4.extend_from_slice(&[1, 1, 1, 0]);
+        v4.extend_from_slice(&buf[20..n]);
+        v4[0] = 0x46;
+        v4[2..4].copy_from_slice(&((n + 4) as u16).to_be_bytes());
+        let Decoded::Tcp(p) = decode(LinkType::RAW, &v4) else {
+            panic!("IHL 6");
+        };
+        let z = ZeekSegment::from_packet(&p, &v4);
+        assert_eq!((z.ip_len, z.payload_len), (144, 100));
+        // IPv6 with an 8-byte hop-by-hop header: the payload length counts it.
+        let b6 = IpTcpBuilder::new(
+            "[2001:db8::1]:5555".parse().unwrap(),
+            "[2001:db8::2]:80".parse().unwrap(),
+        );
+        let n = b6.write_ip_packet(&data, &payload, &mut buf).unwrap();
+        let mut v6 = alloc::vec::Vec::new();
+        v6.extend_from_slice(&buf[..40]);
+        v6.extend_from_slice(&[6, 0, 1, 4, 0, 0, 0, 0]);
+        v6.extend_from_slice(&buf[40..n]);
+        v6[6] = 0;
+        v6[4..6].copy_from_slice(&((n - 40 + 8) as u16).to_be_bytes());
+        let Decoded::Tcp(p) = decode(LinkType::RAW, &v6) else {
+            panic!("hop-by-hop");
+        };
+        let z = ZeekSegment::from_packet(&p, &v6);
+        assert_eq!((z.ip_len, z.payload_len), (168, 100));
+    }
+
+    /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
+    #[test]
+    fn test_defaults_are_zeeks() {
+        let c = ZeekConfig::default();
+        assert!(!c.ignore_checksums);
+        assert_eq!(c.max_initial_window, 16_384);
+        assert_eq!(c.max_above_hole_without_any_acks, 16_384);
+        assert_eq!(c.excessive_data_without_further_acks, 10_485_760);
+        let t = ZeekTimeouts::default();
+        let secs = |d: Duration| d.as_secs();
+        assert_eq!(
+            [
+                secs(t.attempt_delay),
+                secs(t.syn_timeout),
+                secs(t.session_timer),
+                secs(t.connection_linger),
+                secs(t.close_delay),
+                secs(t.handshake_inactivity),
+                secs(t.inactivity),
+            ],
+            [5, 5, 6, 5, 5, 60, 300]
+        );
+        assert!((c.likely_server_port)(80) && (c.likely_server_port)(443));
+        assert!(!(c.likely_server_port)(40000));
     }
 
     #[test]
