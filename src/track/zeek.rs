@@ -2438,6 +2438,58 @@ mod test {
         assert_eq!((z.ip_len, z.payload_len), (168, 100));
     }
 
+    /// One conversation from originator ISN `isn` (responder ISN 5000): 600
+    /// bytes in three segments, the first sent again, 100 bytes past a
+    /// 100-byte hole, the hole filled, then the close; ACKs at each step.
+    fn conversation_from(isn: u32) -> ZeekSummary {
+        let cfg = ZeekConfig::default();
+        let mut c = ZeekConn::new();
+        let (o, r) = (isn, 5000u32);
+        let at = |o: u32, n: u32| o.wrapping_add(n);
+        let steps = [
+            (true, seg(SYN, o, 0, 0, 5555, 80)),
+            (false, seg(SA, r, at(o, 1), 0, 80, 5555)),
+            (true, seg(A, at(o, 1), r + 1, 0, 5555, 80)),
+            (true, seg(A, at(o, 1), r + 1, 200, 5555, 80)),
+            (true, seg(A, at(o, 201), r + 1, 200, 5555, 80)),
+            (true, seg(A, at(o, 401), r + 1, 200, 5555, 80)),
+            (true, seg(A, at(o, 1), r + 1, 200, 5555, 80)),
+            (false, seg(A, r + 1, at(o, 601), 0, 80, 5555)),
+            (true, seg(A, at(o, 701), r + 1, 100, 5555, 80)),
+            (false, seg(A, r + 1, at(o, 601), 0, 80, 5555)),
+            (true, seg(A, at(o, 601), r + 1, 100, 5555, 80)),
+            (false, seg(A, r + 1, at(o, 801), 0, 80, 5555)),
+            (true, seg(FA, at(o, 801), r + 1, 0, 5555, 80)),
+            (false, seg(FA, r + 1, at(o, 802), 0, 80, 5555)),
+            (true, seg(A, at(o, 802), r + 2, 0, 5555, 80)),
+        ];
+        for (k, (from_a, s)) in steps.iter().enumerate() {
+            c.on_segment(*from_a, s, Duration::from_millis(k as u64), &cfg);
+        }
+        c.summary()
+    }
+
+    /// Zeek's 64-bit sequence bookkeeping (`seq_wraps`, `ack_wraps`,
+    /// `get_relative_seq`) makes a stream that crosses 2^32 read as one that
+    /// does not: the same conversation from ISNs whose data wraps at each
+    /// point gives the summary it gives from ISN 1000 (800 bytes, nothing
+    /// missed).
+    #[test]
+    fn test_summary_is_the_same_across_the_wrap() {
+        let plain = conversation_from(1000);
+        assert_eq!((plain.orig_bytes, plain.missed_bytes), (800, 0));
+        assert_eq!(plain.conn_state, ConnState::SF);
+        for isn in [
+            u32::MAX,
+            u32::MAX - 100,
+            u32::MAX - 300,
+            u32::MAX - 650,
+            u32::MAX - 750,
+        ] {
+            assert_eq!(conversation_from(isn), plain, "ISN {isn:#x}");
+        }
+    }
+
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
     #[test]
     fn test_defaults_are_zeeks() {
