@@ -2490,6 +2490,29 @@ mod test {
         }
     }
 
+    /// A FIN carrying the originator's ISN itself, right after the handshake
+    /// (a hostile segment): `seq_end` (ISN + 1) equals `last_seq`, which Zeek's
+    /// `UpdateLastSeq` counts as no wrap, so the originator sent 0 bytes.
+    #[test]
+    fn test_fin_at_the_isn_is_not_a_wrap() {
+        let cfg = ZeekConfig::default();
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), Duration::ZERO, &cfg);
+        c.on_segment(
+            false,
+            &seg(SA, 5000, 1001, 0, 80, 5555),
+            Duration::ZERO,
+            &cfg,
+        );
+        c.on_segment(
+            true,
+            &seg(FA, 1000, 5001, 0, 5555, 80),
+            Duration::ZERO,
+            &cfg,
+        );
+        assert_eq!(c.summary().orig_bytes, 0);
+    }
+
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
     #[test]
     fn test_defaults_are_zeeks() {
