@@ -2513,6 +2513,106 @@ mod test {
         assert_eq!(c.summary().orig_bytes, 0);
     }
 
+    /// Who Zeek makes the originator from the first packet (`begin`'s rule):
+    /// its sender, unless the packet is not a pure SYN and comes from a likely
+    /// server port to one that is not, or between two such ports from the
+    /// smaller (not for a SYN,ACK).
+    #[test]
+    fn test_first_packet_picks_the_originator() {
+        let cfg = ZeekConfig::default();
+        for (flags, sport, dport, orig_is_sender) in [
+            (SYN, 40000, 80, true),
+            (SYN, 80, 40000, true),
+            (A, 80, 40000, false),
+            (A, 40000, 80, true),
+            (A, 443, 80, true),
+            (A, 80, 443, false),
+            (SA, 80, 443, true),
+            (SA, 80, 40000, false),
+        ] {
+            let mut c = ZeekConn::new();
+            c.on_segment(
+                true,
+                &seg(flags, 7, 9, 0, sport, dport),
+                Duration::from_secs(3),
+                &cfg,
+            );
+            assert_eq!(
+                c.orig_is_a(),
+                orig_is_sender,
+                "{flags:?} {sport} -> {dport}"
+            );
+        }
+    }
+
+    /// The first packet's time starts the connection; the last one ends it.
+    #[test]
+    fn test_start_and_last_time() {
+        let cfg = ZeekConfig::default();
+        let mut c = ZeekConn::new();
+        c.on_segment(
+            true,
+            &seg(SYN, 1000, 0, 0, 5555, 80),
+            Duration::from_millis(1500),
+            &cfg,
+        );
+        c.on_segment(
+            false,
+            &seg(SA, 5000, 1001, 0, 80, 5555),
+            Duration::from_millis(1700),
+            &cfg,
+        );
+        assert_eq!(c.start(), Duration::from_millis(1500));
+        assert_eq!(c.last_time(), Duration::from_millis(1700));
+    }
+
+    /// `IsReuse`: a SYN with the originator's ISN is not a new connection, one
+    /// with another ISN is, and once a side has closed any SYN is; a SYN,ACK
+    /// is one only while the originator is inactive; and on a connection seen
+    /// from a SYN,ACK only, a SYN with the ISN that SYN,ACK acknowledged is not.
+    #[test]
+    fn test_is_reuse() {
+        let cfg = ZeekConfig::default();
+        let t = Duration::ZERO;
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), t, &cfg);
+        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), t, &cfg);
+        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), t, &cfg);
+        assert!(!c.is_reuse(&seg(SYN, 1000, 0, 0, 5555, 80)));
+        assert!(c.is_reuse(&seg(SYN, 2000, 0, 0, 5555, 80)));
+        assert!(!c.is_reuse(&seg(A, 2000, 0, 0, 5555, 80)));
+        assert!(!c.is_reuse(&seg(SA, 7000, 1001, 0, 80, 5555)));
+        c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), t, &cfg);
+        assert!(c.is_reuse(&seg(SYN, 1000, 0, 0, 5555, 80)));
+        // Only a SYN,ACK seen (ports no likely server's: no flip).
+        let mut h = ZeekConn::new();
+        h.on_segment(true, &seg(SA, 5000, 1001, 0, 40000, 50000), t, &cfg);
+        assert!(h.orig_is_a());
+        assert!(!h.is_reuse(&seg(SYN, 1000, 0, 0, 50000, 40000)));
+        assert!(h.is_reuse(&seg(SYN, 3000, 0, 0, 50000, 40000)));
+        assert!(!h.is_reuse(&seg(SYN, 5000, 0, 0, 40000, 50000)));
+    }
+
+    /// `TCP_Endpoint::Size` reports 0 for a side reset from SYN_SENT only when
+    /// its peer is inactive and data was acknowledged; otherwise its bytes
+    /// count: data after a SYN that no one answered, and data on a SYN that
+    /// the SYN,ACK acknowledged, then a RST.
+    #[test]
+    fn test_size_of_a_side_reset_from_syn_sent() {
+        let cfg = ZeekConfig::default();
+        let t = Duration::ZERO;
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), t, &cfg);
+        c.on_segment(true, &seg(A, 1001, 0, 10, 5555, 80), t, &cfg);
+        c.on_segment(true, &seg(R, 1011, 0, 0, 5555, 80), t, &cfg);
+        assert_eq!(c.summary().orig_bytes, 10);
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 10, 5555, 80), t, &cfg);
+        c.on_segment(false, &seg(SA, 5000, 1011, 0, 80, 5555), t, &cfg);
+        c.on_segment(true, &seg(R, 1011, 0, 0, 5555, 80), t, &cfg);
+        assert_eq!(c.summary().orig_bytes, 10);
+    }
+
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
     #[test]
     fn test_defaults_are_zeeks() {
