@@ -1851,7 +1851,7 @@ fn accessors_read_the_table() {
         max_connections: 7,
         ..TrackerConfig::default()
     };
-    let mut t = Tracker::new(config.clone());
+    let mut t = Tracker::new(config);
     assert_eq!(t.config().max_connections, 7);
     assert!(t.is_empty());
     let mut frame = 0;
