@@ -2613,6 +2613,37 @@ mod test {
         assert_eq!(c.summary().orig_bytes, 10);
     }
 
+    /// Zeek's timers, earliest first, with the default timeouts: an
+    /// unanswered SYN goes at its attempt timer (5 s) though later ones are
+    /// due too; an established connection left idle goes at the TCP
+    /// inactivity timeout (300 s), not at the attempt timer; a closed one
+    /// goes at its delete timer, 5 s after its last packet.
+    #[test]
+    fn test_timers_fire_earliest_first() {
+        let cfg = ZeekConfig::default();
+        let s = Duration::from_secs;
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(5), ZeekRemoval::Attempt)));
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
+        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), s(0), &cfg);
+        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), s(0), &cfg);
+        assert_eq!(c.expire(s(100), &cfg), None);
+        assert_eq!(
+            c.expire(s(1000), &cfg),
+            Some((s(300), ZeekRemoval::Inactivity))
+        );
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
+        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), s(0), &cfg);
+        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), s(0), &cfg);
+        c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
+        c.on_segment(false, &seg(FA, 5001, 1002, 0, 80, 5555), s(1), &cfg);
+        c.on_segment(true, &seg(A, 1002, 5002, 0, 5555, 80), s(1), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(6), ZeekRemoval::Closed)));
+    }
+
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
     #[test]
     fn test_defaults_are_zeeks() {
