@@ -2642,6 +2642,12 @@ mod test {
         c.on_segment(false, &seg(FA, 5001, 1002, 0, 80, 5555), s(1), &cfg);
         c.on_segment(true, &seg(A, 1002, 5002, 0, 5555, 80), s(1), &cfg);
         assert_eq!(c.expire(s(1000), &cfg), Some((s(6), ZeekRemoval::Closed)));
+        // Opened by a cut header only (both endpoints inactive): the expire
+        // timer (every 6 s from 5 s) removes it at its first run past the 5 s
+        // of linger, 11 s.
+        let mut c = ZeekConn::new();
+        c.on_cut_header(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(11), ZeekRemoval::Expire)));
     }
 
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
