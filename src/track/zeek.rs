@@ -2650,6 +2650,22 @@ mod test {
         assert_eq!(c.expire(s(1000), &cfg), Some((s(11), ZeekRemoval::Expire)));
     }
 
+    /// `ConnSize` counts each side's packets and their IP lengths
+    /// (`orig_ip_bytes`, `resp_ip_bytes`), headers included.
+    #[test]
+    fn test_ip_bytes_add_each_packets_ip_length() {
+        let cfg = ZeekConfig::default();
+        let t = Duration::ZERO;
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), t, &cfg);
+        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), t, &cfg);
+        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), t, &cfg);
+        c.on_segment(true, &seg(A, 1001, 5001, 100, 5555, 80), t, &cfg);
+        let s = c.summary();
+        assert_eq!((s.orig_pkts, s.orig_ip_bytes), (3, 40 + 40 + 140));
+        assert_eq!((s.resp_pkts, s.resp_ip_bytes), (1, 40));
+    }
+
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
     #[test]
     fn test_defaults_are_zeeks() {
