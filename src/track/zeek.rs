@@ -2566,6 +2566,16 @@ mod test {
         assert_eq!(c.last_time(), Duration::from_millis(1700));
     }
 
+    /// A connection after the handshake 5555 → 80 (ISNs 1000 and 5000), all
+    /// three packets at `t`.
+    fn opened(t: Duration, cfg: &ZeekConfig) -> ZeekConn {
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), t, cfg);
+        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), t, cfg);
+        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), t, cfg);
+        c
+    }
+
     /// `IsReuse`: a SYN with the originator's ISN is not a new connection, one
     /// with another ISN is, and once a side has closed any SYN is; a SYN,ACK
     /// is one only while the originator is inactive; and on a connection seen
@@ -2574,10 +2584,7 @@ mod test {
     fn test_is_reuse() {
         let cfg = ZeekConfig::default();
         let t = Duration::ZERO;
-        let mut c = ZeekConn::new();
-        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), t, &cfg);
-        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), t, &cfg);
-        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), t, &cfg);
+        let mut c = opened(t, &cfg);
         assert!(!c.is_reuse(&seg(SYN, 1000, 0, 0, 5555, 80)));
         assert!(c.is_reuse(&seg(SYN, 2000, 0, 0, 5555, 80)));
         assert!(!c.is_reuse(&seg(A, 2000, 0, 0, 5555, 80)));
@@ -2625,19 +2632,13 @@ mod test {
         let mut c = ZeekConn::new();
         c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
         assert_eq!(c.expire(s(1000), &cfg), Some((s(5), ZeekRemoval::Attempt)));
-        let mut c = ZeekConn::new();
-        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
-        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), s(0), &cfg);
-        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), s(0), &cfg);
+        let mut c = opened(s(0), &cfg);
         assert_eq!(c.expire(s(100), &cfg), None);
         assert_eq!(
             c.expire(s(1000), &cfg),
             Some((s(300), ZeekRemoval::Inactivity))
         );
-        let mut c = ZeekConn::new();
-        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
-        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), s(0), &cfg);
-        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), s(0), &cfg);
+        let mut c = opened(s(0), &cfg);
         c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
         c.on_segment(false, &seg(FA, 5001, 1002, 0, 80, 5555), s(1), &cfg);
         c.on_segment(true, &seg(A, 1002, 5002, 0, 5555, 80), s(1), &cfg);
@@ -2656,10 +2657,7 @@ mod test {
     fn test_ip_bytes_add_each_packets_ip_length() {
         let cfg = ZeekConfig::default();
         let t = Duration::ZERO;
-        let mut c = ZeekConn::new();
-        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), t, &cfg);
-        c.on_segment(false, &seg(SA, 5000, 1001, 0, 80, 5555), t, &cfg);
-        c.on_segment(true, &seg(A, 1001, 5001, 0, 5555, 80), t, &cfg);
+        let mut c = opened(t, &cfg);
         c.on_segment(true, &seg(A, 1001, 5001, 100, 5555, 80), t, &cfg);
         let s = c.summary();
         assert_eq!((s.orig_pkts, s.orig_ip_bytes), (3, 40 + 40 + 140));
