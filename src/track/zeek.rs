@@ -2664,6 +2664,37 @@ mod test {
         assert_eq!((s.resp_pkts, s.resp_ip_bytes), (1, 40));
     }
 
+    /// `ZeekSessions` holds one session per connection, numbers them in the
+    /// order they started, and `sweep` hands over those Zeek's timers removed,
+    /// by removal time: two unanswered SYNs go at their attempt timers (5 s).
+    #[test]
+    fn test_sessions_count_and_sweep() {
+        let mut z = ZeekSessions::new(ZeekConfig::default());
+        assert!(z.is_empty());
+        let server: SocketAddr = "10.0.0.2:80".parse().unwrap();
+        for (k, port) in [1000u16, 1001].into_iter().enumerate() {
+            let client = SocketAddr::from(([10, 0, 0, 1], port));
+            let t = Duration::from_millis(10 * k as u64);
+            z.on_segment(client, server, &seg(SYN, 1000, 0, 0, port, 80), t);
+            assert_eq!(z.len(), k + 1);
+            assert!(!z.is_empty());
+        }
+        z.sweep(Duration::from_secs(100));
+        assert!(z.is_empty());
+        let ended: Vec<(u64, u16, Option<ZeekRemoval>, Duration)> =
+            core::iter::from_fn(|| z.pop_finished())
+                .map(|r| (r.index, r.orig.port(), r.removal, r.end))
+                .collect();
+        let attempt = Some(ZeekRemoval::Attempt);
+        assert_eq!(
+            ended,
+            [
+                (0, 1000, attempt, Duration::from_secs(5)),
+                (1, 1001, attempt, Duration::from_millis(5010)),
+            ]
+        );
+    }
+
     /// Zeek's defaults (`scripts/base/init-bare.zeek`), written out here.
     #[test]
     fn test_defaults_are_zeeks() {
