@@ -1027,15 +1027,27 @@ impl ZeekConn {
 
     /// `Connection::FlipRoles`: swap the roles and write `^`.
     fn flip_roles(&mut self) {
-        self.orig_is_a = !self.orig_is_a;
+        self.swap_roles();
         self.history.push(b'^');
+    }
+
+    /// The role swap of `TCPSessionAdapter::FlipRoles`: the originator becomes
+    /// the responder, the first-packet marks change sides with the roles, and
+    /// the connection is no longer taken as partial (until a side's first
+    /// packet says so again).
+    fn swap_roles(&mut self) {
+        self.orig_is_a = !self.orig_is_a;
+        let fps = self.first_packet_seen;
+        self.first_packet_seen =
+            (if fps & ORIG != 0 { RESP } else { 0 }) | (if fps & RESP != 0 { ORIG } else { 0 });
+        self.is_partial = false;
     }
 
     /// `Session::CheckHistory` with `TCP_Endpoint::CheckHistory`'s flip; true if
     /// the letter had been seen before.
     fn check_history(&mut self, is_orig: &mut bool, mask: u32, code: u8) -> bool {
         if (code == b'A' || code == b'D') && self.history.as_str() == "H" {
-            self.orig_is_a = !self.orig_is_a;
+            self.swap_roles();
             *is_orig = !*is_orig;
             self.history.replace(b"^h");
             self.first_packet_seen |= ORIG;
@@ -1202,7 +1214,11 @@ impl ZeekConn {
         if !self.started {
             self.begin(from_a, seg, time, config);
         }
-        let mut is_orig = from_a == self.orig_is_a;
+        // `is_orig` follows the roles as Zeek's endpoints do (its history
+        // letters); `arrived_as_orig` is the direction the packet came in with
+        // (the `is_orig` argument of `TCPSessionAdapter::Process`).
+        let arrived_as_orig = from_a == self.orig_is_a;
+        let mut is_orig = arrived_as_orig;
         let i = if from_a { 0 } else { 1 };
         let p = 1 - i;
 
@@ -1385,11 +1401,15 @@ impl ZeekConn {
         }
 
         let (do_close, gen_event) =
-            self.update_state_machine(time, config, i, base_seq, len, &mut is_orig, flags);
+            self.update_state_machine(time, config, i, base_seq, len, arrived_as_orig, flags);
 
         if ackf {
             self.ack_received(p, rel_ack);
         }
+
+        // `CheckPIA_FirstPacket`: each direction's first packet is marked, so
+        // `SetPartialStatus` looks at that packet only.
+        self.first_packet_seen |= if arrived_as_orig { ORIG } else { RESP };
 
         // DataSent.
         let rel_data_seq = if syn {
@@ -1414,7 +1434,7 @@ impl ZeekConn {
         i: usize,
         base_seq: u32,
         len: u32,
-        is_orig: &mut bool,
+        is_orig: bool,
         flags: TcpFlags,
     ) -> (bool, bool) {
         let p = 1 - i;
@@ -1428,7 +1448,7 @@ impl ZeekConn {
         match self.ep[i].state {
             S::Inactive => {
                 if syn {
-                    if *is_orig {
+                    if is_orig {
                         self.set_state(i, if ackf { S::SynAckSent } else { S::SynSent });
                         self.attempt_at = nanos(time.saturating_add(config.timeouts.attempt_delay));
                     } else {
@@ -1436,9 +1456,7 @@ impl ZeekConn {
                         } else if self.ep[p].state == S::SynAckSent
                             && base_seq == self.ep[i].start_seq
                         {
-                            self.is_partial = false;
                             self.flip_roles();
-                            *is_orig = !*is_orig;
                             self.set_state(p, S::Established);
                             self.first_packet_seen |= ORIG;
                         }
@@ -1455,7 +1473,7 @@ impl ZeekConn {
                 }
                 if rst {
                     self.set_state(i, S::Reset);
-                    let is_reject = if *is_orig {
+                    let is_reject = if is_orig {
                         self.ep[p].state == S::Established
                     } else {
                         matches!(self.ep[p].state, S::SynSent | S::SynAckSent)
@@ -1465,11 +1483,11 @@ impl ZeekConn {
                 }
                 if self.ep[i].state == S::Inactive {
                     let orig_syn_sent = self.orig().state == S::SynSent;
-                    if !*is_orig && len == 0 && orig_syn_sent {
+                    if !is_orig && len == 0 && orig_syn_sent {
                     } else if ackf && self.ep[p].state == S::Established {
                         self.set_state(i, S::Established);
                         self.is_partial = false;
-                        self.first_packet_seen |= if *is_orig { ORIG } else { RESP };
+                        self.first_packet_seen |= if is_orig { ORIG } else { RESP };
                     } else {
                         self.set_state(i, S::Partial);
                     }
@@ -2420,8 +2438,11 @@ mod test {
         let z = ZeekSegment::from_packet(&p, &v4);
         assert_eq!((z.ip_len, z.payload_len), (144, 100));
         // IPv6 with an 8-byte hop-by-hop header: the payload length counts it.
+        // The source address's bytes 4 and 5 (0xffff), 40 bytes before the TCP
+        // header, would read as a payload length long enough; its first byte
+        // (0x20) is not version 6, so that is not the header.
         let b6 = IpTcpBuilder::new(
-            "[2001:db8::1]:5555".parse().unwrap(),
+            "[2001:db8:ffff::1]:5555".parse().unwrap(),
             "[2001:db8::2]:80".parse().unwrap(),
         );
         let n = b6.write_ip_packet(&data, &payload, &mut buf).unwrap();
@@ -2436,6 +2457,18 @@ mod test {
         };
         let z = ZeekSegment::from_packet(&p, &v6);
         assert_eq!((z.ip_len, z.payload_len), (168, 100));
+        // IPv6 behind Ethernet, a bare ACK: the header 40 bytes back, its
+        // length 40 + 20.
+        let ack = Segment::new(SeqNum(7), SeqNum(9), A);
+        let n = b6.write_ip_packet(&ack, &[], &mut buf).unwrap();
+        let mut eth = alloc::vec::Vec::new();
+        eth.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd]);
+        eth.extend_from_slice(&buf[..n]);
+        let Decoded::Tcp(p) = decode(LinkType::ETHERNET, &eth) else {
+            panic!("Ethernet IPv6");
+        };
+        let z = ZeekSegment::from_packet(&p, &eth);
+        assert_eq!((z.ip_len, z.payload_len), (60, 0));
     }
 
     /// One conversation from originator ISN `isn` (responder ISN 5000): 600
@@ -2728,5 +2761,552 @@ mod test {
         assert!(!history_is_rstos0("SaFR"));
         assert!(!history_is_rstos0("SAR"));
         assert!(!history_is_rstos0("R"));
+    }
+
+    /// `TCP_Endpoint::Size`'s special case: a side reset from SYN_SENT whose
+    /// peer is still inactive, when data of it was acknowledged, has size 0.
+    /// The responder's bare ACK (acknowledging 50 bytes never seen) leaves it
+    /// inactive, as the originator is in SYN_SENT; without the special case the
+    /// originator's size would be 1050 − 1000 − 1 = 49.
+    #[test]
+    fn test_size_is_zero_after_reset_from_syn_sent_with_data_acked() {
+        let c = run(&[
+            (true, seg(SYN, 1000, 0, 0, 5555, 80)),
+            (false, seg(A, 7000, 1050, 0, 80, 5555)),
+            (true, seg(R, 1001, 0, 0, 5555, 80)),
+        ]);
+        let s = c.summary();
+        assert_eq!(
+            (s.orig_state, s.resp_state),
+            (EndpointState::Reset, EndpointState::Inactive)
+        );
+        assert_eq!(s.orig_bytes, 0);
+    }
+
+    /// Zeek counts a content gap only when both endpoints are "clean"
+    /// (`IsClean`: established, or closed from established). Ten bytes, a
+    /// ten-byte hole, ten more; the responder's ACK past them reveals the hole
+    /// (a gap in the originator's data, `G`, 10 missed bytes), but not when
+    /// that ACK rides on its RST: the responder is then reset, not clean.
+    #[test]
+    fn test_gap_counts_only_between_clean_endpoints() {
+        let cfg = ZeekConfig::default();
+        let t = Duration::ZERO;
+        for (flags, missed, history) in [(A, 10, "ShADaG"), (RA, 0, "ShADr")] {
+            let mut c = opened(t, &cfg);
+            c.on_segment(true, &seg(A, 1001, 5001, 10, 5555, 80), t, &cfg);
+            c.on_segment(true, &seg(A, 1021, 5001, 10, 5555, 80), t, &cfg);
+            c.on_segment(false, &seg(flags, 5001, 1031, 0, 80, 5555), t, &cfg);
+            let s = c.summary();
+            assert_eq!(s.missed_bytes, missed, "{flags:?}");
+            assert_eq!(s.history.as_str(), history, "{flags:?}");
+        }
+    }
+
+    /// Data on the SYN starts at the ISN + 1 and is delivered: the SYN,ACK
+    /// acknowledging it and the ACK after the next ten bytes find no gap.
+    /// Zeek's `update_last_seq` also calls that first SYN a retransmission
+    /// (`T`): `init_endpoint` already set its last sequence number to the
+    /// segment's end, so the segment does not advance it and carries data.
+    #[test]
+    fn test_data_on_the_syn_is_delivered() {
+        let c = run(&[
+            (true, seg(SYN, 1000, 0, 10, 5555, 80)),
+            (false, seg(SA, 5000, 1011, 0, 80, 5555)),
+            (true, seg(A, 1011, 5001, 10, 5555, 80)),
+            (false, seg(A, 5001, 1021, 0, 80, 5555)),
+        ]);
+        let s = c.summary();
+        assert_eq!((s.orig_bytes, s.missed_bytes), (20, 0));
+        assert_eq!(s.history.as_str(), "SThDa");
+    }
+
+    /// A time past what 64 bits of nanoseconds hold is kept one below the
+    /// mark of an unarmed timer, so it is never taken for one.
+    #[test]
+    fn test_nanos_saturate_below_never() {
+        assert_eq!(nanos(Duration::MAX), NEVER - 1);
+        assert_eq!(nanos(Duration::from_nanos(NEVER - 1)), NEVER - 1);
+    }
+
+    /// The first segment from a likely server port to the same port (not a
+    /// bare SYN): the source port is not the smaller one, so no flip.
+    #[test]
+    fn test_first_packet_between_equal_server_ports_keeps_the_roles() {
+        let c = run(&[(true, seg(A, 1, 1, 0, 80, 80))]);
+        assert!(c.orig_is_a());
+        assert_eq!(c.history().as_str(), "A");
+    }
+
+    /// The earliest due timer fires first whatever its kind, and of two due
+    /// at the same time, the one Zeek set first: with a 1 s handshake
+    /// inactivity, an unanswered SYN goes at 1 s (inactivity) before its
+    /// attempt timer (5 s); a connection closed at 1 s with 5 s for both the
+    /// close delay and the inactivity timeout goes at 6 s by its close
+    /// (delete) timer.
+    #[test]
+    fn test_timer_order_and_ties() {
+        let s = Duration::from_secs;
+        let mut cfg = ZeekConfig::default();
+        cfg.timeouts.handshake_inactivity = s(1);
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
+        assert_eq!(
+            c.expire(s(1000), &cfg),
+            Some((s(1), ZeekRemoval::Inactivity))
+        );
+        let mut cfg = ZeekConfig::default();
+        cfg.timeouts.inactivity = s(5);
+        let mut c = opened(s(0), &cfg);
+        c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
+        c.on_segment(false, &seg(FA, 5001, 1002, 0, 80, 5555), s(1), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(6), ZeekRemoval::Closed)));
+    }
+
+    /// The expire timers (every 6 s from 5 s after the start and from 6 s
+    /// after a half close) remove a connection past its 5 s of linger once one
+    /// side closed and a side is reset (or inactive): here the side that sent
+    /// the FIN at 1 s resets at 2 s, so the first run after 7 s, at 11 s,
+    /// removes it. Without the RST it would stay until the inactivity timeout.
+    #[test]
+    fn test_expire_after_a_close_then_a_reset() {
+        let cfg = ZeekConfig::default();
+        let s = Duration::from_secs;
+        let mut c = opened(s(0), &cfg);
+        c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
+        c.on_segment(true, &seg(R, 1002, 0, 0, 5555, 80), s(2), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(11), ZeekRemoval::Expire)));
+        let mut c = opened(s(0), &cfg);
+        c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
+        assert_eq!(
+            c.expire(s(1000), &cfg),
+            Some((s(301), ZeekRemoval::Inactivity))
+        );
+    }
+
+    /// The expire checks that find nothing to do are skipped up to the time
+    /// asked for, but stay on their 6 s grid: a connection half closed at 1 s
+    /// and asked at 100 s stays; when the closer resets at 150 s, it goes at
+    /// the first run of either chain past 155 s (the chains run at 7 + 6k and
+    /// 11 + 6k: 157 s).
+    #[test]
+    fn test_expire_skips_futile_runs_on_the_grid() {
+        let cfg = ZeekConfig::default();
+        let s = Duration::from_secs;
+        let mut c = opened(s(0), &cfg);
+        c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
+        assert_eq!(c.expire(s(100), &cfg), None);
+        c.on_segment(true, &seg(R, 1002, 0, 0, 5555, 80), s(150), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(157), ZeekRemoval::Expire)));
+    }
+
+    /// One side sending data with no handshake and no answer is partial, not
+    /// inactive: the expire timer leaves it (it removes a connection only when
+    /// both sides are inactive, or after a close), and the inactivity timeout
+    /// (300 s) removes it.
+    #[test]
+    fn test_one_sided_partial_connection_goes_at_inactivity() {
+        let cfg = ZeekConfig::default();
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(A, 1, 1, 10, 5555, 80), Duration::ZERO, &cfg);
+        let s = c.summary();
+        assert_eq!(
+            (s.orig_state, s.resp_state),
+            (EndpointState::Partial, EndpointState::Inactive)
+        );
+        assert_eq!(
+            c.expire(Duration::from_secs(1000), &cfg),
+            Some((Duration::from_secs(300), ZeekRemoval::Inactivity))
+        );
+    }
+
+    /// `ZeekSessions` runs the timers of every connection at most once a
+    /// second of capture time, at the first packet a second or more after the
+    /// last run: a packet at 10 s ends the SYN left unanswered at 0 (at 5 s).
+    #[test]
+    fn test_sessions_sweep_on_a_later_packet() {
+        let mut z = ZeekSessions::new(ZeekConfig::default());
+        let server: SocketAddr = "10.0.0.2:80".parse().unwrap();
+        for (port, secs) in [(1000u16, 0u64), (1001, 10)] {
+            let client = SocketAddr::from(([10, 0, 0, 1], port));
+            let syn = seg(SYN, 1000, 0, 0, port, 80);
+            z.on_segment(client, server, &syn, Duration::from_secs(secs));
+        }
+        assert_eq!(z.len(), 1);
+        let r = z.pop_finished().expect("the first SYN ended");
+        assert_eq!((r.orig.port(), r.end), (1000, Duration::from_secs(5)));
+        assert!(z.pop_finished().is_none());
+    }
+
+    /// Feeds `segs` (A's or B's, as marked) at 0, 1, 2, … s with `cfg`.
+    fn run_with(cfg: &ZeekConfig, segs: &[(bool, ZeekSegment)]) -> ZeekConn {
+        let mut c = ZeekConn::new();
+        for (k, (from_a, s)) in segs.iter().enumerate() {
+            c.on_segment(*from_a, s, Duration::from_secs(k as u64), cfg);
+        }
+        c
+    }
+
+    /// The handshake 5555 → 80 with ISNs 1000 and 5000 (as [`opened`]), each
+    /// segment with whether A sent it.
+    fn opening() -> Vec<(bool, ZeekSegment)> {
+        vec![
+            (true, seg(SYN, 1000, 0, 0, 5555, 80)),
+            (false, seg(SA, 5000, 1001, 0, 80, 5555)),
+            (true, seg(A, 1001, 5001, 0, 5555, 80)),
+        ]
+    }
+
+    /// `SetPartialStatus` looks at each direction's first packet only
+    /// (`CheckPIA_FirstPacket` marks it), so after a whole handshake the
+    /// connection is not partial and an ACK of one byte never seen is a gap
+    /// (`Undelivered` skips `up_to <= 2` only on partial connections). When
+    /// the responder's first packet is a bare ACK (it acknowledged the SYN
+    /// before its SYN,ACK), the connection is partial: the same ACK is no gap.
+    #[test]
+    fn test_partial_status_comes_from_each_sides_first_packet() {
+        let mut segs = opening();
+        segs.push((false, seg(A, 5001, 1002, 0, 80, 5555)));
+        let s = run(&segs).summary();
+        assert_eq!((s.missed_bytes, s.history.as_str()), (1, "ShAaG"));
+        let s = run(&[
+            (true, seg(SYN, 1000, 0, 0, 5555, 80)),
+            (false, seg(A, 7000, 1001, 0, 80, 5555)),
+            (false, seg(SA, 5000, 1001, 0, 80, 5555)),
+            (true, seg(A, 1001, 5001, 0, 5555, 80)),
+            (false, seg(A, 5001, 1002, 0, 80, 5555)),
+        ])
+        .summary();
+        assert_eq!((s.missed_bytes, s.history.as_str()), (0, "SahA"));
+        assert_eq!(s.conn_state, ConnState::S1);
+    }
+
+    /// `get_segment_len`: a RST's payload takes no sequence space, so ten
+    /// bytes on a RST at the next sequence number do not advance the sender
+    /// (`update_last_seq` calls them a retransmission, `T`).
+    #[test]
+    fn test_payload_on_a_rst_takes_no_sequence_space() {
+        let mut segs = opening();
+        segs.push((true, seg(R, 1001, 0, 10, 5555, 80)));
+        let s = run(&segs).summary();
+        assert_eq!((s.orig_bytes, s.history.as_str()), (0, "ShART"));
+        assert_eq!(s.conn_state, ConnState::RSTO);
+    }
+
+    /// `update_last_seq` ignores a SYN or RST more than `TOO_LARGE_SEQ_DELTA`
+    /// (2^20) from the sender's last sequence number, but takes a nearer one:
+    /// a RST 50 past the handshake makes the originator's size 50.
+    #[test]
+    fn test_far_rst_is_ignored_near_one_counts() {
+        for (ahead, bytes) in [(50u32, 50u64), (2_000_000, 0)] {
+            let mut segs = opening();
+            segs.push((true, seg(R, 1001 + ahead, 0, 0, 5555, 80)));
+            let s = run(&segs).summary();
+            assert_eq!(s.orig_bytes, bytes, "{ahead}");
+        }
+    }
+
+    /// A keep-alive right after the handshake (sequence number one below the
+    /// next, no data) does not move the sender's last sequence number: its
+    /// size stays 0 (only a FIN there, `last_seq == start_seq + 1`, would).
+    /// Nor does a FIN below data already sent: ten bytes and a FIN at byte 6
+    /// leave ten bytes, less the FIN's octet (`Size`).
+    #[test]
+    fn test_segments_behind_the_last_sequence_number_do_not_move_it() {
+        let mut segs = opening();
+        segs.push((true, seg(A, 1000, 5001, 0, 5555, 80)));
+        let s = run(&segs).summary();
+        assert_eq!((s.orig_bytes, s.history.as_str()), (0, "ShA"));
+        let mut segs = opening();
+        segs.push((true, seg(A, 1001, 5001, 10, 5555, 80)));
+        segs.push((true, seg(FA, 1006, 5001, 0, 5555, 80)));
+        let s = run(&segs).summary();
+        assert_eq!((s.orig_bytes, s.history.as_str()), (9, "ShADF"));
+    }
+
+    /// `conn_state`: both sides reset with no data is REJ (main.zeek's
+    /// "orig reset, resp reset, no data"); with data from the originator it
+    /// is RSTR.
+    #[test]
+    fn test_both_reset_without_data_is_rej() {
+        let s = run(&[
+            (true, seg(SYN, 1000, 0, 0, 5555, 80)),
+            (true, seg(R, 1001, 0, 0, 5555, 80)),
+            (false, seg(R, 5000, 0, 0, 80, 5555)),
+        ])
+        .summary();
+        assert_eq!((s.orig_bytes, s.resp_bytes), (0, 0));
+        assert_eq!(s.conn_state, ConnState::REJ);
+        let mut segs = opening();
+        segs.push((true, seg(A, 1001, 5001, 10, 5555, 80)));
+        segs.push((true, seg(R, 1011, 0, 0, 5555, 80)));
+        segs.push((false, seg(R, 5001, 0, 0, 80, 5555)));
+        let s = run(&segs).summary();
+        assert_eq!(s.orig_bytes, 10);
+        assert_eq!(s.conn_state, ConnState::RSTR);
+    }
+
+    /// A partial originator (data first) that then sends a bare SYN while the
+    /// responder is silent goes to SYN_SENT (S0); a SYN,ACK, or a responder
+    /// that spoke, or more data, leave it partial.
+    #[test]
+    fn test_partial_side_sending_a_bare_syn_goes_to_syn_sent() {
+        let data = (true, seg(A, 2000, 1, 10, 5555, 80));
+        let c = run(&[data, (true, seg(SYN, 3000, 0, 0, 5555, 80))]);
+        assert_eq!(c.summary().orig_state, EndpointState::SynSent);
+        assert_eq!(c.conn_state(), ConnState::S0);
+        for second in [
+            (true, seg(SA, 3000, 1, 0, 5555, 80)),
+            (true, seg(A, 2010, 1, 10, 5555, 80)),
+        ] {
+            let c = run(&[data, second]);
+            assert_eq!(c.summary().orig_state, EndpointState::Partial);
+            assert_eq!(c.conn_state(), ConnState::OTH);
+        }
+        let c = run(&[
+            data,
+            (false, seg(A, 1, 2010, 0, 80, 5555)),
+            (true, seg(SYN, 3000, 0, 0, 5555, 80)),
+        ]);
+        assert_eq!(c.summary().orig_state, EndpointState::Partial);
+    }
+
+    /// The responder's data before its SYN,ACK makes it partial; only a bare
+    /// ACK leaves it inactive (Zeek's "eccentric TCPs" that ack a SYN before
+    /// replying).
+    #[test]
+    fn test_responder_data_before_its_syn_ack_is_partial() {
+        let c = run(&[
+            (true, seg(SYN, 1000, 0, 0, 5555, 80)),
+            (false, seg(A, 7000, 1001, 10, 80, 5555)),
+        ]);
+        assert_eq!(c.summary().resp_state, EndpointState::Partial);
+    }
+
+    /// The inactivity timeout is the handshake one (60 s) until a side first
+    /// leaves the handshake states: a SYN answered by nothing, with the
+    /// attempt timer set far off, goes at 60 s.
+    #[test]
+    fn test_handshake_inactivity_until_the_handshake_ends() {
+        let mut cfg = ZeekConfig::default();
+        cfg.timeouts.attempt_delay = Duration::from_secs(1000);
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), Duration::ZERO, &cfg);
+        assert_eq!(
+            c.expire(Duration::from_secs(2000), &cfg),
+            Some((Duration::from_secs(60), ZeekRemoval::Inactivity))
+        );
+    }
+
+    /// A side reset by its first packet that then sends a SYN starts its
+    /// sequence space again at that SYN (`init_endpoint`); what the peer
+    /// acknowledges of it counts from there: 10 bytes.
+    #[test]
+    fn test_syn_after_a_first_rst_restarts_the_sequence_space() {
+        let c = run(&[
+            (true, seg(R, 1000, 0, 0, 40000, 80)),
+            (true, seg(SYN, 5000, 0, 0, 40000, 80)),
+            (true, seg(A, 5001, 1, 10, 40000, 80)),
+            (false, seg(A, 1, 5011, 0, 80, 40000)),
+        ]);
+        assert!(c.orig_is_a());
+        assert_eq!(c.summary().orig_bytes, 10);
+    }
+
+    /// A SYN sent again with another ISN, still in SYN_SENT, replaces the
+    /// ISN (`init_endpoint`): 10 bytes after it, not 2,010.
+    #[test]
+    fn test_syn_with_a_new_isn_restarts_the_sequence_space() {
+        let s = run(&[
+            (true, seg(SYN, 1000, 0, 0, 5555, 80)),
+            (true, seg(SYN, 3000, 0, 0, 5555, 80)),
+            (false, seg(SA, 5000, 3001, 0, 80, 5555)),
+            (true, seg(A, 3001, 5001, 10, 5555, 80)),
+            (false, seg(A, 5001, 3011, 0, 80, 5555)),
+        ])
+        .summary();
+        assert_eq!((s.orig_bytes, s.missed_bytes), (10, 0));
+    }
+
+    /// A zero window writes `W` (`w` from the responder) unless the peer has
+    /// closed or the sender is reset (`update_window`).
+    #[test]
+    fn test_zero_window_history() {
+        let zero = |mut s: ZeekSegment| {
+            s.window = 0;
+            s
+        };
+        let mut segs = opening();
+        segs.push((false, zero(seg(A, 5001, 1001, 0, 80, 5555))));
+        assert_eq!(run(&segs).history().as_str(), "ShAaw");
+        let mut segs = opening();
+        segs.push((true, seg(FA, 1001, 5001, 0, 5555, 80)));
+        segs.push((false, zero(seg(A, 5001, 1002, 0, 80, 5555))));
+        assert_eq!(run(&segs).history().as_str(), "ShAFa");
+        let mut segs = opening();
+        segs.push((false, seg(R, 5001, 0, 0, 80, 5555)));
+        segs.push((false, zero(seg(A, 5001, 1001, 0, 80, 5555))));
+        assert_eq!(run(&segs).history().as_str(), "ShAra");
+    }
+
+    /// The attempt timer removes a connection only while the responder is
+    /// inactive: a responder that answered a SYN with a FIN keeps it until
+    /// the inactivity timeout (300 s after its FIN at 1 s).
+    #[test]
+    fn test_attempt_timer_spares_a_responder_that_spoke() {
+        let cfg = ZeekConfig::default();
+        let s = Duration::from_secs;
+        let mut c = ZeekConn::new();
+        c.on_segment(true, &seg(SYN, 1000, 0, 0, 5555, 80), s(0), &cfg);
+        c.on_segment(false, &seg(FA, 5000, 1001, 0, 80, 5555), s(1), &cfg);
+        assert_eq!(
+            c.expire(s(1000), &cfg),
+            Some((s(301), ZeekRemoval::Inactivity))
+        );
+    }
+
+    /// A RST on an established connection completes it: removed by its close
+    /// timer, 5 s after.
+    #[test]
+    fn test_rst_completes_the_connection() {
+        let cfg = ZeekConfig::default();
+        let s = Duration::from_secs;
+        let mut c = opened(s(0), &cfg);
+        c.on_segment(true, &seg(R, 1001, 0, 0, 5555, 80), s(1), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(6), ZeekRemoval::Closed)));
+    }
+
+    /// A packet with SYN and FIN writes `Q` (several control flags), one with
+    /// FIN and RST `I`.
+    #[test]
+    fn test_multi_flag_history_letters() {
+        let c = run(&[(true, seg(SYN | TcpFlags::FIN, 1000, 0, 0, 5555, 80))]);
+        assert_eq!(c.history().as_str(), "Q");
+        let c = run(&[(true, seg(SYN | R, 1000, 0, 0, 5555, 80))]);
+        assert_eq!(c.history().as_str(), "Q");
+        let c = run(&[(true, seg(FA | R, 1000, 0, 0, 5555, 80))]);
+        assert_eq!(c.history().as_str(), "I");
+    }
+
+    /// A SYN,ACK first, then a bare SYN from the other side: Zeek's
+    /// SYN/SYN-ACK reversal flips the roles (`^`) and establishes both (S1).
+    /// Two bare SYNs (simultaneous open) establish both without a flip.
+    #[test]
+    fn test_syn_ack_then_syn_reverses_roles_simultaneous_open_does_not() {
+        let c = run(&[
+            (true, seg(SA, 1000, 7000, 0, 40000, 50000)),
+            (false, seg(SYN, 5000, 0, 0, 50000, 40000)),
+        ]);
+        assert!(!c.orig_is_a());
+        assert_eq!(c.history().as_str(), "Hs^");
+        assert_eq!(c.conn_state(), ConnState::S1);
+        let c = run(&[
+            (true, seg(SYN, 1000, 0, 0, 40000, 50000)),
+            (false, seg(SYN, 5000, 0, 0, 50000, 40000)),
+        ]);
+        assert!(c.orig_is_a());
+        assert_eq!(c.history().as_str(), "Ss");
+        assert_eq!(c.conn_state(), ConnState::S1);
+    }
+
+    /// Two SYN,ACKs and nothing else: the first sender stays in SYN_ACK_SENT,
+    /// so the connection is OTH, not S1 (which needs both established).
+    #[test]
+    fn test_two_syn_acks_are_oth() {
+        let c = run(&[
+            (true, seg(SA, 1000, 7000, 0, 40000, 50000)),
+            (false, seg(SA, 5000, 1001, 0, 50000, 40000)),
+        ]);
+        assert_eq!(c.history().as_str(), "Hh");
+        assert_eq!(c.conn_state(), ConnState::OTH);
+    }
+
+    /// A side closed then reset goes back to closed when its peer's FIN
+    /// arrives (SF); a side reset from established stays reset (RSTR).
+    #[test]
+    fn test_fin_after_peers_close_and_reset() {
+        let mut segs = opening();
+        segs.push((false, seg(FA, 5001, 1001, 0, 80, 5555)));
+        segs.push((false, seg(R, 5002, 0, 0, 80, 5555)));
+        segs.push((true, seg(FA, 1001, 5002, 0, 5555, 80)));
+        let s = run(&segs).summary();
+        assert_eq!(
+            (s.orig_state, s.resp_state),
+            (EndpointState::Closed, EndpointState::Closed)
+        );
+        assert_eq!(s.conn_state, ConnState::SF);
+        let mut segs = opening();
+        segs.push((false, seg(R, 5001, 0, 0, 80, 5555)));
+        segs.push((true, seg(FA, 1001, 5001, 0, 5555, 80)));
+        let s = run(&segs).summary();
+        assert_eq!(s.resp_state, EndpointState::Reset);
+        assert_eq!(s.conn_state, ConnState::RSTR);
+    }
+
+    /// `update_ack_seq` ignores an acknowledgment number of 0 only when it
+    /// lies more than 2^20 ahead (a bogus zero); at exactly 2^20 ahead, or
+    /// nearer, it counts: from ISN 2^32 − 2^20 an ACK of 0 acknowledges
+    /// 2^20 − 1 bytes after the SYN; from ISN 2^32 − 16, 15.
+    #[test]
+    fn test_ack_of_zero_counts_unless_too_far_ahead() {
+        for (isn, bytes) in [
+            (0xFFF0_0000u32, 1_048_575u64),
+            (0xFFFF_FFF0, 15),
+            (0xFFEF_FFFF, 0),
+        ] {
+            let s = run(&[
+                (true, seg(SYN, isn, 0, 0, 5555, 80)),
+                (false, seg(SA, 5000, 0, 0, 80, 5555)),
+            ])
+            .summary();
+            assert_eq!(s.orig_bytes, bytes, "{isn:#x}");
+        }
+    }
+
+    /// Zeek's limits on what it buffers (`BlockInserted`), with ten bytes, a
+    /// ten-byte hole, ten more bytes, then an ACK past them:
+    /// - more than `excessive_data_without_further_acks` buffered (delivered
+    ///   but unacknowledged, plus above the hole) stops reassembly: 20 is not
+    ///   more than 20, so the gap counts; 20 is more than 19, so it does not;
+    /// - more than `max_above_hole_without_any_acks` above a hole with
+    ///   nothing acknowledged stops it too (10 is not more than 10);
+    /// - data beyond `max_initial_window` with nothing acknowledged is taken
+    ///   as delivered and forgotten, so it no longer counts as buffered.
+    #[test]
+    fn test_reassembly_limits() {
+        let run_limits = |iw: u64, above: u64, excessive: u64, ack_first: bool| {
+            let cfg = ZeekConfig {
+                max_initial_window: iw,
+                max_above_hole_without_any_acks: above,
+                excessive_data_without_further_acks: excessive,
+                ..ZeekConfig::default()
+            };
+            let mut segs = opening();
+            segs.push((true, seg(A, 1001, 5001, 10, 5555, 80)));
+            if ack_first {
+                segs.push((false, seg(A, 5001, 1011, 0, 80, 5555)));
+                segs.push((true, seg(A, 1011, 5001, 10, 5555, 80)));
+                segs.push((true, seg(A, 1031, 5001, 10, 5555, 80)));
+                segs.push((false, seg(A, 5001, 1041, 0, 80, 5555)));
+            } else {
+                segs.push((true, seg(A, 1021, 5001, 10, 5555, 80)));
+                segs.push((false, seg(A, 5001, 1031, 0, 80, 5555)));
+            }
+            run_with(&cfg, &segs).summary().missed_bytes
+        };
+        // Excessive data.
+        assert_eq!(run_limits(0, 0, 20, false), 10);
+        assert_eq!(run_limits(0, 0, 19, false), 0);
+        // Above a hole with nothing acknowledged.
+        assert_eq!(run_limits(0, 10, 0, false), 10);
+        assert_eq!(run_limits(0, 9, 0, false), 0);
+        // The initial window: the first ten bytes (more than 5) are
+        // forgotten, leaving 10 buffered, not more than 15.
+        assert_eq!(run_limits(5, 0, 15, false), 10);
+        assert_eq!(run_limits(0, 0, 15, false), 0);
+        // Once data is acknowledged the initial window no longer applies:
+        // 10 delivered and 10 above the hole are 20, more than 15.
+        assert_eq!(run_limits(15, 0, 15, true), 0);
+        assert_eq!(run_limits(0, 0, 20, true), 10);
     }
 }
