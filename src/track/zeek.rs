@@ -679,8 +679,18 @@ impl Gaps {
         self.blocks.remove_below(end);
     }
 
+    /// The bytes held above the hole (the sum of the blocks' lengths).
     fn above_hole_bytes(&self) -> u64 {
         self.blocks.total_len()
+    }
+
+    /// `TCP_Reassembler::NumUndeliveredBytes`: from the hole to the end of the
+    /// highest block, the hole and any holes between blocks included (0
+    /// without a hole).
+    fn undelivered_span(&self) -> u64 {
+        self.blocks
+            .end()
+            .map_or(0, |end| end.saturating_sub(self.last_reassem))
     }
 
     /// Pulls blocks that now touch `last_reassem` into the delivered prefix.
@@ -694,23 +704,28 @@ impl Gaps {
         }
     }
 
-    /// `Reassembler::NewBlock` + `BlockInserted` on ranges.
-    fn new_block(&mut self, seq: u64, len: u64) {
+    /// `Reassembler::NewBlock` + `BlockInserted` on ranges; true if the block
+    /// filled the leading hole, delivering data (`BlockInserted` goes on past
+    /// its first test only then).
+    fn new_block(&mut self, seq: u64, len: u64) -> bool {
         if len == 0 {
-            return;
+            return false;
         }
         let upper = seq.saturating_add(len);
         if upper <= self.trim {
-            return;
+            return false;
         }
         let seq = seq.max(self.trim);
         if seq <= self.last_reassem {
             if upper > self.last_reassem {
                 self.last_reassem = upper;
                 self.absorb();
+                return true;
             }
+            false
         } else {
             self.blocks.insert(seq..upper);
+            false
         }
     }
 
@@ -1571,10 +1586,11 @@ impl ZeekConn {
             len -= ack - seq;
             seq = ack;
         }
-        e.gaps.new_block(seq, len);
-        // BlockInserted: trim what was delivered when nothing has been acked
-        // after a large initial window.
-        if config.max_initial_window != 0
+        let delivered = e.gaps.new_block(seq, len);
+        // BlockInserted, when the block delivered data: trim what was delivered
+        // when nothing has been acked after a large initial window.
+        if delivered
+            && config.max_initial_window != 0
             && e.no_data_acked()
             && e.size(peer_state) > config.max_initial_window
             && e.gaps.last_reassem > e.gaps.trim
@@ -1583,7 +1599,7 @@ impl ZeekConn {
         }
         if e.no_data_acked()
             && config.max_above_hole_without_any_acks != 0
-            && e.gaps.above_hole_bytes() > config.max_above_hole_without_any_acks
+            && e.gaps.undelivered_span() > config.max_above_hole_without_any_acks
         {
             e.gaps.give_up();
         }
@@ -1618,6 +1634,9 @@ impl ZeekConn {
             }
             g.remove_first(block.end);
         }
+        // `DataBlockList::Trim`: a block that now starts where delivery
+        // reached is delivered.
+        g.absorb();
     }
 
     fn undelivered(&mut self, i: usize, up_to: u64) {
@@ -2183,18 +2202,26 @@ mod test {
 
     #[test]
     fn test_too_much_above_a_hole_without_acks_stops_the_gap_count() {
-        // 20,000 bytes above a hole while the peer has acknowledged no data:
-        // more than `tcp_max_above_hole_without_any_acks` (16,384), so Zeek
-        // clears its blocks and skips the direction's deliveries; the hole is
-        // never reported. 16,000 bytes stay under the limit and are counted.
+        // A 5,000-byte hole, then 20,000 bytes, while the peer has
+        // acknowledged no data: from the hole to the end, 25,000 bytes, more
+        // than `tcp_max_above_hole_without_any_acks` (16,384; Zeek's
+        // `NumUndeliveredBytes` counts the hole too), so Zeek clears its
+        // blocks and skips the direction's deliveries; the hole is never
+        // reported. With 11,000 bytes after the hole (16,000 from the hole on)
+        // it stays under the limit and the hole is counted.
         let mut segs = opened_with_ten_bytes();
         segs.push((true, seg(A, 5011, 1001, 20_000, 5555, 80)));
         segs.push((false, seg(A, 1001, 25_011, 0, 80, 5555)));
         assert_eq!(run(&segs).summary().missed_bytes, 0);
         let mut segs = opened_with_ten_bytes();
-        segs.push((true, seg(A, 5011, 1001, 16_000, 5555, 80)));
-        segs.push((false, seg(A, 1001, 21_011, 0, 80, 5555)));
+        segs.push((true, seg(A, 5011, 1001, 11_000, 5555, 80)));
+        segs.push((false, seg(A, 1001, 16_011, 0, 80, 5555)));
         assert_eq!(run(&segs).summary().missed_bytes, 5000);
+        // 12,000 bytes: 17,000 from the hole on, over the limit.
+        let mut segs = opened_with_ten_bytes();
+        segs.push((true, seg(A, 5011, 1001, 12_000, 5555, 80)));
+        segs.push((false, seg(A, 1001, 17_011, 0, 80, 5555)));
+        assert_eq!(run(&segs).summary().missed_bytes, 0);
     }
 
     #[test]
@@ -3268,8 +3295,9 @@ mod test {
     /// - more than `excessive_data_without_further_acks` buffered (delivered
     ///   but unacknowledged, plus above the hole) stops reassembly: 20 is not
     ///   more than 20, so the gap counts; 20 is more than 19, so it does not;
-    /// - more than `max_above_hole_without_any_acks` above a hole with
-    ///   nothing acknowledged stops it too (10 is not more than 10);
+    /// - more than `max_above_hole_without_any_acks` from the hole to the end
+    ///   of the highest block (`NumUndeliveredBytes`: 31 − 11 = 20, the hole
+    ///   included) with nothing acknowledged stops it too;
     /// - data beyond `max_initial_window` with nothing acknowledged is taken
     ///   as delivered and forgotten, so it no longer counts as buffered.
     #[test]
@@ -3297,9 +3325,10 @@ mod test {
         // Excessive data.
         assert_eq!(run_limits(0, 0, 20, false), 10);
         assert_eq!(run_limits(0, 0, 19, false), 0);
-        // Above a hole with nothing acknowledged.
-        assert_eq!(run_limits(0, 10, 0, false), 10);
-        assert_eq!(run_limits(0, 9, 0, false), 0);
+        // Above a hole with nothing acknowledged: 20 from the hole on.
+        assert_eq!(run_limits(0, 20, 0, false), 10);
+        assert_eq!(run_limits(0, 19, 0, false), 0);
+        assert_eq!(run_limits(0, 10, 0, false), 0);
         // The initial window: the first ten bytes (more than 5) are
         // forgotten, leaving 10 buffered, not more than 15.
         assert_eq!(run_limits(5, 0, 15, false), 10);
@@ -3308,5 +3337,67 @@ mod test {
         // 10 delivered and 10 above the hole are 20, more than 15.
         assert_eq!(run_limits(15, 0, 15, true), 0);
         assert_eq!(run_limits(0, 0, 20, true), 10);
+    }
+
+    /// The SYN/SYN-ACK reversal's `FlipRoles` clears the partial status the
+    /// SYN,ACK's sender set by its first packet (a SYN,ACK first is partial):
+    /// the connection is then whole, and an ACK of one byte of the new
+    /// originator never seen is a gap.
+    #[test]
+    fn test_reversal_clears_the_partial_status() {
+        let c = run(&[
+            (true, seg(SA, 1000, 7000, 0, 40000, 50000)),
+            (false, seg(SYN, 5000, 0, 0, 50000, 40000)),
+            (true, seg(A, 1001, 5002, 0, 40000, 50000)),
+        ]);
+        let s = c.summary();
+        assert!(!c.orig_is_a());
+        assert_eq!((s.missed_bytes, s.history.as_str()), (1, "Hs^aG"));
+    }
+
+    /// Ten bytes, then two ten-byte blocks above holes ([21, 31) and
+    /// [41, 51)), then an ACK of everything, with one reassembly limit set.
+    fn two_blocks_above_holes(cfg: &ZeekConfig) -> u64 {
+        let mut segs = opening();
+        for at in [1001, 1021, 1041] {
+            segs.push((true, seg(A, at, 5001, 10, 5555, 80)));
+        }
+        segs.push((false, seg(A, 5001, 1051, 0, 80, 5555)));
+        run_with(cfg, &segs).summary().missed_bytes
+    }
+
+    /// `max_above_hole_without_any_acks` is held against the span from the
+    /// hole to the end of the highest block (`NumUndeliveredBytes`), not the
+    /// bytes held: 51 − 11 = 40 is more than 35 though only 20 bytes are held.
+    #[test]
+    fn test_above_hole_limit_counts_from_the_hole_to_the_last_block() {
+        let above = |limit: u64| ZeekConfig {
+            max_above_hole_without_any_acks: limit,
+            ..ZeekConfig::default()
+        };
+        assert_eq!(two_blocks_above_holes(&above(35)), 0);
+        assert_eq!(two_blocks_above_holes(&above(40)), 20);
+    }
+
+    /// `BlockInserted` trims to the initial window only when the block it was
+    /// given filled the leading hole: blocks above a hole are not delivered,
+    /// so they trim nothing. With a 15-byte initial window and a 25-byte
+    /// excessive-data limit: the first ten bytes (not more than 15) stay held,
+    /// the blocks above the holes add to them, and 30 > 25 stops reassembly
+    /// (no gap is counted).
+    #[test]
+    fn test_initial_window_trims_only_when_data_is_delivered() {
+        let cfg = ZeekConfig {
+            max_initial_window: 15,
+            max_above_hole_without_any_acks: 0,
+            excessive_data_without_further_acks: 25,
+            ..ZeekConfig::default()
+        };
+        assert_eq!(two_blocks_above_holes(&cfg), 0);
+        let cfg = ZeekConfig {
+            excessive_data_without_further_acks: 30,
+            ..cfg
+        };
+        assert_eq!(two_blocks_above_holes(&cfg), 20);
     }
 }
