@@ -14,7 +14,8 @@
 //! `update_history`, the `Update*State` functions, the timers, `IsReuse`),
 //! `src/packet_analysis/protocol/tcp/TCP.cc` (`WantConnection`, checksums),
 //! `src/analyzer/protocol/tcp/TCP_Endpoint.cc` (`Size`, `CheckHistory`) and
-//! `src/analyzer/protocol/tcp/TCP_Reassembler.cc` (content gaps).
+//! `src/analyzer/protocol/tcp/TCP_Reassembler.cc` and `src/Reassem.cc` (content
+//! gaps, the reassembly limits).
 //!
 //! # Originator and responder
 //!
@@ -522,11 +523,19 @@ pub struct ZeekConfig {
     pub timeouts: ZeekTimeouts,
     /// `likely_server_ports`; by default [`ZEEK_LIKELY_SERVER_PORTS`].
     pub likely_server_port: fn(u16) -> bool,
-    /// `tcp_max_initial_window` (16 384): see `TCP_Reassembler::BlockInserted`.
+    /// `tcp_max_initial_window` (16 384): when data fills the leading hole while
+    /// none of the side's data is acknowledged and its size exceeds this, what
+    /// was delivered is forgotten (`TCP_Reassembler::BlockInserted`); 0 turns
+    /// it off.
     pub max_initial_window: u64,
-    /// `tcp_max_above_hole_without_any_acks` (16 384).
+    /// `tcp_max_above_hole_without_any_acks` (16 384): with none of the side's
+    /// data acknowledged, a span from the hole to the end of the highest block
+    /// above it longer than this stops the side's reassembly, and with it the
+    /// side's gap count (`NumUndeliveredBytes`); 0 turns it off.
     pub max_above_hole_without_any_acks: u64,
-    /// `tcp_excessive_data_without_further_acks` (10 MiB); 0 turns the check off.
+    /// `tcp_excessive_data_without_further_acks` (10 MiB): more bytes held
+    /// (delivered but unacknowledged, plus those above a hole) stops the side's
+    /// reassembly; 0 turns the check off.
     pub excessive_data_without_further_acks: u64,
 }
 
