@@ -3403,6 +3403,15 @@ mod test {
             ..ZeekConfig::default()
         };
         assert_eq!(two_blocks_above_holes(&cfg), 0);
+        // The first ten bytes sent again after the first block above the hole
+        // (when the size, 30, is over the window) deliver nothing either: no
+        // trim, the same outcome.
+        let mut segs = opening();
+        for at in [1001, 1021, 1001, 1041] {
+            segs.push((true, seg(A, at, 5001, 10, 5555, 80)));
+        }
+        segs.push((false, seg(A, 5001, 1051, 0, 80, 5555)));
+        assert_eq!(run_with(&cfg, &segs).summary().missed_bytes, 0);
         let cfg = ZeekConfig {
             excessive_data_without_further_acks: 30,
             ..cfg
