@@ -2903,7 +2903,8 @@ mod test {
     /// after a half close) remove a connection past its 5 s of linger once one
     /// side closed and a side is reset (or inactive): here the side that sent
     /// the FIN at 1 s resets at 2 s, so the first run after 7 s, at 11 s,
-    /// removes it. Without the RST it would stay until the inactivity timeout.
+    /// removes it; the same when the responder closes and resets. Without the
+    /// RST it would stay until the inactivity timeout.
     #[test]
     fn test_expire_after_a_close_then_a_reset() {
         let cfg = ZeekConfig::default();
@@ -2911,6 +2912,11 @@ mod test {
         let mut c = opened(s(0), &cfg);
         c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
         c.on_segment(true, &seg(R, 1002, 0, 0, 5555, 80), s(2), &cfg);
+        assert_eq!(c.expire(s(1000), &cfg), Some((s(11), ZeekRemoval::Expire)));
+        // The same from the responder: its FIN, then its RST.
+        let mut c = opened(s(0), &cfg);
+        c.on_segment(false, &seg(FA, 5001, 1001, 0, 80, 5555), s(1), &cfg);
+        c.on_segment(false, &seg(R, 5002, 0, 0, 80, 5555), s(2), &cfg);
         assert_eq!(c.expire(s(1000), &cfg), Some((s(11), ZeekRemoval::Expire)));
         let mut c = opened(s(0), &cfg);
         c.on_segment(true, &seg(FA, 1001, 5001, 0, 5555, 80), s(1), &cfg);
