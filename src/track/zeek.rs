@@ -3368,6 +3368,36 @@ mod test {
         let s = c.summary();
         assert!(!c.orig_is_a());
         assert_eq!((s.missed_bytes, s.history.as_str()), (1, "Hs^aG"));
+        // The new originator's next packet is not its first
+        // (`SetFirstPacketSeen(true)` after the flip): it leaves the status.
+        let c = run(&[
+            (true, seg(SA, 1000, 7000, 0, 40000, 50000)),
+            (false, seg(SYN, 5000, 0, 0, 50000, 40000)),
+            (false, seg(A, 5001, 1001, 0, 50000, 40000)),
+            (true, seg(A, 1001, 5002, 0, 40000, 50000)),
+        ]);
+        let s = c.summary();
+        assert_eq!((s.missed_bytes, s.history.as_str()), (1, "Hs^AaG"));
+    }
+
+    /// A first packet that is not a bare SYN makes the connection partial
+    /// (`!SYN || ACK`), here one with no flags at all, and it stays partial
+    /// when that side then opens properly (a bare SYN from PARTIAL goes to
+    /// SYN_SENT, the SYN,ACK establishes both): the ACK of one byte never seen
+    /// is then no gap. The responder's SYN,ACK, its first packet, does not
+    /// change the status (`SetPartialStatus` looks at the responder's first
+    /// packet only while the connection is not partial).
+    #[test]
+    fn test_partial_from_the_originators_first_packet_survives_the_handshake() {
+        let c = run(&[
+            (true, seg(TcpFlags::empty(), 1000, 0, 0, 5555, 80)),
+            (true, seg(SYN, 5000, 0, 0, 5555, 80)),
+            (false, seg(SA, 7000, 5001, 0, 80, 5555)),
+            (false, seg(A, 7001, 5002, 0, 80, 5555)),
+        ]);
+        let s = c.summary();
+        assert_eq!(s.conn_state, ConnState::S1);
+        assert_eq!((s.missed_bytes, s.history.as_str()), (0, "Sha"));
     }
 
     /// Ten bytes, then two ten-byte blocks above holes ([21, 31) and
