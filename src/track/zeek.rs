@@ -3348,6 +3348,10 @@ mod test {
         // forgotten, leaving 10 buffered, not more than 15.
         assert_eq!(run_limits(5, 0, 15, false), 10);
         assert_eq!(run_limits(0, 0, 15, false), 0);
+        // Exactly the window (10 bytes, not more than 10) is not trimmed: 20
+        // held, more than 15.
+        assert_eq!(run_limits(10, 0, 15, false), 0);
+        assert_eq!(run_limits(9, 0, 15, false), 10);
         // Once data is acknowledged the initial window no longer applies:
         // 10 delivered and 10 above the hole are 20, more than 15.
         assert_eq!(run_limits(15, 0, 15, true), 0);
@@ -3453,5 +3457,39 @@ mod test {
             ..cfg
         };
         assert_eq!(two_blocks_above_holes(&cfg), 20);
+    }
+
+    /// `DataSent` keeps only the part of a segment above what the peer has
+    /// acknowledged: ten bytes, acknowledged, then five of them again with
+    /// five new ones (no `T`: they advance the sequence number), then an ACK
+    /// 10 bytes past them all: a gap of 10 (bytes 16 to 26), not less.
+    #[test]
+    fn test_data_partly_acknowledged_is_cut_to_the_new_part() {
+        let mut segs = opening();
+        segs.push((true, seg(A, 1001, 5001, 10, 5555, 80)));
+        segs.push((false, seg(A, 5001, 1011, 0, 80, 5555)));
+        segs.push((true, seg(A, 1006, 5001, 10, 5555, 80)));
+        segs.push((false, seg(A, 5001, 1026, 0, 80, 5555)));
+        let s = run(&segs).summary();
+        assert_eq!((s.orig_bytes, s.missed_bytes), (25, 10));
+        assert_eq!(s.history.as_str(), "ShADaG");
+    }
+
+    /// A SYN,ACK from a server port (the roles flip at once, `^`), then the
+    /// client's bare ACK: Zeek takes the missed SYN as seen and establishes
+    /// the client (`is_partial` cleared, its first packet marked), so the
+    /// server's next packet is not a first packet and the connection stays
+    /// whole: an ACK of one byte never seen is a gap.
+    #[test]
+    fn test_ack_after_a_lone_syn_ack_establishes_a_whole_connection() {
+        let c = run(&[
+            (true, seg(SA, 7000, 1001, 0, 80, 40000)),
+            (false, seg(A, 1001, 7001, 0, 40000, 80)),
+            (true, seg(A, 7001, 1002, 0, 80, 40000)),
+        ]);
+        let s = c.summary();
+        assert!(!c.orig_is_a());
+        assert_eq!(s.conn_state, ConnState::S1);
+        assert_eq!((s.missed_bytes, s.history.as_str()), (1, "^hAaG"));
     }
 }
