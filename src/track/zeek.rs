@@ -3492,4 +3492,19 @@ mod test {
         assert_eq!(s.conn_state, ConnState::S1);
         assert_eq!((s.missed_bytes, s.history.as_str()), (1, "^hAaG"));
     }
+
+    /// Each hole an ACK reveals is one content gap (`TCP_Endpoint::Gap`, its
+    /// letter at the 1st, 10th, 100th … gap): five holes, each ACK reaching
+    /// exactly the end of the block above its hole, are five gaps, so `G`
+    /// once, not twice.
+    #[test]
+    fn test_each_revealed_hole_is_one_gap() {
+        let mut segs = opening();
+        for k in 0..5u32 {
+            segs.push((true, seg(A, 1011 + 20 * k, 5001, 10, 5555, 80)));
+            segs.push((false, seg(A, 5001, 1021 + 20 * k, 0, 80, 5555)));
+        }
+        let s = run(&segs).summary();
+        assert_eq!((s.missed_bytes, s.history.as_str()), (50, "ShADaG"));
+    }
 }
