@@ -905,7 +905,12 @@ impl Ep {
 /// follow Zeek's flips. Zeek's timers run only when asked
 /// ([`ZeekConn::expire`]); [`ZeekSessions`] does that for a whole capture.
 ///
-/// Not modelled: Zeek's deferral of a close while reassembled data is pending.
+/// Not modelled: Zeek's deferral of a close while reassembled data is pending;
+/// its reset and partial-close timers, which Zeek sets only when a script
+/// handles `connection_reset` or `connection_partial_close` (its default
+/// scripts do not); and the initial-window trim for blocks delivered while an
+/// acknowledgment reveals a gap (it needs an ACK riding on a RST, before any of
+/// the side's data was acknowledged).
 /// The content-gap model keeps every out-of-order block as Zeek does (as
 /// ranges, in a [`RangeSet`]: four inline, more on the heap).
 #[derive(Clone, Debug)]
