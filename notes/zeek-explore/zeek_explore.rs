@@ -74,13 +74,37 @@ fn scenario(idx: u64, show: bool) -> u64 {
         TcpFlags::FIN | TcpFlags::RST,
         TcpFlags::empty(),
     ];
-    let offs = [0u32, 1, 1, 1, 2, 6, 11, 11, 16, 21, 21, 31, 41, 0xFFFF_FFFF, 0x8000_0000];
+    let offs = [
+        0u32,
+        1,
+        1,
+        1,
+        2,
+        6,
+        11,
+        11,
+        16,
+        21,
+        21,
+        31,
+        41,
+        0xFFFF_FFFF,
+        0x8000_0000,
+    ];
     for _ in 0..n {
         let from_a = r.chance(2) || r.chance(2);
-        let (sp, dp, own, peer) = if from_a { (pa, pb, ia, ib) } else { (pb, pa, ib, ia) };
+        let (sp, dp, own, peer) = if from_a {
+            (pa, pb, ia, ib)
+        } else {
+            (pb, pa, ib, ia)
+        };
         let flags = r.pick(&flagsets);
         let seq = own.wrapping_add(r.pick(&offs));
-        let ack = if r.chance(8) { 0 } else { peer.wrapping_add(r.pick(&offs)) };
+        let ack = if r.chance(8) {
+            0
+        } else {
+            peer.wrapping_add(r.pick(&offs))
+        };
         let len = r.pick(&[0u32, 0, 0, 1, 5, 10, 10, 20]);
         let s = ZeekSegment {
             flags,
@@ -128,8 +152,18 @@ fn scenario(idx: u64, show: bool) -> u64 {
     let e = conn.expire(t + Duration::from_secs(100_000), &cfg);
     e.hash(&mut h);
     if show {
-        println!("cfg {:?}\n{log}  end expire -> {e:?}\n  summary {:?}", cfg.timeouts, conn.summary());
-        println!("  cfg max_iw={} above={} excess={} ign={}", cfg.max_initial_window, cfg.max_above_hole_without_any_acks, cfg.excessive_data_without_further_acks, cfg.ignore_checksums);
+        println!(
+            "cfg {:?}\n{log}  end expire -> {e:?}\n  summary {:?}",
+            cfg.timeouts,
+            conn.summary()
+        );
+        println!(
+            "  cfg max_iw={} above={} excess={} ign={}",
+            cfg.max_initial_window,
+            cfg.max_above_hole_without_any_acks,
+            cfg.excessive_data_without_further_acks,
+            cfg.ignore_checksums
+        );
     }
     h.finish()
 }
@@ -140,10 +174,26 @@ fn sessions(idx: u64) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let mut t = Duration::ZERO;
     for _ in 0..(1 + r.next() % 12) {
-        let a: SocketAddr = SocketAddr::from(([10, 0, 0, r.pick(&[1u8, 2])], r.pick(&[80u16, 40000, 40001])));
-        let b: SocketAddr = SocketAddr::from(([10, 0, 0, r.pick(&[1u8, 2])], r.pick(&[80u16, 40000])));
-        t += r.pick(&[Duration::ZERO, Duration::from_millis(500), Duration::from_secs(1), Duration::from_secs(6), Duration::from_secs(400)]);
-        let flags = r.pick(&[TcpFlags::SYN, TcpFlags::SYN | TcpFlags::ACK, TcpFlags::ACK, TcpFlags::FIN | TcpFlags::ACK, TcpFlags::RST]);
+        let a: SocketAddr = SocketAddr::from((
+            [10, 0, 0, r.pick(&[1u8, 2])],
+            r.pick(&[80u16, 40000, 40001]),
+        ));
+        let b: SocketAddr =
+            SocketAddr::from(([10, 0, 0, r.pick(&[1u8, 2])], r.pick(&[80u16, 40000])));
+        t += r.pick(&[
+            Duration::ZERO,
+            Duration::from_millis(500),
+            Duration::from_secs(1),
+            Duration::from_secs(6),
+            Duration::from_secs(400),
+        ]);
+        let flags = r.pick(&[
+            TcpFlags::SYN,
+            TcpFlags::SYN | TcpFlags::ACK,
+            TcpFlags::ACK,
+            TcpFlags::FIN | TcpFlags::ACK,
+            TcpFlags::RST,
+        ]);
         let s = ZeekSegment {
             flags,
             seq: SeqNum(r.pick(&[0u32, 1, 100])),
