@@ -1165,6 +1165,134 @@ impl Observer {
     /// Observes one segment sent by `from` at capture time `now`, and returns both
     /// sides' states after it, what changed and what is remarkable about it.
     pub fn on_segment(&mut self, from: Side, seg: &Segment, now: Duration) -> Observation {
+        // In debug builds (tests, fuzzing) every predicted segment is observed the
+        // full way too, from the same starting point, and both must agree.
+        #[cfg(debug_assertions)]
+        let before = *self;
+        if let Some(observation) = self.on_predicted_segment(from, seg) {
+            #[cfg(debug_assertions)]
+            {
+                let mut full = before;
+                let expected = full.on_any_segment(from, seg, now);
+                assert_eq!(
+                    (expected, full),
+                    (observation, *self),
+                    "header prediction disagrees with the full observer on {seg:?} from {from:?} after {before:?}"
+                );
+            }
+            return observation;
+        }
+        self.on_any_segment(from, seg, now)
+    }
+
+    /// Header prediction (as BSD's and Linux's TCP have it for their fast path):
+    /// the common segment — an ACK, with or without text, neither SYN, FIN nor RST,
+    /// between two ESTABLISHED sides of which the observer holds no guess, mark,
+    /// FIN or zero window — observed with only the rules that can apply to it.
+    /// `None` for any other segment, before anything changes. The result is
+    /// exactly [`Observer::on_segment`]'s full path's (debug builds check it).
+    #[inline]
+    fn on_predicted_segment(&mut self, from: Side, seg: &Segment) -> Option<Observation> {
+        let to = from.peer();
+        let (me, peer) = (*self.half(from), *self.half(to));
+        let flags = seg.flags;
+        if !self.started
+            || self.guess_sides != 0
+            || flags.intersects(TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST)
+            || !flags.contains(TcpFlags::ACK)
+            || me.state != State::Established
+            || peer.state != State::Established
+            || me.marks | peer.marks != 0
+            || me.fin_pending()
+            || peer.fin_pending()
+            || me.fin_seq().is_some()
+            || peer.fin_seq().is_some()
+            || me.time_wait_since_nanos != NOT_IN_TIME_WAIT
+            || peer.time_wait_since_nanos != NOT_IN_TIME_WAIT
+            || peer.window() == Some(0)
+        {
+            return None;
+        }
+        let (Some(base), Some(peer_base)) = (me.base(), peer.base()) else {
+            return None;
+        };
+        let (seq, ack, len) = (seg.seq, seg.ack, seg.payload_len);
+        let in_order = me.contiguous().is_none_or(|c| !seq.after(c));
+
+        // `on_other`'s rules for this segment: the notes, then the receiver's
+        // acceptability test.
+        let mut notes = Notes::new();
+        if let Some(nxt) = me.next_seq() {
+            if len <= 1 && seq == nxt - 1 {
+                notes.insert(Note::KeepAlive);
+            } else if len > 0 && seq.before(nxt) {
+                notes.insert(Note::Retransmission);
+            }
+        }
+        let s = Seg {
+            seq,
+            ack: Some(ack),
+            flags,
+            len,
+            seg_len: len,
+        };
+        match self.against_window(from, seq) {
+            WindowEdge::Beyond => notes.insert(Note::Unacceptable),
+            edge => {
+                if edge == WindowEdge::BeyondSmallestSyn {
+                    notes.insert(Note::AcceptedInUnknownWindow);
+                }
+                if len > 0
+                    && peer.window_from_syn()
+                    && self.against_window(from, seq + (len - 1)) == WindowEdge::BeyondSmallestSyn
+                {
+                    notes.insert(Note::AcceptedInUnknownWindow);
+                }
+                if len == 0
+                    && notes.contains(Note::KeepAlive)
+                    && me.contiguous().is_some_and(|rcv_nxt| seq.before(rcv_nxt))
+                {
+                    notes.insert(Note::Unacceptable);
+                } else {
+                    self.old_text(from, &s, &mut notes);
+                }
+            }
+        }
+
+        // The numbers the sender showed.
+        let end = seq + len;
+        let h = self.half_mut(from);
+        h.set_spoke(true);
+        h.set_window(Some(seg.window));
+        h.set_window_from_syn(false);
+        if let Some((value, _)) = seg.options.timestamps {
+            h.set_last_tsval(Some(value));
+        }
+        match h.contiguous() {
+            Some(c) if in_order => h.set_contiguous(Some(c.max_seq(end))),
+            None => h.set_contiguous(Some(end)),
+            _ => {}
+        }
+        let p = self.half_mut(to);
+        let peer_contiguous = p.contiguous().map_or(ack, |c| c.max_seq(ack));
+        p.set_contiguous(Some(peer_contiguous));
+        let h = self.half_mut(from);
+        h.set_peer_contiguous_at_ack(Some(peer_contiguous));
+        h.set_next_seq(Some(h.next_seq().map_or(end, |n| n.max_seq(end))));
+        h.set_highest_ack(Some(h.highest_ack().map_or(ack, |a| a.max_seq(ack))));
+        Some(Observation {
+            from,
+            sender: State::Established,
+            receiver: State::Established,
+            transitions: Transitions::new(),
+            notes,
+            relative_seq: seq.0.wrapping_sub(base.0),
+            relative_ack: Some(ack.0.wrapping_sub(peer_base.0)),
+        })
+    }
+
+    /// [`Observer::on_segment`], every rule considered.
+    fn on_any_segment(&mut self, from: Side, seg: &Segment, now: Duration) -> Observation {
         let to = from.peer();
         let s = Seg {
             seq: seg.seq,
