@@ -5151,4 +5151,104 @@ mod test {
         step(&mut obs, A, ack(101, 301), Established, FinWait1);
         step(&mut obs, A, ack(101, 302), CloseWait, FinWait2);
     }
+
+    /// An observer after the handshake 100 → 500 (client A, server B), both
+    /// ESTABLISHED.
+    fn established() -> Observer {
+        let mut obs = Observer::new();
+        obs.on_segment(A, &syn(100), T0);
+        obs.on_segment(B, &syn_ack(500, 101), T0);
+        obs.on_segment(A, &ack(101, 501), T0);
+        obs
+    }
+
+    /// Whether header prediction takes `seg` from `from` (leaving `obs` as it was).
+    fn predicted(obs: &Observer, from: Side, seg: &Segment) -> Option<Observation> {
+        let mut copy = *obs;
+        copy.on_predicted_segment(from, seg)
+    }
+
+    #[test]
+    fn header_prediction_takes_the_common_segments() {
+        let mut obs = established();
+        let cases = [
+            (A, ack(101, 501).with_len(100), Notes::new()),
+            (B, ack(501, 201), Notes::new()),
+            // The same text again: it ends at RCV.NXT (Linux takes its ACK).
+            (A, ack(101, 501).with_len(100), {
+                let mut n = Notes::new();
+                n.insert(Note::Retransmission);
+                n.insert(Note::AcceptedAtEdge);
+                n
+            }),
+            // Its first half again: it ends before RCV.NXT.
+            (A, ack(101, 501).with_len(50), {
+                let mut n = Notes::new();
+                n.insert(Note::Retransmission);
+                n.insert(Note::Unacceptable);
+                n
+            }),
+            // A keep-alive (one below SND.NXT, empty): below RCV.NXT.
+            (A, ack(200, 501), {
+                let mut n = Notes::new();
+                n.insert(Note::KeepAlive);
+                n.insert(Note::Unacceptable);
+                n
+            }),
+            // Text after a gap, then a window update.
+            (A, ack(301, 501).with_len(100), Notes::new()),
+            (B, ack(501, 201).with_window(2000), Notes::new()),
+            // Beyond the receiver's window (RCV.NXT 201 + 2,000).
+            (A, ack(2201, 501).with_len(10), {
+                let mut n = Notes::new();
+                n.insert(Note::Unacceptable);
+                n
+            }),
+        ];
+        for (from, seg, notes) in cases {
+            let fast = predicted(&obs, from, &seg);
+            let full = obs.on_segment(from, &seg, T0);
+            assert_eq!(fast, Some(full), "{seg:?} from {from:?}");
+            assert_eq!(full.notes, notes, "{seg:?} from {from:?}");
+            assert_eq!((full.sender, full.receiver), (Established, Established));
+        }
+        assert_eq!(obs.relative(A, SeqNum(2211)), Some(2111));
+    }
+
+    #[test]
+    fn header_prediction_leaves_every_other_segment_to_the_full_rules() {
+        let data = ack(101, 501).with_len(10);
+        // Nothing seen yet, then the handshake's states.
+        assert_eq!(predicted(&Observer::new(), A, &data), None);
+        let mut obs = Observer::new();
+        obs.on_segment(A, &syn(100), T0);
+        obs.on_segment(B, &syn_ack(500, 101), T0);
+        assert_eq!(predicted(&obs, A, &data), None, "SYN_SENT, SYN_RECEIVED");
+        let obs = established();
+        assert!(predicted(&obs, A, &data).is_some());
+        // Flags the fast path does not handle.
+        for flags in [
+            TcpFlags::SYN | TcpFlags::ACK,
+            TcpFlags::FIN | TcpFlags::ACK,
+            TcpFlags::RST | TcpFlags::ACK,
+            TcpFlags::PSH,
+        ] {
+            let seg = seg(101, 501, flags);
+            assert_eq!(predicted(&obs, A, &seg), None, "{flags:?}");
+        }
+        // A receiver that advertised a zero window.
+        let mut zero = obs;
+        zero.on_segment(B, &ack(501, 101).with_window(0), T0);
+        assert_eq!(predicted(&zero, A, &data), None, "zero window");
+        assert!(predicted(&zero, B, &ack(501, 101)).is_some());
+        // A FIN seen after a gap, pending: the side is in FIN_WAIT_1 anyway; and
+        // its receiver's next segment.
+        let mut fin = obs;
+        fin.on_segment(A, &fin_ack(111, 501), T0);
+        assert_eq!(predicted(&fin, B, &ack(501, 101)), None, "pending FIN");
+        // The peer's FIN taken (CLOSE_WAIT).
+        let mut closing = obs;
+        closing.on_segment(A, &fin_ack(101, 501), T0);
+        assert_eq!(predicted(&closing, B, &ack(501, 102)), None, "after a FIN");
+    }
 }
