@@ -1193,8 +1193,13 @@ impl Observer {
     /// exactly [`Observer::on_segment`]'s full path's (debug builds check it).
     #[inline]
     fn on_predicted_segment(&mut self, from: Side, seg: &Segment) -> Option<Observation> {
+        // The slots the fast path reads, present on the sender (its FIN absent) and
+        // on the receiver.
+        const SENDER: u16 = 1 << BASE | 1 << NEXT_SEQ | 1 << CONTIGUOUS | 1 << HIGHEST_ACK;
+        const RECEIVER: u16 = 1 << BASE | 1 << CONTIGUOUS;
+        const FIN: u16 = 1 << FIN_SEQ;
         let to = from.peer();
-        let (me, peer) = (*self.half(from), *self.half(to));
+        let (me, peer) = (self.half(from), self.half(to));
         let flags = seg.flags;
         if !self.started
             || self.guess_sides != 0
@@ -1203,39 +1208,31 @@ impl Observer {
             || me.state != State::Established
             || peer.state != State::Established
             || me.marks | peer.marks != 0
-            || me.fin_pending()
-            || peer.fin_pending()
-            || me.fin_seq().is_some()
-            || peer.fin_seq().is_some()
+            || (me.flags | peer.flags) & FIN_PENDING != 0
+            || me.present & (SENDER | FIN) != SENDER
+            || peer.present & (RECEIVER | FIN) != RECEIVER
             || me.time_wait_since_nanos != NOT_IN_TIME_WAIT
             || peer.time_wait_since_nanos != NOT_IN_TIME_WAIT
             || peer.window() == Some(0)
         {
             return None;
         }
-        let (Some(base), Some(peer_base)) = (me.base(), peer.base()) else {
-            return None;
-        };
         let (seq, ack, len) = (seg.seq, seg.ack, seg.payload_len);
-        let in_order = me.contiguous().is_none_or(|c| !seq.after(c));
+        let base = me.slots[BASE];
+        let peer_base = peer.slots[BASE];
+        let nxt = SeqNum(me.slots[NEXT_SEQ]);
+        let rcv_nxt = SeqNum(me.slots[CONTIGUOUS]);
+        let window_from_syn = peer.window_from_syn();
+        let in_order = !seq.after(rcv_nxt);
 
         // `on_other`'s rules for this segment: the notes, then the receiver's
         // acceptability test.
         let mut notes = Notes::new();
-        if let Some(nxt) = me.next_seq() {
-            if len <= 1 && seq == nxt - 1 {
-                notes.insert(Note::KeepAlive);
-            } else if len > 0 && seq.before(nxt) {
-                notes.insert(Note::Retransmission);
-            }
+        if len <= 1 && seq == nxt - 1 {
+            notes.insert(Note::KeepAlive);
+        } else if len > 0 && seq.before(nxt) {
+            notes.insert(Note::Retransmission);
         }
-        let s = Seg {
-            seq,
-            ack: Some(ack),
-            flags,
-            len,
-            seg_len: len,
-        };
         match self.against_window(from, seq) {
             WindowEdge::Beyond => notes.insert(Note::Unacceptable),
             edge => {
@@ -1243,51 +1240,53 @@ impl Observer {
                     notes.insert(Note::AcceptedInUnknownWindow);
                 }
                 if len > 0
-                    && peer.window_from_syn()
+                    && window_from_syn
                     && self.against_window(from, seq + (len - 1)) == WindowEdge::BeyondSmallestSyn
                 {
                     notes.insert(Note::AcceptedInUnknownWindow);
                 }
-                if len == 0
-                    && notes.contains(Note::KeepAlive)
-                    && me.contiguous().is_some_and(|rcv_nxt| seq.before(rcv_nxt))
-                {
+                // `old_text`, and the keep-alive's own test before it.
+                let end = seq + len;
+                if len == 0 {
+                    if notes.contains(Note::KeepAlive) && seq.before(rcv_nxt) {
+                        notes.insert(Note::Unacceptable);
+                    }
+                } else if end.before(rcv_nxt) {
                     notes.insert(Note::Unacceptable);
-                } else {
-                    self.old_text(from, &s, &mut notes);
+                } else if end == rcv_nxt && notes.contains(Note::Retransmission) {
+                    notes.insert(Note::AcceptedAtEdge);
                 }
             }
         }
 
-        // The numbers the sender showed.
+        // The numbers the sender showed, and what its ACK says of the receiver.
         let end = seq + len;
-        let h = self.half_mut(from);
-        h.set_spoke(true);
-        h.set_window(Some(seg.window));
-        h.set_window_from_syn(false);
+        let p = &mut self.halves[to.index()];
+        let peer_contiguous = SeqNum(p.slots[CONTIGUOUS]).max_seq(ack);
+        p.slots[CONTIGUOUS] = peer_contiguous.0;
+        let h = &mut self.halves[from.index()];
+        h.flags = (h.flags | SPOKE) & !WINDOW_FROM_SYN;
+        h.window = seg.window;
+        h.present |= WINDOW;
         if let Some((value, _)) = seg.options.timestamps {
-            h.set_last_tsval(Some(value));
+            h.slots[LAST_TSVAL] = value;
+            h.present |= 1 << LAST_TSVAL;
         }
-        match h.contiguous() {
-            Some(c) if in_order => h.set_contiguous(Some(c.max_seq(end))),
-            None => h.set_contiguous(Some(end)),
-            _ => {}
+        if in_order {
+            h.slots[CONTIGUOUS] = rcv_nxt.max_seq(end).0;
         }
-        let p = self.half_mut(to);
-        let peer_contiguous = p.contiguous().map_or(ack, |c| c.max_seq(ack));
-        p.set_contiguous(Some(peer_contiguous));
-        let h = self.half_mut(from);
-        h.set_peer_contiguous_at_ack(Some(peer_contiguous));
-        h.set_next_seq(Some(h.next_seq().map_or(end, |n| n.max_seq(end))));
-        h.set_highest_ack(Some(h.highest_ack().map_or(ack, |a| a.max_seq(ack))));
+        h.slots[PEER_CONTIGUOUS_AT_ACK] = peer_contiguous.0;
+        h.present |= 1 << PEER_CONTIGUOUS_AT_ACK;
+        h.slots[NEXT_SEQ] = nxt.max_seq(end).0;
+        h.slots[HIGHEST_ACK] = SeqNum(h.slots[HIGHEST_ACK]).max_seq(ack).0;
         Some(Observation {
             from,
             sender: State::Established,
             receiver: State::Established,
             transitions: Transitions::new(),
             notes,
-            relative_seq: seq.0.wrapping_sub(base.0),
-            relative_ack: Some(ack.0.wrapping_sub(peer_base.0)),
+            relative_seq: seq.0.wrapping_sub(base),
+            relative_ack: Some(ack.0.wrapping_sub(peer_base)),
         })
     }
 

@@ -385,8 +385,10 @@ pub(crate) struct Flow {
 /// [`Flow::bits`]: bytes in flight can be computed (Wireshark's `valid_bif`).
 const VALID_BIF: u8 = 1;
 /// [`Flow::bits`]: the direction's unacknowledged segments are known to be in
-/// non-decreasing order of relative `seq` and of relative `nextseq`, so their span
-/// is the first `seq` to the last `nextseq` without a walk; clear when unknown.
+/// non-decreasing order of relative `seq` and of relative `nextseq`, each ending
+/// after it starts (none wraps past 2^32 relative), so their span is the first
+/// `seq` to the last `nextseq` without a walk, and an ACK's walk can stop at the
+/// first segment it does not reach; clear when unknown.
 const ORDERED: u8 = 2;
 /// [`Flow::bits`]: the base is set.
 const BASE_SET: u8 = 4;
@@ -837,14 +839,16 @@ impl ConnAnalysis {
                 .checked_sub(1)
                 .filter(|&i| i >= fwd_range.start)
                 .and_then(|i| self.segments.get(i));
-            let ordered = match previous {
-                None => true,
-                Some(l) => {
-                    fwd.ordered()
-                        && seq.wrapping_sub(base) >= l.seq.wrapping_sub(base)
-                        && nextseq.wrapping_sub(base) >= l.nextseq.wrapping_sub(base)
-                }
-            };
+            let (rel_seq, rel_nextseq) = (seq.wrapping_sub(base), nextseq.wrapping_sub(base));
+            let ordered = rel_seq < rel_nextseq
+                && match previous {
+                    None => true,
+                    Some(l) => {
+                        fwd.ordered()
+                            && rel_seq >= l.seq.wrapping_sub(base)
+                            && rel_nextseq >= l.nextseq.wrapping_sub(base)
+                    }
+                };
             fwd.set_bif(ORDERED, ordered);
             let u = Unacked {
                 frame: s.frame,
@@ -884,12 +888,31 @@ impl ConnAnalysis {
             // The peer's segments move down over the removed ones; the gap left
             // at the end of its range closes once.
             let mut kept = rev_range.start;
+            // Where the walk can stop: in a list known to be in order, from the
+            // first segment at or after `ack` on, every segment is kept as it is,
+            // if the list ends less than 2^31 after `ack` (so that the sequence
+            // comparisons above agree with the relative order).
+            let base = rev.base;
+            let rel_ack = ack.wrapping_sub(base);
+            let rel_last = rev_range
+                .end
+                .checked_sub(1)
+                .and_then(|i| self.segments.get(i))
+                .map_or(0, |u| u.nextseq.wrapping_sub(base));
+            // (In order, `rel_ack <= seq < nextseq <= rel_last < rel_ack + 2^31`
+            // holds for each of them: not reached, not trimmed, kept.)
+            let can_stop = rev.ordered() && rel_last >= rel_ack && rel_last - rel_ack < 1 << 31;
+            let mut stop = rev_range.end;
             // (Direction 0's segments are already in place when direction 1 is
             // walked; direction 1's move after direction 0's walk.)
             for i in rev_range.clone() {
                 let Some(mut u) = self.segments.get(i).copied() else {
                     break;
                 };
+                if can_stop && u.seq.wrapping_sub(base) >= rel_ack {
+                    stop = i;
+                    break;
+                }
                 // (Written back only when it moves or changes.)
                 let (keep, write) = if ack == u.nextseq {
                     if acked.is_none() {
@@ -911,11 +934,12 @@ impl ConnAnalysis {
                 }
                 kept += usize::from(keep);
             }
+            // The segments from `stop` on stay, moved down over the removed ones.
             let used = fwd.unacked as usize + rev.unacked as usize;
-            if kept < rev_range.end {
-                self.segments.remove(used, kept..rev_range.end);
+            if kept < stop {
+                self.segments.remove(used, kept..stop);
             }
-            rev.unacked = (kept - rev_range.start) as u32;
+            rev.unacked = (kept - rev_range.start + (rev_range.end - stop)) as u32;
         }
         // Removing segments keeps the order; moving a start may not.
         if trimmed {
@@ -955,7 +979,7 @@ impl ConnAnalysis {
                     let mut previous = (0u32, 0u32);
                     for u in mine {
                         let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
-                        ordered &= s >= previous.0 && n >= previous.1;
+                        ordered &= s >= previous.0 && n >= previous.1 && s < n;
                         previous = (s, n);
                         first = first.min(s);
                         last = last.max(n);

@@ -1883,3 +1883,45 @@ fn the_index_holds_one_entry_per_connection() {
     t.finish();
     assert_eq!((t.len(), t.index_len()), (0, 0));
 }
+
+/// An ACK's walk over the peer's unacknowledged segments stops early only where
+/// Wireshark's full walk would keep every segment left. Here the client's first
+/// segment after the handshake runs past 2^32 relative (relative seq 2^32 − 10, 20
+/// bytes: it ends at relative 10) and its second ends at 2^32 − 1; the server
+/// then acknowledges relative 2^31 + 1. Wireshark's comparisons (32-bit serial)
+/// find the first segment neither acknowledged exactly nor partly (ack − seq is
+/// negative) and not ending after the ACK (nextseq − ack is negative): removed.
+/// The second ends after it (2^31 − 2): kept. One segment is left.
+#[test]
+fn ack_walk_over_segments_that_wrap() {
+    let mut t = Tracker::new(TrackerConfig::unbounded());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    // The client's base is its ISN 100.
+    let rel = |r: u32| 100u32.wrapping_add(r);
+    for (seq, len) in [(rel(u32::MAX - 9), 20), (rel(u32::MAX - 4), 4)] {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            2,
+            &datagram(c, s, seq, 501, TcpFlags::ACK, len),
+        );
+    }
+    let unacked = |t: &Tracker| {
+        t.connection(id)
+            .expect("tracked")
+            .unacked_segments(Side::Client)
+    };
+    assert_eq!(unacked(&t), 2);
+    frame += 1;
+    let ack = rel((1 << 31) + 1);
+    track(
+        &mut t,
+        frame,
+        3,
+        &datagram(s, c, 501, ack, TcpFlags::ACK, 0),
+    );
+    assert_eq!(unacked(&t), 1);
+}
