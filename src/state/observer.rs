@@ -5265,18 +5265,26 @@ mod test {
         let obs = established();
         assert!(predicted(&obs, A, &data).is_some());
         // The sender A is half 0, the receiver B half 1.
-        let cases: [(&str, fn(&mut Observer)); 20] = [
+        let cases: [(&str, fn(&mut Observer)); 22] = [
             ("not started", |o| o.started = false),
             ("a guess held", |o| o.guess_sides = 1),
             ("sender not ESTABLISHED", |o| o.halves[0].state = CloseWait),
             ("receiver not ESTABLISHED", |o| o.halves[1].state = FinWait2),
             ("a mark on the sender", |o| o.halves[0].marks = 1),
             ("a mark on the receiver", |o| o.halves[1].marks = 1),
+            ("the same mark on both", |o| {
+                o.halves[0].marks = 1;
+                o.halves[1].marks = 1;
+            }),
             ("the sender's FIN pending", |o| {
                 o.halves[0].flags |= FIN_PENDING
             }),
             ("the receiver's FIN pending", |o| {
                 o.halves[1].flags |= FIN_PENDING
+            }),
+            ("both FINs pending", |o| {
+                o.halves[0].flags |= FIN_PENDING;
+                o.halves[1].flags |= FIN_PENDING;
             }),
             ("no base of the sender", |o| o.halves[0].set_base(None)),
             ("no SND.NXT of the sender", |o| {
@@ -5316,6 +5324,33 @@ mod test {
             change(&mut o);
             let control = what.ends_with("control");
             assert_eq!(predicted(&o, A, &data).is_some(), control, "{what}");
+        }
+    }
+
+    /// Text into a receiver whose window the capture knows only from its SYN,ACK
+    /// (field 1,001, scaling by 2 offered by both: the smallest window it allows is
+    /// 1,000 bytes), on the fast path: 1,000 bytes from `RCV.NXT` lie inside it,
+    /// 1,001 reach past it, which only the scaling in use decides.
+    #[test]
+    fn header_prediction_judges_text_against_the_smallest_syn_window() {
+        let scale = crate::segment::SynOptions {
+            window_scale: Some(2),
+            ..crate::segment::SynOptions::default()
+        };
+        let mut obs = Observer::new();
+        obs.on_segment(A, &syn(100).with_options(scale), T0);
+        let syn_ack = syn_ack(500, 101).with_window(1001).with_options(scale);
+        obs.on_segment(B, &syn_ack, T0);
+        obs.on_segment(A, &ack(101, 501), T0);
+        for (len, beyond) in [(1000, false), (1001, true)] {
+            let data = ack(101, 501).with_len(len);
+            assert!(predicted(&obs, A, &data).is_some());
+            let notes = obs.clone().on_segment(A, &data, T0).notes;
+            assert_eq!(
+                notes.contains(Note::AcceptedInUnknownWindow),
+                beyond,
+                "{len}"
+            );
         }
     }
 }

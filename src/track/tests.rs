@@ -1925,3 +1925,41 @@ fn ack_walk_over_segments_that_wrap() {
     );
     assert_eq!(unacked(&t), 1);
 }
+
+/// The walk may stop early only over a list that ends less than 2^31 after the
+/// ACK. Here the client's two segments after the handshake lie at relative 10 and
+/// 2^31 + 100 (10 bytes each, in order), and the server acknowledges relative 5.
+/// Wireshark's 32-bit comparisons keep the first (it ends after the ACK) and drop
+/// the second: seen from the ACK it lies more than 2^31 ahead, so "behind" (neither
+/// partly acknowledged nor ending after it). One segment is left.
+#[test]
+fn ack_walk_over_a_list_longer_than_half_the_space() {
+    let mut t = Tracker::new(TrackerConfig::unbounded());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let rel = |r: u32| 100u32.wrapping_add(r);
+    for seq in [rel(10), rel((1 << 31) + 100)] {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            2,
+            &datagram(c, s, seq, 501, TcpFlags::ACK, 10),
+        );
+    }
+    let unacked = |t: &Tracker| {
+        t.connection(id)
+            .expect("tracked")
+            .unacked_segments(Side::Client)
+    };
+    assert_eq!(unacked(&t), 2);
+    frame += 1;
+    track(
+        &mut t,
+        frame,
+        3,
+        &datagram(s, c, 501, rel(5), TcpFlags::ACK, 0),
+    );
+    assert_eq!(unacked(&t), 1);
+}
