@@ -1963,3 +1963,37 @@ fn ack_walk_over_a_list_longer_than_half_the_space() {
     );
     assert_eq!(unacked(&t), 1);
 }
+
+/// A lone segment that wraps past 2^32 relative (relative seq 2^32 − 10, 20 bytes)
+/// is not "in order" for the walk's early stop: the ACK of exactly its end
+/// (relative 10) acknowledges it, as Wireshark's walk finds (`ack == nextseq`),
+/// and nothing is left.
+#[test]
+fn ack_of_a_lone_segment_that_wraps() {
+    let mut t = Tracker::new(TrackerConfig::unbounded());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let rel = |r: u32| 100u32.wrapping_add(r);
+    frame += 1;
+    let sent = frame;
+    track(
+        &mut t,
+        frame,
+        2,
+        &datagram(c, s, rel(u32::MAX - 9), 501, TcpFlags::ACK, 20),
+    );
+    frame += 1;
+    let answer = track(
+        &mut t,
+        frame,
+        3,
+        &datagram(s, c, 501, rel(10), TcpFlags::ACK, 0),
+    );
+    assert_eq!(answer.analysis.acks_frame, Some(sent));
+    let left = t
+        .connection(id)
+        .expect("tracked")
+        .unacked_segments(Side::Client);
+    assert_eq!(left, 0);
+}
