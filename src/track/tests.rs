@@ -1884,6 +1884,41 @@ fn the_index_holds_one_entry_per_connection() {
     assert_eq!((t.len(), t.index_len()), (0, 0));
 }
 
+/// After a handshake (client ISN 100, server ISN 500), the client's segments
+/// `(relative seq, length)`, then the server's ACK of relative `ack`: how many of
+/// the client's segments are unacknowledged before and after the ACK, the frame of
+/// the client's first segment, and the ACK's analysis.
+fn ack_walk(segments: &[(u32, usize)], ack: u32) -> (usize, usize, u64, Analysis) {
+    let mut t = Tracker::new(TrackerConfig::unbounded());
+    let mut frame = 0;
+    let id = handshake(&mut t, &mut frame, 1, 40000);
+    let (c, s) = (addr(1, 40000), addr(2, 80));
+    let raw = |relative: u32| 100u32.wrapping_add(relative);
+    let first = frame + 1;
+    for &(seq, len) in segments {
+        frame += 1;
+        track(
+            &mut t,
+            frame,
+            2,
+            &datagram(c, s, raw(seq), 501, TcpFlags::ACK, len),
+        );
+    }
+    let unacked = |t: &Tracker| {
+        t.connection(id)
+            .expect("tracked")
+            .unacked_segments(Side::Client)
+    };
+    let before = unacked(&t);
+    let answer = track(
+        &mut t,
+        frame + 1,
+        3,
+        &datagram(s, c, 501, raw(ack), TcpFlags::ACK, 0),
+    );
+    (before, unacked(&t), first, answer.analysis)
+}
+
 /// An ACK's walk over the peer's unacknowledged segments stops early only where
 /// Wireshark's full walk would keep every segment left. Here the client's first
 /// segment after the handshake runs past 2^32 relative (relative seq 2^32 − 10, 20
@@ -1894,36 +1929,9 @@ fn the_index_holds_one_entry_per_connection() {
 /// The second ends after it (2^31 − 2): kept. One segment is left.
 #[test]
 fn ack_walk_over_segments_that_wrap() {
-    let mut t = Tracker::new(TrackerConfig::unbounded());
-    let mut frame = 0;
-    let id = handshake(&mut t, &mut frame, 1, 40000);
-    let (c, s) = (addr(1, 40000), addr(2, 80));
-    // The client's base is its ISN 100.
-    let rel = |r: u32| 100u32.wrapping_add(r);
-    for (seq, len) in [(rel(u32::MAX - 9), 20), (rel(u32::MAX - 4), 4)] {
-        frame += 1;
-        track(
-            &mut t,
-            frame,
-            2,
-            &datagram(c, s, seq, 501, TcpFlags::ACK, len),
-        );
-    }
-    let unacked = |t: &Tracker| {
-        t.connection(id)
-            .expect("tracked")
-            .unacked_segments(Side::Client)
-    };
-    assert_eq!(unacked(&t), 2);
-    frame += 1;
-    let ack = rel((1 << 31) + 1);
-    track(
-        &mut t,
-        frame,
-        3,
-        &datagram(s, c, 501, ack, TcpFlags::ACK, 0),
-    );
-    assert_eq!(unacked(&t), 1);
+    let segments = [(u32::MAX - 9, 20), (u32::MAX - 4, 4)];
+    let (before, after, _, _) = ack_walk(&segments, (1 << 31) + 1);
+    assert_eq!((before, after), (2, 1));
 }
 
 /// The walk may stop early only over a list that ends less than 2^31 after the
@@ -1934,34 +1942,8 @@ fn ack_walk_over_segments_that_wrap() {
 /// partly acknowledged nor ending after it). One segment is left.
 #[test]
 fn ack_walk_over_a_list_longer_than_half_the_space() {
-    let mut t = Tracker::new(TrackerConfig::unbounded());
-    let mut frame = 0;
-    let id = handshake(&mut t, &mut frame, 1, 40000);
-    let (c, s) = (addr(1, 40000), addr(2, 80));
-    let rel = |r: u32| 100u32.wrapping_add(r);
-    for seq in [rel(10), rel((1 << 31) + 100)] {
-        frame += 1;
-        track(
-            &mut t,
-            frame,
-            2,
-            &datagram(c, s, seq, 501, TcpFlags::ACK, 10),
-        );
-    }
-    let unacked = |t: &Tracker| {
-        t.connection(id)
-            .expect("tracked")
-            .unacked_segments(Side::Client)
-    };
-    assert_eq!(unacked(&t), 2);
-    frame += 1;
-    track(
-        &mut t,
-        frame,
-        3,
-        &datagram(s, c, 501, rel(5), TcpFlags::ACK, 0),
-    );
-    assert_eq!(unacked(&t), 1);
+    let (before, after, _, _) = ack_walk(&[(10, 10), ((1 << 31) + 100, 10)], 5);
+    assert_eq!((before, after), (2, 1));
 }
 
 /// A lone segment that wraps past 2^32 relative (relative seq 2^32 − 10, 20 bytes)
@@ -1970,30 +1952,7 @@ fn ack_walk_over_a_list_longer_than_half_the_space() {
 /// and nothing is left.
 #[test]
 fn ack_of_a_lone_segment_that_wraps() {
-    let mut t = Tracker::new(TrackerConfig::unbounded());
-    let mut frame = 0;
-    let id = handshake(&mut t, &mut frame, 1, 40000);
-    let (c, s) = (addr(1, 40000), addr(2, 80));
-    let rel = |r: u32| 100u32.wrapping_add(r);
-    frame += 1;
-    let sent = frame;
-    track(
-        &mut t,
-        frame,
-        2,
-        &datagram(c, s, rel(u32::MAX - 9), 501, TcpFlags::ACK, 20),
-    );
-    frame += 1;
-    let answer = track(
-        &mut t,
-        frame,
-        3,
-        &datagram(s, c, 501, rel(10), TcpFlags::ACK, 0),
-    );
-    assert_eq!(answer.analysis.acks_frame, Some(sent));
-    let left = t
-        .connection(id)
-        .expect("tracked")
-        .unacked_segments(Side::Client);
-    assert_eq!(left, 0);
+    let (before, after, sent, analysis) = ack_walk(&[(u32::MAX - 9, 20)], 10);
+    assert_eq!((before, after), (1, 0));
+    assert_eq!(analysis.acks_frame, Some(sent));
 }
