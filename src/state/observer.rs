@@ -5265,7 +5265,9 @@ mod test {
         let obs = established();
         assert!(predicted(&obs, A, &data).is_some());
         // The sender A is half 0, the receiver B half 1.
-        let cases: [(&str, fn(&mut Observer)); 22] = [
+        /// A change to the observer that should turn the fast path away.
+        type Change = fn(&mut Observer);
+        let cases: [(&str, Change); 22] = [
             ("not started", |o| o.started = false),
             ("a guess held", |o| o.guess_sides = 1),
             ("sender not ESTABLISHED", |o| o.halves[0].state = CloseWait),
