@@ -1232,12 +1232,15 @@ impl Observer {
 
         // `on_other`'s rules for this segment: the notes, then the receiver's
         // acceptability test.
+        let s = Seg {
+            seq,
+            ack: Some(ack),
+            flags,
+            len,
+            seg_len: len,
+        };
         let mut notes = Notes::new();
-        if len <= 1 && seq == nxt - 1 {
-            notes.insert(Note::KeepAlive);
-        } else if len > 0 && seq.before(nxt) {
-            notes.insert(Note::Retransmission);
-        }
+        resend_notes(Some(nxt), &s, false, &mut notes);
         match self.against_window(from, seq) {
             WindowEdge::Beyond => notes.insert(Note::Unacceptable),
             edge => {
@@ -1250,16 +1253,11 @@ impl Observer {
                 {
                     notes.insert(Note::AcceptedInUnknownWindow);
                 }
-                // `old_text`, and the keep-alive's own test before it.
-                let end = seq + len;
-                if len == 0 {
-                    if notes.contains(Note::KeepAlive) && seq.before(rcv_nxt) {
-                        notes.insert(Note::Unacceptable);
-                    }
-                } else if end.before(rcv_nxt) {
+                // The keep-alive's own test, else `old_text`.
+                if len == 0 && notes.contains(Note::KeepAlive) && seq.before(rcv_nxt) {
                     notes.insert(Note::Unacceptable);
-                } else if end == rcv_nxt && notes.contains(Note::Retransmission) {
-                    notes.insert(Note::AcceptedAtEdge);
+                } else {
+                    self.old_text(from, &s, &mut notes);
                 }
             }
         }
@@ -2963,15 +2961,7 @@ impl Observer {
         // Retransmission and keep-alive notes (numbers only, no state).
         let fin_seq = s.seq + s.len;
         let mut fin_again = fin && me.fin_seq() == Some(fin_seq);
-        if let Some(nxt) = me.next_seq() {
-            if !fin && s.len <= 1 && s.seq == nxt - 1 {
-                notes.insert(Note::KeepAlive);
-            } else if (s.len > 0 && s.seq.before(nxt)) || fin_again {
-                notes.insert(Note::Retransmission);
-            }
-        } else if fin_again {
-            notes.insert(Note::Retransmission);
-        }
+        resend_notes(me.next_seq(), s, fin_again, notes);
 
         let mut state_from = self.state(from);
         let state_to = self.state(to);
@@ -3383,6 +3373,22 @@ impl Observer {
         } else {
             self.set(from, State::Closing, Cause::Delivered, t);
         }
+    }
+}
+
+/// The notes of a segment `s` whose sender has sent up to `next_seq`: a keep-alive
+/// (at most one byte, one below `SND.NXT`, no FIN), else a retransmission (text
+/// below `SND.NXT`, or the sender's FIN again: `fin_again`).
+fn resend_notes(next_seq: Option<SeqNum>, s: &Seg, fin_again: bool, notes: &mut Notes) {
+    let fin = s.flags.contains(TcpFlags::FIN);
+    if let Some(nxt) = next_seq {
+        if !fin && s.len <= 1 && s.seq == nxt - 1 {
+            notes.insert(Note::KeepAlive);
+        } else if (s.len > 0 && s.seq.before(nxt)) || fin_again {
+            notes.insert(Note::Retransmission);
+        }
+    } else if fin_again {
+        notes.insert(Note::Retransmission);
     }
 }
 
