@@ -287,10 +287,58 @@ struct Unacked {
     nextseq: u32,
 }
 
-/// The unacknowledged segments of both directions: a boxed slice whose first
-/// entries are in use, as many as the flows count ([`Flow::unacked`]), the rest
-/// room to grow. 16 bytes where a `Vec` takes 24: the flows already keep the
-/// length.
+/// Where one direction's unacknowledged segments lie, in numbers relative to the
+/// base it was worked out for: from `first`, the lowest relative `seq`, to
+/// `last`, the highest relative `nextseq`. Known only while every segment ends
+/// after it starts (none wraps past 2^32 relative); `first >= last` means not
+/// known. What bytes in flight need of a list out of order, and what tells an
+/// ACK that reaches none of the segments, without a walk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    base: u32,
+    first: u32,
+    last: u32,
+}
+
+impl Span {
+    /// Not known.
+    const UNKNOWN: Span = Span {
+        base: 0,
+        first: 1,
+        last: 0,
+    };
+
+    /// The span from `first` to `last` relative to `base` (one segment's `seq` and
+    /// `nextseq`); unknown unless `first < last`.
+    #[inline]
+    fn of(base: u32, first: u32, last: u32) -> Span {
+        Span { base, first, last }
+    }
+
+    /// `(first, last)` if known for `base`.
+    #[inline]
+    fn get(self, base: u32) -> Option<(u32, u32)> {
+        (self.base == base && self.first < self.last).then_some((self.first, self.last))
+    }
+
+    /// The span with one more segment, `seq` to `nextseq` relative to `base`:
+    /// unknown if this one was not known for `base` or the segment wraps.
+    #[inline]
+    fn with(self, base: u32, seq: u32, nextseq: u32) -> Span {
+        match self.get(base) {
+            Some((first, last)) if seq < nextseq => {
+                Span::of(base, first.min(seq), last.max(nextseq))
+            }
+            _ => Span::UNKNOWN,
+        }
+    }
+}
+
+/// The unacknowledged segments of both directions: a boxed slice whose entry 0
+/// holds both directions' [`Span`]s (once anything was remembered), the entries
+/// after it the segments, as many as the flows count ([`Flow::unacked`]), the
+/// rest room to grow. 16 bytes where a `Vec` takes 24: the flows already keep
+/// the length. Indices in the methods count the segments only.
 #[derive(Clone, Debug, Default)]
 struct UnackedList(Box<[Unacked]>);
 
@@ -298,35 +346,77 @@ impl UnackedList {
     /// Entry `i`.
     #[inline]
     fn get(&self, i: usize) -> Option<&Unacked> {
-        self.0.get(i)
+        self.0.get(i.checked_add(1)?)
     }
 
     /// Entry `i`, to change.
     #[inline]
     fn get_mut(&mut self, i: usize) -> Option<&mut Unacked> {
-        self.0.get_mut(i)
+        self.0.get_mut(i.checked_add(1)?)
     }
 
     /// The entries in `range`, empty when it lies outside.
     #[inline]
     fn slice(&self, range: core::ops::Range<usize>) -> &[Unacked] {
-        self.0.get(range).unwrap_or(&[])
+        let (Some(start), Some(end)) = (range.start.checked_add(1), range.end.checked_add(1))
+        else {
+            return &[];
+        };
+        self.0.get(start..end).unwrap_or(&[])
+    }
+
+    /// Direction `dir`'s span (unknown before anything was remembered).
+    #[inline]
+    fn span(&self, dir: usize) -> Span {
+        match self.0.first() {
+            Some(h) if dir == 0 => Span {
+                base: h.frame as u32,
+                first: h.seq,
+                last: h.nextseq,
+            },
+            Some(h) => Span {
+                base: (h.frame >> 32) as u32,
+                first: h.time as u32,
+                last: (h.time >> 32) as u32,
+            },
+            None => Span::UNKNOWN,
+        }
+    }
+
+    /// Sets direction `dir`'s span (nothing before anything was remembered).
+    #[inline]
+    fn set_span(&mut self, dir: usize, span: Span) {
+        if let Some(h) = self.0.first_mut() {
+            if dir == 0 {
+                h.frame = (h.frame & !u64::from(u32::MAX)) | u64::from(span.base);
+                h.seq = span.first;
+                h.nextseq = span.last;
+            } else {
+                h.frame = (h.frame & u64::from(u32::MAX)) | u64::from(span.base) << 32;
+                h.time = u64::from(span.first) | u64::from(span.last) << 32;
+            }
+        }
     }
 
     /// Inserts `u` at `at` among the first `used` entries (`at` ≤ `used`), moving
     /// those from `at` up by one, and makes room (twice as much, at least 4) when
     /// the slice is full.
     fn insert(&mut self, used: usize, at: usize, u: Unacked) {
-        if used >= self.0.len() {
-            let room = (self.0.len() * 2).max(4);
-            let mut grown = Vec::with_capacity(room);
-            grown.extend_from_slice(self.slice(0..used));
-            grown.resize(room, Unacked::default());
+        let room = self.0.len().saturating_sub(1);
+        if used >= room {
+            let room = (room * 2).max(4);
+            let mut grown = Vec::with_capacity(room + 1);
+            match self.0.first() {
+                Some(_) => grown.extend_from_slice(self.0.get(..=used).unwrap_or(&[])),
+                None => grown.push(Unacked::default()),
+            }
+            grown.resize(room + 1, Unacked::default());
+            // (A new header, all zeros, knows neither span.)
             self.0 = grown.into_boxed_slice();
         }
         // The entries from `at` move up over the spare one at `used`, and `u`
         // takes the place of the first.
-        if let Some(moved) = self.0.get_mut(at..=used) {
+        if let Some(moved) = self.0.get_mut(at + 1..=used + 1) {
             moved.copy_within(0..used - at, 1);
             if let Some(first) = moved.first_mut() {
                 *first = u;
@@ -337,8 +427,8 @@ impl UnackedList {
     /// Removes the entries in `range` from the first `used`, moving those after
     /// it down.
     fn remove(&mut self, used: usize, range: core::ops::Range<usize>) {
-        if range.start <= range.end && range.end <= used && used <= self.0.len() {
-            self.0.copy_within(range.end..used, range.start);
+        if range.start <= range.end && range.end <= used && used < self.0.len() {
+            self.0.copy_within(range.end + 1..used + 1, range.start + 1);
         }
     }
 }
@@ -506,6 +596,19 @@ fn since(last: u64, age: u32, now: u64) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+/// `span` (lowest start, highest end; `None` for no segment) with one more
+/// segment, `seq` to `nextseq`; once one wraps, `(1, 0)` for good (a span
+/// not known).
+#[inline]
+fn widen(span: Option<(u32, u32)>, seq: u32, nextseq: u32) -> Option<(u32, u32)> {
+    match span {
+        Some((first, last)) if first >= last => span,
+        _ if seq >= nextseq => Some((1, 0)),
+        None => Some((seq, nextseq)),
+        Some((first, last)) => Some((first.min(seq), last.max(nextseq))),
+    }
+}
+
 /// `GT_SEQ(a, b)`: `a` after `b` in serial arithmetic.
 #[inline]
 fn gt(a: u32, b: u32) -> bool {
@@ -596,6 +699,23 @@ impl ConnAnalysis {
             self.syn_rtt & !RTT_KNOWN
         } else {
             0
+        }
+    }
+
+    /// Debug builds (tests, fuzzing): each direction's span, where known, is
+    /// exactly what a walk over its segments finds.
+    #[cfg(debug_assertions)]
+    fn check_spans(&self) {
+        let n0 = self.flows[0].unacked as usize;
+        let n1 = self.flows[1].unacked as usize;
+        for (dir, range) in [(0, 0..n0), (1, n0..n0 + n1)] {
+            let base = self.flows[dir].base;
+            if let Some(span) = self.segments.span(dir).get(base) {
+                let walked = self.segments.slice(range).iter().fold(None, |span, u| {
+                    widen(span, u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base))
+                });
+                assert_eq!(walked, Some(span), "direction {dir}'s span");
+            }
         }
     }
 
@@ -856,9 +976,15 @@ impl ConnAnalysis {
                 seq,
                 nextseq,
             };
+            let span = if fwd.unacked == 0 {
+                Span::of(base, rel_seq, rel_nextseq)
+            } else {
+                self.segments.span(dir).with(base, rel_seq, rel_nextseq)
+            };
             let used = fwd.unacked as usize + rev.unacked as usize;
             let at = if dir == 0 { fwd_range.end } else { used };
             self.segments.insert(used, at, u);
+            self.segments.set_span(dir, span);
             fwd.unacked += 1;
         }
         // `nextseq` (and its time) only moves forward; a zero-window probe does not
@@ -884,7 +1010,17 @@ impl ConnAnalysis {
         let mut acked: Option<(u64, u64)> = None;
         let mut trimmed = false;
         let (_, rev_range) = ranges(fwd, rev);
-        if !rev_range.is_empty() {
+        let rev_dir = 1 - dir;
+        // An ACK that reaches none of the peer's segments (each starts at or after
+        // `ack` and ends less than 2^31 after it, so that each comparison below
+        // keeps it as it is) leaves them alone: no walk.
+        let rel_ack = ack.wrapping_sub(rev.base);
+        let reaches_none = self
+            .segments
+            .span(rev_dir)
+            .get(rev.base)
+            .is_some_and(|(first, last)| rel_ack <= first && last - rel_ack < 1 << 31);
+        if !rev_range.is_empty() && !reaches_none {
             // The peer's segments move down over the removed ones; the gap left
             // at the end of its range closes once.
             let mut kept = rev_range.start;
@@ -893,7 +1029,6 @@ impl ConnAnalysis {
             // if the list ends less than 2^31 after `ack` (so that the sequence
             // comparisons above agree with the relative order).
             let base = rev.base;
-            let rel_ack = ack.wrapping_sub(base);
             let rel_last = rev_range
                 .end
                 .checked_sub(1)
@@ -903,6 +1038,8 @@ impl ConnAnalysis {
             // holds for each of them: not reached, not trimmed, kept.)
             let can_stop = rev.ordered() && rel_last >= rel_ack && rel_last - rel_ack < 1 << 31;
             let mut stop = rev_range.end;
+            // The span of the segments kept, worked out on the way.
+            let mut span: Option<(u32, u32)> = None;
             // (Direction 0's segments are already in place when direction 1 is
             // walked; direction 1's move after direction 0's walk.)
             for i in rev_range.clone() {
@@ -932,7 +1069,22 @@ impl ConnAnalysis {
                         *slot = u;
                     }
                 }
+                if keep {
+                    span = widen(span, u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
+                }
                 kept += usize::from(keep);
+            }
+            // The segments from `stop` on, in order: the first starts lowest, the
+            // last ends highest.
+            if stop < rev_range.end {
+                let ends = self
+                    .segments
+                    .get(stop)
+                    .zip(self.segments.get(rev_range.end - 1));
+                if let Some((f, l)) = ends {
+                    span = widen(span, f.seq.wrapping_sub(base), f.nextseq.wrapping_sub(base));
+                    span = widen(span, l.seq.wrapping_sub(base), l.nextseq.wrapping_sub(base));
+                }
             }
             // The segments from `stop` on stay, moved down over the removed ones.
             let used = fwd.unacked as usize + rev.unacked as usize;
@@ -940,6 +1092,8 @@ impl ConnAnalysis {
                 self.segments.remove(used, kept..stop);
             }
             rev.unacked = (kept - rev_range.start + (rev_range.end - stop)) as u32;
+            let span = span.map_or(Span::UNKNOWN, |(first, last)| Span::of(base, first, last));
+            self.segments.set_span(rev_dir, span);
         }
         // Removing segments keeps the order; moving a start may not.
         if trimmed {
@@ -963,28 +1117,36 @@ impl ConnAnalysis {
             let (range, _) = ranges(fwd, rev);
             let mine = self.segments.slice(range);
             let ends = if fwd.ordered() {
-                mine.first().zip(mine.last())
+                // In order: the span is the first start to the last end.
+                mine.first()
+                    .zip(mine.last())
+                    .map(|(f, l)| (f.seq.wrapping_sub(base), l.nextseq.wrapping_sub(base)))
             } else {
-                None
+                self.segments.span(dir).get(base)
             };
             match ends {
-                // In order: the span is the first start to the last end.
-                Some((f, l)) => {
-                    first = f.seq.wrapping_sub(base);
-                    last = l.nextseq.wrapping_sub(base);
-                }
+                Some(ends) => (first, last) = ends,
                 None => {
-                    // The walk, which also finds out whether the list is in order.
+                    // The walk, which also finds out whether the list is in order
+                    // and keeps the span for the next segments.
                     let mut ordered = true;
+                    let mut wraps = false;
                     let mut previous = (0u32, 0u32);
                     for u in mine {
                         let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
                         ordered &= s >= previous.0 && n >= previous.1 && s < n;
+                        wraps |= s >= n;
                         previous = (s, n);
                         first = first.min(s);
                         last = last.max(n);
                     }
                     fwd.set_bif(ORDERED, ordered);
+                    let span = if wraps {
+                        Span::UNKNOWN
+                    } else {
+                        Span::of(base, first, last)
+                    };
+                    self.segments.set_span(dir, span);
                 }
             }
             let mut in_flight = last.wrapping_sub(first) as i64;
@@ -1044,6 +1206,8 @@ impl ConnAnalysis {
             }
         }
 
+        #[cfg(debug_assertions)]
+        self.check_spans();
         a.flags = flags;
         let first_rtt = self.first_rtt();
         a.initial_rtt = (first_rtt != 0).then(|| Duration::from_nanos(first_rtt));
@@ -1092,7 +1256,7 @@ mod flow_tests {
 
 #[cfg(test)]
 mod unacked_list_tests {
-    use super::{Unacked, UnackedList};
+    use super::{Span, Unacked, UnackedList};
     use alloc::vec::Vec;
 
     fn entry(n: u32) -> Unacked {
@@ -1130,11 +1294,71 @@ mod unacked_list_tests {
                 model.insert(at, entry(n));
             }
             assert_eq!(list.slice(0..model.len()), model.as_slice(), "step {step}");
-            assert!(list.0.len() >= model.len());
+            assert!(list.0.len() > model.len());
+            // The header (entry 0) is left alone by every insert and removal.
+            if step == 0 {
+                list.set_span(0, SPAN_0);
+                list.set_span(1, SPAN_1);
+            }
+            assert_eq!(list.span(0), SPAN_0, "step {step}");
+            assert_eq!(list.span(1), SPAN_1, "step {step}");
         }
         assert!(model.len() > 100, "the test grew the list");
-        // Room doubles from 4: 4, 8, …, the first power of two past the most used.
-        assert!(list.0.len().is_power_of_two() && list.0.len() >= 4);
+        // Room doubles from 4: 4, 8, …, the first power of two past the most used,
+        // after the header.
+        let room = list.0.len() - 1;
+        assert!(room.is_power_of_two() && room >= 4);
+    }
+
+    const SPAN_0: Span = Span {
+        base: 0xdead_beef,
+        first: 7,
+        last: u32::MAX,
+    };
+    const SPAN_1: Span = Span {
+        base: u32::MAX,
+        first: 0x8000_0000,
+        last: 0x8000_0001,
+    };
+
+    /// Each direction's span reads back as set, whatever the other's, and an
+    /// empty list knows none (setting one changes nothing there).
+    #[test]
+    fn spans_read_back_apart() {
+        let mut list = UnackedList::default();
+        list.set_span(0, SPAN_0);
+        assert_eq!(list.span(0), Span::UNKNOWN);
+        list.insert(0, 0, entry(1));
+        assert_eq!(list.span(0).get(0), None);
+        assert_eq!(list.span(1).get(0), None);
+        list.set_span(1, SPAN_1);
+        list.set_span(0, SPAN_0);
+        assert_eq!((list.span(0), list.span(1)), (SPAN_0, SPAN_1));
+        list.set_span(1, Span::UNKNOWN);
+        assert_eq!((list.span(0), list.span(1)), (SPAN_0, Span::UNKNOWN));
+        list.set_span(0, SPAN_1);
+        list.set_span(1, SPAN_0);
+        assert_eq!((list.span(0), list.span(1)), (SPAN_1, SPAN_0));
+        assert_eq!(list.slice(0..1), &[entry(1)]);
+    }
+
+    /// A span is known for its own base only, and only while it starts before
+    /// it ends; a segment widens it, one that wraps makes it unknown.
+    #[test]
+    fn span_known_for_its_base() {
+        let span = Span::of(100, 10, 20);
+        assert_eq!(span.get(100), Some((10, 20)));
+        assert_eq!(span.get(101), None);
+        assert_eq!(Span::of(100, 20, 20).get(100), None);
+        assert_eq!(span.with(100, 5, 15).get(100), Some((5, 20)));
+        assert_eq!(span.with(100, 12, 30).get(100), Some((10, 30)));
+        assert_eq!(span.with(100, 30, 5).get(100), None);
+        assert_eq!(span.with(101, 12, 30).get(101), None);
+        assert_eq!(super::widen(None, 3, 4), Some((3, 4)));
+        assert_eq!(super::widen(Some((3, 4)), 1, 9), Some((1, 9)));
+        assert_eq!(super::widen(Some((3, 4)), 9, 1), Some((1, 0)));
+        assert_eq!(super::widen(Some((1, 0)), 5, 6), Some((1, 0)));
+        assert_eq!(super::widen(None, 5, 5), Some((1, 0)));
     }
 
     /// Out-of-range requests change nothing and do not panic.
@@ -1144,6 +1368,7 @@ mod unacked_list_tests {
         list.insert(0, 0, entry(1));
         list.insert(1, 1, entry(2));
         list.remove(2, 5..9);
+        list.remove(9, 0..1);
         assert_eq!(list.slice(0..2), &[entry(1), entry(2)]);
         assert!(list.slice(3..9).is_empty());
         assert_eq!(list.get(7), None);
