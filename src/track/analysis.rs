@@ -684,6 +684,22 @@ impl ConnAnalysis {
         }
     }
 
+    /// Entries the unacknowledged segments' list holds on the heap (its header
+    /// included), for tests.
+    #[cfg(test)]
+    pub(crate) fn unacked_room(&self) -> usize {
+        self.segments.0.len()
+    }
+
+    /// Gives the unacknowledged segments' list's memory back if it holds none
+    /// (the tracker's call, once a connection is over: it may still see
+    /// segments, but seldom new data).
+    pub(crate) fn release_unacked(&mut self) {
+        if self.flows[0].unacked == 0 && self.flows[1].unacked == 0 {
+            self.segments = UnackedList::default();
+        }
+    }
+
     /// The raw base of direction `dir` (0 or 1), if set.
     pub(crate) fn base(&self, dir: usize) -> Option<u32> {
         self.flows

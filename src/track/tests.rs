@@ -893,6 +893,10 @@ fn unacked_segments_count_what_is_not_yet_acknowledged() {
     }
     assert_eq!(unacked(&t, Side::Client), 3);
     assert_eq!(unacked(&t, Side::Server), 0);
+    let room = |t: &Tracker| t.connection(id).expect("tracked").analysis.unacked_room();
+    // The SYN was acknowledged by the SYN,ACK: the list had gone and came back
+    // for the data, with room for four after its header.
+    assert_eq!(room(&t), 5);
     // ACKs of the first two, then of the third.
     for (ack, left) in [(121, 1), (131, 0)] {
         frame += 1;
@@ -903,7 +907,21 @@ fn unacked_segments_count_what_is_not_yet_acknowledged() {
             &datagram(s, c, 501, ack, TcpFlags::ACK, 0),
         );
         assert_eq!(unacked(&t, Side::Client), left, "after ACK {ack}");
+        assert_eq!(room(&t), 5, "after ACK {ack}");
     }
+    // The close: the list keeps its memory until the connection is over with
+    // nothing left unacknowledged.
+    let fin = TcpFlags::FIN | TcpFlags::ACK;
+    for (from, to, seq, ack, flags, held) in [
+        (c, s, 131, 501, fin, 5),
+        (s, c, 501, 132, fin, 5),
+        (c, s, 132, 502, TcpFlags::ACK, 0),
+    ] {
+        frame += 1;
+        track(&mut t, frame, 1, &datagram(from, to, seq, ack, flags, 0));
+        assert_eq!(room(&t), held, "after frame {frame}");
+    }
+    assert_eq!(unacked(&t, Side::Client) + unacked(&t, Side::Server), 0);
 }
 
 /// Feeds the server's side of a connection whose capture starts mid-stream

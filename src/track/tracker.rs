@@ -145,7 +145,7 @@ pub(crate) const EXTRA_SIZE: usize = core::mem::size_of::<Extra>();
 /// IPv4 (see the `per_connection_memory` test; [`Tracker`] has the figures).
 #[derive(Clone, Debug)]
 pub struct Connection {
-    analysis: ConnAnalysis,
+    pub(super) analysis: ConnAnalysis,
     observer: Observer,
     stream: u64,
     /// Capture time of the first segment (ns).
@@ -1189,7 +1189,13 @@ impl Tracker {
         conn.states[0] |= states[0].bits();
         conn.states[1] |= states[1].bits();
         let stream = conn.stream;
-        let list = if conn.is_over() { CLOSING } else { LIVE };
+        let list = if conn.is_over() {
+            // A connection over holds no memory for an empty list.
+            conn.analysis.release_unacked();
+            CLOSING
+        } else {
+            LIVE
+        };
         let at_tail = self
             .lists
             .get(usize::from(list))
