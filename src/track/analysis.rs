@@ -596,19 +596,6 @@ fn since(last: u64, age: u32, now: u64) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-/// `span` (lowest start, highest end; `None` for no segment) with one more
-/// segment, `seq` to `nextseq`; once one wraps, `(1, 0)` for good (a span
-/// not known).
-#[inline]
-fn widen(span: Option<(u32, u32)>, seq: u32, nextseq: u32) -> Option<(u32, u32)> {
-    match span {
-        Some((first, last)) if first >= last => span,
-        _ if seq >= nextseq => Some((1, 0)),
-        None => Some((seq, nextseq)),
-        Some((first, last)) => Some((first.min(seq), last.max(nextseq))),
-    }
-}
-
 /// `GT_SEQ(a, b)`: `a` after `b` in serial arithmetic.
 #[inline]
 fn gt(a: u32, b: u32) -> bool {
@@ -727,10 +714,15 @@ impl ConnAnalysis {
         for (dir, range) in [(0, 0..n0), (1, n0..n0 + n1)] {
             let base = self.flows[dir].base;
             if let Some(span) = self.segments.span(dir).get(base) {
-                let walked = self.segments.slice(range).iter().fold(None, |span, u| {
-                    widen(span, u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base))
-                });
-                assert_eq!(walked, Some(span), "direction {dir}'s span");
+                let segments = self.segments.slice(range);
+                let rel = |u: &Unacked| (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
+                assert!(
+                    segments.iter().map(rel).all(|(s, n)| s < n),
+                    "direction {dir}: a span known with a wrapping segment"
+                );
+                let first = segments.iter().map(|u| rel(u).0).min();
+                let last = segments.iter().map(|u| rel(u).1).max();
+                assert_eq!(first.zip(last), Some(span), "direction {dir}'s span");
             }
         }
     }
@@ -1055,7 +1047,8 @@ impl ConnAnalysis {
             let can_stop = rev.ordered() && rel_last >= rel_ack && rel_last - rel_ack < 1 << 31;
             let mut stop = rev_range.end;
             // The span of the segments kept, worked out on the way.
-            let mut span: Option<(u32, u32)> = None;
+            // (Nothing kept leaves `first >= last`: not known.)
+            let (mut first, mut last, mut wraps) = (u32::MAX, 0u32, false);
             // (Direction 0's segments are already in place when direction 1 is
             // walked; direction 1's move after direction 0's walk.)
             for i in rev_range.clone() {
@@ -1086,7 +1079,10 @@ impl ConnAnalysis {
                     }
                 }
                 if keep {
-                    span = widen(span, u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
+                    let (s, n) = (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
+                    first = first.min(s);
+                    last = last.max(n);
+                    wraps |= s >= n;
                 }
                 kept += usize::from(keep);
             }
@@ -1098,8 +1094,8 @@ impl ConnAnalysis {
                     .get(stop)
                     .zip(self.segments.get(rev_range.end - 1));
                 if let Some((f, l)) = ends {
-                    span = widen(span, f.seq.wrapping_sub(base), f.nextseq.wrapping_sub(base));
-                    span = widen(span, l.seq.wrapping_sub(base), l.nextseq.wrapping_sub(base));
+                    first = first.min(f.seq.wrapping_sub(base));
+                    last = last.max(l.nextseq.wrapping_sub(base));
                 }
             }
             // The segments from `stop` on stay, moved down over the removed ones.
@@ -1108,7 +1104,11 @@ impl ConnAnalysis {
                 self.segments.remove(used, kept..stop);
             }
             rev.unacked = (kept - rev_range.start + (rev_range.end - stop)) as u32;
-            let span = span.map_or(Span::UNKNOWN, |(first, last)| Span::of(base, first, last));
+            let span = if wraps {
+                Span::UNKNOWN
+            } else {
+                Span::of(base, first, last)
+            };
             self.segments.set_span(rev_dir, span);
         }
         // Removing segments keeps the order; moving a start may not.
@@ -1370,11 +1370,6 @@ mod unacked_list_tests {
         assert_eq!(span.with(100, 12, 30).get(100), Some((10, 30)));
         assert_eq!(span.with(100, 30, 5).get(100), None);
         assert_eq!(span.with(101, 12, 30).get(101), None);
-        assert_eq!(super::widen(None, 3, 4), Some((3, 4)));
-        assert_eq!(super::widen(Some((3, 4)), 1, 9), Some((1, 9)));
-        assert_eq!(super::widen(Some((3, 4)), 9, 1), Some((1, 0)));
-        assert_eq!(super::widen(Some((1, 0)), 5, 6), Some((1, 0)));
-        assert_eq!(super::widen(None, 5, 5), Some((1, 0)));
     }
 
     /// Out-of-range requests change nothing and do not panic.
