@@ -1254,7 +1254,7 @@ impl Observer {
                     notes.insert(Note::AcceptedInUnknownWindow);
                 }
                 // The keep-alive's own test, else `old_text`.
-                if len == 0 && notes.contains(Note::KeepAlive) && seq.before(rcv_nxt) {
+                if notes.contains(Note::KeepAlive) && len == 0 && seq.before(rcv_nxt) {
                     notes.insert(Note::Unacceptable);
                 } else {
                     self.old_text(from, &s, &mut notes);
@@ -3382,9 +3382,11 @@ impl Observer {
 fn resend_notes(next_seq: Option<SeqNum>, s: &Seg, fin_again: bool, notes: &mut Notes) {
     let fin = s.flags.contains(TcpFlags::FIN);
     if let Some(nxt) = next_seq {
-        if !fin && s.len <= 1 && s.seq == nxt - 1 {
+        // (The rare conditions first: a test of the length alone would be a
+        // branch hard to predict, data and ACKs taking turns.)
+        if s.seq == nxt - 1 && s.len <= 1 && !fin {
             notes.insert(Note::KeepAlive);
-        } else if (s.len > 0 && s.seq.before(nxt)) || fin_again {
+        } else if (s.seq.before(nxt) && s.len > 0) || fin_again {
             notes.insert(Note::Retransmission);
         }
     } else if fin_again {

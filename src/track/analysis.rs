@@ -739,15 +739,15 @@ impl ConnAnalysis {
         let (seq, ack, len, now) = (s.seq, s.ack, s.len, s.time);
         let window = u32::from(s.window);
 
-        // Capture time moves on: every age grows by the step.
-        if now > self.last {
-            let step = u32::try_from(now - self.last).unwrap_or(u32::MAX);
-            for f in &mut self.flows {
-                f.last_age = f.last_age.saturating_add(step);
-                f.nextseq_age = f.nextseq_age.saturating_add(step);
-            }
-            self.last = now;
+        // Capture time moves on: every age grows by the step (none when the time
+        // stands still or goes back; without a branch, which segments sharing
+        // a timestamp would make hard to predict).
+        let step = u32::try_from(now.saturating_sub(self.last)).unwrap_or(u32::MAX);
+        for f in &mut self.flows {
+            f.last_age = f.last_age.saturating_add(step);
+            f.nextseq_age = f.nextseq_age.saturating_add(step);
         }
+        self.last = self.last.max(now);
         let age_now = u32::try_from(self.last - now).unwrap_or(u32::MAX);
         let first_rtt = self.first_rtt();
         let last = self.last;
@@ -816,7 +816,9 @@ impl ConnAnalysis {
                 fwd.set_bif(VALID_BIF, false);
             }
             // A4 KEEP_ALIVE: `seglen <= 1 && seq == fwd->nextseq - 1`, no SYN/FIN/RST.
-            if len <= 1 && seq == fwd.nextseq.wrapping_sub(1) && !sfr {
+            // (The rare condition first: `len <= 1` alone, true of every ACK,
+            // would be a branch hard to predict.)
+            if seq == fwd.nextseq.wrapping_sub(1) && len <= 1 && !sfr {
                 flags |= AnalysisFlags::KEEP_ALIVE;
             }
             // A5 WINDOW_UPDATE: no payload, a non-zero window that differs from the

@@ -1974,3 +1974,79 @@ fn ack_of_a_lone_segment_that_wraps() {
     assert_eq!((before, after), (1, 0));
     assert_eq!(analysis.acks_frame, Some(sent));
 }
+
+/// The options as a plain walk reads them: the last window scale, timestamps
+/// and SACK option of the well-formed ones before the first error.
+fn options_walked(raw: &[u8]) -> (crate::segment::SynOptions, Vec<(SeqNum, SeqNum)>) {
+    use crate::wire::{TcpOption, TcpOptionsIter};
+    let mut options = crate::segment::SynOptions::default();
+    let mut sack = Vec::new();
+    for option in TcpOptionsIter::new(raw).map_while(Result::ok) {
+        match option {
+            TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
+            TcpOption::Timestamps { value, echo_reply } => {
+                options.timestamps = Some((value, echo_reply))
+            }
+            TcpOption::Sack(blocks) => sack = blocks.iter().collect(),
+            _ => {}
+        }
+    }
+    (options, sack)
+}
+
+/// The tracker reads Linux's two layouts at once (NOP, NOP, timestamps, then
+/// perhaps NOP, NOP, SACK to the end) and walks anything else: both readings
+/// agree with a plain walk on those layouts, on their near misses (a SACK
+/// length that disagrees with the bytes, 0 or 5 blocks, bytes after the SACK,
+/// a length-12 timestamps option) and on other orders.
+#[test]
+fn options_read_at_once_agree_with_a_walk() {
+    let ts = [1, 1, 8, 10, 0, 0, 0, 7, 0x80, 0, 0, 9];
+    let block = |l: u32, r: u32| {
+        let mut b = Vec::from(l.to_be_bytes());
+        b.extend_from_slice(&r.to_be_bytes());
+        b
+    };
+    let blocks: Vec<u8> = [(100, 200), (300, 400), (u32::MAX - 5, 10), (7, 8)]
+        .iter()
+        .flat_map(|&(l, r)| block(l, r))
+        .collect();
+    let mut layouts: Vec<Vec<u8>> = vec![
+        vec![],
+        ts.to_vec(),
+        vec![1, 1, 8, 12, 0, 0, 0, 7, 0, 0, 0, 9],
+        vec![8, 10, 0, 0, 0, 7, 0, 0, 0, 9, 1, 1],
+        vec![
+            2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7,
+        ],
+        vec![1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2],
+    ];
+    for n in 0..=4usize {
+        for len_delta in [0i32, -8, 8, -1, 1] {
+            let data = &blocks[..8 * n];
+            let len = (2 + data.len() as i32 + len_delta).clamp(0, 255) as u8;
+            let mut raw = ts.to_vec();
+            raw.extend_from_slice(&[1, 1, 5, len]);
+            raw.extend_from_slice(data);
+            layouts.push(raw.clone());
+            // Something after the SACK.
+            raw.extend_from_slice(&[1, 3, 3, 2]);
+            layouts.push(raw);
+        }
+    }
+    // The SACK first, the timestamps after it.
+    let mut other = vec![1, 1, 5, 18];
+    other.extend_from_slice(&blocks[..16]);
+    other.extend_from_slice(&ts);
+    layouts.push(other);
+    let mut sacks = 0;
+    for raw in &layouts {
+        let (options, sack, len) = super::tracker::read_options(raw);
+        let (walked, walked_sack) = options_walked(raw);
+        assert_eq!(options, walked, "{raw:?}");
+        assert_eq!(&sack[..len], walked_sack.as_slice(), "{raw:?}");
+        sacks += usize::from(len > 0);
+    }
+    // The layouts include well-formed SACKs of one to four blocks.
+    assert!(sacks >= 8, "{sacks} layouts with SACK blocks");
+}

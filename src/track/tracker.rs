@@ -16,8 +16,9 @@ use crate::flags::TcpFlags;
 use crate::segment::{Segment, SynOptions};
 use crate::seq::SeqNum;
 use crate::state::{Observation, Observer, Side, State};
+use crate::wire::option_kind::{NOP, SACK, TIMESTAMPS};
 use crate::wire::{CutTcp, DecodedSegment};
-use crate::wire::{MAX_SACK_BLOCKS, TcpOption};
+use crate::wire::{MAX_SACK_BLOCKS, SackBlocks, TcpOption, TcpOptionsIter};
 
 /// How the tracker bounds its memory and when connections expire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -298,6 +299,71 @@ impl Connection {
         let over = |s: State| matches!(s, State::Closed | State::TimeWait | State::Listen);
         over(self.observer.state(Side::Client)) && over(self.observer.state(Side::Server))
     }
+}
+
+/// What the tracker reads of a segment's options: the window scale and
+/// timestamps (the observer's; MSS and SACK-permitted left unset) and the last
+/// SACK option's blocks, as many as the array's first `len` entries.
+pub(super) fn read_options(raw: &[u8]) -> (SynOptions, [(SeqNum, SeqNum); MAX_SACK_BLOCKS], usize) {
+    let mut options = SynOptions::default();
+    let mut sack_blocks = None;
+    // Linux's layouts are read at once: every segment after the handshake
+    // carries NOP, NOP, timestamps (`tcp_parse_aligned_timestamp`), then perhaps
+    // NOP, NOP and SACK blocks to the end; so is no option at all. Anything else
+    // is walked.
+    let walk = match *raw {
+        [] => false,
+        [
+            NOP,
+            NOP,
+            TIMESTAMPS,
+            10,
+            a,
+            b,
+            c,
+            d,
+            e,
+            f,
+            g,
+            h,
+            ref rest @ ..,
+        ] => {
+            options.timestamps = Some((
+                u32::from_be_bytes([a, b, c, d]),
+                u32::from_be_bytes([e, f, g, h]),
+            ));
+            match *rest {
+                [] => false,
+                [NOP, NOP, SACK, len, ref blocks @ ..] if usize::from(len) == blocks.len() + 2 => {
+                    sack_blocks = SackBlocks::from_bytes(blocks);
+                    sack_blocks.is_none()
+                }
+                _ => true,
+            }
+        }
+        _ => true,
+    };
+    if walk {
+        for option in TcpOptionsIter::new(raw).map_while(Result::ok) {
+            match option {
+                TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
+                TcpOption::Timestamps { value, echo_reply } => {
+                    options.timestamps = Some((value, echo_reply))
+                }
+                TcpOption::Sack(blocks) => sack_blocks = Some(blocks),
+                _ => {}
+            }
+        }
+    }
+    let mut sack = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
+    let mut len = 0;
+    if let Some(blocks) = sack_blocks {
+        for (d, b) in sack.iter_mut().zip(blocks.iter()) {
+            *d = b;
+        }
+        len = blocks.len();
+    }
+    (options, sack, len)
 }
 
 const NIL: u32 = u32::MAX;
@@ -886,45 +952,8 @@ impl Tracker {
         time: Duration,
         packet: &DecodedSegment<'_>,
     ) -> TrackedSegment {
-        // One walk over the options.
         let header = &packet.header;
-        let mut options = SynOptions::default();
-        let mut sack = [(SeqNum(0), SeqNum(0)); MAX_SACK_BLOCKS];
-        let mut sack_len = 0;
-        // Linux's layout of every segment after the handshake (NOP, NOP,
-        // timestamps; `tcp_parse_aligned_timestamp`) and no options at all are
-        // read at once; anything else is walked.
-        let raw = header.options_slice();
-        let walk = match *raw {
-            [] => false,
-            [1, 1, 8, 10, a, b, c, d, e, f, g, h] => {
-                options.timestamps = Some((
-                    u32::from_be_bytes([a, b, c, d]),
-                    u32::from_be_bytes([e, f, g, h]),
-                ));
-                false
-            }
-            _ => true,
-        };
-        if walk {
-            for option in header.options().map_while(Result::ok) {
-                // (The observer reads the window scale and timestamps only;
-                // MSS and SACK-permitted are left unset.)
-                match option {
-                    TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
-                    TcpOption::Timestamps { value, echo_reply } => {
-                        options.timestamps = Some((value, echo_reply))
-                    }
-                    TcpOption::Sack(blocks) => {
-                        for (d, b) in sack.iter_mut().zip(blocks.iter()) {
-                            *d = b;
-                        }
-                        sack_len = blocks.len();
-                    }
-                    _ => {}
-                }
-            }
-        }
+        let (options, sack, sack_len) = read_options(header.options_slice());
         let segment = Segment {
             seq: header.sequence_number(),
             ack: header.acknowledgment_number(),
