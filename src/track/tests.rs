@@ -1975,6 +1975,18 @@ fn ack_of_a_lone_segment_that_wraps() {
     assert_eq!(analysis.acks_frame, Some(sent));
 }
 
+/// A list holding a segment that wraps past 2^32 relative keeps no span, even
+/// after a full walk of an ACK that keeps it (the debug check would find the
+/// span wrong): the client's segment from relative 2^32 − 10 to 10, then one
+/// from 50 to 60; the server acknowledges relative 2^32 − 20, before both, and
+/// Wireshark's comparisons keep both.
+#[test]
+fn ack_walk_keeps_a_wrapping_segment_and_no_span() {
+    let segments = [(u32::MAX - 9, 20), (50, 10)];
+    let (before, after, _, analysis) = ack_walk(&segments, u32::MAX - 19);
+    assert_eq!((before, after, analysis.acks_frame), (2, 2, None));
+}
+
 /// The options as a plain walk reads them: the last window scale, timestamps
 /// and SACK option of the well-formed ones before the first error.
 fn options_walked(raw: &[u8]) -> (crate::segment::SynOptions, Vec<(SeqNum, SeqNum)>) {
@@ -2022,7 +2034,8 @@ fn options_read_at_once_agree_with_a_walk() {
         vec![1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2],
     ];
     for n in 0..=4usize {
-        for len_delta in [0i32, -8, 8, -1, 1] {
+        // (The length right, 8 off, 1 off, and twice the blocks' bytes.)
+        for len_delta in [0i32, -8, 8, -1, 1, 8 * n as i32 - 2] {
             let data = &blocks[..8 * n];
             let len = (2 + data.len() as i32 + len_delta).clamp(0, 255) as u8;
             let mut raw = ts.to_vec();
