@@ -75,7 +75,9 @@ fn handshake(t: &mut Tracker, frame: &mut u64, secs: u64, port: u16) -> ConnId {
 /// a heap block with its addresses (and room for counter carries), counted here
 /// as glibc's malloc allocates it. The unacknowledged-segment list lives on the
 /// heap and is not counted: 24 bytes per remembered segment, capped per
-/// direction by `max_unacked_segments`. Zeek's bookkeeping (opt-in) is counted
+/// direction by `max_unacked_segments`, after a 24-byte header (the directions'
+/// spans), room for four at least; a connection that is over holds none once
+/// nothing is left unacknowledged. Zeek's bookkeeping (opt-in) is counted
 /// apart.
 #[test]
 fn per_connection_memory() {
