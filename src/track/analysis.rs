@@ -287,58 +287,52 @@ struct Unacked {
     nextseq: u32,
 }
 
-/// Where one direction's unacknowledged segments lie, in numbers relative to the
-/// base it was worked out for: from `first`, the lowest relative `seq`, to
-/// `last`, the highest relative `nextseq`. Known only while every segment ends
-/// after it starts (none wraps past 2^32 relative); `first >= last` means not
+/// Where one direction's unacknowledged segments lie, in numbers relative to its
+/// base: from `first`, the lowest relative `seq`, to `last`, the highest
+/// relative `nextseq`. Known only while every segment ends after it starts (none
+/// wraps past 2^32 relative) and the base stays; `first >= last` means not
 /// known. What bytes in flight need of a list out of order, and what tells an
 /// ACK that reaches none of the segments, without a walk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Span {
-    base: u32,
     first: u32,
     last: u32,
 }
 
 impl Span {
     /// Not known.
-    const UNKNOWN: Span = Span {
-        base: 0,
-        first: 1,
-        last: 0,
-    };
+    const UNKNOWN: Span = Span { first: 1, last: 0 };
 
-    /// The span from `first` to `last` relative to `base` (one segment's `seq` and
+    /// The span from `first` to `last` (one segment's relative `seq` and
     /// `nextseq`); unknown unless `first < last`.
     #[inline]
-    fn of(base: u32, first: u32, last: u32) -> Span {
-        Span { base, first, last }
+    fn of(first: u32, last: u32) -> Span {
+        Span { first, last }
     }
 
-    /// `(first, last)` if known for `base`.
+    /// `(first, last)` if known.
     #[inline]
-    fn get(self, base: u32) -> Option<(u32, u32)> {
-        (self.base == base && self.first < self.last).then_some((self.first, self.last))
+    fn get(self) -> Option<(u32, u32)> {
+        (self.first < self.last).then_some((self.first, self.last))
     }
 
-    /// The span with one more segment, `seq` to `nextseq` relative to `base`:
-    /// unknown if this one was not known for `base` or the segment wraps.
+    /// The span with one more segment, relative `seq` to `nextseq`: unknown if
+    /// this one was not known or the segment wraps.
     #[inline]
-    fn with(self, base: u32, seq: u32, nextseq: u32) -> Span {
-        match self.get(base) {
-            Some((first, last)) if seq < nextseq => {
-                Span::of(base, first.min(seq), last.max(nextseq))
-            }
+    fn with(self, seq: u32, nextseq: u32) -> Span {
+        match self.get() {
+            Some((first, last)) if seq < nextseq => Span::of(first.min(seq), last.max(nextseq)),
             _ => Span::UNKNOWN,
         }
     }
 }
 
 /// The unacknowledged segments of both directions: a boxed slice whose entry 0
-/// holds both directions' [`Span`]s (once anything was remembered), the entries
-/// after it the segments, as many as the flows count ([`Flow::unacked`]), the
-/// rest room to grow. 16 bytes where a `Vec` takes 24: the flows already keep
-/// the length. Indices in the methods count the segments only.
+/// holds how many each direction has and both directions' [`Span`]s (once
+/// anything was remembered; no slice, no segment), the entries after it the
+/// segments, direction 0's first, the rest room to grow. 16 bytes where a `Vec`
+/// takes 24, and the counts are where the segments are. Indices in the methods
+/// count the segments only.
 #[derive(Clone, Debug, Default)]
 struct UnackedList(Box<[Unacked]>);
 
@@ -365,34 +359,40 @@ impl UnackedList {
         self.0.get(start..end).unwrap_or(&[])
     }
 
-    /// Direction `dir`'s span (unknown before anything was remembered).
+    /// How many segments each direction has (none without a slice).
+    #[inline]
+    fn counts(&self) -> [u32; 2] {
+        self.0
+            .first()
+            .map_or([0; 2], |h| [h.frame as u32, (h.frame >> 32) as u32])
+    }
+
+    /// Sets how many segments each direction has (nothing without a slice).
+    #[inline]
+    fn set_counts(&mut self, counts: [u32; 2]) {
+        if let Some(h) = self.0.first_mut() {
+            h.frame = u64::from(counts[0]) | u64::from(counts[1]) << 32;
+        }
+    }
+
+    /// Direction `dir`'s span (unknown without a slice).
     #[inline]
     fn span(&self, dir: usize) -> Span {
         match self.0.first() {
-            Some(h) if dir == 0 => Span {
-                base: h.frame as u32,
-                first: h.seq,
-                last: h.nextseq,
-            },
-            Some(h) => Span {
-                base: (h.frame >> 32) as u32,
-                first: h.time as u32,
-                last: (h.time >> 32) as u32,
-            },
+            Some(h) if dir == 0 => Span::of(h.seq, h.nextseq),
+            Some(h) => Span::of(h.time as u32, (h.time >> 32) as u32),
             None => Span::UNKNOWN,
         }
     }
 
-    /// Sets direction `dir`'s span (nothing before anything was remembered).
+    /// Sets direction `dir`'s span (nothing without a slice).
     #[inline]
     fn set_span(&mut self, dir: usize, span: Span) {
         if let Some(h) = self.0.first_mut() {
             if dir == 0 {
-                h.frame = (h.frame & !u64::from(u32::MAX)) | u64::from(span.base);
                 h.seq = span.first;
                 h.nextseq = span.last;
             } else {
-                h.frame = (h.frame & u64::from(u32::MAX)) | u64::from(span.base) << 32;
                 h.time = u64::from(span.first) | u64::from(span.last) << 32;
             }
         }
@@ -411,7 +411,7 @@ impl UnackedList {
                 None => grown.push(Unacked::default()),
             }
             grown.resize(room + 1, Unacked::default());
-            // (A new header, all zeros, knows neither span.)
+            // (A new header, all zeros, counts nothing and knows neither span.)
             self.0 = grown.into_boxed_slice();
         }
         // The entries from `at` move up over the spare one at `used`, and `u`
@@ -461,9 +461,6 @@ pub(crate) struct Flow {
     last_age: u32,
     /// The same for the time `nextseq` last advanced (`nextseqtime`).
     nextseq_age: u32,
-    /// How many of the connection's unacknowledged segments are this direction's
-    /// (for direction 0 also where direction 1's start in the shared list).
-    unacked: u32,
     /// The last raw window (see [`WINDOW_KNOWN`]: Wireshark starts at `u32::MAX`).
     window: u16,
     pub(crate) win_scale: i8,
@@ -506,7 +503,6 @@ impl Flow {
             sacked: 0,
             last_age: age,
             nextseq_age: age,
-            unacked: 0,
             window: 0,
             win_scale: SCALE_UNKNOWN,
             bits: VALID_BIF | ORDERED | FIRST_ACK,
@@ -576,11 +572,6 @@ impl Flow {
         }
         self.base = base;
         self.bits |= BASE_SET;
-    }
-
-    /// How many unacknowledged segments are remembered.
-    pub(crate) fn unacked(&self) -> usize {
-        self.unacked as usize
     }
 }
 
@@ -682,9 +673,14 @@ impl ConnAnalysis {
     /// (the tracker's call, once a connection is over: it may still see
     /// segments, but seldom new data).
     pub(crate) fn release_unacked(&mut self) {
-        if self.flows[0].unacked == 0 && self.flows[1].unacked == 0 {
+        if self.segments.counts() == [0; 2] {
             self.segments = UnackedList::default();
         }
+    }
+
+    /// How many unacknowledged segments direction `dir` (0 or 1) has remembered.
+    pub(crate) fn unacked(&self, dir: usize) -> usize {
+        self.segments.counts().get(dir).map_or(0, |&n| n as usize)
     }
 
     /// The raw base of direction `dir` (0 or 1), if set.
@@ -709,11 +705,10 @@ impl ConnAnalysis {
     /// exactly what a walk over its segments finds.
     #[cfg(debug_assertions)]
     fn check_spans(&self) {
-        let n0 = self.flows[0].unacked as usize;
-        let n1 = self.flows[1].unacked as usize;
+        let [n0, n1] = self.segments.counts().map(|n| n as usize);
         for (dir, range) in [(0, 0..n0), (1, n0..n0 + n1)] {
             let base = self.flows[dir].base;
-            if let Some(span) = self.segments.span(dir).get(base) {
+            if let Some(span) = self.segments.span(dir).get() {
                 let segments = self.segments.slice(range);
                 let rel = |u: &Unacked| (u.seq.wrapping_sub(base), u.nextseq.wrapping_sub(base));
                 assert!(
@@ -753,8 +748,11 @@ impl ConnAnalysis {
         let last = self.last;
         // Where each direction's segments are in the shared list: direction 0's
         // first, so direction 1's start at direction 0's count.
-        let ranges = |fwd: &Flow, rev: &Flow| {
-            let (nf, nr) = (fwd.unacked as usize, rev.unacked as usize);
+        // (`counts` is kept here as the list changes and written back to it.)
+        let rev_dir = 1 - dir;
+        let mut counts = self.segments.counts();
+        let ranges = |counts: [u32; 2]| {
+            let (nf, nr) = (counts[dir] as usize, counts[rev_dir] as usize);
             let at = if dir == 0 { 0 } else { nr };
             let rat = if dir == 0 { nf } else { 0 };
             (at..at + nf, rat..rat + nr)
@@ -769,16 +767,20 @@ impl ConnAnalysis {
             fwd.set_base(if syn { seq } else { seq.wrapping_sub(1) });
             fwd.set(BASE_FROM_SYN, syn);
             fwd.set_bif(ORDERED, false);
+            self.segments.set_span(dir, Span::UNKNOWN);
         } else if syn && !fwd.has(BASE_FROM_SYN) {
             // A SYN after segments that only let the base be guessed: its
             // sequence number is the real base (tshark 4.0.17 renumbers from it).
+            // The relative numbers move: the span is no longer known.
             fwd.set_base(seq);
             fwd.set(BASE_FROM_SYN, true);
             fwd.set_bif(ORDERED, false);
+            self.segments.set_span(dir, Span::UNKNOWN);
         }
         if ackf && !rev.has(BASE_SET) {
             rev.set_base(ack.wrapping_sub(1));
             rev.set_bif(ORDERED, false);
+            self.segments.set_span(rev_dir, Span::UNKNOWN);
         }
         let rel_seq = seq.wrapping_sub(fwd.base);
         // The 64-bit offset: the direction's unwrapper, restarted whenever the
@@ -961,8 +963,8 @@ impl ConnAnalysis {
         // State updates, Wireshark's order.
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
-        if (len > 0 || syn || fin) && fwd.unacked < s.max_unacked {
-            let (fwd_range, _) = ranges(fwd, rev);
+        if (len > 0 || syn || fin) && counts[dir] < s.max_unacked {
+            let (fwd_range, _) = ranges(counts);
             let base = fwd.base;
             let previous = fwd_range
                 .end
@@ -986,16 +988,17 @@ impl ConnAnalysis {
                 seq,
                 nextseq,
             };
-            let span = if fwd.unacked == 0 {
-                Span::of(base, rel_seq, rel_nextseq)
+            let span = if counts[dir] == 0 {
+                Span::of(rel_seq, rel_nextseq)
             } else {
-                self.segments.span(dir).with(base, rel_seq, rel_nextseq)
+                self.segments.span(dir).with(rel_seq, rel_nextseq)
             };
-            let used = fwd.unacked as usize + rev.unacked as usize;
+            let used = counts[0] as usize + counts[1] as usize;
             let at = if dir == 0 { fwd_range.end } else { used };
             self.segments.insert(used, at, u);
             self.segments.set_span(dir, span);
-            fwd.unacked += 1;
+            counts[dir] += 1;
+            self.segments.set_counts(counts);
         }
         // `nextseq` (and its time) only moves forward; a zero-window probe does not
         // move it.
@@ -1019,8 +1022,7 @@ impl ConnAnalysis {
         // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
         let mut trimmed = false;
-        let (_, rev_range) = ranges(fwd, rev);
-        let rev_dir = 1 - dir;
+        let (_, rev_range) = ranges(counts);
         // An ACK that reaches none of the peer's segments (each starts at or after
         // `ack` and ends less than 2^31 after it, so that each comparison below
         // keeps it as it is) leaves them alone: no walk.
@@ -1028,7 +1030,7 @@ impl ConnAnalysis {
         let reaches_none = self
             .segments
             .span(rev_dir)
-            .get(rev.base)
+            .get()
             .is_some_and(|(first, last)| rel_ack <= first && last - rel_ack < 1 << 31);
         if !rev_range.is_empty() && !reaches_none {
             // The peer's segments move down over the removed ones; the gap left
@@ -1101,15 +1103,16 @@ impl ConnAnalysis {
                 }
             }
             // The segments from `stop` on stay, moved down over the removed ones.
-            let used = fwd.unacked as usize + rev.unacked as usize;
+            let used = counts[0] as usize + counts[1] as usize;
             if kept < stop {
                 self.segments.remove(used, kept..stop);
             }
-            rev.unacked = (kept - rev_range.start + (rev_range.end - stop)) as u32;
+            counts[rev_dir] = (kept - rev_range.start + (rev_range.end - stop)) as u32;
+            self.segments.set_counts(counts);
             let span = if wraps {
                 Span::UNKNOWN
             } else {
-                Span::of(base, first, last)
+                Span::of(first, last)
             };
             self.segments.set_span(rev_dir, span);
         }
@@ -1127,12 +1130,12 @@ impl ConnAnalysis {
 
         // Bytes in flight (payload-based): the span of the unacknowledged segments,
         // less the peer's SACKed bytes, less one for SYN/FIN.
-        if len != 0 && fwd.valid_bif() && fwd.unacked != 0 {
+        if len != 0 && fwd.valid_bif() && counts[dir] != 0 {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
             // (After the walk above: direction 1's segments may have moved.)
-            let (range, _) = ranges(fwd, rev);
+            let (range, _) = ranges(counts);
             let mine = self.segments.slice(range);
             let ends = if fwd.ordered() {
                 // In order: the span is the first start to the last end.
@@ -1140,7 +1143,7 @@ impl ConnAnalysis {
                     .zip(mine.last())
                     .map(|(f, l)| (f.seq.wrapping_sub(base), l.nextseq.wrapping_sub(base)))
             } else {
-                self.segments.span(dir).get(base)
+                self.segments.span(dir).get()
             };
             match ends {
                 Some(ends) => (first, last) = ends,
@@ -1162,7 +1165,7 @@ impl ConnAnalysis {
                     let span = if wraps {
                         Span::UNKNOWN
                     } else {
-                        Span::of(base, first, last)
+                        Span::of(first, last)
                     };
                     self.segments.set_span(dir, span);
                 }
@@ -1317,9 +1320,11 @@ mod unacked_list_tests {
             if step == 0 {
                 list.set_span(0, SPAN_0);
                 list.set_span(1, SPAN_1);
+                list.set_counts(COUNTS);
             }
             assert_eq!(list.span(0), SPAN_0, "step {step}");
             assert_eq!(list.span(1), SPAN_1, "step {step}");
+            assert_eq!(list.counts(), COUNTS, "step {step}");
         }
         assert!(model.len() > 100, "the test grew the list");
         // Room doubles from 4: 4, 8, …, the first power of two past the most used,
@@ -1329,49 +1334,55 @@ mod unacked_list_tests {
     }
 
     const SPAN_0: Span = Span {
-        base: 0xdead_beef,
         first: 7,
         last: u32::MAX,
     };
     const SPAN_1: Span = Span {
-        base: 0x1234_5678,
         first: 0x8000_0000,
         last: 0x8000_0001,
     };
+    const COUNTS: [u32; 2] = [0x8765_4321, 0x1234_5678];
 
-    /// Each direction's span reads back as set, whatever the other's, and an
-    /// empty list knows none (setting one changes nothing there).
+    /// Each direction's span and both counts read back as set, whatever the
+    /// others; an empty list counts nothing and knows no span (setting them
+    /// changes nothing there).
     #[test]
-    fn spans_read_back_apart() {
+    fn header_reads_back_apart() {
         let mut list = UnackedList::default();
         list.set_span(0, SPAN_0);
-        assert_eq!(list.span(0), Span::UNKNOWN);
+        list.set_counts(COUNTS);
+        assert_eq!((list.span(0), list.counts()), (Span::UNKNOWN, [0; 2]));
         list.insert(0, 0, entry(1));
-        assert_eq!(list.span(0).get(0), None);
-        assert_eq!(list.span(1).get(0), None);
+        assert_eq!(list.span(0).get(), None);
+        assert_eq!(list.span(1).get(), None);
+        assert_eq!(list.counts(), [0; 2]);
         list.set_span(1, SPAN_1);
+        list.set_counts(COUNTS);
         list.set_span(0, SPAN_0);
         assert_eq!((list.span(0), list.span(1)), (SPAN_0, SPAN_1));
+        assert_eq!(list.counts(), COUNTS);
         list.set_span(1, Span::UNKNOWN);
         assert_eq!((list.span(0), list.span(1)), (SPAN_0, Span::UNKNOWN));
+        list.set_counts([COUNTS[1], COUNTS[0]]);
         list.set_span(0, SPAN_1);
         list.set_span(1, SPAN_0);
         assert_eq!((list.span(0), list.span(1)), (SPAN_1, SPAN_0));
+        assert_eq!(list.counts(), [COUNTS[1], COUNTS[0]]);
         assert_eq!(list.slice(0..1), &[entry(1)]);
     }
 
-    /// A span is known for its own base only, and only while it starts before
-    /// it ends; a segment widens it, one that wraps makes it unknown.
+    /// A span is known only while it starts before it ends; a segment widens
+    /// it, one that wraps makes it unknown.
     #[test]
-    fn span_known_for_its_base() {
-        let span = Span::of(100, 10, 20);
-        assert_eq!(span.get(100), Some((10, 20)));
-        assert_eq!(span.get(101), None);
-        assert_eq!(Span::of(100, 20, 20).get(100), None);
-        assert_eq!(span.with(100, 5, 15).get(100), Some((5, 20)));
-        assert_eq!(span.with(100, 12, 30).get(100), Some((10, 30)));
-        assert_eq!(span.with(100, 30, 5).get(100), None);
-        assert_eq!(span.with(101, 12, 30).get(101), None);
+    fn span_known_while_it_starts_before_it_ends() {
+        let span = Span::of(10, 20);
+        assert_eq!(span.get(), Some((10, 20)));
+        assert_eq!(Span::of(20, 20).get(), None);
+        assert_eq!(Span::UNKNOWN.get(), None);
+        assert_eq!(span.with(5, 15).get(), Some((5, 20)));
+        assert_eq!(span.with(12, 30).get(), Some((10, 30)));
+        assert_eq!(span.with(30, 5).get(), None);
+        assert_eq!(Span::UNKNOWN.with(12, 30).get(), None);
     }
 
     /// Out-of-range requests change nothing and do not panic.

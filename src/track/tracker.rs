@@ -142,7 +142,7 @@ pub(crate) struct Extra {
 #[cfg(all(test, feature = "std"))]
 pub(crate) const EXTRA_SIZE: usize = core::mem::size_of::<Extra>();
 
-/// One tracked connection: 208 bytes on x86-64 besides its [`Observer`], for
+/// One tracked connection: 200 bytes on x86-64 besides its [`Observer`], for
 /// IPv4 (see the `per_connection_memory` test; [`Tracker`] has the figures).
 #[derive(Clone, Debug)]
 pub struct Connection {
@@ -231,10 +231,7 @@ impl Connection {
 
     /// How many unacknowledged segments the analysis remembers for `side`.
     pub fn unacked_segments(&self, side: Side) -> usize {
-        self.analysis
-            .flows
-            .get(side.index())
-            .map_or(0, |f| f.unacked())
+        self.analysis.unacked(side.index())
     }
 
     /// Counter `i` of [`Connection::counts`], carry included.
@@ -597,13 +594,15 @@ impl Hasher for FxHasher {
 /// takes them; poll after every call to keep that queue short.
 ///
 /// A connection costs one slab slot plus 6 bytes of index (a `u32` slot number
-/// and hashbrown's control byte, at its 7/8 maximum load) — 342 bytes in all on
+/// and hashbrown's control byte, at its 7/8 maximum load) — 334 bytes in all on
 /// x86-64 for IPv4, measured by the `per_connection_memory` unit test; the
-/// observer is 128 of them, the rest 214. An IPv6 connection costs 80 bytes
+/// observer is 128 of them, the rest 206. An IPv6 connection costs 80 bytes
 /// more: its addresses live in a small heap block (with room for the carries
 /// of counters past 2^32, which an IPv4 connection allocates only then). The
 /// unacknowledged segments the analysis remembers live on the heap, 24 bytes
-/// each, at most [`TrackerConfig::max_unacked_segments`] per direction.
+/// each, at most [`TrackerConfig::max_unacked_segments`] per direction, after a
+/// 24-byte header (how many each direction has, and where they lie); a
+/// connection that is over gives that block back once it is empty.
 ///
 /// The analysis keeps the times of each direction's last segment and of its
 /// last advance as ages behind the connection's latest time, in 32 bits of
