@@ -748,11 +748,14 @@ impl ConnAnalysis {
         let last = self.last;
         // Where each direction's segments are in the shared list: direction 0's
         // first, so direction 1's start at direction 0's count.
-        // (`counts` is kept here as the list changes and written back to it.)
+        // How many segments each direction has: this one's (`nf`) and the
+        // peer's (`nr`), kept here as the list changes and written back to it.
         let rev_dir = 1 - dir;
-        let mut counts = self.segments.counts();
-        let ranges = |counts: [u32; 2]| {
-            let (nf, nr) = (counts[dir] as usize, counts[rev_dir] as usize);
+        let [n0, n1] = self.segments.counts();
+        let (mut nf, mut nr) = if dir == 0 { (n0, n1) } else { (n1, n0) };
+        let in_order = |nf: u32, nr: u32| if dir == 0 { [nf, nr] } else { [nr, nf] };
+        let ranges = |nf: u32, nr: u32| {
+            let (nf, nr) = (nf as usize, nr as usize);
             let at = if dir == 0 { 0 } else { nr };
             let rat = if dir == 0 { nf } else { 0 };
             (at..at + nf, rat..rat + nr)
@@ -963,8 +966,8 @@ impl ConnAnalysis {
         // State updates, Wireshark's order.
         let nextseq = seq.wrapping_add(len).wrapping_add(synfin);
         let zwp = flags.contains(AnalysisFlags::ZERO_WINDOW_PROBE);
-        if (len > 0 || syn || fin) && counts[dir] < s.max_unacked {
-            let (fwd_range, _) = ranges(counts);
+        if (len > 0 || syn || fin) && nf < s.max_unacked {
+            let (fwd_range, _) = ranges(nf, nr);
             let base = fwd.base;
             let previous = fwd_range
                 .end
@@ -988,17 +991,17 @@ impl ConnAnalysis {
                 seq,
                 nextseq,
             };
-            let span = if counts[dir] == 0 {
+            let span = if nf == 0 {
                 Span::of(rel_seq, rel_nextseq)
             } else {
                 self.segments.span(dir).with(rel_seq, rel_nextseq)
             };
-            let used = counts[0] as usize + counts[1] as usize;
+            let used = nf as usize + nr as usize;
             let at = if dir == 0 { fwd_range.end } else { used };
             self.segments.insert(used, at, u);
             self.segments.set_span(dir, span);
-            counts[dir] += 1;
-            self.segments.set_counts(counts);
+            nf += 1;
+            self.segments.set_counts(in_order(nf, nr));
         }
         // `nextseq` (and its time) only moves forward; a zero-window probe does not
         // move it.
@@ -1022,7 +1025,7 @@ impl ConnAnalysis {
         // partly acknowledged one is trimmed; older ones are removed.
         let mut acked: Option<(u64, u64)> = None;
         let mut trimmed = false;
-        let (_, rev_range) = ranges(counts);
+        let (_, rev_range) = ranges(nf, nr);
         // An ACK that reaches none of the peer's segments (each starts at or after
         // `ack` and ends less than 2^31 after it, so that each comparison below
         // keeps it as it is) leaves them alone: no walk.
@@ -1103,12 +1106,12 @@ impl ConnAnalysis {
                 }
             }
             // The segments from `stop` on stay, moved down over the removed ones.
-            let used = counts[0] as usize + counts[1] as usize;
+            let used = nf as usize + nr as usize;
             if kept < stop {
                 self.segments.remove(used, kept..stop);
             }
-            counts[rev_dir] = (kept - rev_range.start + (rev_range.end - stop)) as u32;
-            self.segments.set_counts(counts);
+            nr = (kept - rev_range.start + (rev_range.end - stop)) as u32;
+            self.segments.set_counts(in_order(nf, nr));
             let span = if wraps {
                 Span::UNKNOWN
             } else {
@@ -1130,12 +1133,12 @@ impl ConnAnalysis {
 
         // Bytes in flight (payload-based): the span of the unacknowledged segments,
         // less the peer's SACKed bytes, less one for SYN/FIN.
-        if len != 0 && fwd.valid_bif() && counts[dir] != 0 {
+        if len != 0 && fwd.valid_bif() && nf != 0 {
             let base = fwd.base;
             let mut first = u32::MAX;
             let mut last = 0u32;
             // (After the walk above: direction 1's segments may have moved.)
-            let (range, _) = ranges(counts);
+            let (range, _) = ranges(nf, nr);
             let mine = self.segments.slice(range);
             let ends = if fwd.ordered() {
                 // In order: the span is the first start to the last end.
