@@ -586,6 +586,91 @@ fn pcapng_snaplen_cuts_simple_packets() {
         (records[0].data.as_slice(), records[0].original_len),
         (&[9, 9, 9, 9][..], 100)
     );
+    // With no snaplen the block cuts it: eight bytes of the hundred.
+    let mut ng = Ng::new(false);
+    ng.shb(1).idb(1, 0, &[]).spb(100, &[9; 8]);
+    let (records, error) = read_bytes(&ng.bytes()).unwrap();
+    assert_eq!(error, None);
+    assert_eq!(
+        (records[0].data.as_slice(), records[0].original_len),
+        (&[9; 8][..], 100)
+    );
+}
+
+#[test]
+fn each_block_type_has_its_minimum_length() {
+    // Aligned, four bytes short of the block's fixed fields, whole otherwise.
+    let mut start = Ng::new(false);
+    start.shb(1).idb(1, 0, &[]);
+    let offset = start.bytes().len() as u64;
+    let bom = 0x1a2b_3c4d_u32.to_le_bytes();
+    let cases: [(u32, Vec<u8>, u32); 5] = [
+        (
+            0x0a0d_0d0a,
+            [&bom[..], &[1, 0, 0, 0, 0, 0, 0, 0]].concat(),
+            28,
+        ),
+        (1, vec![1, 0, 0, 0], 20),
+        (3, vec![], 16),
+        (2, vec![0; 16], 32),
+        (6, vec![0; 16], 32),
+    ];
+    for (block_type, body, minimum) in cases {
+        let mut ng = Ng::new(false);
+        ng.shb(1).idb(1, 0, &[]).block(block_type, &body);
+        let (records, error) = read_bytes(&ng.bytes()).unwrap();
+        assert!(records.is_empty());
+        assert_eq!(
+            error,
+            Some(CaptureError::Malformed {
+                index: 0,
+                offset,
+                reason: MalformedReason::BlockTooShort {
+                    block_type,
+                    length: minimum - 4,
+                    minimum
+                },
+            }),
+            "block type {block_type}"
+        );
+    }
+}
+
+#[test]
+fn modified_pcap_has_24_byte_record_headers() {
+    // Kuznetzov's format: little-endian, microseconds, and after the usual
+    // 16 bytes an interface index, a protocol, a packet type and a pad byte.
+    let mut file = vec![0x34, 0xcd, 0xb2, 0xa1, 2, 0, 4, 0];
+    file.extend([0; 8]);
+    file.extend(65_535u32.to_le_bytes());
+    file.extend(101u32.to_le_bytes()); // LINKTYPE_RAW
+    for (secs, micros, data) in [(7u32, 250_000u32, &b"abcd"[..]), (8, 5, b"xyz")] {
+        for field in [secs, micros, data.len() as u32, 40] {
+            file.extend(field.to_le_bytes());
+        }
+        file.extend([2, 0, 0, 0, 0x08, 0x00, 4, 0]);
+        file.extend(data);
+    }
+    let mut reader = CaptureReader::new(&file[..]).unwrap();
+    assert_eq!(
+        reader.format(),
+        CaptureFormat::Pcap {
+            byte_order: ByteOrder::LittleEndian,
+            precision: TimestampPrecision::Microsecond,
+            modified: true,
+        }
+    );
+    let (records, error) = read_all(&mut reader);
+    assert_eq!(error, None);
+    let packets: Vec<_> = records.iter().map(Owned::packet).collect();
+    assert_eq!(
+        packets,
+        [
+            (ts(7, 250_000_000), LinkType::RAW, &b"abcd"[..], 40),
+            (ts(8, 5_000), LinkType::RAW, &b"xyz"[..], 40)
+        ]
+    );
+    assert_eq!(records[1].offset, 24 + 24 + 4);
 }
 
 #[test]
@@ -1072,6 +1157,28 @@ fn one_oversized_record_grows_the_buffer_up_to_the_limit_only() {
             ..
         })
     ));
+}
+
+#[test]
+fn default_limit_holds_a_record_of_sixteen_mebibytes() {
+    // DEFAULT_MAX_RECORD_LEN is the record with its 16-byte header: 16 MiB of it fit.
+    let whole = (16 << 20) - 16;
+    let mut reader = CaptureReader::new(Synthetic::new(2, 100, Some(whole))).unwrap();
+    let (records, error) = read_all(&mut reader);
+    assert_eq!((records.len(), error), (2, None));
+    assert_eq!(records[0].data.len(), whole as usize);
+    assert_eq!(reader.buffer_capacity(), 16 << 20);
+    // One byte more is over it.
+    let mut reader = CaptureReader::new(Synthetic::new(2, 100, Some(whole + 1))).unwrap();
+    assert_eq!(
+        reader.next_record().unwrap().unwrap_err(),
+        CaptureError::RecordTooLarge {
+            index: 0,
+            offset: 24,
+            length: (16 << 20) + 1,
+            limit: 16 << 20
+        }
+    );
 }
 
 // ---------------------------------------------------------------- corpus

@@ -122,6 +122,24 @@ mod test {
     }
 
     #[test]
+    fn available_counts_from_the_first_byte_not_consumed() {
+        let input: Vec<u8> = (0..10).collect();
+        let mut source = &input[..];
+        let mut buffer = RecordBuffer::new(64, 64);
+        assert_eq!(buffer.fill(&mut source, 4).unwrap(), 10); // one read takes all ten
+        buffer.consume(3);
+        // Enough is buffered: no read, seven bytes from the fourth on.
+        assert_eq!(buffer.fill(&mut source, 5).unwrap(), 7);
+        assert_eq!(buffer.data()[0], 3);
+        // More than the input holds: it ends, and seven are still there.
+        assert_eq!(buffer.fill(&mut source, 20).unwrap(), 7);
+        buffer.consume(2);
+        // After the end no read is tried: five are left.
+        assert_eq!(buffer.fill(&mut source, 20).unwrap(), 5);
+        assert_eq!(buffer.data(), &[5, 6, 7, 8, 9]);
+    }
+
+    #[test]
     fn lying_reader_cannot_overrun() {
         struct Liar;
         impl Read for Liar {

@@ -315,11 +315,11 @@ impl<R: Read> CaptureReader<R> {
 
     /// Makes sure `needed` bytes of the record at the start of the buffer are
     /// there; `Ok(false)` if the input ends cleanly before any byte of it.
+    /// Every caller asks for a header's length or more, never zero.
     #[inline]
     fn require(&mut self, needed: usize) -> Result<bool, CaptureError> {
         // Usually the record is in the buffer already: no call to `fill`.
-        let buffered = self.buffer.data().len();
-        if buffered >= needed && buffered > 0 {
+        if self.buffer.data().len() >= needed {
             return Ok(true);
         }
         let available = self.fill(needed)?;

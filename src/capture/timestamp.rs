@@ -117,6 +117,12 @@ mod test {
         assert_eq!(Timestamp::new(-2, 0).to_string(), "-2.000000000");
         assert_eq!(format!("{:.0}", Timestamp::new(7, 999_999_999)), "7");
         assert_eq!(format!("{:.12}", Timestamp::new(7, 5)), "7.000000005");
+        // Fewer digits cut the fraction (tshark's -t e with a precision).
+        assert_eq!(format!("{:.3}", Timestamp::new(1, 234_567_890)), "1.234");
+        assert_eq!(
+            format!("{:.6}", Timestamp::new(-1, 999_999_000)),
+            "-0.000001"
+        );
         assert_eq!(
             Timestamp::new(i64::MIN, 1).to_string(),
             "-9223372036854775807.999999999"
@@ -141,6 +147,11 @@ mod test {
         let b = Timestamp::new(12, 100_000_000);
         assert_eq!(b.duration_since(a), Some(Duration::from_millis(1200)));
         assert_eq!(a.duration_since(b), None);
+        // No borrow: the later fraction is the larger one.
+        assert_eq!(
+            Timestamp::new(12, 950_000_000).duration_since(a),
+            Some(Duration::from_millis(2050))
+        );
         assert_eq!(a.to_duration(), Some(Duration::new(10, 900_000_000)));
         assert_eq!(Timestamp::new(-1, 0).to_duration(), None);
         assert_eq!(Timestamp::from_duration(Duration::new(10, 900_000_000)), a);

@@ -438,6 +438,21 @@ mod test {
     }
 
     #[test]
+    fn flush_reaches_the_underlying_writer() {
+        // A buffered writer keeps what it was given until flushed.
+        let w = PcapWriter::new(std::io::BufWriter::new(Vec::new()), LinkType::RAW, 100).unwrap();
+        assert!(w.into_inner().get_ref().is_empty());
+        let mut w =
+            PcapWriter::new(std::io::BufWriter::new(Vec::new()), LinkType::RAW, 100).unwrap();
+        w.flush().unwrap();
+        assert_eq!(w.into_inner().get_ref().len(), 24);
+        let mut w =
+            PcapNgWriter::new(std::io::BufWriter::new(Vec::new()), LinkType::RAW, 100).unwrap();
+        w.flush().unwrap();
+        assert!(!w.into_inner().get_ref().is_empty());
+    }
+
+    #[test]
     fn timestamps_outside_u32_seconds_are_errors() {
         let mut w = PcapWriter::new(Vec::new(), LinkType::RAW, 100).unwrap();
         for secs in [-1, 1 << 32] {
